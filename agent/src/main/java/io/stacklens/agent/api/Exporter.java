@@ -1,0 +1,24 @@
+package io.stacklens.agent.api;
+
+import io.stacklens.agent.data.Batch;
+
+/**
+ * Sends batches to a destination. An exporter writes only {@link #push}: the shared exporter helper
+ * around it adds the queue, batching, retries with backoff, the per-attempt timeout and metrics.
+ * One instance per configured exporter id, shared by every pipeline and signal that names it.
+ *
+ * <p>{@code push} may be called from several sender threads at once (see {@code sending_queue.num_consumers}).
+ * It must not modify the batch: several exporters may be sending the same batch.
+ */
+public interface Exporter extends Component {
+  /**
+   * Sends one batch. Returns normally when the destination has it. Throws {@link ExportException}
+   * marked retryable (will be retried with backoff) or permanent (dropped and counted, sent to the
+   * dead-letter destination when one is configured). The calling thread is interrupted when the
+   * attempt's timeout expires.
+   */
+  void push(Batch batch) throws ExportException;
+
+  /** Makes everything pushed so far durable (flush buffers); called at shutdown and on timers. */
+  default void flush() throws ExportException {}
+}

@@ -1,0 +1,92 @@
+package io.stacklens.agent.api;
+
+import java.time.Duration;
+
+/**
+ * Base of every exporter's config: the settings of the shared exporter helper. An exporter's factory
+ * may change these defaults in its {@code createDefaultConfig()}.
+ *
+ * <pre>
+ * timeout: 5s                 # one push attempt; the sender is interrupted after it
+ * sending_queue:
+ *   queue_size: 1000          # batches held before the pipeline worker has to wait
+ *   num_consumers: 1          # sender threads calling push concurrently
+ * batch:
+ *   enabled: true
+ *   min_size: 1000            # records: send as soon as this many are gathered ...
+ *   max_size: 10000           # ... never more than this many in one push (0 = no limit)
+ *   flush_timeout: 200ms      # ... or when the oldest gathered record waited this long
+ * retry_on_failure:
+ *   enabled: true
+ *   initial_interval: 1s
+ *   max_interval: 30s
+ *   multiplier: 1.5
+ *   randomization_factor: 0.5
+ *   max_elapsed_time: 5m      # 0 = retry until shutdown
+ * </pre>
+ */
+public class ExporterConfig implements ComponentConfig {
+  public Duration timeout = Duration.ofSeconds(5);
+  public QueueSettings sendingQueue = new QueueSettings();
+  public BatchSettings batch = new BatchSettings();
+  public RetrySettings retryOnFailure = new RetrySettings();
+
+  public static class QueueSettings implements ComponentConfig {
+    public int queueSize = 1000;
+    public int numConsumers = 1;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (queueSize < 1) problems.error("queue_size", "must be at least 1, got " + queueSize);
+      if (numConsumers < 1) problems.error("num_consumers", "must be at least 1, got " + numConsumers);
+    }
+  }
+
+  public static class BatchSettings implements ComponentConfig {
+    public boolean enabled = true;
+    public int minSize = 1000;
+    public int maxSize = 10000;
+    public Duration flushTimeout = Duration.ofMillis(200);
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (minSize < 1) problems.error("min_size", "must be at least 1, got " + minSize);
+      if (maxSize < 0) problems.error("max_size", "must be 0 (no limit) or positive, got " + maxSize);
+      if (maxSize > 0 && maxSize < minSize) {
+        problems.error("max_size", "must be greater than or equal to min_size (" + minSize + "), got " + maxSize);
+      }
+      if (flushTimeout.isNegative() || flushTimeout.isZero()) {
+        problems.error("flush_timeout", "must be positive, got " + flushTimeout);
+      }
+    }
+  }
+
+  public static class RetrySettings implements ComponentConfig {
+    public boolean enabled = true;
+    public Duration initialInterval = Duration.ofSeconds(1);
+    public Duration maxInterval = Duration.ofSeconds(30);
+    public double multiplier = 1.5;
+    public double randomizationFactor = 0.5;
+    public Duration maxElapsedTime = Duration.ofMinutes(5);
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (initialInterval.isNegative() || initialInterval.isZero()) {
+        problems.error("initial_interval", "must be positive, got " + initialInterval);
+      }
+      if (maxInterval.compareTo(initialInterval) < 0) {
+        problems.error("max_interval", "must be greater than or equal to initial_interval");
+      }
+      if (multiplier < 1.0) problems.error("multiplier", "must be at least 1.0, got " + multiplier);
+      if (randomizationFactor < 0 || randomizationFactor >= 1) {
+        problems.error("randomization_factor", "must be in [0, 1), got " + randomizationFactor);
+      }
+      if (maxElapsedTime.isNegative()) problems.error("max_elapsed_time", "must not be negative");
+    }
+  }
+
+  @Override
+  public void validate(ConfigProblems problems) {
+    if (timeout.isNegative() || timeout.isZero()) problems.error("timeout", "must be positive, got " + timeout);
+  }
+}

@@ -1,0 +1,14 @@
+package io.stacklens.agent.api;
+
+public interface ExporterFactory<C extends ExporterConfig> extends Factory<C> {
+  @Override
+  default ComponentKind kind() {
+    return ComponentKind.EXPORTER;
+  }
+
+  /**
+   * Creates the one exporter instance for an exporter id. The runtime wraps it in the exporter helper
+   * configured by the {@link ExporterConfig} settings (queue, batch, retry, timeout).
+   */
+  Exporter createExporter(ComponentContext context, C config) throws Exception;
+}

@@ -1,0 +1,11 @@
+package io.stacklens.agent.api;
+
+public interface ProcessorFactory<C extends ComponentConfig> extends Factory<C> {
+  @Override
+  default ComponentKind kind() {
+    return ComponentKind.PROCESSOR;
+  }
+
+  /** Creates the instance for one pipeline; each pipeline naming the id gets its own. */
+  Processor createProcessor(ComponentContext context, C config, Signal signal) throws Exception;
+}

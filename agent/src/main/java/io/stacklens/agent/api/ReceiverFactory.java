@@ -1,0 +1,18 @@
+package io.stacklens.agent.api;
+
+import java.util.Map;
+
+public interface ReceiverFactory<C extends ComponentConfig> extends Factory<C> {
+  @Override
+  default ComponentKind kind() {
+    return ComponentKind.RECEIVER;
+  }
+
+  /**
+   * Creates the one receiver instance for a receiver id.
+   *
+   * @param consumers one consumer per signal that has a pipeline naming this receiver; a signal
+   *     without an entry has no pipeline (the receiver answers such requests as unsupported)
+   */
+  Receiver createReceiver(ComponentContext context, C config, Map<Signal, Consumer> consumers) throws Exception;
+}

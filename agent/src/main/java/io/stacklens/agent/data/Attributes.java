@@ -1,0 +1,176 @@
+package io.stacklens.agent.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Ordered, mutable key/value list (OTLP {@code repeated KeyValue} / {@code KeyValueList}) kept as two
+ * compact parallel arrays: no per-entry objects, cheap iteration and copy.
+ *
+ * <p>Values are the OTLP {@code AnyValue} kinds as plain Java objects: {@link String}, {@link Long},
+ * {@link Double}, {@link Boolean}, {@code byte[]}, {@link List}{@code <Object>} (array value),
+ * {@link Attributes} (kvlist value) or {@code null} (empty value). See {@link AnyValues}.
+ *
+ * <p>Lookup is a linear scan: OTLP attribute lists are short, and a scan over a few keys beats hashing.
+ * Keys are unique: {@link #put} replaces an existing key.
+ */
+public final class Attributes {
+  private static final String[] NO_KEYS = new String[0];
+  private static final Object[] NO_VALUES = new Object[0];
+
+  private String[] keys;
+  private Object[] values;
+  private int size;
+
+  public Attributes() {
+    keys = NO_KEYS;
+    values = NO_VALUES;
+  }
+
+  public Attributes(int expectedSize) {
+    keys = expectedSize == 0 ? NO_KEYS : new String[expectedSize];
+    values = expectedSize == 0 ? NO_VALUES : new Object[expectedSize];
+  }
+
+  public static Attributes of(Object... keyValues) {
+    if (keyValues.length % 2 != 0) throw new IllegalArgumentException("key/value pairs expected");
+    Attributes a = new Attributes(keyValues.length / 2);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      a.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return a;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  public String key(int index) {
+    Objects.checkIndex(index, size);
+    return keys[index];
+  }
+
+  public Object value(int index) {
+    Objects.checkIndex(index, size);
+    return values[index];
+  }
+
+  /** Index of {@code key}, or -1. */
+  public int indexOf(String key) {
+    for (int i = 0; i < size; i++) {
+      if (keys[i].equals(key)) return i;
+    }
+    return -1;
+  }
+
+  public boolean contains(String key) {
+    return indexOf(key) >= 0;
+  }
+
+  /** The value of {@code key}, or null when absent (or present with an empty value: see {@link #contains}). */
+  public Object get(String key) {
+    int i = indexOf(key);
+    return i < 0 ? null : values[i];
+  }
+
+  /** Sets {@code key}, replacing its value if present, else appending. */
+  public Attributes put(String key, Object value) {
+    Objects.requireNonNull(key, "key");
+    int i = indexOf(key);
+    if (i >= 0) {
+      values[i] = value;
+    } else {
+      append(key, value);
+    }
+    return this;
+  }
+
+  /**
+   * Appends without checking for an existing key. For decoders filling a fresh list from a source
+   * whose keys are already unique; a duplicate key in the source keeps the first on lookup.
+   */
+  public void append(String key, Object value) {
+    if (size == keys.length) grow();
+    keys[size] = key;
+    values[size] = value;
+    size++;
+  }
+
+  public Object remove(String key) {
+    int i = indexOf(key);
+    if (i < 0) return null;
+    Object old = values[i];
+    int tail = size - i - 1;
+    System.arraycopy(keys, i + 1, keys, i, tail);
+    System.arraycopy(values, i + 1, values, i, tail);
+    size--;
+    keys[size] = null;
+    values[size] = null;
+    return old;
+  }
+
+  public void clear() {
+    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(values, 0, size, null);
+    size = 0;
+  }
+
+  public void forEach(BiConsumer<String, Object> action) {
+    for (int i = 0; i < size; i++) action.accept(keys[i], values[i]);
+  }
+
+  /** Deep copy: nested lists and kvlists are copied, strings and byte arrays shared (never mutated in place). */
+  public Attributes copy() {
+    Attributes c = new Attributes(size);
+    for (int i = 0; i < size; i++) {
+      c.keys[i] = keys[i];
+      c.values[i] = AnyValues.deepCopy(values[i]);
+    }
+    c.size = size;
+    return c;
+  }
+
+  private void grow() {
+    int n = Math.max(4, keys.length * 2);
+    keys = Arrays.copyOf(keys, n);
+    values = Arrays.copyOf(values, n);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Attributes other) || other.size != size) return false;
+    for (int i = 0; i < size; i++) {
+      if (!keys[i].equals(other.keys[i]) || !AnyValues.equal(values[i], other.values[i])) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (int i = 0; i < size; i++) h = 31 * h + keys[i].hashCode();
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < size; i++) {
+      if (i > 0) sb.append(", ");
+      sb.append(keys[i]).append('=').append(AnyValues.toDisplayString(values[i]));
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Builds a list value ({@code ArrayValue}) from values. */
+  public static List<Object> listOf(Object... values) {
+    return new ArrayList<>(Arrays.asList(values));
+  }
+}

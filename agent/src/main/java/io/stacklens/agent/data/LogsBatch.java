@@ -1,0 +1,76 @@
+package io.stacklens.agent.data;
+
+import io.stacklens.agent.api.Signal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Logs: resource -> scope -> records, the mutable form of an OTLP {@code ExportLogsServiceRequest}. */
+public final class LogsBatch implements Batch {
+  private final List<ResourceLogs> resourceLogs;
+
+  public LogsBatch() {
+    this(new ArrayList<>());
+  }
+
+  public LogsBatch(List<ResourceLogs> resourceLogs) {
+    this.resourceLogs = resourceLogs;
+  }
+
+  public List<ResourceLogs> resourceLogs() {
+    return resourceLogs;
+  }
+
+  @Override
+  public Signal signal() {
+    return Signal.LOGS;
+  }
+
+  @Override
+  public int recordCount() {
+    int n = 0;
+    for (ResourceLogs r : resourceLogs) n += r.recordCount();
+    return n;
+  }
+
+  @Override
+  public LogsBatch copy() {
+    List<ResourceLogs> c = new ArrayList<>(resourceLogs.size());
+    for (ResourceLogs r : resourceLogs) c.add(r.copy());
+    return new LogsBatch(c);
+  }
+
+  /** Visits every record with its resource and scope. */
+  public void forEachRecord(RecordVisitor visitor) {
+    for (ResourceLogs r : resourceLogs) {
+      for (ScopeLogs s : r.scopeLogs()) {
+        for (LogRecord rec : s.logRecords()) visitor.visit(r, s, rec);
+      }
+    }
+  }
+
+  /** Visits every record. */
+  public void forEachRecord(Consumer<LogRecord> visitor) {
+    for (ResourceLogs r : resourceLogs) {
+      for (ScopeLogs s : r.scopeLogs()) {
+        s.logRecords().forEach(visitor);
+      }
+    }
+  }
+
+  /** Removes scopes and resources left without records (after a filter removed records). */
+  public void removeEmpty() {
+    for (ResourceLogs r : resourceLogs) r.scopeLogs().removeIf(s -> s.logRecords().isEmpty());
+    resourceLogs.removeIf(r -> r.scopeLogs().isEmpty());
+  }
+
+  /** Moves every resource of {@code other} into this batch (used by the exporter helper's batcher). */
+  public void appendAll(LogsBatch other) {
+    resourceLogs.addAll(other.resourceLogs);
+  }
+
+  @FunctionalInterface
+  public interface RecordVisitor {
+    void visit(ResourceLogs resource, ScopeLogs scope, LogRecord record);
+  }
+}

@@ -1,0 +1,53 @@
+package io.stacklens.agent.data;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.stacklens.agent.api.Signal;
+import java.util.List;
+
+/**
+ * Spans. Traces pass through pipelines without per-field processing yet, so they stay in their
+ * decoded OTLP protobuf form (immutable, so {@link #copy()} shares it). A mutable model, like
+ * {@link LogsBatch}, comes with the first processor that edits spans.
+ */
+public final class TracesBatch implements Batch {
+  private final List<ResourceSpans> resourceSpans;
+  private final int spanCount;
+
+  public TracesBatch(List<ResourceSpans> resourceSpans) {
+    this.resourceSpans = List.copyOf(resourceSpans);
+    int n = 0;
+    for (ResourceSpans r : this.resourceSpans) {
+      for (ScopeSpans s : r.getScopeSpansList()) n += s.getSpansCount();
+    }
+    this.spanCount = n;
+  }
+
+  public static TracesBatch of(ExportTraceServiceRequest request) {
+    return new TracesBatch(request.getResourceSpansList());
+  }
+
+  public List<ResourceSpans> resourceSpans() {
+    return resourceSpans;
+  }
+
+  public ExportTraceServiceRequest toRequest() {
+    return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build();
+  }
+
+  @Override
+  public Signal signal() {
+    return Signal.TRACES;
+  }
+
+  @Override
+  public int recordCount() {
+    return spanCount;
+  }
+
+  @Override
+  public TracesBatch copy() {
+    return this;
+  }
+}
