@@ -92,7 +92,8 @@ public final class OtlpLogs {
         yield list;
       }
       case KVLIST_VALUE -> attributes(v.getKvlistValue().getValuesList());
-      case VALUE_NOT_SET -> null;
+      // VALUE_NOT_SET, and index-based kinds used only by the profiles signal's string table
+      default -> null;
     };
   }
 
