@@ -1,0 +1,107 @@
+package io.stacklens.agent.cli.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LoadgenPartsTest {
+
+  @Test
+  void durationsAreReadAsPeopleWriteThem() {
+    assertThat(DurationParser.parse("60s")).isEqualTo(Duration.ofSeconds(60));
+    assertThat(DurationParser.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DurationParser.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(DurationParser.parse("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(DurationParser.parse("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(DurationParser.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+    assertThat(DurationParser.parse("0")).isZero();
+    assertThatThrownBy(() -> DurationParser.parse("soon"))
+        .hasMessageContaining("'soon' is not a duration");
+    assertThatThrownBy(() -> DurationParser.parse("10s junk")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void generatedRecordsHaveTheRequestedShape() {
+    ExportLogsServiceRequest request = new LogRequestFactory(120, 7, 1).build(3, 20, 1_000_000L);
+
+    assertThat(request.getResourceLogs(0).getResource().getAttributesList())
+        .anySatisfy(kv -> {
+          assertThat(kv.getKey()).isEqualTo("service.name");
+          assertThat(kv.getValue().getStringValue()).isEqualTo(LogRequestFactory.SERVICE_NAME);
+        });
+    assertThat(request.getResourceLogs(0).getScopeLogs(0).getLogRecordsList())
+        .hasSize(20)
+        .allSatisfy(record -> assertShape(record, 120, 7));
+  }
+
+  private static void assertShape(LogRecord record, int bodySize, int attributes) {
+    assertThat(record.getBody().getStringValue().getBytes(StandardCharsets.UTF_8)).hasSize(bodySize);
+    assertThat(record.getAttributesCount()).isEqualTo(attributes);
+    assertThat(record.getTraceId().size()).isEqualTo(16);
+    assertThat(record.getSpanId().size()).isEqualTo(8);
+    assertThat(record.getTimeUnixNano()).isPositive();
+    assertThat(record.getSeverityNumberValue()).isPositive();
+    assertThat(record.getSeverityText()).isNotEmpty();
+  }
+
+  @Test
+  void thePoolReusesASmallSetOfDistinctRequests() {
+    RequestPool pool = RequestPool.build(LoadgenOptions.defaults().withBatchSize(10));
+
+    assertThat(pool.size()).isEqualTo(RequestPool.MAX_DISTINCT);
+    PreparedRequest first = pool.next();
+    assertThat(pool.next()).isNotSameAs(first).isNotEqualTo(first);
+    for (int i = 2; i < pool.size(); i++) {
+      pool.next();
+    }
+    assertThat(pool.next()).isSameAs(first);
+    assertThat(pool.nextPartial(3).message().getResourceLogs(0).getScopeLogs(0).getLogRecordsCount())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void httpEndpointsBecomeLogsUrls() {
+    assertThat(HttpLogsSender.uri("127.0.0.1:4318")).isEqualTo(URI.create("http://127.0.0.1:4318/v1/logs"));
+    assertThat(HttpLogsSender.uri("http://agent:4318/")).isEqualTo(URI.create("http://agent:4318/v1/logs"));
+    assertThat(HttpLogsSender.uri("https://agent/custom/logs"))
+        .isEqualTo(URI.create("https://agent/custom/logs"));
+    assertThat(GrpcLogsSender.target("http://127.0.0.1:4317/")).isEqualTo("127.0.0.1:4317");
+  }
+
+  @Test
+  void retryAfterIsReadAsSecondsOrAnHttpDate() {
+    assertThat(HttpLogsSender.retryAfter("3")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(HttpLogsSender.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
+    assertThat(HttpLogsSender.retryAfter("later")).isNull();
+    assertThat(HttpLogsSender.retryAfter(null)).isNull();
+  }
+
+  @Test
+  void partialSuccessIsReadFromJsonResponses() throws Exception {
+    byte[] body = "{\"partialSuccess\":{\"rejectedLogRecords\":\"7\",\"errorMessage\":\"x\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(HttpLogsSender.rejectedRecordsFromJson(body)).isEqualTo(7);
+  }
+
+  @Test
+  void backoffDoublesFromOneHundredMillisUpToFiveSeconds() {
+    assertThat(LoadGenerator.backoff(1)).isEqualTo(Duration.ofMillis(100));
+    assertThat(LoadGenerator.backoff(3)).isEqualTo(Duration.ofMillis(400));
+    assertThat(LoadGenerator.backoff(30)).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void invalidOptionsAreRejectedByTheEngineWithEveryProblem() {
+    assertThatThrownBy(
+            () -> new LoadGenerator(LoadgenOptions.defaults().withRate(-1).withAttributes(-2), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--rate")
+        .hasMessageContaining("--attributes");
+  }
+}
