@@ -1,6 +1,7 @@
 package io.stacklens.agent.cli.loadgen;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.stacklens.agent.otlp.OtlpJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ final class RequestEncoder {
     byte[] plain =
         switch (encoding) {
           case PROTO -> request.toByteArray();
-          case JSON -> OtlpJsonBridge.toJsonBytes(request);
+          case JSON -> OtlpJson.toJsonBytes(request);
         };
     return gzip ? gzip(plain) : plain;
   }

@@ -2,6 +2,7 @@ package io.stacklens.agent.cli.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stacklens.agent.otlp.OtlpJson;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,27 @@ class LoadGeneratorHttpTest {
       assertThat(report.requestsSent()).isEqualTo(16);
       assertThat(report.succeeded()).isTrue();
     }
+  }
+
+  @Test
+  void jsonEncodingSendsOtlpJsonThatDecodesToEveryRecord() throws Exception {
+    try (HttpLogsServer server = HttpLogsServer.accepting(LoadGeneratorHttpTest::jsonRecords)) {
+      LoadgenReport report =
+          new LoadGenerator(
+                  options(server.endpoint(), 350).withEncoding(Encoding.JSON).withGzip(true), null)
+              .run();
+
+      assertThat(server.acceptedRecords).hasValue(350);
+      assertThat(server.contentTypes).containsOnly("application/json");
+      assertThat(report.recordsAcknowledged()).isEqualTo(350);
+    }
+  }
+
+  private static long jsonRecords(byte[] body) {
+    return OtlpJson.parseLogs(body).getResourceLogsList().stream()
+        .flatMap(r -> r.getScopeLogsList().stream())
+        .mapToLong(s -> s.getLogRecordsCount())
+        .sum();
   }
 
   @Test
