@@ -35,6 +35,7 @@ public final class HttpServer implements AutoCloseable {
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(10);
 
   private final HttpServerOptions options;
+  private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,6 +46,8 @@ public final class HttpServer implements AutoCloseable {
 
   private HttpServer(HttpServerOptions options) {
     this.options = options;
+    this.acceptor = new MultiThreadIoEventLoopGroup(
+        1, new DefaultThreadFactory(options.name() + "-http-accept", true), NioIoHandler.newFactory());
     this.loops = new MultiThreadIoEventLoopGroup(
         options.ioThreads(), new DefaultThreadFactory(options.name() + "-http", true), NioIoHandler.newFactory());
   }
@@ -62,7 +65,7 @@ public final class HttpServer implements AutoCloseable {
   private void bind(HttpHandler handler) throws IOException {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
-            .group(loops)
+            .group(acceptor, loops)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -74,12 +77,13 @@ public final class HttpServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new BodyLimitAggregator(options.maxBodyBytes(), handler))
-                        .addLast(new RequestDispatcher(HttpServer.this, handler, options.latency()));
+                        .addLast(new RequestDispatcher(HttpServer.this, handler, options.latency(), options.handlerExecutor()));
                   }
                 });
     try {
       listener = bootstrap.bind(options.endpoint().toSocketAddress()).syncUninterruptibly().channel();
     } catch (Exception e) {
+      acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new IOException(options.name() + ": cannot listen on " + options.endpoint() + ": " + e.getMessage(), e);
     }
@@ -137,6 +141,7 @@ public final class HttpServer implements AutoCloseable {
     closing = true;
     long deadline = System.nanoTime() + Math.max(0, grace.toNanos());
     if (listener != null) listener.close().syncUninterruptibly();
+    acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     boolean drained = awaitNoneInFlight(deadline);
     if (!drained) {
       LOG.log(System.Logger.Level.WARNING, options.name() + ": closing with " + inFlight() + " request(s) still in progress");

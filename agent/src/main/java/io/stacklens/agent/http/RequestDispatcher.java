@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Hands each complete request of one connection to the {@link HttpHandler} and writes the answer.
@@ -23,11 +25,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
   private final HttpServer server;
   private final HttpHandler handler;
   private final LatencyHistogram latency;
+  private final Executor executor;
 
-  RequestDispatcher(HttpServer server, HttpHandler handler, LatencyHistogram latency) {
+  RequestDispatcher(HttpServer server, HttpHandler handler, LatencyHistogram latency, Executor executor) {
     this.server = server;
     this.handler = handler;
     this.latency = latency;
+    this.executor = executor;
   }
 
   @Override
@@ -52,6 +56,18 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
             request.headers().copy(),
             ByteBufUtil.getBytes(request.content()),
             ctx.channel().remoteAddress());
+    if (executor == null) {
+      invoke(ctx, req, version, keepAlive, start);
+      return;
+    }
+    try {
+      executor.execute(() -> invoke(ctx, req, version, keepAlive, start));
+    } catch (RejectedExecutionException e) {
+      respond(ctx, req, HttpResponse.text(503, server.name() + " is too busy or stopping; retry later"), null, version, keepAlive, start);
+    }
+  }
+
+  private void invoke(ChannelHandlerContext ctx, HttpRequest req, HttpVersion version, boolean keepAlive, long start) {
     CompletionStage<HttpResponse> answer;
     try {
       answer = handler.handle(req);

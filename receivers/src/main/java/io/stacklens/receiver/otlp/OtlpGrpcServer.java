@@ -30,28 +30,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * OTLP/gRPC: the Logs, Trace and Metrics export services on one Netty gRPC server. Calls run on a
- * bounded pool (when its queue is full the transport thread runs the call, which slows the client
- * down); gzip-compressed requests are understood out of the box.
+ * OTLP/gRPC: the Logs, Trace and Metrics export services on one Netty gRPC server. Calls run on the
+ * receiver's bounded {@link RequestExecutor}; gzip-compressed requests are understood out of the box.
  */
 final class OtlpGrpcServer {
-  private final ThreadPoolExecutor executor;
   private final Server server;
 
-  private OtlpGrpcServer(ThreadPoolExecutor executor, Server server) {
-    this.executor = executor;
+  private OtlpGrpcServer(Server server) {
     this.server = server;
   }
 
-  static OtlpGrpcServer start(String receiver, Endpoint endpoint, int maxMessageBytes, OtlpIngest ingest)
-      throws IOException {
-    ThreadPoolExecutor executor = boundedExecutor(receiver);
+  /** Binds and serves; calls run on {@code executor} (bounded, owned by the caller). */
+  static OtlpGrpcServer start(
+      String receiver, Endpoint endpoint, int maxMessageBytes, OtlpIngest ingest, Executor executor) throws IOException {
     Services services = new Services(ingest);
     ServerInterceptor timing = new TimingInterceptor(ingest.metrics().duration(Transport.GRPC));
     Server server =
@@ -65,26 +60,9 @@ final class OtlpGrpcServer {
     try {
       server.start();
     } catch (IOException e) {
-      executor.shutdownNow();
       throw new IOException(receiver + ": cannot listen for gRPC on " + endpoint + ": " + e.getMessage(), e);
     }
-    return new OtlpGrpcServer(executor, server);
-  }
-
-  private static ThreadPoolExecutor boundedExecutor(String receiver) {
-    int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-            r -> {
-              Thread t = new Thread(r, receiver.replace('/', '-') + "-grpc-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return new OtlpGrpcServer(server);
   }
 
   int port() {
@@ -107,7 +85,6 @@ final class OtlpGrpcServer {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    executor.shutdown();
   }
 
   private static long millisUntil(Instant deadline) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The {@code otlp} receiver: OTLP/gRPC and OTLP/HTTP servers feeding one consumer per signal. See
@@ -28,6 +29,7 @@ public final class OtlpReceiver implements Receiver {
   private final ComponentContext context;
   private final OtlpReceiverConfig config;
   private final OtlpIngest ingest;
+  private ThreadPoolExecutor executor;
   private OtlpGrpcServer grpc;
   private HttpServer http;
   private Host host;
@@ -49,10 +51,11 @@ public final class OtlpReceiver implements Receiver {
     this.host = host;
     String id = context.id().toString();
     List<String> listening = new ArrayList<>(2);
+    executor = RequestExecutor.create(id);
     try {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
-        grpc = OtlpGrpcServer.start(id, Endpoint.parse(g.endpoint), (int) g.maxRecvMsgSize.bytes(), ingest);
+        grpc = OtlpGrpcServer.start(id, Endpoint.parse(g.endpoint), (int) g.maxRecvMsgSize.bytes(), ingest, executor);
         listening.add("gRPC " + describe(grpc.address()));
         log(id + ": gRPC listening on " + describe(grpc.address()));
       }
@@ -62,7 +65,8 @@ public final class OtlpReceiver implements Receiver {
         HttpServerOptions options =
             HttpServerOptions.of(id.replace('/', '-'), Endpoint.parse(h.endpoint))
                 .withMaxBodyBytes(limit)
-                .withLatency(ingest.metrics().duration(Transport.HTTP));
+                .withLatency(ingest.metrics().duration(Transport.HTTP))
+                .withHandlerExecutor(executor);
         http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
         listening.add("HTTP " + describe(http.localAddress()));
         log(id + ": HTTP listening on " + describe(http.localAddress()));
@@ -111,9 +115,11 @@ public final class OtlpReceiver implements Receiver {
   private void closeServers(Instant deadline) {
     OtlpGrpcServer g;
     HttpServer s;
+    ThreadPoolExecutor pool;
     synchronized (this) {
       g = grpc;
       s = http;
+      pool = executor;
     }
     Thread grpcStopper = null;
     if (g != null) {
@@ -128,6 +134,7 @@ public final class OtlpReceiver implements Receiver {
         Thread.currentThread().interrupt();
       }
     }
+    if (pool != null) pool.shutdown();
   }
 
   private static Duration remaining(Instant deadline) {
