@@ -101,6 +101,18 @@ class HttpServerTest {
   }
 
   @Test
+  void runsHandlersOnTheGivenExecutor() throws Exception {
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "handler-pool"));
+    try {
+      start(options().withHandlerExecutor(pool),
+          req -> CompletableFuture.completedFuture(HttpResponse.text(200, Thread.currentThread().getName())));
+      assertThat(post("/", new byte[0]).body()).isEqualTo("handler-pool");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void handlerFailureBecomes500() throws Exception {
     start(options(), req -> { throw new IllegalStateException("boom"); });
     var response = post("/x", new byte[0]);
