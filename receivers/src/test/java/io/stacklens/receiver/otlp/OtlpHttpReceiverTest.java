@@ -292,7 +292,8 @@ class OtlpHttpReceiverTest {
       var shutdown = CompletableFuture.runAsync(() -> fixture.receiver.shutdown(Instant.now().plusSeconds(5)));
 
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-        try (Socket s = new Socket("127.0.0.1", fixture.receiver.httpPort())) {
+        try {
+          new Socket("127.0.0.1", fixture.receiver.httpPort()).close();
           return false;
         } catch (java.io.IOException refused) {
           return true;
