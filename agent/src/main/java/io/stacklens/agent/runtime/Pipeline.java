@@ -1,0 +1,211 @@
+package io.stacklens.agent.runtime;
+
+import io.stacklens.agent.api.Admission;
+import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.Processor;
+import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.exporterhelper.ExporterRunner;
+import io.stacklens.agent.telemetry.Counter;
+import io.stacklens.agent.telemetry.MetricsRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscArrayQueue;
+
+/**
+ * One pipeline: a bounded lock-free MPSC ring between its receivers and one worker thread that runs
+ * the processor chain in order and fans the result out to the exporters' queues.
+ *
+ * <pre>
+ *  receivers ─offer─> ring (MpscArrayQueue) ─drain─> worker: p1 -> p2 -> ... ─> exporter queues
+ *            <─ REFUSED_FULL when the ring is full (receiver answers 429 / RESOURCE_EXHAUSTED)
+ * </pre>
+ *
+ * Processors run on the worker thread only, so they need no locks. A slow exporter blocks the worker
+ * once its own queue is full; the ring then fills and receivers refuse: backpressure reaches the client
+ * instead of data being dropped.
+ */
+public final class Pipeline implements Consumer {
+  private static final Logger LOG = System.getLogger(Pipeline.class.getName());
+  private static final int DRAIN_LIMIT = 64;
+  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** One processor with its counters. */
+  public record Stage(ComponentId id, Processor processor) {}
+
+  private final String name;
+  private final MpscArrayQueue<Batch> ring;
+  private final List<Stage> stages;
+  private final List<ExporterRunner> exporters;
+  private final WaitMode waitMode;
+  private final Counter[] stageIn;
+  private final Counter[] stageOut;
+  private final Counter[] stageErrors;
+  private final Counter refusedFull;
+  private final Counter refusedStopping;
+  private final Counter droppedAtDeadline;
+  private final Thread worker;
+
+  private volatile boolean accepting;
+  private volatile boolean stopRequested;
+  private volatile boolean workerParked;
+  private volatile Instant drainDeadline = Instant.MAX;
+
+  public Pipeline(String name, int ringSize, WaitMode waitMode, List<Stage> stages, List<ExporterRunner> exporters,
+      MetricsRegistry metrics) {
+    this.name = name;
+    this.ring = new MpscArrayQueue<>(ringSize);
+    this.stages = List.copyOf(stages);
+    this.exporters = List.copyOf(exporters);
+    this.waitMode = waitMode;
+    this.stageIn = new Counter[stages.size()];
+    this.stageOut = new Counter[stages.size()];
+    this.stageErrors = new Counter[stages.size()];
+    for (int i = 0; i < stages.size(); i++) {
+      String p = stages.get(i).id().toString();
+      stageIn[i] = metrics.counter("stacklens_processor_incoming_records_total", "Records into a processor", "processor", p, "pipeline", name);
+      stageOut[i] = metrics.counter("stacklens_processor_outgoing_records_total", "Records out of a processor", "processor", p, "pipeline", name);
+      stageErrors[i] = metrics.counter("stacklens_processor_dropped_records_total", "Records a processor dropped",
+          "processor", p, "pipeline", name, "reason", "processor_error");
+    }
+    refusedFull = metrics.counter("stacklens_pipeline_refused_records_total", "Records a pipeline refused to take",
+        "pipeline", name, "reason", Admission.REFUSED_FULL.reason());
+    refusedStopping = metrics.counter("stacklens_pipeline_refused_records_total", "Records a pipeline refused to take",
+        "pipeline", name, "reason", Admission.REFUSED_SHUTTING_DOWN.reason());
+    droppedAtDeadline = metrics.counter("stacklens_pipeline_dropped_records_total",
+        "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "shutdown_timeout");
+    metrics.gauge("stacklens_pipeline_ring_size", "Batches waiting in the pipeline ring", ring::size, "pipeline", name);
+    metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
+    metrics.gauge("stacklens_pipeline_ring_fill_ratio", "Fill of the pipeline ring, 0..1",
+        () -> (double) ring.size() / ring.capacity(), "pipeline", name);
+    this.worker = new Thread(this::run, "pipeline-" + name);
+    this.worker.setDaemon(true);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Starts processors then the worker, then opens the ring to receivers. */
+  public void start(Host host) throws Exception {
+    for (Stage s : stages) s.processor().start(host);
+    worker.start();
+    accepting = true;
+  }
+
+  @Override
+  public Admission consume(Batch batch) {
+    if (!accepting) {
+      refusedStopping.add(batch.recordCount());
+      return Admission.REFUSED_SHUTTING_DOWN;
+    }
+    if (!ring.offer(batch)) {
+      refusedFull.add(batch.recordCount());
+      return Admission.REFUSED_FULL;
+    }
+    if (workerParked) LockSupport.unpark(worker);
+    return Admission.ACCEPTED;
+  }
+
+  /** Capacity left in the ring, in batches (racy by nature; used for fan-out decisions). */
+  int freeSlots() {
+    return ring.capacity() - ring.size();
+  }
+
+  private void run() {
+    int idle = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      int n = ring.drain(this::process, DRAIN_LIMIT);
+      if (n > 0) {
+        idle = 0;
+        continue;
+      }
+      if (stopRequested && ring.isEmpty()) return;
+      idle++;
+      switch (waitMode) {
+        case BUSY_SPIN -> Thread.onSpinWait();
+        case YIELD -> {
+          if (idle < 100) Thread.yield();
+          else LockSupport.parkNanos(MAX_PARK_NANOS);
+        }
+        case PARK -> {
+          if (idle < 10) {
+            Thread.onSpinWait();
+          } else {
+            workerParked = true;
+            if (ring.isEmpty() && !stopRequested) LockSupport.parkNanos(MAX_PARK_NANOS);
+            workerParked = false;
+          }
+        }
+      }
+    }
+    // Interrupted at the shutdown deadline: whatever is still in the ring is lost, and counted.
+    Batch left;
+    while ((left = ring.poll()) != null) droppedAtDeadline.add(left.recordCount());
+  }
+
+  private void process(Batch batch) {
+    Batch current = batch;
+    for (int i = 0; i < stages.size() && current != null && !current.isEmpty(); i++) {
+      int in = current.recordCount();
+      stageIn[i].add(in);
+      try {
+        current = stages.get(i).processor().process(current);
+      } catch (RuntimeException e) {
+        stageErrors[i].add(in);
+        LOG.log(Level.ERROR, "pipeline " + name + ": processor " + stages.get(i).id() + " failed on a batch of "
+            + in + " records; they are dropped (counted as reason=processor_error)", e);
+        return;
+      }
+      stageOut[i].add(current == null ? 0 : current.recordCount());
+    }
+    if (current == null || current.isEmpty()) return;
+    for (ExporterRunner exporter : exporters) {
+      try {
+        exporter.enqueue(current);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        droppedAtDeadline.add(current.recordCount());
+        return;
+      }
+    }
+  }
+
+  /** Closes the ring to new batches (receivers get REFUSED_SHUTTING_DOWN). */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /**
+   * Stops accepting, lets the worker drain the ring into the exporters, then shuts the processors
+   * down. Waits until {@code deadline}.
+   */
+  public void shutdown(Instant deadline) {
+    accepting = false;
+    drainDeadline = deadline;
+    stopRequested = true;
+    LockSupport.unpark(worker);
+    if (worker.isAlive()) {
+      try {
+        worker.join(Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (worker.isAlive()) {
+        LOG.log(Level.WARNING, "pipeline " + name + ": ring not drained by the shutdown deadline; "
+            + ring.size() + " batches still queued");
+        worker.interrupt();
+      }
+    }
+    for (Stage s : stages) s.processor().shutdown(deadline);
+  }
+
+  Instant drainDeadline() {
+    return drainDeadline;
+  }
+}
