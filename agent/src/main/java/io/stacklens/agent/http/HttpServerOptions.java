@@ -1,0 +1,48 @@
+package io.stacklens.agent.http;
+
+import io.stacklens.agent.telemetry.LatencyHistogram;
+import java.util.concurrent.Executor;
+
+/**
+ * Settings of an {@link HttpServer}.
+ *
+ * @param name used in thread names and log lines ({@code otlp-http}, {@code admin})
+ * @param endpoint where to listen; port 0 picks a free port
+ * @param maxBodyBytes largest accepted request body; larger ones are answered 413
+ * @param ioThreads event-loop threads (bounded; at least 1)
+ * @param latency records the time from a complete request to its written response; null for none
+ * @param handlerExecutor where {@link HttpHandler#handle} runs; null runs it on the network thread (fine for
+ *     quick handlers). Give a bounded executor when handlers do real work (decoding large bodies).
+ */
+public record HttpServerOptions(
+    String name, Endpoint endpoint, int maxBodyBytes, int ioThreads, LatencyHistogram latency, Executor handlerExecutor) {
+  /** Default largest request body: 20 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+  public HttpServerOptions {
+    if (maxBodyBytes < 0) throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
+    if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+  }
+
+  /** 20 MiB bodies, one I/O thread per core (at most 4), no latency histogram, handlers on the I/O threads. */
+  public static HttpServerOptions of(String name, Endpoint endpoint) {
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return new HttpServerOptions(name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null);
+  }
+
+  public HttpServerOptions withMaxBodyBytes(int bytes) {
+    return new HttpServerOptions(name, endpoint, bytes, ioThreads, latency, handlerExecutor);
+  }
+
+  public HttpServerOptions withIoThreads(int threads) {
+    return new HttpServerOptions(name, endpoint, maxBodyBytes, threads, latency, handlerExecutor);
+  }
+
+  public HttpServerOptions withLatency(LatencyHistogram histogram) {
+    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, histogram, handlerExecutor);
+  }
+
+  public HttpServerOptions withHandlerExecutor(Executor executor) {
+    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, latency, executor);
+  }
+}

@@ -1,0 +1,116 @@
+package io.stacklens.receiver.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.stacklens.agent.http.HttpHandler;
+import io.stacklens.agent.http.HttpRequest;
+import io.stacklens.agent.http.HttpResponse;
+import io.stacklens.receiver.otlp.StatusBodies.Encoding;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * OTLP/HTTP: {@code POST /v1/logs}, {@code /v1/traces}, {@code /v1/metrics} with protobuf or JSON
+ * bodies, optionally gzip or zstd compressed. Answers in the request's encoding; every error carries a
+ * {@code google.rpc.Status} body saying what is wrong.
+ */
+final class OtlpHttpHandler implements HttpHandler {
+  private static final Map<String, OtlpSignal<?, ?>> BY_PATH =
+      Map.of(
+          LogsSignal.INSTANCE.httpPath(), LogsSignal.INSTANCE,
+          TracesSignal.INSTANCE.httpPath(), TracesSignal.INSTANCE,
+          MetricsSignal.INSTANCE.httpPath(), MetricsSignal.INSTANCE);
+  private static final String PATHS = String.join(", ", List.of("/v1/logs", "/v1/traces", "/v1/metrics"));
+
+  private final OtlpIngest ingest;
+  private final int maxBodyBytes;
+
+  OtlpHttpHandler(OtlpIngest ingest, int maxBodyBytes) {
+    this.ingest = ingest;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    return CompletableFuture.completedFuture(answer(request));
+  }
+
+  @Override
+  public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
+    return StatusBodies.error(
+        413, Code.RESOURCE_EXHAUSTED,
+        "request body is larger than the limit of " + limit + " bytes (protocols.http.max_request_body_size)",
+        Encoding.ofContentType(headers.get("Content-Type")));
+  }
+
+  private HttpResponse answer(HttpRequest request) {
+    Encoding encoding = Encoding.ofContentType(request.header("Content-Type"));
+    OtlpSignal<?, ?> signal = BY_PATH.get(request.path());
+    if (signal == null) {
+      return StatusBodies.error(
+          404, Code.NOT_FOUND, "no OTLP endpoint at " + request.path() + "; use POST " + PATHS, encoding);
+    }
+    if (!request.method().equals("POST")) {
+      return StatusBodies.error(
+              405, Code.UNIMPLEMENTED, request.method() + " is not allowed on " + request.path() + "; use POST", encoding)
+          .withHeader("Allow", "POST");
+    }
+    if (encoding == null) {
+      return StatusBodies.error(
+          415, Code.INVALID_ARGUMENT,
+          "Content-Type '" + request.header("Content-Type") + "' is not supported; use application/x-protobuf or application/json",
+          null);
+    }
+    return export(signal, request, encoding);
+  }
+
+  private <Q extends Message, R extends Message> HttpResponse export(
+      OtlpSignal<Q, R> signal, HttpRequest request, Encoding encoding) {
+    OtlpIngest.Result<R> early = ingest.refusalBeforeDecoding(signal);
+    if (early != null) return toHttp(early, encoding);
+    byte[] body;
+    try {
+      body = BodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+    } catch (BodyDecoding.UnsupportedEncoding e) {
+      return StatusBodies.error(415, Code.INVALID_ARGUMENT, e.getMessage(), encoding);
+    } catch (BodyDecoding.TooLarge e) {
+      return StatusBodies.error(413, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding);
+    } catch (BodyDecoding.Corrupt e) {
+      return StatusBodies.error(400, Code.INVALID_ARGUMENT, e.getMessage(), encoding);
+    }
+    Q decoded;
+    try {
+      decoded = encoding == Encoding.JSON ? signal.parseJson(body) : signal.parseProtobuf(body);
+    } catch (InvalidProtocolBufferException e) {
+      return StatusBodies.error(
+          400, Code.INVALID_ARGUMENT, "body is not a valid protobuf " + requestName(signal) + ": " + e.getMessage(), encoding);
+    } catch (IllegalArgumentException e) {
+      return StatusBodies.error(
+          400, Code.INVALID_ARGUMENT, "body is not a valid OTLP/JSON " + requestName(signal) + ": " + e.getMessage(), encoding);
+    }
+    return toHttp(ingest.export(signal, decoded, Transport.HTTP), encoding);
+  }
+
+  private static String requestName(OtlpSignal<?, ?> signal) {
+    return switch (signal.signal()) {
+      case LOGS -> "ExportLogsServiceRequest";
+      case TRACES -> "ExportTraceServiceRequest";
+      case METRICS -> "ExportMetricsServiceRequest";
+    };
+  }
+
+  private HttpResponse toHttp(OtlpIngest.Result<?> result, Encoding encoding) {
+    return switch (result.outcome()) {
+      case ACCEPTED -> StatusBodies.message(200, result.response(), encoding);
+      case PIPELINE_FULL ->
+          StatusBodies.retryable(429, Code.RESOURCE_EXHAUSTED, result.message(), encoding, ingest.retryAfter());
+      case SHUTTING_DOWN ->
+          StatusBodies.retryable(503, Code.UNAVAILABLE, result.message(), encoding, ingest.retryAfter());
+      case NO_PIPELINE -> StatusBodies.error(404, Code.UNIMPLEMENTED, result.message(), encoding);
+    };
+  }
+}

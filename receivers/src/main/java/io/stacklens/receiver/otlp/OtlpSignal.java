@@ -1,0 +1,62 @@
+package io.stacklens.receiver.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Batch;
+
+/**
+ * What differs between the three OTLP export services: how to decode a request, how to drop records
+ * the OTLP spec calls invalid, and how to build the (partial-success) response.
+ *
+ * @param <Q> the export request message
+ * @param <R> the export response message
+ */
+abstract class OtlpSignal<Q extends Message, R extends Message> {
+  /**
+   * A decoded request ready for the pipeline.
+   *
+   * @param batch the valid records
+   * @param rejected how many records were invalid and removed
+   * @param problem what was wrong with the first rejected record (empty when none)
+   */
+  record Validated(Batch batch, long rejected, String problem) {}
+
+  abstract Signal signal();
+
+  /** The OTLP/HTTP path: {@code /v1/logs}, {@code /v1/traces}, {@code /v1/metrics}. */
+  abstract String httpPath();
+
+  /** What the records are called in messages and the partial-success count: log records, spans, data points. */
+  abstract String recordNoun();
+
+  abstract Q parseProtobuf(byte[] body) throws InvalidProtocolBufferException;
+
+  /** Decodes OTLP/JSON; throws {@link IllegalArgumentException} naming the JSON location. */
+  abstract Q parseJson(byte[] body);
+
+  /** Converts to the pipeline's batch, without the records the spec calls invalid. */
+  abstract Validated validate(Q request);
+
+  /** The success response, with {@code partial_success} filled when records were rejected. */
+  abstract R response(long rejected, String problem);
+
+  /** Appends " (and N more)" when more than one record was rejected. */
+  static String describe(String firstProblem, long rejected, String noun) {
+    if (rejected == 0) return "";
+    String more = rejected > 1 ? " (and " + (rejected - 1) + " more)" : "";
+    return rejected + " " + noun + " rejected; first: " + firstProblem + more;
+  }
+
+  /** Whether {@code id} is empty or has exactly {@code length} bytes. */
+  static boolean emptyOrLength(com.google.protobuf.ByteString id, int length) {
+    return id.isEmpty() || id.size() == length;
+  }
+
+  static boolean allZero(com.google.protobuf.ByteString id) {
+    for (int i = 0; i < id.size(); i++) {
+      if (id.byteAt(i) != 0) return false;
+    }
+    return true;
+  }
+}
