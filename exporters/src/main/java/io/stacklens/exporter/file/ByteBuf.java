@@ -1,0 +1,54 @@
+package io.stacklens.exporter.file;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A growable, reusable byte buffer that a {@code JsonGenerator} writes into. Unlike
+ * {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so a sender
+ * thread can encode a whole batch and hand the bytes to the file without copying.
+ */
+final class ByteBuf extends OutputStream {
+  /** Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory. */
+  private static final int RETAINED_CAPACITY = 4 * 1024 * 1024;
+
+  private byte[] bytes;
+  private int size;
+
+  ByteBuf(int initialCapacity) {
+    bytes = new byte[initialCapacity];
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    bytes[size++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] src, int off, int len) {
+    ensure(len);
+    System.arraycopy(src, off, bytes, size, len);
+    size += len;
+  }
+
+  byte[] array() {
+    return bytes;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Empties the buffer, shrinking it when an unusually large batch made it grow. */
+  void reset() {
+    size = 0;
+    if (bytes.length > RETAINED_CAPACITY) bytes = new byte[RETAINED_CAPACITY];
+  }
+
+  private void ensure(int extra) {
+    int needed = size + extra;
+    if (needed < 0) throw new OutOfMemoryError("batch encodes to more than 2 GiB");
+    if (needed > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+  }
+}
