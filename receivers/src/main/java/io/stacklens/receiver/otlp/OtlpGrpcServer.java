@@ -4,7 +4,13 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCall;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -15,14 +21,8 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.telemetry.LatencyHistogram;
@@ -53,9 +53,12 @@ final class OtlpGrpcServer {
         NettyServerBuilder.forAddress(endpoint.toSocketAddress())
             .executor(executor)
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(ServerInterceptors.intercept(services.logs(), timing))
-            .addService(ServerInterceptors.intercept(services.traces(), timing))
-            .addService(ServerInterceptors.intercept(services.metrics(), timing))
+            .addService(ServerInterceptors.intercept(
+                services.service(LogsServiceGrpc.SERVICE_NAME, LogsServiceGrpc.getExportMethod(), LogsSignal.INSTANCE), timing))
+            .addService(ServerInterceptors.intercept(
+                services.service(TraceServiceGrpc.SERVICE_NAME, TraceServiceGrpc.getExportMethod(), TracesSignal.INSTANCE), timing))
+            .addService(ServerInterceptors.intercept(
+                services.service(MetricsServiceGrpc.SERVICE_NAME, MetricsServiceGrpc.getExportMethod(), MetricsSignal.INSTANCE), timing))
             .build();
     try {
       server.start();
@@ -91,33 +94,29 @@ final class OtlpGrpcServer {
     return Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
   }
 
-  /** The three service implementations, each a thin adapter onto {@link OtlpIngest}. */
+  /**
+   * The three export services. Requests arrive as raw bytes (see {@link RawBytes}) and are decoded
+   * here, so a malformed payload is answered INVALID_ARGUMENT with what is wrong, instead of the
+   * INTERNAL that gRPC's own decoder would send.
+   */
   private record Services(OtlpIngest ingest) {
-    LogsServiceGrpc.LogsServiceImplBase logs() {
-      return new LogsServiceGrpc.LogsServiceImplBase() {
-        @Override
-        public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
-          answer(ingest.export(LogsSignal.INSTANCE, request, Transport.GRPC), observer);
-        }
-      };
-    }
-
-    TraceServiceGrpc.TraceServiceImplBase traces() {
-      return new TraceServiceGrpc.TraceServiceImplBase() {
-        @Override
-        public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> observer) {
-          answer(ingest.export(TracesSignal.INSTANCE, request, Transport.GRPC), observer);
-        }
-      };
-    }
-
-    MetricsServiceGrpc.MetricsServiceImplBase metrics() {
-      return new MetricsServiceGrpc.MetricsServiceImplBase() {
-        @Override
-        public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> observer) {
-          answer(ingest.export(MetricsSignal.INSTANCE, request, Transport.GRPC), observer);
-        }
-      };
+    <Q extends Message, R extends Message> ServerServiceDefinition service(
+        String serviceName, MethodDescriptor<Q, R> generated, OtlpSignal<Q, R> signal) {
+      MethodDescriptor<byte[], R> method = generated.toBuilder(RawBytes.INSTANCE, generated.getResponseMarshaller()).build();
+      return ServerServiceDefinition.builder(serviceName)
+          .addMethod(method, ServerCalls.asyncUnaryCall((byte[] body, StreamObserver<R> observer) -> {
+            Q request;
+            try {
+              request = signal.parseProtobuf(body);
+            } catch (InvalidProtocolBufferException e) {
+              observer.onError(Status.INVALID_ARGUMENT
+                  .withDescription("malformed " + generated.getFullMethodName() + " request: " + e.getMessage())
+                  .asRuntimeException());
+              return;
+            }
+            answer(ingest.export(signal, request, Transport.GRPC), observer);
+          }))
+          .build();
     }
 
     private <R extends Message> void answer(OtlpIngest.Result<R> result, StreamObserver<R> observer) {
@@ -146,6 +145,25 @@ final class OtlpGrpcServer {
               .addDetails(Any.pack(retry))
               .build();
       return StatusProto.toStatusRuntimeException(status);
+    }
+  }
+
+  /** Passes a request's bytes through undecoded. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("cannot read request: " + e.getMessage()).withCause(e).asRuntimeException();
+      }
     }
   }
 

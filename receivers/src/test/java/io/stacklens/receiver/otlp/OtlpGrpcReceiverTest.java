@@ -138,6 +138,32 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void truncatedProtobufIsInvalidArgumentWithAMessageAndTheServerKeepsServing() throws Exception {
+    start(Signal.LOGS);
+    byte[] whole = TestData.logs(3).toByteArray();
+    byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 7);
+    io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    var method = LogsServiceGrpc.getExportMethod().toBuilder(raw, LogsServiceGrpc.getExportMethod().getResponseMarshaller()).build();
+    StatusRuntimeException e = catchStatus(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+        channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), truncated));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .startsWith("malformed opentelemetry.proto.collector.logs.v1.LogsService/Export request: ");
+    logs().export(TestData.logs(1));
+    assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(1);
+  }
+
+  @Test
   void messageLargerThanTheLimitIsRefusedAndTheServerKeepsServing() throws Exception {
     start(Signal.LOGS);
     StatusRuntimeException e = catchStatus(() -> logs().export(TestData.logs(TestData.log("x".repeat(70_000), 9))));
