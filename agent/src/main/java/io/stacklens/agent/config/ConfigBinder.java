@@ -114,7 +114,6 @@ final class ConfigBinder {
       return mismatch(path, node, "a mapping");
     }
     Map<Object, Object> result = new LinkedHashMap<>();
-    boolean ok = true;
     for (YamlNode.Entry entry : mapping.entries().values()) {
       String entryPath = YamlPath.child(path, entry.key());
       Object key;
@@ -122,14 +121,15 @@ final class ConfigBinder {
         key = ScalarParser.parse(rawClass(keyType), entry.key());
       } catch (IllegalArgumentException e) {
         problems.error(entryPath, entry.keyLocation(), e.getMessage());
-        ok = false;
         continue;
       }
       Object value = convert(valueType, entry.value(), entryPath, null);
-      ok &= value != FAILED;
-      result.put(key, value);
+      if (value != FAILED) {
+        result.put(key, value);
+      }
     }
-    return ok ? Collections.unmodifiableMap(result) : FAILED;
+    // Entries that failed are left out (and reported), so the rest can still be checked.
+    return Collections.unmodifiableMap(result);
   }
 
   /**

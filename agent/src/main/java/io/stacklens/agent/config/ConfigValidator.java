@@ -67,6 +67,9 @@ final class ConfigValidator {
 
           private void report(Severity severity, String relativePath, String message) {
             String full = relativePath == null || relativePath.isEmpty() ? path : YamlPath.child(path, relativePath);
+            if (problems.hasErrorAt(full)) {
+              return; // the value written there was already refused; its default is not the user's doing
+            }
             problems.add(severity, full, YamlPath.locate(root, full), message);
           }
         };

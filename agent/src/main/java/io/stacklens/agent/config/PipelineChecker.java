@@ -49,7 +49,7 @@ final class PipelineChecker {
     defined.forEach(
         (kind, definitions) ->
             definitions.values().stream()
-                .filter(d -> !used.contains(kind.section() + "." + d.id()))
+                .filter(d -> d.factory() != null && !used.contains(kind.section() + "." + d.id()))
                 .forEach(
                     d ->
                         problems.warning(

@@ -54,8 +54,7 @@ final class YamlReader {
               ? Location.startOf(source)
               : new Location(source, mark.getLine() + 1, mark.getColumn() + 1 + columnOffset);
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      String context = e.getContext() != null ? " " + e.getContext() : "";
-      problems.error("", where, "invalid YAML: " + problem + context);
+      problems.error("", where, "invalid YAML: " + problem.strip() + context(e));
       return Optional.empty();
     } catch (YAMLException e) {
       problems.error("", Location.startOf(source), "invalid YAML: " + e.getMessage());
@@ -65,6 +64,16 @@ final class YamlReader {
       return Optional.of(new YamlNode.Mapping(new LinkedHashMap<>(), Location.startOf(source)));
     }
     return new YamlReader(source, columnOffset, problems).convert(root, "", 0);
+  }
+
+  /** {@code (while parsing a flow sequence started at 3:16)}, or nothing. */
+  private static String context(MarkedYAMLException e) {
+    if (e.getContext() == null) {
+      return "";
+    }
+    Mark mark = e.getContextMark();
+    String started = mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+    return " (" + e.getContext() + started + ")";
   }
 
   private Location at(Node node) {
