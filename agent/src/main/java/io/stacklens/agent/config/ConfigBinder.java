@@ -140,7 +140,11 @@ final class ConfigBinder {
     if (ConfigFields.isNestedConfig(type)) {
       return newInstance(type);
     }
-    return type == Object.class ? null : mismatch(path, node, describeType(type));
+    if (type == Object.class) {
+      return null;
+    }
+    // Empty because an ${env:...} could not be expanded: that error already says it all.
+    return problems.hasErrorAt(path) ? FAILED : mismatch(path, node, describeType(type));
   }
 
   private Object mismatch(String path, YamlNode node, String expected) {

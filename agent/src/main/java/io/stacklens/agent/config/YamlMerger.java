@@ -20,7 +20,9 @@ final class YamlMerger {
           merged.put(entry.key(), entry);
         } else {
           YamlNode value = merge(existing.value(), entry.value());
-          merged.put(entry.key(), new YamlNode.Entry(entry.key(), entry.keyLocation(), value));
+          // A merged mapping stays where it was first defined; a replaced value points at its new key.
+          Location keyAt = value == entry.value() ? entry.keyLocation() : existing.keyLocation();
+          merged.put(entry.key(), new YamlNode.Entry(entry.key(), keyAt, value));
         }
       }
       return new YamlNode.Mapping(merged, baseMap.location());

@@ -54,7 +54,7 @@ final class YamlReader {
               ? Location.startOf(source)
               : new Location(source, mark.getLine() + 1, mark.getColumn() + 1 + columnOffset);
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      problems.error("", where, "invalid YAML: " + problem.strip() + context(e));
+      problems.error("", where, "invalid YAML: " + problem.strip() + context(e, columnOffset));
       return Optional.empty();
     } catch (YAMLException e) {
       problems.error("", Location.startOf(source), "invalid YAML: " + e.getMessage());
@@ -67,12 +67,12 @@ final class YamlReader {
   }
 
   /** {@code (while parsing a flow sequence started at 3:16)}, or nothing. */
-  private static String context(MarkedYAMLException e) {
+  private static String context(MarkedYAMLException e, int columnOffset) {
     if (e.getContext() == null) {
       return "";
     }
     Mark mark = e.getContextMark();
-    String started = mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+    String started = mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1 + columnOffset);
     return " (" + e.getContext() + started + ")";
   }
 
