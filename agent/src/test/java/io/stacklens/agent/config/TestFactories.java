@@ -94,6 +94,45 @@ final class TestFactories {
     }
   }
 
+  /** A receiver factory as its own class (for messages that name factory classes). */
+  abstract static class TestReceiverFactoryBase implements ReceiverFactory<OtlpConfig> {
+    private final String type;
+
+    TestReceiverFactoryBase(String type) {
+      this.type = type;
+    }
+
+    @Override
+    public String type() {
+      return type;
+    }
+
+    @Override
+    public Class<OtlpConfig> configClass() {
+      return OtlpConfig.class;
+    }
+
+    @Override
+    public OtlpConfig createDefaultConfig() {
+      return new OtlpConfig();
+    }
+
+    @Override
+    public Stability stability() {
+      return Stability.DEVELOPMENT;
+    }
+
+    @Override
+    public Set<Signal> signals() {
+      return EnumSet.allOf(Signal.class);
+    }
+
+    @Override
+    public Receiver createReceiver(ComponentContext context, OtlpConfig config, Map<Signal, Consumer> consumers) {
+      throw new UnsupportedOperationException("config tests build no components");
+    }
+  }
+
   /** Shaped like the real OTLP receiver's config. */
   static final class OtlpConfig implements ComponentConfig {
     public Protocols protocols = new Protocols();
