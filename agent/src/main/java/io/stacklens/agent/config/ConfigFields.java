@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The YAML view of a config class: its fields (inherited ones first) and their keys. A field {@code
+ * The YAML view of a config class: its fields (the class's own first, then inherited ones) and their keys. A field {@code
  * maxMegabytes} is the key {@code max_megabytes} unless {@link ConfigKey} says otherwise. Static,
  * transient and synthetic fields are not config.
  */
@@ -57,7 +57,7 @@ final class ConfigFields {
     }
   }
 
-  /** Fields of {@code type} by YAML key, superclass fields first. */
+  /** Fields of {@code type} by YAML key: its own first, then those of its superclasses. */
   static Map<String, ConfigField> of(Class<?> type) {
     return CACHE.get(type);
   }
@@ -97,7 +97,7 @@ final class ConfigFields {
   private static Map<String, ConfigField> scan(Class<?> type) {
     List<Class<?>> hierarchy = new ArrayList<>();
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      hierarchy.add(0, c);
+      hierarchy.add(c);
     }
     Map<String, ConfigField> fields = new LinkedHashMap<>();
     for (Class<?> c : hierarchy) {

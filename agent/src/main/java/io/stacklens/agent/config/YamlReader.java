@@ -72,7 +72,8 @@ final class YamlReader {
       return "";
     }
     Mark mark = e.getContextMark();
-    String started = mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1 + columnOffset);
+    String started =
+        mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1 + columnOffset);
     return " (" + e.getContext() + started + ")";
   }
 
