@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The YAML view of a config class: its fields (the class's own first, then inherited ones) and their keys. A field {@code
- * maxMegabytes} is the key {@code max_megabytes} unless {@link ConfigKey} says otherwise. Static,
- * transient and synthetic fields are not config.
+ * The YAML view of a config class: its fields (the class's own first, then inherited ones) and
+ * their keys. A field {@code maxMegabytes} is the key {@code max_megabytes} unless {@link
+ * ConfigKey} says otherwise. Static, transient and synthetic fields are not config.
  */
 final class ConfigFields {
   private static final ClassValue<Map<String, ConfigField>> CACHE =

@@ -73,7 +73,8 @@ final class PipelineChecker {
         String known =
             definitions.isEmpty()
                 ? "none are defined"
-                : "defined: " + definitions.keySet().stream().map(ComponentId::toString).collect(Collectors.joining(", "));
+                : "defined: "
+                    + definitions.keySet().stream().map(ComponentId::toString).collect(Collectors.joining(", "));
         problems.error(
             entryPath,
             at,

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Turns scalar text into a config field's type; failures are {@link IllegalArgumentException}s with a readable message. */
+/**
+ * Turns scalar text into a config field's type; failures are {@link IllegalArgumentException}s
+ * with a readable message.
+ */
 final class ScalarParser {
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
   private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");

@@ -30,7 +30,10 @@ import java.util.function.Supplier;
 final class TestFactories {
   private TestFactories() {}
 
-  /** {@code otlp} (all signals), {@code filelog} (logs only), exporters {@code file} and {@code debug}, processor {@code sink}. */
+  /**
+   * Receivers {@code otlp} (all signals) and {@code filelog} (logs only), exporters {@code file} and
+   * {@code debug}, processor {@code sink}.
+   */
   static ComponentRegistry registry() {
     return ComponentRegistry.of(
         new TestReceiverFactory<>("otlp", OtlpConfig.class, OtlpConfig::new, EnumSet.allOf(Signal.class)),
