@@ -1,0 +1,105 @@
+package io.stacklens.agent.config;
+
+import io.stacklens.agent.api.ByteSize;
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ComponentId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Writes the effective configuration as YAML (what {@code print-config} shows): every option with
+ * its value, defaults included, keys in snake_case, durations like {@code 5s}, sizes like {@code
+ * 20MiB}. The output loads back to the same config.
+ */
+public final class ConfigRenderer {
+  /** Shown instead of a secret's value. */
+  public static final String REDACTED = "<redacted>";
+
+  private static final List<String> SECRET_WORDS = List.of("password", "token", "secret", "api_key", "apikey");
+
+  private ConfigRenderer() {}
+
+  /**
+   * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
+   *     and of every key whose name contains password, token, secret or api_key by {@value #REDACTED}
+   */
+  public static String render(AgentConfig config, boolean redactSecrets) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("receivers", renderComponents(config.receivers(), redactSecrets));
+    document.put("processors", renderComponents(config.processors(), redactSecrets));
+    document.put("exporters", renderComponents(config.exporters(), redactSecrets));
+    document.put("service", renderObject(config.service(), redactSecrets));
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndent(2);
+    options.setIndicatorIndent(2);
+    options.setIndentWithIndicator(true);
+    options.setWidth(120);
+    return new Yaml(options).dump(document);
+  }
+
+  /** True for keys that name a secret: {@code password}, {@code sasl_password}, {@code api_key}, {@code auth_token}. */
+  static boolean isSecretKey(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return SECRET_WORDS.stream().anyMatch(lower::contains);
+  }
+
+  private static Map<String, Object> renderComponents(Map<ComponentId, ComponentConfig> components, boolean redact) {
+    Map<String, Object> rendered = new LinkedHashMap<>();
+    components.forEach((id, config) -> rendered.put(id.toString(), renderObject(config, redact)));
+    return rendered;
+  }
+
+  private static Map<String, Object> renderObject(Object config, boolean redact) {
+    Map<String, Object> rendered = new LinkedHashMap<>();
+    for (ConfigFields.ConfigField field : ConfigFields.of(config.getClass()).values()) {
+      Object value = field.get(config);
+      boolean secret = field.isSecret() || isSecretKey(field.key());
+      rendered.put(field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
+    }
+    return rendered;
+  }
+
+  private static Object renderValue(Object value, boolean redact) {
+    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
+      return value;
+    }
+    if (value instanceof Duration duration) {
+      return Durations.format(duration);
+    }
+    if (value instanceof ByteSize size) {
+      String text = size.toString();
+      return text.chars().allMatch(Character::isDigit) ? (Object) size.bytes() : text;
+    }
+    if (value instanceof Enum<?> constant) {
+      return constant.name().toLowerCase(Locale.ROOT);
+    }
+    if (value instanceof ComponentId || value instanceof PipelineId) {
+      return value.toString();
+    }
+    if (value instanceof List<?> list) {
+      List<Object> rendered = new ArrayList<>();
+      list.forEach(item -> rendered.add(renderValue(item, redact)));
+      return rendered;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> rendered = new LinkedHashMap<>();
+      map.forEach(
+          (key, item) -> {
+            String name = String.valueOf(key);
+            rendered.put(name, redact && item != null && isSecretKey(name) ? REDACTED : renderValue(item, redact));
+          });
+      return rendered;
+    }
+    if (ConfigFields.isNestedConfig(value.getClass())) {
+      return renderObject(value, redact);
+    }
+    return value.toString();
+  }
+}

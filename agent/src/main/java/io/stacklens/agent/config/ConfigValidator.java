@@ -1,0 +1,82 @@
+package io.stacklens.agent.config;
+
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ConfigProblems;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs {@link ComponentConfig#validate} on a bound config and, recursively, on every nested config
+ * object (fields, list entries, map values), prefixing the relative paths they report and placing
+ * each problem at the key it names, or at the nearest parent that was written.
+ */
+final class ConfigValidator {
+  private final ProblemCollector problems;
+  private final YamlNode root;
+
+  ConfigValidator(ProblemCollector problems, YamlNode root) {
+    this.problems = problems;
+    this.root = root;
+  }
+
+  /** Validates {@code config} written at {@code path} and everything nested in it. */
+  void validate(Object config, String path) {
+    visit(config, path, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  private void visit(Object value, String path, Set<Object> visited) {
+    if (value == null) {
+      return;
+    }
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        visit(list.get(i), YamlPath.index(path, i), visited);
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((key, item) -> visit(item, YamlPath.child(path, String.valueOf(key)), visited));
+      return;
+    }
+    if (!ConfigFields.isNestedConfig(value.getClass()) || !visited.add(value)) {
+      return;
+    }
+    if (value instanceof ComponentConfig config) {
+      runValidate(config, path);
+    }
+    for (ConfigFields.ConfigField field : ConfigFields.of(value.getClass()).values()) {
+      visit(field.get(value), YamlPath.child(path, field.key()), visited);
+    }
+  }
+
+  private void runValidate(ComponentConfig config, String path) {
+    ConfigProblems sink =
+        new ConfigProblems() {
+          @Override
+          public void error(String relativePath, String message) {
+            report(Severity.ERROR, relativePath, message);
+          }
+
+          @Override
+          public void warning(String relativePath, String message) {
+            report(Severity.WARNING, relativePath, message);
+          }
+
+          private void report(Severity severity, String relativePath, String message) {
+            String full = relativePath == null || relativePath.isEmpty() ? path : YamlPath.child(path, relativePath);
+            if (problems.hasErrorAt(full)) {
+              return; // the value written there was already refused; its default is not the user's doing
+            }
+            problems.add(severity, full, YamlPath.locate(root, full), message);
+          }
+        };
+    try {
+      config.validate(sink);
+    } catch (RuntimeException e) {
+      problems.error(path, YamlPath.locate(root, path), "validation failed: " + e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.stacklens.agent.config;
+
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.ConfigProblems;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pipeline under {@code service.pipelines}: receivers feed a bounded ring; a worker drains it
+ * through the processors (in order) and fans out to the exporters.
+ *
+ * <pre>
+ * logs:
+ *   receivers: [otlp]            # at least one
+ *   processors: [parse/json]     # optional, run in this order
+ *   exporters: [file, debug]     # at least one
+ *   ring_size: 1024              # default; a power of two between 2 and 1048576
+ *   wait_strategy: park          # default; park, yield or busy_spin
+ * </pre>
+ */
+public final class PipelineConfig implements ComponentConfig {
+  static final int MIN_RING_SIZE = 2;
+  static final int MAX_RING_SIZE = 1 << 20;
+
+  public List<ComponentId> receivers = List.of();
+  public List<ComponentId> processors = List.of();
+  public List<ComponentId> exporters = List.of();
+  /** Batches the ring between receivers and the worker holds; when full, receivers refuse. Default 1024. */
+  public int ringSize = 1024;
+  /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
+  public WaitStrategy waitStrategy = WaitStrategy.PARK;
+
+  public List<ComponentId> receivers() {
+    return receivers;
+  }
+
+  public List<ComponentId> processors() {
+    return processors;
+  }
+
+  public List<ComponentId> exporters() {
+    return exporters;
+  }
+
+  public int ringSize() {
+    return ringSize;
+  }
+
+  public WaitStrategy waitStrategy() {
+    return waitStrategy;
+  }
+
+  @Override
+  public void validate(ConfigProblems problems) {
+    if (receivers.isEmpty()) {
+      problems.error("receivers", "a pipeline needs at least one receiver");
+    }
+    if (exporters.isEmpty()) {
+      problems.error("exporters", "a pipeline needs at least one exporter");
+    }
+    reportRepeated("receivers", receivers, problems);
+    reportRepeated("processors", processors, problems);
+    reportRepeated("exporters", exporters, problems);
+    if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1) {
+      problems.error(
+          "ring_size",
+          "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE + ", got " + ringSize);
+    }
+  }
+
+  private static void reportRepeated(String key, List<ComponentId> ids, ConfigProblems problems) {
+    Set<ComponentId> seen = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!seen.add(ids.get(i))) {
+        problems.error(key + "[" + i + "]", "'" + ids.get(i) + "' is listed more than once");
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.stacklens.agent.config;
+
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ConfigProblems;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The {@code service} section: which pipelines run, the agent's own telemetry and shutdown.
+ *
+ * <pre>
+ * service:
+ *   telemetry: { endpoint: 127.0.0.1:8888, logs: { level: info } }
+ *   shutdown_timeout: 30s
+ *   pipelines:
+ *     logs: { receivers: [otlp], exporters: [file] }
+ * </pre>
+ */
+public final class ServiceConfig implements ComponentConfig {
+  public TelemetryConfig telemetry = new TelemetryConfig();
+  /** How long shutdown may take to drain every pipeline and exporter. Default 30s. */
+  public Duration shutdownTimeout = Duration.ofSeconds(30);
+  /** Pipelines by id, in file order. At least one is required. */
+  public Map<PipelineId, PipelineConfig> pipelines = Map.of();
+
+  public TelemetryConfig telemetry() {
+    return telemetry;
+  }
+
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public Map<PipelineId, PipelineConfig> pipelines() {
+    return pipelines;
+  }
+
+  @Override
+  public void validate(ConfigProblems problems) {
+    if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+      problems.error("shutdown_timeout", "must be positive, got " + Durations.format(shutdownTimeout));
+    }
+    if (pipelines.isEmpty()) {
+      problems.error(
+          "pipelines", "at least one pipeline is required, e.g. logs: { receivers: [otlp], exporters: [file] }");
+    }
+  }
+}
