@@ -9,6 +9,7 @@ import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.config.WaitStrategy;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -42,7 +43,7 @@ public final class Pipeline implements Consumer {
   private final MpscArrayQueue<Batch> ring;
   private final List<Stage> stages;
   private final List<ExporterRunner> exporters;
-  private final WaitMode waitMode;
+  private final WaitStrategy waitMode;
   private final Counter[] stageIn;
   private final Counter[] stageOut;
   private final Counter[] stageErrors;
@@ -56,7 +57,7 @@ public final class Pipeline implements Consumer {
   private volatile boolean workerParked;
   private volatile Instant drainDeadline = Instant.MAX;
 
-  public Pipeline(String name, int ringSize, WaitMode waitMode, List<Stage> stages, List<ExporterRunner> exporters,
+  public Pipeline(String name, int ringSize, WaitStrategy waitMode, List<Stage> stages, List<ExporterRunner> exporters,
       MetricsRegistry metrics) {
     this.name = name;
     this.ring = new MpscArrayQueue<>(ringSize);

@@ -9,6 +9,7 @@ import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Processor;
+import io.stacklens.agent.config.WaitStrategy;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
@@ -52,7 +53,7 @@ class PipelineTest {
     RecordingExporter b = new RecordingExporter();
     ExporterRunner ra = runner(a, "rec/a", 10);
     ExporterRunner rb = runner(b, "rec/b", 10);
-    Pipeline p = new Pipeline("logs", 8, WaitMode.PARK,
+    Pipeline p = new Pipeline("logs", 8, WaitStrategy.PARK,
         List.of(new Pipeline.Stage(ComponentId.parse("marker/one"), marker("one")),
             new Pipeline.Stage(ComponentId.parse("marker/two"), marker("two"))),
         List.of(ra, rb), metrics);
@@ -73,7 +74,7 @@ class PipelineTest {
     RecordingExporter slow = new RecordingExporter();
     slow.block();
     ExporterRunner r = runner(slow, "rec", 1);
-    Pipeline p = new Pipeline("logs", 2, WaitMode.PARK, List.of(), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs", 2, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
 
     // A client that retries refused batches: nothing may be lost, and refusals must happen.
@@ -105,7 +106,7 @@ class PipelineTest {
   void shutdownDrainsTheRingAndThenRefusesNewBatches() throws Exception {
     RecordingExporter e = new RecordingExporter();
     ExporterRunner r = runner(e, "rec", 100);
-    Pipeline p = new Pipeline("logs", 64, WaitMode.PARK, List.of(), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs", 64, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
     for (int i = 0; i < 50; i++) assertThat(p.consume(TestBatches.logs("s" + i, 3))).isEqualTo(Admission.ACCEPTED);
     p.shutdown(Instant.now().plusSeconds(5));
@@ -122,7 +123,7 @@ class PipelineTest {
       if (((LogsBatch) batch).recordCount() == 2) throw new IllegalStateException("boom");
       return batch;
     };
-    Pipeline p = new Pipeline("logs/x", 8, WaitMode.YIELD, List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs/x", 8, WaitStrategy.YIELD, List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)), List.of(r), metrics);
     p.start(host);
     p.consume(TestBatches.logs("ok", 3));
     p.consume(TestBatches.logs("bad", 2));

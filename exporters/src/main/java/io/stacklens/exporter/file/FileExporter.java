@@ -82,6 +82,8 @@ final class FileExporter implements Exporter {
       throw new IOException("exporter " + context.id() + ": cannot open '" + path + "' for writing: " + e, e);
     }
     String id = context.id().toString();
+    context.logger().log(System.Logger.Level.INFO,
+        id + ": writing " + config.format.name().toLowerCase(java.util.Locale.ROOT) + " to " + path.toAbsolutePath().normalize());
     background = Executors.newSingleThreadExecutor(daemon("stacklens-" + id + "-backups"));
     background.execute(() -> runBackupTask(backups::recover));
     Duration interval = config.flushInterval;

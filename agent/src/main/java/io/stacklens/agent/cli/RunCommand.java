@@ -1,0 +1,58 @@
+package io.stacklens.agent.cli;
+
+import io.stacklens.agent.config.AgentConfig;
+import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.config.LoadResult;
+import io.stacklens.agent.runtime.Agent;
+import io.stacklens.agent.runtime.ServiceException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run the agent until SIGTERM or SIGINT, then drain and exit 0.",
+        "Without --config it runs the embedded default: OTLP gRPC 127.0.0.1:4317 and HTTP 127.0.0.1:4318"
+            + " -> files under ./data/."})
+final class RunCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Logging.configure("info");
+    ComponentRegistry registry = ComponentRegistry.load(Main.class.getClassLoader());
+    LoadResult result = config.load(registry);
+    ConfigOptions.report(result, spec.commandLine().getErr());
+    if (result.config().isEmpty()) return 1;
+    AgentConfig cfg = result.config().get();
+    Logging.configure(cfg.service().telemetry.logs.level);
+    if (config.files.isEmpty()) {
+      spec.commandLine().getErr().println("no --config given: running the embedded default (see `stacklens-agent print-config`)");
+    }
+
+    Agent agent;
+    try {
+      agent = new Agent(cfg, registry);
+      agent.start();
+    } catch (ServiceException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    StopSignals.onTermOrInt(stop::countDown);
+    // Also covers a plain System.exit or a signal we could not hook: still drain.
+    Thread hook = new Thread(agent::stop, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stop.await();
+    agent.stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the JVM is exiting anyway
+    }
+    return 0;
+  }
+}

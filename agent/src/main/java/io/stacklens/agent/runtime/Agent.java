@@ -1,0 +1,96 @@
+package io.stacklens.agent.runtime;
+
+import io.stacklens.agent.config.AgentConfig;
+import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.telemetry.AdminServer;
+import io.stacklens.agent.telemetry.HealthRegistry;
+import io.stacklens.agent.telemetry.JvmMetrics;
+import io.stacklens.agent.telemetry.MetricsRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole agent process minus the CLI: the admin server (self-telemetry) and the {@link Service}.
+ * The admin server starts first, so {@code /health} answers 503 while the pipelines start and drain,
+ * and stops last.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = System.getLogger(Agent.class.getName());
+
+  private final AgentConfig config;
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final HealthRegistry health = new HealthRegistry();
+  private final Service service;
+  private final AdminServer admin;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  public Agent(AgentConfig config, ComponentRegistry registry) throws ServiceException {
+    this.config = config;
+    JvmMetrics.register(metrics);
+    this.service = Service.build(config, registry, metrics, health);
+    String endpoint = config.service().telemetry.endpoint;
+    this.admin = endpoint == null || endpoint.isBlank() ? null : new AdminServer(endpoint, metrics, health);
+  }
+
+  /** Starts the admin server, then the pipelines. On failure nothing is left running. */
+  public void start() throws ServiceException {
+    if (admin != null) {
+      try {
+        admin.start();
+      } catch (Exception e) {
+        throw new ServiceException("admin server: cannot listen on " + config.service().telemetry.endpoint + ": "
+            + Service.message(e), e);
+      }
+    }
+    try {
+      service.start();
+    } catch (ServiceException e) {
+      closeAdmin();
+      throw e;
+    }
+    LOG.log(Level.INFO, "agent running: pipelines " + String.join(", ", service.pipelines().keySet().stream().map(Object::toString).toList())
+        + (admin != null ? "; metrics and health on http://" + adminHost() + ":" + admin.port() : ""));
+  }
+
+  private String adminHost() {
+    String e = config.service().telemetry.endpoint;
+    int colon = e.lastIndexOf(':');
+    return colon > 0 ? e.substring(0, colon) : e;
+  }
+
+  /** Graceful stop within {@code service.shutdown_timeout}; idempotent. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) return;
+    LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.config.Durations.format(config.service().shutdownTimeout) + ")");
+    service.shutdown();
+    closeAdmin();
+    LOG.log(Level.INFO, "agent stopped");
+  }
+
+  private void closeAdmin() {
+    if (admin != null) admin.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public Service service() {
+    return service;
+  }
+
+  public MetricsRegistry metrics() {
+    return metrics;
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  /** Bound port of the admin server, or -1 when disabled. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+}

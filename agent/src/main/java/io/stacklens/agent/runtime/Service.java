@@ -1,0 +1,237 @@
+package io.stacklens.agent.runtime;
+
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.ComponentKind;
+import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.Exporter;
+import io.stacklens.agent.api.ExporterConfig;
+import io.stacklens.agent.api.ExporterFactory;
+import io.stacklens.agent.api.Processor;
+import io.stacklens.agent.api.ProcessorFactory;
+import io.stacklens.agent.api.Receiver;
+import io.stacklens.agent.api.ReceiverFactory;
+import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.config.AgentConfig;
+import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.config.PipelineConfig;
+import io.stacklens.agent.config.PipelineId;
+import io.stacklens.agent.exporterhelper.ExporterRunner;
+import io.stacklens.agent.telemetry.Counter;
+import io.stacklens.agent.telemetry.HealthRegistry;
+import io.stacklens.agent.telemetry.HealthRegistry.Phase;
+import io.stacklens.agent.telemetry.MetricsRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The running agent: builds the component graph from a validated config, starts it downstream
+ * first (exporters, pipelines with their processors, receivers) and stops it upstream first
+ * (receivers, pipelines drain, exporters drain), so every stage can drain into the next.
+ */
+public final class Service {
+  private static final Logger LOG = System.getLogger(Service.class.getName());
+
+  private final AgentConfig config;
+  private final HealthRegistry health;
+  private final Map<ComponentId, ExporterRunner> exporters = new LinkedHashMap<>();
+  private final Map<PipelineId, Pipeline> pipelines = new LinkedHashMap<>();
+  private final Map<ComponentId, Receiver> receivers = new LinkedHashMap<>();
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+
+  private Service(AgentConfig config, HealthRegistry health) {
+    this.config = config;
+    this.health = health;
+  }
+
+  /** Builds every component of a config that passed validation. */
+  public static Service build(AgentConfig config, ComponentRegistry registry, MetricsRegistry metrics, HealthRegistry health)
+      throws ServiceException {
+    Service s = new Service(config, health);
+    s.buildExporters(registry, metrics);
+    s.buildPipelines(registry, metrics);
+    s.buildReceivers(registry, metrics);
+    return s;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void buildExporters(ComponentRegistry registry, MetricsRegistry metrics) throws ServiceException {
+    for (PipelineConfig p : config.service().pipelines.values()) {
+      for (ComponentId id : p.exporters) {
+        if (exporters.containsKey(id)) continue;
+        ExporterConfig cfg = (ExporterConfig) config.exporters().get(id);
+        ExporterFactory factory = (ExporterFactory) factory(registry, ComponentKind.EXPORTER, id);
+        ComponentContext ctx = ComponentContext.of(id, ComponentKind.EXPORTER, metrics);
+        try {
+          Exporter e = factory.createExporter(ctx, cfg);
+          exporters.put(id, new ExporterRunner(ctx, e, cfg));
+        } catch (Exception e) {
+          throw new ServiceException("exporter " + id + ": cannot be created: " + message(e), e);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void buildPipelines(ComponentRegistry registry, MetricsRegistry metrics) throws ServiceException {
+    for (Map.Entry<PipelineId, PipelineConfig> e : config.service().pipelines.entrySet()) {
+      PipelineId pid = e.getKey();
+      PipelineConfig p = e.getValue();
+      List<Pipeline.Stage> stages = new ArrayList<>();
+      for (ComponentId id : p.processors) {
+        ComponentConfig cfg = config.processors().get(id);
+        ProcessorFactory factory = (ProcessorFactory) factory(registry, ComponentKind.PROCESSOR, id);
+        try {
+          Processor proc = factory.createProcessor(ComponentContext.of(id, ComponentKind.PROCESSOR, metrics), cfg, pid.signal());
+          stages.add(new Pipeline.Stage(id, proc));
+        } catch (Exception ex) {
+          throw new ServiceException("processor " + id + " in pipeline " + pid + ": cannot be created: " + message(ex), ex);
+        }
+      }
+      List<ExporterRunner> targets = new ArrayList<>();
+      for (ComponentId id : p.exporters) targets.add(exporters.get(id));
+      pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.waitStrategy, stages, targets, metrics));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void buildReceivers(ComponentRegistry registry, MetricsRegistry metrics) throws ServiceException {
+    Map<ComponentId, Map<Signal, List<Pipeline>>> wiring = new LinkedHashMap<>();
+    for (Map.Entry<PipelineId, PipelineConfig> e : config.service().pipelines.entrySet()) {
+      for (ComponentId id : e.getValue().receivers) {
+        wiring.computeIfAbsent(id, k -> new EnumMap<>(Signal.class))
+            .computeIfAbsent(e.getKey().signal(), k -> new ArrayList<>())
+            .add(pipelines.get(e.getKey()));
+      }
+    }
+    for (Map.Entry<ComponentId, Map<Signal, List<Pipeline>>> w : wiring.entrySet()) {
+      ComponentId id = w.getKey();
+      Map<Signal, Consumer> consumers = new EnumMap<>(Signal.class);
+      for (Map.Entry<Signal, List<Pipeline>> s : w.getValue().entrySet()) {
+        List<Pipeline> targets = s.getValue();
+        if (targets.size() == 1) {
+          consumers.put(s.getKey(), targets.get(0));
+        } else {
+          List<Counter> dropped = new ArrayList<>();
+          for (Pipeline p : targets) {
+            dropped.add(metrics.counter("stacklens_pipeline_dropped_records_total",
+                "Records a pipeline could not take", "pipeline", p.name(), "reason", "fanout_ring_full"));
+          }
+          consumers.put(s.getKey(), new FanoutConsumer(targets, dropped));
+        }
+      }
+      ReceiverFactory factory = (ReceiverFactory) factory(registry, ComponentKind.RECEIVER, id);
+      try {
+        receivers.put(id, factory.createReceiver(ComponentContext.of(id, ComponentKind.RECEIVER, metrics),
+            config.receivers().get(id), consumers));
+      } catch (Exception ex) {
+        throw new ServiceException("receiver " + id + ": cannot be created: " + message(ex), ex);
+      }
+    }
+  }
+
+  private static io.stacklens.agent.api.Factory<?> factory(ComponentRegistry registry, ComponentKind kind, ComponentId id)
+      throws ServiceException {
+    return registry.find(kind, id.type())
+        .orElseThrow(() -> new ServiceException("no " + kind.label() + " factory for type '" + id.type() + "'", null));
+  }
+
+  /**
+   * Starts exporters, pipelines, then receivers. On failure everything already started is shut
+   * down again and the error names the component.
+   */
+  public void start() throws ServiceException {
+    health.setPhase(Phase.STARTING);
+    try {
+      for (Map.Entry<ComponentId, ExporterRunner> e : exporters.entrySet()) {
+        startOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().start(health));
+      }
+      for (Map.Entry<PipelineId, Pipeline> e : pipelines.entrySet()) {
+        try {
+          e.getValue().start(health);
+        } catch (Exception ex) {
+          throw new ServiceException("pipeline " + e.getKey() + ": a processor failed to start: " + message(ex), ex);
+        }
+      }
+      for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
+        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(health));
+      }
+    } catch (ServiceException e) {
+      shutdown();
+      throw e;
+    }
+    health.setPhase(Phase.RUNNING);
+  }
+
+  private interface Starter {
+    void start() throws Exception;
+  }
+
+  private void startOne(ComponentKind kind, ComponentId id, Starter starter) throws ServiceException {
+    health.reportStatus(id, kind, ComponentStatus.STARTING, "");
+    try {
+      starter.start();
+    } catch (Exception e) {
+      health.reportStatus(id, kind, ComponentStatus.FAILED, message(e));
+      throw new ServiceException(kind.label() + " " + id + ": failed to start: " + message(e), e);
+    }
+  }
+
+  /**
+   * Graceful stop within {@code service.shutdown_timeout}: receivers stop taking requests, pipelines
+   * drain their rings into the exporter queues, exporters drain, flush and close. Idempotent.
+   */
+  public void shutdown() {
+    if (!shutdown.compareAndSet(false, true)) return;
+    Duration timeout = config.service().shutdownTimeout;
+    Instant deadline = Instant.now().plus(timeout);
+    health.setPhase(Phase.DRAINING);
+    // Close the doors first: from now on new requests are refused as "shutting down".
+    for (Pipeline p : pipelines.values()) p.stopAccepting();
+    for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
+      stopOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().shutdown(deadline));
+    }
+    for (Pipeline p : pipelines.values()) p.shutdown(deadline);
+    for (Map.Entry<ComponentId, ExporterRunner> e : exporters.entrySet()) {
+      stopOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().shutdown(deadline));
+    }
+    health.setPhase(Phase.STOPPED);
+  }
+
+  private void stopOne(ComponentKind kind, ComponentId id, Runnable stop) {
+    health.reportStatus(id, kind, ComponentStatus.STOPPING, "");
+    try {
+      stop.run();
+      health.reportStatus(id, kind, ComponentStatus.STOPPED, "");
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, kind.label() + " " + id + ": error while shutting down: " + message(e), e);
+    }
+  }
+
+  public Map<ComponentId, Receiver> receivers() {
+    return receivers;
+  }
+
+  public Map<PipelineId, Pipeline> pipelines() {
+    return pipelines;
+  }
+
+  public Map<ComponentId, ExporterRunner> exporters() {
+    return exporters;
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}
