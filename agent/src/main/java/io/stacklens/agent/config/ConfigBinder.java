@@ -1,5 +1,6 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.ReplaceDefaults;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -38,10 +39,14 @@ final class ConfigBinder {
         reportUnknownKey(childPath, entry, fields.keySet());
         continue;
       }
+      Class<?> fieldType = field.field().getType();
       if (YamlNode.isAbsent(entry.value())) {
+        // Written but empty: keep the default; a nested section that is off by default turns on with defaults.
+        if (field.get(target) == null && ConfigFields.isNestedConfig(fieldType)) field.set(target, newInstance(fieldType));
         continue;
       }
-      Object value = convert(field.field().getGenericType(), entry.value(), childPath, field.get(target));
+      Object current = field.field().isAnnotationPresent(ReplaceDefaults.class) ? null : field.get(target);
+      Object value = convert(field.field().getGenericType(), entry.value(), childPath, current);
       if (value != FAILED) {
         field.set(target, value);
       }

@@ -3,6 +3,7 @@ package io.stacklens.receiver.otlp;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.ReplaceDefaults;
 import io.stacklens.agent.http.Endpoint;
 import java.time.Duration;
 
@@ -21,10 +22,11 @@ import java.time.Duration;
  * </pre>
  *
  * As in the OpenTelemetry Collector, only the protocols present under {@code protocols} are served;
- * without a {@code protocols} section both are. A protocol set to null is off.
+ * without a {@code protocols} section both are. A protocol written with no settings ({@code grpc:})
+ * is served with its defaults.
  */
 public class OtlpReceiverConfig implements ComponentConfig {
-  public Protocols protocols = Protocols.grpcAndHttp();
+  @ReplaceDefaults public Protocols protocols = Protocols.grpcAndHttp();
   /** Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo, HTTP Retry-After). Default 1s. */
   public Duration retryAfter = Duration.ofSeconds(1);
 
