@@ -2,7 +2,6 @@ package io.stacklens.receiver.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.LogRecord;
@@ -11,13 +10,14 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
+import io.stacklens.agent.otlp.OtlpLogsDecoder;
 import java.util.Iterator;
 
 /**
- * Logs: decoded into the mutable {@link LogsBatch}; a record is invalid when its severity_number is
+ * Logs: decoded straight into the mutable {@link LogsBatch}; a record is invalid when its severity_number is
  * outside 0..24, or its trace_id / span_id is present but not 16 / 8 bytes long.
  */
-final class LogsSignal extends OtlpSignal<ExportLogsServiceRequest, ExportLogsServiceResponse> {
+final class LogsSignal extends OtlpSignal<LogsBatch, ExportLogsServiceResponse> {
   static final LogsSignal INSTANCE = new LogsSignal();
 
   @Override
@@ -35,19 +35,19 @@ final class LogsSignal extends OtlpSignal<ExportLogsServiceRequest, ExportLogsSe
     return "log records";
   }
 
+  /** Protobuf goes straight into the model, without generated message objects (the hot path). */
   @Override
-  ExportLogsServiceRequest parseProtobuf(byte[] body) throws InvalidProtocolBufferException {
-    return ExportLogsServiceRequest.parseFrom(body);
+  LogsBatch parseProtobuf(byte[] body) throws InvalidProtocolBufferException {
+    return OtlpLogsDecoder.decode(body);
   }
 
   @Override
-  ExportLogsServiceRequest parseJson(byte[] body) {
-    return OtlpJson.parseLogs(body);
+  LogsBatch parseJson(byte[] body) {
+    return OtlpLogs.fromProto(OtlpJson.parseLogs(body));
   }
 
   @Override
-  Validated validate(ExportLogsServiceRequest request) {
-    LogsBatch batch = OtlpLogs.fromProto(request);
+  Validated validate(LogsBatch batch) {
     long rejected = 0;
     String first = "";
     for (int r = 0; r < batch.resourceLogs().size(); r++) {

@@ -100,8 +100,8 @@ final class OtlpGrpcServer {
    * INTERNAL that gRPC's own decoder would send.
    */
   private record Services(OtlpIngest ingest) {
-    <Q extends Message, R extends Message> ServerServiceDefinition service(
-        String serviceName, MethodDescriptor<Q, R> generated, OtlpSignal<Q, R> signal) {
+    <Q, R extends Message> ServerServiceDefinition service(
+        String serviceName, MethodDescriptor<?, R> generated, OtlpSignal<Q, R> signal) {
       MethodDescriptor<byte[], R> method = generated.toBuilder(RawBytes.INSTANCE, generated.getResponseMarshaller()).build();
       return ServerServiceDefinition.builder(serviceName)
           .addMethod(method, ServerCalls.asyncUnaryCall((byte[] body, StreamObserver<R> observer) -> {

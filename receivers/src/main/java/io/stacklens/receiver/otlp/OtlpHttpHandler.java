@@ -68,7 +68,7 @@ final class OtlpHttpHandler implements HttpHandler {
     return export(signal, request, encoding);
   }
 
-  private <Q extends Message, R extends Message> HttpResponse export(
+  private <Q, R extends Message> HttpResponse export(
       OtlpSignal<Q, R> signal, HttpRequest request, Encoding encoding) {
     OtlpIngest.Result<R> early = ingest.refusalBeforeDecoding(signal);
     if (early != null) return toHttp(early, encoding);

@@ -70,7 +70,7 @@ final class OtlpIngest {
     return null;
   }
 
-  <Q extends Message, R extends Message> Result<R> export(OtlpSignal<Q, R> signal, Q request, Transport transport) {
+  <Q, R extends Message> Result<R> export(OtlpSignal<Q, R> signal, Q request, Transport transport) {
     Result<R> early = refusalBeforeDecoding(signal);
     if (early != null) return early;
     OtlpSignal.Validated validated = signal.validate(request);

@@ -9,10 +9,10 @@ import io.stacklens.agent.data.Batch;
  * What differs between the three OTLP export services: how to decode a request, how to drop records
  * the OTLP spec calls invalid, and how to build the (partial-success) response.
  *
- * @param <Q> the export request message
+ * @param <Q> the decoded request: the mutable batch for logs, the export request message otherwise
  * @param <R> the export response message
  */
-abstract class OtlpSignal<Q extends Message, R extends Message> {
+abstract class OtlpSignal<Q, R extends Message> {
   /**
    * A decoded request ready for the pipeline.
    *
