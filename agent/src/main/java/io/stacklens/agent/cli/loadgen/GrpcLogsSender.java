@@ -5,10 +5,13 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.protobuf.StatusProto;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -23,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class GrpcLogsSender implements LogsSender {
   private final ManagedChannel channel;
-  private final LogsServiceGrpc.LogsServiceFutureStub stub;
+  private final MethodDescriptor<byte[], ExportLogsServiceResponse> export;
+  private final CallOptions callOptions;
   private final long timeoutMillis;
 
   GrpcLogsSender(LoadgenOptions options) {
@@ -32,8 +36,11 @@ final class GrpcLogsSender implements LogsSender {
             .directExecutor()
             .userAgent("stacklens-loadgen")
             .build();
-    LogsServiceGrpc.LogsServiceFutureStub base = LogsServiceGrpc.newFutureStub(channel);
-    this.stub = options.gzip() ? base.withCompression("gzip") : base;
+    // The request bytes are encoded once by the pool; a pass-through marshaller sends them as they are.
+    this.export = LogsServiceGrpc.getExportMethod()
+        .toBuilder(PreEncoded.INSTANCE, LogsServiceGrpc.getExportMethod().getResponseMarshaller())
+        .build();
+    this.callOptions = options.gzip() ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
     this.timeoutMillis = options.requestTimeout().toMillis();
   }
 
@@ -51,8 +58,8 @@ final class GrpcLogsSender implements LogsSender {
   @Override
   public CompletableFuture<SendResult> send(PreparedRequest request) {
     CompletableFuture<SendResult> result = new CompletableFuture<>();
-    ListenableFuture<ExportLogsServiceResponse> call =
-        stub.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS).export(request.message());
+    ListenableFuture<ExportLogsServiceResponse> call = ClientCalls.futureUnaryCall(
+        channel.newCall(export, callOptions.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)), request.body());
     call.addListener(() -> result.complete(outcome(call)), MoreExecutors.directExecutor());
     return result;
   }
@@ -106,6 +113,21 @@ final class GrpcLogsSender implements LogsSender {
       channel.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sends already-encoded request bytes unchanged. */
+  private enum PreEncoded implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      throw new UnsupportedOperationException("requests are only sent");
     }
   }
 }

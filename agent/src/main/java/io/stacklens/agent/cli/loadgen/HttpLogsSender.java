@@ -74,7 +74,7 @@ final class HttpLogsSender implements LogsSender {
             .timeout(timeout)
             .header("Content-Type", contentType)
             .header("User-Agent", "stacklens-loadgen")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(request.httpBody()));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
     if (gzip) {
       http.header("Content-Encoding", "gzip");
     }

@@ -23,12 +23,13 @@ final class RequestPool {
     this.encoder = encoder;
   }
 
-  /** Builds the pool for {@code options}; the HTTP bodies are encoded here, once. */
+  /** Builds the pool for {@code options}; the request bodies are encoded here, once. */
   static RequestPool build(LoadgenOptions options) {
+    // gRPC sends the protobuf bytes as they are (gRPC compresses by itself with --gzip).
     RequestEncoder encoder =
         options.protocol() == Protocol.HTTP
             ? new RequestEncoder(options.encoding(), options.gzip())
-            : null;
+            : new RequestEncoder(Encoding.PROTO, false);
     int distinct = Math.max(1, Math.min(MAX_DISTINCT, MAX_POOLED_RECORDS / options.batchSize()));
     LogRequestFactory factory = new LogRequestFactory(options.bodySize(), options.attributes(), 42);
     long now = System.currentTimeMillis() * 1_000_000L;
@@ -59,6 +60,6 @@ final class RequestPool {
 
   private static PreparedRequest prepare(
       ExportLogsServiceRequest message, int records, RequestEncoder encoder) {
-    return new PreparedRequest(message, records, encoder == null ? null : encoder.encode(message));
+    return new PreparedRequest(message, records, encoder.encode(message));
   }
 }
