@@ -2,7 +2,6 @@ package io.stacklens.agent.it.blocking;
 
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.Exporter;
-import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
@@ -12,22 +11,22 @@ import java.util.Set;
 /**
  * Test-only exporter type {@code blocking}: every push waits on a static gate until the test
  * releases it, then counts the records. Registered for the integration tests only (test resources
- * {@code META-INF/services}). It has no options besides the exporter helper's.
+ * {@code META-INF/services}). Options: the exporter helper's, plus two inert strings for redaction tests.
  */
-public final class BlockingExporterFactory implements ExporterFactory<ExporterConfig> {
+public final class BlockingExporterFactory implements ExporterFactory<BlockingExporterConfig> {
   @Override
   public String type() {
     return "blocking";
   }
 
   @Override
-  public Class<ExporterConfig> configClass() {
-    return ExporterConfig.class;
+  public Class<BlockingExporterConfig> configClass() {
+    return BlockingExporterConfig.class;
   }
 
   @Override
-  public ExporterConfig createDefaultConfig() {
-    return new ExporterConfig();
+  public BlockingExporterConfig createDefaultConfig() {
+    return new BlockingExporterConfig();
   }
 
   @Override
@@ -46,7 +45,7 @@ public final class BlockingExporterFactory implements ExporterFactory<ExporterCo
   }
 
   @Override
-  public Exporter createExporter(ComponentContext context, ExporterConfig config) {
+  public Exporter createExporter(ComponentContext context, BlockingExporterConfig config) {
     return new BlockingExporter();
   }
 }
