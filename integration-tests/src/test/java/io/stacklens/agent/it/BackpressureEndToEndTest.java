@@ -154,6 +154,36 @@ class BackpressureEndToEndTest {
         .isEqualTo(expected);
   }
 
+  /**
+   * An exporter that never comes back: the agent still stops by {@code shutdown_timeout}, and every
+   * record it acknowledged but could not deliver is counted as dropped, none silently lost.
+   */
+  @Test
+  void stopWithAStuckExporterEndsByTheDeadlineAndCountsEveryUndeliveredRecord() throws Exception {
+    agent.close();
+    agent = RunningAgent.start(YAML.replace("shutdown_timeout: 20s", "shutdown_timeout: 2s"));
+    long accepted = 0;
+    for (int i = 0; i < 50; i++) {
+      HttpResponse<byte[]> r = RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("r" + i).toByteArray());
+      if (r.statusCode() == 200) accepted++;
+    }
+    assertThat(accepted).isBetween(2L, 10L);
+
+    long start = System.nanoTime();
+    agent.stop();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).as("stop honours shutdown_timeout").isLessThan(Duration.ofSeconds(10));
+
+    var m = agent.metrics();
+    long delivered = m.counterSum("stacklens_exporter_sent_records_total", "exporter", "blocking");
+    long droppedInPipeline = m.counterSum("stacklens_pipeline_dropped_records_total", "pipeline", "logs");
+    long failedInExporter = m.counterSum("stacklens_exporter_send_failed_records_total", "exporter", "blocking");
+    assertThat(delivered).isZero();
+    assertThat(droppedInPipeline + failedInExporter)
+        .as("pipeline dropped %d + exporter failed %d, of %d acknowledged", droppedInPipeline, failedInExporter, accepted)
+        .isEqualTo(accepted);
+  }
+
   private interface Call {
     void run();
   }

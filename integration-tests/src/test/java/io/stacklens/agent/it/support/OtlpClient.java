@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 
 /** The ways a client can send one OTLP logs request to the agent; each asserts full acceptance. */
 public enum OtlpClient {
-  GRPC, GRPC_GZIP, HTTP_PROTOBUF, HTTP_JSON, HTTP_PROTOBUF_GZIP, HTTP_JSON_GZIP;
+  GRPC, GRPC_GZIP, HTTP_PROTOBUF, HTTP_JSON, HTTP_PROTOBUF_GZIP, HTTP_JSON_GZIP, HTTP_PROTOBUF_ZSTD;
 
   public void send(RunningAgent agent, ExportLogsServiceRequest request) throws Exception {
     switch (this) {
@@ -26,6 +26,8 @@ public enum OtlpClient {
           RawHttp.gzip(request.toByteArray())));
       case HTTP_JSON_GZIP -> accepted(RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.JSON, "gzip",
           RawHttp.gzip(OtlpJson.toJsonBytes(request))));
+      case HTTP_PROTOBUF_ZSTD -> accepted(RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, "zstd",
+          com.github.luben.zstd.Zstd.compress(request.toByteArray())));
       default -> throw new IllegalStateException(name());
     }
   }
