@@ -184,6 +184,30 @@ class BackpressureEndToEndTest {
         .isEqualTo(accepted);
   }
 
+  /** While the agent drains (here: forever, until the deadline), /health answers 503 "draining". */
+  @Test
+  void healthIs503WhileDraining() throws Exception {
+    agent.close();
+    agent = RunningAgent.start(YAML.replace("shutdown_timeout: 20s", "shutdown_timeout: 5s"));
+    String health = "http://127.0.0.1:" + agent.adminPort() + "/health";
+    assertThat(RawHttp.get(health).statusCode()).isEqualTo(200);
+    RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("stuck").toByteArray());
+    await().atMost(Duration.ofSeconds(5)).until(() -> BlockingExporter.pushesWaiting() == 1);
+
+    Thread stopper = new Thread(agent::stop, "stopper");
+    stopper.start();
+    try {
+      await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
+        var r = RawHttp.get(health);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body().replaceAll("\\s", "")).contains("\"status\":\"draining\"");
+      });
+    } finally {
+      BlockingExporter.release();
+      stopper.join(20_000);
+    }
+  }
+
   private interface Call {
     void run();
   }

@@ -2,21 +2,27 @@ package io.stacklens.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.stacklens.agent.it.support.Configs;
 import io.stacklens.agent.it.support.OtlpClient;
 import io.stacklens.agent.it.support.RawGrpc;
 import io.stacklens.agent.it.support.RawHttp;
 import io.stacklens.agent.it.support.RunningAgent;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +54,7 @@ class BadInputTest {
 
   @BeforeAll
   static void startAgent() throws Exception {
-    agent = RunningAgent.start(LIMIT_YAML.formatted(io.stacklens.agent.it.support.Configs.yamlString(dir.resolve("l.jsonl"))));
+    agent = RunningAgent.start(LIMIT_YAML.formatted(Configs.yamlString(dir.resolve("l.jsonl"))));
   }
 
   @AfterAll
@@ -150,6 +156,30 @@ class BadInputTest {
     HttpResponse<byte[]> r = post("/v1/unknown", RawHttp.PROTOBUF, null, good().toByteArray());
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(message(r)).contains("no OTLP endpoint at /v1/unknown").contains("/v1/logs");
+  }
+
+  @Test
+  void invalidRecordsAreRejectedAsPartialSuccessAndTheRestLands() throws Exception {
+    ExportLogsServiceRequest mixed = ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("valid-1")))
+            .addLogRecords(LogRecord.newBuilder().setSeverityNumberValue(42)
+                .setBody(AnyValue.newBuilder().setStringValue("bad severity")))
+            .addLogRecords(LogRecord.newBuilder().setTraceId(ByteString.copyFrom(new byte[5]))
+                .setBody(AnyValue.newBuilder().setStringValue("bad trace id")))
+            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("valid-2")))))
+        .build();
+    long invalidBefore = agent.metrics().counterSum("stacklens_receiver_refused_records_total", "reason", "invalid");
+    HttpResponse<byte[]> r = post("/v1/logs", RawHttp.PROTOBUF, null, mixed.toByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    var partial = ExportLogsServiceResponse.parseFrom(r.body()).getPartialSuccess();
+    assertThat(partial.getRejectedLogRecords()).isEqualTo(2);
+    assertThat(partial.getErrorMessage()).contains("log_records[1]").contains("severity_number 42");
+    assertThat(agent.metrics().counterSum("stacklens_receiver_refused_records_total", "reason", "invalid"))
+        .isEqualTo(invalidBefore + 2);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Files.readString(dir.resolve("l.jsonl")))
+            .contains("\"valid-1\"", "\"valid-2\"").doesNotContain("bad severity", "bad trace id"));
   }
 
   private static HttpResponse<byte[]> post(String path, String type, String encoding, byte[] body) throws Exception {

@@ -84,8 +84,12 @@ public final class GrpcLoad implements AutoCloseable {
 
   /** Stops sending and waits for the threads. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running.set(false);
-    for (Thread t : threads) t.join(30_000);
+    try {
+      for (Thread t : threads) t.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
