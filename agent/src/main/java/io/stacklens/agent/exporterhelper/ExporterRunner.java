@@ -45,6 +45,8 @@ public final class ExporterRunner {
   private final ExportQueue queue;
   private final String exporterLabel;
   private final List<Thread> senders = new ArrayList<>();
+  /** The batch each sender is pushing, so one stuck past the deadline can still be accounted for. */
+  private final java.util.concurrent.ConcurrentHashMap<Thread, Batch> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean shutdown = new AtomicBoolean();
@@ -163,13 +165,21 @@ public final class ExporterRunner {
         sendWithRetry(pieces.get(i));
       } catch (InterruptedException e) {
         // Stopped at the shutdown deadline: this piece and the rest are not delivered.
-        for (int j = i; j < pieces.size(); j++) countFailed(pieces.get(j), "shutdown_timeout", false);
+        if (claim(pieces.get(i))) countFailed(pieces.get(i), "shutdown_timeout", false);
+        for (int j = i + 1; j < pieces.size(); j++) countFailed(pieces.get(j), "shutdown_timeout", false);
         throw e;
       }
     }
   }
 
+  /**
+   * Sends one batch until it is delivered, permanently failed, out of retries or interrupted. While
+   * it runs the batch is registered in {@link #inFlight}; whoever removes it from there (this thread
+   * when it finishes, or {@link #shutdown} for a sender stuck past the deadline) counts it, so each
+   * record is counted exactly once.
+   */
   private void sendWithRetry(Batch batch) throws InterruptedException {
+    inFlight.put(Thread.currentThread(), batch);
     Backoff backoff = new Backoff(config.retryOnFailure);
     long firstAttempt = System.nanoTime();
     long maxElapsed = config.retryOnFailure.maxElapsedTime.toNanos();
@@ -178,14 +188,14 @@ public final class ExporterRunner {
       attempt++;
       ExportException failure = attempt(batch);
       if (failure == null) {
-        sent.get(batch.signal()).add(batch.recordCount());
+        if (claim(batch)) sent.get(batch.signal()).add(batch.recordCount());
         if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
         return;
       }
       if (failure.isPermanent()) {
         context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": dropping " + batch.recordCount()
             + " " + batch.signal().id() + " records, permanent error: " + describe(failure));
-        countFailed(batch, "permanent_error", true);
+        if (claim(batch)) countFailed(batch, "permanent_error", true);
         return;
       }
       long delay = backoff.nextDelayNanos();
@@ -197,7 +207,7 @@ public final class ExporterRunner {
         String reason = closing ? "shutdown_timeout" : config.retryOnFailure.enabled ? "retries_exhausted" : "send_failed";
         context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": dropping " + batch.recordCount()
             + " " + batch.signal().id() + " records after " + attempt + " attempt(s): " + describe(failure));
-        countFailed(batch, reason, false);
+        if (claim(batch)) countFailed(batch, reason, false);
         return;
       }
       host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED,
@@ -206,6 +216,11 @@ public final class ExporterRunner {
           + describe(failure) + "), retrying in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
       TimeUnit.NANOSECONDS.sleep(delay);
     }
+  }
+
+  /** Takes the calling sender's in-flight batch; false when shutdown already accounted for it. */
+  private boolean claim(Batch batch) {
+    return inFlight.remove(Thread.currentThread(), batch);
   }
 
   /** One push with the per-attempt timeout; returns the failure or null on success. */
@@ -271,6 +286,15 @@ public final class ExporterRunner {
         t.join(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    // A sender still stuck in push (ignoring the interrupt): its batch is not delivered as far as we know.
+    for (Thread t : senders) {
+      Batch stuck = inFlight.remove(t);
+      if (stuck != null && t.isAlive()) {
+        context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": a push did not return by the shutdown deadline; "
+            + stuck.recordCount() + " records counted as not delivered");
+        countFailed(stuck, "shutdown_timeout", false);
       }
     }
     Batch left;

@@ -201,6 +201,11 @@ public final class Pipeline implements Consumer {
         LOG.log(Level.WARNING, "pipeline " + name + ": ring not drained by the shutdown deadline; "
             + ring.size() + " batches still queued");
         worker.interrupt();
+        try {
+          worker.join(1000); // let it count what it could not deliver before we report
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     for (Stage s : stages) s.processor().shutdown(deadline);
