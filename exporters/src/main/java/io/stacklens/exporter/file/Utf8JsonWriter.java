@@ -25,6 +25,7 @@ final class Utf8JsonWriter {
   private static final byte[] NULL = ascii("null");
   private static final byte[] TRUE = ascii("true");
   private static final byte[] FALSE = ascii("false");
+  private static final byte[] DIGIT_PAIRS = digitPairs();
   private static final byte[] MIN_LONG = ascii(Long.toString(Long.MIN_VALUE));
 
   /**
@@ -65,6 +66,7 @@ final class Utf8JsonWriter {
   }
 
   /** Writes {@code s} as a quoted, escaped JSON string; null writes {@code null}. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for the ASCII prefix it copies
   void string(String s) {
     if (s == null) {
       raw(NULL);
@@ -74,14 +76,17 @@ final class Utf8JsonWriter {
     byte[] b = out.reserve(len * MAX_BYTES_PER_CHAR + 2);
     int p = out.size();
     b[p++] = '"';
-    int i = 0;
-    // Fast path: ASCII that needs no escape is copied char by char.
-    for (; i < len; i++) {
-      char c = s.charAt(i);
+    // Fast path: find the prefix of ASCII needing no escape, then copy it in bulk (the JDK copies
+    // compact Latin-1 strings with an array copy).
+    int plain = 0;
+    while (plain < len) {
+      char c = s.charAt(plain);
       if (c >= 128 || ASCII_ESCAPES[c] != 0) break;
-      b[p++] = (byte) c;
+      plain++;
     }
-    if (i < len) p = escapedTail(s, i, b, p);
+    s.getBytes(0, plain, b, p);
+    p += plain;
+    if (plain < len) p = escapedTail(s, plain, b, p);
     b[p++] = '"';
     out.setSize(p);
   }
@@ -136,19 +141,37 @@ final class Utf8JsonWriter {
       v = -v;
     }
     int end = p + digitCount(v);
-    for (int i = end - 1; i >= p; i--) {
-      b[i] = (byte) ('0' + v % 10);
-      v /= 10;
+    int at = end;
+    // Two digits per division, in int arithmetic once the value fits.
+    while (v > Integer.MAX_VALUE) {
+      long q = v / 100;
+      at = pair((int) (v - q * 100), b, at);
+      v = q;
+    }
+    int i = (int) v;
+    while (i >= 100) {
+      int q = i / 100;
+      at = pair(i - q * 100, b, at);
+      i = q;
+    }
+    if (i >= 10) {
+      pair(i, b, at);
+    } else {
+      b[at - 1] = (byte) ('0' + i);
     }
     out.setSize(end);
   }
 
+  /** Writes the two digits of {@code twoDigits} (0..99) just before {@code end}; returns the new end. */
+  private static int pair(int twoDigits, byte[] b, int end) {
+    b[end - 1] = DIGIT_PAIRS[2 * twoDigits + 1];
+    b[end - 2] = DIGIT_PAIRS[2 * twoDigits];
+    return end - 2;
+  }
+
   private static int digitCount(long v) {
     int n = 1;
-    while (v >= 10) {
-      v /= 10;
-      n++;
-    }
+    for (long bound = 10; n < 19 && v >= bound; bound *= 10) n++;
     return n;
   }
 
@@ -246,6 +269,15 @@ final class Utf8JsonWriter {
     int p = out.size();
     for (int i = 0; i < n; i++) b[p++] = (byte) s.charAt(i);
     out.setSize(p);
+  }
+
+  private static byte[] digitPairs() {
+    byte[] pairs = new byte[200];
+    for (int i = 0; i < 100; i++) {
+      pairs[2 * i] = (byte) ('0' + i / 10);
+      pairs[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+    return pairs;
   }
 
   static byte[] ascii(String s) {

@@ -46,6 +46,16 @@ class JsonLinesLogsTest {
   }
 
   @Test
+  void integersAroundEveryPowerOfTenEncodeExactlyAsJacksonDid() {
+    for (long power = 1; power > 0 && power <= Long.MAX_VALUE / 10 * 10; power *= 10) {
+      for (long v : new long[] {power - 1, power, power + 1, -power + 1, -power, -power - 1}) {
+        assertThat(newJson(v)).isEqualTo(JacksonLogLines.valueJson(v)).isEqualTo(Long.toString(v));
+      }
+      if (power > Long.MAX_VALUE / 10) break;
+    }
+  }
+
+  @Test
   void scopesOfManyRecordsReuseTheirTailButEachLineIsComplete() {
     LogsBatch batch = TestData.simpleBatch(50, "p");
     String lines = encode(batch);
