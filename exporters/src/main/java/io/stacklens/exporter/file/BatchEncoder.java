@@ -21,6 +21,7 @@ final class BatchEncoder {
   private final FileFormat format;
   private final ByteBuf buffer = new ByteBuf(64 * 1024);
   private final LineWriter line = new LineWriter();
+  private final JsonLinesLogs logLines = new JsonLinesLogs(buffer);
 
   BatchEncoder(FileFormat format) {
     this.format = format;
@@ -32,6 +33,11 @@ final class BatchEncoder {
    */
   ByteBuf encode(Batch batch) throws IOException {
     buffer.reset();
+    if (format == FileFormat.JSON_LINES && batch instanceof LogsBatch logs) {
+      // The hot path: written as bytes directly, without a Jackson generator.
+      logLines.write(logs);
+      return buffer;
+    }
     JsonGenerator gen = JSON.createGenerator(buffer);
     gen.setRootValueSeparator(null);
     try {
@@ -47,9 +53,7 @@ final class BatchEncoder {
   }
 
   private void encodeJsonLines(Batch batch, JsonGenerator gen) throws IOException {
-    if (batch instanceof LogsBatch logs) {
-      JsonLinesLogs.write(logs, gen, line);
-    } else if (batch instanceof TracesBatch traces) {
+    if (batch instanceof TracesBatch traces) {
       JsonLinesSpans.write(traces, gen, line);
     } else if (batch instanceof MetricsBatch metrics) {
       JsonLinesMetrics.write(metrics, gen, line);

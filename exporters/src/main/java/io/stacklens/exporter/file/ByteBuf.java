@@ -4,9 +4,9 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A growable, reusable byte buffer that a {@code JsonGenerator} writes into. Unlike
- * {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so a sender
- * thread can encode a whole batch and hand the bytes to the file without copying.
+ * A growable, reusable byte buffer that a {@code JsonGenerator} or a {@link Utf8JsonWriter} writes
+ * into. Unlike {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so a
+ * sender thread can encode a whole batch and hand the bytes to the file without copying.
  */
 final class ByteBuf extends OutputStream {
   /** Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory. */
@@ -38,6 +38,27 @@ final class ByteBuf extends OutputStream {
 
   int size() {
     return size;
+  }
+
+  /**
+   * Makes room for {@code extra} more bytes and returns the (possibly new) array; the caller writes
+   * from {@link #size()} on and then calls {@link #setSize}.
+   */
+  byte[] reserve(int extra) {
+    ensure(extra);
+    return bytes;
+  }
+
+  /** Sets the number of valid bytes after writing directly into the array from {@link #reserve}. */
+  void setSize(int newSize) {
+    size = newSize;
+  }
+
+  /** Appends a copy of {@code length} bytes that this buffer already holds at {@code offset}. */
+  void appendOwn(int offset, int length) {
+    ensure(length);
+    System.arraycopy(bytes, offset, bytes, size, length);
+    size += length;
   }
 
   /** Empties the buffer, shrinking it when an unusually large batch made it grow. */

@@ -1,78 +1,120 @@
 package io.stacklens.exporter.file;
 
-import static io.stacklens.exporter.file.Fields.*;
+import static io.stacklens.exporter.file.Utf8JsonWriter.ascii;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
-import java.io.IOException;
 
-/** Writes each log record of a batch as one flat JSON object followed by a newline. */
+/**
+ * Writes each log record of a batch as one flat JSON object followed by a newline (fields in
+ * docs/exporters/file.md). The hot path of the file exporter, so it writes bytes directly through a
+ * {@link Utf8JsonWriter} rather than a Jackson generator, and encodes the {@code resource} and
+ * {@code scope} tail, identical for every record of a {@link ScopeLogs}, only once per scope: later
+ * records copy those bytes. One instance per sender thread; not thread-safe.
+ */
 final class JsonLinesLogs {
-  private JsonLinesLogs() {}
+  private static final byte[] TIMESTAMP = ascii("{\"timestamp\":");
+  private static final byte[] TIME_UNIX_NANO = ascii(",\"time_unix_nano\":");
+  private static final byte[] OBSERVED_TIME_UNIX_NANO = ascii(",\"observed_time_unix_nano\":");
+  private static final byte[] SEVERITY_NUMBER = ascii(",\"severity_number\":");
+  private static final byte[] SEVERITY_TEXT = ascii(",\"severity_text\":");
+  private static final byte[] BODY = ascii(",\"body\":");
+  private static final byte[] TRACE_ID = ascii(",\"trace_id\":");
+  private static final byte[] SPAN_ID = ascii(",\"span_id\":");
+  private static final byte[] FLAGS = ascii(",\"flags\":");
+  private static final byte[] EVENT_NAME = ascii(",\"event_name\":");
+  private static final byte[] ATTRIBUTES = ascii(",\"attributes\":");
+  private static final byte[] DROPPED_ATTRIBUTES_COUNT = ascii(",\"dropped_attributes_count\":");
+  private static final byte[] RESOURCE = ascii(",\"resource\":");
+  private static final byte[] SCOPE_NAME = ascii(",\"scope\":{\"name\":");
+  private static final byte[] VERSION = ascii(",\"version\":");
+  private static final byte[] END_OF_LINE = ascii("}}\n");
 
-  static void write(LogsBatch batch, JsonGenerator gen, LineWriter line) throws IOException {
+  private final Utf8JsonWriter json;
+
+  JsonLinesLogs(ByteBuf out) {
+    this.json = new Utf8JsonWriter(out);
+  }
+
+  /**
+   * Appends one line per record of {@code batch}. Throws {@link IllegalArgumentException} when a
+   * record holds a value that is no AnyValue kind; the buffer then holds a partial line.
+   */
+  void write(LogsBatch batch) {
+    ByteBuf out = json.buffer();
     for (ResourceLogs rl : batch.resourceLogs()) {
       for (ScopeLogs sl : rl.scopeLogs()) {
+        int tailStart = -1;
+        int tailLength = 0;
         for (LogRecord r : sl.logRecords()) {
-          writeRecord(rl, sl, r, gen, line);
-          gen.writeRaw('\n');
+          writeHead(r);
+          if (tailStart < 0) {
+            tailStart = out.size();
+            writeTail(rl, sl.scope());
+            tailLength = out.size() - tailStart;
+          } else {
+            out.appendOwn(tailStart, tailLength);
+          }
         }
       }
     }
   }
 
-  static void writeRecord(ResourceLogs rl, ScopeLogs sl, LogRecord r, JsonGenerator gen, LineWriter line)
-      throws IOException {
-    gen.writeStartObject();
-    long time = r.timeUnixNano() != 0 ? r.timeUnixNano() : r.observedTimeUnixNano();
-    line.writeTimestamp(TIMESTAMP, time, gen);
-    gen.writeFieldName(TIME_UNIX_NANO);
-    gen.writeNumber(r.timeUnixNano());
-    gen.writeFieldName(OBSERVED_TIME_UNIX_NANO);
-    gen.writeNumber(r.observedTimeUnixNano());
-    gen.writeFieldName(SEVERITY_NUMBER);
-    gen.writeNumber(r.severityNumber());
-    gen.writeFieldName(SEVERITY_TEXT);
-    gen.writeString(r.severityText());
+  /** Everything of a record's line up to, not including, its resource. */
+  private void writeHead(LogRecord r) {
+    Utf8JsonWriter j = json;
+    j.raw(TIMESTAMP);
+    j.timestamp(r.timeUnixNano() != 0 ? r.timeUnixNano() : r.observedTimeUnixNano());
+    j.raw(TIME_UNIX_NANO);
+    j.number(r.timeUnixNano());
+    j.raw(OBSERVED_TIME_UNIX_NANO);
+    j.number(r.observedTimeUnixNano());
+    j.raw(SEVERITY_NUMBER);
+    j.number(r.severityNumber());
+    j.raw(SEVERITY_TEXT);
+    j.string(r.severityText());
     if (r.body() != null) {
-      gen.writeFieldName(BODY);
-      JsonValues.writeValue(r.body(), gen);
+      j.raw(BODY);
+      j.value(r.body());
     }
-    line.writeHex(TRACE_ID, r.traceId(), gen);
-    line.writeHex(SPAN_ID, r.spanId(), gen);
-    gen.writeFieldName(FLAGS);
-    gen.writeNumber(r.flags());
+    if (r.traceId() != null) {
+      j.raw(TRACE_ID);
+      j.hex(r.traceId());
+    }
+    if (r.spanId() != null) {
+      j.raw(SPAN_ID);
+      j.hex(r.spanId());
+    }
+    j.raw(FLAGS);
+    j.number(r.flags());
     if (!r.eventName().isEmpty()) {
-      gen.writeFieldName(EVENT_NAME);
-      gen.writeString(r.eventName());
+      j.raw(EVENT_NAME);
+      j.string(r.eventName());
     }
-    gen.writeFieldName(ATTRIBUTES);
-    JsonValues.writeAttributes(r.attributes(), gen);
+    j.raw(ATTRIBUTES);
+    j.attributes(r.attributes());
     if (r.droppedAttributesCount() != 0) {
-      gen.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
-      gen.writeNumber(r.droppedAttributesCount());
+      j.raw(DROPPED_ATTRIBUTES_COUNT);
+      j.number(r.droppedAttributesCount());
     }
-    gen.writeFieldName(RESOURCE);
-    JsonValues.writeAttributes(rl.resource().attributes(), gen);
-    writeScope(sl.scope(), gen);
-    gen.writeEndObject();
   }
 
-  static void writeScope(InstrumentationScope scope, JsonGenerator gen) throws IOException {
-    gen.writeFieldName(SCOPE);
-    gen.writeStartObject();
-    gen.writeFieldName(NAME);
-    gen.writeString(scope.name());
-    gen.writeFieldName(VERSION);
-    gen.writeString(scope.version());
+  /** The resource, the scope, the end of the record and the newline: the same for a whole ScopeLogs. */
+  private void writeTail(ResourceLogs rl, InstrumentationScope scope) {
+    Utf8JsonWriter j = json;
+    j.raw(RESOURCE);
+    j.attributes(rl.resource().attributes());
+    j.raw(SCOPE_NAME);
+    j.string(scope.name());
+    j.raw(VERSION);
+    j.string(scope.version());
     if (!scope.attributes().isEmpty()) {
-      gen.writeFieldName(ATTRIBUTES);
-      JsonValues.writeAttributes(scope.attributes(), gen);
+      j.raw(ATTRIBUTES);
+      j.attributes(scope.attributes());
     }
-    gen.writeEndObject();
+    j.raw(END_OF_LINE);
   }
 }
