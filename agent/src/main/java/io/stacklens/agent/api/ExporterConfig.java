@@ -9,7 +9,7 @@ import java.time.Duration;
  * <pre>
  * timeout: 5s                 # one push attempt; the sender is interrupted after it
  * sending_queue:
- *   queue_size: 1000          # batches held before the pipeline worker has to wait
+ *   queue_size: 128           # batches held before the pipeline worker has to wait
  *   num_consumers: 1          # sender threads calling push concurrently
  * batch:
  *   enabled: true
@@ -32,7 +32,7 @@ public class ExporterConfig implements ComponentConfig {
   public RetrySettings retryOnFailure = new RetrySettings();
 
   public static class QueueSettings implements ComponentConfig {
-    public int queueSize = 1000;
+    public int queueSize = 128;
     public int numConsumers = 1;
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Set;
  *   receivers: [otlp]            # at least one
  *   processors: [parse/json]     # optional, run in this order
  *   exporters: [file, debug]     # at least one
- *   ring_size: 1024              # default; a power of two between 2 and 1048576
+ *   ring_size: 256               # default; a power of two between 2 and 1048576
  *   wait_strategy: park          # default; park, yield or busy_spin
  * </pre>
  */
@@ -27,8 +27,8 @@ public final class PipelineConfig implements ComponentConfig {
   public List<ComponentId> receivers = List.of();
   public List<ComponentId> processors = List.of();
   public List<ComponentId> exporters = List.of();
-  /** Batches the ring between receivers and the worker holds; when full, receivers refuse. Default 1024. */
-  public int ringSize = 1024;
+  /** Batches the ring between receivers and the worker holds; when full, receivers refuse. Default 256. */
+  public int ringSize = 256;
   /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
   public WaitStrategy waitStrategy = WaitStrategy.PARK;
 

@@ -223,7 +223,7 @@ class ComponentBindingTest {
     assertThat(service.telemetry().logs().level()).isEqualTo("info");
     assertThat(service.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     PipelineConfig logs = service.pipelines().get(PipelineId.parse("logs"));
-    assertThat(logs.ringSize()).isEqualTo(1024);
+    assertThat(logs.ringSize()).isEqualTo(256);
     assertThat(logs.waitStrategy()).isEqualTo(WaitStrategy.PARK);
     assertThat(logs.receivers()).containsExactly(ComponentId.of("otlp"));
     assertThat(logs.processors()).containsExactly(ComponentId.of("sink"));

@@ -44,7 +44,7 @@ class ConfigRendererTest {
         .contains(
             """
                 sending_queue:
-                  queue_size: 1000
+                  queue_size: 128
                   num_consumers: 1
                 batch:
                   enabled: true
@@ -66,7 +66,7 @@ class ConfigRendererTest {
                   receivers:
                     - otlp
             """)
-        .contains("      ring_size: 1024\n", "      wait_strategy: park\n")
+        .contains("      ring_size: 256\n", "      wait_strategy: park\n")
         .contains("credentials: hunter2", "api_key: k-123", "x-auth-token: t-456");
   }
 

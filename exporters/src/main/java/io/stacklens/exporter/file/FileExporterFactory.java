@@ -25,8 +25,9 @@ public final class FileExporterFactory implements ExporterFactory<FileExporterCo
 
   /**
    * Defaults beyond {@link FileExporterConfig}'s own: batching on (1000 to 10000 records, 200ms) so
-   * each push is one large sequential write; one sender thread, since writes to one file serialize
-   * anyway; a 30s attempt timeout for slow disks and rotations.
+   * each push is one large sequential write; two sender threads, so one encodes its batch while the
+   * other writes (writes to the file still serialize; measured in docs/benchmarks.md); a 30s attempt
+   * timeout for slow disks and rotations.
    */
   @Override
   public FileExporterConfig createDefaultConfig() {
@@ -36,7 +37,7 @@ public final class FileExporterFactory implements ExporterFactory<FileExporterCo
     c.batch.minSize = 1000;
     c.batch.maxSize = 10000;
     c.batch.flushTimeout = Duration.ofMillis(200);
-    c.sendingQueue.numConsumers = 1;
+    c.sendingQueue.numConsumers = 2;
     return c;
   }
 

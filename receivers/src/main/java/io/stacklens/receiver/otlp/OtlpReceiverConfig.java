@@ -18,7 +18,7 @@ import java.time.Duration;
  *   http:
  *     endpoint: 127.0.0.1:4318
  *     max_request_body_size: 20MiB    # largest body, before and after decompression
- * retry_after: 1s                     # delay suggested to clients on backpressure
+ * retry_after: 100ms                  # delay suggested to clients on backpressure
  * </pre>
  *
  * As in the OpenTelemetry Collector, only the protocols present under {@code protocols} are served;
@@ -27,8 +27,8 @@ import java.time.Duration;
  */
 public class OtlpReceiverConfig implements ComponentConfig {
   @ReplaceDefaults public Protocols protocols = Protocols.grpcAndHttp();
-  /** Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo, HTTP Retry-After). Default 1s. */
-  public Duration retryAfter = Duration.ofSeconds(1);
+  /** Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo, HTTP Retry-After, rounded up to whole seconds). Default 100ms: the ring drains in milliseconds, so a long hint only leaves clients idle. */
+  public Duration retryAfter = Duration.ofMillis(100);
 
   /** Which transports to serve; a null field is a disabled protocol. */
   public static class Protocols implements ComponentConfig {

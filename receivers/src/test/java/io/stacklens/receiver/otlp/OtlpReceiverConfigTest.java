@@ -48,7 +48,7 @@ class OtlpReceiverConfigTest {
     assertThat(config.protocols.grpc.maxRecvMsgSize).isEqualTo(ByteSize.ofMebibytes(20));
     assertThat(config.protocols.http.endpoint).isEqualTo("127.0.0.1:4318");
     assertThat(config.protocols.http.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(20));
-    assertThat(config.retryAfter).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.retryAfter).isEqualTo(Duration.ofMillis(100));
     assertThat(problems(config)).isEmpty();
   }
 
