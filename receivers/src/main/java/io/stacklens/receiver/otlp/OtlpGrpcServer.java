@@ -9,8 +9,6 @@ import io.grpc.ForwardingServerCall;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -25,6 +23,7 @@ import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.stacklens.agent.http.Endpoint;
+import io.stacklens.agent.otlp.RawBytesMarshaller;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -95,14 +94,14 @@ final class OtlpGrpcServer {
   }
 
   /**
-   * The three export services. Requests arrive as raw bytes (see {@link RawBytes}) and are decoded
+   * The three export services. Requests arrive as raw bytes (see {@link RawBytesMarshaller}) and are decoded
    * here, so a malformed payload is answered INVALID_ARGUMENT with what is wrong, instead of the
    * INTERNAL that gRPC's own decoder would send.
    */
   private record Services(OtlpIngest ingest) {
     <Q, R extends Message> ServerServiceDefinition service(
         String serviceName, MethodDescriptor<?, R> generated, OtlpSignal<Q, R> signal) {
-      MethodDescriptor<byte[], R> method = generated.toBuilder(RawBytes.INSTANCE, generated.getResponseMarshaller()).build();
+      MethodDescriptor<byte[], R> method = RawBytesMarshaller.rawRequests(generated);
       return ServerServiceDefinition.builder(serviceName)
           .addMethod(method, ServerCalls.asyncUnaryCall((byte[] body, StreamObserver<R> observer) -> {
             Q request;
@@ -145,25 +144,6 @@ final class OtlpGrpcServer {
               .addDetails(Any.pack(retry))
               .build();
       return StatusProto.toStatusRuntimeException(status);
-    }
-  }
-
-  /** Passes a request's bytes through undecoded. */
-  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("cannot read request: " + e.getMessage()).withCause(e).asRuntimeException();
-      }
     }
   }
 

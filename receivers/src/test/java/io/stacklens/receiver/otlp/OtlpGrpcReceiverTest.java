@@ -142,18 +142,7 @@ class OtlpGrpcReceiverTest {
     start(Signal.LOGS);
     byte[] whole = TestData.logs(3).toByteArray();
     byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 7);
-    io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
-      @Override
-      public java.io.InputStream stream(byte[] value) {
-        return new java.io.ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(java.io.InputStream stream) {
-        throw new UnsupportedOperationException();
-      }
-    };
-    var method = LogsServiceGrpc.getExportMethod().toBuilder(raw, LogsServiceGrpc.getExportMethod().getResponseMarshaller()).build();
+    var method = io.stacklens.agent.otlp.RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod());
     StatusRuntimeException e = catchStatus(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(
         channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), truncated));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

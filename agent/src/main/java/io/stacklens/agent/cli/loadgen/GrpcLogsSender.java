@@ -15,6 +15,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.protobuf.StatusProto;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.stacklens.agent.otlp.RawBytesMarshaller;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,9 +38,7 @@ final class GrpcLogsSender implements LogsSender {
             .userAgent("stacklens-loadgen")
             .build();
     // The request bytes are encoded once by the pool; a pass-through marshaller sends them as they are.
-    this.export = LogsServiceGrpc.getExportMethod()
-        .toBuilder(PreEncoded.INSTANCE, LogsServiceGrpc.getExportMethod().getResponseMarshaller())
-        .build();
+    this.export = RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod());
     this.callOptions = options.gzip() ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
     this.timeoutMillis = options.requestTimeout().toMillis();
   }
@@ -113,21 +112,6 @@ final class GrpcLogsSender implements LogsSender {
       channel.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Sends already-encoded request bytes unchanged. */
-  private enum PreEncoded implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public java.io.InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(java.io.InputStream stream) {
-      throw new UnsupportedOperationException("requests are only sent");
     }
   }
 }

@@ -5,6 +5,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
+import io.stacklens.agent.otlp.RawBytesMarshaller;
 import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -24,8 +25,8 @@ public final class RawGrpc implements AutoCloseable {
       MethodDescriptor.<byte[], byte[]>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(LogsServiceGrpc.getExportMethod().getFullMethodName())
-          .setRequestMarshaller(new BytesMarshaller())
-          .setResponseMarshaller(new BytesMarshaller())
+          .setRequestMarshaller(RawBytesMarshaller.INSTANCE)
+          .setResponseMarshaller(RawBytesMarshaller.INSTANCE)
           .build();
 
   private final ManagedChannel channel;
@@ -57,22 +58,6 @@ public final class RawGrpc implements AutoCloseable {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }
