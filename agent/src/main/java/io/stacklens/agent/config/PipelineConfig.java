@@ -17,6 +17,7 @@ import java.util.Set;
  *   processors: [parse/json]     # optional, run in this order
  *   exporters: [file, debug]     # at least one
  *   ring_size: 256               # default; a power of two between 2 and 1048576
+ *   ring_max_records: 25000      # default; records the ring may hold, whatever the batch sizes
  *   wait_strategy: park          # default; park, yield or busy_spin
  * </pre>
  */
@@ -29,6 +30,11 @@ public final class PipelineConfig implements ComponentConfig {
   public List<ComponentId> exporters = List.of();
   /** Batches the ring between receivers and the worker holds; when full, receivers refuse. Default 256. */
   public int ringSize = 256;
+  /**
+   * Records the ring may hold at once, so its memory is bounded whatever size the requests have (a
+   * request larger than this is still taken when the ring is empty). Default 25000.
+   */
+  public int ringMaxRecords = 25_000;
   /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
   public WaitStrategy waitStrategy = WaitStrategy.PARK;
 
@@ -46,6 +52,10 @@ public final class PipelineConfig implements ComponentConfig {
 
   public int ringSize() {
     return ringSize;
+  }
+
+  public int ringMaxRecords() {
+    return ringMaxRecords;
   }
 
   public WaitStrategy waitStrategy() {
@@ -67,6 +77,9 @@ public final class PipelineConfig implements ComponentConfig {
       problems.error(
           "ring_size",
           "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE + ", got " + ringSize);
+    }
+    if (ringMaxRecords < 1) {
+      problems.error("ring_max_records", "must be at least 1, got " + ringMaxRecords);
     }
   }
 

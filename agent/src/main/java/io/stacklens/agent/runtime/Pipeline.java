@@ -52,14 +52,18 @@ public final class Pipeline implements Consumer {
   private final Counter droppedAtDeadline;
   private final Thread worker;
 
+  private final int maxRecords;
+  /** Records in the ring: added by receivers before the offer, removed by the worker as it takes batches. */
+  private final java.util.concurrent.atomic.AtomicLong ringRecords = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
   private volatile Instant drainDeadline = Instant.MAX;
 
-  public Pipeline(String name, int ringSize, WaitStrategy waitMode, List<Stage> stages, List<ExporterRunner> exporters,
-      MetricsRegistry metrics) {
+  public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
+      List<ExporterRunner> exporters, MetricsRegistry metrics) {
     this.name = name;
+    this.maxRecords = maxRecords;
     this.ring = new MpscArrayQueue<>(ringSize);
     this.stages = List.copyOf(stages);
     this.exporters = List.copyOf(exporters);
@@ -80,6 +84,7 @@ public final class Pipeline implements Consumer {
         "pipeline", name, "reason", Admission.REFUSED_SHUTTING_DOWN.reason());
     droppedAtDeadline = metrics.counter("stacklens_pipeline_dropped_records_total",
         "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "shutdown_timeout");
+    metrics.gauge("stacklens_pipeline_ring_records", "Records waiting in the pipeline ring", ringRecords::get, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_size", "Batches waiting in the pipeline ring", ring::size, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_fill_ratio", "Fill of the pipeline ring, 0..1",
@@ -105,8 +110,12 @@ public final class Pipeline implements Consumer {
       refusedStopping.add(batch.recordCount());
       return Admission.REFUSED_SHUTTING_DOWN;
     }
-    if (!ring.offer(batch)) {
-      refusedFull.add(batch.recordCount());
+    int n = batch.recordCount();
+    // Reserve room for the records first; a batch larger than the bound still goes into an empty ring.
+    long before = ringRecords.getAndAdd(n);
+    if ((before > 0 && before + n > maxRecords) || !ring.offer(batch)) {
+      ringRecords.addAndGet(-n);
+      refusedFull.add(n);
       return Admission.REFUSED_FULL;
     }
     if (workerParked) LockSupport.unpark(worker);
@@ -147,10 +156,14 @@ public final class Pipeline implements Consumer {
     }
     // Interrupted at the shutdown deadline: whatever is still in the ring is lost, and counted.
     Batch left;
-    while ((left = ring.poll()) != null) droppedAtDeadline.add(left.recordCount());
+    while ((left = ring.poll()) != null) {
+      ringRecords.addAndGet(-left.recordCount());
+      droppedAtDeadline.add(left.recordCount());
+    }
   }
 
   private void process(Batch batch) {
+    ringRecords.addAndGet(-batch.recordCount());
     Batch current = batch;
     for (int i = 0; i < stages.size() && current != null && !current.isEmpty(); i++) {
       int in = current.recordCount();

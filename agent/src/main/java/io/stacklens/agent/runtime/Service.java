@@ -100,7 +100,7 @@ public final class Service {
       }
       List<ExporterRunner> targets = new ArrayList<>();
       for (ComponentId id : p.exporters) targets.add(exporters.get(id));
-      pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.waitStrategy, stages, targets, metrics));
+      pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.ringMaxRecords, p.waitStrategy, stages, targets, metrics));
     }
   }
 

@@ -53,7 +53,7 @@ class PipelineTest {
     RecordingExporter b = new RecordingExporter();
     ExporterRunner ra = runner(a, "rec/a", 10);
     ExporterRunner rb = runner(b, "rec/b", 10);
-    Pipeline p = new Pipeline("logs", 8, WaitStrategy.PARK,
+    Pipeline p = new Pipeline("logs", 8, 100_000, WaitStrategy.PARK,
         List.of(new Pipeline.Stage(ComponentId.parse("marker/one"), marker("one")),
             new Pipeline.Stage(ComponentId.parse("marker/two"), marker("two"))),
         List.of(ra, rb), metrics);
@@ -74,7 +74,7 @@ class PipelineTest {
     RecordingExporter slow = new RecordingExporter();
     slow.block();
     ExporterRunner r = runner(slow, "rec", 1);
-    Pipeline p = new Pipeline("logs", 2, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs", 2, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
 
     // A client that retries refused batches: nothing may be lost, and refusals must happen.
@@ -103,10 +103,43 @@ class PipelineTest {
   }
 
   @Test
+  void theRingIsBoundedByRecordsAsWellAsBatches() throws Exception {
+    RecordingExporter slow = new RecordingExporter();
+    slow.block();
+    ExporterRunner r = runner(slow, "rec", 1);
+    Pipeline p = new Pipeline("logs", 64, 25, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    p.start(host);
+    Admission last = Admission.ACCEPTED;
+    for (int i = 0; i < 100 && last.accepted(); i++) {
+      last = p.consume(TestBatches.logs("b" + i, 10));
+      Thread.sleep(5);
+    }
+    assertThat(last).isEqualTo(Admission.REFUSED_FULL);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "logs")).isBetween(1.0, 25.0);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "logs")).isLessThan(64.0);
+    slow.unblock();
+    p.shutdown(Instant.now().plusSeconds(5));
+    r.shutdown(Instant.now().plusSeconds(5));
+  }
+
+  @Test
+  void aBatchLargerThanTheRecordBoundStillEntersAnEmptyRing() throws Exception {
+    RecordingExporter e = new RecordingExporter();
+    ExporterRunner r = runner(e, "rec", 10);
+    Pipeline p = new Pipeline("logs", 8, 25, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    p.start(host);
+    assertThat(p.consume(TestBatches.logs("big", 100))).isEqualTo(Admission.ACCEPTED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> e.recordCount() == 100);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "logs")).isZero();
+    p.shutdown(Instant.now().plusSeconds(5));
+    r.shutdown(Instant.now().plusSeconds(5));
+  }
+
+  @Test
   void shutdownDrainsTheRingAndThenRefusesNewBatches() throws Exception {
     RecordingExporter e = new RecordingExporter();
     ExporterRunner r = runner(e, "rec", 100);
-    Pipeline p = new Pipeline("logs", 64, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs", 64, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
     for (int i = 0; i < 50; i++) assertThat(p.consume(TestBatches.logs("s" + i, 3))).isEqualTo(Admission.ACCEPTED);
     p.shutdown(Instant.now().plusSeconds(5));
@@ -123,7 +156,7 @@ class PipelineTest {
       if (((LogsBatch) batch).recordCount() == 2) throw new IllegalStateException("boom");
       return batch;
     };
-    Pipeline p = new Pipeline("logs/x", 8, WaitStrategy.YIELD, List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)), List.of(r), metrics);
+    Pipeline p = new Pipeline("logs/x", 8, 100_000, WaitStrategy.YIELD, List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)), List.of(r), metrics);
     p.start(host);
     p.consume(TestBatches.logs("ok", 3));
     p.consume(TestBatches.logs("bad", 2));
