@@ -60,6 +60,8 @@ public final class ConfigRenderer {
     Map<String, Object> rendered = new LinkedHashMap<>();
     for (ConfigFields.ConfigField field : ConfigFields.of(config.getClass()).values()) {
       Object value = field.get(config);
+      // A nested section that is off (null) is left out: written back as "key:" it would mean "on, with defaults".
+      if (value == null && ConfigFields.isNestedConfig(field.field().getType())) continue;
       boolean secret = field.isSecret() || isSecretKey(field.key());
       rendered.put(field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
     }

@@ -120,6 +120,28 @@ class CliTest {
   }
 
   @Test
+  void printConfigOfAGrpcOnlyReceiverLoadsBackUnchanged() throws Exception {
+    Path cfg = write("grpc-only.yaml", """
+        receivers:
+          otlp:
+            protocols:
+              grpc: { endpoint: 127.0.0.1:4317 }
+        exporters:
+          debug:
+        service:
+          pipelines:
+            logs: { receivers: [otlp], exporters: [debug] }
+        """);
+    Result first = AgentProcess.run(dir, Map.of(), "print-config", "--config", cfg.toString());
+    assertThat(first.exitCode()).as("%s", first).isZero();
+    assertThat(first.stdout()).contains("grpc:").doesNotContain("http:");
+    Path effective = write("effective.yaml", first.stdout());
+    Result second = AgentProcess.run(dir, Map.of(), "print-config", "--config", effective.toString());
+    assertThat(second.exitCode()).as("%s", second).isZero();
+    assertThat(second.stdout()).isEqualTo(first.stdout());
+  }
+
+  @Test
   void printConfigWithAnUnsetVariableNamesItAndExitsOne() throws Exception {
     Path cfg = write("unset.yaml", GOOD.replace("./out.jsonl", "\"${env:IT_SURELY_UNSET_VAR}\""));
     Result r = AgentProcess.run(dir, Map.of(), "print-config", "--config", cfg.toString());
