@@ -12,8 +12,9 @@ public enum WaitStrategy {
    */
   PARK,
   /**
-   * Call {@link Thread#yield()} in a loop. Lower wake-up latency than {@link #PARK}, but an idle
-   * pipeline keeps a core busy whenever no other thread wants it. Use on machines with spare cores.
+   * Call {@link Thread#yield()} for about a hundred rounds before parking for up to a millisecond.
+   * Lower wake-up latency than {@link #PARK} after short gaps, at the cost of some CPU while idle.
+   * Use on machines with spare cores.
    */
   YIELD,
   /**
