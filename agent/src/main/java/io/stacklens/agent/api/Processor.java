@@ -14,11 +14,6 @@ public interface Processor extends Component {
    */
   Batch process(Batch batch);
 
-  /** Whether this processor changes batches; used to decide when fan-out must copy. */
-  default boolean mutatesData() {
-    return true;
-  }
-
   @Override
   default void start(Host host) {}
 

@@ -47,22 +47,4 @@ public final class AnyValues {
     }
     return value.toString();
   }
-
-  /** Throws when {@code value} is not one of the supported AnyValue kinds. */
-  public static void checkSupported(Object value) {
-    if (value == null
-        || value instanceof String
-        || value instanceof Long
-        || value instanceof Double
-        || value instanceof Boolean
-        || value instanceof byte[]
-        || value instanceof Attributes) {
-      return;
-    }
-    if (value instanceof List<?> list) {
-      for (Object o : list) checkSupported(o);
-      return;
-    }
-    throw new IllegalArgumentException("unsupported attribute value type " + value.getClass().getName());
-  }
 }

@@ -79,10 +79,6 @@ public final class ExporterRunner {
     watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
   }
 
-  public Exporter exporter() {
-    return exporter;
-  }
-
   public void start(Host host) throws Exception {
     if (!started.compareAndSet(false, true)) return;
     this.host = host;

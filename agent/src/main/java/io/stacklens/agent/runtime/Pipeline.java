@@ -58,7 +58,6 @@ public final class Pipeline implements Consumer {
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
-  private volatile Instant drainDeadline = Instant.MAX;
 
   public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
       List<ExporterRunner> exporters, MetricsRegistry metrics) {
@@ -120,11 +119,6 @@ public final class Pipeline implements Consumer {
     }
     if (workerParked) LockSupport.unpark(worker);
     return Admission.ACCEPTED;
-  }
-
-  /** Capacity left in the ring, in batches (racy by nature; used for fan-out decisions). */
-  int freeSlots() {
-    return ring.capacity() - ring.size();
   }
 
   private void run() {
@@ -201,7 +195,6 @@ public final class Pipeline implements Consumer {
    */
   public void shutdown(Instant deadline) {
     accepting = false;
-    drainDeadline = deadline;
     stopRequested = true;
     LockSupport.unpark(worker);
     if (worker.isAlive()) {
@@ -222,9 +215,5 @@ public final class Pipeline implements Consumer {
       }
     }
     for (Stage s : stages) s.processor().shutdown(deadline);
-  }
-
-  Instant drainDeadline() {
-    return drainDeadline;
   }
 }

@@ -54,12 +54,6 @@ public final class MetricsRegistry {
     family(name, help, Type.GAUGE).series.put(Labels.of(labelPairs), supplier);
   }
 
-  /** Removes a gauge series (e.g. a component that is gone). */
-  public void removeGauge(String name, String... labelPairs) {
-    Family f = families.get(name);
-    if (f != null) f.series.remove(Labels.of(labelPairs));
-  }
-
   public LatencyHistogram histogram(String name, String help, String... labelPairs) {
     return (LatencyHistogram)
         family(name, help, Type.HISTOGRAM).series.computeIfAbsent(Labels.of(labelPairs), l -> new LatencyHistogram());
