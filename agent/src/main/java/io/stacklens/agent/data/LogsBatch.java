@@ -69,6 +69,32 @@ public final class LogsBatch implements Batch {
     resourceLogs.addAll(other.resourceLogs);
   }
 
+  /**
+   * Removes every record for which {@code drop} answers true, then the scopes and resources left
+   * empty. Returns how many records were removed.
+   */
+  public int removeRecords(RecordPredicate drop) {
+    int removed = 0;
+    for (ResourceLogs r : resourceLogs) {
+      for (ScopeLogs s : r.scopeLogs()) {
+        java.util.Iterator<LogRecord> it = s.logRecords().iterator();
+        while (it.hasNext()) {
+          if (drop.test(r, s, it.next())) {
+            it.remove();
+            removed++;
+          }
+        }
+      }
+    }
+    if (removed > 0) removeEmpty();
+    return removed;
+  }
+
+  @FunctionalInterface
+  public interface RecordPredicate {
+    boolean test(ResourceLogs resource, ScopeLogs scope, LogRecord record);
+  }
+
   @FunctionalInterface
   public interface RecordVisitor {
     void visit(ResourceLogs resource, ScopeLogs scope, LogRecord record);

@@ -74,7 +74,7 @@ public final class Pipeline implements Consumer {
       String p = stages.get(i).id().toString();
       stageIn[i] = metrics.counter("stacklens_processor_incoming_records_total", "Records into a processor", "processor", p, "pipeline", name);
       stageOut[i] = metrics.counter("stacklens_processor_outgoing_records_total", "Records out of a processor", "processor", p, "pipeline", name);
-      stageErrors[i] = metrics.counter("stacklens_processor_dropped_records_total", "Records a processor dropped",
+      stageErrors[i] = metrics.counter(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED, "Records a processor dropped",
           "processor", p, "pipeline", name, "reason", "processor_error");
     }
     refusedFull = metrics.counter("stacklens_pipeline_refused_records_total", "Records a pipeline refused to take",

@@ -92,7 +92,7 @@ public final class Service {
         ComponentConfig cfg = config.processors().get(id);
         ProcessorFactory factory = (ProcessorFactory) factory(registry, ComponentKind.PROCESSOR, id);
         try {
-          Processor proc = factory.createProcessor(ComponentContext.of(id, ComponentKind.PROCESSOR, metrics), cfg, pid.signal());
+          Processor proc = factory.createProcessor(ComponentContext.ofProcessor(id, pid.toString(), metrics), cfg, pid.signal());
           stages.add(new Pipeline.Stage(id, proc));
         } catch (Exception ex) {
           throw new ServiceException("processor " + id + " in pipeline " + pid + ": cannot be created: " + message(ex), ex);
