@@ -110,7 +110,8 @@ public final class PostgresLookupTable implements LookupTable {
       // down, refusing us, or a table that is not there yet: get() reports it until it is fixed
       if (isConnectionFailure(e, slot)) discard(slot);
       idle.add(slot);
-      LOG.log(Level.WARNING, () -> description + ": not usable yet, lookups fail until it is: " + message(e));
+      LOG.log(Level.WARNING, () -> description + ": not usable yet, lookups fail until it is: "
+          + withoutDescription(message(e)));
       return;
     }
     if (parameters != 1) {
@@ -233,7 +234,7 @@ public final class PostgresLookupTable implements LookupTable {
         LocalDateTime t = rs.getObject(column, LocalDateTime.class);
         if (t == null) return null;
         if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) return rs.getString(column);
-        return t.toString();
+        return java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
       }
       case DATE -> {
         java.time.LocalDate d = rs.getObject(column, java.time.LocalDate.class);
@@ -369,6 +370,10 @@ public final class PostgresLookupTable implements LookupTable {
     if (m.startsWith("ERROR: ")) m = m.substring(7);
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl).strip();
+  }
+
+  private String withoutDescription(String m) {
+    return m.startsWith(description + ": ") ? m.substring(description.length() + 2) : m;
   }
 
   /** Connections open right now. */
