@@ -90,7 +90,7 @@ final class GeoipStep implements AutoCloseable {
     String type = reader.getMetadata().databaseType();
     if (type == null || !type.toLowerCase(Locale.ROOT).contains(wantedType.toLowerCase(Locale.ROOT))) {
       closeQuietly(reader);
-      throw new IllegalArgumentException(setting + ": '" + path + "' is a " + type + " database, expected a "
+      throw new IllegalArgumentException(setting + ": '" + path + "' is a " + type + " database, expected " + (wantedType.equals("ASN") ? "an " : "a ")
           + wantedType + " database (e.g. GeoLite2-" + wantedType + ".mmdb)");
     }
     return reader;
