@@ -70,7 +70,9 @@ final class CircuitBreaker {
       clear();
       return;
     }
+    if (state == State.OPEN) return;
     record(false);
+    openIfFailing();
   }
 
   synchronized void onFailure() {
@@ -80,6 +82,11 @@ final class CircuitBreaker {
     }
     if (state == State.OPEN) return; // a call that started before it opened
     record(true);
+    openIfFailing();
+  }
+
+  /** Checked after every call: the window may reach minimum_calls with a success. */
+  private void openIfFailing() {
     if (count >= minimumCalls && failures >= failureRatio * count) open();
   }
 
