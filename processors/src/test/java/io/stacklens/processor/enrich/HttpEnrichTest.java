@@ -287,6 +287,16 @@ class HttpEnrichTest {
     start(config(h)).process(b);
     assertThat(only(b).attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("stores: connection refused"));
     assertThat(counter(metrics, SourceMetrics.ERRORS, "stores", "connection_refused")).isEqualTo(1);
+
+    // What routing relies on: the tag exists on the failed record only.
+    io.stacklens.agent.expr.Condition failed = io.stacklens.agent.expr.Conditions.compile("enrichment.errors exists");
+    var ctx = new io.stacklens.agent.expr.LogContext();
+    var rl = b.resourceLogs().get(0);
+    assertThat(failed.test(ctx.set(rl, rl.scopeLogs().get(0), only(b)))).isTrue();
+    LogsBatch clean = batchWith("other", "x");
+    processor.process(clean);
+    var rl2 = clean.resourceLogs().get(0);
+    assertThat(failed.test(ctx.set(rl2, rl2.scopeLogs().get(0), only(clean)))).isFalse();
   }
 
   @Test
