@@ -17,28 +17,65 @@ final class Redactor {
     return switch (preset) {
       // 13 to 19 digits, optionally grouped by single spaces or dashes; a match must pass the Luhn check.
       case CREDIT_CARD -> "(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])";
-      case EMAIL -> "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
+      // Starts only where a local part starts, and takes it possessively: linear in the text length
+      // (the plain form backtracks quadratically over long runs of letters, such as a hex hash).
+      case EMAIL -> "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
       case IPV4 -> "(?<![\\d.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\d.]*\\d)";
       case US_SSN -> "(?<!\\d)\\d{3}-\\d{2}-\\d{4}(?!\\d)";
       case JWT -> "\\beyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+";
     };
   }
 
+  /** Text every match of a preset contains: strings without it are not scanned at all. */
+  static String presetRequired(ActionConfig.Preset preset) {
+    return switch (preset) {
+      case CREDIT_CARD -> null;
+      case EMAIL -> "@";
+      case IPV4 -> ".";
+      case US_SSN -> "-";
+      case JWT -> "eyJ";
+    };
+  }
+
   private final Matcher matcher;
   private final String replacement;
   private final boolean luhn;
+  private final String required;
+  private final int minDigits;
   private long count;
 
-  Redactor(Pattern pattern, String replacement, boolean luhn) {
+  Redactor(Pattern pattern, String replacement, boolean luhn, String required, int minDigits) {
     this.matcher = pattern.matcher("");
     this.replacement = replacement;
     this.luhn = luhn;
+    this.required = required;
+    this.minDigits = minDigits;
+  }
+
+  /** Digits every match of a preset contains: strings with fewer are not scanned by the regex. */
+  static int presetMinDigits(ActionConfig.Preset preset) {
+    return switch (preset) {
+      case CREDIT_CARD -> 13;
+      case IPV4 -> 4;
+      case US_SSN -> 9;
+      case EMAIL, JWT -> 0;
+    };
+  }
+
+  private boolean hasDigits(String s) {
+    int need = minDigits;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9' && --need == 0) return true;
+    }
+    return false;
   }
 
   static Redactor of(ActionConfig a) {
     String regex = a.preset != null ? presetRegex(a.preset) : a.pattern;
     String replacement = a.replacement != null ? a.replacement : ActionConfig.DEFAULT_REPLACEMENT;
-    return new Redactor(Pattern.compile(regex), replacement, a.preset == ActionConfig.Preset.CREDIT_CARD);
+    return new Redactor(Pattern.compile(regex), replacement, a.preset == ActionConfig.Preset.CREDIT_CARD,
+        a.preset == null ? null : presetRequired(a.preset), a.preset == null ? 0 : presetMinDigits(a.preset));
   }
 
   /** Matches replaced since the last call; resets the count. */
@@ -82,6 +119,8 @@ final class Redactor {
   }
 
   String redactString(String s) {
+    if (required != null && !s.contains(required)) return s;
+    if (minDigits > 0 && !hasDigits(s)) return s;
     Matcher m = matcher.reset(s);
     StringBuilder out = null;
     int last = 0;

@@ -249,6 +249,14 @@ class TransformProcessorTest {
         .isEqualTo("Bearer **** end");
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void emailPresetStaysLinearOnLongRunsOfLetters() {
+    // A plain local-part pattern backtracks quadratically here (about 10^9 steps); the preset is linear.
+    String text = "a".repeat(50_000) + "@ and then ada@example.com";
+    assertThat(redact("email", text)).endsWith("@ and then ****");
+  }
+
   private String redact(String preset, String text) {
     return (String) run("- { action: redact, preset: " + preset + " }\n", rec().setBody(text)).body();
   }
