@@ -55,7 +55,7 @@ final class JsonParse {
       }
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        throw new RecordError("json: unexpected " + describe(extra) + " after the end of the JSON value at offset "
+        throw new RecordError("json: more content (" + describe(extra) + ") after the end of the JSON value at offset "
             + offset(p.currentTokenLocation()) + " of " + where);
       }
       return value;
@@ -173,7 +173,12 @@ final class JsonParse {
     if (u.find()) m = "unexpected character '" + u.group(1) + "'" + m.substring(u.end());
     Matcher c = CTRL_CHAR.matcher(m);
     if (c.find()) m = m.substring(0, c.start()) + "(control character " + c.group(1) + ")" + m.substring(c.end());
-    m = m.replace("was expecting", "expected").replace("end-of-input", "end of input").trim();
+    m = m.replace("was expecting", "expected").replace("end-of-input", "end of input")
+        .replace("expected close marker for Object", "an object is not closed (no '}')")
+        .replace("expected close marker for Array", "an array is not closed (no ']')")
+        .replace(": expected (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+            " (expected a string, number, array, object, true, false or null)")
+        .trim();
     if (m.endsWith(":") || m.endsWith(",")) m = m.substring(0, m.length() - 1);
     return m.isEmpty() ? "malformed JSON" : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }

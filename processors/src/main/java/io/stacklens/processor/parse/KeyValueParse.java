@@ -61,6 +61,9 @@ final class KeyValueParse {
     sb.setLength(0);
     int n = text.length();
     int i = start;
+    if (!whitespacePairs) {
+      while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+    }
     if (i < n && !key && whitespacePairs) {
       // a value starts right after the delimiter: "k= v" has an empty value
       if (Character.isWhitespace(text.charAt(i))) return i;

@@ -85,7 +85,7 @@ final class TimestampParse {
   long parse(Object value, String where) throws RecordError {
     if (kind == Kind.EPOCH) return epoch(value, where);
     if (!(value instanceof String s)) {
-      throw new RecordError("timestamp: " + where + " is " + article(value) + ", expected a " + layout + " string");
+      throw new RecordError("timestamp: " + where + " is " + article(value) + ", expected a string in layout " + layout);
     }
     String text = s.trim();
     long nanos = kind == Kind.ISO8601 ? iso(text, where) : pattern(text, where);
@@ -100,9 +100,9 @@ final class TimestampParse {
     if (value instanceof Long l) {
       nanos = scale(l, value, where);
     } else if (value instanceof Double d) {
-      double n = d * unitNanos;
-      if (!Double.isFinite(n) || n >= 9.2e18) throw outOfRange(value, where);
-      nanos = Math.round(n);
+      if (!Double.isFinite(d) || d * unitNanos >= 9.2e18) throw outOfRange(value, where);
+      long whole = (long) (double) d; // whole units, then the fraction: exact for fractions a double holds exactly
+      nanos = scale(whole, value, where) + Math.round((d - whole) * unitNanos);
     } else if (value instanceof String s) {
       nanos = epochText(s.trim(), s, where);
     } else {
