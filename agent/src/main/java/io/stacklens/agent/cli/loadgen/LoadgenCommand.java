@@ -59,6 +59,12 @@ public final class LoadgenCommand implements Callable<Integer> {
       description = "Bytes of each log body. Default: ${DEFAULT-VALUE}.")
   int bodySize;
 
+  @Option(names = "--body-format", paramLabel = "text|json", defaultValue = "text",
+      converter = BodyFormatConverter.class,
+      description = "Bodies of plain text, or a JSON object with timestamp, level, service, message, user_id, "
+          + "client_ip, product_id and error_code (for parse/enrich benchmarks). Default: ${DEFAULT-VALUE}.")
+  BodyFormat bodyFormat;
+
   @Option(names = "--attributes", paramLabel = "N", defaultValue = "5",
       description = "Attributes per log record. Default: ${DEFAULT-VALUE}.")
   int attributes;
@@ -152,6 +158,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         .withBatchSize(batchSize)
         .withConcurrency(concurrency)
         .withBodySize(bodySize)
+        .withBodyFormat(bodyFormat)
         .withAttributes(attributes)
         .withRecords(records)
         .withDuration(runFor)
@@ -201,6 +208,14 @@ public final class LoadgenCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shutdownInProgress) {
       // the hook is running: it waits for the latch counted down above
+    }
+  }
+
+  /** Accepts text / json in any case. */
+  static final class BodyFormatConverter implements picocli.CommandLine.ITypeConverter<BodyFormat> {
+    @Override
+    public BodyFormat convert(String value) {
+      return BodyFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
     }
   }
 }

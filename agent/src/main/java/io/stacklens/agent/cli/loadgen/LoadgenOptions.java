@@ -16,6 +16,7 @@ import java.util.List;
  * @param batchSize records per request, default 100
  * @param concurrency requests in flight at once (a request waiting to be retried counts), default 4
  * @param bodySize bytes of each log record body, default 200
+ * @param bodyFormat what the bodies hold, default {@link BodyFormat#TEXT}
  * @param attributes attributes per log record, default 5
  * @param records records to send in total; 0 (default) sends until {@code duration} has passed
  * @param duration how long to send; {@link Duration#ZERO} means no time limit (needs {@code records})
@@ -32,6 +33,7 @@ public record LoadgenOptions(
     int batchSize,
     int concurrency,
     int bodySize,
+    BodyFormat bodyFormat,
     int attributes,
     long records,
     Duration duration,
@@ -59,6 +61,7 @@ public record LoadgenOptions(
         DEFAULT_BATCH_SIZE,
         DEFAULT_CONCURRENCY,
         DEFAULT_BODY_SIZE,
+        BodyFormat.TEXT,
         DEFAULT_ATTRIBUTES,
         0,
         DEFAULT_DURATION,
@@ -88,6 +91,9 @@ public record LoadgenOptions(
     if (bodySize < 0) {
       problems.add("--body-size: must be >= 0, was " + bodySize);
     }
+    if (bodyFormat == null) {
+      problems.add("--body-format: must be text or json");
+    }
     if (attributes < 0) {
       problems.add("--attributes: must be >= 0, was " + attributes);
     }
@@ -113,71 +119,76 @@ public record LoadgenOptions(
 
   public LoadgenOptions withEndpoint(String value) {
     return new LoadgenOptions(value, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withProtocol(Protocol value) {
     return new LoadgenOptions(endpoint, value, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withEncoding(Encoding value) {
     return new LoadgenOptions(endpoint, protocol, value, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withGzip(boolean value) {
     return new LoadgenOptions(endpoint, protocol, encoding, value, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withRate(double value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, value, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withBatchSize(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, value, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withConcurrency(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, value,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withBodySize(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        value, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        value, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+  }
+
+  public LoadgenOptions withBodyFormat(BodyFormat value) {
+    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
+        bodySize, value, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withAttributes(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, value, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, value, records, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withRecords(long value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, value, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, value, duration, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withDuration(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, value, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, value, requestTimeout, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withRequestTimeout(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, value, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, value, drainTimeout, reportInterval);
   }
 
   public LoadgenOptions withDrainTimeout(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, value, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, value, reportInterval);
   }
 
   public LoadgenOptions withReportInterval(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, attributes, records, duration, requestTimeout, drainTimeout, value);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, value);
   }
 }

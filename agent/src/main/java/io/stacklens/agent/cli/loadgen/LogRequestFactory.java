@@ -35,12 +35,26 @@ public final class LogRequestFactory {
   };
   private static final String[] SEVERITY_TEXTS = {"INFO", "INFO", "DEBUG", "WARN", "INFO", "ERROR"};
 
+  /** Addresses for JSON bodies: the first five resolve in the GeoIP test databases, the rest do not. */
+  private static final String[] CLIENT_IPS = {
+    "81.2.69.142", "2.125.160.216", "89.160.20.112", "175.16.199.1", "216.160.83.56", "8.8.8.8", "10.0.0.7"
+  };
+  private static final String[] SERVICES = {"checkout", "payment-service", "inventory", "pos-terminal"};
+  private static final String[] LEVELS = {"info", "INFO", "warn", "WARNING", "error", "Err", "debug"};
+  private static final String[] ERROR_CODES = {"PRICE_MISSING", "DATABASE_TIMEOUT", "TIMEOUT", "INVALID_ORDER"};
+
   private final int bodySize;
+  private final BodyFormat bodyFormat;
   private final int attributes;
   private final SplittableRandom random;
 
   public LogRequestFactory(int bodySize, int attributes, long seed) {
+    this(bodySize, BodyFormat.TEXT, attributes, seed);
+  }
+
+  public LogRequestFactory(int bodySize, BodyFormat bodyFormat, int attributes, long seed) {
     this.bodySize = bodySize;
+    this.bodyFormat = bodyFormat;
     this.attributes = attributes;
     this.random = new SplittableRandom(seed);
   }
@@ -92,7 +106,8 @@ public final class LogRequestFactory {
             .setObservedTimeUnixNano(timeUnixNano + 250_000L)
             .setSeverityNumber(SEVERITIES[severity])
             .setSeverityText(SEVERITY_TEXTS[severity])
-            .setBody(AnyValue.newBuilder().setStringValue(body(instance, index)))
+            .setBody(AnyValue.newBuilder().setStringValue(
+                bodyFormat == BodyFormat.JSON ? jsonBody(index, timeUnixNano) : body(instance, index)))
             .setTraceId(ByteString.copyFrom(randomBytes(16)))
             .setSpanId(ByteString.copyFrom(randomBytes(8)))
             .setFlags(1);
@@ -123,6 +138,30 @@ public final class LogRequestFactory {
     }
     body.setLength(bodySize);
     return body.toString();
+  }
+
+  private String jsonBody(int index, long timeUnixNano) {
+    StringBuilder b = new StringBuilder(bodySize + 200);
+    b.append("{\"timestamp\":\"").append(java.time.Instant.ofEpochSecond(0, timeUnixNano))
+        .append("\",\"level\":\"").append(LEVELS[random.nextInt(LEVELS.length)])
+        .append("\",\"service\":\"").append(SERVICES[random.nextInt(SERVICES.length)])
+        .append("\",\"user_id\":\"u-").append(random.nextInt(5_000))
+        .append("\",\"client_ip\":\"").append(CLIENT_IPS[random.nextInt(CLIENT_IPS.length)])
+        .append("\",\"product_id\":\"p-").append(random.nextInt(1_000)).append('"');
+    if (random.nextInt(4) == 0) {
+      b.append(",\"error_code\":\"").append(ERROR_CODES[random.nextInt(ERROR_CODES.length)]).append('"');
+    }
+    b.append(",\"message\":\"");
+    int messageStart = b.length();
+    b.append("seq=").append(index).append(' ');
+    while (b.length() - messageStart < Math.max(16, bodySize - 180)) {
+      int start = random.nextInt(WORDS.length() - 12);
+      int wordStart = WORDS.indexOf(' ', start) + 1;
+      int wordEnd = WORDS.indexOf(' ', wordStart);
+      b.append(WORDS, wordStart, wordEnd).append(' ');
+    }
+    b.setLength(b.length() - 1);
+    return b.append("\"}").toString();
   }
 
   private byte[] randomBytes(int length) {

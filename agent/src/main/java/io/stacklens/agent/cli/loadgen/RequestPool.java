@@ -31,7 +31,7 @@ final class RequestPool {
             ? new RequestEncoder(options.encoding(), options.gzip())
             : new RequestEncoder(Encoding.PROTO, false);
     int distinct = Math.max(1, Math.min(MAX_DISTINCT, MAX_POOLED_RECORDS / options.batchSize()));
-    LogRequestFactory factory = new LogRequestFactory(options.bodySize(), options.attributes(), 42);
+    LogRequestFactory factory = new LogRequestFactory(options.bodySize(), options.bodyFormat(), options.attributes(), 42);
     long now = System.currentTimeMillis() * 1_000_000L;
     List<PreparedRequest> requests = new ArrayList<>(distinct);
     for (int i = 0; i < distinct; i++) {

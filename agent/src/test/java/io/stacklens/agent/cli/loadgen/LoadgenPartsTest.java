@@ -40,6 +40,29 @@ class LoadgenPartsTest {
         .allSatisfy(record -> assertShape(record, 120, 7));
   }
 
+  @Test
+  void jsonBodiesAreObjectsWithTheFieldsParsersExpect() throws Exception {
+    ExportLogsServiceRequest request =
+        new LogRequestFactory(200, BodyFormat.JSON, 2, 1).build(0, 200, 1_700_000_000_000_000_000L);
+    com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+    int withErrorCode = 0;
+    for (LogRecord r : request.getResourceLogs(0).getScopeLogs(0).getLogRecordsList()) {
+      java.util.Map<String, String> fields = new java.util.HashMap<>();
+      try (com.fasterxml.jackson.core.JsonParser p = json.createParser(r.getBody().getStringValue())) {
+        assertThat(p.nextToken()).isEqualTo(com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          fields.put(name, p.getText());
+        }
+      }
+      assertThat(fields).containsKeys("timestamp", "level", "service", "user_id", "client_ip", "product_id", "message");
+      assertThat(java.time.Instant.parse(fields.get("timestamp"))).isAfter(java.time.Instant.parse("2023-01-01T00:00:00Z"));
+      if (fields.containsKey("error_code")) withErrorCode++;
+    }
+    assertThat(withErrorCode).isBetween(20, 90);
+  }
+
   private static void assertShape(LogRecord record, int bodySize, int attributes) {
     assertThat(record.getBody().getStringValue().getBytes(StandardCharsets.UTF_8)).hasSize(bodySize);
     assertThat(record.getAttributesCount()).isEqualTo(attributes);
