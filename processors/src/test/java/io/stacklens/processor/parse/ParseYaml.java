@@ -136,5 +136,4 @@ final class ParseYaml {
       throw new UnsupportedOperationException("config loading only");
     }
   }
-
 }
