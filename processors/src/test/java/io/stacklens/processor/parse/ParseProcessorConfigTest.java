@@ -211,4 +211,46 @@ class ParseProcessorConfigTest {
     assertThat(ParseYaml.problems("rename: [ { from: a, to: b }, { from: b, to: a } ]\nschema: { required: [ { field: a } ] }"))
         .as("moved back by a later rule").isEmpty();
   }
+
+  @Test
+  void theExamplesOfTheReferencePageLoadWithoutProblems() {
+    assertThat(ParseYaml.problems("""
+        when: 'resource.attributes["service.name"] != "legacy"'
+        source: body
+        format: json
+        target: attributes
+        rename:    [ { from: msg, to: message } ]
+        timestamp: { field: timestamp, layout: iso8601 }
+        severity:  { field: level }
+        normalize: [ { field: service, trim: true, case: lower } ]
+        schema:
+          required:
+            - { field: service,   type: string }
+            - { field: level,     type: string }
+            - { field: message,   type: string }
+            - { field: timestamp, type: timestamp }
+        on_error: tag
+        """)).isEmpty();
+    assertThat(ParseYaml.problems("""
+        format: regex
+        regex:
+          pattern: '^(?<client>\\S+) \\S+ \\S+ \\[(?<when>[^\\]]+)\\] "(?<method>\\S+) (?<path>\\S+) [^"]*" (?<status>\\d{3}) (?<bytes>\\d+|-)'
+        timestamp: { field: when, layout: 'dd/MMM/yyyy:HH:mm:ss Z', remove: true }
+        schema: { required: [ { field: status, type: int } ] }
+        """)).isEmpty();
+    assertThat(ParseYaml.problems("""
+        format: key_value
+        target: body
+        severity:
+          field: 'body["level"]'
+          mapping: { notice: INFO2, verbose: DEBUG }
+        """)).isEmpty();
+    assertThat(ParseYaml.problems("""
+        format: none
+        severity: { field: severity_text }
+        normalize: [ { field: 'resource.attributes["deployment.environment"]', trim: true, case: lower } ]
+        schema: { required: [ { field: 'resource.attributes["service.name"]', type: string } ] }
+        on_error: drop
+        """)).isEmpty();
+  }
 }
