@@ -41,6 +41,7 @@ final class AgentConfigBuilder {
     Map<ComponentId, ComponentConfig> exporters = buildSection(ComponentKind.EXPORTER);
     ServiceConfig service = buildService();
     pipelineChecker.check(service.pipelines);
+    pipelineChecker.checkRouting(service.pipelines, processors);
     return new AgentConfig(receivers, processors, exporters, service);
   }
 

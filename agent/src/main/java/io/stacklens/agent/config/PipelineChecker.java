@@ -1,8 +1,10 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
+import io.stacklens.agent.api.RoutingConfig;
 import io.stacklens.agent.api.Signal;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -14,7 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Checks that pipelines and component definitions fit together: every id a pipeline names is
- * defined and supports the pipeline's signal; every defined component is used (a warning).
+ * defined and supports the pipeline's signal; every defined component is used (a warning); a
+ * routing processor (config implementing {@link RoutingConfig}) is the last of its pipeline and only
+ * names exporters of that pipeline, and every exporter of such a pipeline is named (a warning).
  */
 final class PipelineChecker {
   /** A component written under its section, with its factory when the type is known. */
@@ -57,6 +61,97 @@ final class PipelineChecker {
                             d.keyLocation(),
                             "defined but not used by any pipeline; add it to a pipeline under "
                                 + "service.pipelines or remove it")));
+  }
+
+  /**
+   * For each pipeline using a processor whose config is a {@link RoutingConfig}: it must be the last
+   * processor; each exporter it routes to must be one of the pipeline's exporters (reported at the
+   * route target in the processor's config, naming the pipeline); a pipeline exporter it never routes
+   * to gets a warning, since it would receive nothing.
+   */
+  void checkRouting(Map<PipelineId, PipelineConfig> pipelines, Map<ComponentId, ComponentConfig> processors) {
+    pipelines.forEach(
+        (pipelineId, pipeline) -> {
+          String pipelinePath = "service.pipelines." + pipelineId;
+          for (int i = 0; i < pipeline.processors.size(); i++) {
+            ComponentId processorId = pipeline.processors.get(i);
+            if (!(processors.get(processorId) instanceof RoutingConfig routing)) {
+              continue;
+            }
+            List<RoutingConfig.Target> targets;
+            try {
+              targets = routing.routeTargets();
+            } catch (RuntimeException e) {
+              continue; // a config that could not be bound; its own errors are already reported
+            }
+            boolean last = i == pipeline.processors.size() - 1;
+            if (!last) {
+              String entryPath = YamlPath.index(YamlPath.child(pipelinePath, "processors"), i);
+              List<ComponentId> after = pipeline.processors.subList(i + 1, pipeline.processors.size());
+              problems.error(
+                  entryPath,
+                  YamlPath.locate(root, entryPath),
+                  "processor '" + processorId + "' routes records to exporters, so it must be the last processor of "
+                      + "pipeline '" + pipelineId + "'; move it after " + quoted(after));
+            }
+            checkTargets(pipelineId, pipeline, processorId, targets);
+            if (last) {
+              warnUnrouted(pipelineId, pipeline, processorId, targets);
+            }
+          }
+        });
+  }
+
+  private void checkTargets(
+      PipelineId pipelineId, PipelineConfig pipeline, ComponentId processorId, List<RoutingConfig.Target> targets) {
+    String processorPath = ComponentKind.PROCESSOR.section() + "." + processorId;
+    for (RoutingConfig.Target target : targets) {
+      if (target == null || target.exporter() == null || pipeline.exporters.contains(target.exporter())) {
+        continue;
+      }
+      String path = YamlPath.child(processorPath, target.path() == null ? "" : target.path());
+      if (problems.hasErrorAt(path)) {
+        continue;
+      }
+      boolean defined = this.defined.get(ComponentKind.EXPORTER).containsKey(target.exporter());
+      problems.error(
+          path,
+          YamlPath.locate(root, path),
+          "exporter '" + target.exporter() + "' is not an exporter of pipeline '" + pipelineId + "' (its exporters: "
+              + joined(pipeline.exporters) + ")"
+              + (defined ? "" : " and is not defined under exporters")
+              + "; add it to service.pipelines." + pipelineId + ".exporters or route to one of those");
+    }
+  }
+
+  private void warnUnrouted(
+      PipelineId pipelineId, PipelineConfig pipeline, ComponentId processorId, List<RoutingConfig.Target> targets) {
+    Set<ComponentId> routed = new java.util.LinkedHashSet<>();
+    for (RoutingConfig.Target target : targets) {
+      if (target != null && target.exporter() != null) routed.add(target.exporter());
+    }
+    String listPath = YamlPath.child("service.pipelines." + pipelineId, "exporters");
+    for (int j = 0; j < pipeline.exporters.size(); j++) {
+      ComponentId exporter = pipeline.exporters.get(j);
+      if (routed.contains(exporter)) {
+        continue;
+      }
+      String entryPath = YamlPath.index(listPath, j);
+      problems.warning(
+          entryPath,
+          YamlPath.locate(root, entryPath),
+          "exporter '" + exporter + "' gets no records: processor '" + processorId + "' routes this pipeline's records "
+              + (routed.isEmpty() ? "nowhere" : "only to " + joined(routed))
+              + "; name it in a route or remove it from the pipeline");
+    }
+  }
+
+  private static String joined(java.util.Collection<ComponentId> ids) {
+    return ids.isEmpty() ? "none" : ids.stream().map(ComponentId::toString).collect(Collectors.joining(", "));
+  }
+
+  private static String quoted(List<ComponentId> ids) {
+    return ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", "));
   }
 
   private void checkReferences(

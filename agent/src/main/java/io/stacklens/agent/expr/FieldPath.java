@@ -242,6 +242,7 @@ public final class FieldPath {
   public Object remove(LogContext ctx) {
     Object old = get(ctx);
     if (old == null) return null;
+    if (keys.length == 0 && old instanceof Attributes whole) old = whole.copy(); // the map itself is cleared below
     LogRecord r = ctx.record();
     switch (root) {
       case BODY -> {
@@ -324,6 +325,10 @@ public final class FieldPath {
   }
 
   private void removeFrom(Object root) {
+    if (keys.length == 0) { // the whole map: attributes, resource.attributes, scope.attributes
+      if (root instanceof Attributes m) m.clear();
+      return;
+    }
     Object parent = root;
     for (int i = 0; i < keys.length - 1; i++) {
       if (!(parent instanceof Attributes m)) return;

@@ -5,6 +5,7 @@ import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Processor;
+import io.stacklens.agent.api.RoutingProcessor;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
@@ -13,7 +14,9 @@ import io.stacklens.agent.config.WaitStrategy;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MpscArrayQueue;
@@ -30,6 +33,10 @@ import org.jctools.queues.MpscArrayQueue;
  * Processors run on the worker thread only, so they need no locks. A slow exporter blocks the worker
  * once its own queue is full; the ring then fills and receivers refuse: backpressure reaches the client
  * instead of data being dropped.
+ *
+ * <p>When the last processor is a {@link RoutingProcessor}, the worker calls its {@code route} instead
+ * of {@code process}, and each part it hands back goes only to the exporters it names (a part named
+ * for two exporters is counted once in the processor's outgoing records).
  */
 public final class Pipeline implements Consumer {
   private static final Logger LOG = System.getLogger(Pipeline.class.getName());
@@ -43,6 +50,12 @@ public final class Pipeline implements Consumer {
   private final MpscArrayQueue<Batch> ring;
   private final List<Stage> stages;
   private final List<ExporterRunner> exporters;
+  /** Exporters by id, for routing; empty when the pipeline was built without ids. */
+  private final Map<ComponentId, ExporterRunner> exportersById;
+  /** The last stage's router, or null when the pipeline does not route. */
+  private final RoutingProcessor router;
+  private final Router routeSink;
+  private final Counter unknownRouteTarget;
   private final WaitStrategy waitMode;
   private final Counter[] stageIn;
   private final Counter[] stageOut;
@@ -59,13 +72,36 @@ public final class Pipeline implements Consumer {
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
 
+  /** A pipeline whose exporters each get everything (no routing processor allowed). */
   public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
       List<ExporterRunner> exporters, MetricsRegistry metrics) {
+    this(name, ringSize, maxRecords, waitMode, stages, exporters, Map.of(), metrics);
+  }
+
+  /**
+   * A pipeline with its exporters by id (in the pipeline's order), so that a routing processor in the
+   * last stage can send each part to the exporters it names.
+   */
+  public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
+      Map<ComponentId, ExporterRunner> exporters, MetricsRegistry metrics) {
+    this(name, ringSize, maxRecords, waitMode, stages, List.copyOf(exporters.values()), exporters, metrics);
+  }
+
+  private Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
+      List<ExporterRunner> exporters, Map<ComponentId, ExporterRunner> exportersById, MetricsRegistry metrics) {
     this.name = name;
     this.maxRecords = maxRecords;
     this.ring = new MpscArrayQueue<>(ringSize);
     this.stages = List.copyOf(stages);
     this.exporters = List.copyOf(exporters);
+    this.exportersById = new LinkedHashMap<>(exportersById);
+    Processor last = stages.isEmpty() ? null : stages.get(stages.size() - 1).processor();
+    this.router = last instanceof RoutingProcessor r ? r : null;
+    if (router != null && this.exportersById.isEmpty()) {
+      throw new IllegalArgumentException("pipeline " + name + ": the routing processor "
+          + stages.get(stages.size() - 1).id() + " needs the pipeline's exporters by id");
+    }
+    this.routeSink = router == null ? null : new Router();
     this.waitMode = waitMode;
     this.stageIn = new Counter[stages.size()];
     this.stageOut = new Counter[stages.size()];
@@ -83,6 +119,8 @@ public final class Pipeline implements Consumer {
         "pipeline", name, "reason", Admission.REFUSED_SHUTTING_DOWN.reason());
     droppedAtDeadline = metrics.counter("stacklens_pipeline_dropped_records_total",
         "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "shutdown_timeout");
+    unknownRouteTarget = router == null ? null : metrics.counter("stacklens_pipeline_dropped_records_total",
+        "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "unknown_route_target");
     metrics.gauge("stacklens_pipeline_ring_records", "Records waiting in the pipeline ring", ringRecords::get, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_size", "Batches waiting in the pipeline ring", ring::size, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
@@ -159,7 +197,8 @@ public final class Pipeline implements Consumer {
   private void process(Batch batch) {
     ringRecords.addAndGet(-batch.recordCount());
     Batch current = batch;
-    for (int i = 0; i < stages.size() && current != null && !current.isEmpty(); i++) {
+    int plain = router == null ? stages.size() : stages.size() - 1;
+    for (int i = 0; i < plain && current != null && !current.isEmpty(); i++) {
       int in = current.recordCount();
       stageIn[i].add(in);
       try {
@@ -173,6 +212,10 @@ public final class Pipeline implements Consumer {
       stageOut[i].add(current == null ? 0 : current.recordCount());
     }
     if (current == null || current.isEmpty()) return;
+    if (router != null) {
+      route(current);
+      return;
+    }
     for (ExporterRunner exporter : exporters) {
       try {
         exporter.enqueue(current);
@@ -180,6 +223,61 @@ public final class Pipeline implements Consumer {
         Thread.currentThread().interrupt();
         droppedAtDeadline.add(current.recordCount());
         return;
+      }
+    }
+  }
+
+  /** Runs the last stage's router and counts what it sent on (once per record, however many exporters). */
+  private void route(Batch batch) {
+    int last = stages.size() - 1;
+    int in = batch.recordCount();
+    stageIn[last].add(in);
+    routeSink.reset();
+    try {
+      router.route(batch, routeSink);
+    } catch (RuntimeException e) {
+      // Parts already handed over were delivered; the rest of the batch is lost to the error.
+      stageErrors[last].add(Math.max(0, in - routeSink.sent));
+      LOG.log(Level.ERROR, "pipeline " + name + ": routing processor " + stages.get(last).id() + " failed on a batch of "
+          + in + " records; " + Math.max(0, in - routeSink.sent) + " not yet routed are dropped (counted as reason=processor_error)", e);
+    }
+    stageOut[last].add(routeSink.sent);
+    if (routeSink.interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** Hands routed parts to the named exporters. One instance, used by the worker thread only. */
+  private final class Router implements RoutingProcessor.RouteSink {
+    int sent;
+    boolean interrupted;
+
+    void reset() {
+      sent = 0;
+      interrupted = false;
+    }
+
+    @Override
+    public void send(Batch part, List<ComponentId> targets) {
+      if (part == null) return;
+      int n = part.recordCount();
+      if (n == 0) return;
+      sent += n;
+      for (int i = 0; i < targets.size(); i++) {
+        ExporterRunner exporter = exportersById.get(targets.get(i));
+        if (exporter == null) {
+          // Config validation rejects routes to exporters outside the pipeline; count it if one slips through.
+          unknownRouteTarget.add(n);
+          continue;
+        }
+        if (interrupted) {
+          droppedAtDeadline.add(n);
+          continue;
+        }
+        try {
+          exporter.enqueue(part);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          droppedAtDeadline.add(n);
+        }
       }
     }
   }

@@ -77,6 +77,10 @@ class FieldPathTest {
     FieldPath.parse("severity_text").remove(ctx);
     assertThat(FieldPath.parse("severity_text").get(ctx)).isNull();
 
+    Object before = FieldPath.parse("resource.attributes").remove(ctx);
+    assertThat(((Attributes) before).get("service.name")).isEqualTo("payment-service");
+    assertThat(ctx.resource().resource().attributes().isEmpty()).isTrue();
+
     FieldPath bodyKey = FieldPath.parse("body['msg']");
     assertThatThrownBy(() -> bodyKey.set(ctx, "x")).hasMessage("cannot set body[\"msg\"]: the body is a string, not a map");
     ctx.record().setBody(null);

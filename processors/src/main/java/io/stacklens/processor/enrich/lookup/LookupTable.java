@@ -15,7 +15,11 @@ public interface LookupTable extends AutoCloseable {
    */
   void start() throws Exception;
 
-  /** The row for {@code key}, or null when the table has none. Throws when the source failed. */
+  /**
+   * The row for {@code key} (column name -> value), or null when the table has none. Throws when the
+   * source failed, with {@link #describe()} and the cause in the message. Safe to call from several
+   * threads at once. The returned row may be shared with later calls: callers must not modify it.
+   */
   Attributes get(String key) throws Exception;
 
   /** A short description for messages: {@code csv file /etc/products.csv}, {@code postgres query on db}. */

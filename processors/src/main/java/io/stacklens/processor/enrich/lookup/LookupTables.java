@@ -1,14 +1,16 @@
 package io.stacklens.processor.enrich.lookup;
 
-/** Creates lookup tables from their configs. */
+/** Creates lookup tables from their (validated) configs; call {@link LookupTable#start()} before use. */
 public final class LookupTables {
   private LookupTables() {}
 
-  public static LookupTable csv(CsvTableConfig config) {
-    throw new UnsupportedOperationException("csv lookup tables are not built yet");
+  /** A table held in memory from a CSV file, re-read when the file changes. */
+  public static CsvLookupTable csv(CsvTableConfig config) {
+    return new CsvLookupTable(config);
   }
 
-  public static LookupTable postgres(PostgresTableConfig config) {
-    throw new UnsupportedOperationException("postgres lookup tables are not built yet");
+  /** A table read with one PostgreSQL query per key over a small connection pool. */
+  public static PostgresLookupTable postgres(PostgresTableConfig config) {
+    return new PostgresLookupTable(config);
   }
 }

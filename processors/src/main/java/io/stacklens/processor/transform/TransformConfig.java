@@ -1,0 +1,43 @@
+package io.stacklens.processor.transform;
+
+import io.stacklens.agent.api.ComponentConfig;
+import io.stacklens.agent.api.ConfigProblems;
+import java.util.List;
+
+/**
+ * Config of the {@code transform} processor (docs/processors/transform.md): a list of actions run
+ * in order on every log record.
+ *
+ * <pre>
+ * actions:
+ *   - { action: set, field: attributes["env"], value: prod }
+ *   - { action: set, field: attributes["retries"], value: "3", type: int }
+ *   - { action: rename, field: attributes["usr"], to: attributes["user.id"] }
+ *   - { action: delete, keys_matching: "^(password|secret)", when: 'resource.attributes["env"] == "prod"' }
+ *   - { action: hash, field: attributes["user.email"], salt: "${env:HASH_SALT}" }
+ *   - { action: redact, preset: credit_card }
+ *   - { action: truncate, field: body, max_length: 4096 }
+ *   - { action: convert, field: attributes["status"], type: int, on_error: remove }
+ * </pre>
+ */
+public class TransformConfig implements ComponentConfig {
+  /** Run in order. At least one. */
+  public List<ActionConfig> actions = List.of();
+
+  /** Validates the actions here (not through the loader's walk: {@link ActionConfig} is no ComponentConfig). */
+  @Override
+  public void validate(ConfigProblems problems) {
+    if (actions == null || actions.isEmpty()) {
+      problems.error("actions", "at least one action is required, e.g. [{action: delete, field: attributes[\"password\"]}]");
+      return;
+    }
+    for (int i = 0; i < actions.size(); i++) {
+      ActionConfig a = actions.get(i);
+      if (a == null) {
+        problems.error("actions[" + i + "]", "an action must not be empty; write e.g. {action: delete, field: ...}");
+      } else {
+        a.validate("actions[" + i + "].", problems);
+      }
+    }
+  }
+}
