@@ -134,6 +134,7 @@ class LogEnrichmentPipelineTest {
         long sent = agent.metrics().counterSum("stacklens_exporter_sent_records_total");
         assertThat(sent).as("records written by the file exporters").isEqualTo(8); // 6 kept; #5 and #7 also go to alerts
       });
+      agent.stop(); // flushes the files
 
       Map<String, LogRecord> complete = bySeq(dir.resolve("complete.jsonl"));
       Map<String, LogRecord> partial = bySeq(dir.resolve("partial.jsonl"));
