@@ -3,64 +3,30 @@ package io.stacklens.processor.enrich;
 import static io.stacklens.processor.enrich.Fixtures.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.agent.api.ComponentConfig;
-import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Exporter;
-import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.Receiver;
-import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.Signal;
-import io.stacklens.agent.api.Stability;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
+import io.stacklens.agent.testing.StubFactories;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** validate() and binding from YAML through the real config loader. */
 class EnrichConfigTest {
-  static final class StubReceiverConfig implements ComponentConfig {}
-
-  static final class StubExporterConfig extends ExporterConfig {}
-
-  static final class StubReceiverFactory implements ReceiverFactory<StubReceiverConfig> {
-    public String type() { return "otlp"; }
-    public Class<StubReceiverConfig> configClass() { return StubReceiverConfig.class; }
-    public StubReceiverConfig createDefaultConfig() { return new StubReceiverConfig(); }
-    public Stability stability() { return Stability.DEVELOPMENT; }
-    public Set<Signal> signals() { return EnumSet.allOf(Signal.class); }
-    public Receiver createReceiver(ComponentContext c, StubReceiverConfig cfg, Map<Signal, Consumer> consumers) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
-  static final class StubExporterFactory implements ExporterFactory<StubExporterConfig> {
-    public String type() { return "debug"; }
-    public Class<StubExporterConfig> configClass() { return StubExporterConfig.class; }
-    public StubExporterConfig createDefaultConfig() { return new StubExporterConfig(); }
-    public Stability stability() { return Stability.DEVELOPMENT; }
-    public Set<Signal> signals() { return EnumSet.allOf(Signal.class); }
-    public Exporter createExporter(ComponentContext c, StubExporterConfig cfg) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   private static LoadResult load(String processorYaml) {
     String yaml = "receivers: { otlp: }\nexporters: { debug: }\nprocessors:\n  enrich:\n"
         + processorYaml.indent(4)
         + "service:\n  pipelines:\n    logs: { receivers: [otlp], processors: [enrich], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(new StubReceiverFactory(), new StubExporterFactory(), new EnrichProcessorFactory());
+    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), StubFactories.exporter("debug"), new EnrichProcessorFactory());
     return new ConfigLoader(registry, Map.of("TESTDATA", "/data", "API_TOKEN", "t0k")).loadString(yaml, "agent.yaml");
   }
 

@@ -1,27 +1,17 @@
 package io.stacklens.processor.route;
 
-import io.stacklens.agent.api.ComponentConfig;
-import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.ExporterFactory;
-import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.Receiver;
-import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.Signal;
-import io.stacklens.agent.api.Stability;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.testing.RecordingExporter;
+import io.stacklens.agent.testing.StubFactories;
 import io.stacklens.processor.rules.RulesProcessorFactory;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,7 +26,14 @@ public final class Harness {
   public final Map<String, RecordingExporter> exporters = new ConcurrentHashMap<>();
 
   public ComponentRegistry registry() {
-    return ComponentRegistry.of(new FeedFactory(), new RecFactory(), new RouteProcessorFactory(), new RulesProcessorFactory());
+    return ComponentRegistry.of(
+        StubFactories.receiver("feed", (context, consumers) -> feeds.put(context.id().toString(), consumers)),
+        StubFactories.exporter("rec", RecConfig.class, RecConfig::new, context -> {
+          RecordingExporter e = new RecordingExporter();
+          exporters.put(context.id().toString(), e);
+          return e;
+        }),
+        new RouteProcessorFactory(), new RulesProcessorFactory());
   }
 
   public LoadResult load(String yaml) {
@@ -47,84 +44,10 @@ public final class Harness {
     return result.problems().stream().map(ConfigProblem::toString).toList();
   }
 
-  public static final class FeedConfig implements ComponentConfig {}
-
+  /** The {@code rec} exporters' settings: no batching, so each batch is recorded as it is sent. */
   public static final class RecConfig extends ExporterConfig {
     public RecConfig() {
       batch.enabled = false;
-    }
-  }
-
-  final class FeedFactory implements ReceiverFactory<FeedConfig> {
-    @Override
-    public String type() {
-      return "feed";
-    }
-
-    @Override
-    public Class<FeedConfig> configClass() {
-      return FeedConfig.class;
-    }
-
-    @Override
-    public FeedConfig createDefaultConfig() {
-      return new FeedConfig();
-    }
-
-    @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
-    public Set<Signal> signals() {
-      return EnumSet.allOf(Signal.class);
-    }
-
-    @Override
-    public Receiver createReceiver(ComponentContext context, FeedConfig config, Map<Signal, Consumer> consumers) {
-      feeds.put(context.id().toString(), consumers);
-      return new Receiver() {
-        @Override
-        public void start(Host host) {}
-
-        @Override
-        public void shutdown(Instant deadline) {}
-      };
-    }
-  }
-
-  final class RecFactory implements ExporterFactory<RecConfig> {
-    @Override
-    public String type() {
-      return "rec";
-    }
-
-    @Override
-    public Class<RecConfig> configClass() {
-      return RecConfig.class;
-    }
-
-    @Override
-    public RecConfig createDefaultConfig() {
-      return new RecConfig();
-    }
-
-    @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
-    public Set<Signal> signals() {
-      return EnumSet.allOf(Signal.class);
-    }
-
-    @Override
-    public Exporter createExporter(ComponentContext context, RecConfig config) {
-      RecordingExporter e = new RecordingExporter();
-      exporters.put(context.id().toString(), e);
-      return e;
     }
   }
 }
