@@ -120,21 +120,15 @@ abstract class Step {
 
   static final class Delete extends Step {
     private final FieldPath field;
-    private final boolean wholeMap;
 
     Delete(ActionConfig a, String label) {
       super(a, label);
       this.field = a.fieldPath();
-      this.wholeMap = field.keys().isEmpty() && field.root() != FieldPath.Root.BODY && ActionConfig.isMapRoot(field.root());
     }
 
     @Override
     void apply(LogContext ctx) {
-      if (wholeMap) {
-        if (field.get(ctx) instanceof Attributes m) m.clear();
-      } else {
-        field.remove(ctx);
-      }
+      field.remove(ctx); // a whole map (attributes, resource.attributes) is cleared
     }
   }
 
