@@ -1,6 +1,7 @@
 package io.stacklens.agent.exporterhelper;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
@@ -77,6 +78,11 @@ public final class ExporterRunner {
     m.gauge("stacklens_exporter_queue_capacity", "Capacity of the exporter queue in batches", queue::capacity, "exporter", exporterLabel);
     sendLatency = m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel);
     watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
+  }
+
+  /** The exporter's component id. */
+  public ComponentId id() {
+    return context.id();
   }
 
   public void start(Host host) throws Exception {

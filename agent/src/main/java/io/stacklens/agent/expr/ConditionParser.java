@@ -276,7 +276,7 @@ final class ConditionParser {
     boolean ordering = op != Op.EQ && op != Op.NE;
     for (Typed t : List.of(left, right)) {
       if (ordering && (t.kind == Kind.BOOL || t.kind == Kind.NULL)) {
-        throw error("'" + op.symbol + "' needs numbers or strings; " + t.display + " has no order", t == left ? rightAt : rightAt);
+        throw error("'" + op.symbol + "' needs numbers or strings; " + t.display + " has no order", rightAt);
       }
     }
     Kind a = left.kind;

@@ -72,35 +72,21 @@ public final class Pipeline implements Consumer {
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
 
-  /** A pipeline whose exporters each get everything (no routing processor allowed). */
-  public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
-      List<ExporterRunner> exporters, MetricsRegistry metrics) {
-    this(name, ringSize, maxRecords, waitMode, stages, exporters, Map.of(), metrics);
-  }
-
   /**
-   * A pipeline with its exporters by id (in the pipeline's order), so that a routing processor in the
-   * last stage can send each part to the exporters it names.
+   * A pipeline feeding {@code exporters} (in the pipeline's order). Without a routing processor each
+   * gets everything; with one in the last stage, each part goes to the exporters it names.
    */
   public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
-      Map<ComponentId, ExporterRunner> exporters, MetricsRegistry metrics) {
-    this(name, ringSize, maxRecords, waitMode, stages, List.copyOf(exporters.values()), exporters, metrics);
-  }
-
-  private Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
-      List<ExporterRunner> exporters, Map<ComponentId, ExporterRunner> exportersById, MetricsRegistry metrics) {
+      List<ExporterRunner> exporters, MetricsRegistry metrics) {
     this.name = name;
     this.maxRecords = maxRecords;
     this.ring = new MpscArrayQueue<>(ringSize);
     this.stages = List.copyOf(stages);
     this.exporters = List.copyOf(exporters);
-    this.exportersById = new LinkedHashMap<>(exportersById);
+    this.exportersById = new LinkedHashMap<>();
+    for (ExporterRunner e : exporters) exportersById.put(e.id(), e);
     Processor last = stages.isEmpty() ? null : stages.get(stages.size() - 1).processor();
     this.router = last instanceof RoutingProcessor r ? r : null;
-    if (router != null && this.exportersById.isEmpty()) {
-      throw new IllegalArgumentException("pipeline " + name + ": the routing processor "
-          + stages.get(stages.size() - 1).id() + " needs the pipeline's exporters by id");
-    }
     this.routeSink = router == null ? null : new Router();
     this.waitMode = waitMode;
     this.stageIn = new Counter[stages.size()];

@@ -99,8 +99,8 @@ public final class Service {
         }
       }
       // By id and in the pipeline's order: a routing processor names the exporters each part goes to.
-      Map<ComponentId, ExporterRunner> targets = new LinkedHashMap<>();
-      for (ComponentId id : p.exporters) targets.put(id, exporters.get(id));
+      List<ExporterRunner> targets = new ArrayList<>();
+      for (ComponentId id : p.exporters) targets.add(exporters.get(id));
       pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.ringMaxRecords, p.waitStrategy, stages, targets, metrics));
     }
   }
