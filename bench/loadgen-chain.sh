@@ -26,7 +26,7 @@ run() { # config name -> prints records/s
   agent=$!
   for _ in $(seq 1 100); do grep -q "agent running" "$out/agent.log" 2>/dev/null && break; sleep 0.1; done
   "$dist/bin/stacklens-agent" loadgen --protocol grpc --batch-size 100 --body-size 300 --body-format json \
-    --concurrency 8 --duration "$duration" --report-json "$out/report.json" >/dev/null
+    --concurrency 8 --warmup 10s --duration "$duration" --report-json "$out/report.json" >/dev/null
   kill -TERM "$agent"; wait "$agent" || true; agent=""
   python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["recordsPerSecond"]))' "$out/report.json"
 }

@@ -87,6 +87,11 @@ public final class LoadgenCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   String drainTimeout;
 
+  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s",
+      description = "Send the same load for this long first, unreported, so the measured run sees "
+          + "JIT-compiled, warmed-up code on both sides (e.g. 10s). Default: ${DEFAULT-VALUE}.")
+  String warmup;
+
   @Option(names = "--report-json", paramLabel = "FILE",
       description = "Also write the final numbers as JSON to FILE.")
   Path reportJson;
@@ -112,10 +117,28 @@ public final class LoadgenCommand implements Callable<Integer> {
         options.concurrency(), limits(options));
     out.flush();
 
-    LoadGenerator generator = new LoadGenerator(options, line -> {
+    Duration warmupFor;
+    try {
+      warmupFor = parseDuration("--warmup", warmup);
+    } catch (IllegalArgumentException e) {
+      err.println("loadgen: " + e.getMessage());
+      return 2;
+    }
+    java.util.function.Consumer<String> progress = line -> {
       out.println(line);
       out.flush();
-    });
+    };
+    if (!warmupFor.isZero()) {
+      out.printf("loadgen: warming up for %s s (not reported)%n", warmupFor.toMillis() / 1000.0);
+      out.flush();
+      LoadgenReport warm = new LoadGenerator(options.withRecords(0).withDuration(warmupFor), null).run();
+      if (!warm.succeeded()) {
+        out.print(warm.format("warm-up " + options.endpoint()));
+        err.println("loadgen: the warm-up run failed; not starting the measured run");
+        return 1;
+      }
+    }
+    LoadGenerator generator = new LoadGenerator(options, progress);
     CountDownLatch finished = new CountDownLatch(1);
     Thread stopOnSignal = new Thread(() -> {
       generator.stop();

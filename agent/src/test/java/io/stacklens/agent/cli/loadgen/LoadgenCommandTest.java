@@ -46,6 +46,31 @@ class LoadgenCommandTest {
   }
 
   @Test
+  void warmupSendsFirstAndOnlyTheMeasuredRunIsReported(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("report.json");
+    try (GrpcLogsServer server = GrpcLogsServer.accepting()) {
+      int exit = run("--endpoint", server.endpoint(), "--records", "200", "--batch-size", "50",
+          "--warmup", "300ms", "--report-json", json.toString());
+
+      assertThat(exit).isZero();
+      assertThat(server.acceptedRecords.get()).isGreaterThan(200);
+    }
+    assertThat(out.toString()).contains("warming up for 0.3 s").contains("acknowledged 200");
+    assertThat(Files.readString(json)).contains("\"recordsAcknowledged\" : 200");
+  }
+
+  @Test
+  void aFailedWarmupStopsBeforeTheMeasuredRun() throws Exception {
+    try (HttpLogsServer server = HttpLogsServer.failingWith(400)) {
+      int exit = run("--protocol", "http", "--endpoint", server.endpoint(), "--records", "100",
+          "--warmup", "200ms");
+
+      assertThat(exit).isEqualTo(1);
+    }
+    assertThat(err.toString()).contains("the warm-up run failed");
+  }
+
+  @Test
   void exitsWithOneWhenRequestsFailPermanently() throws Exception {
     try (HttpLogsServer server = HttpLogsServer.failingWith(400)) {
       int exit = run("--protocol", "http", "--endpoint", server.endpoint(), "--records", "100");
