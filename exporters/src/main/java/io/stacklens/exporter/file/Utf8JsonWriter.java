@@ -66,7 +66,6 @@ final class Utf8JsonWriter {
   }
 
   /** Writes {@code s} as a quoted, escaped JSON string; null writes {@code null}. */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for the ASCII prefix it copies
   void string(String s) {
     if (s == null) {
       raw(NULL);
@@ -76,23 +75,8 @@ final class Utf8JsonWriter {
     byte[] b = out.reserve(len * MAX_BYTES_PER_CHAR + 2);
     int p = out.size();
     b[p++] = '"';
-    // Fast path: find the prefix of ASCII needing no escape, then copy it in bulk (the JDK copies
-    // compact Latin-1 strings with an array copy).
-    int plain = 0;
-    while (plain < len) {
-      char c = s.charAt(plain);
-      if (c >= 128 || ASCII_ESCAPES[c] != 0) break;
-      plain++;
-    }
-    s.getBytes(0, plain, b, p);
-    p += plain;
-    if (plain < len) p = escapedTail(s, plain, b, p);
-    b[p++] = '"';
-    out.setSize(p);
-  }
-
-  private static int escapedTail(String s, int from, byte[] b, int p) {
-    for (int i = from, len = s.length(); i < len; i++) {
+    // One pass: plain ASCII is stored as it is scanned; only the chars needing work leave the loop.
+    for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
       if (c < 128) {
         byte escape = ASCII_ESCAPES[c];
@@ -104,16 +88,25 @@ final class Utf8JsonWriter {
           b[p++] = '\\';
           b[p++] = escape;
         }
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xc0 | (c >> 6));
-        b[p++] = (byte) (0x80 | (c & 0x3f));
-      } else if (Character.isSurrogate(c)) {
-        p = unicodeEscape(c, b, p);
       } else {
-        b[p++] = (byte) (0xe0 | (c >> 12));
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-        b[p++] = (byte) (0x80 | (c & 0x3f));
+        p = nonAscii(c, b, p);
       }
+    }
+    b[p++] = '"';
+    out.setSize(p);
+  }
+
+  /** UTF-8 of one char at or above 128; surrogates as upper-case {@code &#92;uXXXX} escapes. */
+  private static int nonAscii(char c, byte[] b, int p) {
+    if (c < 0x800) {
+      b[p++] = (byte) (0xc0 | (c >> 6));
+      b[p++] = (byte) (0x80 | (c & 0x3f));
+    } else if (Character.isSurrogate(c)) {
+      p = unicodeEscape(c, b, p);
+    } else {
+      b[p++] = (byte) (0xe0 | (c >> 12));
+      b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+      b[p++] = (byte) (0x80 | (c & 0x3f));
     }
     return p;
   }

@@ -25,17 +25,25 @@ public class LogLinesBenchmark {
   static final int RECORDS = 100;
 
   private LogsBatch batch;
+  private LogsBatch enriched;
   private LogLineEncoders encoders;
 
   @Setup
   public void setUp() {
     batch = LogLineEncoders.typicalBatch(RECORDS);
+    enriched = LogLineEncoders.enrichedBatch(RECORDS);
     encoders = new LogLineEncoders();
   }
 
   @Benchmark
   public int byteWriter() {
     return encoders.encodeWithByteWriter(batch);
+  }
+
+  /** The processor-chain benchmark's records: JSON body, 20 attributes, enriched resource. */
+  @Benchmark
+  public int byteWriterEnriched() {
+    return encoders.encodeWithByteWriter(enriched);
   }
 
   @Benchmark
