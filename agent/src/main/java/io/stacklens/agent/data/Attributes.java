@@ -14,8 +14,11 @@ import java.util.function.BiConsumer;
  * {@link Double}, {@link Boolean}, {@code byte[]}, {@link List}{@code <Object>} (array value),
  * {@link Attributes} (kvlist value) or {@code null} (empty value). See {@link AnyValues}.
  *
- * <p>Lookup is a linear scan: OTLP attribute lists are short, and a scan over a few keys beats hashing.
- * Keys are unique: {@link #put} replaces an existing key.
+ * <p>Lookup is a linear scan: OTLP attribute lists are short, and a scan over a few keys beats a hash
+ * table. Two things keep it cheap when processors add many fields: a 64-bit mask of the keys' hashes
+ * (built on the first lookup, so decoders that only append never hash) answers most misses without a
+ * scan, and the scan compares the keys' cached {@link String#hashCode} before {@code equals}. Keys are
+ * unique: {@link #put} replaces an existing key.
  */
 public final class Attributes {
   private static final String[] NO_KEYS = new String[0];
@@ -24,6 +27,9 @@ public final class Attributes {
   private String[] keys;
   private Object[] values;
   private int size;
+  /** Two bits per key hash ({@link #hashBits}); may hold bits of removed keys. Valid when {@link #maskBuilt}. */
+  private long keyMask;
+  private boolean maskBuilt;
 
   public Attributes() {
     keys = NO_KEYS;
@@ -64,10 +70,26 @@ public final class Attributes {
 
   /** Index of {@code key}, or -1. */
   public int indexOf(String key) {
+    int hash = key.hashCode();
+    long bits = hashBits(hash);
+    if (!maskBuilt) buildMask();
+    if ((keyMask & bits) != bits) return -1;
     for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) return i;
+      String k = keys[i];
+      if (k == key || (k.hashCode() == hash && k.equals(key))) return i;
     }
     return -1;
+  }
+
+  private static long hashBits(int hash) {
+    return (1L << hash) | (1L << (hash >>> 26)); // shifts use the low six bits: bits 0-5 and 26-31
+  }
+
+  private void buildMask() {
+    long mask = 0;
+    for (int i = 0; i < size; i++) mask |= hashBits(keys[i].hashCode());
+    keyMask = mask;
+    maskBuilt = true;
   }
 
   public boolean contains(String key) {
@@ -92,6 +114,29 @@ public final class Attributes {
     return this;
   }
 
+  /** Puts every entry of {@code other} (in its order), making room for all of them first. */
+  public Attributes putAll(Attributes other) {
+    ensureCapacity(size + other.size);
+    if (size == 0) { // other's keys are unique already
+      System.arraycopy(other.keys, 0, keys, 0, other.size);
+      System.arraycopy(other.values, 0, values, 0, other.size);
+      size = other.size;
+      keyMask = other.keyMask;
+      maskBuilt = other.maskBuilt;
+      return this;
+    }
+    for (int i = 0; i < other.size; i++) put(other.keys[i], other.values[i]);
+    return this;
+  }
+
+  /** Makes room for {@code capacity} entries, so that many can be added without growing again. */
+  public void ensureCapacity(int capacity) {
+    if (capacity > keys.length) {
+      keys = Arrays.copyOf(keys, capacity);
+      values = Arrays.copyOf(values, capacity);
+    }
+  }
+
   /**
    * Appends without checking for an existing key. For decoders filling a fresh list from a source
    * whose keys are already unique; a duplicate key in the source keeps the first on lookup.
@@ -101,6 +146,7 @@ public final class Attributes {
     keys[size] = key;
     values[size] = value;
     size++;
+    if (maskBuilt) keyMask |= hashBits(key.hashCode());
   }
 
   public Object remove(String key) {
@@ -120,6 +166,8 @@ public final class Attributes {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(values, 0, size, null);
     size = 0;
+    keyMask = 0;
+    maskBuilt = true;
   }
 
   public void forEach(BiConsumer<String, Object> action) {
@@ -134,13 +182,13 @@ public final class Attributes {
       c.values[i] = AnyValues.deepCopy(values[i]);
     }
     c.size = size;
+    c.keyMask = keyMask;
+    c.maskBuilt = maskBuilt;
     return c;
   }
 
   private void grow() {
-    int n = Math.max(4, keys.length * 2);
-    keys = Arrays.copyOf(keys, n);
-    values = Arrays.copyOf(values, n);
+    ensureCapacity(Math.max(8, keys.length * 2));
   }
 
   @Override

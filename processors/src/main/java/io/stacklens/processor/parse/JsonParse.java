@@ -24,6 +24,9 @@ final class JsonParse {
   private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.*?)' \\(code \\d+\\)\\)");
   private static final Pattern CTRL_CHAR = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
 
+  /** Room for the fields of a typical application log object, so parsing one grows no arrays. */
+  private static final int OBJECT_CAPACITY = 16;
+
   private final boolean flatten;
   private final String separator;
   private final int maxDepth;
@@ -44,7 +47,7 @@ final class JsonParse {
       JsonToken t = p.nextToken();
       Object value;
       if (t == JsonToken.START_OBJECT) {
-        Attributes out = new Attributes();
+        Attributes out = new Attributes(OBJECT_CAPACITY);
         readObject(p, text, out, null, 1);
         value = out;
       } else if (objectOnly) {

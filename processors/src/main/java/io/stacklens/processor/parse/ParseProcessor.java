@@ -266,9 +266,7 @@ final class ParseProcessor implements Processor {
     try {
       if (targetInsideSource) source.remove(ctx);
       if (targetIsAttributes) {
-        Attributes fields = (Attributes) parsed;
-        Attributes attributes = ctx.record().attributes();
-        for (int i = 0; i < fields.size(); i++) attributes.put(fields.key(i), fields.value(i));
+        ctx.record().attributes().putAll((Attributes) parsed);
       } else {
         target.set(ctx, parsed);
       }
