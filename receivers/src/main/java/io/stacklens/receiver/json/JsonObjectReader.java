@@ -52,13 +52,13 @@ public final class JsonObjectReader {
       Attributes object = (Attributes) readValue(p);
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        throw syntax("unexpected " + describe(extra) + " after the end of the object", p.currentTokenLocation());
+        throw syntax("more content (" + describe(extra) + ") after the end of the object", p.currentTokenLocation());
       }
       return object;
     } catch (JsonParseException e) {
       throw syntax(e);
     } catch (IOException e) {
-      throw new JsonSyntaxException("cannot read JSON: " + e.getMessage(), -1, -1, -1);
+      throw new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1);
     }
   }
 
@@ -103,11 +103,8 @@ public final class JsonObjectReader {
   }
 
   static JsonSyntaxException syntax(String message, JsonLocation where) {
-    if (where == null) return new JsonSyntaxException("invalid JSON: " + message, -1, -1, -1);
-    return new JsonSyntaxException(
-        "invalid JSON at line " + where.getLineNr() + ", column " + where.getColumnNr() + " (byte " + where.getByteOffset()
-            + "): " + message,
-        where.getLineNr(), where.getColumnNr(), where.getByteOffset());
+    if (where == null) return new JsonSyntaxException(message, -1, -1, -1);
+    return new JsonSyntaxException(message, where.getLineNr(), where.getColumnNr(), where.getByteOffset());
   }
 
   /** A token as words: "a string", "an array", "the end of an object". */

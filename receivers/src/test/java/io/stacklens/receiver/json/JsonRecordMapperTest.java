@@ -283,7 +283,7 @@ class JsonRecordMapperTest {
       assertThat(e.message()).startsWith("invalid JSON at line 2, column 7 (byte 14): Unexpected character ('}'");
     });
     assertThat(errors(c, "[1]").get(0).message()).isEqualTo("invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array");
-    assertThat(errors(c, "{} {}").get(0).message()).endsWith("unexpected an object after the end of the object");
+    assertThat(errors(c, "{} {}").get(0).message()).endsWith("more content (an object) after the end of the object");
     assertThat(errors(c, "  ").get(0).message()).contains("no JSON value");
   }
 
