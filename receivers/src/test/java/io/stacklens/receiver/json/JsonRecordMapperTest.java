@@ -250,6 +250,21 @@ class JsonRecordMapperTest {
   }
 
   @Test
+  void aJsonLinesRecordWithoutATimeKeepsNoTime() {
+    // written by the file exporter for a record with time_unix_nano 0: "timestamp" then shows the observed time
+    MappedRecord m = map("""
+        {"timestamp":"2026-11-23T20:00:56.634706429Z","time_unix_nano":0,"observed_time_unix_nano":1795464056634706429,
+         "severity_number":9,"severity_text":"info","body":"a","flags":0,"attributes":{},"resource":{},"scope":{"name":"","version":""}}
+        """);
+    assertThat(m.errors()).isEmpty();
+    assertThat(m.record().timeUnixNano()).isZero();
+    assertThat(m.record().observedTimeUnixNano()).isEqualTo(1_795_464_056_634_706_429L);
+    assertThat(m.record().severityNumber()).isEqualTo(9);
+    assertThat(m.record().attributes().isEmpty()).isTrue();
+    assertThat(m.resource().isEmpty()).isTrue();
+  }
+
+  @Test
   void requiredFieldsAreCheckedWithTheirTypes() {
     JsonMappingConfig c = new JsonMappingConfig();
     c.required = List.of(required("service", FieldType.STRING), required("n", FieldType.INT), required("d", FieldType.DOUBLE),
