@@ -109,7 +109,7 @@ final class KafkaExporter implements Exporter {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "25000");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.putAll(config.producer);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers));
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers).replace(" ", ""));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression.id());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(config.maxMessageBytes.bytes()));
     return p;
@@ -124,7 +124,7 @@ final class KafkaExporter implements Exporter {
       // Not fatal: push creates it again (and fails retryably meanwhile).
       markFailing(e.getMessage());
     }
-    context.logger().log(Level.INFO, id + ": sending " + config.encoding.id() + " to " + String.join(",", config.brokers));
+    context.logger().log(Level.INFO, id + ": sending " + config.encoding.id() + " to " + String.join(",", config.brokers).replace(" ", ""));
     healthTimer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "stacklens-" + id + "-health");
       t.setDaemon(true);

@@ -33,7 +33,7 @@ public class KafkaExporterConfig extends ExporterConfig {
   static final Set<String> MANAGED_PRODUCER_KEYS =
       Set.of("bootstrap.servers", "key.serializer", "value.serializer", "compression.type", "max.request.size");
 
-  /** {@code host:port} of the brokers to bootstrap from. Required. */
+  /** {@code host:port} of the brokers to bootstrap from (an entry may list several, comma-separated). Required. */
   public List<String> brokers = new ArrayList<>();
 
   /** Topic for every signal; null = the per-signal default. */
@@ -106,8 +106,12 @@ public class KafkaExporterConfig extends ExporterConfig {
     } else {
       for (int i = 0; i < brokers.size(); i++) {
         String b = brokers.get(i);
-        if (b == null || !b.strip().matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:.]+]:\\d{1,5}")) {
-          problems.error("brokers[" + i + "]", "must be host:port, got '" + b + "'");
+        // An entry may hold several comma-separated addresses (e.g. from one environment variable).
+        for (String one : b == null ? new String[] {""} : b.split(",", -1)) {
+          if (!one.strip().matches("[^\\s:,]+:\\d{1,5}|\\[[0-9a-fA-F:.]+]:\\d{1,5}")) {
+            problems.error("brokers[" + i + "]", "must be host:port (or a comma-separated list of them), got '" + b + "'");
+            break;
+          }
         }
       }
     }
