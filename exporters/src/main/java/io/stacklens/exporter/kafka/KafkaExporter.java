@@ -1,0 +1,368 @@
+package io.stacklens.exporter.kafka;
+
+import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.ExportException;
+import io.stacklens.agent.api.Exporter;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.telemetry.Counter;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends batches to Kafka. A push builds the batch's messages ({@link MessageBuilder}), hands them all
+ * to the producer and then waits for every acknowledgement: it returns only when the brokers have
+ * every message (with {@code acks=all}), or rejected some for good.
+ *
+ * <p><b>Retries.</b> A retryable failure (broker down, timeouts, not enough replicas) fails the push
+ * retryably and the exporter helper retries the same batch with backoff. The exporter remembers that
+ * batch's messages and their state, so a retry sends only the messages not yet acknowledged and waits
+ * for those still in flight rather than sending them twice. Duplicates remain possible (at-least-once):
+ * a message whose acknowledgement was lost is sent again, counted in
+ * {@code stacklens_exporter_kafka_resent_records_total}.
+ *
+ * <p><b>Permanent failures</b> (a record too large even alone, an invalid topic, not authorized, not
+ * encodable) are never retried: counted in {@code stacklens_exporter_kafka_rejected_records_total{reason}},
+ * logged once a minute per reason, and sent to {@code dead_letter.topic} when configured.
+ *
+ * <p><b>Brokers down at start-up</b> do not stop the agent: the producer connects in the background;
+ * pushes fail retryably (the exporter's queue fills and pushes back on the pipeline) and the exporter
+ * reports itself FAILED until a send succeeds again.
+ */
+final class KafkaExporter implements Exporter {
+  /** Batches whose push failed retryably, with their messages' state; bounded (the helper may give up). */
+  private static final int REMEMBERED_BATCHES = 256;
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  static final String HEADER_REASON = "stacklens.error.reason";
+  static final String HEADER_MESSAGE = "stacklens.error.message";
+  static final String HEADER_EXPORTER = "stacklens.exporter";
+
+  private final ComponentContext context;
+  private final KafkaExporterConfig config;
+  private final String id;
+  private final String deadLetterTopic;
+  private final ThreadLocal<MessageBuilder> builders;
+  private final Map<Batch, List<OutgoingMessage>> unfinished =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Batch, List<OutgoingMessage>> eldest) {
+          return size() > REMEMBERED_BATCHES;
+        }
+      };
+  private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private final Counter messagesSent;
+  private final Counter deadLetterFailed;
+
+  private volatile Producer<byte[], byte[]> producer;
+  private volatile Host host;
+  private volatile long failingSinceNanos; // 0 = not failing
+  private volatile String lastError = "";
+  private ScheduledExecutorService healthTimer;
+
+  KafkaExporter(ComponentContext context, KafkaExporterConfig config) {
+    this.context = context;
+    this.config = config;
+    this.id = context.id().toString();
+    this.deadLetterTopic = config.deadLetterTopic();
+    this.builders = ThreadLocal.withInitial(() -> new MessageBuilder(config));
+    var metrics = context.metrics();
+    this.messagesSent = metrics.counter("stacklens_exporter_kafka_messages_total",
+        "Kafka messages the brokers acknowledged", "exporter", id);
+    this.deadLetterFailed = metrics.counter("stacklens_exporter_kafka_dead_letter_failed_total",
+        "Dead-letter messages the brokers rejected for good (their records are lost)", "exporter", id);
+  }
+
+  /** The producer settings: our defaults, then the user's {@code producer:} map, then what the exporter owns. */
+  static Properties producerProperties(KafkaExporterConfig config, String clientId) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "25000");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.putAll(config.producer);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers).replace(" ", ""));
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression.id());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(config.maxMessageBytes.bytes()));
+    return p;
+  }
+
+  @Override
+  public void start(Host host) {
+    this.host = host;
+    try {
+      producer();
+    } catch (ExportException e) {
+      // Not fatal: push creates it again (and fails retryably meanwhile).
+      markFailing(e.getMessage());
+    }
+    context.logger().log(Level.INFO, id + ": sending " + config.encoding.id() + " to " + String.join(",", config.brokers).replace(" ", ""));
+    healthTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "stacklens-" + id + "-health");
+      t.setDaemon(true);
+      return t;
+    });
+    // The exporter helper reports DEGRADED on every retry; while sends keep failing we say FAILED.
+    healthTimer.scheduleWithFixedDelay(this::reportHealth, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private Producer<byte[], byte[]> producer() throws ExportException {
+    Producer<byte[], byte[]> p = producer;
+    if (p != null) return p;
+    synchronized (this) {
+      if (producer == null) {
+        try {
+          producer = new KafkaProducer<>(producerProperties(config, "stacklens-" + id),
+              new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+          throw ExportException.retryable(id + ": cannot create the Kafka producer: " + KafkaErrors.describe(e), e);
+        }
+      }
+      return producer;
+    }
+  }
+
+  @Override
+  public void push(Batch batch) throws ExportException {
+    List<OutgoingMessage> messages;
+    synchronized (unfinished) {
+      messages = unfinished.remove(batch);
+    }
+    if (messages == null) messages = builders.get().build(batch);
+    Throwable retryable;
+    try {
+      Producer<byte[], byte[]> p = producer();
+      // Round 1 sends the messages; round 2 sends to the dead-letter topic what round 1 saw rejected.
+      retryable = sendAndAwait(p, batch.signal(), messages);
+      if (retryable == null) retryable = sendAndAwait(p, batch.signal(), messages);
+    } catch (InterruptedException e) {
+      remember(batch, messages);
+      Thread.currentThread().interrupt(); // the helper tells its timeout from a stop by this flag
+      throw ExportException.retryable(id + ": interrupted while waiting for Kafka acknowledgements");
+    } catch (ExportException e) {
+      remember(batch, messages);
+      markFailing(e.getMessage());
+      throw e;
+    }
+    if (retryable != null) {
+      remember(batch, messages);
+      String why = KafkaErrors.describe(retryable);
+      markFailing(why);
+      throw ExportException.retryable(id + ": Kafka did not acknowledge every message: " + why, retryable);
+    }
+    markHealthy();
+  }
+
+  private void remember(Batch batch, List<OutgoingMessage> messages) {
+    synchronized (unfinished) {
+      unfinished.put(batch, messages);
+    }
+  }
+
+  /**
+   * Sends what needs sending, then waits for every message in flight. Returns the first retryable
+   * failure, or null when every message is delivered or finished with.
+   */
+  private Throwable sendAndAwait(Producer<byte[], byte[]> p, Signal signal, List<OutgoingMessage> messages)
+      throws InterruptedException {
+    Throwable retryable = null;
+    for (OutgoingMessage m : messages) {
+      try {
+        if (m.state == OutgoingMessage.State.PENDING) {
+          if (m.sending != null) {
+            m.resends++;
+            resentCounter(signal).add(m.records);
+          }
+          m.sending = p.send(new ProducerRecord<>(m.topic, null, m.key, m.value, m.headers));
+          m.state = OutgoingMessage.State.SENDING;
+          if (failedRetryably(m.sending)) break; // e.g. no metadata within max.block.ms: do not wait again per message
+        } else if (m.state == OutgoingMessage.State.REJECTED) {
+          if (deadLetterTopic == null) {
+            finishRejected(signal, m, false);
+          } else {
+            m.deadLettering = p.send(deadLetterRecord(m));
+            m.state = OutgoingMessage.State.DEAD_LETTERING;
+          }
+        }
+      } catch (InterruptException e) {
+        throw new InterruptedException("interrupted in send");
+      } catch (KafkaException | IllegalStateException e) {
+        // The producer refused to take the message (closed or in a fatal state): start a new one.
+        replaceProducer(p);
+        retryable = e;
+        break;
+      }
+    }
+    for (OutgoingMessage m : messages) {
+      if (m.state == OutgoingMessage.State.SENDING) {
+        try {
+          m.sending.get();
+          m.state = OutgoingMessage.State.DELIVERED;
+          messagesSent.inc();
+        } catch (ExecutionException e) {
+          String reason = KafkaErrors.permanentReason(e);
+          if (reason != null) {
+            m.reject(reason, KafkaErrors.describe(e));
+            logRejected(signal, m);
+          } else {
+            m.state = OutgoingMessage.State.PENDING;
+            if (retryable == null) retryable = KafkaErrors.unwrap(e);
+          }
+        }
+      } else if (m.state == OutgoingMessage.State.DEAD_LETTERING) {
+        try {
+          m.deadLettering.get();
+          finishRejected(signal, m, true);
+        } catch (ExecutionException e) {
+          if (KafkaErrors.permanentReason(e) != null) {
+            deadLetterFailed.inc();
+            logOnce("dead_letter_failed", id + ": the dead-letter topic " + deadLetterTopic + " rejected a message: "
+                + KafkaErrors.describe(e) + "; its " + m.records + " records are dropped");
+            finishRejected(signal, m, false);
+          } else {
+            m.state = OutgoingMessage.State.REJECTED; // send it to the dead-letter topic again
+            if (retryable == null) retryable = KafkaErrors.unwrap(e);
+          }
+        }
+      }
+    }
+    return retryable;
+  }
+
+  private static boolean failedRetryably(Future<RecordMetadata> f) {
+    if (!f.isDone()) return false;
+    try {
+      f.get();
+      return false;
+    } catch (ExecutionException e) {
+      return KafkaErrors.permanentReason(e) == null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void finishRejected(Signal signal, OutgoingMessage m, boolean deadLettered) {
+    m.state = OutgoingMessage.State.DONE;
+    context.metrics().counter("stacklens_exporter_kafka_rejected_records_total",
+        "Records Kafka will never take (sent to the dead-letter topic or dropped), by reason",
+        "exporter", id, "signal", signal.id(), "reason", m.reason, "dead_lettered", Boolean.toString(deadLettered))
+        .add(m.records);
+  }
+
+  private Counter resentCounter(Signal signal) {
+    return context.metrics().counter("stacklens_exporter_kafka_resent_records_total",
+        "Records sent again after a retryable failure (possible duplicates downstream)", "exporter", id, "signal", signal.id());
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetterRecord(OutgoingMessage m) {
+    List<Header> headers = new ArrayList<>(m.headers);
+    headers.add(new RecordHeader(HEADER_REASON, m.reason.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(HEADER_MESSAGE, MessageBuilder.truncate(
+        String.valueOf(m.error).getBytes(StandardCharsets.UTF_8), 1024)));
+    headers.add(new RecordHeader(HEADER_EXPORTER, id.getBytes(StandardCharsets.UTF_8)));
+    int limit = (int) config.maxMessageBytes.bytes() - MessageBuilder.RECORD_OVERHEAD - 2048 - (m.key == null ? 0 : m.key.length);
+    for (Header h : m.headers) limit -= h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
+    byte[] value = m.value != null && m.value.length <= limit ? m.value : MessageBuilder.truncate(m.jsonForm.get(), limit);
+    return new ProducerRecord<>(deadLetterTopic, null, m.key, value, headers);
+  }
+
+  private void logRejected(Signal signal, OutgoingMessage m) {
+    logOnce(m.reason, id + ": Kafka will never take " + m.records + " " + signal.id() + " records (" + m.reason + "): "
+        + m.error + (deadLetterTopic == null ? "; dropped (no dead_letter topic)" : "; sending them to " + deadLetterTopic)
+        + " (logged once a minute per reason)");
+  }
+
+  /** Logs at most once a minute per key. */
+  void logOnce(String key, String message) {
+    long now = System.nanoTime();
+    Long last = lastLogged.get(key);
+    if (last != null && now - last < LOG_INTERVAL_NANOS) return;
+    lastLogged.put(key, now);
+    context.logger().log(Level.ERROR, message);
+  }
+
+  private void replaceProducer(Producer<byte[], byte[]> broken) {
+    synchronized (this) {
+      if (producer == broken) {
+        producer = null;
+        try {
+          broken.close(Duration.ZERO);
+        } catch (RuntimeException ignored) {
+          // already closed
+        }
+      }
+    }
+  }
+
+  private void markFailing(String why) {
+    lastError = why;
+    if (failingSinceNanos == 0) failingSinceNanos = System.nanoTime() | 1;
+    reportHealth();
+  }
+
+  private void markHealthy() {
+    if (failingSinceNanos != 0) {
+      failingSinceNanos = 0;
+      Host h = host;
+      if (h != null) h.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
+      context.logger().log(Level.INFO, id + ": Kafka acknowledges sends again");
+    }
+  }
+
+  private void reportHealth() {
+    long since = failingSinceNanos;
+    Host h = host;
+    if (since == 0 || h == null) return;
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+    h.reportStatus(context.id(), context.kind(), ComponentStatus.FAILED,
+        "Kafka sends failing for " + seconds + " s: " + lastError);
+  }
+
+  /** True while sends fail (for tests and /health). */
+  boolean failing() {
+    return failingSinceNanos != 0;
+  }
+
+  @Override
+  public void shutdown(Instant deadline) {
+    if (healthTimer != null) healthTimer.shutdownNow();
+    Producer<byte[], byte[]> p;
+    synchronized (this) {
+      p = producer;
+      producer = null;
+    }
+    if (p != null) {
+      long millis = Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis());
+      p.close(Duration.ofMillis(millis));
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.stacklens.exporter.kafka;
+
+import com.google.protobuf.MessageOrBuilder;
+import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MetricsBatch;
+import io.stacklens.agent.data.TracesBatch;
+import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.otlp.OtlpLogs;
+import io.stacklens.exporter.file.JsonRecordEncoder;
+import io.stacklens.exporter.kafka.SignalItems.Item;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/**
+ * Turns a batch into Kafka messages: each record's topic, key and attribute headers are resolved;
+ * with {@code json} every record is one message, with the OTLP encodings the records sharing a
+ * (topic, key, headers) route go into OTLP requests split so that no message exceeds
+ * {@code max_message_bytes}. A single record that alone is too large becomes a rejected message
+ * (reason {@code record_too_large}), as does a record that cannot be encoded. One per sender thread.
+ */
+final class MessageBuilder {
+  /** Room kept in max_message_bytes for the record's framing, key and headers beyond their own sizes. */
+  static final int RECORD_OVERHEAD = 512;
+
+  private final KafkaExporterConfig config;
+  private final KafkaEncoding encoding;
+  private final FieldRef topicField;
+  private final PartitionBy partitionBy;
+  private final List<FieldRef> headerFields = new ArrayList<>();
+  private final List<Header> staticHeaders = new ArrayList<>();
+  private final int maxMessageBytes;
+  private final JsonRecordEncoder json = new JsonRecordEncoder();
+
+  MessageBuilder(KafkaExporterConfig config) {
+    this.config = config;
+    this.encoding = config.encoding;
+    this.topicField = config.topicFromAttribute == null ? null : FieldRef.parse(config.topicFromAttribute);
+    this.partitionBy = PartitionBy.parse(config.partitionBy);
+    for (String h : config.headersFromAttributes) headerFields.add(FieldRef.parse(h));
+    config.headers.forEach((k, v) -> staticHeaders.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+    this.maxMessageBytes = (int) config.maxMessageBytes.bytes();
+  }
+
+  /** Where one record goes; records with equal routes can share a message. */
+  private record Route(String topic, String key, List<String> headerValues) {}
+
+  List<OutgoingMessage> build(Batch batch) {
+    List<Item> items = SignalItems.items(batch);
+    String defaultTopic = config.topicFor(batch.signal());
+    List<OutgoingMessage> out = new ArrayList<>();
+    if (encoding == KafkaEncoding.JSON) {
+      buildJson(batch, items, defaultTopic, out);
+      return out;
+    }
+    Map<Route, List<Item>> groups = new LinkedHashMap<>();
+    for (Item it : items) groups.computeIfAbsent(route(it, defaultTopic), r -> new ArrayList<>()).add(it);
+    for (Map.Entry<Route, List<Item>> g : groups.entrySet()) buildOtlp(batch, g.getKey(), g.getValue(), out);
+    return out;
+  }
+
+  private Route route(Item it, String defaultTopic) {
+    String topic = topicField == null ? null : SignalItems.read(it, topicField);
+    if (topic == null || topic.isEmpty()) topic = defaultTopic;
+    String key = switch (partitionBy.kind()) {
+      case NONE -> null;
+      case TRACE_ID -> SignalItems.traceId(it);
+      case FIELD -> SignalItems.read(it, partitionBy.field());
+    };
+    List<String> headerValues;
+    if (headerFields.isEmpty()) {
+      headerValues = List.of();
+    } else {
+      headerValues = new ArrayList<>(headerFields.size());
+      for (FieldRef f : headerFields) headerValues.add(SignalItems.read(it, f));
+    }
+    return new Route(topic, key, headerValues);
+  }
+
+  private List<Header> headers(Route route) {
+    if (route.headerValues().isEmpty()) return staticHeaders;
+    List<Header> h = new ArrayList<>(staticHeaders);
+    for (int i = 0; i < headerFields.size(); i++) {
+      String v = route.headerValues().get(i);
+      if (v != null) h.add(new RecordHeader(headerFields.get(i).key(), v.getBytes(StandardCharsets.UTF_8)));
+    }
+    return h;
+  }
+
+  /** The largest value a message of {@code route} may have. */
+  private int valueLimit(byte[] key, List<Header> headers) {
+    int used = RECORD_OVERHEAD + (key == null ? 0 : key.length);
+    for (Header h : headers) used += h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
+    return Math.max(1, maxMessageBytes - used);
+  }
+
+  private static byte[] keyBytes(Route route) {
+    return route.key() == null ? null : route.key().getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------- json: one message per record
+
+  private void buildJson(Batch batch, List<Item> items, String defaultTopic, List<OutgoingMessage> out) {
+    List<byte[]> lines = null;
+    if (!(batch instanceof MetricsBatch)) {
+      try {
+        lines = json.encode(batch);
+      } catch (Exception e) {
+        lines = null; // find the record that fails below, one at a time
+      }
+    }
+    boolean aligned = lines != null && lines.size() == items.size();
+    for (int i = 0; i < items.size(); i++) {
+      Item it = items.get(i);
+      Route route = route(it, defaultTopic);
+      byte[] key = keyBytes(route);
+      List<Header> headers = headers(route);
+      List<byte[]> recordLines;
+      if (aligned) {
+        recordLines = List.of(lines.get(i));
+      } else {
+        try {
+          recordLines = json.encode(SignalItems.assemble(batch, List.of(it)));
+        } catch (Exception e) {
+          out.add(OutgoingMessage.rejected(route.topic(), key, null, headers, SignalItems.records(it),
+              () -> describe(it), "encoding_failed", String.valueOf(e.getMessage())));
+          continue;
+        }
+      }
+      int limit = valueLimit(key, headers);
+      for (byte[] line : recordLines) {
+        int records = 1; // a log record, a span, or one metric data point
+        if (line.length > limit) {
+          out.add(OutgoingMessage.rejected(route.topic(), key, line, headers, records, () -> line,
+              "record_too_large", "the record encodes to " + line.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
+        } else {
+          out.add(new OutgoingMessage(route.topic(), key, line, headers, records, () -> line));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- OTLP: requests split to fit
+
+  private void buildOtlp(Batch like, Route route, List<Item> items, List<OutgoingMessage> out) {
+    byte[] key = keyBytes(route);
+    List<Header> headers = headers(route);
+    split(like, route, key, headers, valueLimit(key, headers), items, out);
+  }
+
+  private void split(Batch like, Route route, byte[] key, List<Header> headers, int limit, List<Item> items,
+      List<OutgoingMessage> out) {
+    byte[] value;
+    int records = 0;
+    for (Item it : items) records += SignalItems.records(it);
+    try {
+      value = encodeOtlp(SignalItems.assemble(like, items));
+    } catch (RuntimeException e) {
+      if (items.size() == 1) {
+        Item only = items.get(0);
+        out.add(OutgoingMessage.rejected(route.topic(), key, null, headers, records,
+            () -> describe(only), "encoding_failed", String.valueOf(e.getMessage())));
+        return;
+      }
+      value = null; // split to find the record that fails
+    }
+    if (value != null && value.length <= limit) {
+      out.add(new OutgoingMessage(route.topic(), key, value, headers, records, jsonForm(like, items)));
+      return;
+    }
+    if (items.size() == 1) {
+      out.add(OutgoingMessage.rejected(route.topic(), key, value, headers, records, jsonForm(like, items),
+          "record_too_large", "one record encodes to " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
+      return;
+    }
+    // Split into pieces that each should fit, by the average record size; pieces still too large split again.
+    int parts = value == null ? 2 : (int) Math.min(items.size(), (long) value.length / limit + 1);
+    parts = Math.max(2, parts);
+    int size = items.size();
+    for (int p = 0; p < parts; p++) {
+      int from = (int) ((long) size * p / parts);
+      int to = (int) ((long) size * (p + 1) / parts);
+      if (from < to) split(like, route, key, headers, limit, items.subList(from, to), out);
+    }
+  }
+
+  private byte[] encodeOtlp(Batch batch) {
+    MessageOrBuilder request;
+    if (batch instanceof LogsBatch logs) {
+      request = OtlpLogs.toProto(logs);
+    } else if (batch instanceof TracesBatch traces) {
+      request = traces.toRequest();
+    } else {
+      request = ((MetricsBatch) batch).toRequest();
+    }
+    if (encoding == KafkaEncoding.OTLP_PROTO) return ((com.google.protobuf.MessageLite) request).toByteArray();
+    return OtlpJson.toJsonBytes(request);
+  }
+
+  /** The records' json lines, for the dead-letter topic; computed only when needed. */
+  private Supplier<byte[]> jsonForm(Batch like, List<Item> items) {
+    List<Item> copy = List.copyOf(items);
+    return () -> {
+      try {
+        List<byte[]> lines = new JsonRecordEncoder().encode(SignalItems.assemble(like, copy));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] l : lines) {
+          if (b.size() > 0) b.write('\n');
+          b.write(l, 0, l.length);
+        }
+        return b.toByteArray();
+      } catch (Exception e) {
+        return describe(copy.get(0));
+      }
+    };
+  }
+
+  private static byte[] describe(Item it) {
+    return String.valueOf(it.record()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code bytes} cut to at most {@code max} bytes. */
+  static byte[] truncate(byte[] bytes, int max) {
+    return bytes.length <= max ? bytes : Arrays.copyOf(bytes, Math.max(0, max));
+  }
+}

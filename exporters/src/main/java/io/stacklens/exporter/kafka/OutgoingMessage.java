@@ -1,0 +1,67 @@
+package io.stacklens.exporter.kafka;
+
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One Kafka message built from a batch and its delivery state across push attempts: the runner
+ * retries the same batch, and a retry only sends what is not delivered (or still in flight) yet.
+ */
+final class OutgoingMessage {
+  enum State {
+    /** Not sent yet, or its last send failed retryably. */
+    PENDING,
+    /** Handed to the producer; {@link #sending} tells the outcome. */
+    SENDING,
+    DELIVERED,
+    /** Rejected for good; goes to the dead-letter topic when one is configured. */
+    REJECTED,
+    /** Rejected, and its dead-letter message is in flight ({@link #deadLettering}). */
+    DEAD_LETTERING,
+    /** Rejected and finished with: dead-lettered or dropped (counted either way). */
+    DONE
+  }
+
+  final String topic;
+  final byte[] key;
+  final byte[] value;
+  final List<Header> headers;
+  final int records;
+  /** The records in the json form, for the dead-letter topic when {@link #value} is too large. */
+  final Supplier<byte[]> jsonForm;
+
+  State state = State.PENDING;
+  Future<RecordMetadata> sending;
+  Future<RecordMetadata> deadLettering;
+  /** Why it was rejected (a metric label) and the error text. */
+  String reason;
+  String error;
+  /** Sends after the first that were needed because an earlier one failed retryably. */
+  int resends;
+
+  OutgoingMessage(String topic, byte[] key, byte[] value, List<Header> headers, int records, Supplier<byte[]> jsonForm) {
+    this.topic = topic;
+    this.key = key;
+    this.value = value;
+    this.headers = headers;
+    this.records = records;
+    this.jsonForm = jsonForm;
+  }
+
+  /** A message that cannot be sent at all (too large after splitting, or not encodable). */
+  static OutgoingMessage rejected(String topic, byte[] key, byte[] value, List<Header> headers, int records,
+      Supplier<byte[]> jsonForm, String reason, String error) {
+    OutgoingMessage m = new OutgoingMessage(topic, key, value, headers, records, jsonForm);
+    m.reject(reason, error);
+    return m;
+  }
+
+  void reject(String reason, String error) {
+    this.state = State.REJECTED;
+    this.reason = reason;
+    this.error = error;
+  }
+}

@@ -1,0 +1,404 @@
+package io.stacklens.exporter.kafka;
+
+import static io.stacklens.exporter.kafka.KafkaTestData.config;
+import static io.stacklens.exporter.kafka.KafkaTestData.context;
+import static io.stacklens.exporter.kafka.KafkaTestData.oneRecord;
+import static io.stacklens.exporter.kafka.KafkaTestData.soon;
+import static io.stacklens.exporter.kafka.KafkaTestData.uniqueTopic;
+import static io.stacklens.exporter.kafka.KafkaTestData.varied;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.stacklens.agent.api.ByteSize;
+import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.LogRecord;
+import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.ResourceLogs;
+import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.otlp.OtlpLogs;
+import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.testing.kafka.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The kafka exporter against a real broker (the shared one; every test has its own topics). */
+class KafkaExporterTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final KafkaBroker kafka = KafkaBroker.shared();
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final List<KafkaExporter> started = new ArrayList<>();
+
+  @AfterEach
+  void stopExporters() throws Exception {
+    for (KafkaExporter e : started) e.shutdown(soon());
+  }
+
+  private KafkaExporter start(KafkaExporterConfig c) {
+    List<String> errors = new ArrayList<>();
+    c.validate(new io.stacklens.agent.api.ConfigProblems() {
+      @Override
+      public void error(String path, String message) {
+        errors.add(path + ": " + message);
+      }
+
+      @Override
+      public void warning(String path, String message) {}
+    });
+    assertThat(errors).isEmpty();
+    KafkaExporter e = (KafkaExporter) new KafkaExporterFactory().createExporter(context(metrics), c);
+    e.start(new KafkaTestData.RecordingHost());
+    started.add(e);
+    return e;
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> consume(String topic, int atLeast) {
+    return kafka.consume(topic, atLeast, WAIT);
+  }
+
+  // ---------------------------------------------------------------- encodings round-trip
+
+  @Test
+  void otlpProtoRoundTripsEveryRecordFieldByField() throws Exception {
+    String topic = uniqueTopic("proto");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = KafkaEncoding.OTLP_PROTO;
+    LogsBatch pushed = varied(60, "p");
+    start(c).push(pushed);
+
+    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, 1);
+    List<LogsBatch> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : got) decoded.add(OtlpLogs.fromProto(ExportLogsServiceRequest.parseFrom(r.value())));
+    assertSameRecords(decoded, pushed);
+  }
+
+  @Test
+  void otlpJsonRoundTripsEveryRecordFieldByField() throws Exception {
+    String topic = uniqueTopic("otlpjson");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = KafkaEncoding.OTLP_JSON;
+    LogsBatch pushed = varied(60, "j");
+    start(c).push(pushed);
+
+    List<LogsBatch> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) decoded.add(OtlpLogs.fromProto(OtlpJson.parseLogs(r.value())));
+    assertSameRecords(decoded, pushed);
+  }
+
+  @Test
+  void jsonIsOneFlatObjectPerRecordPerMessage() throws Exception {
+    String topic = uniqueTopic("json");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = KafkaEncoding.JSON;
+    LogsBatch pushed = varied(30, "f");
+    start(c).push(pushed);
+
+    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, 30);
+    assertThat(got).hasSize(30);
+    Map<String, Expected> expected = expectedById(pushed);
+    ObjectMapper mapper = new ObjectMapper();
+    Set<String> seen = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      JsonNode j = mapper.readTree(r.value());
+      String id = j.at("/attributes/id").asText();
+      Expected e = expected.get(id);
+      assertThat(e).as("record %s", id).isNotNull();
+      seen.add(id);
+      LogRecord rec = e.record();
+      assertThat(j.get("time_unix_nano").asLong()).isEqualTo(rec.timeUnixNano());
+      assertThat(j.get("observed_time_unix_nano").asLong()).isEqualTo(rec.observedTimeUnixNano());
+      assertThat(j.get("severity_number").asInt()).isEqualTo(rec.severityNumber());
+      assertThat(j.get("severity_text").asText()).isEqualTo(rec.severityText());
+      if (rec.body() instanceof String s) {
+        assertThat(j.get("body").asText()).isEqualTo(s);
+      } else {
+        assertThat(j.at("/body/msg").asText()).isEqualTo(((Attributes) rec.body()).get("msg"));
+      }
+      assertThat(j.get("trace_id").asText()).isEqualTo(HexFormat.of().formatHex(rec.traceId()));
+      assertThat(j.get("span_id").asText()).isEqualTo(HexFormat.of().formatHex(rec.spanId()));
+      assertThat(j.get("flags").asInt()).isEqualTo(rec.flags());
+      assertThat(j.at("/attributes/n").asLong()).isEqualTo(rec.attributes().get("n"));
+      assertThat(j.at("/attributes/ratio").asDouble()).isEqualTo(rec.attributes().get("ratio"));
+      assertThat(j.at("/attributes/ok").asBoolean()).isEqualTo(rec.attributes().get("ok"));
+      assertThat(j.at("/attributes/tenant").asText()).isEqualTo(rec.attributes().get("tenant"));
+      assertThat(j.at("/attributes/nested/k/1").asLong()).isEqualTo(((List<?>) ((Attributes) rec.attributes().get("nested")).get("k")).get(1));
+      assertThat(j.at("/resource/service.name").asText()).isEqualTo(e.resource().resource().attributes().get("service.name"));
+      assertThat(j.at("/scope/name").asText()).isEqualTo(e.scope().scope().name());
+      assertThat(j.at("/scope/version").asText()).isEqualTo(e.scope().scope().version());
+      // exactly the object the file exporter writes per line
+      assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain("\n").startsWith("{\"timestamp\":");
+    }
+    assertThat(seen).isEqualTo(expected.keySet());
+  }
+
+  // ---------------------------------------------------------------- keys, partitions, topics, headers
+
+  @ParameterizedTest
+  @EnumSource(KafkaEncoding.class)
+  void sameAttributeValueAlwaysLandsOnOnePartition(KafkaEncoding encoding) throws Exception {
+    String topic = uniqueTopic("parts-" + encoding.id());
+    kafka.createTopic(topic, 6);
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = encoding;
+    c.partitionBy = "attribute:tenant";
+    KafkaExporter e = start(c);
+    e.push(varied(50, "a"));
+    e.push(varied(50, "b"));
+
+    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, encoding == KafkaEncoding.JSON ? 100 : 10);
+    Map<String, Set<Integer>> partitionsByTenant = new HashMap<>();
+    int records = 0;
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      String key = new String(r.key(), StandardCharsets.UTF_8);
+      List<LogRecord> recs = decode(encoding, r.value());
+      for (LogRecord rec : recs) assertThat(rec.attributes().get("tenant")).isEqualTo(key);
+      records += recs.size();
+      partitionsByTenant.computeIfAbsent(key, k -> new HashSet<>()).add(r.partition());
+    }
+    assertThat(records).isEqualTo(100);
+    assertThat(partitionsByTenant).hasSize(5);
+    partitionsByTenant.values().forEach(p -> assertThat(p).hasSize(1));
+    // with 5 keys over 6 partitions the default partitioner uses more than one partition
+    assertThat(partitionsByTenant.values().stream().flatMap(Set::stream).distinct().count()).isGreaterThan(1);
+  }
+
+  @Test
+  void resourceAndTraceIdKeys() throws Exception {
+    String topic = uniqueTopic("reskey");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.partitionBy = "resource:service.name";
+    start(c).push(varied(9, "r"));
+    Set<String> keys = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 2)) keys.add(new String(r.key(), StandardCharsets.UTF_8));
+    assertThat(keys).containsExactlyInAnyOrder("a", "b");
+
+    String traceTopic = uniqueTopic("tracekey");
+    KafkaExporterConfig t = config(kafka.bootstrapServers(), traceTopic);
+    t.partitionBy = "trace_id";
+    t.encoding = KafkaEncoding.JSON;
+    start(t).push(varied(5, "t"));
+    for (ConsumerRecord<byte[], byte[]> r : consume(traceTopic, 5)) {
+      JsonNode j = new ObjectMapper().readTree(r.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(j.get("trace_id").asText());
+    }
+  }
+
+  @Test
+  void topicFromAttributeWithFallback() throws Exception {
+    String fallback = uniqueTopic("fallback");
+    String routed = uniqueTopic("routed");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), fallback);
+    c.encoding = KafkaEncoding.JSON;
+    c.topicFromAttribute = "attributes[\"dest\"]";
+    LogsBatch batch = varied(10, "d");
+    List<LogRecord> all = new ArrayList<>();
+    batch.forEachRecord(all::add);
+    for (int i = 0; i < 4; i++) all.get(i).attributes().put("dest", routed);
+    start(c).push(batch);
+
+    assertThat(consume(routed, 4)).hasSize(4);
+    assertThat(consume(fallback, 6)).hasSize(6);
+  }
+
+  @Test
+  void topicFromResourceAttribute() throws Exception {
+    String fallback = uniqueTopic("fb");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), fallback);
+    c.topicFromAttribute = "resource.attributes[\"service.name\"]";
+    c.encoding = KafkaEncoding.JSON;
+    String prefix = uniqueTopic("svc");
+    LogsBatch batch = varied(6, "s");
+    batch.resourceLogs().get(0).resource().attributes().put("service.name", prefix + "-a");
+    batch.resourceLogs().get(1).resource().attributes().remove("service.name");
+    start(c).push(batch);
+    assertThat(consume(prefix + "-a", 4)).hasSize(4);
+    assertThat(consume(fallback, 2)).hasSize(2);
+  }
+
+  @Test
+  void staticHeadersAndHeadersFromAttributes() throws Exception {
+    String topic = uniqueTopic("headers");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.headers = Map.of("source", "stacklens");
+    c.headersFromAttributes = List.of("tenant", "resource.attributes[\"service.name\"]");
+    start(c).push(varied(20, "h"));
+    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, 2);
+    int records = 0;
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      assertThat(header(r, "source")).isEqualTo("stacklens");
+      for (LogRecord rec : decode(KafkaEncoding.OTLP_PROTO, r.value())) {
+        assertThat(rec.attributes().get("tenant")).isEqualTo(header(r, "tenant"));
+        records++;
+      }
+      assertThat(header(r, "service.name")).isIn("a", "b");
+    }
+    assertThat(records).isEqualTo(20);
+  }
+
+  // ---------------------------------------------------------------- compression, splitting, dead letters
+
+  @ParameterizedTest
+  @EnumSource(KafkaCompression.class)
+  void everyCompressionCodecDelivers(KafkaCompression codec) throws Exception {
+    String topic = uniqueTopic("codec-" + codec.id());
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.compression = codec;
+    LogsBatch pushed = varied(40, codec.id());
+    start(c).push(pushed);
+    List<LogsBatch> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) decoded.add(fromProto(r.value()));
+    assertSameRecords(decoded, pushed);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = KafkaEncoding.class, names = {"OTLP_PROTO", "OTLP_JSON"})
+  void anOversizedBatchIsSplitUnderMaxMessageBytes(KafkaEncoding encoding) throws Exception {
+    String topic = uniqueTopic("split-" + encoding.id());
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = encoding;
+    c.maxMessageBytes = new ByteSize(16 * 1024);
+    LogsBatch pushed = varied(400, "s"); // ~100 KiB as OTLP
+    start(c).push(pushed);
+
+    List<ConsumerRecord<byte[], byte[]>> got = kafka.consume(topic, 6, WAIT);
+    List<LogsBatch> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 6)) {
+      assertThat(r.serializedValueSize()).isLessThanOrEqualTo(16 * 1024);
+      decoded.add(OtlpLogs.fromProto(encoding == KafkaEncoding.OTLP_PROTO ? parse(r.value()) : OtlpJson.parseLogs(r.value())));
+    }
+    assertThat(got.size()).isGreaterThan(5);
+    assertSameRecords(decoded, pushed);
+  }
+
+  @ParameterizedTest
+  @EnumSource(KafkaEncoding.class)
+  void aRecordTooLargeAloneGoesToTheDeadLetterTopicAndTheRestIsDelivered(KafkaEncoding encoding) throws Exception {
+    String topic = uniqueTopic("dlq-main-" + encoding.id());
+    String dlq = uniqueTopic("dlq-" + encoding.id());
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = encoding;
+    c.maxMessageBytes = new ByteSize(8 * 1024);
+    c.deadLetter.topic = dlq;
+    LogsBatch batch = varied(20, "ok");
+    batch.resourceLogs().addAll(oneRecord("huge", 20_000).resourceLogs());
+    start(c).push(batch);
+
+    List<ConsumerRecord<byte[], byte[]>> main = consume(topic, encoding == KafkaEncoding.JSON ? 20 : 1);
+    int records = 0;
+    for (ConsumerRecord<byte[], byte[]> r : main) {
+      for (LogRecord rec : decode(encoding, r.value())) {
+        assertThat(rec.attributes().get("id")).isNotEqualTo("huge");
+        records++;
+      }
+    }
+    assertThat(records).isEqualTo(20);
+    List<ConsumerRecord<byte[], byte[]>> dead = consume(dlq, 1);
+    assertThat(dead).hasSize(1);
+    ConsumerRecord<byte[], byte[]> d = dead.get(0);
+    assertThat(header(d, "stacklens.error.reason")).isEqualTo("record_too_large");
+    assertThat(header(d, "stacklens.error.message")).contains("max_message_bytes");
+    assertThat(header(d, "stacklens.exporter")).isEqualTo("kafka/test");
+    assertThat(d.serializedValueSize()).isLessThanOrEqualTo(8 * 1024);
+    // the record is too large even as json: its json form, cut to the limit
+    assertThat(new String(d.value(), StandardCharsets.UTF_8)).startsWith("{\"timestamp\":").contains("xxxxxxxx");
+    assertThat(metrics.counterValue("stacklens_exporter_kafka_rejected_records_total",
+        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large", "dead_lettered", "true")).isEqualTo(1);
+  }
+
+  @Test
+  void withoutDeadLetterTopicARejectedRecordIsCountedAndThePushSucceeds() throws Exception {
+    String topic = uniqueTopic("nodlq");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.maxMessageBytes = new ByteSize(4 * 1024);
+    LogsBatch batch = varied(3, "ok");
+    batch.resourceLogs().addAll(oneRecord("huge", 10_000).resourceLogs());
+    start(c).push(batch);
+    assertThat(metrics.counterValue("stacklens_exporter_kafka_rejected_records_total",
+        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large", "dead_lettered", "false")).isEqualTo(1);
+    int records = 0;
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) records += decode(KafkaEncoding.OTLP_PROTO, r.value()).size();
+    assertThat(records).isEqualTo(3);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private record Expected(ResourceLogs resource, ScopeLogs scope, LogRecord record) {}
+
+  private static Map<String, Expected> expectedById(LogsBatch batch) {
+    Map<String, Expected> out = new HashMap<>();
+    batch.forEachRecord((rl, sl, r) -> out.put((String) r.attributes().get("id"), new Expected(rl, sl, r)));
+    return out;
+  }
+
+  /** Every pushed record arrived exactly once, equal field by field, under an equal resource and scope. */
+  private static void assertSameRecords(List<LogsBatch> decoded, LogsBatch pushed) {
+    Map<String, Expected> expected = expectedById(pushed);
+    List<String> seen = new ArrayList<>();
+    for (LogsBatch b : decoded) {
+      b.forEachRecord((rl, sl, r) -> {
+        String id = (String) r.attributes().get("id");
+        Expected e = expected.get(id);
+        assertThat(e).as("unexpected record %s", id).isNotNull();
+        assertThat(r.sameAs(e.record())).as("record %s: got %s, pushed %s", id, r, e.record()).isTrue();
+        assertThat(rl.resource().attributes()).isEqualTo(e.resource().resource().attributes());
+        assertThat(sl.scope().name()).isEqualTo(e.scope().scope().name());
+        assertThat(sl.scope().version()).isEqualTo(e.scope().scope().version());
+        seen.add(id);
+      });
+    }
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(expected.keySet());
+  }
+
+  static List<LogRecord> decode(KafkaEncoding encoding, byte[] value) {
+    List<LogRecord> out = new ArrayList<>();
+    switch (encoding) {
+      case OTLP_PROTO -> fromProto(value).forEachRecord(out::add);
+      case OTLP_JSON -> OtlpLogs.fromProto(OtlpJson.parseLogs(value)).forEachRecord(out::add);
+      case JSON -> {
+        try {
+          JsonNode j = new ObjectMapper().readTree(value);
+          Attributes a = new Attributes();
+          j.get("attributes").fields().forEachRemaining(f -> {
+            if (f.getValue().isTextual()) a.put(f.getKey(), f.getValue().asText());
+          });
+          out.add(new LogRecord(a));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  static LogsBatch fromProto(byte[] value) {
+    return OtlpLogs.fromProto(parse(value));
+  }
+
+  static ExportLogsServiceRequest parse(byte[] value) {
+    try {
+      return ExportLogsServiceRequest.parseFrom(value);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
