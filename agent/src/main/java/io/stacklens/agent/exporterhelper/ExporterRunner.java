@@ -212,8 +212,11 @@ public final class ExporterRunner {
         if (claim(batch)) countFailed(batch, reason, false);
         return;
       }
-      host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED,
-          "retrying after: " + describe(failure));
+      // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
+      // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.
+      if (attempt == 1) {
+        host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED, "retrying after: " + describe(failure));
+      }
       context.logger().log(Level.WARNING, "exporter " + exporterLabel + ": attempt " + attempt + " failed ("
           + describe(failure) + "), retrying in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
       TimeUnit.NANOSECONDS.sleep(delay);

@@ -130,7 +130,7 @@ final class KafkaExporter implements Exporter {
       t.setDaemon(true);
       return t;
     });
-    // The exporter helper reports DEGRADED on every retry; while sends keep failing we say FAILED.
+    // The exporter helper reports DEGRADED when a batch first fails; while sends keep failing we say FAILED.
     healthTimer.scheduleWithFixedDelay(this::reportHealth, 1, 1, TimeUnit.SECONDS);
   }
 

@@ -15,7 +15,7 @@ import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.config.PipelineConfig;
 import io.stacklens.agent.config.PipelineId;
-import io.stacklens.agent.it.support.OtlpClient;
+import io.stacklens.agent.it.support.ExampleFeeder;
 import io.stacklens.agent.it.support.RunningAgent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConfigExamplesTest {
   private static final Path EXAMPLES = Path.of("").toAbsolutePath().resolve("../config-examples").normalize();
-  private static final Map<String, String> ENV =
-      Map.of("STACKLENS_TESTDATA", Path.of("").toAbsolutePath().resolve("../testdata").normalize().toString());
+  private static final String TESTDATA = Path.of("").toAbsolutePath().resolve("../testdata").normalize().toString();
   private static final Set<String> SELECTIVE_PROCESSORS = Set.of("route", "filter");
 
   @TempDir Path dir;
@@ -61,14 +60,15 @@ class ConfigExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void exampleLoadsCleanlyAndRuns(Path example) throws Exception {
-    LoadResult asWritten = new ConfigLoader(RunningAgent.registry(), ENV).load(List.of(example), List.of());
+    Map<String, String> env = environment(Files.readString(example));
+    LoadResult asWritten = new ConfigLoader(RunningAgent.registry(), env).load(List.of(example), List.of());
     assertThat(asWritten.problems()).as("problems in %s", example).isEmpty();
     assertThat(asWritten.config()).isPresent();
 
     String runnable = Files.readString(example)
         .replaceAll("\\b(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|localhost):\\d+", "127.0.0.1:0")
         .replace("./data", dir.resolve("data").toAbsolutePath().toString());
-    AgentConfig config = RunningAgent.load(runnable, ENV);
+    AgentConfig config = RunningAgent.load(runnable, env);
     Set<ComponentId> logsExporters = new LinkedHashSet<>();
     Set<ComponentId> selectiveExporters = new LinkedHashSet<>();
     for (Map.Entry<PipelineId, PipelineConfig> p : config.service().pipelines.entrySet()) {
@@ -81,8 +81,7 @@ class ConfigExamplesTest {
 
     RunningAgent agent = RunningAgent.start(config);
     try {
-      OtlpClient client = agent.httpPort() > 0 ? OtlpClient.HTTP_PROTOBUF : OtlpClient.GRPC;
-      client.send(agent, oneRecord());
+      ExampleFeeder.sendOneRecord(config, agent, oneRecord());
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
         for (ComponentId id : logsExporters) {
           assertThat(agent.metrics().counterSum("stacklens_exporter_sent_records_total", "exporter", id.toString()))
@@ -101,6 +100,20 @@ class ConfigExamplesTest {
     } finally {
       agent.stop();
     }
+  }
+
+  /**
+   * What the examples read from the environment: the repository's testdata, a free port for the JSON
+   * ingest endpoint, and the shared test broker's address when the example talks to Kafka.
+   */
+  private static Map<String, String> environment(String exampleText) throws IOException {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("STACKLENS_TESTDATA", TESTDATA);
+    env.put("STACKLENS_INGEST_ENDPOINT", "127.0.0.1:" + ExampleFeeder.freePort());
+    if (exampleText.contains("kafka")) {
+      env.put("KAFKA_BROKERS", io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
+    }
+    return env;
   }
 
   private static ExportLogsServiceRequest oneRecord() {
