@@ -1,0 +1,170 @@
+package io.stacklens.receiver.httpjson;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.stacklens.agent.api.Admission;
+import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.http.HttpHandler;
+import io.stacklens.agent.http.HttpRequest;
+import io.stacklens.agent.http.HttpResponse;
+import io.stacklens.receiver.httpjson.IngestMetrics.RequestRefusal;
+import io.stacklens.receiver.httpjson.IngestResponse.Problem;
+import io.stacklens.receiver.json.FieldError;
+import io.stacklens.receiver.json.JsonRecordMapper;
+import io.stacklens.receiver.json.LogsBatchAssembler;
+import io.stacklens.receiver.json.MappedRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST <path>} with a JSON object, an array of objects or NDJSON: maps every record, hands the
+ * valid ones to the logs pipeline as one batch, and answers what became of each (see
+ * docs/receivers/http_json.md for the statuses).
+ */
+final class HttpJsonHandler implements HttpHandler {
+  private final String receiver;
+  private final String path;
+  private final int maxBodyBytes;
+  private final Duration retryAfter;
+  private final JsonRecordMapper mapper;
+  private final Consumer consumer;
+  private final IngestMetrics metrics;
+  private volatile boolean stopping;
+
+  HttpJsonHandler(String receiver, HttpJsonReceiverConfig config, Consumer consumer, IngestMetrics metrics) {
+    this.receiver = receiver;
+    this.path = config.path;
+    this.maxBodyBytes = (int) config.maxRequestBodySize.bytes();
+    this.retryAfter = config.retryAfter;
+    this.mapper = new JsonRecordMapper(config.mapping);
+    this.consumer = consumer;
+    this.metrics = metrics;
+  }
+
+  /** From now on every request is answered 503. */
+  void stopAccepting() {
+    stopping = true;
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    return CompletableFuture.completedFuture(answer(request));
+  }
+
+  @Override
+  public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
+    metrics.request(RequestRefusal.TOO_LARGE);
+    return IngestResponse.refusal(413, "request body is larger than the limit of " + limit + " bytes (max_request_body_size)");
+  }
+
+  private HttpResponse answer(HttpRequest request) {
+    if (!request.path().equals(path)) {
+      metrics.request(RequestRefusal.BAD_REQUEST);
+      return IngestResponse.refusal(404, "nothing at " + request.path() + "; POST records to " + path);
+    }
+    if (!request.method().equals("POST")) {
+      metrics.request(RequestRefusal.BAD_REQUEST);
+      return IngestResponse.refusal(405, request.method() + " is not allowed on " + path + "; use POST").withHeader("Allow", "POST");
+    }
+    if (stopping) {
+      return new IngestResponse().retryable(503, "receiver " + receiver + " is shutting down; retry later", retryAfter);
+    }
+    if (consumer == null) {
+      return IngestResponse.refusal(404, "no logs pipeline takes records from receiver " + receiver
+          + "; add it to a logs pipeline in service.pipelines");
+    }
+    Boolean ndjson = ndjson(request.header("Content-Type"));
+    if (ndjson == null) {
+      metrics.request(RequestRefusal.UNSUPPORTED_MEDIA_TYPE);
+      return IngestResponse.refusal(415, "Content-Type '" + request.header("Content-Type")
+          + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson");
+    }
+    byte[] body;
+    try {
+      body = BodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+    } catch (BodyDecoding.Failure e) {
+      metrics.request(e.status == 413 ? RequestRefusal.TOO_LARGE
+          : e.status == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
+      return IngestResponse.refusal(e.status, e.getMessage());
+    }
+    List<RequestRecords.Item> items;
+    try {
+      items = RequestRecords.split(body, ndjson);
+    } catch (RequestRecords.Malformed e) {
+      metrics.request(RequestRefusal.MALFORMED_BODY);
+      IngestResponse r = new IngestResponse();
+      r.also(new Problem(e.index, "", e.cause.reason(), e.cause.line(), e.cause.column(), e.cause.byteOffset()));
+      return r.answer(400, e.getMessage() + (e.index > 0 ? " (in record " + e.index + ")" : "") + "; nothing was accepted");
+    }
+    if (items.isEmpty()) {
+      metrics.request(RequestRefusal.MALFORMED_BODY);
+      return IngestResponse.refusal(400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
+    }
+    return ingest(items);
+  }
+
+  private HttpResponse ingest(List<RequestRecords.Item> items) {
+    IngestResponse response = new IngestResponse();
+    LogsBatchAssembler batch = new LogsBatchAssembler();
+    Instant now = Instant.now();
+    long observed = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    int invalidJson = 0;
+    for (int i = 0; i < items.size(); i++) {
+      RequestRecords.Item item = items.get(i);
+      if (item.error() != null) {
+        invalidJson++;
+        response.reject(Problem.of(i, item.error().field(), item.error().message()));
+        continue;
+      }
+      MappedRecord mapped = mapper.map(item.object(), observed);
+      if (mapped.ok()) {
+        batch.add(mapped);
+        continue;
+      }
+      List<FieldError> errors = mapped.errors();
+      response.reject(Problem.of(i, errors.get(0).field(), errors.get(0).message()));
+      for (int e = 1; e < errors.size(); e++) response.also(Problem.of(i, errors.get(e).field(), errors.get(e).message()));
+    }
+    int invalidRecords = response.rejected() - invalidJson;
+    if (invalidJson > 0) metrics.invalidJson(invalidJson);
+    if (invalidRecords > 0) metrics.invalidRecord(invalidRecords);
+    int records = batch.recordCount();
+    if (records == 0) {
+      return response.answer(400, "no record is usable: all " + response.rejected() + " rejected");
+    }
+    Admission admission = consumer.consume(batch.batch());
+    switch (admission) {
+      case ACCEPTED -> {
+        metrics.accepted(records);
+        response.accepted(records);
+        return response.answer(200);
+      }
+      case REFUSED_FULL -> {
+        metrics.refused(admission, records);
+        return response.retryable(429, "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms", retryAfter);
+      }
+      default -> {
+        metrics.refused(admission, records);
+        return response.retryable(503, "the logs pipeline is shutting down; retry later", retryAfter);
+      }
+    }
+  }
+
+  /**
+   * True for an NDJSON media type, false for {@code application/json} (shape detected from the body),
+   * null for anything else. Parameters ({@code charset}) are ignored.
+   */
+  static Boolean ndjson(String contentType) {
+    if (contentType == null) return null;
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return switch (type) {
+      case "application/json" -> false;
+      case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines" -> true;
+      default -> null;
+    };
+  }
+}
