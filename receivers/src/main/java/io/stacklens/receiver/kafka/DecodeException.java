@@ -13,6 +13,8 @@ final class DecodeException extends Exception {
   static final String INVALID_PROTOBUF = "invalid_protobuf";
   /** The value is not valid (OTLP/)JSON, or not what the mapping expects. */
   static final String INVALID_JSON = "invalid_json";
+  /** Encoding json: a JSON object that does not map to a log record (a required field missing, a bad timestamp, ...). */
+  static final String INVALID_RECORD = "invalid_record";
 
   private final String reason;
 
@@ -21,7 +23,7 @@ final class DecodeException extends Exception {
     this.reason = reason;
   }
 
-  /** Metric label and dead-letter header value: {@code no_value}, {@code invalid_protobuf}, {@code invalid_json}. */
+  /** Metric label and dead-letter header value: {@code no_value}, {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}. */
   String reason() {
     return reason;
   }

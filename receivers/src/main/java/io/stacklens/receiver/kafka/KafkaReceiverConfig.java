@@ -2,6 +2,7 @@ package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,8 +58,8 @@ public class KafkaReceiverConfig implements ComponentConfig {
   public DeadLetter deadLetter;
   /** Extra Kafka consumer properties (TLS, SASL, tuning), passed through as written. */
   public Map<String, String> consumer = new LinkedHashMap<>();
-  /** Encoding {@code json}: the JSON-record mapping options (see docs/receivers/kafka.md). */
-  public Map<String, Object> mapping = new LinkedHashMap<>();
+  /** Encoding {@code json}: how a JSON object becomes a log record (the http_json receiver's mapping options). */
+  public JsonMappingConfig mapping = new JsonMappingConfig();
 
   /** What a message's value holds. */
   public enum Encoding {
@@ -172,8 +173,9 @@ public class KafkaReceiverConfig implements ComponentConfig {
         if (owner != null) problems.error("consumer." + key, "is set by the receiver; " + owner);
       });
     }
-    if (encoding != Encoding.JSON && mapping != null && !mapping.isEmpty()) {
-      problems.error("mapping", "applies to encoding json only (encoding is " + (encoding == null ? "unset" : encoding.id()) + ")");
+    if (encoding == Encoding.JSON) {
+      if (mapping == null) problems.error("mapping", "must not be empty");
+      else mapping.validate(prefixed(problems, "mapping."));
     }
   }
 

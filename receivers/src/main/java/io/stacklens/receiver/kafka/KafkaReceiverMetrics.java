@@ -15,7 +15,7 @@ import java.util.function.DoubleSupplier;
  *       batch the pipeline refused ({@code ring_full}, {@code shutting_down}); the batch is retried, so a record
  *       may be counted several times
  *   <li>{@code stacklens_receiver_kafka_invalid_messages_total{receiver,reason}}: messages that could not be decoded
- *       ({@code no_value}, {@code invalid_protobuf}, {@code invalid_json}), skipped after the dead-letter topic took them
+ *       ({@code no_value}, {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}), skipped after the dead-letter topic took them
  *   <li>{@code stacklens_receiver_kafka_dead_lettered_messages_total{receiver}}: messages the dead-letter topic acknowledged
  *   <li>{@code stacklens_receiver_kafka_dead_letter_failures_total{receiver}}: dead-letter sends that failed (and are retried)
  *   <li>{@code stacklens_receiver_kafka_pauses_total{receiver}}: times a consumer paused its partitions (backpressure)

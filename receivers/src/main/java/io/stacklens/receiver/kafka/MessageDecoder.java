@@ -1,6 +1,7 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.Signal;
+import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.util.function.Supplier;
 
@@ -30,7 +31,10 @@ final class MessageDecoder {
           case LOGS -> switch (encoding) {
             case TEXT -> () -> new TextLogsBuilder(metadata);
             case OTLP_PROTO, OTLP_JSON -> () -> new OtlpLogsBuilder(encoding, metadata);
-            case JSON -> throw new IllegalArgumentException("encoding json is not available yet");
+            case JSON -> {
+              JsonRecordMapper mapper = new JsonRecordMapper(config.mapping);
+              yield () -> new JsonLogsBuilder(mapper, metadata);
+            }
           };
           case TRACES -> () -> new OtlpTracesBuilder(encoding);
           case METRICS -> () -> new OtlpMetricsBuilder(encoding);

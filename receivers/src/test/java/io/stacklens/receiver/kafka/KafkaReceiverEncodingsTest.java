@@ -158,6 +158,52 @@ class KafkaReceiverEncodingsTest {
     }
   }
 
+  @Test
+  void jsonObjectsAreMappedToLogRecords() throws Exception {
+    String topic = topic(kafka, "json", 1);
+    String dlq = topic(kafka, "json-dlq", 1);
+    KafkaTestSupport.produce(kafka, topic, List.of(
+        bytes("{\"timestamp\":\"2026-11-23T19:50:41.5Z\",\"level\":\"warn\",\"message\":\"disk 91%\",\"service\":\"db\",\"host\":\"h1\"}"),
+        bytes("{\"level\":\"info\",\"msg\":\"no service\"}"),
+        bytes("[1,2]"),
+        bytes("{\"level\":\"error\",\"message\":\"no time\",\"service\":\"db\"}")));
+    KafkaReceiverConfig config = config(kafka, topic);
+    config.encoding = Encoding.JSON;
+    config.mapping.bodyFields = List.of("message", "msg");
+    config.mapping.required = List.of(required("service"));
+    config.deadLetter = new KafkaReceiverConfig.DeadLetter();
+    config.deadLetter.topic = dlq;
+    try (RunningReceiver r = new RunningReceiver(config)) {
+      await().atMost(WAIT).until(() -> r.consumer.records() == 2);
+      assertThat(r.consumer.bodies()).containsExactly("disk 91%", "no time");
+      io.stacklens.agent.data.LogsBatch batch = (io.stacklens.agent.data.LogsBatch) r.consumer.batches.get(0);
+      assertThat(batch.resourceLogs()).hasSize(1);
+      assertThat(batch.resourceLogs().get(0).resource().attributes().get("service.name")).isEqualTo("db");
+      io.stacklens.agent.data.LogRecord first = r.consumer.logRecords().get(0);
+      assertThat(first.severityNumber()).isEqualTo(13);
+      assertThat(first.timeUnixNano()).isEqualTo(java.time.Instant.parse("2026-11-23T19:50:41.5Z").toEpochMilli() * 1_000_000L);
+      assertThat(first.attributes().get("host")).isEqualTo("h1");
+      assertThat(first.attributes().get(KafkaMetadata.OFFSET)).isEqualTo(0L);
+      // no time of its own: the message's Kafka timestamp
+      assertThat(r.consumer.logRecords().get(1).timeUnixNano()).isPositive();
+
+      await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTERED) == 2);
+      assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_record")).isEqualTo(1);
+      assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_json")).isEqualTo(1);
+      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead = kafka.consume(dlq, 2, WAIT);
+      assertThat(dead).extracting(d -> new String(d.headers().lastHeader(DeadLetterSender.REASON).value(), StandardCharsets.UTF_8))
+          .containsExactly("invalid_record", "invalid_json");
+      assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterSender.MESSAGE).value(), StandardCharsets.UTF_8))
+          .contains("service");
+    }
+  }
+
+  private static io.stacklens.receiver.json.JsonMappingConfig.RequiredField required(String field) {
+    io.stacklens.receiver.json.JsonMappingConfig.RequiredField f = new io.stacklens.receiver.json.JsonMappingConfig.RequiredField();
+    f.field = field;
+    return f;
+  }
+
   private static void assertSameLogs(CollectingConsumer consumer, ExportLogsServiceRequest... sent) {
     List<io.stacklens.agent.data.LogRecord> expected = new ArrayList<>();
     for (ExportLogsServiceRequest s : sent) OtlpLogs.fromProto(s).forEachRecord(expected::add);
