@@ -156,6 +156,25 @@ class KafkaReceiverConfigTest {
         .singleElement().asString().startsWith("receivers.kafka.encoding (4):").contains("otlp_proto");
   }
 
+  /** The file exporter's options, for loading the examples in this module (which has no exporters). */
+  public static class FileSettings extends io.stacklens.agent.api.ExporterConfig {
+    public String path;
+    public String format;
+  }
+
+  @Test
+  void theConfigExamplesLoadWithoutProblems() throws Exception {
+    ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(),
+        StubFactories.exporter("file", FileSettings.class, FileSettings::new, c -> {
+          throw new UnsupportedOperationException();
+        }));
+    java.nio.file.Path examples = java.nio.file.Path.of("..", "config-examples");
+    for (String name : List.of("kafka-receiver.yaml", "kafka-receiver-json.yaml")) {
+      LoadResult r = new ConfigLoader(registry, Map.of()).load(List.of(examples.resolve(name)), List.of());
+      assertThat(messages(r)).as(name).isEmpty();
+    }
+  }
+
   @Test
   void oneReceiverFeedsOneSignalAndTextCarriesLogsOnly() {
     KafkaReceiverFactory factory = new KafkaReceiverFactory();
