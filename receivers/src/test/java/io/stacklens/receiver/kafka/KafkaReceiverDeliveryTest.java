@@ -240,9 +240,9 @@ class KafkaReceiverDeliveryTest {
       await().atMost(WAIT).until(() -> r.consumer.records() >= sent.size());
       assertThat(r.consumer.bodies()).containsExactlyInAnyOrderElementsOf(sent);
       assertThat(r.gauge(KafkaReceiverMetrics.ASSIGNED)).isEqualTo(4);
-      Set<String> threads = new HashSet<>();
-      for (LogRecord rec : r.consumer.logRecords()) threads.add((String) rec.attributes().get(KafkaMetadata.PARTITION));
-      assertThat(threads).hasSize(4);
+      Set<String> partitions = new HashSet<>();
+      for (LogRecord rec : r.consumer.logRecords()) partitions.add((String) rec.attributes().get(KafkaMetadata.PARTITION));
+      assertThat(partitions).hasSize(4);
     }
   }
 
