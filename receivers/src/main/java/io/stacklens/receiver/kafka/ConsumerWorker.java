@@ -1,0 +1,509 @@
+package io.stacklens.receiver.kafka;
+
+import io.stacklens.agent.api.Admission;
+import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Batch;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * One consumer thread of a kafka receiver: a member of the consumer group that polls, decodes each
+ * partition's messages into a {@link PendingChunk}, hands the records to the pipeline and commits a
+ * partition's offset only past chunks that are done (records accepted, undecodable messages
+ * dead-lettered).
+ *
+ * <p>Backpressure: when the pipeline refuses, the assigned partitions are paused (poll keeps the
+ * group membership alive but fetches nothing) and the same records are offered again with
+ * exponential backoff; once accepted, the partitions resume. Records are never skipped and offsets
+ * never committed past records the pipeline has not accepted.
+ *
+ * <p>Rebalance: on revoke, what is done is committed and the revoked partitions' pending records are
+ * dropped (the new owner reads them again from the committed offset); they are never handed over
+ * afterwards. Every Kafka call happens on this thread; {@link #stop} only flags and wakes it.
+ */
+final class ConsumerWorker implements Runnable {
+  /** Chunks held (refused or waiting for the dead-letter topic) before the partitions are paused. */
+  static final int MAX_PENDING_CHUNKS = 64;
+  /** How long a consumer may take to join its group before the receiver reports itself degraded. */
+  static final Duration JOIN_WARNING = Duration.ofSeconds(15);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final int index;
+  private final String receiver;
+  private final KafkaReceiverConfig config;
+  private final Properties properties;
+  private final MessageDecoder decoder;
+  private final Consumer pipeline;
+  private final DeadLetterSender deadLetters;
+  private final KafkaReceiverMetrics metrics;
+  private final ReceiverStatus status;
+  private final System.Logger logger;
+
+  private volatile boolean running = true;
+  private volatile Instant deadline = Instant.MAX;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile int assignedCount;
+  private volatile int pausedCount;
+
+  private final ArrayDeque<PendingChunk> pending = new ArrayDeque<>();
+  /** Per owned partition, the offset after the last done chunk. */
+  private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+  private final Set<TopicPartition> uncommitted = new HashSet<>();
+  private boolean refused;
+  private boolean paused;
+  private long backoffNanos;
+  private long nextAttemptNanos;
+  private long nextDeadLetterRetryNanos;
+  private long lastCommitNanos = System.nanoTime();
+  private boolean joined;
+  private boolean failing;
+  private final long startedNanos = System.nanoTime();
+  private long lastInvalidWarningNanos = System.nanoTime() - WARN_EVERY_NANOS;
+  private long invalidSinceWarning;
+
+  ConsumerWorker(int index, String receiver, KafkaReceiverConfig config, MessageDecoder decoder, Consumer pipeline,
+      DeadLetterSender deadLetters, KafkaReceiverMetrics metrics, ReceiverStatus status, System.Logger logger) {
+    this.index = index;
+    this.receiver = receiver;
+    this.config = config;
+    this.decoder = decoder;
+    this.pipeline = pipeline;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.status = status;
+    this.logger = logger;
+    this.properties = consumerProperties(config, receiver.replace('/', '-') + "-" + index);
+    this.backoffNanos = config.backoff.initialInterval.toNanos();
+  }
+
+  static Properties consumerProperties(KafkaReceiverConfig config, String clientId) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "stacklens-" + clientId);
+    p.putAll(config.consumer);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.bootstrapServers()));
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.initialOffset.id());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords));
+    return p;
+  }
+
+  int assignedPartitions() {
+    return assignedCount;
+  }
+
+  int pausedPartitions() {
+    return pausedCount;
+  }
+
+  /** Asks the thread to finish: deliver once more, commit what is done by {@code deadline}, close. */
+  void stop(Instant deadline) {
+    this.deadline = deadline;
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) c.wakeup();
+  }
+
+  @Override
+  public void run() {
+    KafkaConsumer<byte[], byte[]> c = createConsumer();
+    if (c == null) return;
+    consumer = c;
+    try {
+      if (running) c.subscribe(config.topics, new Listener());
+      while (running) {
+        try {
+          ConsumerRecords<byte[], byte[]> records = c.poll(nextPollTimeout());
+          if (!records.isEmpty()) decode(records);
+          deliver(false);
+          updatePause();
+          commit(false);
+          recovered();
+          checkJoined();
+        } catch (WakeupException e) {
+          // stop() woke the poll: the loop condition ends it
+        } catch (InterruptException e) {
+          Thread.interrupted();
+          running = false;
+        } catch (KafkaException e) {
+          degraded("Kafka consumer error: " + e.getMessage() + "; retrying");
+          sleep(config.backoff.maxInterval.toNanos());
+        }
+      }
+    } finally {
+      finish(c);
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> createConsumer() {
+    while (running) {
+      try {
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      } catch (KafkaException e) {
+        String message = e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause().getMessage();
+        degraded("cannot create the Kafka consumer (" + message + "); retrying");
+        sleep(config.backoff.maxInterval.toNanos());
+      }
+    }
+    return null;
+  }
+
+  private Duration nextPollTimeout() {
+    if (pending.isEmpty()) return config.pollTimeout;
+    long wait = paused ? nextAttemptNanos - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(5);
+    wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, config.pollTimeout.toNanos()));
+    return Duration.ofNanos(wait);
+  }
+
+  // ---------------------------------------------------------------- decode
+
+  private void decode(ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> next = records.nextOffsets();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> messages = records.records(tp);
+      if (messages.isEmpty()) continue;
+      BatchBuilder builder = decoder.newBatch();
+      List<PendingChunk.DeadLetter> dead = new ArrayList<>(0);
+      for (ConsumerRecord<byte[], byte[]> message : messages) {
+        try {
+          builder.add(message);
+        } catch (DecodeException e) {
+          invalid(message, e);
+          if (deadLetters != null) {
+            PendingChunk.DeadLetter d = new PendingChunk.DeadLetter(message, e);
+            d.send = deadLetters.send(message, e);
+            dead.add(d);
+          }
+        }
+      }
+      OffsetAndMetadata after = next.get(tp);
+      long lastOffset = messages.get(messages.size() - 1).offset();
+      if (after == null || after.offset() <= lastOffset) after = new OffsetAndMetadata(lastOffset + 1);
+      pending.add(new PendingChunk(tp, after, builder.build(), dead));
+    }
+  }
+
+  private void invalid(ConsumerRecord<byte[], byte[]> message, DecodeException e) {
+    metrics.invalid(e.reason());
+    invalidSinceWarning++;
+    long now = System.nanoTime();
+    if (now - lastInvalidWarningNanos >= WARN_EVERY_NANOS) {
+      logger.log(Level.WARNING, receiver + ": " + invalidSinceWarning + " undecodable message(s)"
+          + (deadLetters == null ? " skipped" : " sent to dead-letter topic " + deadLetters.topic())
+          + "; latest at " + message.topic() + "/" + message.partition() + "@" + message.offset()
+          + " (" + e.reason() + "): " + e.getMessage());
+      lastInvalidWarningNanos = now;
+      invalidSinceWarning = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- deliver
+
+  /** Offers the waiting records to the pipeline (unless backing off), retries failed dead letters, completes chunks. */
+  private void deliver(boolean lastChance) {
+    if (pending.isEmpty()) return;
+    long now = System.nanoTime();
+    if (!refused || lastChance || now >= nextAttemptNanos) offer(now);
+    if (deadLetters != null) retryFailedDeadLetters(now);
+    completeChunks();
+  }
+
+  private void offer(long now) {
+    List<PendingChunk> waiting = new ArrayList<>();
+    for (PendingChunk c : pending) {
+      if (c.batch() != null) waiting.add(c);
+    }
+    if (waiting.isEmpty()) {
+      refused = false;
+      return;
+    }
+    Batch batch = waiting.size() == 1 ? waiting.get(0).batch() : Batches.merge(waiting);
+    int records = batch.recordCount();
+    Admission admission = pipeline.consume(batch);
+    if (admission.accepted()) {
+      for (PendingChunk c : waiting) c.accepted();
+      metrics.accepted(records);
+      refused = false;
+      backoffNanos = config.backoff.initialInterval.toNanos();
+    } else {
+      metrics.refused(admission, records);
+      refused = true;
+      nextAttemptNanos = now + backoffNanos;
+      backoffNanos = Math.min(backoffNanos * 2, config.backoff.maxInterval.toNanos());
+    }
+  }
+
+  private void retryFailedDeadLetters(long now) {
+    if (now < nextDeadLetterRetryNanos) return;
+    boolean retried = false;
+    for (PendingChunk c : pending) {
+      for (PendingChunk.DeadLetter d : c.deadLetters()) {
+        if (!PendingChunk.failed(d.send)) continue;
+        metrics.deadLetterFailures.inc();
+        if (!retried) {
+          degraded("cannot write to dead-letter topic " + deadLetters.topic() + ": " + failure(d) + "; retrying");
+        }
+        d.send = deadLetters.send(d.message, d.error);
+        retried = true;
+      }
+    }
+    if (retried) nextDeadLetterRetryNanos = now + config.backoff.maxInterval.toNanos();
+  }
+
+  private static String failure(PendingChunk.DeadLetter d) {
+    try {
+      d.send.get();
+      return "unknown error";
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  /** Moves each partition's leading done chunks into {@link #completed}. */
+  private void completeChunks() {
+    Set<TopicPartition> blocked = null;
+    for (Iterator<PendingChunk> it = pending.iterator(); it.hasNext(); ) {
+      PendingChunk c = it.next();
+      if (blocked != null && blocked.contains(c.partition())) continue;
+      if (c.done()) {
+        completed.put(c.partition(), c.nextOffset());
+        uncommitted.add(c.partition());
+        if (!c.deadLetters().isEmpty()) metrics.deadLettered.add(c.deadLetters().size());
+        it.remove();
+      } else {
+        if (blocked == null) blocked = new HashSet<>();
+        blocked.add(c.partition());
+      }
+    }
+  }
+
+  private void updatePause() {
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    boolean shouldPause = refused || pending.size() >= MAX_PENDING_CHUNKS;
+    if (shouldPause && !paused) {
+      c.pause(c.assignment());
+      paused = true;
+      metrics.pauses.inc();
+    } else if (!shouldPause && paused) {
+      c.resume(c.paused());
+      paused = false;
+    }
+    pausedCount = c.paused().size();
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  private void commit(boolean now) {
+    if (uncommitted.isEmpty()) return;
+    long t = System.nanoTime();
+    if (!now && t - lastCommitNanos < config.commitInterval.toNanos()) return;
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : uncommitted) offsets.put(tp, completed.get(tp));
+    uncommitted.clear();
+    lastCommitNanos = t;
+    if (now) {
+      commitSync(offsets);
+    } else {
+      consumer.commitAsync(offsets, (committed, error) -> {
+        if (error == null) {
+          metrics.commits.inc();
+          return;
+        }
+        metrics.commitFailures.inc();
+        logger.log(Level.DEBUG, receiver + ": offset commit failed (retried with the next): " + error.getMessage());
+        for (TopicPartition tp : committed.keySet()) {
+          if (completed.containsKey(tp)) uncommitted.add(tp);
+        }
+      });
+    }
+  }
+
+  /** Commits {@code offsets} now; a failure is counted and logged (the records will be read again). */
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) return;
+    Duration timeout = remaining(Duration.ofSeconds(10));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        consumer.commitSync(offsets, timeout);
+        metrics.commits.inc();
+        return;
+      } catch (WakeupException e) {
+        // a stop() woke us outside poll: the wake-up is used up, try once more
+      } catch (KafkaException e) {
+        metrics.commitFailures.inc();
+        logger.log(Level.WARNING, receiver + ": cannot commit offsets " + describe(offsets)
+            + " (those records will be read again): " + e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private static String describe(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    StringBuilder b = new StringBuilder();
+    offsets.forEach((tp, o) -> b.append(b.length() == 0 ? "" : ", ").append(tp).append('@').append(o.offset()));
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  private void finish(KafkaConsumer<byte[], byte[]> c) {
+    try {
+      try {
+        deliver(true);
+        awaitDeadLetters();
+        completeChunks();
+        commit(true);
+      } catch (KafkaException e) {
+        logger.log(Level.WARNING, receiver + ": while stopping: " + e.getMessage());
+      }
+      pending.clear();
+    } finally {
+      try {
+        c.close(CloseOptions.timeout(remaining(Duration.ofSeconds(5))));
+      } catch (KafkaException e) {
+        logger.log(Level.WARNING, receiver + ": closing the Kafka consumer: " + e.getMessage());
+      }
+      assignedCount = 0;
+      pausedCount = 0;
+    }
+  }
+
+  private void awaitDeadLetters() {
+    for (PendingChunk c : pending) {
+      for (PendingChunk.DeadLetter d : c.deadLetters()) {
+        PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
+      }
+    }
+  }
+
+  /** Time left until the stop deadline, at most {@code cap}. */
+  private Duration remaining(Duration cap) {
+    Instant d = deadline;
+    if (d.equals(Instant.MAX)) return cap;
+    Duration left = Duration.between(Instant.now(), d);
+    if (left.isNegative()) return Duration.ZERO;
+    return left.compareTo(cap) < 0 ? left : cap;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private void degraded(String detail) {
+    failing = true;
+    status.update(index, ComponentStatus.DEGRADED, detail);
+  }
+
+  private void recovered() {
+    if (!failing) return;
+    failing = false;
+    status.update(index, joined ? ComponentStatus.OK : ComponentStatus.STARTING, waitingDetail());
+  }
+
+  private void checkJoined() {
+    if (joined || failing) return;
+    if (System.nanoTime() - startedNanos > JOIN_WARNING.toNanos()) {
+      status.update(index, ComponentStatus.DEGRADED, "has not joined consumer group " + config.groupId + " on "
+          + String.join(",", config.bootstrapServers()) + " within " + JOIN_WARNING.toSeconds()
+          + "s; are the brokers reachable? retrying");
+    }
+  }
+
+  private String waitingDetail() {
+    return "joining consumer group " + config.groupId + " on " + String.join(",", config.bootstrapServers());
+  }
+
+  private void sleep(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (running && System.nanoTime() < end) {
+      try {
+        Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- rebalance
+
+  /** Runs inside poll (and close), on this thread. */
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) return;
+      // Give dead letters in flight for these partitions a moment, so finished work is committed, not redone.
+      for (PendingChunk c : pending) {
+        if (!partitions.contains(c.partition())) continue;
+        for (PendingChunk.DeadLetter d : c.deadLetters()) PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
+      }
+      completeChunks();
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        OffsetAndMetadata o = completed.get(tp);
+        if (o != null) offsets.put(tp, o);
+      }
+      commitSync(offsets);
+      forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      KafkaConsumer<byte[], byte[]> c = consumer;
+      if (paused && !partitions.isEmpty()) c.pause(partitions);
+      assignedCount = c.assignment().size();
+      pausedCount = c.paused().size();
+      if (!joined) {
+        joined = true;
+        logger.log(Level.INFO, receiver + ": consumer " + index + " joined group " + config.groupId + ", partitions " + c.assignment());
+      }
+      if (!failing) status.update(index, ComponentStatus.OK, "");
+    }
+
+    /** Drops everything held for partitions this consumer no longer owns. */
+    private void forget(Collection<TopicPartition> partitions) {
+      pending.removeIf(c -> partitions.contains(c.partition()));
+      for (TopicPartition tp : partitions) {
+        completed.remove(tp);
+        uncommitted.remove(tp);
+      }
+      boolean stillRefused = false;
+      for (PendingChunk c : pending) stillRefused |= c.batch() != null;
+      refused &= stillRefused;
+      KafkaConsumer<byte[], byte[]> c = consumer;
+      Set<TopicPartition> remaining = new HashSet<>(c.assignment());
+      remaining.removeAll(partitions);
+      assignedCount = remaining.size();
+    }
+  }
+}

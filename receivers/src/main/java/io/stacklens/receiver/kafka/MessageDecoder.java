@@ -1,0 +1,53 @@
+package io.stacklens.receiver.kafka;
+
+import io.stacklens.agent.api.Signal;
+import io.stacklens.receiver.json.JsonRecordMapper;
+import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
+import java.util.function.Supplier;
+
+/** Builds batches of one signal from messages of one encoding. */
+final class MessageDecoder {
+  private final Signal signal;
+  private final Supplier<BatchBuilder> builders;
+
+  private MessageDecoder(Signal signal, Supplier<BatchBuilder> builders) {
+    this.signal = signal;
+    this.builders = builders;
+  }
+
+  /**
+   * The decoder of {@code signal} messages in {@code encoding}; throws {@link IllegalArgumentException}
+   * for a combination that does not exist (json and text carry logs only).
+   */
+  static MessageDecoder create(Signal signal, KafkaReceiverConfig config) {
+    Encoding encoding = config.encoding;
+    if (encoding.logsOnly() && signal != Signal.LOGS) {
+      throw new IllegalArgumentException("encoding " + encoding.id() + " carries logs only, but the receiver is in a "
+          + signal.id() + " pipeline; use otlp_proto or otlp_json for " + signal.id());
+    }
+    KafkaMetadata metadata = config.includeMetadata ? new KafkaMetadata(config.groupId) : null;
+    Supplier<BatchBuilder> builders =
+        switch (signal) {
+          case LOGS -> switch (encoding) {
+            case TEXT -> () -> new TextLogsBuilder(metadata);
+            case OTLP_PROTO, OTLP_JSON -> () -> new OtlpLogsBuilder(encoding, metadata);
+            case JSON -> {
+              JsonRecordMapper mapper = new JsonRecordMapper(config.mapping);
+              yield () -> new JsonLogsBuilder(mapper, metadata);
+            }
+          };
+          case TRACES -> () -> new OtlpTracesBuilder(encoding);
+          case METRICS -> () -> new OtlpMetricsBuilder(encoding);
+        };
+    return new MessageDecoder(signal, builders);
+  }
+
+  Signal signal() {
+    return signal;
+  }
+
+  /** A builder for the next batch. */
+  BatchBuilder newBatch() {
+    return builders.get();
+  }
+}
