@@ -68,6 +68,7 @@ class ConfigExamplesTest {
     String runnable = Files.readString(example)
         .replaceAll("\\b(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|localhost):\\d+", "127.0.0.1:0")
         .replace("./data", dir.resolve("data").toAbsolutePath().toString());
+    runnable = withPrivateTopics(runnable, asWritten.config().get());
     AgentConfig config = RunningAgent.load(runnable, env);
     Set<ComponentId> logsExporters = new LinkedHashSet<>();
     Set<ComponentId> selectiveExporters = new LinkedHashSet<>();
@@ -114,6 +115,22 @@ class ConfigExamplesTest {
       env.put("KAFKA_BROKERS", io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
     }
     return env;
+  }
+
+  /**
+   * The example with the topics its kafka receivers read renamed for this run, so that examples
+   * sharing the test broker (and a topic name) never read each other's records.
+   */
+  private static String withPrivateTopics(String yaml, AgentConfig config) {
+    String suffix = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String out = yaml;
+    for (var c : config.components(io.stacklens.agent.api.ComponentKind.RECEIVER).values()) {
+      if (!(c instanceof io.stacklens.receiver.kafka.KafkaReceiverConfig kafka)) continue;
+      for (String topic : kafka.topics) {
+        out = out.replaceAll("(?<![\\w.-])" + java.util.regex.Pattern.quote(topic) + "(?![\\w.-])", topic + suffix);
+      }
+    }
+    return out;
   }
 
   private static ExportLogsServiceRequest oneRecord() {

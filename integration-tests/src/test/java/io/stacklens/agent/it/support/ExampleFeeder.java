@@ -1,6 +1,7 @@
 package io.stacklens.agent.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.api.ComponentConfig;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,7 +39,8 @@ public final class ExampleFeeder {
       (agent.httpPort() > 0 ? OtlpClient.HTTP_PROTOBUF : OtlpClient.GRPC).send(agent, request);
       return;
     }
-    for (ComponentConfig c : receivers.values()) {
+    for (Map.Entry<?, ComponentConfig> e : receivers.entrySet()) {
+      ComponentConfig c = e.getValue();
       if (c instanceof HttpJsonReceiverConfig http) {
         HttpResponse<byte[]> response = RawHttp.post("http://" + http.endpoint + http.path, RawHttp.JSON,
             JSON_RECORD.getBytes(StandardCharsets.UTF_8));
@@ -52,6 +55,10 @@ public final class ExampleFeeder {
           case JSON -> JSON_RECORD.getBytes(StandardCharsets.UTF_8);
           case TEXT -> "hello example".getBytes(StandardCharsets.UTF_8);
         };
+        // A receiver starting at the latest offset only sees what is written after it joined its group.
+        String receiver = e.getKey().toString();
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+            agent.metrics().gaugeValue("stacklens_receiver_kafka_assigned_partitions", "receiver", receiver) >= 1);
         try (KafkaProducer<byte[], byte[]> producer = KafkaBroker.shared().producer(Map.of())) {
           producer.send(new ProducerRecord<>(kafka.topics.get(0), value)).get();
         }
