@@ -21,13 +21,13 @@ public final class ConfigRenderer {
   /** Shown instead of a secret's value. */
   public static final String REDACTED = "<redacted>";
 
-  private static final List<String> SECRET_WORDS = List.of("password", "token", "secret", "api_key", "apikey");
+  private static final List<String> SECRET_WORDS = List.of("password", "token", "secret", "api_key", "apikey", "jaas", "credentials");
 
   private ConfigRenderer() {}
 
   /**
    * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
-   *     and of every key whose name contains password, token, secret or api_key by {@value #REDACTED}
+   *     and of every key whose name contains password, token, secret, api_key, jaas or credentials by {@value #REDACTED}
    */
   public static String render(AgentConfig config, boolean redactSecrets) {
     Map<String, Object> document = new LinkedHashMap<>();

@@ -95,6 +95,7 @@ class ConfigRendererTest {
     assertThat(ConfigRenderer.isSecretKey("sasl_password")).isTrue();
     assertThat(ConfigRenderer.isSecretKey("Auth_Token")).isTrue();
     assertThat(ConfigRenderer.isSecretKey("client_secret")).isTrue();
+    assertThat(ConfigRenderer.isSecretKey("sasl.jaas.config")).isTrue();
     assertThat(ConfigRenderer.isSecretKey("api_key")).isTrue();
     assertThat(ConfigRenderer.isSecretKey("endpoint")).isFalse();
   }
