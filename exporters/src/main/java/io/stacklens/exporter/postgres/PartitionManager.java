@@ -68,16 +68,10 @@ public final class PartitionManager {
    * @param retention rows older than this are dropped by {@link #dropExpired}; zero or null: keep everything
    */
   public PartitionManager(String table, String by, int createAhead, Duration retention) {
-    if (table == null) throw new IllegalArgumentException("table is required");
+    requireTableName(table);
     int dot = table.indexOf('.');
     String schema = dot < 0 ? null : table.substring(0, dot);
     String name = dot < 0 ? table : table.substring(dot + 1);
-    if (schema != null && !IDENTIFIER.matcher(schema).matches()) {
-      throw new IllegalArgumentException("schema of table '" + table + "' must be a lower-case identifier matching " + IDENTIFIER);
-    }
-    if (!IDENTIFIER.matcher(name).matches()) {
-      throw new IllegalArgumentException("table '" + table + "' must be a lower-case identifier matching " + IDENTIFIER);
-    }
     if (name.length() + "_p20240101".length() > MAX_IDENTIFIER) {
       throw new IllegalArgumentException("table name '" + name + "' is too long for partition names (<table>_pYYYYMMDD): at most "
           + (MAX_IDENTIFIER - "_p20240101".length()) + " characters");
@@ -96,6 +90,24 @@ public final class PartitionManager {
     this.createAhead = createAhead;
     this.retention = retention == null ? Duration.ZERO : retention;
     this.partitionName = Pattern.compile(Pattern.quote(name) + "_p(\\d{8}|\\d{6})");
+  }
+
+  /**
+   * Checks that {@code table} is a lower-case SQL identifier, optionally schema-qualified, so it can be
+   * written into SQL unquoted; throws IllegalArgumentException naming the problem otherwise.
+   */
+  static void requireTableName(String table) {
+    if (table == null || table.isEmpty()) throw new IllegalArgumentException("table is required");
+    int dot = table.indexOf('.');
+    String schema = dot < 0 ? null : table.substring(0, dot);
+    String name = dot < 0 ? table : table.substring(dot + 1);
+    if (schema != null && !IDENTIFIER.matcher(schema).matches()) {
+      throw new IllegalArgumentException("schema of table '" + table + "' must be a lower-case identifier matching " + IDENTIFIER);
+    }
+    if (!IDENTIFIER.matcher(name).matches() || name.length() > MAX_IDENTIFIER) {
+      throw new IllegalArgumentException("table '" + table + "' must be a lower-case identifier matching " + IDENTIFIER
+          + " of at most " + MAX_IDENTIFIER + " characters");
+    }
   }
 
   /** The clause that ends the table's CREATE TABLE: {@code PARTITION BY RANGE (time)}. */
