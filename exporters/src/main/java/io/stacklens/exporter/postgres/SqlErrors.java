@@ -76,7 +76,7 @@ final class SqlErrors {
       case "23505" -> "unique_violation";
       case "23514" -> "check_violation";
       case "54000" -> "program_limit_exceeded";
-      default -> state.startsWith("22") ? "data_exception" : state.startsWith("23") ? "integrity_constraint_violation" : "error";
+      default -> state.startsWith("08") ? "connection_exception" : state.startsWith("22") ? "data_exception" : state.startsWith("23") ? "integrity_constraint_violation" : "error";
     };
   }
 }
