@@ -117,6 +117,17 @@ class PostgresExporterConfigTest {
   }
 
   @Test
+  void theExampleConfigsExporterLoads() throws Exception {
+    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("../config-examples/postgres-logs.yaml"));
+    String exporters = yaml.substring(yaml.indexOf("exporters:\n"), yaml.indexOf("service:\n"));
+    String config = "receivers:\n  otlp: {}\n" + exporters
+        + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [postgres/logs] }\n";
+    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
+    LoadResult r = new ConfigLoader(registry, Map.of()).loadString(config, "postgres-logs.yaml");
+    assertThat(r.problems()).isEmpty();
+  }
+
+  @Test
   void connectionPropertiesMustNotCarryTheCredentials() {
     assertThat(errors(OK + "connection: { password: x }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.connection.password"));
