@@ -105,12 +105,20 @@ class ConfigExamplesTest {
 
   /**
    * What the examples read from the environment: the repository's testdata, a free port for the JSON
-   * ingest endpoint, and the shared test broker's address when the example talks to Kafka.
+   * ingest endpoint, a fresh database on the tests' PostgreSQL server when the example writes to one,
+   * and the shared test broker's address when the example talks to Kafka.
    */
   private static Map<String, String> environment(String exampleText) throws IOException {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("STACKLENS_TESTDATA", TESTDATA);
     env.put("STACKLENS_INGEST_ENDPOINT", "127.0.0.1:" + ExampleFeeder.freePort());
+    if (exampleText.contains("${env:PG_URL")) {
+      var pg = io.stacklens.agent.testing.postgres.PostgresServer.shared();
+      String url = pg.createUniqueDatabase("example"); // with ?user=..., which the example gives separately
+      env.put("PG_URL", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+      env.put("PG_USER", pg.user());
+      env.put("PG_PASSWORD", pg.password() == null ? "" : pg.password());
+    }
     if (exampleText.contains("kafka")) {
       env.put("KAFKA_BROKERS", io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
     }
