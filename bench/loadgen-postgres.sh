@@ -21,19 +21,21 @@ count() { psql -h 127.0.0.1 -p "$port" -U postgres -d bench -tAc "SELECT count(*
 BENCH_PG_URL="${url%%\?*}" "$dist/bin/stacklens-agent" run --config bench/agent-postgres.yaml >"$work/agent.log" 2>&1 &
 agent=$!
 for _ in $(seq 1 200); do grep -q "agent running" "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
-"$dist/bin/stacklens-agent" loadgen --protocol grpc --batch-size 100 --body-size 200 --concurrency 8 \
+"$dist/bin/stacklens-agent" loadgen --protocol grpc --batch-size 100 --body-size 200 --concurrency 8 --unique-records \
   --warmup 10s --duration "$duration" --report-json "$work/report.json" >"$work/loadgen.txt" &
 loadgen=$!
 sleep 10.5; c0=$(count); t0=$(date +%s.%N)
 wait "$loadgen" || true
 c1=$(count); t1=$(date +%s.%N)
 kill -TERM "$agent"; wait "$agent" || true; agent=""
+cp "$work/agent.log" "${PG_BENCH_AGENT_LOG:-/tmp/stacklens-bench-pg-agent.log}"
 rows=$(count)
 agent_rate=$(python3 -c "print(round(($c1-$c0)/($t1-$t0)))")
 loadgen_rate=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%d records/s, p99 %s ms" % (r["recordsPerSecond"], r["latencyMillis"]["p99"]))' "$work/report.json")
 
-cp="exporters/target/test-classes:exporters/target/classes:$(
-  ./mvnw -q -B -o -pl exporters dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
+./mvnw -q -B -o -pl exporters -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/pg-bench-classpath.txt -Dmdep.includeScope=test >/dev/null
+cp="exporters/target/test-classes:exporters/target/classes:$(cat exporters/target/pg-bench-classpath.txt)"
 baseline=$(java -cp "$cp" io.stacklens.exporter.postgres.bench.PostgresCopyBaseline "$url" enriched_logs "$batch")
 echo "agent: $agent_rate rows/s written while loadgen sent (loadgen acknowledged: $loadgen_rate); $rows rows in enriched_logs after shutdown"
 echo "baseline: plain JDBC COPY of the same $rows rows, $batch rows per transaction: $baseline rows/s"

@@ -87,6 +87,11 @@ public final class LoadgenCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   String drainTimeout;
 
+  @Option(names = "--unique-records",
+      description = "Move each sent request's record times past every earlier send, so no two records of "
+          + "a run are equal (for sinks that deduplicate). Needs protobuf bodies without --gzip.")
+  boolean uniqueRecords;
+
   @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s",
       description = "Send the same load for this long first, unreported, so the measured run sees "
           + "JIT-compiled, warmed-up code on both sides (e.g. 10s). Default: ${DEFAULT-VALUE}.")
@@ -186,7 +191,8 @@ public final class LoadgenCommand implements Callable<Integer> {
         .withRecords(records)
         .withDuration(runFor)
         .withRequestTimeout(parseDuration("--timeout", timeout))
-        .withDrainTimeout(parseDuration("--drain-timeout", drainTimeout));
+        .withDrainTimeout(parseDuration("--drain-timeout", drainTimeout))
+        .withUniqueRecords(uniqueRecords);
   }
 
   private static Duration parseDuration(String option, String text) {

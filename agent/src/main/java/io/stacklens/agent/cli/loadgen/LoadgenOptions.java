@@ -23,6 +23,9 @@ import java.util.List;
  * @param requestTimeout deadline of one request attempt, default 10 s
  * @param drainTimeout after sending stops, how long to wait for requests still in flight, default 30 s
  * @param reportInterval how often a progress line is printed, default 5 s; zero disables it
+ * @param uniqueRecords stamp each sent request's records with times no earlier send used, so no two
+ *     records of a run are equal (for sinks that deduplicate, such as the postgres exporter's
+ *     exactly-once ids); needs protobuf bodies without {@code --gzip}. Default false
  */
 public record LoadgenOptions(
     String endpoint,
@@ -39,7 +42,8 @@ public record LoadgenOptions(
     Duration duration,
     Duration requestTimeout,
     Duration drainTimeout,
-    Duration reportInterval) {
+    Duration reportInterval,
+    boolean uniqueRecords) {
 
   public static final int DEFAULT_BATCH_SIZE = 100;
   public static final int DEFAULT_CONCURRENCY = 4;
@@ -67,7 +71,8 @@ public record LoadgenOptions(
         DEFAULT_DURATION,
         DEFAULT_REQUEST_TIMEOUT,
         DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_REPORT_INTERVAL);
+        DEFAULT_REPORT_INTERVAL,
+        false);
   }
 
   /** Every problem with these options, each naming the command-line option; empty when valid. */
@@ -111,6 +116,9 @@ public record LoadgenOptions(
     if (drainTimeout == null || drainTimeout.isNegative()) {
       problems.add("--drain-timeout: must be >= 0, was " + drainTimeout);
     }
+    if (uniqueRecords && (gzip || (protocol == Protocol.HTTP && encoding != Encoding.PROTO))) {
+      problems.add("--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
+    }
     if (reportInterval == null || reportInterval.isNegative()) {
       problems.add("report interval: must be >= 0, was " + reportInterval);
     }
@@ -119,76 +127,81 @@ public record LoadgenOptions(
 
   public LoadgenOptions withEndpoint(String value) {
     return new LoadgenOptions(value, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withProtocol(Protocol value) {
     return new LoadgenOptions(endpoint, value, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withEncoding(Encoding value) {
     return new LoadgenOptions(endpoint, protocol, value, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withGzip(boolean value) {
     return new LoadgenOptions(endpoint, protocol, encoding, value, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withRate(double value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, value, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withBatchSize(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, value, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withConcurrency(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, value,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withBodySize(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        value, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        value, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withBodyFormat(BodyFormat value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, value, attributes, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, value, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withAttributes(int value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, value, records, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, value, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withRecords(long value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, value, duration, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, value, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withDuration(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, value, requestTimeout, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, value, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withRequestTimeout(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, value, drainTimeout, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, value, drainTimeout, reportInterval, uniqueRecords);
   }
 
   public LoadgenOptions withDrainTimeout(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, value, reportInterval);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, value, reportInterval, uniqueRecords);
+  }
+
+  public LoadgenOptions withUniqueRecords(boolean value) {
+    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, value);
   }
 
   public LoadgenOptions withReportInterval(Duration value) {
     return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, value);
+        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, value, uniqueRecords);
   }
 }

@@ -16,11 +16,15 @@ final class RequestPool {
 
   private final List<PreparedRequest> requests;
   private final RequestEncoder encoder;
+  /** With unique records: how far each round through the pool moves the times (their span in a request). */
+  private final long roundNanos;
   private int next;
+  private long round;
 
-  private RequestPool(List<PreparedRequest> requests, RequestEncoder encoder) {
+  private RequestPool(List<PreparedRequest> requests, RequestEncoder encoder, long roundNanos) {
     this.requests = requests;
     this.encoder = encoder;
+    this.roundNanos = roundNanos;
   }
 
   /** Builds the pool for {@code options}; the request bodies are encoded here, once. */
@@ -36,22 +40,38 @@ final class RequestPool {
     List<PreparedRequest> requests = new ArrayList<>(distinct);
     for (int i = 0; i < distinct; i++) {
       ExportLogsServiceRequest message = factory.build(i, options.batchSize(), now);
-      requests.add(prepare(message, options.batchSize(), encoder));
+      PreparedRequest request = prepare(message, options.batchSize(), encoder);
+      if (options.uniqueRecords()) {
+        request = new PreparedRequest(message, request.records(), request.body(), TimeFields.offsets(message, request.body()));
+      }
+      requests.add(request);
     }
-    return new RequestPool(List.copyOf(requests), encoder);
+    // Records of one request are 1 us apart (LogRequestFactory): a round moves past all of them.
+    long roundNanos = options.uniqueRecords() ? options.batchSize() * 1_000L : 0;
+    return new RequestPool(List.copyOf(requests), encoder, roundNanos);
   }
 
-  /** The next full request; called by the single dispatcher thread only. */
+  /**
+   * The next full request; called by the single dispatcher thread only. With unique records, each
+   * round through the pool sends the requests with their times moved past every earlier round's.
+   */
   PreparedRequest next() {
     PreparedRequest request = requests.get(next);
-    next = (next + 1) % requests.size();
-    return request;
+    long shift = round * roundNanos;
+    if (++next == requests.size()) {
+      next = 0;
+      round++;
+    }
+    return roundNanos == 0 || shift == 0 ? request : request.stamped(shift);
   }
 
   /** A request of the first {@code records} records of the next one (a run's last, short batch). */
   PreparedRequest nextPartial(int records) {
+    long shift = round * roundNanos;
     ExportLogsServiceRequest message = LogRequestFactory.truncate(next().message(), records);
-    return prepare(message, records, encoder);
+    PreparedRequest request = prepare(message, records, encoder);
+    if (roundNanos == 0 || shift == 0) return request;
+    return new PreparedRequest(message, records, request.body(), TimeFields.offsets(message, request.body())).stamped(shift);
   }
 
   int size() {

@@ -89,6 +89,36 @@ class LoadgenPartsTest {
   }
 
   @Test
+  void uniqueRecordsMoveEachRoundsTimesPastTheLastWithoutReencoding() throws Exception {
+    RequestPool pool = RequestPool.build(LoadgenOptions.defaults().withBatchSize(10).withUniqueRecords(true));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    ExportLogsServiceRequest firstSent = null;
+    ExportLogsServiceRequest sameInNextRound = null;
+    for (int i = 0; i < 3 * pool.size(); i++) {
+      PreparedRequest request = pool.next();
+      ExportLogsServiceRequest sent = ExportLogsServiceRequest.parseFrom(request.body());
+      if (i == 0) firstSent = sent;
+      if (i == pool.size()) sameInNextRound = sent;
+      String instance = sent.getResourceLogs(0).getResource().getAttributes(1).getValue().getStringValue();
+      for (LogRecord r : sent.getResourceLogs(0).getScopeLogs(0).getLogRecordsList()) {
+        assertThat(seen.add(instance + "@" + r.getTimeUnixNano())).as("record %s@%s sent twice", instance, r.getTimeUnixNano()).isTrue();
+        assertThat(r.getObservedTimeUnixNano() - r.getTimeUnixNano()).isEqualTo(250_000L);
+      }
+    }
+    LogRecord a = firstSent.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+    LogRecord b = sameInNextRound.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+    assertThat(b.getTimeUnixNano() - a.getTimeUnixNano()).isEqualTo(10 * 1_000L);
+    assertThat(b.toBuilder().setTimeUnixNano(0).setObservedTimeUnixNano(0).build())
+        .isEqualTo(a.toBuilder().setTimeUnixNano(0).setObservedTimeUnixNano(0).build());
+  }
+
+  @Test
+  void uniqueRecordsNeedPlainProtobufBodies() {
+    assertThat(LoadgenOptions.defaults().withUniqueRecords(true).withGzip(true).validate())
+        .contains("--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
+  }
+
+  @Test
   void httpEndpointsBecomeLogsUrls() {
     assertThat(HttpLogsSender.uri("127.0.0.1:4318")).isEqualTo(URI.create("http://127.0.0.1:4318/v1/logs"));
     assertThat(HttpLogsSender.uri("http://agent:4318/")).isEqualTo(URI.create("http://agent:4318/v1/logs"));
