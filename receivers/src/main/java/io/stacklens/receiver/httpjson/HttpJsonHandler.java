@@ -6,6 +6,7 @@ import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.http.HttpHandler;
 import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
+import io.stacklens.receiver.http.BodyDecoding;
 import io.stacklens.receiver.httpjson.IngestMetrics.RequestRefusal;
 import io.stacklens.receiver.httpjson.IngestResponse.Problem;
 import io.stacklens.receiver.json.FieldError;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,6 +27,8 @@ import java.util.concurrent.CompletionStage;
  * docs/receivers/http_json.md for the statuses).
  */
 final class HttpJsonHandler implements HttpHandler {
+  private static final BodyDecoding BODY_DECODING = new BodyDecoding(
+      Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP), "max_request_body_size");
   private final String receiver;
   private final String path;
   private final int maxBodyBytes;
@@ -84,11 +88,11 @@ final class HttpJsonHandler implements HttpHandler {
     }
     byte[] body;
     try {
-      body = BodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
     } catch (BodyDecoding.Failure e) {
-      metrics.request(e.status == 413 ? RequestRefusal.TOO_LARGE
-          : e.status == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
-      return IngestResponse.refusal(e.status, e.getMessage());
+      metrics.request(e.status() == 413 ? RequestRefusal.TOO_LARGE
+          : e.status() == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
+      return IngestResponse.refusal(e.status(), e.getMessage());
     }
     List<RequestRecords.Item> items;
     try {

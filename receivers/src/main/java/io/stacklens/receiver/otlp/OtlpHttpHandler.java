@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.stacklens.agent.http.HttpHandler;
 import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
+import io.stacklens.receiver.http.BodyDecoding;
 import io.stacklens.receiver.otlp.StatusBodies.Encoding;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletionStage;
  * {@code google.rpc.Status} body saying what is wrong.
  */
 final class OtlpHttpHandler implements HttpHandler {
+  private static final BodyDecoding BODY_DECODING =
+      new BodyDecoding(Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD), null);
   private static final Map<String, OtlpSignal<?, ?>> BY_PATH =
       Map.of(
           LogsSignal.INSTANCE.httpPath(), LogsSignal.INSTANCE,
@@ -74,13 +77,10 @@ final class OtlpHttpHandler implements HttpHandler {
     if (early != null) return toHttp(early, encoding);
     byte[] body;
     try {
-      body = BodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
-    } catch (BodyDecoding.UnsupportedEncoding e) {
-      return StatusBodies.error(415, Code.INVALID_ARGUMENT, e.getMessage(), encoding);
-    } catch (BodyDecoding.TooLarge e) {
-      return StatusBodies.error(413, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding);
-    } catch (BodyDecoding.Corrupt e) {
-      return StatusBodies.error(400, Code.INVALID_ARGUMENT, e.getMessage(), encoding);
+      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+    } catch (BodyDecoding.Failure e) {
+      Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
+      return StatusBodies.error(e.status(), code, e.getMessage(), encoding);
     }
     Q decoded;
     try {
