@@ -17,6 +17,7 @@ import io.stacklens.agent.config.PipelineConfig;
 import io.stacklens.agent.config.PipelineId;
 import io.stacklens.agent.it.support.ExampleFeeder;
 import io.stacklens.agent.it.support.RunningAgent;
+import io.stacklens.agent.testing.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,11 +112,10 @@ class ConfigExamplesTest {
   private static Map<String, String> environment(String exampleText) throws IOException {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("STACKLENS_TESTDATA", TESTDATA);
-    env.put("STACKLENS_INGEST_ENDPOINT", "127.0.0.1:" + ExampleFeeder.freePort());
+    env.put("STACKLENS_INGEST_ENDPOINT", "127.0.0.1:" + io.stacklens.agent.testing.Ports.free());
     if (exampleText.contains("${env:PG_URL")) {
-      var pg = io.stacklens.agent.testing.postgres.PostgresServer.shared();
-      String url = pg.createUniqueDatabase("example"); // with ?user=..., which the example gives separately
-      env.put("PG_URL", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+      var pg = PostgresServer.shared();
+      env.put("PG_URL", PostgresServer.withoutParameters(pg.createUniqueDatabase("example")));
       env.put("PG_USER", pg.user());
       env.put("PG_PASSWORD", pg.password() == null ? "" : pg.password());
     }

@@ -101,10 +101,9 @@ class LogEnrichmentPipelineTest {
       s.execute("CREATE TABLE products (product_id text PRIMARY KEY, name text NOT NULL, price numeric(10,2), category text)");
       s.execute("INSERT INTO products VALUES ('p-1', 'Espresso beans', 12.50, 'coffee'), ('p-2', 'Milk frother', 39.99, 'tools')");
     }
-    String dbName = db.substring(db.lastIndexOf('/') + 1, db.indexOf('?') > 0 ? db.indexOf('?') : db.length());
     Map<String, String> env = new HashMap<>();
     env.put("STACKLENS_TESTDATA", TESTDATA.toString());
-    env.put("PRODUCTS_DB_URL", pg.endpointOf(dbName));
+    env.put("PRODUCTS_DB_URL", PostgresServer.withoutParameters(db));
     env.put("PRODUCTS_DB_USER", pg.user());
     env.put("PRODUCTS_DB_PASSWORD", pg.password() == null ? "" : pg.password());
     env.put("USER_PROFILE_URL", "http://127.0.0.1:" + profiles.getAddress().getPort() + "/users");

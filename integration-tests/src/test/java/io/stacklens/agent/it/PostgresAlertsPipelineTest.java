@@ -38,7 +38,7 @@ class PostgresAlertsPipelineTest {
     PostgresServer pg = PostgresServer.shared();
     String url = pg.createUniqueDatabase("alerts");
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PG_URL", url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+    env.put("PG_URL", PostgresServer.withoutParameters(url));
     env.put("PG_USER", pg.user());
     env.put("PG_PASSWORD", pg.password() == null ? "" : pg.password());
     String yaml = Files.readString(EXAMPLE).replaceAll("127\\.0\\.0\\.1:43\\d\\d", "127.0.0.1:0");

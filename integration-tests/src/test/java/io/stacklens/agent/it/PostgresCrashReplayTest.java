@@ -46,7 +46,7 @@ class PostgresCrashReplayTest {
   void aKilledAgentAndAFullReplayLeaveEveryRecordExactlyOnce() throws Exception {
     PostgresServer pg = PostgresServer.shared();
     String url = pg.createUniqueDatabase("crash");
-    String endpoint = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    String endpoint = PostgresServer.withoutParameters(url);
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, """
         receivers:

@@ -1,9 +1,8 @@
 package io.stacklens.agent.testing.kafka;
 
+import io.stacklens.agent.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +76,7 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker start() {
     try {
       Path dir = Files.createTempDirectory("stacklens-kafka-");
-      KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
+      KafkaBroker broker = new KafkaBroker(dir, Ports.free(), Ports.free());
       broker.format();
       broker.launch();
       return broker;
@@ -284,12 +283,6 @@ public final class KafkaBroker implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no " + file + ": " + e.getMessage() + ")";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -2,8 +2,6 @@ package io.stacklens.agent.testing.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +119,15 @@ public final class PostgresServer implements AutoCloseable {
   /** JDBC URL of {@code databaseName} on this server (which need not exist). */
   public String urlOf(String databaseName) {
     return baseUrl + "/" + databaseName + params;
+  }
+
+  /**
+   * {@code jdbcUrl} without its query parameters ({@code ?user=...&password=...}), for configs that
+   * take the user and password as options of their own.
+   */
+  public static String withoutParameters(String jdbcUrl) {
+    int q = jdbcUrl.indexOf('?');
+    return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
   }
 
   /** JDBC URL without the query parameters ({@code jdbc:postgresql://127.0.0.1:port/db}). */
@@ -298,7 +305,7 @@ public final class PostgresServer implements AutoCloseable {
       try {
         local.run(Duration.ofSeconds(120), "initdb", "-D", local.data.toString(), "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
-        int port = freePort();
+        int port = io.stacklens.agent.testing.Ports.free();
         local.port = port;
         Files.writeString(
             local.data.resolve("postgresql.conf"),
@@ -447,12 +454,5 @@ public final class PostgresServer implements AutoCloseable {
       }
     }
 
-    private static int freePort() {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        return s.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException("no free port for the test PostgreSQL server", e);
-      }
-    }
   }
 }

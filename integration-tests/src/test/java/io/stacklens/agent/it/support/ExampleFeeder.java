@@ -12,9 +12,6 @@ import io.stacklens.agent.testing.kafka.KafkaBroker;
 import io.stacklens.receiver.httpjson.HttpJsonReceiverConfig;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig;
 import io.stacklens.receiver.otlp.OtlpReceiverConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,12 +63,5 @@ public final class ExampleFeeder {
       }
     }
     throw new AssertionError("the example has no receiver the test knows how to feed: " + receivers.keySet());
-  }
-
-  /** A port that was free a moment ago, for an example endpoint taken from the environment. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

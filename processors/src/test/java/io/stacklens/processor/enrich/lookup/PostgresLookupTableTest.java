@@ -218,7 +218,7 @@ class PostgresLookupTableTest {
     String url = server.createUniqueDatabase("lookup_conc");
     sql(url, "CREATE TABLE kv (k text PRIMARY KEY, v bigint)",
         "INSERT INTO kv SELECT 'k' || i, i * 10 FROM generate_series(1, 500) i");
-    PostgresTableConfig c = config(url.substring(0, url.indexOf('?')), "SELECT v FROM kv WHERE k = ?");
+    PostgresTableConfig c = config(PostgresServer.withoutParameters(url), "SELECT v FROM kv WHERE k = ?");
     c.poolSize = 3;
     PostgresLookupTable t = started(c);
 
