@@ -5,7 +5,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 module="$1"; shift
-./mvnw -q -B -pl "$module" -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test >/dev/null
-cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/jmh-classpath.txt")"
+cp="$(bench/test-classpath.sh "$module")"
 exec java -cp "$cp" org.openjdk.jmh.Main "$@"

@@ -22,9 +22,7 @@ agent=""
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null || true; bench/kafka-broker.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-./mvnw -q -B -o -pl receivers -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
-bench_cp="receivers/target/test-classes:receivers/target/classes:agent/target/classes:$(cat receivers/target/bench-classpath.txt)"
+bench_cp="$(bench/test-classpath.sh receivers)"
 bench() { java -Xmx1g -cp "$bench_cp" io.stacklens.receiver.kafka.bench.KafkaConsumerBench "$@"; }
 metric() { curl -s "127.0.0.1:$admin_port/metrics" | awk -v m="$1" 'index($0, m"{") == 1 {s+=$2} END {printf "%d", s}'; }
 

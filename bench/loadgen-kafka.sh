@@ -20,9 +20,7 @@ agent=""
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null || true; bench/kafka-broker.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-./mvnw -q -B -o -pl exporters -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
-bench_cp="exporters/target/test-classes:exporters/target/classes:$(cat exporters/target/bench-classpath.txt)"
+bench_cp="$(bench/test-classpath.sh exporters)"
 
 bootstrap="$(bench/kafka-broker.sh start "$port" | tail -n 1)"
 echo "broker: $bootstrap"

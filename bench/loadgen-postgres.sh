@@ -33,9 +33,7 @@ rows=$(count)
 agent_rate=$(python3 -c "print(round(($c1-$c0)/($t1-$t0)))")
 loadgen_rate=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%d records/s, p99 %s ms" % (r["recordsPerSecond"], r["latencyMillis"]["p99"]))' "$work/report.json")
 
-./mvnw -q -B -o -pl exporters -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/pg-bench-classpath.txt -Dmdep.includeScope=test >/dev/null
-cp="exporters/target/test-classes:exporters/target/classes:$(cat exporters/target/pg-bench-classpath.txt)"
+cp="$(bench/test-classpath.sh exporters)"
 baseline=$(java -cp "$cp" io.stacklens.exporter.postgres.bench.PostgresCopyBaseline "$url" enriched_logs "$batch")
 echo "agent: $agent_rate rows/s written while loadgen sent (loadgen acknowledged: $loadgen_rate); $rows rows in enriched_logs after shutdown"
 echo "baseline: plain JDBC COPY of the same $rows rows, $batch rows per transaction: $baseline rows/s"
