@@ -238,6 +238,22 @@ public final class FieldPath {
     }
   }
 
+  /**
+   * Moves the value at this path to {@code to}; false when there is none. When {@code to} cannot take
+   * it (the exception of {@link #set} is rethrown), the value is put back where it was.
+   */
+  public boolean moveTo(LogContext ctx, FieldPath to) {
+    Object value = remove(ctx);
+    if (value == null) return false;
+    try {
+      to.set(ctx, value);
+      return true;
+    } catch (RuntimeException e) {
+      set(ctx, value);
+      throw e;
+    }
+  }
+
   /** Removes the value at this path and returns what was there (null when absent). */
   public Object remove(LogContext ctx) {
     Object old = get(ctx);

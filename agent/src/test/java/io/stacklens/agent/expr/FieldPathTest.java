@@ -102,4 +102,18 @@ class FieldPathTest {
     assertThatThrownBy(() -> FieldPath.parse("attributes").set(ctx, "v"))
         .hasMessage("cannot set attributes to a string: it needs a map");
   }
+
+  @Test
+  void moveToMovesAValueOrPutsItBackWhenTheTargetRefusesIt() throws ExpressionException {
+    LogContext ctx = ConditionsTest.record();
+    ctx.record().attributes().put("lvl", "high");
+    assertThatThrownBy(() -> FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("severity_number")))
+        .hasMessage("severity_number needs an integer, got string high");
+    assertThat(ctx.record().attributes().get("lvl")).as("put back").isEqualTo("high");
+
+    assertThat(FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("level"))).isTrue();
+    assertThat(ctx.record().attributes().get("level")).isEqualTo("high");
+    assertThat(ctx.record().attributes().contains("lvl")).isFalse();
+    assertThat(FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("level"))).as("nothing to move").isFalse();
+  }
 }

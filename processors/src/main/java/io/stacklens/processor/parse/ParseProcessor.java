@@ -299,15 +299,10 @@ final class ParseProcessor implements Processor {
   // ---------------------------------------------------------------- rename
 
   private boolean rename(int i) {
-    FieldPath from = renameFrom[i];
-    Object value = from.get(ctx);
-    if (value == null) return true;
-    from.remove(ctx);
     try {
-      renameTo[i].set(ctx, value);
+      renameFrom[i].moveTo(ctx, renameTo[i]);
       return true;
     } catch (IllegalArgumentException e) {
-      from.set(ctx, value);
       error("rename: cannot move " + renameText[i] + ": " + e.getMessage());
       return false;
     }

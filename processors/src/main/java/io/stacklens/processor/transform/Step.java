@@ -90,14 +90,7 @@ abstract class Step {
 
     @Override
     void apply(LogContext ctx) {
-      Object v = field.remove(ctx);
-      if (v == null) return;
-      try {
-        to.set(ctx, v);
-      } catch (RuntimeException e) {
-        field.set(ctx, v); // put it back where it was read from
-        throw e;
-      }
+      field.moveTo(ctx, to);
     }
   }
 
