@@ -10,6 +10,7 @@ import java.time.Duration;
  * timeout: 5s                 # one push attempt; the sender is interrupted after it
  * sending_queue:
  *   queue_size: 128           # batches held before the pipeline worker has to wait
+ *   max_size: 32MiB           # ... or this much decoded telemetry (estimated heap), whichever comes first
  *   num_consumers: 1          # sender threads calling push concurrently
  * batch:
  *   enabled: true
@@ -33,11 +34,14 @@ public class ExporterConfig implements ComponentConfig {
 
   public static class QueueSettings implements ComponentConfig {
     public int queueSize = 128;
+    /** Estimated heap bytes of the batches held; a batch larger than this still enters an empty queue. */
+    public ByteSize maxSize = ByteSize.ofMebibytes(32);
     public int numConsumers = 1;
 
     @Override
     public void validate(ConfigProblems problems) {
       if (queueSize < 1) problems.error("queue_size", "must be at least 1, got " + queueSize);
+      if (maxSize == null || maxSize.bytes() < 1024) problems.error("max_size", "must be at least 1KiB, got " + maxSize);
       if (numConsumers < 1) problems.error("num_consumers", "must be at least 1, got " + numConsumers);
     }
   }

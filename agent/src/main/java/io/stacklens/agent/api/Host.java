@@ -4,4 +4,12 @@ package io.stacklens.agent.api;
 public interface Host {
   /** Reports a component's health; shown by {@code /health}. */
   void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail);
+
+  /**
+   * The agent-wide memory budget ({@code service.memory_limiter}) that receivers count request bodies
+   * and decoded batches against. Unlimited unless the host has one.
+   */
+  default MemoryLimiter memoryLimiter() {
+    return MemoryLimiter.unlimited();
+  }
 }

@@ -1,5 +1,6 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ConfigProblems;
@@ -18,6 +19,7 @@ import java.util.Set;
  *   exporters: [file, debug]     # at least one
  *   ring_size: 256               # default; a power of two between 2 and 1048576
  *   ring_max_records: 25000      # default; records the ring may hold, whatever the batch sizes
+ *   ring_max_bytes: 16MiB        # default; estimated heap of the batches the ring may hold
  *   wait_strategy: park          # default; park, yield or busy_spin
  * </pre>
  */
@@ -35,6 +37,11 @@ public final class PipelineConfig implements ComponentConfig {
    * request larger than this is still taken when the ring is empty). Default 25000.
    */
   public int ringMaxRecords = 25_000;
+  /**
+   * Estimated heap bytes of the batches the ring may hold (a batch larger than this is still taken
+   * when the ring is empty). Default 16MiB.
+   */
+  public ByteSize ringMaxBytes = ByteSize.ofMebibytes(16);
   /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
   public WaitStrategy waitStrategy = WaitStrategy.PARK;
 
@@ -73,6 +80,9 @@ public final class PipelineConfig implements ComponentConfig {
     reportRepeated("receivers", receivers, problems);
     reportRepeated("processors", processors, problems);
     reportRepeated("exporters", exporters, problems);
+    if (ringMaxBytes == null || ringMaxBytes.bytes() < 1024) {
+      problems.error("ring_max_bytes", "must be at least 1KiB, got " + ringMaxBytes);
+    }
     if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1) {
       problems.error(
           "ring_size",

@@ -12,6 +12,7 @@ import java.util.Map;
  * service:
  *   telemetry: { endpoint: 127.0.0.1:8888, logs: { level: info } }
  *   shutdown_timeout: 30s
+ *   memory_limiter: { limit_percentage: 50 }
  *   pipelines:
  *     logs: { receivers: [otlp], exporters: [file] }
  * </pre>
@@ -22,6 +23,8 @@ public final class ServiceConfig implements ComponentConfig {
   public Duration shutdownTimeout = Duration.ofSeconds(30);
   /** Pipelines by id, in file order. At least one is required. */
   public Map<PipelineId, PipelineConfig> pipelines = Map.of();
+  /** The agent-wide budget for telemetry held in memory. */
+  public MemoryLimiterConfig memoryLimiter = new MemoryLimiterConfig();
 
   public TelemetryConfig telemetry() {
     return telemetry;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** Logs: resource -> scope -> records, the mutable form of an OTLP {@code ExportLogsServiceRequest}. */
-public final class LogsBatch implements Batch {
+public final class LogsBatch extends BatchMemory {
   private final List<ResourceLogs> resourceLogs;
 
   public LogsBatch() {

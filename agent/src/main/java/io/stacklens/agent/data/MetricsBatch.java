@@ -11,7 +11,7 @@ import java.util.List;
  * Metrics, kept in decoded OTLP protobuf form like {@link TracesBatch}. The record count is the
  * number of data points, the unit the OTLP partial-success response counts.
  */
-public final class MetricsBatch implements Batch {
+public final class MetricsBatch extends BatchMemory {
   private final List<ResourceMetrics> resourceMetrics;
   private final int dataPointCount;
 

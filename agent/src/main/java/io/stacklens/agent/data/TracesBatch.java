@@ -11,7 +11,7 @@ import java.util.List;
  * decoded OTLP protobuf form (immutable, so {@link #copy()} shares it). A mutable model, like
  * {@link LogsBatch}, comes with the first processor that edits spans.
  */
-public final class TracesBatch implements Batch {
+public final class TracesBatch extends BatchMemory {
   private final List<ResourceSpans> resourceSpans;
   private final int spanCount;
 

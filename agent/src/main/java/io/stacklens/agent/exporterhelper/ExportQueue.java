@@ -21,6 +21,12 @@ public interface ExportQueue extends AutoCloseable {
   /** Batches it can hold. */
   int capacity();
 
+  /** Accounted bytes ({@link Batch#accountedBytes()}) of the batches held. */
+  long bytes();
+
+  /** Accounted bytes it holds at most (a larger batch still enters an empty queue). */
+  long capacityBytes();
+
   @Override
   default void close() {}
 }

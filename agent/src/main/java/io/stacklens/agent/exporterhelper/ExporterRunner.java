@@ -59,7 +59,8 @@ public final class ExporterRunner {
   private Host host;
 
   public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config) {
-    this(context, exporter, config, new MemoryExportQueue(config.sendingQueue.queueSize));
+    this(context, exporter, config,
+        new MemoryExportQueue(config.sendingQueue.queueSize, config.sendingQueue.maxSize.bytes()));
   }
 
   public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config, ExportQueue queue) {
@@ -76,6 +77,10 @@ public final class ExporterRunner {
     }
     m.gauge("stacklens_exporter_queue_size", "Batches waiting in the exporter queue", queue::size, "exporter", exporterLabel);
     m.gauge("stacklens_exporter_queue_capacity", "Capacity of the exporter queue in batches", queue::capacity, "exporter", exporterLabel);
+    m.gauge("stacklens_exporter_queue_bytes", "Estimated bytes of the batches waiting in the exporter queue",
+        queue::bytes, "exporter", exporterLabel);
+    m.gauge("stacklens_exporter_queue_capacity_bytes", "Capacity of the exporter queue in estimated bytes",
+        () -> (double) queue.capacityBytes(), "exporter", exporterLabel);
     sendLatency = m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel);
     watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
   }
@@ -108,6 +113,7 @@ public final class ExporterRunner {
       if (queue.offer(batch, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
       if (closing && System.nanoTime() - deadlineNanos > 0) {
         enqueueFailed.get(batch.signal()).add(batch.recordCount());
+        batch.releaseMemory();
         return false;
       }
     }
@@ -123,30 +129,48 @@ public final class ExporterRunner {
         Batch b = queue.poll(wait, TimeUnit.NANOSECONDS);
         if (b != null) {
           if (!batching.enabled) {
-            send(b);
+            sendAndRelease(b, List.of(b));
           } else {
             Gathering g = gathering.computeIfAbsent(b.signal(), s -> new Gathering());
             if (batching.maxSize > 0 && g.records > 0 && g.records + b.recordCount() > batching.maxSize) {
-              send(g.take());
+              sendGathered(g);
             }
             g.add(b);
-            if (g.records >= batching.minSize) send(g.take());
+            if (g.records >= batching.minSize) sendGathered(g);
           }
         }
         long now = System.nanoTime();
         for (Gathering g : gathering.values()) {
-          if (g.records > 0 && (now - g.firstNanos >= flushNanos || (closing && queue.size() == 0))) send(g.take());
+          if (g.records > 0 && (now - g.firstNanos >= flushNanos || (closing && queue.size() == 0))) sendGathered(g);
         }
         if (closing && queue.size() == 0 && b == null) {
-          for (Gathering g : gathering.values()) if (g.records > 0) send(g.take());
+          for (Gathering g : gathering.values()) if (g.records > 0) sendGathered(g);
           return;
         }
       }
     } catch (InterruptedException e) {
       // Hard stop after the deadline: count what was still gathered.
       for (Gathering g : gathering.values()) {
-        if (g.records > 0) countFailed(g.take(), "shutdown_timeout", false);
+        if (g.records > 0) {
+          List<Batch> parts = List.copyOf(g.batches);
+          countFailed(g.take(), "shutdown_timeout", false);
+          for (Batch part : parts) part.releaseMemory();
+        }
       }
+    }
+  }
+
+  private void sendGathered(Gathering g) throws InterruptedException {
+    List<Batch> parts = List.copyOf(g.batches);
+    sendAndRelease(g.take(), parts);
+  }
+
+  /** Sends {@code batch}, then releases the memory of the queued batches it was made of, whatever the outcome. */
+  private void sendAndRelease(Batch batch, List<Batch> parts) throws InterruptedException {
+    try {
+      send(batch);
+    } finally {
+      for (int i = 0; i < parts.size(); i++) parts.get(i).releaseMemory();
     }
   }
 
@@ -304,7 +328,10 @@ public final class ExporterRunner {
     }
     Batch left;
     try {
-      while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) countFailed(left, "shutdown_timeout", false);
+      while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) {
+        countFailed(left, "shutdown_timeout", false);
+        left.releaseMemory();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,39 +1,103 @@
 package io.stacklens.agent.exporterhelper;
 
 import io.stacklens.agent.data.Batch;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * In-memory {@link ExportQueue}. A blocking queue is right here (unlike the pipeline ring): it moves
- * whole batches, a few thousand per second, and producers must be able to wait for space.
+ * In-memory {@link ExportQueue}, bounded in batches and in accounted bytes
+ * ({@link Batch#accountedBytes()}): a batch larger than the byte bound still enters an empty queue.
+ * A lock and two conditions are right here (unlike the pipeline ring): it moves whole batches, a few
+ * thousand per second, and producers must be able to wait for space.
  */
 public final class MemoryExportQueue implements ExportQueue {
-  private final ArrayBlockingQueue<Batch> queue;
   private final int capacity;
+  private final long capacityBytes;
+  private final ArrayDeque<Batch> queue;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private long bytes;
 
+  /** A queue of at most {@code capacity} batches, with no byte bound. */
   public MemoryExportQueue(int capacity) {
+    this(capacity, Long.MAX_VALUE);
+  }
+
+  /** A queue of at most {@code capacity} batches and {@code capacityBytes} accounted bytes. */
+  public MemoryExportQueue(int capacity, long capacityBytes) {
+    if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     this.capacity = capacity;
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacityBytes = capacityBytes;
+    this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
   }
 
   @Override
   public boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException {
-    return queue.offer(batch, timeout, unit);
+    long size = batch.accountedBytes();
+    long nanos = unit.toNanos(timeout);
+    lock.lockInterruptibly();
+    try {
+      while (queue.size() >= capacity || (!queue.isEmpty() && bytes + size > capacityBytes)) {
+        if (nanos <= 0) return false;
+        nanos = notFull.awaitNanos(nanos);
+      }
+      queue.addLast(batch);
+      bytes += size;
+      notEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public Batch poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return queue.poll(timeout, unit);
+    long nanos = unit.toNanos(timeout);
+    lock.lockInterruptibly();
+    try {
+      while (queue.isEmpty()) {
+        if (nanos <= 0) return null;
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+      Batch b = queue.pollFirst();
+      bytes -= b.accountedBytes();
+      notFull.signalAll();
+      return b;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public int size() {
-    return queue.size();
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public int capacity() {
     return capacity;
+  }
+
+  @Override
+  public long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long capacityBytes() {
+    return capacityBytes;
   }
 }

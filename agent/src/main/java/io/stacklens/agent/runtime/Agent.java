@@ -1,5 +1,6 @@
 package io.stacklens.agent.runtime;
 
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.telemetry.AdminServer;
@@ -20,6 +21,7 @@ public final class Agent implements AutoCloseable {
 
   private final AgentConfig config;
   private final MetricsRegistry metrics = new MetricsRegistry();
+  private final MemoryLimiter memory;
   private final HealthRegistry health = new HealthRegistry();
   private final Service service;
   private final AdminServer admin;
@@ -28,7 +30,15 @@ public final class Agent implements AutoCloseable {
   public Agent(AgentConfig config, ComponentRegistry registry) throws ServiceException {
     this.config = config;
     JvmMetrics.register(metrics);
-    this.service = Service.build(config, registry, metrics, health);
+    this.memory = new MemoryLimiter(config.service().memoryLimiter.limitBytes(Runtime.getRuntime().maxMemory()));
+    metrics.gauge("stacklens_memory_limiter_limit_bytes",
+        "The memory budget for telemetry held by receivers, pipelines and exporter queues (service.memory_limiter)",
+        () -> (double) memory.limit());
+    metrics.gauge("stacklens_memory_limiter_used_bytes",
+        "Estimated bytes of telemetry held now by receivers, pipelines and exporter queues", () -> (double) memory.used());
+    metrics.gauge("stacklens_memory_limiter_peak_bytes",
+        "The highest stacklens_memory_limiter_used_bytes since start", () -> (double) memory.peak());
+    this.service = Service.build(config, registry, metrics, health, memory);
     String endpoint = config.service().telemetry.endpoint;
     this.admin = endpoint == null || endpoint.isBlank() ? null : new AdminServer(endpoint, metrics, health);
   }
@@ -83,6 +93,11 @@ public final class Agent implements AutoCloseable {
 
   public MetricsRegistry metrics() {
     return metrics;
+  }
+
+  /** The agent-wide memory budget. */
+  public MemoryLimiter memoryLimiter() {
+    return memory;
   }
 
   public HealthRegistry health() {

@@ -6,7 +6,10 @@ import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.api.RoutingProcessor;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MpscArrayQueue;
 
@@ -66,8 +70,12 @@ public final class Pipeline implements Consumer {
   private final Thread worker;
 
   private final int maxRecords;
+  private final long maxBytes;
+  private final MemoryLimiter memory;
   /** Records in the ring: added by receivers before the offer, removed by the worker as it takes batches. */
-  private final java.util.concurrent.atomic.AtomicLong ringRecords = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong ringRecords = new AtomicLong();
+  /** Accounted bytes of the batches in the ring, kept like {@link #ringRecords}. */
+  private final AtomicLong ringBytes = new AtomicLong();
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
@@ -78,8 +86,19 @@ public final class Pipeline implements Consumer {
    */
   public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
       List<ExporterRunner> exporters, MetricsRegistry metrics) {
+    this(name, ringSize, maxRecords, Long.MAX_VALUE, waitMode, stages, exporters, metrics, MemoryLimiter.unlimited());
+  }
+
+  /**
+   * A pipeline whose ring also holds at most {@code maxBytes} of accounted batch memory, and whose
+   * worker counts what processors add to a batch against {@code memory}.
+   */
+  public Pipeline(String name, int ringSize, int maxRecords, long maxBytes, WaitStrategy waitMode, List<Stage> stages,
+      List<ExporterRunner> exporters, MetricsRegistry metrics, MemoryLimiter memory) {
     this.name = name;
     this.maxRecords = maxRecords;
+    this.maxBytes = maxBytes;
+    this.memory = memory;
     this.ring = new MpscArrayQueue<>(ringSize);
     this.stages = List.copyOf(stages);
     this.exporters = List.copyOf(exporters);
@@ -108,6 +127,8 @@ public final class Pipeline implements Consumer {
     unknownRouteTarget = router == null ? null : metrics.counter("stacklens_pipeline_dropped_records_total",
         "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "unknown_route_target");
     metrics.gauge("stacklens_pipeline_ring_records", "Records waiting in the pipeline ring", ringRecords::get, "pipeline", name);
+    metrics.gauge("stacklens_pipeline_ring_bytes", "Estimated bytes of the batches waiting in the pipeline ring",
+        ringBytes::get, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_size", "Batches waiting in the pipeline ring", ring::size, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_fill_ratio", "Fill of the pipeline ring, 0..1",
@@ -134,10 +155,13 @@ public final class Pipeline implements Consumer {
       return Admission.REFUSED_SHUTTING_DOWN;
     }
     int n = batch.recordCount();
-    // Reserve room for the records first; a batch larger than the bound still goes into an empty ring.
+    long bytes = batch.accountedBytes();
+    // Reserve room for the records and bytes first; a batch larger than a bound still goes into an empty ring.
     long before = ringRecords.getAndAdd(n);
-    if ((before > 0 && before + n > maxRecords) || !ring.offer(batch)) {
+    long bytesBefore = ringBytes.getAndAdd(bytes);
+    if ((before > 0 && (before + n > maxRecords || bytesBefore + bytes > maxBytes)) || !ring.offer(batch)) {
       ringRecords.addAndGet(-n);
+      ringBytes.addAndGet(-bytes);
       refusedFull.add(n);
       return Admission.REFUSED_FULL;
     }
@@ -176,12 +200,15 @@ public final class Pipeline implements Consumer {
     Batch left;
     while ((left = ring.poll()) != null) {
       ringRecords.addAndGet(-left.recordCount());
+      ringBytes.addAndGet(-left.accountedBytes());
       droppedAtDeadline.add(left.recordCount());
+      left.releaseMemory();
     }
   }
 
   private void process(Batch batch) {
     ringRecords.addAndGet(-batch.recordCount());
+    ringBytes.addAndGet(-batch.accountedBytes());
     Batch current = batch;
     int plain = router == null ? stages.size() : stages.size() - 1;
     for (int i = 0; i < plain && current != null && !current.isEmpty(); i++) {
@@ -193,24 +220,54 @@ public final class Pipeline implements Consumer {
         stageErrors[i].add(in);
         LOG.log(Level.ERROR, "pipeline " + name + ": processor " + stages.get(i).id() + " failed on a batch of "
             + in + " records; they are dropped (counted as reason=processor_error)", e);
+        batch.releaseMemory();
         return;
       }
       stageOut[i].add(current == null ? 0 : current.recordCount());
     }
-    if (current == null || current.isEmpty()) return;
+    if (current == null || current.isEmpty()) {
+      batch.releaseMemory();
+      return;
+    }
+    if (plain > 0) current = reaccount(batch, current);
     if (router != null) {
       route(current);
       return;
     }
-    for (ExporterRunner exporter : exporters) {
+    // One hold per exporter; each exporter releases its own when it is done with the batch.
+    current.retainMemory(exporters.size() - 1);
+    for (int e = 0; e < exporters.size(); e++) {
       try {
-        exporter.enqueue(current);
-      } catch (InterruptedException e) {
+        exporters.get(e).enqueue(current);
+      } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         droppedAtDeadline.add(current.recordCount());
+        for (int rest = e; rest < exporters.size(); rest++) current.releaseMemory();
         return;
       }
     }
+  }
+
+  /**
+   * After processors: the batch's memory figure follows what they made of it (parse adds attributes,
+   * filter removes records). A processor that returned a new batch object gets the figure; the one it
+   * came from gives its own back.
+   */
+  private Batch reaccount(Batch original, Batch current) {
+    if (original.accountedBytes() == 0 && current == original) return current;
+    long estimate = estimate(current);
+    if (current == original) {
+      current.resizeMemory(estimate);
+    } else {
+      memory.forceAcquire(estimate);
+      current.attachMemory(memory, estimate);
+      original.releaseMemory();
+    }
+    return current;
+  }
+
+  private static long estimate(Batch batch) {
+    return batch instanceof LogsBatch logs ? MemoryEstimate.of(logs) : batch.accountedBytes();
   }
 
   /** Runs the last stage's router and counts what it sent on (once per record, however many exporters). */
@@ -218,7 +275,7 @@ public final class Pipeline implements Consumer {
     int last = stages.size() - 1;
     int in = batch.recordCount();
     stageIn[last].add(in);
-    routeSink.reset();
+    routeSink.reset(batch);
     try {
       router.route(batch, routeSink);
     } catch (RuntimeException e) {
@@ -228,15 +285,18 @@ public final class Pipeline implements Consumer {
           + in + " records; " + Math.max(0, in - routeSink.sent) + " not yet routed are dropped (counted as reason=processor_error)", e);
     }
     stageOut[last].add(routeSink.sent);
+    batch.releaseMemory(); // the worker's own hold; parts sent on hold their own
     if (routeSink.interrupted) Thread.currentThread().interrupt();
   }
 
   /** Hands routed parts to the named exporters. One instance, used by the worker thread only. */
   private final class Router implements RoutingProcessor.RouteSink {
+    Batch routed;
     int sent;
     boolean interrupted;
 
-    void reset() {
+    void reset(Batch batch) {
+      routed = batch;
       sent = 0;
       interrupted = false;
     }
@@ -247,23 +307,45 @@ public final class Pipeline implements Consumer {
       int n = part.recordCount();
       if (n == 0) return;
       sent += n;
+      List<ExporterRunner> found = new java.util.ArrayList<>(targets.size());
       for (int i = 0; i < targets.size(); i++) {
         ExporterRunner exporter = exportersById.get(targets.get(i));
         if (exporter == null) {
           // Config validation rejects routes to exporters outside the pipeline; count it if one slips through.
           unknownRouteTarget.add(n);
-          continue;
+        } else {
+          found.add(exporter);
         }
+      }
+      if (found.isEmpty()) return;
+      hold(part, found.size());
+      for (int i = 0; i < found.size(); i++) {
         if (interrupted) {
           droppedAtDeadline.add(n);
+          part.releaseMemory();
           continue;
         }
         try {
-          exporter.enqueue(part);
+          found.get(i).enqueue(part);
         } catch (InterruptedException e) {
           interrupted = true;
           droppedAtDeadline.add(n);
+          part.releaseMemory();
         }
+      }
+    }
+
+    /** Gives {@code part} one hold per exporter it goes to: its own estimate, or more holds of the routed batch. */
+    private void hold(Batch part, int holders) {
+      if (part == routed) {
+        part.retainMemory(holders);
+      } else if (part.accountedBytes() > 0) {
+        part.retainMemory(holders); // the same part object sent twice (routers should not)
+      } else if (routed.accountedBytes() > 0) {
+        long estimate = estimate(part);
+        memory.forceAcquire(estimate);
+        part.attachMemory(memory, estimate);
+        part.retainMemory(holders - 1);
       }
     }
   }

@@ -9,6 +9,8 @@ import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.ExporterFactory;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.api.ProcessorFactory;
 import io.stacklens.agent.api.Receiver;
@@ -44,20 +46,42 @@ public final class Service {
 
   private final AgentConfig config;
   private final HealthRegistry health;
+  private final MemoryLimiter memory;
+  /** What components get at start: health reporting and the memory budget. */
+  private final Host host;
   private final Map<ComponentId, ExporterRunner> exporters = new LinkedHashMap<>();
   private final Map<PipelineId, Pipeline> pipelines = new LinkedHashMap<>();
   private final Map<ComponentId, Receiver> receivers = new LinkedHashMap<>();
   private final AtomicBoolean shutdown = new AtomicBoolean();
 
-  private Service(AgentConfig config, HealthRegistry health) {
+  private Service(AgentConfig config, HealthRegistry health, MemoryLimiter memory) {
     this.config = config;
     this.health = health;
+    this.memory = memory;
+    this.host = new Host() {
+      @Override
+      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+        health.reportStatus(id, kind, status, detail);
+      }
+
+      @Override
+      public MemoryLimiter memoryLimiter() {
+        return memory;
+      }
+    };
   }
 
-  /** Builds every component of a config that passed validation. */
+  /** Builds every component of a config that passed validation, without a memory budget. */
   public static Service build(AgentConfig config, ComponentRegistry registry, MetricsRegistry metrics, HealthRegistry health)
       throws ServiceException {
-    Service s = new Service(config, health);
+    return build(config, registry, metrics, health, MemoryLimiter.unlimited());
+  }
+
+  /** Builds every component of a config that passed validation; they count what they hold against {@code memory}. */
+  public static Service build(
+      AgentConfig config, ComponentRegistry registry, MetricsRegistry metrics, HealthRegistry health, MemoryLimiter memory)
+      throws ServiceException {
+    Service s = new Service(config, health, memory);
     s.buildExporters(registry, metrics);
     s.buildPipelines(registry, metrics);
     s.buildReceivers(registry, metrics);
@@ -101,7 +125,8 @@ public final class Service {
       // By id and in the pipeline's order: a routing processor names the exporters each part goes to.
       List<ExporterRunner> targets = new ArrayList<>();
       for (ComponentId id : p.exporters) targets.add(exporters.get(id));
-      pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.ringMaxRecords, p.waitStrategy, stages, targets, metrics));
+      pipelines.put(pid, new Pipeline(pid.toString(), p.ringSize, p.ringMaxRecords, p.ringMaxBytes.bytes(), p.waitStrategy,
+          stages, targets, metrics, memory));
     }
   }
 
@@ -128,7 +153,7 @@ public final class Service {
             dropped.add(metrics.counter("stacklens_pipeline_dropped_records_total",
                 "Records a pipeline could not take", "pipeline", p.name(), "reason", "fanout_ring_full"));
           }
-          consumers.put(s.getKey(), new FanoutConsumer(targets, dropped));
+          consumers.put(s.getKey(), new FanoutConsumer(targets, dropped, memory));
         }
       }
       ReceiverFactory factory = (ReceiverFactory) factory(registry, ComponentKind.RECEIVER, id);
@@ -155,17 +180,17 @@ public final class Service {
     health.setPhase(Phase.STARTING);
     try {
       for (Map.Entry<ComponentId, ExporterRunner> e : exporters.entrySet()) {
-        startOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().start(health));
+        startOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().start(host));
       }
       for (Map.Entry<PipelineId, Pipeline> e : pipelines.entrySet()) {
         try {
-          e.getValue().start(health);
+          e.getValue().start(host);
         } catch (Exception ex) {
           throw new ServiceException("pipeline " + e.getKey() + ": a processor failed to start: " + message(ex), ex);
         }
       }
       for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
-        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(health));
+        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(host));
       }
     } catch (ServiceException e) {
       shutdown();

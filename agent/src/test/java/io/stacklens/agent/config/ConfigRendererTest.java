@@ -45,6 +45,7 @@ class ConfigRendererTest {
             """
                 sending_queue:
                   queue_size: 128
+                  max_size: 32MiB
                   num_consumers: 1
                 batch:
                   enabled: true
