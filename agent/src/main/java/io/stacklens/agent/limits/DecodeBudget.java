@@ -52,14 +52,14 @@ public final class DecodeBudget {
   // ------------------------------------------------------------------ request level
 
   /**
-   * One more record (log record, span, data point) begins at {@code where}; refuses the request when
-   * it is one more than {@code max_records_per_request}. Also starts the record's own value count.
+   * One more record (log record, span, data point) begins; refuses the request when it is one more
+   * than {@code max_records_per_request}. Also starts the record's own value count.
    */
-  public void countRecord(Object where) {
+  public void countRecord() {
     recordValues = 0;
     if (++records > limits.maxRecordsPerRequest()) {
       throw new DecodeLimitException("max_records_per_request", false,
-          where + ": the request holds more than " + limits.maxRecordsPerRequest() + " records ("
+          "the request holds more than " + limits.maxRecordsPerRequest() + " records ("
               + limits.key("max_records_per_request") + "); send smaller requests");
     }
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
@@ -16,6 +17,12 @@ import com.google.protobuf.MessageOrBuilder;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.stacklens.agent.data.MemoryEstimate;
+import io.stacklens.agent.data.Utf16;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimitException;
+import io.stacklens.agent.limits.DecodeLimits;
+import io.stacklens.agent.limits.RecordLimitException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +54,11 @@ public final class OtlpJson {
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
           .build();
 
+  /** JSON levels of an OTLP request around its AnyValues (request, resource, scope, record, metric, point ...). */
+  private static final int JSON_STRUCTURE_DEPTH = 16;
+
   private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS_BY_JSON_KEY = new ConcurrentHashMap<>();
+  private static final Map<DecodeLimits, JsonFactory> FACTORIES = new ConcurrentHashMap<>();
 
   private OtlpJson() {}
 
@@ -138,10 +149,42 @@ public final class OtlpJson {
     return parse(json, ExportMetricsServiceRequest.newBuilder()).build();
   }
 
-  /** Merges the JSON object in {@code json} into {@code builder}. */
+  /** Decodes within {@code budget}; see {@link #parse(byte[], Message.Builder, DecodeBudget)}. */
+  public static ExportLogsServiceRequest parseLogs(byte[] json, DecodeBudget budget) {
+    return parse(json, ExportLogsServiceRequest.newBuilder(), budget).build();
+  }
+
+  public static ExportTraceServiceRequest parseTraces(byte[] json, DecodeBudget budget) {
+    return parse(json, ExportTraceServiceRequest.newBuilder(), budget).build();
+  }
+
+  public static ExportMetricsServiceRequest parseMetrics(byte[] json, DecodeBudget budget) {
+    return parse(json, ExportMetricsServiceRequest.newBuilder(), budget).build();
+  }
+
+  /** Merges the JSON object in {@code json} into {@code builder}, without limits. */
   public static <B extends Message.Builder> B parse(byte[] json, B builder) {
-    try (JsonParser p = JSON.createParser(json)) {
-      new Reader(p).readRoot(builder);
+    return parse(json, builder, DecodeBudget.unlimited());
+  }
+
+  /**
+   * Merges the JSON object in {@code json} into {@code builder}, within {@code budget}: records (log
+   * records, spans, data points) over a record-level limit are skipped and counted in the budget; a
+   * string longer than {@code max_value_size} or nesting deeper than the parser allows refuses the
+   * request, because JSON must be read to its end to be measured and the parser stops instead
+   * ({@link DecodeLimitException}). Unpaired surrogates in strings become U+FFFD.
+   */
+  public static <B extends Message.Builder> B parse(byte[] json, B builder, DecodeBudget budget) {
+    JsonFactory factory = budget.limits().equals(DecodeLimits.none()) ? JSON : factoryFor(budget.limits());
+    try (JsonParser p = factory.createParser(json)) {
+      Reader reader = new Reader(p, budget);
+      try {
+        reader.readRoot(builder);
+      } catch (RecordLimitException e) {
+        throw DecodeBudget.refuse(reader.where(), e);
+      } catch (StreamConstraintsException e) {
+        throw reader.constraint(e);
+      }
       return builder;
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
@@ -152,13 +195,57 @@ public final class OtlpJson {
     }
   }
 
+  /**
+   * A parser factory whose constraints stop reading at the limits: strings at {@code max_value_size},
+   * nesting at what {@code max_nesting_depth} AnyValue levels need (four JSON levels each, plus the
+   * request's own structure).
+   */
+  private static JsonFactory factoryFor(DecodeLimits limits) {
+    return FACTORIES.computeIfAbsent(limits, l -> JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(JSON_STRUCTURE_DEPTH + 4 * l.maxNestingDepth())
+            .maxStringLength(Math.max(1, l.maxValueSize()))
+            .build())
+        .build());
+  }
+
   /** One decode: the parser plus the JSON path for error messages. */
   private static final class Reader {
     private final JsonParser p;
+    private final DecodeBudget budget;
     private final Deque<String> path = new ArrayDeque<>();
+    private int anyValueDepth;
 
-    Reader(JsonParser p) {
+    Reader(JsonParser p, DecodeBudget budget) {
       this.p = p;
+      this.budget = budget;
+    }
+
+    /** The JSON path being read, e.g. {@code resourceLogs[0].scopeLogs[0].logRecords[3]}. */
+    String where() {
+      StringBuilder sb = new StringBuilder();
+      for (String part : path) {
+        if (sb.length() > 0 && !part.startsWith("[")) sb.append('.');
+        sb.append(part);
+      }
+      return sb.length() == 0 ? "the request" : sb.toString();
+    }
+
+    /** The refusal for a parser constraint crossed at the current position. */
+    DecodeLimitException constraint(StreamConstraintsException e) {
+      JsonLocation loc = p.currentLocation();
+      String at = where() + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+      DecodeLimits limits = budget.limits();
+      String m = String.valueOf(e.getOriginalMessage());
+      if (m.startsWith("String value length")) {
+        return new DecodeLimitException("max_value_size", false, at + ": a string is longer than the limit of "
+            + limits.maxValueSize() + " bytes (" + limits.key("max_value_size") + "); the request is refused");
+      }
+      if (m.contains("nesting depth")) {
+        return new DecodeLimitException("max_nesting_depth", false, at + ": values are nested more than "
+            + limits.maxNestingDepth() + " levels deep (" + limits.key("max_nesting_depth") + "); the request is refused");
+      }
+      throw new OtlpJsonException(at + ": " + m, e);
     }
 
     void readRoot(Message.Builder builder) throws IOException {
@@ -169,8 +256,43 @@ public final class OtlpJson {
       if (p.nextToken() != null) throw error("unexpected content after the top-level object");
     }
 
+    /**
+     * One record (log record, span, data point) whose START_OBJECT is the current token: counted
+     * against the request's records; over a record-level limit it is skipped to its end and reported.
+     */
+    private void readRecord(Message.Builder parent, FieldDescriptor fd, JsonToken t) throws IOException {
+      budget.countRecord();
+      int depth = p.getParsingContext().getNestingDepth();
+      int pathLength = path.size();
+      try {
+        parent.addRepeatedField(fd, readValue(parent, fd, t));
+      } catch (RecordLimitException e) {
+        while (path.size() > pathLength) path.removeLast();
+        budget.rejectRecord(where(), e);
+        anyValueDepth = 0;
+        while (p.getParsingContext().getNestingDepth() >= depth) {
+          if (p.nextToken() == null) throw error("the input ends inside a record");
+        }
+      }
+    }
+
     /** Reads the fields of an object whose START_OBJECT is the current token. */
     private void readObject(Message.Builder builder) throws IOException {
+      Descriptor type = builder.getDescriptorForType();
+      if (OtlpShapes.isAnyValue(type)) {
+        budget.checkDepth(++anyValueDepth);
+        try {
+          readFields(builder);
+        } finally {
+          anyValueDepth--;
+        }
+        return;
+      }
+      if (OtlpShapes.isGroup(type)) budget.resetValueCount();
+      readFields(builder);
+    }
+
+    private void readFields(Message.Builder builder) throws IOException {
       Map<String, FieldDescriptor> fields = fieldsByJsonKey(builder.getDescriptorForType());
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -184,14 +306,25 @@ public final class OtlpJson {
         path.addLast(key);
         if (fd.isRepeated()) {
           if (valueToken != JsonToken.START_ARRAY) throw error("expected an array, got " + describe(valueToken));
+          boolean records = OtlpShapes.isRecordField(fd);
+          boolean counted = OtlpShapes.isCountedValueField(fd);
           int index = 0;
           while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             path.addLast("[" + index++ + "]");
-            if (t != JsonToken.VALUE_NULL) builder.addRepeatedField(fd, readValue(builder, fd, t));
+            if (t != JsonToken.VALUE_NULL) {
+              budget.charge(MemoryEstimate.SLOT);
+              if (records) {
+                readRecord(builder, fd, t);
+              } else {
+                if (counted) budget.countValue();
+                builder.addRepeatedField(fd, readValue(builder, fd, t));
+              }
+            }
             path.removeLast();
           }
         } else if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
           if (valueToken != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(valueToken));
+          budget.charge(MemoryEstimate.PROTO_MESSAGE);
           readObject(builder.getFieldBuilder(fd));
         } else {
           builder.setField(fd, readValue(builder, fd, valueToken));
@@ -205,13 +338,16 @@ public final class OtlpJson {
       switch (fd.getJavaType()) {
         case MESSAGE -> {
           if (t != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(t));
+          budget.charge(MemoryEstimate.PROTO_MESSAGE);
           Message.Builder b = parent.newBuilderForField(fd);
           readObject(b);
           return b.build();
         }
         case STRING -> {
           if (t != JsonToken.VALUE_STRING) throw error("expected a string, got " + describe(t));
-          return p.getText();
+          String text = p.getText();
+          budget.charge(MemoryEstimate.string(text.length()));
+          return Utf16.replaceLoneSurrogates(text);
         }
         case BOOLEAN -> {
           if (t == JsonToken.VALUE_TRUE) return Boolean.TRUE;
@@ -248,6 +384,7 @@ public final class OtlpJson {
         }
         case BYTE_STRING -> {
           if (t != JsonToken.VALUE_STRING) throw error("expected a string, got " + describe(t));
+          budget.charge(MemoryEstimate.BYTES + p.getTextLength());
           return HEX_FIELDS.contains(fd.getName()) ? hex(p.getText()) : base64(p.getText());
         }
       }

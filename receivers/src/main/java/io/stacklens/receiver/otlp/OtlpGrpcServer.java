@@ -4,7 +4,6 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCall;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -103,30 +102,25 @@ final class OtlpGrpcServer {
         String serviceName, MethodDescriptor<?, R> generated, OtlpSignal<Q, R> signal) {
       MethodDescriptor<byte[], R> method = RawBytesMarshaller.rawRequests(generated);
       return ServerServiceDefinition.builder(serviceName)
-          .addMethod(method, ServerCalls.asyncUnaryCall((byte[] body, StreamObserver<R> observer) -> {
-            Q request;
-            try {
-              request = signal.parseProtobuf(body);
-            } catch (InvalidProtocolBufferException e) {
-              observer.onError(Status.INVALID_ARGUMENT
-                  .withDescription("malformed " + generated.getFullMethodName() + " request: " + e.getMessage())
-                  .asRuntimeException());
-              return;
-            }
-            answer(ingest.export(signal, request, Transport.GRPC), observer);
-          }))
+          .addMethod(method, ServerCalls.asyncUnaryCall((byte[] body, StreamObserver<R> observer) ->
+              answer(ingest.export(signal, body, false, Transport.GRPC), generated, observer)))
           .build();
     }
 
-    private <R extends Message> void answer(OtlpIngest.Result<R> result, StreamObserver<R> observer) {
+    private <R extends Message> void answer(
+        OtlpIngest.Result<R> result, MethodDescriptor<?, R> method, StreamObserver<R> observer) {
       switch (result.outcome()) {
         case ACCEPTED -> {
           observer.onNext(result.response());
           observer.onCompleted();
         }
-        case PIPELINE_FULL -> observer.onError(retryable(Code.RESOURCE_EXHAUSTED, result.message()));
+        case PIPELINE_FULL, MEMORY_LIMIT -> observer.onError(retryable(Code.RESOURCE_EXHAUSTED, result.message()));
         case SHUTTING_DOWN -> observer.onError(retryable(Code.UNAVAILABLE, result.message()));
         case NO_PIPELINE -> observer.onError(Status.UNIMPLEMENTED.withDescription(result.message()).asRuntimeException());
+        case MALFORMED -> observer.onError(Status.INVALID_ARGUMENT
+            .withDescription("malformed " + method.getFullMethodName() + " request: " + result.message())
+            .asRuntimeException());
+        case TOO_LARGE -> observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(result.message()).asRuntimeException());
       }
     }
 

@@ -1,6 +1,5 @@
 package io.stacklens.receiver.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -82,35 +81,19 @@ final class OtlpHttpHandler implements HttpHandler {
       Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
       return StatusBodies.error(e.status(), code, e.getMessage(), encoding);
     }
-    Q decoded;
-    try {
-      decoded = encoding == Encoding.JSON ? signal.parseJson(body) : signal.parseProtobuf(body);
-    } catch (InvalidProtocolBufferException e) {
-      return StatusBodies.error(
-          400, Code.INVALID_ARGUMENT, "body is not a valid protobuf " + requestName(signal) + ": " + e.getMessage(), encoding);
-    } catch (IllegalArgumentException e) {
-      return StatusBodies.error(
-          400, Code.INVALID_ARGUMENT, "body is not a valid OTLP/JSON " + requestName(signal) + ": " + e.getMessage(), encoding);
-    }
-    return toHttp(ingest.export(signal, decoded, Transport.HTTP), encoding);
-  }
-
-  private static String requestName(OtlpSignal<?, ?> signal) {
-    return switch (signal.signal()) {
-      case LOGS -> "ExportLogsServiceRequest";
-      case TRACES -> "ExportTraceServiceRequest";
-      case METRICS -> "ExportMetricsServiceRequest";
-    };
+    return toHttp(ingest.export(signal, body, encoding == Encoding.JSON, Transport.HTTP), encoding);
   }
 
   private HttpResponse toHttp(OtlpIngest.Result<?> result, Encoding encoding) {
     return switch (result.outcome()) {
       case ACCEPTED -> StatusBodies.message(200, result.response(), encoding);
-      case PIPELINE_FULL ->
+      case PIPELINE_FULL, MEMORY_LIMIT ->
           StatusBodies.retryable(429, Code.RESOURCE_EXHAUSTED, result.message(), encoding, ingest.retryAfter());
       case SHUTTING_DOWN ->
           StatusBodies.retryable(503, Code.UNAVAILABLE, result.message(), encoding, ingest.retryAfter());
       case NO_PIPELINE -> StatusBodies.error(404, Code.UNIMPLEMENTED, result.message(), encoding);
+      case MALFORMED -> StatusBodies.error(400, Code.INVALID_ARGUMENT, "body is " + result.message(), encoding);
+      case TOO_LARGE -> StatusBodies.error(413, Code.RESOURCE_EXHAUSTED, result.message(), encoding);
     };
   }
 }

@@ -10,6 +10,7 @@ import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.limits.DecodeLimits;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,8 @@ public final class OtlpReceiver implements Receiver {
     this.context = context;
     this.config = config;
     String id = context.id().toString();
-    this.ingest = new OtlpIngest(id, consumers, config.retryAfter, new ReceiverMetrics(context.metrics(), id));
+    this.ingest = new OtlpIngest(id, consumers, config.retryAfter, new ReceiverMetrics(context.metrics(), id),
+        DecodeLimits.of("receivers." + id + ".limits", config.limits));
   }
 
   @Override
@@ -49,6 +51,7 @@ public final class OtlpReceiver implements Receiver {
     if (stopped) throw new IllegalStateException(context.id() + ": already shut down");
     started = true;
     this.host = host;
+    ingest.useMemoryLimiter(host.memoryLimiter());
     String id = context.id().toString();
     List<String> listening = new ArrayList<>(2);
     executor = RequestExecutor.create(id);

@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ReplaceDefaults;
+import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.agent.http.Endpoint;
 import java.time.Duration;
 
@@ -19,6 +20,7 @@ import java.time.Duration;
  *     endpoint: 127.0.0.1:4318
  *     max_request_body_size: 20MiB    # largest body, before and after decompression
  * retry_after: 100ms                  # delay suggested to clients on backpressure
+ * limits: { ... }                     # what one request may decode into, see RequestLimitsConfig
  * </pre>
  *
  * As in the OpenTelemetry Collector, only the protocols present under {@code protocols} are served;
@@ -29,6 +31,8 @@ public class OtlpReceiverConfig implements ComponentConfig {
   @ReplaceDefaults public Protocols protocols = Protocols.grpcAndHttp();
   /** Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo, HTTP Retry-After, rounded up to whole seconds). Default 100ms: the ring drains in milliseconds, so a long hint only leaves clients idle. */
   public Duration retryAfter = Duration.ofMillis(100);
+  /** What one request may decode into (records, attributes, nesting, value sizes, decoded bytes); both protocols. */
+  public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   /** Which transports to serve; a null field is a disabled protocol. */
   public static class Protocols implements ComponentConfig {

@@ -5,6 +5,8 @@ import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.telemetry.RateLimitedLog;
+import java.time.Duration;
 
 /**
  * The receiver's self-telemetry series, looked up once so the request path only increments:
@@ -12,22 +14,35 @@ import io.stacklens.agent.telemetry.MetricsRegistry;
  * <ul>
  *   <li>{@code stacklens_receiver_accepted_records_total{receiver,signal,transport}}
  *   <li>{@code stacklens_receiver_refused_records_total{receiver,signal,transport,reason}} with reason
- *       {@code invalid}, {@code ring_full} or {@code shutting_down}
+ *       {@code invalid}, {@code ring_full}, {@code shutting_down} or a record-level decode limit
+ *       ({@code max_attributes_per_record}, {@code max_nesting_depth}, {@code max_value_size})
+ *   <li>{@code stacklens_receiver_refused_requests_total{receiver,signal,transport,reason}}: whole
+ *       requests refused while decoding: {@code malformed}, {@code memory_limit} or a request-level
+ *       decode limit ({@code max_records_per_request}, {@code max_decoded_size}, ...)
  *   <li>{@code stacklens_receiver_request_duration_seconds{receiver,transport}}
  * </ul>
+ *
+ * Refusals and rejections are also logged, one line per reason per minute ({@link RateLimitedLog}).
  */
 final class ReceiverMetrics {
   static final String ACCEPTED = "stacklens_receiver_accepted_records_total";
   static final String REFUSED = "stacklens_receiver_refused_records_total";
   static final String DURATION = "stacklens_receiver_request_duration_seconds";
+  static final String REFUSED_REQUESTS = "stacklens_receiver_refused_requests_total";
   static final String REASON_INVALID = "invalid";
 
   private final Counter[][] accepted;
   private final Counter[][] invalid;
   private final Counter[][][] refused;
   private final LatencyHistogram[] duration;
+  private final MetricsRegistry registry;
+  private final String receiver;
+  private final RateLimitedLog log;
 
   ReceiverMetrics(MetricsRegistry registry, String receiver) {
+    this.registry = registry;
+    this.receiver = receiver;
+    this.log = RateLimitedLog.of(System.getLogger("io.stacklens.agent.receiver." + receiver), Duration.ofMinutes(1));
     int signals = Signal.values().length;
     int transports = Transport.values().length;
     Admission[] admissions = Admission.values();
@@ -63,6 +78,22 @@ final class ReceiverMetrics {
 
   void invalid(Signal signal, Transport transport, long records) {
     invalid[signal.ordinal()][transport.ordinal()].add(records);
+  }
+
+  /** A whole request refused while decoding, for {@code reason}; logged once per reason per minute. */
+  void refusedRequest(Signal signal, Transport transport, String reason, String message) {
+    registry.counter(REFUSED_REQUESTS, "Export requests refused before any record was taken, by reason",
+        "receiver", receiver, "signal", signal.id(), "transport", transport.id(), "reason", reason).add(1);
+    log.warn(signal.id() + "/" + reason, () -> receiver + ": refused a " + signal.id() + " request over "
+        + transport.id() + " (" + reason + "): " + message);
+  }
+
+  /** Records left out of an accepted request for a record-level decode limit; logged once per reason per minute. */
+  void rejected(Signal signal, Transport transport, String reason, long records, String problem) {
+    registry.counter(REFUSED, "Records not taken into a pipeline, by reason",
+        "receiver", receiver, "signal", signal.id(), "transport", transport.id(), "reason", reason).add(records);
+    log.warn(signal.id() + "/" + reason, () -> receiver + ": rejected " + records + " " + signal.id()
+        + " record(s) over " + transport.id() + " (" + reason + "): " + problem);
   }
 
   void refused(Signal signal, Transport transport, Admission admission, long records) {

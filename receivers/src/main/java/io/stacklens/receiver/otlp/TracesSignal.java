@@ -10,8 +10,11 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.TracesBatch;
+import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.otlp.OtlpProtoScanner;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -19,7 +22,7 @@ import java.util.List;
  * span_id is not 8 bytes or all zero, or its parent_span_id is present but not 8 bytes. The request is
  * rebuilt only when some span is invalid.
  */
-final class TracesSignal extends OtlpSignal<ExportTraceServiceRequest, ExportTraceServiceResponse> {
+final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceServiceRequest>, ExportTraceServiceResponse> {
   static final TracesSignal INSTANCE = new TracesSignal();
 
   @Override
@@ -38,43 +41,55 @@ final class TracesSignal extends OtlpSignal<ExportTraceServiceRequest, ExportTra
   }
 
   @Override
-  ExportTraceServiceRequest parseProtobuf(byte[] body) throws InvalidProtocolBufferException {
-    return ExportTraceServiceRequest.parseFrom(body);
+  Parsed<ExportTraceServiceRequest> parseProtobuf(byte[] body, DecodeBudget budget) throws InvalidProtocolBufferException {
+    OtlpProtoScanner.Result scan = OtlpProtoScanner.scan(body, ExportTraceServiceRequest.getDescriptor(), budget);
+    return new Parsed<>(ExportTraceServiceRequest.parseFrom(body), scan.rejected(), scan.records());
   }
 
   @Override
-  ExportTraceServiceRequest parseJson(byte[] body) {
-    return OtlpJson.parseTraces(body);
+  Parsed<ExportTraceServiceRequest> parseJson(byte[] body, DecodeBudget budget) {
+    return new Parsed<>(OtlpJson.parseTraces(body, budget), new BitSet(), -1);
   }
 
   @Override
-  Validated validate(ExportTraceServiceRequest request) {
-    long rejected = 0;
+  Validated validate(Parsed<ExportTraceServiceRequest> parsed, DecodeBudget budget) {
+    ExportTraceServiceRequest request = parsed.request();
+    BitSet overLimit = parsed.limitRejected();
+    long invalid = 0;
     String first = "";
+    int ordinal = 0;
     for (int r = 0; r < request.getResourceSpansCount(); r++) {
       ResourceSpans resource = request.getResourceSpans(r);
       for (int s = 0; s < resource.getScopeSpansCount(); s++) {
         ScopeSpans scope = resource.getScopeSpans(s);
-        for (int i = 0; i < scope.getSpansCount(); i++) {
+        for (int i = 0; i < scope.getSpansCount(); i++, ordinal++) {
+          if (overLimit.get(ordinal)) continue;
           String problem = problem(scope.getSpans(i));
-          if (problem != null && rejected++ == 0) {
+          if (problem != null && invalid++ == 0) {
             first = "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]: " + problem;
           }
         }
       }
     }
-    if (rejected == 0) return new Validated(TracesBatch.of(request), 0, "");
-    return new Validated(new TracesBatch(withoutInvalid(request)), rejected, describe(first, rejected, recordNoun()));
+    if (parsed.scanned() >= 0 && ordinal != parsed.scanned()) {
+      throw new IllegalArgumentException("the request's spans cannot be counted consistently (" + ordinal
+          + " parsed, " + parsed.scanned() + " on the wire)");
+    }
+    long rejected = invalid + overLimit.cardinality();
+    if (rejected == 0) return new Validated(TracesBatch.of(request), 0, 0, "");
+    return new Validated(new TracesBatch(withoutRejected(request, overLimit)), invalid, rejected,
+        describe(first(budget, first), rejected, recordNoun()));
   }
 
-  private static List<ResourceSpans> withoutInvalid(ExportTraceServiceRequest request) {
+  private static List<ResourceSpans> withoutRejected(ExportTraceServiceRequest request, BitSet overLimit) {
     List<ResourceSpans> kept = new ArrayList<>(request.getResourceSpansCount());
+    int ordinal = 0;
     for (ResourceSpans resource : request.getResourceSpansList()) {
       ResourceSpans.Builder rb = resource.toBuilder().clearScopeSpans();
       for (ScopeSpans scope : resource.getScopeSpansList()) {
         ScopeSpans.Builder sb = scope.toBuilder().clearSpans();
         for (Span span : scope.getSpansList()) {
-          if (problem(span) == null) sb.addSpans(span);
+          if (!overLimit.get(ordinal++) && problem(span) == null) sb.addSpans(span);
         }
         if (sb.getSpansCount() > 0) rb.addScopeSpans(sb);
       }
