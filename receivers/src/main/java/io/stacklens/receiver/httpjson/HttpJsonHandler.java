@@ -9,12 +9,20 @@ import io.stacklens.agent.http.HttpResponse;
 import io.stacklens.receiver.http.BodyDecoding;
 import io.stacklens.receiver.httpjson.IngestMetrics.RequestRefusal;
 import io.stacklens.receiver.httpjson.IngestResponse.Problem;
+import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimitException;
+import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.receiver.json.FieldError;
+import io.stacklens.receiver.json.JsonObjectReader;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.json.LogsBatchAssembler;
 import io.stacklens.receiver.json.MappedRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +44,8 @@ final class HttpJsonHandler implements HttpHandler {
   private final JsonRecordMapper mapper;
   private final Consumer consumer;
   private final IngestMetrics metrics;
+  private final JsonObjectReader reader;
+  private volatile MemoryLimiter memory = MemoryLimiter.unlimited();
   private volatile boolean stopping;
 
   HttpJsonHandler(String receiver, HttpJsonReceiverConfig config, Consumer consumer, IngestMetrics metrics) {
@@ -44,8 +54,14 @@ final class HttpJsonHandler implements HttpHandler {
     this.maxBodyBytes = (int) config.maxRequestBodySize.bytes();
     this.retryAfter = config.retryAfter;
     this.mapper = new JsonRecordMapper(config.mapping);
+    this.reader = JsonObjectReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
     this.consumer = consumer;
     this.metrics = metrics;
+  }
+
+  /** The agent's memory budget, known once the receiver starts. */
+  void useMemoryLimiter(MemoryLimiter limiter) {
+    this.memory = limiter;
   }
 
   /** From now on every request is answered 503. */
@@ -94,52 +110,72 @@ final class HttpJsonHandler implements HttpHandler {
           : e.status() == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
       return IngestResponse.refusal(e.status(), e.getMessage());
     }
-    List<RequestRecords.Item> items;
-    try {
-      items = RequestRecords.split(body, ndjson);
-    } catch (RequestRecords.Malformed e) {
-      metrics.request(RequestRefusal.MALFORMED_BODY);
-      IngestResponse r = new IngestResponse();
-      r.also(new Problem(e.index, "", e.cause.reason(), e.cause.line(), e.cause.column(), e.cause.byteOffset()));
-      return r.answer(400, e.getMessage() + (e.index > 0 ? " (in record " + e.index + ")" : "") + "; nothing was accepted");
-    }
-    if (items.isEmpty()) {
-      metrics.request(RequestRefusal.MALFORMED_BODY);
-      return IngestResponse.refusal(400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
-    }
-    return ingest(items);
+    return ingest(body, ndjson);
   }
 
-  private HttpResponse ingest(List<RequestRecords.Item> items) {
+  private HttpResponse ingest(byte[] body, boolean ndjson) {
+    if (memory.isExhausted()) {
+      DecodeLimitException e = DecodeBudget.memoryExhausted(memory);
+      metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
+      return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+    }
     IngestResponse response = new IngestResponse();
     LogsBatchAssembler batch = new LogsBatchAssembler();
     Instant now = Instant.now();
     long observed = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    int invalidJson = 0;
-    for (int i = 0; i < items.size(); i++) {
-      RequestRecords.Item item = items.get(i);
-      if (item.error() != null) {
-        invalidJson++;
-        response.reject(Problem.of(i, item.error().field(), item.error().message()));
-        continue;
+    DecodeBudget budget = new DecodeBudget(reader.limits(), memory);
+    Map<String, Long> rejectedBy = new LinkedHashMap<>();
+    RequestRecords.Sink sink = new RequestRecords.Sink() {
+      @Override
+      public void record(int index, Attributes object) {
+        MappedRecord mapped = mapper.map(object, observed);
+        if (mapped.ok()) {
+          batch.add(mapped);
+          return;
+        }
+        List<FieldError> errors = mapped.errors();
+        response.reject(Problem.of(index, errors.get(0).field(), errors.get(0).message()));
+        for (int e = 1; e < errors.size(); e++) response.also(Problem.of(index, errors.get(e).field(), errors.get(e).message()));
+        rejectedBy.merge(IngestMetrics.INVALID_RECORD, 1L, Long::sum);
       }
-      MappedRecord mapped = mapper.map(item.object(), observed);
-      if (mapped.ok()) {
-        batch.add(mapped);
-        continue;
+
+      @Override
+      public void rejected(int index, String reason, FieldError error) {
+        response.reject(Problem.of(index, error.field(), error.message()));
+        rejectedBy.merge(reason, 1L, Long::sum);
       }
-      List<FieldError> errors = mapped.errors();
-      response.reject(Problem.of(i, errors.get(0).field(), errors.get(0).message()));
-      for (int e = 1; e < errors.size(); e++) response.also(Problem.of(i, errors.get(e).field(), errors.get(e).message()));
+    };
+    try {
+      RequestRecords.split(body, ndjson, reader, budget, sink);
+    } catch (RequestRecords.Malformed e) {
+      budget.release();
+      metrics.request(RequestRefusal.MALFORMED_BODY, e.getMessage());
+      IngestResponse r = new IngestResponse();
+      r.also(new Problem(e.index, "", e.cause.reason(), e.cause.line(), e.cause.column(), e.cause.byteOffset()));
+      return r.answer(400, e.getMessage() + (e.index > 0 ? " (in record " + e.index + ")" : "") + "; nothing was accepted");
+    } catch (DecodeLimitException e) {
+      budget.release();
+      if (e.retryable()) {
+        metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
+        return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+      }
+      metrics.limit(e.reason(), e.getMessage());
+      return IngestResponse.refusal(413, e.getMessage() + "; nothing was accepted");
     }
-    int invalidRecords = response.rejected() - invalidJson;
-    if (invalidJson > 0) metrics.invalidJson(invalidJson);
-    if (invalidRecords > 0) metrics.invalidRecord(invalidRecords);
+    rejectedBy.forEach((reason, n) -> metrics.rejected(reason, n, response.firstProblem()));
+    if (response.rejected() == 0 && batch.recordCount() == 0) {
+      budget.release();
+      metrics.request(RequestRefusal.MALFORMED_BODY, "the body holds no records");
+      return IngestResponse.refusal(400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
+    }
     int records = batch.recordCount();
     if (records == 0) {
+      budget.release();
       return response.answer(400, "no record is usable: all " + response.rejected() + " rejected");
     }
-    Admission admission = consumer.consume(batch.batch());
+    LogsBatch logs = batch.batch();
+    budget.handOver(logs);
+    Admission admission = consumer.consume(logs);
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(records);
@@ -147,10 +183,12 @@ final class HttpJsonHandler implements HttpHandler {
         return response.answer(200);
       }
       case REFUSED_FULL -> {
+        logs.releaseMemory();
         metrics.refused(admission, records);
         return response.retryable(429, "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms", retryAfter);
       }
       default -> {
+        logs.releaseMemory();
         metrics.refused(admission, records);
         return response.retryable(503, "the logs pipeline is shutting down; retry later", retryAfter);
       }

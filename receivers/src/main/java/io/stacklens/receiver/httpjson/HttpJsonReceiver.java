@@ -54,6 +54,7 @@ public final class HttpJsonReceiver implements Receiver {
     if (stopped) throw new IllegalStateException(context.id() + ": already shut down");
     started = true;
     this.host = host;
+    handler.useMemoryLimiter(host.memoryLimiter());
     String id = context.id().toString();
     executor = executor(id);
     try {

@@ -3,6 +3,7 @@ package io.stacklens.receiver.httpjson;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * max_request_body_size: 20MiB       # as sent and after gzip decompression; larger gets 413
  * retry_after: 1s                    # Retry-After on 429 (pipeline full) and 503 (stopping)
  * mapping: { ... }                   # JSON fields -> log record, see JsonMappingConfig
+ * limits: { ... }                    # what one request may decode into, see RequestLimitsConfig
  * </pre>
  */
 public class HttpJsonReceiverConfig implements ComponentConfig {
@@ -27,6 +29,8 @@ public class HttpJsonReceiverConfig implements ComponentConfig {
   public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(20);
   public Duration retryAfter = Duration.ofSeconds(1);
   public JsonMappingConfig mapping = new JsonMappingConfig();
+  /** Records per request, fields per record, nesting, string sizes and decoded bytes of one request. */
+  public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   @Override
   public void validate(ConfigProblems problems) {

@@ -50,6 +50,13 @@ final class IngestResponse {
     return rejected;
   }
 
+  /** The first listed problem as "record N, field F: message", or "" when none. */
+  String firstProblem() {
+    if (problems.isEmpty()) return "";
+    Problem p = problems.get(0);
+    return "record " + p.index() + (p.field() == null || p.field().isEmpty() ? "" : ", field " + p.field()) + ": " + p.message();
+  }
+
   HttpResponse answer(int status) {
     return answer(status, null);
   }

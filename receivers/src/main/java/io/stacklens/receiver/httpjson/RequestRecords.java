@@ -3,16 +3,19 @@ package io.stacklens.receiver.httpjson;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimitException;
+import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.receiver.json.FieldError;
 import io.stacklens.receiver.json.JsonObjectReader;
 import io.stacklens.receiver.json.JsonSyntaxException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Splits a request body into its JSON records. Three shapes:
+ * Splits a request body into its JSON records and hands each to a {@link Sink} as soon as it is read
+ * (so a body of a million records never becomes a million parsed objects at once). Three shapes:
  *
  * <ul>
  *   <li>one JSON object;
@@ -22,7 +25,12 @@ import java.util.List;
  *       when an {@code application/json} body holds more than one top-level value.
  * </ul>
  *
- * A syntax error in a single object or an array spoils the whole body: {@link Malformed}, answered 400.
+ * Every record slot is counted against {@code max_records_per_request} before it is read, and its
+ * values against the record limits: a record over one (too many fields, too deep, or in NDJSON a
+ * string too long) is rejected on its own. A syntax error in a single object or an array spoils the
+ * whole body: {@link Malformed}, answered 400; so does, in an array, a string longer than
+ * max_value_size or nesting the parser refuses ({@link DecodeLimitException}, answered 413), because the
+ * parser stops there.
  */
 final class RequestRecords {
   /** The body cannot be split into records; {@code index} is the record the error is in. */
@@ -38,74 +46,104 @@ final class RequestRecords {
     }
   }
 
-  /**
-   * One record slot of the body.
-   *
-   * @param object the parsed object, or null when the slot is rejected
-   * @param error why the slot is rejected (not JSON, not an object), or null
-   */
-  record Item(Attributes object, FieldError error) {}
+  /** Receives the record slots of a body in order. */
+  interface Sink {
+    /** The object of record {@code index}, read within the budget. */
+    void record(int index, Attributes object);
 
-  private RequestRecords() {}
-
-  static List<Item> split(byte[] body, boolean ndjson) throws Malformed {
-    if (ndjson) return lines(body);
-    int start = skipWhitespace(body, 0);
-    if (start < body.length && body[start] == '[') return array(body);
-    List<Item> single = singleOrNull(body);
-    return single != null ? single : lines(body);
+    /** Record {@code index} is rejected: not JSON, not an object, or over a record-level limit ({@code reason}). */
+    void rejected(int index, String reason, FieldError error);
   }
 
-  private static List<Item> array(byte[] body) throws Malformed {
-    List<Item> items = new ArrayList<>();
-    try (JsonParser p = JsonObjectReader.parser(body, 0, body.length)) {
+  /** {@link Sink#rejected} reasons besides the record-level limits' own. */
+  static final String INVALID_JSON = "invalid_json";
+
+  private final JsonObjectReader reader;
+  private final DecodeBudget budget;
+  private final Sink sink;
+  private int index;
+  /** Records read to their end: the index of the one being read when the body turns out malformed. */
+  private int completed;
+
+  private RequestRecords(JsonObjectReader reader, DecodeBudget budget, Sink sink) {
+    this.reader = reader;
+    this.budget = budget;
+    this.sink = sink;
+  }
+
+  /** Reads every record of {@code body} into {@code sink}; throws when the body as a whole is refused. */
+  static void split(byte[] body, boolean ndjson, JsonObjectReader reader, DecodeBudget budget, Sink sink) throws Malformed {
+    RequestRecords r = new RequestRecords(reader, budget, sink);
+    if (ndjson) {
+      r.lines(body);
+      return;
+    }
+    int start = skipWhitespace(body, 0);
+    if (start < body.length && body[start] == '[') {
+      r.array(body);
+    } else if (!r.single(body)) {
+      r.lines(body);
+    }
+  }
+
+  private void array(byte[] body) throws Malformed {
+    try (JsonParser p = reader.newParser(body, 0, body.length)) {
+      try {
+        arrayElements(p);
+      } catch (StreamConstraintsException e) {
+        throw refusal(e, p.currentLocation());
+      }
+    } catch (JsonParseException e) {
+      throw new Malformed(completed, JsonObjectReader.syntax(e));
+    } catch (IOException e) {
+      throw new Malformed(completed, new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
+    }
+  }
+
+  private void arrayElements(JsonParser p) throws IOException, Malformed {
+    {
       p.nextToken(); // START_ARRAY
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         if (t == null) throw new JsonParseException(p, "the array is not closed (expected ']')");
-        if (t == JsonToken.START_OBJECT) {
-          items.add(new Item((Attributes) JsonObjectReader.readValue(p), null));
-        } else {
-          JsonObjectReader.readValue(p);
-          items.add(new Item(null, new FieldError("", "expected a JSON object, got " + JsonObjectReader.describe(t))));
+        int i = index++;
+        budget.countRecord();
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          sink.rejected(i, INVALID_JSON, new FieldError("", "expected a JSON object, got " + JsonObjectReader.describe(t)));
+          completed++;
+          continue;
         }
+        int depth = p.getParsingContext().getNestingDepth();
+        try {
+          sink.record(i, (Attributes) JsonObjectReader.readValue(p, budget, 0));
+        } catch (RecordLimitException e) {
+          JsonObjectReader.skipRestOf(p, depth);
+          sink.rejected(i, e.reason(), new FieldError("", e.getMessage()));
+        }
+        completed++;
       }
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        throw new Malformed(items.size(), syntaxAt("more content (" + JsonObjectReader.describe(extra) + ") after the array", p));
+        throw new Malformed(completed, syntaxAt("more content (" + JsonObjectReader.describe(extra) + ") after the array", p));
       }
-      return items;
-    } catch (JsonParseException e) {
-      throw new Malformed(items.size(), JsonObjectReader.syntax(e));
-    } catch (IOException e) {
-      throw new Malformed(items.size(), new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
     }
   }
 
   /**
-   * The body as one value, or null when it holds several top-level values (NDJSON sent as
-   * application/json). An error inside the first value spoils the body, unless that value ends at the
-   * end of its line and more follows (then it is NDJSON with a bad first line).
+   * The body as one object: true when it was one value (handed to the sink, or rejected), false when
+   * it holds several top-level values (NDJSON sent as application/json). An error inside the first
+   * value spoils the body, unless that value ends at the end of its line and more follows (then it is
+   * NDJSON with a bad first line).
    */
-  private static List<Item> singleOrNull(byte[] body) throws Malformed {
-    try (JsonParser p = JsonObjectReader.parser(body, 0, body.length)) {
-      JsonToken first = p.nextToken();
-      if (first == null) return List.of();
-      Object value;
+  private boolean single(byte[] body) throws Malformed {
+    try (JsonParser p = reader.newParser(body, 0, body.length)) {
       try {
-        value = JsonObjectReader.readValue(p);
-      } catch (JsonParseException e) {
-        if (firstLineEndsBeforeError(body, e)) return null;
-        throw e;
+        return singleValue(body, p);
+      } catch (StreamConstraintsException e) {
+        if (moreThanOneValue(body)) return false;
+        throw refusal(e, p.currentLocation());
       }
-      try {
-        if (p.nextToken() != null) return null;
-      } catch (JsonParseException more) {
-        return null; // something follows the first value: NDJSON, whose lines are judged one by one
-      }
-      if (value instanceof Attributes object) return List.of(new Item(object, null));
-      throw new Malformed(0, new JsonSyntaxException(
-          "expected a JSON object, an array of objects or NDJSON, got " + JsonObjectReader.describe(first), 1, 1, 0));
     } catch (JsonParseException e) {
       throw new Malformed(0, JsonObjectReader.syntax(e));
     } catch (IOException e) {
@@ -113,22 +151,60 @@ final class RequestRecords {
     }
   }
 
+  private boolean singleValue(byte[] body, JsonParser p) throws IOException, Malformed {
+    {
+      JsonToken first = p.nextToken();
+      if (first == null) return true;
+      Object value;
+      try {
+        value = first == JsonToken.START_OBJECT ? JsonObjectReader.readValue(p, budget, 0) : JsonObjectReader.readValue(p);
+      } catch (RecordLimitException e) {
+        if (moreThanOneValue(body)) return false;
+        budget.countRecord();
+        sink.rejected(index++, e.reason(), new FieldError("", e.getMessage()));
+        return true;
+      } catch (JsonParseException e) {
+        if (firstLineEndsBeforeError(body, e)) return false;
+        throw e;
+      }
+      try {
+        if (p.nextToken() != null) return false;
+      } catch (JsonParseException more) {
+        return false; // something follows the first value: NDJSON, whose lines are judged one by one
+      }
+      if (value instanceof Attributes object) {
+        budget.countRecord();
+        sink.record(index++, object);
+        return true;
+      }
+      throw new Malformed(0, new JsonSyntaxException(
+          "expected a JSON object, an array of objects or NDJSON, got " + JsonObjectReader.describe(first), 1, 1, 0));
+    }
+  }
+
+  /** True when a second non-blank line follows the first: NDJSON, judged line by line. */
+  private static boolean moreThanOneValue(byte[] body) {
+    int start = skipWhitespace(body, 0);
+    int end = start;
+    while (end < body.length && body[end] != '\n') end++;
+    return skipWhitespace(body, end) < body.length;
+  }
+
   /** True when the parse error is past the first non-blank line and that line parses on its own (NDJSON). */
-  private static boolean firstLineEndsBeforeError(byte[] body, JsonParseException e) {
+  private boolean firstLineEndsBeforeError(byte[] body, JsonParseException e) {
     if (e.getLocation() == null || e.getLocation().getLineNr() <= 1) return false;
     int start = skipWhitespace(body, 0);
     int end = start;
     while (end < body.length && body[end] != '\n') end++;
     try {
-      JsonObjectReader.parseObject(body, start, end - start);
+      reader.readObject(body, start, end - start, DecodeBudget.unlimited());
       return true;
-    } catch (JsonSyntaxException notAnObject) {
+    } catch (JsonSyntaxException | RecordLimitException notAnObject) {
       return false;
     }
   }
 
-  private static List<Item> lines(byte[] body) {
-    List<Item> items = new ArrayList<>();
+  private void lines(byte[] body) {
     int line = 0;
     int pos = 0;
     while (pos < body.length) {
@@ -137,18 +213,29 @@ final class RequestRecords {
       line++;
       int stop = end > pos && body[end - 1] == '\r' ? end - 1 : end;
       if (skipWhitespace(body, pos) < stop) {
+        int i = index++;
+        budget.countRecord();
         try {
-          items.add(new Item(JsonObjectReader.parseObject(body, pos, stop - pos), null));
+          sink.record(i, reader.readObject(body, pos, stop - pos, budget));
         } catch (JsonSyntaxException e) {
           String where = e.line() < 0
               ? "invalid JSON on line " + line
               : "invalid JSON at line " + line + ", column " + e.column() + " (byte " + (pos + e.byteOffset()) + ")";
-          items.add(new Item(null, new FieldError("", where + ": " + e.reason())));
+          sink.rejected(i, INVALID_JSON, new FieldError("", where + ": " + e.reason()));
+        } catch (RecordLimitException e) {
+          sink.rejected(i, e.reason(), new FieldError("", "line " + line + ": " + e.getMessage()));
         }
       }
       pos = end + 1;
     }
-    return items;
+  }
+
+  /** A parser constraint crossed in a body read as one value: the request is refused, naming the limit. */
+  private DecodeLimitException refusal(StreamConstraintsException e, com.fasterxml.jackson.core.JsonLocation where) {
+    JsonSyntaxException s = reader.constraint(e, where);
+    String reason = s.reason().contains("max_value_size") ? "max_value_size" : "max_nesting_depth";
+    return new DecodeLimitException(reason, false, "record " + completed + " (line " + s.line() + ", column " + s.column()
+        + "): " + s.reason() + "; the request is refused");
   }
 
   private static JsonSyntaxException syntaxAt(String reason, JsonParser p) {

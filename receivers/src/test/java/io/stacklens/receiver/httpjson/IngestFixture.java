@@ -4,7 +4,10 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
+import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.WaitStrategy;
@@ -33,7 +36,15 @@ final class IngestFixture implements AutoCloseable {
   final Pipeline pipeline;
   final HttpJsonReceiver receiver;
 
+  final MemoryLimiter memory;
+
   IngestFixture(HttpJsonReceiverConfig config) throws Exception {
+    this(config, MemoryLimiter.unlimited());
+  }
+
+  /** A fixture whose receiver counts what it decodes against {@code memory}. */
+  IngestFixture(HttpJsonReceiverConfig config, MemoryLimiter memory) throws Exception {
+    this.memory = memory;
     ExporterConfig ec = new ExporterConfig();
     ec.batch.enabled = false;
     ec.sendingQueue.queueSize = 1;
@@ -43,7 +54,17 @@ final class IngestFixture implements AutoCloseable {
     pipeline.start(health);
     ComponentContext context = ComponentContext.of(ComponentId.of("http_json"), ComponentKind.RECEIVER, metrics);
     receiver = (HttpJsonReceiver) new HttpJsonReceiverFactory().createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, pipeline));
-    receiver.start(health);
+    receiver.start(new Host() {
+      @Override
+      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+        health.reportStatus(id, kind, status, detail);
+      }
+
+      @Override
+      public MemoryLimiter memoryLimiter() {
+        return memory;
+      }
+    });
   }
 
   IngestFixture() throws Exception {
@@ -75,7 +96,7 @@ final class IngestFixture implements AutoCloseable {
   }
 
   long refusedRequests(String reason) {
-    return metrics.counterValue(IngestMetrics.REFUSED_REQUESTS, "receiver", "http_json", "transport", "http", "reason", reason);
+    return metrics.counterValue(IngestMetrics.REFUSED_REQUESTS, "receiver", "http_json", "signal", "logs", "transport", "http", "reason", reason);
   }
 
   @Override
