@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean" by edit distance. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /** The candidate closest to {@code input}, if it is close enough to be a likely typo. */
-  static Optional<String> closest(String input, Collection<String> candidates) {
+  public static Optional<String> closest(String input, Collection<String> candidates) {
     String typed = input.toLowerCase(Locale.ROOT);
     int allowed = Math.max(1, typed.length() / 3);
     String best = null;

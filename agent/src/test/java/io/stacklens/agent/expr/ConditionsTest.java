@@ -129,7 +129,7 @@ class ConditionsTest {
   @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
       "`` => the condition is empty => 1",
       "severity_number >= => expected a value after '>=' => 19",
-      "severity_number >= 'warn' => cannot compare severity_number (an integer) with the string 'warn' (a string); compare severity_number with a number or a severity name such as WARN => 20",
+      "severity_number >= 'warn' => cannot compare severity_number (an integer) with the string 'warn' (a string); use a severity name (TRACE..FATAL4, case-insensitive) or a number 1..24, without quotes => 20",
       "severity_text > 5 => cannot compare severity_text (a string) with 5 (an integer) => 17",
       "retry < true => '<' needs numbers or strings; true has no order => 9",
       "body matches '(unclosed' => invalid regular expression => 14",

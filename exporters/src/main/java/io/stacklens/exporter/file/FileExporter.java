@@ -8,6 +8,7 @@ import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.Counter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,10 @@ final class FileExporter implements Exporter {
   private final Counter rotationErrors;
   private final Counter backupErrors;
   private final AtomicInteger state = new AtomicInteger(NEW);
+  /** Rotation (by size or age) is on and rotated files are gzipped: only then can compression be left unfinished. */
+  private final boolean compressesRotated;
+  /** Backup tasks (compress, prune, recover) submitted and not finished. */
+  private final AtomicInteger pendingBackupTasks = new AtomicInteger();
 
   private ScheduledExecutorService timer;
   private ExecutorService background;
@@ -57,6 +62,7 @@ final class FileExporter implements Exporter {
     this.path = Path.of(config.path);
     FileExporterConfig.RotationSettings r = config.rotation;
     this.backups = new BackupFiles(path, r.maxBackups, r.compress);
+    this.compressesRotated = r.compress && (r.maxBytes() > 0 || !r.maxAge.isZero());
     this.file = new RotatingFile(path, r.maxBytes(), r.maxAge, config.fsync, backups, new Listener(), clock);
     FileFormat format = config.format;
     this.encoders = ThreadLocal.withInitial(() -> new BatchEncoder(format));
@@ -85,7 +91,7 @@ final class FileExporter implements Exporter {
     context.logger().log(System.Logger.Level.INFO,
         id + ": writing " + config.format.name().toLowerCase(java.util.Locale.ROOT) + " to " + path.toAbsolutePath().normalize());
     background = Executors.newSingleThreadExecutor(daemon("stacklens-" + id + "-backups"));
-    background.execute(() -> runBackupTask(backups::recover));
+    submitBackupTask(backups::recover);
     Duration interval = config.flushInterval;
     // With flush_interval 0 every push flushes; the timer then only rotates idle files by age.
     Duration period = !interval.isZero() ? interval : config.rotation.maxAge.isZero() ? Duration.ZERO : Duration.ofSeconds(1);
@@ -142,9 +148,14 @@ final class FileExporter implements Exporter {
     try {
       long waitMillis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
       if (!background.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
-        context.logger().log(Level.WARNING, "exporter " + context.id()
-            + ": compressing rotated files did not finish before the shutdown deadline; it resumes at the next start");
+        // An idle executor may simply not have terminated yet: warn only when a file is left uncompressed.
+        int unfinished = pendingBackupTasks.get();
         background.shutdownNow();
+        long uncompressed = compressesRotated && unfinished > 0 ? uncompressedBackups() : 0;
+        if (uncompressed > 0) {
+          context.logger().log(Level.WARNING, "exporter " + context.id() + ": " + uncompressed + " rotated file(s) of '"
+              + path + "' not compressed before the shutdown deadline; they are compressed at the next start");
+        }
       }
     } catch (InterruptedException e) {
       background.shutdownNow();
@@ -164,10 +175,38 @@ final class FileExporter implements Exporter {
     }
   }
 
+  private long uncompressedBackups() {
+    try {
+      return backups.list().stream().filter(p -> !p.toString().endsWith(BackupFiles.GZ)).count();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Runs {@code task} on the backup thread; counted in {@link #pendingBackupTasks} until it ends. */
+  private void submitBackupTask(IoTask task) {
+    pendingBackupTasks.incrementAndGet();
+    try {
+      background.execute(() -> {
+        try {
+          runBackupTask(task);
+        } finally {
+          pendingBackupTasks.decrementAndGet();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // Shutting down: the next start's recovery compresses and prunes.
+      pendingBackupTasks.decrementAndGet();
+    }
+  }
+
   private void runBackupTask(IoTask task) {
     try {
       task.run();
     } catch (IOException | RuntimeException e) {
+      if (state.get() == STOPPED && (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException)) {
+        return; // stopped at the shutdown deadline (reported there); the next start's recovery finishes it
+      }
       backupErrors.inc();
       context.logger().log(Level.WARNING, "exporter " + context.id() + ": compressing or pruning rotated files of '"
           + path + "' failed: " + e);
@@ -183,11 +222,7 @@ final class FileExporter implements Exporter {
     @Override
     public void rotated(Path backup) {
       rotations.inc();
-      try {
-        background.execute(() -> runBackupTask(() -> backups.processRotated(backup)));
-      } catch (RejectedExecutionException e) {
-        // Shutting down: the next start's recovery compresses and prunes it.
-      }
+      submitBackupTask(() -> backups.processRotated(backup));
     }
 
     @Override

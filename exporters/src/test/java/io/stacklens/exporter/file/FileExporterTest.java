@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FileExporterTest {
   @TempDir Path dir;
@@ -217,6 +219,52 @@ class FileExporterTest {
     assertThatThrownBy(() -> exporter.push(TestData.simpleBatch(1, "late")))
         .isInstanceOfSatisfying(ExportException.class, e -> assertThat(e.isPermanent()).isFalse())
         .hasMessage("exporter file is not running");
+  }
+
+  /** A logger that keeps what is logged at WARNING and above, as "LEVEL message". */
+  private static final class CapturingLogger implements System.Logger {
+    final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public String getName() {
+      return "capture";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+      if (level.getSeverity() >= Level.WARNING.getSeverity()) warnings.add(level + " " + msg);
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      log(level, bundle, params == null ? format : java.text.MessageFormat.format(format, params), (Throwable) null);
+    }
+  }
+
+  @ParameterizedTest(name = "max_megabytes {0}, compress {1}")
+  @CsvSource({"0, true", "1, false"})
+  void shutdownWithRotationOrCompressionOffLogsNoWarningAboutCompressingRotatedFiles(int maxMegabytes, boolean compress)
+      throws Exception {
+    FileExporterConfig c = config("logs.jsonl");
+    c.rotation.maxMegabytes = maxMegabytes;
+    c.rotation.maxAge = Duration.ZERO;
+    c.rotation.compress = compress;
+    CapturingLogger log = new CapturingLogger();
+    var ctx = context(metrics);
+    FileExporter exporter = new FileExporter(
+        new io.stacklens.agent.api.ComponentContext(ctx.id(), ctx.kind(), metrics, log, null), c, java.time.Clock.systemUTC());
+    exporter.start(HOST);
+    exporter.push(TestData.simpleBatch(3, "x"));
+    // a deadline already reached: nothing is left to wait for, so nothing is worth a warning
+    exporter.shutdown(Instant.now());
+
+    assertThat(log.warnings).noneMatch(w -> w.contains("compress"));
+    assertThat(FileRecordsReader.readAllLogs(dir.resolve("logs.jsonl")).recordCount()).isEqualTo(3);
   }
 
   @Test

@@ -84,7 +84,7 @@ class ParseProcessorConfigTest {
         rename: [ { from: '', to: 'body[' } ]
         """)).containsExactly(
         "agent.yaml:3:5: processors.parse.when: cannot compare severity_number (an integer) with the string \"warn\" "
-            + "(a string); compare severity_number with a number or a severity name such as WARN at column 20 of "
+            + "(a string); use a severity name (TRACE..FATAL4, case-insensitive) or a number 1..24, without quotes at column 20 of "
             + "'severity_number >= \"warn\"'",
         "agent.yaml:4:5: processors.parse.source: unterminated string (missing closing \") at column 12 of 'attributes[\"x'",
         "agent.yaml:5:5: processors.parse.target: must be attributes, attributes[\"key\"], body or body[\"key\"]; got 'severity_text'",
