@@ -13,4 +13,7 @@ interface BatchBuilder {
 
   /** The batch of everything added so far (possibly empty). The builder is not used afterwards. */
   Batch build();
+
+  /** Estimated heap bytes of what was added (for the memory budget). */
+  long decodedBytes();
 }

@@ -3,6 +3,7 @@ package io.stacklens.receiver.kafka;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -58,6 +59,7 @@ final class ConsumerWorker implements Runnable {
   private final KafkaReceiverConfig config;
   private final Properties properties;
   private final MessageDecoder decoder;
+  private final MemoryLimiter memory;
   private final Consumer pipeline;
   private final DeadLetterSender deadLetters;
   private final KafkaReceiverMetrics metrics;
@@ -86,7 +88,7 @@ final class ConsumerWorker implements Runnable {
   private long lastInvalidWarningNanos = System.nanoTime() - WARN_EVERY_NANOS;
   private long invalidSinceWarning;
 
-  ConsumerWorker(int index, String receiver, KafkaReceiverConfig config, MessageDecoder decoder, Consumer pipeline,
+  ConsumerWorker(int index, String receiver, KafkaReceiverConfig config, MessageDecoder decoder, Consumer pipeline, MemoryLimiter memory,
       DeadLetterSender deadLetters, KafkaReceiverMetrics metrics, ReceiverStatus status, System.Logger logger) {
     this.index = index;
     this.receiver = receiver;
@@ -97,11 +99,21 @@ final class ConsumerWorker implements Runnable {
     this.metrics = metrics;
     this.status = status;
     this.logger = logger;
-    this.properties = consumerProperties(config, receiver.replace('/', '-') + "-" + index);
+    this.memory = memory;
+    this.properties = consumerProperties(config, receiver.replace('/', '-') + "-" + index, memory);
     this.backoffNanos = config.backoff.initialInterval.toNanos();
   }
 
   static Properties consumerProperties(KafkaReceiverConfig config, String clientId) {
+    return consumerProperties(config, clientId, MemoryLimiter.unlimited());
+  }
+
+  /**
+   * The consumer's properties. Unless {@code consumer:} sets them, the fetch buffers are sized from the
+   * memory budget: {@code fetch.max.bytes} an eighth of it (1 MiB..50 MiB, Kafka's own default being
+   * 50 MiB), so what one poll brings in fits beside the pipelines.
+   */
+  static Properties consumerProperties(KafkaReceiverConfig config, String clientId, MemoryLimiter memory) {
     Properties p = new Properties();
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "stacklens-" + clientId);
     p.putAll(config.consumer);
@@ -110,6 +122,10 @@ final class ConsumerWorker implements Runnable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.initialOffset.id());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords));
+    if (!config.consumer.containsKey(ConsumerConfig.FETCH_MAX_BYTES_CONFIG)) {
+      long fetch = Math.max(1L << 20, Math.min(50L << 20, memory.limit() / 8));
+      p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Long.toString(fetch));
+    }
     return p;
   }
 
@@ -204,7 +220,14 @@ final class ConsumerWorker implements Runnable {
       OffsetAndMetadata after = next.get(tp);
       long lastOffset = messages.get(messages.size() - 1).offset();
       if (after == null || after.offset() <= lastOffset) after = new OffsetAndMetadata(lastOffset + 1);
-      pending.add(new PendingChunk(tp, after, builder.build(), dead));
+      Batch batch = builder.build();
+      if (!batch.isEmpty()) {
+        // Already polled, so it cannot be refused: counted whatever the budget says; a spent budget
+        // pauses the partitions before the next poll instead (updatePause).
+        memory.forceAcquire(builder.decodedBytes());
+        batch.attachMemory(memory, builder.decodedBytes());
+      }
+      pending.add(new PendingChunk(tp, after, batch, dead));
     }
   }
 
@@ -242,20 +265,33 @@ final class ConsumerWorker implements Runnable {
       refused = false;
       return;
     }
-    Batch batch = waiting.size() == 1 ? waiting.get(0).batch() : Batches.merge(waiting);
+    Batch batch = waiting.size() == 1 ? waiting.get(0).batch() : merged(waiting);
     int records = batch.recordCount();
     Admission admission = pipeline.consume(batch);
     if (admission.accepted()) {
+      // A merged batch took its own share of the budget: the chunks give theirs back.
+      if (waiting.size() > 1) for (PendingChunk c : waiting) c.release();
       for (PendingChunk c : waiting) c.accepted();
       metrics.accepted(records);
       refused = false;
       backoffNanos = config.backoff.initialInterval.toNanos();
     } else {
+      if (waiting.size() > 1) batch.releaseMemory();
       metrics.refused(admission, records);
       refused = true;
       nextAttemptNanos = now + backoffNanos;
       backoffNanos = Math.min(backoffNanos * 2, config.backoff.maxInterval.toNanos());
     }
+  }
+
+  /** The chunks' records as one batch, holding their memory share too (the chunks keep theirs until it is accepted). */
+  private Batch merged(List<PendingChunk> waiting) {
+    Batch merged = Batches.merge(waiting);
+    long bytes = 0;
+    for (PendingChunk c : waiting) bytes += c.batch().accountedBytes();
+    memory.forceAcquire(bytes);
+    merged.attachMemory(memory, bytes);
+    return merged;
   }
 
   private void retryFailedDeadLetters(long now) {
@@ -306,7 +342,7 @@ final class ConsumerWorker implements Runnable {
 
   private void updatePause() {
     KafkaConsumer<byte[], byte[]> c = consumer;
-    boolean shouldPause = refused || pending.size() >= MAX_PENDING_CHUNKS;
+    boolean shouldPause = refused || pending.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
     if (shouldPause && !paused) {
       c.pause(c.assignment());
       paused = true;
@@ -383,6 +419,7 @@ final class ConsumerWorker implements Runnable {
       } catch (KafkaException e) {
         logger.log(Level.WARNING, receiver + ": while stopping: " + e.getMessage());
       }
+      for (PendingChunk chunk : pending) chunk.release();
       pending.clear();
     } finally {
       try {
@@ -492,7 +529,11 @@ final class ConsumerWorker implements Runnable {
 
     /** Drops everything held for partitions this consumer no longer owns. */
     private void forget(Collection<TopicPartition> partitions) {
-      pending.removeIf(c -> partitions.contains(c.partition()));
+      pending.removeIf(c -> {
+        if (!partitions.contains(c.partition())) return false;
+        c.release();
+        return true;
+      });
       for (TopicPartition tp : partitions) {
         completed.remove(tp);
         uncommitted.remove(tp);

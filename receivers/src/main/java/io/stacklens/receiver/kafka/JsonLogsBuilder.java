@@ -1,7 +1,13 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimitException;
+import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.receiver.json.FieldError;
+import io.stacklens.receiver.json.JsonObjectReader;
+import io.stacklens.receiver.json.JsonSyntaxException;
+import java.util.List;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.json.LogsBatchAssembler;
 import io.stacklens.receiver.json.MappedRecord;
@@ -19,16 +25,32 @@ final class JsonLogsBuilder implements BatchBuilder {
   private final LogsBatchAssembler assembler = new LogsBatchAssembler();
   private final long observedNanos = System.currentTimeMillis() * 1_000_000L;
 
-  JsonLogsBuilder(JsonRecordMapper mapper, KafkaMetadata metadata) {
+  private final JsonObjectReader reader;
+  private final MessageLimits limits;
+  private long bytes;
+
+  JsonLogsBuilder(JsonRecordMapper mapper, KafkaMetadata metadata, JsonObjectReader reader, MessageLimits limits) {
     this.mapper = mapper;
     this.metadata = metadata;
+    this.reader = reader;
+    this.limits = limits;
   }
 
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
     byte[] value = message.value();
     if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
-    MappedRecord mapped = mapper.map(value, observedNanos);
+    DecodeBudget budget = limits.budget();
+    MappedRecord mapped;
+    try {
+      mapped = mapper.map(reader.readObject(value, 0, value.length, budget), observedNanos);
+    } catch (JsonSyntaxException e) {
+      throw new DecodeException(DecodeException.INVALID_JSON, "not a JSON object: " + new FieldError("", e.getMessage()));
+    } catch (RecordLimitException e) {
+      throw MessageLimits.refused(e);
+    } catch (DecodeLimitException e) {
+      throw MessageLimits.refused(e);
+    }
     if (!mapped.ok()) {
       boolean syntax = mapped.errors().size() == 1 && mapped.errors().get(0).field().isEmpty();
       String problems = mapped.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
@@ -40,6 +62,12 @@ final class JsonLogsBuilder implements BatchBuilder {
     }
     if (metadata != null) metadata.put(mapped.record().attributes(), message);
     assembler.add(mapped);
+    bytes += budget.decodedBytes();
+  }
+
+  @Override
+  public long decodedBytes() {
+    return bytes;
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class KafkaReceiver implements Receiver {
     Map.Entry<Signal, Consumer> only = consumers.entrySet().iterator().next();
     this.signal = only.getKey();
     this.pipeline = only.getValue();
-    this.decoder = MessageDecoder.create(signal, config);
+    this.decoder = MessageDecoder.create(signal, config, "receivers." + context.id() + ".limits");
     this.metrics = new KafkaReceiverMetrics(context.metrics(), context.id().toString(), signal);
   }
 
@@ -74,7 +74,8 @@ public final class KafkaReceiver implements Receiver {
     }
     if (config.deadLetter != null) deadLetters = new DeadLetterSender(config, "stacklens-" + id.replace('/', '-') + "-dlq");
     for (int i = 0; i < config.consumers; i++) {
-      ConsumerWorker w = new ConsumerWorker(i, id, config, decoder, pipeline, deadLetters, metrics, status, context.logger());
+      ConsumerWorker w = new ConsumerWorker(i, id, config, decoder, pipeline, host.memoryLimiter(), deadLetters, metrics, status,
+          context.logger());
       Thread t = new Thread(w, "kafka-receiver-" + id.replace('/', '-') + "-" + i);
       workers.add(w);
       threads.add(t);

@@ -2,6 +2,7 @@ package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Map;
  * dead_letter: { topic: otel-logs-dlq, producer: {} }     # undecodable messages go here
  * consumer: { security.protocol: SSL, ... }               # passed to the Kafka consumer as written
  * mapping: { ... }                  # encoding json only: how a JSON object becomes a log record
+ * limits: { ... }                   # what one message may decode into; a message over a limit is dead-lettered whole
  * </pre>
  */
 public class KafkaReceiverConfig implements ComponentConfig {
@@ -60,6 +62,8 @@ public class KafkaReceiverConfig implements ComponentConfig {
   public Map<String, String> consumer = new LinkedHashMap<>();
   /** Encoding {@code json}: how a JSON object becomes a log record (the http_json receiver's mapping options). */
   public JsonMappingConfig mapping = new JsonMappingConfig();
+  /** What one message may decode into (see RequestLimitsConfig); a message over a limit is a poison message. */
+  public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   /** What a message's value holds. */
   public enum Encoding {

@@ -1,6 +1,8 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.limits.DecodeLimits;
+import io.stacklens.receiver.json.JsonObjectReader;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.util.function.Supplier;
@@ -19,25 +21,27 @@ final class MessageDecoder {
    * The decoder of {@code signal} messages in {@code encoding}; throws {@link IllegalArgumentException}
    * for a combination that does not exist (json and text carry logs only).
    */
-  static MessageDecoder create(Signal signal, KafkaReceiverConfig config) {
+  static MessageDecoder create(Signal signal, KafkaReceiverConfig config, String limitsKey) {
     Encoding encoding = config.encoding;
     if (encoding.logsOnly() && signal != Signal.LOGS) {
       throw new IllegalArgumentException("encoding " + encoding.id() + " carries logs only, but the receiver is in a "
           + signal.id() + " pipeline; use otlp_proto or otlp_json for " + signal.id());
     }
     KafkaMetadata metadata = config.includeMetadata ? new KafkaMetadata(config.groupId) : null;
+    MessageLimits limits = new MessageLimits(DecodeLimits.of(limitsKey, config.limits));
     Supplier<BatchBuilder> builders =
         switch (signal) {
           case LOGS -> switch (encoding) {
-            case TEXT -> () -> new TextLogsBuilder(metadata);
-            case OTLP_PROTO, OTLP_JSON -> () -> new OtlpLogsBuilder(encoding, metadata);
+            case TEXT -> () -> new TextLogsBuilder(metadata, limits);
+            case OTLP_PROTO, OTLP_JSON -> () -> new OtlpLogsBuilder(encoding, metadata, limits);
             case JSON -> {
               JsonRecordMapper mapper = new JsonRecordMapper(config.mapping);
-              yield () -> new JsonLogsBuilder(mapper, metadata);
+              JsonObjectReader reader = JsonObjectReader.of(limits.limits());
+              yield () -> new JsonLogsBuilder(mapper, metadata, reader, limits);
             }
           };
-          case TRACES -> () -> new OtlpTracesBuilder(encoding);
-          case METRICS -> () -> new OtlpMetricsBuilder(encoding);
+          case TRACES -> () -> new OtlpTracesBuilder(encoding, limits);
+          case METRICS -> () -> new OtlpMetricsBuilder(encoding, limits);
         };
     return new MessageDecoder(signal, builders);
   }

@@ -2,6 +2,8 @@ package io.stacklens.receiver.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpJsonException;
 import io.stacklens.agent.otlp.OtlpLogs;
@@ -16,31 +18,44 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class OtlpLogsBuilder implements BatchBuilder {
   private final boolean json;
   private final KafkaMetadata metadata;
+  private final MessageLimits limits;
   private final LogsBatch batch = new LogsBatch();
+  private long bytes;
 
-  OtlpLogsBuilder(Encoding encoding, KafkaMetadata metadata) {
+  OtlpLogsBuilder(Encoding encoding, KafkaMetadata metadata, MessageLimits limits) {
     this.json = encoding == Encoding.OTLP_JSON;
     this.metadata = metadata;
+    this.limits = limits;
   }
 
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
-    LogsBatch decoded = decode(message.value());
+    DecodeBudget budget = limits.budget();
+    LogsBatch decoded;
+    try {
+      decoded = decode(message.value(), budget);
+    } catch (DecodeLimitException e) {
+      throw MessageLimits.refused(e);
+    }
+    MessageLimits.requireNoRejections(budget);
     if (metadata != null) decoded.forEachRecord(record -> metadata.put(record.attributes(), message));
     batch.appendAll(decoded);
+    bytes += budget.decodedBytes();
   }
 
-  private LogsBatch decode(byte[] value) throws DecodeException {
+  private LogsBatch decode(byte[] value, DecodeBudget budget) throws DecodeException {
     if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
     if (json) {
       try {
-        return OtlpLogs.fromProto(OtlpJson.parseLogs(value));
+        return OtlpLogs.fromProto(OtlpJson.parseLogs(value, budget));
       } catch (OtlpJsonException e) {
         throw new DecodeException(DecodeException.INVALID_JSON, "not an OTLP/JSON ExportLogsServiceRequest: " + e.getMessage());
       }
     }
     try {
-      return OtlpLogsDecoder.decode(value);
+      return OtlpLogsDecoder.decode(value, 0, value.length, budget);
+    } catch (DecodeLimitException e) {
+      throw e;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new DecodeException(
           DecodeException.INVALID_PROTOBUF, "not an OTLP protobuf ExportLogsServiceRequest: " + e.getMessage());
@@ -50,5 +65,10 @@ final class OtlpLogsBuilder implements BatchBuilder {
   @Override
   public LogsBatch build() {
     return batch;
+  }
+
+  @Override
+  public long decodedBytes() {
+    return bytes;
   }
 }

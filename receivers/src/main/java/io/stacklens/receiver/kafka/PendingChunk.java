@@ -56,6 +56,11 @@ final class PendingChunk {
     return batch;
   }
 
+  /** Gives back the memory share of a batch that will not be offered any more (revoked, stopped, merged). */
+  void release() {
+    if (batch != null) batch.releaseMemory();
+  }
+
   /** The pipeline took the batch: it is no longer ours to touch. */
   void accepted() {
     batch = null;

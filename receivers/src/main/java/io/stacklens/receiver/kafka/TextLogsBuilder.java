@@ -1,6 +1,9 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.MemoryEstimate;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -22,20 +25,36 @@ final class TextLogsBuilder implements BatchBuilder {
   private final List<LogRecord> records = new ArrayList<>();
   private final long observedNanos = System.currentTimeMillis() * 1_000_000L;
 
-  TextLogsBuilder(KafkaMetadata metadata) {
+  private final MessageLimits limits;
+  private long bytes;
+
+  TextLogsBuilder(KafkaMetadata metadata, MessageLimits limits) {
     this.metadata = metadata;
+    this.limits = limits;
   }
 
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
     byte[] value = message.value();
     if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
+    DecodeBudget budget = limits.budget();
+    try {
+      budget.checkValueSize(value.length);
+    } catch (RecordLimitException e) {
+      throw MessageLimits.refused(e);
+    }
     LogRecord record = new LogRecord(new Attributes(metadata == null ? 0 : 6));
     record.setBody(new String(value, StandardCharsets.UTF_8));
     if (message.timestamp() > 0) record.setTimeUnixNano(message.timestamp() * 1_000_000L);
     record.setObservedTimeUnixNano(observedNanos);
     if (metadata != null) metadata.append(record.attributes(), message);
     records.add(record);
+    bytes += MemoryEstimate.record(record);
+  }
+
+  @Override
+  public long decodedBytes() {
+    return bytes;
   }
 
   @Override

@@ -177,6 +177,40 @@ class KafkaReceiverDeliveryTest {
   }
 
   @Test
+  void aMessageOverADecodeLimitIsDeadLetteredWholeNamingTheLimit() throws Exception {
+    String topic = topic(kafka, "over-limit", 1);
+    String dlq = topic(kafka, "over-limit-dlq", 1);
+    byte[] tooMany = KafkaReceiverEncodingsTest.logsRequest("many").toByteArray(); // three records
+    KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(), tooMany));
+    KafkaReceiverConfig config = config(kafka, topic);
+    config.limits.maxRecordsPerRequest = 3;
+    config.limits.maxValueSize = new io.stacklens.agent.api.ByteSize(1000);
+    config.deadLetter = new KafkaReceiverConfig.DeadLetter();
+    config.deadLetter.topic = dlq;
+    byte[] overRecordLimit = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
+            io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
+                .addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("kept")))
+                .addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("x".repeat(2000))))))
+        .build().toByteArray();
+    KafkaTestSupport.produce(kafka, topic, List.of(overRecordLimit));
+    try (RunningReceiver r = new RunningReceiver(config)) {
+      // "a" (3 records) passes; "many" also has 3 and passes; the 2,000-byte body makes its message poison, whole.
+      await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTERED) == 1);
+      await().atMost(WAIT).until(() -> r.consumer.records() == 6);
+      assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "max_value_size")).isEqualTo(1);
+      ConsumerRecord<byte[], byte[]> dead = kafka.consume(dlq, 1, WAIT).get(0);
+      assertThat(dead.value()).isEqualTo(overRecordLimit);
+      assertThat(header(dead, DeadLetterSender.REASON)).isEqualTo("max_value_size");
+      assertThat(header(dead, DeadLetterSender.MESSAGE))
+          .contains("log_records[1]", "receivers.kafka/test.limits.max_value_size");
+      await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 3);
+    }
+  }
+
+  @Test
   void withoutADeadLetterTopicUndecodableMessagesAreCountedAndSkipped() throws Exception {
     String topic = topic(kafka, "poison-skip", 1);
     KafkaTestSupport.produce(kafka, topic, List.of(bytes("{not json"), OtlpJsonBytes.logs("ok")));
