@@ -5,6 +5,8 @@ import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.runtime.Agent;
 import io.stacklens.agent.runtime.ServiceException;
+import io.stacklens.agent.runtime.ShutdownLoss;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -13,10 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the agent until SIGTERM or SIGINT, then drain and exit 0.",
+    description = {"Run the agent until SIGTERM or SIGINT, then drain and exit 0 (" + RunCommand.EXIT_LOST
+        + " when acknowledged records could not be delivered by the shutdown deadline).",
         "Without --config it runs the embedded default: OTLP gRPC 127.0.0.1:4317 and HTTP 127.0.0.1:4318"
             + " -> files under ./data/."})
 final class RunCommand implements Callable<Integer> {
+  /** Exit status when the agent stopped but acknowledged records were lost (each logged at ERROR). */
+  static final int EXIT_LOST = 4;
+
   @Mixin ConfigOptions config;
   @Spec CommandSpec spec;
 
@@ -47,12 +53,12 @@ final class RunCommand implements Callable<Integer> {
     Thread hook = new Thread(agent::stop, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     stop.await();
-    agent.stop();
+    List<ShutdownLoss> losses = agent.stop();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException alreadyShuttingDown) {
       // the JVM is exiting anyway
     }
-    return 0;
+    return losses.isEmpty() ? 0 : EXIT_LOST;
   }
 }

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ExporterRunner {
   private static final long ENQUEUE_WAIT_MS = 50;
+  private static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
 
   private final ComponentContext context;
   private final Exporter exporter;
@@ -54,6 +55,8 @@ public final class ExporterRunner {
   private final LatencyHistogram sendLatency;
   private final Map<Signal, Counter> sent = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> enqueueFailed = new EnumMap<>(Signal.class);
+  private final java.util.concurrent.atomic.AtomicLong lostAtShutdown = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String lastFailure;
   private volatile boolean closing;
   private volatile long deadlineNanos = Long.MAX_VALUE;
   private Host host;
@@ -113,6 +116,7 @@ public final class ExporterRunner {
       if (queue.offer(batch, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
       if (closing && System.nanoTime() - deadlineNanos > 0) {
         enqueueFailed.get(batch.signal()).add(batch.recordCount());
+        lostAtShutdown.addAndGet(batch.recordCount());
         batch.releaseMemory();
         return false;
       }
@@ -213,6 +217,7 @@ public final class ExporterRunner {
     while (true) {
       attempt++;
       ExportException failure = attempt(batch);
+      lastFailure = failure == null ? null : describe(failure);
       if (failure == null) {
         if (claim(batch)) sent.get(batch.signal()).add(batch.recordCount());
         if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
@@ -291,6 +296,17 @@ public final class ExporterRunner {
 
   private void countFailed(Batch batch, String reason, boolean permanent) {
     failedCounter(batch.signal(), reason, permanent).add(batch.recordCount());
+    if (SHUTDOWN_TIMEOUT.equals(reason)) lostAtShutdown.addAndGet(batch.recordCount());
+  }
+
+  /** Records this exporter held and could not deliver by the shutdown deadline. */
+  public long lostAtShutdown() {
+    return lostAtShutdown.get();
+  }
+
+  /** Why the last push failed (null when none failed since the last success): the likely cause of a loss at shutdown. */
+  public String lastFailure() {
+    return lastFailure;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.stacklens.agent.telemetry.JvmMetrics;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -69,13 +70,24 @@ public final class Agent implements AutoCloseable {
     return colon > 0 ? e.substring(0, colon) : e;
   }
 
-  /** Graceful stop within {@code service.shutdown_timeout}; idempotent. */
-  public void stop() {
-    if (!stopped.compareAndSet(false, true)) return;
+  /**
+   * Graceful stop within {@code service.shutdown_timeout}; idempotent.
+   *
+   * @return what was acknowledged but not delivered (also logged at ERROR); empty when nothing was lost
+   *     or when the agent was already stopped
+   */
+  public List<ShutdownLoss> stop() {
+    if (!stopped.compareAndSet(false, true)) return List.of();
     LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.config.Durations.format(config.service().shutdownTimeout) + ")");
-    service.shutdown();
+    List<ShutdownLoss> losses = service.shutdown();
     closeAdmin();
-    LOG.log(Level.INFO, "agent stopped");
+    if (losses.isEmpty()) {
+      LOG.log(Level.INFO, "agent stopped; everything acknowledged was delivered");
+    } else {
+      long lost = losses.stream().mapToLong(ShutdownLoss::records).sum();
+      LOG.log(Level.ERROR, "agent stopped; " + lost + " acknowledged record(s) were lost (see above)");
+    }
+    return losses;
   }
 
   private void closeAdmin() {

@@ -350,6 +350,11 @@ public final class Pipeline implements Consumer {
     }
   }
 
+  /** Records the pipeline held and could not hand to its exporters by the shutdown deadline. */
+  public long lostAtShutdown() {
+    return droppedAtDeadline.get();
+  }
+
   /** Closes the ring to new batches (receivers get REFUSED_SHUTTING_DOWN). */
   public void stopAccepting() {
     accepting = false;

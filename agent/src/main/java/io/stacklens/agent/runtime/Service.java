@@ -215,10 +215,14 @@ public final class Service {
 
   /**
    * Graceful stop within {@code service.shutdown_timeout}: receivers stop taking requests, pipelines
-   * drain their rings into the exporter queues, exporters drain, flush and close. Idempotent.
+   * drain their rings into the exporter queues, exporters drain, flush and close. Idempotent: only the
+   * first call reports losses.
+   *
+   * @return what was acknowledged to clients but not delivered by the deadline, each also logged at
+   *     ERROR; empty when everything was delivered
    */
-  public void shutdown() {
-    if (!shutdown.compareAndSet(false, true)) return;
+  public List<ShutdownLoss> shutdown() {
+    if (!shutdown.compareAndSet(false, true)) return List.of();
     Duration timeout = config.service().shutdownTimeout;
     Instant deadline = Instant.now().plus(timeout);
     health.setPhase(Phase.DRAINING);
@@ -232,6 +236,30 @@ public final class Service {
       stopOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().shutdown(deadline));
     }
     health.setPhase(Phase.STOPPED);
+    List<ShutdownLoss> losses = losses(timeout);
+    for (ShutdownLoss loss : losses) LOG.log(Level.ERROR, loss.describe());
+    return losses;
+  }
+
+  private List<ShutdownLoss> losses(Duration timeout) {
+    String deadline = "service.shutdown_timeout (" + io.stacklens.agent.config.Durations.format(timeout) + ")";
+    List<ShutdownLoss> losses = new ArrayList<>();
+    for (Pipeline p : pipelines.values()) {
+      if (p.lostAtShutdown() > 0) {
+        losses.add(new ShutdownLoss("pipeline " + p.name(), p.lostAtShutdown(),
+            "its ring was not drained into the exporters by " + deadline
+                + "; an exporter downstream was too slow or failing"));
+      }
+    }
+    for (ExporterRunner e : exporters.values()) {
+      if (e.lostAtShutdown() > 0) {
+        String failure = e.lastFailure();
+        losses.add(new ShutdownLoss("exporter " + e.id(), e.lostAtShutdown(),
+            (failure != null ? "the destination was failing (" + failure + ") until " : "they were still being sent at ")
+                + deadline));
+      }
+    }
+    return losses;
   }
 
   private void stopOne(ComponentKind kind, ComponentId id, Runnable stop) {

@@ -68,6 +68,47 @@ class GracefulShutdownTest {
   }
 
   @Test
+  void acknowledgedRecordsLeftAtTheDeadlineAreLoggedAtErrorAndTheExitStatusIsFour() throws Exception {
+    // The blocking exporter never returns in the agent process: what was acknowledged cannot be delivered.
+    Path yaml = Files.writeString(dir.resolve("agent.yaml"), """
+        receivers:
+          otlp:
+            protocols:
+              grpc: { endpoint: 127.0.0.1:0 }
+        exporters:
+          blocking:
+            sending_queue: { queue_size: 4 }
+            batch: { enabled: false }
+        service:
+          telemetry: { endpoint: 127.0.0.1:0 }
+          shutdown_timeout: 2s
+          pipelines:
+            logs: { receivers: [otlp], exporters: [blocking] }
+        """);
+    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", yaml.toString())) {
+      int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
+      GrpcLoad load = new GrpcLoad(port, 1, RECORDS_PER_BATCH).start();
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedBatches() >= 5);
+      } finally {
+        load.close();
+      }
+      agent.process().destroy(); // SIGTERM
+      int exit = agent.waitFor(Duration.ofSeconds(60));
+      String stderr = agent.stderr();
+      assertThat(exit).as("exit code; stderr:%n%s", stderr).isEqualTo(4);
+      assertThat(stderr)
+          .containsPattern("ERROR +exporter blocking: \\d+ acknowledged record\\(s\\) were not delivered and are lost: "
+              + "they were still being sent at service.shutdown_timeout \\(2s\\)")
+          .containsPattern("ERROR +agent stopped; \\d+ acknowledged record\\(s\\) were lost");
+      long lost = 0;
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(pipeline logs|exporter blocking): (\\d+) acknowledged").matcher(stderr);
+      while (m.find()) lost += Long.parseLong(m.group(2));
+      assertThat(lost).as("every acknowledged record is reported lost").isEqualTo(load.acknowledgedBatches() * RECORDS_PER_BATCH);
+    }
+  }
+
+  @Test
   void agentStopUnderLoadKeepsEveryAcknowledgedRecord() throws Exception {
     Path out = dir.resolve("out.jsonl");
     RunningAgent agent = RunningAgent.start(config(out));
