@@ -2,7 +2,10 @@ package io.stacklens.agent.bench;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.cli.loadgen.LogRequestFactory;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.agent.otlp.OtlpLogsDecoder;
 import java.util.concurrent.TimeUnit;
@@ -45,5 +48,18 @@ public class OtlpDecodeBenchmark {
   @Benchmark
   public LogsBatch direct() throws Exception {
     return OtlpLogsDecoder.decode(bytes);
+  }
+
+  private final MemoryLimiter memory = new MemoryLimiter(1L << 30);
+  private final DecodeLimits limits = DecodeLimits.defaults("receivers.otlp.limits");
+
+  /** What the receiver does with limits on: the default limits, charged to a memory budget and given back. */
+  @Benchmark
+  public LogsBatch directWithLimits() throws Exception {
+    DecodeBudget budget = new DecodeBudget(limits, memory);
+    LogsBatch batch = OtlpLogsDecoder.decode(bytes, 0, bytes.length, budget);
+    budget.handOver(batch);
+    batch.releaseMemory();
+    return batch;
   }
 }
