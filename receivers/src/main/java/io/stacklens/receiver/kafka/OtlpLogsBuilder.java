@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
+import io.stacklens.agent.otlp.LogRecordRules;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpJsonException;
 import io.stacklens.agent.otlp.OtlpLogs;
@@ -38,6 +39,7 @@ final class OtlpLogsBuilder implements BatchBuilder {
       throw MessageLimits.refused(e);
     }
     MessageLimits.requireNoRejections(budget);
+    requireValid(decoded);
     if (metadata != null) decoded.forEachRecord(record -> metadata.put(record.attributes(), message));
     batch.appendAll(decoded);
     bytes += budget.decodedBytes();
@@ -59,6 +61,17 @@ final class OtlpLogsBuilder implements BatchBuilder {
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new DecodeException(
           DecodeException.INVALID_PROTOBUF, "not an OTLP protobuf ExportLogsServiceRequest: " + e.getMessage());
+    }
+  }
+
+  /** A record the OTLP receiver would reject ({@link LogRecordRules}) makes the message undecodable, whole. */
+  private static void requireValid(LogsBatch decoded) throws DecodeException {
+    String[] problem = new String[1];
+    decoded.forEachRecord(record -> {
+      if (problem[0] == null) problem[0] = LogRecordRules.problem(record);
+    });
+    if (problem[0] != null) {
+      throw new DecodeException(DecodeException.INVALID_RECORD, "a log record is invalid: " + problem[0]);
     }
   }
 
