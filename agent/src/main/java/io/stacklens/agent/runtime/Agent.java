@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
     LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.config.Durations.format(config.service().shutdownTimeout) + ")");
     service.shutdown();
     closeAdmin();
+    io.stacklens.agent.telemetry.RateLimitedLog.flushAll(); // the counts of refusals not yet summarised
     LOG.log(Level.INFO, "agent stopped");
   }
 
