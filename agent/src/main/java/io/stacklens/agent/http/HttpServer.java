@@ -116,10 +116,10 @@ public final class HttpServer implements AutoCloseable {
     int max = options.limits().maxConnections();
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
-      ch.close();
       String from = String.valueOf(ch.remoteAddress());
       options.refusals().refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused a connection from " + from
           + ": " + max + " connections are open, the limit (" + options.limits().key("max_connections") + ")");
+      ch.close();
       return false;
     }
     ch.closeFuture().addListener(f -> open.decrementAndGet());

@@ -50,6 +50,13 @@ final class OtlpHttpHandler implements HttpHandler {
         Encoding.ofContentType(headers.get("Content-Type")));
   }
 
+  @Override
+  public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
+    return StatusBodies.retryable(
+        429, Code.RESOURCE_EXHAUSTED, "the agent's memory budget for requests in progress is used up; retry later",
+        Encoding.ofContentType(headers.get("Content-Type")), ingest.retryAfter());
+  }
+
   private HttpResponse answer(HttpRequest request) {
     Encoding encoding = Encoding.ofContentType(request.header("Content-Type"));
     OtlpSignal<?, ?> signal = BY_PATH.get(request.path());

@@ -10,6 +10,7 @@ import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,8 @@ public final class OtlpReceiver implements Receiver {
     try {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
-        grpc = OtlpGrpcServer.start(id, Endpoint.parse(g.endpoint), (int) g.maxRecvMsgSize.bytes(), ingest, executor);
+        grpc = OtlpGrpcServer.start(id, g, ingest, executor, host.memoryLimiter(),
+            ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
         listening.add("gRPC " + describe(grpc.address()));
         log(id + ": gRPC listening on " + describe(grpc.address()));
       }
@@ -66,7 +68,10 @@ public final class OtlpReceiver implements Receiver {
             HttpServerOptions.of(id.replace('/', '-'), Endpoint.parse(h.endpoint))
                 .withMaxBodyBytes(limit)
                 .withLatency(ingest.metrics().duration(Transport.HTTP))
-                .withHandlerExecutor(executor);
+                .withHandlerExecutor(executor)
+                .withLimits(h.limits("protocols.http."))
+                .withMemoryLimiter(host.memoryLimiter())
+                .withRefusals(ServerRefusals.of(context.metrics(), id, Transport.HTTP.id(), context.logger()));
         http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
         listening.add("HTTP " + describe(http.localAddress()));
         log(id + ": HTTP listening on " + describe(http.localAddress()));
