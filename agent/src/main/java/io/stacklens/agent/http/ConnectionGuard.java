@@ -266,6 +266,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     String why = "the request was not complete within " + Durations.format(limits.readTimeout())
         + " (" + limits.key("read_timeout") + ")";
     String what = describe(currentHead);
+    if (!currentForwarded) {
+      // Already answered (413) while its body was being skipped: no second answer, just close.
+      reading = Reading.REFUSED;
+      cancelTimers();
+      refusals.refusedRequest(ServerRefusals.READ_TIMEOUT, () -> "closed the connection of " + what + ": " + why);
+      ctx.close();
+      return;
+    }
     refuse(HttpResponse.text(408, why), ServerRefusals.READ_TIMEOUT, false,
         () -> "answered 408 to " + what + ": " + why + "; closed the connection");
   }

@@ -241,6 +241,25 @@ class HttpServerProtectionTest {
   }
 
   @Test
+  void aBodyAnswered413EarlyMustStillArriveWithinReadTimeoutAndGetsNoSecondAnswer() throws Exception {
+    start(limits().withTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(60)));
+    Socket s = connect();
+    // Over the 64 KiB body limit with keep-alive: 413 at once, then the server skips the body...
+    Response r = exchange(s, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nsome");
+    assertThat(r.status).isEqualTo(413);
+    // ...which never comes: the connection is closed after read_timeout, without another response.
+    ByteArrayOutputStream rest = new ByteArrayOutputStream();
+    try {
+      s.getInputStream().transferTo(rest);
+    } catch (SocketException reset) {
+      // closed
+    }
+    assertThat(rest.size()).isZero();
+    await().atMost(PATIENCE).until(() -> refusedRequests(ServerRefusals.READ_TIMEOUT) == 1);
+    assertStillServes();
+  }
+
+  @Test
   void twoThousandIdleConnectionsAreAllClosedAfterTheHeaderTimeout() throws Exception {
     start(limits().withMaxConnections(5000).withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     List<Socket> idle = new ArrayList<>();
