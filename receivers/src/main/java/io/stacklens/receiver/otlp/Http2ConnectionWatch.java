@@ -133,7 +133,7 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
     return limit > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : limit + limit / 4;
   }
 
-  private void overBudget(int bytes) {
+  private void overBudget() {
     if (closing) return;
     closing = true;
     MemoryLimiter m = settings.memory();
@@ -168,7 +168,7 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
               // (RESOURCE_EXHAUSTED, retryable); only a connection pushing the agent well past its
               // budget is cut, since gRPC would buffer whatever it keeps sending.
               m.forceAcquire(length);
-              if (m.used() > ceiling(m)) overBudget(length);
+              if (m.used() > ceiling(m)) overBudget();
             }
             s.held += length;
           }

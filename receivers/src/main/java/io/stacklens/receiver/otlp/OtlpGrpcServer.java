@@ -42,9 +42,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Filter;
@@ -118,11 +118,12 @@ final class OtlpGrpcServer {
     int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true), NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
-    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, threadName + "-timers");
       t.setDaemon(true);
       return t;
     });
+    timers.setRemoveOnCancelPolicy(true); // one read deadline per call, nearly all cancelled: do not let them pile up
     int rstWindowSeconds = (int) settings.rstFramesWindow.toSeconds();
     Http2ConnectionWatch.Settings watch = new Http2ConnectionWatch.Settings(
         memory, refusals, settings.handshakeTimeout, maxMessageBytes, settings.maxRstFramesPerWindow, settings.rstFramesWindow);
