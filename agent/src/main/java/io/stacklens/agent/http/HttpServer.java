@@ -11,20 +11,30 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small HTTP/1.1 server on Netty (NIO) for the agent's own endpoints: OTLP/HTTP and the admin server.
- * Requests are aggregated up to {@link HttpServerOptions#maxBodyBytes} (larger ones get 413) and handed
- * to one {@link HttpHandler}; connections are kept alive unless the client or a closing server says
- * otherwise.
+ * A small HTTP/1.1 server on Netty (NIO) for the agent's own endpoints: OTLP/HTTP, http_json and the
+ * admin server. Requests are aggregated up to {@link HttpServerOptions#maxBodyBytes} (larger ones get
+ * 413) and handed to one {@link HttpHandler}; connections are kept alive unless the client or a closing
+ * server says otherwise.
+ *
+ * <p>Anyone who reaches the port must not be able to exhaust it ({@link HttpServerLimits}): at most
+ * {@code max_connections} connections (more are closed when accepted), request heads within
+ * {@code read_header_timeout} and {@code max_header_size} (408, 431, 414), whole requests within
+ * {@code read_timeout} (408), idle keep-alive connections closed after {@code idle_timeout}, and
+ * bodies reserved from the agent's memory budget before they are read (429 when they do not fit). See
+ * {@link ConnectionGuard}. Each refusal is counted and logged by {@link HttpServerOptions#refusals}.
  *
  * <p>{@link #close(Duration)} stops accepting connections at once, lets requests already being handled
  * finish (up to the grace period), then closes every connection and stops the event loops.
@@ -39,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger open = new AtomicInteger();
   private final Object inFlightLock = new Object();
   private int inFlight;
   private volatile boolean closing;
@@ -73,11 +84,19 @@ public final class HttpServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (!admit(ch)) return;
                     connections.add(ch);
+                    HttpServerLimits limits = options.limits();
+                    ConnectionGuard guard = new ConnectionGuard(HttpServer.this, options, handler);
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        .addLast(guard.byteWatcher())
+                        .addLast(new HttpServerCodec(new HttpDecoderConfig()
+                            .setMaxInitialLineLength(limits.maxRequestLine())
+                            .setMaxHeaderSize(limits.maxHeaderSize())))
+                        .addLast(guard)
                         .addLast(new BodyLimitAggregator(options.maxBodyBytes(), handler))
-                        .addLast(new RequestDispatcher(HttpServer.this, handler, options.latency(), options.handlerExecutor()));
+                        .addLast(new RequestDispatcher(
+                            HttpServer.this, handler, options.latency(), options.handlerExecutor(), guard, options.memory()));
                   }
                 });
     try {
@@ -89,8 +108,31 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts a new connection against {@code max_connections}; one over the limit is closed at once (it
+   * has sent nothing yet, so there is nothing to answer), counted and logged.
+   */
+  private boolean admit(SocketChannel ch) {
+    int max = options.limits().maxConnections();
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      String from = String.valueOf(ch.remoteAddress());
+      options.refusals().refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused a connection from " + from
+          + ": " + max + " connections are open, the limit (" + options.limits().key("max_connections") + ")");
+      ch.close();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    return true;
+  }
+
   public String name() {
     return options.name();
+  }
+
+  /** Connections open now (accepted and not closed). */
+  public int openConnections() {
+    return open.get();
   }
 
   /** The bound address (with the real port when the endpoint asked for port 0). */

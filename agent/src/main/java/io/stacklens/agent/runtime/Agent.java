@@ -81,6 +81,7 @@ public final class Agent implements AutoCloseable {
     LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.config.Durations.format(config.service().shutdownTimeout) + ")");
     List<ShutdownLoss> losses = service.shutdown();
     closeAdmin();
+    io.stacklens.agent.telemetry.RateLimitedLog.flushAll(); // the counts of refusals not yet summarised
     if (losses.isEmpty()) {
       LOG.log(Level.INFO, "agent stopped; everything acknowledged was delivered");
     } else {

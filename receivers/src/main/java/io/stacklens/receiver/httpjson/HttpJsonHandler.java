@@ -80,6 +80,12 @@ final class HttpJsonHandler implements HttpHandler {
     return IngestResponse.refusal(413, "request body is larger than the limit of " + limit + " bytes (max_request_body_size)");
   }
 
+  @Override
+  public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
+    return new IngestResponse().retryable(
+        429, DecodeBudget.memoryExhausted(memory).getMessage() + "; nothing was accepted", retryAfter);
+  }
+
   private HttpResponse answer(HttpRequest request) {
     if (!request.path().equals(path)) {
       metrics.request(RequestRefusal.BAD_REQUEST);

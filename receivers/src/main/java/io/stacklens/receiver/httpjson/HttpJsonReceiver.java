@@ -9,6 +9,7 @@ import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -62,7 +63,10 @@ public final class HttpJsonReceiver implements Receiver {
           HttpServerOptions.of(id.replace('/', '-'), Endpoint.parse(config.endpoint))
               .withMaxBodyBytes((int) config.maxRequestBodySize.bytes())
               .withLatency(metrics.duration())
-              .withHandlerExecutor(executor);
+              .withHandlerExecutor(executor)
+              .withLimits(config.limits(""))
+              .withMemoryLimiter(host.memoryLimiter())
+              .withRefusals(ServerRefusals.of(context.metrics(), id, "http", context.logger()));
       http = HttpServer.start(options, handler);
     } catch (IOException | RuntimeException e) {
       executor.shutdown();

@@ -1,10 +1,10 @@
 package io.stacklens.receiver.httpjson;
 
 import io.stacklens.agent.api.ByteSize;
-import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.agent.http.Endpoint;
+import io.stacklens.agent.http.HttpServerSettings;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 
@@ -18,9 +18,14 @@ import java.time.Duration;
  * retry_after: 1s                    # Retry-After on 429 (pipeline full) and 503 (stopping)
  * mapping: { ... }                   # JSON fields -> log record, see JsonMappingConfig
  * limits: { ... }                    # what one request may decode into, see RequestLimitsConfig
+ * read_header_timeout: 10s           # server protections, see HttpServerSettings
+ * read_timeout: 30s
+ * idle_timeout: 60s
+ * max_connections: 1000
+ * max_header_size: 16KiB
  * </pre>
  */
-public class HttpJsonReceiverConfig implements ComponentConfig {
+public class HttpJsonReceiverConfig extends HttpServerSettings {
   /** Default port: clear of OTLP (4317, 4318), the admin server (8888) and the ubiquitous 8080. */
   public static final int DEFAULT_PORT = 8480;
 
@@ -53,5 +58,6 @@ public class HttpJsonReceiverConfig implements ComponentConfig {
     } else {
       mapping.validateAt("mapping", problems);
     }
+    super.validate(problems);
   }
 }

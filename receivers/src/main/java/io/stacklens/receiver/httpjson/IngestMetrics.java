@@ -68,7 +68,7 @@ final class IngestMetrics {
     shuttingDown = refused(registry, labels, Admission.REFUSED_SHUTTING_DOWN.reason());
     for (RequestRefusal r : RequestRefusal.values()) {
       requests[r.ordinal()] = registry.counter(REFUSED_REQUESTS, "Requests refused as a whole, by reason",
-          "receiver", receiver, "signal", "logs", "transport", "http", "reason", r.label());
+          "receiver", receiver, "transport", "http", "reason", r.label());
     }
     duration = registry.histogram(DURATION, "Time to answer one export request", "receiver", receiver, "transport", "http");
   }
@@ -105,7 +105,7 @@ final class IngestMetrics {
   /** A whole request refused for a request-level decode limit. */
   void limit(String reason, String message) {
     registry.counter(REFUSED_REQUESTS, "Requests refused as a whole, by reason",
-        "receiver", receiver, "signal", "logs", "transport", "http", "reason", reason).inc();
+        "receiver", receiver, "transport", "http", "reason", reason).inc();
     log.warn(reason, () -> receiver + ": refused a request (" + reason + "): " + message);
   }
 

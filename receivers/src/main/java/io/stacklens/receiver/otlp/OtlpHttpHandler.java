@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.stacklens.agent.http.HttpHandler;
 import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
+import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.receiver.http.BodyDecoding;
 import io.stacklens.receiver.otlp.StatusBodies.Encoding;
 import java.util.List;
@@ -47,6 +48,13 @@ final class OtlpHttpHandler implements HttpHandler {
         413, Code.RESOURCE_EXHAUSTED,
         "request body is larger than the limit of " + limit + " bytes (protocols.http.max_request_body_size)",
         Encoding.ofContentType(headers.get("Content-Type")));
+  }
+
+  @Override
+  public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
+    return StatusBodies.retryable(
+        429, Code.RESOURCE_EXHAUSTED, DecodeBudget.memoryExhausted(ingest.memory()).getMessage(),
+        Encoding.ofContentType(headers.get("Content-Type")), ingest.retryAfter());
   }
 
   private HttpResponse answer(HttpRequest request) {

@@ -11,6 +11,7 @@ import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
 import io.stacklens.agent.limits.DecodeLimits;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,8 @@ public final class OtlpReceiver implements Receiver {
     try {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
-        grpc = OtlpGrpcServer.start(id, Endpoint.parse(g.endpoint), (int) g.maxRecvMsgSize.bytes(), ingest, executor);
+        grpc = OtlpGrpcServer.start(id, g, ingest, executor, host.memoryLimiter(),
+            ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
         listening.add("gRPC " + describe(grpc.address()));
         log(id + ": gRPC listening on " + describe(grpc.address()));
       }
@@ -69,7 +71,10 @@ public final class OtlpReceiver implements Receiver {
             HttpServerOptions.of(id.replace('/', '-'), Endpoint.parse(h.endpoint))
                 .withMaxBodyBytes(limit)
                 .withLatency(ingest.metrics().duration(Transport.HTTP))
-                .withHandlerExecutor(executor);
+                .withHandlerExecutor(executor)
+                .withLimits(h.limits("protocols.http."))
+                .withMemoryLimiter(host.memoryLimiter())
+                .withRefusals(ServerRefusals.of(context.metrics(), id, Transport.HTTP.id(), context.logger()));
         http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
         listening.add("HTTP " + describe(http.localAddress()));
         log(id + ": HTTP listening on " + describe(http.localAddress()));

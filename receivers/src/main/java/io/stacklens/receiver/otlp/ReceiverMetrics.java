@@ -16,7 +16,7 @@ import java.time.Duration;
  *   <li>{@code stacklens_receiver_refused_records_total{receiver,signal,transport,reason}} with reason
  *       {@code invalid}, {@code ring_full}, {@code shutting_down} or a record-level decode limit
  *       ({@code max_attributes_per_record}, {@code max_nesting_depth}, {@code max_value_size})
- *   <li>{@code stacklens_receiver_refused_requests_total{receiver,signal,transport,reason}}: whole
+ *   <li>{@code stacklens_receiver_refused_requests_total{receiver,transport,reason}}: whole
  *       requests refused while decoding: {@code malformed}, {@code memory_limit} or a request-level
  *       decode limit ({@code max_records_per_request}, {@code max_decoded_size}, ...)
  *   <li>{@code stacklens_receiver_request_duration_seconds{receiver,transport}}
@@ -82,8 +82,8 @@ final class ReceiverMetrics {
 
   /** A whole request refused while decoding, for {@code reason}; logged once per reason per minute. */
   void refusedRequest(Signal signal, Transport transport, String reason, String message) {
-    registry.counter(REFUSED_REQUESTS, "Export requests refused before any record was taken, by reason",
-        "receiver", receiver, "signal", signal.id(), "transport", transport.id(), "reason", reason).add(1);
+    registry.counter(REFUSED_REQUESTS, "Requests refused as a whole, by reason",
+        "receiver", receiver, "transport", transport.id(), "reason", reason).add(1);
     log.warn(signal.id() + "/" + reason, () -> receiver + ": refused a " + signal.id() + " request over "
         + transport.id() + " (" + reason + "): " + message);
   }

@@ -10,6 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (2..8) and a queue of {@value #QUEUE} tasks. When the queue is full the network thread runs the task
  * itself, which stops it reading from its sockets for that time: natural backpressure, no unbounded
  * growth.
+ *
+ * <p>Queued requests hold no memory the agent does not know about: an HTTP body is reserved from the
+ * memory budget when its headers arrive and released when its handler is done (after the queue), and
+ * a gRPC message is counted from its first byte on the wire ({@link Http2ConnectionWatch}) and as it
+ * is decompressed ({@link io.stacklens.agent.otlp.RawRequestMarshaller}) until the export returned. So
+ * what the queue can hold is bounded by {@code service.memory_limiter}, not by 1024 x 20 MiB: once the
+ * budget is spent, new bodies are refused (429 / RESOURCE_EXHAUSTED) before they are read.
  */
 final class RequestExecutor {
   static final int QUEUE = 1024;

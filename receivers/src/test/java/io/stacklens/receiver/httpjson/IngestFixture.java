@@ -96,7 +96,7 @@ final class IngestFixture implements AutoCloseable {
   }
 
   long refusedRequests(String reason) {
-    return metrics.counterValue(IngestMetrics.REFUSED_REQUESTS, "receiver", "http_json", "signal", "logs", "transport", "http", "reason", reason);
+    return metrics.counterValue(IngestMetrics.REFUSED_REQUESTS, "receiver", "http_json", "transport", "http", "reason", reason);
   }
 
   @Override
