@@ -81,9 +81,12 @@ public final class DecodeBudget {
           "the request decodes to more than " + limits.maxDecodedSize() + " bytes in memory ("
               + limits.key("max_decoded_size") + "); send smaller requests");
     }
-    long want = Math.max(CHUNK, decoded - acquired);
+    long need = decoded - acquired;
+    long want = Math.max(CHUNK, need);
     if (!limiter.tryAcquire(want)) {
-      throw memoryExhausted(limiter);
+      // Near the limit a whole chunk may not fit where what is needed still does.
+      if (want == need || !limiter.tryAcquire(need)) throw memoryExhausted(limiter);
+      want = need;
     }
     acquired += want;
   }

@@ -68,13 +68,13 @@ class HttpJsonServerProtectionTest {
 
   @Test
   void anExhaustedMemoryBudgetIs429WithAJsonBodyAndRetryAfter() throws Exception {
-    MemoryLimiter memory = new MemoryLimiter(100);
+    MemoryLimiter memory = new MemoryLimiter(4000); // room for a small record decoded, not for a 5 KB body
     start(IngestFixture.config(), memory);
-    var r = post("{\"message\":\"" + "m".repeat(200) + "\"}");
+    var r = post("{\"message\":\"" + "m".repeat(5000) + "\"}");
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(r.headers().firstValue("retry-after")).hasValue("2"); // retry_after 1500ms, rounded up
-    assertThat(r.body()).contains("\"error\":\"the agent's memory budget for requests in progress is used up; nothing was accepted, retry later\"");
+    assertThat(r.body()).contains("\"error\":\"the agent's memory budget is spent", "service.memory_limiter", "nothing was accepted");
     assertThat(metrics.counterValue(ServerRefusals.REFUSED_REQUESTS, "receiver", "http_json", "transport", "http", "reason", "memory_limit"))
         .isEqualTo(1);
     assertThat(post("{\"message\":\"small\"}").statusCode()).isEqualTo(200);

@@ -21,7 +21,10 @@ final class CollectingConsumer implements Consumer {
   @Override
   public Admission consume(Batch batch) {
     Admission a = answer.get();
-    if (a.accepted()) batches.add(batch);
+    if (a.accepted()) {
+      batches.add(batch);
+      batch.releaseMemory(); // the end of the line: keeps the records for the test, gives the budget back
+    }
     else refusals.incrementAndGet();
     return a;
   }
