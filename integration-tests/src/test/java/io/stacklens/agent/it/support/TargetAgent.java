@@ -152,6 +152,20 @@ public final class TargetAgent implements AutoCloseable {
     return adminPort;
   }
 
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** OTLP/HTTP. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The http_json receiver. */
+  public int ingestPort() {
+    return ingestPort;
+  }
+
   /** The last {@code lines} lines of the agent's standard error (without SLF4J's start-up notice). */
   public String stderrTail(int lines) {
     try {
