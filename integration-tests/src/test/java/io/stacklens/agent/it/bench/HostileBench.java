@@ -127,7 +127,7 @@ public final class HostileBench {
   private void row(String name, Supplier<List<String>> action) throws Exception {
     int before = agents;
     ensureAgent();
-    String restarted = agents != before ? " (on a new agent: the previous one died)" : "";
+    String restarted = agents != before ? " (new agent)" : "";
     agent.rss().resetPeak();
     long start = System.nanoTime();
     List<String> answers = action.get();

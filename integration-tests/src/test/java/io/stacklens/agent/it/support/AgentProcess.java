@@ -67,7 +67,7 @@ public final class AgentProcess implements AutoCloseable {
   public static AgentProcess startPackaged(Path distribution, Path workDir, Map<String, String> env, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(distribution.resolve("bin").resolve("stacklens-agent").toString());
+    command.add(distribution.toAbsolutePath().resolve("bin").resolve("stacklens-agent").toString());
     command.addAll(List.of(args));
     return launch(command, workDir, env);
   }
