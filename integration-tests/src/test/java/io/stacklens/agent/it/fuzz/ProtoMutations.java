@@ -91,7 +91,7 @@ final class ProtoMutations {
 
   static String repeat(SplittableRandom r, List<Located> all, int times) {
     Located l = any(r, all);
-    if (times > 100) times = (int) Math.max(2, Math.min(times, HEAVY_BYTES / (ProtoWire.encode(List.of(l.node())).length)));
+    if (times > 100) times = Math.max(2, Math.min(times, HEAVY_BYTES / ProtoWire.encode(List.of(l.node())).length));
     int at = l.parent().indexOf(l.node());
     l.parent().addAll(at + 1, java.util.Collections.nCopies(times - 1, l.node()));
     return "repeat field " + l.node().number + " (depth " + l.depth() + ") x" + times;
@@ -211,7 +211,7 @@ final class ProtoMutations {
 
   static String repeatWholeRequest(List<Node> root, int times) {
     List<Node> copy = new ArrayList<>(root);
-    times = (int) Math.max(2, Math.min(times, HEAVY_BYTES / Math.max(1, ProtoWire.encode(copy).length)));
+    times = Math.max(2, Math.min(times, HEAVY_BYTES / Math.max(1, ProtoWire.encode(copy).length)));
     for (int i = 1; i < times; i++) root.addAll(copy);
     return "whole request repeated x" + times;
   }
