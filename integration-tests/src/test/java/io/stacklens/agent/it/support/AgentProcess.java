@@ -14,10 +14,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code stacklens-agent} in a separate JVM ({@code java -cp <this JVM's class path> Main ...}), with
- * standard output and error captured in files. Close it to kill what is still running.
+ * {@code stacklens-agent} in a separate JVM ({@code java -cp <this JVM's class path> Main ...}), or the
+ * packaged launcher script, with standard output and error captured in files. Close it to kill what is
+ * still running.
  */
 public final class AgentProcess implements AutoCloseable {
+  /**
+   * The JVM options the packaged launcher ({@code packaging/src/dist/bin/stacklens-agent}) gives the
+   * agent when {@code JAVA_OPTS} does not override them: the heap and OutOfMemoryError policy users
+   * run with. Keep in step with the script ({@code LauncherDefaultsTest} checks it).
+   */
+  public static final List<String> LAUNCHER_JVM_OPTIONS =
+      List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
+
+  /** The {@code -Xmx} of {@link #LAUNCHER_JVM_OPTIONS}, in bytes. */
+  public static final long LAUNCHER_MAX_HEAP_BYTES = 160L * 1024 * 1024;
+
+  /** Options of the JVMs the other tests start: a roomier heap, quicker start-up. */
+  private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
   private final Process process;
   private final Path stdout;
   private final Path stderr;
@@ -29,14 +44,35 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   public static AgentProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    return start(workDir, env, TEST_JVM_OPTIONS, args);
+  }
+
+  /** Like {@link #start(Path, Map, String...)} with exactly {@code jvmOptions}, e.g. {@link #LAUNCHER_JVM_OPTIONS}. */
+  public static AgentProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath());
     command.add("io.stacklens.agent.cli.Main");
     command.addAll(List.of(args));
+    return launch(command, workDir, env);
+  }
+
+  /**
+   * Runs a packaged distribution's launcher ({@code <dist>/bin/stacklens-agent ARGS}) with its own
+   * default JVM options. The script replaces itself with java, so {@link #pid()} is the agent's JVM.
+   */
+  public static AgentProcess startPackaged(Path distribution, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(distribution.toAbsolutePath().resolve("bin").resolve("stacklens-agent").toString());
+    command.addAll(List.of(args));
+    return launch(command, workDir, env);
+  }
+
+  private static AgentProcess launch(List<String> command, Path workDir, Map<String, String> env) throws IOException {
     Path out = Files.createTempFile(workDir, "agent-", ".out");
     Path err = Files.createTempFile(workDir, "agent-", ".err");
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
@@ -69,19 +105,31 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Waits for the start-up line {@code <receiver>: <transport> listening on host:port} and returns the port. */
   public int awaitListening(String transport, Duration timeout) throws Exception {
-    Pattern p = Pattern.compile(Pattern.quote(transport) + " listening on [^\\s]*:(\\d+)");
+    return awaitPort(Pattern.compile(Pattern.quote(transport) + " listening on [^\\s]*:(\\d+)"), timeout);
+  }
+
+  /**
+   * Waits until standard error has a match of {@code line} and returns its first group as a port
+   * number; fails when the agent exits first or {@code timeout} passes.
+   */
+  public int awaitPort(Pattern line, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
-      Matcher m = p.matcher(stderr());
+      Matcher m = line.matcher(stderr());
       if (m.find()) return Integer.parseInt(m.group(1));
       if (!process.isAlive()) throw new AssertionError("agent exited with " + process.exitValue() + ":\n" + stderr());
       Thread.sleep(50);
     }
-    throw new AssertionError("agent did not report '" + transport + " listening' within " + timeout + ":\n" + stderr());
+    throw new AssertionError("agent did not log '" + line + "' within " + timeout + ":\n" + stderr());
   }
 
   public Process process() {
     return process;
+  }
+
+  /** The agent JVM's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   public int waitFor(Duration timeout) throws InterruptedException {
