@@ -12,6 +12,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * Netty's aggregator, but an oversized request is answered by the handler's
  * {@link HttpHandler#bodyTooLarge} (413 with a body the client understands) instead of an empty 413.
+ *
+ * <p>The body is kept as the list of buffers it arrived in: by default Netty consolidates a composite
+ * of more than 1,024 parts into one contiguous buffer, which for a 20 MiB body is a 20 MiB native
+ * allocation that glibc then keeps (measured: +60 MiB of RSS after a few large requests). The
+ * dispatcher copies the parts into one heap array, counted in the memory budget, and frees them.
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
   private final HttpHandler handler;
@@ -19,6 +24,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
 
   BodyLimitAggregator(int maxBodyBytes, HttpHandler handler) {
     super(maxBodyBytes);
+    setMaxCumulationBufferComponents(Integer.MAX_VALUE);
     this.maxBodyBytes = maxBodyBytes;
     this.handler = handler;
   }

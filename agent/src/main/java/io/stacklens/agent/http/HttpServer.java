@@ -94,6 +94,7 @@ public final class HttpServer implements AutoCloseable {
                             .setMaxInitialLineLength(limits.maxRequestLine())
                             .setMaxHeaderSize(limits.maxHeaderSize())))
                         .addLast(guard)
+                        .addLast(new HeapBodyParts())
                         .addLast(new BodyLimitAggregator(options.maxBodyBytes(), handler))
                         .addLast(new RequestDispatcher(
                             HttpServer.this, handler, options.latency(), options.handlerExecutor(), guard, options.memory()));

@@ -212,7 +212,7 @@ final class RequestRecords {
       while (end < body.length && body[end] != '\n') end++;
       line++;
       int stop = end > pos && body[end - 1] == '\r' ? end - 1 : end;
-      if (skipWhitespace(body, pos) < stop) {
+      if (blankUntil(body, pos, stop) < stop) {
         int i = index++;
         budget.countRecord();
         try {
@@ -241,6 +241,13 @@ final class RequestRecords {
   private static JsonSyntaxException syntaxAt(String reason, JsonParser p) {
     var where = p.currentTokenLocation();
     return new JsonSyntaxException(reason, where.getLineNr(), where.getColumnNr(), where.getByteOffset());
+  }
+
+  /** The first non-blank byte of {@code [from, stop)}, or {@code stop}: one line only, so blank lines cost O(length). */
+  private static int blankUntil(byte[] body, int from, int stop) {
+    int i = from;
+    while (i < stop && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r')) i++;
+    return i;
   }
 
   private static int skipWhitespace(byte[] body, int from) {
