@@ -1,6 +1,8 @@
 package io.stacklens.receiver.http;
 
 import com.github.luben.zstd.ZstdInputStream;
+import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.limits.DecodeBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,35 @@ import java.util.zip.GZIPInputStream;
  * always are); a failure carries the HTTP status to answer: 415, 413 or 400.
  */
 public final class BodyDecoding {
+  /** Largest zstd window accepted: 8 MiB. A frame that needs more is answered 400. */
+  static final int ZSTD_WINDOW_LOG_MAX = 23;
+
+  /**
+   * A decoded body and the bytes of the memory budget it holds (0 when the body was not compressed:
+   * the server counted the body itself). Call {@link #release()} once the body is no longer needed.
+   */
+  public static final class Decoded {
+    private final byte[] bytes;
+    private final MemoryLimiter memory;
+    private long reserved;
+
+    Decoded(byte[] bytes, MemoryLimiter memory, long reserved) {
+      this.bytes = bytes;
+      this.memory = memory;
+      this.reserved = reserved;
+    }
+
+    public byte[] bytes() {
+      return bytes;
+    }
+
+    /** Gives the decompressed body's share of the budget back; idempotent. */
+    public void release() {
+      memory.release(reserved);
+      reserved = 0;
+    }
+  }
+
   /** The decompressors this class knows. */
   public enum Codec {
     GZIP("gzip"),
@@ -30,7 +61,9 @@ public final class BodyDecoding {
 
     InputStream open(byte[] body) throws IOException {
       ByteArrayInputStream raw = new ByteArrayInputStream(body);
-      return this == GZIP ? new GZIPInputStream(raw) : new ZstdInputStream(raw);
+      // A zstd frame declares the window its decoder must allocate (natively, outside the heap); without
+      // a cap a 20-byte frame can demand 128 MiB. 2^23 covers every standard level up to 19.
+      return this == GZIP ? new GZIPInputStream(raw) : new ZstdInputStream(raw).setLongMax(ZSTD_WINDOW_LOG_MAX);
     }
   }
 
@@ -67,22 +100,93 @@ public final class BodyDecoding {
     this.supported = String.join(", ", names) + " or none";
   }
 
+  /** {@link #decode(String, byte[], int, MemoryLimiter)} without a memory budget. */
   public byte[] decode(String contentEncoding, byte[] body, int limit) throws Failure {
+    return decode(contentEncoding, body, limit, MemoryLimiter.unlimited()).bytes();
+  }
+
+  /**
+   * Undoes {@code contentEncoding}, never producing more than {@code limit} bytes (413 past it), and
+   * counting the decompressed bytes against {@code memory} as they grow (429 when the budget cannot
+   * hold them). The caller releases the result once done with it.
+   */
+  public Decoded decode(String contentEncoding, byte[] body, int limit, MemoryLimiter memory) throws Failure {
     String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
-    if (encoding.isEmpty() || encoding.equals("identity")) return body;
+    if (encoding.isEmpty() || encoding.equals("identity")) return new Decoded(body, memory, 0);
     Codec codec = accepted.get(encoding);
     if (codec == null) {
       throw new Failure(415, "Content-Encoding '" + contentEncoding + "' is not supported; use " + supported);
     }
+    Growing out = new Growing(memory, limit, body.length);
     try (InputStream in = codec.open(body)) {
-      byte[] out = in.readNBytes(limit);
-      if (out.length == limit && in.read() != -1) {
-        throw new Failure(413, "request body is larger than the limit of " + limit + " bytes after " + codec.id
-            + " decompression" + limitHint);
+      while (true) {
+        if (out.full()) {
+          if (out.length == limit) {
+            if (in.read() == -1) break;
+            throw new Failure(413, "request body is larger than the limit of " + limit + " bytes after " + codec.id
+                + " decompression" + limitHint);
+          }
+          out.grow();
+        }
+        int n = in.read(out.buffer, out.length, out.buffer.length - out.length);
+        if (n < 0) break;
+        out.length += n;
       }
-      return out;
+      return out.finish();
     } catch (IOException e) {
+      out.abandon();
       throw new Failure(400, "request body is not valid " + codec.id + " data: " + e.getMessage());
+    } catch (Failure e) {
+      out.abandon();
+      throw e;
+    }
+  }
+
+  /** The decompressed bytes so far, in an array that doubles up to the limit; every array is counted in the budget while it lives. */
+  private static final class Growing {
+    final MemoryLimiter memory;
+    final int limit;
+    byte[] buffer;
+    int length;
+    long reserved;
+
+    Growing(MemoryLimiter memory, int limit, int compressedLength) throws Failure {
+      this.memory = memory;
+      this.limit = limit;
+      this.buffer = allocate((int) Math.min(limit, Math.max(64 * 1024L, compressedLength * 4L)));
+    }
+
+    boolean full() {
+      return length == buffer.length;
+    }
+
+    void grow() throws Failure {
+      byte[] bigger = allocate((int) Math.min(limit, buffer.length * 2L));
+      System.arraycopy(buffer, 0, bigger, 0, length);
+      memory.release(buffer.length);
+      reserved -= buffer.length;
+      buffer = bigger;
+    }
+
+    private byte[] allocate(int size) throws Failure {
+      if (!memory.tryAcquire(size)) {
+        throw new Failure(429, DecodeBudget.memoryExhausted(memory).getMessage());
+      }
+      reserved += size;
+      return new byte[size];
+    }
+
+    /** The exact bytes; the budget keeps holding their length until the caller releases them. */
+    Decoded finish() throws Failure {
+      if (length == buffer.length) return new Decoded(buffer, memory, reserved);
+      byte[] exact = java.util.Arrays.copyOf(buffer, length);
+      memory.release(reserved - length);
+      return new Decoded(exact, memory, length);
+    }
+
+    void abandon() {
+      memory.release(reserved);
+      reserved = 0;
     }
   }
 }

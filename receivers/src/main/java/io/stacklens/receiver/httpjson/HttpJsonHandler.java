@@ -108,15 +108,23 @@ final class HttpJsonHandler implements HttpHandler {
       return IngestResponse.refusal(415, "Content-Type '" + request.header("Content-Type")
           + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson");
     }
-    byte[] body;
+    BodyDecoding.Decoded body;
     try {
-      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, memory);
     } catch (BodyDecoding.Failure e) {
+      if (e.status() == 429) {
+        metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
+        return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+      }
       metrics.request(e.status() == 413 ? RequestRefusal.TOO_LARGE
           : e.status() == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
       return IngestResponse.refusal(e.status(), e.getMessage());
     }
-    return ingest(body, ndjson);
+    try {
+      return ingest(body.bytes(), ndjson);
+    } finally {
+      body.release();
+    }
   }
 
   private HttpResponse ingest(byte[] body, boolean ndjson) {

@@ -82,14 +82,22 @@ final class OtlpHttpHandler implements HttpHandler {
       OtlpSignal<Q, R> signal, HttpRequest request, Encoding encoding) {
     OtlpIngest.Result<R> early = ingest.refusalBeforeDecoding(signal);
     if (early != null) return toHttp(early, encoding);
-    byte[] body;
+    BodyDecoding.Decoded body;
     try {
-      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes);
+      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, ingest.memory());
     } catch (BodyDecoding.Failure e) {
+      if (e.status() == 429) {
+        ingest.metrics().refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());
+        return StatusBodies.retryable(429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter());
+      }
       Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
       return StatusBodies.error(e.status(), code, e.getMessage(), encoding);
     }
-    return toHttp(ingest.export(signal, body, encoding == Encoding.JSON, Transport.HTTP), encoding);
+    try {
+      return toHttp(ingest.export(signal, body.bytes(), encoding == Encoding.JSON, Transport.HTTP), encoding);
+    } finally {
+      body.release();
+    }
   }
 
   private HttpResponse toHttp(OtlpIngest.Result<?> result, Encoding encoding) {
