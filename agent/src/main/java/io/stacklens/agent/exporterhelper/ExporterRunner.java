@@ -40,6 +40,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ExporterRunner {
   private static final long ENQUEUE_WAIT_MS = 50;
   private static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
+  /**
+   * Batches are gathered into one push up to this many accounted bytes, whatever the record counts: an
+   * exporter encodes a push in memory (a Kafka message, a COPY buffer), so this bounds what one push
+   * takes beside the batches themselves.
+   */
+  static final long GATHER_MAX_BYTES = 8L * 1024 * 1024;
 
   private final ComponentContext context;
   private final Exporter exporter;
@@ -136,11 +142,12 @@ public final class ExporterRunner {
             sendAndRelease(b, List.of(b));
           } else {
             Gathering g = gathering.computeIfAbsent(b.signal(), s -> new Gathering());
-            if (batching.maxSize > 0 && g.records > 0 && g.records + b.recordCount() > batching.maxSize) {
+            boolean overRecords = batching.maxSize > 0 && g.records + b.recordCount() > batching.maxSize;
+            if (g.records > 0 && (overRecords || g.bytes + b.accountedBytes() > GATHER_MAX_BYTES)) {
               sendGathered(g);
             }
             g.add(b);
-            if (g.records >= batching.minSize) sendGathered(g);
+            if (g.records >= batching.minSize || g.bytes >= GATHER_MAX_BYTES) sendGathered(g);
           }
         }
         long now = System.nanoTime();
@@ -372,18 +379,21 @@ public final class ExporterRunner {
   private static final class Gathering {
     final List<Batch> batches = new ArrayList<>();
     int records;
+    long bytes;
     long firstNanos;
 
     void add(Batch b) {
       if (batches.isEmpty()) firstNanos = System.nanoTime();
       batches.add(b);
       records += b.recordCount();
+      bytes += b.accountedBytes();
     }
 
     Batch take() {
       Batch merged = BatchMerger.merge(new ArrayList<>(batches));
       batches.clear();
       records = 0;
+      bytes = 0;
       return merged;
     }
   }

@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 final class ByteBuf extends OutputStream {
   /** Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory. */
-  private static final int RETAINED_CAPACITY = 16 * 1024 * 1024;
+  private static final int RETAINED_CAPACITY = 2 * 1024 * 1024;
 
   private byte[] bytes;
   private int size;

@@ -107,20 +107,29 @@ final class FileExporter implements Exporter {
     if (state.get() != RUNNING) {
       throw ExportException.retryable("exporter " + context.id() + " is not running");
     }
-    ByteBuf lines;
+    // Lines go to the file about a MiB at a time as they are encoded, so a push of large records never
+    // needs its whole encoding in memory. A write failure is retried for the whole batch (lines written
+    // before it may then be written twice: at least once).
+    IOException[] writeFailure = new IOException[1];
+    BatchEncoder.Sink sink = (bytes, length) -> {
+      try {
+        file.write(bytes, length);
+      } catch (IOException e) {
+        writeFailure[0] = e;
+        throw e;
+      }
+    };
     try {
-      lines = encoders.get().encode(batch);
-    } catch (IOException | RuntimeException e) {
-      throw ExportException.permanent(
-          "exporter " + context.id() + ": cannot encode " + batch.signal().id() + " batch as "
-              + config.format.name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage(), e);
-    }
-    try {
-      file.write(lines.array(), lines.size());
+      encoders.get().encode(batch, sink);
       if (config.flushInterval.isZero()) file.flush();
     } catch (IOException e) {
       writeErrors.inc();
-      throw ExportException.retryable("exporter " + context.id() + ": writing '" + path + "' failed: " + e, e);
+      IOException cause = writeFailure[0] != null ? writeFailure[0] : e;
+      throw ExportException.retryable("exporter " + context.id() + ": writing '" + path + "' failed: " + cause, cause);
+    } catch (RuntimeException e) {
+      throw ExportException.permanent(
+          "exporter " + context.id() + ": cannot encode " + batch.signal().id() + " batch as "
+              + config.format.name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage(), e);
     }
   }
 

@@ -44,6 +44,20 @@ final class JsonLinesLogs {
    * record holds a value that is no AnyValue kind; the buffer then holds a partial line.
    */
   void write(LogsBatch batch) {
+    try {
+      write(batch, null);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // no drain, no I/O
+    }
+  }
+
+  /**
+   * Appends one line per record of {@code batch}, calling {@code drain} after each line (a drained
+   * buffer no longer holds the scope's tail, which is then encoded again). Throws
+   * {@link IllegalArgumentException} when a record holds a value that is no AnyValue kind; the buffer
+   * then holds a partial line.
+   */
+  void write(LogsBatch batch, BatchEncoder.Drain drain) throws java.io.IOException {
     ByteBuf out = json.buffer();
     for (ResourceLogs rl : batch.resourceLogs()) {
       for (ScopeLogs sl : rl.scopeLogs()) {
@@ -58,6 +72,7 @@ final class JsonLinesLogs {
           } else {
             out.appendOwn(tailStart, tailLength);
           }
+          if (drain != null && drain.afterLine()) tailStart = -1;
         }
       }
     }

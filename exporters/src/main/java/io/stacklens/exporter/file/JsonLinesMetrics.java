@@ -28,9 +28,17 @@ final class JsonLinesMetrics {
   private record Context(ResourceMetrics resource, ScopeMetrics scope, Metric metric, String type) {}
 
   static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line) throws IOException {
+    write(batch, gen, line, null);
+  }
+
+  /** As {@link #write(MetricsBatch, JsonGenerator, LineWriter)}, calling {@code drain} after each metric's lines. */
+  static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line, BatchEncoder.Drain drain) throws IOException {
     for (ResourceMetrics rm : batch.resourceMetrics()) {
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-        for (Metric m : sm.getMetricsList()) writeMetric(rm, sm, m, gen, line);
+        for (Metric m : sm.getMetricsList()) {
+          writeMetric(rm, sm, m, gen, line);
+          if (drain != null) drain.afterLine();
+        }
       }
     }
   }

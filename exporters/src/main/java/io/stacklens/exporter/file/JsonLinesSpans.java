@@ -16,11 +16,17 @@ final class JsonLinesSpans {
   private JsonLinesSpans() {}
 
   static void write(TracesBatch batch, JsonGenerator gen, LineWriter line) throws IOException {
+    write(batch, gen, line, null);
+  }
+
+  /** As {@link #write(TracesBatch, JsonGenerator, LineWriter)}, calling {@code drain} after each line. */
+  static void write(TracesBatch batch, JsonGenerator gen, LineWriter line, BatchEncoder.Drain drain) throws IOException {
     for (ResourceSpans rs : batch.resourceSpans()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
           writeSpan(rs, ss, span, gen, line);
           gen.writeRaw('\n');
+          if (drain != null) drain.afterLine();
         }
       }
     }
