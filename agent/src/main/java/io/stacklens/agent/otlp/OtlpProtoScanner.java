@@ -70,8 +70,17 @@ public final class OtlpProtoScanner {
     while ((t = in.readTag()) != 0) {
       int number = WireFormat.getTagFieldNumber(t);
       FieldDescriptor fd = type.findFieldByNumber(number);
-      if (fd == null || WireFormat.getTagWireType(t) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-        if (fd != null) budget.charge(fd.isRepeated() ? 8 : 0);
+      int wireType = WireFormat.getTagWireType(t);
+      if (fd == null || (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED && fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE)) {
+        // Unknown to the schema (or of the wrong wire type): the generated parser keeps it, bytes and
+        // all, among the message's unknown fields, so it is charged like a bytes value.
+        int length = wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED ? peekLength() : 8;
+        budget.charge(MemoryEstimate.PROTO_MESSAGE + MemoryEstimate.BYTES + Math.max(0, length));
+        in.skipField(t);
+        continue;
+      }
+      if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        budget.charge(fd.isRepeated() ? MemoryEstimate.SLOT : 0);
         in.skipField(t);
         continue;
       }

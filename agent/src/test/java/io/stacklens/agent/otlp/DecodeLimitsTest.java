@@ -276,6 +276,25 @@ class DecodeLimitsTest {
     assertThat(budget.decodedBytes()).isBetween(bytes.length * 2L, bytes.length * 20L);
   }
 
+  @Test
+  void unknownFieldsTheParserWouldKeepAreChargedToo() {
+    byte[] known = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+        .addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("s")))).build().toByteArray();
+    // field 99, length-delimited, 2 MiB: unknown to ExportTraceServiceRequest, kept by protobuf-java's parser
+    byte[] unknown = com.google.protobuf.UnknownFieldSet.newBuilder()
+        .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+            .addLengthDelimited(ByteString.copyFrom(new byte[2 * 1024 * 1024])).build())
+        .build().toByteArray();
+    byte[] bytes = new byte[known.length + unknown.length];
+    System.arraycopy(known, 0, bytes, 0, known.length);
+    System.arraycopy(unknown, 0, bytes, known.length, unknown.length);
+    RequestLimitsConfig small = new RequestLimitsConfig();
+    small.maxDecodedSize = io.stacklens.agent.api.ByteSize.ofMebibytes(1);
+
+    assertThatThrownBy(() -> OtlpProtoScanner.scan(bytes, ExportTraceServiceRequest.getDescriptor(), budget(small)))
+        .isInstanceOfSatisfying(DecodeLimitException.class, e -> assertThat(e.reason()).isEqualTo("max_decoded_size"));
+  }
+
   // ------------------------------------------------------------------ OTLP/JSON
 
   @Test

@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,12 +93,16 @@ class AgentFuzzTest {
     long start = System.nanoTime();
     agent = TargetAgent.start(dir.resolve("agent-0"));
     ExecutorService burst = Executors.newFixedThreadPool(BURST_THREADS);
-    BlockingQueue<FuzzCase> cases = new ArrayBlockingQueue<>(64);
+    // A small queue: a generated case can be tens of MiB, and the test JVM's heap is not the agent's.
+    BlockingQueue<FuzzCase> cases = new ArrayBlockingQueue<>(8);
+    AtomicReference<Throwable> generatorFailure = new AtomicReference<>();
     Thread generator = new Thread(() -> {
       try {
         for (int i : indices) cases.put(generate(i));
       } catch (InterruptedException e) {
         // stopped early
+      } catch (Throwable t) {
+        generatorFailure.set(t); // reported by next(), instead of leaving the test waiting forever
       }
     }, "fuzz-generator");
     generator.setDaemon(true);
@@ -108,11 +113,11 @@ class AgentFuzzTest {
         int n = at % BURST_EVERY == BURST_EVERY / 2 ? Math.min(BURST_SIZE, indices.size() - at) : 1;
         List<Integer> batch = indices.subList(at, at + n);
         if (n == 1) {
-          check(cases.take());
+          check(next(cases, generator, generatorFailure));
         } else {
           List<Future<?>> running = new ArrayList<>();
           for (int k = 0; k < n; k++) {
-            FuzzCase c = cases.take();
+            FuzzCase c = next(cases, generator, generatorFailure);
             running.add(burst.submit(() -> check(c)));
           }
           for (Future<?> f : running) f.get();
@@ -160,6 +165,17 @@ class AgentFuzzTest {
       if (list.size() > EXAMPLES_PER_KIND) sb.append("  ... and ").append(list.size() - EXAMPLES_PER_KIND).append(" more\n");
     });
     return sb.toString();
+  }
+
+  /** The next generated case; fails the test (rather than waiting forever) when the generator died. */
+  private static FuzzCase next(BlockingQueue<FuzzCase> cases, Thread generator, AtomicReference<Throwable> failure)
+      throws InterruptedException {
+    while (true) {
+      FuzzCase c = cases.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+      if (c != null) return c;
+      if (failure.get() != null) throw new AssertionError("the payload generator failed", failure.get());
+      if (!generator.isAlive() && cases.isEmpty()) throw new AssertionError("the payload generator stopped early");
+    }
   }
 
   private FuzzCase generate(int index) {
