@@ -12,13 +12,17 @@ import io.stacklens.agent.api.ConfigProblems;
  *
  * <pre>
  * memory_limiter:
- *   limit_percentage: 50   # of the JVM's max heap (-Xmx); used unless limit is set
+ *   limit_percentage: 30   # of the JVM's max heap (-Xmx); used unless limit is set
  *   limit: 0               # a fixed size instead, e.g. 256MiB; 0 = use limit_percentage
  * </pre>
  */
 public final class MemoryLimiterConfig implements ComponentConfig {
-  /** Share of the maximum heap, 1..90. Default 50. */
-  public int limitPercentage = 50;
+  /**
+   * Share of the maximum heap, 1..90. Default 30: what the budget holds is mostly long-lived and ends up
+   * in the old generation (about two thirds of the heap with the parallel collector), beside what the
+   * budget does not count (the agent's own classes, caches and buffers, estimates that run low).
+   */
+  public int limitPercentage = 30;
   /** A fixed budget; 0 (the default) means {@link #limitPercentage} of the max heap. */
   public ByteSize limit = new ByteSize(0);
 

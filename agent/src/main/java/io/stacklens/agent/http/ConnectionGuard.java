@@ -76,6 +76,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private boolean currentForwarded;
   private HttpRequest currentHead;
   private boolean reserveChunks;
+  /**
+   * A body is reserved twice: its parts as they arrive and the one array the handler gets are both alive
+   * while it is copied. The dispatcher gives one copy back once it has the array
+   * ({@link RequestDispatcher}).
+   */
+  static final int COPIES = 2;
+
   /** Bytes reserved for the request being read, not yet taken by the dispatcher. */
   private long reserved;
   private ScheduledFuture<?> headerTimer;
@@ -157,7 +164,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       }
     }
     if (msg instanceof HttpContent content && reserveChunks && content.content().isReadable()) {
-      int n = content.content().readableBytes();
+      long n = (long) COPIES * content.content().readableBytes();
       if (!memory.tryAcquire(n)) {
         ReferenceCountUtil.release(msg);
         refuseForMemory(currentHead, reserved + n);
@@ -195,11 +202,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       long length = HttpUtil.getContentLength(head, 0L);
       // Larger than max body: the aggregator answers 413 and reads nothing, so there is nothing to reserve.
       if (length > 0 && length <= maxBodyBytes) {
-        if (!memory.tryAcquire(length)) {
+        if (!memory.tryAcquire(COPIES * length)) {
           refuseForMemory(head, length);
           return false;
         }
-        reserved = length;
+        reserved = COPIES * length;
       }
     }
     currentForwarded = true;

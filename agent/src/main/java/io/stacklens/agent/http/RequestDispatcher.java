@@ -81,6 +81,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
               request.headers().copy(),
               ByteBufUtil.getBytes(request.content()),
               ctx.channel().remoteAddress());
+      // The parts are garbage once the request is released below: the reservation keeps the array's share.
+      long kept = reserved / ConnectionGuard.COPIES;
+      memory.release(reserved - kept);
+      reserved = kept;
       pending = new Pending(req, version, HttpUtil.isKeepAlive(request), reserved, start);
     } finally {
       ReferenceCountUtil.release(request); // the body lives on as the copy; the pooled buffer goes back now

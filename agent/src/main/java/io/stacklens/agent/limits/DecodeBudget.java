@@ -91,6 +91,19 @@ public final class DecodeBudget {
     acquired += want;
   }
 
+  /**
+   * The decoded request now takes {@code bytes} (an intermediate form, such as the protobuf messages
+   * OTLP/JSON is read into before the model, became garbage): gives back what was acquired beyond it.
+   */
+  public void settle(long bytes) {
+    decoded = Math.max(0, bytes);
+    long keep = Math.max(decoded, 0);
+    if (acquired > keep) {
+      limiter.release(acquired - keep);
+      acquired = keep;
+    }
+  }
+
   /** Estimated decoded bytes so far. */
   public long decodedBytes() {
     return decoded;

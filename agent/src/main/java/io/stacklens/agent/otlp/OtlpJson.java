@@ -324,7 +324,7 @@ public final class OtlpJson {
           }
         } else if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
           if (valueToken != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(valueToken));
-          budget.charge(MemoryEstimate.PROTO_MESSAGE);
+          budget.charge(MemoryEstimate.PROTO_MESSAGE_FROM_JSON);
           readObject(builder.getFieldBuilder(fd));
         } else {
           builder.setField(fd, readValue(builder, fd, valueToken));
@@ -338,7 +338,7 @@ public final class OtlpJson {
       switch (fd.getJavaType()) {
         case MESSAGE -> {
           if (t != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(t));
-          budget.charge(MemoryEstimate.PROTO_MESSAGE);
+          budget.charge(MemoryEstimate.PROTO_MESSAGE_FROM_JSON);
           Message.Builder b = parent.newBuilderForField(fd);
           readObject(b);
           return b.build();

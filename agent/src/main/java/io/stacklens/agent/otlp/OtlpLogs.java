@@ -173,4 +173,17 @@ public final class OtlpLogs {
     }
     throw new IllegalArgumentException("unsupported attribute value type " + v.getClass().getName());
   }
+
+  /**
+   * OTLP/JSON logs into the model within {@code budget}. The JSON is read into protobuf messages, then
+   * converted: while both exist the budget holds both; once the messages are garbage it holds the
+   * model's estimate ({@link io.stacklens.agent.data.MemoryEstimate#of}).
+   */
+  public static LogsBatch fromJson(byte[] json, io.stacklens.agent.limits.DecodeBudget budget) {
+    LogsBatch batch = fromProto(OtlpJson.parseLogs(json, budget));
+    long model = io.stacklens.agent.data.MemoryEstimate.of(batch);
+    budget.charge(model);
+    budget.settle(model);
+    return batch;
+  }
 }

@@ -62,7 +62,14 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
         int size = stream.available();
         if (!memory.tryAcquire(size)) return overBudget(size);
         reserved = size;
-        byte[] bytes = stream.readNBytes(size);
+        byte[] bytes = new byte[size]; // read in place: readNBytes would gather chunks and copy them again
+        int read = 0;
+        while (read < size) {
+          int n = stream.read(bytes, read, size - read);
+          if (n < 0) break;
+          read += n;
+        }
+        if (read < size) bytes = Arrays.copyOf(bytes, read);
         return RawRequest.of(bytes, memory, reserved);
       }
       // Compressed: the size is known only once decompressed. The buffer doubles from 64KiB up to the
@@ -74,21 +81,30 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
           long grow = Math.min(buffer.length == 0 ? CHUNK : buffer.length, (long) maxMessageBytes + 1 - buffer.length);
           grow = Math.min(grow, Integer.MAX_VALUE - 8L - buffer.length);
           if (grow <= 0) throw Status.RESOURCE_EXHAUSTED.asRuntimeException();
-          if (!memory.tryAcquire(grow)) {
+          // The old array lives on while it is copied into the new one: reserve the whole new one first.
+          long bigger = buffer.length + grow;
+          if (!memory.tryAcquire(bigger)) {
             memory.release(reserved);
             reserved = 0;
-            return overBudget(buffer.length + grow);
+            return overBudget(bigger);
           }
-          reserved += grow;
-          buffer = Arrays.copyOf(buffer, (int) (buffer.length + grow));
+          buffer = Arrays.copyOf(buffer, (int) bigger);
+          memory.release(reserved);
+          reserved = bigger;
         }
         int n = stream.read(buffer, length, buffer.length - length);
         if (n < 0) break;
         length += n;
       }
-      byte[] bytes = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
-      if (reserved > length) {
-        memory.release(reserved - length);
+      byte[] bytes = buffer;
+      if (length < buffer.length) {
+        if (!memory.tryAcquire(length)) { // the exact copy, beside the buffer it comes from
+          memory.release(reserved);
+          reserved = 0;
+          return overBudget(length);
+        }
+        bytes = Arrays.copyOf(buffer, length);
+        memory.release(reserved);
         reserved = length;
       }
       return RawRequest.of(bytes, memory, reserved);

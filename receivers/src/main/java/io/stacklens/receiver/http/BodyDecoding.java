@@ -59,6 +59,20 @@ public final class BodyDecoding {
       this.id = id;
     }
 
+    /**
+     * The decompressed size to expect, so the output is allocated once instead of doubling (a doubling
+     * buffer holds both arrays while it copies): gzip's trailer states it (modulo 2^32); for zstd, four
+     * times the compressed size.
+     */
+    long sizeHint(byte[] body) {
+      if (this == GZIP && body.length >= 18) {
+        int n = body.length;
+        long isize = (body[n - 4] & 0xffL) | (body[n - 3] & 0xffL) << 8 | (body[n - 2] & 0xffL) << 16 | (body[n - 1] & 0xffL) << 24;
+        if (isize > 0) return isize + 1; // one more byte, so reading the end does not make it grow
+      }
+      return body.length * 4L;
+    }
+
     InputStream open(byte[] body) throws IOException {
       ByteArrayInputStream raw = new ByteArrayInputStream(body);
       // A zstd frame declares the window its decoder must allocate (natively, outside the heap); without
@@ -117,7 +131,7 @@ public final class BodyDecoding {
     if (codec == null) {
       throw new Failure(415, "Content-Encoding '" + contentEncoding + "' is not supported; use " + supported);
     }
-    Growing out = new Growing(memory, limit, body.length);
+    Growing out = new Growing(memory, limit, codec.sizeHint(body));
     try (InputStream in = codec.open(body)) {
       while (true) {
         if (out.full()) {
@@ -150,10 +164,11 @@ public final class BodyDecoding {
     int length;
     long reserved;
 
-    Growing(MemoryLimiter memory, int limit, int compressedLength) throws Failure {
+    /** @param sizeHint the decompressed size the body claims (it may lie: the buffer still grows or stops at the limit) */
+    Growing(MemoryLimiter memory, int limit, long sizeHint) throws Failure {
       this.memory = memory;
       this.limit = limit;
-      this.buffer = allocate((int) Math.min(limit, Math.max(64 * 1024L, compressedLength * 4L)));
+      this.buffer = allocate((int) Math.min(limit, Math.max(64 * 1024L, sizeHint)));
     }
 
     boolean full() {

@@ -49,7 +49,7 @@ final class OtlpLogsBuilder implements BatchBuilder {
     if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
     if (json) {
       try {
-        return OtlpLogs.fromProto(OtlpJson.parseLogs(value, budget));
+        return OtlpLogs.fromJson(value, budget);
       } catch (OtlpJsonException e) {
         throw new DecodeException(DecodeException.INVALID_JSON, "not an OTLP/JSON ExportLogsServiceRequest: " + e.getMessage());
       }

@@ -45,7 +45,7 @@ final class LogsSignal extends OtlpSignal<LogsBatch, ExportLogsServiceResponse> 
 
   @Override
   LogsBatch parseJson(byte[] body, DecodeBudget budget) {
-    return OtlpLogs.fromProto(OtlpJson.parseLogs(body, budget));
+    return OtlpLogs.fromJson(body, budget);
   }
 
   @Override
