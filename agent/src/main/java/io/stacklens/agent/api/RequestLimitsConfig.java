@@ -7,8 +7,8 @@ package io.stacklens.agent.api;
  *
  * <pre>
  * limits:
- *   max_records_per_request: 100000   # log records, spans or metric data points; more: the request is refused (413)
- *   max_decoded_size: 32MiB           # estimated heap of the decoded request; more: the request is refused (413)
+ *   max_records_per_request: 50000    # log records, spans or metric data points; more: the request is refused (413)
+ *   max_decoded_size: 16MiB           # estimated heap of the decoded request; more: the request is refused (413)
  *   max_attributes_per_record: 1000   # key/values and list items in one record, at every depth; more: that record is rejected
  *   max_nesting_depth: 64             # maps and lists inside maps and lists; deeper: that record is rejected
  *   max_value_size: 1MiB              # one string or bytes value; longer: that record is rejected
@@ -19,8 +19,8 @@ package io.stacklens.agent.api;
  * format cannot skip just the record (OTLP/JSON strings, JSON arrays), refuses the request.
  */
 public class RequestLimitsConfig implements ComponentConfig {
-  public int maxRecordsPerRequest = 100_000;
-  public ByteSize maxDecodedSize = ByteSize.ofMebibytes(32);
+  public int maxRecordsPerRequest = 50_000;
+  public ByteSize maxDecodedSize = ByteSize.ofMebibytes(16);
   public int maxAttributesPerRecord = 1_000;
   public int maxNestingDepth = 64;
   public ByteSize maxValueSize = ByteSize.ofMebibytes(1);

@@ -140,9 +140,9 @@ class DecodeLimitsTest {
         .isInstanceOfSatisfying(DecodeLimitException.class, e -> {
           assertThat(e.reason()).isEqualTo("max_records_per_request");
           assertThat(e.retryable()).isFalse();
-          assertThat(e.getMessage()).contains("more than 100000 records", PREFIX + ".max_records_per_request");
+          assertThat(e.getMessage()).contains("more than 50000 records", PREFIX + ".max_records_per_request");
         });
-    assertThat(budget.records()).isEqualTo(100_001);
+    assertThat(budget.records()).isEqualTo(50_001);
   }
 
   @Test
@@ -253,7 +253,7 @@ class DecodeLimitsTest {
   @Test
   void theScannerCountsDataPointsOfEveryKindAgainstTheRecordLimit() {
     Gauge.Builder gauge = Gauge.newBuilder();
-    for (int i = 0; i < 100_001; i++) gauge.addDataPoints(NumberDataPoint.newBuilder().setAsInt(i));
+    for (int i = 0; i < 50_001; i++) gauge.addDataPoints(NumberDataPoint.newBuilder().setAsInt(i));
     byte[] bytes = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
         .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName("g").setGauge(gauge))))
         .build().toByteArray();

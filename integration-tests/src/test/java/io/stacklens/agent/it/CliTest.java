@@ -116,7 +116,7 @@ class CliTest {
         .doesNotContain("fallback-token-value");
     assertThat(r.stdout()).containsPattern("credential: \"?<redacted>\"?").containsPattern("auth_token: \"?<redacted>\"?");
     // every default is shown
-    assertThat(r.stdout()).contains("max_recv_msg_size: 20MiB").contains("queue_size: 128").contains("shutdown_timeout: 30s");
+    assertThat(r.stdout()).contains("max_recv_msg_size: 8MiB").contains("queue_size: 128").contains("shutdown_timeout: 30s");
   }
 
   @Test

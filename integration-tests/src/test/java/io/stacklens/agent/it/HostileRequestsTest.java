@@ -56,17 +56,17 @@ class HostileRequestsTest {
 
   @Test
   @Order(1)
-  void nineteenMebibyteStringIsRejectedAsPartialSuccessNamingMaxValueSize() throws Exception {
+  void nineteenMebibyteStringIs413NamingTheBodyLimit() throws Exception {
     Answer a = agent.send(HostilePayloads.hugeStringValue());
     SoftAssertions soft = new SoftAssertions();
-    expectRecordRejected(soft, a, OTLP_LIMITS + "max_value_size");
+    expectRequestRefused(soft, a, "receivers.otlp.protocols.http.max_request_body_size");
     expectSurvived(soft, Transport.OTLP_HTTP_PROTOBUF);
     soft.assertAll();
   }
 
   @Test
   @Order(2)
-  void twoNineteenMebibyteStringsAtOnceAreEachRejectedOrShed() throws Exception {
+  void twoNineteenMebibyteStringsAtOnceAreEachRefusedOrShed() throws Exception {
     Request r = HostilePayloads.hugeStringValue();
     CompletableFuture<Answer> first = CompletableFuture.supplyAsync(() -> agent.send(r));
     CompletableFuture<Answer> second = CompletableFuture.supplyAsync(() -> agent.send(r));
@@ -76,7 +76,7 @@ class HostileRequestsTest {
         // The memory budget may shed one of the two: allowed, with a retry hint.
         soft.assertThat(a.hasRetryHint()).as("429 carries Retry-After: %s", a.summary()).isTrue();
       } else {
-        expectRecordRejected(soft, a, OTLP_LIMITS + "max_value_size");
+        expectRequestRefused(soft, a, "receivers.otlp.protocols.http.max_request_body_size");
       }
     }
     expectSurvived(soft, Transport.OTLP_HTTP_PROTOBUF);
@@ -85,19 +85,13 @@ class HostileRequestsTest {
 
   @Test
   @Order(3)
-  void millionAttributesOverGrpcAreRejectedAsPartialSuccessNamingMaxAttributesPerRecord() throws Exception {
+  void millionAttributesOverGrpcAreResourceExhaustedAtTheMessageLimit() throws Exception {
     Answer a = agent.send(HostilePayloads.millionAttributes());
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("gRPC OK");
-    ExportLogsServiceResponse response = a.answered() && a.ok()
-        ? ExportLogsServiceResponse.parseFrom(a.body()) : ExportLogsServiceResponse.getDefaultInstance();
-    // A gRPC partial success: status OK, and the ExportLogsServiceResponse message carries
-    // partial_success { rejected_log_records: 1, error_message: "... <key> ..." }.
-    soft.assertThat(response.hasPartialSuccess()).as("ExportLogsServiceResponse has partial_success: %s", response).isTrue();
-    soft.assertThat(response.getPartialSuccess().getRejectedLogRecords()).as("partial_success.rejected_log_records")
-        .isEqualTo(1);
-    soft.assertThat(response.getPartialSuccess().getErrorMessage()).as("partial_success.error_message")
-        .contains(OTLP_LIMITS + "max_attributes_per_record");
+    // 17 MB is over max_recv_msg_size (8 MiB): gRPC refuses it from its length prefix, before reading it.
+    soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("gRPC RESOURCE_EXHAUSTED");
+    soft.assertThat(a.message()).as("status description").contains("8388608");
+    soft.assertThat(a.hasRetryHint()).as("no RetryInfo: sending it again cannot help: %s", a.summary()).isFalse();
     expectSurvived(soft, Transport.OTLP_GRPC);
     soft.assertAll();
   }
@@ -124,8 +118,47 @@ class HostileRequestsTest {
 
   @Test
   @Order(6)
-  void millionNdjsonLinesAre413NamingMaxRecordsPerRequest() throws Exception {
+  void millionNdjsonLinesOf16MegabytesAre413NamingTheBodyLimit() throws Exception {
     Answer a = agent.send(HostilePayloads.millionNdjsonLines());
+    SoftAssertions soft = new SoftAssertions();
+    expectRequestRefused(soft, a, "receivers.http_json.max_request_body_size");
+    expectSurvived(soft, Transport.HTTP_JSON);
+    soft.assertAll();
+  }
+
+  @Test
+  @Order(7)
+  void sevenMebibyteStringUnderTheBodyLimitIsRejectedAsPartialSuccessNamingMaxValueSize() throws Exception {
+    Answer a = agent.send(HostilePayloads.Case.LARGE_STRING_VALUE.request());
+    SoftAssertions soft = new SoftAssertions();
+    expectRecordRejected(soft, a, OTLP_LIMITS + "max_value_size");
+    expectSurvived(soft, Transport.OTLP_HTTP_PROTOBUF);
+    soft.assertAll();
+  }
+
+  @Test
+  @Order(8)
+  void manyAttributesOverGrpcAreRejectedAsPartialSuccessNamingMaxAttributesPerRecord() throws Exception {
+    Answer a = agent.send(HostilePayloads.Case.MANY_ATTRIBUTES.request());
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("gRPC OK");
+    ExportLogsServiceResponse response = a.answered() && a.ok()
+        ? ExportLogsServiceResponse.parseFrom(a.body()) : ExportLogsServiceResponse.getDefaultInstance();
+    // A gRPC partial success: status OK, and the ExportLogsServiceResponse message carries
+    // partial_success { rejected_log_records: 1, error_message: "... <key> ..." }.
+    soft.assertThat(response.hasPartialSuccess()).as("ExportLogsServiceResponse has partial_success: %s", response).isTrue();
+    soft.assertThat(response.getPartialSuccess().getRejectedLogRecords()).as("partial_success.rejected_log_records")
+        .isEqualTo(1);
+    soft.assertThat(response.getPartialSuccess().getErrorMessage()).as("partial_success.error_message")
+        .contains(OTLP_LIMITS + "max_attributes_per_record");
+    expectSurvived(soft, Transport.OTLP_GRPC);
+    soft.assertAll();
+  }
+
+  @Test
+  @Order(9)
+  void millionShortNdjsonLinesAre413NamingMaxRecordsPerRequest() throws Exception {
+    Answer a = agent.send(HostilePayloads.Case.MILLION_SHORT_NDJSON_LINES.request());
     SoftAssertions soft = new SoftAssertions();
     expectRequestRefused(soft, a, HTTP_JSON_LIMITS + "max_records_per_request");
     expectSurvived(soft, Transport.HTTP_JSON);

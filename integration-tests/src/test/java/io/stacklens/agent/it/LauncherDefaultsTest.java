@@ -25,5 +25,8 @@ class LauncherDefaultsTest {
     while (m.find()) defaults.add(m.group(1));
     assertThat(defaults).as("default JVM options in %s", LAUNCHER).containsExactlyElementsOf(AgentProcess.LAUNCHER_JVM_OPTIONS);
     assertThat(AgentProcess.LAUNCHER_JVM_OPTIONS).contains("-Xmx" + AgentProcess.LAUNCHER_MAX_HEAP_BYTES / (1024 * 1024) + "m");
+    String script = Files.readString(LAUNCHER);
+    AgentProcess.LAUNCHER_ENVIRONMENT.forEach((name, value) ->
+        assertThat(script).as("the launcher sets %s", name).contains(name + "=${" + name + ":-" + value + "}", "export " + name));
   }
 }

@@ -35,8 +35,7 @@ import java.util.concurrent.CompletionStage;
  * docs/receivers/http_json.md for the statuses).
  */
 final class HttpJsonHandler implements HttpHandler {
-  private static final BodyDecoding BODY_DECODING = new BodyDecoding(
-      Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP), "max_request_body_size");
+  private final BodyDecoding bodyDecoding;
   private final String receiver;
   private final String path;
   private final int maxBodyBytes;
@@ -54,6 +53,8 @@ final class HttpJsonHandler implements HttpHandler {
     this.maxBodyBytes = (int) config.maxRequestBodySize.bytes();
     this.retryAfter = config.retryAfter;
     this.mapper = new JsonRecordMapper(config.mapping);
+    this.bodyDecoding = new BodyDecoding(Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP),
+        "receivers." + receiver + ".max_request_body_size");
     this.reader = JsonObjectReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
     this.consumer = consumer;
     this.metrics = metrics;
@@ -77,7 +78,8 @@ final class HttpJsonHandler implements HttpHandler {
   @Override
   public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
     metrics.request(RequestRefusal.TOO_LARGE);
-    return IngestResponse.refusal(413, "request body is larger than the limit of " + limit + " bytes (max_request_body_size)");
+    return IngestResponse.refusal(413, "request body is larger than the limit of " + limit + " bytes (receivers." + receiver
+        + ".max_request_body_size)");
   }
 
   @Override
@@ -110,7 +112,7 @@ final class HttpJsonHandler implements HttpHandler {
     }
     BodyDecoding.Decoded body;
     try {
-      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, memory);
+      body = bodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, memory);
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());

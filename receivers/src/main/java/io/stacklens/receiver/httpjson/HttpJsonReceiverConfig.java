@@ -14,7 +14,7 @@ import java.time.Duration;
  * <pre>
  * endpoint: 127.0.0.1:8480          # host:port; port 0 picks a free port
  * path: /ingest                      # where records are POSTed
- * max_request_body_size: 20MiB       # as sent and after gzip decompression; larger gets 413
+ * max_request_body_size: 8MiB        # as sent and after gzip decompression; larger gets 413
  * retry_after: 1s                    # Retry-After on 429 (pipeline full) and 503 (stopping)
  * mapping: { ... }                   # JSON fields -> log record, see JsonMappingConfig
  * limits: { ... }                    # what one request may decode into, see RequestLimitsConfig
@@ -31,7 +31,7 @@ public class HttpJsonReceiverConfig extends HttpServerSettings {
 
   public String endpoint = "127.0.0.1:" + DEFAULT_PORT;
   public String path = "/ingest";
-  public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(20);
+  public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(8);
   public Duration retryAfter = Duration.ofSeconds(1);
   public JsonMappingConfig mapping = new JsonMappingConfig();
   /** Records per request, fields per record, nesting, string sizes and decoded bytes of one request. */

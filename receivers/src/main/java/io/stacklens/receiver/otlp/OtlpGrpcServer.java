@@ -130,7 +130,7 @@ final class OtlpGrpcServer {
         memory, refusals, settings.handshakeTimeout, maxMessageBytes, settings.maxRstFramesPerWindow, settings.rstFramesWindow);
     AtomicInteger open = new AtomicInteger();
 
-    Services services = new Services(ingest, new RawRequestMarshaller(memory, maxMessageBytes, "protocols.grpc.max_recv_msg_size"), refusals);
+    Services services = new Services(ingest, new RawRequestMarshaller(memory, maxMessageBytes, "receivers." + receiver + ".protocols.grpc.max_recv_msg_size"), refusals);
     ServerInterceptor timing = new TimingInterceptor(ingest.metrics().duration(Transport.GRPC));
     ServerInterceptor guard = new CallGuard(memory, refusals, ingest.retryAfter(), settings.readTimeout, timers);
     OtlpReceiverConfig.ServerParameters keepalive = settings.keepalive.serverParameters;

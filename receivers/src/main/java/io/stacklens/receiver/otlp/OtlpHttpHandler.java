@@ -20,8 +20,7 @@ import java.util.concurrent.CompletionStage;
  * {@code google.rpc.Status} body saying what is wrong.
  */
 final class OtlpHttpHandler implements HttpHandler {
-  private static final BodyDecoding BODY_DECODING =
-      new BodyDecoding(Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD), null);
+  private final BodyDecoding bodyDecoding;
   private static final Map<String, OtlpSignal<?, ?>> BY_PATH =
       Map.of(
           LogsSignal.INSTANCE.httpPath(), LogsSignal.INSTANCE,
@@ -35,6 +34,8 @@ final class OtlpHttpHandler implements HttpHandler {
   OtlpHttpHandler(OtlpIngest ingest, int maxBodyBytes) {
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyDecoding = new BodyDecoding(
+        Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD), bodyLimitKey());
   }
 
   @Override
@@ -42,11 +43,15 @@ final class OtlpHttpHandler implements HttpHandler {
     return CompletableFuture.completedFuture(answer(request));
   }
 
+  private String bodyLimitKey() {
+    return "receivers." + ingest.receiver() + ".protocols.http.max_request_body_size";
+  }
+
   @Override
   public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
     return StatusBodies.error(
         413, Code.RESOURCE_EXHAUSTED,
-        "request body is larger than the limit of " + limit + " bytes (protocols.http.max_request_body_size)",
+        "request body is larger than the limit of " + limit + " bytes (" + bodyLimitKey() + ")",
         Encoding.ofContentType(headers.get("Content-Type")));
   }
 
@@ -84,7 +89,7 @@ final class OtlpHttpHandler implements HttpHandler {
     if (early != null) return toHttp(early, encoding);
     BodyDecoding.Decoded body;
     try {
-      body = BODY_DECODING.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, ingest.memory());
+      body = bodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, ingest.memory());
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
         ingest.metrics().refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());

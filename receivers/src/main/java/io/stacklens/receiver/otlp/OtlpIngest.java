@@ -67,6 +67,11 @@ final class OtlpIngest {
     return memory;
   }
 
+  /** The receiver's id, as in the config ({@code otlp}, {@code otlp/edge}). */
+  String receiver() {
+    return receiver;
+  }
+
   Duration retryAfter() {
     return retryAfter;
   }

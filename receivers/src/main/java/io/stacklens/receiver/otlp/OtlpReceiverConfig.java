@@ -16,7 +16,7 @@ import java.time.Duration;
  * protocols:
  *   grpc:
  *     endpoint: 127.0.0.1:4317        # host:port; port 0 picks a free port
- *     max_recv_msg_size: 20MiB        # largest accepted (decompressed) gRPC message
+ *     max_recv_msg_size: 8MiB         # largest accepted (decompressed) gRPC message
  *     max_concurrent_streams: 100     # server protections, see GrpcSettings
  *     max_connections: 1000
  *     max_header_list_size: 16KiB
@@ -29,7 +29,7 @@ import java.time.Duration;
  *       enforcement_policy: { min_time: 5m, permit_without_stream: false }
  *   http:
  *     endpoint: 127.0.0.1:4318
- *     max_request_body_size: 20MiB    # largest body, before and after decompression
+ *     max_request_body_size: 8MiB     # largest body, before and after decompression
  *     read_header_timeout: 10s        # server protections, see HttpServerSettings
  *     read_timeout: 30s
  *     idle_timeout: 60s
@@ -80,8 +80,8 @@ public class OtlpReceiverConfig implements ComponentConfig {
   public static class GrpcSettings implements ComponentConfig {
     /** Listening address, default {@code 127.0.0.1:4317}. */
     public String endpoint = "127.0.0.1:4317";
-    /** Largest accepted message after decompression, default 20MiB; larger ones get RESOURCE_EXHAUSTED. */
-    public ByteSize maxRecvMsgSize = ByteSize.ofMebibytes(20);
+    /** Largest accepted message after decompression, default 8MiB (sized for the default 128 MiB heap); larger ones get RESOURCE_EXHAUSTED. */
+    public ByteSize maxRecvMsgSize = ByteSize.ofMebibytes(8);
     /** Calls (HTTP/2 streams) in progress on one connection; more are refused with REFUSED_STREAM. Default 100. */
     public int maxConcurrentStreams = 100;
     /** Connections open at once; one beyond this is closed as soon as it is accepted. Default 1000. */
@@ -195,8 +195,8 @@ public class OtlpReceiverConfig implements ComponentConfig {
   public static class HttpSettings extends HttpServerSettings {
     /** Listening address, default {@code 127.0.0.1:4318}. */
     public String endpoint = "127.0.0.1:4318";
-    /** Largest accepted body, as sent and after decompression; default 20MiB; larger ones get 413. */
-    public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(20);
+    /** Largest accepted body, as sent and after decompression; default 8MiB (sized for the default 128 MiB heap); larger ones get 413. */
+    public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(8);
 
     @Override
     public void validate(ConfigProblems problems) {

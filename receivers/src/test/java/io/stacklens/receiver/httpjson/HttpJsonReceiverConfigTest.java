@@ -50,7 +50,7 @@ class HttpJsonReceiverConfigTest {
         .components(ComponentKind.RECEIVER).get(ComponentId.of("http_json"));
     assertThat(c.endpoint).isEqualTo("127.0.0.1:8480");
     assertThat(c.path).isEqualTo("/ingest");
-    assertThat(c.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(20));
+    assertThat(c.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(8));
     assertThat(c.retryAfter).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.mapping.timestampField).isEqualTo("timestamp");
     assertThat(c.mapping.timestampFormat).isEqualTo(TimestampFormat.AUTO);

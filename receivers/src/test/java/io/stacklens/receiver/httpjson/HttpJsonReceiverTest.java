@@ -209,7 +209,7 @@ class HttpJsonReceiverTest {
     String big = "{\"message\":\"" + "x".repeat(70 * 1024) + "\"}";
     var raw = post(JSON, big);
     assertThat(raw.statusCode()).isEqualTo(413);
-    assertThat(json(raw).get("error")).isEqualTo("request body is larger than the limit of 65536 bytes (max_request_body_size)");
+    assertThat(json(raw).get("error")).isEqualTo("request body is larger than the limit of 65536 bytes (receivers.http_json.max_request_body_size)");
     var inflated = send("POST", "/ingest", JSON, gzip(big), "Content-Encoding", "gzip");
     assertThat(inflated.statusCode()).isEqualTo(413);
     assertThat((String) json(inflated).get("error")).contains("after gzip decompression");

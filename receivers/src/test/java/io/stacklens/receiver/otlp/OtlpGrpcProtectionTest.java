@@ -147,7 +147,7 @@ class OtlpGrpcProtectionTest {
     StatusRuntimeException e = failure(() -> stub(channel()).withCompression("gzip").export(zeros(10 * 1024 * 1024)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription())
-        .isEqualTo("the request message is larger than the limit of 65536 bytes after decompression (protocols.grpc.max_recv_msg_size)");
+        .isEqualTo("the request message is larger than the limit of 65536 bytes after decompression (receivers.otlp.protocols.grpc.max_recv_msg_size)");
     assertThat(refusedRequests(ServerRefusals.TOO_LARGE)).isEqualTo(1);
     assertStillServes();
   }

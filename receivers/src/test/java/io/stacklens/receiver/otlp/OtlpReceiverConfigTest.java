@@ -45,9 +45,9 @@ class OtlpReceiverConfigTest {
   void defaultsServeBothProtocolsOnLocalhost() {
     OtlpReceiverConfig config = new OtlpReceiverFactory().createDefaultConfig();
     assertThat(config.protocols.grpc.endpoint).isEqualTo("127.0.0.1:4317");
-    assertThat(config.protocols.grpc.maxRecvMsgSize).isEqualTo(ByteSize.ofMebibytes(20));
+    assertThat(config.protocols.grpc.maxRecvMsgSize).isEqualTo(ByteSize.ofMebibytes(8));
     assertThat(config.protocols.http.endpoint).isEqualTo("127.0.0.1:4318");
-    assertThat(config.protocols.http.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(20));
+    assertThat(config.protocols.http.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(8));
     assertThat(config.retryAfter).isEqualTo(Duration.ofMillis(100));
     assertThat(problems(config)).isEmpty();
   }

@@ -39,6 +39,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * HostileBench --dist DIR [--work DIR] [--fuzz N] [--fuzz-seed N] [--idle N] [--idle-seconds S]
+ *     [--only all|cases|fuzz] [--hold S]   (hold: keep the agent S seconds after the last case, to inspect it)
  * </pre>
  */
 public final class HostileBench {
@@ -67,11 +68,13 @@ public final class HostileBench {
     long fuzzSeed = Long.parseLong(opts.getOrDefault("fuzz-seed", Long.toString(ThreadLocalRandom.current().nextLong())));
     int idle = Integer.parseInt(opts.getOrDefault("idle", "2000"));
     int idleSeconds = Integer.parseInt(opts.getOrDefault("idle-seconds", "30"));
+    String only = opts.getOrDefault("only", "all");
+    int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
     HostileBench bench = new HostileBench(Path.of(opts.get("dist")), work);
     System.out.printf("hostile-input benchmark: %s, agent %s (launcher defaults), work dir %s, %d cores, java %s%n",
         Instant.now(), bench.dist, work, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try {
-      bench.run(fuzz, fuzzSeed, idle, idleSeconds);
+      bench.run(fuzz, fuzzSeed, idle, idleSeconds, only, hold);
     } finally {
       if (bench.agent != null) bench.agent.close();
     }
@@ -87,18 +90,24 @@ public final class HostileBench {
     return out;
   }
 
-  private void run(int fuzz, long fuzzSeed, int idle, int idleSeconds) throws Exception {
+  private void run(int fuzz, long fuzzSeed, int idle, int idleSeconds, String only, int holdSeconds) throws Exception {
     ensureAgent();
     Thread.sleep(2000);
     row("agent idle after start (baseline)", () -> List.of());
-    for (HostilePayloads.Case c : HostilePayloads.Case.values()) {
-      Request request = c.request();
-      row(c.title, () -> List.of(brief(agent.send(request))));
+    if (!only.equals("fuzz")) {
+      for (HostilePayloads.Case c : HostilePayloads.Case.values()) {
+        Request request = c.request();
+        row(c.title, () -> List.of(brief(agent.send(request))));
+      }
+      Request big = HostilePayloads.hugeStringValue();
+      row("two 19 MiB strings at once (OTLP/HTTP protobuf)", () -> concurrently(List.of(big, big)));
+      slowloris(idle, idleSeconds);
     }
-    Request big = HostilePayloads.hugeStringValue();
-    row("two 19 MiB strings at once (OTLP/HTTP protobuf)", () -> concurrently(List.of(big, big)));
-    slowloris(idle, idleSeconds);
-    fuzzBurst(fuzz, fuzzSeed);
+    if (!only.equals("cases")) fuzzBurst(fuzz, fuzzSeed);
+    if (holdSeconds > 0) {
+      System.out.printf("holding the agent (pid %d) for %d s%n", agent.pid(), holdSeconds);
+      Thread.sleep(holdSeconds * 1000L);
+    }
     System.out.println();
     System.out.println("| case | answer(s) | agent alive after | peak RSS MiB |");
     System.out.println("|---|---|---|---|");

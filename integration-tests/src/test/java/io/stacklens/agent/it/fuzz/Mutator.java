@@ -25,7 +25,7 @@ public final class Mutator {
   private static final int HEAVY_PERCENT = 1;
   private static final int ENCODING_PERCENT = 8;
   private static final int ENVELOPE_PERCENT = 2;
-  /** Past the receivers' 20 MiB body limit, so that answer is exercised too, but not much further. */
+  /** Past the receivers' default body limit (8 MiB), so that answer is exercised too, but not much further. */
   private static final int MAX_BODY = 22 * 1024 * 1024;
 
   private Mutator() {}

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * types, write overlong varints and invalid UTF-8. Each returns a short description of what it did.
  */
 final class ProtoMutations {
-  /** Heavy mutations stop growing a request at about this size (the receivers take up to 20 MiB). */
+  /** Heavy mutations stop growing a request at about this size (around the receivers' default body limit). */
   static final int HEAVY_BYTES = 8 * 1024 * 1024;
 
   private ProtoMutations() {}

@@ -25,10 +25,13 @@ public final class AgentProcess implements AutoCloseable {
    * run with. Keep in step with the script ({@code LauncherDefaultsTest} checks it).
    */
   public static final List<String> LAUNCHER_JVM_OPTIONS =
-      List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
+      List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+
+  /** The environment the launcher sets for the JVM (unless the user's environment already does). */
+  public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   /** The {@code -Xmx} of {@link #LAUNCHER_JVM_OPTIONS}, in bytes. */
-  public static final long LAUNCHER_MAX_HEAP_BYTES = 160L * 1024 * 1024;
+  public static final long LAUNCHER_MAX_HEAP_BYTES = 128L * 1024 * 1024;
 
   /** Options of the JVMs the other tests start: a roomier heap, quicker start-up. */
   private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
@@ -57,6 +60,11 @@ public final class AgentProcess implements AutoCloseable {
     command.add(classPath());
     command.add("io.stacklens.agent.cli.Main");
     command.addAll(List.of(args));
+    if (jvmOptions.equals(LAUNCHER_JVM_OPTIONS)) {
+      Map<String, String> withLauncher = new java.util.HashMap<>(LAUNCHER_ENVIRONMENT);
+      withLauncher.putAll(env);
+      env = withLauncher;
+    }
     return launch(command, workDir, env);
   }
 

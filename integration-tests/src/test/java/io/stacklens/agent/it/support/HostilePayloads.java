@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Single requests that each, with the default launcher's heap (-Xmx160m), used to end the agent in
+ * Single requests that each, with the launcher's heap of the time (-Xmx160m), used to end the agent in
  * OutOfMemoryError: small or mid-sized on the wire, huge once decoded. Built straight as bytes (no
  * protobuf builders), so making them costs the sender little memory. Shared by HostileRequestsTest
  * and the hostile-input benchmark (bench/hostile.sh).
@@ -15,17 +15,27 @@ public final class HostilePayloads {
   public static final int MIB = 1024 * 1024;
   public static final int MILLION = 1_000_000;
 
-  /** The five cases, with what the agent should answer. */
+  /**
+   * The five requests of the bug report, with what the agent answers now; the three larger ones are
+   * over the default body limit (8 MiB), so they are also sent cut to fit under it, which reaches the
+   * decode limits behind it.
+   */
   public enum Case {
     HUGE_STRING_VALUE("OTLP/HTTP protobuf: one log record whose body is a 19 MiB string",
-        "200, partial_success rejects the record (max_value_size)"),
-    MILLION_ATTRIBUTES("OTLP/gRPC: one log record with 1,000,000 attributes",
-        "OK, partial_success rejects the record (max_attributes_per_record)"),
+        "413 (protocols.http.max_request_body_size)"),
+    MILLION_ATTRIBUTES("OTLP/gRPC: one log record with 1,000,000 attributes (17 MB)",
+        "RESOURCE_EXHAUSTED (protocols.grpc.max_recv_msg_size)"),
     MILLION_EMPTY_RECORDS("OTLP/HTTP protobuf: 1,000,000 empty log records",
         "413 (max_records_per_request)"),
     MILLION_JSON_RECORDS("OTLP/HTTP JSON: 1,000,000 {} log records",
         "413 (max_records_per_request)"),
-    MILLION_NDJSON_LINES("http_json: 1,000,000 NDJSON lines",
+    MILLION_NDJSON_LINES("http_json: 1,000,000 NDJSON lines (16 MB)",
+        "413 (max_request_body_size)"),
+    LARGE_STRING_VALUE("OTLP/HTTP protobuf: one log record whose body is a 7 MiB string",
+        "200, partial_success rejects the record (max_value_size)"),
+    MANY_ATTRIBUTES("OTLP/gRPC: one log record with 400,000 attributes (7 MB)",
+        "OK, partial_success rejects the record (max_attributes_per_record)"),
+    MILLION_SHORT_NDJSON_LINES("http_json: 1,000,000 NDJSON lines {} (3 MB)",
         "413 (max_records_per_request)");
 
     public final String title;
@@ -43,6 +53,9 @@ public final class HostilePayloads {
         case MILLION_EMPTY_RECORDS -> millionEmptyRecords();
         case MILLION_JSON_RECORDS -> millionJsonRecords();
         case MILLION_NDJSON_LINES -> millionNdjsonLines();
+        case LARGE_STRING_VALUE -> stringValue(7 * MIB);
+        case MANY_ATTRIBUTES -> attributes(400_000);
+        case MILLION_SHORT_NDJSON_LINES -> ndjsonLines("{}\n", MILLION);
       };
     }
   }
@@ -51,7 +64,12 @@ public final class HostilePayloads {
 
   /** Case 1: {@code ExportLogsServiceRequest} with one log record whose body is a 19 MiB string. */
   public static Request hugeStringValue() {
-    byte[] text = new byte[19 * MIB];
+    return stringValue(19 * MIB);
+  }
+
+  /** One log record whose body is a string of {@code bytes} bytes. */
+  public static Request stringValue(int bytes) {
+    byte[] text = new byte[bytes];
     Arrays.fill(text, (byte) 'x');
     byte[] anyValue = Wire.field(1, text); // AnyValue.string_value
     byte[] record = Wire.field(5, anyValue); // LogRecord.body
@@ -60,8 +78,13 @@ public final class HostilePayloads {
 
   /** Case 2: one log record with 1,000,000 attributes {@code kN = N}, about 17 MB, over gRPC. */
   public static Request millionAttributes() {
-    ByteArrayOutputStream record = new ByteArrayOutputStream(18 * MIB);
-    for (int i = 0; i < MILLION; i++) {
+    return attributes(MILLION);
+  }
+
+  /** One log record with {@code n} attributes {@code kN = N}, over gRPC. */
+  public static Request attributes(int n) {
+    ByteArrayOutputStream record = new ByteArrayOutputStream(n * 18);
+    for (int i = 0; i < n; i++) {
       byte[] key = ("k" + i).getBytes(StandardCharsets.US_ASCII);
       byte[] value = Wire.varintField(3, i); // AnyValue.int_value
       byte[] kv = Wire.concat(Wire.field(1, key), Wire.field(2, value));
@@ -90,9 +113,14 @@ public final class HostilePayloads {
 
   /** Case 5: 1,000,000 NDJSON lines {@code {"message":"m"}} to http_json, 16 MB. */
   public static Request millionNdjsonLines() {
-    byte[] line = "{\"message\":\"m\"}\n".getBytes(StandardCharsets.US_ASCII);
-    byte[] body = new byte[line.length * MILLION];
-    for (int i = 0; i < MILLION; i++) System.arraycopy(line, 0, body, i * line.length, line.length);
+    return ndjsonLines("{\"message\":\"m\"}\n", MILLION);
+  }
+
+  /** {@code n} copies of {@code line} (newline included) as one NDJSON body to http_json. */
+  public static Request ndjsonLines(String line, int n) {
+    byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+    byte[] body = new byte[bytes.length * n];
+    for (int i = 0; i < n; i++) System.arraycopy(bytes, 0, body, i * bytes.length, bytes.length);
     return Request.ingest(Request.NDJSON, body);
   }
 
