@@ -26,6 +26,8 @@ class LauncherDefaultsTest {
     assertThat(defaults).as("default JVM options in %s", LAUNCHER).containsExactlyElementsOf(AgentProcess.LAUNCHER_JVM_OPTIONS);
     assertThat(AgentProcess.LAUNCHER_JVM_OPTIONS).contains("-Xmx" + AgentProcess.LAUNCHER_MAX_HEAP_BYTES / (1024 * 1024) + "m");
     String script = Files.readString(LAUNCHER);
+    assertThat(script).as("the launcher tries %s", AgentProcess.LAUNCHER_TRIM_OPTION)
+        .contains("\"$java_cmd\" " + AgentProcess.LAUNCHER_TRIM_OPTION + " -version", "trim_opt=\"" + AgentProcess.LAUNCHER_TRIM_OPTION + "\"");
     AgentProcess.LAUNCHER_ENVIRONMENT.forEach((name, value) ->
         assertThat(script).as("the launcher sets %s", name).contains(name + "=${" + name + ":-" + value + "}", "export " + name));
   }

@@ -25,7 +25,12 @@ public final class AgentProcess implements AutoCloseable {
    * run with. Keep in step with the script ({@code LauncherDefaultsTest} checks it).
    */
   public static final List<String> LAUNCHER_JVM_OPTIONS =
-      List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+      List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
+          "-Dio.netty.allocator.type=unpooled", "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled",
+          "-Dio.grpc.netty.useCustomAllocator=false");
+
+  /** The option the launcher adds when the JVM knows it (Java 17.0.9+, 21+). */
+  public static final String LAUNCHER_TRIM_OPTION = "-XX:TrimNativeHeapInterval=1000";
 
   /** The environment the launcher sets for the JVM (unless the user's environment already does). */
   public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
@@ -56,6 +61,7 @@ public final class AgentProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    if (jvmOptions.equals(LAUNCHER_JVM_OPTIONS) && jvmKnows(LAUNCHER_TRIM_OPTION)) command.add(LAUNCHER_TRIM_OPTION);
     command.add("-cp");
     command.add(classPath());
     command.add("io.stacklens.agent.cli.Main");
@@ -66,6 +72,22 @@ public final class AgentProcess implements AutoCloseable {
       env = withLauncher;
     }
     return launch(command, workDir, env);
+  }
+
+  private static Boolean trimKnown;
+
+  /** Whether this JVM starts with {@code option}, as the launcher checks before adding it. */
+  private static synchronized boolean jvmKnows(String option) {
+    if (trimKnown == null) {
+      try {
+        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), option, "-version")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        trimKnown = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+      } catch (IOException | InterruptedException e) {
+        trimKnown = false;
+      }
+    }
+    return trimKnown;
   }
 
   /**
