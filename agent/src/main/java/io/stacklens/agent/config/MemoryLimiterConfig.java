@@ -8,7 +8,7 @@ import io.stacklens.agent.api.ConfigProblems;
  * {@code service.memory_limiter}: how much telemetry the agent holds in memory at once, counted by the
  * receivers (request bodies and what they decode), the pipeline rings and the exporter queues. When it
  * is spent, new requests are refused with 429 / RESOURCE_EXHAUSTED and a retry hint before their bodies
- * are decoded (docs/memory.md).
+ * are decoded (docs/limits.md).
  *
  * <pre>
  * memory_limiter:
