@@ -40,8 +40,8 @@ final class MessageDecoder {
               yield () -> new JsonLogsBuilder(mapper, metadata, reader, limits);
             }
           };
-          case TRACES -> () -> new OtlpTracesBuilder(encoding, limits);
-          case METRICS -> () -> new OtlpMetricsBuilder(encoding, limits);
+          case TRACES -> () -> new OtlpRequestBuilder<>(OtlpRequestBuilder.TRACES, encoding, limits);
+          case METRICS -> () -> new OtlpRequestBuilder<>(OtlpRequestBuilder.METRICS, encoding, limits);
         };
     return new MessageDecoder(signal, builders);
   }
