@@ -6,23 +6,27 @@ import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.Counter;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A receiver's consumer for one signal when several pipelines take it. Each pipeline gets its own
  * copy (processors mutate in place); the last one gets the original. Each copy holds its own share of
  * the memory budget (an immutable batch that copies to itself gets one more hold instead).
  *
- * <p>Admission is decided by the first pipeline: if it refuses, the whole request is refused and the
- * client retries. Once one pipeline accepted, the request will be acknowledged, so the others must
- * take their copy: a full ring is waited on (up to {@link #MAX_WAIT_NANOS}); a pipeline still full
- * or shutting down after that loses its copy, counted in
- * {@code stacklens_pipeline_dropped_records_total{reason="fanout_ring_full"}}.
+ * <p><b>Admission: all or nothing, never waiting.</b> The request is accepted only when every
+ * pipeline has room for it: room is reserved in each ring first ({@link Pipeline#tryReserve}), and
+ * when one is full the reservations already taken are given back and the request is refused with
+ * {@link Admission#REFUSED_FULL}, so the client retries it whole after the retry hint. Only then are
+ * the copies offered, which cannot fail for lack of room. So {@code consume} never blocks (a receiver
+ * thread is never held by a slow pipeline) and an acknowledged request is in every pipeline. The one
+ * loss left is a pipeline that stops accepting between the reservation and the offer (a shutdown
+ * racing the request): that copy is counted in
+ * {@code stacklens_pipeline_dropped_records_total{reason="shutting_down"}}.
+ *
+ * <p>The cost of this rule: the slowest pipeline sets the pace for the receiver's clients. The
+ * alternative, accepting when the first pipeline has room and dropping copies the others cannot take,
+ * would acknowledge records some exporters never get.
  */
 final class FanoutConsumer implements Consumer {
-  static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
   private final List<Pipeline> pipelines;
   private final List<Counter> dropped;
   private final MemoryLimiter memory;
@@ -36,24 +40,36 @@ final class FanoutConsumer implements Consumer {
 
   @Override
   public Admission consume(Batch batch) {
-    int last = pipelines.size() - 1;
-    Batch firstCopy = share(batch);
-    Admission first = pipelines.get(0).consume(firstCopy);
-    if (!first.accepted()) {
-      firstCopy.releaseMemory();
-      return first;
+    int records = batch.recordCount();
+    long bytes = batch.accountedBytes();
+    for (Pipeline p : pipelines) {
+      if (!p.accepting()) return p.consume(batch); // refuses, counted as shutting down
     }
-    for (int i = 1; i <= last; i++) {
+    for (int i = 0; i < pipelines.size(); i++) {
+      if (!pipelines.get(i).tryReserve(records, bytes)) {
+        for (int j = 0; j < i; j++) pipelines.get(j).cancelReservation(records, bytes);
+        pipelines.get(i).countRefusedFull(records);
+        return Admission.REFUSED_FULL;
+      }
+    }
+    int last = pipelines.size() - 1;
+    boolean anyAccepted = false;
+    boolean[] lost = new boolean[pipelines.size()];
+    for (int i = 0; i <= last; i++) {
       Batch b = i == last ? batch : share(batch);
-      long start = System.nanoTime();
-      Admission a;
-      while ((a = pipelines.get(i).consume(b)) == Admission.REFUSED_FULL && System.nanoTime() - start < MAX_WAIT_NANOS) {
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+      if (pipelines.get(i).consumeReserved(b).accepted()) {
+        anyAccepted = true;
+      } else {
+        lost[i] = true;
+        if (i < last) b.releaseMemory(); // our copy; the original stays the receiver's when all refuse
       }
-      if (!a.accepted()) {
-        dropped.get(i).add(b.recordCount());
-        b.releaseMemory();
-      }
+    }
+    if (!anyAccepted) return Admission.REFUSED_SHUTTING_DOWN;
+    // Stopped between the check and the offer: those copies of an accepted request are lost, counted.
+    for (int i = 0; i <= last; i++) {
+      if (!lost[i]) continue;
+      dropped.get(i).add(records);
+      if (i == last) batch.releaseMemory();
     }
     return Admission.ACCEPTED;
   }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MpscArrayQueue;
@@ -76,6 +77,8 @@ public final class Pipeline implements Consumer {
   private final AtomicLong ringRecords = new AtomicLong();
   /** Accounted bytes of the batches in the ring, kept like {@link #ringRecords}. */
   private final AtomicLong ringBytes = new AtomicLong();
+  /** Ring slots taken, kept like {@link #ringRecords}; never more than the ring's capacity. */
+  private final AtomicInteger ringSlots = new AtomicInteger();
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
@@ -154,17 +157,58 @@ public final class Pipeline implements Consumer {
       refusedStopping.add(batch.recordCount());
       return Admission.REFUSED_SHUTTING_DOWN;
     }
-    int n = batch.recordCount();
-    long bytes = batch.accountedBytes();
-    // Reserve room for the records and bytes first; a batch larger than a bound still goes into an empty ring.
-    long before = ringRecords.getAndAdd(n);
-    long bytesBefore = ringBytes.getAndAdd(bytes);
-    if ((before > 0 && (before + n > maxRecords || bytesBefore + bytes > maxBytes)) || !ring.offer(batch)) {
-      ringRecords.addAndGet(-n);
-      ringBytes.addAndGet(-bytes);
-      refusedFull.add(n);
+    if (!tryReserve(batch.recordCount(), batch.accountedBytes())) {
+      refusedFull.add(batch.recordCount());
       return Admission.REFUSED_FULL;
     }
+    return consumeReserved(batch);
+  }
+
+  /**
+   * Takes room in the ring for a batch of {@code records} and {@code bytes}: one slot, the records and
+   * the bytes (a batch larger than a bound still fits an empty ring). False, with nothing taken, when
+   * it does not fit. A reservation is either used by {@link #consumeReserved} or given back by
+   * {@link #cancelReservation}; a fan-out reserves in every pipeline before it offers to any.
+   */
+  boolean tryReserve(int records, long bytes) {
+    int slots = ringSlots.incrementAndGet();
+    long before = ringRecords.getAndAdd(records);
+    long bytesBefore = ringBytes.getAndAdd(bytes);
+    if (slots > ring.capacity() || (before > 0 && (before + records > maxRecords || bytesBefore + bytes > maxBytes))) {
+      cancelReservation(records, bytes);
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back a reservation that will not be used. */
+  void cancelReservation(int records, long bytes) {
+    ringSlots.decrementAndGet();
+    ringRecords.addAndGet(-records);
+    ringBytes.addAndGet(-bytes);
+  }
+
+  /** Counts a refusal decided outside {@link #consume} (a fan-out that could not reserve here). */
+  void countRefusedFull(int records) {
+    refusedFull.add(records);
+  }
+
+  boolean accepting() {
+    return accepting;
+  }
+
+  /**
+   * Offers a batch whose room was reserved with {@link #tryReserve}: accepted, or refused only when
+   * the pipeline stopped accepting meanwhile (the reservation is then given back).
+   */
+  Admission consumeReserved(Batch batch) {
+    if (!accepting) {
+      cancelReservation(batch.recordCount(), batch.accountedBytes());
+      refusedStopping.add(batch.recordCount());
+      return Admission.REFUSED_SHUTTING_DOWN;
+    }
+    // Cannot fail: the reserved slots never exceed the ring's capacity.
+    if (!ring.offer(batch)) throw new IllegalStateException("pipeline " + name + ": ring full despite a reservation");
     if (workerParked) LockSupport.unpark(worker);
     return Admission.ACCEPTED;
   }
@@ -199,6 +243,7 @@ public final class Pipeline implements Consumer {
     // Interrupted at the shutdown deadline: whatever is still in the ring is lost, and counted.
     Batch left;
     while ((left = ring.poll()) != null) {
+      ringSlots.decrementAndGet();
       ringRecords.addAndGet(-left.recordCount());
       ringBytes.addAndGet(-left.accountedBytes());
       droppedAtDeadline.add(left.recordCount());
@@ -207,6 +252,7 @@ public final class Pipeline implements Consumer {
   }
 
   private void process(Batch batch) {
+    ringSlots.decrementAndGet();
     ringRecords.addAndGet(-batch.recordCount());
     ringBytes.addAndGet(-batch.accountedBytes());
     Batch current = batch;
