@@ -1,32 +1,59 @@
 package io.stacklens.agent.api;
 
-/** A failed {@link Exporter#push}: retryable (try again later) or permanent (never will succeed). */
+import io.stacklens.agent.data.Batch;
+
+/**
+ * A failed {@link Exporter#push}: retryable (try again later) or permanent (never will succeed).
+ *
+ * <p><b>Partial failure.</b> When a push delivered some of the batch, the exporter says what was not
+ * delivered with {@link #withUnsent}: the exporter helper then counts the rest as sent and retries (or,
+ * for a permanent failure, gives up on) only the unsent records. Without it the whole batch counts as
+ * not delivered. The unsent batch may share records with the pushed one; it must not be changed.
+ */
 public final class ExportException extends Exception {
   private static final long serialVersionUID = 1L;
   private final boolean permanent;
+  private final transient Batch unsent;
 
-  private ExportException(String message, Throwable cause, boolean permanent) {
+  private ExportException(String message, Throwable cause, boolean permanent, Batch unsent) {
     super(message, cause);
     this.permanent = permanent;
+    this.unsent = unsent;
   }
 
   public static ExportException retryable(String message, Throwable cause) {
-    return new ExportException(message, cause, false);
+    return new ExportException(message, cause, false, null);
   }
 
   public static ExportException retryable(String message) {
-    return new ExportException(message, null, false);
+    return new ExportException(message, null, false, null);
   }
 
   public static ExportException permanent(String message, Throwable cause) {
-    return new ExportException(message, cause, true);
+    return new ExportException(message, cause, true, null);
   }
 
   public static ExportException permanent(String message) {
-    return new ExportException(message, null, true);
+    return new ExportException(message, null, true, null);
+  }
+
+  /**
+   * The same failure, for only {@code unsent} of the pushed batch: everything else in it was delivered.
+   * An empty {@code unsent} means nothing is left to send.
+   */
+  public ExportException withUnsent(Batch unsent) {
+    if (unsent == null) throw new IllegalArgumentException("unsent must not be null");
+    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent);
+    e.setStackTrace(getStackTrace());
+    return e;
   }
 
   public boolean isPermanent() {
     return permanent;
+  }
+
+  /** The records the push did not deliver, or null when none of the batch was delivered. */
+  public Batch unsent() {
+    return unsent;
   }
 }

@@ -7,62 +7,47 @@ import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.Batch;
-import io.stacklens.agent.telemetry.Counter;
-import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The shared exporter helper: wraps one {@link Exporter}'s push function with a bounded queue, sender
- * threads, batching by size and time, retries with exponential backoff and jitter, a timeout per
- * attempt, the retryable/permanent split of errors, and the exporter's self-telemetry.
+ * The shared exporter helper: wraps one {@link Exporter}'s push function in stages, each its own class
+ * and tested on its own:
  *
  * <pre>
- *  pipeline workers ──enqueue──> ExportQueue ──> sender thread(s): gather ─> split ─> attempt(push) ─> retry...
+ *  pipeline workers ─enqueue─> {@link ExportQueue} ─> sender thread(s): {@link Batcher} ─> split at max_size
+ *      ─> {@link RetryStage} (backoff, partial failures) ─> {@link AttemptStage} (timeout) ─> Exporter.push
  * </pre>
  *
- * Nothing leaves the helper unaccounted: every record is either counted in
+ * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue next.
+ * Nothing leaves the helper unaccounted ({@link Outcomes}): every record is either counted in
  * {@code stacklens_exporter_sent_records_total} or in
  * {@code stacklens_exporter_send_failed_records_total{permanent, reason}}.
  */
-public final class ExporterRunner {
+public final class ExporterRunner implements RetryStage.Shutdown {
   private static final long ENQUEUE_WAIT_MS = 50;
-  private static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
-  /**
-   * Batches are gathered into one push up to this many accounted bytes, whatever the record counts: an
-   * exporter encodes a push in memory (a Kafka message, a COPY buffer), so this bounds what one push
-   * takes beside the batches themselves.
-   */
-  static final long GATHER_MAX_BYTES = 8L * 1024 * 1024;
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  static final long GATHER_MAX_BYTES = Batcher.GATHER_MAX_BYTES;
 
   private final ComponentContext context;
   private final Exporter exporter;
   private final ExporterConfig config;
   private final ExportQueue queue;
   private final String exporterLabel;
+  private final Outcomes outcomes;
+  private final RetryStage retry;
   private final List<Thread> senders = new ArrayList<>();
-  /** The batch each sender is pushing, so one stuck past the deadline can still be accounted for. */
-  private final java.util.concurrent.ConcurrentHashMap<Thread, Batch> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean shutdown = new AtomicBoolean();
-  private final LatencyHistogram sendLatency;
-  private final Map<Signal, Counter> sent = new EnumMap<>(Signal.class);
-  private final Map<Signal, Counter> enqueueFailed = new EnumMap<>(Signal.class);
-  private final java.util.concurrent.atomic.AtomicLong lostAtShutdown = new java.util.concurrent.atomic.AtomicLong();
-  private volatile String lastFailure;
   private volatile boolean closing;
   private volatile long deadlineNanos = Long.MAX_VALUE;
   private Host host;
@@ -78,20 +63,18 @@ public final class ExporterRunner {
     this.config = config;
     this.queue = queue;
     this.exporterLabel = context.id().toString();
+    this.outcomes = new Outcomes(context);
     MetricsRegistry m = context.metrics();
-    for (Signal s : Signal.values()) {
-      sent.put(s, m.counter("stacklens_exporter_sent_records_total", "Records the exporter delivered",
-          "exporter", exporterLabel, "signal", s.id()));
-      enqueueFailed.put(s, failedCounter(s, "shutdown_timeout", false));
-    }
     m.gauge("stacklens_exporter_queue_size", "Batches waiting in the exporter queue", queue::size, "exporter", exporterLabel);
     m.gauge("stacklens_exporter_queue_capacity", "Capacity of the exporter queue in batches", queue::capacity, "exporter", exporterLabel);
     m.gauge("stacklens_exporter_queue_bytes", "Estimated bytes of the batches waiting in the exporter queue",
         queue::bytes, "exporter", exporterLabel);
     m.gauge("stacklens_exporter_queue_capacity_bytes", "Capacity of the exporter queue in estimated bytes",
         () -> (double) queue.capacityBytes(), "exporter", exporterLabel);
-    sendLatency = m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel);
-    watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
+    AttemptStage attempts = new AttemptStage(exporter, config.timeout, watchdog,
+        m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel));
+    this.retry = new RetryStage(context, config.retryOnFailure, attempts, outcomes, this);
   }
 
   /** The exporter's component id. */
@@ -102,6 +85,7 @@ public final class ExporterRunner {
   public void start(Host host) throws Exception {
     if (!started.compareAndSet(false, true)) return;
     this.host = host;
+    retry.start(host);
     exporter.start(host);
     for (int i = 0; i < config.sendingQueue.numConsumers; i++) {
       Thread t = new Thread(this::sendLoop, "exporter-" + exporterLabel + "-sender-" + i);
@@ -121,199 +105,70 @@ public final class ExporterRunner {
     while (true) {
       if (queue.offer(batch, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
       if (closing && System.nanoTime() - deadlineNanos > 0) {
-        enqueueFailed.get(batch.signal()).add(batch.recordCount());
-        lostAtShutdown.addAndGet(batch.recordCount());
+        outcomes.failed(batch, Outcomes.SHUTDOWN_TIMEOUT, false);
         batch.releaseMemory();
         return false;
       }
     }
   }
 
+  /** One sender thread: queue -> batcher -> deliver, until the queue is drained at shutdown or the thread is stopped. */
   private void sendLoop() {
-    Map<Signal, Gathering> gathering = new EnumMap<>(Signal.class);
-    ExporterConfig.BatchSettings batching = config.batch;
-    long flushNanos = batching.flushTimeout.toNanos();
+    Batcher batcher = new Batcher(config.batch);
     try {
       while (true) {
-        long wait = nextFlushWaitNanos(gathering, flushNanos);
-        Batch b = queue.poll(wait, TimeUnit.NANOSECONDS);
-        if (b != null) {
-          if (!batching.enabled) {
-            sendAndRelease(b, List.of(b));
-          } else {
-            Gathering g = gathering.computeIfAbsent(b.signal(), s -> new Gathering());
-            boolean overRecords = batching.maxSize > 0 && g.records + b.recordCount() > batching.maxSize;
-            if (g.records > 0 && (overRecords || g.bytes + b.accountedBytes() > GATHER_MAX_BYTES)) {
-              sendGathered(g);
-            }
-            g.add(b);
-            if (g.records >= batching.minSize || g.bytes >= GATHER_MAX_BYTES) sendGathered(g);
-          }
-        }
-        long now = System.nanoTime();
-        for (Gathering g : gathering.values()) {
-          if (g.records > 0 && (now - g.firstNanos >= flushNanos || (closing && queue.size() == 0))) sendGathered(g);
-        }
-        if (closing && queue.size() == 0 && b == null) {
-          for (Gathering g : gathering.values()) if (g.records > 0) sendGathered(g);
-          return;
-        }
+        Batch b = queue.poll(batcher.nanosUntilDue(System.nanoTime(), MAX_POLL_NANOS), TimeUnit.NANOSECONDS);
+        if (b != null) batcher.add(b, System.nanoTime(), this::deliver);
+        boolean drained = closing && queue.size() == 0;
+        batcher.flush(System.nanoTime(), drained, this::deliver);
+        if (drained && b == null) return;
       }
     } catch (InterruptedException e) {
       // Hard stop after the deadline: count what was still gathered.
-      for (Gathering g : gathering.values()) {
-        if (g.records > 0) {
-          List<Batch> parts = List.copyOf(g.batches);
-          countFailed(g.take(), "shutdown_timeout", false);
-          for (Batch part : parts) part.releaseMemory();
+      for (Batcher.Gathered g : batcher.takeAll()) {
+        outcomes.failed(g.merged(), Outcomes.SHUTDOWN_TIMEOUT, false);
+        g.releaseParts();
+      }
+    }
+  }
+
+  /** Splits a gathered push at max_size and sends each piece; gives the queued batches' memory back whatever the outcome. */
+  private void deliver(Batcher.Gathered gathered) throws InterruptedException {
+    try {
+      List<Batch> pieces = BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
+      for (int i = 0; i < pieces.size(); i++) {
+        try {
+          retry.send(pieces.get(i));
+        } catch (InterruptedException e) {
+          // Stopped at the shutdown deadline: this piece and the rest are not delivered.
+          retry.abandonInFlight();
+          for (int j = i + 1; j < pieces.size(); j++) outcomes.failed(pieces.get(j), Outcomes.SHUTDOWN_TIMEOUT, false);
+          throw e;
         }
       }
-    }
-  }
-
-  private void sendGathered(Gathering g) throws InterruptedException {
-    List<Batch> parts = List.copyOf(g.batches);
-    sendAndRelease(g.take(), parts);
-  }
-
-  /** Sends {@code batch}, then releases the memory of the queued batches it was made of, whatever the outcome. */
-  private void sendAndRelease(Batch batch, List<Batch> parts) throws InterruptedException {
-    try {
-      send(batch);
     } finally {
-      for (int i = 0; i < parts.size(); i++) parts.get(i).releaseMemory();
+      gathered.releaseParts();
     }
   }
 
-  private long nextFlushWaitNanos(Map<Signal, Gathering> gathering, long flushNanos) {
-    long wait = TimeUnit.MILLISECONDS.toNanos(100);
-    long now = System.nanoTime();
-    for (Gathering g : gathering.values()) {
-      if (g.records > 0) wait = Math.min(wait, Math.max(0, g.firstNanos + flushNanos - now));
-    }
-    return wait;
+  @Override
+  public boolean closing() {
+    return closing;
   }
 
-  /** Splits to max_size and sends each piece with retries. */
-  private void send(Batch batch) throws InterruptedException {
-    List<Batch> pieces = BatchMerger.split(batch, config.batch.enabled ? config.batch.maxSize : 0);
-    for (int i = 0; i < pieces.size(); i++) {
-      try {
-        sendWithRetry(pieces.get(i));
-      } catch (InterruptedException e) {
-        // Stopped at the shutdown deadline: this piece and the rest are not delivered.
-        if (claim(pieces.get(i))) countFailed(pieces.get(i), "shutdown_timeout", false);
-        for (int j = i + 1; j < pieces.size(); j++) countFailed(pieces.get(j), "shutdown_timeout", false);
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * Sends one batch until it is delivered, permanently failed, out of retries or interrupted. While
-   * it runs the batch is registered in {@link #inFlight}; whoever removes it from there (this thread
-   * when it finishes, or {@link #shutdown} for a sender stuck past the deadline) counts it, so each
-   * record is counted exactly once.
-   */
-  private void sendWithRetry(Batch batch) throws InterruptedException {
-    inFlight.put(Thread.currentThread(), batch);
-    Backoff backoff = new Backoff(config.retryOnFailure);
-    long firstAttempt = System.nanoTime();
-    long maxElapsed = config.retryOnFailure.maxElapsedTime.toNanos();
-    int attempt = 0;
-    while (true) {
-      attempt++;
-      ExportException failure = attempt(batch);
-      lastFailure = failure == null ? null : describe(failure);
-      if (failure == null) {
-        if (claim(batch)) sent.get(batch.signal()).add(batch.recordCount());
-        if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
-        return;
-      }
-      if (failure.isPermanent()) {
-        context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": dropping " + batch.recordCount()
-            + " " + batch.signal().id() + " records, permanent error: " + describe(failure));
-        if (claim(batch)) countFailed(batch, "permanent_error", true);
-        return;
-      }
-      long delay = backoff.nextDelayNanos();
-      long now = System.nanoTime();
-      boolean outOfTime = !config.retryOnFailure.enabled
-          || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
-          || (closing && now + delay - deadlineNanos > 0);
-      if (outOfTime) {
-        String reason = closing ? "shutdown_timeout" : config.retryOnFailure.enabled ? "retries_exhausted" : "send_failed";
-        context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": dropping " + batch.recordCount()
-            + " " + batch.signal().id() + " records after " + attempt + " attempt(s): " + describe(failure));
-        if (claim(batch)) countFailed(batch, reason, false);
-        return;
-      }
-      // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
-      // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.
-      if (attempt == 1) {
-        host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED, "retrying after: " + describe(failure));
-      }
-      context.logger().log(Level.WARNING, "exporter " + exporterLabel + ": attempt " + attempt + " failed ("
-          + describe(failure) + "), retrying in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
-      TimeUnit.NANOSECONDS.sleep(delay);
-    }
-  }
-
-  /** Takes the calling sender's in-flight batch; false when shutdown already accounted for it. */
-  private boolean claim(Batch batch) {
-    return inFlight.remove(Thread.currentThread(), batch);
-  }
-
-  /** One push with the per-attempt timeout; returns the failure or null on success. */
-  private ExportException attempt(Batch batch) throws InterruptedException {
-    Thread self = Thread.currentThread();
-    AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timer = watchdog.schedule(() -> {
-      timedOut.set(true);
-      self.interrupt();
-    }, config.timeout.toNanos(), TimeUnit.NANOSECONDS);
-    long start = System.nanoTime();
-    try {
-      exporter.push(batch);
-      return null;
-    } catch (ExportException e) {
-      return timedOut.get() ? ExportException.retryable("timed out after " + config.timeout, e) : e;
-    } catch (RuntimeException e) {
-      // A bug or unexpected state in the exporter: retrying will not help.
-      return ExportException.permanent("unexpected " + e, e);
-    } finally {
-      timer.cancel(false);
-      sendLatency.recordNanos(System.nanoTime() - start);
-      if (Thread.interrupted() && !timedOut.get()) {
-        throw new InterruptedException(); // a real stop request, not our timeout
-      }
-    }
-  }
-
-  private static String describe(ExportException e) {
-    Throwable c = e.getCause();
-    return c == null || e.getMessage().contains(String.valueOf(c.getMessage())) ? e.getMessage() : e.getMessage() + ": " + c;
-  }
-
-  private Counter failedCounter(Signal s, String reason, boolean permanent) {
-    return context.metrics().counter("stacklens_exporter_send_failed_records_total",
-        "Records the exporter gave up on", "exporter", exporterLabel, "signal", s.id(),
-        "permanent", Boolean.toString(permanent), "reason", reason);
-  }
-
-  private void countFailed(Batch batch, String reason, boolean permanent) {
-    failedCounter(batch.signal(), reason, permanent).add(batch.recordCount());
-    if (SHUTDOWN_TIMEOUT.equals(reason)) lostAtShutdown.addAndGet(batch.recordCount());
+  @Override
+  public long deadlineNanos() {
+    return deadlineNanos;
   }
 
   /** Records this exporter held and could not deliver by the shutdown deadline. */
   public long lostAtShutdown() {
-    return lostAtShutdown.get();
+    return outcomes.lostAtShutdown();
   }
 
   /** Why the last push failed (null when none failed since the last success): the likely cause of a loss at shutdown. */
   public String lastFailure() {
-    return lastFailure;
+    return retry.lastFailure();
   }
 
   /**
@@ -326,33 +181,24 @@ public final class ExporterRunner {
     deadlineNanos = System.nanoTime() + Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis()) * 1_000_000;
     closing = true;
     for (Thread t : senders) {
-      try {
-        t.join(Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      join(t, Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis()));
       if (t.isAlive()) t.interrupt();
     }
-    for (Thread t : senders) {
-      try {
-        t.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    for (Thread t : senders) join(t, 1000);
     // A sender still stuck in push (ignoring the interrupt): its batch is not delivered as far as we know.
     for (Thread t : senders) {
-      Batch stuck = inFlight.remove(t);
-      if (stuck != null && t.isAlive()) {
+      if (!t.isAlive()) continue;
+      Batch stuck = outcomes.claimFrom(t);
+      if (stuck != null) {
         context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": a push did not return by the shutdown deadline; "
             + stuck.recordCount() + " records counted as not delivered");
-        countFailed(stuck, "shutdown_timeout", false);
+        outcomes.failed(stuck, Outcomes.SHUTDOWN_TIMEOUT, false);
       }
     }
-    Batch left;
     try {
+      Batch left;
       while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) {
-        countFailed(left, "shutdown_timeout", false);
+        outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
         left.releaseMemory();
       }
     } catch (InterruptedException e) {
@@ -361,7 +207,7 @@ public final class ExporterRunner {
     try {
       if (started.get()) exporter.flush();
     } catch (ExportException e) {
-      context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": final flush failed: " + describe(e));
+      context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": final flush failed: " + RetryStage.describe(e));
     }
     exporter.shutdown(deadline);
     watchdog.shutdownNow();
@@ -369,32 +215,17 @@ public final class ExporterRunner {
     if (host != null) host.reportStatus(context.id(), context.kind(), ComponentStatus.STOPPED, "");
   }
 
+  private static void join(Thread t, long millis) {
+    try {
+      t.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
-  }
-
-  /** Batches of one signal gathered by one sender until min_size or flush_timeout. */
-  private static final class Gathering {
-    final List<Batch> batches = new ArrayList<>();
-    int records;
-    long bytes;
-    long firstNanos;
-
-    void add(Batch b) {
-      if (batches.isEmpty()) firstNanos = System.nanoTime();
-      batches.add(b);
-      records += b.recordCount();
-      bytes += b.accountedBytes();
-    }
-
-    Batch take() {
-      Batch merged = BatchMerger.merge(new ArrayList<>(batches));
-      batches.clear();
-      records = 0;
-      bytes = 0;
-      return merged;
-    }
   }
 }

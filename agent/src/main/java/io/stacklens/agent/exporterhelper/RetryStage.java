@@ -1,0 +1,122 @@
+package io.stacklens.agent.exporterhelper;
+
+import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.ExportException;
+import io.stacklens.agent.api.ExporterConfig.RetrySettings;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.data.Batch;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The retry stage: sends one batch through the {@link AttemptStage} until it is delivered, fails
+ * permanently, runs out of retry time ({@code retry_on_failure.max_elapsed_time}) or out of shutdown
+ * time, waiting with exponential backoff and jitter between attempts. After a partial failure
+ * ({@link ExportException#unsent()}) only the unsent records are retried; the rest count as sent.
+ * Every record ends counted in {@link Outcomes}.
+ */
+final class RetryStage {
+  /** What the retry stage needs to know of the helper's shutdown. */
+  interface Shutdown {
+    boolean closing();
+
+    /** System.nanoTime() of the shutdown deadline; only meaningful while {@link #closing()}. */
+    long deadlineNanos();
+  }
+
+  private final ComponentContext context;
+  private final String label;
+  private final RetrySettings settings;
+  private final AttemptStage attempts;
+  private final Outcomes outcomes;
+  private final Shutdown shutdown;
+  private volatile Host host;
+  private volatile String lastFailure;
+
+  RetryStage(ComponentContext context, RetrySettings settings, AttemptStage attempts, Outcomes outcomes, Shutdown shutdown) {
+    this.context = context;
+    this.label = context.id().toString();
+    this.settings = settings;
+    this.attempts = attempts;
+    this.outcomes = outcomes;
+    this.shutdown = shutdown;
+  }
+
+  void start(Host host) {
+    this.host = host;
+  }
+
+  /** Why the last attempt failed; null when the last attempt succeeded. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  /** Sends {@code batch} until it is finished with; throws InterruptedException when stopped (the batch is then not counted). */
+  void send(Batch batch) throws InterruptedException {
+    outcomes.startSending(batch);
+    Batch current = batch;
+    Backoff backoff = new Backoff(settings);
+    long firstAttempt = System.nanoTime();
+    long maxElapsed = settings.maxElapsedTime.toNanos();
+    int attempt = 0;
+    while (true) {
+      attempt++;
+      ExportException failure = attempts.attempt(current);
+      lastFailure = failure == null ? null : describe(failure);
+      if (failure == null) {
+        if (outcomes.claim(current)) outcomes.sent(current);
+        if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
+        return;
+      }
+      Batch unsent = failure.unsent();
+      if (unsent != null && unsent != current) {
+        if (!outcomes.narrow(current, unsent, current.recordCount() - unsent.recordCount())) return;
+        current = unsent;
+        if (current.recordCount() == 0) {
+          if (outcomes.claim(current)) outcomes.sent(current);
+          return;
+        }
+      }
+      if (failure.isPermanent()) {
+        context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + current.recordCount()
+            + " " + current.signal().id() + " records, permanent error: " + describe(failure));
+        if (outcomes.claim(current)) outcomes.failed(current, "permanent_error", true);
+        return;
+      }
+      long delay = backoff.nextDelayNanos();
+      long now = System.nanoTime();
+      boolean closing = shutdown.closing();
+      boolean outOfTime = !settings.enabled
+          || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
+          || (closing && now + delay - shutdown.deadlineNanos() > 0);
+      if (outOfTime) {
+        String reason = closing ? Outcomes.SHUTDOWN_TIMEOUT : settings.enabled ? "retries_exhausted" : "send_failed";
+        context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + current.recordCount()
+            + " " + current.signal().id() + " records after " + attempt + " attempt(s): " + describe(failure));
+        if (outcomes.claim(current)) outcomes.failed(current, reason, false);
+        return;
+      }
+      // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
+      // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.
+      if (attempt == 1) {
+        host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED, "retrying after: " + describe(failure));
+      }
+      context.logger().log(Level.WARNING, "exporter " + label + ": attempt " + attempt + " failed ("
+          + describe(failure) + "), retrying " + (unsent != null ? "the " + current.recordCount() + " unsent records " : "")
+          + "in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+      TimeUnit.NANOSECONDS.sleep(delay);
+    }
+  }
+
+  /** After a stop: counts what the calling sender still had in flight (if anything) as lost at shutdown. */
+  void abandonInFlight() {
+    Batch left = outcomes.claimFrom(Thread.currentThread());
+    if (left != null) outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+  }
+
+  static String describe(ExportException e) {
+    Throwable c = e.getCause();
+    return c == null || e.getMessage().contains(String.valueOf(c.getMessage())) ? e.getMessage() : e.getMessage() + ": " + c;
+  }
+}
