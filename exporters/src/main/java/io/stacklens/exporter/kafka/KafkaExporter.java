@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -40,10 +42,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * every message (with {@code acks=all}), or rejected some for good.
  *
  * <p><b>Retries.</b> A retryable failure (broker down, timeouts, not enough replicas) fails the push
- * retryably and the exporter helper retries the same batch with backoff. The exporter remembers that
- * batch's messages and their state, so a retry sends only the messages not yet acknowledged and waits
- * for those still in flight rather than sending them twice. Duplicates remain possible (at-least-once):
- * a message whose acknowledgement was lost is sent again, counted in
+ * retryably with the records of the messages the brokers did not acknowledge as unsent
+ * ({@link ExportException#withUnsent}), and the exporter helper retries only those with backoff. A push
+ * waits for every message it handed to the producer before it reports, so what is acknowledged is never
+ * sent again. Duplicates remain possible (at-least-once): a message whose send failed or whose outcome
+ * is unknown (the attempt timed out) may have been written and is sent again, counted in
  * {@code stacklens_exporter_kafka_resent_records_total}.
  *
  * <p><b>Permanent failures</b> (a record too large even alone, an invalid topic, not authorized, not
@@ -55,8 +58,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * reports itself FAILED until a send succeeds again.
  */
 final class KafkaExporter implements Exporter {
-  /** Batches whose push failed retryably, with their messages' state; bounded (the helper may give up). */
-  private static final int REMEMBERED_BATCHES = 256;
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   static final String HEADER_REASON = "stacklens.error.reason";
   static final String HEADER_MESSAGE = "stacklens.error.message";
@@ -67,13 +68,6 @@ final class KafkaExporter implements Exporter {
   private final String id;
   private final String deadLetterTopic;
   private final ThreadLocal<MessageBuilder> builders;
-  private final Map<Batch, List<OutgoingMessage>> unfinished =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Batch, List<OutgoingMessage>> eldest) {
-          return size() > REMEMBERED_BATCHES;
-        }
-      };
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
   private final Counter messagesSent;
   private final Counter deadLetterFailed;
@@ -152,11 +146,7 @@ final class KafkaExporter implements Exporter {
 
   @Override
   public void push(Batch batch) throws ExportException {
-    List<OutgoingMessage> messages;
-    synchronized (unfinished) {
-      messages = unfinished.remove(batch);
-    }
-    if (messages == null) messages = builders.get().build(batch);
+    List<OutgoingMessage> messages = builders.get().build(batch);
     Throwable retryable;
     try {
       Producer<byte[], byte[]> p = producer();
@@ -164,27 +154,38 @@ final class KafkaExporter implements Exporter {
       retryable = sendAndAwait(p, batch.signal(), messages);
       if (retryable == null) retryable = sendAndAwait(p, batch.signal(), messages);
     } catch (InterruptedException e) {
-      remember(batch, messages);
       Thread.currentThread().interrupt(); // the helper tells its timeout from a stop by this flag
-      throw ExportException.retryable(id + ": interrupted while waiting for Kafka acknowledgements");
+      throw ExportException.retryable(id + ": interrupted while waiting for Kafka acknowledgements")
+          .withUnsent(unsent(batch, messages));
     } catch (ExportException e) {
-      remember(batch, messages);
       markFailing(e.getMessage());
       throw e;
     }
     if (retryable != null) {
-      remember(batch, messages);
       String why = KafkaErrors.describe(retryable);
       markFailing(why);
-      throw ExportException.retryable(id + ": Kafka did not acknowledge every message: " + why, retryable);
+      throw ExportException.retryable(id + ": Kafka did not acknowledge every message: " + why, retryable)
+          .withUnsent(unsent(batch, messages));
     }
     markHealthy();
   }
 
-  private void remember(Batch batch, List<OutgoingMessage> messages) {
-    synchronized (unfinished) {
-      unfinished.put(batch, messages);
+  /**
+   * The records of the messages not finished with (not acknowledged, or rejected and not yet
+   * dead-lettered), for the helper to retry; those already handed to the producer are counted as
+   * possible duplicates.
+   */
+  private Batch unsent(Batch batch, List<OutgoingMessage> messages) {
+    Set<SignalItems.Item> items = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<SignalItems.Item> ordered = new ArrayList<>();
+    long resent = 0;
+    for (OutgoingMessage m : messages) {
+      if (m.state == OutgoingMessage.State.DELIVERED || m.state == OutgoingMessage.State.DONE) continue;
+      if (m.sending != null && m.state != OutgoingMessage.State.REJECTED) resent += m.records;
+      for (SignalItems.Item it : m.items) if (items.add(it)) ordered.add(it);
     }
+    if (resent > 0) resentCounter(batch.signal()).add(resent);
+    return SignalItems.assemble(batch, ordered);
   }
 
   /**
@@ -197,10 +198,6 @@ final class KafkaExporter implements Exporter {
     for (OutgoingMessage m : messages) {
       try {
         if (m.state == OutgoingMessage.State.PENDING) {
-          if (m.sending != null) {
-            m.resends++;
-            resentCounter(signal).add(m.records);
-          }
           m.sending = p.send(new ProducerRecord<>(m.topic, null, m.key, m.value, m.headers));
           m.state = OutgoingMessage.State.SENDING;
           if (failedRetryably(m.sending)) break; // e.g. no metadata within max.block.ms: do not wait again per message

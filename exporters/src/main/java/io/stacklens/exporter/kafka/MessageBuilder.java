@@ -130,19 +130,20 @@ final class MessageBuilder {
         try {
           recordLines = json.encode(SignalItems.assemble(batch, List.of(it)));
         } catch (Exception e) {
-          out.add(OutgoingMessage.rejected(route.topic(), key, null, headers, SignalItems.records(it),
+          out.add(OutgoingMessage.rejected(List.of(it), route.topic(), key, null, headers, SignalItems.records(it),
               () -> describe(it), "encoding_failed", String.valueOf(e.getMessage())));
           continue;
         }
       }
       int limit = valueLimit(key, headers);
+      List<Item> carried = List.of(it);
       for (byte[] line : recordLines) {
         int records = 1; // a log record, a span, or one metric data point
         if (line.length > limit) {
-          out.add(OutgoingMessage.rejected(route.topic(), key, line, headers, records, () -> line,
+          out.add(OutgoingMessage.rejected(carried, route.topic(), key, line, headers, records, () -> line,
               "record_too_large", "the record encodes to " + line.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
         } else {
-          out.add(new OutgoingMessage(route.topic(), key, line, headers, records, () -> line));
+          out.add(new OutgoingMessage(carried, route.topic(), key, line, headers, records, () -> line));
         }
       }
     }
@@ -166,18 +167,18 @@ final class MessageBuilder {
     } catch (RuntimeException e) {
       if (items.size() == 1) {
         Item only = items.get(0);
-        out.add(OutgoingMessage.rejected(route.topic(), key, null, headers, records,
+        out.add(OutgoingMessage.rejected(List.of(only), route.topic(), key, null, headers, records,
             () -> describe(only), "encoding_failed", String.valueOf(e.getMessage())));
         return;
       }
       value = null; // split to find the record that fails
     }
     if (value != null && value.length <= limit) {
-      out.add(new OutgoingMessage(route.topic(), key, value, headers, records, jsonForm(like, items)));
+      out.add(new OutgoingMessage(List.copyOf(items), route.topic(), key, value, headers, records, jsonForm(like, items)));
       return;
     }
     if (items.size() == 1) {
-      out.add(OutgoingMessage.rejected(route.topic(), key, value, headers, records, jsonForm(like, items),
+      out.add(OutgoingMessage.rejected(List.copyOf(items), route.topic(), key, value, headers, records, jsonForm(like, items),
           "record_too_large", "one record encodes to " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
       return;
     }

@@ -7,8 +7,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 
 /**
- * One Kafka message built from a batch and its delivery state across push attempts: the runner
- * retries the same batch, and a retry only sends what is not delivered (or still in flight) yet.
+ * One Kafka message built from a batch, with the items it carries and its delivery state within one
+ * push: after a retryable failure the push reports the items of the messages not finished with as
+ * unsent, and the exporter helper retries only those.
  */
 final class OutgoingMessage {
   enum State {
@@ -26,6 +27,8 @@ final class OutgoingMessage {
   }
 
   final String topic;
+  /** The batch's items this message carries (shared by the messages of one metric's data points). */
+  final List<SignalItems.Item> items;
   final byte[] key;
   final byte[] value;
   final List<Header> headers;
@@ -39,10 +42,10 @@ final class OutgoingMessage {
   /** Why it was rejected (a metric label) and the error text. */
   String reason;
   String error;
-  /** Sends after the first that were needed because an earlier one failed retryably. */
-  int resends;
 
-  OutgoingMessage(String topic, byte[] key, byte[] value, List<Header> headers, int records, Supplier<byte[]> jsonForm) {
+  OutgoingMessage(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers, int records,
+      Supplier<byte[]> jsonForm) {
+    this.items = items;
     this.topic = topic;
     this.key = key;
     this.value = value;
@@ -52,9 +55,9 @@ final class OutgoingMessage {
   }
 
   /** A message that cannot be sent at all (too large after splitting, or not encodable). */
-  static OutgoingMessage rejected(String topic, byte[] key, byte[] value, List<Header> headers, int records,
-      Supplier<byte[]> jsonForm, String reason, String error) {
-    OutgoingMessage m = new OutgoingMessage(topic, key, value, headers, records, jsonForm);
+  static OutgoingMessage rejected(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers,
+      int records, Supplier<byte[]> jsonForm, String reason, String error) {
+    OutgoingMessage m = new OutgoingMessage(items, topic, key, value, headers, records, jsonForm);
     m.reject(reason, error);
     return m;
   }

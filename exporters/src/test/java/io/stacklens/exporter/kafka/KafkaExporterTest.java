@@ -7,11 +7,13 @@ import static io.stacklens.exporter.kafka.KafkaTestData.soon;
 import static io.stacklens.exporter.kafka.KafkaTestData.uniqueTopic;
 import static io.stacklens.exporter.kafka.KafkaTestData.varied;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.api.ByteSize;
+import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -31,6 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Partitioner;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -283,6 +289,59 @@ class KafkaExporterTest {
     }
     assertThat(got.size()).isGreaterThan(5);
     assertSameRecords(decoded, pushed);
+  }
+
+  @Test
+  void aRetryableFailureReportsOnlyTheUnacknowledgedRecordsAsUnsentAndTheRetrySendsNothingTwice() throws Exception {
+    String healthy = uniqueTopic("healthy");
+    String refused = uniqueTopic("refused");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), healthy);
+    c.encoding = KafkaEncoding.JSON;
+    c.topicFromAttribute = "attributes[\"dest\"]";
+    c.producer.put("partitioner.class", RefusingPartitioner.class.getName());
+    LogsBatch batch = varied(10, "p");
+    List<LogRecord> all = new ArrayList<>();
+    batch.forEachRecord(all::add);
+    for (int i = 7; i < 10; i++) all.get(i).attributes().put("dest", refused);
+    KafkaExporter exporter = start(c);
+    RefusingPartitioner.refusedTopic = refused;
+    try {
+      ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+
+      assertThat(failure).isNotNull();
+      assertThat(failure.isPermanent()).isFalse();
+      assertThat(failure.unsent()).as("what the push did not deliver").isNotNull();
+      List<Object> unsentBodies = new ArrayList<>();
+      ((LogsBatch) failure.unsent()).forEachRecord(r -> unsentBodies.add(r.body()));
+      assertThat(unsentBodies).containsExactly(all.get(7).body(), all.get(8).body(), all.get(9).body());
+      assertThat(consume(healthy, 7)).hasSize(7);
+
+      RefusingPartitioner.refusedTopic = null;
+      exporter.push(failure.unsent());
+
+      assertThat(consume(refused, 3)).hasSize(3);
+      assertThat(kafka.consume(healthy, 8, Duration.ofSeconds(3))).as("the healthy topic got nothing twice").hasSize(7);
+    } finally {
+      RefusingPartitioner.refusedTopic = null;
+    }
+  }
+
+  /** Fails sends to one topic with a retryable error, as a broker short of replicas would. */
+  public static final class RefusingPartitioner implements Partitioner {
+    static volatile String refusedTopic;
+    private final Partitioner builtIn = new RoundRobinPartitioner();
+
+    @Override
+    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+      if (topic.equals(refusedTopic)) throw new NotEnoughReplicasException("test: " + topic + " refuses writes for now");
+      return builtIn.partition(topic, key, keyBytes, value, valueBytes, cluster);
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void configure(Map<String, ?> configs) {}
   }
 
   @ParameterizedTest
