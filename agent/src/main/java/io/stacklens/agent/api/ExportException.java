@@ -12,13 +12,22 @@ import io.stacklens.agent.data.Batch;
  */
 public final class ExportException extends Exception {
   private static final long serialVersionUID = 1L;
+  /** The {@code reason} label of a permanent failure when the exporter names none. */
+  public static final String PERMANENT_ERROR = "permanent_error";
+
   private final boolean permanent;
   private final transient Batch unsent;
+  private final String reason;
 
-  private ExportException(String message, Throwable cause, boolean permanent, Batch unsent) {
+  private ExportException(String message, Throwable cause, boolean permanent, Batch unsent, String reason) {
     super(message, cause);
     this.permanent = permanent;
     this.unsent = unsent;
+    this.reason = reason;
+  }
+
+  private ExportException(String message, Throwable cause, boolean permanent, Batch unsent) {
+    this(message, cause, permanent, unsent, PERMANENT_ERROR);
   }
 
   public static ExportException retryable(String message, Throwable cause) {
@@ -43,9 +52,25 @@ public final class ExportException extends Exception {
    */
   public ExportException withUnsent(Batch unsent) {
     if (unsent == null) throw new IllegalArgumentException("unsent must not be null");
-    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent);
+    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent, reason);
     e.setStackTrace(getStackTrace());
     return e;
+  }
+
+  /**
+   * The same failure with a short machine-readable reason (a metric label and the dead letter's
+   * {@code stacklens.error.reason}), e.g. {@code record_too_large}; lower case with underscores.
+   */
+  public ExportException withReason(String reason) {
+    if (reason == null || reason.isBlank()) throw new IllegalArgumentException("reason must not be blank");
+    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent, reason);
+    e.setStackTrace(getStackTrace());
+    return e;
+  }
+
+  /** Why a permanent failure happened, as a label; {@link #PERMANENT_ERROR} unless the exporter said. */
+  public String reason() {
+    return reason;
   }
 
   public boolean isPermanent() {

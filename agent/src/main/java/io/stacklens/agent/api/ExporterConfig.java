@@ -24,6 +24,8 @@ import java.time.Duration;
  *   multiplier: 1.5
  *   randomization_factor: 0.5
  *   max_elapsed_time: 5m      # 0 = retry until shutdown
+ * dead_letter:
+ *   exporter: file/dlq        # an exporter id: records this exporter fails permanently go there
  * </pre>
  */
 public class ExporterConfig implements ComponentConfig {
@@ -31,6 +33,31 @@ public class ExporterConfig implements ComponentConfig {
   public QueueSettings sendingQueue = new QueueSettings();
   public BatchSettings batch = new BatchSettings();
   public RetrySettings retryOnFailure = new RetrySettings();
+  public DeadLetterSettings deadLetter = new DeadLetterSettings();
+
+  /**
+   * Where records go that this exporter fails permanently (a record too large, refused by the
+   * destination's schema, not encodable): another exporter, by id. Unset: they are counted and dropped.
+   */
+  public static class DeadLetterSettings implements ComponentConfig {
+    /** The dead-letter exporter's id (e.g. {@code file/dlq}); empty = none. */
+    public String exporter = "";
+
+    /** The configured exporter id, or null when none. */
+    public ComponentId exporterId() {
+      return exporter == null || exporter.isBlank() ? null : ComponentId.parse(exporter.trim());
+    }
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (exporter == null || exporter.isBlank()) return;
+      try {
+        ComponentId.parse(exporter.trim());
+      } catch (IllegalArgumentException e) {
+        problems.error("exporter", e.getMessage());
+      }
+    }
+  }
 
   public static class QueueSettings implements ComponentConfig {
     public int queueSize = 128;

@@ -40,6 +40,7 @@ final class AgentConfigBuilder {
     Map<ComponentId, ComponentConfig> processors = buildSection(ComponentKind.PROCESSOR);
     Map<ComponentId, ComponentConfig> exporters = buildSection(ComponentKind.EXPORTER);
     ServiceConfig service = buildService();
+    pipelineChecker.checkDeadLetters(service.pipelines, exporters);
     pipelineChecker.check(service.pipelines);
     pipelineChecker.checkRouting(service.pipelines, processors);
     return new AgentConfig(receivers, processors, exporters, service);

@@ -3,6 +3,7 @@ package io.stacklens.agent.config;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
+import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
 import io.stacklens.agent.api.Signal;
@@ -27,6 +28,8 @@ final class PipelineChecker {
   private final Map<ComponentKind, Map<ComponentId, Definition>> defined = new EnumMap<>(ComponentKind.class);
   private final ProblemCollector problems;
   private final YamlNode root;
+  /** "section.id" of every component a pipeline or a dead_letter setting names. */
+  private final Set<String> used = new HashSet<>();
 
   PipelineChecker(ProblemCollector problems, YamlNode root) {
     this.problems = problems;
@@ -42,7 +45,6 @@ final class PipelineChecker {
   }
 
   void check(Map<PipelineId, PipelineConfig> pipelines) {
-    Set<String> used = new HashSet<>();
     pipelines.forEach(
         (pipelineId, pipeline) -> {
           String path = "service.pipelines." + pipelineId;
@@ -61,6 +63,55 @@ final class PipelineChecker {
                             d.keyLocation(),
                             "defined but not used by any pipeline; add it to a pipeline under "
                                 + "service.pipelines or remove it")));
+  }
+
+  /**
+   * Every {@code exporters.<id>.dead_letter.exporter}: defined, not the exporter itself, without a
+   * dead letter of its own (no chains), and supporting every signal the exporter sends. A dead-letter
+   * exporter counts as used even when no pipeline names it. Call before {@link #check}.
+   */
+  void checkDeadLetters(Map<PipelineId, PipelineConfig> pipelines, Map<ComponentId, ComponentConfig> exporters) {
+    exporters.forEach(
+        (id, config) -> {
+          ComponentId target = deadLetterOf(config);
+          if (target == null) {
+            return;
+          }
+          String path = ComponentKind.EXPORTER.section() + "." + id + ".dead_letter.exporter";
+          Location at = YamlPath.locate(root, path);
+          used.add(ComponentKind.EXPORTER.section() + "." + target);
+          Definition definition = defined.get(ComponentKind.EXPORTER).get(target);
+          if (target.equals(id)) {
+            problems.error(path, at, "an exporter cannot be its own dead letter; name another exporter, e.g. file/dlq");
+          } else if (definition == null) {
+            Set<ComponentId> known = defined.get(ComponentKind.EXPORTER).keySet();
+            problems.error(path, at, "exporter '" + target + "' is not defined under exporters (defined: "
+                + joined(known) + "); define it, e.g. exporters: { " + target + ": {...} }");
+          } else if (deadLetterOf(exporters.get(target)) != null) {
+            problems.error(path, at, "exporter '" + target + "' has a dead_letter of its own; a dead-letter exporter "
+                + "cannot pass its failures on: remove exporters." + target + ".dead_letter or pick another exporter");
+          } else if (definition.factory() != null) {
+            pipelines.forEach(
+                (pipelineId, pipeline) -> {
+                  Signal signal = pipelineId.signal();
+                  if (pipeline.exporters.contains(id) && !definition.factory().signals().contains(signal)) {
+                    problems.error(path, at, "exporter '" + target + "' does not support " + signal.id()
+                        + ", which exporter '" + id + "' sends in pipeline '" + pipelineId + "'");
+                  }
+                });
+          }
+        });
+  }
+
+  private static ComponentId deadLetterOf(ComponentConfig config) {
+    if (!(config instanceof ExporterConfig exporter) || exporter.deadLetter == null) {
+      return null;
+    }
+    try {
+      return exporter.deadLetter.exporterId();
+    } catch (IllegalArgumentException e) {
+      return null; // reported by its validate
+    }
   }
 
   /**

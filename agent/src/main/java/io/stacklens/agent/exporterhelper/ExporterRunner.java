@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  *  pipeline workers ─enqueue─> {@link ExportQueue} ─> sender thread(s): {@link Batcher} ─> split at max_size
  *      ─> {@link RetryStage} (backoff, partial failures) ─> {@link AttemptStage} (timeout) ─> Exporter.push
+ *                   └─ permanent failures ─> {@link DeadLetterStage} ─> the dead-letter exporter's runner
  * </pre>
  *
  * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue next.
@@ -44,6 +45,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   private final String exporterLabel;
   private final Outcomes outcomes;
   private final RetryStage retry;
+  private final DeadLetterStage deadLetters;
   private final List<Thread> senders = new ArrayList<>();
   private final ScheduledExecutorService watchdog;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -74,7 +76,8 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
     AttemptStage attempts = new AttemptStage(exporter, config.timeout, watchdog,
         m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel));
-    this.retry = new RetryStage(context, config.retryOnFailure, attempts, outcomes, this);
+    this.deadLetters = new DeadLetterStage(context);
+    this.retry = new RetryStage(context, config.retryOnFailure, attempts, outcomes, this, deadLetters);
   }
 
   /** The exporter's component id. */
@@ -82,9 +85,19 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     return context.id();
   }
 
+  /**
+   * Sends what this exporter fails permanently to {@code target} ({@code dead_letter.exporter}); call
+   * before {@link #start}. The target must be started before and shut down after this runner.
+   */
+  public void deadLetterTo(ExporterRunner target) {
+    if (target == this) throw new IllegalArgumentException("an exporter cannot be its own dead letter");
+    deadLetters.connect(target);
+  }
+
   public void start(Host host) throws Exception {
     if (!started.compareAndSet(false, true)) return;
     this.host = host;
+    deadLetters.useMemory(host.memoryLimiter());
     retry.start(host);
     exporter.start(host);
     for (int i = 0; i < config.sendingQueue.numConsumers; i++) {

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The retry stage: sends one batch through the {@link AttemptStage} until it is delivered, fails
  * permanently, runs out of retry time ({@code retry_on_failure.max_elapsed_time}) or out of shutdown
- * time, waiting with exponential backoff and jitter between attempts. After a partial failure
+ * time, waiting with exponential backoff and jitter between attempts. Permanent failures go to the
+ * {@link DeadLetterStage} (which drops them, counted, when no dead-letter exporter is configured). After a partial failure
  * ({@link ExportException#unsent()}) only the unsent records are retried; the rest count as sent.
  * Every record ends counted in {@link Outcomes}.
  */
@@ -31,10 +32,13 @@ final class RetryStage {
   private final AttemptStage attempts;
   private final Outcomes outcomes;
   private final Shutdown shutdown;
+  private final DeadLetterStage deadLetters;
   private volatile Host host;
   private volatile String lastFailure;
 
-  RetryStage(ComponentContext context, RetrySettings settings, AttemptStage attempts, Outcomes outcomes, Shutdown shutdown) {
+  RetryStage(ComponentContext context, RetrySettings settings, AttemptStage attempts, Outcomes outcomes, Shutdown shutdown,
+      DeadLetterStage deadLetters) {
+    this.deadLetters = deadLetters;
     this.context = context;
     this.label = context.id().toString();
     this.settings = settings;
@@ -79,9 +83,16 @@ final class RetryStage {
         }
       }
       if (failure.isPermanent()) {
-        context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + current.recordCount()
-            + " " + current.signal().id() + " records, permanent error: " + describe(failure));
-        if (outcomes.claim(current)) outcomes.failed(current, "permanent_error", true);
+        if (!outcomes.claim(current)) return;
+        outcomes.failed(current, failure.reason(), true);
+        String what = current.recordCount() + " " + current.signal().id() + " records";
+        if (deadLetters.offer(current, failure.reason(), describe(failure))) {
+          context.logger().log(Level.WARNING, "exporter " + label + ": " + what + " failed permanently ("
+              + failure.reason() + ": " + describe(failure) + "); sent to the dead-letter exporter");
+        } else {
+          context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + what + ", permanent error ("
+              + failure.reason() + "): " + describe(failure));
+        }
         return;
       }
       long delay = backoff.nextDelayNanos();

@@ -50,6 +50,8 @@ public final class Service {
   /** What components get at start: health reporting and the memory budget. */
   private final Host host;
   private final Map<ComponentId, ExporterRunner> exporters = new LinkedHashMap<>();
+  /** Exporters that take other exporters' dead letters: started before and stopped after the others. */
+  private final java.util.Set<ComponentId> deadLetterTargets = new java.util.LinkedHashSet<>();
   private final Map<PipelineId, Pipeline> pipelines = new LinkedHashMap<>();
   private final Map<ComponentId, Receiver> receivers = new LinkedHashMap<>();
   private final AtomicBoolean shutdown = new AtomicBoolean();
@@ -92,17 +94,33 @@ public final class Service {
   private void buildExporters(ComponentRegistry registry, MetricsRegistry metrics) throws ServiceException {
     for (PipelineConfig p : config.service().pipelines.values()) {
       for (ComponentId id : p.exporters) {
-        if (exporters.containsKey(id)) continue;
-        ExporterConfig cfg = (ExporterConfig) config.exporters().get(id);
-        ExporterFactory factory = (ExporterFactory) factory(registry, ComponentKind.EXPORTER, id);
-        ComponentContext ctx = ComponentContext.of(id, ComponentKind.EXPORTER, metrics);
-        try {
-          Exporter e = factory.createExporter(ctx, cfg);
-          exporters.put(id, new ExporterRunner(ctx, e, cfg));
-        } catch (Exception e) {
-          throw new ServiceException("exporter " + id + ": cannot be created: " + message(e), e);
-        }
+        if (!exporters.containsKey(id)) exporters.put(id, buildExporter(registry, metrics, id));
       }
+    }
+    // Dead-letter exporters (maybe named by no pipeline) start first and stop last: see start() and shutdown().
+    for (ComponentId id : List.copyOf(exporters.keySet())) {
+      ComponentId target = ((ExporterConfig) config.exporters().get(id)).deadLetter.exporterId();
+      if (target == null) continue;
+      ExporterRunner to = exporters.get(target);
+      if (to == null) {
+        to = buildExporter(registry, metrics, target);
+        exporters.put(target, to);
+      }
+      exporters.get(id).deadLetterTo(to);
+      deadLetterTargets.add(target);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ExporterRunner buildExporter(ComponentRegistry registry, MetricsRegistry metrics, ComponentId id)
+      throws ServiceException {
+    ExporterConfig cfg = (ExporterConfig) config.exporters().get(id);
+    ExporterFactory factory = (ExporterFactory) factory(registry, ComponentKind.EXPORTER, id);
+    ComponentContext ctx = ComponentContext.of(id, ComponentKind.EXPORTER, metrics);
+    try {
+      return new ExporterRunner(ctx, factory.createExporter(ctx, cfg), cfg);
+    } catch (Exception e) {
+      throw new ServiceException("exporter " + id + ": cannot be created: " + message(e), e);
     }
   }
 
@@ -172,6 +190,15 @@ public final class Service {
         .orElseThrow(() -> new ServiceException("no " + kind.label() + " factory for type '" + id.type() + "'", null));
   }
 
+  /** Exporter ids with the dead-letter targets first ({@code first}) or last. */
+  private List<ComponentId> exportersDeadLetterTargetsFirst(boolean first) {
+    List<ComponentId> others = new ArrayList<>();
+    for (ComponentId id : exporters.keySet()) if (!deadLetterTargets.contains(id)) others.add(id);
+    List<ComponentId> ordered = new ArrayList<>(first ? deadLetterTargets : others);
+    ordered.addAll(first ? others : deadLetterTargets);
+    return ordered;
+  }
+
   /**
    * Starts exporters, pipelines, then receivers. On failure everything already started is shut
    * down again and the error names the component.
@@ -179,8 +206,9 @@ public final class Service {
   public void start() throws ServiceException {
     health.setPhase(Phase.STARTING);
     try {
-      for (Map.Entry<ComponentId, ExporterRunner> e : exporters.entrySet()) {
-        startOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().start(host));
+      for (ComponentId id : exportersDeadLetterTargetsFirst(true)) {
+        ExporterRunner runner = exporters.get(id);
+        startOne(ComponentKind.EXPORTER, id, () -> runner.start(host));
       }
       for (Map.Entry<PipelineId, Pipeline> e : pipelines.entrySet()) {
         try {
@@ -232,8 +260,9 @@ public final class Service {
       stopOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().shutdown(deadline));
     }
     for (Pipeline p : pipelines.values()) p.shutdown(deadline);
-    for (Map.Entry<ComponentId, ExporterRunner> e : exporters.entrySet()) {
-      stopOne(ComponentKind.EXPORTER, e.getKey(), () -> e.getValue().shutdown(deadline));
+    for (ComponentId id : exportersDeadLetterTargetsFirst(false)) {
+      ExporterRunner runner = exporters.get(id);
+      stopOne(ComponentKind.EXPORTER, id, () -> runner.shutdown(deadline));
     }
     health.setPhase(Phase.STOPPED);
     List<ShutdownLoss> losses = losses(timeout);
