@@ -50,8 +50,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code stacklens_exporter_kafka_resent_records_total}.
  *
  * <p><b>Permanent failures</b> (a record too large even alone, an invalid topic, not authorized, not
- * encodable) are never retried: counted in {@code stacklens_exporter_kafka_rejected_records_total{reason}},
- * logged once a minute per reason, and sent to {@code dead_letter.topic} when configured.
+ * encodable) are never retried: once every other message of the push is acknowledged, the push fails
+ * permanently with those records as unsent and their reason, and the exporter helper drops them or
+ * hands them to the exporter's {@code dead_letter.exporter}. Counted by reason in
+ * {@code stacklens_exporter_kafka_rejected_records_total{reason}}.
  *
  * <p><b>Brokers down at start-up</b> do not stop the agent: the producer connects in the background;
  * pushes fail retryably (the exporter's queue fills and pushes back on the pipeline) and the exporter
@@ -59,18 +61,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaExporter implements Exporter {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-  static final String HEADER_REASON = "stacklens.error.reason";
-  static final String HEADER_MESSAGE = "stacklens.error.message";
-  static final String HEADER_EXPORTER = "stacklens.exporter";
 
   private final ComponentContext context;
   private final KafkaExporterConfig config;
   private final String id;
-  private final String deadLetterTopic;
   private final ThreadLocal<MessageBuilder> builders;
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
   private final Counter messagesSent;
-  private final Counter deadLetterFailed;
 
   private volatile Producer<byte[], byte[]> producer;
   private volatile Host host;
@@ -82,13 +79,10 @@ final class KafkaExporter implements Exporter {
     this.context = context;
     this.config = config;
     this.id = context.id().toString();
-    this.deadLetterTopic = config.deadLetterTopic();
     this.builders = ThreadLocal.withInitial(() -> new MessageBuilder(config));
     var metrics = context.metrics();
     this.messagesSent = metrics.counter("stacklens_exporter_kafka_messages_total",
         "Kafka messages the brokers acknowledged", "exporter", id);
-    this.deadLetterFailed = metrics.counter("stacklens_exporter_kafka_dead_letter_failed_total",
-        "Dead-letter messages the brokers rejected for good (their records are lost)", "exporter", id);
   }
 
   /** The producer settings: our defaults, then the user's {@code producer:} map, then what the exporter owns. */
@@ -150,9 +144,7 @@ final class KafkaExporter implements Exporter {
     Throwable retryable;
     try {
       Producer<byte[], byte[]> p = producer();
-      // Round 1 sends the messages; round 2 sends to the dead-letter topic what round 1 saw rejected.
       retryable = sendAndAwait(p, batch.signal(), messages);
-      if (retryable == null) retryable = sendAndAwait(p, batch.signal(), messages);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the helper tells its timeout from a stop by this flag
       throw ExportException.retryable(id + ": interrupted while waiting for Kafka acknowledgements")
@@ -168,19 +160,45 @@ final class KafkaExporter implements Exporter {
           .withUnsent(unsent(batch, messages));
     }
     markHealthy();
+    rejectRefused(batch, messages);
   }
 
   /**
-   * The records of the messages not finished with (not acknowledged, or rejected and not yet
-   * dead-lettered), for the helper to retry; those already handed to the producer are counted as
-   * possible duplicates.
+   * Reports the messages Kafka will never take (everything else of the push is acknowledged) as one
+   * permanent failure with their records as unsent: the helper drops them, counted, or sends them to
+   * the dead-letter exporter.
+   */
+  private void rejectRefused(Batch batch, List<OutgoingMessage> messages) throws ExportException {
+    Set<String> reasons = new java.util.TreeSet<>();
+    List<OutgoingMessage> refused = new ArrayList<>();
+    for (OutgoingMessage m : messages) {
+      if (m.state != OutgoingMessage.State.REJECTED) continue;
+      refused.add(m);
+      reasons.add(m.reason);
+      context.metrics().counter("stacklens_exporter_kafka_rejected_records_total",
+          "Records Kafka will never take (reported to the exporter helper as permanent failures), by reason",
+          "exporter", id, "signal", batch.signal().id(), "reason", m.reason).add(m.records);
+    }
+    if (refused.isEmpty()) return;
+    OutgoingMessage first = refused.get(0);
+    String reason = reasons.size() == 1 ? first.reason : "rejected";
+    throw ExportException.permanent(id + ": Kafka will never take " + refused.size() + " message(s) (" + String.join(", ", reasons)
+            + "), e.g. " + first.error)
+        .withReason(reason)
+        .withUnsent(unsent(batch, refused));
+  }
+
+  /**
+   * The records of the messages not delivered, for the helper to retry (or, for rejected ones, to
+   * dead-letter); those already handed to the producer and not rejected are counted as possible
+   * duplicates.
    */
   private Batch unsent(Batch batch, List<OutgoingMessage> messages) {
     Set<SignalItems.Item> items = Collections.newSetFromMap(new IdentityHashMap<>());
     List<SignalItems.Item> ordered = new ArrayList<>();
     long resent = 0;
     for (OutgoingMessage m : messages) {
-      if (m.state == OutgoingMessage.State.DELIVERED || m.state == OutgoingMessage.State.DONE) continue;
+      if (m.state == OutgoingMessage.State.DELIVERED) continue;
       if (m.sending != null && m.state != OutgoingMessage.State.REJECTED) resent += m.records;
       for (SignalItems.Item it : m.items) if (items.add(it)) ordered.add(it);
     }
@@ -201,13 +219,6 @@ final class KafkaExporter implements Exporter {
           m.sending = p.send(new ProducerRecord<>(m.topic, null, m.key, m.value, m.headers));
           m.state = OutgoingMessage.State.SENDING;
           if (failedRetryably(m.sending)) break; // e.g. no metadata within max.block.ms: do not wait again per message
-        } else if (m.state == OutgoingMessage.State.REJECTED) {
-          if (deadLetterTopic == null) {
-            finishRejected(signal, m, false);
-          } else {
-            m.deadLettering = p.send(deadLetterRecord(m));
-            m.state = OutgoingMessage.State.DEAD_LETTERING;
-          }
         }
       } catch (InterruptException e) {
         throw new InterruptedException("interrupted in send");
@@ -234,21 +245,6 @@ final class KafkaExporter implements Exporter {
             if (retryable == null) retryable = KafkaErrors.unwrap(e);
           }
         }
-      } else if (m.state == OutgoingMessage.State.DEAD_LETTERING) {
-        try {
-          m.deadLettering.get();
-          finishRejected(signal, m, true);
-        } catch (ExecutionException e) {
-          if (KafkaErrors.permanentReason(e) != null) {
-            deadLetterFailed.inc();
-            logOnce("dead_letter_failed", id + ": the dead-letter topic " + deadLetterTopic + " rejected a message: "
-                + KafkaErrors.describe(e) + "; its " + m.records + " records are dropped");
-            finishRejected(signal, m, false);
-          } else {
-            m.state = OutgoingMessage.State.REJECTED; // send it to the dead-letter topic again
-            if (retryable == null) retryable = KafkaErrors.unwrap(e);
-          }
-        }
       }
     }
     return retryable;
@@ -267,35 +263,14 @@ final class KafkaExporter implements Exporter {
     }
   }
 
-  private void finishRejected(Signal signal, OutgoingMessage m, boolean deadLettered) {
-    m.state = OutgoingMessage.State.DONE;
-    context.metrics().counter("stacklens_exporter_kafka_rejected_records_total",
-        "Records Kafka will never take (sent to the dead-letter topic or dropped), by reason",
-        "exporter", id, "signal", signal.id(), "reason", m.reason, "dead_lettered", Boolean.toString(deadLettered))
-        .add(m.records);
-  }
-
   private Counter resentCounter(Signal signal) {
     return context.metrics().counter("stacklens_exporter_kafka_resent_records_total",
         "Records sent again after a retryable failure (possible duplicates downstream)", "exporter", id, "signal", signal.id());
   }
 
-  private ProducerRecord<byte[], byte[]> deadLetterRecord(OutgoingMessage m) {
-    List<Header> headers = new ArrayList<>(m.headers);
-    headers.add(new RecordHeader(HEADER_REASON, m.reason.getBytes(StandardCharsets.UTF_8)));
-    headers.add(new RecordHeader(HEADER_MESSAGE, MessageBuilder.truncate(
-        String.valueOf(m.error).getBytes(StandardCharsets.UTF_8), 1024)));
-    headers.add(new RecordHeader(HEADER_EXPORTER, id.getBytes(StandardCharsets.UTF_8)));
-    int limit = (int) config.maxMessageBytes.bytes() - MessageBuilder.RECORD_OVERHEAD - 2048 - (m.key == null ? 0 : m.key.length);
-    for (Header h : m.headers) limit -= h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
-    byte[] value = m.value != null && m.value.length <= limit ? m.value : MessageBuilder.truncate(m.jsonForm.get(), limit);
-    return new ProducerRecord<>(deadLetterTopic, null, m.key, value, headers);
-  }
-
   private void logRejected(Signal signal, OutgoingMessage m) {
     logOnce(m.reason, id + ": Kafka will never take " + m.records + " " + signal.id() + " records (" + m.reason + "): "
-        + m.error + (deadLetterTopic == null ? "; dropped (no dead_letter topic)" : "; sending them to " + deadLetterTopic)
-        + " (logged once a minute per reason)");
+        + m.error + " (logged once a minute per reason)");
   }
 
   /** Logs at most once a minute per key. */

@@ -26,7 +26,7 @@ import java.util.Set;
  * producer: { linger.ms: 5 }    # passed to the Kafka producer as is
  * headers: { source: stacklens }
  * headers_from_attributes: [tenant, resource.attributes["service.name"]]
- * dead_letter: { topic: otlp_dead_letters }
+ * dead_letter: { exporter: kafka/dlq }   # the exporter helper's: records Kafka will never take
  * </pre>
  */
 public class KafkaExporterConfig extends ExporterConfig {
@@ -64,17 +64,9 @@ public class KafkaExporterConfig extends ExporterConfig {
   /** Attributes copied into a header named after the attribute key (when the record has them). */
   public List<String> headersFromAttributes = new ArrayList<>();
 
-  /** Where records the brokers will never take go; none by default (they are counted and dropped). */
-  public DeadLetterSettings deadLetter = new DeadLetterSettings();
-
   /** Settings of one signal. */
   public static class SignalSettings {
     /** This signal's topic, over {@code topic}. */
-    public String topic;
-  }
-
-  /** The dead-letter topic. */
-  public static class DeadLetterSettings {
     public String topic;
   }
 
@@ -92,10 +84,6 @@ public class KafkaExporterConfig extends ExporterConfig {
       case TRACES -> "otlp_spans";
       case METRICS -> "otlp_metrics";
     };
-  }
-
-  String deadLetterTopic() {
-    return deadLetter == null || deadLetter.topic == null || deadLetter.topic.isBlank() ? null : deadLetter.topic;
   }
 
   @Override
@@ -119,7 +107,6 @@ public class KafkaExporterConfig extends ExporterConfig {
     checkTopic("logs.topic", logs == null ? null : logs.topic, problems);
     checkTopic("traces.topic", traces == null ? null : traces.topic, problems);
     checkTopic("metrics.topic", metrics == null ? null : metrics.topic, problems);
-    checkTopic("dead_letter.topic", deadLetterTopic(), problems);
     if (topicFromAttribute != null && FieldRef.parse(topicFromAttribute) == null) {
       problems.error("topic_from_attribute", "must be an attribute name, attributes[\"k\"] or resource.attributes[\"k\"], got '"
           + topicFromAttribute + "'");

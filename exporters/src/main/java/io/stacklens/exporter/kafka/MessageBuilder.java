@@ -9,14 +9,12 @@ import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.exporter.file.JsonRecordEncoder;
 import io.stacklens.exporter.kafka.SignalItems.Item;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
@@ -131,7 +129,7 @@ final class MessageBuilder {
           recordLines = json.encode(SignalItems.assemble(batch, List.of(it)));
         } catch (Exception e) {
           out.add(OutgoingMessage.rejected(List.of(it), route.topic(), key, null, headers, SignalItems.records(it),
-              () -> describe(it), "encoding_failed", String.valueOf(e.getMessage())));
+              "encoding_failed", String.valueOf(e.getMessage())));
           continue;
         }
       }
@@ -140,10 +138,10 @@ final class MessageBuilder {
       for (byte[] line : recordLines) {
         int records = 1; // a log record, a span, or one metric data point
         if (line.length > limit) {
-          out.add(OutgoingMessage.rejected(carried, route.topic(), key, line, headers, records, () -> line,
+          out.add(OutgoingMessage.rejected(carried, route.topic(), key, line, headers, records,
               "record_too_large", "the record encodes to " + line.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
         } else {
-          out.add(new OutgoingMessage(carried, route.topic(), key, line, headers, records, () -> line));
+          out.add(new OutgoingMessage(carried, route.topic(), key, line, headers, records));
         }
       }
     }
@@ -168,17 +166,17 @@ final class MessageBuilder {
       if (items.size() == 1) {
         Item only = items.get(0);
         out.add(OutgoingMessage.rejected(List.of(only), route.topic(), key, null, headers, records,
-            () -> describe(only), "encoding_failed", String.valueOf(e.getMessage())));
+            "encoding_failed", String.valueOf(e.getMessage())));
         return;
       }
       value = null; // split to find the record that fails
     }
     if (value != null && value.length <= limit) {
-      out.add(new OutgoingMessage(List.copyOf(items), route.topic(), key, value, headers, records, jsonForm(like, items)));
+      out.add(new OutgoingMessage(List.copyOf(items), route.topic(), key, value, headers, records));
       return;
     }
     if (items.size() == 1) {
-      out.add(OutgoingMessage.rejected(List.copyOf(items), route.topic(), key, value, headers, records, jsonForm(like, items),
+      out.add(OutgoingMessage.rejected(List.copyOf(items), route.topic(), key, value, headers, records,
           "record_too_large", "one record encodes to " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
       return;
     }
@@ -204,32 +202,5 @@ final class MessageBuilder {
     }
     if (encoding == KafkaEncoding.OTLP_PROTO) return ((com.google.protobuf.MessageLite) request).toByteArray();
     return OtlpJson.toJsonBytes(request);
-  }
-
-  /** The records' json lines, for the dead-letter topic; computed only when needed. */
-  private Supplier<byte[]> jsonForm(Batch like, List<Item> items) {
-    List<Item> copy = List.copyOf(items);
-    return () -> {
-      try {
-        List<byte[]> lines = new JsonRecordEncoder().encode(SignalItems.assemble(like, copy));
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] l : lines) {
-          if (b.size() > 0) b.write('\n');
-          b.write(l, 0, l.length);
-        }
-        return b.toByteArray();
-      } catch (Exception e) {
-        return describe(copy.get(0));
-      }
-    };
-  }
-
-  private static byte[] describe(Item it) {
-    return String.valueOf(it.record()).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** {@code bytes} cut to at most {@code max} bytes. */
-  static byte[] truncate(byte[] bytes, int max) {
-    return bytes.length <= max ? bytes : Arrays.copyOf(bytes, Math.max(0, max));
   }
 }

@@ -2,7 +2,6 @@ package io.stacklens.exporter.kafka;
 
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 
@@ -18,12 +17,8 @@ final class OutgoingMessage {
     /** Handed to the producer; {@link #sending} tells the outcome. */
     SENDING,
     DELIVERED,
-    /** Rejected for good; goes to the dead-letter topic when one is configured. */
-    REJECTED,
-    /** Rejected, and its dead-letter message is in flight ({@link #deadLettering}). */
-    DEAD_LETTERING,
-    /** Rejected and finished with: dead-lettered or dropped (counted either way). */
-    DONE
+    /** Rejected for good: reported to the exporter helper as a permanent failure (its dead letter). */
+    REJECTED
   }
 
   final String topic;
@@ -33,31 +28,26 @@ final class OutgoingMessage {
   final byte[] value;
   final List<Header> headers;
   final int records;
-  /** The records in the json form, for the dead-letter topic when {@link #value} is too large. */
-  final Supplier<byte[]> jsonForm;
 
   State state = State.PENDING;
   Future<RecordMetadata> sending;
-  Future<RecordMetadata> deadLettering;
   /** Why it was rejected (a metric label) and the error text. */
   String reason;
   String error;
 
-  OutgoingMessage(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers, int records,
-      Supplier<byte[]> jsonForm) {
+  OutgoingMessage(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers, int records) {
     this.items = items;
     this.topic = topic;
     this.key = key;
     this.value = value;
     this.headers = headers;
     this.records = records;
-    this.jsonForm = jsonForm;
   }
 
   /** A message that cannot be sent at all (too large after splitting, or not encodable). */
   static OutgoingMessage rejected(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers,
-      int records, Supplier<byte[]> jsonForm, String reason, String error) {
-    OutgoingMessage m = new OutgoingMessage(items, topic, key, value, headers, records, jsonForm);
+      int records, String reason, String error) {
+    OutgoingMessage m = new OutgoingMessage(items, topic, key, value, headers, records);
     m.reject(reason, error);
     return m;
   }

@@ -78,7 +78,7 @@ class KafkaExporterConfigTest {
         .contains("exporters.kafka.brokers[1]: must be host:port")
         .contains("exporters.kafka.partition_by: must be none, trace_id, attribute:<key> or resource:<key>, got 'tenant'")
         .contains("exporters.kafka.topic: is not a valid Kafka topic name")
-        .contains("exporters.kafka.dead_letter.topic: is not a valid Kafka topic name")
+        .contains("exporters.kafka.dead_letter.topic: unknown key 'topic'")
         .contains("exporters.kafka.topic_from_attribute: must be")
         .contains("exporters.kafka.headers_from_attributes[0]: must be")
         .contains("exporters.kafka.producer.bootstrap.servers: is set by the exporter (use brokers)")

@@ -15,6 +15,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
@@ -346,17 +347,25 @@ class KafkaExporterTest {
 
   @ParameterizedTest
   @EnumSource(KafkaEncoding.class)
-  void aRecordTooLargeAloneGoesToTheDeadLetterTopicAndTheRestIsDelivered(KafkaEncoding encoding) throws Exception {
-    String topic = uniqueTopic("dlq-main-" + encoding.id());
-    String dlq = uniqueTopic("dlq-" + encoding.id());
+  void aRecordTooLargeAloneFailsPermanentlyAsTheOnlyUnsentRecordAndTheRestIsDelivered(KafkaEncoding encoding)
+      throws Exception {
+    String topic = uniqueTopic("too-large-" + encoding.id());
     KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
     c.encoding = encoding;
     c.maxMessageBytes = new ByteSize(8 * 1024);
-    c.deadLetter.topic = dlq;
     LogsBatch batch = varied(20, "ok");
     batch.resourceLogs().addAll(oneRecord("huge", 20_000).resourceLogs());
-    start(c).push(batch);
+    KafkaExporter exporter = start(c);
 
+    ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.isPermanent()).isTrue();
+    assertThat(failure.reason()).isEqualTo("record_too_large");
+    assertThat(failure.getMessage()).contains("max_message_bytes");
+    List<Object> unsentIds = new ArrayList<>();
+    ((LogsBatch) failure.unsent()).forEachRecord(r -> unsentIds.add(r.attributes().get("id")));
+    assertThat(unsentIds).containsExactly("huge");
     List<ConsumerRecord<byte[], byte[]>> main = consume(topic, encoding == KafkaEncoding.JSON ? 20 : 1);
     int records = 0;
     for (ConsumerRecord<byte[], byte[]> r : main) {
@@ -366,32 +375,44 @@ class KafkaExporterTest {
       }
     }
     assertThat(records).isEqualTo(20);
-    List<ConsumerRecord<byte[], byte[]>> dead = consume(dlq, 1);
-    assertThat(dead).hasSize(1);
-    ConsumerRecord<byte[], byte[]> d = dead.get(0);
-    assertThat(header(d, "stacklens.error.reason")).isEqualTo("record_too_large");
-    assertThat(header(d, "stacklens.error.message")).contains("max_message_bytes");
-    assertThat(header(d, "stacklens.exporter")).isEqualTo("kafka/test");
-    assertThat(d.serializedValueSize()).isLessThanOrEqualTo(8 * 1024);
-    // the record is too large even as json: its json form, cut to the limit
-    assertThat(new String(d.value(), StandardCharsets.UTF_8)).startsWith("{\"timestamp\":").contains("xxxxxxxx");
     assertThat(metrics.counterValue("stacklens_exporter_kafka_rejected_records_total",
-        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large", "dead_lettered", "true")).isEqualTo(1);
+        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large")).isEqualTo(1);
   }
 
   @Test
-  void withoutDeadLetterTopicARejectedRecordIsCountedAndThePushSucceeds() throws Exception {
-    String topic = uniqueTopic("nodlq");
-    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
-    c.maxMessageBytes = new ByteSize(4 * 1024);
-    LogsBatch batch = varied(3, "ok");
-    batch.resourceLogs().addAll(oneRecord("huge", 10_000).resourceLogs());
-    start(c).push(batch);
-    assertThat(metrics.counterValue("stacklens_exporter_kafka_rejected_records_total",
-        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large", "dead_lettered", "false")).isEqualTo(1);
-    int records = 0;
-    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) records += decode(KafkaEncoding.OTLP_PROTO, r.value()).size();
-    assertThat(records).isEqualTo(3);
+  void throughTheHelperARecordTooLargeGoesToTheDeadLetterExporterWithItsReason() throws Exception {
+    String topic = uniqueTopic("main");
+    String dlq = uniqueTopic("dlq");
+    KafkaExporterConfig mainConfig = config(kafka.bootstrapServers(), topic);
+    mainConfig.maxMessageBytes = new ByteSize(4 * 1024);
+    mainConfig.batch.enabled = false;
+    KafkaExporterConfig dlqConfig = config(kafka.bootstrapServers(), dlq);
+    dlqConfig.encoding = KafkaEncoding.JSON;
+    dlqConfig.batch.enabled = false;
+    var host = new KafkaTestData.RecordingHost();
+    ExporterRunner deadLetters = new ExporterRunner(context(metrics, "kafka/dlq"),
+        new KafkaExporterFactory().createExporter(context(metrics, "kafka/dlq"), dlqConfig), dlqConfig);
+    ExporterRunner main = new ExporterRunner(context(metrics, "kafka/main"),
+        new KafkaExporterFactory().createExporter(context(metrics, "kafka/main"), mainConfig), mainConfig);
+    main.deadLetterTo(deadLetters);
+    deadLetters.start(host);
+    main.start(host);
+    try {
+      LogsBatch batch = varied(3, "ok");
+      batch.resourceLogs().addAll(oneRecord("huge", 10_000).resourceLogs());
+      main.enqueue(batch);
+
+      List<ConsumerRecord<byte[], byte[]>> dead = consume(dlq, 1);
+      assertThat(dead).hasSize(1);
+      JsonNode line = new ObjectMapper().readTree(dead.get(0).value());
+      assertThat(line.toString()).contains("\"stacklens.error.reason\":\"record_too_large\"", "\"stacklens.exporter\":\"kafka/main\"");
+      int records = 0;
+      for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) records += decode(KafkaEncoding.OTLP_PROTO, r.value()).size();
+      assertThat(records).isEqualTo(3);
+    } finally {
+      main.shutdown(soon());
+      deadLetters.shutdown(soon());
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -40,7 +40,11 @@ final class KafkaTestData {
   }
 
   static ComponentContext context(MetricsRegistry metrics) {
-    return ComponentContext.of(ComponentId.parse("kafka/test"), ComponentKind.EXPORTER, metrics);
+    return context(metrics, "kafka/test");
+  }
+
+  static ComponentContext context(MetricsRegistry metrics, String id) {
+    return ComponentContext.of(ComponentId.parse(id), ComponentKind.EXPORTER, metrics);
   }
 
   /** A host that keeps the last status each component reported. */
