@@ -8,12 +8,9 @@ import io.stacklens.agent.data.Batch;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -72,10 +69,7 @@ final class ConsumerWorker implements Runnable {
   private volatile int assignedCount;
   private volatile int pausedCount;
 
-  private final ArrayDeque<PendingChunk> pending = new ArrayDeque<>();
-  /** Per owned partition, the offset after the last done chunk. */
-  private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
-  private final Set<TopicPartition> uncommitted = new HashSet<>();
+  private final OffsetLedger ledger = new OffsetLedger();
   private boolean refused;
   private boolean paused;
   private long backoffNanos;
@@ -190,7 +184,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private Duration nextPollTimeout() {
-    if (pending.isEmpty()) return config.pollTimeout;
+    if (ledger.isEmpty()) return config.pollTimeout;
     long wait = paused ? nextAttemptNanos - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(5);
     wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, config.pollTimeout.toNanos()));
     return Duration.ofNanos(wait);
@@ -227,7 +221,7 @@ final class ConsumerWorker implements Runnable {
         memory.forceAcquire(builder.decodedBytes());
         batch.attachMemory(memory, builder.decodedBytes());
       }
-      pending.add(new PendingChunk(tp, after, batch, dead));
+      ledger.add(new PendingChunk(tp, after, batch, dead));
     }
   }
 
@@ -249,7 +243,7 @@ final class ConsumerWorker implements Runnable {
 
   /** Offers the waiting records to the pipeline (unless backing off), retries failed dead letters, completes chunks. */
   private void deliver(boolean lastChance) {
-    if (pending.isEmpty()) return;
+    if (ledger.isEmpty()) return;
     long now = System.nanoTime();
     if (!refused || lastChance || now >= nextAttemptNanos) offer(now);
     if (deadLetters != null) retryFailedDeadLetters(now);
@@ -257,10 +251,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private void offer(long now) {
-    List<PendingChunk> waiting = new ArrayList<>();
-    for (PendingChunk c : pending) {
-      if (c.batch() != null) waiting.add(c);
-    }
+    List<PendingChunk> waiting = ledger.waitingForThePipeline();
     if (waiting.isEmpty()) {
       refused = false;
       return;
@@ -297,7 +288,7 @@ final class ConsumerWorker implements Runnable {
   private void retryFailedDeadLetters(long now) {
     if (now < nextDeadLetterRetryNanos) return;
     boolean retried = false;
-    for (PendingChunk c : pending) {
+    for (PendingChunk c : ledger.pending()) {
       for (PendingChunk.DeadLetter d : c.deadLetters()) {
         if (!PendingChunk.failed(d.send)) continue;
         metrics.deadLetterFailures.inc();
@@ -322,27 +313,15 @@ final class ConsumerWorker implements Runnable {
     }
   }
 
-  /** Moves each partition's leading done chunks into {@link #completed}. */
+  /** Moves each partition's leading done chunks out of the ledger, their offsets to be committed. */
   private void completeChunks() {
-    Set<TopicPartition> blocked = null;
-    for (Iterator<PendingChunk> it = pending.iterator(); it.hasNext(); ) {
-      PendingChunk c = it.next();
-      if (blocked != null && blocked.contains(c.partition())) continue;
-      if (c.done()) {
-        completed.put(c.partition(), c.nextOffset());
-        uncommitted.add(c.partition());
-        if (!c.deadLetters().isEmpty()) metrics.deadLettered.add(c.deadLetters().size());
-        it.remove();
-      } else {
-        if (blocked == null) blocked = new HashSet<>();
-        blocked.add(c.partition());
-      }
-    }
+    int deadLettered = ledger.completeChunks();
+    if (deadLettered > 0) metrics.deadLettered.add(deadLettered);
   }
 
   private void updatePause() {
     KafkaConsumer<byte[], byte[]> c = consumer;
-    boolean shouldPause = refused || pending.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
+    boolean shouldPause = refused || ledger.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
     if (shouldPause && !paused) {
       c.pause(c.assignment());
       paused = true;
@@ -357,12 +336,10 @@ final class ConsumerWorker implements Runnable {
   // ---------------------------------------------------------------- commit
 
   private void commit(boolean now) {
-    if (uncommitted.isEmpty()) return;
+    if (!ledger.hasUncommitted()) return;
     long t = System.nanoTime();
     if (!now && t - lastCommitNanos < config.commitInterval.toNanos()) return;
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : uncommitted) offsets.put(tp, completed.get(tp));
-    uncommitted.clear();
+    Map<TopicPartition, OffsetAndMetadata> offsets = ledger.takeUncommitted();
     lastCommitNanos = t;
     if (now) {
       commitSync(offsets);
@@ -374,9 +351,7 @@ final class ConsumerWorker implements Runnable {
         }
         metrics.commitFailures.inc();
         logger.log(Level.DEBUG, receiver + ": offset commit failed (retried with the next): " + error.getMessage());
-        for (TopicPartition tp : committed.keySet()) {
-          if (completed.containsKey(tp)) uncommitted.add(tp);
-        }
+        ledger.commitFailed(committed.keySet());
       });
     }
   }
@@ -419,8 +394,7 @@ final class ConsumerWorker implements Runnable {
       } catch (KafkaException e) {
         logger.log(Level.WARNING, receiver + ": while stopping: " + e.getMessage());
       }
-      for (PendingChunk chunk : pending) chunk.release();
-      pending.clear();
+      ledger.releaseAll();
     } finally {
       try {
         c.close(CloseOptions.timeout(remaining(Duration.ofSeconds(5))));
@@ -433,7 +407,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private void awaitDeadLetters() {
-    for (PendingChunk c : pending) {
+    for (PendingChunk c : ledger.pending()) {
       for (PendingChunk.DeadLetter d : c.deadLetters()) {
         PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
       }
@@ -495,17 +469,12 @@ final class ConsumerWorker implements Runnable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (partitions.isEmpty()) return;
       // Give dead letters in flight for these partitions a moment, so finished work is committed, not redone.
-      for (PendingChunk c : pending) {
+      for (PendingChunk c : ledger.pending()) {
         if (!partitions.contains(c.partition())) continue;
         for (PendingChunk.DeadLetter d : c.deadLetters()) PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
       }
       completeChunks();
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      for (TopicPartition tp : partitions) {
-        OffsetAndMetadata o = completed.get(tp);
-        if (o != null) offsets.put(tp, o);
-      }
-      commitSync(offsets);
+      commitSync(ledger.doneOffsets(partitions));
       forget(partitions);
     }
 
@@ -529,18 +498,8 @@ final class ConsumerWorker implements Runnable {
 
     /** Drops everything held for partitions this consumer no longer owns. */
     private void forget(Collection<TopicPartition> partitions) {
-      pending.removeIf(c -> {
-        if (!partitions.contains(c.partition())) return false;
-        c.release();
-        return true;
-      });
-      for (TopicPartition tp : partitions) {
-        completed.remove(tp);
-        uncommitted.remove(tp);
-      }
-      boolean stillRefused = false;
-      for (PendingChunk c : pending) stillRefused |= c.batch() != null;
-      refused &= stillRefused;
+      ledger.forget(partitions);
+      refused &= !ledger.waitingForThePipeline().isEmpty();
       KafkaConsumer<byte[], byte[]> c = consumer;
       Set<TopicPartition> remaining = new HashSet<>(c.assignment());
       remaining.removeAll(partitions);
