@@ -39,13 +39,13 @@ public final class FieldPath {
   public static final List<String> RESERVED = List.of("body", "attributes", "resource", "scope", "severity_number",
       "severity_text", "trace_id", "span_id", "time", "observed_time", "flags", "event_name");
 
-  private static final String[] NO_KEYS = new String[0];
+  static final String[] NO_KEYS = new String[0];
 
   private final Root root;
   private final String[] keys;
   private final String text;
 
-  private FieldPath(Root root, String[] keys) {
+  FieldPath(Root root, String[] keys) {
     this.root = root;
     this.keys = keys;
     this.text = render(root, keys);
@@ -76,71 +76,7 @@ public final class FieldPath {
 
   /** Parses the path that starts at {@code start} of a larger expression. */
   public static Parsed parse(String text, int start) throws ExpressionException {
-    Cursor c = new Cursor(text, skipSpaces(text, start));
-    String first = c.identifier();
-    if (first == null) throw new ExpressionException("expected a field", text, c.pos + 1);
-    switch (first) {
-      case "body" -> {
-        return c.done(Root.BODY, c.keys());
-      }
-      case "attributes" -> {
-        return c.done(Root.ATTRIBUTES, c.keys());
-      }
-      case "resource" -> {
-        c.expectDotThen("attributes", "resource.attributes[\"key\"]");
-        return c.done(Root.RESOURCE_ATTRIBUTES, c.keys());
-      }
-      case "scope" -> {
-        c.expect('.', "scope.name, scope.version or scope.attributes[\"key\"]");
-        int at = c.pos;
-        String sub = c.identifier();
-        if ("name".equals(sub)) return c.done(Root.SCOPE_NAME, NO_KEYS);
-        if ("version".equals(sub)) return c.done(Root.SCOPE_VERSION, NO_KEYS);
-        if ("attributes".equals(sub)) return c.done(Root.SCOPE_ATTRIBUTES, c.keys());
-        throw new ExpressionException("unknown scope field '" + sub + "' (expected name, version or attributes[\"key\"])",
-            text, at + 1);
-      }
-      case "severity_number" -> {
-        return c.done(Root.SEVERITY_NUMBER, NO_KEYS);
-      }
-      case "severity_text" -> {
-        return c.done(Root.SEVERITY_TEXT, NO_KEYS);
-      }
-      case "trace_id" -> {
-        return c.done(Root.TRACE_ID, NO_KEYS);
-      }
-      case "span_id" -> {
-        return c.done(Root.SPAN_ID, NO_KEYS);
-      }
-      case "time" -> {
-        return c.done(Root.TIME, NO_KEYS);
-      }
-      case "observed_time" -> {
-        return c.done(Root.OBSERVED_TIME, NO_KEYS);
-      }
-      case "flags" -> {
-        return c.done(Root.FLAGS, NO_KEYS);
-      }
-      case "event_name" -> {
-        return c.done(Root.EVENT_NAME, NO_KEYS);
-      }
-      default -> {
-        // Shorthand: a dotted name is an attribute key (parse.error, http.status_code, user_id).
-        StringBuilder name = new StringBuilder(first);
-        while (c.peek() == '.') {
-          int dot = c.pos;
-          c.pos++;
-          String next = c.identifier();
-          if (next == null) throw new ExpressionException("expected a name after '.'", text, dot + 2);
-          name.append('.').append(next);
-        }
-        String[] more = c.keys();
-        String[] all = new String[more.length + 1];
-        all[0] = name.toString();
-        System.arraycopy(more, 0, all, 1, more.length);
-        return c.done(Root.ATTRIBUTES, all);
-      }
-    }
+    return FieldPathParser.parse(text, start);
   }
 
   public Root root() {
@@ -430,73 +366,14 @@ public final class FieldPath {
   }
 
   static int skipSpaces(String s, int i) {
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-    return i;
+    return FieldPathParser.skipSpaces(s, i);
   }
 
   static boolean isIdentStart(char c) {
-    return Character.isLetter(c) || c == '_';
+    return FieldPathParser.isIdentStart(c);
   }
 
   static boolean isIdentPart(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
-  }
-
-  /** Reads identifiers, dots and ["key"] subscripts. */
-  private static final class Cursor {
-    final String text;
-    int pos;
-
-    Cursor(String text, int pos) {
-      this.text = text;
-      this.pos = pos;
-    }
-
-    char peek() {
-      return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    String identifier() {
-      if (pos >= text.length() || !isIdentStart(text.charAt(pos))) return null;
-      int start = pos;
-      while (pos < text.length() && isIdentPart(text.charAt(pos))) pos++;
-      return text.substring(start, pos);
-    }
-
-    void expect(char c, String what) throws ExpressionException {
-      if (peek() != c) throw new ExpressionException("expected " + what, text, pos + 1);
-      pos++;
-    }
-
-    void expectDotThen(String name, String what) throws ExpressionException {
-      int at = pos;
-      if (peek() == '.') {
-        pos++;
-        if (name.equals(identifier())) return;
-      }
-      throw new ExpressionException("expected " + what, text, at + 1);
-    }
-
-    /** Zero or more ["key"] subscripts. */
-    String[] keys() throws ExpressionException {
-      java.util.ArrayList<String> out = null;
-      while (peek() == '[') {
-        int open = pos;
-        pos = skipSpaces(text, pos + 1);
-        char q = peek();
-        if (q != '"' && q != '\'') throw new ExpressionException("expected a quoted key inside [ ]", text, pos + 1);
-        StringLiteral lit = StringLiteral.read(text, pos);
-        pos = skipSpaces(text, lit.end());
-        if (peek() != ']') throw new ExpressionException("expected ']' to close the '[' at column " + (open + 1), text, pos + 1);
-        pos++;
-        if (out == null) out = new java.util.ArrayList<>();
-        out.add(lit.value());
-      }
-      return out == null ? NO_KEYS : out.toArray(NO_KEYS);
-    }
-
-    Parsed done(Root root, String[] keys) {
-      return new Parsed(new FieldPath(root, keys), pos);
-    }
+    return FieldPathParser.isIdentPart(c);
   }
 }
