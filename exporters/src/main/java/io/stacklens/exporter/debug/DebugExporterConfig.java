@@ -11,6 +11,11 @@ import io.stacklens.agent.api.ExporterConfig;
  * </pre>
  */
 public class DebugExporterConfig extends ExporterConfig {
+  /** Batching off, so batches print as they arrive; everything else as in {@code ExporterConfig}. */
+  public DebugExporterConfig() {
+    batch.enabled = false;
+  }
+
   public Verbosity verbosity = Verbosity.NORMAL;
 
   @Override

@@ -22,12 +22,9 @@ public final class DebugExporterFactory implements ExporterFactory<DebugExporter
     return DebugExporterConfig.class;
   }
 
-  /** Batching off, so batches print as they arrive; everything else as in {@code ExporterConfig}. */
   @Override
   public DebugExporterConfig createDefaultConfig() {
-    DebugExporterConfig c = new DebugExporterConfig();
-    c.batch.enabled = false;
-    return c;
+    return new DebugExporterConfig();
   }
 
   @Override

@@ -20,6 +20,17 @@ import java.time.Duration;
  * </pre>
  */
 public class FileExporterConfig extends ExporterConfig {
+  /**
+   * The exporter helper's defaults for files: a 30 s attempt timeout for slow disks and rotations; two
+   * sender threads, so one encodes its batch while the other writes (writes to the file still
+   * serialize; measured in docs/benchmarks.md). Batching stays on (1000 to 10000 records, 200ms), so each
+   * push is one large sequential write.
+   */
+  public FileExporterConfig() {
+    timeout = Duration.ofSeconds(30);
+    sendingQueue.numConsumers = 2;
+  }
+
   /** File written to. Required. */
   public String path;
 

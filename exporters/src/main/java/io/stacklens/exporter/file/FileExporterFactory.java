@@ -5,7 +5,6 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,22 +22,9 @@ public final class FileExporterFactory implements ExporterFactory<FileExporterCo
     return FileExporterConfig.class;
   }
 
-  /**
-   * Defaults beyond {@link FileExporterConfig}'s own: batching on (1000 to 10000 records, 200ms) so
-   * each push is one large sequential write; two sender threads, so one encodes its batch while the
-   * other writes (writes to the file still serialize; measured in docs/benchmarks.md); a 30s attempt
-   * timeout for slow disks and rotations.
-   */
   @Override
   public FileExporterConfig createDefaultConfig() {
-    FileExporterConfig c = new FileExporterConfig();
-    c.timeout = Duration.ofSeconds(30);
-    c.batch.enabled = true;
-    c.batch.minSize = 1000;
-    c.batch.maxSize = 10000;
-    c.batch.flushTimeout = Duration.ofMillis(200);
-    c.sendingQueue.numConsumers = 2;
-    return c;
+    return new FileExporterConfig();
   }
 
   @Override

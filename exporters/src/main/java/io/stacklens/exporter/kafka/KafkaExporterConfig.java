@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Signal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,16 @@ import java.util.Set;
  * </pre>
  */
 public class KafkaExporterConfig extends ExporterConfig {
+  /**
+   * The exporter helper's defaults for Kafka: a 30 s attempt timeout, longer than the producer's 25 s
+   * {@code delivery.timeout.ms}, so an attempt normally ends with Kafka's own answer; two sender threads,
+   * so one batch is encoded while another waits for acknowledgements.
+   */
+  public KafkaExporterConfig() {
+    timeout = Duration.ofSeconds(30);
+    sendingQueue.numConsumers = 2;
+  }
+
   static final Set<String> MANAGED_PRODUCER_KEYS =
       Set.of("bootstrap.servers", "key.serializer", "value.serializer", "compression.type", "max.request.size");
 

@@ -5,7 +5,6 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,17 +22,9 @@ public final class KafkaExporterFactory implements ExporterFactory<KafkaExporter
     return KafkaExporterConfig.class;
   }
 
-  /**
-   * Defaults beyond {@link KafkaExporterConfig}'s own: a 30 s attempt timeout, longer than the
-   * producer's 25 s {@code delivery.timeout.ms}, so an attempt normally ends with Kafka's own answer;
-   * two sender threads, so one batch is encoded while another waits for acknowledgements.
-   */
   @Override
   public KafkaExporterConfig createDefaultConfig() {
-    KafkaExporterConfig c = new KafkaExporterConfig();
-    c.timeout = Duration.ofSeconds(30);
-    c.sendingQueue.numConsumers = 2;
-    return c;
+    return new KafkaExporterConfig();
   }
 
   @Override

@@ -40,6 +40,16 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public class PostgresExporterConfig extends ExporterConfig {
+  /**
+   * The exporter helper's defaults for PostgreSQL: a 60 s attempt timeout, longer than the 30 s
+   * statement timeout, so the server ends a slow statement before the attempt is abandoned; two sender
+   * threads to match the two pooled connections.
+   */
+  public PostgresExporterConfig() {
+    timeout = Duration.ofSeconds(60);
+    sendingQueue.numConsumers = 2;
+  }
+
   static final String URL_PREFIX = "jdbc:postgresql://";
   /** Connection properties the exporter sets itself. */
   static final Set<String> MANAGED_PROPERTIES = Set.of("user", "password");

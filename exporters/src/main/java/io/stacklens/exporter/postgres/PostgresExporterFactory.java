@@ -5,7 +5,6 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,17 +22,9 @@ public final class PostgresExporterFactory implements ExporterFactory<PostgresEx
     return PostgresExporterConfig.class;
   }
 
-  /**
-   * Defaults beyond {@link PostgresExporterConfig}'s own: a 60 s attempt timeout, longer than the
-   * 30 s statement timeout, so the server ends a slow statement before the attempt is abandoned;
-   * two sender threads to match the two pooled connections.
-   */
   @Override
   public PostgresExporterConfig createDefaultConfig() {
-    PostgresExporterConfig c = new PostgresExporterConfig();
-    c.timeout = Duration.ofSeconds(60);
-    c.sendingQueue.numConsumers = 2;
-    return c;
+    return new PostgresExporterConfig();
   }
 
   @Override
