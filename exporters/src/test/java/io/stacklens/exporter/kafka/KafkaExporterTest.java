@@ -68,7 +68,7 @@ class KafkaExporterTest {
       public void warning(String path, String message) {}
     });
     assertThat(errors).isEmpty();
-    KafkaExporter e = (KafkaExporter) new KafkaExporterFactory().createExporter(context(metrics), c);
+    KafkaExporter e = new KafkaExporter(context(metrics), c);
     e.start(new KafkaTestData.RecordingHost());
     started.add(e);
     return e;

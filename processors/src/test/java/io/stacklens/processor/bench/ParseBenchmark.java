@@ -45,7 +45,7 @@ public class ParseBenchmark {
   private Processor processor;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     template = new LogsBatch();
     ResourceLogs rl = new ResourceLogs();
     rl.resource().attributes().put("service.name", "shop");

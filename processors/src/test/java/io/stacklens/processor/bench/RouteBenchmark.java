@@ -47,7 +47,7 @@ public class RouteBenchmark {
   private LogsBatch uniform;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     RouteConfig c = new RouteConfig();
     c.match = RouteConfig.Match.valueOf(match.toUpperCase(java.util.Locale.ROOT));
     c.routes = List.of(route("dlq", "parse.error exists", "kafka/dlq"),

@@ -44,7 +44,7 @@ public class RulesBenchmark {
   private LogsBatch batch;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     RulesConfig c = new RulesConfig();
     c.match = RulesConfig.Match.valueOf(match.toUpperCase(Locale.ROOT));
     c.rules = List.of(

@@ -353,7 +353,7 @@ class FilterProcessorTest {
   }
 
   @Test
-  void countersCarryProcessorAndPipeline() {
+  void countersCarryProcessorAndPipeline() throws Exception {
     FilterConfig c = ProcessorConfigs.config(factory, "filter/noise", "exclude: 'body == \"b\"'\n");
     FilterProcessor p = (FilterProcessor) factory.createProcessor(
         ComponentContext.ofProcessor(io.stacklens.agent.api.ComponentId.parse("filter/noise"), "logs/audit", metrics),

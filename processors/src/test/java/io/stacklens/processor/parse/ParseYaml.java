@@ -48,7 +48,7 @@ final class ParseYaml {
   /** A processor built by the factory from {@code body}, in pipeline "logs", counting into {@code metrics}. */
   static Processor processor(String body, MetricsRegistry metrics) {
     ComponentContext context = ComponentContext.ofProcessor(ComponentId.of("parse"), "logs", metrics);
-    return new ParseProcessorFactory().createProcessor(context, config(body), Signal.LOGS);
+    return new ParseProcessor(context, config(body));
   }
 
   /** {@code body} indented under {@code parse:}; {@code {}} when empty. */

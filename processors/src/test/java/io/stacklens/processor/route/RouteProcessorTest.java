@@ -54,7 +54,7 @@ class RouteProcessorTest {
         """.formatted(processorYaml.stripIndent().indent(4).stripTrailing(), exporters);
   }
 
-  private RouteProcessor processor(String processorYaml) {
+  private RouteProcessor processor(String processorYaml) throws Exception {
     return (RouteProcessor) new RouteProcessorFactory().createProcessor(
         ComponentContext.ofProcessor(ComponentId.of("route"), "logs", metrics), config(processorYaml), Signal.LOGS);
   }
@@ -101,7 +101,7 @@ class RouteProcessorTest {
       """;
 
   @Test
-  void firstMatchSendsEachRecordToTheFirstRouteItMatchesAndTheRestToDefault() {
+  void firstMatchSendsEachRecordToTheFirstRouteItMatchesAndTheRestToDefault() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     List<Sent> sent = route(p, batch(
         rec("ok-1"),
@@ -124,7 +124,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void matchAllSendsARecordToTheUnionOfItsRoutesExportersOncePerDistinctSet() {
+  void matchAllSendsARecordToTheUnionOfItsRoutesExportersOncePerDistinctSet() throws Exception {
     RouteProcessor p = processor("""
         match: all
         routes:
@@ -155,7 +155,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void withoutADefaultUnmatchedRecordsAreDroppedAndCounted() {
+  void withoutADefaultUnmatchedRecordsAreDroppedAndCounted() throws Exception {
     RouteProcessor p = processor("""
         routes:
           - when: parse.error exists
@@ -177,7 +177,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void aBatchGoingWhollyToOneDestinationIsSentAsIs() {
+  void aBatchGoingWhollyToOneDestinationIsSentAsIs() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     LogsBatch b = batch(rec("ok-1"), rec("ok-2"));
     List<Sent> sent = route(p, b);
@@ -188,7 +188,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void routesWithTheSameExportersShareOnePart() {
+  void routesWithTheSameExportersShareOnePart() throws Exception {
     RouteProcessor p = processor("""
         routes:
           - name: a
@@ -206,7 +206,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void partsKeepTheResourceAndScopeStructureAndShareTheOriginalObjects() {
+  void partsKeepTheResourceAndScopeStructureAndShareTheOriginalObjects() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     LogsBatch b = new LogsBatch();
     for (String service : List.of("svc-a", "svc-b")) {
@@ -254,7 +254,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void aRecordOnlyInSomeResourcesDoesNotCreateEmptyShells() {
+  void aRecordOnlyInSomeResourcesDoesNotCreateEmptyShells() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     LogsBatch b = batch(rec("ok"));
     ResourceLogs second = new ResourceLogs();
@@ -271,7 +271,7 @@ class RouteProcessorTest {
   }
 
   @Test
-  void theProcessorIsReusableAcrossBatchesOfDifferentSizes() {
+  void theProcessorIsReusableAcrossBatchesOfDifferentSizes() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     for (int size : new int[] {3, 3000, 1, 50}) {
       LogRecord[] records = new LogRecord[size];

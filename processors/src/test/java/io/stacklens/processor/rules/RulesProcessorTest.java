@@ -63,7 +63,7 @@ class RulesProcessorTest {
         """.formatted(processorYaml.stripIndent().indent(4).stripTrailing());
   }
 
-  private RulesProcessor processor(String processorYaml) {
+  private RulesProcessor processor(String processorYaml) throws Exception {
     LoadResult result = harness.load(yaml(processorYaml));
     assertThat(printed(result)).isEmpty();
     RulesConfig config = (RulesConfig) result.config().orElseThrow().processors().get(ComponentId.of("rules"));
@@ -92,7 +92,7 @@ class RulesProcessorTest {
   }
 
   @Test
-  void thePointOfSaleRulesTagEachErrorWithTheFirstMatchingAlert() {
+  void thePointOfSaleRulesTagEachErrorWithTheFirstMatchingAlert() throws Exception {
     RulesProcessor p = processor(POS_RULES);
     LogRecord price = rec("PRICE_MISSING");
     LogRecord db = rec("DATABASE_TIMEOUT");
@@ -142,7 +142,7 @@ class RulesProcessorTest {
       """;
 
   @Test
-  void firstMatchStopsAtTheFirstRuleInOrder() {
+  void firstMatchStopsAtTheFirstRuleInOrder() throws Exception {
     RulesProcessor p = processor(OVERLAPPING.formatted("match: first"));
     LogRecord both = rec("DATABASE_TIMEOUT");
     LogRecord timeoutOnly = rec("HTTP_TIMEOUT");
@@ -155,7 +155,7 @@ class RulesProcessorTest {
   }
 
   @Test
-  void matchAllWritesOneArrayEntryPerMatchingRuleInRuleOrder() {
+  void matchAllWritesOneArrayEntryPerMatchingRuleInRuleOrder() throws Exception {
     RulesProcessor p = processor(OVERLAPPING.formatted("match: all"));
     LogRecord both = rec("DATABASE_TIMEOUT");
     LogRecord timeoutOnly = rec("HTTP_TIMEOUT");
@@ -171,7 +171,7 @@ class RulesProcessorTest {
   }
 
   @Test
-  void aRuleCanReadAnyFieldNotOnlyErrorCode() {
+  void aRuleCanReadAnyFieldNotOnlyErrorCode() throws Exception {
     RulesProcessor p = processor("""
         rules:
           - when: severity_number >= 17 and resource.attributes["service.name"] == "till"
@@ -186,7 +186,7 @@ class RulesProcessorTest {
   }
 
   @Test
-  void anEarlierAlertOnTheRecordIsReplaced() {
+  void anEarlierAlertOnTheRecordIsReplaced() throws Exception {
     RulesProcessor p = processor(OVERLAPPING.formatted(""));
     LogRecord r = rec("DATABASE_X");
     r.attributes().put("alert.issue_code", "OLD");

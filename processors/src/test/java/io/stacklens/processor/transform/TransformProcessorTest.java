@@ -20,7 +20,7 @@ class TransformProcessorTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final TransformProcessorFactory factory = new TransformProcessorFactory();
 
-  private TransformProcessor processor(String actions) {
+  private TransformProcessor processor(String actions) throws Exception {
     TransformConfig c = ProcessorConfigs.config(factory, "transform", "actions:\n" + actions.stripIndent());
     return (TransformProcessor) factory.createProcessor(ProcessorConfigs.context("transform", metrics), c, Signal.LOGS);
   }
@@ -37,7 +37,7 @@ class TransformProcessorTest {
   }
 
   /** Runs the actions on one record and returns it. */
-  private LogRecord run(String actions, LogRecord record) {
+  private LogRecord run(String actions, LogRecord record) throws Exception {
     processor(actions).process(batch(record));
     return record;
   }
@@ -57,7 +57,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void setLiteralTypedAndFromAnotherField() {
+  void setLiteralTypedAndFromAnotherField() throws Exception {
     LogRecord r = run("""
         - { action: set, field: env, value: prod }
         - { action: set, field: retries, value: "3", type: int }
@@ -84,7 +84,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void setFromCopiesMapsDeeply() {
+  void setFromCopiesMapsDeeply() throws Exception {
     Attributes inner = Attributes.of("x", 1L);
     LogRecord r = run("- { action: set, field: b, from: a }\n", rec("a", inner));
     ((Attributes) r.attributes().get("b")).put("x", 2L);
@@ -92,7 +92,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void setIntoTheResourceChangesTheResource() {
+  void setIntoTheResourceChangesTheResource() throws Exception {
     LogRecord r = rec();
     LogsBatch b = batch(r);
     processor("- { action: set, field: 'resource.attributes[\"team\"]', value: core }\n").process(b);
@@ -100,7 +100,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void failedSetTagsTheRecordAndCounts() {
+  void failedSetTagsTheRecordAndCounts() throws Exception {
     LogRecord r = run("""
         - { action: set, field: severity_number, value: "99", type: int }
         - { action: set, field: after, value: ok }
@@ -113,7 +113,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void renameMovesTheValue() {
+  void renameMovesTheValue() throws Exception {
     LogRecord r = run("""
         - { action: rename, field: usr, to: user.id }
         - { action: rename, field: absent, to: other }
@@ -127,7 +127,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void failedRenameKeepsTheValueWhereItWas() {
+  void failedRenameKeepsTheValueWhereItWas() throws Exception {
     LogRecord r = run("- { action: rename, field: sev, to: severity_number }\n", rec("sev", "loud"));
     assertThat(r.attributes().get("sev")).isEqualTo("loud");
     assertThat((String) r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).startsWith("actions[0]: severity_number needs an integer");
@@ -135,7 +135,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void copyKeepsTheSourceAndCopiesDeeply() {
+  void copyKeepsTheSourceAndCopiesDeeply() throws Exception {
     Attributes inner = Attributes.of("x", 1L);
     LogRecord r = run("""
         - { action: copy, field: a, to: b }
@@ -148,7 +148,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void deleteExactKeysMatchingAndWholeMaps() {
+  void deleteExactKeysMatchingAndWholeMaps() throws Exception {
     LogRecord r = rec("password", "p", "token", "t", "keep", 1L, "tmp.a", 1L, "tmp.b", 2L, "x.tmp.c", 3L);
     r.setBody(Attributes.of("secret", "s", "msg", "m"));
     LogsBatch b = batch(r);
@@ -188,7 +188,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void hashOfAMapIsAnError() {
+  void hashOfAMapIsAnError() throws Exception {
     LogRecord r = run("- { action: hash, field: m }\n", rec("m", Attributes.of("a", 1L)));
     assertThat(r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).isEqualTo("actions[0]: cannot hash attributes[\"m\"]: it holds a map");
     assertThat(errors(0)).isEqualTo(1);
@@ -199,7 +199,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void redactEverywhereByDefault() {
+  void redactEverywhereByDefault() throws Exception {
     LogRecord r = rec("email", "ada@example.com", "note", "mail bob@corp.io or ann@corp.io",
         "nested", Attributes.of("deep", Attributes.of("e", "x@y.org")), "list", Attributes.listOf("c@d.net", 5L),
         "count", 3L);
@@ -216,7 +216,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void redactMapBodiesImmutableListsAndOneField() {
+  void redactMapBodiesImmutableListsAndOneField() throws Exception {
     LogRecord r = rec("keep", "a@b.cc", "arr", List.of("x@y.zz"));
     r.setBody(Attributes.of("user", "a@b.cc", "n", 1L));
     processor("- { action: redact, preset: email, field: body, replacement: '[email]' }\n").process(batch(r));
@@ -228,7 +228,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void redactCustomPattern() {
+  void redactCustomPattern() throws Exception {
     LogRecord r = run("- { action: redact, pattern: 'secret=\\w+', replacement: 'secret=***' }\n",
         rec("q", "a=1&secret=hunter2&b=2").setBody("no match here"));
     assertThat(r.attributes().get("q")).isEqualTo("a=1&secret=***&b=2");
@@ -237,7 +237,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void presets() {
+  void presets() throws Exception {
     assertThat(redact("credit_card", "card 4111 1111 1111 1111 and 4111-1111-1111-1112 and 5500005555555559"))
         .as("Luhn-valid numbers only").isEqualTo("card **** and 4111-1111-1111-1112 and ****");
     assertThat(redact("credit_card", "order 12345 at 2024-05-01")).isEqualTo("order 12345 at 2024-05-01");
@@ -251,18 +251,18 @@ class TransformProcessorTest {
 
   @Test
   @org.junit.jupiter.api.Timeout(10)
-  void emailPresetStaysLinearOnLongRunsOfLetters() {
+  void emailPresetStaysLinearOnLongRunsOfLetters() throws Exception {
     // A plain local-part pattern backtracks quadratically here (about 10^9 steps); the preset is linear.
     String text = "a".repeat(50_000) + "@ and then ada@example.com";
     assertThat(redact("email", text)).endsWith("@ and then ****");
   }
 
-  private String redact(String preset, String text) {
+  private String redact(String preset, String text) throws Exception {
     return (String) run("- { action: redact, preset: " + preset + " }\n", rec().setBody(text)).body();
   }
 
   @Test
-  void truncateStringsOnly() {
+  void truncateStringsOnly() throws Exception {
     LogRecord r = run("""
         - { action: truncate, field: body, max_length: 5 }
         - { action: truncate, field: short, max_length: 5 }
@@ -278,7 +278,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void convertBetweenTypes() {
+  void convertBetweenTypes() throws Exception {
     LogRecord r = run("""
         - { action: convert, field: a, type: int }
         - { action: convert, field: b, type: int }
@@ -307,7 +307,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void convertFailureTagsByDefaultOrRemoves() {
+  void convertFailureTagsByDefaultOrRemoves() throws Exception {
     LogRecord tagged = run("- { action: convert, field: status, type: int }\n", rec("status", "OK"));
     assertThat(tagged.attributes().get("status")).isEqualTo("OK");
     assertThat(tagged.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
@@ -330,7 +330,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void conditionsPerAction() {
+  void conditionsPerAction() throws Exception {
     TransformProcessor p = processor("""
         - { action: set, field: level, value: high, when: 'severity_number >= WARN' }
         - { action: set, field: level, value: low, when: 'not (attributes["level"] exists)' }
@@ -346,7 +346,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void actionsRunInOrder() {
+  void actionsRunInOrder() throws Exception {
     LogRecord r = run("""
         - { action: copy, field: email, to: email_hash }
         - { action: hash, field: email_hash }
@@ -358,7 +358,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void allRecordsOfEveryScopeAreTransformedAndNoneDropped() {
+  void allRecordsOfEveryScopeAreTransformedAndNoneDropped() throws Exception {
     LogsBatch b = batch(rec("a", 1L), rec("a", 2L));
     ScopeLogs second = new ScopeLogs();
     second.logRecords().add(rec("a", 3L));
@@ -369,7 +369,7 @@ class TransformProcessorTest {
   }
 
   @Test
-  void otherSignalsPassUntouched() {
+  void otherSignalsPassUntouched() throws Exception {
     io.stacklens.agent.data.TracesBatch traces = new io.stacklens.agent.data.TracesBatch(List.of());
     assertThat(processor("- { action: delete, field: a }\n").process(traces)).isSameAs(traces);
   }

@@ -23,7 +23,7 @@ final class RunningReceiver implements AutoCloseable {
     ComponentId componentId = ComponentId.of("kafka", name);
     this.id = componentId.toString();
     ComponentContext context = ComponentContext.of(componentId, ComponentKind.RECEIVER, metrics);
-    receiver = (KafkaReceiver) new KafkaReceiverFactory().createReceiver(context, config, Map.of(signal, consumer));
+    receiver = new KafkaReceiver(context, config, Map.of(signal, consumer));
     receiver.start(health);
   }
 

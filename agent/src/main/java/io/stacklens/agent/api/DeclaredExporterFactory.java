@@ -1,0 +1,27 @@
+package io.stacklens.agent.api;
+
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** An {@link ExporterFactory} made from data (see {@link DeclaredFactory}). */
+public abstract class DeclaredExporterFactory<C extends ExporterConfig> extends DeclaredFactory<C>
+    implements ExporterFactory<C> {
+  /** How the component is made: usually its constructor. */
+  @FunctionalInterface
+  public interface Creator<C> {
+    Exporter create(ComponentContext context, C config) throws Exception;
+  }
+
+  private final Creator<C> creator;
+
+  protected DeclaredExporterFactory(String type, Stability stability, Set<Signal> signals, String description,
+      Supplier<C> defaults, Creator<C> creator) {
+    super(type, stability, signals, description, defaults);
+    this.creator = creator;
+  }
+
+  @Override
+  public final Exporter createExporter(ComponentContext context, C config) throws Exception {
+    return creator.create(context, config);
+  }
+}
