@@ -151,7 +151,7 @@ public final class Service {
           List<Counter> dropped = new ArrayList<>();
           for (Pipeline p : targets) {
             dropped.add(metrics.counter("stacklens_pipeline_dropped_records_total",
-                "Records a pipeline could not take", "pipeline", p.name(), "reason", "fanout_ring_full"));
+                "Records a pipeline could not hand to an exporter", "pipeline", p.name(), "reason", "fanout_ring_full"));
           }
           consumers.put(s.getKey(), new FanoutConsumer(targets, dropped, memory));
         }
