@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigOptions.report(result, spec.commandLine().getErr());
     if (result.config().isEmpty()) return 1;
     AgentConfig cfg = result.config().get();
-    Logging.configure(cfg.service().telemetry.logs.level);
+    Logging.configure(cfg.service().telemetry.logs.level, cfg.service().telemetry.logs.loggers);
     if (config.files.isEmpty()) {
       spec.commandLine().getErr().println("no --config given: running the embedded default (see `stacklens-agent print-config`)");
     }

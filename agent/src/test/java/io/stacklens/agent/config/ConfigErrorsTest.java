@@ -494,7 +494,9 @@ class ConfigErrorsTest {
             service:
               telemetry:
                 endpoint: localhost
-                logs: { level: verbose }
+                logs:
+                  level: verbose
+                  loggers: { io.netty: debg, "bad name": info }
               shutdown_timeout: 0s
               pipelines:
                 logs: { receivers: [otlp], exporters: [file] }
@@ -504,9 +506,13 @@ class ConfigErrorsTest {
         .containsExactly(
             "agent.yaml:7:5: service.telemetry.endpoint: expected host:port with a port from 0 to 65535, got"
                 + " 'localhost'",
-            "agent.yaml:8:13: service.telemetry.logs.level: unknown log level 'verbose' (allowed values: debug,"
+            "agent.yaml:9:7: service.telemetry.logs.level: unknown log level 'verbose' (allowed values: debug,"
                 + " info, warn, error)",
-            "agent.yaml:9:3: service.shutdown_timeout: must be positive, got 0s");
+            "agent.yaml:10:18: service.telemetry.logs.loggers.io.netty: unknown log level 'debg' (allowed values:"
+                + " debug, info, warn, error); did you mean 'debug'?",
+            "agent.yaml:10:34: service.telemetry.logs.loggers.bad name: 'bad name' is not a logger name (a dotted"
+                + " name such as io.netty or org.apache.kafka)",
+            "agent.yaml:11:3: service.shutdown_timeout: must be positive, got 0s");
   }
 
   @Test
