@@ -90,21 +90,64 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void unknownComponentTypeListsTheKnownTypes() {
+  void unknownComponentTypeSuggestsTheClosestKnownType() {
     LoadResult result =
         load(
             """
             receivers:
-              otlpx:
+              otlp:
+            exporters:
+              fiel: { path: /tmp/out }
+              fiel/archive: { path: /tmp/archive }
+            service:
+              pipelines:
+                logs: { receivers: [otlp], exporters: [fiel, fiel/archive] }
+            """);
+
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:3: exporters.fiel: unknown exporter type 'fiel'; did you mean 'file'?",
+            "agent.yaml:5:3: exporters.fiel/archive: unknown exporter type 'fiel'; did you mean 'file'?");
+  }
+
+  @Test
+  void unknownComponentTypeWithoutCloseMatchListsTheKnownTypes() {
+    LoadResult result =
+        load(
+            """
+            receivers:
+              syslog:
             exporters:
               file: { path: /tmp/out }
             service:
               pipelines:
-                logs: { receivers: [otlpx], exporters: [file] }
+                logs: { receivers: [syslog], exporters: [file] }
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:2:3: receivers.otlpx: unknown receiver type 'otlpx' (known types: filelog, otlp)");
+        .containsExactly("agent.yaml:2:3: receivers.syslog: unknown receiver type 'syslog' (known types: filelog, otlp)");
+  }
+
+  @Test
+  void aPipelineNamingAnUndefinedComponentSuggestsTheClosestDefinedOne() {
+    LoadResult result =
+        load(
+            """
+            receivers:
+              otlp:
+            exporters:
+              file/archive: { path: /tmp/out }
+            service:
+              pipelines:
+                logs: { receivers: [otlp], exporters: [file/archiv] }
+            """);
+
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:3: warning: exporters.file/archive: defined but not used by any pipeline; add it to a pipeline"
+                + " under service.pipelines or remove it",
+            "agent.yaml:7:44: service.pipelines.logs.exporters[0]: exporter 'file/archiv' is not defined under exporters"
+                + " (defined: file/archive); did you mean 'file/archive'?");
   }
 
   @Test
