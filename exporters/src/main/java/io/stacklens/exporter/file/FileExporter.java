@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.Counter;
 import java.io.IOException;
@@ -79,13 +80,13 @@ final class FileExporter implements Exporter {
   }
 
   @Override
-  public void start(Host host) throws IOException {
+  public void start(Host host) throws StartException {
     if (!state.compareAndSet(NEW, RUNNING)) return;
     try {
       file.open();
     } catch (IOException e) {
       state.set(STOPPED);
-      throw new IOException("exporter " + context.id() + ": cannot open '" + path + "' for writing: " + e, e);
+      throw StartException.cannotWrite("path", path, e);
     }
     String id = context.id().toString();
     context.logger().log(System.Logger.Level.INFO,
