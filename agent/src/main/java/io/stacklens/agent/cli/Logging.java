@@ -193,7 +193,8 @@ final class Logging {
         r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
         sb.append(sw);
       } else if (r.getThrown() != null) {
-        sb.append("    cause: ").append(r.getThrown()).append(System.lineSeparator());
+        // Without class names; logs.level: debug prints the stack trace instead.
+        sb.append("    cause: ").append(io.stacklens.agent.api.ErrorText.message(r.getThrown())).append(System.lineSeparator());
       }
       return sb.toString();
     }
