@@ -6,6 +6,7 @@ import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.runtime.Agent;
 import io.stacklens.agent.runtime.ServiceException;
 import io.stacklens.agent.runtime.ShutdownLoss;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +35,8 @@ final class RunCommand implements Callable<Integer> {
     ConfigOptions.report(result, spec.commandLine().getErr());
     if (result.config().isEmpty()) return 1;
     AgentConfig cfg = result.config().get();
-    Logging.configure(cfg.service().telemetry.logs.level);
-    if (config.files.isEmpty()) {
-      spec.commandLine().getErr().println("no --config given: running the embedded default (see `stacklens-agent print-config`)");
-    }
+    Logging.configure(cfg.service().telemetry.logs.level, cfg.service().telemetry.logs.loggers);
+    System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.INFO, banner(config.files, config.sets));
 
     Agent agent;
     try {
@@ -60,5 +59,17 @@ final class RunCommand implements Callable<Integer> {
       // the JVM is exiting anyway
     }
     return losses.isEmpty() ? 0 : EXIT_LOST;
+  }
+
+  /**
+   * The first line of a run: the version and where the configuration came from, e.g.
+   * {@code stacklens-agent 0.1.0 starting with config /etc/stacklens-agent/agent.yaml (+1 --set)}.
+   */
+  static String banner(List<Path> files, List<String> sets) {
+    String version = "stacklens-agent " + AgentVersion.get() + " starting with ";
+    String source = files.isEmpty()
+        ? "the embedded default config (no --config given; see `stacklens-agent print-config`)"
+        : "config " + String.join(", ", files.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
+    return version + source + (sets.isEmpty() ? "" : " (+" + sets.size() + " --set)");
   }
 }

@@ -85,11 +85,10 @@ final class AgentConfigBuilder {
       pipelineChecker.define(kind, id, factory.orElse(null), entry.keyLocation());
       if (factory.isEmpty()) {
         List<String> types = registry.types(kind);
-        problems.error(
-            path,
-            entry.keyLocation(),
-            "unknown " + kind.label() + " type '" + id.type() + "' (known types: "
-                + (types.isEmpty() ? "none" : String.join(", ", types)) + ")");
+        // Like an unknown key: the likely typo when there is one, else every known type.
+        String hint = Suggestions.didYouMean(id.type(), types);
+        if (hint.isEmpty()) hint = " (known types: " + (types.isEmpty() ? "none" : String.join(", ", types)) + ")";
+        problems.error(path, entry.keyLocation(), "unknown " + kind.label() + " type '" + id.type() + "'" + hint);
         continue;
       }
       ComponentConfig config = factory.get().createDefaultConfig();

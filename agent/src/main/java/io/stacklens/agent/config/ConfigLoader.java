@@ -48,7 +48,7 @@ public final class ConfigLoader {
       } catch (NoSuchFileException e) {
         problems.fileError(name, "cannot read config file: no such file");
       } catch (IOException | RuntimeException e) {
-        problems.fileError(name, "cannot read config file: " + e);
+        problems.fileError(name, "cannot read config file: " + io.stacklens.agent.api.ErrorText.reason(e));
       }
     }
     return load(sources, setOverrides, problems);

@@ -221,10 +221,12 @@ final class PipelineChecker {
                 ? "none are defined"
                 : "defined: "
                     + definitions.keySet().stream().map(ComponentId::toString).collect(Collectors.joining(", "));
+        String hint = Suggestions.didYouMean(id.toString(),
+            definitions.keySet().stream().map(ComponentId::toString).toList());
         problems.error(
             entryPath,
             at,
-            kind.label() + " '" + id + "' is not defined under " + kind.section() + " (" + known + ")");
+            kind.label() + " '" + id + "' is not defined under " + kind.section() + " (" + known + ")" + hint);
       } else if (definition.factory() != null && !definition.factory().signals().contains(pipelineId.signal())) {
         String supported =
             definition.factory().signals().stream()

@@ -2,7 +2,10 @@ package io.stacklens.agent.config;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code service.telemetry}: the agent's own telemetry.
@@ -11,11 +14,15 @@ import java.util.List;
  * telemetry:
  *   endpoint: 127.0.0.1:8888   # admin HTTP server: /metrics, /health, /stats
  *   logs:
- *     level: info              # debug, info, warn or error
+ *     level: info              # the agent's own loggers (io.stacklens): debug, info, warn or error
+ *     loggers:                 # other loggers by name (and those below them); libraries stay at
+ *       io.netty: debug        # info (gRPC, Netty, Kafka: warn) unless named here
  * </pre>
  */
 public final class TelemetryConfig implements ComponentConfig {
   static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
+  /** A logger name as java.util.logging configures it: no blanks and none of {@code = : # ! \}. */
+  private static final Pattern LOGGER_NAME = Pattern.compile("[^\\s=:#!\\\\]+");
 
   /** host:port of the admin HTTP server. Default {@code 127.0.0.1:8888}; port 0 picks a free port. */
   public String endpoint = "127.0.0.1:8888";
@@ -32,11 +39,25 @@ public final class TelemetryConfig implements ComponentConfig {
 
   /** The agent's own log output. */
   public static final class LogsConfig {
-    /** Lowest level logged: debug, info, warn or error. Default {@code info}. */
+    /**
+     * Lowest level logged by the agent's own loggers ({@code io.stacklens}): debug, info, warn or error.
+     * Default {@code info}. Libraries (gRPC, Netty, Kafka, ...) do not follow it below info: their
+     * DEBUG output includes the bytes of users' telemetry. Name them in {@link #loggers} to change that.
+     */
     public String level = "info";
+
+    /**
+     * Levels of loggers by name, e.g. {@code io.netty: debug} or {@code org.apache.kafka: info}; a
+     * name covers the loggers below it. Empty by default.
+     */
+    public Map<String, String> loggers = new LinkedHashMap<>();
 
     public String level() {
       return level;
+    }
+
+    public Map<String, String> loggers() {
+      return loggers;
     }
   }
 
@@ -50,7 +71,18 @@ public final class TelemetryConfig implements ComponentConfig {
     if (!LOG_LEVELS.contains(logs.level)) {
       problems.error(
           "logs.level",
-          "unknown log level '" + logs.level + "' (allowed values: " + String.join(", ", LOG_LEVELS) + ")");
+          "unknown log level '" + logs.level + "' (allowed values: " + String.join(", ", LOG_LEVELS) + ")"
+              + Suggestions.didYouMean(String.valueOf(logs.level), LOG_LEVELS));
+    }
+    for (Map.Entry<String, String> e : logs.loggers.entrySet()) {
+      String path = "logs.loggers." + e.getKey();
+      if (!LOGGER_NAME.matcher(e.getKey()).matches()) {
+        problems.error(path, "'" + e.getKey() + "' is not a logger name (a dotted name such as io.netty or org.apache.kafka)");
+      }
+      if (e.getValue() == null || !LOG_LEVELS.contains(e.getValue())) {
+        problems.error(path, "unknown log level '" + e.getValue() + "' (allowed values: " + String.join(", ", LOG_LEVELS) + ")"
+            + Suggestions.didYouMean(String.valueOf(e.getValue()), LOG_LEVELS));
+      }
     }
   }
 }

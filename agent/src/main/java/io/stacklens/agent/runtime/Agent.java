@@ -1,6 +1,7 @@
 package io.stacklens.agent.runtime;
 
 import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.telemetry.AdminServer;
@@ -50,8 +51,8 @@ public final class Agent implements AutoCloseable {
       try {
         admin.start();
       } catch (Exception e) {
-        throw new ServiceException("admin server: cannot listen on " + config.service().telemetry.endpoint + ": "
-            + Service.message(e), e);
+        String key = "service.telemetry.endpoint";
+        throw new ServiceException(key + ": " + StartException.cannotListen(key, config.service().telemetry.endpoint, e).getMessage(), e);
       }
     }
     try {

@@ -6,6 +6,7 @@ import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.ErrorText;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.ExporterFactory;
@@ -16,6 +17,7 @@ import io.stacklens.agent.api.ProcessorFactory;
 import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.PipelineConfig;
@@ -120,7 +122,7 @@ public final class Service {
     try {
       return new ExporterRunner(ctx, factory.createExporter(ctx, cfg), cfg);
     } catch (Exception e) {
-      throw new ServiceException("exporter " + id + ": cannot be created: " + message(e), e);
+      throw new ServiceException(failure(ComponentKind.EXPORTER, id, null, "cannot be created", e), e);
     }
   }
 
@@ -137,7 +139,7 @@ public final class Service {
           Processor proc = factory.createProcessor(ComponentContext.ofProcessor(id, pid.toString(), metrics), cfg, pid.signal());
           stages.add(new Pipeline.Stage(id, proc));
         } catch (Exception ex) {
-          throw new ServiceException("processor " + id + " in pipeline " + pid + ": cannot be created: " + message(ex), ex);
+          throw new ServiceException(failure(ComponentKind.PROCESSOR, id, pid, "cannot be created", ex), ex);
         }
       }
       // By id and in the pipeline's order: a routing processor names the exporters each part goes to.
@@ -179,7 +181,7 @@ public final class Service {
         receivers.put(id, factory.createReceiver(ComponentContext.of(id, ComponentKind.RECEIVER, metrics),
             config.receivers().get(id), consumers));
       } catch (Exception ex) {
-        throw new ServiceException("receiver " + id + ": cannot be created: " + message(ex), ex);
+        throw new ServiceException(failure(ComponentKind.RECEIVER, id, null, "cannot be created", ex), ex);
       }
     }
   }
@@ -214,7 +216,7 @@ public final class Service {
         try {
           e.getValue().start(host);
         } catch (Exception ex) {
-          throw new ServiceException("pipeline " + e.getKey() + ": a processor failed to start: " + message(ex), ex);
+          throw new ServiceException("service.pipelines." + e.getKey() + ": a processor failed to start: " + message(ex), ex);
         }
       }
       for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
@@ -237,8 +239,21 @@ public final class Service {
       starter.start();
     } catch (Exception e) {
       health.reportStatus(id, kind, ComponentStatus.FAILED, message(e));
-      throw new ServiceException(kind.label() + " " + id + ": failed to start: " + message(e), e);
+      throw new ServiceException(failure(kind, id, null, "failed to start", e), e);
     }
+  }
+
+  /**
+   * What the CLI prints when a component cannot be built or started: its YAML path, and the setting at
+   * fault when it says ({@link StartException}, e.g. {@code exporters.file.path: cannot open ... for
+   * writing: permission denied; ...}); otherwise {@code what} and the cause in plain words.
+   */
+  static String failure(ComponentKind kind, ComponentId id, PipelineId pipeline, String what, Exception e) {
+    String where = kind.section() + "." + id;
+    if (e instanceof StartException s) {
+      return (s.key().isEmpty() ? where : where + "." + s.key()) + ": " + s.getMessage();
+    }
+    return where + (pipeline == null ? "" : " (in pipeline " + pipeline + ")") + ": " + what + ": " + message(e);
   }
 
   /**
@@ -313,8 +328,8 @@ public final class Service {
     return exporters;
   }
 
+  /** {@code e}'s message for people: no exception class names ({@link ErrorText#message}). */
   static String message(Throwable e) {
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    return ErrorText.message(e);
   }
 }

@@ -3,10 +3,12 @@ package io.stacklens.agent.telemetry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 
 /**
  * The agent's self-telemetry: named metric families, each with labelled series. Registration is
@@ -14,7 +16,14 @@ import java.util.function.DoubleSupplier;
  * components can look series up at start and keep them in fields (the hot path never touches the map).
  *
  * <p>Names follow one scheme: {@code stacklens_<kind>_<what>_<unit>[_total]}, e.g.
- * {@code stacklens_receiver_accepted_records_total{receiver,signal,transport}}.
+ * {@code stacklens_receiver_accepted_records_total{receiver,signal,transport}}. The registry enforces
+ * the Prometheus rules that {@code promtool check metrics} checks, when a family is first registered,
+ * so a scrape can never break them: a valid name without {@code :}, a help text, {@code _total} on
+ * every counter and on nothing else, no {@code _bucket}/{@code _count}/{@code _sum} suffix outside
+ * histograms, base units ({@code _seconds}, {@code _bytes}), valid label names ({@code le} only where
+ * the histogram adds it). A name has one type and one help text: registering it again with another
+ * one throws {@link IllegalArgumentException} naming both, so two components sharing a family must
+ * describe it in the same words.
  */
 public final class MetricsRegistry {
   public enum Type {
@@ -34,6 +43,7 @@ public final class MetricsRegistry {
     final String name;
     final String help;
     final Type type;
+    /** Counter series are {@link Counter}s or, for {@link #counterFunction}, {@link DoubleSupplier}s. */
     final Map<Labels, Object> series = new ConcurrentHashMap<>();
 
     Family(String name, String help, Type type) {
@@ -43,28 +53,118 @@ public final class MetricsRegistry {
     }
   }
 
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  /** Units promtool wants in their base form, and the base unit to use instead. */
+  private static final Map<String, String> NON_BASE_UNITS = Map.ofEntries(
+      Map.entry("milliseconds", "seconds"), Map.entry("microseconds", "seconds"), Map.entry("nanoseconds", "seconds"),
+      Map.entry("minutes", "seconds"), Map.entry("hours", "seconds"), Map.entry("days", "seconds"),
+      Map.entry("kilobytes", "bytes"), Map.entry("megabytes", "bytes"), Map.entry("gigabytes", "bytes"),
+      Map.entry("kibibytes", "bytes"), Map.entry("mebibytes", "bytes"), Map.entry("gibibytes", "bytes"),
+      Map.entry("bits", "bytes"), Map.entry("percent", "ratio"));
+
   private final Map<String, Family> families = new ConcurrentHashMap<>();
 
   public Counter counter(String name, String help, String... labelPairs) {
-    return (Counter) family(name, help, Type.COUNTER).series.computeIfAbsent(Labels.of(labelPairs), l -> new Counter());
+    Family f = family(name, help, Type.COUNTER);
+    Labels labels = Labels.of(labelPairs);
+    Object series = f.series.computeIfAbsent(labels, l -> {
+      checkLabels(name, Type.COUNTER, l);
+      return new Counter();
+    });
+    if (!(series instanceof Counter c)) {
+      throw new IllegalArgumentException("metric " + name + labels.toPrometheus() + " is already registered as a counter function");
+    }
+    return c;
+  }
+
+  /**
+   * Registers (or replaces) a counter read from {@code supplier} at scrape time, for counts kept
+   * elsewhere (the JVM's garbage collections). The supplier must never go down.
+   */
+  public void counterFunction(String name, String help, DoubleSupplier supplier, String... labelPairs) {
+    Family f = family(name, help, Type.COUNTER);
+    Labels labels = Labels.of(labelPairs);
+    checkLabels(name, Type.COUNTER, labels);
+    Object previous = f.series.put(labels, supplier);
+    if (previous instanceof Counter) {
+      f.series.put(labels, previous);
+      throw new IllegalArgumentException("metric " + name + labels.toPrometheus() + " is already registered as a counter");
+    }
   }
 
   /** Registers (or replaces) a gauge read from {@code supplier} at scrape time. */
   public void gauge(String name, String help, DoubleSupplier supplier, String... labelPairs) {
-    family(name, help, Type.GAUGE).series.put(Labels.of(labelPairs), supplier);
+    Labels labels = Labels.of(labelPairs);
+    checkLabels(name, Type.GAUGE, labels);
+    family(name, help, Type.GAUGE).series.put(labels, supplier);
   }
 
   public LatencyHistogram histogram(String name, String help, String... labelPairs) {
-    return (LatencyHistogram)
-        family(name, help, Type.HISTOGRAM).series.computeIfAbsent(Labels.of(labelPairs), l -> new LatencyHistogram());
+    return (LatencyHistogram) family(name, help, Type.HISTOGRAM).series.computeIfAbsent(Labels.of(labelPairs), l -> {
+      checkLabels(name, Type.HISTOGRAM, l);
+      return new LatencyHistogram();
+    });
   }
 
   private Family family(String name, String help, Type type) {
-    Family f = families.computeIfAbsent(name, n -> new Family(n, help, type));
+    Family f = families.get(name);
+    if (f == null) {
+      checkFamily(name, help, type);
+      f = families.computeIfAbsent(name, n -> new Family(n, help, type));
+    }
     if (f.type != type) {
-      throw new IllegalArgumentException("metric " + name + " is already registered as a " + f.type.prometheus);
+      throw new IllegalArgumentException("metric " + name + " is already registered as a " + f.type.prometheus
+          + ", not a " + type.prometheus);
+    }
+    if (!f.help.equals(help)) {
+      throw new IllegalArgumentException("metric " + name + " is already registered with the help text '" + f.help
+          + "', not '" + help + "': one name, one description (use the same text everywhere it is registered)");
     }
     return f;
+  }
+
+  /** The naming rules of {@code promtool check metrics}, checked once per family. */
+  static void checkFamily(String name, String help, Type type) {
+    String problem = null;
+    if (name == null || !NAME.matcher(name).matches()) {
+      problem = "is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*, no ':')";
+    } else if (help == null || help.isBlank()) {
+      problem = "needs a help text";
+    } else if (type == Type.COUNTER && !name.endsWith("_total")) {
+      problem = "is a counter: its name must end with _total";
+    } else if (type != Type.COUNTER && name.endsWith("_total")) {
+      problem = "is a " + type.prometheus + ": only counters end with _total";
+    } else if (type != Type.HISTOGRAM && (name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"))) {
+      problem = "is a " + type.prometheus + ": _bucket, _count and _sum are the suffixes of histogram series";
+    } else if (("_" + name + "_").contains("_" + type.prometheus + "_")) {
+      problem = "must not name its type (" + type.prometheus + ")";
+    } else if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+      problem = "must be snake_case (lower case)";
+    } else {
+      for (Map.Entry<String, String> unit : NON_BASE_UNITS.entrySet()) {
+        if (("_" + name + "_").contains("_" + unit.getKey() + "_")) {
+          problem = "uses the unit " + unit.getKey() + ": use the base unit " + unit.getValue();
+        }
+      }
+    }
+    if (problem != null) throw new IllegalArgumentException("metric " + name + " " + problem);
+  }
+
+  /** Label names are Prometheus identifiers, not reserved ({@code __*}), unique; {@code le} is the histogram's own. */
+  static void checkLabels(String name, Type type, Labels labels) {
+    for (int i = 0; i < labels.size(); i++) {
+      String key = labels.key(i);
+      String problem = null;
+      if (!NAME.matcher(key).matches()) problem = "is not a valid label name";
+      else if (key.startsWith("__")) problem = "is reserved (labels starting with __ are Prometheus' own)";
+      else if (type == Type.HISTOGRAM && key.equals("le")) problem = "is the histogram's bucket label";
+      else {
+        for (int j = 0; j < i; j++) {
+          if (labels.key(j).equals(key)) problem = "is given twice";
+        }
+      }
+      if (problem != null) throw new IllegalArgumentException("metric " + name + ": label '" + key + "' " + problem);
+    }
   }
 
   /** Current value of a counter series, or 0 when it does not exist. Sum over all series when no labels given. */
@@ -73,11 +173,11 @@ public final class MetricsRegistry {
     if (f == null || f.type != Type.COUNTER) return 0;
     if (labelPairs.length == 0) {
       long sum = 0;
-      for (Object c : f.series.values()) sum += ((Counter) c).get();
+      for (Object c : f.series.values()) sum += count(c);
       return sum;
     }
     Object c = f.series.get(Labels.of(labelPairs));
-    return c == null ? 0 : ((Counter) c).get();
+    return c == null ? 0 : count(c);
   }
 
   /** Sum of a counter over every series whose labels include all of {@code labelPairs}. */
@@ -86,7 +186,7 @@ public final class MetricsRegistry {
     if (f == null || f.type != Type.COUNTER) return 0;
     long sum = 0;
     for (Map.Entry<Labels, Object> e : f.series.entrySet()) {
-      if (matches(e.getKey(), labelPairs)) sum += ((Counter) e.getValue()).get();
+      if (matches(e.getKey(), labelPairs)) sum += count(e.getValue());
     }
     return sum;
   }
@@ -97,6 +197,14 @@ public final class MetricsRegistry {
     if (f == null || f.type != Type.GAUGE) return Double.NaN;
     Object g = f.series.get(Labels.of(labelPairs));
     return g == null ? Double.NaN : ((DoubleSupplier) g).getAsDouble();
+  }
+
+  private static long count(Object counterSeries) {
+    return counterSeries instanceof Counter c ? c.get() : (long) ((DoubleSupplier) counterSeries).getAsDouble();
+  }
+
+  private static double counterValue(Object counterSeries) {
+    return counterSeries instanceof Counter c ? c.get() : ((DoubleSupplier) counterSeries).getAsDouble();
   }
 
   private static boolean matches(Labels labels, String[] pairs) {
@@ -115,7 +223,7 @@ public final class MetricsRegistry {
       for (Map.Entry<Labels, Object> e : sortedSeries(f)) {
         Labels labels = e.getKey();
         switch (f.type) {
-          case COUNTER -> line(sb, f.name, labels, ((Counter) e.getValue()).get());
+          case COUNTER -> line(sb, f.name, labels, counterValue(e.getValue()));
           case GAUGE -> line(sb, f.name, labels, ((DoubleSupplier) e.getValue()).getAsDouble());
           case HISTOGRAM -> {
             LatencyHistogram h = (LatencyHistogram) e.getValue();
@@ -148,7 +256,7 @@ public final class MetricsRegistry {
         for (int i = 0; i < e.getKey().size(); i++) labels.put(e.getKey().key(i), e.getKey().value(i));
         row.put("labels", labels);
         switch (f.type) {
-          case COUNTER -> row.put("value", ((Counter) e.getValue()).get());
+          case COUNTER -> row.put("value", e.getValue() instanceof Counter c ? (Object) c.get() : counterValue(e.getValue()));
           case GAUGE -> row.put("value", ((DoubleSupplier) e.getValue()).getAsDouble());
           case HISTOGRAM -> {
             LatencyHistogram h = (LatencyHistogram) e.getValue();

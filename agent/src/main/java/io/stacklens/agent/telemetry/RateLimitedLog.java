@@ -87,6 +87,11 @@ public final class RateLimitedLog {
     return new RateLimitedLog((level, line) -> logger.log(level, line), interval, System::nanoTime, SharedScheduler::schedule);
   }
 
+  /** Lines go to {@code sink} (which must not log through this instance); at most one per reason per {@code interval}. */
+  public static RateLimitedLog of(Sink sink, Duration interval) {
+    return new RateLimitedLog(sink, interval, System::nanoTime, SharedScheduler::schedule);
+  }
+
   /** {@link #of(System.Logger, Duration)} with {@link #DEFAULT_INTERVAL} (one minute). */
   public static RateLimitedLog of(System.Logger logger) {
     return of(logger, DEFAULT_INTERVAL);

@@ -3,6 +3,7 @@ package io.stacklens.agent.config;
 import static io.stacklens.agent.config.Loads.load;
 import static io.stacklens.agent.config.Loads.printed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentId;
@@ -238,7 +239,7 @@ class ComponentBindingTest {
             receivers: { otlp: }
             exporters: { file: { path: /tmp/out } }
             service:
-              telemetry: { endpoint: "0.0.0.0:9999", logs: { level: debug } }
+              telemetry: { endpoint: "0.0.0.0:9999", logs: { level: debug, loggers: { io.netty: debug, org.apache.kafka: info } } }
               shutdown_timeout: 1m
               pipelines:
                 logs/audit: { receivers: [otlp], exporters: [file], ring_size: 65536, wait_strategy: busy_spin }
@@ -248,6 +249,7 @@ class ComponentBindingTest {
     ServiceConfig service = result.config().orElseThrow().service();
     assertThat(service.telemetry.endpoint).isEqualTo("0.0.0.0:9999");
     assertThat(service.telemetry.logs.level).isEqualTo("debug");
+    assertThat(service.telemetry.logs.loggers).containsExactly(entry("io.netty", "debug"), entry("org.apache.kafka", "info"));
     assertThat(service.shutdownTimeout).isEqualTo(Duration.ofMinutes(1));
     assertThat(service.pipelines.keySet()).extracting(PipelineId::toString).containsExactly("logs/audit", "traces");
     PipelineConfig audit = service.pipelines.get(PipelineId.parse("logs/audit"));

@@ -90,21 +90,64 @@ class ConfigErrorsTest {
   }
 
   @Test
-  void unknownComponentTypeListsTheKnownTypes() {
+  void unknownComponentTypeSuggestsTheClosestKnownType() {
     LoadResult result =
         load(
             """
             receivers:
-              otlpx:
+              otlp:
+            exporters:
+              fiel: { path: /tmp/out }
+              fiel/archive: { path: /tmp/archive }
+            service:
+              pipelines:
+                logs: { receivers: [otlp], exporters: [fiel, fiel/archive] }
+            """);
+
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:3: exporters.fiel: unknown exporter type 'fiel'; did you mean 'file'?",
+            "agent.yaml:5:3: exporters.fiel/archive: unknown exporter type 'fiel'; did you mean 'file'?");
+  }
+
+  @Test
+  void unknownComponentTypeWithoutCloseMatchListsTheKnownTypes() {
+    LoadResult result =
+        load(
+            """
+            receivers:
+              syslog:
             exporters:
               file: { path: /tmp/out }
             service:
               pipelines:
-                logs: { receivers: [otlpx], exporters: [file] }
+                logs: { receivers: [syslog], exporters: [file] }
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:2:3: receivers.otlpx: unknown receiver type 'otlpx' (known types: filelog, otlp)");
+        .containsExactly("agent.yaml:2:3: receivers.syslog: unknown receiver type 'syslog' (known types: filelog, otlp)");
+  }
+
+  @Test
+  void aPipelineNamingAnUndefinedComponentSuggestsTheClosestDefinedOne() {
+    LoadResult result =
+        load(
+            """
+            receivers:
+              otlp:
+            exporters:
+              file/archive: { path: /tmp/out }
+            service:
+              pipelines:
+                logs: { receivers: [otlp], exporters: [file/archiv] }
+            """);
+
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:3: warning: exporters.file/archive: defined but not used by any pipeline; add it to a pipeline"
+                + " under service.pipelines or remove it",
+            "agent.yaml:7:44: service.pipelines.logs.exporters[0]: exporter 'file/archiv' is not defined under exporters"
+                + " (defined: file/archive); did you mean 'file/archive'?");
   }
 
   @Test
@@ -494,7 +537,9 @@ class ConfigErrorsTest {
             service:
               telemetry:
                 endpoint: localhost
-                logs: { level: verbose }
+                logs:
+                  level: verbose
+                  loggers: { io.netty: debg, "bad name": info }
               shutdown_timeout: 0s
               pipelines:
                 logs: { receivers: [otlp], exporters: [file] }
@@ -504,9 +549,13 @@ class ConfigErrorsTest {
         .containsExactly(
             "agent.yaml:7:5: service.telemetry.endpoint: expected host:port with a port from 0 to 65535, got"
                 + " 'localhost'",
-            "agent.yaml:8:13: service.telemetry.logs.level: unknown log level 'verbose' (allowed values: debug,"
+            "agent.yaml:9:7: service.telemetry.logs.level: unknown log level 'verbose' (allowed values: debug,"
                 + " info, warn, error)",
-            "agent.yaml:9:3: service.shutdown_timeout: must be positive, got 0s");
+            "agent.yaml:10:18: service.telemetry.logs.loggers.io.netty: unknown log level 'debg' (allowed values:"
+                + " debug, info, warn, error); did you mean 'debug'?",
+            "agent.yaml:10:34: service.telemetry.logs.loggers.bad name: 'bad name' is not a logger name (a dotted"
+                + " name such as io.netty or org.apache.kafka)",
+            "agent.yaml:11:3: service.shutdown_timeout: must be positive, got 0s");
   }
 
   @Test

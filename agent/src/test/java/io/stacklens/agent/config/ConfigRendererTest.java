@@ -61,6 +61,7 @@ class ConfigRendererTest {
                 endpoint: 127.0.0.1:8888
                 logs:
                   level: info
+                  loggers: {}
               shutdown_timeout: 30s
               pipelines:
                 logs/audit:

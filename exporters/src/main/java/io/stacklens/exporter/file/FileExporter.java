@@ -1,9 +1,11 @@
 package io.stacklens.exporter.file;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ErrorText;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.Counter;
 import java.io.IOException;
@@ -79,13 +81,13 @@ final class FileExporter implements Exporter {
   }
 
   @Override
-  public void start(Host host) throws IOException {
+  public void start(Host host) throws StartException {
     if (!state.compareAndSet(NEW, RUNNING)) return;
     try {
       file.open();
     } catch (IOException e) {
       state.set(STOPPED);
-      throw new IOException("exporter " + context.id() + ": cannot open '" + path + "' for writing: " + e, e);
+      throw StartException.cannotWrite("path", path, e);
     }
     String id = context.id().toString();
     context.logger().log(System.Logger.Level.INFO,
@@ -125,7 +127,7 @@ final class FileExporter implements Exporter {
     } catch (IOException e) {
       writeErrors.inc();
       IOException cause = writeFailure[0] != null ? writeFailure[0] : e;
-      throw ExportException.retryable("exporter " + context.id() + ": writing '" + path + "' failed: " + cause, cause);
+      throw ExportException.retryable("exporter " + context.id() + ": writing '" + path + "' failed: " + ErrorText.reason(cause), cause);
     } catch (RuntimeException e) {
       throw ExportException.permanent(
           "exporter " + context.id() + ": cannot encode " + batch.signal().id() + " batch as "
@@ -139,7 +141,7 @@ final class FileExporter implements Exporter {
       file.flush();
     } catch (IOException e) {
       writeErrors.inc();
-      throw ExportException.retryable("exporter " + context.id() + ": flushing '" + path + "' failed: " + e, e);
+      throw ExportException.retryable("exporter " + context.id() + ": flushing '" + path + "' failed: " + ErrorText.reason(e), e);
     }
   }
 
@@ -178,7 +180,7 @@ final class FileExporter implements Exporter {
       file.rotateIfTooOld();
     } catch (IOException e) {
       writeErrors.inc();
-      context.logger().log(Level.WARNING, "exporter " + context.id() + ": flushing '" + path + "' failed: " + e);
+      context.logger().log(Level.WARNING, "exporter " + context.id() + ": flushing '" + path + "' failed: " + ErrorText.reason(e));
     } catch (RuntimeException e) {
       context.logger().log(Level.ERROR, "exporter " + context.id() + ": flush timer failed", e);
     }
@@ -218,7 +220,7 @@ final class FileExporter implements Exporter {
       }
       backupErrors.inc();
       context.logger().log(Level.WARNING, "exporter " + context.id() + ": compressing or pruning rotated files of '"
-          + path + "' failed: " + e);
+          + path + "' failed: " + ErrorText.reason(e));
     }
   }
 
@@ -238,7 +240,7 @@ final class FileExporter implements Exporter {
     public void rotationFailed(Path file, IOException error) {
       rotationErrors.inc();
       context.logger().log(Level.WARNING, "exporter " + context.id() + ": rotating '" + file + "' failed, writing on"
-          + " into it and retrying in " + RotatingFile.ROTATION_RETRY_PAUSE.toMinutes() + " min: " + error);
+          + " into it and retrying in " + RotatingFile.ROTATION_RETRY_PAUSE.toMinutes() + " min: " + ErrorText.reason(error));
     }
   }
 

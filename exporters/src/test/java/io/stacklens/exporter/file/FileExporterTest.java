@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.api.ExportException;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -274,12 +275,26 @@ class FileExporterTest {
   }
 
   @Test
-  void startFailsWithThePathWhenTheFileCannotBeOpened() throws Exception {
+  void startFailsNamingThePathSettingWhenThePathIsADirectory() throws Exception {
     Files.createDirectories(dir.resolve("taken.jsonl"));
     FileExporter exporter = new FileExporter(context(metrics), config("taken.jsonl"));
 
     assertThatThrownBy(() -> exporter.start(HOST))
-        .hasMessageContaining("exporter file: cannot open '" + dir.resolve("taken.jsonl") + "' for writing");
+        .isInstanceOfSatisfying(StartException.class, e -> assertThat(e.key()).isEqualTo("path"))
+        .hasMessage("cannot open " + dir.resolve("taken.jsonl") + " for writing: it is a directory; set path to a file name"
+            + " in it, e.g. " + dir.resolve("taken.jsonl").resolve("out.jsonl"));
+  }
+
+  @Test
+  void startFailsInPlainWordsWhenADirectoryOfThePathIsAFileEvenForRoot() throws Exception {
+    Path regularFile = Files.writeString(dir.resolve("plain-file"), "x");
+    FileExporter exporter = new FileExporter(context(metrics), config("plain-file/logs/out.jsonl"));
+
+    assertThatThrownBy(() -> exporter.start(HOST))
+        .isInstanceOf(StartException.class)
+        .hasMessage("cannot open " + regularFile.resolve("logs/out.jsonl") + " for writing: a part of the path is a file, not a"
+            + " directory; set path to a file in a directory")
+        .hasMessageNotContaining("Exception");
   }
 
   static List<Path> backups(Path dir) throws Exception {

@@ -1,18 +1,32 @@
 package io.stacklens.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.stacklens.agent.cli.AgentVersion;
 import io.stacklens.agent.it.support.AgentProcess;
 import io.stacklens.agent.it.support.AgentProcess.Result;
+import io.stacklens.agent.it.support.RawGrpc;
+import io.stacklens.agent.testing.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code stacklens-agent} command line, run as a separate process like a user would. */
 class CliTest {
@@ -74,14 +88,106 @@ class CliTest {
     assertThat(r.stderr()).doesNotContain("listening");
   }
 
-  @Test
-  void runExitsOneNamingTheEndpointWhenThePortIsTaken() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "receivers.otlp.protocols.grpc.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'grpc: { endpoint: 127.0.0.1:PORT }'",
+      "receivers.otlp.protocols.http.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'http: { endpoint: 127.0.0.1:PORT }'",
+      "service.telemetry.endpoint, 'telemetry: { endpoint: 127.0.0.1:0 }', 'telemetry: { endpoint: 127.0.0.1:PORT }'",
+  })
+  void runExitsOneNamingTheEndpointSettingAndWhatToDoWhenThePortIsTaken(String key, String from, String to) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Path cfg = write("taken.yaml", GOOD.replace("grpc: { endpoint: 127.0.0.1:0 }",
-          "grpc: { endpoint: 127.0.0.1:" + taken.getLocalPort() + " }"));
+      int port = taken.getLocalPort();
+      Path cfg = write("taken.yaml", GOOD.replace(from, to.replace("PORT", String.valueOf(port))));
       Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
       assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-      assertThat(r.stderr()).contains("error: ").contains("otlp").contains(String.valueOf(taken.getLocalPort()));
+      assertThat(r.stderr()).as("%s", r).contains("error: " + key + ": cannot listen on 127.0.0.1:" + port
+          + ": address already in use; stop what uses port " + port + " (another agent?), or choose another port\n");
+      assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("java.");
+    }
+  }
+
+  @Test
+  void runExitsOneNamingTheIngestEndpointWhenItsPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Path cfg = write("taken.yaml", """
+          receivers:
+            http_json: { endpoint: 127.0.0.1:%d }
+          exporters:
+            file: { path: ./out.jsonl }
+          service:
+            telemetry: { endpoint: 127.0.0.1:0 }
+            pipelines:
+              logs: { receivers: [http_json], exporters: [file] }
+          """.formatted(port));
+      Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
+      assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+      assertThat(r.stderr()).as("%s", r).contains("error: receivers.http_json.endpoint: cannot listen on 127.0.0.1:" + port
+          + ": address already in use; ");
+    }
+  }
+
+  @Test
+  void runExitsOneNamingThePathSettingWhenTheFileCannotBeOpenedEvenAsRoot() throws Exception {
+    // A path under a regular file fails for every user, root included (permission checks do not).
+    Path plain = write("plain-file", "not a directory");
+    Path cfg = write("unwritable.yaml", GOOD.replace("./out.jsonl", plain.resolve("x.jsonl").toString()));
+    Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.stderr()).as("%s", r).contains("error: exporters.file.path: cannot open " + plain.resolve("x.jsonl")
+        + " for writing: " + plain + " is a file, not a directory; set path to a file in a directory\n");
+    assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("java.").doesNotContain("listening");
+  }
+
+  @Test
+  void runStartsWithoutSlf4jWarningsAndShowsTheVersionAndTheConfigFiles() throws Exception {
+    // A kafka receiver whose broker is not there: kafka-clients logs (through SLF4J) that it cannot connect.
+    Path base = write("base.yaml", GOOD);
+    Path kafka = write("kafka.yaml", """
+        receivers:
+          kafka: { brokers: [ "127.0.0.1:%d" ], topics: [ cli-test ] }
+        service:
+          pipelines:
+            logs: { receivers: [otlp, kafka], exporters: [file] }
+        """.formatted(Ports.free()));
+    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", base.toString(), "--config", kafka.toString(),
+        "--set", "service.shutdown_timeout=10s")) {
+      agent.awaitLine(Pattern.compile("WARN  org\\.apache\\.kafka\\.clients\\.\\w+: "), Duration.ofSeconds(60));
+      agent.process().destroy(); // SIGTERM
+      assertThat(agent.waitFor(Duration.ofSeconds(60))).as("%s", agent.stderr()).isZero();
+      String stderr = agent.stderr();
+      assertThat(stderr.lines().filter(l -> l.contains("SLF4J"))).as("SLF4J's own warnings in:\n%s", stderr).isEmpty();
+      assertThat(stderr.lines().findFirst()).as(stderr).hasValueSatisfying(first -> assertThat(first).endsWith(
+          "INFO  stacklens-agent " + AgentVersion.get() + " starting with config " + base.toAbsolutePath() + ", "
+              + kafka.toAbsolutePath() + " (+1 --set)"));
+      assertThat(AgentVersion.get()).isNotEqualTo("unknown");
+    }
+  }
+
+  @ParameterizedTest(name = "loggers: {0}")
+  @ValueSource(strings = {"{}", "{ io.grpc: debug }"})
+  void debugLevelDumpsNoGrpcFramesWithPayloadUnlessTheLoggerIsNamed(String loggers) throws Exception {
+    String marker = "payload-marker-7f3a91";
+    String markerHex = java.util.HexFormat.of().formatHex(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path cfg = write("debug.yaml", GOOD.replace("telemetry: { endpoint: 127.0.0.1:0 }",
+        "telemetry: { endpoint: 127.0.0.1:0, logs: { level: debug, loggers: " + loggers + " } }"));
+    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", cfg.toString())) {
+      int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
+      try (RawGrpc grpc = new RawGrpc(port)) {
+        grpc.export(ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(
+            ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(marker))))).build());
+      }
+      Path out = dir.resolve("out.jsonl");
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(out) && Files.readString(out).contains(marker));
+      agent.process().destroy();
+      assertThat(agent.waitFor(Duration.ofSeconds(60))).isZero();
+      String stderr = agent.stderr();
+      if (loggers.equals("{}")) {
+        assertThat(stderr).as("debug output of libraries").doesNotContain("INBOUND DATA").doesNotContain("OUTBOUND")
+            .doesNotContain(markerHex).doesNotContain(marker).doesNotContain("DEBUG io.grpc").doesNotContain("DEBUG io.netty");
+      } else {
+        assertThat(stderr).as("named, gRPC's frame logger is on").contains("INBOUND DATA").contains(markerHex);
+      }
     }
   }
 

@@ -17,6 +17,8 @@ import io.stacklens.agent.config.PipelineConfig;
 import io.stacklens.agent.config.PipelineId;
 import io.stacklens.agent.it.support.ExampleFeeder;
 import io.stacklens.agent.it.support.RunningAgent;
+import io.stacklens.agent.testing.PrometheusExposition;
+import io.stacklens.agent.testing.Promtool;
 import io.stacklens.agent.testing.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +35,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every {@code config-examples/*.yaml} loads with the real component registry without an error or
- * warning, and actually runs: started (ports rewritten to 0, {@code ./data} to a temp dir), fed one
- * log record, and stopped. In a logs pipeline without a {@code route} or {@code filter} processor
- * every exporter delivers the record; where records are routed or filtered, the record is accounted
- * for: delivered by at least one exporter or counted as dropped by a processor.
+ * Every {@code config-examples/*.yaml} loads as shipped, with the real component registry and an
+ * empty environment, without an error or warning; and actually runs: started (ports rewritten to 0,
+ * {@code ./data} to a temp dir, {@code ./testdata} to the repository's), fed one log record, and
+ * stopped, with its {@code /metrics} valid Prometheus text. In a logs pipeline without a {@code route}
+ * or {@code filter} processor every exporter delivers the record; where records are routed or
+ * filtered, the record is accounted for: delivered by at least one exporter or counted as dropped by
+ * a processor.
  *
- * <p>Examples read {@code ${env:STACKLENS_TESTDATA}} (the repository's {@code testdata/}) for the
- * files they need, such as GeoIP databases.
+ * <p>To run, examples get the addresses of the tests' Kafka broker and PostgreSQL server and a free
+ * port through the environment variables they read ({@code KAFKA_BROKERS}, {@code PG_URL},
+ * {@code STACKLENS_INGEST_ENDPOINT}); they read files they need, such as GeoIP databases, from
+ * {@code ./testdata} unless {@code STACKLENS_TESTDATA} says otherwise.
  */
 class ConfigExamplesTest {
   private static final Path EXAMPLES = Path.of("").toAbsolutePath().resolve("../config-examples").normalize();
@@ -61,14 +68,15 @@ class ConfigExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void exampleLoadsCleanlyAndRuns(Path example) throws Exception {
-    Map<String, String> env = environment(Files.readString(example));
-    LoadResult asWritten = new ConfigLoader(RunningAgent.registry(), env).load(List.of(example), List.of());
-    assertThat(asWritten.problems()).as("problems in %s", example).isEmpty();
+    LoadResult asWritten = new ConfigLoader(RunningAgent.registry(), Map.of()).load(List.of(example), List.of());
+    assertThat(asWritten.problems()).as("problems in %s with no environment set", example).isEmpty();
     assertThat(asWritten.config()).isPresent();
 
+    Map<String, String> env = environment(Files.readString(example));
     String runnable = Files.readString(example)
         .replaceAll("\\b(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|localhost):\\d+", "127.0.0.1:0")
-        .replace("./data", dir.resolve("data").toAbsolutePath().toString());
+        .replace("./data", dir.resolve("data").toAbsolutePath().toString())
+        .replace("./testdata", TESTDATA);
     runnable = withPrivateTopics(runnable, asWritten.config().get());
     AgentConfig config = RunningAgent.load(runnable, env);
     Set<ComponentId> logsExporters = new LinkedHashSet<>();
@@ -99,19 +107,26 @@ class ConfigExamplesTest {
               .isPositive();
         }
       });
+      String metrics = agent.metrics().toPrometheusText();
+      assertThat(PrometheusExposition.problems(metrics)).as("/metrics of %s:\n%s", example, metrics).isEmpty();
+      Optional<Path> promtool = Promtool.find();
+      if (promtool.isPresent()) {
+        Promtool.Result check = Promtool.checkMetrics(promtool.get(), metrics);
+        assertThat(check.exitCode()).as("promtool check metrics on /metrics of %s:\n%s\n%s", example, check.output(), metrics)
+            .isZero();
+      }
     } finally {
       agent.stop();
     }
   }
 
   /**
-   * What the examples read from the environment: the repository's testdata, a free port for the JSON
-   * ingest endpoint, a fresh database on the tests' PostgreSQL server when the example writes to one,
-   * and the shared test broker's address when the example talks to Kafka.
+   * What the examples read from the environment to run here: a free port for the JSON ingest
+   * endpoint, a fresh database on the tests' PostgreSQL server when the example writes to one, and the
+   * shared test broker's address when the example talks to Kafka.
    */
   private static Map<String, String> environment(String exampleText) throws IOException {
     Map<String, String> env = new java.util.HashMap<>();
-    env.put("STACKLENS_TESTDATA", TESTDATA);
     env.put("STACKLENS_INGEST_ENDPOINT", "127.0.0.1:" + io.stacklens.agent.testing.Ports.free());
     if (exampleText.contains("${env:PG_URL")) {
       var pg = PostgresServer.shared();

@@ -6,6 +6,7 @@ import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Receiver;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
@@ -50,7 +51,7 @@ public final class HttpJsonReceiver implements Receiver {
   }
 
   @Override
-  public synchronized void start(Host host) throws IOException {
+  public synchronized void start(Host host) throws StartException {
     if (started) throw new IllegalStateException(context.id() + ": already started");
     if (stopped) throw new IllegalStateException(context.id() + ": already shut down");
     started = true;
@@ -68,7 +69,12 @@ public final class HttpJsonReceiver implements Receiver {
               .withMemoryLimiter(host.memoryLimiter())
               .withRefusals(ServerRefusals.of(context.metrics(), id, "http", context.logger()));
       http = HttpServer.start(options, handler);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      executor.shutdown();
+      StartException failure = StartException.cannotListen("endpoint", config.endpoint, e);
+      host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, failure.getMessage());
+      throw failure;
+    } catch (RuntimeException e) {
       executor.shutdown();
       host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
       throw e;

@@ -7,6 +7,7 @@ import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
@@ -47,7 +48,7 @@ public final class OtlpReceiver implements Receiver {
   }
 
   @Override
-  public synchronized void start(Host host) throws IOException {
+  public synchronized void start(Host host) throws StartException {
     if (started) throw new IllegalStateException(context.id() + ": already started");
     if (stopped) throw new IllegalStateException(context.id() + ": already shut down");
     started = true;
@@ -59,8 +60,12 @@ public final class OtlpReceiver implements Receiver {
     try {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
-        grpc = OtlpGrpcServer.start(id, g, ingest, executor, host.memoryLimiter(),
-            ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
+        try {
+          grpc = OtlpGrpcServer.start(id, g, ingest, executor, host.memoryLimiter(),
+              ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
+        } catch (IOException e) {
+          throw StartException.cannotListen("protocols.grpc.endpoint", g.endpoint, e);
+        }
         listening.add("gRPC " + describe(grpc.address()));
         log(id + ": gRPC listening on " + describe(grpc.address()));
       }
@@ -75,11 +80,15 @@ public final class OtlpReceiver implements Receiver {
                 .withLimits(h.limits("protocols.http."))
                 .withMemoryLimiter(host.memoryLimiter())
                 .withRefusals(ServerRefusals.of(context.metrics(), id, Transport.HTTP.id(), context.logger()));
-        http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
+        try {
+          http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
+        } catch (IOException e) {
+          throw StartException.cannotListen("protocols.http.endpoint", h.endpoint, e);
+        }
         listening.add("HTTP " + describe(http.localAddress()));
         log(id + ": HTTP listening on " + describe(http.localAddress()));
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (StartException | RuntimeException e) {
       closeServers(Instant.now());
       host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
       throw e;

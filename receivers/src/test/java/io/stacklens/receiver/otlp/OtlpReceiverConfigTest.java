@@ -11,9 +11,9 @@ import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OtlpReceiverConfigTest {
   private static List<String> problems(OtlpReceiverConfig config) {
@@ -100,18 +102,22 @@ class OtlpReceiverConfigTest {
     }
   }
 
-  @Test
-  void startFailsNamingTheEndpointWhenThePortIsTaken() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "http"})
+  void startFailsNamingTheEndpointSettingWhenThePortIsTaken(String protocol) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
       OtlpReceiverConfig config = ReceiverFixture.config();
-      config.protocols.http.endpoint = "127.0.0.1:" + taken.getLocalPort();
+      String endpoint = "127.0.0.1:" + taken.getLocalPort();
+      if (protocol.equals("grpc")) config.protocols.grpc.endpoint = endpoint;
+      else config.protocols.http.endpoint = endpoint;
       HealthRegistry health = new HealthRegistry();
       OtlpReceiver receiver =
           (OtlpReceiver) new OtlpReceiverFactory().createReceiver(
               ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, new MetricsRegistry()), config, Map.of());
       assertThatThrownBy(() -> receiver.start(health))
-          .isInstanceOf(IOException.class)
-          .hasMessageContaining("otlp: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+          .isInstanceOfSatisfying(StartException.class, e -> assertThat(e.key()).isEqualTo("protocols." + protocol + ".endpoint"))
+          .hasMessage("cannot listen on " + endpoint + ": address already in use; stop what uses port " + taken.getLocalPort()
+              + " (another agent?), or choose another port");
       assertThat(health.components().get(0).status()).isEqualTo(io.stacklens.agent.api.ComponentStatus.FAILED);
       receiver.shutdown(Instant.now().plusSeconds(1));
     }

@@ -196,6 +196,14 @@ public final class KafkaBroker implements AutoCloseable {
     return dir.resolve("server.properties");
   }
 
+  private Path julConfig() {
+    return dir.resolve("logging.properties");
+  }
+
+  private String julOption() {
+    return "-Djava.util.logging.config.file=" + julConfig();
+  }
+
   private void format() throws IOException {
     String props = String.join("\n",
         "process.roles=broker,controller",
@@ -219,7 +227,11 @@ public final class KafkaBroker implements AutoCloseable {
         "log.flush.interval.messages=9223372036854775807",
         "") ;
     Files.writeString(config(), props);
-    Process format = new ProcessBuilder(JAVA, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    // The broker logs through SLF4J, which the test class path binds to java.util.logging (the agent's
+    // slf4j-jdk14): warnings and errors only, as at INFO a broker writes hundreds of lines a minute.
+    Files.writeString(julConfig(), String.join("\n",
+        "handlers=java.util.logging.ConsoleHandler", ".level=WARNING", "java.util.logging.ConsoleHandler.level=WARNING", ""));
+    Process format = new ProcessBuilder(JAVA, "-Xmx256m", julOption(), "-cp", System.getProperty("java.class.path"),
         "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config().toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("format.log").toFile())
@@ -238,7 +250,7 @@ public final class KafkaBroker implements AutoCloseable {
   private void launch() {
     try {
       process = new ProcessBuilder(JAVA, "-Xms128m", "-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config().toString())
+          julOption(), "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config().toString())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
           .start();

@@ -143,10 +143,15 @@ public final class AgentProcess implements AutoCloseable {
    * number; fails when the agent exits first or {@code timeout} passes.
    */
   public int awaitPort(Pattern line, Duration timeout) throws Exception {
+    return Integer.parseInt(awaitLine(line, timeout).group(1));
+  }
+
+  /** Waits until standard error has a match of {@code line}; fails when the agent exits first or {@code timeout} passes. */
+  public Matcher awaitLine(Pattern line, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
       Matcher m = line.matcher(stderr());
-      if (m.find()) return Integer.parseInt(m.group(1));
+      if (m.find()) return m;
       if (!process.isAlive()) throw new AssertionError("agent exited with " + process.exitValue() + ":\n" + stderr());
       Thread.sleep(50);
     }
