@@ -2,21 +2,24 @@ package io.stacklens.exporter.file;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.MessageOrBuilder;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
+import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.TracesBatch;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
-import com.google.protobuf.MessageOrBuilder;
-import io.stacklens.agent.data.ResourceLogs;
+import io.stacklens.exporter.codec.jsonlines.ByteBuf;
+import io.stacklens.exporter.codec.jsonlines.JsonLinesEncoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes a whole batch into newline-terminated lines in a reused buffer. One instance per sender
- * thread (not thread-safe); the buffer is only valid until the next {@link #encode}.
+ * Encodes a whole batch into newline-terminated lines in a reused buffer: {@code json_lines} through
+ * the shared codec ({@link JsonLinesEncoder}), {@code otlp_json} one export request per line. One
+ * instance per sender thread (not thread-safe); the buffer is only valid until the next {@link #encode}.
  */
 final class BatchEncoder {
   private static final JsonFactory JSON =
@@ -37,8 +40,7 @@ final class BatchEncoder {
 
   private final FileFormat format;
   private final ByteBuf buffer = new ByteBuf(64 * 1024);
-  private final LineWriter line = new LineWriter();
-  private final JsonLinesLogs logLines = new JsonLinesLogs(buffer);
+  private final JsonLinesEncoder jsonLines = new JsonLinesEncoder(buffer);
 
   BatchEncoder(FileFormat format) {
     this.format = format;
@@ -63,9 +65,8 @@ final class BatchEncoder {
   void encode(Batch batch, Sink sink) throws IOException {
     buffer.reset();
     Drain drain = new Drain(sink);
-    if (format == FileFormat.JSON_LINES && batch instanceof LogsBatch logs) {
-      // The hot path: written as bytes directly, without a Jackson generator.
-      logLines.write(logs, drain);
+    if (format == FileFormat.JSON_LINES) {
+      jsonLines.encode(batch, drain::afterLine);
       drain.finish();
       return;
     }
@@ -73,10 +74,7 @@ final class BatchEncoder {
     gen.setRootValueSeparator(null);
     drain.gen = gen;
     try {
-      switch (format) {
-        case JSON_LINES -> encodeJsonLines(batch, gen, drain);
-        case OTLP_JSON -> encodeOtlpJson(batch, gen, drain);
-      }
+      encodeOtlpJson(batch, gen, drain);
       gen.flush();
     } finally {
       gen.close();
@@ -85,7 +83,7 @@ final class BatchEncoder {
   }
 
   /** Called after each whole line: passes the buffer to the sink once it holds a chunk. */
-  final class Drain {
+  private final class Drain {
     private final Sink sink;
     JsonGenerator gen;
 
@@ -113,14 +111,6 @@ final class BatchEncoder {
         sink.write(buffer.array(), buffer.size());
         buffer.reset();
       }
-    }
-  }
-
-  private void encodeJsonLines(Batch batch, JsonGenerator gen, Drain drain) throws IOException {
-    if (batch instanceof TracesBatch traces) {
-      JsonLinesSpans.write(traces, gen, line, drain);
-    } else if (batch instanceof MetricsBatch metrics) {
-      JsonLinesMetrics.write(metrics, gen, line, drain);
     }
   }
 

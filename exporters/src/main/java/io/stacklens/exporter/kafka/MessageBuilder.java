@@ -7,7 +7,7 @@ import io.stacklens.agent.data.MetricsBatch;
 import io.stacklens.agent.data.TracesBatch;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
-import io.stacklens.exporter.file.JsonRecordEncoder;
+import io.stacklens.exporter.codec.jsonlines.JsonRecordEncoder;
 import io.stacklens.exporter.kafka.SignalItems.Item;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

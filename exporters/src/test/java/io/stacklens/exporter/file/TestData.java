@@ -19,10 +19,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Batches and helpers shared by the file exporter tests. */
-final class TestData {
+/** Batches and helpers shared by the file exporter and json_lines codec tests. */
+public final class TestData {
   static final Host HOST = (id, kind, status, detail) -> {};
-  static final long T0 = 1_714_566_896_123_456_789L; // 2024-05-01T12:34:56.123456789Z
+  public static final long T0 = 1_714_566_896_123_456_789L; // 2024-05-01T12:34:56.123456789Z
 
   private TestData() {}
 
@@ -30,13 +30,13 @@ final class TestData {
     return ComponentContext.of(ComponentId.of("file"), ComponentKind.EXPORTER, metrics);
   }
 
-  static byte[] traceId() {
+  public static byte[] traceId() {
     byte[] id = new byte[16];
     for (int i = 0; i < id.length; i++) id[i] = (byte) (0xf0 + i);
     return id;
   }
 
-  static byte[] spanId() {
+  public static byte[] spanId() {
     return new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) 0xff};
   }
 
@@ -44,7 +44,7 @@ final class TestData {
    * Two resources, three scopes, records with every AnyValue kind except bytes (which json_lines
    * reads back as base64 strings), nested maps and arrays, unicode, ids and all severities.
    */
-  static LogsBatch variedBatch() {
+  public static LogsBatch variedBatch() {
     ResourceLogs web = resource(Attributes.of("service.name", "web", "host.cpu", 8L, "k8s", Attributes.of("pod", "web-1")));
     ScopeLogs http = scope(web, "io.http", "1.2.3", Attributes.of("lib", "netty"));
     http.logRecords().add(
@@ -96,7 +96,7 @@ final class TestData {
   }
 
   /** {@code n} simple records under one resource and scope. */
-  static LogsBatch simpleBatch(int n, String prefix) {
+  public static LogsBatch simpleBatch(int n, String prefix) {
     ResourceLogs rl = resource(Attributes.of("service.name", "bench"));
     ScopeLogs sl = scope(rl, "test", "1", new Attributes());
     for (int i = 0; i < n; i++) {
@@ -109,11 +109,11 @@ final class TestData {
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }
 
-  static ResourceLogs resource(Attributes attributes) {
+  public static ResourceLogs resource(Attributes attributes) {
     return new ResourceLogs(new Resource(attributes), new ArrayList<>());
   }
 
-  static ScopeLogs scope(ResourceLogs rl, String name, String version, Attributes attributes) {
+  public static ScopeLogs scope(ResourceLogs rl, String name, String version, Attributes attributes) {
     ScopeLogs sl = new ScopeLogs(new InstrumentationScope(attributes).setName(name).setVersion(version), new ArrayList<>());
     rl.scopeLogs().add(sl);
     return sl;

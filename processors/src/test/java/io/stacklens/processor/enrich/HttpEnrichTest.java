@@ -219,9 +219,9 @@ class HttpEnrichTest {
     assertThat((List<?>) r.get(1).attributes().get(EnrichProcessor.ERRORS)).singleElement().asString()
         .startsWith("user_profile: bad response: invalid JSON");
     assertThat(r.get(2).attributes().get(EnrichProcessor.ERRORS))
-        .isEqualTo(List.of("user_profile: bad response: expected a JSON object, got an array"));
+        .isEqualTo(List.of("user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array"));
     assertThat(r.get(3).attributes().get(EnrichProcessor.ERRORS))
-        .isEqualTo(List.of("user_profile: bad response: empty body, expected a JSON object"));
+        .isEqualTo(List.of("user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): no JSON value (the input is empty)"));
     assertThat((List<?>) r.get(4).attributes().get(EnrichProcessor.ERRORS)).singleElement().asString()
         .startsWith("user_profile: bad response: invalid JSON");
     assertThat(r.get(5).attributes().get(EnrichProcessor.SOURCES)).as("an empty object is a success").isEqualTo(List.of("user_profile"));

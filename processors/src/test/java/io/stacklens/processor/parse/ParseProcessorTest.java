@@ -211,7 +211,7 @@ class ParseProcessorTest {
   @Test
   void arraysCannotBeMergedIntoAttributesButCanBecomeTheBody() {
     assertThat(runOne("", body("[1,2]")).attributes().get("parse.error"))
-        .isEqualTo("json: expected a JSON object in body, got an array at offset 0");
+        .isEqualTo("json: expected a JSON object, got an array at offset 0 of body");
     assertThat(runOne("target: body", body("[1,2]")).body()).isEqualTo(List.of(1L, 2L));
   }
 

@@ -12,11 +12,11 @@ import io.stacklens.receiver.httpjson.IngestResponse.Problem;
 import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.receiver.json.FieldError;
-import io.stacklens.receiver.json.JsonObjectReader;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.json.LogsBatchAssembler;
 import io.stacklens.receiver.json.MappedRecord;
@@ -43,7 +43,7 @@ final class HttpJsonHandler implements HttpHandler {
   private final JsonRecordMapper mapper;
   private final Consumer consumer;
   private final IngestMetrics metrics;
-  private final JsonObjectReader reader;
+  private final JsonValueReader reader;
   private volatile MemoryLimiter memory = MemoryLimiter.unlimited();
   private volatile boolean stopping;
 
@@ -55,7 +55,7 @@ final class HttpJsonHandler implements HttpHandler {
     this.mapper = new JsonRecordMapper(config.mapping);
     this.bodyDecoding = new BodyDecoding(Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP),
         "receivers." + receiver + ".max_request_body_size");
-    this.reader = JsonObjectReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
+    this.reader = JsonValueReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
     this.consumer = consumer;
     this.metrics = metrics;
   }

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.json.JsonSyntaxException;
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.receiver.json.FieldError;
-import io.stacklens.receiver.json.JsonObjectReader;
-import io.stacklens.receiver.json.JsonSyntaxException;
 import java.io.IOException;
 
 /**
@@ -58,21 +58,21 @@ final class RequestRecords {
   /** {@link Sink#rejected} reasons besides the record-level limits' own. */
   static final String INVALID_JSON = "invalid_json";
 
-  private final JsonObjectReader reader;
+  private final JsonValueReader reader;
   private final DecodeBudget budget;
   private final Sink sink;
   private int index;
   /** Records read to their end: the index of the one being read when the body turns out malformed. */
   private int completed;
 
-  private RequestRecords(JsonObjectReader reader, DecodeBudget budget, Sink sink) {
+  private RequestRecords(JsonValueReader reader, DecodeBudget budget, Sink sink) {
     this.reader = reader;
     this.budget = budget;
     this.sink = sink;
   }
 
   /** Reads every record of {@code body} into {@code sink}; throws when the body as a whole is refused. */
-  static void split(byte[] body, boolean ndjson, JsonObjectReader reader, DecodeBudget budget, Sink sink) throws Malformed {
+  static void split(byte[] body, boolean ndjson, JsonValueReader reader, DecodeBudget budget, Sink sink) throws Malformed {
     RequestRecords r = new RequestRecords(reader, budget, sink);
     if (ndjson) {
       r.lines(body);
@@ -94,7 +94,7 @@ final class RequestRecords {
         throw refusal(e, p.currentLocation());
       }
     } catch (JsonParseException e) {
-      throw new Malformed(completed, JsonObjectReader.syntax(e));
+      throw new Malformed(completed, JsonValueReader.syntax(e));
     } catch (IOException e) {
       throw new Malformed(completed, new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
     }
@@ -110,22 +110,22 @@ final class RequestRecords {
         budget.countRecord();
         if (t != JsonToken.START_OBJECT) {
           p.skipChildren();
-          sink.rejected(i, INVALID_JSON, new FieldError("", "expected a JSON object, got " + JsonObjectReader.describe(t)));
+          sink.rejected(i, INVALID_JSON, new FieldError("", "expected a JSON object, got " + JsonValueReader.describe(t)));
           completed++;
           continue;
         }
         int depth = p.getParsingContext().getNestingDepth();
         try {
-          sink.record(i, (Attributes) JsonObjectReader.readValue(p, budget, 0));
+          sink.record(i, (Attributes) reader.read(p, budget, 0));
         } catch (RecordLimitException e) {
-          JsonObjectReader.skipRestOf(p, depth);
+          JsonValueReader.skipRestOf(p, depth);
           sink.rejected(i, e.reason(), new FieldError("", e.getMessage()));
         }
         completed++;
       }
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        throw new Malformed(completed, syntaxAt("more content (" + JsonObjectReader.describe(extra) + ") after the array", p));
+        throw new Malformed(completed, syntaxAt("more content (" + JsonValueReader.describe(extra) + ") after the array", p));
       }
     }
   }
@@ -145,7 +145,7 @@ final class RequestRecords {
         throw refusal(e, p.currentLocation());
       }
     } catch (JsonParseException e) {
-      throw new Malformed(0, JsonObjectReader.syntax(e));
+      throw new Malformed(0, JsonValueReader.syntax(e));
     } catch (IOException e) {
       throw new Malformed(0, new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
     }
@@ -157,7 +157,7 @@ final class RequestRecords {
       if (first == null) return true;
       Object value;
       try {
-        value = first == JsonToken.START_OBJECT ? JsonObjectReader.readValue(p, budget, 0) : JsonObjectReader.readValue(p);
+        value = first == JsonToken.START_OBJECT ? reader.read(p, budget, 0) : reader.read(p);
       } catch (RecordLimitException e) {
         if (moreThanOneValue(body)) return false;
         budget.countRecord();
@@ -178,7 +178,7 @@ final class RequestRecords {
         return true;
       }
       throw new Malformed(0, new JsonSyntaxException(
-          "expected a JSON object, an array of objects or NDJSON, got " + JsonObjectReader.describe(first), 1, 1, 0));
+          "expected a JSON object, an array of objects or NDJSON, got " + JsonValueReader.describe(first), 1, 1, 0));
     }
   }
 

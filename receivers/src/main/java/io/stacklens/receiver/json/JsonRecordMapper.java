@@ -4,6 +4,8 @@ import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.expr.SeverityNames;
+import io.stacklens.agent.json.JsonSyntaxException;
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.receiver.json.JsonMappingConfig.FieldType;
 import io.stacklens.receiver.json.JsonMappingConfig.RequiredField;
 import io.stacklens.receiver.json.JsonMappingConfig.UnknownSeverity;
@@ -14,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one JSON object (as read by {@link JsonObjectReader}) into a log record, following a
+ * Turns one JSON object (as read by {@link JsonValueReader}) into a log record, following a
  * {@link JsonMappingConfig}. Immutable and thread-safe: build one per receiver.
  *
  * <p>Every top-level field has one destination:
@@ -94,7 +96,7 @@ public final class JsonRecordMapper {
   /** Parses {@code json} (one object) and maps it; invalid JSON is one error on field {@code ""}. */
   public MappedRecord map(byte[] json, long observedUnixNano) {
     try {
-      return map(JsonObjectReader.parseObject(json), observedUnixNano);
+      return map(JsonValueReader.standard().readObject(json), observedUnixNano);
     } catch (JsonSyntaxException e) {
       return MappedRecord.rejected(List.of(new FieldError("", e.getMessage())));
     }
@@ -195,7 +197,7 @@ public final class JsonRecordMapper {
       if (value == null) {
         errors.add(new FieldError(r.field, "is required" + (r.type == FieldType.ANY ? "" : " (" + typeName(r.type) + ")")));
       } else if (!hasType(value, r.type)) {
-        errors.add(new FieldError(r.field, "must be " + typeName(r.type) + ", got " + JsonObjectReader.describe(value)));
+        errors.add(new FieldError(r.field, "must be " + typeName(r.type) + ", got " + JsonValueReader.describe(value)));
       }
     }
   }
@@ -254,7 +256,7 @@ public final class JsonRecordMapper {
       String written = level instanceof String s ? s : level instanceof Long n ? n.toString() : null;
       if (written == null) {
         errors.add(new FieldError(config.severityField, "must be a string such as info or WARN (or a number 1..24), got "
-            + JsonObjectReader.describe(level)));
+            + JsonValueReader.describe(level)));
         return;
       }
       int parsed = SeverityNames.parse(written);

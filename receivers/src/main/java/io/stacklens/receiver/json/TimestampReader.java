@@ -1,5 +1,6 @@
 package io.stacklens.receiver.json;
 
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.receiver.json.JsonMappingConfig.TimestampFormat;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -42,7 +43,7 @@ final class TimestampReader {
     BigDecimal n = value instanceof String s ? numeric(s) : value instanceof Number ? decimal(value) : null;
     if (n == null) {
       if (value instanceof String) return iso(value);
-      throw new Invalid("must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got " + JsonObjectReader.describe(value));
+      throw new Invalid("must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got " + JsonValueReader.describe(value));
     }
     BigDecimal abs = n.abs();
     if (abs.compareTo(BigDecimal.valueOf(1e11)) < 0) return epoch(n, SECOND, TimestampFormat.AUTO);
@@ -95,7 +96,7 @@ final class TimestampReader {
   /** ISO 8601 / RFC 3339: with an offset ({@code Z}, {@code +02:00}), or without one as UTC; a space may replace the {@code T}. */
   private static long iso(Object value) throws Invalid {
     if (!(value instanceof String s)) {
-      throw new Invalid("must be an ISO 8601 string such as 2026-11-23T19:50:41.123Z, got " + JsonObjectReader.describe(value));
+      throw new Invalid("must be an ISO 8601 string such as 2026-11-23T19:50:41.123Z, got " + JsonValueReader.describe(value));
     }
     String t = s.trim();
     if (t.length() > 10 && t.charAt(10) == ' ') t = t.substring(0, 10) + 'T' + t.substring(11);
@@ -135,6 +136,6 @@ final class TimestampReader {
       return "\"" + cut.replace("\n", "\\n") + "\"";
     }
     if (value instanceof Number || value instanceof Boolean) return value.toString();
-    return JsonObjectReader.describe(value);
+    return JsonValueReader.describe(value);
   }
 }

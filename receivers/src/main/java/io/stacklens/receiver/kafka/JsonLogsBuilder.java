@@ -1,12 +1,12 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.json.JsonSyntaxException;
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.receiver.json.FieldError;
-import io.stacklens.receiver.json.JsonObjectReader;
-import io.stacklens.receiver.json.JsonSyntaxException;
 import java.util.List;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.json.LogsBatchAssembler;
@@ -25,11 +25,11 @@ final class JsonLogsBuilder implements BatchBuilder {
   private final LogsBatchAssembler assembler = new LogsBatchAssembler();
   private final long observedNanos = System.currentTimeMillis() * 1_000_000L;
 
-  private final JsonObjectReader reader;
+  private final JsonValueReader reader;
   private final MessageLimits limits;
   private long bytes;
 
-  JsonLogsBuilder(JsonRecordMapper mapper, KafkaMetadata metadata, JsonObjectReader reader, MessageLimits limits) {
+  JsonLogsBuilder(JsonRecordMapper mapper, KafkaMetadata metadata, JsonValueReader reader, MessageLimits limits) {
     this.mapper = mapper;
     this.metadata = metadata;
     this.reader = reader;

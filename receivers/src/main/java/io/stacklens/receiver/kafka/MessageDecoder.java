@@ -1,8 +1,8 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.agent.limits.DecodeLimits;
-import io.stacklens.receiver.json.JsonObjectReader;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.util.function.Supplier;
@@ -36,7 +36,7 @@ final class MessageDecoder {
             case OTLP_PROTO, OTLP_JSON -> () -> new OtlpLogsBuilder(encoding, metadata, limits);
             case JSON -> {
               JsonRecordMapper mapper = new JsonRecordMapper(config.mapping);
-              JsonObjectReader reader = JsonObjectReader.of(limits.limits());
+              JsonValueReader reader = JsonValueReader.of(limits.limits());
               yield () -> new JsonLogsBuilder(mapper, metadata, reader, limits);
             }
           };

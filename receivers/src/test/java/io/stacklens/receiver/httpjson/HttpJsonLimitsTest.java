@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Attributes;
-import io.stacklens.receiver.json.JsonObjectReader;
+import io.stacklens.agent.json.JsonValueReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ class HttpJsonLimitsTest {
   }
 
   private static Attributes json(HttpResponse<String> response) throws Exception {
-    return JsonObjectReader.parseObject(response.body().getBytes(StandardCharsets.UTF_8));
+    return JsonValueReader.standard().readObject(response.body().getBytes(StandardCharsets.UTF_8));
   }
 
   private static String message(Attributes body, int i) {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
-import io.stacklens.receiver.json.JsonObjectReader;
+import io.stacklens.agent.json.JsonValueReader;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +52,7 @@ class HttpJsonReceiverTest {
   /** The response body as the agent's value model (objects as Attributes). */
   private static Attributes json(HttpResponse<String> response) throws Exception {
     assertThat(response.headers().firstValue("content-type")).hasValue(JSON);
-    return JsonObjectReader.parseObject(response.body().getBytes(StandardCharsets.UTF_8));
+    return JsonValueReader.standard().readObject(response.body().getBytes(StandardCharsets.UTF_8));
   }
 
   private static Attributes error(Attributes body, int i) {
@@ -158,7 +158,7 @@ class HttpJsonReceiverTest {
     Attributes body = json(r);
     assertThat(body.get("accepted")).isEqualTo(2L);
     assertThat(error(body, 0).get("index")).isEqualTo(1L);
-    assertThat((String) error(body, 0).get("message")).startsWith("invalid JSON at line 2, column 13 (byte 28): Unrecognized token 'oops'");
+    assertThat((String) error(body, 0).get("message")).startsWith("invalid JSON at line 2, column 13 (byte 28): unrecognized token 'oops'");
     // the same body sent as application/json is detected as NDJSON and judged line by line too
     assertThat(json(post(JSON, "{\"message\":\"a\"}\n{\"message\": oops}\n")).get("accepted")).isEqualTo(1L);
   }
@@ -170,7 +170,7 @@ class HttpJsonReceiverTest {
     assertThat(r.statusCode()).isEqualTo(400);
     Attributes body = json(r);
     assertThat(body.get("accepted")).isEqualTo(0L);
-    assertThat((String) body.get("error")).startsWith("invalid JSON at line 2, column 17 (byte 34): Unexpected character ('}'")
+    assertThat((String) body.get("error")).startsWith("invalid JSON at line 2, column 17 (byte 34): unexpected character '}'")
         .endsWith("(in record 1); nothing was accepted");
     Attributes e = error(body, 0);
     assertThat(e.get("index")).isEqualTo(1L);

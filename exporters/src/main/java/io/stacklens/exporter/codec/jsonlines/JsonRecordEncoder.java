@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import io.stacklens.agent.data.Batch;
 import java.io.IOException;
@@ -7,22 +7,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code json_lines} encoding of the file exporter, one record at a time: for other exporters
- * (Kafka) that send each log record, span or metric data point as its own message. Each returned
- * array is exactly one line the file exporter writes for that record, without the newline, in the
- * order the batch holds its records (for metrics: one per data point). One instance per thread.
+ * The {@code json_lines} encoding one record at a time: for exporters (Kafka) that send each log
+ * record, span or metric data point as its own message. Each returned array is exactly the line the
+ * file exporter writes for that record, without the newline, in the order the batch holds its records
+ * (for metrics: one per data point). One instance per thread.
  */
 public final class JsonRecordEncoder {
-  private final BatchEncoder encoder = new BatchEncoder(FileFormat.JSON_LINES);
+  private final ByteBuf buffer = new ByteBuf(64 * 1024);
+  private final JsonLinesEncoder encoder = new JsonLinesEncoder(buffer);
 
   /**
    * Encodes every record of {@code batch}. Throws {@link IllegalArgumentException} when a record
    * holds a value that cannot be encoded.
    */
   public List<byte[]> encode(Batch batch) throws IOException {
-    ByteBuf buf = encoder.encode(batch);
-    byte[] bytes = buf.array();
-    int size = buf.size();
+    buffer.reset();
+    encoder.encode(batch, null);
+    byte[] bytes = buffer.array();
+    int size = buffer.size();
     List<byte[]> lines = new ArrayList<>(batch.recordCount());
     int start = 0;
     for (int i = 0; i < size; i++) {

@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import io.stacklens.agent.data.Attributes;
 import java.nio.charset.StandardCharsets;

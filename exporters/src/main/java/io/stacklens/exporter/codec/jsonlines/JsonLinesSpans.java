@@ -1,6 +1,6 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
-import static io.stacklens.exporter.file.Fields.*;
+import static io.stacklens.exporter.codec.jsonlines.Fields.*;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -15,12 +15,8 @@ import java.io.IOException;
 final class JsonLinesSpans {
   private JsonLinesSpans() {}
 
-  static void write(TracesBatch batch, JsonGenerator gen, LineWriter line) throws IOException {
-    write(batch, gen, line, null);
-  }
-
-  /** As {@link #write(TracesBatch, JsonGenerator, LineWriter)}, calling {@code drain} after each line. */
-  static void write(TracesBatch batch, JsonGenerator gen, LineWriter line, BatchEncoder.Drain drain) throws IOException {
+  /** Appends one line per span of {@code batch}, calling {@code drain} (may be null) after each line. */
+  static void write(TracesBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain) throws IOException {
     for (ResourceSpans rs : batch.resourceSpans()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {

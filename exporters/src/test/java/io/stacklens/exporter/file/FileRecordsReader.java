@@ -31,6 +31,8 @@ import java.util.zip.GZIPInputStream;
  * records are grouped into batches of at most {@link #JSON_LINES_BATCH_SIZE}; consecutive records
  * with equal resource attributes share a {@link ResourceLogs}, and with an equal scope a
  * {@link ScopeLogs}. What survives the {@code json_lines} round-trip is listed in docs/exporters/file.md.
+ *
+ * <p>Test code: shipped in the exporters test-jar, which the integration tests use.
  */
 public final class FileRecordsReader {
   /** Most records put into one batch read from {@code json_lines}. */

@@ -1,6 +1,6 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
-import static io.stacklens.exporter.file.Fields.*;
+import static io.stacklens.exporter.codec.jsonlines.Fields.*;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -27,12 +27,8 @@ final class JsonLinesMetrics {
   /** What every point of one metric shares, written at the start of each of its lines. */
   private record Context(ResourceMetrics resource, ScopeMetrics scope, Metric metric, String type) {}
 
-  static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line) throws IOException {
-    write(batch, gen, line, null);
-  }
-
-  /** As {@link #write(MetricsBatch, JsonGenerator, LineWriter)}, calling {@code drain} after each metric's lines. */
-  static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line, BatchEncoder.Drain drain) throws IOException {
+  /** Appends one line per data point of {@code batch}, calling {@code drain} (may be null) after each metric's lines. */
+  static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain) throws IOException {
     for (ResourceMetrics rm : batch.resourceMetrics()) {
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {

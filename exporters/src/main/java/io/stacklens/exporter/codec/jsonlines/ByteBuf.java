@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -7,15 +7,16 @@ import java.util.Arrays;
  * A growable, reusable byte buffer that a {@code JsonGenerator} or a {@link Utf8JsonWriter} writes
  * into. Unlike {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so a
  * sender thread can encode a whole batch and hand the bytes to the file without copying.
+ * Not thread-safe.
  */
-final class ByteBuf extends OutputStream {
+public final class ByteBuf extends OutputStream {
   /** Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory. */
   private static final int RETAINED_CAPACITY = 2 * 1024 * 1024;
 
   private byte[] bytes;
   private int size;
 
-  ByteBuf(int initialCapacity) {
+  public ByteBuf(int initialCapacity) {
     bytes = new byte[initialCapacity];
   }
 
@@ -32,11 +33,13 @@ final class ByteBuf extends OutputStream {
     size += len;
   }
 
-  byte[] array() {
+  /** The backing array: the first {@link #size()} bytes are valid (until the next write or reset). */
+  public byte[] array() {
     return bytes;
   }
 
-  int size() {
+  /** The number of valid bytes. */
+  public int size() {
     return size;
   }
 
@@ -62,7 +65,7 @@ final class ByteBuf extends OutputStream {
   }
 
   /** Empties the buffer, shrinking it when an unusually large batch made it grow. */
-  void reset() {
+  public void reset() {
     size = 0;
     if (bytes.length > RETAINED_CAPACITY) bytes = new byte[RETAINED_CAPACITY];
   }

@@ -1,10 +1,11 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.exporter.file.TestData;
 import java.util.ArrayList;
 import java.util.List;
 

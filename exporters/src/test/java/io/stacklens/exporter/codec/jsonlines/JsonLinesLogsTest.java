@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
+import io.stacklens.exporter.file.TestData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

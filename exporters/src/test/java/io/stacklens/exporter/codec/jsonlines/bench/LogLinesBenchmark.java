@@ -1,7 +1,7 @@
-package io.stacklens.exporter.file.bench;
+package io.stacklens.exporter.codec.jsonlines.bench;
 
 import io.stacklens.agent.data.LogsBatch;
-import io.stacklens.exporter.file.LogLineEncoders;
+import io.stacklens.exporter.codec.jsonlines.LogLineEncoders;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

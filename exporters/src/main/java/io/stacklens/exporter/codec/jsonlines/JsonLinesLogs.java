@@ -1,6 +1,6 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
-import static io.stacklens.exporter.file.Utf8JsonWriter.ascii;
+import static io.stacklens.exporter.codec.jsonlines.Utf8JsonWriter.ascii;
 
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
@@ -10,7 +10,7 @@ import io.stacklens.agent.data.ScopeLogs;
 
 /**
  * Writes each log record of a batch as one flat JSON object followed by a newline (fields in
- * docs/exporters/file.md). The hot path of the file exporter, so it writes bytes directly through a
+ * docs/exporters/file.md). The hot path of the codec (the file exporter's logs), so it writes bytes directly through a
  * {@link Utf8JsonWriter} rather than a Jackson generator, and encodes the {@code resource} and
  * {@code scope} tail, identical for every record of a {@link ScopeLogs}, only once per scope: later
  * records copy those bytes. One instance per sender thread; not thread-safe.
@@ -53,11 +53,11 @@ final class JsonLinesLogs {
 
   /**
    * Appends one line per record of {@code batch}, calling {@code drain} after each line (a drained
-   * buffer no longer holds the scope's tail, which is then encoded again). Throws
+   * buffer, {@code afterLine} true, no longer holds the scope's tail, which is then encoded again). Throws
    * {@link IllegalArgumentException} when a record holds a value that is no AnyValue kind; the buffer
    * then holds a partial line.
    */
-  void write(LogsBatch batch, BatchEncoder.Drain drain) throws java.io.IOException {
+  void write(LogsBatch batch, JsonLinesEncoder.LineEnd drain) throws java.io.IOException {
     ByteBuf out = json.buffer();
     for (ResourceLogs rl : batch.resourceLogs()) {
       for (ScopeLogs sl : rl.scopeLogs()) {

@@ -1,4 +1,4 @@
-package io.stacklens.exporter.file;
+package io.stacklens.exporter.codec.jsonlines;
 
 import java.time.Instant;
 import java.time.LocalDate;
