@@ -585,7 +585,7 @@ class ConfigErrorsTest {
             "agent.yaml:7:20: exporters.file.max_megabytes: expected an integer, got 'lots'",
             "agent.yaml:8:14: exporters.file.timeout: expected a duration, got '3': add a unit, e.g. 3s or 3ms",
             "agent.yaml:9:5: exporters.file.compresion: unknown key 'compresion' (known keys: path, format,"
-                + " max_megabytes, credentials, api_key, headers, timeout, sending_queue, batch, retry_on_failure)",
+                + " max_megabytes, credentials, api_key, headers, timeout, sending_queue, batch, retry_on_failure, dead_letter)",
             "agent.yaml:10:3: warning: exporters.debug: defined but not used by any pipeline; add it to a"
                 + " pipeline under service.pipelines or remove it",
             "agent.yaml:13:31: service.pipelines.logs.receivers[1]: receiver 'filelog' is not defined under"
