@@ -3,6 +3,7 @@ package io.stacklens.agent.exporterhelper;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
@@ -73,7 +74,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
         queue::bytes, "exporter", exporterLabel);
     m.gauge("stacklens_exporter_queue_capacity_bytes", "Capacity of the exporter queue in estimated bytes",
         () -> (double) queue.capacityBytes(), "exporter", exporterLabel);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "exporter-" + exporterLabel + "-timeout"));
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exporter-" + exporterLabel + "-timeout"));
     AttemptStage attempts = new AttemptStage(exporter, config.timeout, watchdog,
         m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel));
     this.deadLetters = new DeadLetterStage(context);
@@ -101,8 +102,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     retry.start(host);
     exporter.start(host);
     for (int i = 0; i < config.sendingQueue.numConsumers; i++) {
-      Thread t = new Thread(this::sendLoop, "exporter-" + exporterLabel + "-sender-" + i);
-      t.setDaemon(true);
+      Thread t = DaemonThreads.create(this::sendLoop, "exporter-" + exporterLabel + "-sender-" + i);
       senders.add(t);
       t.start();
     }
@@ -234,11 +234,5 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 }

@@ -3,19 +3,20 @@ package io.stacklens.agent.runtime;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.api.RoutingProcessor;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.config.WaitStrategy;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import io.stacklens.agent.config.WaitStrategy;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,8 +137,7 @@ public final class Pipeline implements Consumer {
     metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
     metrics.gauge("stacklens_pipeline_ring_fill_ratio", "Fill of the pipeline ring, 0..1",
         () -> (double) ring.size() / ring.capacity(), "pipeline", name);
-    this.worker = new Thread(this::run, "pipeline-" + name);
-    this.worker.setDaemon(true);
+    this.worker = DaemonThreads.create(this::run, "pipeline-" + name);
   }
 
   public String name() {

@@ -1,5 +1,6 @@
 package io.stacklens.agent.telemetry;
 
+import io.stacklens.agent.api.DaemonThreads;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
@@ -180,11 +181,7 @@ public final class RateLimitedLog {
   /** One daemon thread for every instance, started on first use. */
   private static final class SharedScheduler {
     private static final ScheduledExecutorService EXECUTOR =
-        Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "stacklens-rate-limited-log");
-          t.setDaemon(true);
-          return t;
-        });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-rate-limited-log"));
 
     static void schedule(Runnable task, long delayNanos) {
       EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);

@@ -1,6 +1,7 @@
 package io.stacklens.exporter.file;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ErrorText;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -92,13 +92,13 @@ final class FileExporter implements Exporter {
     String id = context.id().toString();
     context.logger().log(System.Logger.Level.INFO,
         id + ": writing " + config.format.name().toLowerCase(java.util.Locale.ROOT) + " to " + path.toAbsolutePath().normalize());
-    background = Executors.newSingleThreadExecutor(daemon("stacklens-" + id + "-backups"));
+    background = Executors.newSingleThreadExecutor(DaemonThreads.named("stacklens-" + id + "-backups"));
     submitBackupTask(backups::recover);
     Duration interval = config.flushInterval;
     // With flush_interval 0 every push flushes; the timer then only rotates idle files by age.
     Duration period = !interval.isZero() ? interval : config.rotation.maxAge.isZero() ? Duration.ZERO : Duration.ofSeconds(1);
     if (!period.isZero()) {
-      timer = Executors.newSingleThreadScheduledExecutor(daemon("stacklens-" + id + "-flush"));
+      timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-" + id + "-flush"));
       long millis = Math.max(1, period.toMillis());
       timer.scheduleWithFixedDelay(this::flushOnTimer, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -242,13 +242,5 @@ final class FileExporter implements Exporter {
       context.logger().log(Level.WARNING, "exporter " + context.id() + ": rotating '" + file + "' failed, writing on"
           + " into it and retrying in " + RotatingFile.ROTATION_RETRY_PAUSE.toMinutes() + " min: " + ErrorText.reason(error));
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -2,6 +2,7 @@ package io.stacklens.exporter.kafka;
 
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
@@ -113,11 +114,7 @@ final class KafkaExporter implements Exporter {
       markFailing(e.getMessage());
     }
     context.logger().log(Level.INFO, id + ": sending " + config.encoding.id() + " to " + String.join(",", config.brokers).replace(" ", ""));
-    healthTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "stacklens-" + id + "-health");
-      t.setDaemon(true);
-      return t;
-    });
+    healthTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-" + id + "-health"));
     // The exporter helper reports DEGRADED when a batch first fails; while sends keep failing we say FAILED.
     healthTimer.scheduleWithFixedDelay(this::reportHealth, 1, 1, TimeUnit.SECONDS);
   }

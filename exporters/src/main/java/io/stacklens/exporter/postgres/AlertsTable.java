@@ -1,5 +1,10 @@
 package io.stacklens.exporter.postgres;
 
+import static io.stacklens.agent.data.AlertAttributes.CONFIDENCE;
+import static io.stacklens.agent.data.AlertAttributes.ISSUE_CODE;
+import static io.stacklens.agent.data.AlertAttributes.SEVERITY;
+import static io.stacklens.agent.data.AlertAttributes.SUGGESTED_FIX;
+
 import io.stacklens.agent.data.AnyValues;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
@@ -59,10 +64,6 @@ import java.util.TreeSet;
  */
 public final class AlertsTable {
   /** Attributes the rules processor writes (processors/.../rules/RulesProcessor). */
-  public static final String ISSUE_CODE = "alert.issue_code";
-  public static final String SEVERITY = "alert.severity";
-  public static final String SUGGESTED_FIX = "alert.suggested_fix";
-  public static final String CONFIDENCE = "alert.confidence";
 
   private static final List<String> SEVERITIES = List.of("critical", "warning", "info");
   private static final String[] LEVELS = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};

@@ -1,6 +1,7 @@
 package io.stacklens.exporter.postgres;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
@@ -102,11 +103,7 @@ final class PostgresExporter implements Exporter {
           + "); tables are prepared on the first write");
     }
     if (schema.partitions() != null) {
-      maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stacklens-" + id + "-partitions");
-        t.setDaemon(true);
-        return t;
-      });
+      maintenance = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-" + id + "-partitions"));
       maintenance.scheduleWithFixedDelay(this::maintainPartitions, MAINTENANCE_MINUTES, MAINTENANCE_MINUTES, TimeUnit.MINUTES);
     }
     context.logger().log(Level.INFO, id + ": writing " + config.tableKind.name().toLowerCase() + " to table "

@@ -3,6 +3,7 @@ package io.stacklens.exporter.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stacklens.agent.data.AlertAttributes;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -95,8 +96,8 @@ class AlertsTableTest {
     good.attributes().put("request_id", "req-1");
     LogRecord plain = new LogRecord().setBody("nothing to see");
     LogRecord badSeverity = alert("DISK", "urgent", "", 1.0);
-    LogRecord noSeverity = new LogRecord(Attributes.of(AlertsTable.ISSUE_CODE, "X"));
-    LogRecord numericCode = new LogRecord(Attributes.of(AlertsTable.ISSUE_CODE, 5L, AlertsTable.SEVERITY, "info"));
+    LogRecord noSeverity = new LogRecord(Attributes.of(AlertAttributes.ISSUE_CODE, "X"));
+    LogRecord numericCode = new LogRecord(Attributes.of(AlertAttributes.ISSUE_CODE, 5L, AlertAttributes.SEVERITY, "info"));
     LogRecord upperCase = alert("SLOW", "Warning", "", 1.0).setSeverityNumber(13);
     upperCase.attributes().put("request.id", "req-2");
     LogsBatch batch = batch("checkout", good, plain, badSeverity, noSeverity, numericCode, upperCase);
@@ -127,16 +128,16 @@ class AlertsTableTest {
   void aRecordMatchedBySeveralRulesGivesOneRowPerIssue() throws SQLException {
     alerts.create(db);
     LogRecord r = new LogRecord(Attributes.of(
-        AlertsTable.ISSUE_CODE, Attributes.listOf("A", "B"),
-        AlertsTable.SEVERITY, Attributes.listOf("critical", "info"),
-        AlertsTable.SUGGESTED_FIX, Attributes.listOf("fix a", ""),
-        AlertsTable.CONFIDENCE, Attributes.listOf(1.0, 0.5)));
+        AlertAttributes.ISSUE_CODE, Attributes.listOf("A", "B"),
+        AlertAttributes.SEVERITY, Attributes.listOf("critical", "info"),
+        AlertAttributes.SUGGESTED_FIX, Attributes.listOf("fix a", ""),
+        AlertAttributes.CONFIDENCE, Attributes.listOf(1.0, 0.5)));
     LogRecord uneven = new LogRecord(Attributes.of(
-        AlertsTable.ISSUE_CODE, Attributes.listOf("A", "B"),
-        AlertsTable.SEVERITY, Attributes.listOf("critical")));
+        AlertAttributes.ISSUE_CODE, Attributes.listOf("A", "B"),
+        AlertAttributes.SEVERITY, Attributes.listOf("critical")));
     LogRecord oneBad = new LogRecord(Attributes.of(
-        AlertsTable.ISSUE_CODE, Attributes.listOf("A", "B"),
-        AlertsTable.SEVERITY, Attributes.listOf("critical", "nope")));
+        AlertAttributes.ISSUE_CODE, Attributes.listOf("A", "B"),
+        AlertAttributes.SEVERITY, Attributes.listOf("critical", "nope")));
     AlertsTable.WriteResult result = alerts.write(db, batch("svc", r, uneven, oneBad), null, null);
     assertThat(result.inserted()).isEqualTo(2);
     assertThat(result.rejected()).extracting(AlertsTable.Rejected::reason).containsExactly(
@@ -269,8 +270,8 @@ class AlertsTableTest {
   }
 
   private static LogRecord alert(String code, String severity, String fix, double confidence) {
-    return new LogRecord(Attributes.of(AlertsTable.ISSUE_CODE, code, AlertsTable.SEVERITY, severity,
-        AlertsTable.SUGGESTED_FIX, fix, AlertsTable.CONFIDENCE, confidence));
+    return new LogRecord(Attributes.of(AlertAttributes.ISSUE_CODE, code, AlertAttributes.SEVERITY, severity,
+        AlertAttributes.SUGGESTED_FIX, fix, AlertAttributes.CONFIDENCE, confidence));
   }
 
   private static LogsBatch batch(String service, LogRecord... records) {

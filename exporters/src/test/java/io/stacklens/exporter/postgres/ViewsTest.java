@@ -2,6 +2,7 @@ package io.stacklens.exporter.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stacklens.agent.data.AlertAttributes;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -149,7 +150,7 @@ class ViewsTest {
   // ---- helpers
 
   private static LogRecord alert(String code, String severity) {
-    return new LogRecord(Attributes.of(AlertsTable.ISSUE_CODE, code, AlertsTable.SEVERITY, severity));
+    return new LogRecord(Attributes.of(AlertAttributes.ISSUE_CODE, code, AlertAttributes.SEVERITY, severity));
   }
 
   private static LogsBatch batch(LogRecord... records) {

@@ -1,7 +1,9 @@
 package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.Processor;
+import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogRecord;
@@ -23,11 +25,9 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -74,14 +74,9 @@ final class EnrichProcessor implements Processor {
     if (this.sources.length == 0) {
       pool = null;
     } else {
-      AtomicInteger n = new AtomicInteger();
       String prefix = "stacklens-enrich-" + context.id() + (context.pipeline() == null ? "" : "-" + context.pipeline()) + "-";
-      ThreadFactory tf = r -> {
-        Thread t = new Thread(r, prefix + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      };
-      pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueSize), tf);
+      pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueSize),
+          DaemonThreads.numbered(prefix));
       pool.allowCoreThreadTimeOut(true);
     }
   }

@@ -1,5 +1,10 @@
 package io.stacklens.processor.rules;
 
+import static io.stacklens.agent.data.AlertAttributes.CONFIDENCE;
+import static io.stacklens.agent.data.AlertAttributes.ISSUE_CODE;
+import static io.stacklens.agent.data.AlertAttributes.SEVERITY;
+import static io.stacklens.agent.data.AlertAttributes.SUGGESTED_FIX;
+
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.data.Attributes;
@@ -23,10 +28,6 @@ import java.util.List;
  */
 final class RulesProcessor implements Processor {
   static final String MATCHES = "stacklens_processor_rule_matches_total";
-  static final String ISSUE_CODE = "alert.issue_code";
-  static final String SEVERITY = "alert.severity";
-  static final String SUGGESTED_FIX = "alert.suggested_fix";
-  static final String CONFIDENCE = "alert.confidence";
 
   private final boolean matchAll;
   private final Condition[] conditions;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stacklens.agent.data.Attributes;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,13 +139,4 @@ class PartsTest {
     assertThatThrownBy(() -> all.map(deep.getBytes())).hasMessageEndingWith(": values are nested more than 64 levels deep");
   }
 
-  @Test
-  void durationsAreWrittenAsInConfig() {
-    assertThat(Durations.format(Duration.ofMillis(200))).isEqualTo("200ms");
-    assertThat(Durations.format(Duration.ofSeconds(5))).isEqualTo("5s");
-    assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
-    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-    assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");
-    assertThat(Durations.format(Duration.ofNanos(250_000))).isEqualTo("250us");
-  }
 }

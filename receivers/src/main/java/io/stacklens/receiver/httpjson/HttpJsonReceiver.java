@@ -10,15 +10,13 @@ import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.http.RequestExecutor;
 import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code http_json} receiver: an HTTP server taking JSON log records on one path (see
@@ -58,7 +56,7 @@ public final class HttpJsonReceiver implements Receiver {
     this.host = host;
     handler.useMemoryLimiter(host.memoryLimiter());
     String id = context.id().toString();
-    executor = executor(id);
+    executor = RequestExecutor.create(id, 4, QUEUE);
     try {
       HttpServerOptions options =
           HttpServerOptions.of(id.replace('/', '-'), Endpoint.parse(config.endpoint))
@@ -120,19 +118,4 @@ public final class HttpJsonReceiver implements Receiver {
     return new Endpoint(address.getAddress().getHostAddress(), address.getPort()).toString();
   }
 
-  private static ThreadPoolExecutor executor(String receiver) {
-    int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    AtomicInteger n = new AtomicInteger();
-    String prefix = receiver.replace('/', '-') + "-request-";
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(
-        threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-        r -> {
-          Thread t = new Thread(r, prefix + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        },
-        new ThreadPoolExecutor.CallerRunsPolicy());
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
-  }
 }

@@ -29,6 +29,7 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.http.Endpoint;
@@ -53,7 +54,7 @@ import java.util.logging.Logger;
 
 /**
  * OTLP/gRPC: the Logs, Trace and Metrics export services on one Netty gRPC server. Calls run on the
- * receiver's bounded {@link RequestExecutor}; gzip-compressed requests are understood out of the box.
+ * receiver's bounded {@link io.stacklens.agent.http.RequestExecutor}; gzip-compressed requests are understood out of the box.
  *
  * <p>Protections (docs/receivers/otlp.md, "Server protections"), from the socket inwards:
  * {@code max_connections} and a handshake timeout ({@link GrpcServerChannel}, {@link Http2ConnectionWatch});
@@ -119,11 +120,7 @@ final class OtlpGrpcServer {
     int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true), NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, threadName + "-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName + "-timers"));
     timers.setRemoveOnCancelPolicy(true); // one read deadline per call, nearly all cancelled: do not let them pile up
     int rstWindowSeconds = (int) settings.rstFramesWindow.toSeconds();
     Http2ConnectionWatch.Settings watch = new Http2ConnectionWatch.Settings(

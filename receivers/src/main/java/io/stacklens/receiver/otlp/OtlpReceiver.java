@@ -11,6 +11,7 @@ import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.http.RequestExecutor;
 import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class OtlpReceiver implements Receiver {
     ingest.useMemoryLimiter(host.memoryLimiter());
     String id = context.id().toString();
     List<String> listening = new ArrayList<>(2);
-    executor = RequestExecutor.create(id);
+    executor = RequestExecutor.create(id, 8, 1024);
     try {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
