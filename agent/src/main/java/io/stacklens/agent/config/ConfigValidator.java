@@ -7,13 +7,14 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Runs {@link ComponentConfig#validate} on a bound config and, recursively, on every nested config
  * object (fields, list entries, map values), prefixing the relative paths they report and placing
  * each problem at the key it names, or at the nearest parent that was written.
  */
-final class ConfigValidator {
+public final class ConfigValidator {
   private final ProblemCollector problems;
   private final YamlNode root;
 
@@ -24,31 +25,60 @@ final class ConfigValidator {
 
   /** Validates {@code config} written at {@code path} and everything nested in it. */
   void validate(Object config, String path) {
-    visit(config, path, Collections.newSetFromMap(new IdentityHashMap<>()));
+    visit(config, path, Collections.newSetFromMap(new IdentityHashMap<>()), this::runValidate);
   }
 
-  private void visit(Object value, String path, Set<Object> visited) {
+  /**
+   * Validates {@code config} and every config nested in it the way the loader does, each section once,
+   * reporting paths relative to {@code config} (e.g. {@code protocols.grpc.endpoint}). For tests and
+   * tools that hold a config object without the YAML it came from.
+   */
+  public static void validateTree(ComponentConfig config, ConfigProblems problems) {
+    visit(config, "", Collections.newSetFromMap(new IdentityHashMap<>()), (section, path) -> section.validate(
+        new ConfigProblems() {
+          @Override
+          public void error(String relativePath, String message) {
+            problems.error(join(path, relativePath), message);
+          }
+
+          @Override
+          public void warning(String relativePath, String message) {
+            problems.warning(join(path, relativePath), message);
+          }
+        }));
+  }
+
+  private static String join(String path, String relativePath) {
+    if (relativePath == null || relativePath.isEmpty()) {
+      return path;
+    }
+    return path.isEmpty() ? relativePath : YamlPath.child(path, relativePath);
+  }
+
+  private static void visit(
+      Object value, String path, Set<Object> visited, BiConsumer<ComponentConfig, String> validateSection) {
     if (value == null) {
       return;
     }
     if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        visit(list.get(i), YamlPath.index(path, i), visited);
+        visit(list.get(i), YamlPath.index(path, i), visited, validateSection);
       }
       return;
     }
     if (value instanceof Map<?, ?> map) {
-      map.forEach((key, item) -> visit(item, YamlPath.child(path, String.valueOf(key)), visited));
+      map.forEach(
+          (key, item) -> visit(item, YamlPath.child(path, String.valueOf(key)), visited, validateSection));
       return;
     }
     if (!ConfigFields.isNestedConfig(value.getClass()) || !visited.add(value)) {
       return;
     }
     if (value instanceof ComponentConfig config) {
-      runValidate(config, path);
+      validateSection.accept(config, path);
     }
     for (ConfigFields.ConfigField field : ConfigFields.of(value.getClass()).values()) {
-      visit(field.get(value), YamlPath.child(path, field.key()), visited);
+      visit(field.get(value), YamlPath.child(path, field.key()), visited, validateSection);
     }
   }
 

@@ -73,6 +73,11 @@ public final class Durations {
     return text.toString();
   }
 
+  /** For messages about a written value: {@link #format}, or {@code nothing} when none was written. */
+  public static String describe(Duration duration) {
+    return duration == null ? "nothing" : format(duration);
+  }
+
   private static void append(StringBuilder text, long amount, String unit) {
     if (amount != 0) {
       text.append(amount).append(unit);

@@ -9,6 +9,7 @@ import static io.stacklens.exporter.kafka.KafkaTestData.varied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.stacklens.agent.config.ConfigValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -58,7 +59,7 @@ class KafkaExporterTest {
 
   private KafkaExporter start(KafkaExporterConfig c) {
     List<String> errors = new ArrayList<>();
-    c.validate(new io.stacklens.agent.api.ConfigProblems() {
+    ConfigValidator.validateTree(c, new io.stacklens.agent.api.ConfigProblems() {
       @Override
       public void error(String path, String message) {
         errors.add(path + ": " + message);

@@ -3,6 +3,7 @@ package io.stacklens.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Component;
 import io.stacklens.agent.api.ComponentConfig;
@@ -137,7 +138,7 @@ class ComponentContractTest {
     ComponentConfig config = factory.createDefaultConfig();
     assertThat(config).isInstanceOf(factory.configClass());
     List<String> problems = new ArrayList<>();
-    assertThatCode(() -> config.validate(new ConfigProblems() {
+    assertThatCode(() -> ConfigValidator.validateTree(config, new ConfigProblems() {
       @Override
       public void error(String path, String message) {
         problems.add(path + ": " + message);

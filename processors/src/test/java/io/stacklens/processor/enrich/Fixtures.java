@@ -1,5 +1,6 @@
 package io.stacklens.processor.enrich;
 
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ConfigProblems;
@@ -74,7 +75,7 @@ final class Fixtures {
   /** Errors reported by {@code config.validate}, as "path: message". */
   static List<String> problems(EnrichConfig config) {
     List<String> out = new ArrayList<>();
-    config.validate(new ConfigProblems() {
+    ConfigValidator.validateTree(config, new ConfigProblems() {
       @Override
       public void error(String relativePath, String message) {
         out.add(relativePath + ": " + message);

@@ -3,6 +3,7 @@ package io.stacklens.receiver.httpjson;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.RequestLimitsConfig;
+import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServerSettings;
 import io.stacklens.receiver.json.JsonMappingConfig;
@@ -51,7 +52,7 @@ public class HttpJsonReceiverConfig extends HttpServerSettings {
       problems.error("max_request_body_size", "must be between 1 byte and 2GiB, got " + maxRequestBodySize);
     }
     if (retryAfter == null || retryAfter.isNegative()) {
-      problems.error("retry_after", "must be zero or positive, got " + retryAfter);
+      problems.error("retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
     }
     if (mapping == null) {
       problems.error("mapping", "must not be empty; remove it to use the defaults");

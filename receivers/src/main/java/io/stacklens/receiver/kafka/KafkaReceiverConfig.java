@@ -3,6 +3,7 @@ package io.stacklens.receiver.kafka;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.RequestLimitsConfig;
+import io.stacklens.agent.config.Durations;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,9 +104,9 @@ public class KafkaReceiverConfig implements ComponentConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (initialInterval == null || initialInterval.isNegative() || initialInterval.isZero()) {
-        problems.error("initial_interval", "must be positive, got " + initialInterval);
+        problems.error("initial_interval", "must be positive, got " + Durations.describe(initialInterval));
       } else if (maxInterval == null || maxInterval.compareTo(initialInterval) < 0) {
-        problems.error("max_interval", "must be greater than or equal to initial_interval (" + initialInterval + ")");
+        problems.error("max_interval", "must be greater than or equal to initial_interval (" + Durations.describe(initialInterval) + ")");
       }
     }
   }
@@ -155,18 +156,15 @@ public class KafkaReceiverConfig implements ComponentConfig {
     if (consumers < 1 || consumers > 64) problems.error("consumers", "must be between 1 and 64, got " + consumers);
     if (maxPollRecords < 1) problems.error("max_poll_records", "must be at least 1, got " + maxPollRecords);
     if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero()) {
-      problems.error("poll_timeout", "must be positive, got " + pollTimeout);
+      problems.error("poll_timeout", "must be positive, got " + Durations.describe(pollTimeout));
     }
     if (commitInterval == null || commitInterval.isNegative()) {
-      problems.error("commit_interval", "must be zero (after every accepted batch) or positive, got " + commitInterval);
+      problems.error("commit_interval", "must be zero (after every accepted batch) or positive, got " + Durations.describe(commitInterval));
     }
     if (backoff == null) {
       problems.error("backoff", "must not be empty");
-    } else {
-      backoff.validate(prefixed(problems, "backoff."));
     }
     if (deadLetter != null) {
-      deadLetter.validate(prefixed(problems, "dead_letter."));
       if (deadLetter.topic != null && topics != null && topics.contains(deadLetter.topic)) {
         problems.error("dead_letter.topic", "'" + deadLetter.topic + "' is also read by this receiver; use another topic");
       }
@@ -179,7 +177,6 @@ public class KafkaReceiverConfig implements ComponentConfig {
     }
     if (encoding == Encoding.JSON) {
       if (mapping == null) problems.error("mapping", "must not be empty");
-      else mapping.validate(prefixed(problems, "mapping."));
     }
   }
 
@@ -235,24 +232,5 @@ public class KafkaReceiverConfig implements ComponentConfig {
   static boolean sharedWithProducer(String key) {
     return key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")
         || key.equals("client.dns.lookup");
-  }
-
-  /** Problems of a nested section, reported under {@code prefix} (which ends with a dot). */
-  static ConfigProblems prefixed(ConfigProblems problems, String prefix) {
-    return new ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        problems.error(join(path), message);
-      }
-
-      @Override
-      public void warning(String path, String message) {
-        problems.warning(join(path), message);
-      }
-
-      private String join(String path) {
-        return path.isEmpty() ? prefix.substring(0, prefix.length() - 1) : prefix + path;
-      }
-    };
   }
 }

@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ReplaceDefaults;
+import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServerSettings;
@@ -68,8 +69,6 @@ public class OtlpReceiverConfig implements ComponentConfig {
       if (grpc == null && http == null) {
         problems.error("", "enable at least one protocol: grpc or http");
       }
-      if (grpc != null) grpc.validate(prefixed(problems, "grpc."));
-      if (http != null) http.validate(prefixed(problems, "http."));
     }
   }
 
@@ -115,12 +114,10 @@ public class OtlpReceiverConfig implements ComponentConfig {
       positive("read_timeout", readTimeout, problems);
       atLeastOne("max_rst_frames_per_window", maxRstFramesPerWindow, problems);
       if (rstFramesWindow == null || rstFramesWindow.toMillis() < 1000 || rstFramesWindow.toMillis() % 1000 != 0) {
-        problems.error("rst_frames_window", "must be a whole number of seconds, at least 1s, got " + format(rstFramesWindow));
+        problems.error("rst_frames_window", "must be a whole number of seconds, at least 1s, got " + Durations.describe(rstFramesWindow));
       }
       if (keepalive == null) {
         problems.error("keepalive", "must not be empty; remove it to use the defaults");
-      } else {
-        keepalive.validate(prefixed(problems, "keepalive."));
       }
     }
   }
@@ -134,13 +131,9 @@ public class OtlpReceiverConfig implements ComponentConfig {
     public void validate(ConfigProblems problems) {
       if (serverParameters == null) {
         problems.error("server_parameters", "must not be empty; remove it to use the defaults");
-      } else {
-        serverParameters.validate(prefixed(problems, "server_parameters."));
       }
       if (enforcementPolicy == null) {
         problems.error("enforcement_policy", "must not be empty; remove it to use the defaults");
-      } else {
-        enforcementPolicy.validate(prefixed(problems, "enforcement_policy."));
       }
     }
   }
@@ -168,7 +161,7 @@ public class OtlpReceiverConfig implements ComponentConfig {
       notNegative("max_connection_age", maxConnectionAge, problems);
       notNegative("max_connection_age_grace", maxConnectionAgeGrace, problems);
       if (time == null || time.compareTo(Duration.ofSeconds(10)) < 0) {
-        problems.error("time", "must be at least 10s (gRPC raises shorter ones), got " + format(time));
+        problems.error("time", "must be at least 10s (gRPC raises shorter ones), got " + Durations.describe(time));
       }
       positive("timeout", timeout, problems);
     }
@@ -210,11 +203,9 @@ public class OtlpReceiverConfig implements ComponentConfig {
   public void validate(ConfigProblems problems) {
     if (protocols == null) {
       problems.error("protocols", "enable at least one protocol: grpc or http");
-    } else {
-      protocols.validate(prefixed(problems, "protocols."));
     }
     if (retryAfter == null || retryAfter.isNegative()) {
-      problems.error("retry_after", "must be zero or positive, got " + retryAfter);
+      problems.error("retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
     }
   }
 
@@ -238,36 +229,14 @@ public class OtlpReceiverConfig implements ComponentConfig {
 
   private static void positive(String key, Duration value, ConfigProblems problems) {
     if (value == null || value.isNegative() || value.isZero()) {
-      problems.error(key, "must be positive, e.g. 10s; got " + format(value));
+      problems.error(key, "must be positive, e.g. 10s; got " + Durations.describe(value));
     }
   }
 
   private static void notNegative(String key, Duration value, ConfigProblems problems) {
     if (value == null || value.isNegative()) {
-      problems.error(key, "must be zero (no limit) or positive, got " + format(value));
+      problems.error(key, "must be zero (no limit) or positive, got " + Durations.describe(value));
     }
   }
 
-  private static String format(Duration d) {
-    return d == null ? "nothing" : io.stacklens.agent.config.Durations.format(d);
-  }
-
-  /** Problems of a nested section, reported under {@code prefix} (which ends with a dot). */
-  static ConfigProblems prefixed(ConfigProblems problems, String prefix) {
-    return new ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        problems.error(join(path), message);
-      }
-
-      @Override
-      public void warning(String path, String message) {
-        problems.warning(join(path), message);
-      }
-
-      private String join(String path) {
-        return path.isEmpty() ? prefix.substring(0, prefix.length() - 1) : prefix + path;
-      }
-    };
-  }
 }
