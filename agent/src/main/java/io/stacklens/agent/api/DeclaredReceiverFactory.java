@@ -1,5 +1,6 @@
 package io.stacklens.agent.api;
 
+import io.stacklens.agent.data.Signal;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;

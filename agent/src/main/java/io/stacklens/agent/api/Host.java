@@ -1,5 +1,6 @@
 package io.stacklens.agent.api;
 
+import io.stacklens.agent.data.MemoryLimiter;
 /** What the running service offers to components at start. */
 public interface Host {
   /** Reports a component's health; shown by {@code /health}. */

@@ -2,8 +2,8 @@ package io.stacklens.agent.cli;
 
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.data.Signal;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;

@@ -1,5 +1,6 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;

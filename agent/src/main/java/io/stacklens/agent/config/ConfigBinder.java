@@ -1,5 +1,6 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ReplaceDefaults;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;

@@ -1,5 +1,6 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;

@@ -1,12 +1,13 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.api.Suggestions;
+import io.stacklens.agent.data.Signal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

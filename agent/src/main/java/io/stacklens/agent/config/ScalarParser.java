@@ -1,7 +1,9 @@
 package io.stacklens.agent.config;
 
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.stacklens.agent.config;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import java.time.Duration;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package io.stacklens.agent.config;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Suggestions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

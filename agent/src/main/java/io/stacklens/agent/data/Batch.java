@@ -1,7 +1,5 @@
 package io.stacklens.agent.data;
 
-import io.stacklens.agent.api.MemoryLimiter;
-import io.stacklens.agent.api.Signal;
 
 /**
  * A unit of telemetry flowing through a pipeline: what one request, one poll or one processor step

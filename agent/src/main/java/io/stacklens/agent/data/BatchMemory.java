@@ -1,6 +1,5 @@
 package io.stacklens.agent.data;
 
-import io.stacklens.agent.api.MemoryLimiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

@@ -1,6 +1,5 @@
 package io.stacklens.agent.data;
 
-import io.stacklens.agent.api.Signal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -3,7 +3,6 @@ package io.stacklens.agent.data;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.stacklens.agent.api.Signal;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.stacklens.agent.exporterhelper;
 
 import io.stacklens.agent.api.ExporterConfig.BatchSettings;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.Signal;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.stacklens.agent.exporterhelper;
 
 import io.stacklens.agent.api.ComponentContext;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import java.util.EnumMap;
 import java.util.Map;

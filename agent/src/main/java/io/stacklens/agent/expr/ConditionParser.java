@@ -1,6 +1,6 @@
 package io.stacklens.agent.expr;
 
-import io.stacklens.agent.config.Suggestions;
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.expr.ConditionNodes.Compare;
 import io.stacklens.agent.expr.ConditionNodes.Field;

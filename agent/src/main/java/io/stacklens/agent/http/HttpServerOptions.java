@@ -1,6 +1,6 @@
 package io.stacklens.agent.http;
 
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.ServerRefusals;
 import java.util.concurrent.Executor;

@@ -72,7 +72,7 @@ public class HttpServerSettings implements ComponentConfig {
   }
 
   private static String format(Duration d) {
-    return io.stacklens.agent.config.Durations.format(d);
+    return io.stacklens.agent.api.Durations.format(d);
   }
 
   /**

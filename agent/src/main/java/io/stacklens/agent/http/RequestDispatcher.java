@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.stacklens.agent.http;
 
-import io.stacklens.agent.api.DaemonThreads;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.stacklens.agent.limits;
 
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.MemoryLimiter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.stacklens.agent.otlp;
 
 import io.grpc.Status;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -4,7 +4,7 @@ import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,15 +1,15 @@
 package io.stacklens.agent.runtime;
 
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.admin.AdminServer;
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
-import io.stacklens.agent.telemetry.AdminServer;
-import io.stacklens.agent.telemetry.HealthRegistry;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.JvmMetrics;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
    */
   public List<ShutdownLoss> stop() {
     if (!stopped.compareAndSet(false, true)) return List.of();
-    LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.config.Durations.format(config.service().shutdownTimeout) + ")");
+    LOG.log(Level.INFO, "agent stopping: draining pipelines (timeout " + io.stacklens.agent.api.Durations.format(config.service().shutdownTimeout) + ")");
     List<ShutdownLoss> losses = service.shutdown();
     closeAdmin();
     io.stacklens.agent.telemetry.RateLimitedLog.flushAll(); // the counts of refusals not yet summarised

@@ -2,8 +2,8 @@ package io.stacklens.agent.runtime;
 
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.Counter;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.stacklens.agent.runtime;
 
+import io.stacklens.agent.admin.HealthRegistry.Phase;
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
@@ -11,24 +13,22 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.api.ProcessorFactory;
 import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.api.ReceiverFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.PipelineConfig;
 import io.stacklens.agent.config.PipelineId;
+import io.stacklens.agent.data.MemoryLimiter;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
-import io.stacklens.agent.telemetry.HealthRegistry;
-import io.stacklens.agent.telemetry.HealthRegistry.Phase;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -286,7 +286,7 @@ public final class Service {
   }
 
   private List<ShutdownLoss> losses(Duration timeout) {
-    String deadline = "service.shutdown_timeout (" + io.stacklens.agent.config.Durations.format(timeout) + ")";
+    String deadline = "service.shutdown_timeout (" + io.stacklens.agent.api.Durations.format(timeout) + ")";
     List<ShutdownLoss> losses = new ArrayList<>();
     for (Pipeline p : pipelines.values()) {
       if (p.lostAtShutdown() > 0) {

@@ -1,6 +1,6 @@
 package io.stacklens.agent.telemetry;
 
-import io.stacklens.agent.api.DaemonThreads;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;

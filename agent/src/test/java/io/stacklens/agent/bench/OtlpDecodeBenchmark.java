@@ -2,8 +2,8 @@ package io.stacklens.agent.bench;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.cli.loadgen.LogRequestFactory;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.agent.otlp.OtlpLogs;

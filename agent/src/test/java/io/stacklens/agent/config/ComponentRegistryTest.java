@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.TestFactories.OtlpConfig;
 import io.stacklens.agent.config.TestFactories.TestReceiverFactory;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.stacklens.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import org.junit.jupiter.api.Test;
 
 class PipelineIdTest {

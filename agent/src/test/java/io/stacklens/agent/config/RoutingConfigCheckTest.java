@@ -8,7 +8,7 @@ import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ConfigKey;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

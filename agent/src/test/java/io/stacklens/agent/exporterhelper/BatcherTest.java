@@ -3,9 +3,9 @@ package io.stacklens.agent.exporterhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ExporterConfig.BatchSettings;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.testing.TestBatches;
 import java.time.Duration;
 import java.util.ArrayList;

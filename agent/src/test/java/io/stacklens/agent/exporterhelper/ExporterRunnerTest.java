@@ -3,13 +3,13 @@ package io.stacklens.agent.exporterhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.data.Batch;
-import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.RecordingExporter;
 import io.stacklens.agent.testing.TestBatches;

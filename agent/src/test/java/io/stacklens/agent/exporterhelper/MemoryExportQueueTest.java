@@ -2,9 +2,9 @@ package io.stacklens.agent.exporterhelper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryLimiter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.stacklens.agent.exporterhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
@@ -15,7 +16,6 @@ import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
-import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.TestBatches;
 import java.time.Duration;

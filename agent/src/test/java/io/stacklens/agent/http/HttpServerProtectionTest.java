@@ -3,7 +3,7 @@ package io.stacklens.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.ByteArrayOutputStream;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.agent.limits.RecordLimitException;

@@ -3,6 +3,7 @@ package io.stacklens.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
@@ -13,7 +14,6 @@ import io.stacklens.agent.config.WaitStrategy;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
-import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.RecordingExporter;
 import io.stacklens.agent.testing.TestBatches;

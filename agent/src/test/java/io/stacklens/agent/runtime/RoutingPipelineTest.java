@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
@@ -17,7 +18,6 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
-import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.RecordingExporter;
 import io.stacklens.agent.testing.TestBatches;

@@ -1,8 +1,8 @@
 package io.stacklens.exporter.debug;
 
 import io.stacklens.agent.api.DeclaredExporterFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code debug} exporter: prints every signal to standard output, for development. */

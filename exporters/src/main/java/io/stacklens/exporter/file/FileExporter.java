@@ -1,12 +1,12 @@
 package io.stacklens.exporter.file;
 
 import io.stacklens.agent.api.ComponentContext;
-import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ErrorText;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.StartException;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.Counter;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.stacklens.exporter.file;
 
 import io.stacklens.agent.api.DeclaredExporterFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code file} exporter: logs, traces and metrics to a local file, rotated. */

@@ -2,12 +2,12 @@ package io.stacklens.exporter.kafka;
 
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentStatus;
-import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.stacklens.exporter.kafka;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

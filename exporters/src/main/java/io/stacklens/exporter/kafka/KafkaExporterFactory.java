@@ -1,8 +1,8 @@
 package io.stacklens.exporter.kafka;
 
 import io.stacklens.agent.api.DeclaredExporterFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code kafka} exporter: logs, traces and metrics to Kafka topics. */

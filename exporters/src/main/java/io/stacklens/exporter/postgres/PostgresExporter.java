@@ -1,10 +1,10 @@
 package io.stacklens.exporter.postgres;
 
 import io.stacklens.agent.api.ComponentContext;
-import io.stacklens.agent.api.DaemonThreads;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.telemetry.Counter;

@@ -2,9 +2,9 @@ package io.stacklens.exporter.postgres;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Secret;
-import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.expr.ExpressionException;
 import io.stacklens.agent.expr.FieldPath;
 import java.time.Duration;

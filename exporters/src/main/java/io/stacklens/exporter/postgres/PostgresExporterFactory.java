@@ -1,8 +1,8 @@
 package io.stacklens.exporter.postgres;
 
 import io.stacklens.agent.api.DeclaredExporterFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code postgres} exporter: logs (or alerts) into PostgreSQL tables. */

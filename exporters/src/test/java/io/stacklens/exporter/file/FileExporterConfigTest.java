@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Factory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.stacklens.exporter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.testing.StubFactories;
 import java.util.List;
 import java.util.Map;

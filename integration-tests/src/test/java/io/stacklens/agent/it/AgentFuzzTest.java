@@ -3,7 +3,7 @@ package io.stacklens.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.fuzz.FuzzCase;
 import io.stacklens.agent.it.fuzz.Mutator;
 import io.stacklens.agent.it.support.AgentProcess;

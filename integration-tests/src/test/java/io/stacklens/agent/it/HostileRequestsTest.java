@@ -1,7 +1,7 @@
 package io.stacklens.agent.it;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.support.Answer;
 import io.stacklens.agent.it.support.HostilePayloads;
 import io.stacklens.agent.it.support.ProcStatus;

@@ -1,9 +1,9 @@
 package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.api.ComponentContext;
-import io.stacklens.agent.api.DaemonThreads;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.Processor;
-import io.stacklens.agent.config.Durations;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogRecord;

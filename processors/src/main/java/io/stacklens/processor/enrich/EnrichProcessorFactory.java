@@ -1,8 +1,8 @@
 package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.api.DeclaredProcessorFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.processor.enrich.lookup.LookupTable;
 import io.stacklens.processor.enrich.lookup.LookupTables;
 import java.util.EnumSet;

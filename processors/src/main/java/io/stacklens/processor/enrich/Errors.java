@@ -1,6 +1,6 @@
 package io.stacklens.processor.enrich;
 
-import io.stacklens.agent.config.Durations;
+import io.stacklens.agent.api.Durations;
 import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

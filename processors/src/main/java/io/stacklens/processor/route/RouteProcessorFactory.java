@@ -1,8 +1,8 @@
 package io.stacklens.processor.route;
 
 import io.stacklens.agent.api.DeclaredProcessorFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code route} processor: sends log records to different exporters by condition. */

@@ -1,8 +1,8 @@
 package io.stacklens.processor.rules;
 
 import io.stacklens.agent.api.DeclaredProcessorFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code rules} processor: tags log records with alerts from an ordered list of rules. */

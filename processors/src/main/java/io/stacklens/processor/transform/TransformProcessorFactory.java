@@ -1,8 +1,8 @@
 package io.stacklens.processor.transform;
 
 import io.stacklens.agent.api.DeclaredProcessorFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code transform} processor: edits, hashes and redacts log record fields. */

@@ -75,7 +75,7 @@ public class EnrichBenchmark {
     }
     MetricsRegistry metrics = new MetricsRegistry();
     processor = new EnrichProcessorFactory().createProcessor(
-        ComponentContext.ofProcessor(ComponentId.of("enrich"), "logs", metrics), c, io.stacklens.agent.api.Signal.LOGS);
+        ComponentContext.ofProcessor(ComponentId.of("enrich"), "logs", metrics), c, io.stacklens.agent.data.Signal.LOGS);
     template = typicalBatch();
     processor.process(template.copy()); // warms the caches: every user id is looked up once here
   }

@@ -3,9 +3,9 @@ package io.stacklens.processor.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
 import io.stacklens.agent.config.LoadResult;
+import io.stacklens.agent.data.Signal;
 import org.junit.jupiter.api.Test;
 
 /** Config errors as the agent reports them: loaded with ConfigLoader and the real component registry. */

@@ -2,11 +2,11 @@ package io.stacklens.processor.route;
 
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.testing.RecordingExporter;
 import io.stacklens.agent.testing.StubFactories;
 import io.stacklens.processor.rules.RulesProcessorFactory;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.processor.route.Harness;
 import java.util.List;

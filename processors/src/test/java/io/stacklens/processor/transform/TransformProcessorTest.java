@@ -2,12 +2,12 @@ package io.stacklens.processor.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.processor.filter.ProcessorConfigs;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.stacklens.receiver.http;
 
 import com.github.luben.zstd.ZstdInputStream;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.limits.DecodeBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.stacklens.receiver.httpjson;
 
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.RequestLimitsConfig;
-import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServerSettings;
 import io.stacklens.receiver.json.JsonMappingConfig;

@@ -1,8 +1,8 @@
 package io.stacklens.receiver.httpjson;
 
 import io.stacklens.agent.api.DeclaredReceiverFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code http_json} receiver: JSON / NDJSON log records POSTed over HTTP. */

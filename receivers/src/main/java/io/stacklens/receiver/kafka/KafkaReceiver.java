@@ -5,7 +5,7 @@ import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Receiver;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.RequestLimitsConfig;
-import io.stacklens.agent.config.Durations;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.DeclaredReceiverFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code kafka} receiver: logs (OTLP, JSON or text messages), traces and metrics (OTLP) from Kafka topics. */

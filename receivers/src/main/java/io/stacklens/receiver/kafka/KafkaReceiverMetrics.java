@@ -1,7 +1,7 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.Admission;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.util.function.DoubleSupplier;

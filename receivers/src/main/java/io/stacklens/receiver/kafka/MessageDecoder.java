@@ -1,6 +1,6 @@
 package io.stacklens.receiver.kafka;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.json.JsonValueReader;
 import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.receiver.json.JsonRecordMapper;

@@ -1,6 +1,6 @@
 package io.stacklens.receiver.kafka;
 
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.DecodeLimits;

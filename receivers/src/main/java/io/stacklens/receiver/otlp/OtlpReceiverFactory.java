@@ -1,8 +1,8 @@
 package io.stacklens.receiver.otlp;
 
 import io.stacklens.agent.api.DeclaredReceiverFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code otlp} receiver: OTLP logs, traces and metrics over gRPC and HTTP. */

@@ -2,8 +2,8 @@ package io.stacklens.receiver.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.limits.DecodeBudget;
 import java.util.BitSet;
 

@@ -1,7 +1,7 @@
 package io.stacklens.receiver.otlp;
 
 import io.stacklens.agent.api.Admission;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.MetricsRegistry;

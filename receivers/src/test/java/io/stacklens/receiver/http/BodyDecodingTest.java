@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
-import io.stacklens.agent.api.MemoryLimiter;
+import io.stacklens.agent.data.MemoryLimiter;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Map;

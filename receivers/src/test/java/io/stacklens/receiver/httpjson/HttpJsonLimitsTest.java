@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.api.ByteSize;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.json.JsonValueReader;
 import java.net.URI;
 import java.net.http.HttpClient;

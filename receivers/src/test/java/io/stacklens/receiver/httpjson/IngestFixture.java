@@ -1,21 +1,21 @@
 package io.stacklens.receiver.httpjson;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.MemoryLimiter;
 import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.api.Host;
 import io.stacklens.agent.config.WaitStrategy;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryLimiter;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.runtime.Pipeline;
-import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.RecordingExporter;
 import java.time.Duration;

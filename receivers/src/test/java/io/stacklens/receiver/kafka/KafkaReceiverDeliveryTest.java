@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.api.Admission;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.LogRecord;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.testing.kafka.KafkaBroker;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.nio.charset.StandardCharsets;

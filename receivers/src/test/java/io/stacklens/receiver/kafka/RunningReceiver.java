@@ -1,11 +1,11 @@
 package io.stacklens.receiver.kafka;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
-import io.stacklens.agent.api.Signal;
-import io.stacklens.agent.telemetry.HealthRegistry;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.time.Instant;
 import java.util.Map;

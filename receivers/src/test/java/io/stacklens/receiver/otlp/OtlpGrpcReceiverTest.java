@@ -18,8 +18,8 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.Signal;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -207,7 +207,7 @@ class OtlpGrpcReceiverTest {
             ReceiverFixture.config(), java.util.Map.of());
     notStarted.shutdown(Instant.now().plusSeconds(1));
     notStarted.shutdown(Instant.now().plusSeconds(1));
-    assertThatThrownBy(() -> notStarted.start(new io.stacklens.agent.telemetry.HealthRegistry()))
+    assertThatThrownBy(() -> notStarted.start(new io.stacklens.agent.admin.HealthRegistry()))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -1,12 +1,12 @@
 package io.stacklens.receiver.otlp;
 
+import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.Signal;
-import io.stacklens.agent.telemetry.HealthRegistry;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.time.Duration;
 import java.time.Instant;

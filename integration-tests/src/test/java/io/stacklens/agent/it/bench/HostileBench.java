@@ -1,6 +1,6 @@
 package io.stacklens.agent.it.bench;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.fuzz.FuzzCase;
 import io.stacklens.agent.it.fuzz.Mutator;
 import io.stacklens.agent.it.support.Answer;

@@ -3,8 +3,8 @@ package io.stacklens.agent.it.blocking;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterFactory;
-import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 import java.util.Set;
 

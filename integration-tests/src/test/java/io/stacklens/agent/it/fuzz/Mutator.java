@@ -1,6 +1,6 @@
 package io.stacklens.agent.it.fuzz;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.fuzz.Seeds.Kind;
 import io.stacklens.agent.it.fuzz.Seeds.Seed;
 import io.stacklens.agent.it.support.Request;

@@ -1,6 +1,6 @@
 package io.stacklens.agent.it.fuzz;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.fuzz.ProtoWire.Located;
 import io.stacklens.agent.it.fuzz.ProtoWire.Node;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.RawBytesMarshaller;
 import java.io.OutputStream;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.stacklens.agent.it.support;
 
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import java.util.Map;
 
 /**

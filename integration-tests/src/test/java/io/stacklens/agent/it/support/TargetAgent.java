@@ -18,7 +18,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.stacklens.agent.api.Signal;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.OtlpJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.stacklens.agent.api;
+package io.stacklens.agent.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

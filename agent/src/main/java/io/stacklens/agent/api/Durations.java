@@ -1,4 +1,4 @@
-package io.stacklens.agent.config;
+package io.stacklens.agent.api;
 
 import java.math.BigDecimal;
 import java.time.Duration;

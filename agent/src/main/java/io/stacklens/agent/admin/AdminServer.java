@@ -1,4 +1,4 @@
-package io.stacklens.agent.telemetry;
+package io.stacklens.agent.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,6 +7,7 @@ import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
+import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

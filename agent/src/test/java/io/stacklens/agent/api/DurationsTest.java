@@ -1,4 +1,4 @@
-package io.stacklens.agent.config;
+package io.stacklens.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.stacklens.agent.config;
+package io.stacklens.agent.api;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -25,7 +25,7 @@ public final class Suggestions {
   }
 
   /** {@code ; did you mean 'x'?} or the empty string. */
-  static String didYouMean(String input, Collection<String> candidates) {
+  public static String didYouMean(String input, Collection<String> candidates) {
     return closest(input, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
   }
 

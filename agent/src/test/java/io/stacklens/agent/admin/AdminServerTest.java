@@ -1,4 +1,4 @@
-package io.stacklens.agent.telemetry;
+package io.stacklens.agent.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

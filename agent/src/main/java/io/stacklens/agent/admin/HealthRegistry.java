@@ -1,4 +1,4 @@
-package io.stacklens.agent.telemetry;
+package io.stacklens.agent.admin;
 
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;

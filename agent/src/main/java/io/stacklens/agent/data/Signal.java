@@ -1,4 +1,4 @@
-package io.stacklens.agent.api;
+package io.stacklens.agent.data;
 
 import java.util.Locale;
 import java.util.Optional;

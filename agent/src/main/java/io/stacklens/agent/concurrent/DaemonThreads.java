@@ -1,4 +1,4 @@
-package io.stacklens.agent.api;
+package io.stacklens.agent.concurrent;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
