@@ -15,11 +15,11 @@ dir="${KAFKA_BENCH_DIR:-/tmp/stacklens-bench-kafka}"
 cmd="${1:-}"; port="${2:-9092}"; controller_port=$((port + 1))
 
 classpath() {
-  local out=agent/target/kafka-broker-classpath.txt
-  if [ ! -s "$out" ] || [ agent/pom.xml -nt "$out" ] || [ pom.xml -nt "$out" ]; then
-    ./mvnw -q -B -o -pl agent dependency:build-classpath -Dmdep.outputFile=target/kafka-broker-classpath.txt \
+  local out=agent/testing/target/kafka-broker-classpath.txt
+  if [ ! -s "$out" ] || [ agent/testing/pom.xml -nt "$out" ] || [ pom.xml -nt "$out" ]; then
+    ./mvnw -q -B -o -pl agent/testing dependency:build-classpath -Dmdep.outputFile=target/kafka-broker-classpath.txt \
       -Dmdep.includeScope=test >/dev/null \
-    || ./mvnw -q -B -pl agent dependency:build-classpath -Dmdep.outputFile=target/kafka-broker-classpath.txt \
+    || ./mvnw -q -B -pl agent/testing dependency:build-classpath -Dmdep.outputFile=target/kafka-broker-classpath.txt \
       -Dmdep.includeScope=test >/dev/null
   fi
   cat "$out"

@@ -28,6 +28,7 @@ import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.RawBytesMarshaller;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.testing.CollectingConsumer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

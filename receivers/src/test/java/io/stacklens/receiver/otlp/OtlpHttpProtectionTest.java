@@ -14,6 +14,7 @@ import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.testing.CollectingConsumer;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;

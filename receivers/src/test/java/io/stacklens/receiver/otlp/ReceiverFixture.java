@@ -8,6 +8,7 @@ import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.testing.CollectingConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
