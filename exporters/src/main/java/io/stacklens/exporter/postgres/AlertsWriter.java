@@ -4,6 +4,7 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.expr.FieldPath;
+import io.stacklens.agent.sql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -53,7 +54,7 @@ final class AlertsWriter {
       c.rollback(sp);
       if (!SqlErrors.isDataError(e)) throw e;
       if (refs.size() == 1) {
-        letters.add(new DeadLetterTable.DeadLetter(refs.get(0), SqlErrors.reason(e), SqlErrors.detail(e)));
+        letters.add(new DeadLetterTable.DeadLetter(refs.get(0), SqlErrors.reason(e), PgErrors.detail(e)));
         return;
       }
       int half = refs.size() / 2;

@@ -7,16 +7,21 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.sql.ConnectionPool;
+import io.stacklens.agent.sql.JdbcUrls;
+import io.stacklens.agent.sql.SqlErrors;
 import io.stacklens.agent.telemetry.Counter;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -62,7 +67,7 @@ final class PostgresExporter implements Exporter {
   private final Counter duplicateRows;
   private final Counter bisections;
 
-  private volatile PostgresConnections pool;
+  private volatile ConnectionPool pool;
   private volatile boolean schemaReady;
   private ScheduledExecutorService maintenance;
 
@@ -91,15 +96,15 @@ final class PostgresExporter implements Exporter {
 
   @Override
   public void start(Host host) throws Exception {
-    pool = new PostgresConnections(config, "stacklens-" + id);
+    pool = openPool(config, "stacklens-" + id);
     try {
       prepareSchema();
     } catch (SQLException e) {
-      if (!SqlErrors.isConnectionProblem(e)) {
-        throw new IllegalStateException(id + ": cannot prepare the tables: " + SqlErrors.reason(e) + ": " + SqlErrors.detail(e), e);
+      if (!SqlErrors.isConnectionFailure(e)) {
+        throw new IllegalStateException(id + ": cannot prepare the tables: " + SqlErrors.reason(e) + ": " + PgErrors.detail(e), e);
       }
       // The database is unreachable: start anyway, the first push prepares the schema (and retries meanwhile).
-      context.logger().log(Level.WARNING, id + ": PostgreSQL unreachable at start-up (" + SqlErrors.detail(e)
+      context.logger().log(Level.WARNING, id + ": PostgreSQL unreachable at start-up (" + PgErrors.detail(e)
           + "); tables are prepared on the first write");
     }
     if (schema.partitions() != null) {
@@ -107,8 +112,31 @@ final class PostgresExporter implements Exporter {
       maintenance.scheduleWithFixedDelay(this::maintainPartitions, MAINTENANCE_MINUTES, MAINTENANCE_MINUTES, TimeUnit.MINUTES);
     }
     context.logger().log(Level.INFO, id + ": writing " + config.tableKind.name().toLowerCase() + " to table "
-        + config.tableName() + " at " + PostgresConnections.redactUrl(config.endpoint)
+        + config.tableName() + " at " + JdbcUrls.redact(config.endpoint)
         + (alertsWriter == null ? " (" + config.writeMethod.name().toLowerCase() + (config.exactlyOnce ? ", exactly-once)" : ")") : ""));
+  }
+
+  /**
+   * The exporter's connections: at most {@code pool_size}, each with the configured {@code statement_timeout}
+   * and auto-commit off; a push waits at most 60 s for a free one. A connection that saw a failure is
+   * discarded, so the next push opens a fresh one.
+   */
+  static ConnectionPool openPool(PostgresExporterConfig config, String applicationName) {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", applicationName);
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("tcpKeepAlive", "true");
+    if (!config.statementTimeout.isZero()) {
+      // A backstop for a server that stops answering (no RST): well past the server-side timeout.
+      p.setProperty("socketTimeout", Long.toString(config.statementTimeout.toSeconds() * 2 + 30));
+    }
+    if (config.connection != null) config.connection.forEach(p::setProperty);
+    if (config.user != null) p.setProperty("user", config.user);
+    if (config.password != null) p.setProperty("password", config.password);
+    return new ConnectionPool(new org.postgresql.Driver(), config.endpoint, p, ConnectionPool.Settings.of(config.poolSize)
+        .withBorrowTimeout(Duration.ofSeconds(60))
+        .withStatementTimeout(config.statementTimeout)
+        .withAutoCommit(false));
   }
 
   /** Creates/migrates (auto) or checks (manual) the tables; throws IllegalStateException when a manual schema does not fit. */
@@ -158,7 +186,7 @@ final class PostgresExporter implements Exporter {
     if (!(batch instanceof LogsBatch logs)) {
       throw ExportException.permanent(id + ": the postgres exporter takes logs only, got " + batch.signal().id());
     }
-    PostgresConnections p = pool;
+    ConnectionPool p = pool;
     if (p == null) throw ExportException.retryable(id + ": not started");
     Connection c = null;
     try {
@@ -182,9 +210,9 @@ final class PostgresExporter implements Exporter {
       String reason = SqlErrors.retryReason(e);
       context.metrics().counter("stacklens_exporter_postgres_retryable_errors_total",
           "Failed batch writes that will be retried, by reason", "exporter", id, "reason", reason).inc();
-      logOnce(reason, id + ": writing a batch failed, will retry (" + SqlErrors.reason(e) + "): " + SqlErrors.detail(e)
+      logOnce(reason, id + ": writing a batch failed, will retry (" + SqlErrors.reason(e) + "): " + PgErrors.detail(e)
           + " (logged once a minute per reason)");
-      throw ExportException.retryable(id + ": " + SqlErrors.reason(e) + ": " + SqlErrors.detail(e), e);
+      throw ExportException.retryable(id + ": " + SqlErrors.reason(e) + ": " + PgErrors.detail(e), e);
     } catch (InterruptedException e) {
       if (c != null) p.discard(c);
       Thread.currentThread().interrupt();
@@ -232,7 +260,7 @@ final class PostgresExporter implements Exporter {
       throws SQLException {
     if (rows.isEmpty()) return 0;
     if (rows.size() == 1 && known != null) {
-      letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(known), SqlErrors.detail(known)));
+      letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(known), PgErrors.detail(known)));
       return 0;
     }
     if (known == null) {
@@ -245,7 +273,7 @@ final class PostgresExporter implements Exporter {
         c.rollback(sp);
         if (!SqlErrors.isDataError(e)) throw e;
         if (rows.size() == 1) {
-          letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(e), SqlErrors.detail(e)));
+          letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(e), PgErrors.detail(e)));
           return 0;
         }
       }
@@ -302,7 +330,7 @@ final class PostgresExporter implements Exporter {
   @Override
   public void shutdown(Instant deadline) {
     if (maintenance != null) maintenance.shutdownNow();
-    PostgresConnections p = pool;
+    ConnectionPool p = pool;
     if (p != null) p.close();
   }
 }

@@ -7,6 +7,7 @@ import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.config.Durations;
 import io.stacklens.agent.expr.ExpressionException;
 import io.stacklens.agent.expr.FieldPath;
+import io.stacklens.agent.sql.JdbcUrls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -243,9 +244,9 @@ public class PostgresExporterConfig extends ExporterConfig {
       problems.error("endpoint", "is required: a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/logs");
     } else if (!endpoint.startsWith(URL_PREFIX)) {
       problems.error("endpoint", "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
-          + "jdbc:postgresql://127.0.0.1:5432/logs; got '" + PostgresConnections.redactUrl(endpoint) + "'");
+          + "jdbc:postgresql://127.0.0.1:5432/logs; got '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.length() <= URL_PREFIX.length() || endpoint.charAt(URL_PREFIX.length()) == '/') {
-      problems.error("endpoint", "names no host: '" + PostgresConnections.redactUrl(endpoint) + "'");
+      problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.matches("(?i).*[?&]password=.*")) {
       problems.warning("endpoint", "holds a password, which print-config and logs would show; use the password option");
     }
