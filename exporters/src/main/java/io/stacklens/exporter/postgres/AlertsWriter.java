@@ -6,18 +6,17 @@ import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.expr.FieldPath;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code table_kind: alerts}: one transaction per batch through {@link AlertsTable#write}. Records the
- * table rejects (no valid severity, ...) and records the server refuses (a data error, found by
- * bisecting under savepoints) go to the dead-letter table; records without {@code alert.issue_code}
- * are not alerts and are counted as skipped.
+ * table rejects (no valid severity, ...: reason {@value #INVALID_ALERT}) and records the server refuses
+ * (a data error, found by bisecting under savepoints) are refused; records without
+ * {@code alert.issue_code} are not alerts and are counted as skipped.
  */
-final class AlertsWriter {
+final class AlertsWriter implements TableWriter {
   static final String INVALID_ALERT = "invalid_alert";
 
   private final AlertsTable table;
@@ -30,42 +29,18 @@ final class AlertsWriter {
     this.foldKey = config.foldKeyPaths();
   }
 
-  void write(Connection c, LogsBatch batch, PostgresExporter exporter, int retries) throws SQLException {
-    List<DeadLetterTable.DeadLetter> letters = new ArrayList<>();
-    int[] counts = new int[2]; // written, skipped
-    writeBisecting(c, PostgresExporter.refs(batch), letters, counts, true);
-    exporter.deadLetters().write(c, exporter.exporterId(), table.table(), letters, retries);
-    c.commit();
-    exporter.rowsInserted().add(counts[0]);
-    exporter.skipped(counts[1]);
-    exporter.countDeadLetters(letters);
-  }
-
-  private void writeBisecting(Connection c, List<RecordRef> refs, List<DeadLetterTable.DeadLetter> letters, int[] counts,
-      boolean whole) throws SQLException {
-    if (refs.isEmpty()) return;
-    Savepoint sp = c.setSavepoint();
-    AlertsTable.WriteResult result;
-    try {
-      result = table.write(c, batchOf(refs), foldWindow, foldKey);
-      c.releaseSavepoint(sp);
-    } catch (SQLException e) {
-      c.rollback(sp);
-      if (!SqlErrors.isDataError(e)) throw e;
-      if (refs.size() == 1) {
-        letters.add(new DeadLetterTable.DeadLetter(refs.get(0), SqlErrors.reason(e), SqlErrors.detail(e)));
-        return;
+  @Override
+  public Written write(Connection c, List<RecordRef> refs, List<RefusedRecord> refused) throws SQLException {
+    int[] skipped = {0};
+    int written = Bisection.write(c, refs, (conn, chunk) -> {
+      AlertsTable.WriteResult result = table.write(conn, batchOf(chunk), foldWindow, foldKey);
+      skipped[0] += result.skipped();
+      for (AlertsTable.Rejected r : result.rejected()) {
+        refused.add(new RefusedRecord(new RecordRef(r.resource(), r.scope(), r.record()), INVALID_ALERT, r.reason()));
       }
-      int half = refs.size() / 2;
-      writeBisecting(c, refs.subList(0, half), letters, counts, false);
-      writeBisecting(c, refs.subList(half, refs.size()), letters, counts, false);
-      return;
-    }
-    counts[0] += result.written();
-    counts[1] += result.skipped();
-    for (AlertsTable.Rejected r : result.rejected()) {
-      letters.add(new DeadLetterTable.DeadLetter(new RecordRef(r.resource(), r.scope(), r.record()), INVALID_ALERT, r.reason()));
-    }
+      return result.written();
+    }, ref -> ref, refused, null);
+    return new Written(written, 0, skipped[0]);
   }
 
   /** A batch of {@code refs}, sharing their resources and scopes (read only). */

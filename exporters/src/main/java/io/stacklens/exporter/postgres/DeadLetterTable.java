@@ -1,23 +1,37 @@
 package io.stacklens.exporter.postgres;
 
+import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.DeadLetterAttributes;
+import io.stacklens.agent.data.Resource;
+import io.stacklens.agent.data.ResourceLogs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The dead-letter table ({@code dlq_messages} by default): records the table will never take, as
- * jsonb, with the SQLState or conversion reason, the server's message, the exporter id and how many
- * times the batch had been retried. Rows go in within the batch's own transaction, so a batch lands
- * whole (good rows and dead letters) or not at all.
+ * {@code table_kind: dead_letters}: the dead-letter table ({@code dlq_messages} by default), one row per
+ * record received. It is meant as another exporter's {@code dead_letter.exporter}: the exporter helper
+ * hands it the records that exporter failed permanently, with resource attributes saying why
+ * ({@link DeadLetterAttributes}). Columns: {@code exporter_id} ({@code stacklens.exporter}),
+ * {@code table_name} ({@value #TABLE}: the table that refused the record, set by postgres exporters),
+ * {@code record} (the record as jsonb, {@link RecordJson#record}, without those attributes),
+ * {@code error_reason} ({@code stacklens.error.reason}, else {@value #NO_REASON}), {@code error_detail}
+ * ({@code stacklens.error.message}, at most {@value #MAX_DETAIL} characters), {@code retry_count} (0:
+ * kept for tables written by earlier versions) and {@code created_at}. A column without its attribute is
+ * NULL. Rows are plain inserts: a batch retried after a lost commit acknowledgement is written again.
  */
-final class DeadLetterTable {
+final class DeadLetterTable implements TableWriter {
+  /** The table that refused a record: set by the postgres exporter on the records it fails permanently. */
+  static final String TABLE = "stacklens.error.table";
+  static final String NO_REASON = "unspecified";
   private static final int MAX_DETAIL = 2000;
-
-  /** A record refused for good, and why. */
-  record DeadLetter(RecordRef ref, String reason, String detail) {}
+  private static final List<String> ANNOTATIONS =
+      List.of(DeadLetterAttributes.REASON, DeadLetterAttributes.MESSAGE, DeadLetterAttributes.EXPORTER, TABLE);
 
   private final String name;
 
@@ -29,13 +43,21 @@ final class DeadLetterTable {
     return name;
   }
 
+  /**
+   * Version 1 is the table earlier versions wrote refused records to (with {@code dead_letter_table});
+   * version 2 lets {@code exporter_id} and {@code table_name} be NULL, for dead letters that do not say.
+   */
   List<SchemaMigrations.Migration> migrations() {
     String t = SqlIdentifiers.quote(name);
-    return List.of(new SchemaMigrations.Migration(1, List.of(
-        "CREATE TABLE IF NOT EXISTS " + t + " (id bigserial PRIMARY KEY, exporter_id text NOT NULL, "
-            + "table_name text NOT NULL, record jsonb NOT NULL, error_reason text NOT NULL, error_detail text, "
-            + "retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())",
-        "CREATE INDEX IF NOT EXISTS " + SqlIdentifiers.quote(name + "_created_at_idx") + " ON " + t + " (created_at)")));
+    return List.of(
+        new SchemaMigrations.Migration(1, List.of(
+            "CREATE TABLE IF NOT EXISTS " + t + " (id bigserial PRIMARY KEY, exporter_id text NOT NULL, "
+                + "table_name text NOT NULL, record jsonb NOT NULL, error_reason text NOT NULL, error_detail text, "
+                + "retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())",
+            "CREATE INDEX IF NOT EXISTS " + SqlIdentifiers.quote(name + "_created_at_idx") + " ON " + t
+                + " (created_at)")),
+        new SchemaMigrations.Migration(2, List.of(
+            "ALTER TABLE " + t + " ALTER COLUMN exporter_id DROP NOT NULL, ALTER COLUMN table_name DROP NOT NULL")));
   }
 
   /** Problems of an existing table for {@code schema: manual}; empty when fine. */
@@ -46,7 +68,7 @@ final class DeadLetterTable {
       problems.add("dead-letter table " + name + " does not exist (schema: manual does not create it)");
       return problems;
     }
-    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    Map<String, String> expected = new LinkedHashMap<>();
     expected.put("exporter_id", "text");
     expected.put("table_name", "text");
     expected.put("record", "jsonb");
@@ -61,29 +83,52 @@ final class DeadLetterTable {
       if (t == null) missing.add(col + " " + type);
       else if (!t.equals(type)) mismatched.add(col + " is " + t + ", expected " + type);
     });
-    if (!missing.isEmpty()) problems.add("dead-letter table " + name + " lacks column(s): " + String.join(", ", missing));
+    if (!missing.isEmpty()) {
+      problems.add("dead-letter table " + name + " lacks column(s): " + String.join(", ", missing));
+    }
     if (!mismatched.isEmpty()) {
       problems.add("dead-letter table " + name + " has column(s) of the wrong type: " + String.join("; ", mismatched));
     }
     return problems;
   }
 
-  /** Inserts the dead letters (in the caller's transaction). */
-  void write(Connection c, String exporterId, String table, List<DeadLetter> letters, int retryCount) throws SQLException {
-    if (letters.isEmpty()) return;
+  @Override
+  public Written write(Connection c, List<RecordRef> refs, List<RefusedRecord> refused) throws SQLException {
+    int rows = Bisection.write(c, refs, this::insert, ref -> ref, refused, null);
+    return new Written(rows, 0, 0);
+  }
+
+  private int insert(Connection c, List<RecordRef> refs) throws SQLException {
+    Map<ResourceLogs, ResourceLogs> plain = new IdentityHashMap<>();
     try (PreparedStatement s = c.prepareStatement("INSERT INTO " + SqlIdentifiers.quote(name)
-        + " (exporter_id, table_name, record, error_reason, error_detail, retry_count) VALUES (?, ?, ?::jsonb, ?, ?, ?)")) {
-      for (DeadLetter d : letters) {
-        s.setString(1, exporterId);
-        s.setString(2, table);
-        s.setString(3, RecordJson.record(d.ref().resource(), d.ref().scope(), d.ref().record()));
-        s.setString(4, d.reason());
-        s.setString(5, shorten(RecordJson.cleanText(d.detail())));
-        s.setInt(6, retryCount);
+        + " (exporter_id, table_name, record, error_reason, error_detail) VALUES (?, ?, ?::jsonb, ?, ?)")) {
+      for (RecordRef ref : refs) {
+        Attributes why = ref.resource() == null ? new Attributes() : ref.resource().resource().attributes();
+        String reason = text(why.get(DeadLetterAttributes.REASON));
+        s.setString(1, text(why.get(DeadLetterAttributes.EXPORTER)));
+        s.setString(2, text(why.get(TABLE)));
+        s.setString(3, RecordJson.record(plain.computeIfAbsent(ref.resource(), DeadLetterTable::withoutAnnotations),
+            ref.scope(), ref.record()));
+        s.setString(4, reason == null ? NO_REASON : reason);
+        s.setString(5, shorten(text(why.get(DeadLetterAttributes.MESSAGE))));
         s.addBatch();
       }
       s.executeBatch();
     }
+    return refs.size();
+  }
+
+  /** The resource as the record had it before it failed: without the dead-letter attributes. */
+  private static ResourceLogs withoutAnnotations(ResourceLogs rl) {
+    if (rl == null) return null;
+    Attributes a = rl.resource().attributes().copy();
+    ANNOTATIONS.forEach(a::remove);
+    Resource r = new Resource(a).setDroppedAttributesCount(rl.resource().droppedAttributesCount());
+    return new ResourceLogs(r, List.of());
+  }
+
+  private static String text(Object v) {
+    return v == null ? null : RecordJson.cleanText(v instanceof String s ? s : String.valueOf(v));
   }
 
   private static String shorten(String s) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Turns records into rows of the logs table ({@link LogsTable#writtenColumns()} order). Values are
  * {@link UUID}, {@link Long} epoch microseconds for timestamps, {@link Short}, {@link Long},
  * {@link Double}, {@link Boolean}, or {@link String} (text and jsonb text), or null. A promoted value
- * that cannot be converted to its column's type makes the record a {@link DeadLetterTable.DeadLetter}
+ * that cannot be converted to its column's type makes the record a {@link RefusedRecord}
  * (reason {@code conversion_failed}) instead of a row. Not thread-safe.
  */
 final class LogRows {
@@ -31,7 +31,7 @@ final class LogRows {
   record Row(RecordRef ref, Object[] values) {}
 
   /** The rows of a batch and the records that could not become rows. */
-  record Encoded(List<Row> rows, List<DeadLetterTable.DeadLetter> failures) {}
+  record Encoded(List<Row> rows, List<RefusedRecord> failures) {}
 
   private final LogsTable table;
   private final boolean deterministicIds;
@@ -53,7 +53,7 @@ final class LogRows {
 
   Encoded encode(List<RecordRef> refs) {
     List<Row> rows = new ArrayList<>(refs.size());
-    List<DeadLetterTable.DeadLetter> failures = new ArrayList<>();
+    List<RefusedRecord> failures = new ArrayList<>();
     Map<ResourceLogs, Object[]> resources = new IdentityHashMap<>();
     int width = table.writtenColumns().size();
     for (RecordRef ref : refs) {
@@ -91,7 +91,7 @@ final class LogRows {
         }
       }
       if (failure != null) {
-        failures.add(new DeadLetterTable.DeadLetter(ref, CONVERSION_FAILED, failure));
+        failures.add(new RefusedRecord(ref, CONVERSION_FAILED, failure));
         continue;
       }
       String scopeName = ref.scope() == null ? "" : ref.scope().scope().name();

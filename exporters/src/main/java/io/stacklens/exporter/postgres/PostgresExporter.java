@@ -6,63 +6,73 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.Resource;
+import io.stacklens.agent.data.ResourceLogs;
+import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.sql.ConnectionPool;
+import io.stacklens.agent.sql.JdbcUrls;
+import io.stacklens.agent.sql.SqlErrors;
 import io.stacklens.agent.telemetry.Counter;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes log batches into PostgreSQL, one transaction per batch (reference: docs/exporters/postgres.md).
+ * Writes log batches into PostgreSQL, one transaction per batch (reference: docs/exporters/postgres.md),
+ * into the table of its {@code table_kind}: log rows ({@link LogsWriter}), alerts ({@link AlertsWriter})
+ * or dead letters ({@link DeadLetterTable}).
  *
- * <p><b>Exactly-once.</b> Every row's primary key is (deterministic id, time) and rows are inserted
+ * <p><b>Exactly-once.</b> Every log row's primary key is (deterministic id, time) and rows are inserted
  * with {@code ON CONFLICT (id, time) DO NOTHING}: a batch retried after a lost commit, or replayed
  * after a crash, adds no row twice (counted in {@code stacklens_exporter_postgres_duplicate_rows_total}).
  *
  * <p><b>Errors.</b> A retryable failure (connection loss, serialization failure, deadlock, timeout,
  * server shutdown, too many connections: {@link SqlErrors}) rolls back and fails the push retryably;
- * the exporter helper retries with backoff. A data error rolls back and writes the batch again,
- * bisecting it under savepoints until each bad record is alone: the good rows are written and each bad
- * record goes to the dead-letter table with its SQLState and the server's message, all in one transaction.
+ * the exporter helper retries with backoff. Records the table will never take (a data error, found by
+ * bisecting under savepoints; a promoted value that does not convert; an invalid alert) are left out:
+ * the rest of the batch is committed, then the push fails <em>permanently</em> for those records alone
+ * ({@link ExportException#withUnsent}, with their reason), so the exporter helper never retries them and
+ * hands them to the {@code dead_letter.exporter} (e.g. a second postgres exporter with
+ * {@code table_kind: dead_letters}) or drops them, counted. Such records carry the resource attribute
+ * {@value DeadLetterTable#TABLE} naming the table that refused them.
  *
  * <p><b>Schema.</b> Prepared at start ({@link PostgresSchema}); when the database cannot be reached
  * then, start-up still succeeds and the first push prepares it (failing retryably meanwhile). A
  * manual schema that does not match fails start-up.
  */
 final class PostgresExporter implements Exporter {
+  /** The permanent failure's reason when the refused records of a push have several. */
+  static final String MIXED_REASONS = "data_error";
   private static final long MAINTENANCE_MINUTES = 60;
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final int MAX_DETAIL_IN_MESSAGE = 300;
 
   private final ComponentContext context;
   private final PostgresExporterConfig config;
   private final String id;
   private final PostgresSchema schema;
-  private final LogsTable logsTable;
-  private final DeadLetterTable deadLetters;
-  private final ThreadLocal<LogRows> rows;
-  private final RowWriter fastWriter;
-  private final CopyWriter copyWriter;
-  private final InsertWriter bisectWriter;
-  private final AlertsWriter alertsWriter;
-  /** Failed attempts per batch (the helper retries the same batch object), for dlq retry_count. */
-  private final Map<Batch, Integer> attempts = Collections.synchronizedMap(new WeakHashMap<>());
+  private final TableWriter writer;
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
   private final Counter rowsInserted;
   private final Counter duplicateRows;
-  private final Counter bisections;
 
-  private volatile PostgresConnections pool;
+  private volatile ConnectionPool pool;
   private volatile boolean schemaReady;
   private ScheduledExecutorService maintenance;
 
@@ -71,35 +81,31 @@ final class PostgresExporter implements Exporter {
     this.config = config;
     this.id = context.id().toString();
     this.schema = new PostgresSchema(config);
-    this.logsTable = schema.logsTable();
-    this.deadLetters = schema.deadLetterTable();
-    boolean logs = config.tableKind == PostgresExporterConfig.TableKind.LOGS;
-    this.rows = ThreadLocal.withInitial(() -> new LogRows(logsTable, config.exactlyOnce));
-    this.copyWriter = logs && config.writeMethod == PostgresExporterConfig.WriteMethod.COPY
-        ? new CopyWriter(logsTable, config.exactlyOnce) : null;
-    this.bisectWriter = new InsertWriter(logsTable, config.exactlyOnce);
-    this.fastWriter = copyWriter != null ? copyWriter : bisectWriter;
-    this.alertsWriter = logs ? null : new AlertsWriter(config);
     var m = context.metrics();
     String table = config.tableName();
     rowsInserted = m.counter("stacklens_exporter_postgres_rows_total", "Rows the exporter inserted", "exporter", id, "table", table);
     duplicateRows = m.counter("stacklens_exporter_postgres_duplicate_rows_total",
         "Records already in the table (a retry or replay; skipped by ON CONFLICT DO NOTHING)", "exporter", id, "table", table);
-    bisections = m.counter("stacklens_exporter_postgres_bisected_batches_total",
+    Counter bisections = m.counter("stacklens_exporter_postgres_bisected_batches_total",
         "Batches split to isolate records the table refused", "exporter", id, "table", table);
+    this.writer = switch (config.tableKind) {
+      case LOGS -> new LogsWriter(config, schema.logsTable(), bisections);
+      case ALERTS -> new AlertsWriter(config);
+      case DEAD_LETTERS -> schema.deadLetterTable();
+    };
   }
 
   @Override
   public void start(Host host) throws Exception {
-    pool = new PostgresConnections(config, "stacklens-" + id);
+    pool = openPool(config, "stacklens-" + id);
     try {
       prepareSchema();
     } catch (SQLException e) {
-      if (!SqlErrors.isConnectionProblem(e)) {
-        throw new IllegalStateException(id + ": cannot prepare the tables: " + SqlErrors.reason(e) + ": " + SqlErrors.detail(e), e);
+      if (!SqlErrors.isConnectionFailure(e)) {
+        throw new IllegalStateException(id + ": cannot prepare the tables: " + SqlErrors.reason(e) + ": " + PgErrors.detail(e), e);
       }
       // The database is unreachable: start anyway, the first push prepares the schema (and retries meanwhile).
-      context.logger().log(Level.WARNING, id + ": PostgreSQL unreachable at start-up (" + SqlErrors.detail(e)
+      context.logger().log(Level.WARNING, id + ": PostgreSQL unreachable at start-up (" + PgErrors.detail(e)
           + "); tables are prepared on the first write");
     }
     if (schema.partitions() != null) {
@@ -107,8 +113,32 @@ final class PostgresExporter implements Exporter {
       maintenance.scheduleWithFixedDelay(this::maintainPartitions, MAINTENANCE_MINUTES, MAINTENANCE_MINUTES, TimeUnit.MINUTES);
     }
     context.logger().log(Level.INFO, id + ": writing " + config.tableKind.name().toLowerCase() + " to table "
-        + config.tableName() + " at " + PostgresConnections.redactUrl(config.endpoint)
-        + (alertsWriter == null ? " (" + config.writeMethod.name().toLowerCase() + (config.exactlyOnce ? ", exactly-once)" : ")") : ""));
+        + config.tableName() + " at " + JdbcUrls.redact(config.endpoint)
+        + (writer instanceof LogsWriter
+            ? " (" + config.writeMethod.name().toLowerCase() + (config.exactlyOnce ? ", exactly-once)" : ")") : ""));
+  }
+
+  /**
+   * The exporter's connections: at most {@code pool_size}, each with the configured {@code statement_timeout}
+   * and auto-commit off; a push waits at most 60 s for a free one. A connection that saw a failure is
+   * discarded, so the next push opens a fresh one.
+   */
+  static ConnectionPool openPool(PostgresExporterConfig config, String applicationName) {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", applicationName);
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("tcpKeepAlive", "true");
+    if (!config.statementTimeout.isZero()) {
+      // A backstop for a server that stops answering (no RST): well past the server-side timeout.
+      p.setProperty("socketTimeout", Long.toString(config.statementTimeout.toSeconds() * 2 + 30));
+    }
+    if (config.connection != null) config.connection.forEach(p::setProperty);
+    if (config.user != null) p.setProperty("user", config.user);
+    if (config.password != null) p.setProperty("password", config.password);
+    return new ConnectionPool(new org.postgresql.Driver(), config.endpoint, p, ConnectionPool.Settings.of(config.poolSize)
+        .withBorrowTimeout(Duration.ofSeconds(60))
+        .withStatementTimeout(config.statementTimeout)
+        .withAutoCommit(false));
   }
 
   /** Creates/migrates (auto) or checks (manual) the tables; throws IllegalStateException when a manual schema does not fit. */
@@ -158,33 +188,36 @@ final class PostgresExporter implements Exporter {
     if (!(batch instanceof LogsBatch logs)) {
       throw ExportException.permanent(id + ": the postgres exporter takes logs only, got " + batch.signal().id());
     }
-    PostgresConnections p = pool;
+    ConnectionPool p = pool;
     if (p == null) throw ExportException.retryable(id + ": not started");
+    List<RefusedRecord> refused = new ArrayList<>();
     Connection c = null;
     try {
       if (!schemaReady) prepareSchema();
       c = p.borrow();
-      int retries = attempts.getOrDefault(batch, 0);
-      if (alertsWriter != null) {
-        alertsWriter.write(c, logs, this, retries);
-      } else {
-        writeLogs(c, logs, retries);
-      }
+      TableWriter.Written written = writer.write(c, refs(logs), refused);
+      c.commit();
       p.release(c);
-      attempts.remove(batch);
+      c = null;
+      rowsInserted.add(written.rows());
+      duplicateRows.add(written.duplicates());
+      if (written.skipped() > 0) {
+        context.metrics().counter("stacklens_exporter_postgres_skipped_records_total",
+            "Records not written because they are not alerts (no alert.issue_code)", "exporter", id,
+            "table", config.tableName(), "reason", "no_alert_issue_code").add(written.skipped());
+      }
     } catch (SQLException e) {
       if (c != null) {
         SchemaMigrations.rollbackQuietly(c);
-        if (copyWriter != null) copyWriter.forget(c);
+        writer.forget(c);
         p.discard(c);
       }
-      attempts.merge(batch, 1, Integer::sum);
       String reason = SqlErrors.retryReason(e);
       context.metrics().counter("stacklens_exporter_postgres_retryable_errors_total",
           "Failed batch writes that will be retried, by reason", "exporter", id, "reason", reason).inc();
-      logOnce(reason, id + ": writing a batch failed, will retry (" + SqlErrors.reason(e) + "): " + SqlErrors.detail(e)
+      logOnce(reason, id + ": writing a batch failed, will retry (" + SqlErrors.reason(e) + "): " + PgErrors.detail(e)
           + " (logged once a minute per reason)");
-      throw ExportException.retryable(id + ": " + SqlErrors.reason(e) + ": " + SqlErrors.detail(e), e);
+      throw ExportException.retryable(id + ": " + SqlErrors.reason(e) + ": " + PgErrors.detail(e), e);
     } catch (InterruptedException e) {
       if (c != null) p.discard(c);
       Thread.currentThread().interrupt();
@@ -196,92 +229,65 @@ final class PostgresExporter implements Exporter {
       }
       throw e;
     }
-  }
-
-  private void writeLogs(Connection c, LogsBatch batch, int retries) throws SQLException {
-    List<RecordRef> refs = refs(batch);
-    LogRows.Encoded encoded = rows.get().encode(refs);
-    List<DeadLetterTable.DeadLetter> letters = new ArrayList<>(encoded.failures());
-    int inserted;
-    try {
-      inserted = fastWriter.write(c, encoded.rows());
-    } catch (SQLException e) {
-      if (!SqlErrors.isDataError(e)) throw e;
-      c.rollback();
-      if (copyWriter != null) copyWriter.forget(c);
-      bisections.inc();
-      inserted = bisect(c, encoded.rows(), letters, e);
-    }
-    deadLetters.write(c, id, logsTable.name(), letters, retries);
-    c.commit();
-    rowsInserted.add(inserted);
-    duplicateRows.add(encoded.rows().size() - inserted - countRows(letters, encoded));
-    countDeadLetters(letters);
-  }
-
-  /** Dead letters that were rows (data errors), as opposed to conversion failures. */
-  private static int countRows(List<DeadLetterTable.DeadLetter> letters, LogRows.Encoded encoded) {
-    return letters.size() - encoded.failures().size();
+    if (!refused.isEmpty()) throw refusedForGood(logs, refused);
   }
 
   /**
-   * Writes {@code rows} under a savepoint; on a data error, rolls back to it and writes each half
-   * the same way, until the bad records are alone: they become dead letters. Returns rows inserted.
+   * The permanent failure of the records the table refused (the rest of the batch is committed): their
+   * reason when they share one, else {@value #MIXED_REASONS}; the message counts them by reason with an
+   * example of each. Counted by reason in {@code stacklens_exporter_postgres_refused_records_total}.
    */
-  private int bisect(Connection c, List<LogRows.Row> rows, List<DeadLetterTable.DeadLetter> letters, SQLException known)
-      throws SQLException {
-    if (rows.isEmpty()) return 0;
-    if (rows.size() == 1 && known != null) {
-      letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(known), SqlErrors.detail(known)));
-      return 0;
-    }
-    if (known == null) {
-      Savepoint sp = c.setSavepoint();
-      try {
-        int n = bisectWriter.write(c, rows);
-        c.releaseSavepoint(sp);
-        return n;
-      } catch (SQLException e) {
-        c.rollback(sp);
-        if (!SqlErrors.isDataError(e)) throw e;
-        if (rows.size() == 1) {
-          letters.add(new DeadLetterTable.DeadLetter(rows.get(0).ref(), SqlErrors.reason(e), SqlErrors.detail(e)));
-          return 0;
+  private ExportException refusedForGood(LogsBatch batch, List<RefusedRecord> refused) {
+    Map<String, List<RefusedRecord>> byReason = new TreeMap<>();
+    for (RefusedRecord r : refused) byReason.computeIfAbsent(r.reason(), k -> new ArrayList<>()).add(r);
+    List<String> parts = new ArrayList<>();
+    byReason.forEach((reason, records) -> {
+      context.metrics().counter("stacklens_exporter_postgres_refused_records_total",
+          "Records the table will never take, reported to the exporter helper as permanent failures, by reason",
+          "exporter", id, "table", config.tableName(), "reason", reason).add(records.size());
+      parts.add(records.size() + " " + reason + " (" + shorten(records.get(0).detail()) + ")");
+    });
+    String reason = byReason.size() == 1 ? byReason.keySet().iterator().next() : MIXED_REASONS;
+    return ExportException.permanent(id + ": table " + config.tableName() + " refused " + refused.size()
+            + " record(s): " + String.join("; ", parts))
+        .withReason(reason)
+        .withUnsent(unsent(batch, refused));
+  }
+
+  /**
+   * The refused records as a batch, in batch order, sharing (never changing) the pushed records; their
+   * resources are copies with {@value DeadLetterTable#TABLE} added.
+   */
+  private LogsBatch unsent(LogsBatch batch, List<RefusedRecord> refused) {
+    Set<LogRecord> records = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (RefusedRecord r : refused) records.add(r.ref().record());
+    List<ResourceLogs> out = new ArrayList<>();
+    for (ResourceLogs rl : batch.resourceLogs()) {
+      ResourceLogs rlOut = null;
+      for (ScopeLogs sl : rl.scopeLogs()) {
+        ScopeLogs slOut = null;
+        for (LogRecord r : sl.logRecords()) {
+          if (!records.contains(r)) continue;
+          if (rlOut == null) {
+            Resource resource = rl.resource().copy();
+            resource.attributes().put(DeadLetterTable.TABLE, config.tableName());
+            rlOut = new ResourceLogs(resource, new ArrayList<>()).setSchemaUrl(rl.schemaUrl());
+            out.add(rlOut);
+          }
+          if (slOut == null) {
+            slOut = new ScopeLogs(sl.scope(), new ArrayList<>()).setSchemaUrl(sl.schemaUrl());
+            rlOut.scopeLogs().add(slOut);
+          }
+          slOut.logRecords().add(r);
         }
       }
     }
-    int half = rows.size() / 2;
-    return bisect(c, rows.subList(0, half), letters, null) + bisect(c, rows.subList(half, rows.size()), letters, null);
+    return new LogsBatch(out);
   }
 
-  void countDeadLetters(List<DeadLetterTable.DeadLetter> letters) {
-    for (DeadLetterTable.DeadLetter d : letters) {
-      context.metrics().counter("stacklens_exporter_postgres_dead_letter_records_total",
-          "Records the table refused, written to the dead-letter table, by reason",
-          "exporter", id, "table", config.tableName(), "reason", d.reason()).inc();
-      logOnce("dlq " + d.reason(), id + ": a record went to " + deadLetters.name() + " (" + d.reason() + "): " + d.detail()
-          + " (logged once a minute per reason)");
-    }
-  }
-
-  DeadLetterTable deadLetters() {
-    return deadLetters;
-  }
-
-  String exporterId() {
-    return id;
-  }
-
-  void skipped(int records) {
-    if (records > 0) {
-      context.metrics().counter("stacklens_exporter_postgres_skipped_records_total",
-          "Records not written because they are not alerts (no alert.issue_code)", "exporter", id,
-          "table", config.tableName(), "reason", "no_alert_issue_code").add(records);
-    }
-  }
-
-  Counter rowsInserted() {
-    return rowsInserted;
+  private static String shorten(String s) {
+    if (s == null || s.length() <= MAX_DETAIL_IN_MESSAGE) return s;
+    return s.substring(0, MAX_DETAIL_IN_MESSAGE) + "...";
   }
 
   static List<RecordRef> refs(LogsBatch batch) {
@@ -302,7 +308,7 @@ final class PostgresExporter implements Exporter {
   @Override
   public void shutdown(Instant deadline) {
     if (maintenance != null) maintenance.shutdownNow();
-    PostgresConnections p = pool;
+    ConnectionPool p = pool;
     if (p != null) p.close();
   }
 }

@@ -7,6 +7,7 @@ import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.expr.ExpressionException;
 import io.stacklens.agent.expr.FieldPath;
+import io.stacklens.agent.sql.JdbcUrls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +29,8 @@ import java.util.regex.Pattern;
  * pool_size: 2
  * statement_timeout: 30s                # 0 = none
  * schema: auto                          # auto | manual
- * table_kind: logs                      # logs | alerts
- * table: enriched_logs                  # default enriched_logs (logs) or alerts (alerts)
- * dead_letter_table: dlq_messages
+ * table_kind: logs                      # logs | alerts | dead_letters
+ * table: enriched_logs                  # default enriched_logs, alerts or dlq_messages by table_kind
  * write_method: copy                    # copy | insert
  * exactly_once: true
  * columns: { request_id: { from: request_id, type: text } }
@@ -57,8 +57,11 @@ public class PostgresExporterConfig extends ExporterConfig {
   /** Where to create or check tables. */
   public enum SchemaMode { AUTO, MANUAL }
 
-  /** What kind of table the exporter writes. */
-  public enum TableKind { LOGS, ALERTS }
+  /**
+   * What kind of table the exporter writes: log rows, alerts (records the rules processor marked), or
+   * dead letters (another exporter's permanent failures, handed over by the exporter helper).
+   */
+  public enum TableKind { LOGS, ALERTS, DEAD_LETTERS }
 
   /** How rows reach the table. */
   public enum WriteMethod { COPY, INSERT }
@@ -99,10 +102,8 @@ public class PostgresExporterConfig extends ExporterConfig {
 
   public TableKind tableKind = TableKind.LOGS;
 
-  /** The table written; null = {@code enriched_logs} for logs, {@code alerts} for alerts. */
+  /** The table written; null = {@code enriched_logs}, {@code alerts} or {@code dlq_messages} by {@link #tableKind}. */
   public String table;
-
-  public String deadLetterTable = "dlq_messages";
 
   public WriteMethod writeMethod = WriteMethod.COPY;
 
@@ -185,7 +186,12 @@ public class PostgresExporterConfig extends ExporterConfig {
   /** The table this exporter writes. */
   String tableName() {
     if (table != null && !table.isBlank()) return table;
-    return tableKind == TableKind.ALERTS ? "alerts" : "enriched_logs";
+    if (tableKind == null) return "enriched_logs";
+    return switch (tableKind) {
+      case LOGS -> "enriched_logs";
+      case ALERTS -> "alerts";
+      case DEAD_LETTERS -> "dlq_messages";
+    };
   }
 
   /** {@link #retention} as a duration; zero when unset or unreadable (validate reports that). */
@@ -243,9 +249,9 @@ public class PostgresExporterConfig extends ExporterConfig {
       problems.error("endpoint", "is required: a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/logs");
     } else if (!endpoint.startsWith(URL_PREFIX)) {
       problems.error("endpoint", "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
-          + "jdbc:postgresql://127.0.0.1:5432/logs; got '" + PostgresConnections.redactUrl(endpoint) + "'");
+          + "jdbc:postgresql://127.0.0.1:5432/logs; got '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.length() <= URL_PREFIX.length() || endpoint.charAt(URL_PREFIX.length()) == '/') {
-      problems.error("endpoint", "names no host: '" + PostgresConnections.redactUrl(endpoint) + "'");
+      problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.matches("(?i).*[?&]password=.*")) {
       problems.warning("endpoint", "holds a password, which print-config and logs would show; use the password option");
     }
@@ -264,15 +270,10 @@ public class PostgresExporterConfig extends ExporterConfig {
           + Durations.format(statementTimeout) + "), so the server ends a slow statement before the attempt is abandoned");
     }
     if (schema == null) problems.error("schema", "must be auto or manual");
-    if (tableKind == null) problems.error("table_kind", "must be logs or alerts");
+    if (tableKind == null) problems.error("table_kind", "must be logs, alerts or dead_letters");
     if (writeMethod == null) problems.error("write_method", "must be copy or insert");
     String tableProblem = SqlIdentifiers.problem(tableName(), SqlIdentifiers.MAX_TABLE_LENGTH);
     if (tableProblem != null) problems.error("table", tableProblem);
-    String dlqProblem = SqlIdentifiers.problem(deadLetterTable, SqlIdentifiers.MAX_TABLE_LENGTH);
-    if (dlqProblem != null) problems.error("dead_letter_table", dlqProblem);
-    if (deadLetterTable != null && deadLetterTable.equals(tableName())) {
-      problems.error("dead_letter_table", "must differ from the table (" + tableName() + ")");
-    }
     validateColumns(problems);
     boolean partitioned = partitioning != null && partitioning.by != null && partitioning.by != PartitionBy.NONE;
     Duration retained = parseRetention(retention);
@@ -291,6 +292,10 @@ public class PostgresExporterConfig extends ExporterConfig {
       if (columns != null && !columns.isEmpty()) problems.error("columns", "applies to table_kind: logs only");
     } else if (alerts != null && !alerts.isDefault()) {
       problems.error("alerts", "applies to table_kind: alerts only");
+    }
+    if (tableKind == TableKind.DEAD_LETTERS) {
+      if (partitioned) problems.error("partitioning.by", "applies to table_kind: logs only");
+      if (columns != null && !columns.isEmpty()) problems.error("columns", "applies to table_kind: logs only");
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exporter's tables: the logs (or alerts) table, the dead-letter table, partitions and views.
+ * The exporter's table, by {@code table_kind}: the logs table (with its partitions), the alerts table or
+ * the dead-letter table, and the views over it.
  * {@code schema: auto} creates and migrates them ({@link SchemaMigrations}); {@code schema: manual}
  * only checks them and reports each problem naming the table and columns.
  */
@@ -25,10 +26,11 @@ final class PostgresSchema {
   PostgresSchema(PostgresExporterConfig config) {
     this.config = config;
     this.logsTable = new LogsTable(config.tableName(), config.columns, config.columnSources());
-    this.deadLetterTable = new DeadLetterTable(config.deadLetterTable);
+    this.deadLetterTable = config.tableKind == PostgresExporterConfig.TableKind.DEAD_LETTERS
+        ? new DeadLetterTable(config.tableName()) : null;
     boolean alerts = config.tableKind == PostgresExporterConfig.TableKind.ALERTS;
     this.alertsTable = alerts ? new AlertsTable(config.tableName()) : null;
-    boolean partitioned = !alerts && config.partitioning != null
+    boolean partitioned = config.tableKind == PostgresExporterConfig.TableKind.LOGS && config.partitioning != null
         && config.partitioning.by != PostgresExporterConfig.PartitionBy.NONE;
     this.partitions = partitioned
         ? new PartitionManager(config.tableName(), config.partitioning.by.name().toLowerCase(java.util.Locale.ROOT),
@@ -40,6 +42,7 @@ final class PostgresSchema {
     return logsTable;
   }
 
+  /** The dead-letter table ({@code table_kind: dead_letters}), else null. */
   DeadLetterTable deadLetterTable() {
     return deadLetterTable;
   }
@@ -60,8 +63,9 @@ final class PostgresSchema {
         SchemaMigrations.rollbackQuietly(c);
       }
     }
-    SchemaMigrations.apply(c, COMPONENT, deadLetterTable.name(), deadLetterTable.migrations(), List.of());
-    if (alertsTable != null) {
+    if (deadLetterTable != null) {
+      SchemaMigrations.apply(c, COMPONENT, deadLetterTable.name(), deadLetterTable.migrations(), List.of());
+    } else if (alertsTable != null) {
       SchemaMigrations.apply(c, COMPONENT, alertsTable.table(),
           List.of(new SchemaMigrations.Migration(1, alertsTable.ddl())), List.of());
     } else {
@@ -88,7 +92,7 @@ final class PostgresSchema {
     try {
       SchemaMigrations.lock(c, "views");
       Views.create(c, config.tableKind == PostgresExporterConfig.TableKind.LOGS ? logsTable.name() : null,
-          alertsTable == null ? null : alertsTable.table(), deadLetterTable.name());
+          alertsTable == null ? null : alertsTable.table(), deadLetterTable == null ? null : deadLetterTable.name());
       c.commit();
     } catch (SQLException | RuntimeException e) {
       SchemaMigrations.rollbackQuietly(c);
@@ -98,13 +102,14 @@ final class PostgresSchema {
 
   private List<String> check(Connection c) throws SQLException {
     List<String> problems = new ArrayList<>();
-    if (alertsTable != null) {
+    if (deadLetterTable != null) {
+      problems.addAll(deadLetterTable.check(c));
+    } else if (alertsTable != null) {
       problems.addAll(alertsTable.check(c));
     } else {
       problems.addAll(logsTable.check(c, config.exactlyOnce));
       if (problems.isEmpty()) problems.addAll(checkPartitioning(c));
     }
-    problems.addAll(deadLetterTable.check(c));
     return problems;
   }
 

@@ -33,13 +33,14 @@ class PostgresExporterConfigTest {
     assertThat(r.errors()).isEmpty();
     PostgresExporterConfig c = new PostgresExporterFactory().createDefaultConfig();
     assertThat(c.tableName()).isEqualTo("enriched_logs");
-    assertThat(c.deadLetterTable).isEqualTo("dlq_messages");
     assertThat(c.writeMethod).isEqualTo(PostgresExporterConfig.WriteMethod.COPY);
     assertThat(c.exactlyOnce).isTrue();
     assertThat(c.schema).isEqualTo(PostgresExporterConfig.SchemaMode.AUTO);
     assertThat(c.poolSize).isEqualTo(2);
     c.tableKind = PostgresExporterConfig.TableKind.ALERTS;
     assertThat(c.tableName()).isEqualTo("alerts");
+    c.tableKind = PostgresExporterConfig.TableKind.DEAD_LETTERS;
+    assertThat(c.tableName()).isEqualTo("dlq_messages");
   }
 
   @Test
@@ -93,8 +94,6 @@ class PostgresExporterConfigTest {
   void tableNamesAreChecked() {
     assertThat(errors(OK + "table: 'logs; drop table x'\n"))
         .anyMatch(e -> e.contains("exporters.postgres.table") && e.contains("SQL identifier"));
-    assertThat(errors(OK + "dead_letter_table: enriched_logs\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.dead_letter_table") && e.contains("must differ"));
     assertThat(errors(OK + "table: " + "t".repeat(60) + "\n"))
         .anyMatch(e -> e.contains("exporters.postgres.table") && e.contains("at most"));
   }
@@ -114,6 +113,42 @@ class PostgresExporterConfigTest {
         .isEmpty();
     assertThat(errors(OK + "table_kind: alerts\npartitioning: { by: month }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.partitioning.by") && e.contains("logs only"));
+  }
+
+  @Test
+  void deadLetterTableIsGoneInFavourOfADeadLettersExporter() {
+    assertThat(errors(OK + "dead_letter_table: dlq_messages\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.dead_letter_table")
+            && e.contains("unknown key 'dead_letter_table'"));
+    assertThat(errors(OK + "table_kind: dead_letters\n")).isEmpty();
+    assertThat(errors(OK + "table_kind: dead_letters\npartitioning: { by: day }\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.partitioning.by") && e.contains("logs only"));
+    assertThat(errors(OK + "table_kind: dead_letters\ncolumns:\n  request_id: { from: request_id }\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.columns") && e.contains("logs only"));
+    assertThat(errors(OK + "table_kind: dead_letters\nalerts: { fold_window: 5m }\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.alerts") && e.contains("table_kind: alerts only"));
+    assertThat(errors(OK + "table_kind: dlq\n")).anyMatch(e -> e.contains("exporters.postgres.table_kind"));
+  }
+
+  @Test
+  void aDeadLettersExporterNeedsNoPipeline() {
+    String yaml = """
+        receivers:
+          otlp: {}
+        exporters:
+          postgres/logs:
+            endpoint: jdbc:postgresql://127.0.0.1:5432/logs
+            dead_letter: { exporter: postgres/dlq }
+          postgres/dlq:
+            endpoint: jdbc:postgresql://127.0.0.1:5432/logs
+            table_kind: dead_letters
+        service:
+          pipelines:
+            logs: { receivers: [otlp], exporters: [postgres/logs] }
+        """;
+    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
+    LoadResult r = new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
+    assertThat(r.problems()).isEmpty();
   }
 
   @Test

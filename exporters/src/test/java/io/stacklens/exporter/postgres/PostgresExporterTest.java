@@ -2,7 +2,9 @@ package io.stacklens.exporter.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
@@ -30,7 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The exporter against a real PostgreSQL: rows out for records in, schema, exactly-once, dead letters. */
+/** The exporter against a real PostgreSQL: rows out for records in, schema, exactly-once, refused records. */
 class PostgresExporterTest {
   private static final PostgresServer PG = PostgresServer.shared();
 
@@ -145,7 +147,7 @@ class PostgresExporterTest {
     PostgresExporterConfig c = promoting(PgTestData.config(PG, "pg_twice"));
     PgTestData.started(c, new MetricsRegistry(), "a").shutdown(Instant.now());
     PgTestData.started(c, new MetricsRegistry(), "b").shutdown(Instant.now());
-    assertThat(PgTestData.count(c, "SELECT count(*) FROM stacklens_schema_migrations")).isEqualTo(2); // logs + dlq, v1 each
+    assertThat(PgTestData.count(c, "SELECT count(*) FROM stacklens_schema_migrations")).isEqualTo(1); // logs v1
     assertThat(PgTestData.count(c, "SELECT count(*) FROM pg_indexes WHERE tablename = 'enriched_logs'"))
         .isEqualTo(7); // primary key, time, service, severity, trace_id, gin attributes, request_id
     // A column promoted later is added on the next start.
@@ -177,7 +179,7 @@ class PostgresExporterTest {
       e.shutdown(Instant.now());
     }
     pool.shutdown();
-    assertThat(PgTestData.count(c, "SELECT count(*) FROM stacklens_schema_migrations")).isEqualTo(2);
+    assertThat(PgTestData.count(c, "SELECT count(*) FROM stacklens_schema_migrations")).isEqualTo(1);
     assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).isEqualTo(10);
   }
 
@@ -203,7 +205,7 @@ class PostgresExporterTest {
   }
 
   @Test
-  void aPoisonedRecordGoesToTheDeadLetterTableAndTheRestIsWritten() throws Exception {
+  void poisonedRecordsFailPermanentlyAsTheOnlyUnsentRecordsAfterTheRestIsCommitted() throws Exception {
     for (PostgresExporterConfig.WriteMethod method : PostgresExporterConfig.WriteMethod.values()) {
       PostgresExporterConfig c = promoting(PgTestData.config(PG, "pg_poison"));
       c.writeMethod = method;
@@ -214,31 +216,62 @@ class PostgresExporterTest {
       records.get(137).attributes().put("request_id", "bad\u0000id");          // 22021 in a promoted text column
       records.get(600).attributes().put("http.status_code", "not-a-number");   // conversion failure (bigint)
       records.get(901).setSeverityNumber(70000);                               // 22003 smallint out of range
-      exporter.push(batch);
-      exporter.shutdown(Instant.now());
+
+      ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+      assertThat(failure).as(method.name()).isNotNull();
+      assertThat(failure.isPermanent()).isTrue();
+      assertThat(failure.reason()).isEqualTo(PostgresExporter.MIXED_REASONS);
+      assertThat(failure.getMessage()).startsWith("postgres/poison: table enriched_logs refused 3 record(s): ")
+          .contains("1 character_not_in_repertoire (22021: ", "1 conversion_failed (column status_code (bigint)",
+              "not-a-number", "1 numeric_value_out_of_range (22003: smallint out of range)");
+      LogsBatch unsent = (LogsBatch) failure.unsent();
+      List<String> seqs = new ArrayList<>();
+      unsent.forEachRecord((rl, sl, r) -> {
+        seqs.add((String) r.attributes().get("seq"));
+        assertThat(rl.resource().attributes().get("service.name")).isEqualTo("checkout");
+        assertThat(rl.resource().attributes().get(DeadLetterTable.TABLE)).isEqualTo("enriched_logs");
+        assertThat(sl.scope().name()).isEqualTo("test.scope");
+      });
+      assertThat(seqs).as("the refused records, in batch order, the very objects pushed")
+          .containsExactly("p137", "p600", "p901");
+      assertThat(unsent.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0)).isSameAs(records.get(137));
+      assertThat(batch.resourceLogs().get(0).resource().attributes().contains(DeadLetterTable.TABLE))
+          .as("the pushed batch is not changed").isFalse();
 
       assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).as(method.name()).isEqualTo(997);
       assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs WHERE attributes->>'seq' IN ('p137', 'p600', 'p901')"))
           .isZero();
-      Map<String, String> reasons = new LinkedHashMap<>();
-      try (Connection conn = PgTestData.connect(c);
-          Statement s = conn.createStatement();
-          ResultSet rs = s.executeQuery("SELECT record->'attributes'->>'seq', error_reason, error_detail, exporter_id, "
-              + "table_name, retry_count FROM dlq_messages ORDER BY 1")) {
-        while (rs.next()) {
-          reasons.put(rs.getString(1), rs.getString(2) + " | " + rs.getString(3));
-          assertThat(rs.getString(4)).isEqualTo("postgres/poison");
-          assertThat(rs.getString(5)).isEqualTo("enriched_logs");
-          assertThat(rs.getInt(6)).isZero();
-        }
-      }
-      assertThat(reasons).containsOnlyKeys("p137", "p600", "p901");
-      assertThat(reasons.get("p137")).startsWith("22");
-      assertThat(reasons.get("p600")).startsWith("conversion_failed | column status_code (bigint)").contains("not-a-number");
-      assertThat(reasons.get("p901")).startsWith("22003 numeric_value_out_of_range");
-      assertThat(metrics.counterSum("stacklens_exporter_postgres_dead_letter_records_total")).isEqualTo(3);
+      assertThat(metrics.counterSum("stacklens_exporter_postgres_refused_records_total")).isEqualTo(3);
+      assertThat(metrics.counterValue("stacklens_exporter_postgres_refused_records_total",
+          "exporter", "postgres/poison", "table", "enriched_logs", "reason", "conversion_failed")).isEqualTo(1);
       assertThat(metrics.counterSum("stacklens_exporter_postgres_rows_total")).isEqualTo(997);
+      assertThat(metrics.counterSum("stacklens_exporter_postgres_retryable_errors_total")).isZero();
+
+      // The same batch again (a replay): nothing new is written, the same three are refused again.
+      ExportException again = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+      assertThat(again.unsent().recordCount()).isEqualTo(3);
+      assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).isEqualTo(997);
+      assertThat(metrics.counterSum("stacklens_exporter_postgres_duplicate_rows_total")).isEqualTo(997);
+      exporter.shutdown(Instant.now());
     }
+  }
+
+  @Test
+  void recordsRefusedForOneReasonCarryThatReason() throws Exception {
+    PostgresExporterConfig c = PgTestData.config(PG, "pg_one_reason");
+    PostgresExporter exporter = PgTestData.started(c, new MetricsRegistry(), "one");
+    LogsBatch batch = PgTestData.batch("r", 0, 10);
+    batch.forEachRecord(r -> {
+      if (r.attributes().get("seq").equals("r3") || r.attributes().get("seq").equals("r7")) r.setSeverityNumber(99999);
+    });
+    ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+    exporter.shutdown(Instant.now());
+    assertThat(failure.isPermanent()).isTrue();
+    assertThat(failure.reason()).isEqualTo("numeric_value_out_of_range");
+    assertThat(failure.unsent().recordCount()).isEqualTo(2);
+    assertThat(failure.getMessage()).isEqualTo("postgres/one: table enriched_logs refused 2 record(s): "
+        + "2 numeric_value_out_of_range (22003: smallint out of range)");
+    assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).isEqualTo(8);
   }
 
   @Test
@@ -247,7 +280,7 @@ class PostgresExporterTest {
     c.schema = PostgresExporterConfig.SchemaMode.MANUAL;
     assertThatThrownBy(() -> PgTestData.started(c, new MetricsRegistry(), "m"))
         .hasMessageContaining("table enriched_logs does not exist")
-        .hasMessageContaining("dead-letter table dlq_messages does not exist");
+        .hasMessageNotContaining("dead-letter");
 
     PostgresExporterConfig auto = PgTestData.config(PG, c.endpoint.substring(c.endpoint.lastIndexOf('/') + 1), true);
     PgTestData.started(auto, new MetricsRegistry(), "auto").shutdown(Instant.now());

@@ -2,7 +2,9 @@ package io.stacklens.exporter.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
@@ -12,8 +14,6 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.testing.postgres.PostgresServer;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -58,7 +58,7 @@ class PostgresTableKindsTest {
   }
 
   @Test
-  void alertsGoToTheAlertsTableAndInvalidOnesToTheDeadLetterTable() throws Exception {
+  void alertsGoToTheAlertsTableAndInvalidOnesFailPermanently() throws Exception {
     PostgresExporterConfig c = PgTestData.config(PG, "pg_alerts");
     c.tableKind = PostgresExporterConfig.TableKind.ALERTS;
     c.alerts.foldWindow = Duration.ofMinutes(5);
@@ -74,17 +74,24 @@ class PostgresTableKindsTest {
     }
     sl.logRecords().add(new LogRecord(Attributes.of("alert.issue_code", "X", "alert.severity", "urgent")).setBody("bad"));
     sl.logRecords().add(new LogRecord(Attributes.of("user", "no alert")).setBody("plain"));
-    exporter.push(new LogsBatch(new ArrayList<>(List.of(rl))));
+    ExportException failure = catchThrowableOfType(() -> exporter.push(new LogsBatch(new ArrayList<>(List.of(rl)))),
+        ExportException.class);
     exporter.shutdown(Instant.now());
 
+    assertThat(failure.isPermanent()).isTrue();
+    assertThat(failure.reason()).isEqualTo("invalid_alert");
+    assertThat(failure.getMessage())
+        .contains("table alerts refused 1 record(s): 1 invalid_alert (alert.severity must be one of");
+    assertThat(failure.unsent().recordCount()).isEqualTo(1);
+    assertThat(((LogsBatch) failure.unsent()).resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0).body())
+        .isEqualTo("bad");
     assertThat(PgTestData.count(c, "SELECT count(*) FROM alerts WHERE status = 'open'")).isEqualTo(1);
     assertThat(PgTestData.count(c, "SELECT occurrences FROM alerts WHERE issue_code = 'DB_DOWN'")).isEqualTo(3);
-    assertThat(PgTestData.count(c, "SELECT count(*) FROM dlq_messages WHERE error_reason = 'invalid_alert' "
-        + "AND table_name = 'alerts'")).isEqualTo(1);
     assertThat(metrics.counterSum("stacklens_exporter_postgres_skipped_records_total")).isEqualTo(1);
+    assertThat(metrics.counterValue("stacklens_exporter_postgres_refused_records_total", "exporter", "postgres/alerts",
+        "table", "alerts", "reason", "invalid_alert")).isEqualTo(1);
     assertThat(PgTestData.count(c, "SELECT count(*) FROM v_open_alerts")).isEqualTo(1);
-    try (Connection conn = PgTestData.connect(c); Statement s = conn.createStatement()) {
-      s.execute("SELECT * FROM v_dlq_summary");
-    }
+    assertThat(PgTestData.count(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'dlq_messages'"))
+        .as("an alerts exporter has no dead-letter table of its own").isZero();
   }
 }

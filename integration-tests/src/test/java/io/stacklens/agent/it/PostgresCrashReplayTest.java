@@ -59,6 +59,12 @@ class PostgresCrashReplayTest {
             user: ${env:PG_USER}
             password: ${env:PG_PASSWORD:-}
             batch: { min_size: 200, max_size: 500, flush_timeout: 50ms }
+            dead_letter: { exporter: postgres/dlq }
+          postgres/dlq:
+            endpoint: ${env:PG_URL}
+            user: ${env:PG_USER}
+            password: ${env:PG_PASSWORD:-}
+            table_kind: dead_letters
         service:
           telemetry: { endpoint: 127.0.0.1:0 }
           pipelines:

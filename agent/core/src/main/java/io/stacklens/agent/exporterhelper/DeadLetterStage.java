@@ -7,6 +7,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.DeadLetterAttributes;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.data.MemoryLimiter;
@@ -31,9 +32,9 @@ import java.util.List;
  * enters the dead-letter exporter's queue like any batch, waiting while that queue is full.
  */
 final class DeadLetterStage {
-  static final String REASON = "stacklens.error.reason";
-  static final String MESSAGE = "stacklens.error.message";
-  static final String EXPORTER = "stacklens.exporter";
+  static final String REASON = DeadLetterAttributes.REASON;
+  static final String MESSAGE = DeadLetterAttributes.MESSAGE;
+  static final String EXPORTER = DeadLetterAttributes.EXPORTER;
   private static final int MAX_MESSAGE = 1024;
 
   private final ComponentContext context;

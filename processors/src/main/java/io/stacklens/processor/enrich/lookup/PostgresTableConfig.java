@@ -3,6 +3,7 @@ package io.stacklens.processor.enrich.lookup;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Secret;
+import io.stacklens.agent.sql.JdbcUrls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -58,9 +59,9 @@ public class PostgresTableConfig implements ComponentConfig {
       problems.error("endpoint", "is required: a JDBC URL such as jdbc:postgresql://db.internal:5432/inventory");
     } else if (!endpoint.startsWith("jdbc:postgresql://")) {
       problems.error("endpoint", "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
-          + "jdbc:postgresql://db.internal:5432/inventory; got '" + PostgresLookupTable.redactUrl(endpoint) + "'");
+          + "jdbc:postgresql://db.internal:5432/inventory; got '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.length() <= "jdbc:postgresql://".length() || endpoint.charAt("jdbc:postgresql://".length()) == '/') {
-      problems.error("endpoint", "names no host: '" + PostgresLookupTable.redactUrl(endpoint) + "'");
+      problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
     }
     if (endpoint != null && endpoint.matches("(?i).*[?&]password=.*")) {
       problems.warning("endpoint", "holds a password, which print-config and logs would show; use the password option");

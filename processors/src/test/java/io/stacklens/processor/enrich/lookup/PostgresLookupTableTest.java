@@ -126,6 +126,18 @@ class PostgresLookupTableTest {
   }
 
   @Test
+  void lookupsOnAPooledConnectionRunAsAServerPreparedStatement() throws Exception {
+    PostgresTableConfig c =
+        config(endpoint, "SELECT count(*) AS prepared FROM pg_prepared_statements WHERE ?::text IS NOT NULL");
+    c.poolSize = 1;
+    PostgresLookupTable t = started(c);
+    Object prepared = null;
+    for (int i = 0; i < 8; i++) prepared = t.get("k" + i).get("prepared");
+    assertThat((Long) prepared).as("prepared statements of the session after 8 lookups").isPositive();
+    assertThat(t.openConnections()).isEqualTo(1);
+  }
+
+  @Test
   void moreRowsGiveTheFirst() throws Exception {
     PostgresLookupTable t = started(config(endpoint, "SELECT n FROM events WHERE k = ? ORDER BY n DESC"));
     assertThat(t.get("e")).isEqualTo(Attributes.of("n", 3L));
