@@ -21,7 +21,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** validate() and binding from YAML through the real config loader. */
-class EnrichConfigTest {
+class EnrichProcessorConfigTest {
   private static LoadResult load(String processorYaml) {
     String yaml = "receivers: { otlp: }\nexporters: { debug: }\nprocessors:\n  enrich:\n"
         + processorYaml.indent(4)
@@ -79,7 +79,8 @@ class EnrichConfigTest {
         batch_deadline: 75ms
         """);
     assertThat(messages(r)).isEmpty();
-    EnrichConfig c = (EnrichConfig) r.config().orElseThrow().processors().get(ComponentId.of("enrich"));
+    EnrichProcessorConfig c =
+        (EnrichProcessorConfig) r.config().orElseThrow().processors().get(ComponentId.of("enrich"));
     assertThat(c.resource.detect).containsExactly("host.name", "os.type");
     assertThat(c.resource.environmentVariable).isEqualTo("APP_ENV");
     assertThat(c.resource.attributes).containsEntry("region", "/data").containsEntry("team", "payments");
@@ -89,7 +90,7 @@ class EnrichConfigTest {
     assertThat(c.geoip.cacheSize).isEqualTo(50);
     assertThat(c.lookup.get(0).csv.path).isEqualTo("/etc/stores.csv");
     assertThat(c.lookup.get(0).cache.negativeTtl).isEqualTo(Duration.ofSeconds(30));
-    EnrichConfig.HttpSettings h = c.http.get(0);
+    EnrichProcessorConfig.HttpSettings h = c.http.get(0);
     assertThat(h.headers).containsEntry("Authorization", "Bearer t0k");
     assertThat(h.timeout).isEqualTo(Duration.ofMillis(150));
     assertThat(h.retry.maxBackoff).isEqualTo(Duration.ofMillis(100));
@@ -118,14 +119,15 @@ class EnrichConfigTest {
 
   @Test
   void anEmptyConfigIsAnError() {
-    assertThat(problems(new EnrichConfig())).containsExactly(": configures no step: add resource, geoip, lookup or http");
+    assertThat(problems(new EnrichProcessorConfig()))
+        .containsExactly(": configures no step: add resource, geoip, lookup or http");
   }
 
   @Test
   void aValidConfigHasNoProblems() {
-    EnrichConfig c = new EnrichConfig();
-    c.resource = new EnrichConfig.ResourceSettings();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.cityDatabase = Fixtures.CITY_DB;
     c.http = List.of(Fixtures.http("p", "https://api.example.com/users"));
     assertThat(problems(c)).isEmpty();
@@ -133,8 +135,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryResourceProblem() {
-    EnrichConfig c = new EnrichConfig();
-    c.resource = new EnrichConfig.ResourceSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
     c.resource.detect = List.of("host.name", "hostname", "host.name");
     c.resource.environmentVariable = " ";
     c.resource.detect = List.of("host.name", "hostname", "host.name", "deployment.environment");
@@ -149,8 +151,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryGeoipProblem() {
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.field = "attributes[";
     c.geoip.prefix = null;
     c.geoip.cacheSize = -1;
@@ -167,8 +169,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryLookupProblem() {
-    EnrichConfig c = new EnrichConfig();
-    EnrichConfig.LookupSettings l = new EnrichConfig.LookupSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    EnrichProcessorConfig.LookupSettings l = new EnrichProcessorConfig.LookupSettings();
     l.cache.ttl = Duration.ZERO;
     l.cache.negativeTtl = Duration.ofSeconds(-1);
     l.cache.maxEntries = 0;
@@ -187,7 +189,7 @@ class EnrichConfigTest {
     l.name = "t";
     l.key = "k";
     l.columns = Map.of();
-    l.cache = new EnrichConfig.CacheSettings();
+    l.cache = new EnrichProcessorConfig.CacheSettings();
     l.csv = new io.stacklens.processor.enrich.lookup.CsvTableConfig();
     l.postgres = new io.stacklens.processor.enrich.lookup.PostgresTableConfig();
     assertThat(problems(c)).containsExactly("lookup[0]: has both csv and postgres; a lookup reads one table");
@@ -195,8 +197,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryHttpProblem() {
-    EnrichConfig c = new EnrichConfig();
-    EnrichConfig.HttpSettings h = Fixtures.http("p", "http:///nohost");
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    EnrichProcessorConfig.HttpSettings h = Fixtures.http("p", "http:///nohost");
     h.timeout = Duration.ZERO;
     h.headers = Map.of("Bad Header", "x", "X-Ok", "line\nbreak");
     h.fields = Map.of("a..b", "x", ".a", "y");
@@ -230,8 +232,8 @@ class EnrichConfigTest {
     h.timeout = Duration.ofSeconds(1);
     h.headers = Map.of();
     h.fields = Map.of();
-    h.retry = new EnrichConfig.RetrySettings();
-    h.circuitBreaker = new EnrichConfig.CircuitBreakerSettings();
+    h.retry = new EnrichProcessorConfig.RetrySettings();
+    h.circuitBreaker = new EnrichProcessorConfig.CircuitBreakerSettings();
     c.lookupThreads = 1;
     c.lookupQueueSize = 1;
     c.batchDeadline = Duration.ofMinutes(1);
@@ -244,17 +246,17 @@ class EnrichConfigTest {
 
   @Test
   void sourceNamesMustBeUnique() {
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.asnDatabase = "x.mmdb";
     c.geoip.name = "users";
-    EnrichConfig.LookupSettings l = new EnrichConfig.LookupSettings();
+    EnrichProcessorConfig.LookupSettings l = new EnrichProcessorConfig.LookupSettings();
     l.name = "users";
     l.key = "k";
     l.csv = new io.stacklens.processor.enrich.lookup.CsvTableConfig();
     c.lookup = List.of(l);
     c.http = List.of(Fixtures.http("users", "http://a/b"), Fixtures.http("resource", "http://a/b"));
-    c.resource = new EnrichConfig.ResourceSettings();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
     assertThat(problems(c)).containsExactly(
         "lookup[0].name: source name 'users' is already used by geoip.name; names must be unique",
         "http[0].name: source name 'users' is already used by geoip.name; names must be unique",

@@ -22,7 +22,7 @@ import java.util.Set;
  * sources, run in that order on every batch. Every section is off until written. Reference:
  * docs/processors/enrich.md.
  */
-public class EnrichConfig implements ComponentConfig {
+public class EnrichProcessorConfig implements ComponentConfig {
   /** The attributes the resource step can detect, in the order it adds them. */
   public static final List<String> DETECTABLE =
       List.of("host.name", "os.type", "process.pid", "host.ip", "deployment.environment");

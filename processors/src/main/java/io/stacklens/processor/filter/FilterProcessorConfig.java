@@ -24,7 +24,7 @@ import java.util.List;
  *   max_keys: 10000                       # least recently used keys are forgotten beyond this
  * </pre>
  */
-public class FilterConfig implements ComponentConfig {
+public class FilterProcessorConfig implements ComponentConfig {
   /** A condition text, or a list of them; null when not written. */
   public Object include;
 

@@ -24,7 +24,7 @@ import java.util.Set;
  * default: [kafka/complete]     # records matching no route; empty: they are dropped (reason no_route)
  * </pre>
  */
-public final class RouteConfig implements RoutingConfig {
+public final class RouteProcessorConfig implements RoutingConfig {
   /** With {@code all}, a record matches at most this many routes' worth of combinations (a 64-bit mask). */
   static final int MAX_ROUTES_ALL = 64;
   /** The metric label of records sent to {@code default}; no route may be named so. */

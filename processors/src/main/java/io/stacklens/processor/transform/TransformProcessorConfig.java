@@ -20,7 +20,7 @@ import java.util.List;
  *   - { action: convert, field: attributes["status"], type: int, on_error: remove }
  * </pre>
  */
-public class TransformConfig implements ComponentConfig {
+public class TransformProcessorConfig implements ComponentConfig {
   /** Run in order. At least one. */
   public List<ActionConfig> actions = List.of();
 

@@ -20,7 +20,7 @@ import java.util.Map;
  *     confidence: 0.9                       # 0..1; default 1.0
  * </pre>
  */
-public final class RulesConfig implements io.stacklens.agent.api.ComponentConfig {
+public final class RulesProcessorConfig implements io.stacklens.agent.api.ComponentConfig {
   /** Which matching rules annotate a record. */
   public enum Match {
     /** The first matching rule (in the order written): alert.* attributes are single values. */
