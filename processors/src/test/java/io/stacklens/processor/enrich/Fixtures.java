@@ -1,9 +1,9 @@
 package io.stacklens.processor.enrich;
 
-import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
