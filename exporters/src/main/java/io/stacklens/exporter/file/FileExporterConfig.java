@@ -1,6 +1,8 @@
 package io.stacklens.exporter.file;
 
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ExporterConfig;
 import java.time.Duration;
 
@@ -46,9 +48,8 @@ public class FileExporterConfig extends ExporterConfig {
 
   /**
    * When the current file is closed, renamed to {@code <stem>-<UTC yyyyMMdd'T'HHmmss.SSS>.<ext>} and replaced.
-   * Validated by the enclosing config, so problems carry the {@code rotation.} prefix.
    */
-  public static class RotationSettings {
+  public static class RotationSettings implements ComponentConfig {
     /** Size limit of the current file in MiB; {@code 0} turns size rotation off. */
     public int maxMegabytes = 100;
 
@@ -61,15 +62,16 @@ public class FileExporterConfig extends ExporterConfig {
     /** Gzip rotated files (off the push path), adding {@code .gz} to their names. */
     public boolean compress = true;
 
-    /** Reports problems under {@code prefix} (e.g. {@code rotation.max_megabytes}). */
-    void validate(String prefix, ConfigProblems problems) {
+    @Override
+    public void validate(ConfigProblems problems) {
       if (maxMegabytes < 0) {
-        problems.error(prefix + "max_megabytes", "must be 0 (no size rotation) or positive, got " + maxMegabytes);
+        problems.error("max_megabytes", "must be 0 (no size rotation) or positive, got " + maxMegabytes);
       }
       if (maxAge == null || maxAge.isNegative()) {
-        problems.error(prefix + "max_age", "must be 0 (no age rotation) or a positive duration, got " + maxAge);
+        problems.error("max_age",
+            "must be 0 (no age rotation) or a positive duration, got " + Durations.describe(maxAge));
       }
-      if (maxBackups < 0) problems.error(prefix + "max_backups", "must be 0 (keep all) or positive, got " + maxBackups);
+      if (maxBackups < 0) problems.error("max_backups", "must be 0 (keep all) or positive, got " + maxBackups);
     }
 
     long maxBytes() {
@@ -87,12 +89,11 @@ public class FileExporterConfig extends ExporterConfig {
     }
     if (format == null) problems.error("format", "must be json_lines or otlp_json");
     if (flushInterval == null || flushInterval.isNegative()) {
-      problems.error("flush_interval", "must be 0 (flush after every push) or a positive duration, got " + flushInterval);
+      problems.error("flush_interval",
+          "must be 0 (flush after every push) or a positive duration, got " + Durations.describe(flushInterval));
     }
     if (rotation == null) {
       problems.error("rotation", "must not be empty");
-    } else {
-      rotation.validate("rotation.", problems);
     }
   }
 }

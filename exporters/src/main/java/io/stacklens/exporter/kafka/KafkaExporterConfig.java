@@ -1,6 +1,7 @@
 package io.stacklens.exporter.kafka;
 
 import io.stacklens.agent.api.ByteSize;
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.data.Signal;
@@ -76,9 +77,14 @@ public class KafkaExporterConfig extends ExporterConfig {
   public List<String> headersFromAttributes = new ArrayList<>();
 
   /** Settings of one signal. */
-  public static class SignalSettings {
+  public static class SignalSettings implements ComponentConfig {
     /** This signal's topic, over {@code topic}. */
     public String topic;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      checkTopic("topic", topic, problems);
+    }
   }
 
   /** The topic of {@code signal} when no attribute names one. */
@@ -115,9 +121,6 @@ public class KafkaExporterConfig extends ExporterConfig {
       }
     }
     checkTopic("topic", topic, problems);
-    checkTopic("logs.topic", logs == null ? null : logs.topic, problems);
-    checkTopic("traces.topic", traces == null ? null : traces.topic, problems);
-    checkTopic("metrics.topic", metrics == null ? null : metrics.topic, problems);
     if (topicFromAttribute != null && FieldRef.parse(topicFromAttribute) == null) {
       problems.error("topic_from_attribute", "must be an attribute name, attributes[\"k\"] or resource.attributes[\"k\"], got '"
           + topicFromAttribute + "'");

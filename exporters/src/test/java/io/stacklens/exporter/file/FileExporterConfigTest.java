@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.Stability;
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.data.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class FileExporterConfigTest {
   void validConfigHasNoProblems() {
     FileExporterConfig c = new FileExporterFactory().createDefaultConfig();
     c.path = "./data/logs.jsonl";
-    c.validate(problems);
+    ConfigValidator.validateTree(c, problems);
 
     assertThat(errors).isEmpty();
   }
@@ -58,14 +59,14 @@ class FileExporterConfigTest {
     c.rotation.maxBackups = -1;
     c.timeout = Duration.ZERO;
 
-    c.validate(problems);
+    ConfigValidator.validateTree(c, problems);
 
     assertThat(errors).containsExactlyInAnyOrder(
         "timeout: must be positive, got PT0S",
         "path: is required: the file to write to, e.g. ./data/logs.jsonl",
-        "flush_interval: must be 0 (flush after every push) or a positive duration, got PT-1S",
+        "flush_interval: must be 0 (flush after every push) or a positive duration, got -1s",
         "rotation.max_megabytes: must be 0 (no size rotation) or positive, got -5",
-        "rotation.max_age: must be 0 (no age rotation) or a positive duration, got PT-1M",
+        "rotation.max_age: must be 0 (no age rotation) or a positive duration, got -1m",
         "rotation.max_backups: must be 0 (keep all) or positive, got -1");
   }
 
@@ -73,7 +74,7 @@ class FileExporterConfigTest {
   void pathMustNameAFile() {
     FileExporterConfig c = new FileExporterFactory().createDefaultConfig();
     c.path = "/var/log/stacklens/";
-    c.validate(problems);
+    ConfigValidator.validateTree(c, problems);
 
     assertThat(errors).containsExactly("path: must name a file, not a directory: '/var/log/stacklens/'");
   }

@@ -87,6 +87,12 @@ class KafkaExporterConfigTest {
   }
 
   @Test
+  void aSignalsTopicIsReportedAtItsKey() {
+    assertThat(errors("brokers: [127.0.0.1:9092]\nlogs: { topic: 'a b' }")).containsExactly(
+        "agent.yaml:6:13: exporters.kafka.logs.topic: is not a valid Kafka topic name (1-249 of a-z A-Z 0-9 . _ -): 'a b'");
+  }
+
+  @Test
   void partitionByForms() {
     assertThat(PartitionBy.parse("none")).isEqualTo(PartitionBy.NONE);
     assertThat(PartitionBy.parse("trace_id").kind()).isEqualTo(PartitionBy.Kind.TRACE_ID);

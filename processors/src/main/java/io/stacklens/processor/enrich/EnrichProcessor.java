@@ -12,8 +12,8 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.expr.Conditions;
 import io.stacklens.agent.expr.LogContext;
-import io.stacklens.processor.enrich.EnrichConfig.HttpSettings;
-import io.stacklens.processor.enrich.EnrichConfig.LookupSettings;
+import io.stacklens.processor.enrich.EnrichProcessorConfig.HttpSettings;
+import io.stacklens.processor.enrich.EnrichProcessorConfig.LookupSettings;
 import io.stacklens.processor.enrich.lookup.LookupTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +82,7 @@ final class EnrichProcessor implements Processor {
   }
 
   /** Builds the processor from a validated config; opens the GeoIP databases and creates the tables. */
-  static EnrichProcessor create(ComponentContext context, EnrichConfig config, Function<String, String> env,
+  static EnrichProcessor create(ComponentContext context, EnrichProcessorConfig config, Function<String, String> env,
       Function<LookupSettings, LookupTable> tables, LongSupplier clock) {
     ResourceStep resource = config.resource == null ? null : new ResourceStep(config.resource, env);
     GeoipStep geoip = null;
@@ -124,7 +124,7 @@ final class EnrichProcessor implements Processor {
         config.batchDeadline);
   }
 
-  private static TtlCache cache(EnrichConfig.KeyedSettings s, LongSupplier clock) {
+  private static TtlCache cache(EnrichProcessorConfig.KeyedSettings s, LongSupplier clock) {
     return new TtlCache(s.cache.ttl.toNanos(), s.cache.negativeTtl.toNanos(), s.cache.maxEntries, clock);
   }
 

@@ -7,7 +7,7 @@ import com.maxmind.geoip2.model.CityResponse;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.expr.FieldPath;
 import io.stacklens.agent.expr.LogContext;
-import io.stacklens.processor.enrich.EnrichConfig.GeoipSettings;
+import io.stacklens.processor.enrich.EnrichProcessorConfig.GeoipSettings;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

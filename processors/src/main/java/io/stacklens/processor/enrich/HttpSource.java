@@ -2,7 +2,7 @@ package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.expr.FieldPath;
-import io.stacklens.processor.enrich.EnrichConfig.HttpSettings;
+import io.stacklens.processor.enrich.EnrichProcessorConfig.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.stacklens.processor.enrich;
 import io.stacklens.agent.data.AnyValues;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.ResourceLogs;
-import io.stacklens.processor.enrich.EnrichConfig.ResourceSettings;
+import io.stacklens.processor.enrich.EnrichProcessorConfig.ResourceSettings;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

@@ -42,14 +42,14 @@ final class FilterProcessor implements Processor, LogsBatch.RecordPredicate {
   private int sampledOut;
   private int throttled;
 
-  FilterProcessor(ComponentContext context, FilterConfig config) {
+  FilterProcessor(ComponentContext context, FilterProcessorConfig config) {
     this(context, config, System::nanoTime, new SplittableRandom()::nextLong);
   }
 
   /** With a monotonic nanosecond clock and a random source of its own (tests). */
-  FilterProcessor(ComponentContext context, FilterConfig config, LongSupplier nanoClock, LongSupplier random) {
-    this.include = anyOf(FilterConfig.conditions(null, "include", config.include));
-    this.exclude = anyOf(FilterConfig.conditions(null, "exclude", config.exclude));
+  FilterProcessor(ComponentContext context, FilterProcessorConfig config, LongSupplier nanoClock, LongSupplier random) {
+    this.include = anyOf(FilterProcessorConfig.conditions(null, "include", config.include));
+    this.exclude = anyOf(FilterProcessorConfig.conditions(null, "exclude", config.exclude));
     this.sampler = config.sample == null ? null : new Sampler(config.sample, random);
     this.throttler = config.throttle == null ? null : new Throttler(config.throttle);
     this.clock = nanoClock;

@@ -6,12 +6,12 @@ import io.stacklens.agent.data.Signal;
 import java.util.EnumSet;
 
 /** Factory of the {@code filter} processor: drops log records by condition, sampling or rate. */
-public final class FilterProcessorFactory extends DeclaredProcessorFactory<FilterConfig> {
+public final class FilterProcessorFactory extends DeclaredProcessorFactory<FilterProcessorConfig> {
   public static final String TYPE = "filter";
 
   public FilterProcessorFactory() {
     super(TYPE, Stability.ALPHA, EnumSet.of(Signal.LOGS),
         "Drops log records: include/exclude conditions, consistent sampling, per-key rate limits",
-        FilterConfig::new, (context, config, signal) -> new FilterProcessor(context, config));
+        FilterProcessorConfig::new, (context, config, signal) -> new FilterProcessor(context, config));
   }
 }

@@ -17,11 +17,11 @@ final class Sampler {
   private final boolean byTraceId;
   private final boolean byRandom;
   private final FieldPath field;
-  private final FilterConfig.Fallback fallback;
+  private final FilterProcessorConfig.Fallback fallback;
   private final long seedState;
   private final LongSupplier random;
 
-  Sampler(FilterConfig.SampleSettings s, LongSupplier random) {
+  Sampler(FilterProcessorConfig.SampleSettings s, LongSupplier random) {
     this.threshold = thresholdOf(s.percentage);
     String by = s.by.trim();
     this.byTraceId = "trace_id".equals(by);

@@ -24,7 +24,7 @@ final class Throttler {
   private final Map<Object, Bucket> buckets;
   private long now;
 
-  Throttler(FilterConfig.ThrottleSettings t) {
+  Throttler(FilterProcessorConfig.ThrottleSettings t) {
     this.ratePerNano = t.rate / 1e9;
     this.burst = t.effectiveBurst();
     this.key = t.key == null ? null : Conditions.fieldValidated(t.key);

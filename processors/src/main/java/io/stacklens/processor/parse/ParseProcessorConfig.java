@@ -37,7 +37,11 @@ import java.util.Map;
  * schema: { required: [ { field: service, type: string } ] }
  * </pre>
  *
- * <p>Nested sections are validated here, from the top, so every problem carries its full relative path.
+ * <p>Each section validates itself (the config loader runs {@code validate} on every nested section,
+ * with keys relative to it). {@link #validate} here reports what needs more than one section: the
+ * {@code regex} section, whose pattern is required or refused depending on {@code format} (so it is no
+ * {@code ComponentConfig}: it would be checked for every format), a section or list entry left empty,
+ * and the schema rules that depend on the steps before it.
  */
 public class ParseProcessorConfig implements ComponentConfig {
   /** What the body (or source field) is parsed as. */
@@ -97,7 +101,8 @@ public class ParseProcessorConfig implements ComponentConfig {
   /** Off (null) unless written. */
   public SchemaSettings schema;
 
-  public static class JsonSettings {
+  /** Options of {@code format: json}. */
+  public static class JsonSettings implements ComponentConfig {
     /**
      * Nested objects become keys joined by {@link #separator}. Unset: flatten when the target is the
      * whole attributes map, keep nested maps otherwise (a map body).
@@ -108,27 +113,72 @@ public class ParseProcessorConfig implements ComponentConfig {
 
     /** Objects and arrays nested deeper than this are kept as their JSON text (a string value). */
     public int maxDepth = 10;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (separator == null || separator.isEmpty()) {
+        problems.error("separator", "must not be empty: it joins the keys of flattened objects, e.g. \".\"");
+      }
+      if (maxDepth < 1) problems.error("max_depth", "must be at least 1, got " + maxDepth);
+    }
   }
 
+  /** Options of {@code format: regex}; validated by {@link ParseProcessorConfig#validate}, which knows the format. */
   public static class RegexSettings {
     /** A Java regex with named groups {@code (?<name>...)}; each group that matched becomes a field. */
     public String pattern;
   }
 
-  public static class KeyValueSettings {
+  /** Options of {@code format: key_value}. */
+  public static class KeyValueSettings implements ComponentConfig {
     /** Between pairs; a delimiter of only whitespace means any run of whitespace. */
     public String pairDelimiter = " ";
 
     /** Between a key and its value (the first one in the pair). */
     public String valueDelimiter = "=";
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      boolean ok = true;
+      if (pairDelimiter == null || pairDelimiter.isEmpty()) {
+        problems.error("pair_delimiter", "must not be empty, e.g. \" \" or \",\"");
+        ok = false;
+      } else if (hasQuote(pairDelimiter)) {
+        problems.error("pair_delimiter", "must not contain quotes (they quote values)");
+        ok = false;
+      }
+      if (valueDelimiter == null || valueDelimiter.isEmpty()) {
+        problems.error("value_delimiter", "must not be empty, e.g. \"=\" or \":\"");
+        ok = false;
+      } else if (hasQuote(valueDelimiter)) {
+        problems.error("value_delimiter", "must not contain quotes (they quote values)");
+        ok = false;
+      }
+      if (ok && (pairDelimiter.contains(valueDelimiter) || valueDelimiter.contains(pairDelimiter)
+          || (pairDelimiter.isBlank() && valueDelimiter.isBlank()))) {
+        problems.error("value_delimiter", "must differ from pair_delimiter ('" + pairDelimiter
+            + "'), or pairs cannot be told apart");
+      }
+    }
   }
 
-  public static class RenameRule {
+  /** One entry of {@code rename}: moves a field. */
+  public static class RenameRule implements ComponentConfig {
     public String from;
     public String to;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      FieldPath fromPath = field(problems, "from", from, true);
+      FieldPath toPath = field(problems, "to", to, true);
+      if (fromPath != null && toPath != null && fromPath.equals(toPath)) {
+        problems.error("to", "is the same field as from ('" + from.trim() + "'); nothing would move");
+      }
+    }
   }
 
-  public static class TimestampSettings {
+  /** Sets the record's time from a field. */
+  public static class TimestampSettings implements ComponentConfig {
     /** Field holding the time. Required. */
     public String field;
 
@@ -140,9 +190,37 @@ public class ParseProcessorConfig implements ComponentConfig {
 
     /** Removes the field once the time is set. */
     public boolean remove = false;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      field(problems, "field", field, true);
+      boolean epoch = layout != null && layout.startsWith("epoch_") && LAYOUTS.contains(layout);
+      if (layout == null || layout.isBlank()) {
+        problems.error("layout",
+            "must not be empty: iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns or a java.time pattern");
+      } else {
+        try {
+          TimestampParse.layoutCheck(layout);
+        } catch (IllegalArgumentException e) {
+          problems.error("layout", e.getMessage());
+        }
+      }
+      if (timeZone != null) {
+        try {
+          ZoneId.of(timeZone);
+          if (epoch) {
+            problems.warning("time_zone", "has no effect with layout " + layout + " (epoch values are always UTC)");
+          }
+        } catch (RuntimeException e) {
+          problems.error("time_zone", "unknown time zone '" + timeZone
+              + "'; expected a region such as Europe/Paris, an offset such as +02:00, or UTC");
+        }
+      }
+    }
   }
 
-  public static class SeveritySettings {
+  /** Sets the record's severity from a field. */
+  public static class SeveritySettings implements ComponentConfig {
     /** Field holding the level. Required. */
     public String field;
 
@@ -153,23 +231,81 @@ public class ParseProcessorConfig implements ComponentConfig {
     public SeverityText text = SeverityText.SOURCE;
 
     public boolean remove = false;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      field(problems, "field", field, true);
+      if (text == null) problems.error("text", "must be source, name or keep");
+      if (mapping == null) return;
+      Map<String, String> seen = new HashMap<>();
+      for (Map.Entry<String, String> e : mapping.entrySet()) {
+        String key = e.getKey();
+        String p = "mapping." + key;
+        if (key == null || key.isBlank()) {
+          problems.error("mapping", "has an empty key; map the text your logs write, e.g. notice: INFO2");
+          continue;
+        }
+        String folded = key.trim().toLowerCase(Locale.ROOT);
+        String before = seen.put(folded, key);
+        if (before != null) {
+          problems.error(p, "maps the same text as '" + before + "' (keys are compared case-insensitively)");
+        }
+        if (SeverityNames.parse(e.getValue()) < 1) {
+          problems.error(p, "'" + e.getValue() + "' is not a severity; expected an OTLP name (TRACE, DEBUG, INFO, "
+              + "WARN, ERROR, FATAL, with an optional 2..4 suffix such as INFO2) or a number 1..24");
+        }
+      }
+    }
   }
 
-  public static class NormalizeRule {
+  /** One entry of {@code normalize}: trims and/or changes the letter case of a field. */
+  public static class NormalizeRule implements ComponentConfig {
     public String field;
     public boolean trim = false;
 
     @ConfigKey("case")
     public LetterCase letterCase = LetterCase.NONE;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      field(problems, "field", field, true);
+      if (letterCase == null) problems.error("case", "must be none, lower or upper");
+      if (!trim && letterCase == LetterCase.NONE) {
+        problems.error("", "does nothing: set trim: true and/or case: lower | upper");
+      }
+    }
   }
 
-  public static class SchemaSettings {
+  /** Fields every record must have once the other steps ran. */
+  public static class SchemaSettings implements ComponentConfig {
     public List<RequiredField> required = new ArrayList<>();
+
+    /** Checks that there are rules; whether a rule can hold is checked by {@link ParseProcessorConfig#validate}. */
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (required == null || required.isEmpty()) {
+        problems.error("required", "must list at least one field, e.g. [ { field: service, type: string } ]");
+        return;
+      }
+      for (int i = 0; i < required.size(); i++) {
+        if (required.get(i) == null) {
+          problems.error("required[" + i + "]",
+              "must be { field: <field>, type: string | int | double | bool | map | array | timestamp | any }");
+        }
+      }
+    }
   }
 
-  public static class RequiredField {
+  /** One entry of {@code schema.required}. */
+  public static class RequiredField implements ComponentConfig {
     public String field;
     public FieldType type = FieldType.ANY;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      field(problems, "field", field, true);
+      if (type == null) problems.error("type", "must be string, int, double, bool, map, array, timestamp or any");
+    }
   }
 
   // ---------------------------------------------------------------- validation
@@ -195,25 +331,22 @@ public class ParseProcessorConfig implements ComponentConfig {
       problems.error("remove_source", "would remove what was just parsed: the source '" + source.trim()
           + "' and the target '" + target.trim() + "' are the same field");
     }
-    validateJson(problems);
+    if (json == null) problems.error("json", "must not be empty");
     validateRegex(problems);
-    validateKeyValue(problems);
-    validateRename(problems);
-    validateTimestamp(problems);
-    validateSeverity(problems);
-    validateNormalize(problems);
-    validateSchema(problems, src);
-  }
-
-  private void validateJson(ConfigProblems problems) {
-    if (json == null) {
-      problems.error("json", "must not be empty");
-      return;
+    if (keyValue == null) problems.error("key_value", "must not be empty");
+    if (rename != null) {
+      for (int i = 0; i < rename.size(); i++) {
+        if (rename.get(i) == null) problems.error("rename[" + i + "]", "must be { from: <field>, to: <field> }");
+      }
     }
-    if (json.separator == null || json.separator.isEmpty()) {
-      problems.error("json.separator", "must not be empty: it joins the keys of flattened objects, e.g. \".\"");
+    if (normalize != null) {
+      for (int i = 0; i < normalize.size(); i++) {
+        if (normalize.get(i) == null) {
+          problems.error("normalize[" + i + "]", "must be { field: <field>, trim: true, case: lower }");
+        }
+      }
     }
-    if (json.maxDepth < 1) problems.error("json.max_depth", "must be at least 1, got " + json.maxDepth);
+    validateSchemaAgainstSteps(problems, src);
   }
 
   private void validateRegex(ConfigProblems problems) {
@@ -233,144 +366,28 @@ public class ParseProcessorConfig implements ComponentConfig {
     }
   }
 
-  private void validateKeyValue(ConfigProblems problems) {
-    if (keyValue == null) {
-      problems.error("key_value", "must not be empty");
-      return;
-    }
-    boolean ok = true;
-    if (keyValue.pairDelimiter == null || keyValue.pairDelimiter.isEmpty()) {
-      problems.error("key_value.pair_delimiter", "must not be empty, e.g. \" \" or \",\"");
-      ok = false;
-    } else if (hasQuote(keyValue.pairDelimiter)) {
-      problems.error("key_value.pair_delimiter", "must not contain quotes (they quote values)");
-      ok = false;
-    }
-    if (keyValue.valueDelimiter == null || keyValue.valueDelimiter.isEmpty()) {
-      problems.error("key_value.value_delimiter", "must not be empty, e.g. \"=\" or \":\"");
-      ok = false;
-    } else if (hasQuote(keyValue.valueDelimiter)) {
-      problems.error("key_value.value_delimiter", "must not contain quotes (they quote values)");
-      ok = false;
-    }
-    if (ok && (keyValue.pairDelimiter.contains(keyValue.valueDelimiter)
-        || keyValue.valueDelimiter.contains(keyValue.pairDelimiter)
-        || (keyValue.pairDelimiter.isBlank() && keyValue.valueDelimiter.isBlank()))) {
-      problems.error("key_value.value_delimiter", "must differ from pair_delimiter ('"
-          + keyValue.pairDelimiter + "'), or pairs cannot be told apart");
-    }
-  }
-
-  private void validateRename(ConfigProblems problems) {
-    if (rename == null) return;
-    for (int i = 0; i < rename.size(); i++) {
-      RenameRule r = rename.get(i);
-      String p = "rename[" + i + "]";
-      if (r == null) {
-        problems.error(p, "must be { from: <field>, to: <field> }");
-        continue;
-      }
-      FieldPath from = field(problems, p + ".from", r.from, true);
-      FieldPath to = field(problems, p + ".to", r.to, true);
-      if (from != null && to != null && from.equals(to)) {
-        problems.error(p + ".to", "is the same field as from ('" + r.from.trim() + "'); nothing would move");
-      }
-    }
-  }
-
-  private void validateTimestamp(ConfigProblems problems) {
-    if (timestamp == null) return;
-    field(problems, "timestamp.field", timestamp.field, true);
-    boolean epoch = timestamp.layout != null && timestamp.layout.startsWith("epoch_") && LAYOUTS.contains(timestamp.layout);
-    if (timestamp.layout == null || timestamp.layout.isBlank()) {
-      problems.error("timestamp.layout", "must not be empty: iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns or a java.time pattern");
-    } else {
-      try {
-        TimestampParse.layoutCheck(timestamp.layout);
-      } catch (IllegalArgumentException e) {
-        problems.error("timestamp.layout", e.getMessage());
-      }
-    }
-    if (timestamp.timeZone != null) {
-      try {
-        ZoneId.of(timestamp.timeZone);
-        if (epoch) {
-          problems.warning("timestamp.time_zone", "has no effect with layout " + timestamp.layout
-              + " (epoch values are always UTC)");
-        }
-      } catch (RuntimeException e) {
-        problems.error("timestamp.time_zone", "unknown time zone '" + timestamp.timeZone
-            + "'; expected a region such as Europe/Paris, an offset such as +02:00, or UTC");
-      }
-    }
-  }
-
-  private void validateSeverity(ConfigProblems problems) {
-    if (severity == null) return;
-    field(problems, "severity.field", severity.field, true);
-    if (severity.text == null) problems.error("severity.text", "must be source, name or keep");
-    if (severity.mapping == null) return;
-    Map<String, String> seen = new HashMap<>();
-    for (Map.Entry<String, String> e : severity.mapping.entrySet()) {
-      String key = e.getKey();
-      String p = "severity.mapping." + key;
-      if (key == null || key.isBlank()) {
-        problems.error("severity.mapping", "has an empty key; map the text your logs write, e.g. notice: INFO2");
-        continue;
-      }
-      String folded = key.trim().toLowerCase(Locale.ROOT);
-      String before = seen.put(folded, key);
-      if (before != null) {
-        problems.error(p, "maps the same text as '" + before + "' (keys are compared case-insensitively)");
-      }
-      if (SeverityNames.parse(e.getValue()) < 1) {
-        problems.error(p, "'" + e.getValue() + "' is not a severity; expected an OTLP name (TRACE, DEBUG, INFO, WARN, "
-            + "ERROR, FATAL, with an optional 2..4 suffix such as INFO2) or a number 1..24");
-      }
-    }
-  }
-
-  private void validateNormalize(ConfigProblems problems) {
-    if (normalize == null) return;
-    for (int i = 0; i < normalize.size(); i++) {
-      NormalizeRule r = normalize.get(i);
-      String p = "normalize[" + i + "]";
-      if (r == null) {
-        problems.error(p, "must be { field: <field>, trim: true, case: lower }");
-        continue;
-      }
-      field(problems, p + ".field", r.field, true);
-      if (r.letterCase == null) problems.error(p + ".case", "must be none, lower or upper");
-      if (!r.trim && r.letterCase == LetterCase.NONE) {
-        problems.error(p, "does nothing: set trim: true and/or case: lower | upper");
-      }
-    }
-  }
-
-  private void validateSchema(ConfigProblems problems, FieldPath src) {
-    if (schema == null) return;
-    if (schema.required == null || schema.required.isEmpty()) {
-      problems.error("schema.required", "must list at least one field, e.g. [ { field: service, type: string } ]");
-      return;
-    }
+  /**
+   * The schema rules that cannot hold because of the steps before the schema: a timestamp type without a
+   * timestamp section, a field required twice, a field removed earlier. Each rule's own keys are checked
+   * by {@link RequiredField}.
+   */
+  private void validateSchemaAgainstSteps(ConfigProblems problems, FieldPath src) {
+    if (schema == null || schema.required == null) return;
     Map<FieldPath, String> removedBy = removedFields(src);
     Map<FieldPath, Integer> seen = new HashMap<>();
     for (int i = 0; i < schema.required.size(); i++) {
       RequiredField r = schema.required.get(i);
+      if (r == null) continue;
       String p = "schema.required[" + i + "]";
-      if (r == null) {
-        problems.error(p, "must be { field: <field>, type: string | int | double | bool | map | array | timestamp | any }");
-        continue;
-      }
-      FieldPath f = field(problems, p + ".field", r.field, true);
-      if (r.type == null) {
-        problems.error(p + ".type", "must be string, int, double, bool, map, array, timestamp or any");
-      } else if (r.type == FieldType.TIMESTAMP && timestamp == null) {
+      if (r.type == FieldType.TIMESTAMP && timestamp == null) {
         problems.error(p + ".type", "timestamp needs a timestamp section (its layout is how the value must parse)");
       }
+      FieldPath f = quiet(r.field);
       if (f == null) continue;
       Integer before = seen.put(f, i);
-      if (before != null) problems.error(p + ".field", "'" + r.field.trim() + "' is already required by schema.required[" + before + "]");
+      if (before != null) {
+        problems.error(p + ".field", "'" + r.field.trim() + "' is already required by schema.required[" + before + "]");
+      }
       String remover = removedBy.get(f);
       if (remover != null) {
         problems.error(p + ".field", "'" + r.field.trim() + "' is removed earlier by " + remover

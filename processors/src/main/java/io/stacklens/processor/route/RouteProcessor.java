@@ -58,9 +58,9 @@ final class RouteProcessor implements RoutingProcessor {
   private ScopeLogs[] currentScope = new ScopeLogs[4];
 
   @SuppressWarnings("unchecked")
-  RouteProcessor(ComponentContext context, RouteConfig config) {
+  RouteProcessor(ComponentContext context, RouteProcessorConfig config) {
     int n = config.routes.size();
-    this.matchAll = config.match == RouteConfig.Match.ALL;
+    this.matchAll = config.match == RouteProcessorConfig.Match.ALL;
     this.conditions = new Condition[n];
     this.routeExporters = new List[n];
     this.routedCounters = new Counter[n];
@@ -69,7 +69,7 @@ final class RouteProcessor implements RoutingProcessor {
     String processor = context.id().toString();
     String pipeline = context.pipeline() == null ? "" : context.pipeline();
     for (int i = 0; i < n; i++) {
-      RouteConfig.Route r = config.routes.get(i);
+      RouteProcessorConfig.Route r = config.routes.get(i);
       conditions[i] = Conditions.compileValidated(r.when);
       routeExporters[i] = List.copyOf(r.exporters);
       routedCounters[i] = routedCounter(context, processor, pipeline, config.label(i));
@@ -77,7 +77,7 @@ final class RouteProcessor implements RoutingProcessor {
     }
     this.defaultDestination = config.defaultExporters.isEmpty() ? NO_ROUTE : destination(List.copyOf(config.defaultExporters));
     this.defaultCounter = config.defaultExporters.isEmpty() ? null
-        : routedCounter(context, processor, pipeline, RouteConfig.DEFAULT_LABEL);
+        : routedCounter(context, processor, pipeline, RouteProcessorConfig.DEFAULT_LABEL);
     this.noRoute = context.droppedCounter("no_route");
   }
 

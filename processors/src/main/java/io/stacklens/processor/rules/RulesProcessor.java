@@ -41,9 +41,9 @@ final class RulesProcessor implements Processor {
   /** All mode: indices of the rules the current record matched. */
   private final int[] matched;
 
-  RulesProcessor(ComponentContext context, RulesConfig config) {
+  RulesProcessor(ComponentContext context, RulesProcessorConfig config) {
     int n = config.rules.size();
-    matchAll = config.match == RulesConfig.Match.ALL;
+    matchAll = config.match == RulesProcessorConfig.Match.ALL;
     conditions = new Condition[n];
     issueCodes = new String[n];
     severities = new String[n];
@@ -54,7 +54,7 @@ final class RulesProcessor implements Processor {
     matched = new int[n];
     String pipeline = context.pipeline() == null ? "" : context.pipeline();
     for (int i = 0; i < n; i++) {
-      RulesConfig.Rule r = config.rules.get(i);
+      RulesProcessorConfig.Rule r = config.rules.get(i);
       conditions[i] = Conditions.compileValidated(r.when);
       issueCodes[i] = r.issueCode;
       severities[i] = r.severity.label();

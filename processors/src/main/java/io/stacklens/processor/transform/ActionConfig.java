@@ -1,5 +1,6 @@
 package io.stacklens.processor.transform;
 
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.expr.Conditions;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** One entry of {@code actions}. Which options apply depends on {@link #action}; others are errors. */
-public class ActionConfig {
+public class ActionConfig implements ComponentConfig {
   /** What the action does. */
   public enum Action { SET, RENAME, COPY, DELETE, HASH, REDACT, TRUNCATE, CONVERT }
 
@@ -84,10 +85,11 @@ public class ActionConfig {
     };
   }
 
-  /** Reports every problem, with paths under {@code prefix} (e.g. {@code actions[3].}). */
-  void validate(String prefix, ConfigProblems problems) {
+  /** Reports every problem, with paths relative to this action ({@code field}, {@code max_length}). */
+  @Override
+  public void validate(ConfigProblems problems) {
     if (action == null) {
-      problems.error(prefix + "action", "is required: one of set, rename, copy, delete, hash, redact, truncate, convert");
+      problems.error("action", "is required: one of set, rename, copy, delete, hash, redact, truncate, convert");
       return;
     }
     String name = action.name().toLowerCase(java.util.Locale.ROOT);
@@ -95,74 +97,75 @@ public class ActionConfig {
       if (option(e.getKey()) != null && !e.getValue().contains(action)) {
         List<String> users = new ArrayList<>();
         for (Action a : e.getValue()) users.add(a.name().toLowerCase(java.util.Locale.ROOT));
-        problems.error(prefix + e.getKey(), "does not apply to " + name + " (used by " + String.join(", ", users) + ")");
+        problems.error(e.getKey(), "does not apply to " + name + " (used by " + String.join(", ", users) + ")");
       }
     }
-    Conditions.check(problems, prefix + "when", when, false);
+    Conditions.check(problems, "when", when, false);
     if (field != null && action != Action.COPY && action != Action.DELETE && action != Action.REDACT) {
-      checkNotWholeMap(problems, prefix + "field", name);
+      checkNotWholeMap(problems, "field", name);
     }
     switch (action) {
       case SET -> {
-        Conditions.checkField(problems, prefix + "field", field, true);
+        Conditions.checkField(problems, "field", field, true);
         if ((value == null) == (from == null)) {
-          problems.error(prefix + (value == null ? "value" : "from"),
+          problems.error(value == null ? "value" : "from",
               "set needs exactly one of value (a literal) or from (another field)");
         }
-        if (from != null) Conditions.checkField(problems, prefix + "from", from, true);
+        if (from != null) Conditions.checkField(problems, "from", from, true);
         if (value != null && type != null) {
           try {
             Values.convert(value, type);
           } catch (IllegalArgumentException ex) {
-            problems.error(prefix + "value", ex.getMessage() + " (type: " + type.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            problems.error("value",
+                ex.getMessage() + " (type: " + type.name().toLowerCase(java.util.Locale.ROOT) + ")");
           }
         }
       }
       case RENAME, COPY -> {
-        Conditions.checkField(problems, prefix + "field", field, true);
-        Conditions.checkField(problems, prefix + "to", to, true);
+        Conditions.checkField(problems, "field", field, true);
+        Conditions.checkField(problems, "to", to, true);
         if (field != null && field.equals(to)) {
-          problems.error(prefix + "to", "is the same field as field: " + name + " would do nothing");
+          problems.error("to", "is the same field as field: " + name + " would do nothing");
         }
       }
       case DELETE -> {
         if (keysMatching == null) {
           if (field == null) {
-            problems.error(prefix + "field", "delete needs field (one field) or keys_matching (a regex over the keys of a map)");
+            problems.error("field", "delete needs field (one field) or keys_matching (a regex over the keys of a map)");
           } else {
-            Conditions.checkField(problems, prefix + "field", field, true);
+            Conditions.checkField(problems, "field", field, true);
           }
         } else {
-          checkRegex(problems, prefix + "keys_matching", keysMatching, false);
-          if (field != null && Conditions.checkField(problems, prefix + "field", field, true)) {
+          checkRegex(problems, "keys_matching", keysMatching, false);
+          if (field != null && Conditions.checkField(problems, "field", field, true)) {
             FieldPath.Root root = Conditions.fieldValidated(field).root();
             if (!isMapRoot(root)) {
-              problems.error(prefix + "field", "with keys_matching, field names the map to delete from: attributes, "
+              problems.error("field", "with keys_matching, field names the map to delete from: attributes, "
                   + "resource.attributes, scope.attributes, body or a map inside them; got " + field);
             }
           }
         }
       }
-      case HASH -> Conditions.checkField(problems, prefix + "field", field, true);
+      case HASH -> Conditions.checkField(problems, "field", field, true);
       case REDACT -> {
-        if (field != null) Conditions.checkField(problems, prefix + "field", field, true);
+        if (field != null) Conditions.checkField(problems, "field", field, true);
         if ((pattern == null) == (preset == null)) {
-          problems.error(prefix + (pattern == null ? "pattern" : "preset"),
+          problems.error(pattern == null ? "pattern" : "preset",
               "redact needs exactly one of pattern (a regex) or preset (credit_card, email, ipv4, us_ssn, jwt)");
         }
-        if (pattern != null) checkRegex(problems, prefix + "pattern", pattern, true);
+        if (pattern != null) checkRegex(problems, "pattern", pattern, true);
       }
       case TRUNCATE -> {
-        Conditions.checkField(problems, prefix + "field", field, true);
+        Conditions.checkField(problems, "field", field, true);
         if (maxLength == null) {
-          problems.error(prefix + "max_length", "is required for truncate: the most characters to keep, e.g. 1024");
+          problems.error("max_length", "is required for truncate: the most characters to keep, e.g. 1024");
         } else if (maxLength < 0) {
-          problems.error(prefix + "max_length", "must be 0 or more, got " + maxLength);
+          problems.error("max_length", "must be 0 or more, got " + maxLength);
         }
       }
       case CONVERT -> {
-        Conditions.checkField(problems, prefix + "field", field, true);
-        if (type == null) problems.error(prefix + "type", "is required for convert: string, int, double or bool");
+        Conditions.checkField(problems, "field", field, true);
+        if (type == null) problems.error("type", "is required for convert: string, int, double or bool");
       }
       default -> throw new AssertionError(action);
     }

@@ -29,7 +29,7 @@ final class TransformProcessor implements Processor, LogsBatch.RecordVisitor {
   private final Counter[] redactions;
   private final LogContext ctx = new LogContext();
 
-  TransformProcessor(ComponentContext context, TransformConfig config) {
+  TransformProcessor(ComponentContext context, TransformProcessorConfig config) {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");

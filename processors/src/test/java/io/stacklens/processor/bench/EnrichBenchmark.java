@@ -9,7 +9,7 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import io.stacklens.processor.enrich.EnrichConfig;
+import io.stacklens.processor.enrich.EnrichProcessorConfig;
 import io.stacklens.processor.enrich.EnrichProcessorFactory;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,8 +54,8 @@ public class EnrichBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Path geoip = locateTestdata().resolve("geoip");
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.cityDatabase = geoip.resolve("GeoLite2-City-Test.mmdb").toString();
     c.geoip.asnDatabase = geoip.resolve("GeoLite2-ASN-Test.mmdb").toString();
     if (steps.contains("http")) {
@@ -67,7 +67,7 @@ public class EnrichBenchmark {
         ex.close();
       });
       server.start();
-      EnrichConfig.HttpSettings h = new EnrichConfig.HttpSettings();
+      EnrichProcessorConfig.HttpSettings h = new EnrichProcessorConfig.HttpSettings();
       h.name = "user_profile";
       h.key = "user_id";
       h.url = "http://127.0.0.1:" + server.getAddress().getPort() + "/users";

@@ -7,7 +7,7 @@ import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import io.stacklens.processor.filter.FilterConfig;
+import io.stacklens.processor.filter.FilterProcessorConfig;
 import io.stacklens.processor.filter.FilterProcessorFactory;
 import io.stacklens.processor.filter.ProcessorConfigs;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +54,7 @@ public class FilterBenchmark {
 
   private static Processor create(String yaml) throws Exception {
     FilterProcessorFactory f = new FilterProcessorFactory();
-    FilterConfig c = ProcessorConfigs.config(f, "filter", yaml);
+    FilterProcessorConfig c = ProcessorConfigs.config(f, "filter", yaml);
     return f.createProcessor(ComponentContext.ofProcessor(ComponentId.of("filter"), "logs", new MetricsRegistry()),
         c, Signal.LOGS);
   }

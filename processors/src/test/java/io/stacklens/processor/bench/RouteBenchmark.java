@@ -10,7 +10,7 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import io.stacklens.processor.route.RouteConfig;
+import io.stacklens.processor.route.RouteProcessorConfig;
 import io.stacklens.processor.route.RouteProcessorFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +48,8 @@ public class RouteBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    RouteConfig c = new RouteConfig();
-    c.match = RouteConfig.Match.valueOf(match.toUpperCase(java.util.Locale.ROOT));
+    RouteProcessorConfig c = new RouteProcessorConfig();
+    c.match = RouteProcessorConfig.Match.valueOf(match.toUpperCase(java.util.Locale.ROOT));
     c.routes = List.of(route("dlq", "parse.error exists", "kafka/dlq"),
         route("partial", "enrichment.errors exists", "kafka/partial"));
     c.defaultExporters = List.of(ComponentId.parse("kafka/complete"));
@@ -59,8 +59,8 @@ public class RouteBenchmark {
     uniform = batch(false);
   }
 
-  private static RouteConfig.Route route(String name, String when, String exporter) {
-    RouteConfig.Route r = new RouteConfig.Route();
+  private static RouteProcessorConfig.Route route(String name, String when, String exporter) {
+    RouteProcessorConfig.Route r = new RouteProcessorConfig.Route();
     r.name = name;
     r.when = when;
     r.exporters = List.of(ComponentId.parse(exporter));

@@ -7,7 +7,7 @@ import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import io.stacklens.processor.rules.RulesConfig;
+import io.stacklens.processor.rules.RulesProcessorConfig;
 import io.stacklens.processor.rules.RulesProcessorFactory;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +45,16 @@ public class RulesBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    RulesConfig c = new RulesConfig();
-    c.match = RulesConfig.Match.valueOf(match.toUpperCase(Locale.ROOT));
+    RulesProcessorConfig c = new RulesProcessorConfig();
+    c.match = RulesProcessorConfig.Match.valueOf(match.toUpperCase(Locale.ROOT));
     c.rules = List.of(
-        rule("error_code == \"PRICE_MISSING\"", "PRICE_MISSING", RulesConfig.Severity.CRITICAL, "Check product pricing configuration"),
-        rule("error_code starts_with \"DATABASE_\"", "DATABASE_ERROR", RulesConfig.Severity.WARNING, "Verify database connection"),
-        rule("error_code == \"TIMEOUT\"", "TIMEOUT", RulesConfig.Severity.INFO, "Monitor system performance"),
-        rule("error_code == \"INVALID_ORDER\"", "INVALID_ORDER", RulesConfig.Severity.CRITICAL, "Validate order structure"));
+        rule("error_code == \"PRICE_MISSING\"", "PRICE_MISSING", RulesProcessorConfig.Severity.CRITICAL,
+            "Check product pricing configuration"),
+        rule("error_code starts_with \"DATABASE_\"", "DATABASE_ERROR", RulesProcessorConfig.Severity.WARNING,
+            "Verify database connection"),
+        rule("error_code == \"TIMEOUT\"", "TIMEOUT", RulesProcessorConfig.Severity.INFO, "Monitor system performance"),
+        rule("error_code == \"INVALID_ORDER\"", "INVALID_ORDER", RulesProcessorConfig.Severity.CRITICAL,
+            "Validate order structure"));
     processor = new RulesProcessorFactory().createProcessor(
         ComponentContext.ofProcessor(ComponentId.of("rules"), "logs", new MetricsRegistry()), c, Signal.LOGS);
     batch = RouteBenchmark.batch(false);
@@ -62,8 +65,9 @@ public class RulesBenchmark {
     });
   }
 
-  private static RulesConfig.Rule rule(String when, String code, RulesConfig.Severity severity, String fix) {
-    RulesConfig.Rule r = new RulesConfig.Rule();
+  private static RulesProcessorConfig.Rule rule(
+      String when, String code, RulesProcessorConfig.Severity severity, String fix) {
+    RulesProcessorConfig.Rule r = new RulesProcessorConfig.Rule();
     r.when = when;
     r.issueCode = code;
     r.severity = severity;

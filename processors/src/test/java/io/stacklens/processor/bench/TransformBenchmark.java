@@ -8,7 +8,7 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.processor.filter.ProcessorConfigs;
-import io.stacklens.processor.transform.TransformConfig;
+import io.stacklens.processor.transform.TransformProcessorConfig;
 import io.stacklens.processor.transform.TransformProcessorFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,7 +62,7 @@ public class TransformBenchmark {
 
   private static Processor create(String yaml) throws Exception {
     TransformProcessorFactory f = new TransformProcessorFactory();
-    TransformConfig c = ProcessorConfigs.config(f, "transform", yaml);
+    TransformProcessorConfig c = ProcessorConfigs.config(f, "transform", yaml);
     return f.createProcessor(ComponentContext.ofProcessor(ComponentId.of("transform"), "logs", new MetricsRegistry()),
         c, Signal.LOGS);
   }

@@ -1,9 +1,9 @@
 package io.stacklens.processor.enrich;
 
-import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
@@ -60,20 +60,23 @@ final class Fixtures {
     return r.get(0);
   }
 
-  static EnrichProcessor processor(EnrichConfig config, MetricsRegistry metrics) {
+  static EnrichProcessor processor(EnrichProcessorConfig config, MetricsRegistry metrics) {
     return processor(config, metrics, l -> {
       throw new AssertionError("no tables in this test");
     });
   }
 
-  static EnrichProcessor processor(EnrichConfig config, MetricsRegistry metrics, Function<EnrichConfig.LookupSettings, LookupTable> tables) {
+  static EnrichProcessor processor(
+      EnrichProcessorConfig config,
+      MetricsRegistry metrics,
+      Function<EnrichProcessorConfig.LookupSettings, LookupTable> tables) {
     List<String> problems = problems(config);
     if (!problems.isEmpty()) throw new AssertionError("config problems: " + problems);
     return EnrichProcessor.create(context(metrics), config, Map.of("DEPLOYMENT_ENVIRONMENT", "staging")::get, tables, System::nanoTime);
   }
 
   /** Errors reported by {@code config.validate}, as "path: message". */
-  static List<String> problems(EnrichConfig config) {
+  static List<String> problems(EnrichProcessorConfig config) {
     List<String> out = new ArrayList<>();
     ConfigValidator.validateTree(config, new ConfigProblems() {
       @Override
@@ -89,8 +92,8 @@ final class Fixtures {
     return out;
   }
 
-  static EnrichConfig.HttpSettings http(String name, String url) {
-    EnrichConfig.HttpSettings h = new EnrichConfig.HttpSettings();
+  static EnrichProcessorConfig.HttpSettings http(String name, String url) {
+    EnrichProcessorConfig.HttpSettings h = new EnrichProcessorConfig.HttpSettings();
     h.name = name;
     h.key = "user_id";
     h.url = url;

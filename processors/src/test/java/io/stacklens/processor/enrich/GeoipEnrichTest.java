@@ -33,15 +33,15 @@ class GeoipEnrichTest {
     if (processor != null) processor.shutdown(Instant.now().plusSeconds(1));
   }
 
-  private EnrichConfig config(String city, String asn) {
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+  private EnrichProcessorConfig config(String city, String asn) {
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.cityDatabase = city;
     c.geoip.asnDatabase = asn;
     return c;
   }
 
-  private EnrichProcessor start(EnrichConfig c) {
+  private EnrichProcessor start(EnrichProcessorConfig c) {
     processor = Fixtures.processor(c, metrics);
     return processor;
   }
@@ -87,7 +87,7 @@ class GeoipEnrichTest {
 
   @Test
   void readsTheConfiguredFieldAndPrefixesTheAttributes() {
-    EnrichConfig c = config(CITY_DB, null);
+    EnrichProcessorConfig c = config(CITY_DB, null);
     c.geoip.field = "source_ip";
     c.geoip.prefix = "source.";
     c.geoip.name = "geo";
@@ -102,7 +102,7 @@ class GeoipEnrichTest {
 
   @Test
   void anIpInTheBodyMapWorksToo() {
-    EnrichConfig c = config(CITY_DB, null);
+    EnrichProcessorConfig c = config(CITY_DB, null);
     c.geoip.field = "body[\"client\"][\"ip\"]";
     LogsBatch b = Fixtures.batch(new Attributes());
     only(b).setBody(Attributes.of("client", Attributes.of("ip", "89.160.20.112")));
@@ -119,7 +119,7 @@ class GeoipEnrichTest {
     assertThat(counter(metrics, SourceMetrics.NOT_FOUND, "geoip", "not_found")).as("every record counts").isEqualTo(2);
     assertThat(records(b).get(2).attributes().get("geo.city.name")).isEqualTo("London");
 
-    EnrichConfig noCache = config(CITY_DB, ASN_DB);
+    EnrichProcessorConfig noCache = config(CITY_DB, ASN_DB);
     noCache.geoip.cacheSize = 0;
     MetricsRegistry m2 = new MetricsRegistry();
     EnrichProcessor p2 = Fixtures.processor(noCache, m2);

@@ -40,22 +40,22 @@ class HttpEnrichTest {
     api.close();
   }
 
-  private EnrichConfig config(EnrichConfig.HttpSettings... sources) {
-    EnrichConfig c = new EnrichConfig();
+  private EnrichProcessorConfig config(EnrichProcessorConfig.HttpSettings... sources) {
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.http = List.of(sources);
     c.batchDeadline = Duration.ofSeconds(2);
     return c;
   }
 
-  private EnrichConfig.HttpSettings profile() {
-    EnrichConfig.HttpSettings h = Fixtures.http("user_profile", api.url());
+  private EnrichProcessorConfig.HttpSettings profile() {
+    EnrichProcessorConfig.HttpSettings h = Fixtures.http("user_profile", api.url());
     h.retry.initialBackoff = Duration.ofMillis(5);
     h.retry.maxBackoff = Duration.ofMillis(20);
     h.timeout = Duration.ofSeconds(5); // the first request of a cold JVM can take a few hundred ms
     return h;
   }
 
-  private EnrichProcessor start(EnrichConfig c) {
+  private EnrichProcessor start(EnrichProcessorConfig c) {
     processor = Fixtures.processor(c, metrics);
     return processor;
   }
@@ -64,7 +64,7 @@ class HttpEnrichTest {
   void mapsChosenJsonFieldsIncludingNestedOnes() {
     api.behave(k -> Reply.json("{\"name\":\"Ada\",\"account\":{\"tier\":\"gold\",\"limits\":{\"daily\":500}},"
         + "\"score\":4.5,\"active\":true,\"tags\":[\"a\",\"b\"],\"ignored\":1}"));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.fields = Map.of("name", "user.name", "account.tier", "user.tier", "account.limits.daily", "user.daily_limit",
         "score", "user.score", "active", "user.active", "tags", "user.tags", "account.missing", "user.missing");
     LogsBatch b = batchWith("user_id", "u1");
@@ -87,8 +87,8 @@ class HttpEnrichTest {
   @Test
   void withoutFieldsAddsEveryTopLevelScalarWithThePrefix() {
     api.behave(k -> Reply.json("{\"name\":\"Ada\",\"age\":36,\"nested\":{\"x\":1},\"list\":[1],\"nothing\":null}"));
-    EnrichConfig.HttpSettings defaultPrefix = profile();
-    EnrichConfig.HttpSettings ownPrefix = Fixtures.http("other", api.url());
+    EnrichProcessorConfig.HttpSettings defaultPrefix = profile();
+    EnrichProcessorConfig.HttpSettings ownPrefix = Fixtures.http("other", api.url());
     ownPrefix.prefix = "u_";
     LogsBatch b = batchWith("user_id", "u1");
     start(config(defaultPrefix, ownPrefix)).process(b);
@@ -105,7 +105,7 @@ class HttpEnrichTest {
 
   @Test
   void keyIsUrlEncodedAndTemplatesAndHeadersWork() {
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.url = api.url() + "/{key}/profile?v=1";
     h.headers = Map.of("Authorization", "Bearer s3cret", "X-Team", "obs");
     api.behave(k -> Reply.json("{\"ok\":true}"));
@@ -143,7 +143,7 @@ class HttpEnrichTest {
 
   @Test
   void cacheEntriesExpireAfterTheTtl() throws Exception {
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.cache.ttl = Duration.ofMillis(150);
     start(config(h)).process(batchWith("user_id", "u1"));
     processor.process(batchWith("user_id", "u1"));
@@ -156,7 +156,7 @@ class HttpEnrichTest {
   @Test
   void notFoundIsAMissNotAnErrorAndIsNegativelyCached() throws Exception {
     api.behave(k -> Reply.status(404));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.cache.negativeTtl = Duration.ofMillis(200);
     LogsBatch b = batchWith("user_id", "ghost");
     start(config(h)).process(b);
@@ -186,7 +186,7 @@ class HttpEnrichTest {
   @Test
   void persistentServerErrorsTagTheRecordAfterTheRetriesAndAreNotCached() {
     api.behave(k -> Reply.status(500));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.retry.maxRetries = 3;
     h.circuitBreaker.enabled = false;
     LogsBatch b = batchWith("user_id", "u1", "u1");
@@ -232,9 +232,9 @@ class HttpEnrichTest {
   @Test
   void aSlowSourcePassesRecordsThroughAtTheDeadlineAndFillsTheCacheForLaterBatches() {
     api.behave(k -> Reply.json("{\"name\":\"slow\"}").delayed(600));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.timeout = Duration.ofSeconds(2);
-    EnrichConfig c = config(h);
+    EnrichProcessorConfig c = config(h);
     c.batchDeadline = Duration.ofMillis(100);
     start(c);
     LogsBatch b = batchWith("user_id", "u1", "u1");
@@ -263,7 +263,7 @@ class HttpEnrichTest {
   @Test
   void requestTimeoutIsAnErrorNamingTheTimeout() {
     api.behave(k -> Reply.json("{}").delayed(1000));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.timeout = Duration.ofMillis(100);
     h.retry.maxRetries = 1;
     h.circuitBreaker.enabled = false;
@@ -280,7 +280,7 @@ class HttpEnrichTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    EnrichConfig.HttpSettings h = Fixtures.http("stores", "http://127.0.0.1:" + port + "/stores");
+    EnrichProcessorConfig.HttpSettings h = Fixtures.http("stores", "http://127.0.0.1:" + port + "/stores");
     h.retry.maxRetries = 1;
     h.retry.initialBackoff = Duration.ofMillis(5);
     LogsBatch b = batchWith("user_id", "s1");
@@ -303,7 +303,7 @@ class HttpEnrichTest {
   void circuitOpensAfterFailuresThenProbesHalfOpenAndClosesOnSuccess() throws Exception {
     AtomicBoolean healthy = new AtomicBoolean(false);
     api.behave(k -> healthy.get() ? Reply.json("{\"name\":\"" + k + "\"}") : Reply.status(500));
-    EnrichConfig.HttpSettings h = profile();
+    EnrichProcessorConfig.HttpSettings h = profile();
     h.retry.maxRetries = 0;
     h.circuitBreaker.minimumCalls = 4;
     h.circuitBreaker.windowSize = 10;
@@ -353,7 +353,7 @@ class HttpEnrichTest {
   @Test
   void distinctKeysAreLookedUpInParallelWithinTheDeadline() {
     api.behave(k -> Reply.json("{\"name\":\"" + k + "\"}").delayed(300));
-    EnrichConfig c = config(profile());
+    EnrichProcessorConfig c = config(profile());
     c.lookupThreads = 8;
     c.batchDeadline = Duration.ofSeconds(2);
     start(c);
@@ -373,7 +373,7 @@ class HttpEnrichTest {
   @Test
   void theThreadPoolBoundsConcurrencyAndAFullQueueIsAnError() {
     api.behave(k -> Reply.json("{}").delayed(200));
-    EnrichConfig c = config(profile());
+    EnrichProcessorConfig c = config(profile());
     c.lookupThreads = 2;
     c.lookupQueueSize = 2;
     c.batchDeadline = Duration.ofSeconds(3);
@@ -403,7 +403,7 @@ class HttpEnrichTest {
   @Test
   void shutdownStopsTheLookupThreads() {
     api.behave(k -> Reply.json("{}").delayed(2000));
-    EnrichConfig c = config(profile());
+    EnrichProcessorConfig c = config(profile());
     c.batchDeadline = Duration.ofMillis(50);
     start(c).process(batchWith("user_id", "u1"));
     long t0 = System.nanoTime();

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 class ResourceEnrichTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
 
-  private static EnrichConfig config() {
-    EnrichConfig c = new EnrichConfig();
-    c.resource = new EnrichConfig.ResourceSettings();
+  private static EnrichProcessorConfig config() {
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
     return c;
   }
 
@@ -55,7 +55,7 @@ class ResourceEnrichTest {
 
   @Test
   void detectsOnlyWhatIsListedAndLeavesOutWhatIsUnset() {
-    EnrichConfig.ResourceSettings s = new EnrichConfig.ResourceSettings();
+    EnrichProcessorConfig.ResourceSettings s = new EnrichProcessorConfig.ResourceSettings();
     s.detect = List.of("os.type", "deployment.environment");
     s.environmentVariable = "APP_ENV";
     ResourceStep unset = new ResourceStep(s, Map.<String, String>of()::get);
@@ -67,7 +67,7 @@ class ResourceEnrichTest {
 
   @Test
   void staticAttributesWinOverDetectedOnes() {
-    EnrichConfig c = config();
+    EnrichProcessorConfig c = config();
     c.resource.detect = List.of("host.name", "os.type");
     c.resource.attributes = Map.of("host.name", "web-7", "team", "payments");
     EnrichProcessor p = Fixtures.processor(c, metrics);
@@ -82,7 +82,7 @@ class ResourceEnrichTest {
 
   @Test
   void withoutOverrideWhatTheApplicationSentIsKept() {
-    EnrichConfig c = config();
+    EnrichProcessorConfig c = config();
     c.resource.detect = List.of();
     c.resource.attributes = Map.of("service.name", "from-config", "team", "payments");
     EnrichProcessor p = Fixtures.processor(c, metrics);
@@ -96,7 +96,7 @@ class ResourceEnrichTest {
 
   @Test
   void withOverrideConfigWins() {
-    EnrichConfig c = config();
+    EnrichProcessorConfig c = config();
     c.resource.detect = List.of();
     c.resource.attributes = Map.of("service.name", "from-config");
     c.resource.override = true;
@@ -109,7 +109,7 @@ class ResourceEnrichTest {
 
   @Test
   void provenanceOnlyWhereTheResourceChangedAndListsAreNotShared() {
-    EnrichConfig c = config();
+    EnrichProcessorConfig c = config();
     c.resource.detect = List.of();
     c.resource.attributes = Map.of("team", "payments");
     EnrichProcessor p = Fixtures.processor(c, metrics);

@@ -80,8 +80,8 @@ class TableEnrichTest {
     for (EnrichProcessor p : processors) p.shutdown(Instant.now().plusSeconds(1));
   }
 
-  private static EnrichConfig.LookupSettings stores() {
-    EnrichConfig.LookupSettings l = new EnrichConfig.LookupSettings();
+  private static EnrichProcessorConfig.LookupSettings stores() {
+    EnrichProcessorConfig.LookupSettings l = new EnrichProcessorConfig.LookupSettings();
     l.name = "stores";
     l.key = "store_id";
     l.csv = new CsvTableConfig();
@@ -89,14 +89,14 @@ class TableEnrichTest {
     return l;
   }
 
-  private EnrichProcessor start(EnrichConfig.LookupSettings l, LookupTable table) {
-    EnrichConfig c = new EnrichConfig();
+  private EnrichProcessor start(EnrichProcessorConfig.LookupSettings l, LookupTable table) {
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.lookup = List.of(l);
     c.batchDeadline = Duration.ofSeconds(2);
     return start(c, table);
   }
 
-  private EnrichProcessor start(EnrichConfig c, LookupTable table) {
+  private EnrichProcessor start(EnrichProcessorConfig c, LookupTable table) {
     EnrichProcessor p = Fixtures.processor(c, metrics, settings -> table);
     processors.add(p);
     return p;
@@ -105,7 +105,7 @@ class TableEnrichTest {
   @Test
   void mapsChosenColumnsToAttributes() {
     StoresTable t = new StoresTable();
-    EnrichConfig.LookupSettings l = stores();
+    EnrichProcessorConfig.LookupSettings l = stores();
     l.columns = Map.of("store_name", "store.name", "region", "cloud.region", "absent_column", "x");
     LogsBatch b = batchWith("store_id", "s1", "s2");
     start(l, t).process(b);
@@ -128,7 +128,7 @@ class TableEnrichTest {
     assertThat(a.get("stores.store_name")).isEqualTo("Berlin Mitte");
     assertThat(a.get("stores.floor_m2")).isEqualTo(1200L);
 
-    EnrichConfig.LookupSettings bare = stores();
+    EnrichProcessorConfig.LookupSettings bare = stores();
     bare.prefix = "";
     LogsBatch b2 = batchWith("store_id", "s2");
     start(bare, new StoresTable()).process(b2);
@@ -184,7 +184,7 @@ class TableEnrichTest {
   void aSlowTableMeetsTheDeadlineAndLaterBatchesGetTheAnswer() throws Exception {
     StoresTable t = new StoresTable();
     t.delayMillis = 400;
-    EnrichConfig c = new EnrichConfig();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.lookup = List.of(stores());
     c.batchDeadline = Duration.ofMillis(50);
     EnrichProcessor p = start(c, t);
@@ -205,12 +205,12 @@ class TableEnrichTest {
   @Test
   void sourcesRunInConfigOrderAndProvenanceListsEveryOne() {
     StoresTable t = new StoresTable();
-    EnrichConfig.LookupSettings a = stores();
+    EnrichProcessorConfig.LookupSettings a = stores();
     a.columns = Map.of("region", "region");
-    EnrichConfig.LookupSettings broken = stores();
+    EnrichProcessorConfig.LookupSettings broken = stores();
     broken.name = "regions";
     broken.key = "region";
-    EnrichConfig c = new EnrichConfig();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.lookup = List.of(a, broken);
     c.batchDeadline = Duration.ofSeconds(2);
     // The second table fails; the record names both outcomes.
@@ -231,10 +231,10 @@ class TableEnrichTest {
     StoresTable first = new StoresTable();
     StoresTable second = new StoresTable();
     second.startFailure = "malformed CSV at line 3";
-    EnrichConfig.LookupSettings a = stores();
-    EnrichConfig.LookupSettings b = stores();
+    EnrichProcessorConfig.LookupSettings a = stores();
+    EnrichProcessorConfig.LookupSettings b = stores();
     b.name = "other";
-    EnrichConfig c = new EnrichConfig();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.lookup = List.of(a, b);
     assertThatThrownBy(() -> Fixtures.processor(c, metrics, s -> s.name.equals("stores") ? first : second))
         .hasMessage("source 'other' (test table stores) cannot start: malformed CSV at line 3");

@@ -28,7 +28,7 @@ class FilterProcessorTest {
   }
 
   private FilterProcessor processor(String settings, long randomSeed) {
-    FilterConfig c = ProcessorConfigs.config(factory, "filter", settings);
+    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter", settings);
     return new FilterProcessor(ProcessorConfigs.context("filter", metrics), c, clock::get,
         new SplittableRandom(randomSeed)::nextLong);
   }
@@ -258,7 +258,7 @@ class FilterProcessorTest {
 
   @Test
   void nonStringKeysAreHashedByTheirText() {
-    FilterConfig c = ProcessorConfigs.config(factory, "filter", "sample: { percentage: 50, by: k }\n");
+    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter", "sample: { percentage: 50, by: k }\n");
     Sampler s = new Sampler(c.sample, () -> 0L);
     assertThat(s.hashValue(42L)).isEqualTo(s.hashValue("42"));
     assertThat(s.hashValue(true)).isEqualTo(s.hashValue("true"));
@@ -354,7 +354,7 @@ class FilterProcessorTest {
 
   @Test
   void countersCarryProcessorAndPipeline() throws Exception {
-    FilterConfig c = ProcessorConfigs.config(factory, "filter/noise", "exclude: 'body == \"b\"'\n");
+    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter/noise", "exclude: 'body == \"b\"'\n");
     FilterProcessor p = (FilterProcessor) factory.createProcessor(
         ComponentContext.ofProcessor(io.stacklens.agent.api.ComponentId.parse("filter/noise"), "logs/audit", metrics),
         c, Signal.LOGS);

@@ -35,10 +35,10 @@ class RouteProcessorTest {
   }
 
   /** Loads {@code processorYaml} as processor {@code route} of pipeline logs with exporters dlq, partial, complete. */
-  private RouteConfig config(String processorYaml) {
+  private RouteProcessorConfig config(String processorYaml) {
     LoadResult result = harness.load(yaml(processorYaml, "[rec/dlq, rec/partial, rec/complete]"));
     assertThat(result.errors()).isEmpty();
-    return (RouteConfig) result.config().orElseThrow().processors().get(ComponentId.of("route"));
+    return (RouteProcessorConfig) result.config().orElseThrow().processors().get(ComponentId.of("route"));
   }
 
   private static String yaml(String processorYaml, String exporters) {

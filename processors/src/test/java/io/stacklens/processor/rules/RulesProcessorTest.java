@@ -66,7 +66,8 @@ class RulesProcessorTest {
   private RulesProcessor processor(String processorYaml) throws Exception {
     LoadResult result = harness.load(yaml(processorYaml));
     assertThat(printed(result)).isEmpty();
-    RulesConfig config = (RulesConfig) result.config().orElseThrow().processors().get(ComponentId.of("rules"));
+    RulesProcessorConfig config =
+        (RulesProcessorConfig) result.config().orElseThrow().processors().get(ComponentId.of("rules"));
     return (RulesProcessor) new RulesProcessorFactory().createProcessor(
         ComponentContext.ofProcessor(ComponentId.of("rules"), "logs", metrics), config, Signal.LOGS);
   }

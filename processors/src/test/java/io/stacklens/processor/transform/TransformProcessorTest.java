@@ -21,7 +21,7 @@ class TransformProcessorTest {
   private final TransformProcessorFactory factory = new TransformProcessorFactory();
 
   private TransformProcessor processor(String actions) throws Exception {
-    TransformConfig c = ProcessorConfigs.config(factory, "transform", "actions:\n" + actions.stripIndent());
+    TransformProcessorConfig c = ProcessorConfigs.config(factory, "transform", "actions:\n" + actions.stripIndent());
     return (TransformProcessor) factory.createProcessor(ProcessorConfigs.context("transform", metrics), c, Signal.LOGS);
   }
 

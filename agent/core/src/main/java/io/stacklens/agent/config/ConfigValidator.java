@@ -13,6 +13,14 @@ import java.util.function.BiConsumer;
  * Runs {@link ComponentConfig#validate} on a bound config and, recursively, on every nested config
  * object (fields, list entries, map values), prefixing the relative paths they report and placing
  * each problem at the key it names, or at the nearest parent that was written.
+ *
+ * <p>Every section is validated, whatever its siblings say, parent before children, each once. So a
+ * nested config class validates only its own keys, relative to itself, and its parent reports only
+ * what needs the parent (a required section missing, rules across sections). A section that must be
+ * checked only in some modes (parse's {@code regex}, which only {@code format: regex} requires and any
+ * other format refuses) is not a {@code ComponentConfig}: its parent, which knows the mode, validates it.
+ * The loader keeps the first error at a key (later ones there are dropped), so a parent that checks a
+ * key a section also checks should leave that case to the section.
  */
 public final class ConfigValidator {
   private final ProblemCollector problems;

@@ -1,5 +1,6 @@
 package io.stacklens.processor.rules;
 
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.expr.Conditions;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.Map;
  *     confidence: 0.9                       # 0..1; default 1.0
  * </pre>
  */
-public final class RulesConfig implements io.stacklens.agent.api.ComponentConfig {
+public final class RulesProcessorConfig implements ComponentConfig {
   /** Which matching rules annotate a record. */
   public enum Match {
     /** The first matching rule (in the order written): alert.* attributes are single values. */
@@ -39,7 +40,7 @@ public final class RulesConfig implements io.stacklens.agent.api.ComponentConfig
   }
 
   /** One rule: records matching {@code when} get its alert. */
-  public static final class Rule {
+  public static final class Rule implements ComponentConfig {
     /** Optional, for people reading the config and for messages. */
     public String name;
     /** Condition selecting the records. Required. */
@@ -52,6 +53,21 @@ public final class RulesConfig implements io.stacklens.agent.api.ComponentConfig
     public String suggestedFix = "";
     /** Written to {@code alert.confidence} (a double). 0..1, default 1.0. */
     public double confidence = 1.0;
+
+    /** Checks this rule alone; that rule names are unique is checked by the processor's config. */
+    @Override
+    public void validate(ConfigProblems problems) {
+      Conditions.check(problems, "when", when, true);
+      if (issueCode == null || issueCode.isBlank()) {
+        problems.error("issue_code", "an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING");
+      }
+      if (severity == null) {
+        problems.error("severity", "a severity is required: critical, warning or info");
+      }
+      if (!(confidence >= 0 && confidence <= 1)) {
+        problems.error("confidence", "must be between 0 and 1, got " + confidence);
+      }
+    }
   }
 
   public Match match = Match.FIRST;
@@ -70,16 +86,6 @@ public final class RulesConfig implements io.stacklens.agent.api.ComponentConfig
       if (r == null) {
         problems.error(at, "expected a rule with when, issue_code and severity");
         continue;
-      }
-      Conditions.check(problems, at + ".when", r.when, true);
-      if (r.issueCode == null || r.issueCode.isBlank()) {
-        problems.error(at + ".issue_code", "an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING");
-      }
-      if (r.severity == null) {
-        problems.error(at + ".severity", "a severity is required: critical, warning or info");
-      }
-      if (!(r.confidence >= 0 && r.confidence <= 1)) {
-        problems.error(at + ".confidence", "must be between 0 and 1, got " + r.confidence);
       }
       if (r.name != null && !r.name.isBlank()) {
         Integer before = names.putIfAbsent(r.name, i);

@@ -1,5 +1,6 @@
 package io.stacklens.processor.route;
 
+import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ConfigKey;
 import io.stacklens.agent.api.ConfigProblems;
@@ -24,7 +25,7 @@ import java.util.Set;
  * default: [kafka/complete]     # records matching no route; empty: they are dropped (reason no_route)
  * </pre>
  */
-public final class RouteConfig implements RoutingConfig {
+public final class RouteProcessorConfig implements RoutingConfig {
   /** With {@code all}, a record matches at most this many routes' worth of combinations (a 64-bit mask). */
   static final int MAX_ROUTES_ALL = 64;
   /** The metric label of records sent to {@code default}; no route may be named so. */
@@ -39,13 +40,26 @@ public final class RouteConfig implements RoutingConfig {
   }
 
   /** One route: records matching {@code when} go to {@code exporters}. */
-  public static final class Route {
+  public static final class Route implements ComponentConfig {
     /** Optional name, used as the {@code route} label of the routed-records metric. */
     public String name;
     /** Condition selecting the records. Required. */
     public String when;
     /** Exporters of the pipeline that get the matching records. At least one. */
     public List<ComponentId> exporters = List.of();
+
+    /** Checks this route alone; that route names are unique is checked by the processor's config. */
+    @Override
+    public void validate(ConfigProblems problems) {
+      Conditions.check(problems, "when", when, true);
+      if (exporters.isEmpty()) {
+        problems.error("exporters", "at least one exporter is required (an exporter of the pipeline)");
+      }
+      reportRepeated("exporters", exporters, problems);
+      if (name != null && name.equals(DEFAULT_LABEL)) {
+        problems.error("name", "'" + DEFAULT_LABEL + "' is the label of records sent to default; choose another name");
+      }
+    }
   }
 
   public Match match = Match.FIRST;
@@ -93,15 +107,8 @@ public final class RouteConfig implements RoutingConfig {
         problems.error(at, "expected a route with when and exporters");
         continue;
       }
-      Conditions.check(problems, at + ".when", r.when, true);
-      if (r.exporters.isEmpty()) {
-        problems.error(at + ".exporters", "at least one exporter is required (an exporter of the pipeline)");
-      }
-      reportRepeated(at + ".exporters", r.exporters, problems);
-      if (r.name != null && !r.name.isBlank()) {
-        if (r.name.equals(DEFAULT_LABEL)) {
-          problems.error(at + ".name", "'" + DEFAULT_LABEL + "' is the label of records sent to default; choose another name");
-        }
+      // a route named like the default label is reported by the route itself, once
+      if (r.name != null && !r.name.isBlank() && !r.name.equals(DEFAULT_LABEL)) {
         Integer before = names.putIfAbsent(r.name, i);
         if (before != null) {
           problems.error(at + ".name", "'" + r.name + "' is already the name of routes[" + before + "]; route names must be unique");

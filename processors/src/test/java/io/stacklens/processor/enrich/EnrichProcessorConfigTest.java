@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.config.ComponentRegistry;
@@ -14,6 +13,8 @@ import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.testing.StubFactories;
+import io.stacklens.processor.enrich.lookup.CsvTableConfig;
+import io.stacklens.processor.enrich.lookup.PostgresTableConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** validate() and binding from YAML through the real config loader. */
-class EnrichConfigTest {
+class EnrichProcessorConfigTest {
   private static LoadResult load(String processorYaml) {
     String yaml = "receivers: { otlp: }\nexporters: { debug: }\nprocessors:\n  enrich:\n"
         + processorYaml.indent(4)
@@ -79,7 +80,8 @@ class EnrichConfigTest {
         batch_deadline: 75ms
         """);
     assertThat(messages(r)).isEmpty();
-    EnrichConfig c = (EnrichConfig) r.config().orElseThrow().processors().get(ComponentId.of("enrich"));
+    EnrichProcessorConfig c =
+        (EnrichProcessorConfig) r.config().orElseThrow().processors().get(ComponentId.of("enrich"));
     assertThat(c.resource.detect).containsExactly("host.name", "os.type");
     assertThat(c.resource.environmentVariable).isEqualTo("APP_ENV");
     assertThat(c.resource.attributes).containsEntry("region", "/data").containsEntry("team", "payments");
@@ -89,7 +91,7 @@ class EnrichConfigTest {
     assertThat(c.geoip.cacheSize).isEqualTo(50);
     assertThat(c.lookup.get(0).csv.path).isEqualTo("/etc/stores.csv");
     assertThat(c.lookup.get(0).cache.negativeTtl).isEqualTo(Duration.ofSeconds(30));
-    EnrichConfig.HttpSettings h = c.http.get(0);
+    EnrichProcessorConfig.HttpSettings h = c.http.get(0);
     assertThat(h.headers).containsEntry("Authorization", "Bearer t0k");
     assertThat(h.timeout).isEqualTo(Duration.ofMillis(150));
     assertThat(h.retry.maxBackoff).isEqualTo(Duration.ofMillis(100));
@@ -118,14 +120,15 @@ class EnrichConfigTest {
 
   @Test
   void anEmptyConfigIsAnError() {
-    assertThat(problems(new EnrichConfig())).containsExactly(": configures no step: add resource, geoip, lookup or http");
+    assertThat(problems(new EnrichProcessorConfig()))
+        .containsExactly(": configures no step: add resource, geoip, lookup or http");
   }
 
   @Test
   void aValidConfigHasNoProblems() {
-    EnrichConfig c = new EnrichConfig();
-    c.resource = new EnrichConfig.ResourceSettings();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.cityDatabase = Fixtures.CITY_DB;
     c.http = List.of(Fixtures.http("p", "https://api.example.com/users"));
     assertThat(problems(c)).isEmpty();
@@ -133,8 +136,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryResourceProblem() {
-    EnrichConfig c = new EnrichConfig();
-    c.resource = new EnrichConfig.ResourceSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
     c.resource.detect = List.of("host.name", "hostname", "host.name");
     c.resource.environmentVariable = " ";
     c.resource.detect = List.of("host.name", "hostname", "host.name", "deployment.environment");
@@ -149,8 +152,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryGeoipProblem() {
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.field = "attributes[";
     c.geoip.prefix = null;
     c.geoip.cacheSize = -1;
@@ -167,8 +170,8 @@ class EnrichConfigTest {
 
   @Test
   void reportsEveryLookupProblem() {
-    EnrichConfig c = new EnrichConfig();
-    EnrichConfig.LookupSettings l = new EnrichConfig.LookupSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    EnrichProcessorConfig.LookupSettings l = new EnrichProcessorConfig.LookupSettings();
     l.cache.ttl = Duration.ZERO;
     l.cache.negativeTtl = Duration.ofSeconds(-1);
     l.cache.maxEntries = 0;
@@ -177,8 +180,8 @@ class EnrichConfigTest {
     assertThat(problems(c)).containsExactlyInAnyOrder(
         "lookup[0].name: is required: a short name for this source, e.g. user_profile",
         "lookup[0].key: a field is required (e.g. body, attributes[\"key\"] or a bare attribute name)",
-        "lookup[0].cache.ttl: must be a positive duration, got PT0S",
-        "lookup[0].cache.negative_ttl: must be 0 (do not cache misses) or a positive duration, got PT-1S",
+        "lookup[0].cache.ttl: must be a positive duration, got 0s",
+        "lookup[0].cache.negative_ttl: must be 0 (do not cache misses) or a positive duration, got -1s",
         "lookup[0].cache.max_entries: must be at least 1, got 0",
         "lookup[0]: needs a table: csv: { ... } or postgres: { ... }",
         "lookup[0].columns.a: needs the attribute name to set, e.g. a",
@@ -187,16 +190,18 @@ class EnrichConfigTest {
     l.name = "t";
     l.key = "k";
     l.columns = Map.of();
-    l.cache = new EnrichConfig.CacheSettings();
-    l.csv = new io.stacklens.processor.enrich.lookup.CsvTableConfig();
-    l.postgres = new io.stacklens.processor.enrich.lookup.PostgresTableConfig();
+    l.cache = new EnrichProcessorConfig.CacheSettings();
+    l.csv = csv("/etc/stacklens/t.csv");
+    l.postgres = new PostgresTableConfig();
+    l.postgres.endpoint = "jdbc:postgresql://db.internal:5432/inventory";
+    l.postgres.query = "SELECT name FROM t WHERE k = ?";
     assertThat(problems(c)).containsExactly("lookup[0]: has both csv and postgres; a lookup reads one table");
   }
 
   @Test
   void reportsEveryHttpProblem() {
-    EnrichConfig c = new EnrichConfig();
-    EnrichConfig.HttpSettings h = Fixtures.http("p", "http:///nohost");
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    EnrichProcessorConfig.HttpSettings h = Fixtures.http("p", "http:///nohost");
     h.timeout = Duration.ZERO;
     h.headers = Map.of("Bad Header", "x", "X-Ok", "line\nbreak");
     h.fields = Map.of("a..b", "x", ".a", "y");
@@ -213,51 +218,57 @@ class EnrichConfigTest {
     c.batchDeadline = Duration.ZERO;
     assertThat(problems(c)).containsExactlyInAnyOrder(
         "http[0].url: has no host: 'http:///nohost'",
-        "http[0].timeout: must be a positive duration, got PT0S",
+        "http[0].timeout: must be a positive duration, got 0s",
         "http[0].headers.Bad Header: is not a valid header name",
         "http[0].headers.X-Ok: must not contain line breaks",
         "http[0].fields.a..b: is not a JSON field path (names separated by dots, e.g. account.tier)",
         "http[0].fields..a: is not a JSON field path (names separated by dots, e.g. account.tier)",
         "http[0].retry.max_retries: must be 0 (no retries) or positive, got -1",
-        "http[0].retry.max_backoff: must be at least initial_backoff (PT2S), got PT1S",
+        "http[0].retry.max_backoff: must be at least initial_backoff (2s), got 1s",
         "http[0].circuit_breaker.failure_ratio: must be a ratio above 0 and at most 1 (0.5 = half the calls), got 0.0",
         "http[0].circuit_breaker.minimum_calls: must not exceed window_size (20), got 30",
-        "http[0].circuit_breaker.open_duration: must be a positive duration, got PT0S",
+        "http[0].circuit_breaker.open_duration: must be a positive duration, got 0s",
         "lookup_threads: must be at least 1, got 0",
         "lookup_queue_size: must be at least 1, got 0",
-        "batch_deadline: must be a positive duration, got PT0S");
+        "batch_deadline: must be a positive duration, got 0s");
     h.url = null;
     h.timeout = Duration.ofSeconds(1);
     h.headers = Map.of();
     h.fields = Map.of();
-    h.retry = new EnrichConfig.RetrySettings();
-    h.circuitBreaker = new EnrichConfig.CircuitBreakerSettings();
+    h.retry = new EnrichProcessorConfig.RetrySettings();
+    h.circuitBreaker = new EnrichProcessorConfig.CircuitBreakerSettings();
     c.lookupThreads = 1;
     c.lookupQueueSize = 1;
     c.batchDeadline = Duration.ofMinutes(1);
     assertThat(problems(c)).containsExactly(
-        "http[0].url: is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile",
-        "warning: batch_deadline: is PT1M: the pipeline worker may wait this long per batch on a slow source");
+        "warning: batch_deadline: is 1m: the pipeline worker may wait this long per batch on a slow source",
+        "http[0].url: is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
     h.url = "http://exa mple/";
-    assertThat(problems(c).get(0)).startsWith("http[0].url: is not a valid URL: ");
+    assertThat(problems(c)).anyMatch(p -> p.startsWith("http[0].url: is not a valid URL: "));
   }
 
   @Test
   void sourceNamesMustBeUnique() {
-    EnrichConfig c = new EnrichConfig();
-    c.geoip = new EnrichConfig.GeoipSettings();
+    EnrichProcessorConfig c = new EnrichProcessorConfig();
+    c.geoip = new EnrichProcessorConfig.GeoipSettings();
     c.geoip.asnDatabase = "x.mmdb";
     c.geoip.name = "users";
-    EnrichConfig.LookupSettings l = new EnrichConfig.LookupSettings();
+    EnrichProcessorConfig.LookupSettings l = new EnrichProcessorConfig.LookupSettings();
     l.name = "users";
     l.key = "k";
-    l.csv = new io.stacklens.processor.enrich.lookup.CsvTableConfig();
+    l.csv = csv("/etc/stacklens/users.csv");
     c.lookup = List.of(l);
     c.http = List.of(Fixtures.http("users", "http://a/b"), Fixtures.http("resource", "http://a/b"));
-    c.resource = new EnrichConfig.ResourceSettings();
+    c.resource = new EnrichProcessorConfig.ResourceSettings();
     assertThat(problems(c)).containsExactly(
         "lookup[0].name: source name 'users' is already used by geoip.name; names must be unique",
         "http[0].name: source name 'users' is already used by geoip.name; names must be unique",
         "http[1].name: source name 'resource' is already used by resource; names must be unique");
+  }
+
+  private static CsvTableConfig csv(String path) {
+    CsvTableConfig csv = new CsvTableConfig();
+    csv.path = path;
+    return csv;
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stacklens.agent.config.LoadResult;
 import org.junit.jupiter.api.Test;
 
-class FilterConfigTest {
+class FilterProcessorConfigTest {
   private final FilterProcessorFactory factory = new FilterProcessorFactory();
 
   private java.util.List<String> problems(String settings) {
@@ -14,7 +14,7 @@ class FilterConfigTest {
 
   @Test
   void bindsEveryOption() {
-    FilterConfig c = ProcessorConfigs.config(factory, "filter/noise", """
+    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter/noise", """
         include: 'severity_number >= WARN'
         exclude: ['body contains "healthz"', 'attributes["k"] == 1']
         sample: { percentage: 12.5, by: user_id, fallback: drop, seed: 42 }
@@ -24,7 +24,7 @@ class FilterConfigTest {
     assertThat(c.exclude).isEqualTo(java.util.List.of("body contains \"healthz\"", "attributes[\"k\"] == 1"));
     assertThat(c.sample.percentage).isEqualTo(12.5);
     assertThat(c.sample.by).isEqualTo("user_id");
-    assertThat(c.sample.fallback).isEqualTo(FilterConfig.Fallback.DROP);
+    assertThat(c.sample.fallback).isEqualTo(FilterProcessorConfig.Fallback.DROP);
     assertThat(c.sample.seed).isEqualTo(42);
     assertThat(c.throttle.rate).isEqualTo(2.5);
     assertThat(c.throttle.effectiveBurst()).isEqualTo(7);
@@ -34,16 +34,17 @@ class FilterConfigTest {
 
   @Test
   void defaults() {
-    FilterConfig c = ProcessorConfigs.config(factory, "filter", "sample: { percentage: 10 }\nthrottle: { rate: 2.5 }\n");
+    FilterProcessorConfig c =
+        ProcessorConfigs.config(factory, "filter", "sample: { percentage: 10 }\nthrottle: { rate: 2.5 }\n");
     assertThat(c.include).isNull();
     assertThat(c.exclude).isNull();
     assertThat(c.sample.by).isEqualTo("trace_id");
-    assertThat(c.sample.fallback).isEqualTo(FilterConfig.Fallback.RANDOM);
+    assertThat(c.sample.fallback).isEqualTo(FilterProcessorConfig.Fallback.RANDOM);
     assertThat(c.sample.seed).isZero();
     assertThat(c.throttle.effectiveBurst()).as("ceil(rate)").isEqualTo(3);
     assertThat(c.throttle.key).isNull();
     assertThat(c.throttle.maxKeys).isEqualTo(10_000);
-    FilterConfig slow = ProcessorConfigs.config(factory, "filter", "throttle: { rate: 0.1 }\n");
+    FilterProcessorConfig slow = ProcessorConfigs.config(factory, "filter", "throttle: { rate: 0.1 }\n");
     assertThat(slow.throttle.effectiveBurst()).as("at least 1").isEqualTo(1);
   }
 

@@ -24,7 +24,7 @@ import java.util.List;
  *   max_keys: 10000                       # least recently used keys are forgotten beyond this
  * </pre>
  */
-public class FilterConfig implements ComponentConfig {
+public class FilterProcessorConfig implements ComponentConfig {
   /** A condition text, or a list of them; null when not written. */
   public Object include;
 
@@ -41,7 +41,7 @@ public class FilterConfig implements ComponentConfig {
   public enum Fallback { KEEP, DROP, RANDOM }
 
   /** Probabilistic sampling; consistent per key unless {@code by: random}. */
-  public static class SampleSettings {
+  public static class SampleSettings implements ComponentConfig {
     /** Share of records (or keys) kept, 0 to 100. Required. */
     public Double percentage;
 
@@ -51,10 +51,25 @@ public class FilterConfig implements ComponentConfig {
     public Fallback fallback = Fallback.RANDOM;
 
     public long seed = 0;
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (percentage == null) {
+        problems.error("percentage", "is required: the share of records to keep, from 0 to 100, e.g. 10");
+      } else if (!(percentage >= 0 && percentage <= 100)) {
+        problems.error("percentage", "must be from 0 to 100, got " + percentage);
+      }
+      if (by == null || by.isBlank()) {
+        problems.error("by", "must be trace_id, random or a field path such as attributes[\"user_id\"]");
+      } else if (!isSpecialBy(by)) {
+        Conditions.checkField(problems, "by", by, true);
+      }
+      if (fallback == null) problems.error("fallback", "must be keep, drop or random");
+    }
   }
 
   /** Token buckets, one per key value. */
-  public static class ThrottleSettings {
+  public static class ThrottleSettings implements ComponentConfig {
     /** Records per second refilled into each bucket. Required, positive. */
     public Double rate;
 
@@ -72,8 +87,23 @@ public class FilterConfig implements ComponentConfig {
       if (burst != null) return burst;
       return rate == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rate)));
     }
+
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (rate == null) {
+        problems.error("rate", "is required: records per second per key, e.g. 100");
+      } else if (!(rate > 0) || Double.isInfinite(rate)) {
+        problems.error("rate", "must be a positive number of records per second, got " + rate);
+      }
+      if (burst != null && burst < 1) {
+        problems.error("burst", "must be at least 1 (records that may pass at once), got " + burst);
+      }
+      if (key != null) Conditions.checkField(problems, "key", key, true);
+      if (maxKeys < 1) problems.error("max_keys", "must be at least 1, got " + maxKeys);
+    }
   }
 
+  /** Checks the conditions; the sample and throttle sections validate themselves. */
   @Override
   public void validate(ConfigProblems problems) {
     List<String> inc = conditions(problems, "include", include);
@@ -84,40 +114,9 @@ public class FilterConfig implements ComponentConfig {
     for (int i = 0; i < exc.size(); i++) {
       if (exc.get(i) != null) Conditions.check(problems, path("exclude", exclude, i), exc.get(i), true);
     }
-    if (sample != null) validateSample(problems);
-    if (throttle != null) validateThrottle(problems);
     if (include == null && exclude == null && sample == null && throttle == null) {
       problems.warning("", "nothing to do: set include, exclude, sample or throttle (every record passes)");
     }
-  }
-
-  private void validateSample(ConfigProblems problems) {
-    SampleSettings s = sample;
-    if (s.percentage == null) {
-      problems.error("sample.percentage", "is required: the share of records to keep, from 0 to 100, e.g. 10");
-    } else if (!(s.percentage >= 0 && s.percentage <= 100)) {
-      problems.error("sample.percentage", "must be from 0 to 100, got " + s.percentage);
-    }
-    if (s.by == null || s.by.isBlank()) {
-      problems.error("sample.by", "must be trace_id, random or a field path such as attributes[\"user_id\"]");
-    } else if (!isSpecialBy(s.by)) {
-      Conditions.checkField(problems, "sample.by", s.by, true);
-    }
-    if (s.fallback == null) problems.error("sample.fallback", "must be keep, drop or random");
-  }
-
-  private void validateThrottle(ConfigProblems problems) {
-    ThrottleSettings t = throttle;
-    if (t.rate == null) {
-      problems.error("throttle.rate", "is required: records per second per key, e.g. 100");
-    } else if (!(t.rate > 0) || Double.isInfinite(t.rate)) {
-      problems.error("throttle.rate", "must be a positive number of records per second, got " + t.rate);
-    }
-    if (t.burst != null && t.burst < 1) {
-      problems.error("throttle.burst", "must be at least 1 (records that may pass at once), got " + t.burst);
-    }
-    if (t.key != null) Conditions.checkField(problems, "throttle.key", t.key, true);
-    if (t.maxKeys < 1) problems.error("throttle.max_keys", "must be at least 1, got " + t.maxKeys);
   }
 
   static boolean isSpecialBy(String by) {

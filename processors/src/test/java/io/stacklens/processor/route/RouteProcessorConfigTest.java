@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The route processor's config: every option bound, every mistake reported at its path. */
-class RouteConfigTest {
+class RouteProcessorConfigTest {
   private final RouteProcessorFactory factory = new RouteProcessorFactory();
 
   private List<String> problems(String settings) {
@@ -17,13 +17,13 @@ class RouteConfigTest {
 
   @Test
   void bindsEveryOption() {
-    RouteConfig c = ProcessorConfigs.config(factory, "route", """
+    RouteProcessorConfig c = ProcessorConfigs.config(factory, "route", """
         match: all
         routes:
           - { name: errors, when: 'severity_number >= ERROR', exporters: [stub] }
         default: [stub]
         """);
-    assertThat(c.match).isEqualTo(RouteConfig.Match.ALL);
+    assertThat(c.match).isEqualTo(RouteProcessorConfig.Match.ALL);
     assertThat(c.routes).singleElement().satisfies(r -> {
       assertThat(r.name).isEqualTo("errors");
       assertThat(r.when).isEqualTo("severity_number >= ERROR");
@@ -35,8 +35,9 @@ class RouteConfigTest {
 
   @Test
   void byDefaultTheFirstMatchWinsAndUnroutedRecordsHaveNoDefault() {
-    RouteConfig c = ProcessorConfigs.config(factory, "route", "routes: [ { when: 'body exists', exporters: [stub] } ]");
-    assertThat(c.match).isEqualTo(RouteConfig.Match.FIRST);
+    RouteProcessorConfig c =
+        ProcessorConfigs.config(factory, "route", "routes: [ { when: 'body exists', exporters: [stub] } ]");
+    assertThat(c.match).isEqualTo(RouteProcessorConfig.Match.FIRST);
     assertThat(c.defaultExporters).isEmpty();
     assertThat(c.label(0)).isEqualTo("routes[0]");
   }

@@ -2,6 +2,7 @@ package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.expr.Conditions;
 import io.stacklens.processor.enrich.lookup.CsvTableConfig;
@@ -21,8 +22,12 @@ import java.util.Set;
  * Config of the {@code enrich} processor: a resource step, a GeoIP step, lookup tables and HTTP
  * sources, run in that order on every batch. Every section is off until written. Reference:
  * docs/processors/enrich.md.
+ *
+ * <p>Each section validates itself (the config loader runs {@code validate} on every nested section,
+ * with keys relative to it); {@link #validate} here checks only what spans sections: that there is a
+ * step, and that source names are unique.
  */
-public class EnrichConfig implements ComponentConfig {
+public class EnrichProcessorConfig implements ComponentConfig {
   /** The attributes the resource step can detect, in the order it adds them. */
   public static final List<String> DETECTABLE =
       List.of("host.name", "os.type", "process.pid", "host.ip", "deployment.environment");
@@ -52,7 +57,7 @@ public class EnrichConfig implements ComponentConfig {
   public Duration batchDeadline = Duration.ofMillis(200);
 
   /** The resource step. */
-  public static class ResourceSettings {
+  public static class ResourceSettings implements ComponentConfig {
     /** Which host attributes to detect; any of {@link #DETECTABLE}. */
     public List<String> detect = new ArrayList<>(DETECTABLE);
 
@@ -65,37 +70,39 @@ public class EnrichConfig implements ComponentConfig {
     /** true: replace what the application sent; false: only add attributes that are missing. */
     public boolean override = false;
 
-    void validate(String p, ConfigProblems problems) {
+    @Override
+    public void validate(ConfigProblems problems) {
       Set<String> seen = new HashSet<>();
       if (detect == null) {
-        problems.error(p + "detect", "must be a list (empty to detect nothing)");
+        problems.error("detect", "must be a list (empty to detect nothing)");
       } else {
         for (int i = 0; i < detect.size(); i++) {
           String d = detect.get(i);
           if (d == null || !DETECTABLE.contains(d)) {
-            problems.error(p + "detect[" + i + "]", "unknown attribute '" + d + "' (known: " + String.join(", ", DETECTABLE) + ")");
+            problems.error("detect[" + i + "]",
+                "unknown attribute '" + d + "' (known: " + String.join(", ", DETECTABLE) + ")");
           } else if (!seen.add(d)) {
-            problems.error(p + "detect[" + i + "]", "'" + d + "' is listed twice");
+            problems.error("detect[" + i + "]", "'" + d + "' is listed twice");
           }
         }
       }
       if (detect != null && detect.contains("deployment.environment")
           && (environmentVariable == null || environmentVariable.isBlank())) {
-        problems.error(p + "environment_variable", "must name the environment variable holding deployment.environment");
+        problems.error("environment_variable", "must name the environment variable holding deployment.environment");
       }
       if (attributes != null) {
         for (Map.Entry<String, String> e : attributes.entrySet()) {
-          if (e.getKey().isBlank()) problems.error(p + "attributes", "attribute names must not be empty");
-          if (e.getValue() == null) problems.error(p + "attributes." + e.getKey(), "needs a value");
+          if (e.getKey().isBlank()) problems.error("attributes", "attribute names must not be empty");
+          if (e.getValue() == null) problems.error("attributes." + e.getKey(), "needs a value");
         }
       }
       boolean nothing = (detect == null || detect.isEmpty()) && (attributes == null || attributes.isEmpty());
-      if (nothing) problems.error(p.isEmpty() ? "" : p.substring(0, p.length() - 1), "detects nothing and has no attributes: add some, or remove the section");
+      if (nothing) problems.error("", "detects nothing and has no attributes: add some, or remove the section");
     }
   }
 
   /** The GeoIP step. */
-  public static class GeoipSettings {
+  public static class GeoipSettings implements ComponentConfig {
     /** Source name in enrichment.sources / enrichment.errors and in metrics. */
     public String name = "geoip";
 
@@ -114,18 +121,20 @@ public class EnrichConfig implements ComponentConfig {
     /** Addresses whose answers the worker keeps in memory (0 = no cache). */
     public int cacheSize = 10_000;
 
-    void validate(String p, ConfigProblems problems) {
-      Conditions.checkField(problems, p + "field", field, true);
+    @Override
+    public void validate(ConfigProblems problems) {
+      Conditions.checkField(problems, "field", field, true);
       if (blank(cityDatabase) && blank(asnDatabase)) {
-        problems.error(p.substring(0, p.length() - 1), "needs city_database, asn_database or both (paths to .mmdb files)");
+        problems.error("", "needs city_database, asn_database or both (paths to .mmdb files)");
       }
-      if (prefix == null) problems.error(p + "prefix", "must be a string (\"\" for none)");
-      if (cacheSize < 0) problems.error(p + "cache_size", "must be 0 (no cache) or positive, got " + cacheSize);
+      if (prefix == null) problems.error("prefix", "must be a string (\"\" for none)");
+      if (cacheSize < 0) problems.error("cache_size", "must be 0 (no cache) or positive, got " + cacheSize);
+      if (blank(name)) problems.error("name", "must not be empty");
     }
   }
 
   /** Cache in front of a keyed source. */
-  public static class CacheSettings {
+  public static class CacheSettings implements ComponentConfig {
     /** How long a found row stays cached. */
     public Duration ttl = Duration.ofMinutes(5);
 
@@ -135,17 +144,21 @@ public class EnrichConfig implements ComponentConfig {
     /** Keys kept at most; the least recently used go first. */
     public int maxEntries = 10_000;
 
-    void validate(String p, ConfigProblems problems) {
-      if (ttl == null || ttl.isZero() || ttl.isNegative()) problems.error(p + "ttl", "must be a positive duration, got " + ttl);
-      if (negativeTtl == null || negativeTtl.isNegative()) {
-        problems.error(p + "negative_ttl", "must be 0 (do not cache misses) or a positive duration, got " + negativeTtl);
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+        problems.error("ttl", "must be a positive duration, got " + Durations.describe(ttl));
       }
-      if (maxEntries < 1) problems.error(p + "max_entries", "must be at least 1, got " + maxEntries);
+      if (negativeTtl == null || negativeTtl.isNegative()) {
+        problems.error("negative_ttl",
+            "must be 0 (do not cache misses) or a positive duration, got " + Durations.describe(negativeTtl));
+      }
+      if (maxEntries < 1) problems.error("max_entries", "must be at least 1, got " + maxEntries);
     }
   }
 
   /** What keyed sources share: a name, the key field, the target attributes and a cache. */
-  public abstract static class KeyedSettings {
+  public abstract static class KeyedSettings implements ComponentConfig {
     /** Unique among this processor's sources; shows in enrichment.sources / enrichment.errors and metrics. */
     public String name;
 
@@ -157,11 +170,12 @@ public class EnrichConfig implements ComponentConfig {
 
     public CacheSettings cache = new CacheSettings();
 
-    void validateKeyed(String p, ConfigProblems problems) {
-      if (blank(name)) problems.error(p + "name", "is required: a short name for this source, e.g. user_profile");
-      Conditions.checkField(problems, p + "key", key, true);
-      if (cache == null) problems.error(p + "cache", "must not be empty");
-      else cache.validate(p + "cache.", problems);
+    /** Checks the shared keys; the cache section validates itself. Subclasses add their own checks. */
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (blank(name)) problems.error("name", "is required: a short name for this source, e.g. user_profile");
+      Conditions.checkField(problems, "key", key, true);
+      if (cache == null) problems.error("cache", "must not be empty");
     }
 
     String effectivePrefix() {
@@ -177,14 +191,15 @@ public class EnrichConfig implements ComponentConfig {
     /** Column -> attribute to set. Empty: every column, as prefix + column. */
     public Map<String, String> columns = new LinkedHashMap<>();
 
-    void validate(String p, ConfigProblems problems) {
-      validateKeyed(p, problems);
+    @Override
+    public void validate(ConfigProblems problems) {
+      super.validate(problems);
       if (csv == null && postgres == null) {
-        problems.error(p.substring(0, p.length() - 1), "needs a table: csv: { ... } or postgres: { ... }");
+        problems.error("", "needs a table: csv: { ... } or postgres: { ... }");
       } else if (csv != null && postgres != null) {
-        problems.error(p.substring(0, p.length() - 1), "has both csv and postgres; a lookup reads one table");
+        problems.error("", "has both csv and postgres; a lookup reads one table");
       }
-      validateTargets(p + "columns", columns, problems);
+      validateTargets("columns", columns, problems);
     }
   }
 
@@ -206,47 +221,47 @@ public class EnrichConfig implements ComponentConfig {
 
     public CircuitBreakerSettings circuitBreaker = new CircuitBreakerSettings();
 
-    void validate(String p, ConfigProblems problems) {
-      validateKeyed(p, problems);
+    @Override
+    public void validate(ConfigProblems problems) {
+      super.validate(problems);
       if (blank(url)) {
-        problems.error(p + "url", "is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
+        problems.error("url",
+            "is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
       } else {
         try {
           URI u = new URI(url.replace("{key}", "KEY"));
           String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
           if (!scheme.equals("http") && !scheme.equals("https")) {
-            problems.error(p + "url", "must start with http:// or https://, got '" + url + "'");
+            problems.error("url", "must start with http:// or https://, got '" + url + "'");
           } else if (u.getHost() == null || u.getHost().isEmpty()) {
-            problems.error(p + "url", "has no host: '" + url + "'");
+            problems.error("url", "has no host: '" + url + "'");
           }
         } catch (URISyntaxException e) {
-          problems.error(p + "url", "is not a valid URL: " + e.getMessage());
+          problems.error("url", "is not a valid URL: " + e.getMessage());
         }
       }
       if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-        problems.error(p + "timeout", "must be a positive duration, got " + timeout);
+        problems.error("timeout", "must be a positive duration, got " + Durations.describe(timeout));
       }
       if (headers != null) {
         for (Map.Entry<String, String> h : headers.entrySet()) {
-          if (!validHeaderName(h.getKey())) problems.error(p + "headers." + h.getKey(), "is not a valid header name");
-          if (h.getValue() == null) problems.error(p + "headers." + h.getKey(), "needs a value");
+          if (!validHeaderName(h.getKey())) problems.error("headers." + h.getKey(), "is not a valid header name");
+          if (h.getValue() == null) problems.error("headers." + h.getKey(), "needs a value");
           else if (h.getValue().indexOf('\n') >= 0 || h.getValue().indexOf('\r') >= 0) {
-            problems.error(p + "headers." + h.getKey(), "must not contain line breaks");
+            problems.error("headers." + h.getKey(), "must not contain line breaks");
           }
         }
       }
       if (fields != null) {
         for (String f : fields.keySet()) {
           if (f.isEmpty() || f.startsWith(".") || f.endsWith(".") || f.contains("..")) {
-            problems.error(p + "fields." + f, "is not a JSON field path (names separated by dots, e.g. account.tier)");
+            problems.error("fields." + f, "is not a JSON field path (names separated by dots, e.g. account.tier)");
           }
         }
       }
-      validateTargets(p + "fields", fields, problems);
-      if (retry == null) problems.error(p + "retry", "must not be empty");
-      else retry.validate(p + "retry.", problems);
-      if (circuitBreaker == null) problems.error(p + "circuit_breaker", "must not be empty");
-      else circuitBreaker.validate(p + "circuit_breaker.", problems);
+      validateTargets("fields", fields, problems);
+      if (retry == null) problems.error("retry", "must not be empty");
+      if (circuitBreaker == null) problems.error("circuit_breaker", "must not be empty");
     }
 
     private static boolean validHeaderName(String name) {
@@ -261,7 +276,7 @@ public class EnrichConfig implements ComponentConfig {
   }
 
   /** Retries of one HTTP lookup: server errors (5xx, 429), connection failures and timeouts. */
-  public static class RetrySettings {
+  public static class RetrySettings implements ComponentConfig {
     /** Retries after the first attempt (0 = no retries). */
     public int maxRetries = 2;
 
@@ -270,21 +285,23 @@ public class EnrichConfig implements ComponentConfig {
 
     public Duration maxBackoff = Duration.ofSeconds(1);
 
-    void validate(String p, ConfigProblems problems) {
-      if (maxRetries < 0) problems.error(p + "max_retries", "must be 0 (no retries) or positive, got " + maxRetries);
+    @Override
+    public void validate(ConfigProblems problems) {
+      if (maxRetries < 0) problems.error("max_retries", "must be 0 (no retries) or positive, got " + maxRetries);
       if (initialBackoff == null || initialBackoff.isZero() || initialBackoff.isNegative()) {
-        problems.error(p + "initial_backoff", "must be a positive duration, got " + initialBackoff);
+        problems.error("initial_backoff", "must be a positive duration, got " + Durations.describe(initialBackoff));
       }
       if (maxBackoff == null || maxBackoff.isZero() || maxBackoff.isNegative()) {
-        problems.error(p + "max_backoff", "must be a positive duration, got " + maxBackoff);
+        problems.error("max_backoff", "must be a positive duration, got " + Durations.describe(maxBackoff));
       } else if (initialBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
-        problems.error(p + "max_backoff", "must be at least initial_backoff (" + initialBackoff + "), got " + maxBackoff);
+        problems.error("max_backoff", "must be at least initial_backoff (" + Durations.describe(initialBackoff)
+            + "), got " + Durations.describe(maxBackoff));
       }
     }
   }
 
   /** Stops calling a failing HTTP source for a while. */
-  public static class CircuitBreakerSettings {
+  public static class CircuitBreakerSettings implements ComponentConfig {
     public boolean enabled = true;
 
     /** Opens when at least this share (0..1) of the calls in the window failed... */
@@ -299,17 +316,19 @@ public class EnrichConfig implements ComponentConfig {
     /** How long it stays open before letting one probe call through (half-open). */
     public Duration openDuration = Duration.ofSeconds(10);
 
-    void validate(String p, ConfigProblems problems) {
+    @Override
+    public void validate(ConfigProblems problems) {
       if (!(failureRatio > 0 && failureRatio <= 1)) {
-        problems.error(p + "failure_ratio", "must be a ratio above 0 and at most 1 (0.5 = half the calls), got " + failureRatio);
+        problems.error("failure_ratio",
+            "must be a ratio above 0 and at most 1 (0.5 = half the calls), got " + failureRatio);
       }
-      if (minimumCalls < 1) problems.error(p + "minimum_calls", "must be at least 1, got " + minimumCalls);
-      if (windowSize < 1) problems.error(p + "window_size", "must be at least 1, got " + windowSize);
+      if (minimumCalls < 1) problems.error("minimum_calls", "must be at least 1, got " + minimumCalls);
+      if (windowSize < 1) problems.error("window_size", "must be at least 1, got " + windowSize);
       else if (minimumCalls > windowSize) {
-        problems.error(p + "minimum_calls", "must not exceed window_size (" + windowSize + "), got " + minimumCalls);
+        problems.error("minimum_calls", "must not exceed window_size (" + windowSize + "), got " + minimumCalls);
       }
       if (openDuration == null || openDuration.isZero() || openDuration.isNegative()) {
-        problems.error(p + "open_duration", "must be a positive duration, got " + openDuration);
+        problems.error("open_duration", "must be a positive duration, got " + Durations.describe(openDuration));
       }
     }
   }
@@ -319,17 +338,12 @@ public class EnrichConfig implements ComponentConfig {
     List<String> names = new ArrayList<>();
     List<String> namePaths = new ArrayList<>();
     if (resource != null) {
-      resource.validate("resource.", problems);
       names.add("resource");
       namePaths.add("resource");
     }
-    if (geoip != null) {
-      geoip.validate("geoip.", problems);
-      if (blank(geoip.name)) problems.error("geoip.name", "must not be empty");
-      else {
-        names.add(geoip.name);
-        namePaths.add("geoip.name");
-      }
+    if (geoip != null && !blank(geoip.name)) {
+      names.add(geoip.name);
+      namePaths.add("geoip.name");
     }
     if (lookup == null) problems.error("lookup", "must be a list");
     else {
@@ -339,7 +353,6 @@ public class EnrichConfig implements ComponentConfig {
           problems.error("lookup[" + i + "]", "must not be empty");
           continue;
         }
-        l.validate("lookup[" + i + "].", problems);
         if (!blank(l.name)) {
           names.add(l.name);
           namePaths.add("lookup[" + i + "].name");
@@ -354,7 +367,6 @@ public class EnrichConfig implements ComponentConfig {
           problems.error("http[" + i + "]", "must not be empty");
           continue;
         }
-        h.validate("http[" + i + "].", problems);
         if (!blank(h.name)) {
           names.add(h.name);
           namePaths.add("http[" + i + "].name");
@@ -375,9 +387,10 @@ public class EnrichConfig implements ComponentConfig {
     if (lookupThreads < 1) problems.error("lookup_threads", "must be at least 1, got " + lookupThreads);
     if (lookupQueueSize < 1) problems.error("lookup_queue_size", "must be at least 1, got " + lookupQueueSize);
     if (batchDeadline == null || batchDeadline.isZero() || batchDeadline.isNegative()) {
-      problems.error("batch_deadline", "must be a positive duration, got " + batchDeadline);
+      problems.error("batch_deadline", "must be a positive duration, got " + Durations.describe(batchDeadline));
     } else if (keyed && batchDeadline.compareTo(Duration.ofSeconds(30)) > 0) {
-      problems.warning("batch_deadline", "is " + batchDeadline + ": the pipeline worker may wait this long per batch on a slow source");
+      problems.warning("batch_deadline", "is " + Durations.format(batchDeadline)
+          + ": the pipeline worker may wait this long per batch on a slow source");
     }
   }
 

@@ -7,7 +7,7 @@ import io.stacklens.processor.filter.ProcessorConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TransformConfigTest {
+class TransformProcessorConfigTest {
   private final TransformProcessorFactory factory = new TransformProcessorFactory();
 
   private List<String> problems(String settings) {
@@ -20,7 +20,7 @@ class TransformConfigTest {
 
   @Test
   void bindsEveryOption() {
-    TransformConfig c = ProcessorConfigs.config(factory, "transform", """
+    TransformProcessorConfig c = ProcessorConfigs.config(factory, "transform", """
         actions:
           - { action: set, field: 'attributes["n"]', value: 42, type: int, when: 'body exists' }
           - { action: rename, field: a, to: b }

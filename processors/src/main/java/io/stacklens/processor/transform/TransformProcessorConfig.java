@@ -20,11 +20,11 @@ import java.util.List;
  *   - { action: convert, field: attributes["status"], type: int, on_error: remove }
  * </pre>
  */
-public class TransformConfig implements ComponentConfig {
+public class TransformProcessorConfig implements ComponentConfig {
   /** Run in order. At least one. */
   public List<ActionConfig> actions = List.of();
 
-  /** Validates the actions here (not through the loader's walk: {@link ActionConfig} is no ComponentConfig). */
+  /** Checks that there are actions; each {@link ActionConfig} validates itself (the loader walks the list). */
   @Override
   public void validate(ConfigProblems problems) {
     if (actions == null || actions.isEmpty()) {
@@ -32,11 +32,8 @@ public class TransformConfig implements ComponentConfig {
       return;
     }
     for (int i = 0; i < actions.size(); i++) {
-      ActionConfig a = actions.get(i);
-      if (a == null) {
+      if (actions.get(i) == null) {
         problems.error("actions[" + i + "]", "an action must not be empty; write e.g. {action: delete, field: ...}");
-      } else {
-        a.validate("actions[" + i + "].", problems);
       }
     }
   }

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The rules processor's config: every option bound, every mistake reported at its path. */
-class RulesConfigTest {
+class RulesProcessorConfigTest {
   private final RulesProcessorFactory factory = new RulesProcessorFactory();
 
   private List<String> problems(String settings) {
@@ -16,7 +16,7 @@ class RulesConfigTest {
 
   @Test
   void bindsEveryOption() {
-    RulesConfig c = ProcessorConfigs.config(factory, "rules", """
+    RulesProcessorConfig c = ProcessorConfigs.config(factory, "rules", """
         match: all
         rules:
           - name: price
@@ -26,21 +26,21 @@ class RulesConfigTest {
             suggested_fix: Check product pricing
             confidence: 0.9
         """);
-    assertThat(c.match).isEqualTo(RulesConfig.Match.ALL);
-    RulesConfig.Rule r = c.rules.get(0);
+    assertThat(c.match).isEqualTo(RulesProcessorConfig.Match.ALL);
+    RulesProcessorConfig.Rule r = c.rules.get(0);
     assertThat(r.name).isEqualTo("price");
     assertThat(r.when).isEqualTo("error_code == \"PRICE_MISSING\"");
     assertThat(r.issueCode).isEqualTo("PRICE_MISSING");
-    assertThat(r.severity).isEqualTo(RulesConfig.Severity.CRITICAL);
+    assertThat(r.severity).isEqualTo(RulesProcessorConfig.Severity.CRITICAL);
     assertThat(r.suggestedFix).isEqualTo("Check product pricing");
     assertThat(r.confidence).isEqualTo(0.9);
   }
 
   @Test
   void defaultsAreFirstMatchFullConfidenceAndNoSuggestedFix() {
-    RulesConfig c = ProcessorConfigs.config(factory, "rules",
+    RulesProcessorConfig c = ProcessorConfigs.config(factory, "rules",
         "rules: [ { when: 'error_code exists', issue_code: X, severity: info } ]");
-    assertThat(c.match).isEqualTo(RulesConfig.Match.FIRST);
+    assertThat(c.match).isEqualTo(RulesProcessorConfig.Match.FIRST);
     assertThat(c.rules.get(0).confidence).isEqualTo(1.0);
     assertThat(c.rules.get(0).suggestedFix).isEmpty();
   }
