@@ -2,6 +2,7 @@ package io.stacklens.processor.enrich.lookup;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -107,7 +108,7 @@ public class CsvTableConfig implements ComponentConfig {
       }
     }
     if (reloadCheckInterval == null || reloadCheckInterval.isNegative() || reloadCheckInterval.isZero()) {
-      problems.error("reload_check_interval", "must be a positive duration (e.g. 5s), got " + reloadCheckInterval
+      problems.error("reload_check_interval", "must be a positive duration (e.g. 5s), got " + Durations.describe(reloadCheckInterval)
           + (reload ? "" : "; it is unused with reload: false"));
     }
   }

@@ -2,6 +2,7 @@ package io.stacklens.processor.enrich.lookup;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.sql.JdbcUrls;
 import java.time.Duration;
@@ -83,10 +84,10 @@ public class PostgresTableConfig implements ComponentConfig {
       problems.error("pool_size", "must be between 1 and 256, got " + poolSize);
     }
     if (connectTimeout == null || connectTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-      problems.error("connect_timeout", "must be at least 1s (the driver counts whole seconds), got " + connectTimeout);
+      problems.error("connect_timeout", "must be at least 1s (the driver counts whole seconds), got " + Durations.describe(connectTimeout));
     }
     if (queryTimeout == null || queryTimeout.compareTo(Duration.ofMillis(1)) < 0) {
-      problems.error("query_timeout", "must be a positive duration (e.g. 2s), got " + queryTimeout);
+      problems.error("query_timeout", "must be a positive duration (e.g. 2s), got " + Durations.describe(queryTimeout));
     }
     if (properties != null) {
       for (Map.Entry<String, String> e : properties.entrySet()) {

@@ -396,7 +396,7 @@ class CsvLookupTableTest {
         "key_column: must name a column (leave it out to use the first column)",
         "columns: is only for files without a header line: set header: false, or remove columns to take the names from the first line",
         "column_types.price: must be string, int, double or bool",
-        "reload_check_interval: must be a positive duration (e.g. 5s), got PT0S");
+        "reload_check_interval: must be a positive duration (e.g. 5s), got 0s");
 
     CsvTableConfig h = new CsvTableConfig();
     h.path = "p.csv";

@@ -358,8 +358,8 @@ class PostgresLookupTableTest {
         "warning endpoint: holds a password, which print-config and logs would show; use the password option",
         "query: must have exactly one ? (the key), found 0, e.g. ... WHERE sku = ?",
         "pool_size: must be between 1 and 256, got 0",
-        "connect_timeout: must be at least 1s (the driver counts whole seconds), got PT0.5S",
-        "query_timeout: must be a positive duration (e.g. 2s), got PT0S",
+        "connect_timeout: must be at least 1s (the driver counts whole seconds), got 500ms",
+        "query_timeout: must be a positive duration (e.g. 2s), got 0s",
         "properties.password: use the password option instead",
         "properties.sslmode: needs a value");
 
