@@ -14,18 +14,6 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class FileExporterConfigTest {
-  private final List<String> errors = new ArrayList<>();
-  private final ConfigProblems problems = new ConfigProblems() {
-    @Override
-    public void error(String path, String message) {
-      errors.add(path + ": " + message);
-    }
-
-    @Override
-    public void warning(String path, String message) {
-      errors.add("warning " + path + ": " + message);
-    }
-  };
 
   @Test
   void defaultsAreJsonLinesWithBatchingAndRotationAt100MiB() {
@@ -45,9 +33,8 @@ class FileExporterConfigTest {
   void validConfigHasNoProblems() {
     FileExporterConfig c = new FileExporterFactory().createDefaultConfig();
     c.path = "./data/logs.jsonl";
-    ConfigValidator.validateTree(c, problems);
 
-    assertThat(errors).isEmpty();
+    assertThat(ConfigValidator.problemsOf(c)).isEmpty();
   }
 
   @Test
@@ -59,9 +46,8 @@ class FileExporterConfigTest {
     c.rotation.maxBackups = -1;
     c.timeout = Duration.ZERO;
 
-    ConfigValidator.validateTree(c, problems);
 
-    assertThat(errors).containsExactlyInAnyOrder(
+    assertThat(ConfigValidator.problemsOf(c)).containsExactlyInAnyOrder(
         "timeout: must be positive, got PT0S",
         "path: is required: the file to write to, e.g. ./data/logs.jsonl",
         "flush_interval: must be 0 (flush after every push) or a positive duration, got -1s",
@@ -74,9 +60,8 @@ class FileExporterConfigTest {
   void pathMustNameAFile() {
     FileExporterConfig c = new FileExporterFactory().createDefaultConfig();
     c.path = "/var/log/stacklens/";
-    ConfigValidator.validateTree(c, problems);
 
-    assertThat(errors).containsExactly("path: must name a file, not a directory: '/var/log/stacklens/'");
+    assertThat(ConfigValidator.problemsOf(c)).containsExactly("path: must name a file, not a directory: '/var/log/stacklens/'");
   }
 
   @Test

@@ -58,17 +58,7 @@ class KafkaExporterTest {
   }
 
   private KafkaExporter start(KafkaExporterConfig c) {
-    List<String> errors = new ArrayList<>();
-    ConfigValidator.validateTree(c, new io.stacklens.agent.api.ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        errors.add(path + ": " + message);
-      }
-
-      @Override
-      public void warning(String path, String message) {}
-    });
-    assertThat(errors).isEmpty();
+    assertThat(ConfigValidator.problemsOf(c)).isEmpty();
     KafkaExporter e = new KafkaExporter(context(metrics), c);
     e.start(new KafkaTestData.RecordingHost());
     started.add(e);

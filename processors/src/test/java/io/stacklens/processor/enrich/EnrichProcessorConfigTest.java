@@ -241,7 +241,7 @@ class EnrichProcessorConfigTest {
     c.lookupQueueSize = 1;
     c.batchDeadline = Duration.ofMinutes(1);
     assertThat(problems(c)).containsExactly(
-        "warning: batch_deadline: is 1m: the pipeline worker may wait this long per batch on a slow source",
+        "warning batch_deadline: is 1m: the pipeline worker may wait this long per batch on a slow source",
         "http[0].url: is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
     h.url = "http://exa mple/";
     assertThat(problems(c)).anyMatch(p -> p.startsWith("http[0].url: is not a valid URL: "));

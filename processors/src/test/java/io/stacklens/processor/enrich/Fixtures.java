@@ -77,19 +77,7 @@ final class Fixtures {
 
   /** Errors reported by {@code config.validate}, as "path: message". */
   static List<String> problems(EnrichProcessorConfig config) {
-    List<String> out = new ArrayList<>();
-    ConfigValidator.validateTree(config, new ConfigProblems() {
-      @Override
-      public void error(String relativePath, String message) {
-        out.add(relativePath + ": " + message);
-      }
-
-      @Override
-      public void warning(String relativePath, String message) {
-        out.add("warning: " + relativePath + ": " + message);
-      }
-    });
-    return out;
+    return ConfigValidator.problemsOf(config);
   }
 
   static EnrichProcessorConfig.HttpSettings http(String name, String url) {

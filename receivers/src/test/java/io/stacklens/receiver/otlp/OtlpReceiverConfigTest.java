@@ -29,19 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OtlpReceiverConfigTest {
   private static List<String> problems(OtlpReceiverConfig config) {
-    List<String> out = new ArrayList<>();
-    ConfigValidator.validateTree(config, new ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        out.add(path + ": " + message);
-      }
-
-      @Override
-      public void warning(String path, String message) {
-        out.add("warning " + path + ": " + message);
-      }
-    });
-    return out;
+    return ConfigValidator.problemsOf(config);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.stacklens.agent.config;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -54,6 +55,28 @@ public final class ConfigValidator {
             problems.warning(join(path, relativePath), message);
           }
         }));
+  }
+
+  /**
+   * {@link #validateTree}'s problems as text, in the order reported: {@code path: message} for an
+   * error, {@code warning path: message} for a warning. For tests and tools.
+   */
+  public static List<String> problemsOf(ComponentConfig config) {
+    List<String> out = new ArrayList<>();
+    validateTree(
+        config,
+        new ConfigProblems() {
+          @Override
+          public void error(String path, String message) {
+            out.add(path + ": " + message);
+          }
+
+          @Override
+          public void warning(String path, String message) {
+            out.add("warning " + path + ": " + message);
+          }
+        });
+    return out;
   }
 
   private static String join(String path, String relativePath) {

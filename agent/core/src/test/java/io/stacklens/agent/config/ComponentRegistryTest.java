@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.config.TestFactories.OtlpConfig;
-import io.stacklens.agent.config.TestFactories.TestReceiverFactory;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.testing.StubFactories;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +40,12 @@ class ComponentRegistryTest {
 
   @Test
   void duplicateKindAndTypeFailsNamingBothClasses() {
-    Factory<?> first = new TestReceiverFactory<>("otlp", OtlpConfig.class, OtlpConfig::new, EnumSet.of(Signal.LOGS));
+    Factory<?> first = StubFactories.configOnlyReceiver("otlp", OtlpConfig::new, EnumSet.of(Signal.LOGS));
 
     assertThatThrownBy(() -> ComponentRegistry.of(first, new OtherOtlpFactory()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
-            "two factories for receiver type 'otlp': " + TestReceiverFactory.class.getName() + " and "
+            "two factories for receiver type 'otlp': " + first.getClass().getName() + " and "
                 + OtherOtlpFactory.class.getName());
   }
 
@@ -53,9 +53,8 @@ class ComponentRegistryTest {
   void sameTypeForDifferentKindsIsAllowed() {
     ComponentRegistry registry =
         ComponentRegistry.of(
-            new TestReceiverFactory<>("kafka", OtlpConfig.class, OtlpConfig::new, EnumSet.of(Signal.LOGS)),
-            new TestFactories.TestExporterFactory<>(
-                "kafka", TestFactories.DebugConfig.class, TestFactories.DebugConfig::new, EnumSet.of(Signal.LOGS)));
+            StubFactories.configOnlyReceiver("kafka", OtlpConfig::new, EnumSet.of(Signal.LOGS)),
+            StubFactories.configOnlyExporter("kafka", TestFactories.DebugConfig::new, EnumSet.of(Signal.LOGS)));
 
     assertThat(registry.find(ComponentKind.RECEIVER, "kafka")).isPresent();
     assertThat(registry.find(ComponentKind.EXPORTER, "kafka")).isPresent();

@@ -9,6 +9,7 @@ import io.stacklens.agent.api.ConfigKey;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.testing.StubFactories;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,7 +49,7 @@ class RoutingConfigCheckTest {
     ComponentRegistry base = TestFactories.registry();
     List<Factory<?>> all = new ArrayList<>();
     for (ComponentKind kind : ComponentKind.values()) all.addAll(base.all(kind));
-    all.add(new TestFactories.TestProcessorFactory<>("router", RouterConfig.class, RouterConfig::new, EnumSet.of(Signal.LOGS)));
+    all.add(StubFactories.configOnlyProcessor("router", RouterConfig::new, EnumSet.of(Signal.LOGS)));
     return ComponentRegistry.of(all.toArray(new Factory<?>[0]));
   }
 

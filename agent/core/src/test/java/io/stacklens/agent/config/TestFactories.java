@@ -16,6 +16,7 @@ import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.Secret;
 import io.stacklens.agent.api.Stability;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.testing.StubFactories;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,65 +37,11 @@ final class TestFactories {
    */
   static ComponentRegistry registry() {
     return ComponentRegistry.of(
-        new TestReceiverFactory<>("otlp", OtlpConfig.class, OtlpConfig::new, EnumSet.allOf(Signal.class)),
-        new TestReceiverFactory<>("filelog", FilelogConfig.class, FilelogConfig::new, EnumSet.of(Signal.LOGS)),
-        new TestExporterFactory<>("file", FileConfig.class, FileConfig::new, EnumSet.allOf(Signal.class)),
-        new TestExporterFactory<>("debug", DebugConfig.class, DebugConfig::new, EnumSet.allOf(Signal.class)),
-        new TestProcessorFactory<>("sink", SinkConfig.class, SinkConfig::new, EnumSet.allOf(Signal.class)));
-  }
-
-  record TestReceiverFactory<C extends ComponentConfig>(
-      String type, Class<C> configClass, Supplier<C> defaults, Set<Signal> signals) implements ReceiverFactory<C> {
-    @Override
-    public C createDefaultConfig() {
-      return defaults.get();
-    }
-
-    @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
-    public Receiver createReceiver(ComponentContext context, C config, Map<Signal, Consumer> consumers) {
-      throw new UnsupportedOperationException("config tests build no components");
-    }
-  }
-
-  record TestExporterFactory<C extends ExporterConfig>(
-      String type, Class<C> configClass, Supplier<C> defaults, Set<Signal> signals) implements ExporterFactory<C> {
-    @Override
-    public C createDefaultConfig() {
-      return defaults.get();
-    }
-
-    @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
-    public Exporter createExporter(ComponentContext context, C config) {
-      throw new UnsupportedOperationException("config tests build no components");
-    }
-  }
-
-  record TestProcessorFactory<C extends ComponentConfig>(
-      String type, Class<C> configClass, Supplier<C> defaults, Set<Signal> signals) implements ProcessorFactory<C> {
-    @Override
-    public C createDefaultConfig() {
-      return defaults.get();
-    }
-
-    @Override
-    public Stability stability() {
-      return Stability.DEVELOPMENT;
-    }
-
-    @Override
-    public Processor createProcessor(ComponentContext context, C config, Signal signal) {
-      throw new UnsupportedOperationException("config tests build no components");
-    }
+        StubFactories.configOnlyReceiver("otlp", OtlpConfig::new, EnumSet.allOf(Signal.class)),
+        StubFactories.configOnlyReceiver("filelog", FilelogConfig::new, EnumSet.of(Signal.LOGS)),
+        StubFactories.configOnlyExporter("file", FileConfig::new, EnumSet.allOf(Signal.class)),
+        StubFactories.configOnlyExporter("debug", DebugConfig::new, EnumSet.allOf(Signal.class)),
+        StubFactories.configOnlyProcessor("sink", SinkConfig::new, EnumSet.allOf(Signal.class)));
   }
 
   /** A receiver factory as its own class (for messages that name factory classes). */
