@@ -112,10 +112,10 @@ final class PostgresExporter implements Exporter {
       maintenance = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-" + id + "-partitions"));
       maintenance.scheduleWithFixedDelay(this::maintainPartitions, MAINTENANCE_MINUTES, MAINTENANCE_MINUTES, TimeUnit.MINUTES);
     }
-    context.logger().log(Level.INFO, id + ": writing " + config.tableKind.name().toLowerCase() + " to table "
+    context.logger().log(Level.INFO, id + ": writing " + config.tableKind.name().toLowerCase(java.util.Locale.ROOT) + " to table "
         + config.tableName() + " at " + JdbcUrls.redact(config.endpoint)
         + (writer instanceof LogsWriter
-            ? " (" + config.writeMethod.name().toLowerCase() + (config.exactlyOnce ? ", exactly-once)" : ")") : ""));
+            ? " (" + config.writeMethod.name().toLowerCase(java.util.Locale.ROOT) + (config.exactlyOnce ? ", exactly-once)" : ")") : ""));
   }
 
   /**

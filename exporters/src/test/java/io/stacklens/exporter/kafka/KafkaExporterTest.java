@@ -298,7 +298,7 @@ class KafkaExporterTest {
     KafkaExporter exporter = start(c);
     RefusingPartitioner.refusedTopic = refused;
     try {
-      ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+      ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
 
       assertThat(failure).isNotNull();
       assertThat(failure.isPermanent()).isFalse();
@@ -348,7 +348,7 @@ class KafkaExporterTest {
     batch.resourceLogs().addAll(oneRecord("huge", 20_000).resourceLogs());
     KafkaExporter exporter = start(c);
 
-    ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+    ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
 
     assertThat(failure).isNotNull();
     assertThat(failure.isPermanent()).isTrue();
@@ -444,7 +444,7 @@ class KafkaExporterTest {
         try {
           JsonNode j = new ObjectMapper().readTree(value);
           Attributes a = new Attributes();
-          j.get("attributes").fields().forEachRemaining(f -> {
+          j.get("attributes").properties().forEach(f -> {
             if (f.getValue().isTextual()) a.put(f.getKey(), f.getValue().asText());
           });
           out.add(new LogRecord(a));

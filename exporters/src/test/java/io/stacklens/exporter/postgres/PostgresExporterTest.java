@@ -217,7 +217,7 @@ class PostgresExporterTest {
       records.get(600).attributes().put("http.status_code", "not-a-number");   // conversion failure (bigint)
       records.get(901).setSeverityNumber(70000);                               // 22003 smallint out of range
 
-      ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+      ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
       assertThat(failure).as(method.name()).isNotNull();
       assertThat(failure.isPermanent()).isTrue();
       assertThat(failure.reason()).isEqualTo(PostgresExporter.MIXED_REASONS);
@@ -248,7 +248,7 @@ class PostgresExporterTest {
       assertThat(metrics.counterSum("stacklens_exporter_postgres_retryable_errors_total")).isZero();
 
       // The same batch again (a replay): nothing new is written, the same three are refused again.
-      ExportException again = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+      ExportException again = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
       assertThat(again.unsent().recordCount()).isEqualTo(3);
       assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).isEqualTo(997);
       assertThat(metrics.counterSum("stacklens_exporter_postgres_duplicate_rows_total")).isEqualTo(997);
@@ -264,7 +264,7 @@ class PostgresExporterTest {
     batch.forEachRecord(r -> {
       if (r.attributes().get("seq").equals("r3") || r.attributes().get("seq").equals("r7")) r.setSeverityNumber(99999);
     });
-    ExportException failure = catchThrowableOfType(() -> exporter.push(batch), ExportException.class);
+    ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
     exporter.shutdown(Instant.now());
     assertThat(failure.isPermanent()).isTrue();
     assertThat(failure.reason()).isEqualTo("numeric_value_out_of_range");

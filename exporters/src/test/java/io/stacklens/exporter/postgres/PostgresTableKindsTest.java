@@ -74,8 +74,7 @@ class PostgresTableKindsTest {
     }
     sl.logRecords().add(new LogRecord(Attributes.of("alert.issue_code", "X", "alert.severity", "urgent")).setBody("bad"));
     sl.logRecords().add(new LogRecord(Attributes.of("user", "no alert")).setBody("plain"));
-    ExportException failure = catchThrowableOfType(() -> exporter.push(new LogsBatch(new ArrayList<>(List.of(rl)))),
-        ExportException.class);
+    ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(new LogsBatch(new ArrayList<>(List.of(rl)))));
     exporter.shutdown(Instant.now());
 
     assertThat(failure.isPermanent()).isTrue();

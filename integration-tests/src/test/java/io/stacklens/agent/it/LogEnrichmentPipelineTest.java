@@ -181,14 +181,14 @@ class LogEnrichmentPipelineTest {
       assertThat(one.attributes().get("user.name")).isEqualTo("User u-1");
       assertThat(one.attributes().get("user.tier")).isEqualTo("gold");
       assertThat(one.attributes().get("enrichment.errors")).isNull();
-      assertThat(one.attributes().get("enrichment.sources")).asList().contains("geoip", "products", "user_profile");
+      assertThat(one.attributes().get("enrichment.sources")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("geoip", "products", "user_profile");
 
       LogRecord two = partial.get("2");
       assertThat(two.severityNumber()).isEqualTo(13);
       assertThat(two.attributes().get("as.number")).isEqualTo(1221L);
       assertThat(two.attributes().get("product.name")).isEqualTo("Milk frother");
       assertThat(two.attributes().get("user.name")).isNull();
-      assertThat(two.attributes().get("enrichment.errors")).asList().singleElement()
+      assertThat(two.attributes().get("enrichment.errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).singleElement()
           .isEqualTo("user_profile: http status 503");
 
       assertThat((String) dlq.get("3").attributes().get("parse.error")).startsWith("json: ");
@@ -236,7 +236,7 @@ class LogEnrichmentPipelineTest {
       Map<String, LogRecord> partial = bySeq(dir.resolve("partial.jsonl"));
       assertThat(partial).containsOnlyKeys("8");
       LogRecord eight = partial.get("8");
-      assertThat(eight.attributes().get("enrichment.errors")).asList().singleElement().asString()
+      assertThat(eight.attributes().get("enrichment.errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).singleElement().asString()
           .as("a response timeout, or a connect timeout if the machine is too busy even to connect")
           .matches("user_profile: (connect )?timeout after 300ms");
       assertThat(eight.attributes().get("user.name")).isNull();

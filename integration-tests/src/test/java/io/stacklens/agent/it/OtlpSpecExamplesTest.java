@@ -149,7 +149,7 @@ class OtlpSpecExamplesTest {
   }
 
   private static void assertAccepted(HttpResponse<byte[]> response) {
-    String body = new String(response.body());
+    String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(response.statusCode()).as("status; body: %s", body).isEqualTo(200);
     assertThat(body).as("no partial success").doesNotContain("rejected");
   }

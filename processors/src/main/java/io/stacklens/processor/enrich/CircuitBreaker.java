@@ -59,8 +59,8 @@ final class CircuitBreaker {
 
   /** A quick check for the pipeline worker: true while calls would be refused. */
   synchronized boolean refusesNow() {
-    return state == State.OPEN && clock.getAsLong() - openedAt < openNanos
-        || state == State.HALF_OPEN && probeInFlight;
+    return (state == State.OPEN && clock.getAsLong() - openedAt < openNanos)
+        || (state == State.HALF_OPEN && probeInFlight);
   }
 
   synchronized void onSuccess() {

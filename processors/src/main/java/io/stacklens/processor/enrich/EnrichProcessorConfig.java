@@ -383,7 +383,7 @@ public class EnrichProcessorConfig implements ComponentConfig {
         problems.error(namePaths.get(i), "source name '" + names.get(i) + "' is already used by " + prev + "; names must be unique");
       }
     }
-    boolean keyed = lookup != null && !lookup.isEmpty() || http != null && !http.isEmpty();
+    boolean keyed = (lookup != null && !lookup.isEmpty()) || (http != null && !http.isEmpty());
     if (lookupThreads < 1) problems.error("lookup_threads", "must be at least 1, got " + lookupThreads);
     if (lookupQueueSize < 1) problems.error("lookup_queue_size", "must be at least 1, got " + lookupQueueSize);
     if (batchDeadline == null || batchDeadline.isZero() || batchDeadline.isNegative()) {

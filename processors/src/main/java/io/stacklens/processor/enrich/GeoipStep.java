@@ -87,7 +87,7 @@ final class GeoipStep implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(setting + ": '" + path + "' is not a MaxMind database (.mmdb): " + e.getMessage(), e);
     }
-    String type = reader.getMetadata().databaseType();
+    String type = reader.metadata().databaseType();
     if (type == null || !type.toLowerCase(Locale.ROOT).contains(wantedType.toLowerCase(Locale.ROOT))) {
       closeQuietly(reader);
       throw new IllegalArgumentException(setting + ": '" + path + "' is a " + type + " database, expected " + (wantedType.equals("ASN") ? "an " : "a ")

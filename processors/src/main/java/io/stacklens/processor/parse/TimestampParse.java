@@ -70,7 +70,8 @@ final class TimestampParse {
           + "epoch_ns or a java.time pattern such as yyyy-MM-dd HH:mm:ss.SSS");
     }
     try {
-      DateTimeFormatter.ofPattern(layout, Locale.ENGLISH);
+      DateTimeFormatter unused = DateTimeFormatter.ofPattern(layout, Locale.ENGLISH); // throws if invalid
+      assert unused != null;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + layout + "' is neither a layout name (iso8601, epoch_s, epoch_ms, epoch_us, "
           + "epoch_ns) nor a valid java.time pattern: " + e.getMessage());

@@ -62,7 +62,9 @@ final class RouteProcessor implements RoutingProcessor {
     int n = config.routes.size();
     this.matchAll = config.match == RouteProcessorConfig.Match.ALL;
     this.conditions = new Condition[n];
-    this.routeExporters = new List[n];
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
+    List<ComponentId>[] exportersByRoute = new List[n];
+    this.routeExporters = exportersByRoute;
     this.routedCounters = new Counter[n];
     this.routedInBatch = new long[n + 1];
     this.routeDestination = new int[n];

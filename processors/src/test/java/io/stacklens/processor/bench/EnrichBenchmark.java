@@ -61,7 +61,7 @@ public class EnrichBenchmark {
     if (steps.contains("http")) {
       server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/", ex -> {
-        byte[] body = "{\"tier\":\"gold\",\"country\":\"DE\",\"age\":41}".getBytes();
+        byte[] body = "{\"tier\":\"gold\",\"country\":\"DE\",\"age\":41}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, body.length);
         ex.getResponseBody().write(body);
         ex.close();

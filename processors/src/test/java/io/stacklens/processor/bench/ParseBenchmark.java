@@ -77,7 +77,7 @@ public class ParseBenchmark {
     for (String[] f : new String[][] {{"service", "string"}, {"message", "string"}, {"user_id", "int"}, {"http.status", "int"}}) {
       ParseProcessorConfig.RequiredField r = new ParseProcessorConfig.RequiredField();
       r.field = f[0];
-      r.type = ParseProcessorConfig.FieldType.valueOf(f[1].toUpperCase());
+      r.type = ParseProcessorConfig.FieldType.valueOf(f[1].toUpperCase(java.util.Locale.ROOT));
       c.schema.required.add(r);
     }
     processor = new ParseProcessorFactory().createProcessor(

@@ -132,11 +132,11 @@ class PartsTest {
     JsonFields all = new JsonFields(Map.of(), "p.");
     assertThat(all.map("{\"x\":\"ü\",\"y\":false}".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(Attributes.of("p.x", "ü", "p.y", false));
-    assertThatThrownBy(() -> all.map("\"text\"".getBytes())).hasMessage("invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got a string");
-    assertThatThrownBy(() -> all.map("{} {}".getBytes())).hasMessage("invalid JSON at line 1, column 4 (byte 3): more content (an object) after the end of the object");
-    assertThatThrownBy(() -> all.map("{\"a\":".getBytes())).hasMessageStartingWith("invalid JSON at line 1, column 6 (byte 5): unexpected end of input");
+    assertThatThrownBy(() -> all.map("\"text\"".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessage("invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got a string");
+    assertThatThrownBy(() -> all.map("{} {}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessage("invalid JSON at line 1, column 4 (byte 3): more content (an object) after the end of the object");
+    assertThatThrownBy(() -> all.map("{\"a\":".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessageStartingWith("invalid JSON at line 1, column 6 (byte 5): unexpected end of input");
     String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
-    assertThatThrownBy(() -> all.map(deep.getBytes())).hasMessageEndingWith(": values are nested more than 64 levels deep");
+    assertThatThrownBy(() -> all.map(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessageEndingWith(": values are nested more than 64 levels deep");
   }
 
 }

@@ -363,14 +363,15 @@ class FilterProcessorTest {
         "processor", "filter/noise", "pipeline", "logs/audit", "reason", "excluded")).isEqualTo(2);
   }
 
+  @SuppressWarnings("rawtypes") // Factory.class is the raw type of a generic interface
   @Test
   void factoryDescribesItself() {
     assertThat(factory.type()).isEqualTo("filter");
     assertThat(factory.signals()).containsExactly(Signal.LOGS);
     assertThat(factory.createDefaultConfig()).isNotNull();
     assertThat(factory.description()).isNotBlank();
-    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream()
-        .map(pr -> pr.type().getName())).contains(FilterProcessorFactory.class.getName());
+    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream().map(p -> p.type())
+        .map(Class::getName)).contains(FilterProcessorFactory.class.getName());
   }
 
   @Test

@@ -374,13 +374,14 @@ class TransformProcessorTest {
     assertThat(processor("- { action: delete, field: a }\n").process(traces)).isSameAs(traces);
   }
 
+  @SuppressWarnings("rawtypes") // Factory.class is the raw type of a generic interface
   @Test
   void factoryDescribesItself() {
     assertThat(factory.type()).isEqualTo("transform");
     assertThat(factory.signals()).containsExactly(Signal.LOGS);
     assertThat(factory.description()).isNotBlank();
-    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream()
-        .map(pr -> pr.type().getName())).contains(TransformProcessorFactory.class.getName());
+    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream().map(p -> p.type())
+        .map(Class::getName)).contains(TransformProcessorFactory.class.getName());
   }
 
   @Test

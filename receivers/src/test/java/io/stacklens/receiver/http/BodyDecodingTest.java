@@ -26,7 +26,7 @@ class BodyDecodingTest {
 
   @Test
   void decompressesAndHoldsTheBodysLengthInTheBudgetUntilReleased() throws Exception {
-    byte[] data = "hello ".repeat(100_000).getBytes();
+    byte[] data = "hello ".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     MemoryLimiter memory = new MemoryLimiter(10_000_000);
 
     BodyDecoding.Decoded d = decoding.decode("gzip", gzip(data), 20 << 20, memory);

@@ -248,17 +248,17 @@ class HttpJsonReceiverTest {
     start();
     fixture.exporter.block();
     int[] accepted = {0};
-    HttpResponse<String>[] refused = new HttpResponse[1];
+    java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> refused = new java.util.concurrent.atomic.AtomicReference<>();
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       var r = post(JSON, "[{\"message\":\"m\"},{\"message\":\"m\"}]");
       if (r.statusCode() == 200) {
         accepted[0] += 2;
         return false;
       }
-      refused[0] = r;
+      refused.set(r);
       return true;
     });
-    var r = refused[0];
+    var r = refused.get();
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("retry-after")).hasValue("2");
     Attributes body = json(r);

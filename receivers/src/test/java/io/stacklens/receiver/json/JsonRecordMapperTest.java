@@ -110,7 +110,7 @@ class JsonRecordMapperTest {
       """)
   void readsExplicitFormats(String format, String value, long nanos) {
     JsonMappingConfig c = new JsonMappingConfig();
-    c.timestampFormat = TimestampFormat.valueOf(format.toUpperCase());
+    c.timestampFormat = TimestampFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT));
     MappedRecord m = map(c, "{\"timestamp\":" + value + "}");
     assertThat(m.errors()).isEmpty();
     assertThat(m.record().timeUnixNano()).isEqualTo(nanos);

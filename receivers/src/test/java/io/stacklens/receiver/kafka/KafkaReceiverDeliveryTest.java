@@ -41,6 +41,7 @@ class KafkaReceiverDeliveryTest {
     return config;
   }
 
+  @SuppressWarnings("try") // the receivers run while their try blocks wait
   @Test
   void offsetsAreCommittedOnlyForAcceptedRecords() throws Exception {
     String topic = topic(kafka, "commit", 2);

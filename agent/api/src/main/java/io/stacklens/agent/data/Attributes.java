@@ -76,7 +76,9 @@ public final class Attributes {
     if ((keyMask & bits) != bits) return -1;
     for (int i = 0; i < size; i++) {
       String k = keys[i];
-      if (k == key || (k.hashCode() == hash && k.equals(key))) return i;
+      @SuppressWarnings("ReferenceEquality") // an interned key (the common case) matches without equals
+      boolean same = k == key;
+      if (same || (k.hashCode() == hash && k.equals(key))) return i;
     }
     return -1;
   }

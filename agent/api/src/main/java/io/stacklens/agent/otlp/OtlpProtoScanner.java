@@ -118,7 +118,7 @@ public final class OtlpProtoScanner {
       record(fd, index, type, length);
       return;
     }
-    if (OtlpShapes.isCountedValueField(fd)) countValue(fd, index);
+    if (OtlpShapes.isCountedValueField(fd)) countValue(fd);
     int limit = in.pushLimit(length);
     if (!inRecord) path.add(fd.getName() + (fd.isRepeated() ? "[" + index + "]" : ""));
     if (OtlpShapes.isGroup(type) && !inRecord) {
@@ -153,7 +153,7 @@ public final class OtlpProtoScanner {
     }
   }
 
-  private void countValue(FieldDescriptor fd, int index) {
+  private void countValue(FieldDescriptor fd) {
     try {
       budget.countValue();
     } catch (RecordLimitException e) {

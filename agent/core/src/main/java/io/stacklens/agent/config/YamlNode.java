@@ -50,6 +50,6 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Sequence, YamlNode.M
 
   /** True for a missing node or a YAML null: "keep the default". */
   static boolean isAbsent(YamlNode node) {
-    return node == null || node instanceof Scalar scalar && scalar.isNull();
+    return node == null || (node instanceof Scalar scalar && scalar.isNull());
   }
 }

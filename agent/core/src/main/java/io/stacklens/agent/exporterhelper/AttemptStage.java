@@ -1,5 +1,6 @@
 package io.stacklens.agent.exporterhelper;
 
+import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.data.Batch;
@@ -40,22 +41,27 @@ final class AttemptStage {
       self.interrupt();
     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     long start = System.nanoTime();
+    ExportException outcome;
     try {
       exporter.push(batch);
-      return null;
+      outcome = null;
     } catch (ExportException e) {
-      if (!timedOut.get()) return e;
-      ExportException late = ExportException.retryable("timed out after " + timeout, e);
-      return e.unsent() == null ? late : late.withUnsent(e.unsent());
+      if (timedOut.get()) {
+        ExportException late = ExportException.retryable("timed out after " + Durations.format(timeout), e);
+        outcome = e.unsent() == null ? late : late.withUnsent(e.unsent());
+      } else {
+        outcome = e;
+      }
     } catch (RuntimeException e) {
       // A bug or unexpected state in the exporter: retrying will not help.
-      return ExportException.permanent("unexpected " + e, e);
+      outcome = ExportException.permanent("unexpected " + e, e);
     } finally {
       timer.cancel(false);
       latency.recordNanos(System.nanoTime() - start);
-      if (Thread.interrupted() && !timedOut.get()) {
-        throw new InterruptedException(); // a real stop request, not our timeout
-      }
     }
+    if (Thread.interrupted() && !timedOut.get()) {
+      throw new InterruptedException(); // a real stop request, not our timeout
+    }
+    return outcome;
   }
 }

@@ -42,7 +42,7 @@ public final class KafkaProducerBaseline {
     String encoding = args[4];
     KafkaExporterConfig config = new KafkaExporterConfig();
     config.brokers = List.of(bootstrap);
-    config.compression = args.length > 5 ? KafkaCompression.valueOf(args[5].toUpperCase()) : KafkaCompression.NONE;
+    config.compression = args.length > 5 ? KafkaCompression.valueOf(args[5].toUpperCase(java.util.Locale.ROOT)) : KafkaCompression.NONE;
 
     List<byte[]> values = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();

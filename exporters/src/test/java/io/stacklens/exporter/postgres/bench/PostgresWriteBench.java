@@ -40,7 +40,7 @@ public final class PostgresWriteBench {
         for (PostgresExporterConfig.WriteMethod method : PostgresExporterConfig.WriteMethod.values()) {
           double rate = run(pg, method, exactlyOnce, batches, size);
           System.out.printf("round %d  %-6s exactly_once=%-5s  %,10.0f rows/s%n", round + 1,
-              method.name().toLowerCase(), exactlyOnce, rate);
+              method.name().toLowerCase(java.util.Locale.ROOT), exactlyOnce, rate);
         }
       }
     }

@@ -185,7 +185,7 @@ final class JsonMutations {
   }
 
   static byte[] duplicateKey(SplittableRandom r, byte[] in, List<Token> tokens, int times, String[] what) {
-    int i = -1;
+    int i;
     List<Integer> names = new ArrayList<>();
     for (int k = 0; k + 1 < tokens.size(); k++) if (tokens.get(k).type() == JsonToken.FIELD_NAME) names.add(k);
     if (names.isEmpty()) return replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);

@@ -101,7 +101,7 @@ final class ProtoMutations {
     Located l = anyLen(r, all);
     if (l == null) return repeat(r, all, 2);
     int real = l.node().content().length;
-    long lie = real + 1 + r.nextInt(r.nextBoolean() ? 8 : 100_000);
+    long lie = (long) real + 1 + r.nextInt(r.nextBoolean() ? 8 : 100_000);
     l.node().lieLength = lie;
     return "length of field " + l.node().number + " (depth " + l.depth() + ") says " + lie + ", holds " + real;
   }

@@ -131,7 +131,7 @@ public final class Http1Connection implements Closeable {
       anyAnswerByte = true;
       Response response = readResponse(first, method);
       String connection = response.header("connection");
-      if (connection != null && connection.toLowerCase(Locale.ROOT).contains("close") || writeFailure != null) {
+      if ((connection != null && connection.toLowerCase(Locale.ROOT).contains("close")) || writeFailure != null) {
         close();
       }
       return response;

@@ -33,7 +33,7 @@ public enum OtlpClient {
   }
 
   private static void accepted(HttpResponse<byte[]> response) throws Exception {
-    assertThat(response.statusCode()).as("HTTP status, body: %s", new String(response.body())).isEqualTo(200);
+    assertThat(response.statusCode()).as("HTTP status, body: %s", new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
     String type = response.headers().firstValue("Content-Type").orElse("");
     ExportLogsServiceResponse body = type.contains("json")
         ? OtlpJson.parse(response.body(), ExportLogsServiceResponse.newBuilder()).build()

@@ -78,7 +78,7 @@ public final class CsvLookupTable implements LookupTable {
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException(describe() + ": file not found");
     }
-    snapshot = new Snapshot(load(version), version);
+    snapshot = new Snapshot(load(), version);
     nextCheckNanos = System.nanoTime() + checkIntervalNanos;
   }
 
@@ -113,17 +113,17 @@ public final class CsvLookupTable implements LookupTable {
       } catch (NoSuchFileException e) {
         if (!reportedMissing) {
           reportedMissing = true;
-          reloadFailed(null, "the file is gone; keeping the " + snapshot.rows.size() + " rows loaded before");
+          reloadFailed("the file is gone; keeping the " + snapshot.rows.size() + " rows loaded before");
         }
         return false;
       } catch (IOException e) {
-        reloadFailed(null, "cannot read its attributes: " + e + "; keeping the rows loaded before");
+        reloadFailed("cannot read its attributes: " + e + "; keeping the rows loaded before");
         return false;
       }
       reportedMissing = false;
       if (current.equals(snapshot.version) || current.equals(failedVersion)) return false;
       try {
-        Map<String, Attributes> rows = load(current);
+        Map<String, Attributes> rows = load();
         snapshot = new Snapshot(rows, current);
         failedVersion = null;
         lastReloadError = null;
@@ -132,7 +132,7 @@ public final class CsvLookupTable implements LookupTable {
         return true;
       } catch (IOException e) {
         failedVersion = current;
-        reloadFailed(current, e.getMessage() + "; keeping the " + snapshot.rows.size() + " rows loaded before");
+        reloadFailed(e.getMessage() + "; keeping the " + snapshot.rows.size() + " rows loaded before");
         return false;
       }
     } finally {
@@ -140,7 +140,7 @@ public final class CsvLookupTable implements LookupTable {
     }
   }
 
-  private void reloadFailed(FileVersion version, String message) {
+  private void reloadFailed(String message) {
     reloadFailures.incrementAndGet();
     lastReloadError = message;
     LOG.log(Level.WARNING, () -> describe() + ": reload failed: " + message);
@@ -177,8 +177,8 @@ public final class CsvLookupTable implements LookupTable {
     snapshot = null;
   }
 
-  /** Parses the whole file; the version was read before, so a change while reading is seen next time. */
-  private Map<String, Attributes> load(FileVersion version) throws IOException {
+  /** Parses the whole file; its version is read before, so a change while reading is seen next time. */
+  private Map<String, Attributes> load() throws IOException {
     var decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -77,7 +77,7 @@ final class HttpLogsServer implements AutoCloseable {
       contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
       byte[] body = readBody(exchange);
       if (failStatus != 0) {
-        reply(exchange, failStatus, "test server fails everything".getBytes());
+        reply(exchange, failStatus, "test server fails everything".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return;
       }
       if (toRefuse.getAndDecrement() > 0) {
