@@ -5,14 +5,12 @@ import static io.stacklens.agent.config.Loads.printed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.api.ComponentId;
-import io.stacklens.agent.api.DeadLetterConfig;
-import io.stacklens.agent.api.DeadLetterSettings;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Signal;
 import io.stacklens.agent.api.SignalLimitedConfig;
+import io.stacklens.agent.testing.DeadLetterReceiverSettings;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +18,6 @@ import org.junit.jupiter.api.Test;
  * against the exporters, at their line.
  */
 class DeadLetterConfigTest {
-
-  /** A receiver that dead-letters what it cannot decode as log records, like the kafka receiver. */
-  static final class QueueConfig implements DeadLetterConfig {
-    public DeadLetterSettings deadLetter = new DeadLetterSettings();
-
-    @Override
-    public DeadLetterSettings deadLetterSettings() {
-      return deadLetter;
-    }
-
-    @Override
-    public Set<Signal> deadLetterSignals() {
-      return Set.of(Signal.LOGS);
-    }
-  }
 
   /** An exporter whose {@code raw: true} carries logs only, like the kafka exporter's encoding raw. */
   static final class LinesConfig extends ExporterConfig implements SignalLimitedConfig {
@@ -54,8 +37,8 @@ class DeadLetterConfigTest {
     ComponentRegistry registry = ComponentRegistry.of(
         new TestFactories.TestReceiverFactory<>("otlp", TestFactories.OtlpConfig.class, TestFactories.OtlpConfig::new,
             EnumSet.allOf(Signal.class)),
-        new TestFactories.TestReceiverFactory<>("queue", QueueConfig.class, QueueConfig::new,
-            EnumSet.allOf(Signal.class)),
+        new TestFactories.TestReceiverFactory<>("queue", DeadLetterReceiverSettings.class,
+            DeadLetterReceiverSettings::new, EnumSet.allOf(Signal.class)),
         new TestFactories.TestExporterFactory<>("file", TestFactories.FileConfig.class, TestFactories.FileConfig::new,
             EnumSet.allOf(Signal.class)),
         new TestFactories.TestExporterFactory<>("zipkin", TestFactories.DebugConfig.class,
@@ -157,7 +140,8 @@ class DeadLetterConfigTest {
         """);
 
     assertThat(printed(result)).isEmpty();
-    QueueConfig queue = (QueueConfig) result.config().orElseThrow().receivers().get(ComponentId.parse("queue"));
+    var queue = (DeadLetterReceiverSettings) result.config().orElseThrow().receivers()
+        .get(ComponentId.parse("queue"));
     assertThat(queue.deadLetterExporter()).isEqualTo(ComponentId.parse("file/raw"));
   }
 

@@ -7,8 +7,6 @@ import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.DeadLetterConfig;
-import io.stacklens.agent.api.DeadLetterSettings;
 import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
@@ -26,6 +24,7 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.exporterhelper.ReceiverDeadLetters;
 import io.stacklens.agent.telemetry.HealthRegistry;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.testing.DeadLetterReceiverSettings;
 import io.stacklens.agent.testing.StubFactories;
 import io.stacklens.agent.testing.TestBatches;
 import java.time.Duration;
@@ -48,36 +47,21 @@ class DeadLetterServiceTest {
   private final List<Batch> deadLetters = new CopyOnWriteArrayList<>();
   private final MetricsRegistry metrics = new MetricsRegistry();
 
-  /** The settings of receiver type {@code poison}: only its dead letter. */
-  public static final class PoisonConfig implements DeadLetterConfig {
-    public DeadLetterSettings deadLetter = new DeadLetterSettings();
-
-    @Override
-    public DeadLetterSettings deadLetterSettings() {
-      return deadLetter;
-    }
-
-    @Override
-    public Set<Signal> deadLetterSignals() {
-      return Set.of(Signal.LOGS);
-    }
-  }
-
   /** A receiver that, when started, sends one undecodable "message" to its dead-letter exporter. */
-  private final class PoisonFactory implements ReceiverFactory<PoisonConfig> {
+  private final class PoisonFactory implements ReceiverFactory<DeadLetterReceiverSettings> {
     @Override
     public String type() {
       return "poison";
     }
 
     @Override
-    public Class<PoisonConfig> configClass() {
-      return PoisonConfig.class;
+    public Class<DeadLetterReceiverSettings> configClass() {
+      return DeadLetterReceiverSettings.class;
     }
 
     @Override
-    public PoisonConfig createDefaultConfig() {
-      return new PoisonConfig();
+    public DeadLetterReceiverSettings createDefaultConfig() {
+      return new DeadLetterReceiverSettings();
     }
 
     @Override
@@ -91,7 +75,8 @@ class DeadLetterServiceTest {
     }
 
     @Override
-    public Receiver createReceiver(ComponentContext context, PoisonConfig config, Map<Signal, Consumer> consumers) {
+    public Receiver createReceiver(
+        ComponentContext context, DeadLetterReceiverSettings config, Map<Signal, Consumer> consumers) {
       return new Receiver() {
         @Override
         public void start(Host host) {
