@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.ExporterConfig;
+import io.stacklens.agent.api.SignalLimitedConfig;
 import io.stacklens.agent.data.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Set;
  * topic: otlp_logs              # default per signal: otlp_logs, otlp_spans, otlp_metrics
  * logs: { topic: app-logs }     # per-signal topic (also traces:, metrics:)
  * topic_from_attribute: resource.attributes["kafka.topic"]   # falls back to the topic above
- * encoding: otlp_proto          # otlp_proto | otlp_json | json
+ * encoding: otlp_proto          # otlp_proto | otlp_json | json | raw (logs: body as value, attributes as headers)
  * max_message_bytes: 1MiB
  * partition_by: none            # none | attribute:&lt;k&gt; | resource:&lt;k&gt; | trace_id
  * compression: none             # none | gzip | snappy | lz4 | zstd
@@ -31,7 +32,7 @@ import java.util.Set;
  * dead_letter: { exporter: kafka/dlq }   # the exporter helper's: records Kafka will never take
  * </pre>
  */
-public class KafkaExporterConfig extends ExporterConfig {
+public class KafkaExporterConfig extends ExporterConfig implements SignalLimitedConfig {
   /**
    * The exporter helper's defaults for Kafka: a 30 s attempt timeout, longer than the producer's 25 s
    * {@code delivery.timeout.ms}, so an attempt normally ends with Kafka's own answer; two sender threads,
@@ -125,7 +126,7 @@ public class KafkaExporterConfig extends ExporterConfig {
       problems.error("topic_from_attribute", "must be an attribute name, attributes[\"k\"] or resource.attributes[\"k\"], got '"
           + topicFromAttribute + "'");
     }
-    if (encoding == null) problems.error("encoding", "must be otlp_proto, otlp_json or json");
+    if (encoding == null) problems.error("encoding", "must be otlp_proto, otlp_json, json or raw");
     if (compression == null) problems.error("compression", "must be none, gzip, snappy, lz4 or zstd");
     if (maxMessageBytes == null || maxMessageBytes.bytes() < 1024 || maxMessageBytes.bytes() > Integer.MAX_VALUE / 2) {
       problems.error("max_message_bytes", "must be between 1KiB and 1GiB, got " + maxMessageBytes);
@@ -140,6 +141,9 @@ public class KafkaExporterConfig extends ExporterConfig {
         }
       }
     }
+    if (encoding == KafkaEncoding.RAW && headersFromAttributes != null && !headersFromAttributes.isEmpty()) {
+      problems.error("headers_from_attributes", "with encoding raw every attribute is a header already; remove it");
+    }
     if (headersFromAttributes != null) {
       for (int i = 0; i < headersFromAttributes.size(); i++) {
         if (FieldRef.parse(headersFromAttributes.get(i)) == null) {
@@ -148,6 +152,13 @@ public class KafkaExporterConfig extends ExporterConfig {
         }
       }
     }
+  }
+
+  /** Encoding raw writes log records back as the messages they describe: logs only. */
+  @Override
+  public String unsupported(Signal signal) {
+    if (encoding != KafkaEncoding.RAW || signal == Signal.LOGS) return null;
+    return "with encoding raw, which carries logs only; use otlp_proto, otlp_json or json for " + signal.id();
   }
 
   private static String managedBy(String key) {

@@ -1,9 +1,12 @@
 package io.stacklens.exporter.kafka;
 
 import com.google.protobuf.MessageOrBuilder;
+import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
+import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.TracesBatch;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
@@ -22,12 +25,16 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * Turns a batch into Kafka messages: each record's topic, key and attribute headers are resolved;
  * with {@code json} every record is one message, with the OTLP encodings the records sharing a
  * (topic, key, headers) route go into OTLP requests split so that no message exceeds
- * {@code max_message_bytes}. A single record that alone is too large becomes a rejected message
- * (reason {@code record_too_large}), as does a record that cannot be encoded. One per sender thread.
+ * {@code max_message_bytes}; with {@code raw} every log record is written back as the message it
+ * describes ({@link #RAW_KEY} the key, the body the value, the other attributes headers). A single
+ * record that alone is too large becomes a rejected message (reason {@code record_too_large}), as does a
+ * record that cannot be encoded. One per sender thread.
  */
 final class MessageBuilder {
   /** Room kept in max_message_bytes for the record's framing, key and headers beyond their own sizes. */
   static final int RECORD_OVERHEAD = 512;
+  /** Encoding raw: the record attribute that is the message key (as the kafka receiver's dead letters set it). */
+  static final String RAW_KEY = "messaging.kafka.message.key";
 
   private final KafkaExporterConfig config;
   private final KafkaEncoding encoding;
@@ -57,6 +64,10 @@ final class MessageBuilder {
     List<OutgoingMessage> out = new ArrayList<>();
     if (encoding == KafkaEncoding.JSON) {
       buildJson(batch, items, defaultTopic, out);
+      return out;
+    }
+    if (encoding == KafkaEncoding.RAW) {
+      for (Item it : items) out.add(raw(it, defaultTopic));
       return out;
     }
     Map<Route, List<Item>> groups = new LinkedHashMap<>();
@@ -145,6 +156,55 @@ final class MessageBuilder {
         }
       }
     }
+  }
+
+  // ---------------------------------------------------------------- raw: a log record as its message
+
+  private OutgoingMessage raw(Item it, String defaultTopic) {
+    Route route = route(it, defaultTopic);
+    if (!(it.record() instanceof LogRecord record)) {
+      return OutgoingMessage.rejected(List.of(it), route.topic(), null, null, staticHeaders, SignalItems.records(it),
+          "encoding_failed", "encoding raw carries log records only");
+    }
+    Object keyAttribute = record.attributes().get(RAW_KEY);
+    byte[] key;
+    byte[] value;
+    List<Header> headers = new ArrayList<>(staticHeaders.size() + record.attributes().size() + 4);
+    headers.addAll(staticHeaders);
+    try {
+      key = keyAttribute != null ? rawBytes(keyAttribute) : keyBytes(route);
+      value = rawBytes(record.body());
+      addHeaders(record.attributes(), RAW_KEY, headers);
+      addHeaders(((ResourceLogs) it.resource()).resource().attributes(), null, headers);
+    } catch (RuntimeException e) {
+      return OutgoingMessage.rejected(List.of(it), route.topic(), null, null, staticHeaders, 1,
+          "encoding_failed", String.valueOf(e.getMessage()));
+    }
+    int limit = valueLimit(key, headers);
+    if (value != null && value.length > limit) {
+      return OutgoingMessage.rejected(List.of(it), route.topic(), key, value, headers, 1, "record_too_large",
+          "the record's body is " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")");
+    }
+    return new OutgoingMessage(List.of(it), route.topic(), key, value, headers, 1);
+  }
+
+  /** Every attribute but {@code skip} as a header named after it. */
+  private void addHeaders(Attributes attributes, String skip, List<Header> headers) {
+    for (int i = 0; i < attributes.size(); i++) {
+      String name = attributes.key(i);
+      if (!name.equals(skip)) headers.add(new RecordHeader(name, rawBytes(attributes.value(i))));
+    }
+  }
+
+  /** A value as message bytes: bytes as they are, text as UTF-8, scalars as text, the rest as JSON; null stays null. */
+  private byte[] rawBytes(Object value) {
+    if (value == null) return null;
+    if (value instanceof byte[] bytes) return bytes;
+    if (value instanceof String s) return s.getBytes(StandardCharsets.UTF_8);
+    if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
+      return value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    return json.value(value);
   }
 
   // ---------------------------------------------------------------- OTLP: requests split to fit

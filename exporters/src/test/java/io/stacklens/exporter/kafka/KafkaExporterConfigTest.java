@@ -63,6 +63,33 @@ class KafkaExporterConfigTest {
   }
 
   @Test
+  void encodingRawCarriesLogsOnlyReportedAtThePipelineEntry() {
+    String yaml = """
+        receivers:
+          otlp: {}
+        exporters:
+          kafka/raw: { brokers: [127.0.0.1:9092], encoding: raw }
+        service:
+          pipelines:
+            logs: { receivers: [otlp], exporters: [kafka/raw] }
+            traces: { receivers: [otlp], exporters: [kafka/raw] }
+        """;
+    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new KafkaExporterFactory());
+    LoadResult r = new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
+    assertThat(r.problems()).map(ConfigProblem::toString).containsExactly(
+        "agent.yaml:8:46: service.pipelines.traces.exporters[0]: exporter 'kafka/raw' does not support traces with"
+            + " encoding raw, which carries logs only; use otlp_proto, otlp_json or json for traces");
+  }
+
+  @Test
+  void encodingRawTakesNoHeadersFromAttributesAsEveryAttributeIsAHeader() {
+    assertThat(errors("brokers: [127.0.0.1:9092]\nencoding: raw\nheaders_from_attributes: [tenant]"))
+        .singleElement().asString()
+        .isEqualTo("agent.yaml:7:5: exporters.kafka.headers_from_attributes: with encoding raw every attribute is"
+            + " a header already; remove it");
+  }
+
+  @Test
   void emptyBrokersAreAnError() {
     assertThat(errors("brokers: []")).singleElement().asString()
         .contains("exporters.kafka.brokers").contains("is required");

@@ -19,6 +19,7 @@ import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.otlp.OtlpJson;
@@ -147,7 +148,7 @@ class KafkaExporterTest {
   // ---------------------------------------------------------------- keys, partitions, topics, headers
 
   @ParameterizedTest
-  @EnumSource(KafkaEncoding.class)
+  @EnumSource(value = KafkaEncoding.class, mode = EnumSource.Mode.EXCLUDE, names = "RAW") // raw: below
   void sameAttributeValueAlwaysLandsOnOnePartition(KafkaEncoding encoding) throws Exception {
     String topic = uniqueTopic("parts-" + encoding.id());
     kafka.createTopic(topic, 6);
@@ -337,7 +338,7 @@ class KafkaExporterTest {
   }
 
   @ParameterizedTest
-  @EnumSource(KafkaEncoding.class)
+  @EnumSource(value = KafkaEncoding.class, mode = EnumSource.Mode.EXCLUDE, names = "RAW") // raw: below
   void aRecordTooLargeAloneFailsPermanentlyAsTheOnlyUnsentRecordAndTheRestIsDelivered(KafkaEncoding encoding)
       throws Exception {
     String topic = uniqueTopic("too-large-" + encoding.id());
@@ -406,6 +407,59 @@ class KafkaExporterTest {
     }
   }
 
+  // ---------------------------------------------------------------- raw: log records back as messages
+
+  @Test
+  void rawWritesEachLogRecordBackAsTheMessageItDescribes() throws Exception {
+    String topic = uniqueTopic("raw");
+    KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
+    c.encoding = KafkaEncoding.RAW;
+    c.partitionBy = "attribute:tenant";
+    c.headers = Map.of("source", "stacklens");
+    c.maxMessageBytes = new ByteSize(4 * 1024);
+    byte[] original = {0x0A, (byte) 0xFF, 0x01, 0x00};
+    byte[] notUtf8 = {(byte) 0xC3, 0x28};
+    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("stacklens.error.reason", "invalid_protobuf",
+        "stacklens.receiver", "kafka/in")), new ArrayList<>());
+    KafkaTestData.scope(rl, "s", "").logRecords().addAll(List.of(
+        new LogRecord(Attributes.of(MessageBuilder.RAW_KEY, "k1", "origin", "checkout", "trace", notUtf8,
+            "messaging.kafka.message.offset", 7L, "tenant", "t1")).setBody(original),
+        new LogRecord(Attributes.of("tenant", "t2")).setBody("héllo"),
+        new LogRecord(Attributes.of(MessageBuilder.RAW_KEY, notUtf8)).setBody(Attributes.of("a", 1L)),
+        new LogRecord(Attributes.of("tenant", "t4")),
+        new LogRecord(Attributes.of("tenant", "t5")).setBody("x".repeat(5000))));
+    LogsBatch batch = new LogsBatch(new ArrayList<>(List.of(rl)));
+
+    ExportException failure = catchThrowableOfType(ExportException.class, () -> start(c).push(batch));
+
+    assertThat(failure.reason()).isEqualTo("record_too_large");
+    assertThat(failure.unsent().recordCount()).isEqualTo(1);
+    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, 4);
+    assertThat(got).hasSize(4);
+    Map<Object, ConsumerRecord<byte[], byte[]>> byBody = new HashMap<>();
+    ConsumerRecord<byte[], byte[]> tombstone = null;
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      assertThat(header(r, "source")).isEqualTo("stacklens");
+      assertThat(header(r, "stacklens.error.reason")).isEqualTo("invalid_protobuf");
+      assertThat(header(r, "stacklens.receiver")).isEqualTo("kafka/in");
+      assertThat(r.headers().headers(MessageBuilder.RAW_KEY)).as("the key is the key, not a header").isEmpty();
+      if (r.value() == null) tombstone = r;
+      else byBody.put(HexFormat.of().formatHex(r.value()), r);
+    }
+    ConsumerRecord<byte[], byte[]> first = byBody.get(HexFormat.of().formatHex(original));
+    assertThat(first.key()).isEqualTo(bytes("k1"));
+    assertThat(header(first, "origin")).isEqualTo("checkout");
+    assertThat(first.headers().lastHeader("trace").value()).isEqualTo(notUtf8);
+    assertThat(header(first, "messaging.kafka.message.offset")).isEqualTo("7");
+    assertThat(header(first, "tenant")).isEqualTo("t1");
+    ConsumerRecord<byte[], byte[]> text = byBody.get(HexFormat.of().formatHex(bytes("héllo")));
+    assertThat(text.key()).as("no key attribute: partition_by").isEqualTo(bytes("t2"));
+    ConsumerRecord<byte[], byte[]> json = byBody.get(HexFormat.of().formatHex(bytes("{\"a\":1}")));
+    assertThat(json.key()).isEqualTo(notUtf8);
+    assertThat(tombstone).as("a record without a body is a message without a value").isNotNull();
+    assertThat(tombstone.key()).isEqualTo(bytes("t4"));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private record Expected(ResourceLogs resource, ScopeLogs scope, LogRecord record) {}
@@ -466,6 +520,10 @@ class KafkaExporterTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   static String header(ConsumerRecord<byte[], byte[]> r, String name) {

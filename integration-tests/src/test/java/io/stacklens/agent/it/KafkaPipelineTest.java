@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * config-examples/kafka-parse-enrich-pipeline.yaml end to end against a real broker: other producers
  * write OTLP log requests (JSON bodies, some malformed) and one poison message to otel-logs; the agent
  * consumes them, parses, enriches and routes; every record is read back from stacklens-enriched or
- * stacklens-dlq, and the poison message from the raw dead-letter topic with its reason.
+ * stacklens-dlq, and the poison message from the raw dead-letter topic (the receiver's
+ * {@code dead_letter.exporter}, a kafka exporter with {@code encoding: raw}): its original bytes, key
+ * and headers, with the reason and where it came from as headers.
  */
 class KafkaPipelineTest {
   private static final Path EXAMPLE =
@@ -43,6 +44,10 @@ class KafkaPipelineTest {
   private static final String[] SERVICES = {"checkout", "cart", "payment"};
   private static final int REQUESTS = 20;
   private static final int PER_REQUEST = 10;
+
+  private static String text(Map<String, byte[]> headers, String name) {
+    return new String(headers.get(name), StandardCharsets.UTF_8);
+  }
 
   @Test
   void consumesParsesEnrichesAndPublishesEveryRecordToItsTopic() throws Exception {
@@ -62,6 +67,7 @@ class KafkaPipelineTest {
         .replace("127.0.0.1:8888", "127.0.0.1:0");
     assertThat(yaml).contains(in, enriched, dlq + "\n", rawDlq);
 
+    long poisonOffset;
     Set<String> valid = new TreeSet<>();
     Set<String> malformed = new TreeSet<>();
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
@@ -87,7 +93,11 @@ class KafkaPipelineTest {
             .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build();
         producer.send(new ProducerRecord<>(in, request.toByteArray())).get();
       }
-      producer.send(new ProducerRecord<>(in, "not an OTLP request".getBytes(StandardCharsets.UTF_8))).get();
+      ProducerRecord<byte[], byte[]> poison = new ProducerRecord<>(in, 0, "poison-key".getBytes(StandardCharsets.UTF_8),
+          "not an OTLP request".getBytes(StandardCharsets.UTF_8));
+      poison.headers().add("origin", "checkout".getBytes(StandardCharsets.UTF_8));
+      poison.headers().add("blob", new byte[] {(byte) 0xC3, 0x28});
+      poisonOffset = producer.send(poison).get().offset();
     }
 
     Map<String, String> env = new HashMap<>();
@@ -122,10 +132,25 @@ class KafkaPipelineTest {
       assertThat(seenMalformed).as("every malformed record on the dead-letter topic").isEqualTo(malformed);
 
       assertThat(raw).hasSize(1);
-      assertThat(new String(raw.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not an OTLP request");
-      List<String> headers = new ArrayList<>();
-      for (Header h : raw.get(0).headers()) headers.add(h.key());
-      assertThat(headers).contains("stacklens.error.reason", "stacklens.source.topic", "stacklens.source.offset");
+      ConsumerRecord<byte[], byte[]> dead = raw.get(0);
+      assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not an OTLP request");
+      assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("poison-key");
+      Map<String, byte[]> headers = new HashMap<>();
+      for (Header h : dead.headers()) headers.put(h.key(), h.value());
+      assertThat(headers).containsOnlyKeys("origin", "blob", "messaging.destination.name",
+          "messaging.kafka.destination.partition", "messaging.kafka.message.offset", "stacklens.error.reason",
+          "stacklens.error.message", "stacklens.receiver");
+      assertThat(headers.get("blob")).isEqualTo(new byte[] {(byte) 0xC3, 0x28});
+      assertThat(text(headers, "origin")).isEqualTo("checkout");
+      assertThat(text(headers, "messaging.destination.name")).isEqualTo(in);
+      assertThat(text(headers, "messaging.kafka.destination.partition")).isEqualTo("0");
+      assertThat(text(headers, "messaging.kafka.message.offset")).isEqualTo(Long.toString(poisonOffset));
+      assertThat(text(headers, "stacklens.error.reason")).isEqualTo("invalid_protobuf");
+      assertThat(text(headers, "stacklens.error.message")).startsWith("not an OTLP protobuf ExportLogsServiceRequest");
+      assertThat(text(headers, "stacklens.receiver")).isEqualTo("kafka/otel-logs");
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+          assertThat(agent.metrics().counterSum("stacklens_receiver_dead_letter_records_total",
+              "receiver", "kafka/otel-logs", "dead_letter", "kafka/dlq-raw")).isEqualTo(1));
 
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
           assertThat(agent.metrics().counterSum("stacklens_exporter_sent_records_total"))

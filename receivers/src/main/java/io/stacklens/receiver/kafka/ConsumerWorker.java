@@ -4,6 +4,7 @@ import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryLimiter;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -32,20 +33,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * One consumer thread of a kafka receiver: a member of the consumer group that polls, decodes each
  * partition's messages into a {@link PendingChunk}, hands the records to the pipeline and commits a
- * partition's offset only past chunks that are done (records accepted, undecodable messages
- * dead-lettered).
+ * partition's offset only past chunks that are done (records accepted by the pipeline, undecodable
+ * messages accepted by the dead-letter exporter).
  *
  * <p>Backpressure: when the pipeline refuses, the assigned partitions are paused (poll keeps the
  * group membership alive but fetches nothing) and the same records are offered again with
  * exponential backoff; once accepted, the partitions resume. Records are never skipped and offsets
- * never committed past records the pipeline has not accepted.
+ * never committed past records the pipeline has not accepted. The dead-letter exporter is offered
+ * undecodable messages the same way: never waiting, a refusal pauses the partitions and is retried with
+ * backoff (the receiver reports itself degraded meanwhile), and offsets do not move past a message
+ * until it was accepted.
  *
  * <p>Rebalance: on revoke, what is done is committed and the revoked partitions' pending records are
  * dropped (the new owner reads them again from the committed offset); they are never handed over
  * afterwards. Every Kafka call happens on this thread; {@link #stop} only flags and wakes it.
  */
 final class ConsumerWorker implements Runnable {
-  /** Chunks held (refused or waiting for the dead-letter topic) before the partitions are paused. */
+  /** Chunks held (refused, or waiting for the dead-letter exporter) before the partitions are paused. */
   static final int MAX_PENDING_CHUNKS = 64;
   /** How long a consumer may take to join its group before the receiver reports itself degraded. */
   static final Duration JOIN_WARNING = Duration.ofSeconds(15);
@@ -74,7 +78,9 @@ final class ConsumerWorker implements Runnable {
   private boolean paused;
   private long backoffNanos;
   private long nextAttemptNanos;
-  private long nextDeadLetterRetryNanos;
+  private boolean deadLettersRefused;
+  private long deadLetterBackoffNanos;
+  private long nextDeadLetterAttemptNanos;
   private long lastCommitNanos = System.nanoTime();
   private boolean joined;
   private boolean failing;
@@ -96,6 +102,7 @@ final class ConsumerWorker implements Runnable {
     this.memory = memory;
     this.properties = consumerProperties(config, receiver.replace('/', '-') + "-" + index, memory);
     this.backoffNanos = config.backoff.initialInterval.toNanos();
+    this.deadLetterBackoffNanos = backoffNanos;
   }
 
   static Properties consumerProperties(KafkaReceiverConfig config, String clientId) {
@@ -185,7 +192,11 @@ final class ConsumerWorker implements Runnable {
 
   private Duration nextPollTimeout() {
     if (ledger.isEmpty()) return config.pollTimeout;
-    long wait = paused ? nextAttemptNanos - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(5);
+    long retryAt = nextAttemptNanos;
+    if (deadLettersRefused && (!refused || nextDeadLetterAttemptNanos - retryAt < 0)) {
+      retryAt = nextDeadLetterAttemptNanos;
+    }
+    long wait = paused ? retryAt - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(5);
     wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, config.pollTimeout.toNanos()));
     return Duration.ofNanos(wait);
   }
@@ -205,9 +216,9 @@ final class ConsumerWorker implements Runnable {
         } catch (DecodeException e) {
           invalid(message, e);
           if (deadLetters != null) {
-            PendingChunk.DeadLetter d = new PendingChunk.DeadLetter(message, e);
-            d.send = deadLetters.send(message, e);
-            dead.add(d);
+            long observed = System.currentTimeMillis() * 1_000_000L;
+            LogsBatch record = DeadLetterSender.record(message, observed);
+            dead.add(new PendingChunk.DeadLetter(record, e.reason(), e.getMessage()));
           }
         }
       }
@@ -231,7 +242,7 @@ final class ConsumerWorker implements Runnable {
     long now = System.nanoTime();
     if (now - lastInvalidWarningNanos >= WARN_EVERY_NANOS) {
       logger.log(Level.WARNING, receiver + ": " + invalidSinceWarning + " undecodable message(s)"
-          + (deadLetters == null ? " skipped" : " sent to dead-letter topic " + deadLetters.topic())
+          + (deadLetters == null ? " skipped" : " sent to dead-letter exporter " + deadLetters.exporter())
           + "; latest at " + message.topic() + "/" + message.partition() + "@" + message.offset()
           + " (" + e.reason() + "): " + e.getMessage());
       lastInvalidWarningNanos = now;
@@ -241,12 +252,17 @@ final class ConsumerWorker implements Runnable {
 
   // ---------------------------------------------------------------- deliver
 
-  /** Offers the waiting records to the pipeline (unless backing off), retries failed dead letters, completes chunks. */
+  /**
+   * Offers the waiting records to the pipeline and the dead letters to their exporter (each unless backing
+   * off), then completes chunks.
+   */
   private void deliver(boolean lastChance) {
     if (ledger.isEmpty()) return;
     long now = System.nanoTime();
     if (!refused || lastChance || now >= nextAttemptNanos) offer(now);
-    if (deadLetters != null) retryFailedDeadLetters(now);
+    if (deadLetters != null && (!deadLettersRefused || lastChance || now >= nextDeadLetterAttemptNanos)) {
+      offerDeadLetters(now);
+    }
     completeChunks();
   }
 
@@ -285,43 +301,54 @@ final class ConsumerWorker implements Runnable {
     return merged;
   }
 
-  private void retryFailedDeadLetters(long now) {
-    if (now < nextDeadLetterRetryNanos) return;
-    boolean retried = false;
+  /**
+   * Offers the dead letters not accepted yet to the dead-letter exporter, oldest first, stopping at the
+   * first refusal (the rest would be refused too, and order is kept). A refusal pauses the partitions
+   * (updatePause) and is retried with backoff; the receiver reports itself degraded until they pass.
+   */
+  private void offerDeadLetters(long now) {
+    Admission refusal = null;
+    int waiting = 0;
     for (PendingChunk c : ledger.pending()) {
       for (PendingChunk.DeadLetter d : c.deadLetters()) {
-        if (!PendingChunk.failed(d.send)) continue;
-        metrics.deadLetterFailures.inc();
-        if (!retried) {
-          degraded("cannot write to dead-letter topic " + deadLetters.topic() + ": " + failure(d) + "; retrying");
+        if (d.accepted()) continue;
+        if (refusal == null) {
+          Admission a = deadLetters.offer(d);
+          if (a.accepted()) {
+            d.markAccepted();
+            continue;
+          }
+          refusal = a;
         }
-        d.send = deadLetters.send(d.message, d.error);
-        retried = true;
+        waiting++;
       }
     }
-    if (retried) nextDeadLetterRetryNanos = now + config.backoff.maxInterval.toNanos();
-  }
-
-  private static String failure(PendingChunk.DeadLetter d) {
-    try {
-      d.send.get();
-      return "unknown error";
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-    } catch (Exception e) {
-      return e.toString();
+    if (refusal == null) {
+      if (deadLettersRefused) {
+        deadLettersRefused = false;
+        deadLetterBackoffNanos = config.backoff.initialInterval.toNanos();
+        logger.log(Level.INFO, receiver + ": dead-letter exporter " + deadLetters.exporter()
+            + " takes dead letters again");
+      }
+      return;
     }
+    metrics.deadLetterFailures.inc();
+    degraded("dead-letter exporter " + deadLetters.exporter() + " refused " + waiting + " undecodable message(s) ("
+        + (refusal == Admission.REFUSED_FULL ? "its queue is full" : "it is not running")
+        + "); their partitions wait, offsets are not committed past them; retrying");
+    deadLettersRefused = true;
+    nextDeadLetterAttemptNanos = now + deadLetterBackoffNanos;
+    deadLetterBackoffNanos = Math.min(deadLetterBackoffNanos * 2, config.backoff.maxInterval.toNanos());
   }
 
   /** Moves each partition's leading done chunks out of the ledger, their offsets to be committed. */
   private void completeChunks() {
-    int deadLettered = ledger.completeChunks();
-    if (deadLettered > 0) metrics.deadLettered.add(deadLettered);
+    ledger.completeChunks();
   }
 
   private void updatePause() {
     KafkaConsumer<byte[], byte[]> c = consumer;
-    boolean shouldPause = refused || ledger.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
+    boolean shouldPause = refused || deadLettersRefused || ledger.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
     if (shouldPause && !paused) {
       c.pause(c.assignment());
       paused = true;
@@ -388,8 +415,6 @@ final class ConsumerWorker implements Runnable {
     try {
       try {
         deliver(true);
-        awaitDeadLetters();
-        completeChunks();
         commit(true);
       } catch (KafkaException e) {
         logger.log(Level.WARNING, receiver + ": while stopping: " + e.getMessage());
@@ -403,14 +428,6 @@ final class ConsumerWorker implements Runnable {
       }
       assignedCount = 0;
       pausedCount = 0;
-    }
-  }
-
-  private void awaitDeadLetters() {
-    for (PendingChunk c : ledger.pending()) {
-      for (PendingChunk.DeadLetter d : c.deadLetters()) {
-        PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
-      }
     }
   }
 
@@ -431,7 +448,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private void recovered() {
-    if (!failing) return;
+    if (!failing || deadLettersRefused) return;
     failing = false;
     status.update(index, joined ? ComponentStatus.OK : ComponentStatus.STARTING, waitingDetail());
   }
@@ -468,11 +485,8 @@ final class ConsumerWorker implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (partitions.isEmpty()) return;
-      // Give dead letters in flight for these partitions a moment, so finished work is committed, not redone.
-      for (PendingChunk c : ledger.pending()) {
-        if (!partitions.contains(c.partition())) continue;
-        for (PendingChunk.DeadLetter d : c.deadLetters()) PendingChunk.succeeded(d.send, remaining(Duration.ofSeconds(5)).toMillis());
-      }
+      // Offer waiting dead letters once more, so finished work is committed, not redone by the new owner.
+      if (deadLetters != null) offerDeadLetters(System.nanoTime());
       completeChunks();
       commitSync(ledger.doneOffsets(partitions));
       forget(partitions);

@@ -1,96 +1,80 @@
 package io.stacklens.receiver.kafka;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import io.stacklens.agent.api.Admission;
+import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.DeadLetters;
+import io.stacklens.agent.data.Attributes;
+import io.stacklens.agent.data.InstrumentationScope;
+import io.stacklens.agent.data.LogRecord;
+import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.Resource;
+import io.stacklens.agent.data.ResourceLogs;
+import io.stacklens.agent.data.ScopeLogs;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes undecodable messages to the dead-letter topic: the original key, value and headers, plus
- * {@code stacklens.error.reason}, {@code stacklens.error.message}, {@code stacklens.source.topic},
- * {@code stacklens.source.partition} and {@code stacklens.source.offset} (UTF-8 text). One producer
- * per receiver, shared by its consumer threads, created on first use (so brokers that are down at
- * start cost nothing until a message needs it).
+ * The receiver's side of its dead letters ({@code dead_letter.exporter}): each undecodable message
+ * becomes one log record ({@link #record}) that is offered to the dead-letter exporter through
+ * {@link DeadLetters} (the agent marks it with {@code stacklens.error.reason}, {@code stacklens.error.message}
+ * and {@code stacklens.receiver}). Never blocks: a refusal is retried by the consumer like a refused batch.
+ *
+ * <p>The record keeps everything the message had: body = the value's bytes (none for a tombstone), time
+ * = the message's timestamp, attributes = the message's headers (names as they are, values as text when
+ * valid UTF-8, else bytes; a repeated header keeps its last value) and where it came from:
+ * {@value #TOPIC}, {@value #PARTITION}, {@value #OFFSET} and, when it has a key, {@value #KEY} (text when
+ * valid UTF-8, else bytes). The {@code kafka} exporter's {@code encoding: raw} writes such a record back
+ * as the original message, the attributes as headers.
  */
-final class DeadLetterSender implements AutoCloseable {
-  static final String REASON = "stacklens.error.reason";
-  static final String MESSAGE = "stacklens.error.message";
-  static final String SOURCE_TOPIC = "stacklens.source.topic";
-  static final String SOURCE_PARTITION = "stacklens.source.partition";
-  static final String SOURCE_OFFSET = "stacklens.source.offset";
+final class DeadLetterSender {
+  static final String TOPIC = "messaging.destination.name";
+  static final String PARTITION = "messaging.kafka.destination.partition";
+  static final String OFFSET = "messaging.kafka.message.offset";
+  static final String KEY = "messaging.kafka.message.key";
 
-  private final String topic;
-  private final Properties properties;
-  private KafkaProducer<byte[], byte[]> producer;
-  private boolean closed;
+  private final DeadLetters target;
+  private final ComponentId exporter;
 
-  DeadLetterSender(KafkaReceiverConfig config, String clientId) {
-    this.topic = config.deadLetter.topic;
-    Properties p = new Properties();
-    config.consumer.forEach((k, v) -> {
-      if (KafkaReceiverConfig.sharedWithProducer(k)) p.put(k, v);
-    });
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.putAll(config.deadLetter.producer);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.bootstrapServers()));
-    this.properties = p;
+  DeadLetterSender(DeadLetters target, ComponentId exporter) {
+    this.target = target;
+    this.exporter = exporter;
   }
 
-  String topic() {
-    return topic;
+  /** The dead-letter exporter's id, for messages. */
+  ComponentId exporter() {
+    return exporter;
   }
 
-  /** Sends one message; the future fails when the send (or creating the producer) fails. */
-  Future<RecordMetadata> send(ConsumerRecord<byte[], byte[]> message, DecodeException error) {
-    RecordHeaders headers = new RecordHeaders();
-    for (Header h : message.headers()) headers.add(h);
-    headers.add(REASON, utf8(error.reason()));
-    headers.add(MESSAGE, utf8(error.getMessage()));
-    headers.add(SOURCE_TOPIC, utf8(message.topic()));
-    headers.add(SOURCE_PARTITION, utf8(Integer.toString(message.partition())));
-    headers.add(SOURCE_OFFSET, utf8(Long.toString(message.offset())));
-    try {
-      return producer().send(new ProducerRecord<>(topic, null, message.key(), message.value(), headers));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+  /** Offers one dead letter; the caller keeps it (and offers it again later) when refused. */
+  Admission offer(PendingChunk.DeadLetter d) {
+    return target.offer(d.record, d.reason, d.message);
   }
 
-  private synchronized KafkaProducer<byte[], byte[]> producer() {
-    if (closed) throw new IllegalStateException("the dead-letter producer is closed");
-    if (producer == null) {
-      producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-    return producer;
+  /** The log record of an undecodable message, alone in a batch with an empty resource and scope. */
+  static LogsBatch record(ConsumerRecord<byte[], byte[]> message, long observedNanos) {
+    Attributes attributes = new Attributes(message.headers().toArray().length + 4);
+    for (Header h : message.headers()) attributes.put(h.key(), textOrBytes(h.value()));
+    attributes.put(TOPIC, message.topic());
+    attributes.put(PARTITION, (long) message.partition());
+    attributes.put(OFFSET, message.offset());
+    if (message.key() != null) attributes.put(KEY, textOrBytes(message.key()));
+    else attributes.remove(KEY);
+    LogRecord record = new LogRecord(attributes).setBody(message.value()).setObservedTimeUnixNano(observedNanos);
+    if (message.timestamp() > 0) record.setTimeUnixNano(message.timestamp() * 1_000_000L);
+    List<LogRecord> records = new ArrayList<>(1);
+    records.add(record);
+    List<ScopeLogs> scopes = new ArrayList<>(1);
+    scopes.add(new ScopeLogs(new InstrumentationScope(), records));
+    LogsBatch batch = new LogsBatch();
+    batch.resourceLogs().add(new ResourceLogs(new Resource(), scopes));
+    return batch;
   }
 
-  private static byte[] utf8(String s) {
-    return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Closes the producer, waiting at most {@code timeout} for sends in flight. */
-  void close(Duration timeout) {
-    KafkaProducer<byte[], byte[]> p;
-    synchronized (this) {
-      closed = true;
-      p = producer;
-      producer = null;
-    }
-    if (p != null) p.close(timeout);
-  }
-
-  @Override
-  public void close() {
-    close(Duration.ofSeconds(5));
+  private static Object textOrBytes(byte[] value) {
+    if (value == null) return null;
+    String text = KafkaMetadata.utf8(value);
+    return text != null ? text : value;
   }
 }

@@ -2,7 +2,7 @@ package io.stacklens.receiver.kafka;
 
 /**
  * A message whose value cannot become records: counted with {@link #reason()}, sent to the
- * dead-letter topic when one is configured, and skipped. Carries no stack trace: bad input is not a bug.
+ * dead-letter exporter when one is configured, and skipped. Carries no stack trace: bad input is not a bug.
  */
 final class DecodeException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -23,7 +23,10 @@ final class DecodeException extends Exception {
     this.reason = reason;
   }
 
-  /** Metric label and dead-letter header value: {@code no_value}, {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}. */
+  /**
+   * Metric label and the dead letter's {@code stacklens.error.reason}: {@code no_value},
+   * {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}, or a decode limit.
+   */
   String reason() {
     return reason;
   }

@@ -39,7 +39,7 @@ final class KafkaMetadata {
     attributes.put(TOPIC, record.topic());
     attributes.put(PARTITION, Integer.toString(record.partition()));
     attributes.put(OFFSET, record.offset());
-    String key = utf8Key(record.key());
+    String key = utf8(record.key());
     if (key != null) attributes.put(KEY, key);
     else attributes.remove(KEY);
     attributes.put(GROUP, group);
@@ -51,19 +51,22 @@ final class KafkaMetadata {
     attributes.append(TOPIC, record.topic());
     attributes.append(PARTITION, Integer.toString(record.partition()));
     attributes.append(OFFSET, record.offset());
-    String key = utf8Key(record.key());
+    String key = utf8(record.key());
     if (key != null) attributes.append(KEY, key);
     attributes.append(GROUP, group);
   }
 
-  /** The key as text; null when absent or not valid UTF-8 (the conventions say: no canonical string form, no attribute). */
-  static String utf8Key(byte[] key) {
-    if (key == null) return null;
+  /**
+   * {@code bytes} (a key, a header value) as text; null when null or not valid UTF-8 (for a key the
+   * conventions say: no canonical string form, no attribute).
+   */
+  static String utf8(byte[] bytes) {
+    if (bytes == null) return null;
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(key))
+          .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
       return null;

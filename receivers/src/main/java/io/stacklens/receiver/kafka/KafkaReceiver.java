@@ -1,6 +1,7 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.Host;
@@ -30,7 +31,6 @@ public final class KafkaReceiver implements Receiver {
   private final KafkaReceiverMetrics metrics;
   private final List<ConsumerWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
-  private DeadLetterSender deadLetters;
   private ReceiverStatus status;
   private boolean started;
   private boolean stopped;
@@ -72,7 +72,10 @@ public final class KafkaReceiver implements Receiver {
       status.update(i, ComponentStatus.STARTING,
           "joining consumer group " + config.groupId + " on " + String.join(",", config.bootstrapServers()));
     }
-    if (config.deadLetter != null) deadLetters = new DeadLetterSender(config, "stacklens-" + id.replace('/', '-') + "-dlq");
+    ComponentId deadLetterExporter = config.deadLetterExporter();
+    DeadLetterSender deadLetters = deadLetterExporter == null
+        ? null
+        : new DeadLetterSender(host.deadLetters(context.id(), deadLetterExporter), deadLetterExporter);
     for (int i = 0; i < config.consumers; i++) {
       ConsumerWorker w = new ConsumerWorker(i, id, config, decoder, pipeline, host.memoryLimiter(), deadLetters, metrics, status,
           context.logger());
@@ -108,10 +111,6 @@ public final class KafkaReceiver implements Receiver {
         Thread.currentThread().interrupt();
         break;
       }
-    }
-    if (deadLetters != null) {
-      Duration left = Duration.between(Instant.now(), deadline);
-      deadLetters.close(left.isNegative() ? Duration.ZERO : left);
     }
     status.stop(ComponentStatus.STOPPED);
   }

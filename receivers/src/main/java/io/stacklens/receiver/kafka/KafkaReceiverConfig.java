@@ -2,8 +2,12 @@ package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.api.DeadLetterConfig;
+import io.stacklens.agent.api.DeadLetterSettings;
 import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.RequestLimitsConfig;
+import io.stacklens.agent.api.SignalLimitedConfig;
+import io.stacklens.agent.data.Signal;
 import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Config of the {@code kafka} receiver.
@@ -27,13 +32,13 @@ import java.util.Map;
  * poll_timeout: 500ms
  * commit_interval: 1s               # commit accepted offsets this often (and at rebalance and shutdown)
  * backoff: { initial_interval: 10ms, max_interval: 1s }   # retrying a batch the pipeline refused
- * dead_letter: { topic: otel-logs-dlq, producer: {} }     # undecodable messages go here
+ * dead_letter: { exporter: kafka/raw_dlq }                # undecodable messages go to this exporter, as log records
  * consumer: { security.protocol: SSL, ... }               # passed to the Kafka consumer as written
  * mapping: { ... }                  # encoding json only: how a JSON object becomes a log record
  * limits: { ... }                   # what one message may decode into; a message over a limit is dead-lettered whole
  * </pre>
  */
-public class KafkaReceiverConfig implements ComponentConfig {
+public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfig {
   /**
    * Consumer properties the receiver sets itself; writing them under {@code consumer} is an error
    * (each has its own option, or would break at-least-once delivery).
@@ -57,8 +62,11 @@ public class KafkaReceiverConfig implements ComponentConfig {
   /** How often accepted offsets are committed while running (always at rebalance and shutdown too). */
   public Duration commitInterval = Duration.ofSeconds(1);
   public BackoffSettings backoff = new BackoffSettings();
-  /** Where undecodable messages go; null (the default) only counts and skips them. */
-  public DeadLetter deadLetter;
+  /**
+   * The exporter undecodable messages go to, each as one log record holding its bytes, key and headers
+   * (see {@link DeadLetterSender}); unset (the default), they are counted and skipped.
+   */
+  public DeadLetterSettings deadLetter = new DeadLetterSettings();
   /** Extra Kafka consumer properties (TLS, SASL, tuning), passed through as written. */
   public Map<String, String> consumer = new LinkedHashMap<>();
   /** Encoding {@code json}: how a JSON object becomes a log record (the http_json receiver's mapping options). */
@@ -96,7 +104,7 @@ public class KafkaReceiverConfig implements ComponentConfig {
     }
   }
 
-  /** Exponential backoff while the pipeline refuses a batch (or a dead-letter send fails). */
+  /** Exponential backoff while the pipeline refuses a batch (or the dead-letter exporter a dead letter). */
   public static class BackoffSettings implements ComponentConfig {
     public Duration initialInterval = Duration.ofMillis(10);
     public Duration maxInterval = Duration.ofSeconds(1);
@@ -111,25 +119,22 @@ public class KafkaReceiverConfig implements ComponentConfig {
     }
   }
 
-  /** The dead-letter topic: undecodable messages are produced there with their key, value and the error in headers. */
-  public static class DeadLetter implements ComponentConfig {
-    public String topic;
-    /** Extra producer properties; TLS and SASL settings ({@code security.*}, {@code ssl.*}, {@code sasl.*}) come from {@code consumer}. */
-    public Map<String, String> producer = new LinkedHashMap<>();
+  @Override
+  public DeadLetterSettings deadLetterSettings() {
+    return deadLetter;
+  }
 
-    @Override
-    public void validate(ConfigProblems problems) {
-      if (topic == null || topic.isBlank()) {
-        problems.error("topic", "is required: the topic undecodable messages are written to");
-      } else if (!validTopic(topic)) {
-        problems.error("topic", topicProblem(topic));
-      }
-      for (String key : producer.keySet()) {
-        if (key.equals("bootstrap.servers") || key.equals("key.serializer") || key.equals("value.serializer")) {
-          problems.error("producer." + key, "is set by the receiver (brokers, byte arrays); remove it");
-        }
-      }
-    }
+  /** Undecodable messages become log records, whatever the signal of the topics. */
+  @Override
+  public Set<Signal> deadLetterSignals() {
+    return Set.of(Signal.LOGS);
+  }
+
+  @Override
+  public String unsupported(Signal signal) {
+    if (encoding == null || !encoding.logsOnly() || signal == Signal.LOGS) return null;
+    return "with encoding " + encoding.id() + ", which carries logs only; use otlp_proto or otlp_json for "
+        + signal.id();
   }
 
   @Override
@@ -163,11 +168,6 @@ public class KafkaReceiverConfig implements ComponentConfig {
     }
     if (backoff == null) {
       problems.error("backoff", "must not be empty");
-    }
-    if (deadLetter != null) {
-      if (deadLetter.topic != null && topics != null && topics.contains(deadLetter.topic)) {
-        problems.error("dead_letter.topic", "'" + deadLetter.topic + "' is also read by this receiver; use another topic");
-      }
     }
     if (consumer != null) {
       consumer.forEach((key, value) -> {
@@ -226,11 +226,5 @@ public class KafkaReceiverConfig implements ComponentConfig {
     m.put("key.deserializer", "messages are read as bytes");
     m.put("value.deserializer", "messages are read as bytes");
     return Map.copyOf(m);
-  }
-
-  /** Properties passed to the dead-letter producer from {@code consumer}: connection security. */
-  static boolean sharedWithProducer(String key) {
-    return key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")
-        || key.equals("client.dns.lookup");
   }
 }

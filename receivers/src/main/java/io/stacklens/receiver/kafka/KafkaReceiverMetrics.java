@@ -15,9 +15,11 @@ import java.util.function.DoubleSupplier;
  *       batch the pipeline refused ({@code ring_full}, {@code shutting_down}); the batch is retried, so a record
  *       may be counted several times
  *   <li>{@code stacklens_receiver_kafka_invalid_messages_total{receiver,reason}}: messages that could not be decoded
- *       ({@code no_value}, {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}), skipped after the dead-letter topic took them
- *   <li>{@code stacklens_receiver_kafka_dead_lettered_messages_total{receiver}}: messages the dead-letter topic acknowledged
- *   <li>{@code stacklens_receiver_kafka_dead_letter_failures_total{receiver}}: dead-letter sends that failed (and are retried)
+ *       ({@code no_value}, {@code invalid_protobuf}, {@code invalid_json}, {@code invalid_record}, a decode limit),
+ *       skipped once the dead-letter exporter took them (counted by the agent in
+ *       {@code stacklens_receiver_dead_letter_records_total{receiver,dead_letter}})
+ *   <li>{@code stacklens_receiver_kafka_dead_letter_failures_total{receiver}}: times the dead-letter exporter refused
+ *       (queue full, not running); retried
  *   <li>{@code stacklens_receiver_kafka_pauses_total{receiver}}: times a consumer paused its partitions (backpressure)
  *   <li>{@code stacklens_receiver_kafka_commits_total{receiver}} and {@code ..._commit_failures_total{receiver}}
  *   <li>gauges {@code stacklens_receiver_kafka_assigned_partitions{receiver}} and
@@ -28,7 +30,6 @@ final class KafkaReceiverMetrics {
   static final String ACCEPTED = "stacklens_receiver_accepted_records_total";
   static final String REFUSED = "stacklens_receiver_refused_records_total";
   static final String INVALID = "stacklens_receiver_kafka_invalid_messages_total";
-  static final String DEAD_LETTERED = "stacklens_receiver_kafka_dead_lettered_messages_total";
   static final String DEAD_LETTER_FAILURES = "stacklens_receiver_kafka_dead_letter_failures_total";
   static final String PAUSES = "stacklens_receiver_kafka_pauses_total";
   static final String COMMITS = "stacklens_receiver_kafka_commits_total";
@@ -41,7 +42,6 @@ final class KafkaReceiverMetrics {
   private final String receiver;
   private final Counter accepted;
   private final Counter[] refused = new Counter[Admission.values().length];
-  final Counter deadLettered;
   final Counter deadLetterFailures;
   final Counter pauses;
   final Counter commits;
@@ -57,8 +57,8 @@ final class KafkaReceiverMetrics {
       refused[a.ordinal()] = registry.counter(REFUSED, "Records not taken into a pipeline, by reason",
           "receiver", receiver, "signal", signal.id(), "transport", TRANSPORT, "reason", a.reason());
     }
-    deadLettered = registry.counter(DEAD_LETTERED, "Undecodable messages written to the dead-letter topic", "receiver", receiver);
-    deadLetterFailures = registry.counter(DEAD_LETTER_FAILURES, "Dead-letter sends that failed and are retried", "receiver", receiver);
+    deadLetterFailures = registry.counter(DEAD_LETTER_FAILURES,
+        "Times the dead-letter exporter refused an undecodable message (retried)", "receiver", receiver);
     pauses = registry.counter(PAUSES, "Times a Kafka consumer paused its partitions because the pipeline was full", "receiver", receiver);
     commits = registry.counter(COMMITS, "Offset commits of accepted records", "receiver", receiver);
     commitFailures = registry.counter(COMMIT_FAILURES, "Offset commits that failed (the records may be read again)", "receiver", receiver);

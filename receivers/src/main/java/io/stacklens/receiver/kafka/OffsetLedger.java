@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Which offsets one consumer may commit: the chunks it polled, in order, and per partition the offset
  * after the last chunk that is done (its records accepted by the pipeline, its undecodable messages
- * dead-lettered). A chunk is done only when every chunk before it of the same partition is, so a
+ * accepted by the dead-letter exporter). A chunk is done only when every chunk before it of the same partition is, so a
  * commit never skips a record that is still waiting. Not thread-safe: the consumer's thread only.
  */
 final class OffsetLedger {
@@ -48,13 +48,8 @@ final class OffsetLedger {
     return waiting;
   }
 
-  /**
-   * Moves each partition's leading done chunks out of the ledger, their offsets to be committed.
-   *
-   * @return how many dead letters those chunks had
-   */
-  int completeChunks() {
-    int deadLettered = 0;
+  /** Moves each partition's leading done chunks out of the ledger, their offsets to be committed. */
+  void completeChunks() {
     Set<TopicPartition> blocked = null;
     for (Iterator<PendingChunk> it = pending.iterator(); it.hasNext(); ) {
       PendingChunk c = it.next();
@@ -62,14 +57,12 @@ final class OffsetLedger {
       if (c.done()) {
         completed.put(c.partition(), c.nextOffset());
         uncommitted.add(c.partition());
-        deadLettered += c.deadLetters().size();
         it.remove();
       } else {
         if (blocked == null) blocked = new HashSet<>();
         blocked.add(c.partition());
       }
     }
-    return deadLettered;
   }
 
   boolean hasUncommitted() {

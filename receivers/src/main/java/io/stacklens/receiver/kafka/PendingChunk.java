@@ -1,32 +1,38 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.LogsBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * One partition's part of one poll, from decoding until its offsets may be committed: its records'
- * batch must be accepted by the pipeline and its undecodable messages acknowledged by the
- * dead-letter topic. Only then is {@link #nextOffset()} committable.
+ * batch must be accepted by the pipeline and its undecodable messages by the dead-letter exporter
+ * ({@link DeadLetterSender}). Only then is {@link #nextOffset()} committable.
  */
 final class PendingChunk {
-  /** An undecodable message and its send to the dead-letter topic. */
+  /** An undecodable message, as the log record offered to the dead-letter exporter until it is accepted. */
   static final class DeadLetter {
-    final ConsumerRecord<byte[], byte[]> message;
-    final DecodeException error;
-    Future<RecordMetadata> send;
+    final LogsBatch record;
+    final String reason;
+    final String message;
+    private boolean accepted;
 
-    DeadLetter(ConsumerRecord<byte[], byte[]> message, DecodeException error) {
+    DeadLetter(LogsBatch record, String reason, String message) {
+      this.record = record;
+      this.reason = reason;
       this.message = message;
-      this.error = error;
+    }
+
+    boolean accepted() {
+      return accepted;
+    }
+
+    /** The dead-letter exporter took it. */
+    void markAccepted() {
+      accepted = true;
     }
   }
 
@@ -70,35 +76,15 @@ final class PendingChunk {
     return deadLetters;
   }
 
-  /** Dead letters not yet acknowledged (in flight, failed or not sent). */
+  /** Dead letters the dead-letter exporter has not accepted yet. */
   boolean deadLettersPending() {
     for (DeadLetter d : deadLetters) {
-      if (!succeeded(d.send, 0)) return true;
+      if (!d.accepted()) return true;
     }
     return false;
   }
 
   boolean done() {
     return batch == null && !deadLettersPending();
-  }
-
-  /** True when {@code send} completed successfully, waiting at most {@code waitMillis}. */
-  static boolean succeeded(Future<RecordMetadata> send, long waitMillis) {
-    if (send == null) return false;
-    if (!send.isDone() && waitMillis <= 0) return false;
-    try {
-      send.get(Math.max(0, waitMillis), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** True when {@code send} completed and failed. */
-  static boolean failed(Future<RecordMetadata> send) {
-    return send != null && send.isDone() && !succeeded(send, 0);
   }
 }

@@ -28,10 +28,57 @@ class KafkaReceiverConfigTest {
   private static final Consumer ACCEPT = batch -> io.stacklens.agent.api.Admission.ACCEPTED;
 
   private static LoadResult load(String receiverYaml) {
-    String yaml = "receivers:\n  kafka:\n" + receiverYaml.indent(4) + "exporters: { debug: }\n"
-        + "service:\n  pipelines:\n    logs: { receivers: [kafka], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(), StubFactories.exporter("debug"));
+    return load(receiverYaml, "exporters: { debug: }\n", "logs");
+  }
+
+  /** The receiver {@code kafka} with {@code receiverYaml}, in a {@code signal} pipeline exporting to {@code debug}. */
+  private static LoadResult load(String receiverYaml, String exportersYaml, String signal) {
+    String yaml = "receivers:\n  kafka:\n" + receiverYaml.indent(4) + exportersYaml
+        + "service:\n  pipelines:\n    " + signal + ": { receivers: [kafka], exporters: [debug] }\n";
+    ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(), StubFactories.exporter("debug"),
+        StubFactories.exporter("kafka"), tracesOnly("zipkin"));
     return new ConfigLoader(registry, Map.of("KAFKA_BROKERS", "k1:9092,k2:9093")).loadString(yaml, "agent.yaml");
+  }
+
+  /** An exporter type that takes traces only. */
+  private static io.stacklens.agent.api.ExporterFactory<io.stacklens.agent.api.ExporterConfig> tracesOnly(String type) {
+    var all = StubFactories.exporter(type);
+    return new io.stacklens.agent.api.ExporterFactory<>() {
+      @Override
+      public String type() {
+        return type;
+      }
+
+      @Override
+      public Class<io.stacklens.agent.api.ExporterConfig> configClass() {
+        return all.configClass();
+      }
+
+      @Override
+      public io.stacklens.agent.api.ExporterConfig createDefaultConfig() {
+        return all.createDefaultConfig();
+      }
+
+      @Override
+      public io.stacklens.agent.api.Stability stability() {
+        return all.stability();
+      }
+
+      @Override
+      public java.util.Set<Signal> signals() {
+        return java.util.Set.of(Signal.TRACES);
+      }
+
+      @Override
+      public io.stacklens.agent.api.Exporter createExporter(
+          ComponentContext context, io.stacklens.agent.api.ExporterConfig config) throws Exception {
+        return all.createExporter(context, config);
+      }
+    };
+  }
+
+  private static List<String> printed(LoadResult r) {
+    return r.problems().stream().map(Object::toString).toList();
   }
 
   private static KafkaReceiverConfig config(LoadResult r) {
@@ -68,7 +115,7 @@ class KafkaReceiverConfigTest {
     assertThat(c.commitInterval).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.backoff.initialInterval).isEqualTo(Duration.ofMillis(10));
     assertThat(c.backoff.maxInterval).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.deadLetter).isNull();
+    assertThat(c.deadLetterExporter()).isNull();
     assertThat(c.consumer).isEmpty();
   }
 
@@ -86,10 +133,10 @@ class KafkaReceiverConfigTest {
         poll_timeout: 200ms
         commit_interval: 0s
         backoff: { initial_interval: 5ms, max_interval: 2s }
-        dead_letter: { topic: a-dlq, producer: { linger.ms: 5 } }
+        dead_letter: { exporter: kafka/raw_dlq }
         consumer: { security.protocol: SSL, fetch.min.bytes: 1024 }
         mapping: { timestamp_format: epoch_ms, body_fields: [msg] }
-        """));
+        """, "exporters: { debug: , kafka/raw_dlq: }\n", "logs"));
     assertThat(c.bootstrapServers()).containsExactly("k1:9092", "k2:9093");
     assertThat(c.topics).containsExactly("a", "b.c");
     assertThat(c.encoding).isEqualTo(Encoding.JSON);
@@ -99,8 +146,7 @@ class KafkaReceiverConfigTest {
     assertThat(c.maxPollRecords).isEqualTo(100);
     assertThat(c.commitInterval).isZero();
     assertThat(c.backoff.maxInterval).isEqualTo(Duration.ofSeconds(2));
-    assertThat(c.deadLetter.topic).isEqualTo("a-dlq");
-    assertThat(c.deadLetter.producer).containsEntry("linger.ms", "5");
+    assertThat(c.deadLetterExporter()).isEqualTo(ComponentId.parse("kafka/raw_dlq"));
     assertThat(c.consumer).containsEntry("security.protocol", "SSL").containsEntry("fetch.min.bytes", "1024");
     assertThat(c.mapping.timestampFormat).isEqualTo(TimestampFormat.EPOCH_MS);
     assertThat(c.mapping.bodyFields).containsExactly("msg");
@@ -125,7 +171,6 @@ class KafkaReceiverConfigTest {
         poll_timeout: 0s
         commit_interval: -1s
         backoff: { initial_interval: 1s, max_interval: 10ms }
-        dead_letter: { topic: ok, producer: { bootstrap.servers: elsewhere:9092 } }
         consumer: { enable.auto.commit: "true", group.id: other }
         """);
     assertThat(messages(r)).containsExactlyInAnyOrder(
@@ -139,10 +184,38 @@ class KafkaReceiverConfigTest {
         "receivers.kafka.poll_timeout (8): must be positive, got 0s",
         "receivers.kafka.commit_interval (9): expected a duration such as 5s, 200ms, 1m30s or 1h, got '-1s'",
         "receivers.kafka.backoff.max_interval (10): must be greater than or equal to initial_interval (1s)",
-        "receivers.kafka.dead_letter.producer.bootstrap.servers (11): is set by the receiver (brokers, byte arrays); remove it",
-        "receivers.kafka.dead_letter.topic (11): 'ok' is also read by this receiver; use another topic",
-        "receivers.kafka.consumer.enable.auto.commit (12): is set by the receiver; offsets are committed only after the pipeline accepted the records",
-        "receivers.kafka.consumer.group.id (12): is set by the receiver; use group_id");
+        "receivers.kafka.consumer.enable.auto.commit (11): is set by the receiver; offsets are committed only after the pipeline accepted the records",
+        "receivers.kafka.consumer.group.id (11): is set by the receiver; use group_id");
+  }
+
+  @Test
+  void theDeadLetterExporterMustBeDefinedAndTakeLogsAndIsReportedAtItsLine() {
+    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: kafka/dlx }"))).containsExactly(
+        "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/dlx' is not defined under exporters"
+            + " (defined: debug); define it, e.g. exporters: { kafka/dlx: {...} }");
+    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: zipkin }", "exporters: { debug: , zipkin: }\n",
+        "traces"))).containsExactly(
+        "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'zipkin' does not support logs, which"
+            + " receiver 'kafka' sends to its dead letter (supported: traces)");
+    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: kafka/raw_dlq }",
+        "exporters: { debug: , kafka/raw_dlq: { dead_letter: { exporter: debug } } }\n", "logs")))
+        .singleElement().asString()
+        .startsWith("agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/raw_dlq' has a dead_letter"
+            + " of its own");
+  }
+
+  @Test
+  void theOldDeadLetterTopicIsAnUnknownKeyAtItsLine() {
+    assertThat(printed(load("topics: [t]\ndead_letter: { topic: t-dlq }")))
+        .singleElement().asString()
+        .startsWith("agent.yaml:4:20: receivers.kafka.dead_letter.topic: unknown key 'topic' (known keys: exporter)");
+  }
+
+  @Test
+  void aLogsOnlyEncodingInATracesPipelineIsAnErrorAtThePipelinesEntry() {
+    assertThat(printed(load("topics: [t]\nencoding: text", "exporters: { debug: }\n", "traces"))).containsExactly(
+        "agent.yaml:8:27: service.pipelines.traces.receivers[0]: receiver 'kafka' does not support traces with"
+            + " encoding text, which carries logs only; use otlp_proto or otlp_json for traces");
   }
 
   @Test
@@ -162,10 +235,20 @@ class KafkaReceiverConfigTest {
     public String format;
   }
 
+  /** The kafka exporter's options the examples use (their raw dead-letter exporters). */
+  public static class KafkaSettings extends io.stacklens.agent.api.ExporterConfig {
+    public List<String> brokers;
+    public String topic;
+    public String encoding;
+  }
+
   @Test
   void theConfigExamplesLoadWithoutProblems() throws Exception {
     ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(),
         StubFactories.exporter("file", FileSettings.class, FileSettings::new, c -> {
+          throw new UnsupportedOperationException();
+        }),
+        StubFactories.exporter("kafka", KafkaSettings.class, KafkaSettings::new, c -> {
           throw new UnsupportedOperationException();
         }));
     java.nio.file.Path examples = java.nio.file.Path.of("..", "config-examples");

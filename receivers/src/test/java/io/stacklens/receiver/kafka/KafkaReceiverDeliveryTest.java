@@ -10,8 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.api.Admission;
+import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.DeadLetters;
+import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.exporterhelper.ReceiverDeadLetters;
+import io.stacklens.agent.testing.CollectingConsumer;
+import io.stacklens.agent.testing.TestBatches;
 import io.stacklens.agent.testing.kafka.KafkaBroker;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +30,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
-/** At-least-once: commit after accept, backpressure, poison messages, rebalance. */
+/** At-least-once: commit after accept, backpressure, poison messages and their dead-letter exporter, rebalance. */
 class KafkaReceiverDeliveryTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private final KafkaBroker kafka = KafkaBroker.shared();
@@ -130,45 +134,53 @@ class KafkaReceiverDeliveryTest {
   }
 
   @Test
-  void undecodableMessagesGoToTheDeadLetterTopicAndThePartitionKeepsFlowing() throws Exception {
+  void undecodableMessagesGoToTheDeadLetterExporterAsLogRecordsAndThePartitionKeepsFlowing() throws Exception {
     String topic = topic(kafka, "poison", 1);
-    String dlq = topic(kafka, "poison-dlq", 1);
     byte[] garbage = {0x0A, (byte) 0xFF, 0x01}; // field 1, length 255, 1 byte: truncated
+    byte[] binaryHeader = {(byte) 0xC3, 0x28}; // not UTF-8
+    long timestamp = 1_790_000_000_123L;
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
       producer.send(new ProducerRecord<>(topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("a").toByteArray()));
-      ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(topic, 0, bytes("bad-key"), garbage);
+      ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(topic, 0, timestamp, bytes("bad-key"), garbage);
       bad.headers().add("origin", bytes("checkout"));
+      bad.headers().add("trace", binaryHeader);
       producer.send(bad);
-      producer.send(new ProducerRecord<>(topic, 0, bytes("tomb"), null));
+      producer.send(new ProducerRecord<>(topic, 0, new byte[] {(byte) 0xFF}, null));
       producer.send(new ProducerRecord<>(topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
       producer.flush();
     }
     KafkaReceiverConfig config = config(kafka, topic);
-    config.deadLetter = new KafkaReceiverConfig.DeadLetter();
-    config.deadLetter.topic = dlq;
-    try (RunningReceiver r = new RunningReceiver(config)) {
+    try (DeadLetterExporter dlq = new DeadLetterExporter(8).start();
+        RunningReceiver r = new RunningReceiver(config, dlq)) {
       await().atMost(WAIT).until(() -> r.consumer.records() == 6);
-      assertThat(r.consumer.bodies()).containsExactly("a line 0", "a line 1", "a line 2", "b line 0", "b line 1", "b line 2");
+      assertThat(r.consumer.bodies())
+          .containsExactly("a line 0", "a line 1", "a line 2", "b line 0", "b line 1", "b line 2");
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 4);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_protobuf")).isEqualTo(1);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "no_value")).isEqualTo(1);
-      assertThat(r.counter(KafkaReceiverMetrics.DEAD_LETTERED)).isEqualTo(2);
+      assertThat(r.counter(ReceiverDeadLetters.METRIC, "dead_letter", "kafka/dlq")).isEqualTo(2);
 
-      List<ConsumerRecord<byte[], byte[]>> dead = kafka.consume(dlq, 2, WAIT);
-      assertThat(dead).hasSize(2);
-      ConsumerRecord<byte[], byte[]> first = dead.get(0);
-      assertThat(first.key()).isEqualTo(bytes("bad-key"));
-      assertThat(first.value()).isEqualTo(garbage);
-      assertThat(header(first, "origin")).isEqualTo("checkout");
-      assertThat(header(first, DeadLetterSender.REASON)).isEqualTo("invalid_protobuf");
-      assertThat(header(first, DeadLetterSender.MESSAGE)).startsWith("not an OTLP protobuf ExportLogsServiceRequest");
-      assertThat(header(first, DeadLetterSender.SOURCE_TOPIC)).isEqualTo(topic);
-      assertThat(header(first, DeadLetterSender.SOURCE_PARTITION)).isEqualTo("0");
-      assertThat(header(first, DeadLetterSender.SOURCE_OFFSET)).isEqualTo("1");
-      ConsumerRecord<byte[], byte[]> second = dead.get(1);
-      assertThat(second.value()).isNull();
-      assertThat(header(second, DeadLetterSender.REASON)).isEqualTo("no_value");
-      assertThat(header(second, DeadLetterSender.SOURCE_OFFSET)).isEqualTo("2");
+      await().atMost(WAIT).until(() -> dlq.delivered().size() == 2);
+      DeadLetterExporter.Delivered first = dlq.delivered().get(0);
+      assertThat((byte[]) first.record().body()).isEqualTo(garbage);
+      assertThat(first.record().timeUnixNano()).isEqualTo(timestamp * 1_000_000L);
+      Attributes attributes = first.record().attributes();
+      assertThat(attributes.get(DeadLetterSender.TOPIC)).isEqualTo(topic);
+      assertThat(attributes.get(DeadLetterSender.PARTITION)).isEqualTo(0L);
+      assertThat(attributes.get(DeadLetterSender.OFFSET)).isEqualTo(1L);
+      assertThat(attributes.get(DeadLetterSender.KEY)).isEqualTo("bad-key");
+      assertThat(attributes.get("origin")).isEqualTo("checkout");
+      assertThat((byte[]) attributes.get("trace")).isEqualTo(binaryHeader);
+      assertThat(first.resource().get(DeadLetters.ERROR_REASON)).isEqualTo("invalid_protobuf");
+      assertThat((String) first.resource().get(DeadLetters.ERROR_MESSAGE))
+          .startsWith("not an OTLP protobuf ExportLogsServiceRequest");
+      assertThat(first.resource().get(DeadLetters.RECEIVER)).isEqualTo("kafka/test");
+      DeadLetterExporter.Delivered tombstone = dlq.delivered().get(1);
+      assertThat(tombstone.record().body()).isNull();
+      assertThat((byte[]) tombstone.record().attributes().get(DeadLetterSender.KEY)).as("a key that is not UTF-8")
+          .isEqualTo(new byte[] {(byte) 0xFF});
+      assertThat(tombstone.record().attributes().get(DeadLetterSender.OFFSET)).isEqualTo(2L);
+      assertThat(tombstone.resource().get(DeadLetters.ERROR_REASON)).isEqualTo("no_value");
 
       // the partition keeps flowing after the poison
       KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("c").toByteArray()));
@@ -178,16 +190,73 @@ class KafkaReceiverDeliveryTest {
   }
 
   @Test
+  void offsetsStayBeforeAnUndecodableMessageWhileTheDeadLetterQueueIsFullAndMoveOnceItIsTaken() throws Exception {
+    String topic = topic(kafka, "poison-full", 1);
+    KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(),
+        bytes("not a request"), KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
+    KafkaReceiverConfig config = config(kafka, topic);
+    config.maxPollRecords = 1; // one chunk per message: offsets could move message by message
+    config.backoff.maxInterval = Duration.ofMillis(100);
+    try (DeadLetterExporter dlq = new DeadLetterExporter(1).start()) {
+      // Fill the dead-letter exporter: one batch stuck in its push, one in its one-slot queue.
+      dlq.exporter.block();
+      assertThat(dlq.runner.offer(TestBatches.logs("stuck", 1))).isEqualTo(Admission.ACCEPTED);
+      await().atMost(WAIT).until(() -> dlq.exporter.attempts.get() == 1);
+      assertThat(dlq.runner.offer(TestBatches.logs("queued", 1))).isEqualTo(Admission.ACCEPTED);
+
+      try (RunningReceiver r = new RunningReceiver(config, dlq)) {
+        await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTER_FAILURES) >= 3);
+        assertThat(r.consumer.bodies()).as("the partition is paused behind the refused message, like backpressure")
+            .containsExactly("a line 0", "a line 1", "a line 2");
+        assertThat(r.gauge(KafkaReceiverMetrics.PAUSED)).isEqualTo(1);
+        assertThat(committedSum(kafka, config.groupId)).as("committed up to the undecodable message, not past it")
+            .isEqualTo(1);
+        assertThat(r.status()).isEqualTo(ComponentStatus.DEGRADED);
+        assertThat(r.statusDetail()).contains("dead-letter exporter kafka/dlq refused 1 undecodable message(s)",
+            "its queue is full");
+        assertThat(r.counter(ReceiverDeadLetters.METRIC)).isZero();
+
+        dlq.exporter.unblock();
+        await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 3);
+        assertThat(r.consumer.records()).isEqualTo(6);
+        await().atMost(WAIT).until(() -> dlq.exporter.recordCount() == 3);
+        assertThat(dlq.exporter.bodies()).usingElementComparator(KafkaReceiverDeliveryTest::sameValue)
+            .containsExactly("stuck-0", "queued-0", bytes("not a request"));
+        assertThat(r.counter(ReceiverDeadLetters.METRIC)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> r.status() == ComponentStatus.OK);
+      }
+    }
+  }
+
+  @Test
+  void aDeadLetterExporterThatIsNotRunningIsRetriedAndNothingIsCommittedPastTheMessage() throws Exception {
+    String topic = topic(kafka, "poison-stopped", 1);
+    KafkaTestSupport.produce(kafka, topic,
+        List.of(bytes("not a request"), KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
+    KafkaReceiverConfig config = config(kafka, topic);
+    config.maxPollRecords = 1;
+    config.backoff.maxInterval = Duration.ofMillis(100);
+    try (DeadLetterExporter dlq = new DeadLetterExporter(8); RunningReceiver r = new RunningReceiver(config, dlq)) {
+      await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTER_FAILURES) >= 3);
+      assertThat(r.consumer.records()).isZero();
+      assertThat(committed(kafka, config.groupId).values()).allMatch(o -> o == null || o.offset() == 0);
+      assertThat(r.statusDetail()).contains("it is not running");
+
+      dlq.start();
+      await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 2);
+      assertThat(r.consumer.records()).isEqualTo(3);
+      await().atMost(WAIT).until(() -> dlq.delivered().size() == 1);
+    }
+  }
+
+  @Test
   void aMessageOverADecodeLimitIsDeadLetteredWholeNamingTheLimit() throws Exception {
     String topic = topic(kafka, "over-limit", 1);
-    String dlq = topic(kafka, "over-limit-dlq", 1);
     byte[] tooMany = KafkaReceiverEncodingsTest.logsRequest("many").toByteArray(); // three records
     KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(), tooMany));
     KafkaReceiverConfig config = config(kafka, topic);
     config.limits.maxRecordsPerRequest = 3;
     config.limits.maxValueSize = new io.stacklens.agent.api.ByteSize(1000);
-    config.deadLetter = new KafkaReceiverConfig.DeadLetter();
-    config.deadLetter.topic = dlq;
     byte[] overRecordLimit = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
             io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
@@ -197,22 +266,23 @@ class KafkaReceiverDeliveryTest {
                     .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("x".repeat(2000))))))
         .build().toByteArray();
     KafkaTestSupport.produce(kafka, topic, List.of(overRecordLimit));
-    try (RunningReceiver r = new RunningReceiver(config)) {
+    try (DeadLetterExporter dlq = new DeadLetterExporter(8).start();
+        RunningReceiver r = new RunningReceiver(config, dlq)) {
       // "a" (3 records) passes; "many" also has 3 and passes; the 2,000-byte body makes its message poison, whole.
-      await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTERED) == 1);
+      await().atMost(WAIT).until(() -> dlq.delivered().size() == 1);
       await().atMost(WAIT).until(() -> r.consumer.records() == 6);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "max_value_size")).isEqualTo(1);
-      ConsumerRecord<byte[], byte[]> dead = kafka.consume(dlq, 1, WAIT).get(0);
-      assertThat(dead.value()).isEqualTo(overRecordLimit);
-      assertThat(header(dead, DeadLetterSender.REASON)).isEqualTo("max_value_size");
-      assertThat(header(dead, DeadLetterSender.MESSAGE))
+      DeadLetterExporter.Delivered dead = dlq.delivered().get(0);
+      assertThat((byte[]) dead.record().body()).isEqualTo(overRecordLimit);
+      assertThat(dead.resource().get(DeadLetters.ERROR_REASON)).isEqualTo("max_value_size");
+      assertThat((String) dead.resource().get(DeadLetters.ERROR_MESSAGE))
           .contains("log_records[1]", "receivers.kafka/test.limits.max_value_size");
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 3);
     }
   }
 
   @Test
-  void withoutADeadLetterTopicUndecodableMessagesAreCountedAndSkipped() throws Exception {
+  void withoutADeadLetterExporterUndecodableMessagesAreCountedAndSkipped() throws Exception {
     String topic = topic(kafka, "poison-skip", 1);
     KafkaTestSupport.produce(kafka, topic, List.of(bytes("{not json"), OtlpJsonBytes.logs("ok")));
     KafkaReceiverConfig config = config(kafka, topic);
@@ -281,9 +351,9 @@ class KafkaReceiverDeliveryTest {
     }
   }
 
-  private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
-    Header h = record.headers().lastHeader(key);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  /** Bodies compared by value, byte arrays included. */
+  private static int sameValue(Object a, Object b) {
+    return io.stacklens.agent.data.AnyValues.equal(a, b) ? 0 : 1;
   }
 
   private static byte[] bytes(String s) {

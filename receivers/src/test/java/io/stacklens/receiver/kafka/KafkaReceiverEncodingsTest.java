@@ -30,6 +30,7 @@ import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.data.TracesBatch;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
+import io.stacklens.agent.testing.CollectingConsumer;
 import io.stacklens.agent.testing.kafka.KafkaBroker;
 import io.stacklens.receiver.kafka.KafkaReceiverConfig.Encoding;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,6 @@ class KafkaReceiverEncodingsTest {
   @Test
   void jsonObjectsAreMappedToLogRecords() throws Exception {
     String topic = topic(kafka, "json", 1);
-    String dlq = topic(kafka, "json-dlq", 1);
     KafkaTestSupport.produce(kafka, topic, List.of(
         bytes("{\"timestamp\":\"2026-11-23T19:50:41.5Z\",\"level\":\"warn\",\"message\":\"disk 91%\",\"service\":\"db\",\"host\":\"h1\"}"),
         bytes("{\"level\":\"info\",\"msg\":\"no service\"}"),
@@ -171,9 +171,8 @@ class KafkaReceiverEncodingsTest {
     config.encoding = Encoding.JSON;
     config.mapping.bodyFields = List.of("message", "msg");
     config.mapping.required = List.of(required("service"));
-    config.deadLetter = new KafkaReceiverConfig.DeadLetter();
-    config.deadLetter.topic = dlq;
-    try (RunningReceiver r = new RunningReceiver(config)) {
+    try (DeadLetterExporter dlq = new DeadLetterExporter(8).start();
+        RunningReceiver r = new RunningReceiver(config, dlq)) {
       await().atMost(WAIT).until(() -> r.consumer.records() == 2);
       assertThat(r.consumer.bodies()).containsExactly("disk 91%", "no time");
       io.stacklens.agent.data.LogsBatch batch = (io.stacklens.agent.data.LogsBatch) r.consumer.batches.get(0);
@@ -187,14 +186,15 @@ class KafkaReceiverEncodingsTest {
       // no time of its own: the message's Kafka timestamp
       assertThat(r.consumer.logRecords().get(1).timeUnixNano()).isPositive();
 
-      await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTERED) == 2);
+      await().atMost(WAIT).until(() -> dlq.delivered().size() == 2);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_record")).isEqualTo(1);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_json")).isEqualTo(1);
-      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead = kafka.consume(dlq, 2, WAIT);
-      assertThat(dead).extracting(d -> new String(d.headers().lastHeader(DeadLetterSender.REASON).value(), StandardCharsets.UTF_8))
+      List<DeadLetterExporter.Delivered> dead = dlq.delivered();
+      assertThat(dead).extracting(d -> d.resource().get(io.stacklens.agent.api.DeadLetters.ERROR_REASON))
           .containsExactly("invalid_record", "invalid_json");
-      assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterSender.MESSAGE).value(), StandardCharsets.UTF_8))
+      assertThat((String) dead.get(0).resource().get(io.stacklens.agent.api.DeadLetters.ERROR_MESSAGE))
           .contains("service");
+      assertThat((byte[]) dead.get(1).record().body()).isEqualTo(bytes("[1,2]"));
     }
   }
 

@@ -5,12 +5,20 @@ import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
+import io.stacklens.agent.api.DeadLetters;
+import io.stacklens.agent.api.Host;
+import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.exporterhelper.ReceiverDeadLetters;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.testing.CollectingConsumer;
 import java.time.Instant;
 import java.util.Map;
 
-/** A started kafka receiver feeding a {@link CollectingConsumer}, with its own metrics and health. */
+/**
+ * A started kafka receiver feeding a {@link CollectingConsumer}, with its own metrics and health, and
+ * the dead-letter exporter {@link DeadLetterExporter#ID} when the test gives one (as the service does).
+ */
 final class RunningReceiver implements AutoCloseable {
   final MetricsRegistry metrics = new MetricsRegistry();
   final HealthRegistry health = new HealthRegistry();
@@ -19,16 +27,44 @@ final class RunningReceiver implements AutoCloseable {
   final String id;
 
   RunningReceiver(KafkaReceiverConfig config, Signal signal, CollectingConsumer consumer, String name) {
+    this(config, signal, consumer, name, null);
+  }
+
+  RunningReceiver(
+      KafkaReceiverConfig config, Signal signal, CollectingConsumer consumer, String name, DeadLetterExporter dlq) {
     this.consumer = consumer;
     ComponentId componentId = ComponentId.of("kafka", name);
     this.id = componentId.toString();
     ComponentContext context = ComponentContext.of(componentId, ComponentKind.RECEIVER, metrics);
     receiver = new KafkaReceiver(context, config, Map.of(signal, consumer));
-    receiver.start(health);
+    receiver.start(new Host() {
+      @Override
+      public void reportStatus(ComponentId component, ComponentKind kind, ComponentStatus status, String detail) {
+        health.reportStatus(component, kind, status, detail);
+      }
+
+      @Override
+      public DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
+        if (dlq == null || !exporter.equals(DeadLetterExporter.ID)) {
+          throw new IllegalArgumentException("no exporter " + exporter);
+        }
+        return new ReceiverDeadLetters(receiver, dlq.runner, metrics, MemoryLimiter.unlimited());
+      }
+    });
   }
 
   RunningReceiver(KafkaReceiverConfig config) {
     this(config, Signal.LOGS, new CollectingConsumer(), "test");
+  }
+
+  /** A receiver named kafka/test whose {@code dead_letter.exporter} is {@code dlq}. */
+  RunningReceiver(KafkaReceiverConfig config, DeadLetterExporter dlq) {
+    this(withDeadLetter(config), Signal.LOGS, new CollectingConsumer(), "test", dlq);
+  }
+
+  private static KafkaReceiverConfig withDeadLetter(KafkaReceiverConfig config) {
+    config.deadLetter.exporter = DeadLetterExporter.ID.toString();
+    return config;
   }
 
   long counter(String name, String... labels) {

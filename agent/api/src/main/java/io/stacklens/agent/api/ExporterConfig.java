@@ -28,35 +28,20 @@ import java.time.Duration;
  *   exporter: file/dlq        # an exporter id: records this exporter fails permanently go there
  * </pre>
  */
-public class ExporterConfig implements ComponentConfig {
+public class ExporterConfig implements DeadLetterConfig {
   public Duration timeout = Duration.ofSeconds(5);
   public QueueSettings sendingQueue = new QueueSettings();
   public BatchSettings batch = new BatchSettings();
   public RetrySettings retryOnFailure = new RetrySettings();
-  public DeadLetterSettings deadLetter = new DeadLetterSettings();
-
   /**
    * Where records go that this exporter fails permanently (a record too large, refused by the
    * destination's schema, not encodable): another exporter, by id. Unset: they are counted and dropped.
    */
-  public static class DeadLetterSettings implements ComponentConfig {
-    /** The dead-letter exporter's id (e.g. {@code file/dlq}); empty = none. */
-    public String exporter = "";
+  public DeadLetterSettings deadLetter = new DeadLetterSettings();
 
-    /** The configured exporter id, or null when none. */
-    public ComponentId exporterId() {
-      return exporter == null || exporter.isBlank() ? null : ComponentId.parse(exporter.trim());
-    }
-
-    @Override
-    public void validate(ConfigProblems problems) {
-      if (exporter == null || exporter.isBlank()) return;
-      try {
-        ComponentId.parse(exporter.trim());
-      } catch (IllegalArgumentException e) {
-        problems.error("exporter", e.getMessage());
-      }
-    }
+  @Override
+  public DeadLetterSettings deadLetterSettings() {
+    return deadLetter;
   }
 
   public static class QueueSettings implements ComponentConfig {

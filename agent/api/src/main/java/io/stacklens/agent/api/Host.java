@@ -13,4 +13,17 @@ public interface Host {
   default MemoryLimiter memoryLimiter() {
     return MemoryLimiter.unlimited();
   }
+
+  /**
+   * The dead-letter exporter {@code exporter}, for the records receiver {@code receiver} can never hand
+   * to a pipeline (its {@code dead_letter.exporter}, whose config implements {@link DeadLetterConfig}).
+   * The service builds that exporter and starts it before the receiver.
+   *
+   * @throws IllegalArgumentException when the host runs no such exporter; a host without exporters
+   *     (a test harness) throws {@link UnsupportedOperationException}
+   */
+  default DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
+    throw new UnsupportedOperationException("this host runs no exporters, so receiver " + receiver
+        + " cannot send dead letters to exporter " + exporter);
+  }
 }

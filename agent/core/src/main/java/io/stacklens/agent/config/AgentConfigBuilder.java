@@ -41,9 +41,11 @@ final class AgentConfigBuilder {
     Map<ComponentId, ComponentConfig> processors = buildSection(ComponentKind.PROCESSOR);
     Map<ComponentId, ComponentConfig> exporters = buildSection(ComponentKind.EXPORTER);
     ServiceConfig service = buildService();
-    pipelineChecker.checkDeadLetters(service.pipelines, exporters);
+    pipelineChecker.checkDeadLetters(service.pipelines, receivers, exporters);
     pipelineChecker.check(service.pipelines);
     pipelineChecker.checkRouting(service.pipelines, processors);
+    pipelineChecker.checkSignalLimits(service.pipelines, Map.of(
+        ComponentKind.RECEIVER, receivers, ComponentKind.PROCESSOR, processors, ComponentKind.EXPORTER, exporters));
     return new AgentConfig(receivers, processors, exporters, service);
   }
 

@@ -1,12 +1,13 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.ExporterConfig;
+import io.stacklens.agent.api.DeadLetterConfig;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
+import io.stacklens.agent.api.SignalLimitedConfig;
+import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.data.Signal;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -20,7 +21,9 @@ import java.util.stream.Collectors;
  * Checks that pipelines and component definitions fit together: every id a pipeline names is
  * defined and supports the pipeline's signal; every defined component is used (a warning); a
  * routing processor (config implementing {@link RoutingConfig}) is the last of its pipeline and only
- * names exporters of that pipeline, and every exporter of such a pipeline is named (a warning).
+ * names exporters of that pipeline, and every exporter of such a pipeline is named (a warning); every
+ * {@code dead_letter.exporter} names a usable exporter; a config that narrows its factory's signals
+ * ({@link SignalLimitedConfig}) is only in pipelines of signals it carries.
  */
 final class PipelineChecker {
   /** A component written under its section, with its factory when the type is known. */
@@ -67,51 +70,105 @@ final class PipelineChecker {
   }
 
   /**
-   * Every {@code exporters.<id>.dead_letter.exporter}: defined, not the exporter itself, without a
-   * dead letter of its own (no chains), and supporting every signal the exporter sends. A dead-letter
+   * Every {@code dead_letter.exporter} of an exporter or a receiver (configs implementing
+   * {@link DeadLetterConfig}): defined, not the exporter itself, without a dead letter of its own (no
+   * chains), and supporting the signals of the dead letters: every signal the exporter sends, or what
+   * the receiver says it dead-letters ({@link DeadLetterConfig#deadLetterSignals}). A dead-letter
    * exporter counts as used even when no pipeline names it. Call before {@link #check}.
    */
-  void checkDeadLetters(Map<PipelineId, PipelineConfig> pipelines, Map<ComponentId, ComponentConfig> exporters) {
-    exporters.forEach(
-        (id, config) -> {
-          ComponentId target = deadLetterOf(config);
-          if (target == null) {
-            return;
-          }
-          String path = ComponentKind.EXPORTER.section() + "." + id + ".dead_letter.exporter";
-          Location at = YamlPath.locate(root, path);
-          used.add(ComponentKind.EXPORTER.section() + "." + target);
-          Definition definition = defined.get(ComponentKind.EXPORTER).get(target);
-          if (target.equals(id)) {
-            problems.error(path, at, "an exporter cannot be its own dead letter; name another exporter, e.g. file/dlq");
-          } else if (definition == null) {
-            Set<ComponentId> known = defined.get(ComponentKind.EXPORTER).keySet();
-            problems.error(path, at, "exporter '" + target + "' is not defined under exporters (defined: "
-                + joined(known) + "); define it, e.g. exporters: { " + target + ": {...} }");
-          } else if (deadLetterOf(exporters.get(target)) != null) {
-            problems.error(path, at, "exporter '" + target + "' has a dead_letter of its own; a dead-letter exporter "
-                + "cannot pass its failures on: remove exporters." + target + ".dead_letter or pick another exporter");
-          } else if (definition.factory() != null) {
-            pipelines.forEach(
-                (pipelineId, pipeline) -> {
-                  Signal signal = pipelineId.signal();
-                  if (pipeline.exporters.contains(id) && !definition.factory().signals().contains(signal)) {
-                    problems.error(path, at, "exporter '" + target + "' does not support " + signal.id()
-                        + ", which exporter '" + id + "' sends in pipeline '" + pipelineId + "'");
-                  }
-                });
-          }
-        });
+  void checkDeadLetters(
+      Map<PipelineId, PipelineConfig> pipelines,
+      Map<ComponentId, ComponentConfig> receivers,
+      Map<ComponentId, ComponentConfig> exporters) {
+    receivers.forEach((id, config) -> checkDeadLetter(ComponentKind.RECEIVER, id, config, pipelines, exporters));
+    exporters.forEach((id, config) -> checkDeadLetter(ComponentKind.EXPORTER, id, config, pipelines, exporters));
+  }
+
+  private void checkDeadLetter(
+      ComponentKind kind,
+      ComponentId id,
+      ComponentConfig config,
+      Map<PipelineId, PipelineConfig> pipelines,
+      Map<ComponentId, ComponentConfig> exporters) {
+    ComponentId target = deadLetterOf(config);
+    if (target == null) {
+      return;
+    }
+    String path = kind.section() + "." + id + ".dead_letter.exporter";
+    Location at = YamlPath.locate(root, path);
+    used.add(ComponentKind.EXPORTER.section() + "." + target);
+    Definition definition = defined.get(ComponentKind.EXPORTER).get(target);
+    if (kind == ComponentKind.EXPORTER && target.equals(id)) {
+      problems.error(path, at, "an exporter cannot be its own dead letter; name another exporter, e.g. file/dlq");
+    } else if (definition == null) {
+      Set<ComponentId> known = defined.get(ComponentKind.EXPORTER).keySet();
+      problems.error(path, at, "exporter '" + target + "' is not defined under exporters (defined: "
+          + joined(known) + "); define it, e.g. exporters: { " + target + ": {...} }");
+    } else if (deadLetterOf(exporters.get(target)) != null) {
+      problems.error(path, at, "exporter '" + target + "' has a dead_letter of its own; a dead-letter exporter "
+          + "cannot pass its failures on: remove exporters." + target + ".dead_letter or pick another exporter");
+    } else if (definition.factory() != null) {
+      Set<Signal> supported = definition.factory().signals();
+      Set<Signal> own = ((DeadLetterConfig) config).deadLetterSignals();
+      if (!own.isEmpty()) {
+        own.stream().sorted().filter(signal -> !supported.contains(signal)).forEach(
+            signal -> problems.error(path, at, "exporter '" + target + "' does not support " + signal.id() + ", which "
+                + kind.label() + " '" + id + "' sends to its dead letter (supported: " + signalNames(supported) + ")"));
+        return;
+      }
+      pipelines.forEach(
+          (pipelineId, pipeline) -> {
+            Signal signal = pipelineId.signal();
+            if (pipeline.exporters.contains(id) && !supported.contains(signal)) {
+              problems.error(path, at, "exporter '" + target + "' does not support " + signal.id()
+                  + ", which exporter '" + id + "' sends in pipeline '" + pipelineId + "'");
+            }
+          });
+    }
   }
 
   private static ComponentId deadLetterOf(ComponentConfig config) {
-    if (!(config instanceof ExporterConfig exporter) || exporter.deadLetter == null) {
-      return null;
-    }
-    try {
-      return exporter.deadLetter.exporterId();
-    } catch (IllegalArgumentException e) {
-      return null; // reported by its validate
+    return config instanceof DeadLetterConfig d ? d.deadLetterExporter() : null;
+  }
+
+  /**
+   * Every receiver, processor and exporter a pipeline names whose config narrows its factory's signals
+   * ({@link SignalLimitedConfig}) must fit the pipeline's signal; reported at the pipeline's entry.
+   */
+  void checkSignalLimits(
+      Map<PipelineId, PipelineConfig> pipelines, Map<ComponentKind, Map<ComponentId, ComponentConfig>> configs) {
+    pipelines.forEach(
+        (pipelineId, pipeline) -> {
+          String pipelinePath = "service.pipelines." + pipelineId;
+          checkSignalLimits(ComponentKind.RECEIVER, pipelineId, pipeline.receivers, pipelinePath, configs);
+          checkSignalLimits(ComponentKind.PROCESSOR, pipelineId, pipeline.processors, pipelinePath, configs);
+          checkSignalLimits(ComponentKind.EXPORTER, pipelineId, pipeline.exporters, pipelinePath, configs);
+        });
+  }
+
+  private void checkSignalLimits(
+      ComponentKind kind,
+      PipelineId pipelineId,
+      List<ComponentId> ids,
+      String pipelinePath,
+      Map<ComponentKind, Map<ComponentId, ComponentConfig>> configs) {
+    String listPath = YamlPath.child(pipelinePath, kind.section());
+    for (int i = 0; i < ids.size(); i++) {
+      ComponentId id = ids.get(i);
+      if (!(configs.getOrDefault(kind, Map.of()).get(id) instanceof SignalLimitedConfig limited)) {
+        continue;
+      }
+      String why;
+      try {
+        why = limited.unsupported(pipelineId.signal());
+      } catch (RuntimeException e) {
+        continue; // a config that could not be bound; its own errors are already reported
+      }
+      String entryPath = YamlPath.index(listPath, i);
+      if (why != null && !problems.hasErrorAt(entryPath)) {
+        problems.error(entryPath, YamlPath.locate(root, entryPath),
+            kind.label() + " '" + id + "' does not support " + pipelineId.signal().id() + " " + why);
+      }
     }
   }
 
@@ -202,6 +259,10 @@ final class PipelineChecker {
     return ids.isEmpty() ? "none" : ids.stream().map(ComponentId::toString).collect(Collectors.joining(", "));
   }
 
+  private static String signalNames(Set<Signal> signals) {
+    return signals.stream().sorted().map(Signal::id).collect(Collectors.joining(", "));
+  }
+
   private static String quoted(List<ComponentId> ids) {
     return ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", "));
   }
@@ -229,11 +290,7 @@ final class PipelineChecker {
             at,
             kind.label() + " '" + id + "' is not defined under " + kind.section() + " (" + known + ")" + hint);
       } else if (definition.factory() != null && !definition.factory().signals().contains(pipelineId.signal())) {
-        String supported =
-            definition.factory().signals().stream()
-                .sorted()
-                .map(Signal::id)
-                .collect(Collectors.joining(", "));
+        String supported = signalNames(definition.factory().signals());
         problems.error(
             entryPath,
             at,

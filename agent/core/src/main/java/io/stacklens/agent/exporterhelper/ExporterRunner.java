@@ -1,5 +1,6 @@
 package io.stacklens.agent.exporterhelper;
 
+import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentStatus;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *  pipeline workers ─enqueue─> {@link ExportQueue} ─> sender thread(s): {@link Batcher} ─> split at max_size
  *      ─> {@link RetryStage} (backoff, partial failures) ─> {@link AttemptStage} (timeout) ─> Exporter.push
  *                   └─ permanent failures ─> {@link DeadLetterStage} ─> the dead-letter exporter's runner
+ *  receivers' dead letters ─offer (never waits)─> {@link ReceiverDeadLetters} ─> the dead-letter exporter's queue
  * </pre>
  *
  * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue next.
@@ -122,6 +124,24 @@ public final class ExporterRunner implements RetryStage.Shutdown {
         batch.releaseMemory();
         return false;
       }
+    }
+  }
+
+  /**
+   * Hands a batch to the exporter's queue without waiting, for callers that must never block (a
+   * receiver's dead letters, {@link ReceiverDeadLetters}). On a refusal the caller still owns the batch.
+   *
+   * @return {@link Admission#ACCEPTED} when the queue took it; {@link Admission#REFUSED_FULL} when the
+   *     queue is full; {@link Admission#REFUSED_SHUTTING_DOWN} before {@link #start} and once
+   *     {@link #shutdown} began
+   */
+  public Admission offer(Batch batch) {
+    if (!started.get() || closing) return Admission.REFUSED_SHUTTING_DOWN;
+    try {
+      return queue.offer(batch, 0, TimeUnit.NANOSECONDS) ? Admission.ACCEPTED : Admission.REFUSED_FULL;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Admission.REFUSED_SHUTTING_DOWN;
     }
   }
 

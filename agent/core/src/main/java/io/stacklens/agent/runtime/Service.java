@@ -8,6 +8,8 @@ import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.api.DeadLetterConfig;
+import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.api.ErrorText;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
@@ -25,6 +27,7 @@ import io.stacklens.agent.config.PipelineId;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
+import io.stacklens.agent.exporterhelper.ReceiverDeadLetters;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger.Level;
@@ -34,8 +37,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -49,19 +54,24 @@ public final class Service {
   private final AgentConfig config;
   private final HealthRegistry health;
   private final MemoryLimiter memory;
-  /** What components get at start: health reporting and the memory budget. */
+  private final MetricsRegistry metrics;
+  /** What components get at start: health reporting, the memory budget and receivers' dead-letter exporters. */
   private final Host host;
   private final Map<ComponentId, ExporterRunner> exporters = new LinkedHashMap<>();
-  /** Exporters that take other exporters' dead letters: started before and stopped after the others. */
-  private final java.util.Set<ComponentId> deadLetterTargets = new java.util.LinkedHashSet<>();
+  /**
+   * Exporters that take other exporters' or receivers' dead letters: started before and stopped after
+   * the other exporters (and, like every exporter, before and after the receivers).
+   */
+  private final Set<ComponentId> deadLetterTargets = new LinkedHashSet<>();
   private final Map<PipelineId, Pipeline> pipelines = new LinkedHashMap<>();
   private final Map<ComponentId, Receiver> receivers = new LinkedHashMap<>();
   private final AtomicBoolean shutdown = new AtomicBoolean();
 
-  private Service(AgentConfig config, HealthRegistry health, MemoryLimiter memory) {
+  private Service(AgentConfig config, HealthRegistry health, MemoryLimiter memory, MetricsRegistry metrics) {
     this.config = config;
     this.health = health;
     this.memory = memory;
+    this.metrics = metrics;
     this.host = new Host() {
       @Override
       public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
@@ -71,6 +81,16 @@ public final class Service {
       @Override
       public MemoryLimiter memoryLimiter() {
         return memory;
+      }
+
+      @Override
+      public DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
+        ExporterRunner target = exporters.get(exporter);
+        if (target == null) {
+          throw new IllegalArgumentException("receiver " + receiver + ": dead-letter exporter '" + exporter
+              + "' is not running; name it in receivers." + receiver + ".dead_letter.exporter");
+        }
+        return new ReceiverDeadLetters(receiver, target, Service.this.metrics, memory);
       }
     };
   }
@@ -85,7 +105,7 @@ public final class Service {
   public static Service build(
       AgentConfig config, ComponentRegistry registry, MetricsRegistry metrics, HealthRegistry health, MemoryLimiter memory)
       throws ServiceException {
-    Service s = new Service(config, health, memory);
+    Service s = new Service(config, health, memory, metrics);
     s.buildExporters(registry, metrics);
     s.buildPipelines(registry, metrics);
     s.buildReceivers(registry, metrics);
@@ -101,16 +121,32 @@ public final class Service {
     }
     // Dead-letter exporters (maybe named by no pipeline) start first and stop last: see start() and shutdown().
     for (ComponentId id : List.copyOf(exporters.keySet())) {
-      ComponentId target = ((ExporterConfig) config.exporters().get(id)).deadLetter.exporterId();
-      if (target == null) continue;
-      ExporterRunner to = exporters.get(target);
-      if (to == null) {
-        to = buildExporter(registry, metrics, target);
-        exporters.put(target, to);
-      }
-      exporters.get(id).deadLetterTo(to);
-      deadLetterTargets.add(target);
+      ComponentId target = deadLetterOf(config.exporters().get(id));
+      if (target != null) exporters.get(id).deadLetterTo(deadLetterTarget(registry, metrics, target));
     }
+    // Receivers' dead-letter exporters: handed out by Host.deadLetters when the receiver starts.
+    Set<ComponentId> inPipelines = new LinkedHashSet<>();
+    for (PipelineConfig p : config.service().pipelines.values()) inPipelines.addAll(p.receivers);
+    for (ComponentId id : inPipelines) {
+      ComponentId target = deadLetterOf(config.receivers().get(id));
+      if (target != null) deadLetterTarget(registry, metrics, target);
+    }
+  }
+
+  private static ComponentId deadLetterOf(ComponentConfig config) {
+    return config instanceof DeadLetterConfig d ? d.deadLetterExporter() : null;
+  }
+
+  /** The runner of dead-letter exporter {@code id}, built now when no pipeline names it. */
+  private ExporterRunner deadLetterTarget(ComponentRegistry registry, MetricsRegistry metrics, ComponentId id)
+      throws ServiceException {
+    ExporterRunner to = exporters.get(id);
+    if (to == null) {
+      to = buildExporter(registry, metrics, id);
+      exporters.put(id, to);
+    }
+    deadLetterTargets.add(id);
+    return to;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -11,6 +11,7 @@ import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
+import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
@@ -100,9 +101,9 @@ class DeadLetterTest {
     LogsBatch dead = (LogsBatch) dlq.pushed().get(0);
     assertThat(dlq.bodies()).containsExactly("bad-1");
     var attributes = dead.resourceLogs().get(0).resource().attributes();
-    assertThat(attributes.get(DeadLetterStage.REASON)).isEqualTo("too_large");
-    assertThat(String.valueOf(attributes.get(DeadLetterStage.MESSAGE))).contains("1 records are too large");
-    assertThat(attributes.get(DeadLetterStage.EXPORTER)).isEqualTo("kafka/main");
+    assertThat(attributes.get(DeadLetters.ERROR_REASON)).isEqualTo("too_large");
+    assertThat(String.valueOf(attributes.get(DeadLetters.ERROR_MESSAGE))).contains("1 records are too large");
+    assertThat(attributes.get(DeadLetters.EXPORTER)).isEqualTo("kafka/main");
     assertThat(metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "kafka/main")).isEqualTo(2);
     assertThat(metrics.counterSum("stacklens_exporter_send_failed_records_total", "exporter", "kafka/main",
         "permanent", "true", "reason", "too_large")).isEqualTo(1);
@@ -124,7 +125,7 @@ class DeadLetterTest {
     source.enqueue(batch);
 
     await().atMost(WAIT).until(() -> dlq.recordCount() == 2);
-    assertThat(batch.resourceLogs().get(0).resource().attributes().get(DeadLetterStage.REASON)).isNull();
+    assertThat(batch.resourceLogs().get(0).resource().attributes().get(DeadLetters.ERROR_REASON)).isNull();
   }
 
   @Test
@@ -143,7 +144,7 @@ class DeadLetterTest {
     await().atMost(WAIT).until(() -> dlq.pushed().size() == 1);
     List<KeyValue> resource = ((TracesBatch) dlq.pushed().get(0)).resourceSpans().get(0).getResource().getAttributesList();
     assertThat(resource).anySatisfy(kv -> {
-      assertThat(kv.getKey()).isEqualTo(DeadLetterStage.REASON);
+      assertThat(kv.getKey()).isEqualTo(DeadLetters.ERROR_REASON);
       assertThat(kv.getValue().getStringValue()).isEqualTo("not_wanted");
     });
   }

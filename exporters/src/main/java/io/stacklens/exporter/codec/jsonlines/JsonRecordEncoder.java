@@ -15,6 +15,7 @@ import java.util.List;
 public final class JsonRecordEncoder {
   private final ByteBuf buffer = new ByteBuf(64 * 1024);
   private final JsonLinesEncoder encoder = new JsonLinesEncoder(buffer);
+  private final Utf8JsonWriter values = new Utf8JsonWriter(buffer);
 
   /**
    * Encodes every record of {@code batch}. Throws {@link IllegalArgumentException} when a record
@@ -35,5 +36,16 @@ public final class JsonRecordEncoder {
       }
     }
     return lines;
+  }
+
+  /**
+   * One value of the data model (a body, an attribute value: a kvlist, an array, a scalar) as the JSON
+   * the lines hold for it (bytes as base64 strings). Throws {@link IllegalArgumentException} for an
+   * object that is no AnyValue kind.
+   */
+  public byte[] value(Object value) {
+    buffer.reset();
+    values.value(value);
+    return Arrays.copyOf(buffer.array(), buffer.size());
   }
 }
