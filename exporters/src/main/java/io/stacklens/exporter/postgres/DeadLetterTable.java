@@ -1,7 +1,7 @@
 package io.stacklens.exporter.postgres;
 
+import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.data.Attributes;
-import io.stacklens.agent.data.DeadLetterAttributes;
 import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
 import java.sql.Connection;
@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code table_kind: dead_letters}: the dead-letter table ({@code dlq_messages} by default), one row per
  * record received. It is meant as another exporter's {@code dead_letter.exporter}: the exporter helper
  * hands it the records that exporter failed permanently, with resource attributes saying why
- * ({@link DeadLetterAttributes}). Columns: {@code exporter_id} ({@code stacklens.exporter}),
+ * ({@link DeadLetters}). Columns: {@code exporter_id} ({@code stacklens.exporter}),
  * {@code table_name} ({@value #TABLE}: the table that refused the record, set by postgres exporters),
  * {@code record} (the record as jsonb, {@link RecordJson#record}, without those attributes),
  * {@code error_reason} ({@code stacklens.error.reason}, else {@value #NO_REASON}), {@code error_detail}
@@ -31,7 +31,7 @@ final class DeadLetterTable implements TableWriter {
   static final String NO_REASON = "unspecified";
   private static final int MAX_DETAIL = 2000;
   private static final List<String> ANNOTATIONS =
-      List.of(DeadLetterAttributes.REASON, DeadLetterAttributes.MESSAGE, DeadLetterAttributes.EXPORTER, TABLE);
+      List.of(DeadLetters.ERROR_REASON, DeadLetters.ERROR_MESSAGE, DeadLetters.EXPORTER, TABLE);
 
   private final String name;
 
@@ -104,13 +104,13 @@ final class DeadLetterTable implements TableWriter {
         + " (exporter_id, table_name, record, error_reason, error_detail) VALUES (?, ?, ?::jsonb, ?, ?)")) {
       for (RecordRef ref : refs) {
         Attributes why = ref.resource() == null ? new Attributes() : ref.resource().resource().attributes();
-        String reason = text(why.get(DeadLetterAttributes.REASON));
-        s.setString(1, text(why.get(DeadLetterAttributes.EXPORTER)));
+        String reason = text(why.get(DeadLetters.ERROR_REASON));
+        s.setString(1, text(why.get(DeadLetters.EXPORTER)));
         s.setString(2, text(why.get(TABLE)));
         s.setString(3, RecordJson.record(plain.computeIfAbsent(ref.resource(), DeadLetterTable::withoutAnnotations),
             ref.scope(), ref.record()));
         s.setString(4, reason == null ? NO_REASON : reason);
-        s.setString(5, shorten(text(why.get(DeadLetterAttributes.MESSAGE))));
+        s.setString(5, shorten(text(why.get(DeadLetters.ERROR_MESSAGE))));
         s.addBatch();
       }
       s.executeBatch();

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.api.ComponentContext;
+import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
-import io.stacklens.agent.data.DeadLetterAttributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
@@ -159,9 +159,9 @@ class PostgresDeadLettersTest {
     PostgresExporter exporter = PgTestData.started(c, metrics, "store");
     LogsBatch batch = PgTestData.batch("u", 0, 2);
     Attributes resource = batch.resourceLogs().get(0).resource().attributes();
-    resource.put(DeadLetterAttributes.REASON, "record_too_large");
-    resource.put(DeadLetterAttributes.MESSAGE, "kafka/main: 1 message too large");
-    resource.put(DeadLetterAttributes.EXPORTER, "kafka/main");
+    resource.put(DeadLetters.ERROR_REASON, "record_too_large");
+    resource.put(DeadLetters.ERROR_MESSAGE, "kafka/main: 1 message too large");
+    resource.put(DeadLetters.EXPORTER, "kafka/main");
     exporter.push(batch);
     exporter.push(PgTestData.batch("plain", 0, 1));
     exporter.shutdown(Instant.now());

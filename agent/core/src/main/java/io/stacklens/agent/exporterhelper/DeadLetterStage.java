@@ -4,7 +4,6 @@ import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
-import io.stacklens.agent.data.DeadLetterAttributes;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.data.MemoryLimiter;
