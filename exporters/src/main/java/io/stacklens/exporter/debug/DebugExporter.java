@@ -36,15 +36,21 @@ final class DebugExporter implements Exporter {
       out.print(text);
       out.flush();
       if (out.checkError()) {
-        throw ExportException.retryable("exporter " + context.id() + ": writing to standard output failed");
+        throw ExportException.retryable(
+            "exporter " + context.id() + ": writing to standard output failed");
       }
     }
   }
 
   String render(Batch batch) {
     StringBuilder sb = new StringBuilder(256);
-    sb.append(context.id()).append(' ').append(batch.signal().id()).append(": ")
-        .append(batch.recordCount()).append(batch.recordCount() == 1 ? " record" : " records").append(", ");
+    sb.append(context.id())
+        .append(' ')
+        .append(batch.signal().id())
+        .append(": ")
+        .append(batch.recordCount())
+        .append(batch.recordCount() == 1 ? " record" : " records")
+        .append(", ");
     int resources = resourceCount(batch);
     sb.append(resources).append(resources == 1 ? " resource" : " resources").append('\n');
     if (verbosity == Verbosity.BASIC) return sb.toString();

@@ -11,7 +11,9 @@ import io.stacklens.agent.api.ExporterConfig;
  * </pre>
  */
 public class DebugExporterConfig extends ExporterConfig {
-  /** Batching off, so batches print as they arrive; everything else as in {@code ExporterConfig}. */
+  /**
+   * Batching off, so batches print as they arrive; everything else as in {@code ExporterConfig}.
+   */
   public DebugExporterConfig() {
     batch.enabled = false;
   }

@@ -14,7 +14,10 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.stacklens.agent.data.MetricsBatch;
 import java.util.List;
 
-/** Debug output of metric batches: one line (normal) or one indented block (detailed) per data point. */
+/**
+ * Debug output of metric batches: one line (normal) or one indented block (detailed) per data
+ * point.
+ */
 final class DebugMetrics {
   private static final String POINT = "        ";
 
@@ -33,7 +36,11 @@ final class DebugMetrics {
         if (detailed) {
           sb.append("  ScopeMetrics #").append(si++).append('\n');
           if (!sm.getSchemaUrl().isEmpty()) field("    ", "SchemaURL", sm.getSchemaUrl(), sb);
-          field("    ", "InstrumentationScope", (sm.getScope().getName() + " " + sm.getScope().getVersion()).strip(), sb);
+          field(
+              "    ",
+              "InstrumentationScope",
+              (sm.getScope().getName() + " " + sm.getScope().getVersion()).strip(),
+              sb);
           block("    ", "InstrumentationScope attributes", sm.getScope().getAttributesList(), sb);
         }
         int mi = 0;
@@ -69,7 +76,13 @@ final class DebugMetrics {
             line(m, p.getTimeUnixNano(), value, p.getAttributesList(), sb);
             continue;
           }
-          header("HistogramDataPoint", i++, p.getStartTimeUnixNano(), p.getTimeUnixNano(), p.getAttributesList(), sb);
+          header(
+              "HistogramDataPoint",
+              i++,
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              p.getAttributesList(),
+              sb);
           field(POINT, "Count", p.getCount(), sb);
           if (p.hasSum()) field(POINT, "Sum", p.getSum(), sb);
           if (p.hasMin()) field(POINT, "Min", p.getMin(), sb);
@@ -86,26 +99,50 @@ final class DebugMetrics {
             line(m, p.getTimeUnixNano(), value, p.getAttributesList(), sb);
             continue;
           }
-          header("ExponentialHistogramDataPoint", i++, p.getStartTimeUnixNano(), p.getTimeUnixNano(),
-              p.getAttributesList(), sb);
+          header(
+              "ExponentialHistogramDataPoint",
+              i++,
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              p.getAttributesList(),
+              sb);
           field(POINT, "Count", p.getCount(), sb);
           if (p.hasSum()) field(POINT, "Sum", p.getSum(), sb);
           if (p.hasMin()) field(POINT, "Min", p.getMin(), sb);
           if (p.hasMax()) field(POINT, "Max", p.getMax(), sb);
           field(POINT, "Scale", p.getScale(), sb);
           field(POINT, "ZeroCount", p.getZeroCount(), sb);
-          field(POINT, "Positive", "offset=" + p.getPositive().getOffset() + " " + p.getPositive().getBucketCountsList(), sb);
-          field(POINT, "Negative", "offset=" + p.getNegative().getOffset() + " " + p.getNegative().getBucketCountsList(), sb);
+          field(
+              POINT,
+              "Positive",
+              "offset=" + p.getPositive().getOffset() + " " + p.getPositive().getBucketCountsList(),
+              sb);
+          field(
+              POINT,
+              "Negative",
+              "offset=" + p.getNegative().getOffset() + " " + p.getNegative().getBucketCountsList(),
+              sb);
         }
       }
       case SUMMARY -> {
         int i = 0;
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
           if (!detailed) {
-            line(m, p.getTimeUnixNano(), "count=" + p.getCount() + " sum=" + p.getSum(), p.getAttributesList(), sb);
+            line(
+                m,
+                p.getTimeUnixNano(),
+                "count=" + p.getCount() + " sum=" + p.getSum(),
+                p.getAttributesList(),
+                sb);
             continue;
           }
-          header("SummaryDataPoint", i++, p.getStartTimeUnixNano(), p.getTimeUnixNano(), p.getAttributesList(), sb);
+          header(
+              "SummaryDataPoint",
+              i++,
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              p.getAttributesList(),
+              sb);
           field(POINT, "Count", p.getCount(), sb);
           field(POINT, "Sum", p.getSum(), sb);
           for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
@@ -119,26 +156,46 @@ final class DebugMetrics {
     }
   }
 
-  private static void numberPoints(Metric m, List<NumberDataPoint> points, boolean detailed, StringBuilder sb) {
+  private static void numberPoints(
+      Metric m, List<NumberDataPoint> points, boolean detailed, StringBuilder sb) {
     int i = 0;
     for (NumberDataPoint p : points) {
-      Object value = p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? (Object) p.getAsInt() : (Object) p.getAsDouble();
+      Object value =
+          p.getValueCase() == NumberDataPoint.ValueCase.AS_INT
+              ? (Object) p.getAsInt()
+              : (Object) p.getAsDouble();
       if (!detailed) {
         line(m, p.getTimeUnixNano(), "value=" + value, p.getAttributesList(), sb);
         continue;
       }
-      header("NumberDataPoint", i++, p.getStartTimeUnixNano(), p.getTimeUnixNano(), p.getAttributesList(), sb);
+      header(
+          "NumberDataPoint",
+          i++,
+          p.getStartTimeUnixNano(),
+          p.getTimeUnixNano(),
+          p.getAttributesList(),
+          sb);
       field(POINT, "Value", value, sb);
     }
   }
 
   /** {@code <time> <name> <type> <value> <attributes>}. */
-  private static void line(Metric m, long time, String value, List<KeyValue> attributes, StringBuilder sb) {
-    sb.append(DebugText.time(time)).append(' ').append(m.getName()).append(' ').append(type(m)).append(' ')
-        .append(value).append(' ').append(DebugText.inline(attributes)).append('\n');
+  private static void line(
+      Metric m, long time, String value, List<KeyValue> attributes, StringBuilder sb) {
+    sb.append(DebugText.time(time))
+        .append(' ')
+        .append(m.getName())
+        .append(' ')
+        .append(type(m))
+        .append(' ')
+        .append(value)
+        .append(' ')
+        .append(DebugText.inline(attributes))
+        .append('\n');
   }
 
-  private static void header(String kind, int index, long start, long time, List<KeyValue> attributes, StringBuilder sb) {
+  private static void header(
+      String kind, int index, long start, long time, List<KeyValue> attributes, StringBuilder sb) {
     sb.append("      ").append(kind).append(" #").append(index).append('\n');
     block(POINT, "Data point attributes", attributes, sb);
     field(POINT, "StartTimestamp", DebugText.time(start), sb);

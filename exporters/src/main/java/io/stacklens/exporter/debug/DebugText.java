@@ -1,8 +1,8 @@
 package io.stacklens.exporter.debug;
 
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.AnyValues;
+import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.otlp.OtlpLogs;
 import java.time.Instant;
 import java.util.Base64;
@@ -11,7 +11,9 @@ import java.util.List;
 
 /** Rendering shared by the debug formatters: times, severities, ids, and values with their kind. */
 final class DebugText {
-  private static final String[] SEVERITY_NAMES = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+  private static final String[] SEVERITY_NAMES = {
+    "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"
+  };
   private static final HexFormat HEX = HexFormat.of();
 
   private DebugText() {}
@@ -19,11 +21,16 @@ final class DebugText {
   /** RFC 3339 UTC, or {@code -} for 0 (unset). */
   static String time(long unixNanos) {
     if (unixNanos == 0) return "-";
-    return Instant.ofEpochSecond(Long.divideUnsigned(unixNanos, 1_000_000_000L),
-        Long.remainderUnsigned(unixNanos, 1_000_000_000L)).toString();
+    return Instant.ofEpochSecond(
+            Long.divideUnsigned(unixNanos, 1_000_000_000L),
+            Long.remainderUnsigned(unixNanos, 1_000_000_000L))
+        .toString();
   }
 
-  /** The severity text, else the OTLP short name of the number ({@code INFO}, {@code WARN3}), else {@code -}. */
+  /**
+   * The severity text, else the OTLP short name of the number ({@code INFO}, {@code WARN3}), else
+   * {@code -}.
+   */
   static String severity(String text, int number) {
     if (!text.isEmpty()) return text;
     if (number < 1 || number > 24) return "-";
@@ -44,7 +51,10 @@ final class DebugText {
     return OtlpLogs.attributes(attributes).toString();
   }
 
-  /** A value with its kind: {@code Str(text)}, {@code Int(3)}, {@code Map({k=Str(v)})}, {@code Empty()}. */
+  /**
+   * A value with its kind: {@code Str(text)}, {@code Int(3)}, {@code Map({k=Str(v)})}, {@code
+   * Empty()}.
+   */
   static String typed(Object value) {
     StringBuilder sb = new StringBuilder();
     typed(value, sb);
@@ -84,7 +94,10 @@ final class DebugText {
     }
   }
 
-  /** Appends {@code <indent><title>:} and one {@code -> key: Typed(value)} line per attribute; nothing when empty. */
+  /**
+   * Appends {@code <indent><title>:} and one {@code -> key: Typed(value)} line per attribute;
+   * nothing when empty.
+   */
   static void block(String indent, String title, Attributes attributes, StringBuilder sb) {
     if (attributes.isEmpty()) return;
     sb.append(indent).append(title).append(":\n");

@@ -26,7 +26,11 @@ final class DebugTraces {
         if (detailed) {
           sb.append("  ScopeSpans #").append(si++).append('\n');
           if (!ss.getSchemaUrl().isEmpty()) field("    ", "SchemaURL", ss.getSchemaUrl(), sb);
-          field("    ", "InstrumentationScope", (ss.getScope().getName() + " " + ss.getScope().getVersion()).strip(), sb);
+          field(
+              "    ",
+              "InstrumentationScope",
+              (ss.getScope().getName() + " " + ss.getScope().getVersion()).strip(),
+              sb);
           block("    ", "InstrumentationScope attributes", ss.getScope().getAttributesList(), sb);
         }
         int spanIndex = 0;
@@ -42,16 +46,28 @@ final class DebugTraces {
     }
   }
 
-  /** {@code <start> <name> <kind> trace=<id> span=<id> duration=<ms>ms status=<code> <attributes>}. */
+  /**
+   * {@code <start> <name> <kind> trace=<id> span=<id> duration=<ms>ms status=<code> <attributes>}.
+   */
   private static void appendLine(Span span, StringBuilder sb) {
     double millis = (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6;
-    sb.append(DebugText.time(span.getStartTimeUnixNano())).append(' ')
-        .append(span.getName()).append(' ')
-        .append(kind(span)).append(" trace=").append(hex(span.getTraceId()))
-        .append(" span=").append(hex(span.getSpanId()))
-        .append(" duration=").append(millis).append("ms")
-        .append(" status=").append(status(span)).append(' ')
-        .append(DebugText.inline(span.getAttributesList())).append('\n');
+    sb.append(DebugText.time(span.getStartTimeUnixNano()))
+        .append(' ')
+        .append(span.getName())
+        .append(' ')
+        .append(kind(span))
+        .append(" trace=")
+        .append(hex(span.getTraceId()))
+        .append(" span=")
+        .append(hex(span.getSpanId()))
+        .append(" duration=")
+        .append(millis)
+        .append("ms")
+        .append(" status=")
+        .append(status(span))
+        .append(' ')
+        .append(DebugText.inline(span.getAttributesList()))
+        .append('\n');
   }
 
   private static void appendDetailed(Span span, StringBuilder sb) {
@@ -68,7 +84,8 @@ final class DebugTraces {
     field(in, "Status message", span.getStatus().getMessage(), sb);
     field(in, "Flags", span.getFlags(), sb);
     block(in, "Attributes", span.getAttributesList(), sb);
-    if (span.getDroppedAttributesCount() != 0) field(in, "DroppedAttributesCount", span.getDroppedAttributesCount(), sb);
+    if (span.getDroppedAttributesCount() != 0)
+      field(in, "DroppedAttributesCount", span.getDroppedAttributesCount(), sb);
     int ei = 0;
     for (Span.Event e : span.getEventsList()) {
       sb.append(in).append("Event #").append(ei++).append('\n');
@@ -76,7 +93,8 @@ final class DebugTraces {
       field(in + "  ", "Timestamp", DebugText.time(e.getTimeUnixNano()), sb);
       block(in + "  ", "Attributes", e.getAttributesList(), sb);
     }
-    if (span.getDroppedEventsCount() != 0) field(in, "DroppedEventsCount", span.getDroppedEventsCount(), sb);
+    if (span.getDroppedEventsCount() != 0)
+      field(in, "DroppedEventsCount", span.getDroppedEventsCount(), sb);
     int li = 0;
     for (Span.Link l : span.getLinksList()) {
       sb.append(in).append("Link #").append(li++).append('\n');
@@ -85,7 +103,8 @@ final class DebugTraces {
       if (!l.getTraceState().isEmpty()) field(in + "  ", "TraceState", l.getTraceState(), sb);
       block(in + "  ", "Attributes", l.getAttributesList(), sb);
     }
-    if (span.getDroppedLinksCount() != 0) field(in, "DroppedLinksCount", span.getDroppedLinksCount(), sb);
+    if (span.getDroppedLinksCount() != 0)
+      field(in, "DroppedLinksCount", span.getDroppedLinksCount(), sb);
   }
 
   private static String kind(Span span) {

@@ -1,4 +1,2 @@
-/**
- * The {@code debug} exporter: prints what it receives to standard output, at three verbosities.
- */
+/** The {@code debug} exporter: prints what it receives to standard output, at three verbosities. */
 package io.stacklens.exporter.debug;

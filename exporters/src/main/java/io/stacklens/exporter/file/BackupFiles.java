@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Names, compresses and prunes the rotated files next to the current file {@code <dir>/<stem>.<ext>}:
- * {@code <stem>-<UTC yyyyMMdd'T'HHmmss.SSS>[-<n>].<ext>[.gz]}, where {@code -<n>} only appears when two
- * rotations fall in the same millisecond. Compression and pruning run on the caller's background thread.
+ * Names, compresses and prunes the rotated files next to the current file {@code
+ * <dir>/<stem>.<ext>}: {@code <stem>-<UTC yyyyMMdd'T'HHmmss.SSS>[-<n>].<ext>[.gz]}, where {@code
+ * -<n>} only appears when two rotations fall in the same millisecond. Compression and pruning run
+ * on the caller's background thread.
  */
 final class BackupFiles {
   static final DateTimeFormatter TIMESTAMP =
@@ -30,8 +31,10 @@ final class BackupFiles {
 
   private final Path dir;
   private final String stem;
+
   /** {@code ".jsonl"}, or empty when the file name has no extension. */
   private final String ext;
+
   private final int maxBackups;
   private final boolean compress;
   private final Pattern backupName;
@@ -46,7 +49,11 @@ final class BackupFiles {
     this.maxBackups = maxBackups;
     this.compress = compress;
     this.backupName =
-        Pattern.compile(Pattern.quote(stem) + "-(\\d{8}T\\d{6}\\.\\d{3})(?:-(\\d+))?" + Pattern.quote(ext) + "(\\.gz)?");
+        Pattern.compile(
+            Pattern.quote(stem)
+                + "-(\\d{8}T\\d{6}\\.\\d{3})(?:-(\\d+))?"
+                + Pattern.quote(ext)
+                + "(\\.gz)?");
   }
 
   /** A name for a file rotated at {@code now} that no existing backup uses. */
@@ -59,21 +66,25 @@ final class BackupFiles {
     }
   }
 
-  /** Gzips {@code backup} when compression is on, then deletes the oldest backups beyond {@code max_backups}. */
+  /**
+   * Gzips {@code backup} when compression is on, then deletes the oldest backups beyond {@code
+   * max_backups}.
+   */
   void processRotated(Path backup) throws IOException {
     if (compress && !backup.toString().endsWith(GZ)) gzip(backup);
     prune();
   }
 
   /**
-   * Finishes work a previous run left behind: removes half-written {@code .gz.tmp} files, compresses
-   * backups still uncompressed (when compression is on), prunes.
+   * Finishes work a previous run left behind: removes half-written {@code .gz.tmp} files,
+   * compresses backups still uncompressed (when compression is on), prunes.
    */
   void recover() throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (name.endsWith(GZ + TMP) && backupName.matcher(name.substring(0, name.length() - TMP.length())).matches()) {
+        if (name.endsWith(GZ + TMP)
+            && backupName.matcher(name.substring(0, name.length() - TMP.length())).matches()) {
           Files.deleteIfExists(p);
         }
       }
@@ -92,7 +103,9 @@ final class BackupFiles {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         Matcher m = backupName.matcher(p.getFileName().toString());
-        if (m.matches()) found.add(new Backup(p, m.group(1), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))));
+        if (m.matches())
+          found.add(
+              new Backup(p, m.group(1), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))));
       }
     }
     found.sort(Comparator.comparing(Backup::timestamp).thenComparingInt(Backup::sequence));

@@ -17,18 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes a whole batch into newline-terminated lines in a reused buffer: {@code json_lines} through
- * the shared codec ({@link JsonLinesEncoder}), {@code otlp_json} one export request per line. One
- * instance per sender thread (not thread-safe); the buffer is only valid until the next {@link #encode}.
+ * Encodes a whole batch into newline-terminated lines in a reused buffer: {@code json_lines}
+ * through the shared codec ({@link JsonLinesEncoder}), {@code otlp_json} one export request per
+ * line. One instance per sender thread (not thread-safe); the buffer is only valid until the next
+ * {@link #encode}.
  */
 final class BatchEncoder {
   private static final JsonFactory JSON =
-      JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+      JsonFactory.builder()
+          .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
 
   /**
    * Encoded bytes handed to the sink at a time (plus the line that crossed it): what one push holds
-   * outside the batch itself, whatever the batch's size (a batch of large records escaped as JSON can
-   * be several times its decoded size).
+   * outside the batch itself, whatever the batch's size (a batch of large records escaped as JSON
+   * can be several times its decoded size).
    */
   static final int CHUNK = 1024 * 1024;
 
@@ -48,8 +51,8 @@ final class BatchEncoder {
 
   /**
    * Encodes {@code batch} entirely into the buffer and returns it, holding only whole lines (for
-   * callers that need the batch's bytes in one piece). Throws {@link IllegalArgumentException} when a
-   * record holds a value that cannot be encoded.
+   * callers that need the batch's bytes in one piece). Throws {@link IllegalArgumentException} when
+   * a record holds a value that cannot be encoded.
    */
   ByteBuf encode(Batch batch) throws IOException {
     encode(batch, null);
@@ -57,10 +60,10 @@ final class BatchEncoder {
   }
 
   /**
-   * Encodes {@code batch} and hands the lines to {@code sink} whenever about {@link #CHUNK} bytes are
-   * ready, and the rest at the end; with a null sink everything stays in the buffer. Throws
-   * {@link IllegalArgumentException} when a record holds a value that cannot be encoded (lines handed
-   * over before it are written).
+   * Encodes {@code batch} and hands the lines to {@code sink} whenever about {@link #CHUNK} bytes
+   * are ready, and the rest at the end; with a null sink everything stays in the buffer. Throws
+   * {@link IllegalArgumentException} when a record holds a value that cannot be encoded (lines
+   * handed over before it are written).
    */
   void encode(Batch batch, Sink sink) throws IOException {
     buffer.reset();
@@ -115,18 +118,20 @@ final class BatchEncoder {
   }
 
   /**
-   * One export request per line, its resources written one at a time: once a line holds a chunk, it is
-   * closed and the next resources start a new request on the next line (every line stays a complete
-   * request; small pushes stay one line).
+   * One export request per line, its resources written one at a time: once a line holds a chunk, it
+   * is closed and the next resources start a new request on the next line (every line stays a
+   * complete request; small pushes stay one line).
    */
-  private static void encodeOtlpJson(Batch batch, JsonGenerator gen, Drain drain) throws IOException {
+  private static void encodeOtlpJson(Batch batch, JsonGenerator gen, Drain drain)
+      throws IOException {
     if (batch.isEmpty()) return;
     List<? extends MessageOrBuilder> resources;
     String field;
     if (batch instanceof LogsBatch logs) {
       List<MessageOrBuilder> converted = new ArrayList<>(logs.resourceLogs().size());
       for (ResourceLogs rl : logs.resourceLogs()) {
-        converted.add(OtlpLogs.toProto(new LogsBatch(new ArrayList<>(List.of(rl)))).getResourceLogs(0));
+        converted.add(
+            OtlpLogs.toProto(new LogsBatch(new ArrayList<>(List.of(rl)))).getResourceLogs(0));
       }
       resources = converted;
       field = "resourceLogs";

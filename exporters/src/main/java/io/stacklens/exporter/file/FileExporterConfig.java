@@ -7,7 +7,8 @@ import io.stacklens.agent.api.ExporterConfig;
 import java.time.Duration;
 
 /**
- * Config of the {@code file} exporter. Defaults are set here and in {@link FileExporterFactory#createDefaultConfig()}.
+ * Config of the {@code file} exporter. Defaults are set here and in {@link
+ * FileExporterFactory#createDefaultConfig()}.
  *
  * <pre>
  * path: ./data/logs.jsonl      # required; parent directories are created
@@ -23,10 +24,10 @@ import java.time.Duration;
  */
 public class FileExporterConfig extends ExporterConfig {
   /**
-   * The exporter helper's defaults for files: a 30 s attempt timeout for slow disks and rotations; two
-   * sender threads, so one encodes its batch while the other writes (writes to the file still
-   * serialize; measured in docs/benchmarks.md). Batching stays on (1000 to 10000 records, 200ms), so each
-   * push is one large sequential write.
+   * The exporter helper's defaults for files: a 30 s attempt timeout for slow disks and rotations;
+   * two sender threads, so one encodes its batch while the other writes (writes to the file still
+   * serialize; measured in docs/benchmarks.md). Batching stays on (1000 to 10000 records, 200ms),
+   * so each push is one large sequential write.
    */
   public FileExporterConfig() {
     timeout = Duration.ofSeconds(30);
@@ -38,7 +39,9 @@ public class FileExporterConfig extends ExporterConfig {
 
   public FileFormat format = FileFormat.JSON_LINES;
 
-  /** How often buffered bytes are written to the file; {@code 0} writes at the end of every push. */
+  /**
+   * How often buffered bytes are written to the file; {@code 0} writes at the end of every push.
+   */
   public Duration flushInterval = Duration.ofSeconds(1);
 
   /** Calls {@code fsync} after every flush: durable against power loss, slower. */
@@ -47,16 +50,23 @@ public class FileExporterConfig extends ExporterConfig {
   public RotationSettings rotation = new RotationSettings();
 
   /**
-   * When the current file is closed, renamed to {@code <stem>-<UTC yyyyMMdd'T'HHmmss.SSS>.<ext>} and replaced.
+   * When the current file is closed, renamed to {@code <stem>-<UTC yyyyMMdd'T'HHmmss.SSS>.<ext>}
+   * and replaced.
    */
   public static class RotationSettings implements ComponentConfig {
     /** Size limit of the current file in MiB; {@code 0} turns size rotation off. */
     public int maxMegabytes = 100;
 
-    /** Age limit of the current file, counted from when the exporter opened it; {@code 0} turns it off. */
+    /**
+     * Age limit of the current file, counted from when the exporter opened it; {@code 0} turns it
+     * off.
+     */
     public Duration maxAge = Duration.ZERO;
 
-    /** Rotated files kept next to the current one; the oldest beyond this are deleted. {@code 0} keeps all. */
+    /**
+     * Rotated files kept next to the current one; the oldest beyond this are deleted. {@code 0}
+     * keeps all.
+     */
     public int maxBackups = 10;
 
     /** Gzip rotated files (off the push path), adding {@code .gz} to their names. */
@@ -65,13 +75,17 @@ public class FileExporterConfig extends ExporterConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (maxMegabytes < 0) {
-        problems.error("max_megabytes", "must be 0 (no size rotation) or positive, got " + maxMegabytes);
+        problems.error(
+            "max_megabytes", "must be 0 (no size rotation) or positive, got " + maxMegabytes);
       }
       if (maxAge == null || maxAge.isNegative()) {
-        problems.error("max_age",
-            "must be 0 (no age rotation) or a positive duration, got " + Durations.describe(maxAge));
+        problems.error(
+            "max_age",
+            "must be 0 (no age rotation) or a positive duration, got "
+                + Durations.describe(maxAge));
       }
-      if (maxBackups < 0) problems.error("max_backups", "must be 0 (keep all) or positive, got " + maxBackups);
+      if (maxBackups < 0)
+        problems.error("max_backups", "must be 0 (keep all) or positive, got " + maxBackups);
     }
 
     long maxBytes() {
@@ -89,8 +103,10 @@ public class FileExporterConfig extends ExporterConfig {
     }
     if (format == null) problems.error("format", "must be json_lines or otlp_json");
     if (flushInterval == null || flushInterval.isNegative()) {
-      problems.error("flush_interval",
-          "must be 0 (flush after every push) or a positive duration, got " + Durations.describe(flushInterval));
+      problems.error(
+          "flush_interval",
+          "must be 0 (flush after every push) or a positive duration, got "
+              + Durations.describe(flushInterval));
     }
     if (rotation == null) {
       problems.error("rotation", "must not be empty");

@@ -10,8 +10,12 @@ public final class FileExporterFactory extends DeclaredExporterFactory<FileExpor
   public static final String TYPE = "file";
 
   public FileExporterFactory() {
-    super(TYPE, Stability.ALPHA, EnumSet.allOf(Signal.class),
+    super(
+        TYPE,
+        Stability.ALPHA,
+        EnumSet.allOf(Signal.class),
         "Writes logs, traces and metrics to a local file as JSON lines or OTLP/JSON, with rotation",
-        FileExporterConfig::new, FileExporter::new);
+        FileExporterConfig::new,
+        FileExporter::new);
   }
 }

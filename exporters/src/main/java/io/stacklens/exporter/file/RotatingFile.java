@@ -16,7 +16,8 @@ import java.time.Instant;
  * so lines of concurrent pushes never interleave.
  *
  * <p>After a failed write the file is truncated back to its last whole line (best effort) and the
- * bytes still buffered are kept for the next flush, so a retried push neither loses nor splits lines.
+ * bytes still buffered are kept for the next flush, so a retried push neither loses nor splits
+ * lines.
  */
 final class RotatingFile {
   static final int BUFFER_SIZE = 256 * 1024;
@@ -26,7 +27,9 @@ final class RotatingFile {
     /** The current file was renamed to {@code backup} and a new one opened. */
     void rotated(Path backup);
 
-    /** Renaming failed; writing goes on into the current file and rotation is retried after a pause. */
+    /**
+     * Renaming failed; writing goes on into the current file and rotation is retried after a pause.
+     */
     void rotationFailed(Path path, IOException error);
   }
 
@@ -44,13 +47,21 @@ final class RotatingFile {
 
   private FileChannel channel;
   private int buffered;
+
   /** Bytes in the file plus bytes buffered: what the file will hold after the next flush. */
   private long size;
+
   private Instant openedAt;
   private Instant rotationPausedUntil = Instant.MIN;
 
-  RotatingFile(Path path, long maxBytes, Duration maxAge, boolean fsync, BackupFiles backups,
-      RotationListener listener, Clock clock) {
+  RotatingFile(
+      Path path,
+      long maxBytes,
+      Duration maxAge,
+      boolean fsync,
+      BackupFiles backups,
+      RotationListener listener,
+      Clock clock) {
     this.path = path;
     this.maxBytes = maxBytes;
     this.maxAge = maxAge;
@@ -67,7 +78,10 @@ final class RotatingFile {
     openChannel();
   }
 
-  /** Appends whole lines, rotating first when they would push the file past the size limit or it is too old. */
+  /**
+   * Appends whole lines, rotating first when they would push the file past the size limit or it is
+   * too old.
+   */
   synchronized void write(byte[] bytes, int length) throws IOException {
     ensureOpen();
     if (length == 0) return;
@@ -89,7 +103,10 @@ final class RotatingFile {
     if (fsync) channel.force(false);
   }
 
-  /** Rotates a non-empty file older than {@code max_age}; called by the flush timer so idle files rotate too. */
+  /**
+   * Rotates a non-empty file older than {@code max_age}; called by the flush timer so idle files
+   * rotate too.
+   */
   synchronized void rotateIfTooOld() throws IOException {
     if (channel != null && size > 0 && isTooOld()) tryRotate();
   }
@@ -137,7 +154,9 @@ final class RotatingFile {
   }
 
   private void openChannel() throws IOException {
-    channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = channel.size() + buffered;
     openedAt = clock.instant();
   }

@@ -7,13 +7,12 @@ import java.util.regex.Pattern;
 
 /**
  * A record attribute or a resource attribute named in the exporter's config, read as a string:
- * {@code attributes["tenant"]}, {@code resource.attributes["service.name"]}, or a bare {@code tenant}
- * (a record attribute). For spans and metrics (whose records carry no model attributes here) both
- * forms read the resource's attributes.
+ * {@code attributes["tenant"]}, {@code resource.attributes["service.name"]}, or a bare {@code
+ * tenant} (a record attribute). For spans and metrics (whose records carry no model attributes
+ * here) both forms read the resource's attributes.
  */
 record FieldRef(boolean resource, String key) {
-  private static final Pattern FORM =
-      Pattern.compile("(resource\\.)?attributes\\[\"([^\"]+)\"]");
+  private static final Pattern FORM = Pattern.compile("(resource\\.)?attributes\\[\"([^\"]+)\"]");
 
   /** Parses a reference, or returns null when {@code text} is none of the accepted forms. */
   static FieldRef parse(String text) {

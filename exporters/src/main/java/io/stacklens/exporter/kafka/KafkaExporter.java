@@ -10,7 +10,6 @@ import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.Counter;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,32 +32,30 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends batches to Kafka. A push builds the batch's messages ({@link MessageBuilder}), hands them all
- * to the producer and then waits for every acknowledgement: it returns only when the brokers have
- * every message (with {@code acks=all}), or rejected some for good.
+ * Sends batches to Kafka. A push builds the batch's messages ({@link MessageBuilder}), hands them
+ * all to the producer and then waits for every acknowledgement: it returns only when the brokers
+ * have every message (with {@code acks=all}), or rejected some for good.
  *
- * <p><b>Retries.</b> A retryable failure (broker down, timeouts, not enough replicas) fails the push
- * retryably with the records of the messages the brokers did not acknowledge as unsent
- * ({@link ExportException#withUnsent}), and the exporter helper retries only those with backoff. A push
- * waits for every message it handed to the producer before it reports, so what is acknowledged is never
- * sent again. Duplicates remain possible (at-least-once): a message whose send failed or whose outcome
- * is unknown (the attempt timed out) may have been written and is sent again, counted in
- * {@code stacklens_exporter_kafka_resent_records_total}.
+ * <p><b>Retries.</b> A retryable failure (broker down, timeouts, not enough replicas) fails the
+ * push retryably with the records of the messages the brokers did not acknowledge as unsent ({@link
+ * ExportException#withUnsent}), and the exporter helper retries only those with backoff. A push
+ * waits for every message it handed to the producer before it reports, so what is acknowledged is
+ * never sent again. Duplicates remain possible (at-least-once): a message whose send failed or
+ * whose outcome is unknown (the attempt timed out) may have been written and is sent again, counted
+ * in {@code stacklens_exporter_kafka_resent_records_total}.
  *
- * <p><b>Permanent failures</b> (a record too large even alone, an invalid topic, not authorized, not
- * encodable) are never retried: once every other message of the push is acknowledged, the push fails
- * permanently with those records as unsent and their reason, and the exporter helper drops them or
- * hands them to the exporter's {@code dead_letter.exporter}. Counted by reason in
- * {@code stacklens_exporter_kafka_rejected_records_total{reason}}.
+ * <p><b>Permanent failures</b> (a record too large even alone, an invalid topic, not authorized,
+ * not encodable) are never retried: once every other message of the push is acknowledged, the push
+ * fails permanently with those records as unsent and their reason, and the exporter helper drops
+ * them or hands them to the exporter's {@code dead_letter.exporter}. Counted by reason in {@code
+ * stacklens_exporter_kafka_rejected_records_total{reason}}.
  *
- * <p><b>Brokers down at start-up</b> do not stop the agent: the producer connects in the background;
- * pushes fail retryably (the exporter's queue fills and pushes back on the pipeline) and the exporter
- * reports itself FAILED until a send succeeds again.
+ * <p><b>Brokers down at start-up</b> do not stop the agent: the producer connects in the
+ * background; pushes fail retryably (the exporter's queue fills and pushes back on the pipeline)
+ * and the exporter reports itself FAILED until a send succeeds again.
  */
 final class KafkaExporter implements Exporter {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -82,11 +79,18 @@ final class KafkaExporter implements Exporter {
     this.id = context.id().toString();
     this.builders = ThreadLocal.withInitial(() -> new MessageBuilder(config));
     var metrics = context.metrics();
-    this.messagesSent = metrics.counter("stacklens_exporter_kafka_messages_total",
-        "Kafka messages the brokers acknowledged", "exporter", id);
+    this.messagesSent =
+        metrics.counter(
+            "stacklens_exporter_kafka_messages_total",
+            "Kafka messages the brokers acknowledged",
+            "exporter",
+            id);
   }
 
-  /** The producer settings: our defaults, then the user's {@code producer:} map, then what the exporter owns. */
+  /**
+   * The producer settings: our defaults, then the user's {@code producer:} map, then what the
+   * exporter owns.
+   */
   static Properties producerProperties(KafkaExporterConfig config, String clientId) {
     Properties p = new Properties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -98,7 +102,8 @@ final class KafkaExporter implements Exporter {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "25000");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.putAll(config.producer);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers).replace(" ", ""));
+    p.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers).replace(" ", ""));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression.id());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(config.maxMessageBytes.bytes()));
     return p;
@@ -113,9 +118,20 @@ final class KafkaExporter implements Exporter {
       // Not fatal: push creates it again (and fails retryably meanwhile).
       markFailing(e.getMessage());
     }
-    context.logger().log(Level.INFO, id + ": sending " + config.encoding.id() + " to " + String.join(",", config.brokers).replace(" ", ""));
-    healthTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-" + id + "-health"));
-    // The exporter helper reports DEGRADED when a batch first fails; while sends keep failing we say FAILED.
+    context
+        .logger()
+        .log(
+            Level.INFO,
+            id
+                + ": sending "
+                + config.encoding.id()
+                + " to "
+                + String.join(",", config.brokers).replace(" ", ""));
+    healthTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("stacklens-" + id + "-health"));
+    // The exporter helper reports DEGRADED when a batch first fails; while sends keep failing we
+    // say FAILED.
     healthTimer.scheduleWithFixedDelay(this::reportHealth, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -125,10 +141,14 @@ final class KafkaExporter implements Exporter {
     synchronized (this) {
       if (producer == null) {
         try {
-          producer = new KafkaProducer<>(producerProperties(config, "stacklens-" + id),
-              new ByteArraySerializer(), new ByteArraySerializer());
+          producer =
+              new KafkaProducer<>(
+                  producerProperties(config, "stacklens-" + id),
+                  new ByteArraySerializer(),
+                  new ByteArraySerializer());
         } catch (KafkaException e) {
-          throw ExportException.retryable(id + ": cannot create the Kafka producer: " + KafkaErrors.describe(e), e);
+          throw ExportException.retryable(
+              id + ": cannot create the Kafka producer: " + KafkaErrors.describe(e), e);
         }
       }
       return producer;
@@ -153,7 +173,8 @@ final class KafkaExporter implements Exporter {
     if (retryable != null) {
       String why = KafkaErrors.describe(retryable);
       markFailing(why);
-      throw ExportException.retryable(id + ": Kafka did not acknowledge every message: " + why, retryable)
+      throw ExportException.retryable(
+              id + ": Kafka did not acknowledge every message: " + why, retryable)
           .withUnsent(unsent(batch, messages));
     }
     markHealthy();
@@ -162,8 +183,8 @@ final class KafkaExporter implements Exporter {
 
   /**
    * Reports the messages Kafka will never take (everything else of the push is acknowledged) as one
-   * permanent failure with their records as unsent: the helper drops them, counted, or sends them to
-   * the dead-letter exporter.
+   * permanent failure with their records as unsent: the helper drops them, counted, or sends them
+   * to the dead-letter exporter.
    */
   private void rejectRefused(Batch batch, List<OutgoingMessage> messages) throws ExportException {
     Set<String> reasons = new java.util.TreeSet<>();
@@ -172,15 +193,30 @@ final class KafkaExporter implements Exporter {
       if (m.state != OutgoingMessage.State.REJECTED) continue;
       refused.add(m);
       reasons.add(m.reason);
-      context.metrics().counter("stacklens_exporter_kafka_rejected_records_total",
-          "Records Kafka will never take (reported to the exporter helper as permanent failures), by reason",
-          "exporter", id, "signal", batch.signal().id(), "reason", m.reason).add(m.records);
+      context
+          .metrics()
+          .counter(
+              "stacklens_exporter_kafka_rejected_records_total",
+              "Records Kafka will never take (reported to the exporter helper as permanent failures), by reason",
+              "exporter",
+              id,
+              "signal",
+              batch.signal().id(),
+              "reason",
+              m.reason)
+          .add(m.records);
     }
     if (refused.isEmpty()) return;
     OutgoingMessage first = refused.get(0);
     String reason = reasons.size() == 1 ? first.reason : "rejected";
-    throw ExportException.permanent(id + ": Kafka will never take " + refused.size() + " message(s) (" + String.join(", ", reasons)
-            + "), e.g. " + first.error)
+    throw ExportException.permanent(
+            id
+                + ": Kafka will never take "
+                + refused.size()
+                + " message(s) ("
+                + String.join(", ", reasons)
+                + "), e.g. "
+                + first.error)
         .withReason(reason)
         .withUnsent(unsent(batch, refused));
   }
@@ -207,7 +243,8 @@ final class KafkaExporter implements Exporter {
    * Sends what needs sending, then waits for every message in flight. Returns the first retryable
    * failure, or null when every message is delivered or finished with.
    */
-  private Throwable sendAndAwait(Producer<byte[], byte[]> p, Signal signal, List<OutgoingMessage> messages)
+  private Throwable sendAndAwait(
+      Producer<byte[], byte[]> p, Signal signal, List<OutgoingMessage> messages)
       throws InterruptedException {
     Throwable retryable = null;
     for (OutgoingMessage m : messages) {
@@ -215,7 +252,8 @@ final class KafkaExporter implements Exporter {
         if (m.state == OutgoingMessage.State.PENDING) {
           m.sending = p.send(new ProducerRecord<>(m.topic, null, m.key, m.value, m.headers));
           m.state = OutgoingMessage.State.SENDING;
-          if (failedRetryably(m.sending)) break; // e.g. no metadata within max.block.ms: do not wait again per message
+          if (failedRetryably(m.sending))
+            break; // e.g. no metadata within max.block.ms: do not wait again per message
         }
       } catch (InterruptException e) {
         throw new InterruptedException("interrupted in send");
@@ -261,13 +299,30 @@ final class KafkaExporter implements Exporter {
   }
 
   private Counter resentCounter(Signal signal) {
-    return context.metrics().counter("stacklens_exporter_kafka_resent_records_total",
-        "Records sent again after a retryable failure (possible duplicates downstream)", "exporter", id, "signal", signal.id());
+    return context
+        .metrics()
+        .counter(
+            "stacklens_exporter_kafka_resent_records_total",
+            "Records sent again after a retryable failure (possible duplicates downstream)",
+            "exporter",
+            id,
+            "signal",
+            signal.id());
   }
 
   private void logRejected(Signal signal, OutgoingMessage m) {
-    logOnce(m.reason, id + ": Kafka will never take " + m.records + " " + signal.id() + " records (" + m.reason + "): "
-        + m.error + " (logged once a minute per reason)");
+    logOnce(
+        m.reason,
+        id
+            + ": Kafka will never take "
+            + m.records
+            + " "
+            + signal.id()
+            + " records ("
+            + m.reason
+            + "): "
+            + m.error
+            + " (logged once a minute per reason)");
   }
 
   /** Logs at most once a minute per key. */
@@ -312,7 +367,10 @@ final class KafkaExporter implements Exporter {
     Host h = host;
     if (since == 0 || h == null) return;
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
-    h.reportStatus(context.id(), context.kind(), ComponentStatus.FAILED,
+    h.reportStatus(
+        context.id(),
+        context.kind(),
+        ComponentStatus.FAILED,
         "Kafka sends failing for " + seconds + " s: " + lastError);
   }
 

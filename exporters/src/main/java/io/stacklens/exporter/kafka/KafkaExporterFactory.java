@@ -10,8 +10,12 @@ public final class KafkaExporterFactory extends DeclaredExporterFactory<KafkaExp
   public static final String TYPE = "kafka";
 
   public KafkaExporterFactory() {
-    super(TYPE, Stability.ALPHA, EnumSet.allOf(Signal.class),
+    super(
+        TYPE,
+        Stability.ALPHA,
+        EnumSet.allOf(Signal.class),
         "Sends logs, traces and metrics to Kafka topics as OTLP protobuf, OTLP/JSON or flat JSON records",
-        KafkaExporterConfig::new, KafkaExporter::new);
+        KafkaExporterConfig::new,
+        KafkaExporter::new);
   }
 }

@@ -14,7 +14,6 @@ import io.stacklens.exporter.codec.jsonlines.JsonRecordEncoder;
 import io.stacklens.exporter.kafka.SignalItems.Item;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +23,23 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Turns a batch into Kafka messages: each record's topic, key and attribute headers are resolved;
  * with {@code json} every record is one message, with the OTLP encodings the records sharing a
- * (topic, key, headers) route go into OTLP requests split so that no message exceeds
- * {@code max_message_bytes}; with {@code raw} every log record is written back as the message it
- * describes ({@link #RAW_KEY} the key, the body the value, the other attributes headers). A single
- * record that alone is too large becomes a rejected message (reason {@code record_too_large}), as does a
+ * (topic, key, headers) route go into OTLP requests split so that no message exceeds {@code
+ * max_message_bytes}; with {@code raw} every log record is written back as the message it describes
+ * ({@link #RAW_KEY} the key, the body the value, the other attributes headers). A single record
+ * that alone is too large becomes a rejected message (reason {@code record_too_large}), as does a
  * record that cannot be encoded. One per sender thread.
  */
 final class MessageBuilder {
-  /** Room kept in max_message_bytes for the record's framing, key and headers beyond their own sizes. */
+  /**
+   * Room kept in max_message_bytes for the record's framing, key and headers beyond their own
+   * sizes.
+   */
   static final int RECORD_OVERHEAD = 512;
-  /** Encoding raw: the record attribute that is the message key (as the kafka receiver's dead letters set it). */
+
+  /**
+   * Encoding raw: the record attribute that is the message key (as the kafka receiver's dead
+   * letters set it).
+   */
   static final String RAW_KEY = "messaging.kafka.message.key";
 
   private final KafkaExporterConfig config;
@@ -48,10 +54,12 @@ final class MessageBuilder {
   MessageBuilder(KafkaExporterConfig config) {
     this.config = config;
     this.encoding = config.encoding;
-    this.topicField = config.topicFromAttribute == null ? null : FieldRef.parse(config.topicFromAttribute);
+    this.topicField =
+        config.topicFromAttribute == null ? null : FieldRef.parse(config.topicFromAttribute);
     this.partitionBy = PartitionBy.parse(config.partitionBy);
     for (String h : config.headersFromAttributes) headerFields.add(FieldRef.parse(h));
-    config.headers.forEach((k, v) -> staticHeaders.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+    config.headers.forEach(
+        (k, v) -> staticHeaders.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
     this.maxMessageBytes = (int) config.maxMessageBytes.bytes();
   }
 
@@ -71,19 +79,22 @@ final class MessageBuilder {
       return out;
     }
     Map<Route, List<Item>> groups = new LinkedHashMap<>();
-    for (Item it : items) groups.computeIfAbsent(route(it, defaultTopic), r -> new ArrayList<>()).add(it);
-    for (Map.Entry<Route, List<Item>> g : groups.entrySet()) buildOtlp(batch, g.getKey(), g.getValue(), out);
+    for (Item it : items)
+      groups.computeIfAbsent(route(it, defaultTopic), r -> new ArrayList<>()).add(it);
+    for (Map.Entry<Route, List<Item>> g : groups.entrySet())
+      buildOtlp(batch, g.getKey(), g.getValue(), out);
     return out;
   }
 
   private Route route(Item it, String defaultTopic) {
     String topic = topicField == null ? null : SignalItems.read(it, topicField);
     if (topic == null || topic.isEmpty()) topic = defaultTopic;
-    String key = switch (partitionBy.kind()) {
-      case NONE -> null;
-      case TRACE_ID -> SignalItems.traceId(it);
-      case FIELD -> SignalItems.read(it, partitionBy.field());
-    };
+    String key =
+        switch (partitionBy.kind()) {
+          case NONE -> null;
+          case TRACE_ID -> SignalItems.traceId(it);
+          case FIELD -> SignalItems.read(it, partitionBy.field());
+        };
     List<String> headerValues;
     if (headerFields.isEmpty()) {
       headerValues = List.of();
@@ -99,7 +110,8 @@ final class MessageBuilder {
     List<Header> h = new ArrayList<>(staticHeaders);
     for (int i = 0; i < headerFields.size(); i++) {
       String v = route.headerValues().get(i);
-      if (v != null) h.add(new RecordHeader(headerFields.get(i).key(), v.getBytes(StandardCharsets.UTF_8)));
+      if (v != null)
+        h.add(new RecordHeader(headerFields.get(i).key(), v.getBytes(StandardCharsets.UTF_8)));
     }
     return h;
   }
@@ -107,7 +119,8 @@ final class MessageBuilder {
   /** The largest value a message of {@code route} may have. */
   private int valueLimit(byte[] key, List<Header> headers) {
     int used = RECORD_OVERHEAD + (key == null ? 0 : key.length);
-    for (Header h : headers) used += h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
+    for (Header h : headers)
+      used += h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
     return Math.max(1, maxMessageBytes - used);
   }
 
@@ -117,7 +130,8 @@ final class MessageBuilder {
 
   // ---------------------------------------------------------------- json: one message per record
 
-  private void buildJson(Batch batch, List<Item> items, String defaultTopic, List<OutgoingMessage> out) {
+  private void buildJson(
+      Batch batch, List<Item> items, String defaultTopic, List<OutgoingMessage> out) {
     List<byte[]> lines = null;
     if (!(batch instanceof MetricsBatch)) {
       try {
@@ -139,8 +153,16 @@ final class MessageBuilder {
         try {
           recordLines = json.encode(SignalItems.assemble(batch, List.of(it)));
         } catch (Exception e) {
-          out.add(OutgoingMessage.rejected(List.of(it), route.topic(), key, null, headers, SignalItems.records(it),
-              "encoding_failed", String.valueOf(e.getMessage())));
+          out.add(
+              OutgoingMessage.rejected(
+                  List.of(it),
+                  route.topic(),
+                  key,
+                  null,
+                  headers,
+                  SignalItems.records(it),
+                  "encoding_failed",
+                  String.valueOf(e.getMessage())));
           continue;
         }
       }
@@ -149,8 +171,20 @@ final class MessageBuilder {
       for (byte[] line : recordLines) {
         int records = 1; // a log record, a span, or one metric data point
         if (line.length > limit) {
-          out.add(OutgoingMessage.rejected(carried, route.topic(), key, line, headers, records,
-              "record_too_large", "the record encodes to " + line.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
+          out.add(
+              OutgoingMessage.rejected(
+                  carried,
+                  route.topic(),
+                  key,
+                  line,
+                  headers,
+                  records,
+                  "record_too_large",
+                  "the record encodes to "
+                      + line.length
+                      + " bytes, more than max_message_bytes allows ("
+                      + limit
+                      + ")"));
         } else {
           out.add(new OutgoingMessage(carried, route.topic(), key, line, headers, records));
         }
@@ -158,13 +192,21 @@ final class MessageBuilder {
     }
   }
 
-  // ---------------------------------------------------------------- raw: a log record as its message
+  // ---------------------------------------------------------------- raw: a log record as its
+  // message
 
   private OutgoingMessage raw(Item it, String defaultTopic) {
     Route route = route(it, defaultTopic);
     if (!(it.record() instanceof LogRecord record)) {
-      return OutgoingMessage.rejected(List.of(it), route.topic(), null, null, staticHeaders, SignalItems.records(it),
-          "encoding_failed", "encoding raw carries log records only");
+      return OutgoingMessage.rejected(
+          List.of(it),
+          route.topic(),
+          null,
+          null,
+          staticHeaders,
+          SignalItems.records(it),
+          "encoding_failed",
+          "encoding raw carries log records only");
     }
     Object keyAttribute = record.attributes().get(RAW_KEY);
     byte[] key;
@@ -177,13 +219,31 @@ final class MessageBuilder {
       addHeaders(record.attributes(), RAW_KEY, headers);
       addHeaders(((ResourceLogs) it.resource()).resource().attributes(), null, headers);
     } catch (RuntimeException e) {
-      return OutgoingMessage.rejected(List.of(it), route.topic(), null, null, staticHeaders, 1,
-          "encoding_failed", String.valueOf(e.getMessage()));
+      return OutgoingMessage.rejected(
+          List.of(it),
+          route.topic(),
+          null,
+          null,
+          staticHeaders,
+          1,
+          "encoding_failed",
+          String.valueOf(e.getMessage()));
     }
     int limit = valueLimit(key, headers);
     if (value != null && value.length > limit) {
-      return OutgoingMessage.rejected(List.of(it), route.topic(), key, value, headers, 1, "record_too_large",
-          "the record's body is " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")");
+      return OutgoingMessage.rejected(
+          List.of(it),
+          route.topic(),
+          key,
+          value,
+          headers,
+          1,
+          "record_too_large",
+          "the record's body is "
+              + value.length
+              + " bytes, more than max_message_bytes allows ("
+              + limit
+              + ")");
     }
     return new OutgoingMessage(List.of(it), route.topic(), key, value, headers, 1);
   }
@@ -196,7 +256,10 @@ final class MessageBuilder {
     }
   }
 
-  /** A value as message bytes: bytes as they are, text as UTF-8, scalars as text, the rest as JSON; null stays null. */
+  /**
+   * A value as message bytes: bytes as they are, text as UTF-8, scalars as text, the rest as JSON;
+   * null stays null.
+   */
   private byte[] rawBytes(Object value) {
     if (value == null) return null;
     if (value instanceof byte[] bytes) return bytes;
@@ -215,7 +278,13 @@ final class MessageBuilder {
     split(like, route, key, headers, valueLimit(key, headers), items, out);
   }
 
-  private void split(Batch like, Route route, byte[] key, List<Header> headers, int limit, List<Item> items,
+  private void split(
+      Batch like,
+      Route route,
+      byte[] key,
+      List<Header> headers,
+      int limit,
+      List<Item> items,
       List<OutgoingMessage> out) {
     byte[] value;
     int records = 0;
@@ -225,8 +294,16 @@ final class MessageBuilder {
     } catch (RuntimeException e) {
       if (items.size() == 1) {
         Item only = items.get(0);
-        out.add(OutgoingMessage.rejected(List.of(only), route.topic(), key, null, headers, records,
-            "encoding_failed", String.valueOf(e.getMessage())));
+        out.add(
+            OutgoingMessage.rejected(
+                List.of(only),
+                route.topic(),
+                key,
+                null,
+                headers,
+                records,
+                "encoding_failed",
+                String.valueOf(e.getMessage())));
         return;
       }
       value = null; // split to find the record that fails
@@ -236,11 +313,24 @@ final class MessageBuilder {
       return;
     }
     if (items.size() == 1) {
-      out.add(OutgoingMessage.rejected(List.copyOf(items), route.topic(), key, value, headers, records,
-          "record_too_large", "one record encodes to " + value.length + " bytes, more than max_message_bytes allows (" + limit + ")"));
+      out.add(
+          OutgoingMessage.rejected(
+              List.copyOf(items),
+              route.topic(),
+              key,
+              value,
+              headers,
+              records,
+              "record_too_large",
+              "one record encodes to "
+                  + value.length
+                  + " bytes, more than max_message_bytes allows ("
+                  + limit
+                  + ")"));
       return;
     }
-    // Split into pieces that each should fit, by the average record size; pieces still too large split again.
+    // Split into pieces that each should fit, by the average record size; pieces still too large
+    // split again.
     int parts = value == null ? 2 : (int) Math.min(items.size(), (long) value.length / limit + 1);
     parts = Math.max(2, parts);
     int size = items.size();
@@ -260,7 +350,8 @@ final class MessageBuilder {
     } else {
       request = ((MetricsBatch) batch).toRequest();
     }
-    if (encoding == KafkaEncoding.OTLP_PROTO) return ((com.google.protobuf.MessageLite) request).toByteArray();
+    if (encoding == KafkaEncoding.OTLP_PROTO)
+      return ((com.google.protobuf.MessageLite) request).toByteArray();
     return OtlpJson.toJsonBytes(request);
   }
 }

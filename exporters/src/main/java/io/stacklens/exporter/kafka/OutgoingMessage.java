@@ -17,13 +17,19 @@ final class OutgoingMessage {
     /** Handed to the producer; {@link #sending} tells the outcome. */
     SENDING,
     DELIVERED,
-    /** Rejected for good: reported to the exporter helper as a permanent failure (its dead letter). */
+    /**
+     * Rejected for good: reported to the exporter helper as a permanent failure (its dead letter).
+     */
     REJECTED
   }
 
   final String topic;
-  /** The batch's items this message carries (shared by the messages of one metric's data points). */
+
+  /**
+   * The batch's items this message carries (shared by the messages of one metric's data points).
+   */
   final List<SignalItems.Item> items;
+
   final byte[] key;
   final byte[] value;
   final List<Header> headers;
@@ -31,11 +37,19 @@ final class OutgoingMessage {
 
   State state = State.PENDING;
   Future<RecordMetadata> sending;
+
   /** Why it was rejected (a metric label) and the error text. */
   String reason;
+
   String error;
 
-  OutgoingMessage(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers, int records) {
+  OutgoingMessage(
+      List<SignalItems.Item> items,
+      String topic,
+      byte[] key,
+      byte[] value,
+      List<Header> headers,
+      int records) {
     this.items = items;
     this.topic = topic;
     this.key = key;
@@ -45,8 +59,15 @@ final class OutgoingMessage {
   }
 
   /** A message that cannot be sent at all (too large after splitting, or not encodable). */
-  static OutgoingMessage rejected(List<SignalItems.Item> items, String topic, byte[] key, byte[] value, List<Header> headers,
-      int records, String reason, String error) {
+  static OutgoingMessage rejected(
+      List<SignalItems.Item> items,
+      String topic,
+      byte[] key,
+      byte[] value,
+      List<Header> headers,
+      int records,
+      String reason,
+      String error) {
     OutgoingMessage m = new OutgoingMessage(items, topic, key, value, headers, records);
     m.reject(reason, error);
     return m;

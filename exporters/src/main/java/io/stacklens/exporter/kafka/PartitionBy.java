@@ -6,7 +6,11 @@ package io.stacklens.exporter.kafka;
  * {@code trace_id} (hex; log records and spans).
  */
 record PartitionBy(Kind kind, FieldRef field) {
-  enum Kind { NONE, FIELD, TRACE_ID }
+  enum Kind {
+    NONE,
+    FIELD,
+    TRACE_ID
+  }
 
   static final PartitionBy NONE = new PartitionBy(Kind.NONE, null);
 

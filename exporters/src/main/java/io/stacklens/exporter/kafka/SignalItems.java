@@ -19,9 +19,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The routing unit of each signal, with the parts it needs: a log record, a span, a metric (with all
- * its data points). Items keep references to their resource and scope, and {@link #assemble} builds a
- * batch of any subsequence of them, sharing (never changing) the original objects.
+ * The routing unit of each signal, with the parts it needs: a log record, a span, a metric (with
+ * all its data points). Items keep references to their resource and scope, and {@link #assemble}
+ * builds a batch of any subsequence of them, sharing (never changing) the original objects.
  */
 final class SignalItems {
   private SignalItems() {}
@@ -33,15 +33,18 @@ final class SignalItems {
     List<Item> out = new ArrayList<>(batch.recordCount());
     if (batch instanceof LogsBatch logs) {
       for (ResourceLogs rl : logs.resourceLogs()) {
-        for (ScopeLogs sl : rl.scopeLogs()) for (LogRecord r : sl.logRecords()) out.add(new Item(rl, sl, r));
+        for (ScopeLogs sl : rl.scopeLogs())
+          for (LogRecord r : sl.logRecords()) out.add(new Item(rl, sl, r));
       }
     } else if (batch instanceof TracesBatch traces) {
       for (ResourceSpans rs : traces.resourceSpans()) {
-        for (ScopeSpans ss : rs.getScopeSpansList()) for (Span s : ss.getSpansList()) out.add(new Item(rs, ss, s));
+        for (ScopeSpans ss : rs.getScopeSpansList())
+          for (Span s : ss.getSpansList()) out.add(new Item(rs, ss, s));
       }
     } else if (batch instanceof MetricsBatch metrics) {
       for (ResourceMetrics rm : metrics.resourceMetrics()) {
-        for (ScopeMetrics sm : rm.getScopeMetricsList()) for (Metric m : sm.getMetricsList()) out.add(new Item(rm, sm, m));
+        for (ScopeMetrics sm : rm.getScopeMetricsList())
+          for (Metric m : sm.getMetricsList()) out.add(new Item(rm, sm, m));
       }
     }
     return out;
@@ -60,12 +63,15 @@ final class SignalItems {
     };
   }
 
-  /** Reads {@code field} for an item: record attributes (log records, spans) or resource attributes. */
+  /**
+   * Reads {@code field} for an item: record attributes (log records, spans) or resource attributes.
+   */
   static String read(Item item, FieldRef field) {
     if (item.record() instanceof LogRecord r) {
       return field.read(r.attributes(), ((ResourceLogs) item.resource()).resource().attributes());
     }
-    if (item.record() instanceof Span s && !field.resource()) return FieldRef.read(s.getAttributesList(), field.key());
+    if (item.record() instanceof Span s && !field.resource())
+      return FieldRef.read(s.getAttributesList(), field.key());
     return FieldRef.read(resourceAttributes(item), field.key());
   }
 
@@ -78,10 +84,14 @@ final class SignalItems {
   /** The item's trace id in lower-case hex, or null (metrics, records without one). */
   static String traceId(Item item) {
     if (item.record() instanceof LogRecord r) {
-      return r.traceId() == null || allZero(r.traceId()) ? null : HexFormat.of().formatHex(r.traceId());
+      return r.traceId() == null || allZero(r.traceId())
+          ? null
+          : HexFormat.of().formatHex(r.traceId());
     }
     if (item.record() instanceof Span s) {
-      return s.getTraceId().isEmpty() ? null : HexFormat.of().formatHex(s.getTraceId().toByteArray());
+      return s.getTraceId().isEmpty()
+          ? null
+          : HexFormat.of().formatHex(s.getTraceId().toByteArray());
     }
     return null;
   }
@@ -91,7 +101,10 @@ final class SignalItems {
     return true;
   }
 
-  /** A batch of {@code items} (a subsequence of one batch's items, in order) of {@code signal}'s kind. */
+  /**
+   * A batch of {@code items} (a subsequence of one batch's items, in order) of {@code signal}'s
+   * kind.
+   */
   static Batch assemble(Batch like, List<Item> items) {
     if (like instanceof LogsBatch) return assembleLogs(items);
     if (like instanceof TracesBatch) return assembleTraces(items);
@@ -134,7 +147,10 @@ final class SignalItems {
       ScopeSpans ss = (ScopeSpans) it.scope();
       if (rs != lastResource) {
         if (rb != null) out.add(rb.build());
-        rb = ResourceSpans.newBuilder().setResource(rs.getResource()).setSchemaUrl(rs.getSchemaUrl());
+        rb =
+            ResourceSpans.newBuilder()
+                .setResource(rs.getResource())
+                .setSchemaUrl(rs.getSchemaUrl());
         lastResource = rs;
         lastScope = null;
       }
@@ -159,7 +175,10 @@ final class SignalItems {
       ScopeMetrics sm = (ScopeMetrics) it.scope();
       if (rm != lastResource) {
         if (rb != null) out.add(rb.build());
-        rb = ResourceMetrics.newBuilder().setResource(rm.getResource()).setSchemaUrl(rm.getSchemaUrl());
+        rb =
+            ResourceMetrics.newBuilder()
+                .setResource(rm.getResource())
+                .setSchemaUrl(rm.getSchemaUrl());
         lastResource = rm;
         lastScope = null;
       }
@@ -172,5 +191,4 @@ final class SignalItems {
     if (rb != null) out.add(rb.build());
     return new MetricsBatch(out);
   }
-
 }

@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code table_kind: alerts}: one transaction per batch through {@link AlertsTable#write}. Records the
- * table rejects (no valid severity, ...: reason {@value #INVALID_ALERT}) and records the server refuses
- * (a data error, found by bisecting under savepoints) are refused; records without
- * {@code alert.issue_code} are not alerts and are counted as skipped.
+ * {@code table_kind: alerts}: one transaction per batch through {@link AlertsTable#write}. Records
+ * the table rejects (no valid severity, ...: reason {@value #INVALID_ALERT}) and records the server
+ * refuses (a data error, found by bisecting under savepoints) are refused; records without {@code
+ * alert.issue_code} are not alerts and are counted as skipped.
  */
 final class AlertsWriter implements TableWriter {
   static final String INVALID_ALERT = "invalid_alert";
@@ -30,16 +30,29 @@ final class AlertsWriter implements TableWriter {
   }
 
   @Override
-  public Written write(Connection c, List<RecordRef> refs, List<RefusedRecord> refused) throws SQLException {
+  public Written write(Connection c, List<RecordRef> refs, List<RefusedRecord> refused)
+      throws SQLException {
     int[] skipped = {0};
-    int written = Bisection.write(c, refs, (conn, chunk) -> {
-      AlertsTable.WriteResult result = table.write(conn, batchOf(chunk), foldWindow, foldKey);
-      skipped[0] += result.skipped();
-      for (AlertsTable.Rejected r : result.rejected()) {
-        refused.add(new RefusedRecord(new RecordRef(r.resource(), r.scope(), r.record()), INVALID_ALERT, r.reason()));
-      }
-      return result.written();
-    }, ref -> ref, refused, null);
+    int written =
+        Bisection.write(
+            c,
+            refs,
+            (conn, chunk) -> {
+              AlertsTable.WriteResult result =
+                  table.write(conn, batchOf(chunk), foldWindow, foldKey);
+              skipped[0] += result.skipped();
+              for (AlertsTable.Rejected r : result.rejected()) {
+                refused.add(
+                    new RefusedRecord(
+                        new RecordRef(r.resource(), r.scope(), r.record()),
+                        INVALID_ALERT,
+                        r.reason()));
+              }
+              return result.written();
+            },
+            ref -> ref,
+            refused,
+            null);
     return new Written(written, 0, skipped[0]);
   }
 

@@ -16,7 +16,10 @@ import java.util.function.Function;
 final class Bisection {
   private Bisection() {}
 
-  /** Writes a chunk of items in the caller's transaction; returns what it counts (e.g. rows inserted). */
+  /**
+   * Writes a chunk of items in the caller's transaction; returns what it counts (e.g. rows
+   * inserted).
+   */
   interface Writer<T> {
     int write(Connection c, List<T> items) throws SQLException;
   }
@@ -26,8 +29,14 @@ final class Bisection {
    * writes returned. With {@code known} (the data error {@code items} as a whole already met, its
    * transaction rolled back by the caller) the list is split at once.
    */
-  static <T> int write(Connection c, List<T> items, Writer<T> writer, Function<T, RecordRef> refOf,
-      List<RefusedRecord> refused, SQLException known) throws SQLException {
+  static <T> int write(
+      Connection c,
+      List<T> items,
+      Writer<T> writer,
+      Function<T, RecordRef> refOf,
+      List<RefusedRecord> refused,
+      SQLException known)
+      throws SQLException {
     if (items.isEmpty()) return 0;
     SQLException dataError = known;
     if (dataError == null) {

@@ -18,6 +18,7 @@ record Column(String name, Kind kind, boolean notNull) {
 
     /** The type in DDL. */
     final String ddl;
+
     /** The type as {@code format_type()} names it, for checking an existing table. */
     final String reported;
 

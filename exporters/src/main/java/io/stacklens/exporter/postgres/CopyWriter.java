@@ -16,8 +16,9 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * COPY in text format. With exactly-once, rows go into a per-connection temporary staging table
- * ({@code ON COMMIT DELETE ROWS}) and then {@code INSERT INTO table SELECT ... FROM staging ON CONFLICT
- * (id, time) DO NOTHING}, since COPY itself cannot skip conflicts; without it, straight into the table.
+ * ({@code ON COMMIT DELETE ROWS}) and then {@code INSERT INTO table SELECT ... FROM staging ON
+ * CONFLICT (id, time) DO NOTHING}, since COPY itself cannot skip conflicts; without it, straight
+ * into the table.
  */
 final class CopyWriter implements RowWriter {
   private static final int FLUSH_CHARS = 256 * 1024;
@@ -28,6 +29,7 @@ final class CopyWriter implements RowWriter {
   private final String staging;
   private final String copySql;
   private final String moveSql;
+
   /** Connections whose session has the staging table. */
   private final Map<Connection, Boolean> staged = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -38,8 +40,16 @@ final class CopyWriter implements RowWriter {
     this.staging = SqlIdentifiers.quote("stacklens_stage_" + table.name());
     String target = exactlyOnce ? staging : SqlIdentifiers.quote(table.name());
     this.copySql = "COPY " + target + " (" + table.columnList() + ") FROM STDIN";
-    this.moveSql = "INSERT INTO " + SqlIdentifiers.quote(table.name()) + " (" + table.columnList() + ") SELECT "
-        + table.columnList() + " FROM " + staging + " ON CONFLICT (id, time) DO NOTHING";
+    this.moveSql =
+        "INSERT INTO "
+            + SqlIdentifiers.quote(table.name())
+            + " ("
+            + table.columnList()
+            + ") SELECT "
+            + table.columnList()
+            + " FROM "
+            + staging
+            + " ON CONFLICT (id, time) DO NOTHING";
   }
 
   @Override
@@ -47,9 +57,14 @@ final class CopyWriter implements RowWriter {
     if (rows.isEmpty()) return 0;
     if (exactlyOnce && staged.get(c) == null) {
       try (Statement s = c.createStatement()) {
-        // Created in the batch's transaction: a rollback takes it away again, and then so does the flag below.
-        s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + SqlIdentifiers.quote(table.name())
-            + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+        // Created in the batch's transaction: a rollback takes it away again, and then so does the
+        // flag below.
+        s.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS "
+                + staging
+                + " (LIKE "
+                + SqlIdentifiers.quote(table.name())
+                + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
       }
     }
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
@@ -113,7 +128,10 @@ final class CopyWriter implements RowWriter {
     sb.append('\n');
   }
 
-  /** COPY text escapes: backslash, newline, carriage return, tab. (A NUL stays: the server refuses it, 22021.) */
+  /**
+   * COPY text escapes: backslash, newline, carriage return, tab. (A NUL stays: the server refuses
+   * it, 22021.)
+   */
   static void appendEscaped(StringBuilder sb, String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char ch = s.charAt(i);

@@ -12,8 +12,9 @@ import java.util.UUID;
 
 /**
  * Multi-row {@code INSERT ... VALUES (...), (...) [ON CONFLICT (id, time) DO NOTHING]} with bound
- * parameters, up to {@value #MAX_ROWS} rows (and under PostgreSQL's 65535 parameters) per statement.
- * Also the writer of the bisection that isolates bad records, whatever {@code write_method} is.
+ * parameters, up to {@value #MAX_ROWS} rows (and under PostgreSQL's 65535 parameters) per
+ * statement. Also the writer of the bisection that isolates bad records, whatever {@code
+ * write_method} is.
  */
 final class InsertWriter implements RowWriter {
   static final int MAX_ROWS = 500;
@@ -37,8 +38,12 @@ final class InsertWriter implements RowWriter {
       one.append("?::").append(columns.get(i).kind().ddl);
     }
     one.append(')');
-    StringBuilder sb = new StringBuilder("INSERT INTO ").append(SqlIdentifiers.quote(table.name()))
-        .append(" (").append(table.columnList()).append(") VALUES ");
+    StringBuilder sb =
+        new StringBuilder("INSERT INTO ")
+            .append(SqlIdentifiers.quote(table.name()))
+            .append(" (")
+            .append(table.columnList())
+            .append(") VALUES ");
     for (int r = 0; r < rows; r++) {
       if (r > 0) sb.append(", ");
       sb.append(one);
@@ -55,7 +60,8 @@ final class InsertWriter implements RowWriter {
       int n = Math.min(rowsPerStatement, rows.size() - from);
       String sql;
       if (n == rowsPerStatement) {
-        if (fullSql == null) fullSql = sql(n); // the same text each time: pgjdbc prepares it on the server once
+        if (fullSql == null)
+          fullSql = sql(n); // the same text each time: pgjdbc prepares it on the server once
         sql = fullSql;
       } else {
         sql = sql(n);
@@ -90,7 +96,8 @@ final class InsertWriter implements RowWriter {
 
   static OffsetDateTime offsetDateTime(long epochMicros) {
     return OffsetDateTime.ofInstant(
-        Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L),
+        Instant.ofEpochSecond(
+            Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L),
         ZoneOffset.UTC);
   }
 }

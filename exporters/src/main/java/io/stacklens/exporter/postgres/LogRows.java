@@ -19,10 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns records into rows of the logs table ({@link LogsTable#writtenColumns()} order). Values are
- * {@link UUID}, {@link Long} epoch microseconds for timestamps, {@link Short}, {@link Long},
- * {@link Double}, {@link Boolean}, or {@link String} (text and jsonb text), or null. A promoted value
- * that cannot be converted to its column's type makes the record a {@link RefusedRecord}
- * (reason {@code conversion_failed}) instead of a row. Not thread-safe.
+ * {@link UUID}, {@link Long} epoch microseconds for timestamps, {@link Short}, {@link Long}, {@link
+ * Double}, {@link Boolean}, or {@link String} (text and jsonb text), or null. A promoted value that
+ * cannot be converted to its column's type makes the record a {@link RefusedRecord} (reason {@code
+ * conversion_failed}) instead of a row. Not thread-safe.
  */
 final class LogRows {
   static final String CONVERSION_FAILED = "conversion_failed";
@@ -48,7 +48,8 @@ final class LogRows {
     promotedPaths = table.promoted().values().toArray(new FieldPath[0]);
     promotedNames = table.promoted().keySet().toArray(new String[0]);
     promotedKinds = new Column.Kind[n];
-    for (int i = 0; i < n; i++) promotedKinds[i] = table.writtenColumns().get(LogsTable.headSize() + i).kind();
+    for (int i = 0; i < n; i++)
+      promotedKinds[i] = table.writtenColumns().get(LogsTable.headSize() + i).kind();
   }
 
   Encoded encode(List<RecordRef> refs) {
@@ -64,12 +65,14 @@ final class LogRows {
       v[i++] = deterministicIds ? ids.of(ref.resource(), ref.scope(), r) : randomUuid();
       long time = r.timeUnixNano() != 0 ? r.timeUnixNano() : r.observedTimeUnixNano();
       v[i++] = Math.floorDiv(time, 1000L);
-      v[i++] = r.observedTimeUnixNano() == 0 ? null : Math.floorDiv(r.observedTimeUnixNano(), 1000L);
+      v[i++] =
+          r.observedTimeUnixNano() == 0 ? null : Math.floorDiv(r.observedTimeUnixNano(), 1000L);
       v[i++] = r.severityNumber(); // an Integer: out of smallint range is the server's data error
       v[i++] = r.severityText().isEmpty() ? null : r.severityText();
       Object body = r.body();
       v[i++] = bodyText(body);
-      v[i++] = body instanceof Attributes || body instanceof List<?> ? RecordJson.value(body) : null;
+      v[i++] =
+          body instanceof Attributes || body instanceof List<?> ? RecordJson.value(body) : null;
       v[i++] = hex(r.traceId());
       v[i++] = hex(r.spanId());
       v[i++] = res[0];
@@ -84,8 +87,15 @@ final class LogRows {
           try {
             v[i++] = convert(raw, promotedKinds[p]);
           } catch (IllegalArgumentException | ArithmeticException e) {
-            failure = "column " + promotedNames[p] + " (" + promotedKinds[p].ddl + ") from " + promotedPaths[p] + ": "
-                + e.getMessage();
+            failure =
+                "column "
+                    + promotedNames[p]
+                    + " ("
+                    + promotedKinds[p].ddl
+                    + ") from "
+                    + promotedPaths[p]
+                    + ": "
+                    + e.getMessage();
             break;
           }
         }
@@ -109,8 +119,12 @@ final class LogRows {
     Object env = a.get("deployment.environment.name");
     if (env == null) env = a.get("deployment.environment");
     return new Object[] {
-        text(a.get("service.name")), text(a.get("service.version")), text(a.get("host.name")), text(env),
-        RecordJson.attributes(a)};
+      text(a.get("service.name")),
+      text(a.get("service.version")),
+      text(a.get("host.name")),
+      text(env),
+      RecordJson.attributes(a)
+    };
   }
 
   private static String text(Object v) {
@@ -178,8 +192,10 @@ final class LogRows {
           if (t.equals("false")) return false;
         }
         if (raw instanceof Long l && (l == 0 || l == 1)) return l == 1;
-        throw new IllegalArgumentException("'" + shorten(String.valueOf(raw instanceof String ? raw : FieldPath.kind(raw)))
-            + "' is not a boolean (true or false)");
+        throw new IllegalArgumentException(
+            "'"
+                + shorten(String.valueOf(raw instanceof String ? raw : FieldPath.kind(raw)))
+                + "' is not a boolean (true or false)");
       case TIMESTAMPTZ:
         return Math.floorDiv(epochNanos(raw), 1000L);
       default:
@@ -194,7 +210,8 @@ final class LogRows {
   private static long epochNanos(Object raw) {
     if (raw instanceof Long l) return scaleToNanos(l);
     if (raw instanceof Double d) {
-      if (!Double.isFinite(d) || Math.abs(d) > 9.2e9) throw new IllegalArgumentException(d + " is not a usable epoch time");
+      if (!Double.isFinite(d) || Math.abs(d) > 9.2e9)
+        throw new IllegalArgumentException(d + " is not a usable epoch time");
       return (long) (d * 1e9);
     }
     if (raw instanceof String s) {
@@ -208,7 +225,8 @@ final class LogRows {
           try {
             return scaleToNanos(Long.parseLong(t));
           } catch (NumberFormatException e3) {
-            throw new IllegalArgumentException("'" + shorten(s) + "' is not an RFC 3339 timestamp or epoch number");
+            throw new IllegalArgumentException(
+                "'" + shorten(s) + "' is not an RFC 3339 timestamp or epoch number");
           }
         }
       }

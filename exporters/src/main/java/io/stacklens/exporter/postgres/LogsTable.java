@@ -14,37 +14,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The logs table: its columns (fixed ones, then the promoted {@code columns:}), its DDL and indexes,
- * and the check of an existing table for {@code schema: manual}. Column names are fixed by the
- * exporter's contract (docs/exporters/postgres.md).
+ * The logs table: its columns (fixed ones, then the promoted {@code columns:}), its DDL and
+ * indexes, and the check of an existing table for {@code schema: manual}. Column names are fixed by
+ * the exporter's contract (docs/exporters/postgres.md).
  */
 final class LogsTable {
   static final String ID = "id";
   static final String TIME = "time";
 
   /** Columns before the promoted ones. */
-  private static final List<Column> HEAD = List.of(
-      new Column(ID, Column.Kind.UUID, true),
-      new Column(TIME, Column.Kind.TIMESTAMPTZ, true),
-      new Column("observed_time", Column.Kind.TIMESTAMPTZ, false),
-      new Column("severity_number", Column.Kind.SMALLINT, false),
-      new Column("severity_text", Column.Kind.TEXT, false),
-      new Column("body", Column.Kind.TEXT, false),
-      new Column("body_json", Column.Kind.JSONB, false),
-      new Column("trace_id", Column.Kind.TEXT, false),
-      new Column("span_id", Column.Kind.TEXT, false),
-      new Column("service_name", Column.Kind.TEXT, false),
-      new Column("service_version", Column.Kind.TEXT, false),
-      new Column("host_name", Column.Kind.TEXT, false),
-      new Column("environment", Column.Kind.TEXT, false));
+  private static final List<Column> HEAD =
+      List.of(
+          new Column(ID, Column.Kind.UUID, true),
+          new Column(TIME, Column.Kind.TIMESTAMPTZ, true),
+          new Column("observed_time", Column.Kind.TIMESTAMPTZ, false),
+          new Column("severity_number", Column.Kind.SMALLINT, false),
+          new Column("severity_text", Column.Kind.TEXT, false),
+          new Column("body", Column.Kind.TEXT, false),
+          new Column("body_json", Column.Kind.JSONB, false),
+          new Column("trace_id", Column.Kind.TEXT, false),
+          new Column("span_id", Column.Kind.TEXT, false),
+          new Column("service_name", Column.Kind.TEXT, false),
+          new Column("service_version", Column.Kind.TEXT, false),
+          new Column("host_name", Column.Kind.TEXT, false),
+          new Column("environment", Column.Kind.TEXT, false));
 
   /** Columns after the promoted ones (ingested_at is filled by the server). */
-  private static final List<Column> TAIL = List.of(
-      new Column("scope_name", Column.Kind.TEXT, false),
-      new Column("resource", Column.Kind.JSONB, false),
-      new Column("attributes", Column.Kind.JSONB, false));
+  private static final List<Column> TAIL =
+      List.of(
+          new Column("scope_name", Column.Kind.TEXT, false),
+          new Column("resource", Column.Kind.JSONB, false),
+          new Column("attributes", Column.Kind.JSONB, false));
 
-  private static final Column INGESTED_AT = new Column("ingested_at", Column.Kind.TIMESTAMPTZ, true);
+  private static final Column INGESTED_AT =
+      new Column("ingested_at", Column.Kind.TIMESTAMPTZ, true);
 
   /** Names a promoted column cannot take. */
   static final Set<String> FIXED_COLUMNS;
@@ -64,15 +67,19 @@ final class LogsTable {
   private final List<Column> written;
   private final Map<String, FieldPath> promoted;
 
-  LogsTable(String name, Map<String, PostgresExporterConfig.ColumnSettings> columns, Map<String, FieldPath> sources) {
+  LogsTable(
+      String name,
+      Map<String, PostgresExporterConfig.ColumnSettings> columns,
+      Map<String, FieldPath> sources) {
     this.name = name;
     List<Column> cols = new ArrayList<>(HEAD);
     Map<String, FieldPath> p = new LinkedHashMap<>();
     if (columns != null) {
-      columns.forEach((columnName, settings) -> {
-        cols.add(new Column(columnName, Column.Kind.of(settings.type), false));
-        p.put(columnName, sources.get(columnName));
-      });
+      columns.forEach(
+          (columnName, settings) -> {
+            cols.add(new Column(columnName, Column.Kind.of(settings.type), false));
+            p.put(columnName, sources.get(columnName));
+          });
     }
     cols.addAll(TAIL);
     this.written = List.copyOf(cols);
@@ -107,13 +114,20 @@ final class LogsTable {
     return sb.toString();
   }
 
-  /** CREATE TABLE for a new table; {@code partitionClause} is empty or {@code PARTITION BY RANGE (time)}. */
+  /**
+   * CREATE TABLE for a new table; {@code partitionClause} is empty or {@code PARTITION BY RANGE
+   * (time)}.
+   */
   String createTable(String partitionClause) {
-    StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(SqlIdentifiers.quote(name)).append(" (\n");
+    StringBuilder sb =
+        new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+            .append(SqlIdentifiers.quote(name))
+            .append(" (\n");
     for (Column c : written) sb.append("  ").append(c.ddl()).append(",\n");
     sb.append("  ").append(INGESTED_AT.ddl()).append(" DEFAULT now(),\n");
     sb.append("  PRIMARY KEY (id, time)\n)");
-    if (partitionClause != null && !partitionClause.isBlank()) sb.append(' ').append(partitionClause);
+    if (partitionClause != null && !partitionClause.isBlank())
+      sb.append(' ').append(partitionClause);
     return sb.toString();
   }
 
@@ -122,13 +136,35 @@ final class LogsTable {
     String t = SqlIdentifiers.quote(name);
     List<String> sql = new ArrayList<>();
     sql.add("CREATE INDEX IF NOT EXISTS " + index("time") + " ON " + t + " (time)");
-    sql.add("CREATE INDEX IF NOT EXISTS " + index("service_time") + " ON " + t + " (service_name, time)");
-    sql.add("CREATE INDEX IF NOT EXISTS " + index("severity_time") + " ON " + t + " (severity_number, time)");
+    sql.add(
+        "CREATE INDEX IF NOT EXISTS "
+            + index("service_time")
+            + " ON "
+            + t
+            + " (service_name, time)");
+    sql.add(
+        "CREATE INDEX IF NOT EXISTS "
+            + index("severity_time")
+            + " ON "
+            + t
+            + " (severity_number, time)");
     sql.add("CREATE INDEX IF NOT EXISTS " + index("trace_id") + " ON " + t + " (trace_id)");
-    sql.add("CREATE INDEX IF NOT EXISTS " + index("attributes") + " ON " + t + " USING gin (attributes jsonb_path_ops)");
+    sql.add(
+        "CREATE INDEX IF NOT EXISTS "
+            + index("attributes")
+            + " ON "
+            + t
+            + " USING gin (attributes jsonb_path_ops)");
     for (String column : promoted.keySet()) {
       if (INDEXED_PROMOTED.contains(column)) {
-        sql.add("CREATE INDEX IF NOT EXISTS " + index(column) + " ON " + t + " (" + SqlIdentifiers.quote(column) + ")");
+        sql.add(
+            "CREATE INDEX IF NOT EXISTS "
+                + index(column)
+                + " ON "
+                + t
+                + " ("
+                + SqlIdentifiers.quote(column)
+                + ")");
       }
     }
     return sql;
@@ -139,7 +175,8 @@ final class LogsTable {
     List<String> sql = new ArrayList<>();
     for (Column c : written) {
       if (promoted.containsKey(c.name())) {
-        sql.add("ALTER TABLE " + SqlIdentifiers.quote(name) + " ADD COLUMN IF NOT EXISTS " + c.ddl());
+        sql.add(
+            "ALTER TABLE " + SqlIdentifiers.quote(name) + " ADD COLUMN IF NOT EXISTS " + c.ddl());
       }
     }
     return sql;
@@ -151,14 +188,18 @@ final class LogsTable {
 
   /**
    * Problems of an existing table for {@code schema: manual}: missing table, missing columns,
-   * columns of another type, no unique key on (id, time) when exactly-once needs one. Empty when fine.
+   * columns of another type, no unique key on (id, time) when exactly-once needs one. Empty when
+   * fine.
    */
   List<String> check(Connection c, boolean exactlyOnce) throws SQLException {
     List<String> problems = new ArrayList<>();
     Map<String, String> actual = columnTypes(c, name);
     if (actual == null) {
-      problems.add("table " + name + " does not exist (schema: manual does not create it; use schema: auto or create it "
-          + "as docs/exporters/postgres.md shows)");
+      problems.add(
+          "table "
+              + name
+              + " does not exist (schema: manual does not create it; use schema: auto or create it "
+              + "as docs/exporters/postgres.md shows)");
       return problems;
     }
     List<String> missing = new ArrayList<>();
@@ -173,10 +214,16 @@ final class LogsTable {
         mismatched.add(col.name() + " is " + type + ", expected " + col.kind().reported);
       }
     }
-    if (!missing.isEmpty()) problems.add("table " + name + " lacks column(s): " + String.join(", ", missing));
-    if (!mismatched.isEmpty()) problems.add("table " + name + " has column(s) of the wrong type: " + String.join("; ", mismatched));
+    if (!missing.isEmpty())
+      problems.add("table " + name + " lacks column(s): " + String.join(", ", missing));
+    if (!mismatched.isEmpty())
+      problems.add(
+          "table " + name + " has column(s) of the wrong type: " + String.join("; ", mismatched));
     if (exactlyOnce && missing.isEmpty() && !hasUniqueIdTime(c)) {
-      problems.add("table " + name + " has no primary key or unique index on (id, time), which exactly_once needs");
+      problems.add(
+          "table "
+              + name
+              + " has no primary key or unique index on (id, time), which exactly_once needs");
     }
     return problems;
   }
@@ -187,7 +234,10 @@ final class LogsTable {
     return kind == Column.Kind.TEXT && reported.startsWith("character varying");
   }
 
-  /** Column name -> format_type of {@code table} (resolved on the search path), or null when there is no such table. */
+  /**
+   * Column name -> format_type of {@code table} (resolved on the search path), or null when there
+   * is no such table.
+   */
   static Map<String, String> columnTypes(Connection c, String table) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?)::oid")) {
       s.setString(1, SqlIdentifiers.quote(table));
@@ -197,9 +247,10 @@ final class LogsTable {
       }
     }
     Map<String, String> types = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-            + "WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
       s.setString(1, SqlIdentifiers.quote(table));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) types.put(rs.getString(1), rs.getString(2));
@@ -209,10 +260,11 @@ final class LogsTable {
   }
 
   private boolean hasUniqueIdTime(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT count(*) FROM pg_index i WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indnkeyatts = 2 "
-            + "AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a "
-            + "     WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) = ARRAY['id', 'time']")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT count(*) FROM pg_index i WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indnkeyatts = 2 "
+                + "AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a "
+                + "     WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) = ARRAY['id', 'time']")) {
       s.setString(1, SqlIdentifiers.quote(name));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();

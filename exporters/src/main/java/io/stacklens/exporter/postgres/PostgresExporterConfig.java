@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
 public class PostgresExporterConfig extends ExporterConfig {
   /**
    * The exporter helper's defaults for PostgreSQL: a 60 s attempt timeout, longer than the 30 s
-   * statement timeout, so the server ends a slow statement before the attempt is abandoned; two sender
-   * threads to match the two pooled connections.
+   * statement timeout, so the server ends a slow statement before the attempt is abandoned; two
+   * sender threads to match the two pooled connections.
    */
   public PostgresExporterConfig() {
     timeout = Duration.ofSeconds(60);
@@ -51,25 +51,40 @@ public class PostgresExporterConfig extends ExporterConfig {
   }
 
   static final String URL_PREFIX = "jdbc:postgresql://";
+
   /** Connection properties the exporter sets itself. */
   static final Set<String> MANAGED_PROPERTIES = Set.of("user", "password");
 
   /** Where to create or check tables. */
-  public enum SchemaMode { AUTO, MANUAL }
+  public enum SchemaMode {
+    AUTO,
+    MANUAL
+  }
 
   /**
-   * What kind of table the exporter writes: log rows, alerts (records the rules processor marked), or
-   * dead letters (another exporter's permanent failures, handed over by the exporter helper).
+   * What kind of table the exporter writes: log rows, alerts (records the rules processor marked),
+   * or dead letters (another exporter's permanent failures, handed over by the exporter helper).
    */
-  public enum TableKind { LOGS, ALERTS, DEAD_LETTERS }
+  public enum TableKind {
+    LOGS,
+    ALERTS,
+    DEAD_LETTERS
+  }
 
   /** How rows reach the table. */
-  public enum WriteMethod { COPY, INSERT }
+  public enum WriteMethod {
+    COPY,
+    INSERT
+  }
 
   /** Types a promoted column can have. */
   public enum ColumnType {
-    TEXT("text"), BIGINT("bigint"), DOUBLE("double precision"), BOOLEAN("boolean"),
-    TIMESTAMPTZ("timestamp with time zone"), JSONB("jsonb");
+    TEXT("text"),
+    BIGINT("bigint"),
+    DOUBLE("double precision"),
+    BOOLEAN("boolean"),
+    TIMESTAMPTZ("timestamp with time zone"),
+    JSONB("jsonb");
 
     /** The type as PostgreSQL names it ({@code format_type}). */
     final String sql;
@@ -80,7 +95,11 @@ public class PostgresExporterConfig extends ExporterConfig {
   }
 
   /** Time partitioning of the logs table. */
-  public enum PartitionBy { NONE, DAY, MONTH }
+  public enum PartitionBy {
+    NONE,
+    DAY,
+    MONTH
+  }
 
   /** JDBC URL {@code jdbc:postgresql://host[:port]/database}. Required. */
   public String endpoint;
@@ -89,7 +108,10 @@ public class PostgresExporterConfig extends ExporterConfig {
 
   @Secret public String password;
 
-  /** pgjdbc connection properties ({@code sslmode}, {@code sslrootcert}, {@code ApplicationName}, ...). */
+  /**
+   * pgjdbc connection properties ({@code sslmode}, {@code sslrootcert}, {@code ApplicationName},
+   * ...).
+   */
   public Map<String, String> connection = new LinkedHashMap<>();
 
   /** Connections kept open; at most this many batches are written at once. */
@@ -102,12 +124,17 @@ public class PostgresExporterConfig extends ExporterConfig {
 
   public TableKind tableKind = TableKind.LOGS;
 
-  /** The table written; null = {@code enriched_logs}, {@code alerts} or {@code dlq_messages} by {@link #tableKind}. */
+  /**
+   * The table written; null = {@code enriched_logs}, {@code alerts} or {@code dlq_messages} by
+   * {@link #tableKind}.
+   */
   public String table;
 
   public WriteMethod writeMethod = WriteMethod.COPY;
 
-  /** Deterministic ids and {@code ON CONFLICT DO NOTHING}: retries and replays never duplicate rows. */
+  /**
+   * Deterministic ids and {@code ON CONFLICT DO NOTHING}: retries and replays never duplicate rows.
+   */
   public boolean exactlyOnce = true;
 
   /** Promoted attributes: column name -> where the value comes from and its type. */
@@ -122,7 +149,10 @@ public class PostgresExporterConfig extends ExporterConfig {
 
   /** One promoted column. */
   public static class ColumnSettings implements ComponentConfig {
-    /** A field path: an attribute name, {@code attributes["k"]}, {@code resource.attributes["k"]}, {@code body["k"]}... */
+    /**
+     * A field path: an attribute name, {@code attributes["k"]}, {@code resource.attributes["k"]},
+     * {@code body["k"]}...
+     */
     public String from;
 
     public ColumnType type = ColumnType.TEXT;
@@ -130,7 +160,8 @@ public class PostgresExporterConfig extends ExporterConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (from == null || from.isBlank()) {
-        problems.error("from", "is required: the attribute (or field path) to read, e.g. request_id");
+        problems.error(
+            "from", "is required: the attribute (or field path) to read, e.g. request_id");
       } else {
         try {
           FieldPath.parse(from);
@@ -138,7 +169,8 @@ public class PostgresExporterConfig extends ExporterConfig {
           problems.error("from", "is not a field path: " + e.getMessage());
         }
       }
-      if (type == null) problems.error("type", "is required: text, bigint, double, boolean, timestamptz or jsonb");
+      if (type == null)
+        problems.error("type", "is required: text, bigint, double, boolean, timestamptz or jsonb");
     }
   }
 
@@ -152,13 +184,17 @@ public class PostgresExporterConfig extends ExporterConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (by == null) problems.error("by", "must be none, day or month");
-      if (createAhead < 0 || createAhead > 400) problems.error("create_ahead", "must be between 0 and 400, got " + createAhead);
+      if (createAhead < 0 || createAhead > 400)
+        problems.error("create_ahead", "must be between 0 and 400, got " + createAhead);
     }
   }
 
   /** Folding of repeated alerts ({@code table_kind: alerts}). */
   public static class AlertsSettings implements ComponentConfig {
-    /** Above 0: a repeat of an open alert's issue code and fold key within this window bumps its count. */
+    /**
+     * Above 0: a repeat of an open alert's issue code and fold key within this window bumps its
+     * count.
+     */
     public Duration foldWindow = Duration.ZERO;
 
     /** Field paths whose values, with the issue code, identify "the same" alert. */
@@ -170,7 +206,8 @@ public class PostgresExporterConfig extends ExporterConfig {
 
     @Override
     public void validate(ConfigProblems problems) {
-      if (foldWindow == null || foldWindow.isNegative()) problems.error("fold_window", "must be 0 or positive");
+      if (foldWindow == null || foldWindow.isNegative())
+        problems.error("fold_window", "must be 0 or positive");
       if (foldKey != null) {
         for (int i = 0; i < foldKey.size(); i++) {
           try {
@@ -219,13 +256,15 @@ public class PostgresExporterConfig extends ExporterConfig {
   Map<String, FieldPath> columnSources() {
     Map<String, FieldPath> sources = new LinkedHashMap<>();
     if (columns == null) return sources;
-    columns.forEach((name, c) -> {
-      try {
-        sources.put(name, FieldPath.parse(c.from));
-      } catch (ExpressionException e) {
-        throw new IllegalStateException("column " + name + ": " + e.getMessage(), e); // validate refused it already
-      }
-    });
+    columns.forEach(
+        (name, c) -> {
+          try {
+            sources.put(name, FieldPath.parse(c.from));
+          } catch (ExpressionException e) {
+            throw new IllegalStateException(
+                "column " + name + ": " + e.getMessage(), e); // validate refused it already
+          }
+        });
     return sources;
   }
 
@@ -246,14 +285,22 @@ public class PostgresExporterConfig extends ExporterConfig {
   public void validate(ConfigProblems problems) {
     super.validate(problems);
     if (endpoint == null || endpoint.isBlank()) {
-      problems.error("endpoint", "is required: a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/logs");
+      problems.error(
+          "endpoint", "is required: a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/logs");
     } else if (!endpoint.startsWith(URL_PREFIX)) {
-      problems.error("endpoint", "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
-          + "jdbc:postgresql://127.0.0.1:5432/logs; got '" + JdbcUrls.redact(endpoint) + "'");
-    } else if (endpoint.length() <= URL_PREFIX.length() || endpoint.charAt(URL_PREFIX.length()) == '/') {
+      problems.error(
+          "endpoint",
+          "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
+              + "jdbc:postgresql://127.0.0.1:5432/logs; got '"
+              + JdbcUrls.redact(endpoint)
+              + "'");
+    } else if (endpoint.length() <= URL_PREFIX.length()
+        || endpoint.charAt(URL_PREFIX.length()) == '/') {
       problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
     } else if (endpoint.matches("(?i).*[?&]password=.*")) {
-      problems.warning("endpoint", "holds a password, which print-config and logs would show; use the password option");
+      problems.warning(
+          "endpoint",
+          "holds a password, which print-config and logs would show; use the password option");
     }
     if (connection != null) {
       for (String key : connection.keySet()) {
@@ -262,12 +309,20 @@ public class PostgresExporterConfig extends ExporterConfig {
         }
       }
     }
-    if (poolSize < 1 || poolSize > 64) problems.error("pool_size", "must be between 1 and 64, got " + poolSize);
+    if (poolSize < 1 || poolSize > 64)
+      problems.error("pool_size", "must be between 1 and 64, got " + poolSize);
     if (statementTimeout == null || statementTimeout.isNegative()) {
       problems.error("statement_timeout", "must be 0 (none) or positive");
-    } else if (!statementTimeout.isZero() && timeout != null && timeout.compareTo(statementTimeout) <= 0) {
-      problems.warning("timeout", "(" + Durations.format(timeout) + ") should be longer than statement_timeout ("
-          + Durations.format(statementTimeout) + "), so the server ends a slow statement before the attempt is abandoned");
+    } else if (!statementTimeout.isZero()
+        && timeout != null
+        && timeout.compareTo(statementTimeout) <= 0) {
+      problems.warning(
+          "timeout",
+          "("
+              + Durations.format(timeout)
+              + ") should be longer than statement_timeout ("
+              + Durations.format(statementTimeout)
+              + "), so the server ends a slow statement before the attempt is abandoned");
     }
     if (schema == null) problems.error("schema", "must be auto or manual");
     if (tableKind == null) problems.error("table_kind", "must be logs, alerts or dead_letters");
@@ -275,27 +330,41 @@ public class PostgresExporterConfig extends ExporterConfig {
     String tableProblem = SqlIdentifiers.problem(tableName(), SqlIdentifiers.MAX_TABLE_LENGTH);
     if (tableProblem != null) problems.error("table", tableProblem);
     validateColumns(problems);
-    boolean partitioned = partitioning != null && partitioning.by != null && partitioning.by != PartitionBy.NONE;
+    boolean partitioned =
+        partitioning != null && partitioning.by != null && partitioning.by != PartitionBy.NONE;
     Duration retained = parseRetention(retention);
     if (retained == null) {
-      problems.error("retention", "must be a duration such as 30d, 12h or 0s (keep everything), got '" + retention + "'");
+      problems.error(
+          "retention",
+          "must be a duration such as 30d, 12h or 0s (keep everything), got '" + retention + "'");
     } else if (retained.isNegative()) {
       problems.error("retention", "must not be negative");
     } else if (!retained.isZero() && !partitioned) {
-      problems.error("retention", "needs partitioning (partitioning.by: day or month): retention drops whole partitions");
-    } else if (!retained.isZero() && partitioning.by == PartitionBy.MONTH && retained.compareTo(Duration.ofDays(31)) < 0) {
-      problems.warning("retention", "is shorter than a month, but partitions are monthly: a partition is dropped only "
-          + "once all of it is older than " + retention);
+      problems.error(
+          "retention",
+          "needs partitioning (partitioning.by: day or month): retention drops whole partitions");
+    } else if (!retained.isZero()
+        && partitioning.by == PartitionBy.MONTH
+        && retained.compareTo(Duration.ofDays(31)) < 0) {
+      problems.warning(
+          "retention",
+          "is shorter than a month, but partitions are monthly: a partition is dropped only "
+              + "once all of it is older than "
+              + retention);
     }
     if (tableKind == TableKind.ALERTS) {
-      if (partitioned) problems.error("partitioning.by", "applies to table_kind: logs only (alerts are updated in place)");
-      if (columns != null && !columns.isEmpty()) problems.error("columns", "applies to table_kind: logs only");
+      if (partitioned)
+        problems.error(
+            "partitioning.by", "applies to table_kind: logs only (alerts are updated in place)");
+      if (columns != null && !columns.isEmpty())
+        problems.error("columns", "applies to table_kind: logs only");
     } else if (alerts != null && !alerts.isDefault()) {
       problems.error("alerts", "applies to table_kind: alerts only");
     }
     if (tableKind == TableKind.DEAD_LETTERS) {
       if (partitioned) problems.error("partitioning.by", "applies to table_kind: logs only");
-      if (columns != null && !columns.isEmpty()) problems.error("columns", "applies to table_kind: logs only");
+      if (columns != null && !columns.isEmpty())
+        problems.error("columns", "applies to table_kind: logs only");
     }
   }
 
@@ -307,7 +376,9 @@ public class PostgresExporterConfig extends ExporterConfig {
       if (problem != null) {
         problems.error(path, "column name " + problem);
       } else if (LogsTable.FIXED_COLUMNS.contains(name)) {
-        problems.error(path, "duplicates the fixed column '" + name + "' of the logs table; choose another name");
+        problems.error(
+            path,
+            "duplicates the fixed column '" + name + "' of the logs table; choose another name");
       }
       if (columns.get(name) == null) problems.error(path, "needs from: and type:");
     }

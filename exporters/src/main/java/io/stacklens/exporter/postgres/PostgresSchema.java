@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exporter's table, by {@code table_kind}: the logs table (with its partitions), the alerts table or
- * the dead-letter table, and the views over it.
- * {@code schema: auto} creates and migrates them ({@link SchemaMigrations}); {@code schema: manual}
- * only checks them and reports each problem naming the table and columns.
+ * The exporter's table, by {@code table_kind}: the logs table (with its partitions), the alerts
+ * table or the dead-letter table, and the views over it. {@code schema: auto} creates and migrates
+ * them ({@link SchemaMigrations}); {@code schema: manual} only checks them and reports each problem
+ * naming the table and columns.
  */
 final class PostgresSchema {
   static final String COMPONENT = "postgres_exporter";
@@ -26,16 +26,24 @@ final class PostgresSchema {
   PostgresSchema(PostgresExporterConfig config) {
     this.config = config;
     this.logsTable = new LogsTable(config.tableName(), config.columns, config.columnSources());
-    this.deadLetterTable = config.tableKind == PostgresExporterConfig.TableKind.DEAD_LETTERS
-        ? new DeadLetterTable(config.tableName()) : null;
+    this.deadLetterTable =
+        config.tableKind == PostgresExporterConfig.TableKind.DEAD_LETTERS
+            ? new DeadLetterTable(config.tableName())
+            : null;
     boolean alerts = config.tableKind == PostgresExporterConfig.TableKind.ALERTS;
     this.alertsTable = alerts ? new AlertsTable(config.tableName()) : null;
-    boolean partitioned = config.tableKind == PostgresExporterConfig.TableKind.LOGS && config.partitioning != null
-        && config.partitioning.by != PostgresExporterConfig.PartitionBy.NONE;
-    this.partitions = partitioned
-        ? new PartitionManager(config.tableName(), config.partitioning.by.name().toLowerCase(java.util.Locale.ROOT),
-            config.partitioning.createAhead, config.retentionDuration())
-        : null;
+    boolean partitioned =
+        config.tableKind == PostgresExporterConfig.TableKind.LOGS
+            && config.partitioning != null
+            && config.partitioning.by != PostgresExporterConfig.PartitionBy.NONE;
+    this.partitions =
+        partitioned
+            ? new PartitionManager(
+                config.tableName(),
+                config.partitioning.by.name().toLowerCase(java.util.Locale.ROOT),
+                config.partitioning.createAhead,
+                config.retentionDuration())
+            : null;
   }
 
   LogsTable logsTable() {
@@ -64,16 +72,25 @@ final class PostgresSchema {
       }
     }
     if (deadLetterTable != null) {
-      SchemaMigrations.apply(c, COMPONENT, deadLetterTable.name(), deadLetterTable.migrations(), List.of());
+      SchemaMigrations.apply(
+          c, COMPONENT, deadLetterTable.name(), deadLetterTable.migrations(), List.of());
     } else if (alertsTable != null) {
-      SchemaMigrations.apply(c, COMPONENT, alertsTable.table(),
-          List.of(new SchemaMigrations.Migration(1, alertsTable.ddl())), List.of());
+      SchemaMigrations.apply(
+          c,
+          COMPONENT,
+          alertsTable.table(),
+          List.of(new SchemaMigrations.Migration(1, alertsTable.ddl())),
+          List.of());
     } else {
       String clause = partitions == null ? "" : partitions.partitionClause();
       List<String> everyStart = new ArrayList<>(logsTable.addPromotedColumns());
       everyStart.addAll(logsTable.createIndexes());
-      SchemaMigrations.apply(c, COMPONENT, logsTable.name(),
-          List.of(new SchemaMigrations.Migration(1, List.of(logsTable.createTable(clause)))), everyStart);
+      SchemaMigrations.apply(
+          c,
+          COMPONENT,
+          logsTable.name(),
+          List.of(new SchemaMigrations.Migration(1, List.of(logsTable.createTable(clause)))),
+          everyStart);
       List<String> problems = checkPartitioning(c);
       if (!problems.isEmpty()) {
         SchemaMigrations.rollbackQuietly(c);
@@ -91,8 +108,11 @@ final class PostgresSchema {
   private void createViews(Connection c) throws SQLException {
     try {
       SchemaMigrations.lock(c, "views");
-      Views.create(c, config.tableKind == PostgresExporterConfig.TableKind.LOGS ? logsTable.name() : null,
-          alertsTable == null ? null : alertsTable.table(), deadLetterTable == null ? null : deadLetterTable.name());
+      Views.create(
+          c,
+          config.tableKind == PostgresExporterConfig.TableKind.LOGS ? logsTable.name() : null,
+          alertsTable == null ? null : alertsTable.table(),
+          deadLetterTable == null ? null : deadLetterTable.name());
       c.commit();
     } catch (SQLException | RuntimeException e) {
       SchemaMigrations.rollbackQuietly(c);
@@ -116,7 +136,8 @@ final class PostgresSchema {
   /** The table must be partitioned exactly when partitioning is configured. */
   private List<String> checkPartitioning(Connection c) throws SQLException {
     boolean isPartitioned;
-    try (PreparedStatement s = c.prepareStatement("SELECT relkind FROM pg_class WHERE oid = to_regclass(?)")) {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT relkind FROM pg_class WHERE oid = to_regclass(?)")) {
       s.setString(1, SqlIdentifiers.quote(logsTable.name()));
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) return List.of();
@@ -124,13 +145,19 @@ final class PostgresSchema {
       }
     }
     if (partitions != null && !isPartitioned) {
-      return List.of("table " + logsTable.name() + " exists but is not partitioned, while partitioning.by is "
-          + config.partitioning.by.name().toLowerCase(java.util.Locale.ROOT)
-          + " (a table cannot be partitioned after the fact: rename it and let the exporter create a new one)");
+      return List.of(
+          "table "
+              + logsTable.name()
+              + " exists but is not partitioned, while partitioning.by is "
+              + config.partitioning.by.name().toLowerCase(java.util.Locale.ROOT)
+              + " (a table cannot be partitioned after the fact: rename it and let the exporter create a new one)");
     }
     if (partitions == null && isPartitioned) {
-      return List.of("table " + logsTable.name() + " is partitioned, but partitioning.by is none: set partitioning.by "
-          + "to the table's scheme so partitions get created");
+      return List.of(
+          "table "
+              + logsTable.name()
+              + " is partitioned, but partitioning.by is none: set partitioning.by "
+              + "to the table's scheme so partitions get created");
     }
     return List.of();
   }

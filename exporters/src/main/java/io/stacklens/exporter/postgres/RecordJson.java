@@ -19,20 +19,21 @@ import java.util.List;
 
 /**
  * JSON text of the log model for PostgreSQL {@code jsonb} columns: the {@code attributes} and
- * {@code resource} columns of the logs table, {@code alerts.raw_log} and {@code dlq_messages.record}.
+ * {@code resource} columns of the logs table, {@code alerts.raw_log} and {@code
+ * dlq_messages.record}.
  *
  * <p>Values keep their JSON type: strings, integers ({@code Long}), doubles, booleans and null as
  * such, lists as arrays, kvlists ({@link Attributes}) as objects, {@code byte[]} as standard base64
- * strings. Doubles that JSON cannot hold (NaN, ±Infinity) become the strings {@code "NaN"},
- * {@code "Infinity"}, {@code "-Infinity"}. A value of any other Java type (none of the model's kinds)
- * is written as its {@code toString()} string rather than failing, so a record can always be written
+ * strings. Doubles that JSON cannot hold (NaN, ±Infinity) become the strings {@code "NaN"}, {@code
+ * "Infinity"}, {@code "-Infinity"}. A value of any other Java type (none of the model's kinds) is
+ * written as its {@code toString()} string rather than failing, so a record can always be written
  * to the dead-letter table.
  *
  * <p><b>NUL characters.</b> PostgreSQL text and {@code jsonb} cannot hold U+0000: a raw NUL byte is
  * rejected by the protocol, and {@code jsonb} rejects the escape {@code \u0000} too ("unsupported
  * Unicode escape sequence"). Every NUL in a key or string value is therefore replaced with U+FFFD
- * (the replacement character), as are unpaired UTF-16 surrogates, which have no UTF-8 form. The same
- * replacement for text columns is {@link #cleanText(String)}.
+ * (the replacement character), as are unpaired UTF-16 surrogates, which have no UTF-8 form. The
+ * same replacement for text columns is {@link #cleanText(String)}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -56,7 +57,10 @@ public final class RecordJson {
     return out.toString();
   }
 
-  /** The JSON of one AnyValue (e.g. a map or list body for {@code body_json}); {@code null} for null. */
+  /**
+   * The JSON of one AnyValue (e.g. a map or list body for {@code body_json}); {@code null} for
+   * null.
+   */
   public static String value(Object value) {
     StringWriter out = new StringWriter(64);
     try (JsonGenerator gen = JSON.createGenerator(out)) {
@@ -83,8 +87,8 @@ public final class RecordJson {
    *  "scope": {"name": "...", "version": "...", "attributes": {...}}}
    * </pre>
    *
-   * {@code rl} and {@code sl} may be null (then {@code resource} is {@code {}} and {@code scope}
-   * is {@code {"name":"","version":"","attributes":{}}}).
+   * {@code rl} and {@code sl} may be null (then {@code resource} is {@code {}} and {@code scope} is
+   * {@code {"name":"","version":"","attributes":{}}}).
    */
   public static String record(ResourceLogs rl, ScopeLogs sl, LogRecord r) {
     StringWriter out = new StringWriter(256);
@@ -100,7 +104,8 @@ public final class RecordJson {
       writeId("span_id", r.spanId(), gen);
       gen.writeNumberField("flags", r.flags());
       if (!r.eventName().isEmpty()) gen.writeStringField("event_name", cleanText(r.eventName()));
-      if (r.droppedAttributesCount() > 0) gen.writeNumberField("dropped_attributes_count", r.droppedAttributesCount());
+      if (r.droppedAttributesCount() > 0)
+        gen.writeNumberField("dropped_attributes_count", r.droppedAttributesCount());
       gen.writeFieldName("attributes");
       writeAttributes(r.attributes(), gen);
       gen.writeFieldName("resource");
@@ -122,7 +127,8 @@ public final class RecordJson {
 
   /**
    * {@code s} with every NUL character and every unpaired surrogate replaced by U+FFFD, so
-   * PostgreSQL text and jsonb accept it; {@code s} itself (no copy) when there is none; null stays null.
+   * PostgreSQL text and jsonb accept it; {@code s} itself (no copy) when there is none; null stays
+   * null.
    */
   public static String cleanText(String s) {
     if (s == null) return null;
@@ -131,7 +137,9 @@ public final class RecordJson {
     while (i < n) {
       char c = s.charAt(i);
       if (c == 0 || Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i += 2;
           continue;
         }
@@ -145,7 +153,9 @@ public final class RecordJson {
       char c = s.charAt(i);
       if (c == 0) {
         sb.append(REPLACEMENT);
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         sb.append(c).append(s.charAt(++i));
       } else if (Character.isSurrogate(c)) {
         sb.append(REPLACEMENT);
@@ -173,11 +183,15 @@ public final class RecordJson {
       gen.writeNull();
     } else if (v instanceof String s) {
       gen.writeString(cleanText(s));
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Long
+        || v instanceof Integer
+        || v instanceof Short
+        || v instanceof Byte) {
       gen.writeNumber(((Number) v).longValue());
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) gen.writeString(Double.toString(d)); // jsonb has no NaN
+      if (Double.isNaN(d) || Double.isInfinite(d))
+        gen.writeString(Double.toString(d)); // jsonb has no NaN
       else gen.writeNumber(d);
     } else if (v instanceof Boolean b) {
       gen.writeBoolean(b);
@@ -198,14 +212,17 @@ public final class RecordJson {
     }
   }
 
-  private static void writeTime(String field, long unixNanos, JsonGenerator gen) throws IOException {
+  private static void writeTime(String field, long unixNanos, JsonGenerator gen)
+      throws IOException {
     if (unixNanos == 0) {
       gen.writeNullField(field);
       return;
     }
     // OTLP times are unsigned 64-bit: a "negative" long is a time after 2262
-    Instant t = Instant.ofEpochSecond(Long.divideUnsigned(unixNanos, 1_000_000_000L),
-        Long.remainderUnsigned(unixNanos, 1_000_000_000L));
+    Instant t =
+        Instant.ofEpochSecond(
+            Long.divideUnsigned(unixNanos, 1_000_000_000L),
+            Long.remainderUnsigned(unixNanos, 1_000_000_000L));
     gen.writeStringField(field, t.toString());
   }
 

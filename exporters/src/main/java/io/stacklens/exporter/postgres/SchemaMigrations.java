@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * Versioned, idempotent schema changes for {@code schema: auto}. The versions applied are kept in
  * {@code stacklens_schema_migrations(component, table_name, version, applied_at)}; each table's
- * migrations run in one transaction that holds {@code pg_advisory_xact_lock(hashtext('stacklens:' || table))},
- * so agents starting at once apply them one after the other and the later ones find nothing to do.
+ * migrations run in one transaction that holds {@code pg_advisory_xact_lock(hashtext('stacklens:'
+ * || table))}, so agents starting at once apply them one after the other and the later ones find
+ * nothing to do.
  */
 final class SchemaMigrations {
   static final String TABLE = "stacklens_schema_migrations";
@@ -28,14 +29,20 @@ final class SchemaMigrations {
    * statements that depend on the config, such as promoted columns and their indexes), and commits.
    * Returns the versions applied now.
    */
-  static List<Integer> apply(Connection c, String component, String table, List<Migration> migrations,
-      List<String> everyStart) throws SQLException {
+  static List<Integer> apply(
+      Connection c,
+      String component,
+      String table,
+      List<Migration> migrations,
+      List<String> everyStart)
+      throws SQLException {
     ensureVersionTable(c);
     try {
       lock(c, table);
       Set<Integer> done = new HashSet<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT version FROM " + TABLE + " WHERE component = ? AND table_name = ?")) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT version FROM " + TABLE + " WHERE component = ? AND table_name = ?")) {
         s.setString(1, component);
         s.setString(2, table);
         try (ResultSet rs = s.executeQuery()) {
@@ -46,8 +53,11 @@ final class SchemaMigrations {
       for (Migration m : migrations) {
         if (done.contains(m.version())) continue;
         LogsTable.execute(c, m.statements());
-        try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO " + TABLE + " (component, table_name, version, applied_at) VALUES (?, ?, ?, now())")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + TABLE
+                    + " (component, table_name, version, applied_at) VALUES (?, ?, ?, now())")) {
           s.setString(1, component);
           s.setString(2, table);
           s.setInt(3, m.version());
@@ -64,14 +74,20 @@ final class SchemaMigrations {
     }
   }
 
-  /** The version table itself, created under its own lock (two tables' migrations may start at once). */
+  /**
+   * The version table itself, created under its own lock (two tables' migrations may start at
+   * once).
+   */
   private static void ensureVersionTable(Connection c) throws SQLException {
     try {
       lock(c, TABLE);
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (component text NOT NULL, table_name text NOT NULL, "
-            + "version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
-            + "PRIMARY KEY (component, table_name, version))");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + TABLE
+                + " (component text NOT NULL, table_name text NOT NULL, "
+                + "version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
+                + "PRIMARY KEY (component, table_name, version))");
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -82,7 +98,8 @@ final class SchemaMigrations {
 
   /** Takes the transaction-scoped advisory lock of {@code table}. */
   static void lock(Connection c, String table) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('stacklens:' || ?))")) {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('stacklens:' || ?))")) {
       s.setString(1, table);
       s.execute();
     }

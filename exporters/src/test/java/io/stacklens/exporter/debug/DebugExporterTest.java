@@ -48,7 +48,8 @@ class DebugExporterTest {
 
   private String push(Verbosity verbosity, io.stacklens.agent.data.Batch batch) throws Exception {
     ComponentContext context =
-        ComponentContext.of(ComponentId.of("debug", "dev"), ComponentKind.EXPORTER, new MetricsRegistry());
+        ComponentContext.of(
+            ComponentId.of("debug", "dev"), ComponentKind.EXPORTER, new MetricsRegistry());
     DebugExporter exporter =
         new DebugExporter(context, verbosity, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     exporter.start((id, kind, status, detail) -> {});
@@ -58,25 +59,36 @@ class DebugExporterTest {
   }
 
   private static LogsBatch logs() {
-    ResourceLogs web = new ResourceLogs(
-        new io.stacklens.agent.data.Resource(Attributes.of("service.name", "web")), new ArrayList<>());
-    ScopeLogs scope = new ScopeLogs(
-        new io.stacklens.agent.data.InstrumentationScope(Attributes.of("lib", "netty")).setName("io.http").setVersion("1.0"),
-        new ArrayList<>());
+    ResourceLogs web =
+        new ResourceLogs(
+            new io.stacklens.agent.data.Resource(Attributes.of("service.name", "web")),
+            new ArrayList<>());
+    ScopeLogs scope =
+        new ScopeLogs(
+            new io.stacklens.agent.data.InstrumentationScope(Attributes.of("lib", "netty"))
+                .setName("io.http")
+                .setVersion("1.0"),
+            new ArrayList<>());
     web.scopeLogs().add(scope);
-    scope.logRecords().add(new LogRecord(Attributes.of("user", "ana", "n", 3L))
-        .setTimeUnixNano(T0)
-        .setObservedTimeUnixNano(T0 + 1)
-        .setSeverityNumber(9)
-        .setSeverityText("INFO")
-        .setBody("user logged in")
-        .setTraceId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
-        .setSpanId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})
-        .setFlags(1));
-    scope.logRecords().add(new LogRecord(Attributes.of("tags", Attributes.listOf("a", 2L)))
-        .setObservedTimeUnixNano(T0)
-        .setSeverityNumber(18)
-        .setBody(Attributes.of("code", 500L, "ok", false)));
+    scope
+        .logRecords()
+        .add(
+            new LogRecord(Attributes.of("user", "ana", "n", 3L))
+                .setTimeUnixNano(T0)
+                .setObservedTimeUnixNano(T0 + 1)
+                .setSeverityNumber(9)
+                .setSeverityText("INFO")
+                .setBody("user logged in")
+                .setTraceId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+                .setSpanId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})
+                .setFlags(1));
+    scope
+        .logRecords()
+        .add(
+            new LogRecord(Attributes.of("tags", Attributes.listOf("a", 2L)))
+                .setObservedTimeUnixNano(T0)
+                .setSeverityNumber(18)
+                .setBody(Attributes.of("code", 500L, "ok", false)));
     ResourceLogs worker = new ResourceLogs();
     ScopeLogs empty = new ScopeLogs();
     worker.scopeLogs().add(empty);
@@ -85,46 +97,82 @@ class DebugExporterTest {
   }
 
   private static KeyValue kv(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 
   private static TracesBatch traces() {
-    Span span = Span.newBuilder()
-        .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
-        .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
-        .setName("GET /users")
-        .setKind(Span.SpanKind.SPAN_KIND_SERVER)
-        .setStartTimeUnixNano(T0)
-        .setEndTimeUnixNano(T0 + 1_500_000)
-        .addAttributes(kv("http.route", "/users"))
-        .addEvents(Span.Event.newBuilder().setName("retry").setTimeUnixNano(T0 + 1000).addAttributes(kv("attempt", "2")))
-        .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("boom"))
-        .build();
-    return new TracesBatch(List.of(ResourceSpans.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(kv("service.name", "api")))
-        .addScopeSpans(ScopeSpans.newBuilder()
-            .setScope(InstrumentationScope.newBuilder().setName("tracer").setVersion("2"))
-            .addSpans(span))
-        .build()));
+    Span span =
+        Span.newBuilder()
+            .setTraceId(
+                ByteString.copyFrom(
+                    new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+            .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+            .setName("GET /users")
+            .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+            .setStartTimeUnixNano(T0)
+            .setEndTimeUnixNano(T0 + 1_500_000)
+            .addAttributes(kv("http.route", "/users"))
+            .addEvents(
+                Span.Event.newBuilder()
+                    .setName("retry")
+                    .setTimeUnixNano(T0 + 1000)
+                    .addAttributes(kv("attempt", "2")))
+            .setStatus(
+                Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("boom"))
+            .build();
+    return new TracesBatch(
+        List.of(
+            ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "api")))
+                .addScopeSpans(
+                    ScopeSpans.newBuilder()
+                        .setScope(
+                            InstrumentationScope.newBuilder().setName("tracer").setVersion("2"))
+                        .addSpans(span))
+                .build()));
   }
 
   private static MetricsBatch metrics() {
-    Metric gauge = Metric.newBuilder().setName("cpu.usage").setUnit("1")
-        .setGauge(Gauge.newBuilder()
-            .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T0).addAttributes(kv("cpu", "0")).setAsDouble(0.75)))
-        .build();
-    Metric histogram = Metric.newBuilder().setName("latency").setUnit("ms")
-        .setHistogram(Histogram.newBuilder()
-            .addDataPoints(HistogramDataPoint.newBuilder().setTimeUnixNano(T0).setCount(3).setSum(12.5)
-                .addBucketCounts(1).addBucketCounts(2).addExplicitBounds(5.0)))
-        .build();
-    return new MetricsBatch(List.of(ResourceMetrics.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(kv("host.name", "h1")))
-        .addScopeMetrics(ScopeMetrics.newBuilder()
-            .setScope(InstrumentationScope.newBuilder().setName("meter"))
-            .addMetrics(gauge)
-            .addMetrics(histogram))
-        .build()));
+    Metric gauge =
+        Metric.newBuilder()
+            .setName("cpu.usage")
+            .setUnit("1")
+            .setGauge(
+                Gauge.newBuilder()
+                    .addDataPoints(
+                        NumberDataPoint.newBuilder()
+                            .setTimeUnixNano(T0)
+                            .addAttributes(kv("cpu", "0"))
+                            .setAsDouble(0.75)))
+            .build();
+    Metric histogram =
+        Metric.newBuilder()
+            .setName("latency")
+            .setUnit("ms")
+            .setHistogram(
+                Histogram.newBuilder()
+                    .addDataPoints(
+                        HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(T0)
+                            .setCount(3)
+                            .setSum(12.5)
+                            .addBucketCounts(1)
+                            .addBucketCounts(2)
+                            .addExplicitBounds(5.0)))
+            .build();
+    return new MetricsBatch(
+        List.of(
+            ResourceMetrics.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("host.name", "h1")))
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .setScope(InstrumentationScope.newBuilder().setName("meter"))
+                        .addMetrics(gauge)
+                        .addMetrics(histogram))
+                .build()));
   }
 
   @Test
@@ -135,13 +183,17 @@ class DebugExporterTest {
   @Test
   void basicCountsSpansAndDataPoints() throws Exception {
     push(Verbosity.BASIC, traces());
-    assertThat(push(Verbosity.BASIC, metrics())).isEqualTo(
-        "debug/dev traces: 1 record, 1 resource\n" + "debug/dev metrics: 2 records, 1 resource\n");
+    assertThat(push(Verbosity.BASIC, metrics()))
+        .isEqualTo(
+            "debug/dev traces: 1 record, 1 resource\n"
+                + "debug/dev metrics: 2 records, 1 resource\n");
   }
 
   @Test
   void normalPrintsOneLinePerLogRecord() throws Exception {
-    assertThat(push(Verbosity.NORMAL, logs())).isEqualTo("""
+    assertThat(push(Verbosity.NORMAL, logs()))
+        .isEqualTo(
+            """
         debug/dev logs: 3 records, 2 resources
         2024-05-01T12:34:56.123456789Z INFO user logged in {user=ana, n=3}
         2024-05-01T12:34:56.123456789Z ERROR2 {code=500, ok=false} {tags=[a, 2]}
@@ -152,7 +204,9 @@ class DebugExporterTest {
   @Test
   void normalPrintsOneLinePerSpanAndDataPoint() throws Exception {
     push(Verbosity.NORMAL, traces());
-    assertThat(push(Verbosity.NORMAL, metrics())).isEqualTo("""
+    assertThat(push(Verbosity.NORMAL, metrics()))
+        .isEqualTo(
+            """
         debug/dev traces: 1 record, 1 resource
         2024-05-01T12:34:56.123456789Z GET /users Server trace=0102030405060708090a0b0c0d0e0f10 \
         span=0102030405060708 duration=1.5ms status=Error {http.route=/users}
@@ -164,7 +218,9 @@ class DebugExporterTest {
 
   @Test
   void detailedPrintsEveryFieldOfResourceScopeAndRecordIndented() throws Exception {
-    assertThat(push(Verbosity.DETAILED, logs())).isEqualTo("""
+    assertThat(push(Verbosity.DETAILED, logs()))
+        .isEqualTo(
+            """
         debug/dev logs: 3 records, 2 resources
         ResourceLogs #0
           Resource attributes:
@@ -221,7 +277,9 @@ class DebugExporterTest {
 
   @Test
   void detailedPrintsSpansWithEvents() throws Exception {
-    assertThat(push(Verbosity.DETAILED, traces())).isEqualTo("""
+    assertThat(push(Verbosity.DETAILED, traces()))
+        .isEqualTo(
+            """
         debug/dev traces: 1 record, 1 resource
         ResourceSpans #0
           Resource attributes:
@@ -252,7 +310,9 @@ class DebugExporterTest {
 
   @Test
   void detailedPrintsMetricsWithEveryDataPointField() throws Exception {
-    assertThat(push(Verbosity.DETAILED, metrics())).isEqualTo("""
+    assertThat(push(Verbosity.DETAILED, metrics()))
+        .isEqualTo(
+            """
         debug/dev metrics: 2 records, 1 resource
         ResourceMetrics #0
           Resource attributes:
@@ -297,15 +357,17 @@ class DebugExporterTest {
 
   @Test
   void factoryIsRegisteredAsAServiceForEverySignal() {
-    DebugExporterFactory factory = ServiceLoader.load(Factory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .filter(DebugExporterFactory.class::isInstance)
-        .map(DebugExporterFactory.class::cast)
-        .findFirst()
-        .orElseThrow();
+    DebugExporterFactory factory =
+        ServiceLoader.load(Factory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(DebugExporterFactory.class::isInstance)
+            .map(DebugExporterFactory.class::cast)
+            .findFirst()
+            .orElseThrow();
 
     assertThat(factory.type()).isEqualTo("debug");
     assertThat(factory.stability()).isEqualTo(Stability.DEVELOPMENT);
-    assertThat(factory.signals()).containsExactlyInAnyOrder(Signal.LOGS, Signal.TRACES, Signal.METRICS);
+    assertThat(factory.signals())
+        .containsExactlyInAnyOrder(Signal.LOGS, Signal.TRACES, Signal.METRICS);
   }
 }

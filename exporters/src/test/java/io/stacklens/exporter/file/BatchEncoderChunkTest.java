@@ -22,15 +22,23 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A push is written about a MiB at a time, in whole lines, and reads back the same as written at once. */
+/**
+ * A push is written about a MiB at a time, in whole lines, and reads back the same as written at
+ * once.
+ */
 class BatchEncoderChunkTest {
   private static LogsBatch bigLogs(int records, int bodyBytes) {
     LogsBatch batch = new LogsBatch();
-    var resource = new io.stacklens.agent.data.ResourceLogs(
-        new io.stacklens.agent.data.Resource(Attributes.of("service.name", "big")), new ArrayList<>());
-    var scope = new io.stacklens.agent.data.ScopeLogs(new InstrumentationScope(), new ArrayList<>());
+    var resource =
+        new io.stacklens.agent.data.ResourceLogs(
+            new io.stacklens.agent.data.Resource(Attributes.of("service.name", "big")),
+            new ArrayList<>());
+    var scope =
+        new io.stacklens.agent.data.ScopeLogs(new InstrumentationScope(), new ArrayList<>());
     for (int i = 0; i < records; i++) {
-      scope.logRecords().add(new LogRecord(Attributes.of("i", (long) i)).setBody("b".repeat(bodyBytes) + i));
+      scope
+          .logRecords()
+          .add(new LogRecord(Attributes.of("i", (long) i)).setBody("b".repeat(bodyBytes) + i));
     }
     resource.scopeLogs().add(scope);
     batch.resourceLogs().add(resource);
@@ -52,8 +60,10 @@ class BatchEncoderChunkTest {
   @Test
   void jsonLinesOfABigBatchGoOutInChunksIdenticalToOneEncoding() throws Exception {
     LogsBatch batch = bigLogs(3000, 1000);
-    byte[] whole = Arrays.copyOf(new BatchEncoder(FileFormat.JSON_LINES).encode(batch).array(),
-        new BatchEncoder(FileFormat.JSON_LINES).encode(batch).size());
+    byte[] whole =
+        Arrays.copyOf(
+            new BatchEncoder(FileFormat.JSON_LINES).encode(batch).array(),
+            new BatchEncoder(FileFormat.JSON_LINES).encode(batch).size());
     Collected sink = new Collected();
 
     new BatchEncoder(FileFormat.JSON_LINES).encode(batch, sink);
@@ -69,13 +79,23 @@ class BatchEncoderChunkTest {
     for (int r = 0; r < 30; r++) {
       ScopeSpans.Builder scope = ScopeSpans.newBuilder();
       for (int s = 0; s < 100; s++) {
-        scope.addSpans(Span.newBuilder().setName("span-" + r + "-" + s).addAttributes(KeyValue.newBuilder()
-            .setKey("payload").setValue(AnyValue.newBuilder().setStringValue("p".repeat(1000)))));
+        scope.addSpans(
+            Span.newBuilder()
+                .setName("span-" + r + "-" + s)
+                .addAttributes(
+                    KeyValue.newBuilder()
+                        .setKey("payload")
+                        .setValue(AnyValue.newBuilder().setStringValue("p".repeat(1000)))));
       }
-      request.addResourceSpans(ResourceSpans.newBuilder()
-          .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("r")
-              .setValue(AnyValue.newBuilder().setIntValue(r))))
-          .addScopeSpans(scope));
+      request.addResourceSpans(
+          ResourceSpans.newBuilder()
+              .setResource(
+                  Resource.newBuilder()
+                      .addAttributes(
+                          KeyValue.newBuilder()
+                              .setKey("r")
+                              .setValue(AnyValue.newBuilder().setIntValue(r))))
+              .addScopeSpans(scope));
     }
     TracesBatch batch = TracesBatch.of(request.build());
     Collected sink = new Collected();
@@ -85,16 +105,26 @@ class BatchEncoderChunkTest {
     String[] lines = sink.all.toString(StandardCharsets.UTF_8).split("\n");
     assertThat(lines.length).isGreaterThan(1);
     ExportTraceServiceRequest.Builder back = ExportTraceServiceRequest.newBuilder();
-    for (String line : lines) back.addAllResourceSpans(OtlpJson.parseTraces(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansList());
+    for (String line : lines)
+      back.addAllResourceSpans(
+          OtlpJson.parseTraces(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansList());
     assertThat(back.build()).isEqualTo(request.build());
   }
 
   @Test
   void aSmallPushStaysOneOtlpJsonLine() throws Exception {
-    TracesBatch batch = TracesBatch.of(ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("a"))))
-        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("b"))))
-        .build());
+    TracesBatch batch =
+        TracesBatch.of(
+            ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(
+                    ResourceSpans.newBuilder()
+                        .addScopeSpans(
+                            ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("a"))))
+                .addResourceSpans(
+                    ResourceSpans.newBuilder()
+                        .addScopeSpans(
+                            ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("b"))))
+                .build());
     Collected sink = new Collected();
     new BatchEncoder(FileFormat.OTLP_JSON).encode(batch, sink);
     assertThat(sink.all.toString(StandardCharsets.UTF_8).split("\n")).hasSize(1);

@@ -63,45 +63,64 @@ class FileExporterTest {
     FileExporterConfig c = config("logs.jsonl");
     FileExporter exporter = start(c);
     ResourceLogs rl = TestData.resource(Attributes.of("service.name", "web"));
-    TestData.scope(rl, "io.http", "1.0", new Attributes()).logRecords().add(
-        new LogRecord(Attributes.of("user", "ana", "n", 3L, "ratio", 0.5, "ok", true, "tags", Attributes.listOf("a", 1L),
-                "raw", new byte[] {1, 2, 3}))
-            .setTimeUnixNano(T0)
-            .setObservedTimeUnixNano(T0 + 1)
-            .setSeverityNumber(13)
-            .setSeverityText("WARN")
-            .setBody(Attributes.of("msg", "slow", "ms", 120L))
-            .setTraceId(TestData.traceId())
-            .setSpanId(TestData.spanId())
-            .setFlags(1)
-            .setEventName("slow.request")
-            .setDroppedAttributesCount(2));
+    TestData.scope(rl, "io.http", "1.0", new Attributes())
+        .logRecords()
+        .add(
+            new LogRecord(
+                    Attributes.of(
+                        "user",
+                        "ana",
+                        "n",
+                        3L,
+                        "ratio",
+                        0.5,
+                        "ok",
+                        true,
+                        "tags",
+                        Attributes.listOf("a", 1L),
+                        "raw",
+                        new byte[] {1, 2, 3}))
+                .setTimeUnixNano(T0)
+                .setObservedTimeUnixNano(T0 + 1)
+                .setSeverityNumber(13)
+                .setSeverityText("WARN")
+                .setBody(Attributes.of("msg", "slow", "ms", 120L))
+                .setTraceId(TestData.traceId())
+                .setSpanId(TestData.spanId())
+                .setFlags(1)
+                .setEventName("slow.request")
+                .setDroppedAttributesCount(2));
     exporter.push(new LogsBatch(new ArrayList<>(List.of(rl))));
     exporter.flush();
 
-    assertThat(Files.readString(Path.of(c.path))).isEqualTo(
-        "{\"timestamp\":\"2024-05-01T12:34:56.123456789Z\",\"time_unix_nano\":1714566896123456789,"
-            + "\"observed_time_unix_nano\":1714566896123456790,\"severity_number\":13,\"severity_text\":\"WARN\","
-            + "\"body\":{\"msg\":\"slow\",\"ms\":120},\"trace_id\":\"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\","
-            + "\"span_id\":\"01020304050607ff\",\"flags\":1,\"event_name\":\"slow.request\","
-            + "\"attributes\":{\"user\":\"ana\",\"n\":3,\"ratio\":0.5,\"ok\":true,\"tags\":[\"a\",1],\"raw\":\"AQID\"},"
-            + "\"dropped_attributes_count\":2,\"resource\":{\"service.name\":\"web\"},"
-            + "\"scope\":{\"name\":\"io.http\",\"version\":\"1.0\"}}\n");
+    assertThat(Files.readString(Path.of(c.path)))
+        .isEqualTo(
+            "{\"timestamp\":\"2024-05-01T12:34:56.123456789Z\",\"time_unix_nano\":1714566896123456789,"
+                + "\"observed_time_unix_nano\":1714566896123456790,\"severity_number\":13,\"severity_text\":\"WARN\","
+                + "\"body\":{\"msg\":\"slow\",\"ms\":120},\"trace_id\":\"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\","
+                + "\"span_id\":\"01020304050607ff\",\"flags\":1,\"event_name\":\"slow.request\","
+                + "\"attributes\":{\"user\":\"ana\",\"n\":3,\"ratio\":0.5,\"ok\":true,\"tags\":[\"a\",1],\"raw\":\"AQID\"},"
+                + "\"dropped_attributes_count\":2,\"resource\":{\"service.name\":\"web\"},"
+                + "\"scope\":{\"name\":\"io.http\",\"version\":\"1.0\"}}\n");
   }
 
   @Test
-  void jsonLinesOmitsAbsentIdsBodyAndEventNameAndUsesObservedTimeWhenTimeIsUnset() throws Exception {
+  void jsonLinesOmitsAbsentIdsBodyAndEventNameAndUsesObservedTimeWhenTimeIsUnset()
+      throws Exception {
     FileExporterConfig c = config("logs.jsonl");
     FileExporter exporter = start(c);
     ResourceLogs rl = TestData.resource(new Attributes());
-    TestData.scope(rl, "", "", new Attributes()).logRecords().add(new LogRecord().setObservedTimeUnixNano(T0));
+    TestData.scope(rl, "", "", new Attributes())
+        .logRecords()
+        .add(new LogRecord().setObservedTimeUnixNano(T0));
     exporter.push(new LogsBatch(new ArrayList<>(List.of(rl))));
     exporter.flush();
 
-    assertThat(Files.readString(Path.of(c.path))).isEqualTo(
-        "{\"timestamp\":\"2024-05-01T12:34:56.123456789Z\",\"time_unix_nano\":0,"
-            + "\"observed_time_unix_nano\":1714566896123456789,\"severity_number\":0,\"severity_text\":\"\","
-            + "\"flags\":0,\"attributes\":{},\"resource\":{},\"scope\":{\"name\":\"\",\"version\":\"\"}}\n");
+    assertThat(Files.readString(Path.of(c.path)))
+        .isEqualTo(
+            "{\"timestamp\":\"2024-05-01T12:34:56.123456789Z\",\"time_unix_nano\":0,"
+                + "\"observed_time_unix_nano\":1714566896123456789,\"severity_number\":0,\"severity_text\":\"\","
+                + "\"flags\":0,\"attributes\":{},\"resource\":{},\"scope\":{\"name\":\"\",\"version\":\"\"}}\n");
   }
 
   @Test
@@ -131,7 +150,8 @@ class FileExporterTest {
     c.flushInterval = Duration.ofMillis(50);
     start(c).push(TestData.simpleBatch(3, "t"));
 
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(FileRecordsReader.readLines(Path.of(c.path))).hasSize(3));
   }
 
@@ -177,11 +197,14 @@ class FileExporterTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String prefix = "thread" + t;
-      done.add(pool.submit(() -> {
-        go.await();
-        for (int i = 0; i < pushes; i++) exporter.push(TestData.simpleBatch(perPush, prefix));
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < pushes; i++)
+                  exporter.push(TestData.simpleBatch(perPush, prefix));
+                return null;
+              }));
     }
     go.countDown();
     for (Future<?> f : done) f.get();
@@ -192,7 +215,9 @@ class FileExporterTest {
     assertThat(read).hasSize(threads * pushes * perPush);
     for (int t = 0; t < threads; t++) {
       String prefix = "thread" + t;
-      assertThat(read).filteredOn(r -> prefix.equals(r.attributes().get("prefix"))).hasSize(pushes * perPush);
+      assertThat(read)
+          .filteredOn(r -> prefix.equals(r.attributes().get("prefix")))
+          .hasSize(pushes * perPush);
     }
   }
 
@@ -243,22 +268,29 @@ class FileExporterTest {
 
     @Override
     public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-      log(level, bundle, params == null ? format : java.text.MessageFormat.format(format, params), (Throwable) null);
+      log(
+          level,
+          bundle,
+          params == null ? format : java.text.MessageFormat.format(format, params),
+          (Throwable) null);
     }
   }
 
   @ParameterizedTest(name = "max_megabytes {0}, compress {1}")
   @CsvSource({"0, true", "1, false"})
-  void shutdownWithRotationOrCompressionOffLogsNoWarningAboutCompressingRotatedFiles(int maxMegabytes, boolean compress)
-      throws Exception {
+  void shutdownWithRotationOrCompressionOffLogsNoWarningAboutCompressingRotatedFiles(
+      int maxMegabytes, boolean compress) throws Exception {
     FileExporterConfig c = config("logs.jsonl");
     c.rotation.maxMegabytes = maxMegabytes;
     c.rotation.maxAge = Duration.ZERO;
     c.rotation.compress = compress;
     CapturingLogger log = new CapturingLogger();
     var ctx = context(metrics);
-    FileExporter exporter = new FileExporter(
-        new io.stacklens.agent.api.ComponentContext(ctx.id(), ctx.kind(), metrics, log, null), c, java.time.Clock.systemUTC());
+    FileExporter exporter =
+        new FileExporter(
+            new io.stacklens.agent.api.ComponentContext(ctx.id(), ctx.kind(), metrics, log, null),
+            c,
+            java.time.Clock.systemUTC());
     exporter.start(HOST);
     exporter.push(TestData.simpleBatch(3, "x"));
     // a deadline already reached: nothing is left to wait for, so nothing is worth a warning
@@ -281,8 +313,12 @@ class FileExporterTest {
 
     assertThatThrownBy(() -> exporter.start(HOST))
         .isInstanceOfSatisfying(StartException.class, e -> assertThat(e.key()).isEqualTo("path"))
-        .hasMessage("cannot open " + dir.resolve("taken.jsonl") + " for writing: it is a directory; set path to a file name"
-            + " in it, e.g. " + dir.resolve("taken.jsonl").resolve("out.jsonl"));
+        .hasMessage(
+            "cannot open "
+                + dir.resolve("taken.jsonl")
+                + " for writing: it is a directory; set path to a file name"
+                + " in it, e.g. "
+                + dir.resolve("taken.jsonl").resolve("out.jsonl"));
   }
 
   @Test
@@ -292,8 +328,11 @@ class FileExporterTest {
 
     assertThatThrownBy(() -> exporter.start(HOST))
         .isInstanceOf(StartException.class)
-        .hasMessage("cannot open " + regularFile.resolve("logs/out.jsonl") + " for writing: a part of the path is a file, not a"
-            + " directory; set path to a file in a directory")
+        .hasMessage(
+            "cannot open "
+                + regularFile.resolve("logs/out.jsonl")
+                + " for writing: a part of the path is a file, not a"
+                + " directory; set path to a file in a directory")
         .hasMessageNotContaining("Exception");
   }
 

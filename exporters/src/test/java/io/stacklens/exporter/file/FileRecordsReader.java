@@ -24,13 +24,14 @@ import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads files written by the {@code file} exporter back, for round-trips, replays and tests. Accepts
- * both formats (detected per line) and gzipped rotated files (detected by their magic bytes).
+ * Reads files written by the {@code file} exporter back, for round-trips, replays and tests.
+ * Accepts both formats (detected per line) and gzipped rotated files (detected by their magic
+ * bytes).
  *
  * <p>An {@code otlp_json} line becomes one {@link LogsBatch}, exactly as pushed. {@code json_lines}
  * records are grouped into batches of at most {@link #JSON_LINES_BATCH_SIZE}; consecutive records
- * with equal resource attributes share a {@link ResourceLogs}, and with an equal scope a
- * {@link ScopeLogs}. What survives the {@code json_lines} round-trip is listed in docs/exporters/file.md.
+ * with equal resource attributes share a {@link ResourceLogs}, and with an equal scope a {@link
+ * ScopeLogs}. What survives the {@code json_lines} round-trip is listed in docs/exporters/file.md.
  *
  * <p>Test code: shipped in the exporters test-jar, which the integration tests use.
  */
@@ -51,7 +52,8 @@ public final class FileRecordsReader {
         if (line.isBlank()) continue;
         try {
           if (isOtlpJson(line, "resourceLogs", "resource_logs")) {
-            batches.add(OtlpLogs.fromProto(OtlpJson.parseLogs(line.getBytes(StandardCharsets.UTF_8))));
+            batches.add(
+                OtlpLogs.fromProto(OtlpJson.parseLogs(line.getBytes(StandardCharsets.UTF_8))));
             current = null;
             continue;
           }
@@ -61,8 +63,13 @@ public final class FileRecordsReader {
           }
           append(current, JsonLinesLogParser.parse(line));
         } catch (IOException | IllegalArgumentException e) {
-          throw new IOException(file + ":" + lineNumber + ": not a log record written by the file exporter: "
-              + e.getMessage(), e);
+          throw new IOException(
+              file
+                  + ":"
+                  + lineNumber
+                  + ": not a log record written by the file exporter: "
+                  + e.getMessage(),
+              e);
         }
       }
     }
@@ -86,7 +93,9 @@ public final class FileRecordsReader {
     return readOtlpLines(file, OtlpJson::parseMetrics);
   }
 
-  /** Non-blank lines of a file written in any format, gunzipped when needed (for tools and tests). */
+  /**
+   * Non-blank lines of a file written in any format, gunzipped when needed (for tools and tests).
+   */
   public static List<String> readLines(Path file) throws IOException {
     List<String> lines = new ArrayList<>();
     try (BufferedReader reader = open(file)) {
@@ -97,7 +106,8 @@ public final class FileRecordsReader {
     return lines;
   }
 
-  private static <T> List<T> readOtlpLines(Path file, Function<byte[], T> parse) throws IOException {
+  private static <T> List<T> readOtlpLines(Path file, Function<byte[], T> parse)
+      throws IOException {
     List<T> out = new ArrayList<>();
     int lineNumber = 0;
     for (String line : readLines(file)) {
@@ -105,7 +115,8 @@ public final class FileRecordsReader {
       try {
         out.add(parse.apply(line.getBytes(StandardCharsets.UTF_8)));
       } catch (IllegalArgumentException e) {
-        throw new IOException(file + ": request " + lineNumber + " is not OTLP/JSON: " + e.getMessage(), e);
+        throw new IOException(
+            file + ": request " + lineNumber + " is not OTLP/JSON: " + e.getMessage(), e);
       }
     }
     return out;
@@ -133,7 +144,8 @@ public final class FileRecordsReader {
   }
 
   private static boolean sameScope(InstrumentationScope a, InstrumentationScope b) {
-    return a.name().equals(b.name()) && a.version().equals(b.version())
+    return a.name().equals(b.name())
+        && a.version().equals(b.version())
         && Objects.equals(a.attributes(), b.attributes());
   }
 

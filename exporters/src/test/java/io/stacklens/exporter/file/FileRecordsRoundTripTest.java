@@ -60,8 +60,11 @@ class FileRecordsRoundTripTest {
 
     assertThat(read.resourceLogs()).hasSize(2);
     ResourceLogs web = read.resourceLogs().get(0);
-    assertThat(web.resource().attributes()).isEqualTo(original.resourceLogs().get(0).resource().attributes());
-    assertThat(web.scopeLogs()).extracting(s -> s.scope().name()).containsExactly("io.http", "io.db");
+    assertThat(web.resource().attributes())
+        .isEqualTo(original.resourceLogs().get(0).resource().attributes());
+    assertThat(web.scopeLogs())
+        .extracting(s -> s.scope().name())
+        .containsExactly("io.http", "io.db");
     ScopeLogs http = web.scopeLogs().get(0);
     assertThat(http.scope().version()).isEqualTo("1.2.3");
     assertThat(http.scope().attributes()).isEqualTo(Attributes.of("lib", "netty"));
@@ -74,7 +77,8 @@ class FileRecordsRoundTripTest {
     records(batch).get(0).attributes().put("raw", bytes);
     records(batch).get(0).setBody(bytes);
 
-    LogRecord read = records(FileRecordsReader.readAllLogs(write(FileFormat.JSON_LINES, batch))).get(0);
+    LogRecord read =
+        records(FileRecordsReader.readAllLogs(write(FileFormat.JSON_LINES, batch))).get(0);
 
     String base64 = Base64.getEncoder().encodeToString(bytes);
     assertThat(read.attributes().get("raw")).isEqualTo(base64);
@@ -93,23 +97,30 @@ class FileRecordsRoundTripTest {
     assertThat(read).hasSize(2);
     assertSameRecords(read.get(0), first);
     assertSameRecords(read.get(1), second);
-    assertThat(read.get(0).resourceLogs().get(0).schemaUrl()).isEqualTo("https://opentelemetry.io/schemas/1.26.0");
+    assertThat(read.get(0).resourceLogs().get(0).schemaUrl())
+        .isEqualTo("https://opentelemetry.io/schemas/1.26.0");
     assertThat(read.get(0).resourceLogs()).hasSameSizeAs(first.resourceLogs());
   }
 
   @Test
   void readerGroupsJsonLinesIntoBatchesOfAtMostTheBatchSize() throws Exception {
-    Path path = write(FileFormat.JSON_LINES, TestData.simpleBatch(FileRecordsReader.JSON_LINES_BATCH_SIZE + 5, "x"));
+    Path path =
+        write(
+            FileFormat.JSON_LINES,
+            TestData.simpleBatch(FileRecordsReader.JSON_LINES_BATCH_SIZE + 5, "x"));
 
     List<LogsBatch> read = FileRecordsReader.readLogs(path);
 
-    assertThat(read).extracting(LogsBatch::recordCount).containsExactly(FileRecordsReader.JSON_LINES_BATCH_SIZE, 5);
+    assertThat(read)
+        .extracting(LogsBatch::recordCount)
+        .containsExactly(FileRecordsReader.JSON_LINES_BATCH_SIZE, 5);
   }
 
   @Test
   void readerNamesFileAndLineOfAMalformedRecord() throws IOException {
     Path path = dir.resolve("bad.jsonl");
-    Files.writeString(path, "{\"time_unix_nano\":1,\"severity_number\":9}\n{\"attributes\": [1,2]}\n");
+    Files.writeString(
+        path, "{\"time_unix_nano\":1,\"severity_number\":9}\n{\"attributes\": [1,2]}\n");
 
     assertThatThrownBy(() -> FileRecordsReader.readLogs(path))
         .isInstanceOf(IOException.class)
@@ -121,7 +132,9 @@ class FileRecordsRoundTripTest {
     List<LogRecord> e = records(expected);
     assertThat(a).hasSameSizeAs(e);
     for (int i = 0; i < e.size(); i++) {
-      assertThat(a.get(i).sameAs(e.get(i))).as("record %d: expected %s but read %s", i, e.get(i), a.get(i)).isTrue();
+      assertThat(a.get(i).sameAs(e.get(i)))
+          .as("record %d: expected %s but read %s", i, e.get(i), a.get(i))
+          .isTrue();
     }
   }
 }

@@ -69,8 +69,10 @@ class FileRotationTest {
       records += FileRecordsReader.readAllLogs(p).recordCount();
     }
     assertThat(records).isEqualTo(pushes * 200L);
-    assertThat(fileNames()).allMatch(n -> n.matches("logs(-20240501T1000\\d\\d\\.\\d{3})?\\.jsonl"));
-    assertThat(metrics.counterValue("stacklens_exporter_file_rotations_total", "exporter", "file")).isGreaterThanOrEqualTo(2);
+    assertThat(fileNames())
+        .allMatch(n -> n.matches("logs(-20240501T1000\\d\\d\\.\\d{3})?\\.jsonl"));
+    assertThat(metrics.counterValue("stacklens_exporter_file_rotations_total", "exporter", "file"))
+        .isGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -90,7 +92,10 @@ class FileRotationTest {
     exporter.flush();
 
     assertThat(fileNames()).containsExactly("logs-20240501T101000.250.jsonl", "logs.jsonl");
-    assertThat(FileRecordsReader.readAllLogs(dir.resolve("logs-20240501T101000.250.jsonl")).recordCount()).isEqualTo(3);
+    assertThat(
+            FileRecordsReader.readAllLogs(dir.resolve("logs-20240501T101000.250.jsonl"))
+                .recordCount())
+        .isEqualTo(3);
     assertThat(FileRecordsReader.readAllLogs(dir.resolve("logs.jsonl")).recordCount()).isEqualTo(4);
   }
 
@@ -137,8 +142,15 @@ class FileRotationTest {
     }
     exporter.push(TestData.simpleBatch(1, "current"));
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fileNames()).containsExactly(
-        "logs-20240501T100400.250.jsonl", "logs-20240501T100500.250.jsonl", "logs.jsonl"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(fileNames())
+                    .containsExactly(
+                        "logs-20240501T100400.250.jsonl",
+                        "logs-20240501T100500.250.jsonl",
+                        "logs.jsonl"));
   }
 
   @Test
@@ -151,8 +163,12 @@ class FileRotationTest {
     clock.advance(Duration.ofMinutes(1));
     exporter.push(TestData.simpleBatch(1, "current"));
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(
-        () -> assertThat(fileNames()).containsExactly("logs-20240501T100100.250.jsonl.gz", "logs.jsonl"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(fileNames())
+                    .containsExactly("logs-20240501T100100.250.jsonl.gz", "logs.jsonl"));
     Path gz = dir.resolve("logs-20240501T100100.250.jsonl.gz");
     assertThat(Files.readAllBytes(gz)).startsWith((byte) 0x1f, (byte) 0x8b);
     assertThat(FileRecordsReader.readAllLogs(gz).recordCount()).isEqualTo(50);
@@ -169,7 +185,12 @@ class FileRotationTest {
 
     start(c);
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fileNames())
-        .containsExactly("logs-20240101T000000.000.jsonl.gz", "logs.jsonl", "unrelated.txt"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(fileNames())
+                    .containsExactly(
+                        "logs-20240101T000000.000.jsonl.gz", "logs.jsonl", "unrelated.txt"));
   }
 }

@@ -12,9 +12,9 @@ import java.util.HexFormat;
 
 /**
  * Parses one {@code json_lines} log line back into a record with its resource attributes and scope:
- * the line's own fields here, every value (body, attributes) by the agent's one JSON reader
- * ({@link JsonValueReader}, whose rules say what a value becomes). Test code, for
- * {@link FileRecordsReader}.
+ * the line's own fields here, every value (body, attributes) by the agent's one JSON reader ({@link
+ * JsonValueReader}, whose rules say what a value becomes). Test code, for {@link
+ * FileRecordsReader}.
  */
 final class JsonLinesLogParser {
   private static final JsonValueReader JSON = JsonValueReader.standard();
@@ -48,7 +48,8 @@ final class JsonLinesLogParser {
           case "dropped_attributes_count" -> r.setDroppedAttributesCount(p.getIntValue());
           case "resource" -> JSON.readInto(p, resource);
           case "scope" -> readScope(p, scope);
-          default -> p.skipChildren(); // "timestamp" (derived from the nanos) and fields of newer writers
+          default ->
+              p.skipChildren(); // "timestamp" (derived from the nanos) and fields of newer writers
         }
       }
       return new Line(r, resource, scope);
@@ -71,9 +72,16 @@ final class JsonLinesLogParser {
     }
   }
 
-  private static void expect(JsonToken actual, JsonToken expected, JsonParser p) throws IOException {
+  private static void expect(JsonToken actual, JsonToken expected, JsonParser p)
+      throws IOException {
     if (actual != expected) {
-      throw new IOException("expected " + expected + " but found " + actual + " at column " + p.currentLocation().getColumnNr());
+      throw new IOException(
+          "expected "
+              + expected
+              + " but found "
+              + actual
+              + " at column "
+              + p.currentLocation().getColumnNr());
     }
   }
 }

@@ -45,44 +45,67 @@ public final class TestData {
    * reads back as base64 strings), nested maps and arrays, unicode, ids and all severities.
    */
   public static LogsBatch variedBatch() {
-    ResourceLogs web = resource(Attributes.of("service.name", "web", "host.cpu", 8L, "k8s", Attributes.of("pod", "web-1")));
+    ResourceLogs web =
+        resource(
+            Attributes.of(
+                "service.name", "web", "host.cpu", 8L, "k8s", Attributes.of("pod", "web-1")));
     ScopeLogs http = scope(web, "io.http", "1.2.3", Attributes.of("lib", "netty"));
-    http.logRecords().add(
-        new LogRecord(Attributes.of(
-                "str", "héllo \"wörld\" \n\t ✓ 日本語 \uD83D\uDE80",
-                "int", -42L,
-                "max", Long.MAX_VALUE,
-                "dbl", 3.25,
-                "tiny", 1.0E-300,
-                "whole", 2.0,
-                "bool", true,
-                "no", false,
-                "empty", null,
-                "arr", Attributes.listOf("a", 1L, 2.5, false, null, Attributes.listOf("nested")),
-                "map", Attributes.of("inner", Attributes.of("deep", 1L), "list", Attributes.listOf()),
-                "emptymap", new Attributes()))
-            .setTimeUnixNano(T0)
-            .setObservedTimeUnixNano(T0 + 1000)
-            .setSeverityNumber(9)
-            .setSeverityText("INFO")
-            .setBody("request served in 12ms")
-            .setTraceId(traceId())
-            .setSpanId(spanId())
-            .setFlags(1)
-            .setEventName("http.request")
-            .setDroppedAttributesCount(3));
-    http.logRecords().add(
-        new LogRecord()
-            .setObservedTimeUnixNano(T0 + 5)
-            .setSeverityNumber(21)
-            .setSeverityText("FATAL")
-            .setBody(Attributes.of("msg", "structured", "codes", Attributes.listOf(1L, 2L), "ok", false)));
+    http.logRecords()
+        .add(
+            new LogRecord(
+                    Attributes.of(
+                        "str",
+                        "héllo \"wörld\" \n\t ✓ 日本語 \uD83D\uDE80",
+                        "int",
+                        -42L,
+                        "max",
+                        Long.MAX_VALUE,
+                        "dbl",
+                        3.25,
+                        "tiny",
+                        1.0E-300,
+                        "whole",
+                        2.0,
+                        "bool",
+                        true,
+                        "no",
+                        false,
+                        "empty",
+                        null,
+                        "arr",
+                        Attributes.listOf("a", 1L, 2.5, false, null, Attributes.listOf("nested")),
+                        "map",
+                        Attributes.of(
+                            "inner", Attributes.of("deep", 1L), "list", Attributes.listOf()),
+                        "emptymap",
+                        new Attributes()))
+                .setTimeUnixNano(T0)
+                .setObservedTimeUnixNano(T0 + 1000)
+                .setSeverityNumber(9)
+                .setSeverityText("INFO")
+                .setBody("request served in 12ms")
+                .setTraceId(traceId())
+                .setSpanId(spanId())
+                .setFlags(1)
+                .setEventName("http.request")
+                .setDroppedAttributesCount(3));
+    http.logRecords()
+        .add(
+            new LogRecord()
+                .setObservedTimeUnixNano(T0 + 5)
+                .setSeverityNumber(21)
+                .setSeverityText("FATAL")
+                .setBody(
+                    Attributes.of(
+                        "msg", "structured", "codes", Attributes.listOf(1L, 2L), "ok", false)));
     ScopeLogs db = scope(web, "io.db", "", new Attributes());
     for (int severity = 0; severity <= LogRecord.SEVERITY_MAX; severity++) {
-      db.logRecords().add(new LogRecord(Attributes.of("n", (long) severity))
-          .setTimeUnixNano(T0 + severity)
-          .setSeverityNumber(severity)
-          .setBody(Attributes.listOf("array", "body", (long) severity)));
+      db.logRecords()
+          .add(
+              new LogRecord(Attributes.of("n", (long) severity))
+                  .setTimeUnixNano(T0 + severity)
+                  .setSeverityNumber(severity)
+                  .setBody(Attributes.listOf("array", "body", (long) severity)));
     }
     db.logRecords().add(new LogRecord().setTimeUnixNano(T0)); // no body, no attributes
     db.logRecords().add(new LogRecord().setTimeUnixNano(T0).setBody(""));
@@ -90,7 +113,9 @@ public final class TestData {
     db.logRecords().add(new LogRecord().setTimeUnixNano(T0).setBody(-0.5));
     db.logRecords().add(new LogRecord().setTimeUnixNano(T0).setBody(true));
     ResourceLogs worker = resource(new Attributes());
-    scope(worker, "", "", new Attributes()).logRecords().add(new LogRecord().setTimeUnixNano(0).setBody("no time"));
+    scope(worker, "", "", new Attributes())
+        .logRecords()
+        .add(new LogRecord().setTimeUnixNano(0).setBody("no time"));
     LogsBatch batch = new LogsBatch(new ArrayList<>(List.of(web, worker)));
     return batch;
   }
@@ -100,11 +125,17 @@ public final class TestData {
     ResourceLogs rl = resource(Attributes.of("service.name", "bench"));
     ScopeLogs sl = scope(rl, "test", "1", new Attributes());
     for (int i = 0; i < n; i++) {
-      sl.logRecords().add(new LogRecord(Attributes.of("i", (long) i, "prefix", prefix))
-          .setTimeUnixNano(T0 + i)
-          .setSeverityNumber(9)
-          .setSeverityText("INFO")
-          .setBody(prefix + " record " + i + " with some padding to make lines longer than a few bytes"));
+      sl.logRecords()
+          .add(
+              new LogRecord(Attributes.of("i", (long) i, "prefix", prefix))
+                  .setTimeUnixNano(T0 + i)
+                  .setSeverityNumber(9)
+                  .setSeverityText("INFO")
+                  .setBody(
+                      prefix
+                          + " record "
+                          + i
+                          + " with some padding to make lines longer than a few bytes"));
     }
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }
@@ -113,8 +144,12 @@ public final class TestData {
     return new ResourceLogs(new Resource(attributes), new ArrayList<>());
   }
 
-  public static ScopeLogs scope(ResourceLogs rl, String name, String version, Attributes attributes) {
-    ScopeLogs sl = new ScopeLogs(new InstrumentationScope(attributes).setName(name).setVersion(version), new ArrayList<>());
+  public static ScopeLogs scope(
+      ResourceLogs rl, String name, String version, Attributes attributes) {
+    ScopeLogs sl =
+        new ScopeLogs(
+            new InstrumentationScope(attributes).setName(name).setVersion(version),
+            new ArrayList<>());
     rl.scopeLogs().add(sl);
     return sl;
   }

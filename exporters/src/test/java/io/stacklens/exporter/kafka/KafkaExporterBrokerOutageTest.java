@@ -26,8 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exporter under steady load through the exporter helper while its only broker is down for
- * 20 s: nothing acknowledged to the helper is lost, the queue fills and blocks the producer side
+ * The exporter under steady load through the exporter helper while its only broker is down for 20
+ * s: nothing acknowledged to the helper is lost, the queue fills and blocks the producer side
  * (backpressure), the exporter reports FAILED while sends fail and OK once they succeed again.
  */
 class KafkaExporterBrokerOutageTest {
@@ -48,42 +48,60 @@ class KafkaExporterBrokerOutageTest {
       c.retryOnFailure.maxInterval = Duration.ofSeconds(2);
       c.retryOnFailure.maxElapsedTime = Duration.ZERO; // retry until shutdown
       c.timeout = Duration.ofSeconds(10);
-      c.producer = Map.of("delivery.timeout.ms", "8000", "request.timeout.ms", "3000", "max.block.ms", "2000");
+      c.producer =
+          Map.of(
+              "delivery.timeout.ms", "8000", "request.timeout.ms", "3000", "max.block.ms", "2000");
       MetricsRegistry metrics = new MetricsRegistry();
       var context = KafkaTestData.context(metrics);
       KafkaTestData.RecordingHost host = new KafkaTestData.RecordingHost();
-      ExporterRunner runner = new ExporterRunner(context, new KafkaExporterFactory().createExporter(context, c), c);
+      ExporterRunner runner =
+          new ExporterRunner(context, new KafkaExporterFactory().createExporter(context, c), c);
       runner.start(host);
 
       AtomicLong nextId = new AtomicLong();
       AtomicBoolean loading = new AtomicBoolean(true);
-      Thread loader = new Thread(() -> {
-        try {
-          while (loading.get()) {
-            runner.enqueue(batch(nextId, RECORDS_PER_BATCH));
-            Thread.sleep(10); // ~2000 records/s
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "outage-loader");
+      Thread loader =
+          new Thread(
+              () -> {
+                try {
+                  while (loading.get()) {
+                    runner.enqueue(batch(nextId, RECORDS_PER_BATCH));
+                    Thread.sleep(10); // ~2000 records/s
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "outage-loader");
       loader.start();
 
       await().atMost(Duration.ofSeconds(30)).until(() -> nextId.get() > 5_000);
       kafka.stop();
       long stoppedAt = System.nanoTime();
-      await().atMost(Duration.ofSeconds(20)).until(() -> host.statuses.get(context.id()) == ComponentStatus.FAILED);
-      // Backpressure: the queue fills and the loader's enqueue blocks, so ids stop growing during the outage.
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          metrics.gaugeValue("stacklens_exporter_queue_size", "exporter", context.id().toString()) >= c.sendingQueue.queueSize);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> host.statuses.get(context.id()) == ComponentStatus.FAILED);
+      // Backpressure: the queue fills and the loader's enqueue blocks, so ids stop growing during
+      // the outage.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  metrics.gaugeValue(
+                          "stacklens_exporter_queue_size", "exporter", context.id().toString())
+                      >= c.sendingQueue.queueSize);
       long blockedAt = nextId.get();
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
-      assertThat(nextId.get() - blockedAt).as("records accepted while the queue was full").isLessThanOrEqualTo(RECORDS_PER_BATCH);
+      assertThat(nextId.get() - blockedAt)
+          .as("records accepted while the queue was full")
+          .isLessThanOrEqualTo(RECORDS_PER_BATCH);
       long remaining = Duration.ofSeconds(20).toNanos() - (System.nanoTime() - stoppedAt);
       if (remaining > 0) Thread.sleep(remaining / 1_000_000); // keep the broker down 20 s in all
       kafka.restart();
 
-      await().atMost(Duration.ofSeconds(90)).until(() -> host.statuses.get(context.id()) == ComponentStatus.OK);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> host.statuses.get(context.id()) == ComponentStatus.OK);
       long afterRecovery = nextId.get();
       await().atMost(Duration.ofSeconds(60)).until(() -> nextId.get() > afterRecovery + 2_000);
       loading.set(false);
@@ -93,7 +111,8 @@ class KafkaExporterBrokerOutageTest {
       long total = nextId.get();
       assertThat(metrics.counterSum("stacklens_exporter_send_failed_records_total")).isZero();
       Map<String, Integer> seen = new HashMap<>();
-      for (ConsumerRecord<byte[], byte[]> r : kafka.consume(topic, (int) total, Duration.ofSeconds(60))) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          kafka.consume(topic, (int) total, Duration.ofSeconds(60))) {
         for (LogRecord rec : KafkaExporterTest.decode(KafkaEncoding.OTLP_PROTO, r.value())) {
           seen.merge((String) rec.attributes().get("id"), 1, Integer::sum);
         }
@@ -101,20 +120,29 @@ class KafkaExporterBrokerOutageTest {
       List<String> missing = new ArrayList<>();
       for (long i = 0; i < total; i++) if (!seen.containsKey("r" + i)) missing.add("r" + i);
       long duplicates = seen.values().stream().mapToLong(n -> n - 1).sum();
-      System.out.printf("outage test: %d records, %d missing, %d duplicates, resent counter %d%n", total, missing.size(),
-          duplicates, metrics.counterSum("stacklens_exporter_kafka_resent_records_total"));
+      System.out.printf(
+          "outage test: %d records, %d missing, %d duplicates, resent counter %d%n",
+          total,
+          missing.size(),
+          duplicates,
+          metrics.counterSum("stacklens_exporter_kafka_resent_records_total"));
       assertThat(missing).as("records lost").isEmpty();
       assertThat(seen).hasSize((int) total);
     }
   }
 
   private static LogsBatch batch(AtomicLong nextId, int n) {
-    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("service.name", "outage")), new ArrayList<>());
+    ResourceLogs rl =
+        new ResourceLogs(new Resource(Attributes.of("service.name", "outage")), new ArrayList<>());
     ScopeLogs sl = new ScopeLogs(new InstrumentationScope().setName("t"), new ArrayList<>());
     rl.scopeLogs().add(sl);
     for (int i = 0; i < n; i++) {
       long id = nextId.getAndIncrement();
-      sl.logRecords().add(new LogRecord(Attributes.of("id", "r" + id)).setTimeUnixNano(id).setBody("record " + id));
+      sl.logRecords()
+          .add(
+              new LogRecord(Attributes.of("id", "r" + id))
+                  .setTimeUnixNano(id)
+                  .setBody("record " + id));
     }
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }

@@ -9,19 +9,19 @@ import static io.stacklens.exporter.kafka.KafkaTestData.varied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.stacklens.agent.config.ConfigValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ExportException;
+import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.data.Attributes;
-import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.agent.telemetry.MetricsRegistry;
@@ -82,7 +82,8 @@ class KafkaExporterTest {
 
     List<ConsumerRecord<byte[], byte[]>> got = consume(topic, 1);
     List<LogsBatch> decoded = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : got) decoded.add(OtlpLogs.fromProto(ExportLogsServiceRequest.parseFrom(r.value())));
+    for (ConsumerRecord<byte[], byte[]> r : got)
+      decoded.add(OtlpLogs.fromProto(ExportLogsServiceRequest.parseFrom(r.value())));
     assertSameRecords(decoded, pushed);
   }
 
@@ -95,7 +96,8 @@ class KafkaExporterTest {
     start(c).push(pushed);
 
     List<LogsBatch> decoded = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) decoded.add(OtlpLogs.fromProto(OtlpJson.parseLogs(r.value())));
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1))
+      decoded.add(OtlpLogs.fromProto(OtlpJson.parseLogs(r.value())));
     assertSameRecords(decoded, pushed);
   }
 
@@ -135,20 +137,28 @@ class KafkaExporterTest {
       assertThat(j.at("/attributes/ratio").asDouble()).isEqualTo(rec.attributes().get("ratio"));
       assertThat(j.at("/attributes/ok").asBoolean()).isEqualTo(rec.attributes().get("ok"));
       assertThat(j.at("/attributes/tenant").asText()).isEqualTo(rec.attributes().get("tenant"));
-      assertThat(j.at("/attributes/nested/k/1").asLong()).isEqualTo(((List<?>) ((Attributes) rec.attributes().get("nested")).get("k")).get(1));
-      assertThat(j.at("/resource/service.name").asText()).isEqualTo(e.resource().resource().attributes().get("service.name"));
+      assertThat(j.at("/attributes/nested/k/1").asLong())
+          .isEqualTo(((List<?>) ((Attributes) rec.attributes().get("nested")).get("k")).get(1));
+      assertThat(j.at("/resource/service.name").asText())
+          .isEqualTo(e.resource().resource().attributes().get("service.name"));
       assertThat(j.at("/scope/name").asText()).isEqualTo(e.scope().scope().name());
       assertThat(j.at("/scope/version").asText()).isEqualTo(e.scope().scope().version());
       // exactly the object the file exporter writes per line
-      assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain("\n").startsWith("{\"timestamp\":");
+      assertThat(new String(r.value(), StandardCharsets.UTF_8))
+          .doesNotContain("\n")
+          .startsWith("{\"timestamp\":");
     }
     assertThat(seen).isEqualTo(expected.keySet());
   }
 
-  // ---------------------------------------------------------------- keys, partitions, topics, headers
+  // ---------------------------------------------------------------- keys, partitions, topics,
+  // headers
 
   @ParameterizedTest
-  @EnumSource(value = KafkaEncoding.class, mode = EnumSource.Mode.EXCLUDE, names = "RAW") // raw: below
+  @EnumSource(
+      value = KafkaEncoding.class,
+      mode = EnumSource.Mode.EXCLUDE,
+      names = "RAW") // raw: below
   void sameAttributeValueAlwaysLandsOnOnePartition(KafkaEncoding encoding) throws Exception {
     String topic = uniqueTopic("parts-" + encoding.id());
     kafka.createTopic(topic, 6);
@@ -159,7 +169,8 @@ class KafkaExporterTest {
     e.push(varied(50, "a"));
     e.push(varied(50, "b"));
 
-    List<ConsumerRecord<byte[], byte[]>> got = consume(topic, encoding == KafkaEncoding.JSON ? 100 : 10);
+    List<ConsumerRecord<byte[], byte[]>> got =
+        consume(topic, encoding == KafkaEncoding.JSON ? 100 : 10);
     Map<String, Set<Integer>> partitionsByTenant = new HashMap<>();
     int records = 0;
     for (ConsumerRecord<byte[], byte[]> r : got) {
@@ -173,7 +184,8 @@ class KafkaExporterTest {
     assertThat(partitionsByTenant).hasSize(5);
     partitionsByTenant.values().forEach(p -> assertThat(p).hasSize(1));
     // with 5 keys over 6 partitions the default partitioner uses more than one partition
-    assertThat(partitionsByTenant.values().stream().flatMap(Set::stream).distinct().count()).isGreaterThan(1);
+    assertThat(partitionsByTenant.values().stream().flatMap(Set::stream).distinct().count())
+        .isGreaterThan(1);
   }
 
   @Test
@@ -183,7 +195,8 @@ class KafkaExporterTest {
     c.partitionBy = "resource:service.name";
     start(c).push(varied(9, "r"));
     Set<String> keys = new HashSet<>();
-    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 2)) keys.add(new String(r.key(), StandardCharsets.UTF_8));
+    for (ConsumerRecord<byte[], byte[]> r : consume(topic, 2))
+      keys.add(new String(r.key(), StandardCharsets.UTF_8));
     assertThat(keys).containsExactlyInAnyOrder("a", "b");
 
     String traceTopic = uniqueTopic("tracekey");
@@ -249,7 +262,8 @@ class KafkaExporterTest {
     assertThat(records).isEqualTo(20);
   }
 
-  // ---------------------------------------------------------------- compression, splitting, dead letters
+  // ---------------------------------------------------------------- compression, splitting, dead
+  // letters
 
   @ParameterizedTest
   @EnumSource(KafkaCompression.class)
@@ -265,7 +279,9 @@ class KafkaExporterTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = KafkaEncoding.class, names = {"OTLP_PROTO", "OTLP_JSON"})
+  @EnumSource(
+      value = KafkaEncoding.class,
+      names = {"OTLP_PROTO", "OTLP_JSON"})
   void anOversizedBatchIsSplitUnderMaxMessageBytes(KafkaEncoding encoding) throws Exception {
     String topic = uniqueTopic("split-" + encoding.id());
     KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
@@ -278,14 +294,19 @@ class KafkaExporterTest {
     List<LogsBatch> decoded = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : consume(topic, 6)) {
       assertThat(r.serializedValueSize()).isLessThanOrEqualTo(16 * 1024);
-      decoded.add(OtlpLogs.fromProto(encoding == KafkaEncoding.OTLP_PROTO ? parse(r.value()) : OtlpJson.parseLogs(r.value())));
+      decoded.add(
+          OtlpLogs.fromProto(
+              encoding == KafkaEncoding.OTLP_PROTO
+                  ? parse(r.value())
+                  : OtlpJson.parseLogs(r.value())));
     }
     assertThat(got.size()).isGreaterThan(5);
     assertSameRecords(decoded, pushed);
   }
 
   @Test
-  void aRetryableFailureReportsOnlyTheUnacknowledgedRecordsAsUnsentAndTheRetrySendsNothingTwice() throws Exception {
+  void aRetryableFailureReportsOnlyTheUnacknowledgedRecordsAsUnsentAndTheRetrySendsNothingTwice()
+      throws Exception {
     String healthy = uniqueTopic("healthy");
     String refused = uniqueTopic("refused");
     KafkaExporterConfig c = config(kafka.bootstrapServers(), healthy);
@@ -299,21 +320,25 @@ class KafkaExporterTest {
     KafkaExporter exporter = start(c);
     RefusingPartitioner.refusedTopic = refused;
     try {
-      ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
+      ExportException failure =
+          catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
 
       assertThat(failure).isNotNull();
       assertThat(failure.isPermanent()).isFalse();
       assertThat(failure.unsent()).as("what the push did not deliver").isNotNull();
       List<Object> unsentBodies = new ArrayList<>();
       ((LogsBatch) failure.unsent()).forEachRecord(r -> unsentBodies.add(r.body()));
-      assertThat(unsentBodies).containsExactly(all.get(7).body(), all.get(8).body(), all.get(9).body());
+      assertThat(unsentBodies)
+          .containsExactly(all.get(7).body(), all.get(8).body(), all.get(9).body());
       assertThat(consume(healthy, 7)).hasSize(7);
 
       RefusingPartitioner.refusedTopic = null;
       exporter.push(failure.unsent());
 
       assertThat(consume(refused, 3)).hasSize(3);
-      assertThat(kafka.consume(healthy, 8, Duration.ofSeconds(3))).as("the healthy topic got nothing twice").hasSize(7);
+      assertThat(kafka.consume(healthy, 8, Duration.ofSeconds(3)))
+          .as("the healthy topic got nothing twice")
+          .hasSize(7);
     } finally {
       RefusingPartitioner.refusedTopic = null;
     }
@@ -325,8 +350,15 @@ class KafkaExporterTest {
     private final Partitioner builtIn = new RoundRobinPartitioner();
 
     @Override
-    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
-      if (topic.equals(refusedTopic)) throw new NotEnoughReplicasException("test: " + topic + " refuses writes for now");
+    public int partition(
+        String topic,
+        Object key,
+        byte[] keyBytes,
+        Object value,
+        byte[] valueBytes,
+        Cluster cluster) {
+      if (topic.equals(refusedTopic))
+        throw new NotEnoughReplicasException("test: " + topic + " refuses writes for now");
       return builtIn.partition(topic, key, keyBytes, value, valueBytes, cluster);
     }
 
@@ -338,9 +370,12 @@ class KafkaExporterTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = KafkaEncoding.class, mode = EnumSource.Mode.EXCLUDE, names = "RAW") // raw: below
-  void aRecordTooLargeAloneFailsPermanentlyAsTheOnlyUnsentRecordAndTheRestIsDelivered(KafkaEncoding encoding)
-      throws Exception {
+  @EnumSource(
+      value = KafkaEncoding.class,
+      mode = EnumSource.Mode.EXCLUDE,
+      names = "RAW") // raw: below
+  void aRecordTooLargeAloneFailsPermanentlyAsTheOnlyUnsentRecordAndTheRestIsDelivered(
+      KafkaEncoding encoding) throws Exception {
     String topic = uniqueTopic("too-large-" + encoding.id());
     KafkaExporterConfig c = config(kafka.bootstrapServers(), topic);
     c.encoding = encoding;
@@ -349,7 +384,8 @@ class KafkaExporterTest {
     batch.resourceLogs().addAll(oneRecord("huge", 20_000).resourceLogs());
     KafkaExporter exporter = start(c);
 
-    ExportException failure = catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
+    ExportException failure =
+        catchThrowableOfType(ExportException.class, () -> exporter.push(batch));
 
     assertThat(failure).isNotNull();
     assertThat(failure.isPermanent()).isTrue();
@@ -358,7 +394,8 @@ class KafkaExporterTest {
     List<Object> unsentIds = new ArrayList<>();
     ((LogsBatch) failure.unsent()).forEachRecord(r -> unsentIds.add(r.attributes().get("id")));
     assertThat(unsentIds).containsExactly("huge");
-    List<ConsumerRecord<byte[], byte[]>> main = consume(topic, encoding == KafkaEncoding.JSON ? 20 : 1);
+    List<ConsumerRecord<byte[], byte[]>> main =
+        consume(topic, encoding == KafkaEncoding.JSON ? 20 : 1);
     int records = 0;
     for (ConsumerRecord<byte[], byte[]> r : main) {
       for (LogRecord rec : decode(encoding, r.value())) {
@@ -367,8 +404,16 @@ class KafkaExporterTest {
       }
     }
     assertThat(records).isEqualTo(20);
-    assertThat(metrics.counterValue("stacklens_exporter_kafka_rejected_records_total",
-        "exporter", "kafka/test", "signal", "logs", "reason", "record_too_large")).isEqualTo(1);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_exporter_kafka_rejected_records_total",
+                "exporter",
+                "kafka/test",
+                "signal",
+                "logs",
+                "reason",
+                "record_too_large"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -382,10 +427,16 @@ class KafkaExporterTest {
     dlqConfig.encoding = KafkaEncoding.JSON;
     dlqConfig.batch.enabled = false;
     var host = new KafkaTestData.RecordingHost();
-    ExporterRunner deadLetters = new ExporterRunner(context(metrics, "kafka/dlq"),
-        new KafkaExporterFactory().createExporter(context(metrics, "kafka/dlq"), dlqConfig), dlqConfig);
-    ExporterRunner main = new ExporterRunner(context(metrics, "kafka/main"),
-        new KafkaExporterFactory().createExporter(context(metrics, "kafka/main"), mainConfig), mainConfig);
+    ExporterRunner deadLetters =
+        new ExporterRunner(
+            context(metrics, "kafka/dlq"),
+            new KafkaExporterFactory().createExporter(context(metrics, "kafka/dlq"), dlqConfig),
+            dlqConfig);
+    ExporterRunner main =
+        new ExporterRunner(
+            context(metrics, "kafka/main"),
+            new KafkaExporterFactory().createExporter(context(metrics, "kafka/main"), mainConfig),
+            mainConfig);
     main.deadLetterTo(deadLetters);
     deadLetters.start(host);
     main.start(host);
@@ -397,9 +448,13 @@ class KafkaExporterTest {
       List<ConsumerRecord<byte[], byte[]>> dead = consume(dlq, 1);
       assertThat(dead).hasSize(1);
       JsonNode line = new ObjectMapper().readTree(dead.get(0).value());
-      assertThat(line.toString()).contains("\"stacklens.error.reason\":\"record_too_large\"", "\"stacklens.exporter\":\"kafka/main\"");
+      assertThat(line.toString())
+          .contains(
+              "\"stacklens.error.reason\":\"record_too_large\"",
+              "\"stacklens.exporter\":\"kafka/main\"");
       int records = 0;
-      for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1)) records += decode(KafkaEncoding.OTLP_PROTO, r.value()).size();
+      for (ConsumerRecord<byte[], byte[]> r : consume(topic, 1))
+        records += decode(KafkaEncoding.OTLP_PROTO, r.value()).size();
       assertThat(records).isEqualTo(3);
     } finally {
       main.shutdown(soon());
@@ -407,7 +462,8 @@ class KafkaExporterTest {
     }
   }
 
-  // ---------------------------------------------------------------- raw: log records back as messages
+  // ---------------------------------------------------------------- raw: log records back as
+  // messages
 
   @Test
   void rawWritesEachLogRecordBackAsTheMessageItDescribes() throws Exception {
@@ -419,18 +475,41 @@ class KafkaExporterTest {
     c.maxMessageBytes = new ByteSize(4 * 1024);
     byte[] original = {0x0A, (byte) 0xFF, 0x01, 0x00};
     byte[] notUtf8 = {(byte) 0xC3, 0x28};
-    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("stacklens.error.reason", "invalid_protobuf",
-        "stacklens.receiver", "kafka/in")), new ArrayList<>());
-    KafkaTestData.scope(rl, "s", "").logRecords().addAll(List.of(
-        new LogRecord(Attributes.of(MessageBuilder.RAW_KEY, "k1", "origin", "checkout", "trace", notUtf8,
-            "messaging.kafka.message.offset", 7L, "tenant", "t1")).setBody(original),
-        new LogRecord(Attributes.of("tenant", "t2")).setBody("héllo"),
-        new LogRecord(Attributes.of(MessageBuilder.RAW_KEY, notUtf8)).setBody(Attributes.of("a", 1L)),
-        new LogRecord(Attributes.of("tenant", "t4")),
-        new LogRecord(Attributes.of("tenant", "t5")).setBody("x".repeat(5000))));
+    ResourceLogs rl =
+        new ResourceLogs(
+            new Resource(
+                Attributes.of(
+                    "stacklens.error.reason",
+                    "invalid_protobuf",
+                    "stacklens.receiver",
+                    "kafka/in")),
+            new ArrayList<>());
+    KafkaTestData.scope(rl, "s", "")
+        .logRecords()
+        .addAll(
+            List.of(
+                new LogRecord(
+                        Attributes.of(
+                            MessageBuilder.RAW_KEY,
+                            "k1",
+                            "origin",
+                            "checkout",
+                            "trace",
+                            notUtf8,
+                            "messaging.kafka.message.offset",
+                            7L,
+                            "tenant",
+                            "t1"))
+                    .setBody(original),
+                new LogRecord(Attributes.of("tenant", "t2")).setBody("héllo"),
+                new LogRecord(Attributes.of(MessageBuilder.RAW_KEY, notUtf8))
+                    .setBody(Attributes.of("a", 1L)),
+                new LogRecord(Attributes.of("tenant", "t4")),
+                new LogRecord(Attributes.of("tenant", "t5")).setBody("x".repeat(5000))));
     LogsBatch batch = new LogsBatch(new ArrayList<>(List.of(rl)));
 
-    ExportException failure = catchThrowableOfType(ExportException.class, () -> start(c).push(batch));
+    ExportException failure =
+        catchThrowableOfType(ExportException.class, () -> start(c).push(batch));
 
     assertThat(failure.reason()).isEqualTo("record_too_large");
     assertThat(failure.unsent().recordCount()).isEqualTo(1);
@@ -442,7 +521,9 @@ class KafkaExporterTest {
       assertThat(header(r, "source")).isEqualTo("stacklens");
       assertThat(header(r, "stacklens.error.reason")).isEqualTo("invalid_protobuf");
       assertThat(header(r, "stacklens.receiver")).isEqualTo("kafka/in");
-      assertThat(r.headers().headers(MessageBuilder.RAW_KEY)).as("the key is the key, not a header").isEmpty();
+      assertThat(r.headers().headers(MessageBuilder.RAW_KEY))
+          .as("the key is the key, not a header")
+          .isEmpty();
       if (r.value() == null) tombstone = r;
       else byBody.put(HexFormat.of().formatHex(r.value()), r);
     }
@@ -466,25 +547,32 @@ class KafkaExporterTest {
 
   private static Map<String, Expected> expectedById(LogsBatch batch) {
     Map<String, Expected> out = new HashMap<>();
-    batch.forEachRecord((rl, sl, r) -> out.put((String) r.attributes().get("id"), new Expected(rl, sl, r)));
+    batch.forEachRecord(
+        (rl, sl, r) -> out.put((String) r.attributes().get("id"), new Expected(rl, sl, r)));
     return out;
   }
 
-  /** Every pushed record arrived exactly once, equal field by field, under an equal resource and scope. */
+  /**
+   * Every pushed record arrived exactly once, equal field by field, under an equal resource and
+   * scope.
+   */
   private static void assertSameRecords(List<LogsBatch> decoded, LogsBatch pushed) {
     Map<String, Expected> expected = expectedById(pushed);
     List<String> seen = new ArrayList<>();
     for (LogsBatch b : decoded) {
-      b.forEachRecord((rl, sl, r) -> {
-        String id = (String) r.attributes().get("id");
-        Expected e = expected.get(id);
-        assertThat(e).as("unexpected record %s", id).isNotNull();
-        assertThat(r.sameAs(e.record())).as("record %s: got %s, pushed %s", id, r, e.record()).isTrue();
-        assertThat(rl.resource().attributes()).isEqualTo(e.resource().resource().attributes());
-        assertThat(sl.scope().name()).isEqualTo(e.scope().scope().name());
-        assertThat(sl.scope().version()).isEqualTo(e.scope().scope().version());
-        seen.add(id);
-      });
+      b.forEachRecord(
+          (rl, sl, r) -> {
+            String id = (String) r.attributes().get("id");
+            Expected e = expected.get(id);
+            assertThat(e).as("unexpected record %s", id).isNotNull();
+            assertThat(r.sameAs(e.record()))
+                .as("record %s: got %s, pushed %s", id, r, e.record())
+                .isTrue();
+            assertThat(rl.resource().attributes()).isEqualTo(e.resource().resource().attributes());
+            assertThat(sl.scope().name()).isEqualTo(e.scope().scope().name());
+            assertThat(sl.scope().version()).isEqualTo(e.scope().scope().version());
+            seen.add(id);
+          });
     }
     assertThat(seen).containsExactlyInAnyOrderElementsOf(expected.keySet());
   }
@@ -498,9 +586,12 @@ class KafkaExporterTest {
         try {
           JsonNode j = new ObjectMapper().readTree(value);
           Attributes a = new Attributes();
-          j.get("attributes").properties().forEach(f -> {
-            if (f.getValue().isTextual()) a.put(f.getKey(), f.getValue().asText());
-          });
+          j.get("attributes")
+              .properties()
+              .forEach(
+                  f -> {
+                    if (f.getValue().isTextual()) a.put(f.getKey(), f.getValue().asText());
+                  });
           out.add(new LogRecord(a));
         } catch (Exception e) {
           throw new AssertionError(e);

@@ -53,7 +53,8 @@ final class KafkaTestData {
     final List<ComponentStatus> history = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+    public void reportStatus(
+        ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
       statuses.put(id, status);
       history.add(status);
     }
@@ -64,8 +65,11 @@ final class KafkaTestData {
    * record has attributes {@code id} (its index) and {@code tenant} (t0..t4), a trace id, a body.
    */
   static LogsBatch varied(int n, String idPrefix) {
-    ResourceLogs a = new ResourceLogs(new Resource(Attributes.of("service.name", "a", "host.cpu", 8L)), new ArrayList<>());
-    ResourceLogs b = new ResourceLogs(new Resource(Attributes.of("service.name", "b")), new ArrayList<>());
+    ResourceLogs a =
+        new ResourceLogs(
+            new Resource(Attributes.of("service.name", "a", "host.cpu", 8L)), new ArrayList<>());
+    ResourceLogs b =
+        new ResourceLogs(new Resource(Attributes.of("service.name", "b")), new ArrayList<>());
     ScopeLogs a1 = scope(a, "io.http", "1.2.3");
     ScopeLogs a2 = scope(a, "io.db", "");
     ScopeLogs b1 = scope(b, "worker", "9");
@@ -74,32 +78,56 @@ final class KafkaTestData {
       byte[] trace = new byte[16];
       trace[0] = (byte) (i % 7 + 1);
       trace[15] = (byte) i;
-      LogRecord r = new LogRecord(Attributes.of("id", idPrefix + i, "tenant", "t" + (i % 5), "n", (long) i,
-              "ratio", i / 4.0, "ok", i % 2 == 0, "nested", Attributes.of("k", Attributes.listOf("x", (long) i))))
-          .setTimeUnixNano(T0 + i)
-          .setObservedTimeUnixNano(T0 + i + 1)
-          .setSeverityNumber(1 + i % 24)
-          .setSeverityText("S" + i)
-          .setBody(i % 3 == 0 ? Attributes.of("msg", "structured é ✓ " + i) : "line \"" + i + "\"\n\ttab")
-          .setTraceId(trace)
-          .setSpanId(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) i})
-          .setFlags(1)
-          .setEventName(i % 4 == 0 ? "ev" : "");
+      LogRecord r =
+          new LogRecord(
+                  Attributes.of(
+                      "id",
+                      idPrefix + i,
+                      "tenant",
+                      "t" + (i % 5),
+                      "n",
+                      (long) i,
+                      "ratio",
+                      i / 4.0,
+                      "ok",
+                      i % 2 == 0,
+                      "nested",
+                      Attributes.of("k", Attributes.listOf("x", (long) i))))
+              .setTimeUnixNano(T0 + i)
+              .setObservedTimeUnixNano(T0 + i + 1)
+              .setSeverityNumber(1 + i % 24)
+              .setSeverityText("S" + i)
+              .setBody(
+                  i % 3 == 0
+                      ? Attributes.of("msg", "structured é ✓ " + i)
+                      : "line \"" + i + "\"\n\ttab")
+              .setTraceId(trace)
+              .setSpanId(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) i})
+              .setFlags(1)
+              .setEventName(i % 4 == 0 ? "ev" : "");
       scopes[i % 3].logRecords().add(r);
     }
     return new LogsBatch(new ArrayList<>(List.of(a, b)));
   }
 
   static ScopeLogs scope(ResourceLogs rl, String name, String version) {
-    ScopeLogs sl = new ScopeLogs(new InstrumentationScope().setName(name).setVersion(version), new ArrayList<>());
+    ScopeLogs sl =
+        new ScopeLogs(
+            new InstrumentationScope().setName(name).setVersion(version), new ArrayList<>());
     rl.scopeLogs().add(sl);
     return sl;
   }
 
   /** One record with a body of {@code bodyBytes} ASCII characters. */
   static LogsBatch oneRecord(String id, int bodyBytes) {
-    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("service.name", "big")), new ArrayList<>());
-    scope(rl, "s", "").logRecords().add(new LogRecord(Attributes.of("id", id)).setTimeUnixNano(T0).setBody("x".repeat(bodyBytes)));
+    ResourceLogs rl =
+        new ResourceLogs(new Resource(Attributes.of("service.name", "big")), new ArrayList<>());
+    scope(rl, "s", "")
+        .logRecords()
+        .add(
+            new LogRecord(Attributes.of("id", id))
+                .setTimeUnixNano(T0)
+                .setBody("x".repeat(bodyBytes)));
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }
 

@@ -30,7 +30,10 @@ final class PgTestData {
 
   private PgTestData() {}
 
-  /** A config writing to a fresh database of {@code server}; returns the config (its endpoint names the database). */
+  /**
+   * A config writing to a fresh database of {@code server}; returns the config (its endpoint names
+   * the database).
+   */
   static PostgresExporterConfig config(PostgresServer server, String dbPrefix) {
     String url = server.createUniqueDatabase(dbPrefix);
     String db = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
@@ -46,10 +49,12 @@ final class PgTestData {
   }
 
   static ComponentContext context(MetricsRegistry metrics, String name) {
-    return ComponentContext.of(ComponentId.parse("postgres/" + name), ComponentKind.EXPORTER, metrics);
+    return ComponentContext.of(
+        ComponentId.parse("postgres/" + name), ComponentKind.EXPORTER, metrics);
   }
 
-  static PostgresExporter started(PostgresExporterConfig c, MetricsRegistry metrics, String name) throws Exception {
+  static PostgresExporter started(PostgresExporterConfig c, MetricsRegistry metrics, String name)
+      throws Exception {
     PostgresExporter e = new PostgresExporter(context(metrics, name), c);
     e.start(new RecordingHost());
     return e;
@@ -73,16 +78,21 @@ final class PgTestData {
 
   /** {@code n} records of one resource and scope with attribute {@code seq} = prefix + index. */
   static LogsBatch batch(String prefix, int from, int n) {
-    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("service.name", "checkout", "host.name", "h1")),
-        new ArrayList<>());
-    ScopeLogs sl = new ScopeLogs(new InstrumentationScope().setName("test.scope"), new ArrayList<>());
+    ResourceLogs rl =
+        new ResourceLogs(
+            new Resource(Attributes.of("service.name", "checkout", "host.name", "h1")),
+            new ArrayList<>());
+    ScopeLogs sl =
+        new ScopeLogs(new InstrumentationScope().setName("test.scope"), new ArrayList<>());
     rl.scopeLogs().add(sl);
     for (int i = from; i < from + n; i++) {
-      sl.logRecords().add(new LogRecord(Attributes.of("seq", prefix + i, "request_id", "req-" + i))
-          .setTimeUnixNano(T0 + i * 1_000_000L)
-          .setSeverityNumber(9)
-          .setSeverityText("INFO")
-          .setBody("record " + prefix + i));
+      sl.logRecords()
+          .add(
+              new LogRecord(Attributes.of("seq", prefix + i, "request_id", "req-" + i))
+                  .setTimeUnixNano(T0 + i * 1_000_000L)
+                  .setSeverityNumber(9)
+                  .setSeverityText("INFO")
+                  .setBody("record " + prefix + i));
     }
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }
@@ -92,7 +102,8 @@ final class PgTestData {
     final Map<ComponentId, ComponentStatus> statuses = new ConcurrentHashMap<>();
 
     @Override
-    public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+    public void reportStatus(
+        ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
       statuses.put(id, status);
     }
   }

@@ -62,14 +62,16 @@ class PostgresDeadLettersTest {
   }
 
   private static PostgresExporterConfig deadLetters(PostgresExporterConfig logs) {
-    PostgresExporterConfig c = PgTestData.config(PG, logs.endpoint.substring(logs.endpoint.lastIndexOf('/') + 1), true);
+    PostgresExporterConfig c =
+        PgTestData.config(PG, logs.endpoint.substring(logs.endpoint.lastIndexOf('/') + 1), true);
     c.tableKind = PostgresExporterConfig.TableKind.DEAD_LETTERS;
     c.batch.flushTimeout = Duration.ofMillis(20);
     return c;
   }
 
   @Test
-  void dataErrorRowsGoThroughTheHelperIntoADeadLettersExporterAndAreNeverRetried() throws Exception {
+  void dataErrorRowsGoThroughTheHelperIntoADeadLettersExporterAndAreNeverRetried()
+      throws Exception {
     PostgresExporterConfig logs = PgTestData.config(PG, "pg_dlq_helper");
     logs.batch.flushTimeout = Duration.ofMillis(20);
     logs.retryOnFailure.initialInterval = Duration.ofMillis(50);
@@ -79,7 +81,8 @@ class PostgresDeadLettersTest {
     ComponentContext dlqContext = PgTestData.context(metrics, "dlq");
     Counting main = new Counting(new PostgresExporterFactory().createExporter(mainContext, logs));
     ExporterRunner dlqRunner =
-        new ExporterRunner(dlqContext, new PostgresExporterFactory().createExporter(dlqContext, dlq), dlq);
+        new ExporterRunner(
+            dlqContext, new PostgresExporterFactory().createExporter(dlqContext, dlq), dlq);
     ExporterRunner mainRunner = new ExporterRunner(mainContext, main, logs);
     mainRunner.deadLetterTo(dlqRunner);
     PgTestData.RecordingHost host = new PgTestData.RecordingHost();
@@ -88,13 +91,24 @@ class PostgresDeadLettersTest {
     try {
       LogsBatch batch = PgTestData.batch("d", 0, 50);
       List<LogRecord> records = batch.resourceLogs().get(0).scopeLogs().get(0).logRecords();
-      records.get(10).setBody("nul \u0000 in the body");  // 22021
-      records.get(40).setSeverityNumber(70000);            // 22003
+      records.get(10).setBody("nul \u0000 in the body"); // 22021
+      records.get(40).setSeverityNumber(70000); // 22003
       mainRunner.enqueue(batch);
 
-      await().atMost(WAIT).until(() -> PgTestData.count(logs, "SELECT count(*) FROM dlq_messages") == 2);
-      await().atMost(WAIT).until(() -> metrics.counterValue("stacklens_exporter_sent_records_total",
-          "exporter", "postgres/dlq", "signal", "logs") == 2);
+      await()
+          .atMost(WAIT)
+          .until(() -> PgTestData.count(logs, "SELECT count(*) FROM dlq_messages") == 2);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  metrics.counterValue(
+                          "stacklens_exporter_sent_records_total",
+                          "exporter",
+                          "postgres/dlq",
+                          "signal",
+                          "logs")
+                      == 2);
     } finally {
       mainRunner.shutdown(Instant.now().plusSeconds(30));
       dlqRunner.shutdown(Instant.now().plusSeconds(30));
@@ -102,46 +116,89 @@ class PostgresDeadLettersTest {
 
     assertThat(main.pushes.get()).as("one push: the refused records are not retried").isEqualTo(1);
     assertThat(PgTestData.count(logs, "SELECT count(*) FROM enriched_logs")).isEqualTo(48);
-    assertThat(PgTestData.count(logs, "SELECT count(DISTINCT id) FROM enriched_logs")).isEqualTo(48);
-    assertThat(PgTestData.count(logs, "SELECT count(*) FROM enriched_logs WHERE attributes->>'seq' IN ('d10', 'd40')"))
+    assertThat(PgTestData.count(logs, "SELECT count(DISTINCT id) FROM enriched_logs"))
+        .isEqualTo(48);
+    assertThat(
+            PgTestData.count(
+                logs,
+                "SELECT count(*) FROM enriched_logs WHERE attributes->>'seq' IN ('d10', 'd40')"))
         .isZero();
-    assertThat(metrics.counterValue("stacklens_exporter_sent_records_total",
-        "exporter", "postgres/main", "signal", "logs")).isEqualTo(48);
-    assertThat(metrics.counterValue("stacklens_exporter_send_failed_records_total", "exporter", "postgres/main",
-        "signal", "logs", "permanent", "true", "reason", PostgresExporter.MIXED_REASONS)).isEqualTo(2);
-    assertThat(metrics.counterValue("stacklens_exporter_dead_letter_records_total", "exporter", "postgres/main",
-        "dead_letter", "postgres/dlq")).isEqualTo(2);
-    assertThat(metrics.counterSum("stacklens_exporter_postgres_refused_records_total", "exporter", "postgres/main"))
+    assertThat(
+            metrics.counterValue(
+                "stacklens_exporter_sent_records_total",
+                "exporter",
+                "postgres/main",
+                "signal",
+                "logs"))
+        .isEqualTo(48);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_exporter_send_failed_records_total",
+                "exporter",
+                "postgres/main",
+                "signal",
+                "logs",
+                "permanent",
+                "true",
+                "reason",
+                PostgresExporter.MIXED_REASONS))
+        .isEqualTo(2);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_exporter_dead_letter_records_total",
+                "exporter",
+                "postgres/main",
+                "dead_letter",
+                "postgres/dlq"))
+        .isEqualTo(2);
+    assertThat(
+            metrics.counterSum(
+                "stacklens_exporter_postgres_refused_records_total", "exporter", "postgres/main"))
         .isEqualTo(2);
     assertThat(metrics.counterSum("stacklens_exporter_postgres_retryable_errors_total")).isZero();
-    assertThat(metrics.counterValue("stacklens_exporter_postgres_rows_total", "exporter", "postgres/dlq",
-        "table", "dlq_messages")).isEqualTo(2);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_exporter_postgres_rows_total",
+                "exporter",
+                "postgres/dlq",
+                "table",
+                "dlq_messages"))
+        .isEqualTo(2);
 
     try (Connection c = PgTestData.connect(logs);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT record->'attributes'->>'seq', exporter_id, table_name, error_reason, "
-            + "error_detail, retry_count, record->'resource'->'stacklens.error.reason' IS NOT NULL, "
-            + "record->'resource'->>'service.name', record->>'body', created_at IS NOT NULL "
-            + "FROM dlq_messages ORDER BY 1")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT record->'attributes'->>'seq', exporter_id, table_name, error_reason, "
+                    + "error_detail, retry_count, record->'resource'->'stacklens.error.reason' IS NOT NULL, "
+                    + "record->'resource'->>'service.name', record->>'body', created_at IS NOT NULL "
+                    + "FROM dlq_messages ORDER BY 1")) {
       List<String> seqs = new ArrayList<>();
       while (rs.next()) {
         seqs.add(rs.getString(1));
         assertThat(rs.getString(2)).isEqualTo("postgres/main");
         assertThat(rs.getString(3)).isEqualTo("enriched_logs");
         assertThat(rs.getString(4)).isEqualTo(PostgresExporter.MIXED_REASONS);
-        assertThat(rs.getString(5)).startsWith("postgres/main: table enriched_logs refused 2 record(s): ")
-            .contains("1 character_not_in_repertoire (22021: ", "1 numeric_value_out_of_range (22003: ");
+        assertThat(rs.getString(5))
+            .startsWith("postgres/main: table enriched_logs refused 2 record(s): ")
+            .contains(
+                "1 character_not_in_repertoire (22021: ", "1 numeric_value_out_of_range (22003: ");
         assertThat(rs.getInt(6)).isZero();
-        assertThat(rs.getBoolean(7)).as("the record as it was, without the dead-letter attributes").isFalse();
+        assertThat(rs.getBoolean(7))
+            .as("the record as it was, without the dead-letter attributes")
+            .isFalse();
         assertThat(rs.getString(8)).isEqualTo("checkout");
         assertThat(rs.getBoolean(10)).isTrue();
-        if (rs.getString(1).equals("d10")) assertThat(rs.getString(9)).isEqualTo("nul \uFFFD in the body");
+        if (rs.getString(1).equals("d10"))
+          assertThat(rs.getString(9)).isEqualTo("nul \uFFFD in the body");
       }
       assertThat(seqs).containsExactly("d10", "d40");
     }
     try (Connection c = PgTestData.connect(logs);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT exporter_id, table_name, error_reason, messages FROM v_dlq_summary")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT exporter_id, table_name, error_reason, messages FROM v_dlq_summary")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("postgres/main");
       assertThat(rs.getString(2)).isEqualTo("enriched_logs");
@@ -168,17 +225,28 @@ class PostgresDeadLettersTest {
 
     try (Connection conn = PgTestData.connect(c);
         Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT record->'attributes'->>'seq', exporter_id, table_name, error_reason, "
-            + "error_detail FROM dlq_messages ORDER BY id")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT record->'attributes'->>'seq', exporter_id, table_name, error_reason, "
+                    + "error_detail FROM dlq_messages ORDER BY id")) {
       List<String> rows = new ArrayList<>();
       while (rs.next()) {
-        rows.add(rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getString(3) + " | " + rs.getString(4) + " | "
-            + rs.getString(5));
+        rows.add(
+            rs.getString(1)
+                + " | "
+                + rs.getString(2)
+                + " | "
+                + rs.getString(3)
+                + " | "
+                + rs.getString(4)
+                + " | "
+                + rs.getString(5));
       }
-      assertThat(rows).containsExactly(
-          "u0 | kafka/main | null | record_too_large | kafka/main: 1 message too large",
-          "u1 | kafka/main | null | record_too_large | kafka/main: 1 message too large",
-          "plain0 | null | null | " + DeadLetterTable.NO_REASON + " | null");
+      assertThat(rows)
+          .containsExactly(
+              "u0 | kafka/main | null | record_too_large | kafka/main: 1 message too large",
+              "u1 | kafka/main | null | record_too_large | kafka/main: 1 message too large",
+              "plain0 | null | null | " + DeadLetterTable.NO_REASON + " | null");
     }
     assertThat(metrics.counterSum("stacklens_exporter_postgres_rows_total")).isEqualTo(3);
   }
@@ -187,28 +255,38 @@ class PostgresDeadLettersTest {
   void aDeadLetterTableOfAnEarlierVersionIsMigratedAndAManualOneChecked() throws Exception {
     PostgresExporterConfig c = PgTestData.config(PG, "pg_dlq_v1");
     c.tableKind = PostgresExporterConfig.TableKind.DEAD_LETTERS;
-    try (Connection conn = PgTestData.connect(c); Statement s = conn.createStatement()) {
+    try (Connection conn = PgTestData.connect(c);
+        Statement s = conn.createStatement()) {
       // what dead_letter_table created before: version 1, exporter_id and table_name NOT NULL
-      s.execute("CREATE TABLE stacklens_schema_migrations (component text NOT NULL, table_name text NOT NULL, "
-          + "version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
-          + "PRIMARY KEY (component, table_name, version))");
-      s.execute("CREATE TABLE dlq_messages (id bigserial PRIMARY KEY, exporter_id text NOT NULL, "
-          + "table_name text NOT NULL, record jsonb NOT NULL, error_reason text NOT NULL, error_detail text, "
-          + "retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())");
-      s.execute("INSERT INTO stacklens_schema_migrations VALUES ('postgres_exporter', 'dlq_messages', 1, now())");
-      s.execute("INSERT INTO dlq_messages (exporter_id, table_name, record, error_reason) "
-          + "VALUES ('postgres/logs', 'enriched_logs', '{}', '22021 character_not_in_repertoire')");
+      s.execute(
+          "CREATE TABLE stacklens_schema_migrations (component text NOT NULL, table_name text NOT NULL, "
+              + "version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
+              + "PRIMARY KEY (component, table_name, version))");
+      s.execute(
+          "CREATE TABLE dlq_messages (id bigserial PRIMARY KEY, exporter_id text NOT NULL, "
+              + "table_name text NOT NULL, record jsonb NOT NULL, error_reason text NOT NULL, error_detail text, "
+              + "retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())");
+      s.execute(
+          "INSERT INTO stacklens_schema_migrations VALUES ('postgres_exporter', 'dlq_messages', 1, now())");
+      s.execute(
+          "INSERT INTO dlq_messages (exporter_id, table_name, record, error_reason) "
+              + "VALUES ('postgres/logs', 'enriched_logs', '{}', '22021 character_not_in_repertoire')");
     }
     c.schema = PostgresExporterConfig.SchemaMode.MANUAL;
-    PgTestData.started(c, new MetricsRegistry(), "manual").shutdown(Instant.now()); // the old table fits the check
+    PgTestData.started(c, new MetricsRegistry(), "manual")
+        .shutdown(Instant.now()); // the old table fits the check
 
     c.schema = PostgresExporterConfig.SchemaMode.AUTO;
     PostgresExporter exporter = PgTestData.started(c, new MetricsRegistry(), "auto");
-    exporter.push(PgTestData.batch("m", 0, 1)); // no exporter, no table: NULLs the old table refused
+    exporter.push(
+        PgTestData.batch("m", 0, 1)); // no exporter, no table: NULLs the old table refused
     exporter.shutdown(Instant.now());
     assertThat(PgTestData.count(c, "SELECT count(*) FROM dlq_messages")).isEqualTo(2);
-    assertThat(PgTestData.count(c,
-        "SELECT max(version) FROM stacklens_schema_migrations WHERE table_name = 'dlq_messages'")).isEqualTo(2);
+    assertThat(
+            PgTestData.count(
+                c,
+                "SELECT max(version) FROM stacklens_schema_migrations WHERE table_name = 'dlq_messages'"))
+        .isEqualTo(2);
 
     PostgresExporterConfig missing = PgTestData.config(PG, "pg_dlq_manual");
     missing.tableKind = PostgresExporterConfig.TableKind.DEAD_LETTERS;

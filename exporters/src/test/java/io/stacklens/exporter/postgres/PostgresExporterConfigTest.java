@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 /** The postgres exporter's config: defaults, and errors reported at their YAML path. */
 class PostgresExporterConfigTest {
   private static LoadResult load(String exporterYaml) {
-    String yaml = "receivers:\n  otlp: {}\nexporters:\n  postgres:\n" + exporterYaml.indent(4)
-        + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [postgres] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
+    String yaml =
+        "receivers:\n  otlp: {}\nexporters:\n  postgres:\n"
+            + exporterYaml.indent(4)
+            + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [postgres] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
     return new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
   }
 
@@ -45,7 +48,10 @@ class PostgresExporterConfigTest {
 
   @Test
   void fullConfigFromTheContractLoads() {
-    LoadResult r = load(OK + """
+    LoadResult r =
+        load(
+            OK
+                + """
         user: stacklens
         password: s3cret-value
         connection: { sslmode: verify-full, sslrootcert: /etc/ssl/ca.pem }
@@ -69,25 +75,37 @@ class PostgresExporterConfigTest {
 
   @Test
   void endpointMustBeAPostgresJdbcUrl() {
-    assertThat(errors("user: x\n")).anyMatch(e -> e.contains("exporters.postgres.endpoint") && e.contains("is required"));
+    assertThat(errors("user: x\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.endpoint") && e.contains("is required"));
     assertThat(errors("endpoint: postgres://h/db\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.endpoint") && e.contains("jdbc:postgresql://"));
+        .anyMatch(
+            e -> e.contains("exporters.postgres.endpoint") && e.contains("jdbc:postgresql://"));
   }
 
   @Test
   void columnNamesMustBeUsableIdentifiersAndNotFixedColumns() {
     assertThat(errors(OK + "columns:\n  Request-Id: { from: request_id }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.columns.Request-Id") && e.contains("SQL identifier"));
+        .anyMatch(
+            e ->
+                e.contains("exporters.postgres.columns.Request-Id")
+                    && e.contains("SQL identifier"));
     assertThat(errors(OK + "columns:\n  select: { from: request_id }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.columns.select") && e.contains("reserved"));
     assertThat(errors(OK + "columns:\n  body: { from: msg }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.columns.body") && e.contains("duplicates the fixed column"));
+        .anyMatch(
+            e ->
+                e.contains("exporters.postgres.columns.body")
+                    && e.contains("duplicates the fixed column"));
     assertThat(errors(OK + "columns:\n  amount: { from: amount, type: money }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.columns.amount.type") && e.contains("money"));
     assertThat(errors(OK + "columns:\n  amount: { from: 'attributes[' }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.columns.amount.from") && e.contains("not a field path"));
+        .anyMatch(
+            e ->
+                e.contains("exporters.postgres.columns.amount.from")
+                    && e.contains("not a field path"));
     assertThat(errors(OK + "columns:\n  amount: { type: bigint }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.columns.amount.from") && e.contains("required"));
+        .anyMatch(
+            e -> e.contains("exporters.postgres.columns.amount.from") && e.contains("required"));
   }
 
   @Test
@@ -101,15 +119,20 @@ class PostgresExporterConfigTest {
   @Test
   void retentionNeedsPartitioningAndAlertsSettingsNeedAlerts() {
     assertThat(errors(OK + "retention: 30d\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.retention") && e.contains("needs partitioning"));
+        .anyMatch(
+            e -> e.contains("exporters.postgres.retention") && e.contains("needs partitioning"));
     assertThat(errors(OK + "retention: soon\n"))
         .anyMatch(e -> e.contains("exporters.postgres.retention") && e.contains("30d"));
     assertThat(errors(OK + "partitioning: { by: day }\nretention: 7d\n")).isEmpty();
     assertThat(errors(OK + "partitioning: { by: week }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.partitioning.by"));
     assertThat(errors(OK + "alerts: { fold_window: 5m }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.alerts") && e.contains("table_kind: alerts only"));
-    assertThat(errors(OK + "table_kind: alerts\nalerts: { fold_window: 5m, fold_key: ['resource.attributes[\"service.name\"]'] }\n"))
+        .anyMatch(
+            e -> e.contains("exporters.postgres.alerts") && e.contains("table_kind: alerts only"));
+    assertThat(
+            errors(
+                OK
+                    + "table_kind: alerts\nalerts: { fold_window: 5m, fold_key: ['resource.attributes[\"service.name\"]'] }\n"))
         .isEmpty();
     assertThat(errors(OK + "table_kind: alerts\npartitioning: { by: month }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.partitioning.by") && e.contains("logs only"));
@@ -118,21 +141,27 @@ class PostgresExporterConfigTest {
   @Test
   void deadLetterTableIsGoneInFavourOfADeadLettersExporter() {
     assertThat(errors(OK + "dead_letter_table: dlq_messages\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.dead_letter_table")
-            && e.contains("unknown key 'dead_letter_table'"));
+        .anyMatch(
+            e ->
+                e.contains("exporters.postgres.dead_letter_table")
+                    && e.contains("unknown key 'dead_letter_table'"));
     assertThat(errors(OK + "table_kind: dead_letters\n")).isEmpty();
     assertThat(errors(OK + "table_kind: dead_letters\npartitioning: { by: day }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.partitioning.by") && e.contains("logs only"));
-    assertThat(errors(OK + "table_kind: dead_letters\ncolumns:\n  request_id: { from: request_id }\n"))
+    assertThat(
+            errors(OK + "table_kind: dead_letters\ncolumns:\n  request_id: { from: request_id }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.columns") && e.contains("logs only"));
     assertThat(errors(OK + "table_kind: dead_letters\nalerts: { fold_window: 5m }\n"))
-        .anyMatch(e -> e.contains("exporters.postgres.alerts") && e.contains("table_kind: alerts only"));
-    assertThat(errors(OK + "table_kind: dlq\n")).anyMatch(e -> e.contains("exporters.postgres.table_kind"));
+        .anyMatch(
+            e -> e.contains("exporters.postgres.alerts") && e.contains("table_kind: alerts only"));
+    assertThat(errors(OK + "table_kind: dlq\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.table_kind"));
   }
 
   @Test
   void aDeadLettersExporterNeedsNoPipeline() {
-    String yaml = """
+    String yaml =
+        """
         receivers:
           otlp: {}
         exporters:
@@ -146,18 +175,24 @@ class PostgresExporterConfigTest {
           pipelines:
             logs: { receivers: [otlp], exporters: [postgres/logs] }
         """;
-    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
+    ComponentRegistry registry =
+        ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
     LoadResult r = new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
     assertThat(r.problems()).isEmpty();
   }
 
   @Test
   void theExampleConfigsExporterLoads() throws Exception {
-    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("../config-examples/postgres-logs.yaml"));
+    String yaml =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("../config-examples/postgres-logs.yaml"));
     String exporters = yaml.substring(yaml.indexOf("exporters:\n"), yaml.indexOf("service:\n"));
-    String config = "receivers:\n  otlp: {}\n" + exporters
-        + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [postgres/logs] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
+    String config =
+        "receivers:\n  otlp: {}\n"
+            + exporters
+            + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [postgres/logs] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(StubFactories.receiver("otlp"), new PostgresExporterFactory());
     LoadResult r = new ConfigLoader(registry, Map.of()).loadString(config, "postgres-logs.yaml");
     assertThat(r.problems()).isEmpty();
   }
@@ -166,6 +201,7 @@ class PostgresExporterConfigTest {
   void connectionPropertiesMustNotCarryTheCredentials() {
     assertThat(errors(OK + "connection: { password: x }\n"))
         .anyMatch(e -> e.contains("exporters.postgres.connection.password"));
-    assertThat(errors(OK + "pool_size: 0\n")).anyMatch(e -> e.contains("exporters.postgres.pool_size"));
+    assertThat(errors(OK + "pool_size: 0\n"))
+        .anyMatch(e -> e.contains("exporters.postgres.pool_size"));
   }
 }

@@ -28,7 +28,10 @@ class AdminEndpointsTest {
 
   @BeforeEach
   void startAgentAndSend() throws Exception {
-    agent = RunningAgent.start(Configs.OTLP_RECEIVER + """
+    agent =
+        RunningAgent.start(
+            Configs.OTLP_RECEIVER
+                + """
         exporters:
           file:
             path: %s
@@ -39,12 +42,19 @@ class AdminEndpointsTest {
           telemetry: { endpoint: 127.0.0.1:0 }
           pipelines:
             logs: { receivers: [otlp], exporters: [file], ring_size: 64 }
-        """.formatted(Configs.yamlString(dir.resolve("out.jsonl"))));
+        """
+                    .formatted(Configs.yamlString(dir.resolve("out.jsonl"))));
     OtlpClient.HTTP_PROTOBUF.send(agent, records(10));
     OtlpClient.HTTP_JSON.send(agent, records(10));
     OtlpClient.GRPC.send(agent, records(7));
-    await().atMost(Duration.ofSeconds(15)).until(() ->
-        agent.metrics().counterSum("stacklens_exporter_sent_records_total", "exporter", "file") == 27);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                agent
+                        .metrics()
+                        .counterSum("stacklens_exporter_sent_records_total", "exporter", "file")
+                    == 27);
   }
 
   @AfterEach
@@ -58,8 +68,13 @@ class AdminEndpointsTest {
     assertThat(r.statusCode()).isEqualTo(200);
     String body = r.body().replaceAll("\\s", "");
     assertThat(body).contains("\"status\":\"running\"");
-    assertThat(body).containsPattern("\\{\"kind\":\"receiver\",\"id\":\"otlp\",\"status\":\"ok\",\"detail\":\"listening:gRPC127\\.0\\.0\\.1:"
-        + agent.grpcPort() + ",HTTP127\\.0\\.0\\.1:" + agent.httpPort() + "\"");
+    assertThat(body)
+        .containsPattern(
+            "\\{\"kind\":\"receiver\",\"id\":\"otlp\",\"status\":\"ok\",\"detail\":\"listening:gRPC127\\.0\\.0\\.1:"
+                + agent.grpcPort()
+                + ",HTTP127\\.0\\.0\\.1:"
+                + agent.httpPort()
+                + "\"");
     assertThat(body).containsPattern("\\{\"kind\":\"exporter\",\"id\":\"file\",\"status\":\"ok\"");
   }
 
@@ -67,22 +82,29 @@ class AdminEndpointsTest {
   void metricsCountWhatWasSentWithQueueRingLatencyAndJvm() throws Exception {
     HttpResponse<String> r = RawHttp.get(admin("/metrics"));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
     PrometheusText m = new PrometheusText(r.body());
 
     String accepted = "stacklens_receiver_accepted_records_total";
-    assertThat(m.value(accepted, "receiver", "otlp", "signal", "logs", "transport", "http")).isEqualTo(20);
-    assertThat(m.value(accepted, "receiver", "otlp", "signal", "logs", "transport", "grpc")).isEqualTo(7);
-    assertThat(m.value("stacklens_exporter_sent_records_total", "exporter", "file", "signal", "logs")).isEqualTo(27);
+    assertThat(m.value(accepted, "receiver", "otlp", "signal", "logs", "transport", "http"))
+        .isEqualTo(20);
+    assertThat(m.value(accepted, "receiver", "otlp", "signal", "logs", "transport", "grpc"))
+        .isEqualTo(7);
+    assertThat(
+            m.value("stacklens_exporter_sent_records_total", "exporter", "file", "signal", "logs"))
+        .isEqualTo(27);
     assertThat(m.value("stacklens_exporter_queue_size", "exporter", "file")).isZero();
     assertThat(m.value("stacklens_exporter_queue_capacity", "exporter", "file")).isEqualTo(123);
     assertThat(m.value("stacklens_pipeline_ring_capacity", "pipeline", "logs")).isEqualTo(64);
-    assertThat(m.value("stacklens_pipeline_ring_fill_ratio", "pipeline", "logs")).isBetween(0.0, 1.0);
+    assertThat(m.value("stacklens_pipeline_ring_fill_ratio", "pipeline", "logs"))
+        .isBetween(0.0, 1.0);
 
     String latency = "stacklens_receiver_request_duration_seconds";
     assertThat(m.value(latency + "_count", "receiver", "otlp", "transport", "http")).isEqualTo(2);
     assertThat(m.value(latency + "_count", "receiver", "otlp", "transport", "grpc")).isEqualTo(1);
-    assertThat(m.value(latency + "_bucket", "receiver", "otlp", "transport", "http", "le", "+Inf")).isEqualTo(2);
+    assertThat(m.value(latency + "_bucket", "receiver", "otlp", "transport", "http", "le", "+Inf"))
+        .isEqualTo(2);
     assertThat(m.matching(latency + "_bucket", "transport", "http")).hasSizeGreaterThan(5);
     assertThat(m.value(latency + "_sum", "receiver", "otlp", "transport", "http")).isPositive();
 
@@ -95,12 +117,19 @@ class AdminEndpointsTest {
   void statsIsTheSameMetricsAsJson() throws Exception {
     HttpResponse<String> r = RawHttp.get(admin("/stats"));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("json"));
     String body = r.body().replaceAll("\\s", "");
     assertThat(body).startsWith("{").endsWith("}");
-    assertThat(body).containsPattern("\"stacklens_exporter_sent_records_total\":\\[[^\\]]*\\{\"labels\":\\{\"exporter\":\"file\",\"signal\":\"logs\"},\"value\":27}");
-    assertThat(body).containsPattern("\"stacklens_exporter_queue_capacity\":\\[\\{\"labels\":\\{\"exporter\":\"file\"},\"value\":123(\\.0)?}");
-    assertThat(body).containsPattern("\"stacklens_receiver_request_duration_seconds\":\\[[^\\]]*\"count\":2,\"sum_seconds\"");
+    assertThat(body)
+        .containsPattern(
+            "\"stacklens_exporter_sent_records_total\":\\[[^\\]]*\\{\"labels\":\\{\"exporter\":\"file\",\"signal\":\"logs\"},\"value\":27}");
+    assertThat(body)
+        .containsPattern(
+            "\"stacklens_exporter_queue_capacity\":\\[\\{\"labels\":\\{\"exporter\":\"file\"},\"value\":123(\\.0)?}");
+    assertThat(body)
+        .containsPattern(
+            "\"stacklens_receiver_request_duration_seconds\":\\[[^\\]]*\"count\":2,\"sum_seconds\"");
     assertThat(body).contains("\"p99_seconds\"");
   }
 
@@ -119,8 +148,11 @@ class AdminEndpointsTest {
   private static ExportLogsServiceRequest records(int n) {
     ScopeLogs.Builder scope = ScopeLogs.newBuilder();
     for (int i = 0; i < n; i++) {
-      scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("r" + i)));
+      scope.addLogRecords(
+          LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("r" + i)));
     }
-    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build();
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+        .build();
   }
 }

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * only the API. See docs/architecture.md, "Modules and packages".
  */
 class ArchitectureTest {
-  /** The runtime, config loading, exporter helper, admin endpoint and commands: not for components. */
+  /**
+   * The runtime, config loading, exporter helper, admin endpoint and commands: not for components.
+   */
   private static final String[] CORE = {
     "io.stacklens.agent.runtime..",
     "io.stacklens.agent.config..",
@@ -72,7 +74,8 @@ class ArchitectureTest {
   void componentsUseOnlyTheComponentApi() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.stacklens.receiver..", "io.stacklens.processor..", "io.stacklens.exporter..")
+        .resideInAnyPackage(
+            "io.stacklens.receiver..", "io.stacklens.processor..", "io.stacklens.exporter..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(CORE)

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * and every refusal is counted by the receiver and the pipeline.
  */
 class BackpressureEndToEndTest {
-  private static final String YAML = """
+  private static final String YAML =
+      """
       receivers:
         otlp:
           protocols:
@@ -76,7 +77,9 @@ class BackpressureEndToEndTest {
     // 1. Raw HTTP until the pipeline is full: 429 with Retry-After.
     HttpResponse<byte[]> refusal = null;
     for (int i = 0; i < 50 && refusal == null; i++) {
-      HttpResponse<byte[]> r = RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("http " + i).toByteArray());
+      HttpResponse<byte[]> r =
+          RawHttp.post(
+              agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("http " + i).toByteArray());
       if (r.statusCode() == 200) {
         accepted++;
       } else {
@@ -89,16 +92,25 @@ class BackpressureEndToEndTest {
     assertThat(accepted).as("requests taken before the ring filled").isBetween(2L, 10L);
     await().atMost(Duration.ofSeconds(5)).until(() -> BlockingExporter.pushesWaiting() == 1);
     // The worker may still move a batch from the ring into the exporter queue after the first 429:
-    // top the ring up until everything is full and nothing moves (one push stuck, queue full, ring full).
+    // top the ring up until everything is full and nothing moves (one push stuck, queue full, ring
+    // full).
     long[] httpRefusals = {1};
     long[] acceptedSoFar = {accepted};
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      if (saturated()) return true;
-      int status = RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("top-up").toByteArray()).statusCode();
-      if (status == 200) acceptedSoFar[0]++;
-      else httpRefusals[0]++;
-      return false;
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              if (saturated()) return true;
+              int status =
+                  RawHttp.post(
+                          agent.httpUrl("/v1/logs"),
+                          RawHttp.PROTOBUF,
+                          oneRecord("top-up").toByteArray())
+                      .statusCode();
+              if (status == 200) acceptedSoFar[0]++;
+              else httpRefusals[0]++;
+              return false;
+            });
     accepted = acceptedSoFar[0];
 
     // 2. Raw gRPC: RESOURCE_EXHAUSTED with RetryInfo.
@@ -109,35 +121,48 @@ class BackpressureEndToEndTest {
     assertThat(grpcRefusal.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
     com.google.rpc.Status details = StatusProto.fromThrowable(grpcRefusal);
     assertThat(details).isNotNull();
-    Any retryInfo = details.getDetailsList().stream().filter(a -> a.is(RetryInfo.class)).findFirst().orElseThrow();
+    Any retryInfo =
+        details.getDetailsList().stream()
+            .filter(a -> a.is(RetryInfo.class))
+            .findFirst()
+            .orElseThrow();
     assertThat(retryInfo.unpack(RetryInfo.class).getRetryDelay().getNanos()).isEqualTo(200_000_000);
 
-    long httpRefused = agent.metrics().counterSum(REFUSED, "transport", "http", "reason", "ring_full");
-    long grpcRefusedByRawClient = agent.metrics().counterSum(REFUSED, "transport", "grpc", "reason", "ring_full");
+    long httpRefused =
+        agent.metrics().counterSum(REFUSED, "transport", "http", "reason", "ring_full");
+    long grpcRefusedByRawClient =
+        agent.metrics().counterSum(REFUSED, "transport", "grpc", "reason", "ring_full");
     assertThat(httpRefused).isEqualTo(httpRefusals[0]);
     assertThat(grpcRefusedByRawClient).isEqualTo(1);
 
     // 3. The load generator retries refusals while the exporter is stuck; then it is released.
-    LoadgenOptions options = LoadgenOptions.defaults()
-        .withEndpoint("127.0.0.1:" + agent.grpcPort())
-        .withProtocol(Protocol.GRPC)
-        .withRecords(2_000)
-        .withBatchSize(100)
-        .withConcurrency(4)
-        .withDuration(Duration.ZERO)
-        .withDrainTimeout(Duration.ofSeconds(60))
-        .withReportInterval(Duration.ofHours(1));
+    LoadgenOptions options =
+        LoadgenOptions.defaults()
+            .withEndpoint("127.0.0.1:" + agent.grpcPort())
+            .withProtocol(Protocol.GRPC)
+            .withRecords(2_000)
+            .withBatchSize(100)
+            .withConcurrency(4)
+            .withDuration(Duration.ZERO)
+            .withDrainTimeout(Duration.ofSeconds(60))
+            .withReportInterval(Duration.ofHours(1));
     LoadGenerator loadgen = new LoadGenerator(options, null);
-    CompletableFuture<LoadgenReport> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return loadgen.run();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<LoadgenReport> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return loadgen.run();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
-      await().atMost(Duration.ofSeconds(20))
-          .until(() -> agent.metrics().counterSum(REFUSED, "transport", "grpc") >= grpcRefusedByRawClient + 400);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  agent.metrics().counterSum(REFUSED, "transport", "grpc")
+                      >= grpcRefusedByRawClient + 400);
     } finally {
       BlockingExporter.release();
     }
@@ -157,12 +182,24 @@ class BackpressureEndToEndTest {
     assertThat(BlockingExporter.records()).isEqualTo(expected);
 
     // 5. Every refusal counted, by receiver (per transport) and by pipeline.
-    assertThat(agent.metrics().counterSum(REFUSED, "transport", "http", "reason", "ring_full")).isEqualTo(httpRefused);
+    assertThat(agent.metrics().counterSum(REFUSED, "transport", "http", "reason", "ring_full"))
+        .isEqualTo(httpRefused);
     assertThat(agent.metrics().counterSum(REFUSED, "transport", "grpc", "reason", "ring_full"))
         .isEqualTo(grpcRefusedByRawClient + loadgenRefusedRecords);
-    assertThat(agent.metrics().counterSum("stacklens_pipeline_refused_records_total", "pipeline", "logs", "reason", "ring_full"))
+    assertThat(
+            agent
+                .metrics()
+                .counterSum(
+                    "stacklens_pipeline_refused_records_total",
+                    "pipeline",
+                    "logs",
+                    "reason",
+                    "ring_full"))
         .isEqualTo(httpRefused + grpcRefusedByRawClient + loadgenRefusedRecords);
-    assertThat(agent.metrics().counterSum("stacklens_exporter_sent_records_total", "exporter", "blocking"))
+    assertThat(
+            agent
+                .metrics()
+                .counterSum("stacklens_exporter_sent_records_total", "exporter", "blocking"))
         .isEqualTo(expected);
   }
 
@@ -176,7 +213,9 @@ class BackpressureEndToEndTest {
     agent = RunningAgent.start(YAML.replace("shutdown_timeout: 20s", "shutdown_timeout: 2s"));
     long accepted = 0;
     for (int i = 0; i < 50; i++) {
-      HttpResponse<byte[]> r = RawHttp.post(agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("r" + i).toByteArray());
+      HttpResponse<byte[]> r =
+          RawHttp.post(
+              agent.httpUrl("/v1/logs"), RawHttp.PROTOBUF, oneRecord("r" + i).toByteArray());
       if (r.statusCode() == 200) accepted++;
     }
     assertThat(accepted).isBetween(2L, 10L);
@@ -188,11 +227,15 @@ class BackpressureEndToEndTest {
 
     var m = agent.metrics();
     long delivered = m.counterSum("stacklens_exporter_sent_records_total", "exporter", "blocking");
-    long droppedInPipeline = m.counterSum("stacklens_pipeline_dropped_records_total", "pipeline", "logs");
-    long failedInExporter = m.counterSum("stacklens_exporter_send_failed_records_total", "exporter", "blocking");
+    long droppedInPipeline =
+        m.counterSum("stacklens_pipeline_dropped_records_total", "pipeline", "logs");
+    long failedInExporter =
+        m.counterSum("stacklens_exporter_send_failed_records_total", "exporter", "blocking");
     assertThat(delivered).isZero();
     assertThat(droppedInPipeline + failedInExporter)
-        .as("pipeline dropped %d + exporter failed %d, of %d acknowledged", droppedInPipeline, failedInExporter, accepted)
+        .as(
+            "pipeline dropped %d + exporter failed %d, of %d acknowledged",
+            droppedInPipeline, failedInExporter, accepted)
         .isEqualTo(accepted);
   }
 
@@ -209,22 +252,29 @@ class BackpressureEndToEndTest {
     Thread stopper = new Thread(agent::stop, "stopper");
     stopper.start();
     try {
-      await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
-        var r = RawHttp.get(health);
-        assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body().replaceAll("\\s", "")).contains("\"status\":\"draining\"");
-      });
+      await()
+          .atMost(Duration.ofSeconds(4))
+          .untilAsserted(
+              () -> {
+                var r = RawHttp.get(health);
+                assertThat(r.statusCode()).isEqualTo(503);
+                assertThat(r.body().replaceAll("\\s", "")).contains("\"status\":\"draining\"");
+              });
     } finally {
       BlockingExporter.release();
       stopper.join(20_000);
     }
   }
 
-  /** Ring and exporter queue full: the pipeline cannot take another batch until the exporter moves. */
+  /**
+   * Ring and exporter queue full: the pipeline cannot take another batch until the exporter moves.
+   */
   private boolean saturated() {
     var m = agent.metrics();
-    return m.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "logs") == m.gaugeValue("stacklens_pipeline_ring_capacity", "pipeline", "logs")
-        && m.gaugeValue("stacklens_exporter_queue_size", "exporter", "blocking") == m.gaugeValue("stacklens_exporter_queue_capacity", "exporter", "blocking");
+    return m.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "logs")
+            == m.gaugeValue("stacklens_pipeline_ring_capacity", "pipeline", "logs")
+        && m.gaugeValue("stacklens_exporter_queue_size", "exporter", "blocking")
+            == m.gaugeValue("stacklens_exporter_queue_capacity", "exporter", "blocking");
   }
 
   private interface Call {
@@ -242,8 +292,13 @@ class BackpressureEndToEndTest {
 
   private static ExportLogsServiceRequest oneRecord(String body) {
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
-            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(body)))))
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .addLogRecords(
+                            LogRecord.newBuilder()
+                                .setBody(AnyValue.newBuilder().setStringValue(body)))))
         .build();
   }
 }

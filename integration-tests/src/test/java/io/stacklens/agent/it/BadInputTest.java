@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a message naming the problem, and the agent keeps serving (a good request afterwards succeeds).
  */
 class BadInputTest {
-  private static final String LIMIT_YAML = """
+  private static final String LIMIT_YAML =
+      """
       receivers:
         otlp:
           protocols:
@@ -73,7 +74,8 @@ class BadInputTest {
   @Test
   void truncatedProtobufOverHttpIs400NamingTheMessageType() throws Exception {
     byte[] full = good().toByteArray();
-    HttpResponse<byte[]> r = post("/v1/logs", RawHttp.PROTOBUF, null, Arrays.copyOf(full, full.length - 3));
+    HttpResponse<byte[]> r =
+        post("/v1/logs", RawHttp.PROTOBUF, null, Arrays.copyOf(full, full.length - 3));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(message(r)).contains("not a valid protobuf ExportLogsServiceRequest");
   }
@@ -83,10 +85,12 @@ class BadInputTest {
     byte[] full = good().toByteArray();
     try (RawGrpc grpc = new RawGrpc(agent.grpcPort())) {
       assertThatThrownBy(() -> grpc.exportRaw(Arrays.copyOf(full, full.length - 3)))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).contains("malformed").contains("Export");
-          });
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).contains("malformed").contains("Export");
+              });
     }
   }
 
@@ -94,21 +98,30 @@ class BadInputTest {
   void oversizedGrpcMessageIsResourceExhausted() throws Exception {
     try (RawGrpc grpc = new RawGrpc(agent.grpcPort())) {
       assertThatThrownBy(() -> grpc.export(withBody("x".repeat(4096))))
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e ->
+                  assertThat(e.getStatus().getCode())
+                      .isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
     }
   }
 
   @Test
   void invalidJsonIs400NamingOtlpJson() throws Exception {
-    HttpResponse<byte[]> r = post("/v1/logs", RawHttp.JSON, null, "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        post(
+            "/v1/logs",
+            RawHttp.JSON,
+            null,
+            "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(message(r)).contains("not a valid OTLP/JSON ExportLogsServiceRequest");
   }
 
   @Test
   void wrongContentTypeIs415NamingTheType() throws Exception {
-    HttpResponse<byte[]> r = post("/v1/logs", "text/plain", null, "hello".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        post("/v1/logs", "text/plain", null, "hello".getBytes(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).isEqualTo(415);
     assertThat(message(r)).contains("Content-Type 'text/plain' is not supported");
   }
@@ -122,7 +135,8 @@ class BadInputTest {
 
   @Test
   void oversizedBodyIs413NamingTheLimit() throws Exception {
-    HttpResponse<byte[]> r = post("/v1/logs", RawHttp.PROTOBUF, null, withBody("x".repeat(4096)).toByteArray());
+    HttpResponse<byte[]> r =
+        post("/v1/logs", RawHttp.PROTOBUF, null, withBody("x".repeat(4096)).toByteArray());
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(message(r)).contains("larger than the limit of 1024 bytes");
   }
@@ -160,29 +174,50 @@ class BadInputTest {
 
   @Test
   void invalidRecordsAreRejectedAsPartialSuccessAndTheRestLands() throws Exception {
-    ExportLogsServiceRequest mixed = ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
-            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("valid-1")))
-            .addLogRecords(LogRecord.newBuilder().setSeverityNumberValue(42)
-                .setBody(AnyValue.newBuilder().setStringValue("bad severity")))
-            .addLogRecords(LogRecord.newBuilder().setTraceId(ByteString.copyFrom(new byte[5]))
-                .setBody(AnyValue.newBuilder().setStringValue("bad trace id")))
-            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("valid-2")))))
-        .build();
-    long invalidBefore = agent.metrics().counterSum("stacklens_receiver_refused_records_total", "reason", "invalid");
+    ExportLogsServiceRequest mixed =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .addScopeLogs(
+                        ScopeLogs.newBuilder()
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setBody(AnyValue.newBuilder().setStringValue("valid-1")))
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setSeverityNumberValue(42)
+                                    .setBody(AnyValue.newBuilder().setStringValue("bad severity")))
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setTraceId(ByteString.copyFrom(new byte[5]))
+                                    .setBody(AnyValue.newBuilder().setStringValue("bad trace id")))
+                            .addLogRecords(
+                                LogRecord.newBuilder()
+                                    .setBody(AnyValue.newBuilder().setStringValue("valid-2")))))
+            .build();
+    long invalidBefore =
+        agent.metrics().counterSum("stacklens_receiver_refused_records_total", "reason", "invalid");
     HttpResponse<byte[]> r = post("/v1/logs", RawHttp.PROTOBUF, null, mixed.toByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     var partial = ExportLogsServiceResponse.parseFrom(r.body()).getPartialSuccess();
     assertThat(partial.getRejectedLogRecords()).isEqualTo(2);
     assertThat(partial.getErrorMessage()).contains("log_records[1]").contains("severity_number 42");
-    assertThat(agent.metrics().counterSum("stacklens_receiver_refused_records_total", "reason", "invalid"))
+    assertThat(
+            agent
+                .metrics()
+                .counterSum("stacklens_receiver_refused_records_total", "reason", "invalid"))
         .isEqualTo(invalidBefore + 2);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Files.readString(dir.resolve("l.jsonl")))
-            .contains("\"valid-1\"", "\"valid-2\"").doesNotContain("bad severity", "bad trace id"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(dir.resolve("l.jsonl")))
+                    .contains("\"valid-1\"", "\"valid-2\"")
+                    .doesNotContain("bad severity", "bad trace id"));
   }
 
-  private static HttpResponse<byte[]> post(String path, String type, String encoding, byte[] body) throws Exception {
+  private static HttpResponse<byte[]> post(String path, String type, String encoding, byte[] body)
+      throws Exception {
     return RawHttp.post(agent.httpUrl(path), type, encoding, body);
   }
 
@@ -202,8 +237,13 @@ class BadInputTest {
 
   private static ExportLogsServiceRequest withBody(String body) {
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
-            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(body)))))
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .addLogRecords(
+                            LogRecord.newBuilder()
+                                .setBody(AnyValue.newBuilder().setStringValue(body)))))
         .build();
   }
 }

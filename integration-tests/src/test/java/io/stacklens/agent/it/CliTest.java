@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code stacklens-agent} command line, run as a separate process like a user would. */
 class CliTest {
-  private static final String GOOD = """
+  private static final String GOOD =
+      """
       receivers:
         otlp:
           protocols:
@@ -44,7 +45,8 @@ class CliTest {
       """;
 
   /** Three errors, on lines 8, 9 and 12. */
-  private static final String BAD = """
+  private static final String BAD =
+      """
       receivers:
         otlp:
           protocols:
@@ -75,7 +77,10 @@ class CliTest {
     Path bad = write("bad.yaml", BAD);
     Result r = AgentProcess.run(dir, Map.of(), "validate", "--config", bad.toString());
     assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-    assertThat(errorLines(r.stderr())).as("%s", r).containsExactly(concat(expectedErrors(bad.toString()), "configuration is invalid: 3 errors"));
+    assertThat(errorLines(r.stderr()))
+        .as("%s", r)
+        .containsExactly(
+            concat(expectedErrors(bad.toString()), "configuration is invalid: 3 errors"));
     assertThat(r.stdout()).doesNotContain("valid");
   }
 
@@ -90,18 +95,27 @@ class CliTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "receivers.otlp.protocols.grpc.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'grpc: { endpoint: 127.0.0.1:PORT }'",
-      "receivers.otlp.protocols.http.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'http: { endpoint: 127.0.0.1:PORT }'",
-      "service.telemetry.endpoint, 'telemetry: { endpoint: 127.0.0.1:0 }', 'telemetry: { endpoint: 127.0.0.1:PORT }'",
+    "receivers.otlp.protocols.grpc.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'grpc: { endpoint: 127.0.0.1:PORT }'",
+    "receivers.otlp.protocols.http.endpoint, 'grpc: { endpoint: 127.0.0.1:0 }', 'http: { endpoint: 127.0.0.1:PORT }'",
+    "service.telemetry.endpoint, 'telemetry: { endpoint: 127.0.0.1:0 }', 'telemetry: { endpoint: 127.0.0.1:PORT }'",
   })
-  void runExitsOneNamingTheEndpointSettingAndWhatToDoWhenThePortIsTaken(String key, String from, String to) throws Exception {
+  void runExitsOneNamingTheEndpointSettingAndWhatToDoWhenThePortIsTaken(
+      String key, String from, String to) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       Path cfg = write("taken.yaml", GOOD.replace(from, to.replace("PORT", String.valueOf(port))));
       Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
       assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-      assertThat(r.stderr()).as("%s", r).contains("error: " + key + ": cannot listen on 127.0.0.1:" + port
-          + ": address already in use; stop what uses port " + port + " (another agent?), or choose another port\n");
+      assertThat(r.stderr())
+          .as("%s", r)
+          .contains(
+              "error: "
+                  + key
+                  + ": cannot listen on 127.0.0.1:"
+                  + port
+                  + ": address already in use; stop what uses port "
+                  + port
+                  + " (another agent?), or choose another port\n");
       assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("java.");
     }
   }
@@ -110,7 +124,10 @@ class CliTest {
   void runExitsOneNamingTheIngestEndpointWhenItsPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Path cfg = write("taken.yaml", """
+      Path cfg =
+          write(
+              "taken.yaml",
+              """
           receivers:
             http_json: { endpoint: 127.0.0.1:%d }
           exporters:
@@ -119,11 +136,16 @@ class CliTest {
             telemetry: { endpoint: 127.0.0.1:0 }
             pipelines:
               logs: { receivers: [http_json], exporters: [file] }
-          """.formatted(port));
+          """
+                  .formatted(port));
       Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
       assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-      assertThat(r.stderr()).as("%s", r).contains("error: receivers.http_json.endpoint: cannot listen on 127.0.0.1:" + port
-          + ": address already in use; ");
+      assertThat(r.stderr())
+          .as("%s", r)
+          .contains(
+              "error: receivers.http_json.endpoint: cannot listen on 127.0.0.1:"
+                  + port
+                  + ": address already in use; ");
     }
   }
 
@@ -131,62 +153,128 @@ class CliTest {
   void runExitsOneNamingThePathSettingWhenTheFileCannotBeOpenedEvenAsRoot() throws Exception {
     // A path under a regular file fails for every user, root included (permission checks do not).
     Path plain = write("plain-file", "not a directory");
-    Path cfg = write("unwritable.yaml", GOOD.replace("./out.jsonl", plain.resolve("x.jsonl").toString()));
+    Path cfg =
+        write("unwritable.yaml", GOOD.replace("./out.jsonl", plain.resolve("x.jsonl").toString()));
     Result r = AgentProcess.run(dir, Map.of(), "run", "--config", cfg.toString());
     assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-    assertThat(r.stderr()).as("%s", r).contains("error: exporters.file.path: cannot open " + plain.resolve("x.jsonl")
-        + " for writing: " + plain + " is a file, not a directory; set path to a file in a directory\n");
-    assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("java.").doesNotContain("listening");
+    assertThat(r.stderr())
+        .as("%s", r)
+        .contains(
+            "error: exporters.file.path: cannot open "
+                + plain.resolve("x.jsonl")
+                + " for writing: "
+                + plain
+                + " is a file, not a directory; set path to a file in a directory\n");
+    assertThat(r.stderr())
+        .doesNotContain("Exception")
+        .doesNotContain("java.")
+        .doesNotContain("listening");
   }
 
   @Test
   void runStartsWithoutSlf4jWarningsAndShowsTheVersionAndTheConfigFiles() throws Exception {
-    // A kafka receiver whose broker is not there: kafka-clients logs (through SLF4J) that it cannot connect.
+    // A kafka receiver whose broker is not there: kafka-clients logs (through SLF4J) that it cannot
+    // connect.
     Path base = write("base.yaml", GOOD);
-    Path kafka = write("kafka.yaml", """
+    Path kafka =
+        write(
+            "kafka.yaml",
+            """
         receivers:
           kafka: { brokers: [ "127.0.0.1:%d" ], topics: [ cli-test ] }
         service:
           pipelines:
             logs: { receivers: [otlp, kafka], exporters: [file] }
-        """.formatted(Ports.free()));
-    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", base.toString(), "--config", kafka.toString(),
-        "--set", "service.shutdown_timeout=10s")) {
-      agent.awaitLine(Pattern.compile("WARN  org\\.apache\\.kafka\\.clients\\.\\w+: "), Duration.ofSeconds(60));
+        """
+                .formatted(Ports.free()));
+    try (AgentProcess agent =
+        AgentProcess.start(
+            dir,
+            Map.of(),
+            "run",
+            "--config",
+            base.toString(),
+            "--config",
+            kafka.toString(),
+            "--set",
+            "service.shutdown_timeout=10s")) {
+      agent.awaitLine(
+          Pattern.compile("WARN  org\\.apache\\.kafka\\.clients\\.\\w+: "), Duration.ofSeconds(60));
       agent.process().destroy(); // SIGTERM
       assertThat(agent.waitFor(Duration.ofSeconds(60))).as("%s", agent.stderr()).isZero();
       String stderr = agent.stderr();
-      assertThat(stderr.lines().filter(l -> l.contains("SLF4J"))).as("SLF4J's own warnings in:\n%s", stderr).isEmpty();
-      assertThat(stderr.lines().findFirst()).as(stderr).hasValueSatisfying(first -> assertThat(first).endsWith(
-          "INFO  stacklens-agent " + AgentVersion.get() + " starting with config " + base.toAbsolutePath() + ", "
-              + kafka.toAbsolutePath() + " (+1 --set)"));
+      assertThat(stderr.lines().filter(l -> l.contains("SLF4J")))
+          .as("SLF4J's own warnings in:\n%s", stderr)
+          .isEmpty();
+      assertThat(stderr.lines().findFirst())
+          .as(stderr)
+          .hasValueSatisfying(
+              first ->
+                  assertThat(first)
+                      .endsWith(
+                          "INFO  stacklens-agent "
+                              + AgentVersion.get()
+                              + " starting with config "
+                              + base.toAbsolutePath()
+                              + ", "
+                              + kafka.toAbsolutePath()
+                              + " (+1 --set)"));
       assertThat(AgentVersion.get()).isNotEqualTo("unknown");
     }
   }
 
   @ParameterizedTest(name = "loggers: {0}")
   @ValueSource(strings = {"{}", "{ io.grpc: debug }"})
-  void debugLevelDumpsNoGrpcFramesWithPayloadUnlessTheLoggerIsNamed(String loggers) throws Exception {
+  void debugLevelDumpsNoGrpcFramesWithPayloadUnlessTheLoggerIsNamed(String loggers)
+      throws Exception {
     String marker = "payload-marker-7f3a91";
-    String markerHex = java.util.HexFormat.of().formatHex(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    Path cfg = write("debug.yaml", GOOD.replace("telemetry: { endpoint: 127.0.0.1:0 }",
-        "telemetry: { endpoint: 127.0.0.1:0, logs: { level: debug, loggers: " + loggers + " } }"));
-    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", cfg.toString())) {
+    String markerHex =
+        java.util.HexFormat.of()
+            .formatHex(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path cfg =
+        write(
+            "debug.yaml",
+            GOOD.replace(
+                "telemetry: { endpoint: 127.0.0.1:0 }",
+                "telemetry: { endpoint: 127.0.0.1:0, logs: { level: debug, loggers: "
+                    + loggers
+                    + " } }"));
+    try (AgentProcess agent =
+        AgentProcess.start(dir, Map.of(), "run", "--config", cfg.toString())) {
       int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
       try (RawGrpc grpc = new RawGrpc(port)) {
-        grpc.export(ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(
-            ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(marker))))).build());
+        grpc.export(
+            ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(
+                    ResourceLogs.newBuilder()
+                        .addScopeLogs(
+                            ScopeLogs.newBuilder()
+                                .addLogRecords(
+                                    LogRecord.newBuilder()
+                                        .setBody(AnyValue.newBuilder().setStringValue(marker)))))
+                .build());
       }
       Path out = dir.resolve("out.jsonl");
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(out) && Files.readString(out).contains(marker));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(out) && Files.readString(out).contains(marker));
       agent.process().destroy();
       assertThat(agent.waitFor(Duration.ofSeconds(60))).isZero();
       String stderr = agent.stderr();
       if (loggers.equals("{}")) {
-        assertThat(stderr).as("debug output of libraries").doesNotContain("INBOUND DATA").doesNotContain("OUTBOUND")
-            .doesNotContain(markerHex).doesNotContain(marker).doesNotContain("DEBUG io.grpc").doesNotContain("DEBUG io.netty");
+        assertThat(stderr)
+            .as("debug output of libraries")
+            .doesNotContain("INBOUND DATA")
+            .doesNotContain("OUTBOUND")
+            .doesNotContain(markerHex)
+            .doesNotContain(marker)
+            .doesNotContain("DEBUG io.grpc")
+            .doesNotContain("DEBUG io.netty");
       } else {
-        assertThat(stderr).as("named, gRPC's frame logger is on").contains("INBOUND DATA").contains(markerHex);
+        assertThat(stderr)
+            .as("named, gRPC's frame logger is on")
+            .contains("INBOUND DATA")
+            .contains(markerHex);
       }
     }
   }
@@ -195,7 +283,9 @@ class CliTest {
   void componentsListsEveryRegisteredType() throws Exception {
     Result r = AgentProcess.run(dir, Map.of(), "components");
     assertThat(r.exitCode()).as("%s", r).isZero();
-    assertThat(r.stdout()).containsPattern("(?m)^receivers:$").containsPattern("(?m)^exporters:$")
+    assertThat(r.stdout())
+        .containsPattern("(?m)^receivers:$")
+        .containsPattern("(?m)^exporters:$")
         .containsPattern("(?m)^  otlp +beta +.*logs.*traces.*metrics")
         .containsPattern("(?m)^  file +alpha ")
         .containsPattern("(?m)^  debug +development ")
@@ -204,7 +294,10 @@ class CliTest {
 
   @Test
   void printConfigShowsEveryDefaultAndRedactsSecretsTakenFromTheEnvironment() throws Exception {
-    Path cfg = write("secret.yaml", """
+    Path cfg =
+        write(
+            "secret.yaml",
+            """
         receivers:
           otlp:
         exporters:
@@ -215,19 +308,34 @@ class CliTest {
           pipelines:
             logs: { receivers: [otlp], exporters: [blocking] }
         """);
-    Result r = AgentProcess.run(dir, Map.of("IT_CREDENTIAL", "s3cr3t-from-env", "IT_TOKEN", "t0ken-from-env"),
-        "print-config", "--config", cfg.toString());
+    Result r =
+        AgentProcess.run(
+            dir,
+            Map.of("IT_CREDENTIAL", "s3cr3t-from-env", "IT_TOKEN", "t0ken-from-env"),
+            "print-config",
+            "--config",
+            cfg.toString());
     assertThat(r.exitCode()).as("%s", r).isZero();
-    assertThat(r.stdout()).doesNotContain("s3cr3t-from-env").doesNotContain("t0ken-from-env")
+    assertThat(r.stdout())
+        .doesNotContain("s3cr3t-from-env")
+        .doesNotContain("t0ken-from-env")
         .doesNotContain("fallback-token-value");
-    assertThat(r.stdout()).containsPattern("credential: \"?<redacted>\"?").containsPattern("auth_token: \"?<redacted>\"?");
+    assertThat(r.stdout())
+        .containsPattern("credential: \"?<redacted>\"?")
+        .containsPattern("auth_token: \"?<redacted>\"?");
     // every default is shown
-    assertThat(r.stdout()).contains("max_recv_msg_size: 8MiB").contains("queue_size: 128").contains("shutdown_timeout: 30s");
+    assertThat(r.stdout())
+        .contains("max_recv_msg_size: 8MiB")
+        .contains("queue_size: 128")
+        .contains("shutdown_timeout: 30s");
   }
 
   @Test
   void printConfigOfAGrpcOnlyReceiverLoadsBackUnchanged() throws Exception {
-    Path cfg = write("grpc-only.yaml", """
+    Path cfg =
+        write(
+            "grpc-only.yaml",
+            """
         receivers:
           otlp:
             protocols:
@@ -242,7 +350,8 @@ class CliTest {
     assertThat(first.exitCode()).as("%s", first).isZero();
     assertThat(first.stdout()).contains("grpc:").doesNotContain("http:");
     Path effective = write("effective.yaml", first.stdout());
-    Result second = AgentProcess.run(dir, Map.of(), "print-config", "--config", effective.toString());
+    Result second =
+        AgentProcess.run(dir, Map.of(), "print-config", "--config", effective.toString());
     assertThat(second.exitCode()).as("%s", second).isZero();
     assertThat(second.stdout()).isEqualTo(first.stdout());
   }
@@ -252,7 +361,9 @@ class CliTest {
     Path cfg = write("unset.yaml", GOOD.replace("./out.jsonl", "\"${env:IT_SURELY_UNSET_VAR}\""));
     Result r = AgentProcess.run(dir, Map.of(), "print-config", "--config", cfg.toString());
     assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-    assertThat(r.stderr()).contains(cfg + ":6:").contains("environment variable 'IT_SURELY_UNSET_VAR' is not set");
+    assertThat(r.stderr())
+        .contains(cfg + ":6:")
+        .contains("environment variable 'IT_SURELY_UNSET_VAR' is not set");
   }
 
   @Test
@@ -269,9 +380,13 @@ class CliTest {
   private static String[] expectedErrors(String file) {
     String line12 = BAD.lines().toList().get(11);
     return new String[] {
-      file + ":8:5: exporters.file.flush_intervall: unknown key 'flush_intervall'; did you mean 'flush_interval'?",
-      file + ":9:14: exporters.file.timeout: expected a duration, got '5': add a unit, e.g. 5s or 5ms",
-      file + ":12:" + (line12.indexOf("kafka") + 1)
+      file
+          + ":8:5: exporters.file.flush_intervall: unknown key 'flush_intervall'; did you mean 'flush_interval'?",
+      file
+          + ":9:14: exporters.file.timeout: expected a duration, got '5': add a unit, e.g. 5s or 5ms",
+      file
+          + ":12:"
+          + (line12.indexOf("kafka") + 1)
           + ": service.pipelines.logs.exporters[1]: exporter 'kafka' is not defined under exporters (defined: file)",
     };
   }

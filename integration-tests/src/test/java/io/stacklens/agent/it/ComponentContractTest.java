@@ -10,7 +10,6 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Consumer;
 import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Factory;
@@ -51,15 +50,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract every registered component keeps, checked the same way for each (as the Collector's
- * generated lifecycle tests do): registered once; its defaults validate without throwing; created from
- * a minimal config it can be shut down before start, started, shut down, and shut down again; and its
- * config survives a round trip through {@code print-config}. A component added to the build is covered
- * as soon as it is registered: one without a minimal config below fails {@link #everyRegisteredComponentHasAMinimalConfigHere}.
+ * generated lifecycle tests do): registered once; its defaults validate without throwing; created
+ * from a minimal config it can be shut down before start, started, shut down, and shut down again;
+ * and its config survives a round trip through {@code print-config}. A component added to the build
+ * is covered as soon as it is registered: one without a minimal config below fails {@link
+ * #everyRegisteredComponentHasAMinimalConfigHere}.
  */
 class ComponentContractTest {
   @TempDir static Path dir;
   private static PostgresServer postgres;
-  private static final ComponentRegistry REGISTRY = ComponentRegistry.load(ComponentContractTest.class.getClassLoader());
+  private static final ComponentRegistry REGISTRY =
+      ComponentRegistry.load(ComponentContractTest.class.getClassLoader());
 
   @BeforeAll
   static void servers() {
@@ -70,16 +71,27 @@ class ComponentContractTest {
   private static Map<String, String> minimalConfigs() {
     String brokers = KafkaBroker.shared().bootstrapServers();
     Map<String, String> m = new HashMap<>();
-    m.put("receivers.otlp", "protocols: { grpc: { endpoint: 127.0.0.1:" + Ports.free() + " }, http: { endpoint: 127.0.0.1:"
-        + Ports.free() + " } }");
+    m.put(
+        "receivers.otlp",
+        "protocols: { grpc: { endpoint: 127.0.0.1:"
+            + Ports.free()
+            + " }, http: { endpoint: 127.0.0.1:"
+            + Ports.free()
+            + " } }");
     m.put("receivers.http_json", "endpoint: 127.0.0.1:" + Ports.free());
     m.put("receivers.kafka", "brokers: [" + brokers + "]\n    topics: [contract-in]");
     m.put("processors.parse", "format: json");
     m.put("processors.enrich", "resource: { attributes: { team: contract } }");
     m.put("processors.filter", "exclude: 'body == \"noise\"'");
-    m.put("processors.transform", "actions: [ { action: set, field: 'attributes[\"a\"]', value: b } ]");
-    m.put("processors.rules", "rules: [ { name: r, when: 'error_code == \"X\"', issue_code: X, severity: critical } ]");
-    m.put("processors.route", "routes: [ { name: all, when: 'body exists', exporters: [file/contract] } ]");
+    m.put(
+        "processors.transform",
+        "actions: [ { action: set, field: 'attributes[\"a\"]', value: b } ]");
+    m.put(
+        "processors.rules",
+        "rules: [ { name: r, when: 'error_code == \"X\"', issue_code: X, severity: critical } ]");
+    m.put(
+        "processors.route",
+        "routes: [ { name: all, when: 'body exists', exporters: [file/contract] } ]");
     m.put("exporters.file", "path: " + dir.resolve("contract.jsonl"));
     m.put("exporters.debug", "verbosity: basic");
     m.put("exporters.kafka", "brokers: [" + brokers + "]\n    topic: contract-out");
@@ -91,7 +103,11 @@ class ComponentContractTest {
   @Test
   void everyFactoryIsRegisteredExactlyOnce() throws IOException {
     List<String> listed = new ArrayList<>();
-    for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/services/" + Factory.class.getName()))) {
+    for (URL url :
+        Collections.list(
+            getClass()
+                .getClassLoader()
+                .getResources("META-INF/services/" + Factory.class.getName()))) {
       try (InputStream in = url.openStream()) {
         for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
           String name = line.replaceAll("#.*", "").trim();
@@ -110,7 +126,10 @@ class ComponentContractTest {
     Map<String, String> configs = minimalConfigs();
     for (ComponentKind kind : ComponentKind.values()) {
       for (String type : REGISTRY.types(kind)) {
-        assertThat(configs).as("a minimal config for %s '%s' in %s", kind.label(), type, getClass().getSimpleName())
+        assertThat(configs)
+            .as(
+                "a minimal config for %s '%s' in %s",
+                kind.label(), type, getClass().getSimpleName())
             .containsKey(kind.section() + "." + type);
       }
     }
@@ -125,10 +144,18 @@ class ComponentContractTest {
         String key = kind.section() + "." + factory.type();
         String settings = configs.get(key);
         if (settings == null) continue; // reported by everyRegisteredComponentHasAMinimalConfigHere
-        all.add(DynamicContainer.dynamicContainer(key, Stream.of(
-            DynamicTest.dynamicTest("defaults validate without throwing", () -> defaultsValidate(factory)),
-            DynamicTest.dynamicTest("shut down before start, start, shut down twice", () -> lifecycle(factory, settings)),
-            DynamicTest.dynamicTest("config round-trips through print-config", () -> roundTrip(factory, settings)))));
+        all.add(
+            DynamicContainer.dynamicContainer(
+                key,
+                Stream.of(
+                    DynamicTest.dynamicTest(
+                        "defaults validate without throwing", () -> defaultsValidate(factory)),
+                    DynamicTest.dynamicTest(
+                        "shut down before start, start, shut down twice",
+                        () -> lifecycle(factory, settings)),
+                    DynamicTest.dynamicTest(
+                        "config round-trips through print-config",
+                        () -> roundTrip(factory, settings)))));
       }
     }
     return all.stream();
@@ -138,75 +165,130 @@ class ComponentContractTest {
     ComponentConfig config = factory.createDefaultConfig();
     assertThat(config).isInstanceOf(factory.configClass());
     List<String> problems = new ArrayList<>();
-    assertThatCode(() -> problems.addAll(ConfigValidator.problemsOf(config))).doesNotThrowAnyException();
+    assertThatCode(() -> problems.addAll(ConfigValidator.problemsOf(config)))
+        .doesNotThrowAnyException();
     for (String p : problems) {
-      assertThat(p).as("a default left for the user to set is a readable error: %s", p)
-          .doesNotContain("Exception", "null", "java.").matches(".*: \\S.*");
+      assertThat(p)
+          .as("a default left for the user to set is a readable error: %s", p)
+          .doesNotContain("Exception", "null", "java.")
+          .matches(".*: \\S.*");
     }
   }
 
   private static void lifecycle(Factory<?> factory, String settings) throws Exception {
     AgentConfig agent = load(agentYaml(factory, settings));
     ComponentId id = ComponentId.of(factory.type());
-    ComponentConfig config = switch (factory.kind()) {
-      case RECEIVER -> agent.receivers().get(id);
-      case PROCESSOR -> agent.processors().get(id);
-      case EXPORTER -> agent.exporters().get(id);
-    };
+    ComponentConfig config =
+        switch (factory.kind()) {
+          case RECEIVER -> agent.receivers().get(id);
+          case PROCESSOR -> agent.processors().get(id);
+          case EXPORTER -> agent.exporters().get(id);
+        };
     Host host = new HealthRegistry();
     Component unstarted = create(factory, config);
-    assertThatCode(() -> unstarted.shutdown(Instant.now().plusSeconds(5))).as("shutdown before start").doesNotThrowAnyException();
+    assertThatCode(() -> unstarted.shutdown(Instant.now().plusSeconds(5)))
+        .as("shutdown before start")
+        .doesNotThrowAnyException();
 
     Component component = create(factory, config);
     component.start(host);
-    assertThatCode(() -> component.shutdown(Instant.now().plusSeconds(10))).as("shutdown").doesNotThrowAnyException();
-    assertThatCode(() -> component.shutdown(Instant.now().plusSeconds(10))).as("second shutdown").doesNotThrowAnyException();
+    assertThatCode(() -> component.shutdown(Instant.now().plusSeconds(10)))
+        .as("shutdown")
+        .doesNotThrowAnyException();
+    assertThatCode(() -> component.shutdown(Instant.now().plusSeconds(10)))
+        .as("second shutdown")
+        .doesNotThrowAnyException();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Component create(Factory<?> factory, ComponentConfig config) throws Exception {
-    ComponentContext context = ComponentContext.of(ComponentId.of(factory.type()), factory.kind(), new MetricsRegistry());
-    Signal signal = factory.signals().contains(Signal.LOGS) ? Signal.LOGS : factory.signals().iterator().next();
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of(factory.type()), factory.kind(), new MetricsRegistry());
+    Signal signal =
+        factory.signals().contains(Signal.LOGS) ? Signal.LOGS : factory.signals().iterator().next();
     if (factory instanceof ReceiverFactory r) {
       Map<Signal, Consumer> consumers = new EnumMap<>(Signal.class);
-      consumers.put(signal, batch -> Admission.ACCEPTED); // as in agentYaml: one pipeline of this signal
+      consumers.put(
+          signal, batch -> Admission.ACCEPTED); // as in agentYaml: one pipeline of this signal
       return r.createReceiver(context, config, consumers);
     }
     if (factory instanceof ProcessorFactory p) {
-      return p.createProcessor(ComponentContext.ofProcessor(ComponentId.of(factory.type()), "logs", new MetricsRegistry()),
-          config, signal);
+      return p.createProcessor(
+          ComponentContext.ofProcessor(
+              ComponentId.of(factory.type()), "logs", new MetricsRegistry()),
+          config,
+          signal);
     }
-    return ((ExporterFactory) factory).createExporter(context, (io.stacklens.agent.api.ExporterConfig) config);
+    return ((ExporterFactory) factory)
+        .createExporter(context, (io.stacklens.agent.api.ExporterConfig) config);
   }
 
   private static void roundTrip(Factory<?> factory, String settings) {
     AgentConfig first = load(agentYaml(factory, settings));
     String printed = ConfigRenderer.render(first, false);
     AgentConfig second = load(printed);
-    assertThat(ConfigRenderer.render(second, false)).as("print-config of the printed config").isEqualTo(printed);
+    assertThat(ConfigRenderer.render(second, false))
+        .as("print-config of the printed config")
+        .isEqualTo(printed);
   }
 
   private static AgentConfig load(String yaml) {
     LoadResult result = new ConfigLoader(REGISTRY, Map.of()).loadString(yaml, "contract.yaml");
-    assertThat(result.problems().stream().filter(ConfigProblem::isError).map(Object::toString).toList())
-        .as("errors loading:%n%s", yaml).isEmpty();
+    assertThat(
+            result.problems().stream()
+                .filter(ConfigProblem::isError)
+                .map(Object::toString)
+                .toList())
+        .as("errors loading:%n%s", yaml)
+        .isEmpty();
     return result.config().orElseThrow();
   }
 
-  /** A whole agent config around the component: an otlp receiver and a file exporter where it needs them. */
+  /**
+   * A whole agent config around the component: an otlp receiver and a file exporter where it needs
+   * them.
+   */
   private static String agentYaml(Factory<?> factory, String settings) {
     String type = factory.type();
-    Signal signal = factory.signals().contains(Signal.LOGS) ? Signal.LOGS : factory.signals().iterator().next();
+    Signal signal =
+        factory.signals().contains(Signal.LOGS) ? Signal.LOGS : factory.signals().iterator().next();
     String body = settings.isEmpty() ? "{}" : "\n    " + settings;
     String file = "file/contract: { path: " + dir.resolve("pipeline.jsonl") + " }";
     return switch (factory.kind()) {
-      case RECEIVER -> "receivers:\n  " + type + ": " + body + "\nexporters:\n  " + file + "\nservice:\n  pipelines:\n    "
-          + signal.id() + ": { receivers: [" + type + "], exporters: [file/contract] }\n";
-      case PROCESSOR -> "receivers:\n  otlp:\nprocessors:\n  " + type + ": " + body + "\nexporters:\n  " + file
-          + "\nservice:\n  pipelines:\n    " + signal.id() + ": { receivers: [otlp], processors: [" + type
-          + "], exporters: [file/contract] }\n";
-      case EXPORTER -> "receivers:\n  otlp:\nexporters:\n  " + type + ": " + body + "\nservice:\n  pipelines:\n    "
-          + signal.id() + ": { receivers: [otlp], exporters: [" + type + "] }\n";
+      case RECEIVER ->
+          "receivers:\n  "
+              + type
+              + ": "
+              + body
+              + "\nexporters:\n  "
+              + file
+              + "\nservice:\n  pipelines:\n    "
+              + signal.id()
+              + ": { receivers: ["
+              + type
+              + "], exporters: [file/contract] }\n";
+      case PROCESSOR ->
+          "receivers:\n  otlp:\nprocessors:\n  "
+              + type
+              + ": "
+              + body
+              + "\nexporters:\n  "
+              + file
+              + "\nservice:\n  pipelines:\n    "
+              + signal.id()
+              + ": { receivers: [otlp], processors: ["
+              + type
+              + "], exporters: [file/contract] }\n";
+      case EXPORTER ->
+          "receivers:\n  otlp:\nexporters:\n  "
+              + type
+              + ": "
+              + body
+              + "\nservice:\n  pipelines:\n    "
+              + signal.id()
+              + ": { receivers: [otlp], exporters: ["
+              + type
+              + "] }\n";
     };
   }
 }

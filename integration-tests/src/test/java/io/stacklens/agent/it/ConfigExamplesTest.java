@@ -38,19 +38,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every {@code config-examples/*.yaml} loads as shipped, with the real component registry and an
  * empty environment, without an error or warning; and actually runs: started (ports rewritten to 0,
  * {@code ./data} to a temp dir, {@code ./testdata} to the repository's), fed one log record, and
- * stopped, with its {@code /metrics} valid Prometheus text. In a logs pipeline without a {@code route}
- * or {@code filter} processor every exporter delivers the record; where records are routed or
- * filtered, the record is accounted for: delivered by at least one exporter or counted as dropped by
- * a processor.
+ * stopped, with its {@code /metrics} valid Prometheus text. In a logs pipeline without a {@code
+ * route} or {@code filter} processor every exporter delivers the record; where records are routed
+ * or filtered, the record is accounted for: delivered by at least one exporter or counted as
+ * dropped by a processor.
  *
  * <p>To run, examples get the addresses of the tests' Kafka broker and PostgreSQL server and a free
- * port through the environment variables they read ({@code KAFKA_BROKERS}, {@code PG_URL},
- * {@code STACKLENS_INGEST_ENDPOINT}); they read files they need, such as GeoIP databases, from
- * {@code ./testdata} unless {@code STACKLENS_TESTDATA} says otherwise.
+ * port through the environment variables they read ({@code KAFKA_BROKERS}, {@code PG_URL}, {@code
+ * STACKLENS_INGEST_ENDPOINT}); they read files they need, such as GeoIP databases, from {@code
+ * ./testdata} unless {@code STACKLENS_TESTDATA} says otherwise.
  */
 class ConfigExamplesTest {
-  private static final Path EXAMPLES = Path.of("").toAbsolutePath().resolve("../config-examples").normalize();
-  private static final String TESTDATA = Path.of("").toAbsolutePath().resolve("../testdata").normalize().toString();
+  private static final Path EXAMPLES =
+      Path.of("").toAbsolutePath().resolve("../config-examples").normalize();
+  private static final String TESTDATA =
+      Path.of("").toAbsolutePath().resolve("../testdata").normalize().toString();
   private static final Set<String> SELECTIVE_PROCESSORS = Set.of("route", "filter");
 
   @TempDir Path dir;
@@ -58,9 +60,15 @@ class ConfigExamplesTest {
   static Stream<Path> examples() throws IOException {
     assertThat(EXAMPLES).as("config examples folder").isDirectory();
     try (Stream<Path> files = Files.list(EXAMPLES)) {
-      List<Path> yaml = files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
-      assertThat(yaml).extracting(p -> p.getFileName().toString())
-          .contains("otlp-to-file.yaml", "otlp-to-debug.yaml", "multi-pipeline.yaml", "env-and-overrides.yaml");
+      List<Path> yaml =
+          files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+      assertThat(yaml)
+          .extracting(p -> p.getFileName().toString())
+          .contains(
+              "otlp-to-file.yaml",
+              "otlp-to-debug.yaml",
+              "multi-pipeline.yaml",
+              "env-and-overrides.yaml");
       return yaml.stream();
     }
   }
@@ -68,51 +76,81 @@ class ConfigExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void exampleLoadsCleanlyAndRuns(Path example) throws Exception {
-    LoadResult asWritten = new ConfigLoader(RunningAgent.registry(), Map.of()).load(List.of(example), List.of());
-    assertThat(asWritten.problems()).as("problems in %s with no environment set", example).isEmpty();
+    LoadResult asWritten =
+        new ConfigLoader(RunningAgent.registry(), Map.of()).load(List.of(example), List.of());
+    assertThat(asWritten.problems())
+        .as("problems in %s with no environment set", example)
+        .isEmpty();
     assertThat(asWritten.config()).isPresent();
 
     Map<String, String> env = environment(Files.readString(example));
-    String runnable = Files.readString(example)
-        .replaceAll("\\b(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|localhost):\\d+", "127.0.0.1:0")
-        .replace("./data", dir.resolve("data").toAbsolutePath().toString())
-        .replace("./testdata", TESTDATA);
+    String runnable =
+        Files.readString(example)
+            .replaceAll("\\b(?:127\\.0\\.0\\.1|0\\.0\\.0\\.0|localhost):\\d+", "127.0.0.1:0")
+            .replace("./data", dir.resolve("data").toAbsolutePath().toString())
+            .replace("./testdata", TESTDATA);
     runnable = withPrivateTopics(runnable, asWritten.config().get());
     AgentConfig config = RunningAgent.load(runnable, env);
     Set<ComponentId> logsExporters = new LinkedHashSet<>();
     Set<ComponentId> selectiveExporters = new LinkedHashSet<>();
     for (Map.Entry<PipelineId, PipelineConfig> p : config.service().pipelines.entrySet()) {
       if (p.getKey().signal() != Signal.LOGS) continue;
-      boolean selective = p.getValue().processors.stream().anyMatch(id -> SELECTIVE_PROCESSORS.contains(id.type()));
+      boolean selective =
+          p.getValue().processors.stream().anyMatch(id -> SELECTIVE_PROCESSORS.contains(id.type()));
       (selective ? selectiveExporters : logsExporters).addAll(p.getValue().exporters);
     }
     logsExporters.removeAll(selectiveExporters);
-    assertThat(logsExporters.size() + selectiveExporters.size()).as("every example has a logs pipeline").isPositive();
+    assertThat(logsExporters.size() + selectiveExporters.size())
+        .as("every example has a logs pipeline")
+        .isPositive();
 
     RunningAgent agent = RunningAgent.start(config);
     try {
       ExampleFeeder.sendOneRecord(config, agent, oneRecord());
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-        for (ComponentId id : logsExporters) {
-          assertThat(agent.metrics().counterSum("stacklens_exporter_sent_records_total", "exporter", id.toString()))
-              .as("records sent by %s", id).isEqualTo(1);
-        }
-        if (!selectiveExporters.isEmpty()) {
-          long delivered = 0;
-          for (ComponentId id : selectiveExporters) {
-            delivered += agent.metrics().counterSum("stacklens_exporter_sent_records_total", "exporter", id.toString());
-          }
-          long dropped = agent.metrics().counterSum(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED);
-          assertThat(delivered + dropped).as("the record delivered by a routed exporter or counted as dropped")
-              .isPositive();
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                for (ComponentId id : logsExporters) {
+                  assertThat(
+                          agent
+                              .metrics()
+                              .counterSum(
+                                  "stacklens_exporter_sent_records_total",
+                                  "exporter",
+                                  id.toString()))
+                      .as("records sent by %s", id)
+                      .isEqualTo(1);
+                }
+                if (!selectiveExporters.isEmpty()) {
+                  long delivered = 0;
+                  for (ComponentId id : selectiveExporters) {
+                    delivered +=
+                        agent
+                            .metrics()
+                            .counterSum(
+                                "stacklens_exporter_sent_records_total", "exporter", id.toString());
+                  }
+                  long dropped =
+                      agent
+                          .metrics()
+                          .counterSum(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED);
+                  assertThat(delivered + dropped)
+                      .as("the record delivered by a routed exporter or counted as dropped")
+                      .isPositive();
+                }
+              });
       String metrics = agent.metrics().toPrometheusText();
-      assertThat(PrometheusExposition.problems(metrics)).as("/metrics of %s:\n%s", example, metrics).isEmpty();
+      assertThat(PrometheusExposition.problems(metrics))
+          .as("/metrics of %s:\n%s", example, metrics)
+          .isEmpty();
       Optional<Path> promtool = Promtool.find();
       if (promtool.isPresent()) {
         Promtool.Result check = Promtool.checkMetrics(promtool.get(), metrics);
-        assertThat(check.exitCode()).as("promtool check metrics on /metrics of %s:\n%s\n%s", example, check.output(), metrics)
+        assertThat(check.exitCode())
+            .as(
+                "promtool check metrics on /metrics of %s:\n%s\n%s",
+                example, check.output(), metrics)
             .isZero();
       }
     } finally {
@@ -122,8 +160,8 @@ class ConfigExamplesTest {
 
   /**
    * What the examples read from the environment to run here: a free port for the JSON ingest
-   * endpoint, a fresh database on the tests' PostgreSQL server when the example writes to one, and the
-   * shared test broker's address when the example talks to Kafka.
+   * endpoint, a fresh database on the tests' PostgreSQL server when the example writes to one, and
+   * the shared test broker's address when the example talks to Kafka.
    */
   private static Map<String, String> environment(String exampleText) throws IOException {
     Map<String, String> env = new java.util.HashMap<>();
@@ -135,7 +173,9 @@ class ConfigExamplesTest {
       env.put("PG_PASSWORD", pg.password() == null ? "" : pg.password());
     }
     if (exampleText.contains("kafka")) {
-      env.put("KAFKA_BROKERS", io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
+      env.put(
+          "KAFKA_BROKERS",
+          io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
     }
     return env;
   }
@@ -150,7 +190,10 @@ class ConfigExamplesTest {
     for (var c : config.components(io.stacklens.agent.api.ComponentKind.RECEIVER).values()) {
       if (!(c instanceof io.stacklens.receiver.kafka.KafkaReceiverConfig kafka)) continue;
       for (String topic : kafka.topics) {
-        out = out.replaceAll("(?<![\\w.-])" + java.util.regex.Pattern.quote(topic) + "(?![\\w.-])", topic + suffix);
+        out =
+            out.replaceAll(
+                "(?<![\\w.-])" + java.util.regex.Pattern.quote(topic) + "(?![\\w.-])",
+                topic + suffix);
       }
     }
     return out;
@@ -158,8 +201,13 @@ class ConfigExamplesTest {
 
   private static ExportLogsServiceRequest oneRecord() {
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
-            .addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("hello example")))))
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .addLogRecords(
+                            LogRecord.newBuilder()
+                                .setBody(AnyValue.newBuilder().setStringValue("hello example")))))
         .build();
   }
 }

@@ -30,7 +30,10 @@ class GracefulShutdownTest {
 
   @TempDir Path dir;
 
-  /** A file exporter with its default buffering (1 s flush interval, batching on): shutdown must flush. */
+  /**
+   * A file exporter with its default buffering (1 s flush interval, batching on): shutdown must
+   * flush.
+   */
   private String config(Path out) {
     return """
         receivers:
@@ -44,14 +47,16 @@ class GracefulShutdownTest {
           shutdown_timeout: 20s
           pipelines:
             logs: { receivers: [otlp], exporters: [file] }
-        """.formatted(Configs.yamlString(out));
+        """
+        .formatted(Configs.yamlString(out));
   }
 
   @Test
   void sigtermUnderLoadExitsZeroAndKeepsEveryAcknowledgedRecord() throws Exception {
     Path out = dir.resolve("out.jsonl");
     Path yaml = Files.writeString(dir.resolve("agent.yaml"), config(out));
-    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", yaml.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(dir, Map.of(), "run", "--config", yaml.toString())) {
       int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
       GrpcLoad load = new GrpcLoad(port, THREADS, RECORDS_PER_BATCH).start();
       try {
@@ -68,9 +73,14 @@ class GracefulShutdownTest {
   }
 
   @Test
-  void acknowledgedRecordsLeftAtTheDeadlineAreLoggedAtErrorAndTheExitStatusIsFour() throws Exception {
-    // The blocking exporter never returns in the agent process: what was acknowledged cannot be delivered.
-    Path yaml = Files.writeString(dir.resolve("agent.yaml"), """
+  void acknowledgedRecordsLeftAtTheDeadlineAreLoggedAtErrorAndTheExitStatusIsFour()
+      throws Exception {
+    // The blocking exporter never returns in the agent process: what was acknowledged cannot be
+    // delivered.
+    Path yaml =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            """
         receivers:
           otlp:
             protocols:
@@ -85,7 +95,8 @@ class GracefulShutdownTest {
           pipelines:
             logs: { receivers: [otlp], exporters: [blocking] }
         """);
-    try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "run", "--config", yaml.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(dir, Map.of(), "run", "--config", yaml.toString())) {
       int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
       GrpcLoad load = new GrpcLoad(port, 1, RECORDS_PER_BATCH).start();
       try {
@@ -98,13 +109,18 @@ class GracefulShutdownTest {
       String stderr = agent.stderr();
       assertThat(exit).as("exit code; stderr:%n%s", stderr).isEqualTo(4);
       assertThat(stderr)
-          .containsPattern("ERROR +exporter blocking: \\d+ acknowledged record\\(s\\) were not delivered and are lost: "
-              + "they were still being sent at service.shutdown_timeout \\(2s\\)")
+          .containsPattern(
+              "ERROR +exporter blocking: \\d+ acknowledged record\\(s\\) were not delivered and are lost: "
+                  + "they were still being sent at service.shutdown_timeout \\(2s\\)")
           .containsPattern("ERROR +agent stopped; \\d+ acknowledged record\\(s\\) were lost");
       long lost = 0;
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(pipeline logs|exporter blocking): (\\d+) acknowledged").matcher(stderr);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(pipeline logs|exporter blocking): (\\d+) acknowledged")
+              .matcher(stderr);
       while (m.find()) lost += Long.parseLong(m.group(2));
-      assertThat(lost).as("every acknowledged record is reported lost").isEqualTo(load.acknowledgedBatches() * RECORDS_PER_BATCH);
+      assertThat(lost)
+          .as("every acknowledged record is reported lost")
+          .isEqualTo(load.acknowledgedBatches() * RECORDS_PER_BATCH);
     }
   }
 
@@ -123,8 +139,11 @@ class GracefulShutdownTest {
     assertEveryAcknowledgedRecordIsInTheFileOnce(load, out);
   }
 
-  private static void assertEveryAcknowledgedRecordIsInTheFileOnce(GrpcLoad load, Path out) throws Exception {
-    assertThat(load.failures()).as("the load was still running when the agent went away").containsKey("UNAVAILABLE");
+  private static void assertEveryAcknowledgedRecordIsInTheFileOnce(GrpcLoad load, Path out)
+      throws Exception {
+    assertThat(load.failures())
+        .as("the load was still running when the agent went away")
+        .containsKey("UNAVAILABLE");
     Set<String> acknowledged = load.acknowledged();
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(100 * RECORDS_PER_BATCH);
     LogsBatch all = FileRecordsReader.readAllLogs(out);
@@ -134,7 +153,10 @@ class GracefulShutdownTest {
     assertThat(written).as("no record written twice").hasSameSizeAs(bodies);
     Set<String> missing = new HashSet<>(acknowledged);
     missing.removeAll(written);
-    assertThat(missing).as("acknowledged but not written (of %d acknowledged; client failures %s)",
-        acknowledged.size(), load.failures()).isEmpty();
+    assertThat(missing)
+        .as(
+            "acknowledged but not written (of %d acknowledged; client failures %s)",
+            acknowledged.size(), load.failures())
+        .isEmpty();
   }
 }

@@ -33,8 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileRequestsTest {
   private static final long MAX_PEAK_RSS = 300 * ProcStatus.MIB;
-  /** Long enough for a loaded 2-core machine; only a stuck pipeline or a dead agent takes longer. */
+
+  /**
+   * Long enough for a loaded 2-core machine; only a stuck pipeline or a dead agent takes longer.
+   */
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(90);
+
   private static final String OTLP_LIMITS = "receivers.otlp.limits.";
   private static final String HTTP_JSON_LIMITS = "receivers.http_json.limits.";
 
@@ -88,10 +92,13 @@ class HostileRequestsTest {
   void millionAttributesOverGrpcAreResourceExhaustedAtTheMessageLimit() throws Exception {
     Answer a = agent.send(HostilePayloads.millionAttributes());
     SoftAssertions soft = new SoftAssertions();
-    // 17 MB is over max_recv_msg_size (8 MiB): gRPC refuses it from its length prefix, before reading it.
+    // 17 MB is over max_recv_msg_size (8 MiB): gRPC refuses it from its length prefix, before
+    // reading it.
     soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("gRPC RESOURCE_EXHAUSTED");
     soft.assertThat(a.message()).as("status description").contains("8388608");
-    soft.assertThat(a.hasRetryHint()).as("no RetryInfo: sending it again cannot help: %s", a.summary()).isFalse();
+    soft.assertThat(a.hasRetryHint())
+        .as("no RetryInfo: sending it again cannot help: %s", a.summary())
+        .isFalse();
     expectSurvived(soft, Transport.OTLP_GRPC);
     soft.assertAll();
   }
@@ -128,7 +135,8 @@ class HostileRequestsTest {
 
   @Test
   @Order(7)
-  void sevenMebibyteStringUnderTheBodyLimitIsRejectedAsPartialSuccessNamingMaxValueSize() throws Exception {
+  void sevenMebibyteStringUnderTheBodyLimitIsRejectedAsPartialSuccessNamingMaxValueSize()
+      throws Exception {
     Answer a = agent.send(HostilePayloads.Case.LARGE_STRING_VALUE.request());
     SoftAssertions soft = new SoftAssertions();
     expectRecordRejected(soft, a, OTLP_LIMITS + "max_value_size");
@@ -138,18 +146,25 @@ class HostileRequestsTest {
 
   @Test
   @Order(8)
-  void manyAttributesOverGrpcAreRejectedAsPartialSuccessNamingMaxAttributesPerRecord() throws Exception {
+  void manyAttributesOverGrpcAreRejectedAsPartialSuccessNamingMaxAttributesPerRecord()
+      throws Exception {
     Answer a = agent.send(HostilePayloads.Case.MANY_ATTRIBUTES.request());
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("gRPC OK");
-    ExportLogsServiceResponse response = a.answered() && a.ok()
-        ? ExportLogsServiceResponse.parseFrom(a.body()) : ExportLogsServiceResponse.getDefaultInstance();
+    ExportLogsServiceResponse response =
+        a.answered() && a.ok()
+            ? ExportLogsServiceResponse.parseFrom(a.body())
+            : ExportLogsServiceResponse.getDefaultInstance();
     // A gRPC partial success: status OK, and the ExportLogsServiceResponse message carries
     // partial_success { rejected_log_records: 1, error_message: "... <key> ..." }.
-    soft.assertThat(response.hasPartialSuccess()).as("ExportLogsServiceResponse has partial_success: %s", response).isTrue();
-    soft.assertThat(response.getPartialSuccess().getRejectedLogRecords()).as("partial_success.rejected_log_records")
+    soft.assertThat(response.hasPartialSuccess())
+        .as("ExportLogsServiceResponse has partial_success: %s", response)
+        .isTrue();
+    soft.assertThat(response.getPartialSuccess().getRejectedLogRecords())
+        .as("partial_success.rejected_log_records")
         .isEqualTo(1);
-    soft.assertThat(response.getPartialSuccess().getErrorMessage()).as("partial_success.error_message")
+    soft.assertThat(response.getPartialSuccess().getErrorMessage())
+        .as("partial_success.error_message")
         .contains(OTLP_LIMITS + "max_attributes_per_record");
     expectSurvived(soft, Transport.OTLP_GRPC);
     soft.assertAll();
@@ -168,8 +183,12 @@ class HostileRequestsTest {
   /** HTTP 200 whose partial_success rejects exactly the one record, naming {@code key}. */
   private static void expectRecordRejected(SoftAssertions soft, Answer a, String key) {
     soft.assertThat(a.status()).as("answer: %s", a.summary()).isEqualTo("HTTP 200");
-    soft.assertThat(a.hasPartialSuccess()).as("response has partial_success: %s", a.summary()).isTrue();
-    soft.assertThat(a.rejectedRecords()).as("partial_success.rejected_log_records: %s", a.summary()).isEqualTo(1);
+    soft.assertThat(a.hasPartialSuccess())
+        .as("response has partial_success: %s", a.summary())
+        .isTrue();
+    soft.assertThat(a.rejectedRecords())
+        .as("partial_success.rejected_log_records: %s", a.summary())
+        .isEqualTo(1);
     soft.assertThat(a.message()).as("partial_success.error_message").contains(key);
   }
 
@@ -186,16 +205,27 @@ class HostileRequestsTest {
    * still; peak RSS under the bound.
    */
   private static void expectSurvived(SoftAssertions soft, Transport transport) throws Exception {
-    soft.assertThat(agent.state()).as("agent right after the answer; stderr:%n%s", agent.stderrTail(5)).isEqualTo("running");
+    soft.assertThat(agent.state())
+        .as("agent right after the answer; stderr:%n%s", agent.stderrTail(5))
+        .isEqualTo("running");
     String marker = TargetAgent.newMarker("after-hostile");
     Answer valid = agent.sendValid(transport, Signal.LOGS, marker, Duration.ofSeconds(60));
-    soft.assertThat(TargetAgent.accepted(valid)).as("valid request afterwards accepted: %s", valid.summary()).isTrue();
+    soft.assertThat(TargetAgent.accepted(valid))
+        .as("valid request afterwards accepted: %s", valid.summary())
+        .isTrue();
     if (TargetAgent.accepted(valid)) {
       soft.assertThat(agent.awaitLogWritten(marker, WRITE_TIMEOUT))
-          .as("valid request afterwards written to the file within %s (agent %s)", WRITE_TIMEOUT, agent.state()).isTrue();
+          .as(
+              "valid request afterwards written to the file within %s (agent %s)",
+              WRITE_TIMEOUT, agent.state())
+          .isTrue();
     }
-    soft.assertThat(agent.state()).as("agent after a valid request; stderr:%n%s", agent.stderrTail(5)).isEqualTo("running");
+    soft.assertThat(agent.state())
+        .as("agent after a valid request; stderr:%n%s", agent.stderrTail(5))
+        .isEqualTo("running");
     long peak = agent.rss().highWaterMarkBytes();
-    soft.assertThat(peak).as("agent peak RSS (VmHWM) %s MiB", ProcStatus.mib(peak)).isBetween(0L, MAX_PEAK_RSS - 1);
+    soft.assertThat(peak)
+        .as("agent peak RSS (VmHWM) %s MiB", ProcStatus.mib(peak))
+        .isBetween(0L, MAX_PEAK_RSS - 1);
   }
 }

@@ -64,26 +64,44 @@ class OpenTelemetrySdkToAgentTest {
   void sdkLogsSpansAndMetricsArriveInTheFilesByContent(String transport) throws Exception {
     try (RunningAgent agent = RunningAgent.start(Configs.otlpToFiles(dir))) {
       ExportResults results = new ExportResults();
-      Resource resource = Resource.getDefault().merge(Resource.create(
-          Attributes.of(AttributeKey.stringKey("service.name"), "it-sdk-" + transport)));
+      Resource resource =
+          Resource.getDefault()
+              .merge(
+                  Resource.create(
+                      Attributes.of(
+                          AttributeKey.stringKey("service.name"), "it-sdk-" + transport)));
       boolean grpc = transport.equals("grpc");
 
-      SdkLoggerProvider loggers = SdkLoggerProvider.builder().setResource(resource)
-          .addLogRecordProcessor(BatchLogRecordProcessor.builder(results.wrap(logExporter(agent, grpc)))
-              .setScheduleDelay(Duration.ofMillis(50)).build())
-          .build();
-      SdkTracerProvider tracers = SdkTracerProvider.builder().setResource(resource)
-          .addSpanProcessor(BatchSpanProcessor.builder(results.wrap(spanExporter(agent, grpc)))
-              .setScheduleDelay(Duration.ofMillis(50)).build())
-          .build();
-      SdkMeterProvider meters = SdkMeterProvider.builder().setResource(resource)
-          .registerMetricReader(PeriodicMetricReader.builder(results.wrap(metricExporter(agent, grpc)))
-              .setInterval(Duration.ofHours(1)).build())
-          .build();
+      SdkLoggerProvider loggers =
+          SdkLoggerProvider.builder()
+              .setResource(resource)
+              .addLogRecordProcessor(
+                  BatchLogRecordProcessor.builder(results.wrap(logExporter(agent, grpc)))
+                      .setScheduleDelay(Duration.ofMillis(50))
+                      .build())
+              .build();
+      SdkTracerProvider tracers =
+          SdkTracerProvider.builder()
+              .setResource(resource)
+              .addSpanProcessor(
+                  BatchSpanProcessor.builder(results.wrap(spanExporter(agent, grpc)))
+                      .setScheduleDelay(Duration.ofMillis(50))
+                      .build())
+              .build();
+      SdkMeterProvider meters =
+          SdkMeterProvider.builder()
+              .setResource(resource)
+              .registerMetricReader(
+                  PeriodicMetricReader.builder(results.wrap(metricExporter(agent, grpc)))
+                      .setInterval(Duration.ofHours(1))
+                      .build())
+              .build();
       String traceIdHex;
       try {
         for (int i = 0; i < 5; i++) {
-          loggers.get("it.logger").logRecordBuilder()
+          loggers
+              .get("it.logger")
+              .logRecordBuilder()
               .setBody("hello " + transport + " #" + i + " — ünïcødé")
               .setSeverity(Severity.WARN)
               .setSeverityText("WARN")
@@ -91,12 +109,24 @@ class OpenTelemetrySdkToAgentTest {
               .setAttribute(N, (long) i)
               .emit();
         }
-        Span span = tracers.get("it.tracer").spanBuilder("GET /users " + transport)
-            .setSpanKind(SpanKind.SERVER).setAttribute(ROUTE, "/users").startSpan();
+        Span span =
+            tracers
+                .get("it.tracer")
+                .spanBuilder("GET /users " + transport)
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute(ROUTE, "/users")
+                .startSpan();
         traceIdHex = span.getSpanContext().getTraceId();
         span.end();
-        meters.get("it.meter").counterBuilder("it.requests").build().add(7, Attributes.of(ROUTE, "/users"));
-        meters.get("it.meter").gaugeBuilder("it.temperature").buildWithCallback(m -> m.record(21.5));
+        meters
+            .get("it.meter")
+            .counterBuilder("it.requests")
+            .build()
+            .add(7, Attributes.of(ROUTE, "/users"));
+        meters
+            .get("it.meter")
+            .gaugeBuilder("it.temperature")
+            .buildWithCallback(m -> m.record(21.5));
 
         assertThat(loggers.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
         assertThat(tracers.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -113,8 +143,18 @@ class OpenTelemetrySdkToAgentTest {
       await().atMost(WAIT).untilAsserted(() -> assertSpan(transport, traceIdHex));
       await().atMost(WAIT).untilAsserted(() -> assertMetrics(transport));
       String t = grpc ? "grpc" : "http";
-      assertThat(agent.metrics().counterValue("stacklens_receiver_accepted_records_total",
-          "receiver", "otlp", "signal", "logs", "transport", t)).isEqualTo(5);
+      assertThat(
+              agent
+                  .metrics()
+                  .counterValue(
+                      "stacklens_receiver_accepted_records_total",
+                      "receiver",
+                      "otlp",
+                      "signal",
+                      "logs",
+                      "transport",
+                      t))
+          .isEqualTo(5);
     }
   }
 
@@ -125,10 +165,12 @@ class OpenTelemetrySdkToAgentTest {
     for (ResourceLogs rl : all.resourceLogs()) {
       assertThat(rl.resource().attributes().get("service.name")).isEqualTo("it-sdk-" + transport);
       assertThat(rl.resource().attributes().get("telemetry.sdk.language")).isEqualTo("java");
-      rl.scopeLogs().forEach(sl -> {
-        assertThat(sl.scope().name()).isEqualTo("it.logger");
-        records.addAll(sl.logRecords());
-      });
+      rl.scopeLogs()
+          .forEach(
+              sl -> {
+                assertThat(sl.scope().name()).isEqualTo("it.logger");
+                records.addAll(sl.logRecords());
+              });
     }
     assertThat(records).hasSize(5);
     for (int i = 0; i < 5; i++) {
@@ -153,40 +195,58 @@ class OpenTelemetrySdkToAgentTest {
     assertThat(spans).hasSize(1);
     io.opentelemetry.proto.trace.v1.Span span = spans.get(0);
     assertThat(span.getName()).isEqualTo("GET /users " + transport);
-    assertThat(span.getKind()).isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER);
+    assertThat(span.getKind())
+        .isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER);
     assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray())).isEqualTo(traceIdHex);
-    assertThat(span.getAttributesList()).anySatisfy(kv -> {
-      assertThat(kv.getKey()).isEqualTo("http.route");
-      assertThat(kv.getValue().getStringValue()).isEqualTo("/users");
-    });
+    assertThat(span.getAttributesList())
+        .anySatisfy(
+            kv -> {
+              assertThat(kv.getKey()).isEqualTo("http.route");
+              assertThat(kv.getValue().getStringValue()).isEqualTo("/users");
+            });
     assertThat(span.getEndTimeUnixNano()).isGreaterThanOrEqualTo(span.getStartTimeUnixNano());
   }
 
   private void assertMetrics(String transport) throws Exception {
     assertThat(Configs.metrics(dir)).exists();
     List<Metric> metrics = new ArrayList<>();
-    for (ExportMetricsServiceRequest req : FileRecordsReader.readMetricRequests(Configs.metrics(dir))) {
-      req.getResourceMetricsList().forEach(rm -> {
-        assertThat(rm.getResource().getAttributesList())
-            .anySatisfy(kv -> assertThat(kv.getValue().getStringValue()).isEqualTo("it-sdk-" + transport));
-        rm.getScopeMetricsList().forEach(sm -> metrics.addAll(sm.getMetricsList()));
-      });
+    for (ExportMetricsServiceRequest req :
+        FileRecordsReader.readMetricRequests(Configs.metrics(dir))) {
+      req.getResourceMetricsList()
+          .forEach(
+              rm -> {
+                assertThat(rm.getResource().getAttributesList())
+                    .anySatisfy(
+                        kv ->
+                            assertThat(kv.getValue().getStringValue())
+                                .isEqualTo("it-sdk-" + transport));
+                rm.getScopeMetricsList().forEach(sm -> metrics.addAll(sm.getMetricsList()));
+              });
     }
     // forceFlush and shutdown each export the cumulative state, so every metric may appear twice.
-    assertThat(metrics).extracting(Metric::getName).containsOnly("it.requests", "it.temperature")
+    assertThat(metrics)
+        .extracting(Metric::getName)
+        .containsOnly("it.requests", "it.temperature")
         .contains("it.requests", "it.temperature");
-    Metric counter = metrics.stream().filter(m -> m.getName().equals("it.requests")).findFirst().orElseThrow();
+    Metric counter =
+        metrics.stream().filter(m -> m.getName().equals("it.requests")).findFirst().orElseThrow();
     assertThat(counter.getSum().getIsMonotonic()).isTrue();
     NumberDataPoint point = counter.getSum().getDataPoints(0);
     assertThat(point.getAsInt()).isEqualTo(7);
     assertThat(point.getAttributes(0).getKey()).isEqualTo("http.route");
-    Metric gauge = metrics.stream().filter(m -> m.getName().equals("it.temperature")).findFirst().orElseThrow();
+    Metric gauge =
+        metrics.stream()
+            .filter(m -> m.getName().equals("it.temperature"))
+            .findFirst()
+            .orElseThrow();
     assertThat(gauge.getGauge().getDataPoints(0).getAsDouble()).isEqualTo(21.5);
   }
 
   private static LogRecordExporter logExporter(RunningAgent agent, boolean grpc) {
     return grpc
-        ? OtlpGrpcLogRecordExporter.builder().setEndpoint("http://127.0.0.1:" + agent.grpcPort()).build()
+        ? OtlpGrpcLogRecordExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + agent.grpcPort())
+            .build()
         : OtlpHttpLogRecordExporter.builder().setEndpoint(agent.httpUrl("/v1/logs")).build();
   }
 
@@ -198,8 +258,9 @@ class OpenTelemetrySdkToAgentTest {
 
   private static MetricExporter metricExporter(RunningAgent agent, boolean grpc) {
     return grpc
-        ? OtlpGrpcMetricExporter.builder().setEndpoint("http://127.0.0.1:" + agent.grpcPort()).build()
+        ? OtlpGrpcMetricExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + agent.grpcPort())
+            .build()
         : OtlpHttpMetricExporter.builder().setEndpoint(agent.httpUrl("/v1/metrics")).build();
   }
-
 }

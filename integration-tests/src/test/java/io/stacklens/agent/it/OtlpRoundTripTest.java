@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * One request of varied log records goes in over each transport and comes back out of the file,
  * record by record: {@code json_lines} keeps every record field (bytes become base64 strings, as
- * documented); {@code otlp_json} is lossless, so the protobuf message read back equals the one sent.
+ * documented); {@code otlp_json} is lossless, so the protobuf message read back equals the one
+ * sent.
  */
 class OtlpRoundTripTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -50,11 +51,15 @@ class OtlpRoundTripTest {
     for (int i = 0; i < expected.size(); i++) {
       Flat e = expected.get(i);
       Flat a = actual.get(i);
-      assertThat(a.record.sameAs(e.record)).as("record %d:%n expected %s%n      got %s", i, e, a).isTrue();
+      assertThat(a.record.sameAs(e.record))
+          .as("record %d:%n expected %s%n      got %s", i, e, a)
+          .isTrue();
       assertThat(a.resource).as("resource of record %d", i).isEqualTo(e.resource);
       assertThat(a.scopeName).as("scope name of record %d", i).isEqualTo(e.scopeName);
       assertThat(a.scopeVersion).as("scope version of record %d", i).isEqualTo(e.scopeVersion);
-      assertThat(a.scopeAttributes).as("scope attributes of record %d", i).isEqualTo(e.scopeAttributes);
+      assertThat(a.scopeAttributes)
+          .as("scope attributes of record %d", i)
+          .isEqualTo(e.scopeAttributes);
     }
   }
 
@@ -69,16 +74,18 @@ class OtlpRoundTripTest {
     }
     ExportLogsServiceRequest.Builder back = ExportLogsServiceRequest.newBuilder();
     for (String line : FileRecordsReader.readLines(file)) {
-      back.addAllResourceLogs(OtlpJson.parseLogs(line.getBytes(StandardCharsets.UTF_8)).getResourceLogsList());
+      back.addAllResourceLogs(
+          OtlpJson.parseLogs(line.getBytes(StandardCharsets.UTF_8)).getResourceLogsList());
     }
     assertThat(back.build()).isEqualTo(withEmptyMessagesPresent(request));
   }
 
   /**
-   * The one representational difference allowed: an absent {@code scope} (or {@code resource}) comes
-   * back as an empty one. OTLP gives both the same meaning; the model has no "absent scope".
+   * The one representational difference allowed: an absent {@code scope} (or {@code resource})
+   * comes back as an empty one. OTLP gives both the same meaning; the model has no "absent scope".
    */
-  private static ExportLogsServiceRequest withEmptyMessagesPresent(ExportLogsServiceRequest request) {
+  private static ExportLogsServiceRequest withEmptyMessagesPresent(
+      ExportLogsServiceRequest request) {
     ExportLogsServiceRequest.Builder b = request.toBuilder();
     for (var rl : b.getResourceLogsBuilderList()) {
       rl.getResourceBuilder();
@@ -92,13 +99,31 @@ class OtlpRoundTripTest {
   }
 
   /** A log record with the resource and scope it belongs to. */
-  private record Flat(Attributes resource, String scopeName, String scopeVersion, Attributes scopeAttributes,
+  private record Flat(
+      Attributes resource,
+      String scopeName,
+      String scopeVersion,
+      Attributes scopeAttributes,
       LogRecord record) {
     @Override
     public String toString() {
-      return record + " traceId=" + hex(record.traceId()) + " spanId=" + hex(record.spanId()) + " flags="
-          + record.flags() + " event=" + record.eventName() + " observed=" + record.observedTimeUnixNano()
-          + " dropped=" + record.droppedAttributesCount() + " resource=" + resource + " scope=" + scopeName;
+      return record
+          + " traceId="
+          + hex(record.traceId())
+          + " spanId="
+          + hex(record.spanId())
+          + " flags="
+          + record.flags()
+          + " event="
+          + record.eventName()
+          + " observed="
+          + record.observedTimeUnixNano()
+          + " dropped="
+          + record.droppedAttributesCount()
+          + " resource="
+          + resource
+          + " scope="
+          + scopeName;
     }
 
     private static String hex(byte[] b) {
@@ -108,20 +133,35 @@ class OtlpRoundTripTest {
 
   private static List<Flat> flatten(LogsBatch batch, boolean bytesAsBase64) {
     List<Flat> out = new ArrayList<>();
-    batch.resourceLogs().forEach(rl -> rl.scopeLogs().forEach(sl -> sl.logRecords().forEach(r -> {
-      LogRecord record = r.copy();
-      if (bytesAsBase64) {
-        record.setBody(base64Bytes(record.body()));
-        base64BytesInPlace(record.attributes());
-      }
-      Attributes resource = rl.resource().attributes().copy();
-      Attributes scope = sl.scope().attributes().copy();
-      if (bytesAsBase64) {
-        base64BytesInPlace(resource);
-        base64BytesInPlace(scope);
-      }
-      out.add(new Flat(resource, sl.scope().name(), sl.scope().version(), scope, record));
-    })));
+    batch
+        .resourceLogs()
+        .forEach(
+            rl ->
+                rl.scopeLogs()
+                    .forEach(
+                        sl ->
+                            sl.logRecords()
+                                .forEach(
+                                    r -> {
+                                      LogRecord record = r.copy();
+                                      if (bytesAsBase64) {
+                                        record.setBody(base64Bytes(record.body()));
+                                        base64BytesInPlace(record.attributes());
+                                      }
+                                      Attributes resource = rl.resource().attributes().copy();
+                                      Attributes scope = sl.scope().attributes().copy();
+                                      if (bytesAsBase64) {
+                                        base64BytesInPlace(resource);
+                                        base64BytesInPlace(scope);
+                                      }
+                                      out.add(
+                                          new Flat(
+                                              resource,
+                                              sl.scope().name(),
+                                              sl.scope().version(),
+                                              scope,
+                                              record));
+                                    })));
     return out;
   }
 

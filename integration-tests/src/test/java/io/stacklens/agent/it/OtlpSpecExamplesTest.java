@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.it.support.Configs;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OTLP/JSON example payloads of the OTLP specification (opentelemetry-proto {@code examples/},
- * copied unchanged into test resources) are accepted by a running agent with 200 and land in the files.
+ * copied unchanged into test resources) are accepted by a running agent with 200 and land in the
+ * files.
  */
 class OtlpSpecExamplesTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -57,15 +58,21 @@ class OtlpSpecExamplesTest {
     List<LogRecord> expected = records(OtlpLogs.fromProto(sent));
     assertThat(expected).isNotEmpty();
 
-    await().atMost(WAIT).until(() -> Files.exists(Configs.logs(dir))
-        && FileRecordsReader.readLines(Configs.logs(dir)).size() == expected.size());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                Files.exists(Configs.logs(dir))
+                    && FileRecordsReader.readLines(Configs.logs(dir)).size() == expected.size());
     List<LogRecord> actual = records(FileRecordsReader.readAllLogs(Configs.logs(dir)));
     assertThat(actual).hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i).sameAs(expected.get(i))).as("record %d: %s vs %s", i, actual.get(i), expected.get(i))
+      assertThat(actual.get(i).sameAs(expected.get(i)))
+          .as("record %d: %s vs %s", i, actual.get(i), expected.get(i))
           .isTrue();
     }
-    assertThat(FileRecordsReader.readLines(Configs.logs(dir)).get(0)).contains("\"service.name\":\"my.service\"");
+    assertThat(FileRecordsReader.readLines(Configs.logs(dir)).get(0))
+        .contains("\"service.name\":\"my.service\"");
   }
 
   @Test
@@ -75,8 +82,12 @@ class OtlpSpecExamplesTest {
     ExportTraceServiceRequest sent = OtlpJson.parseTraces(json);
     assertThat(sent.getResourceSpansCount()).isPositive();
 
-    await().atMost(WAIT).until(() -> Files.exists(Configs.traces(dir))
-        && !FileRecordsReader.readTraceRequests(Configs.traces(dir)).isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                Files.exists(Configs.traces(dir))
+                    && !FileRecordsReader.readTraceRequests(Configs.traces(dir)).isEmpty());
     List<ExportTraceServiceRequest> back = FileRecordsReader.readTraceRequests(Configs.traces(dir));
     assertThat(back).containsExactly(sent);
   }
@@ -85,21 +96,24 @@ class OtlpSpecExamplesTest {
   void metricsExampleIsAcceptedWholeAndLandsUnchanged() throws Exception {
     byte[] json = example("metrics.json");
     ExportMetricsServiceRequest sent = OtlpJson.parseMetrics(json);
-    assertThat(histogram(sent).getHistogram().getDataPoints(0).getBucketCountsList()).containsExactly(1L, 1L);
+    assertThat(histogram(sent).getHistogram().getDataPoints(0).getBucketCountsList())
+        .containsExactly(1L, 1L);
 
     assertAccepted(RawHttp.post(agent.httpUrl("/v1/metrics"), RawHttp.JSON, json));
     assertThat(awaitMetricRequests()).containsExactly(sent);
   }
 
   /**
-   * An earlier version of the spec's example had 3 {@code bucket_counts} for 1 explicit bound, which
-   * the proto's own rules call invalid (fixed upstream in opentelemetry-proto PR #510). The agent
-   * answers 200 with {@code partial_success} naming exactly that point and stores everything else.
+   * An earlier version of the spec's example had 3 {@code bucket_counts} for 1 explicit bound,
+   * which the proto's own rules call invalid (fixed upstream in opentelemetry-proto PR #510). The
+   * agent answers 200 with {@code partial_success} naming exactly that point and stores everything
+   * else.
    */
   @Test
   void histogramPointWithTheWrongNumberOfBucketsIsRejectedAsPartialSuccess() throws Exception {
-    String broken = new String(example("metrics.json"), StandardCharsets.UTF_8)
-        .replaceAll("\"bucketCounts\": \\[\\s*1,\\s*1\\s*\\]", "\"bucketCounts\": [1, 1, 1]");
+    String broken =
+        new String(example("metrics.json"), StandardCharsets.UTF_8)
+            .replaceAll("\"bucketCounts\": \\[\\s*1,\\s*1\\s*\\]", "\"bucketCounts\": [1, 1, 1]");
     byte[] json = broken.getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> response = RawHttp.post(agent.httpUrl("/v1/metrics"), RawHttp.JSON, json);
     assertThat(response.statusCode()).isEqualTo(200);
@@ -118,8 +132,12 @@ class OtlpSpecExamplesTest {
   }
 
   private List<ExportMetricsServiceRequest> awaitMetricRequests() {
-    await().atMost(WAIT).until(() -> Files.exists(Configs.metrics(dir))
-        && !FileRecordsReader.readMetricRequests(Configs.metrics(dir)).isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                Files.exists(Configs.metrics(dir))
+                    && !FileRecordsReader.readMetricRequests(Configs.metrics(dir)).isEmpty());
     try {
       return FileRecordsReader.readMetricRequests(Configs.metrics(dir));
     } catch (java.io.IOException e) {
@@ -129,22 +147,34 @@ class OtlpSpecExamplesTest {
 
   private static List<String> names(ExportMetricsServiceRequest r) {
     List<String> out = new ArrayList<>();
-    r.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(
-        sm -> sm.getMetricsList().forEach(m -> out.add(m.getName()))));
+    r.getResourceMetricsList()
+        .forEach(
+            rm ->
+                rm.getScopeMetricsList()
+                    .forEach(sm -> sm.getMetricsList().forEach(m -> out.add(m.getName()))));
     return out;
   }
 
   private static Metric histogram(ExportMetricsServiceRequest r) {
     return r.getResourceMetrics(0).getScopeMetrics(0).getMetricsList().stream()
-        .filter(Metric::hasHistogram).findFirst().orElseThrow();
+        .filter(Metric::hasHistogram)
+        .findFirst()
+        .orElseThrow();
   }
 
-  private static ExportMetricsServiceRequest withoutHistogramMetrics(ExportMetricsServiceRequest r) {
+  private static ExportMetricsServiceRequest withoutHistogramMetrics(
+      ExportMetricsServiceRequest r) {
     ExportMetricsServiceRequest.Builder b = r.toBuilder();
-    b.getResourceMetricsBuilderList().forEach(rm -> rm.getScopeMetricsBuilderList().forEach(sm -> {
-      List<Metric> kept = sm.getMetricsList().stream().filter(m -> !m.hasHistogram()).toList();
-      sm.clearMetrics().addAllMetrics(kept);
-    }));
+    b.getResourceMetricsBuilderList()
+        .forEach(
+            rm ->
+                rm.getScopeMetricsBuilderList()
+                    .forEach(
+                        sm -> {
+                          List<Metric> kept =
+                              sm.getMetricsList().stream().filter(m -> !m.hasHistogram()).toList();
+                          sm.clearMetrics().addAllMetrics(kept);
+                        }));
     return b.build();
   }
 
@@ -155,7 +185,8 @@ class OtlpSpecExamplesTest {
   }
 
   private static byte[] example(String name) throws Exception {
-    try (InputStream in = OtlpSpecExamplesTest.class.getResourceAsStream("/otlp-examples/" + name)) {
+    try (InputStream in =
+        OtlpSpecExamplesTest.class.getResourceAsStream("/otlp-examples/" + name)) {
       assertThat(in).as("test resource otlp-examples/%s", name).isNotNull();
       return in.readAllBytes();
     }

@@ -25,9 +25,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * config-examples/postgres-alerts.yaml end to end on a real PostgreSQL: JSON logs with error codes go
- * through the point-of-sale rules; every record lands in enriched_logs, and the matched ones in alerts
- * as open alerts, repeats of one issue for one service folded into one row with a count.
+ * config-examples/postgres-alerts.yaml end to end on a real PostgreSQL: JSON logs with error codes
+ * go through the point-of-sale rules; every record lands in enriched_logs, and the matched ones in
+ * alerts as open alerts, repeats of one issue for one service folded into one row with a count.
  */
 class PostgresAlertsPipelineTest {
   private static final Path EXAMPLE =
@@ -44,16 +44,36 @@ class PostgresAlertsPipelineTest {
     String yaml = Files.readString(EXAMPLE).replaceAll("127\\.0\\.0\\.1:43\\d\\d", "127.0.0.1:0");
 
     try (RunningAgent agent = RunningAgent.start(RunningAgent.load(yaml, env))) {
-      OtlpClient.GRPC.send(agent, request(Map.of(
-          "r1", "PRICE_MISSING", "r2", "PRICE_MISSING", "r3", "PRICE_MISSING",
-          "r4", "DATABASE_TIMEOUT", "r5", "", "r6", "")));
-      await().atMost(Duration.ofSeconds(30)).until(() -> count(url, "SELECT count(*) FROM enriched_logs") == 6
-          && count(url, "SELECT coalesce(sum(occurrences), 0) FROM alerts") == 4);
+      OtlpClient.GRPC.send(
+          agent,
+          request(
+              Map.of(
+                  "r1",
+                  "PRICE_MISSING",
+                  "r2",
+                  "PRICE_MISSING",
+                  "r3",
+                  "PRICE_MISSING",
+                  "r4",
+                  "DATABASE_TIMEOUT",
+                  "r5",
+                  "",
+                  "r6",
+                  "")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  count(url, "SELECT count(*) FROM enriched_logs") == 6
+                      && count(url, "SELECT coalesce(sum(occurrences), 0) FROM alerts") == 4);
     }
 
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-         ResultSet r = s.executeQuery("SELECT issue_code, severity, suggested_fix, confidence, status, occurrences,"
-             + " service_name, raw_log->'attributes'->>'error_code' FROM alerts ORDER BY issue_code")) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT issue_code, severity, suggested_fix, confidence, status, occurrences,"
+                    + " service_name, raw_log->'attributes'->>'error_code' FROM alerts ORDER BY issue_code")) {
       assertThat(r.next()).isTrue();
       assertThat(r.getString(1)).isEqualTo("DATABASE_ERROR");
       assertThat(r.getString(2)).isEqualTo("warning");
@@ -71,23 +91,42 @@ class PostgresAlertsPipelineTest {
       assertThat(r.getString(7)).isEqualTo("pos-terminal");
       assertThat(r.next()).as("no other alert").isFalse();
     }
-    assertThat(count(url, "SELECT count(*) FROM enriched_logs WHERE error_code = 'PRICE_MISSING'")).isEqualTo(3);
+    assertThat(count(url, "SELECT count(*) FROM enriched_logs WHERE error_code = 'PRICE_MISSING'"))
+        .isEqualTo(3);
     assertThat(count(url, "SELECT count(*) FROM v_open_alerts")).isEqualTo(2);
   }
 
   private static ExportLogsServiceRequest request(Map<String, String> errorCodes) {
     ScopeLogs.Builder scope = ScopeLogs.newBuilder();
-    errorCodes.forEach((requestId, code) -> scope.addLogRecords(LogRecord.newBuilder()
-        .setBody(AnyValue.newBuilder().setStringValue("{\"level\":\"error\",\"request_id\":\"" + requestId + "\""
-            + (code.isEmpty() ? "" : ",\"error_code\":\"" + code + "\"") + ",\"message\":\"checkout failed\"}"))));
-    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-            .setValue(AnyValue.newBuilder().setStringValue("pos-terminal"))))
-        .addScopeLogs(scope)).build();
+    errorCodes.forEach(
+        (requestId, code) ->
+            scope.addLogRecords(
+                LogRecord.newBuilder()
+                    .setBody(
+                        AnyValue.newBuilder()
+                            .setStringValue(
+                                "{\"level\":\"error\",\"request_id\":\""
+                                    + requestId
+                                    + "\""
+                                    + (code.isEmpty() ? "" : ",\"error_code\":\"" + code + "\"")
+                                    + ",\"message\":\"checkout failed\"}"))));
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue("pos-terminal"))))
+                .addScopeLogs(scope))
+        .build();
   }
 
   private static long count(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     } catch (java.sql.SQLException e) {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged systemd unit ({@code packaging/systemd/stacklens-agent.service}): each setting in the
- * section systemd reads it from, the hardening docs/packaging.md promises, and, where this machine has
- * {@code systemd-analyze}, no warning from {@code systemd-analyze verify}.
+ * The packaged systemd unit ({@code packaging/systemd/stacklens-agent.service}): each setting in
+ * the section systemd reads it from, the hardening docs/packaging.md promises, and, where this
+ * machine has {@code systemd-analyze}, no warning from {@code systemd-analyze verify}.
  */
 class SystemdUnitTest {
   private static final Path UNIT = Path.of("..", "packaging", "systemd", "stacklens-agent.service");
@@ -36,19 +36,31 @@ class SystemdUnitTest {
   @Test
   void theServiceIsConfinedToTheSystemCallsOfOrdinaryServices() throws Exception {
     List<String> service = sections(Files.readString(UNIT)).get("Service");
-    assertThat(service).contains("SystemCallFilter=@system-service", "SystemCallArchitectures=native",
-        "NoNewPrivileges=yes", "DynamicUser=yes", "ProtectSystem=strict", "Restart=on-failure", "SuccessExitStatus=143");
+    assertThat(service)
+        .contains(
+            "SystemCallFilter=@system-service",
+            "SystemCallArchitectures=native",
+            "NoNewPrivileges=yes",
+            "DynamicUser=yes",
+            "ProtectSystem=strict",
+            "Restart=on-failure",
+            "SuccessExitStatus=143");
     assertThat(service).anyMatch(l -> l.startsWith("ExecStart=" + EXEC + " run --config "));
   }
 
   @Test
   void systemdAnalyzeVerifyFindsNothingToWarnAbout() throws Exception {
     Optional<Path> analyze = executable("systemd-analyze");
-    assumeThat(analyze).as("systemd-analyze is not installed: the section checks above still ran").isPresent();
+    assumeThat(analyze)
+        .as("systemd-analyze is not installed: the section checks above still ran")
+        .isPresent();
     // The launcher is not installed under /opt here: point ExecStart at an executable that exists.
     Path unit = dir.resolve("stacklens-agent.service");
     Files.writeString(unit, Files.readString(UNIT).replace(EXEC, "/bin/true"));
-    Process p = new ProcessBuilder(analyze.get().toString(), "verify", unit.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(analyze.get().toString(), "verify", unit.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(output).as("systemd-analyze verify").isBlank();
@@ -62,7 +74,8 @@ class SystemdUnitTest {
     for (String line : unit.lines().map(String::strip).toList()) {
       if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) continue;
       if (line.startsWith("[") && line.endsWith("]")) {
-        current = sections.computeIfAbsent(line.substring(1, line.length() - 1), k -> new ArrayList<>());
+        current =
+            sections.computeIfAbsent(line.substring(1, line.length() - 1), k -> new ArrayList<>());
       } else if (current != null) {
         current.add(line);
       }

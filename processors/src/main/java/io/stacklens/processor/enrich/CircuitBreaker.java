@@ -4,13 +4,15 @@ import java.util.function.LongSupplier;
 
 /**
  * A count-based circuit breaker: the outcome of the last {@code windowSize} calls is kept; once at
- * least {@code minimumCalls} are in the window and the failed share reaches {@code failureRatio}, it
- * opens and refuses calls for {@code openNanos}; then it lets exactly one probe call through
+ * least {@code minimumCalls} are in the window and the failed share reaches {@code failureRatio},
+ * it opens and refuses calls for {@code openNanos}; then it lets exactly one probe call through
  * (half-open): success closes it with an empty window, failure opens it again. Thread-safe.
  */
 final class CircuitBreaker {
   enum State {
-    CLOSED(0), HALF_OPEN(1), OPEN(2);
+    CLOSED(0),
+    HALF_OPEN(1),
+    OPEN(2);
 
     final int gauge;
 
@@ -31,7 +33,8 @@ final class CircuitBreaker {
   private long openedAt;
   private boolean probeInFlight;
 
-  CircuitBreaker(double failureRatio, int minimumCalls, int windowSize, long openNanos, LongSupplier clock) {
+  CircuitBreaker(
+      double failureRatio, int minimumCalls, int windowSize, long openNanos, LongSupplier clock) {
     this.failureRatio = failureRatio;
     this.minimumCalls = minimumCalls;
     this.openNanos = openNanos;

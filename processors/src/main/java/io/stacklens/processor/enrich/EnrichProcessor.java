@@ -33,11 +33,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The {@code enrich} processor. Per batch: the resource step on every resource; then, for the keyed
- * sources (tables, HTTP), the distinct keys of the batch are collected per source, answered from the
- * cache where possible and otherwise looked up once each, in parallel on a bounded pool, waiting at
- * most {@code batch_deadline}; then per record the GeoIP step and the answers are applied, and
- * {@code enrichment.sources} / {@code enrichment.errors} record what worked and what did not. A
- * record is never dropped.
+ * sources (tables, HTTP), the distinct keys of the batch are collected per source, answered from
+ * the cache where possible and otherwise looked up once each, in parallel on a bounded pool,
+ * waiting at most {@code batch_deadline}; then per record the GeoIP step and the answers are
+ * applied, and {@code enrichment.sources} / {@code enrichment.errors} record what worked and what
+ * did not. A record is never dropped.
  */
 final class EnrichProcessor implements Processor {
   static final String SOURCES = "enrichment.sources";
@@ -58,14 +58,21 @@ final class EnrichProcessor implements Processor {
   private final List<Map<String, CompletableFuture<Outcome>>> pending = new ArrayList<>();
   private boolean shutDown;
 
-  EnrichProcessor(ComponentContext context, ResourceStep resource, GeoipStep geoip, List<KeyedSource> sources,
-      int threads, int queueSize, Duration batchDeadline) {
+  EnrichProcessor(
+      ComponentContext context,
+      ResourceStep resource,
+      GeoipStep geoip,
+      List<KeyedSource> sources,
+      int threads,
+      int queueSize,
+      Duration batchDeadline) {
     this.context = context;
     this.resource = resource;
     this.geoip = geoip;
     this.sources = sources.toArray(new KeyedSource[0]);
     this.deadlineNanos = batchDeadline.toNanos();
-    this.deadlineExceeded = Outcome.error("deadline", "timeout after " + Durations.format(batchDeadline));
+    this.deadlineExceeded =
+        Outcome.error("deadline", "timeout after " + Durations.format(batchDeadline));
     this.keys = new String[this.sources.length][64];
     for (int i = 0; i < this.sources.length; i++) {
       resolved.add(new HashMap<>());
@@ -74,45 +81,82 @@ final class EnrichProcessor implements Processor {
     if (this.sources.length == 0) {
       pool = null;
     } else {
-      String prefix = "stacklens-enrich-" + context.id() + (context.pipeline() == null ? "" : "-" + context.pipeline()) + "-";
-      pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueSize),
-          DaemonThreads.numbered(prefix));
+      String prefix =
+          "stacklens-enrich-"
+              + context.id()
+              + (context.pipeline() == null ? "" : "-" + context.pipeline())
+              + "-";
+      pool =
+          new ThreadPoolExecutor(
+              threads,
+              threads,
+              30,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(queueSize),
+              DaemonThreads.numbered(prefix));
       pool.allowCoreThreadTimeOut(true);
     }
   }
 
-  /** Builds the processor from a validated config; opens the GeoIP databases and creates the tables. */
-  static EnrichProcessor create(ComponentContext context, EnrichProcessorConfig config, Function<String, String> env,
-      Function<LookupSettings, LookupTable> tables, LongSupplier clock) {
+  /**
+   * Builds the processor from a validated config; opens the GeoIP databases and creates the tables.
+   */
+  static EnrichProcessor create(
+      ComponentContext context,
+      EnrichProcessorConfig config,
+      Function<String, String> env,
+      Function<LookupSettings, LookupTable> tables,
+      LongSupplier clock) {
     ResourceStep resource = config.resource == null ? null : new ResourceStep(config.resource, env);
     GeoipStep geoip = null;
     List<KeyedSource> sources = new ArrayList<>();
     try {
-      if (config.geoip != null) geoip = new GeoipStep(config.geoip, new SourceMetrics(context, config.geoip.name));
+      if (config.geoip != null)
+        geoip = new GeoipStep(config.geoip, new SourceMetrics(context, config.geoip.name));
       for (int i = 0; i < config.lookup.size(); i++) {
         LookupSettings l = config.lookup.get(i);
         LookupTable table;
         try {
           table = tables.apply(l);
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException("lookup[" + i + "] (" + l.name + "): " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "lookup[" + i + "] (" + l.name + "): " + e.getMessage(), e);
         }
-        sources.add(new TableSource(l.name, Conditions.fieldValidated(l.key), table, l.columns, l.effectivePrefix(),
-            cache(l, clock), new SourceMetrics(context, l.name)));
+        sources.add(
+            new TableSource(
+                l.name,
+                Conditions.fieldValidated(l.key),
+                table,
+                l.columns,
+                l.effectivePrefix(),
+                cache(l, clock),
+                new SourceMetrics(context, l.name)));
       }
       for (HttpSettings h : config.http) {
-        CircuitBreaker breaker = h.circuitBreaker.enabled
-            ? new CircuitBreaker(h.circuitBreaker.failureRatio, h.circuitBreaker.minimumCalls, h.circuitBreaker.windowSize,
-                h.circuitBreaker.openDuration.toNanos(), clock)
-            : null;
-        sources.add(new HttpSource(h, Conditions.fieldValidated(h.key), cache(h, clock), new SourceMetrics(context, h.name), breaker));
+        CircuitBreaker breaker =
+            h.circuitBreaker.enabled
+                ? new CircuitBreaker(
+                    h.circuitBreaker.failureRatio,
+                    h.circuitBreaker.minimumCalls,
+                    h.circuitBreaker.windowSize,
+                    h.circuitBreaker.openDuration.toNanos(),
+                    clock)
+                : null;
+        sources.add(
+            new HttpSource(
+                h,
+                Conditions.fieldValidated(h.key),
+                cache(h, clock),
+                new SourceMetrics(context, h.name),
+                breaker));
       }
       for (KeyedSource s : sources) {
         try {
           s.start();
         } catch (Exception e) {
           String what = s instanceof TableSource t ? " (" + t.describe() + ")" : "";
-          throw new IllegalStateException("source '" + s.name + "'" + what + " cannot start: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "source '" + s.name + "'" + what + " cannot start: " + e.getMessage(), e);
         }
       }
     } catch (RuntimeException e) {
@@ -120,12 +164,19 @@ final class EnrichProcessor implements Processor {
       for (KeyedSource s : sources) s.close();
       throw e;
     }
-    return new EnrichProcessor(context, resource, geoip, sources, config.lookupThreads, config.lookupQueueSize,
+    return new EnrichProcessor(
+        context,
+        resource,
+        geoip,
+        sources,
+        config.lookupThreads,
+        config.lookupQueueSize,
         config.batchDeadline);
   }
 
   private static TtlCache cache(EnrichProcessorConfig.KeyedSettings s, LongSupplier clock) {
-    return new TtlCache(s.cache.ttl.toNanos(), s.cache.negativeTtl.toNanos(), s.cache.maxEntries, clock);
+    return new TtlCache(
+        s.cache.ttl.toNanos(), s.cache.negativeTtl.toNanos(), s.cache.maxEntries, clock);
   }
 
   @Override
@@ -151,7 +202,8 @@ final class EnrichProcessor implements Processor {
     return batch;
   }
 
-  private void enrichRecord(ResourceLogs r, ScopeLogs s, LogRecord rec, int index, boolean resourceChanged) {
+  private void enrichRecord(
+      ResourceLogs r, ScopeLogs s, LogRecord rec, int index, boolean resourceChanged) {
     List<Object> ok = null;
     List<Object> errors = null;
     if (resourceChanged) ok = add(ok, ResourceStep.NAME);
@@ -173,7 +225,7 @@ final class EnrichProcessor implements Processor {
           ok = add(ok, sources[i].name);
         }
         case ERROR -> errors = add(errors, sources[i].name + ": " + o.reason);
-        case NOT_FOUND -> { }
+        case NOT_FOUND -> {}
       }
     }
     if (ok != null) append(rec.attributes(), SOURCES, ok);
@@ -258,7 +310,10 @@ final class EnrichProcessor implements Processor {
     return l;
   }
 
-  /** Adds {@code items} to the list attribute {@code key} (created when absent; a scalar becomes its first item). */
+  /**
+   * Adds {@code items} to the list attribute {@code key} (created when absent; a scalar becomes its
+   * first item).
+   */
   @SuppressWarnings("unchecked")
   private static void append(Attributes attributes, String key, List<Object> items) {
     Object existing = attributes.get(key);
@@ -279,7 +334,11 @@ final class EnrichProcessor implements Processor {
       try {
         long wait = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
         if (!pool.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-          context.logger().log(System.Logger.Level.WARNING, "enrich lookups still running at the shutdown deadline");
+          context
+              .logger()
+              .log(
+                  System.Logger.Level.WARNING,
+                  "enrich lookups still running at the shutdown deadline");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -289,7 +348,9 @@ final class EnrichProcessor implements Processor {
       try {
         s.close();
       } catch (RuntimeException e) {
-        context.logger().log(System.Logger.Level.WARNING, "closing enrich source " + s.name + ": " + e);
+        context
+            .logger()
+            .log(System.Logger.Level.WARNING, "closing enrich source " + s.name + ": " + e);
       }
     }
     if (geoip != null) geoip.close();

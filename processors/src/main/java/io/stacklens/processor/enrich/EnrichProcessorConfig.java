@@ -23,9 +23,9 @@ import java.util.Set;
  * sources, run in that order on every batch. Every section is off until written. Reference:
  * docs/processors/enrich.md.
  *
- * <p>Each section validates itself (the config loader runs {@code validate} on every nested section,
- * with keys relative to it); {@link #validate} here checks only what spans sections: that there is a
- * step, and that source names are unique.
+ * <p>Each section validates itself (the config loader runs {@code validate} on every nested
+ * section, with keys relative to it); {@link #validate} here checks only what spans sections: that
+ * there is a step, and that source names are unique.
  */
 public class EnrichProcessorConfig implements ComponentConfig {
   /** The attributes the resource step can detect, in the order it adds them. */
@@ -79,25 +79,33 @@ public class EnrichProcessorConfig implements ComponentConfig {
         for (int i = 0; i < detect.size(); i++) {
           String d = detect.get(i);
           if (d == null || !DETECTABLE.contains(d)) {
-            problems.error("detect[" + i + "]",
+            problems.error(
+                "detect[" + i + "]",
                 "unknown attribute '" + d + "' (known: " + String.join(", ", DETECTABLE) + ")");
           } else if (!seen.add(d)) {
             problems.error("detect[" + i + "]", "'" + d + "' is listed twice");
           }
         }
       }
-      if (detect != null && detect.contains("deployment.environment")
+      if (detect != null
+          && detect.contains("deployment.environment")
           && (environmentVariable == null || environmentVariable.isBlank())) {
-        problems.error("environment_variable", "must name the environment variable holding deployment.environment");
+        problems.error(
+            "environment_variable",
+            "must name the environment variable holding deployment.environment");
       }
       if (attributes != null) {
         for (Map.Entry<String, String> e : attributes.entrySet()) {
-          if (e.getKey().isBlank()) problems.error("attributes", "attribute names must not be empty");
+          if (e.getKey().isBlank())
+            problems.error("attributes", "attribute names must not be empty");
           if (e.getValue() == null) problems.error("attributes." + e.getKey(), "needs a value");
         }
       }
-      boolean nothing = (detect == null || detect.isEmpty()) && (attributes == null || attributes.isEmpty());
-      if (nothing) problems.error("", "detects nothing and has no attributes: add some, or remove the section");
+      boolean nothing =
+          (detect == null || detect.isEmpty()) && (attributes == null || attributes.isEmpty());
+      if (nothing)
+        problems.error(
+            "", "detects nothing and has no attributes: add some, or remove the section");
     }
   }
 
@@ -115,7 +123,10 @@ public class EnrichProcessorConfig implements ComponentConfig {
     /** A GeoLite2/GeoIP2 ASN database (.mmdb). */
     public String asnDatabase;
 
-    /** Put in front of every attribute name this step adds ({@code source.} gives source.geo.city.name). */
+    /**
+     * Put in front of every attribute name this step adds ({@code source.} gives
+     * source.geo.city.name).
+     */
     public String prefix = "";
 
     /** Addresses whose answers the worker keeps in memory (0 = no cache). */
@@ -128,7 +139,8 @@ public class EnrichProcessorConfig implements ComponentConfig {
         problems.error("", "needs city_database, asn_database or both (paths to .mmdb files)");
       }
       if (prefix == null) problems.error("prefix", "must be a string (\"\" for none)");
-      if (cacheSize < 0) problems.error("cache_size", "must be 0 (no cache) or positive, got " + cacheSize);
+      if (cacheSize < 0)
+        problems.error("cache_size", "must be 0 (no cache) or positive, got " + cacheSize);
       if (blank(name)) problems.error("name", "must not be empty");
     }
   }
@@ -150,8 +162,10 @@ public class EnrichProcessorConfig implements ComponentConfig {
         problems.error("ttl", "must be a positive duration, got " + Durations.describe(ttl));
       }
       if (negativeTtl == null || negativeTtl.isNegative()) {
-        problems.error("negative_ttl",
-            "must be 0 (do not cache misses) or a positive duration, got " + Durations.describe(negativeTtl));
+        problems.error(
+            "negative_ttl",
+            "must be 0 (do not cache misses) or a positive duration, got "
+                + Durations.describe(negativeTtl));
       }
       if (maxEntries < 1) problems.error("max_entries", "must be at least 1, got " + maxEntries);
     }
@@ -159,21 +173,30 @@ public class EnrichProcessorConfig implements ComponentConfig {
 
   /** What keyed sources share: a name, the key field, the target attributes and a cache. */
   public abstract static class KeyedSettings implements ComponentConfig {
-    /** Unique among this processor's sources; shows in enrichment.sources / enrichment.errors and metrics. */
+    /**
+     * Unique among this processor's sources; shows in enrichment.sources / enrichment.errors and
+     * metrics.
+     */
     public String name;
 
     /** The field whose value is the key. */
     public String key;
 
-    /** Put in front of every name when all columns / fields are added (columns / fields empty). Default: the source name and a dot. */
+    /**
+     * Put in front of every name when all columns / fields are added (columns / fields empty).
+     * Default: the source name and a dot.
+     */
     public String prefix;
 
     public CacheSettings cache = new CacheSettings();
 
-    /** Checks the shared keys; the cache section validates itself. Subclasses add their own checks. */
+    /**
+     * Checks the shared keys; the cache section validates itself. Subclasses add their own checks.
+     */
     @Override
     public void validate(ConfigProblems problems) {
-      if (blank(name)) problems.error("name", "is required: a short name for this source, e.g. user_profile");
+      if (blank(name))
+        problems.error("name", "is required: a short name for this source, e.g. user_profile");
       Conditions.checkField(problems, "key", key, true);
       if (cache == null) problems.error("cache", "must not be empty");
     }
@@ -214,7 +237,10 @@ public class EnrichProcessorConfig implements ComponentConfig {
     /** Time limit of one attempt (connect and response). */
     public Duration timeout = Duration.ofMillis(500);
 
-    /** JSON field (dotted path into nested objects) -> attribute to set. Empty: every top-level scalar, as prefix + field. */
+    /**
+     * JSON field (dotted path into nested objects) -> attribute to set. Empty: every top-level
+     * scalar, as prefix + field.
+     */
     public Map<String, String> fields = new LinkedHashMap<>();
 
     public RetrySettings retry = new RetrySettings();
@@ -225,7 +251,8 @@ public class EnrichProcessorConfig implements ComponentConfig {
     public void validate(ConfigProblems problems) {
       super.validate(problems);
       if (blank(url)) {
-        problems.error("url",
+        problems.error(
+            "url",
             "is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
       } else {
         try {
@@ -241,11 +268,13 @@ public class EnrichProcessorConfig implements ComponentConfig {
         }
       }
       if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-        problems.error("timeout", "must be a positive duration, got " + Durations.describe(timeout));
+        problems.error(
+            "timeout", "must be a positive duration, got " + Durations.describe(timeout));
       }
       if (headers != null) {
         for (Map.Entry<String, String> h : headers.entrySet()) {
-          if (!validHeaderName(h.getKey())) problems.error("headers." + h.getKey(), "is not a valid header name");
+          if (!validHeaderName(h.getKey()))
+            problems.error("headers." + h.getKey(), "is not a valid header name");
           if (h.getValue() == null) problems.error("headers." + h.getKey(), "needs a value");
           else if (h.getValue().indexOf('\n') >= 0 || h.getValue().indexOf('\r') >= 0) {
             problems.error("headers." + h.getKey(), "must not contain line breaks");
@@ -255,7 +284,9 @@ public class EnrichProcessorConfig implements ComponentConfig {
       if (fields != null) {
         for (String f : fields.keySet()) {
           if (f.isEmpty() || f.startsWith(".") || f.endsWith(".") || f.contains("..")) {
-            problems.error("fields." + f, "is not a JSON field path (names separated by dots, e.g. account.tier)");
+            problems.error(
+                "fields." + f,
+                "is not a JSON field path (names separated by dots, e.g. account.tier)");
           }
         }
       }
@@ -268,7 +299,11 @@ public class EnrichProcessorConfig implements ComponentConfig {
       if (name == null || name.isEmpty()) return false;
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);
-        boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        boolean ok =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         if (!ok) return false;
       }
       return true;
@@ -287,15 +322,23 @@ public class EnrichProcessorConfig implements ComponentConfig {
 
     @Override
     public void validate(ConfigProblems problems) {
-      if (maxRetries < 0) problems.error("max_retries", "must be 0 (no retries) or positive, got " + maxRetries);
+      if (maxRetries < 0)
+        problems.error("max_retries", "must be 0 (no retries) or positive, got " + maxRetries);
       if (initialBackoff == null || initialBackoff.isZero() || initialBackoff.isNegative()) {
-        problems.error("initial_backoff", "must be a positive duration, got " + Durations.describe(initialBackoff));
+        problems.error(
+            "initial_backoff",
+            "must be a positive duration, got " + Durations.describe(initialBackoff));
       }
       if (maxBackoff == null || maxBackoff.isZero() || maxBackoff.isNegative()) {
-        problems.error("max_backoff", "must be a positive duration, got " + Durations.describe(maxBackoff));
+        problems.error(
+            "max_backoff", "must be a positive duration, got " + Durations.describe(maxBackoff));
       } else if (initialBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
-        problems.error("max_backoff", "must be at least initial_backoff (" + Durations.describe(initialBackoff)
-            + "), got " + Durations.describe(maxBackoff));
+        problems.error(
+            "max_backoff",
+            "must be at least initial_backoff ("
+                + Durations.describe(initialBackoff)
+                + "), got "
+                + Durations.describe(maxBackoff));
       }
     }
   }
@@ -319,16 +362,22 @@ public class EnrichProcessorConfig implements ComponentConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (!(failureRatio > 0 && failureRatio <= 1)) {
-        problems.error("failure_ratio",
+        problems.error(
+            "failure_ratio",
             "must be a ratio above 0 and at most 1 (0.5 = half the calls), got " + failureRatio);
       }
-      if (minimumCalls < 1) problems.error("minimum_calls", "must be at least 1, got " + minimumCalls);
+      if (minimumCalls < 1)
+        problems.error("minimum_calls", "must be at least 1, got " + minimumCalls);
       if (windowSize < 1) problems.error("window_size", "must be at least 1, got " + windowSize);
       else if (minimumCalls > windowSize) {
-        problems.error("minimum_calls", "must not exceed window_size (" + windowSize + "), got " + minimumCalls);
+        problems.error(
+            "minimum_calls",
+            "must not exceed window_size (" + windowSize + "), got " + minimumCalls);
       }
       if (openDuration == null || openDuration.isZero() || openDuration.isNegative()) {
-        problems.error("open_duration", "must be a positive duration, got " + Durations.describe(openDuration));
+        problems.error(
+            "open_duration",
+            "must be a positive duration, got " + Durations.describe(openDuration));
       }
     }
   }
@@ -380,30 +429,48 @@ public class EnrichProcessorConfig implements ComponentConfig {
     for (int i = 0; i < names.size(); i++) {
       String prev = firstAt.putIfAbsent(names.get(i), namePaths.get(i));
       if (prev != null) {
-        problems.error(namePaths.get(i), "source name '" + names.get(i) + "' is already used by " + prev + "; names must be unique");
+        problems.error(
+            namePaths.get(i),
+            "source name '"
+                + names.get(i)
+                + "' is already used by "
+                + prev
+                + "; names must be unique");
       }
     }
     boolean keyed = (lookup != null && !lookup.isEmpty()) || (http != null && !http.isEmpty());
-    if (lookupThreads < 1) problems.error("lookup_threads", "must be at least 1, got " + lookupThreads);
-    if (lookupQueueSize < 1) problems.error("lookup_queue_size", "must be at least 1, got " + lookupQueueSize);
+    if (lookupThreads < 1)
+      problems.error("lookup_threads", "must be at least 1, got " + lookupThreads);
+    if (lookupQueueSize < 1)
+      problems.error("lookup_queue_size", "must be at least 1, got " + lookupQueueSize);
     if (batchDeadline == null || batchDeadline.isZero() || batchDeadline.isNegative()) {
-      problems.error("batch_deadline", "must be a positive duration, got " + Durations.describe(batchDeadline));
+      problems.error(
+          "batch_deadline",
+          "must be a positive duration, got " + Durations.describe(batchDeadline));
     } else if (keyed && batchDeadline.compareTo(Duration.ofSeconds(30)) > 0) {
-      problems.warning("batch_deadline", "is " + Durations.format(batchDeadline)
-          + ": the pipeline worker may wait this long per batch on a slow source");
+      problems.warning(
+          "batch_deadline",
+          "is "
+              + Durations.format(batchDeadline)
+              + ": the pipeline worker may wait this long per batch on a slow source");
     }
   }
 
-  private static void validateTargets(String path, Map<String, String> targets, ConfigProblems problems) {
+  private static void validateTargets(
+      String path, Map<String, String> targets, ConfigProblems problems) {
     if (targets == null) {
       problems.error(path, "must be a mapping (empty to add everything with the prefix)");
       return;
     }
     for (Map.Entry<String, String> e : targets.entrySet()) {
       if (e.getValue() == null || e.getValue().isBlank()) {
-        problems.error(path + "." + e.getKey(), "needs the attribute name to set, e.g. " + e.getKey().replace('.', '_'));
+        problems.error(
+            path + "." + e.getKey(),
+            "needs the attribute name to set, e.g. " + e.getKey().replace('.', '_'));
       } else if (e.getValue().startsWith("enrichment.")) {
-        problems.error(path + "." + e.getKey(), "must not write enrichment.* (reserved for provenance), got '" + e.getValue() + "'");
+        problems.error(
+            path + "." + e.getKey(),
+            "must not write enrichment.* (reserved for provenance), got '" + e.getValue() + "'");
       }
     }
   }

@@ -12,11 +12,19 @@ public final class EnrichProcessorFactory extends DeclaredProcessorFactory<Enric
   public static final String TYPE = "enrich";
 
   public EnrichProcessorFactory() {
-    super(TYPE, Stability.ALPHA, EnumSet.of(Signal.LOGS),
+    super(
+        TYPE,
+        Stability.ALPHA,
+        EnumSet.of(Signal.LOGS),
         "Adds host/resource attributes, GeoIP, lookup-table and HTTP API data to log records, with provenance",
         EnrichProcessorConfig::new,
         (context, config, signal) ->
-            EnrichProcessor.create(context, config, System::getenv, EnrichProcessorFactory::openTable, System::nanoTime));
+            EnrichProcessor.create(
+                context,
+                config,
+                System::getenv,
+                EnrichProcessorFactory::openTable,
+                System::nanoTime));
   }
 
   static LookupTable openTable(EnrichProcessorConfig.LookupSettings l) {

@@ -41,7 +41,10 @@ final class GeoipStep implements AutoCloseable {
   private static final Outcome INVALID = Outcome.notFound("invalid_address");
   private static final Outcome UNKNOWN = Outcome.notFound("not_found");
 
-  /** Opens the databases; throws IllegalArgumentException naming the setting when one cannot be used. */
+  /**
+   * Opens the databases; throws IllegalArgumentException naming the setting when one cannot be
+   * used.
+   */
   GeoipStep(GeoipSettings s, SourceMetrics metrics) {
     this.name = s.name;
     this.field = io.stacklens.agent.expr.Conditions.fieldValidated(s.field);
@@ -49,8 +52,10 @@ final class GeoipStep implements AutoCloseable {
     DatabaseReader c = null;
     DatabaseReader a = null;
     try {
-      if (s.cityDatabase != null && !s.cityDatabase.isBlank()) c = open("geoip.city_database", s.cityDatabase, "City");
-      if (s.asnDatabase != null && !s.asnDatabase.isBlank()) a = open("geoip.asn_database", s.asnDatabase, "ASN");
+      if (s.cityDatabase != null && !s.cityDatabase.isBlank())
+        c = open("geoip.city_database", s.cityDatabase, "City");
+      if (s.asnDatabase != null && !s.asnDatabase.isBlank())
+        a = open("geoip.asn_database", s.asnDatabase, "ASN");
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
@@ -58,12 +63,15 @@ final class GeoipStep implements AutoCloseable {
     this.city = c;
     this.asn = a;
     int max = s.cacheSize;
-    this.recent = max == 0 ? null : new LinkedHashMap<>(Math.min(max, 1024) * 2, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
-        return size() > max;
-      }
-    };
+    this.recent =
+        max == 0
+            ? null
+            : new LinkedHashMap<>(Math.min(max, 1024) * 2, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+                return size() > max;
+              }
+            };
     String p = s.prefix == null ? "" : s.prefix;
     countryKey = p + "geo.country.iso_code";
     cityKey = p + "geo.city.name";
@@ -79,24 +87,39 @@ final class GeoipStep implements AutoCloseable {
       throw new IllegalArgumentException(setting + ": database file '" + path + "' does not exist");
     }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IllegalArgumentException(setting + ": database file '" + path + "' is not a readable file");
+      throw new IllegalArgumentException(
+          setting + ": database file '" + path + "' is not a readable file");
     }
     DatabaseReader reader;
     try {
       reader = new DatabaseReader.Builder(new File(path)).withCache(new CHMCache()).build();
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(setting + ": '" + path + "' is not a MaxMind database (.mmdb): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          setting + ": '" + path + "' is not a MaxMind database (.mmdb): " + e.getMessage(), e);
     }
     String type = reader.metadata().databaseType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).contains(wantedType.toLowerCase(Locale.ROOT))) {
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).contains(wantedType.toLowerCase(Locale.ROOT))) {
       closeQuietly(reader);
-      throw new IllegalArgumentException(setting + ": '" + path + "' is a " + type + " database, expected " + (wantedType.equals("ASN") ? "an " : "a ")
-          + wantedType + " database (e.g. GeoLite2-" + wantedType + ".mmdb)");
+      throw new IllegalArgumentException(
+          setting
+              + ": '"
+              + path
+              + "' is a "
+              + type
+              + " database, expected "
+              + (wantedType.equals("ASN") ? "an " : "a ")
+              + wantedType
+              + " database (e.g. GeoLite2-"
+              + wantedType
+              + ".mmdb)");
     }
     return reader;
   }
 
-  /** Enriches the record in {@code ctx}; returns its outcome (null when the record has no address). */
+  /**
+   * Enriches the record in {@code ctx}; returns its outcome (null when the record has no address).
+   */
   Outcome apply(LogContext ctx) {
     Object v = field.get(ctx);
     if (v == null) return null;
@@ -130,9 +153,12 @@ final class GeoipStep implements AutoCloseable {
         Optional<CityResponse> r = city.tryCity(address);
         if (r.isPresent()) {
           CityResponse cr = r.get();
-          if (cr.country() != null && cr.country().isoCode() != null) out.put(countryKey, cr.country().isoCode());
+          if (cr.country() != null && cr.country().isoCode() != null)
+            out.put(countryKey, cr.country().isoCode());
           if (cr.city() != null && cr.city().name() != null) out.put(cityKey, cr.city().name());
-          if (cr.location() != null && cr.location().latitude() != null && cr.location().longitude() != null) {
+          if (cr.location() != null
+              && cr.location().latitude() != null
+              && cr.location().longitude() != null) {
             out.put(latKey, cr.location().latitude());
             out.put(lonKey, cr.location().longitude());
           }
@@ -141,8 +167,10 @@ final class GeoipStep implements AutoCloseable {
       if (asn != null) {
         Optional<AsnResponse> r = asn.tryAsn(address);
         if (r.isPresent()) {
-          if (r.get().autonomousSystemNumber() != null) out.put(asNumberKey, r.get().autonomousSystemNumber());
-          if (r.get().autonomousSystemOrganization() != null) out.put(asOrgKey, r.get().autonomousSystemOrganization());
+          if (r.get().autonomousSystemNumber() != null)
+            out.put(asNumberKey, r.get().autonomousSystemNumber());
+          if (r.get().autonomousSystemOrganization() != null)
+            out.put(asOrgKey, r.get().autonomousSystemOrganization());
         }
       }
       return out.isEmpty() ? UNKNOWN : Outcome.found(out);

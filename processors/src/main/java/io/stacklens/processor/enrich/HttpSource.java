@@ -35,7 +35,12 @@ final class HttpSource extends KeyedSource {
   private final CircuitBreaker breaker;
   private final JsonFields json;
 
-  HttpSource(HttpSettings s, FieldPath key, TtlCache cache, SourceMetrics metrics, CircuitBreaker breaker) {
+  HttpSource(
+      HttpSettings s,
+      FieldPath key,
+      TtlCache cache,
+      SourceMetrics metrics,
+      CircuitBreaker breaker) {
     super(s.name, key, cache, metrics);
     int at = s.url.indexOf("{key}");
     if (at >= 0) {
@@ -62,17 +67,19 @@ final class HttpSource extends KeyedSource {
     maxBackoffNanos = s.retry.maxBackoff.toNanos();
     this.breaker = breaker;
     json = new JsonFields(s.fields, s.effectivePrefix());
-    client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     if (breaker != null) metrics.circuitGauge(() -> breaker.state().gauge);
   }
 
   /** The URL for {@code key}. */
   URI uri(String key) {
-    return URI.create(urlBefore + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + urlAfter);
+    return URI.create(
+        urlBefore + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + urlAfter);
   }
 
   @Override
@@ -120,7 +127,8 @@ final class HttpSource extends KeyedSource {
   private record Attempt(Outcome outcome, boolean retryable, boolean breakerFailure) {}
 
   private Attempt attempt(URI uri) {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).headers(headers).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).timeout(timeout).headers(headers).GET().build();
     HttpResponse<InputStream> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -136,20 +144,23 @@ final class HttpSource extends KeyedSource {
       if (status == 404 || status == 204) return new Attempt(Outcome.NOT_FOUND, false, false);
       if (status < 200 || status > 299) {
         boolean serverSide = status >= 500 || status == 429;
-        return new Attempt(Outcome.error("http_status", "http status " + status), serverSide, serverSide);
+        return new Attempt(
+            Outcome.error("http_status", "http status " + status), serverSide, serverSide);
       }
       body = in.readNBytes(MAX_BODY_BYTES + 1);
     } catch (IOException e) {
       return new Attempt(Errors.outcome(e, timeout), true, true);
     }
     if (body.length > MAX_BODY_BYTES) {
-      return new Attempt(Outcome.error("bad_response", "bad response: body larger than 1 MiB"), false, false);
+      return new Attempt(
+          Outcome.error("bad_response", "bad response: body larger than 1 MiB"), false, false);
     }
     try {
       Attributes mapped = json.map(body);
       return new Attempt(Outcome.found(mapped), false, false);
     } catch (JsonFields.BadJson e) {
-      return new Attempt(Outcome.error("bad_response", "bad response: " + e.getMessage()), false, false);
+      return new Attempt(
+          Outcome.error("bad_response", "bad response: " + e.getMessage()), false, false);
     }
   }
 

@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Parses IP address literals without ever resolving a host name (InetAddress.getByName would ask DNS
- * for anything that is not a literal), and tells public addresses from private ones.
+ * Parses IP address literals without ever resolving a host name (InetAddress.getByName would ask
+ * DNS for anything that is not a literal), and tells public addresses from private ones.
  */
 final class IpAddresses {
   private IpAddresses() {}
@@ -18,11 +18,17 @@ final class IpAddresses {
     if (text.indexOf(':') < 0) return parseV4(text);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean ok = c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      boolean ok =
+          c == ':'
+              || c == '.'
+              || (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F');
       if (!ok) return null;
     }
     try {
-      // Brackets make InetAddress treat the text as an IPv6 literal only: invalid text fails, no lookup.
+      // Brackets make InetAddress treat the text as an IPv6 literal only: invalid text fails, no
+      // lookup.
       return InetAddress.getByName("[" + text + "]");
     } catch (UnknownHostException e) {
       return null;
@@ -62,7 +68,10 @@ final class IpAddresses {
    * fc00::/7), link-local, carrier-grade NAT (100.64/10), unspecified and multicast.
    */
   static boolean isPrivate(InetAddress a) {
-    if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+    if (a.isLoopbackAddress()
+        || a.isSiteLocalAddress()
+        || a.isLinkLocalAddress()
+        || a.isAnyLocalAddress()
         || a.isMulticastAddress()) {
       return true;
     }

@@ -7,17 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps a JSON object (an HTTP source's answer) to attributes: chosen fields (dotted paths into nested
- * objects) to named attributes, or every top-level scalar with a prefix. The object is read by the
- * agent's one JSON reader ({@link JsonValueReader}: its rules for numbers, strings, repeated keys and
- * nesting).
+ * Maps a JSON object (an HTTP source's answer) to attributes: chosen fields (dotted paths into
+ * nested objects) to named attributes, or every top-level scalar with a prefix. The object is read
+ * by the agent's one JSON reader ({@link JsonValueReader}: its rules for numbers, strings, repeated
+ * keys and nesting).
  */
 final class JsonFields {
   private final String[][] paths;
   private final String[] targets;
   private final String prefix;
 
-  /** {@code fields}: JSON path -> attribute; empty: every top-level scalar as {@code prefix + name}. */
+  /**
+   * {@code fields}: JSON path -> attribute; empty: every top-level scalar as {@code prefix + name}.
+   */
   JsonFields(Map<String, String> fields, String prefix) {
     this.paths = new String[fields.size()][];
     this.targets = new String[fields.size()];
@@ -42,7 +44,8 @@ final class JsonFields {
     if (paths.length == 0) {
       for (int i = 0; i < doc.size(); i++) {
         Object v = doc.value(i);
-        if (v != null && !(v instanceof Attributes) && !(v instanceof List<?>)) out.put(prefix + doc.key(i), v);
+        if (v != null && !(v instanceof Attributes) && !(v instanceof List<?>))
+          out.put(prefix + doc.key(i), v);
       }
       return out;
     }

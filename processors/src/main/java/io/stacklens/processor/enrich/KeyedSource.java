@@ -7,16 +7,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A source looked up by key off the pipeline worker (a table, an HTTP API), behind a TTL cache.
- * The worker asks {@link #cached} first, then {@link #request}s the rest; a key already being looked
- * up (perhaps for an earlier batch that gave up waiting) is not looked up again.
+ * A source looked up by key off the pipeline worker (a table, an HTTP API), behind a TTL cache. The
+ * worker asks {@link #cached} first, then {@link #request}s the rest; a key already being looked up
+ * (perhaps for an earlier batch that gave up waiting) is not looked up again.
  */
 abstract class KeyedSource implements AutoCloseable {
   final String name;
   final FieldPath key;
   final TtlCache cache;
   final SourceMetrics metrics;
-  private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight =
+      new ConcurrentHashMap<>();
 
   KeyedSource(String name, FieldPath key, TtlCache cache, SourceMetrics metrics) {
     this.name = name;
@@ -25,7 +26,10 @@ abstract class KeyedSource implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Looks {@code key} up at the source; runs on a lookup thread. Never throws: failures are error outcomes. */
+  /**
+   * Looks {@code key} up at the source; runs on a lookup thread. Never throws: failures are error
+   * outcomes.
+   */
   abstract Outcome fetch(String key);
 
   /** An immediate answer without calling the source (e.g. an open circuit), or null. */
@@ -33,7 +37,10 @@ abstract class KeyedSource implements AutoCloseable {
     return null;
   }
 
-  /** Opens connections or files; failures of a source that is down are reported by {@link #fetch} later. */
+  /**
+   * Opens connections or files; failures of a source that is down are reported by {@link #fetch}
+   * later.
+   */
   void start() throws Exception {}
 
   @Override
@@ -63,7 +70,8 @@ abstract class KeyedSource implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       inFlight.remove(k, f);
       metrics.error("overloaded");
-      return CompletableFuture.completedFuture(Outcome.error("overloaded", "overloaded: lookup queue full"));
+      return CompletableFuture.completedFuture(
+          Outcome.error("overloaded", "overloaded: lookup queue full"));
     }
     return f;
   }

@@ -10,15 +10,21 @@ import java.util.List;
  * only when they are lists or maps.
  */
 final class Outcome {
-  enum Kind { FOUND, NOT_FOUND, ERROR }
+  enum Kind {
+    FOUND,
+    NOT_FOUND,
+    ERROR
+  }
 
   static final Outcome NOT_FOUND = new Outcome(Kind.NOT_FOUND, null, null, null, null);
 
   final Kind kind;
   private final String[] keys;
   private final Object[] values;
+
   /** For errors: the text after "name: " in enrichment.errors, e.g. "timeout after 200ms". */
   final String reason;
+
   /** For errors: the metric label, e.g. timeout, circuit_open. */
   final String reasonLabel;
 
@@ -75,7 +81,8 @@ final class Outcome {
     if (keys == null) return;
     for (int i = 0; i < keys.length; i++) {
       Object v = values[i];
-      target.put(keys[i], v instanceof List<?> || v instanceof Attributes ? AnyValues.deepCopy(v) : v);
+      target.put(
+          keys[i], v instanceof List<?> || v instanceof Attributes ? AnyValues.deepCopy(v) : v);
     }
   }
 

@@ -60,20 +60,22 @@ final class ResourceStep {
   }
 
   /** Detects the attributes named in {@code which}; one that cannot be found is left out. */
-  static Attributes detect(List<String> which, String environmentVariable, Function<String, String> env) {
+  static Attributes detect(
+      List<String> which, String environmentVariable, Function<String, String> env) {
     Attributes out = new Attributes();
     for (String attribute : which) {
-      Object v = switch (attribute) {
-        case "host.name" -> hostName(env);
-        case "os.type" -> osType(System.getProperty("os.name", ""));
-        case "process.pid" -> ProcessHandle.current().pid();
-        case "host.ip" -> hostIps();
-        case "deployment.environment" -> {
-          String e = env.apply(environmentVariable);
-          yield e == null || e.isBlank() ? null : e.trim();
-        }
-        default -> null;
-      };
+      Object v =
+          switch (attribute) {
+            case "host.name" -> hostName(env);
+            case "os.type" -> osType(System.getProperty("os.name", ""));
+            case "process.pid" -> ProcessHandle.current().pid();
+            case "host.ip" -> hostIps();
+            case "deployment.environment" -> {
+              String e = env.apply(environmentVariable);
+              yield e == null || e.isBlank() ? null : e.trim();
+            }
+            default -> null;
+          };
       if (v != null) out.put(attribute, v);
     }
     return out;
@@ -111,7 +113,9 @@ final class ResourceStep {
     return n.replace(' ', '_');
   }
 
-  /** Non-loopback, non-link-local addresses of the interfaces that are up; null when there are none. */
+  /**
+   * Non-loopback, non-link-local addresses of the interfaces that are up; null when there are none.
+   */
   static List<Object> hostIps() {
     List<Object> ips = new ArrayList<>();
     try {
@@ -120,7 +124,8 @@ final class ResourceStep {
         for (InetAddress a : Collections.list(nic.getInetAddresses())) {
           if (a.isLoopbackAddress() || a.isLinkLocalAddress()) continue;
           String text = a.getHostAddress();
-          if (a instanceof Inet6Address && text.indexOf('%') >= 0) text = text.substring(0, text.indexOf('%'));
+          if (a instanceof Inet6Address && text.indexOf('%') >= 0)
+            text = text.substring(0, text.indexOf('%'));
           ips.add(text);
         }
       }

@@ -28,27 +28,53 @@ final class SourceMetrics {
 
   SourceMetrics(ComponentContext context, String source) {
     this.registry = context.metrics();
-    this.labels = new String[] {"processor", context.id().toString(), "pipeline",
-        context.pipeline() == null ? "" : context.pipeline(), "source", source};
-    lookups = registry.counter(LOOKUPS, "Lookups an enrich source made (cache answers not included)", labels);
-    cacheHits = registry.counter(CACHE_HITS, "Keys an enrich source answered from its cache", labels);
-    cacheMisses = registry.counter(CACHE_MISSES, "Keys an enrich source did not have in its cache", labels);
+    this.labels =
+        new String[] {
+          "processor",
+          context.id().toString(),
+          "pipeline",
+          context.pipeline() == null ? "" : context.pipeline(),
+          "source",
+          source
+        };
+    lookups =
+        registry.counter(
+            LOOKUPS, "Lookups an enrich source made (cache answers not included)", labels);
+    cacheHits =
+        registry.counter(CACHE_HITS, "Keys an enrich source answered from its cache", labels);
+    cacheMisses =
+        registry.counter(CACHE_MISSES, "Keys an enrich source did not have in its cache", labels);
     latency = registry.histogram(LATENCY, "Time one enrich lookup took, retries included", labels);
   }
 
   /** A key with no data (not an error), by reason: not_found, private_address, invalid_address. */
   void notFound(String reason) {
-    notFound.computeIfAbsent(reason, r -> registry.counter(NOT_FOUND,
-        "Keys an enrich source had no data for (not errors)", with(r))).inc();
+    notFound
+        .computeIfAbsent(
+            reason,
+            r ->
+                registry.counter(
+                    NOT_FOUND, "Keys an enrich source had no data for (not errors)", with(r)))
+        .inc();
   }
 
-  /** A failed lookup, by reason: timeout, circuit_open, connection_refused, http_status, bad_response, ... */
+  /**
+   * A failed lookup, by reason: timeout, circuit_open, connection_refused, http_status,
+   * bad_response, ...
+   */
   void error(String reason) {
-    errors.computeIfAbsent(reason, r -> registry.counter(ERRORS, "Enrich lookups that failed, by reason", with(r))).inc();
+    errors
+        .computeIfAbsent(
+            reason, r -> registry.counter(ERRORS, "Enrich lookups that failed, by reason", with(r)))
+        .inc();
   }
 
   void circuitGauge(DoubleSupplier state) {
-    registry.gauge(CIRCUIT_STATE, "Circuit breaker of an enrich source: 0 closed, 1 half-open, 2 open", state, labels);
+    registry.gauge(
+        CIRCUIT_STATE,
+        "Circuit breaker of an enrich source: 0 closed, 1 half-open, 2 open",
+        state,
+        labels);
   }
 
   private String[] with(String reason) {

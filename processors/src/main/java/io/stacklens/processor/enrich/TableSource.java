@@ -13,8 +13,14 @@ final class TableSource extends KeyedSource {
   private final String prefix;
 
   /** {@code columns} column -> attribute; empty: every column as {@code prefix + column}. */
-  TableSource(String name, FieldPath key, LookupTable table, Map<String, String> columns, String prefix,
-      TtlCache cache, SourceMetrics metrics) {
+  TableSource(
+      String name,
+      FieldPath key,
+      LookupTable table,
+      Map<String, String> columns,
+      String prefix,
+      TtlCache cache,
+      SourceMetrics metrics) {
     super(name, key, cache, metrics);
     this.table = table;
     this.columns = columns.keySet().toArray(new String[0]);

@@ -21,12 +21,13 @@ final class TtlCache {
     this.ttlNanos = ttlNanos;
     this.negativeTtlNanos = negativeTtlNanos;
     this.clock = clock;
-    this.map = new LinkedHashMap<>(Math.min(maxEntries, 1024) * 2, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > maxEntries;
-      }
-    };
+    this.map =
+        new LinkedHashMap<>(Math.min(maxEntries, 1024) * 2, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > maxEntries;
+          }
+        };
   }
 
   /** The cached outcome of {@code key}, or null when absent or expired. */
@@ -42,11 +43,12 @@ final class TtlCache {
 
   /** Caches a found or not-found outcome; errors are ignored. */
   synchronized void put(String key, Outcome outcome) {
-    long ttl = switch (outcome.kind) {
-      case FOUND -> ttlNanos;
-      case NOT_FOUND -> negativeTtlNanos;
-      case ERROR -> 0;
-    };
+    long ttl =
+        switch (outcome.kind) {
+          case FOUND -> ttlNanos;
+          case NOT_FOUND -> negativeTtlNanos;
+          case ERROR -> 0;
+        };
     if (ttl <= 0) return;
     map.put(key, new Entry(outcome, clock.getAsLong() + ttl));
   }

@@ -47,7 +47,11 @@ final class FilterProcessor implements Processor, LogsBatch.RecordPredicate {
   }
 
   /** With a monotonic nanosecond clock and a random source of its own (tests). */
-  FilterProcessor(ComponentContext context, FilterProcessorConfig config, LongSupplier nanoClock, LongSupplier random) {
+  FilterProcessor(
+      ComponentContext context,
+      FilterProcessorConfig config,
+      LongSupplier nanoClock,
+      LongSupplier random) {
     this.include = anyOf(FilterProcessorConfig.conditions(null, "include", config.include));
     this.exclude = anyOf(FilterProcessorConfig.conditions(null, "exclude", config.exclude));
     this.sampler = config.sample == null ? null : new Sampler(config.sample, random);

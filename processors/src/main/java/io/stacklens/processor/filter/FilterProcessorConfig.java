@@ -38,7 +38,11 @@ public class FilterProcessorConfig implements ComponentConfig {
   public ThrottleSettings throttle;
 
   /** What {@code sample.fallback} does with a record that has no sampling key. */
-  public enum Fallback { KEEP, DROP, RANDOM }
+  public enum Fallback {
+    KEEP,
+    DROP,
+    RANDOM
+  }
 
   /** Probabilistic sampling; consistent per key unless {@code by: random}. */
   public static class SampleSettings implements ComponentConfig {
@@ -55,12 +59,14 @@ public class FilterProcessorConfig implements ComponentConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (percentage == null) {
-        problems.error("percentage", "is required: the share of records to keep, from 0 to 100, e.g. 10");
+        problems.error(
+            "percentage", "is required: the share of records to keep, from 0 to 100, e.g. 10");
       } else if (!(percentage >= 0 && percentage <= 100)) {
         problems.error("percentage", "must be from 0 to 100, got " + percentage);
       }
       if (by == null || by.isBlank()) {
-        problems.error("by", "must be trace_id, random or a field path such as attributes[\"user_id\"]");
+        problems.error(
+            "by", "must be trace_id, random or a field path such as attributes[\"user_id\"]");
       } else if (!isSpecialBy(by)) {
         Conditions.checkField(problems, "by", by, true);
       }
@@ -73,7 +79,10 @@ public class FilterProcessorConfig implements ComponentConfig {
     /** Records per second refilled into each bucket. Required, positive. */
     public Double rate;
 
-    /** Bucket capacity: how many records may pass at once after a quiet period. Default max(1, ceil(rate)). */
+    /**
+     * Bucket capacity: how many records may pass at once after a quiet period. Default max(1,
+     * ceil(rate)).
+     */
     public Integer burst;
 
     /** Field path whose value picks the bucket; null: one bucket for all records. */
@@ -109,13 +118,16 @@ public class FilterProcessorConfig implements ComponentConfig {
     List<String> inc = conditions(problems, "include", include);
     List<String> exc = conditions(problems, "exclude", exclude);
     for (int i = 0; i < inc.size(); i++) {
-      if (inc.get(i) != null) Conditions.check(problems, path("include", include, i), inc.get(i), true);
+      if (inc.get(i) != null)
+        Conditions.check(problems, path("include", include, i), inc.get(i), true);
     }
     for (int i = 0; i < exc.size(); i++) {
-      if (exc.get(i) != null) Conditions.check(problems, path("exclude", exclude, i), exc.get(i), true);
+      if (exc.get(i) != null)
+        Conditions.check(problems, path("exclude", exclude, i), exc.get(i), true);
     }
     if (include == null && exclude == null && sample == null && throttle == null) {
-      problems.warning("", "nothing to do: set include, exclude, sample or throttle (every record passes)");
+      problems.warning(
+          "", "nothing to do: set include, exclude, sample or throttle (every record passes)");
     }
   }
 
@@ -132,7 +144,12 @@ public class FilterProcessorConfig implements ComponentConfig {
     if (value instanceof String s) return List.of(s);
     if (value instanceof List<?> list) {
       if (list.isEmpty()) {
-        if (problems != null) problems.error(key, "an empty list matches nothing; write one condition or a list of them, or leave " + key + " out");
+        if (problems != null)
+          problems.error(
+              key,
+              "an empty list matches nothing; write one condition or a list of them, or leave "
+                  + key
+                  + " out");
         return List.of();
       }
       java.util.ArrayList<String> out = new java.util.ArrayList<>();
@@ -141,13 +158,16 @@ public class FilterProcessorConfig implements ComponentConfig {
         if (item instanceof String s) {
           out.add(s);
         } else {
-          if (problems != null) problems.error(key + "[" + i + "]", "expected a condition (text), got " + describe(item));
+          if (problems != null)
+            problems.error(
+                key + "[" + i + "]", "expected a condition (text), got " + describe(item));
           out.add(null);
         }
       }
       return out;
     }
-    if (problems != null) problems.error(key, "expected a condition or a list of conditions, got " + describe(value));
+    if (problems != null)
+      problems.error(key, "expected a condition or a list of conditions, got " + describe(value));
     return List.of();
   }
 

@@ -10,8 +10,12 @@ public final class FilterProcessorFactory extends DeclaredProcessorFactory<Filte
   public static final String TYPE = "filter";
 
   public FilterProcessorFactory() {
-    super(TYPE, Stability.ALPHA, EnumSet.of(Signal.LOGS),
+    super(
+        TYPE,
+        Stability.ALPHA,
+        EnumSet.of(Signal.LOGS),
         "Drops log records: include/exclude conditions, consistent sampling, per-key rate limits",
-        FilterProcessorConfig::new, (context, config, signal) -> new FilterProcessor(context, config));
+        FilterProcessorConfig::new,
+        (context, config, signal) -> new FilterProcessor(context, config));
   }
 }

@@ -1,10 +1,10 @@
 package io.stacklens.processor.filter;
 
 /**
- * A seeded 64-bit hash of sampling keys: FNV-1a over the seed's 8 bytes (little-endian) and then the
- * key's bytes (UTF-8 for text, computed on the fly without allocating), finished with the 64-bit
- * avalanche step of MurmurHash3 so every output bit depends on every input bit. Stable across runs,
- * hosts and versions: the same key and seed always give the same hash.
+ * A seeded 64-bit hash of sampling keys: FNV-1a over the seed's 8 bytes (little-endian) and then
+ * the key's bytes (UTF-8 for text, computed on the fly without allocating), finished with the
+ * 64-bit avalanche step of MurmurHash3 so every output bit depends on every input bit. Stable
+ * across runs, hosts and versions: the same key and seed always give the same hash.
  */
 final class KeyHash {
   private static final long OFFSET = 0xcbf29ce484222325L;
@@ -27,7 +27,10 @@ final class KeyHash {
     return finish(h);
   }
 
-  /** Hashes the UTF-8 encoding of {@code s} (unpaired surrogates encode as '?', like String.getBytes). */
+  /**
+   * Hashes the UTF-8 encoding of {@code s} (unpaired surrogates encode as '?', like
+   * String.getBytes).
+   */
   static long hashString(long state, CharSequence s) {
     long h = state;
     int n = s.length();
@@ -38,7 +41,9 @@ final class KeyHash {
       } else if (c < 0x800) {
         h = (h ^ (0xc0 | (c >> 6))) * PRIME;
         h = (h ^ (0x80 | (c & 0x3f))) * PRIME;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         int cp = Character.toCodePoint(c, s.charAt(++i));
         h = (h ^ (0xf0 | (cp >> 18))) * PRIME;
         h = (h ^ (0x80 | ((cp >> 12) & 0x3f))) * PRIME;

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 final class Sampler {
   /** Keys whose 53-bit hash is below this are kept: percentage / 100 * 2^53. */
   private final long threshold;
+
   private final boolean byTraceId;
   private final boolean byRandom;
   private final FieldPath field;
@@ -52,7 +53,10 @@ final class Sampler {
     return (h >>> 11) < threshold;
   }
 
-  /** Hash of a field value: text by its UTF-8 bytes, bytes as they are, anything else by its display text. */
+  /**
+   * Hash of a field value: text by its UTF-8 bytes, bytes as they are, anything else by its display
+   * text.
+   */
   long hashValue(Object v) {
     if (v instanceof String s) return KeyHash.hashString(seedState, s);
     if (v instanceof byte[] b) return KeyHash.hashBytes(seedState, b);

@@ -30,12 +30,15 @@ final class Throttler {
     this.key = t.key == null ? null : Conditions.fieldValidated(t.key);
     int maxKeys = t.maxKeys;
     this.global = key == null ? new Bucket(burst) : null;
-    this.buckets = key == null ? null : new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Object, Bucket> eldest) {
-        return size() > maxKeys;
-      }
-    };
+    this.buckets =
+        key == null
+            ? null
+            : new LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<Object, Bucket> eldest) {
+                return size() > maxKeys;
+              }
+            };
   }
 
   /** Sets the time used for the records that follow (read once per batch). */

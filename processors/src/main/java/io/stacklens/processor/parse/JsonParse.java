@@ -5,10 +5,10 @@ import io.stacklens.agent.json.JsonSyntaxException;
 import io.stacklens.agent.json.JsonValueReader;
 
 /**
- * JSON text to the log model's values through the agent's one JSON reader
- * ({@link JsonValueReader}: its rules for numbers, strings, repeated keys and nesting), flattening
- * nested objects into one level when asked and keeping containers nested deeper than
- * {@code maxDepth} (the top-level value is depth 1) as their JSON text.
+ * JSON text to the log model's values through the agent's one JSON reader ({@link JsonValueReader}:
+ * its rules for numbers, strings, repeated keys and nesting), flattening nested objects into one
+ * level when asked and keeping containers nested deeper than {@code maxDepth} (the top-level value
+ * is depth 1) as their JSON text.
  */
 final class JsonParse {
   private final boolean flatten;
@@ -27,7 +27,9 @@ final class JsonParse {
    * object is an error (the target is a whole attribute map).
    */
   Object parse(String text, String where, boolean objectOnly) throws RecordError {
-    if (text.isBlank()) throw new RecordError("json: " + where + " is empty; expected a JSON " + (objectOnly ? "object" : "value"));
+    if (text.isBlank())
+      throw new RecordError(
+          "json: " + where + " is empty; expected a JSON " + (objectOnly ? "object" : "value"));
     try {
       return objectOnly ? reader.readObject(text) : reader.readValue(text);
     } catch (JsonSyntaxException e) {
@@ -35,7 +37,9 @@ final class JsonParse {
     }
   }
 
-  /** A value that already is a map (a structured body): flattened when asked, else taken as it is. */
+  /**
+   * A value that already is a map (a structured body): flattened when asked, else taken as it is.
+   */
   Attributes fromMap(Attributes map) {
     if (!flatten) return map;
     Attributes out = new Attributes(map.size());

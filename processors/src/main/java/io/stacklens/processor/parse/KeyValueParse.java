@@ -5,8 +5,8 @@ import io.stacklens.agent.data.Attributes;
 /**
  * {@code key=value} pairs (logfmt and its relatives): pairs split by a pair delimiter (any run of
  * whitespace when the delimiter is blank), key from value by the first value delimiter. Keys and
- * values may be quoted with {@code "} or {@code '}, with backslash escapes inside; a delimiter inside
- * quotes is text. A key without a value delimiter gets an empty string. Values are strings.
+ * values may be quoted with {@code "} or {@code '}, with backslash escapes inside; a delimiter
+ * inside quotes is text. A key without a value delimiter gets an empty string. Values are strings.
  */
 final class KeyValueParse {
   private final String pairDelimiter;
@@ -29,8 +29,14 @@ final class KeyValueParse {
       i = readToken(text, i, sb, true, where);
       String key = sb.toString().trim();
       if (key.isEmpty()) {
-        throw new RecordError("key_value: empty key at offset " + keyStart + " of " + where
-            + " (expected key" + valueDelimiter + "value)");
+        throw new RecordError(
+            "key_value: empty key at offset "
+                + keyStart
+                + " of "
+                + where
+                + " (expected key"
+                + valueDelimiter
+                + "value)");
       }
       String value = "";
       if (text.startsWith(valueDelimiter, i)) {
@@ -42,8 +48,16 @@ final class KeyValueParse {
         while (i < n && Character.isWhitespace(text.charAt(i))) i++;
       }
       if (i < n && !atPairDelimiter(text, i)) {
-        throw new RecordError("key_value: unexpected " + RecordError.show(String.valueOf(text.charAt(i)))
-            + " at offset " + i + " of " + where + " (expected a pair delimiter after the value of \"" + key + "\")");
+        throw new RecordError(
+            "key_value: unexpected "
+                + RecordError.show(String.valueOf(text.charAt(i)))
+                + " at offset "
+                + i
+                + " of "
+                + where
+                + " (expected a pair delimiter after the value of \""
+                + key
+                + "\")");
       }
       i = skipSeparators(text, i);
     }
@@ -54,10 +68,11 @@ final class KeyValueParse {
   }
 
   /**
-   * Reads a key (stops at the value delimiter too) or a value into {@code sb}, unquoting; returns the
-   * index just after it.
+   * Reads a key (stops at the value delimiter too) or a value into {@code sb}, unquoting; returns
+   * the index just after it.
    */
-  private int readToken(String text, int start, StringBuilder sb, boolean key, String where) throws RecordError {
+  private int readToken(String text, int start, StringBuilder sb, boolean key, String where)
+      throws RecordError {
     sb.setLength(0);
     int n = text.length();
     int i = start;
@@ -75,12 +90,13 @@ final class KeyValueParse {
         char c = text.charAt(i);
         if (c == '\\' && i + 1 < n) {
           char e = text.charAt(i + 1);
-          sb.append(switch (e) {
-            case 'n' -> '\n';
-            case 't' -> '\t';
-            case 'r' -> '\r';
-            default -> e;
-          });
+          sb.append(
+              switch (e) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                default -> e;
+              });
           i += 2;
         } else if (c == q) {
           return i + 1;
@@ -89,7 +105,8 @@ final class KeyValueParse {
           i++;
         }
       }
-      throw new RecordError("key_value: unterminated quote " + q + " starting at offset " + start + " of " + where);
+      throw new RecordError(
+          "key_value: unterminated quote " + q + " starting at offset " + start + " of " + where);
     }
     while (i < n && !atPairDelimiter(text, i) && !(key && text.startsWith(valueDelimiter, i))) {
       sb.append(text.charAt(i));
@@ -102,7 +119,9 @@ final class KeyValueParse {
   }
 
   private boolean atPairDelimiter(String text, int i) {
-    return whitespacePairs ? Character.isWhitespace(text.charAt(i)) : text.startsWith(pairDelimiter, i);
+    return whitespacePairs
+        ? Character.isWhitespace(text.charAt(i))
+        : text.startsWith(pairDelimiter, i);
   }
 
   private int skipSeparators(String text, int i) {

@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * The {@code parse} processor: per record, in this order, parse the source field, rename/move
  * fields, set the timestamp, set the severity, normalise fields, check the schema. Each is a step
- * object built once ({@link ParseStep}, one per format; {@link Step}, one per rule or section); this
- * class runs them and decides what a failure does. A record failing a step is tagged, dropped or kept
- * untouched ({@code on_error}); every failure is counted.
+ * object built once ({@link ParseStep}, one per format; {@link Step}, one per rule or section);
+ * this class runs them and decides what a failure does. A record failing a step is tagged, dropped
+ * or kept untouched ({@code on_error}); every failure is counted.
  */
 final class ParseProcessor implements Processor {
   static final String ERROR_ATTRIBUTE = "parse.error";
@@ -39,8 +39,10 @@ final class ParseProcessor implements Processor {
 
   /** Null with {@code format: none}. */
   private final ParseStep parse;
+
   /** Renames, timestamp, severity, normalize rules, in that order. */
   private final Step[] steps;
+
   /** Null without a schema section. */
   private final Step.Schema schema;
 
@@ -55,13 +57,39 @@ final class ParseProcessor implements Processor {
     parse = ParseStep.of(c);
     Step.Timestamp timestamp = c.timestamp == null ? null : new Step.Timestamp(c.timestamp);
     steps = Step.between(c, timestamp);
-    schema = c.schema == null ? null : new Step.Schema(c.schema, timestamp == null ? null : timestamp.time);
+    schema =
+        c.schema == null
+            ? null
+            : new Step.Schema(c.schema, timestamp == null ? null : timestamp.time);
 
     String processor = context.id().toString();
     String pipeline = context.pipeline() == null ? "" : context.pipeline();
-    String help = "Records that failed a parse step (parse_failed) or the schema (schema_invalid), whatever on_error did with them";
-    parseErrors = context.metrics().counter(ERRORS_METRIC, help, "processor", processor, "pipeline", pipeline, "reason", PARSE_FAILED);
-    schemaErrors = context.metrics().counter(ERRORS_METRIC, help, "processor", processor, "pipeline", pipeline, "reason", SCHEMA_INVALID);
+    String help =
+        "Records that failed a parse step (parse_failed) or the schema (schema_invalid), whatever on_error did with them";
+    parseErrors =
+        context
+            .metrics()
+            .counter(
+                ERRORS_METRIC,
+                help,
+                "processor",
+                processor,
+                "pipeline",
+                pipeline,
+                "reason",
+                PARSE_FAILED);
+    schemaErrors =
+        context
+            .metrics()
+            .counter(
+                ERRORS_METRIC,
+                help,
+                "processor",
+                processor,
+                "pipeline",
+                pipeline,
+                "reason",
+                SCHEMA_INVALID);
     parseDropped = context.droppedCounter(PARSE_FAILED);
     schemaDropped = context.droppedCounter(SCHEMA_INVALID);
   }
@@ -92,7 +120,10 @@ final class ParseProcessor implements Processor {
     return logs;
   }
 
-  /** The record to pass on (itself, or its untouched copy with on_error: keep), or null when dropped. */
+  /**
+   * The record to pass on (itself, or its untouched copy with on_error: keep), or null when
+   * dropped.
+   */
   private LogRecord processRecord(ResourceLogs r, ScopeLogs s, LogRecord record) {
     ctx.set(r, s, record);
     if (when != null && !when.test(ctx)) return record;
@@ -117,9 +148,9 @@ final class ParseProcessor implements Processor {
   }
 
   /**
-   * Runs the steps on the record in {@link #ctx}; the messages of what failed are in {@link #errors}. A
-   * record whose parse fails (or whose source is missing) goes through no other step; after the parse
-   * every step runs, and the schema is checked last.
+   * Runs the steps on the record in {@link #ctx}; the messages of what failed are in {@link
+   * #errors}. A record whose parse fails (or whose source is missing) goes through no other step;
+   * after the parse every step runs, and the schema is checked last.
    */
   private int run() {
     if (parse != null) {

@@ -37,33 +37,65 @@ import java.util.Map;
  * schema: { required: [ { field: service, type: string } ] }
  * </pre>
  *
- * <p>Each section validates itself (the config loader runs {@code validate} on every nested section,
- * with keys relative to it). {@link #validate} here reports what needs more than one section: the
- * {@code regex} section, whose pattern is required or refused depending on {@code format} (so it is no
- * {@code ComponentConfig}: it would be checked for every format), a section or list entry left empty,
- * and the schema rules that depend on the steps before it.
+ * <p>Each section validates itself (the config loader runs {@code validate} on every nested
+ * section, with keys relative to it). {@link #validate} here reports what needs more than one
+ * section: the {@code regex} section, whose pattern is required or refused depending on {@code
+ * format} (so it is no {@code ComponentConfig}: it would be checked for every format), a section or
+ * list entry left empty, and the schema rules that depend on the steps before it.
  */
 public class ParseProcessorConfig implements ComponentConfig {
   /** What the body (or source field) is parsed as. */
-  public enum Format { JSON, REGEX, KEY_VALUE, NONE }
+  public enum Format {
+    JSON,
+    REGEX,
+    KEY_VALUE,
+    NONE
+  }
 
   /** What happens to a record that fails a step or the schema. */
-  public enum OnError { TAG, DROP, KEEP }
+  public enum OnError {
+    TAG,
+    DROP,
+    KEEP
+  }
 
   /** What happens to a record whose source field is absent. */
-  public enum IfMissing { SKIP, ERROR }
+  public enum IfMissing {
+    SKIP,
+    ERROR
+  }
 
   /** Where severity_text comes from. */
-  public enum SeverityText { SOURCE, NAME, KEEP }
+  public enum SeverityText {
+    SOURCE,
+    NAME,
+    KEEP
+  }
 
   /** Letter case applied by a normalize rule. */
-  public enum LetterCase { NONE, LOWER, UPPER }
+  public enum LetterCase {
+    NONE,
+    LOWER,
+    UPPER
+  }
 
   /** Types a schema rule can require. */
-  public enum FieldType { STRING, INT, DOUBLE, BOOL, MAP, ARRAY, TIMESTAMP, ANY }
+  public enum FieldType {
+    STRING,
+    INT,
+    DOUBLE,
+    BOOL,
+    MAP,
+    ARRAY,
+    TIMESTAMP,
+    ANY
+  }
 
-  /** The layout names understood by {@code timestamp.layout}; anything else is a java.time pattern. */
-  static final List<String> LAYOUTS = List.of("iso8601", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns");
+  /**
+   * The layout names understood by {@code timestamp.layout}; anything else is a java.time pattern.
+   */
+  static final List<String> LAYOUTS =
+      List.of("iso8601", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns");
 
   /** Optional condition: only records matching it are processed; others pass untouched. */
   public String when;
@@ -104,8 +136,8 @@ public class ParseProcessorConfig implements ComponentConfig {
   /** Options of {@code format: json}. */
   public static class JsonSettings implements ComponentConfig {
     /**
-     * Nested objects become keys joined by {@link #separator}. Unset: flatten when the target is the
-     * whole attributes map, keep nested maps otherwise (a map body).
+     * Nested objects become keys joined by {@link #separator}. Unset: flatten when the target is
+     * the whole attributes map, keep nested maps otherwise (a map body).
      */
     public Boolean flatten;
 
@@ -117,15 +149,21 @@ public class ParseProcessorConfig implements ComponentConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (separator == null || separator.isEmpty()) {
-        problems.error("separator", "must not be empty: it joins the keys of flattened objects, e.g. \".\"");
+        problems.error(
+            "separator", "must not be empty: it joins the keys of flattened objects, e.g. \".\"");
       }
       if (maxDepth < 1) problems.error("max_depth", "must be at least 1, got " + maxDepth);
     }
   }
 
-  /** Options of {@code format: regex}; validated by {@link ParseProcessorConfig#validate}, which knows the format. */
+  /**
+   * Options of {@code format: regex}; validated by {@link ParseProcessorConfig#validate}, which
+   * knows the format.
+   */
   public static class RegexSettings {
-    /** A Java regex with named groups {@code (?<name>...)}; each group that matched becomes a field. */
+    /**
+     * A Java regex with named groups {@code (?<name>...)}; each group that matched becomes a field.
+     */
     public String pattern;
   }
 
@@ -154,10 +192,15 @@ public class ParseProcessorConfig implements ComponentConfig {
         problems.error("value_delimiter", "must not contain quotes (they quote values)");
         ok = false;
       }
-      if (ok && (pairDelimiter.contains(valueDelimiter) || valueDelimiter.contains(pairDelimiter)
-          || (pairDelimiter.isBlank() && valueDelimiter.isBlank()))) {
-        problems.error("value_delimiter", "must differ from pair_delimiter ('" + pairDelimiter
-            + "'), or pairs cannot be told apart");
+      if (ok
+          && (pairDelimiter.contains(valueDelimiter)
+              || valueDelimiter.contains(pairDelimiter)
+              || (pairDelimiter.isBlank() && valueDelimiter.isBlank()))) {
+        problems.error(
+            "value_delimiter",
+            "must differ from pair_delimiter ('"
+                + pairDelimiter
+                + "'), or pairs cannot be told apart");
       }
     }
   }
@@ -172,7 +215,8 @@ public class ParseProcessorConfig implements ComponentConfig {
       FieldPath fromPath = field(problems, "from", from, true);
       FieldPath toPath = field(problems, "to", to, true);
       if (fromPath != null && toPath != null && fromPath.equals(toPath)) {
-        problems.error("to", "is the same field as from ('" + from.trim() + "'); nothing would move");
+        problems.error(
+            "to", "is the same field as from ('" + from.trim() + "'); nothing would move");
       }
     }
   }
@@ -182,7 +226,10 @@ public class ParseProcessorConfig implements ComponentConfig {
     /** Field holding the time. Required. */
     public String field;
 
-    /** iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns, or a java.time pattern such as {@code dd/MMM/yyyy:HH:mm:ss Z}. */
+    /**
+     * iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns, or a java.time pattern such as {@code
+     * dd/MMM/yyyy:HH:mm:ss Z}.
+     */
     public String layout = "iso8601";
 
     /** Zone for values without an offset; UTC when unset. */
@@ -196,7 +243,8 @@ public class ParseProcessorConfig implements ComponentConfig {
       field(problems, "field", field, true);
       boolean epoch = layout != null && layout.startsWith("epoch_") && LAYOUTS.contains(layout);
       if (layout == null || layout.isBlank()) {
-        problems.error("layout",
+        problems.error(
+            "layout",
             "must not be empty: iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns or a java.time pattern");
       } else {
         try {
@@ -209,11 +257,16 @@ public class ParseProcessorConfig implements ComponentConfig {
         try {
           ZoneId.of(timeZone);
           if (epoch) {
-            problems.warning("time_zone", "has no effect with layout " + layout + " (epoch values are always UTC)");
+            problems.warning(
+                "time_zone",
+                "has no effect with layout " + layout + " (epoch values are always UTC)");
           }
         } catch (RuntimeException e) {
-          problems.error("time_zone", "unknown time zone '" + timeZone
-              + "'; expected a region such as Europe/Paris, an offset such as +02:00, or UTC");
+          problems.error(
+              "time_zone",
+              "unknown time zone '"
+                  + timeZone
+                  + "'; expected a region such as Europe/Paris, an offset such as +02:00, or UTC");
         }
       }
     }
@@ -224,7 +277,10 @@ public class ParseProcessorConfig implements ComponentConfig {
     /** Field holding the level. Required. */
     public String field;
 
-    /** Text (case-insensitive) to a severity name (INFO, WARN2, error, ...) or number; checked before the built-in names. */
+    /**
+     * Text (case-insensitive) to a severity name (INFO, WARN2, error, ...) or number; checked
+     * before the built-in names.
+     */
     public Map<String, String> mapping = new LinkedHashMap<>();
 
     /** severity_text: the field's text (source), the OTLP name (name), or untouched (keep). */
@@ -242,17 +298,23 @@ public class ParseProcessorConfig implements ComponentConfig {
         String key = e.getKey();
         String p = "mapping." + key;
         if (key == null || key.isBlank()) {
-          problems.error("mapping", "has an empty key; map the text your logs write, e.g. notice: INFO2");
+          problems.error(
+              "mapping", "has an empty key; map the text your logs write, e.g. notice: INFO2");
           continue;
         }
         String folded = key.trim().toLowerCase(Locale.ROOT);
         String before = seen.put(folded, key);
         if (before != null) {
-          problems.error(p, "maps the same text as '" + before + "' (keys are compared case-insensitively)");
+          problems.error(
+              p, "maps the same text as '" + before + "' (keys are compared case-insensitively)");
         }
         if (SeverityNames.parse(e.getValue()) < 1) {
-          problems.error(p, "'" + e.getValue() + "' is not a severity; expected an OTLP name (TRACE, DEBUG, INFO, "
-              + "WARN, ERROR, FATAL, with an optional 2..4 suffix such as INFO2) or a number 1..24");
+          problems.error(
+              p,
+              "'"
+                  + e.getValue()
+                  + "' is not a severity; expected an OTLP name (TRACE, DEBUG, INFO, "
+                  + "WARN, ERROR, FATAL, with an optional 2..4 suffix such as INFO2) or a number 1..24");
         }
       }
     }
@@ -280,16 +342,21 @@ public class ParseProcessorConfig implements ComponentConfig {
   public static class SchemaSettings implements ComponentConfig {
     public List<RequiredField> required = new ArrayList<>();
 
-    /** Checks that there are rules; whether a rule can hold is checked by {@link ParseProcessorConfig#validate}. */
+    /**
+     * Checks that there are rules; whether a rule can hold is checked by {@link
+     * ParseProcessorConfig#validate}.
+     */
     @Override
     public void validate(ConfigProblems problems) {
       if (required == null || required.isEmpty()) {
-        problems.error("required", "must list at least one field, e.g. [ { field: service, type: string } ]");
+        problems.error(
+            "required", "must list at least one field, e.g. [ { field: service, type: string } ]");
         return;
       }
       for (int i = 0; i < required.size(); i++) {
         if (required.get(i) == null) {
-          problems.error("required[" + i + "]",
+          problems.error(
+              "required[" + i + "]",
               "must be { field: <field>, type: string | int | double | bool | map | array | timestamp | any }");
         }
       }
@@ -304,7 +371,8 @@ public class ParseProcessorConfig implements ComponentConfig {
     @Override
     public void validate(ConfigProblems problems) {
       field(problems, "field", field, true);
-      if (type == null) problems.error("type", "must be string, int, double, bool, map, array, timestamp or any");
+      if (type == null)
+        problems.error("type", "must be string, int, double, bool, map, array, timestamp or any");
     }
   }
 
@@ -315,34 +383,52 @@ public class ParseProcessorConfig implements ComponentConfig {
     if (when != null) Conditions.check(problems, "when", when, false);
     FieldPath src = field(problems, "source", source, true);
     if (src != null && format != Format.NONE && src.type() == FieldPath.Type.INT) {
-      problems.error("source", "'" + source.trim() + "' holds a number, not text to parse; use body, "
-          + "attributes[\"key\"] or another text field");
+      problems.error(
+          "source",
+          "'"
+              + source.trim()
+              + "' holds a number, not text to parse; use body, "
+              + "attributes[\"key\"] or another text field");
     }
     FieldPath tgt = field(problems, "target", target, true);
-    if (tgt != null && tgt.root() != FieldPath.Root.ATTRIBUTES && tgt.root() != FieldPath.Root.BODY) {
-      problems.error("target", "must be attributes, attributes[\"key\"], body or body[\"key\"]; got '" + target.trim() + "'");
+    if (tgt != null
+        && tgt.root() != FieldPath.Root.ATTRIBUTES
+        && tgt.root() != FieldPath.Root.BODY) {
+      problems.error(
+          "target",
+          "must be attributes, attributes[\"key\"], body or body[\"key\"]; got '"
+              + target.trim()
+              + "'");
     }
     if (format == null) problems.error("format", "must be json, regex, key_value or none");
     if (onError == null) problems.error("on_error", "must be tag, drop or keep");
     if (ifMissing == null) problems.error("if_missing", "must be skip or error");
     if (removeSource && format == Format.NONE) {
-      problems.error("remove_source", "has no effect with format: none (nothing is parsed); remove it");
+      problems.error(
+          "remove_source", "has no effect with format: none (nothing is parsed); remove it");
     } else if (removeSource && src != null && tgt != null && contains(src, tgt)) {
-      problems.error("remove_source", "would remove what was just parsed: the source '" + source.trim()
-          + "' and the target '" + target.trim() + "' are the same field");
+      problems.error(
+          "remove_source",
+          "would remove what was just parsed: the source '"
+              + source.trim()
+              + "' and the target '"
+              + target.trim()
+              + "' are the same field");
     }
     if (json == null) problems.error("json", "must not be empty");
     validateRegex(problems);
     if (keyValue == null) problems.error("key_value", "must not be empty");
     if (rename != null) {
       for (int i = 0; i < rename.size(); i++) {
-        if (rename.get(i) == null) problems.error("rename[" + i + "]", "must be { from: <field>, to: <field> }");
+        if (rename.get(i) == null)
+          problems.error("rename[" + i + "]", "must be { from: <field>, to: <field> }");
       }
     }
     if (normalize != null) {
       for (int i = 0; i < normalize.size(); i++) {
         if (normalize.get(i) == null) {
-          problems.error("normalize[" + i + "]", "must be { field: <field>, trim: true, case: lower }");
+          problems.error(
+              "normalize[" + i + "]", "must be { field: <field>, trim: true, case: lower }");
         }
       }
     }
@@ -353,7 +439,9 @@ public class ParseProcessorConfig implements ComponentConfig {
     String pattern = regex == null ? null : regex.pattern;
     if (format == Format.REGEX) {
       if (pattern == null || pattern.isEmpty()) {
-        problems.error("regex.pattern", "is required with format: regex, e.g. '^(?<level>\\w+) (?<message>.*)$'");
+        problems.error(
+            "regex.pattern",
+            "is required with format: regex, e.g. '^(?<level>\\w+) (?<message>.*)$'");
         return;
       }
       try {
@@ -362,14 +450,16 @@ public class ParseProcessorConfig implements ComponentConfig {
         problems.error("regex.pattern", e.getMessage());
       }
     } else if (pattern != null) {
-      problems.error("regex.pattern", "is set but format is " + lower(format) + "; set format: regex or remove the pattern");
+      problems.error(
+          "regex.pattern",
+          "is set but format is " + lower(format) + "; set format: regex or remove the pattern");
     }
   }
 
   /**
-   * The schema rules that cannot hold because of the steps before the schema: a timestamp type without a
-   * timestamp section, a field required twice, a field removed earlier. Each rule's own keys are checked
-   * by {@link RequiredField}.
+   * The schema rules that cannot hold because of the steps before the schema: a timestamp type
+   * without a timestamp section, a field required twice, a field removed earlier. Each rule's own
+   * keys are checked by {@link RequiredField}.
    */
   private void validateSchemaAgainstSteps(ConfigProblems problems, FieldPath src) {
     if (schema == null || schema.required == null) return;
@@ -380,18 +470,27 @@ public class ParseProcessorConfig implements ComponentConfig {
       if (r == null) continue;
       String p = "schema.required[" + i + "]";
       if (r.type == FieldType.TIMESTAMP && timestamp == null) {
-        problems.error(p + ".type", "timestamp needs a timestamp section (its layout is how the value must parse)");
+        problems.error(
+            p + ".type",
+            "timestamp needs a timestamp section (its layout is how the value must parse)");
       }
       FieldPath f = quiet(r.field);
       if (f == null) continue;
       Integer before = seen.put(f, i);
       if (before != null) {
-        problems.error(p + ".field", "'" + r.field.trim() + "' is already required by schema.required[" + before + "]");
+        problems.error(
+            p + ".field",
+            "'" + r.field.trim() + "' is already required by schema.required[" + before + "]");
       }
       String remover = removedBy.get(f);
       if (remover != null) {
-        problems.error(p + ".field", "'" + r.field.trim() + "' is removed earlier by " + remover
-            + ", so this requirement would fail for every record");
+        problems.error(
+            p + ".field",
+            "'"
+                + r.field.trim()
+                + "' is removed earlier by "
+                + remover
+                + ", so this requirement would fail for every record");
       }
     }
   }
@@ -412,14 +511,17 @@ public class ParseProcessorConfig implements ComponentConfig {
         if (to != null) out.remove(to);
       }
     }
-    if (timestamp != null && timestamp.remove && quiet(timestamp.field) != null) out.put(quiet(timestamp.field), "timestamp.remove");
-    if (severity != null && severity.remove && quiet(severity.field) != null) out.put(quiet(severity.field), "severity.remove");
+    if (timestamp != null && timestamp.remove && quiet(timestamp.field) != null)
+      out.put(quiet(timestamp.field), "timestamp.remove");
+    if (severity != null && severity.remove && quiet(severity.field) != null)
+      out.put(quiet(severity.field), "severity.remove");
     return out;
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private static FieldPath field(ConfigProblems problems, String path, String text, boolean required) {
+  private static FieldPath field(
+      ConfigProblems problems, String path, String text, boolean required) {
     if (!Conditions.checkField(problems, path, text, required)) return null;
     return quiet(text);
   }

@@ -10,8 +10,12 @@ public final class ParseProcessorFactory extends DeclaredProcessorFactory<ParseP
   public static final String TYPE = "parse";
 
   public ParseProcessorFactory() {
-    super(TYPE, Stability.BETA, EnumSet.of(Signal.LOGS),
+    super(
+        TYPE,
+        Stability.BETA,
+        EnumSet.of(Signal.LOGS),
         "Parses log bodies (JSON, regex, key=value), sets timestamp and severity, normalises and validates fields",
-        ParseProcessorConfig::new, (context, config, signal) -> new ParseProcessor(context, config));
+        ParseProcessorConfig::new,
+        (context, config, signal) -> new ParseProcessor(context, config));
   }
 }

@@ -7,29 +7,39 @@ import io.stacklens.agent.expr.LogContext;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The first step of the {@code parse} processor: reads the source field, parses it in the configured
- * format (one subclass per format) and stores what it parsed in the target. Built once from a
- * validated config; on a record it allocates only what parsing produces, and a message when it fails.
+ * The first step of the {@code parse} processor: reads the source field, parses it in the
+ * configured format (one subclass per format) and stores what it parsed in the target. Built once
+ * from a validated config; on a record it allocates only what parsing produces, and a message when
+ * it fails.
  */
 abstract class ParseStep {
   /** {@link #apply}: the target holds what was parsed. */
   static final int PARSED = 0;
-  /** {@link #apply}: the source field is absent and {@code if_missing: skip}; the record passes untouched. */
+
+  /**
+   * {@link #apply}: the source field is absent and {@code if_missing: skip}; the record passes
+   * untouched.
+   */
   static final int MISSING = 1;
+
   /** {@link #apply}: the record failed; why is in the errors. */
   static final int FAILED = 2;
 
   /** {@code json}, {@code regex} or {@code key_value}, at the start of every message. */
   final String formatName;
+
   /** The source field as written, for messages. */
   final String sourceName;
+
   /** The target is the whole attribute map: the parsed value must be a map, merged into it. */
   final boolean targetIsAttributes;
+
   private final FieldPath source;
   private final FieldPath target;
   private final boolean targetInsideSource;
   private final boolean removeSource;
   private final boolean errorIfMissing;
+
   /** What the source must hold, for the message when it holds something else. */
   private final String expected;
 
@@ -56,8 +66,8 @@ abstract class ParseStep {
   }
 
   /**
-   * Parses the source field of the record in {@code ctx} into the target: {@link #PARSED}, {@link #MISSING}
-   * or {@link #FAILED}.
+   * Parses the source field of the record in {@code ctx} into the target: {@link #PARSED}, {@link
+   * #MISSING} or {@link #FAILED}.
    */
   final int apply(LogContext ctx, StringBuilder errors) {
     Object value = source.get(ctx);
@@ -82,14 +92,19 @@ abstract class ParseStep {
       }
     } catch (IllegalArgumentException e) {
       if (targetInsideSource && source.get(ctx) == null) source.set(ctx, value);
-      Step.error(errors, formatName + ": cannot store what was parsed from " + sourceName + ": " + e.getMessage());
+      Step.error(
+          errors,
+          formatName + ": cannot store what was parsed from " + sourceName + ": " + e.getMessage());
       return FAILED;
     }
     if (removeSource && !targetInsideSource) source.remove(ctx);
     return PARSED;
   }
 
-  /** Parses the source's value: text (a string, or bytes read as UTF-8); a format may take other values too. */
+  /**
+   * Parses the source's value: text (a string, or bytes read as UTF-8); a format may take other
+   * values too.
+   */
   Object parseValue(Object value) throws RecordError {
     String text;
     if (value instanceof String s) {
@@ -97,8 +112,14 @@ abstract class ParseStep {
     } else if (value instanceof byte[] b) {
       text = new String(b, StandardCharsets.UTF_8);
     } else {
-      throw new RecordError(formatName + ": " + sourceName + " is " + TimestampParse.article(value) + ", expected "
-          + expected);
+      throw new RecordError(
+          formatName
+              + ": "
+              + sourceName
+              + " is "
+              + TimestampParse.article(value)
+              + ", expected "
+              + expected);
     }
     return parseText(text);
   }

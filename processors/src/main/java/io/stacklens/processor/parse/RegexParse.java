@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Text matched against a regex compiled once; each named group {@code (?<name>...)} that took part in
- * the match becomes a string field. One {@link Matcher} is reused (one worker thread per instance).
+ * Text matched against a regex compiled once; each named group {@code (?<name>...)} that took part
+ * in the match becomes a string field. One {@link Matcher} is reused (one worker thread per
+ * instance).
  */
 final class RegexParse {
   private final Pattern pattern;
@@ -31,17 +32,26 @@ final class RegexParse {
     try {
       p = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("is not a valid Java regex: " + e.getDescription()
-          + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + " of '" + regex + "'");
+      throw new IllegalArgumentException(
+          "is not a valid Java regex: "
+              + e.getDescription()
+              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+              + " of '"
+              + regex
+              + "'");
     }
     if (groupNames(regex).isEmpty()) {
-      throw new IllegalArgumentException("has no named group; name what to extract with (?<name>...), e.g. "
-          + "'^(?<level>\\w+) (?<message>.*)$' (names: letters and digits, starting with a letter)");
+      throw new IllegalArgumentException(
+          "has no named group; name what to extract with (?<name>...), e.g. "
+              + "'^(?<level>\\w+) (?<message>.*)$' (names: letters and digits, starting with a letter)");
     }
     return p;
   }
 
-  /** Names of the named groups in order of appearance, skipping escapes, \Q..\E quotes and character classes. */
+  /**
+   * Names of the named groups in order of appearance, skipping escapes, \Q..\E quotes and character
+   * classes.
+   */
   static List<String> groupNames(String regex) {
     List<String> out = new ArrayList<>();
     int classDepth = 0;
@@ -59,7 +69,10 @@ final class RegexParse {
         classDepth++;
       } else if (c == ']' && classDepth > 0) {
         classDepth--;
-      } else if (classDepth == 0 && c == '(' && regex.startsWith("?<", i + 1) && i + 3 < regex.length()
+      } else if (classDepth == 0
+          && c == '('
+          && regex.startsWith("?<", i + 1)
+          && i + 3 < regex.length()
           && Character.isLetter(regex.charAt(i + 3))) {
         int end = regex.indexOf('>', i + 3);
         if (end > 0) out.add(regex.substring(i + 3, end));
@@ -68,11 +81,15 @@ final class RegexParse {
     return out;
   }
 
-  /** Matches the whole-pattern search ({@code find}) against {@code text}; the groups go to a new map. */
+  /**
+   * Matches the whole-pattern search ({@code find}) against {@code text}; the groups go to a new
+   * map.
+   */
   Attributes parse(String text, String where) throws RecordError {
     Matcher m = matcher.reset(text);
     if (!m.find()) {
-      throw new RecordError("regex: " + where + " " + RecordError.show(text) + " does not match the pattern");
+      throw new RecordError(
+          "regex: " + where + " " + RecordError.show(text) + " does not match the pattern");
     }
     Attributes out = new Attributes(names.length);
     for (String name : names) {

@@ -17,13 +17,13 @@ import java.util.Map;
 
 /**
  * One step of the {@code parse} processor after the parse itself (a rename rule, the timestamp, the
- * severity, a normalize rule, the schema), compiled from a validated config: paths parsed, layouts and
- * mappings built once. {@link #apply} allocates nothing on a record it can handle.
+ * severity, a normalize rule, the schema), compiled from a validated config: paths parsed, layouts
+ * and mappings built once. {@link #apply} allocates nothing on a record it can handle.
  */
 abstract class Step {
   /**
-   * Works on the record in {@code ctx}. When it cannot, adds why to {@code errors} (with {@link #error})
-   * and returns false; the other steps still run.
+   * Works on the record in {@code ctx}. When it cannot, adds why to {@code errors} (with {@link
+   * #error}) and returns false; the other steps still run.
    */
   abstract boolean apply(LogContext ctx, StringBuilder errors);
 
@@ -33,10 +33,13 @@ abstract class Step {
     errors.append(message);
   }
 
-  /** The steps between the parse and the schema, in order: renames, timestamp, severity, normalize. */
+  /**
+   * The steps between the parse and the schema, in order: renames, timestamp, severity, normalize.
+   */
   static Step[] between(ParseProcessorConfig c, Timestamp timestamp) {
     List<ParseProcessorConfig.RenameRule> renames = c.rename == null ? List.of() : c.rename;
-    List<ParseProcessorConfig.NormalizeRule> normalize = c.normalize == null ? List.of() : c.normalize;
+    List<ParseProcessorConfig.NormalizeRule> normalize =
+        c.normalize == null ? List.of() : c.normalize;
     List<Step> steps = new ArrayList<>();
     for (ParseProcessorConfig.RenameRule r : renames) steps.add(new Rename(r));
     if (timestamp != null) steps.add(timestamp);
@@ -74,6 +77,7 @@ abstract class Step {
     private final FieldPath field;
     private final String name;
     private final boolean remove;
+
     /** The layout, also what the schema's {@code timestamp} type checks against. */
     final TimestampParse time;
 
@@ -99,7 +103,10 @@ abstract class Step {
     }
   }
 
-  /** {@code severity}: sets the severity number (and text) from a level name, a mapped word or a number. */
+  /**
+   * {@code severity}: sets the severity number (and text) from a level name, a mapped word or a
+   * number.
+   */
   static final class Severity extends Step {
     private final FieldPath field;
     private final String name;
@@ -111,7 +118,8 @@ abstract class Step {
       field = Conditions.fieldValidated(s.field);
       name = s.field.trim();
       if (s.mapping != null) {
-        s.mapping.forEach((k, v) -> mapping.put(k.trim().toLowerCase(Locale.ROOT), SeverityNames.parse(v)));
+        s.mapping.forEach(
+            (k, v) -> mapping.put(k.trim().toLowerCase(Locale.ROOT), SeverityNames.parse(v)));
       }
       text = s.text;
       remove = s.remove;
@@ -128,25 +136,42 @@ abstract class Step {
         Integer mapped = mapping.isEmpty() ? null : mapping.get(written.toLowerCase(Locale.ROOT));
         number = mapped != null ? mapped : SeverityNames.parse(written);
         if (number < 1) {
-          error(errors, "severity: " + name + " " + RecordError.show(s) + " is not a known severity (expected e.g. "
-              + "debug, info, warn, error, fatal or a number 1..24; map other words with severity.mapping)");
+          error(
+              errors,
+              "severity: "
+                  + name
+                  + " "
+                  + RecordError.show(s)
+                  + " is not a known severity (expected e.g. "
+                  + "debug, info, warn, error, fatal or a number 1..24; map other words with severity.mapping)");
           return false;
         }
       } else if (value instanceof Long l && l >= 1 && l <= LogRecord.SEVERITY_MAX) {
         number = (int) (long) l;
-      } else if (value instanceof Double d && d >= 1 && d <= LogRecord.SEVERITY_MAX && d == Math.rint(d)) {
+      } else if (value instanceof Double d
+          && d >= 1
+          && d <= LogRecord.SEVERITY_MAX
+          && d == Math.rint(d)) {
         number = (int) (double) d;
       } else {
-        error(errors, "severity: " + name + " is " + TimestampParse.article(value) + " " + RecordError.show(value)
-            + ", expected a level name or a number 1..24");
+        error(
+            errors,
+            "severity: "
+                + name
+                + " is "
+                + TimestampParse.article(value)
+                + " "
+                + RecordError.show(value)
+                + ", expected a level name or a number 1..24");
         return false;
       }
       LogRecord record = ctx.record();
       record.setSeverityNumber(number);
       switch (text) {
-        case SOURCE -> record.setSeverityText(written != null ? written : SeverityNames.name(number));
+        case SOURCE ->
+            record.setSeverityText(written != null ? written : SeverityNames.name(number));
         case NAME -> record.setSeverityText(SeverityNames.name(number));
-        case KEEP -> { }
+        case KEEP -> {}
       }
       if (remove) field.remove(ctx);
       return true;
@@ -171,11 +196,12 @@ abstract class Step {
     boolean apply(LogContext ctx, StringBuilder errors) {
       if (!(field.get(ctx) instanceof String s)) return true;
       String v = trim ? s.trim() : s;
-      v = switch (letterCase) {
-        case LOWER -> v.toLowerCase(Locale.ROOT);
-        case UPPER -> v.toUpperCase(Locale.ROOT);
-        case NONE -> v;
-      };
+      v =
+          switch (letterCase) {
+            case LOWER -> v.toLowerCase(Locale.ROOT);
+            case UPPER -> v.toUpperCase(Locale.ROOT);
+            case NONE -> v;
+          };
       if (v.equals(s)) return true;
       try {
         field.set(ctx, v);
@@ -187,12 +213,18 @@ abstract class Step {
     }
   }
 
-  /** {@code schema}: checks every required field; all violations of a record go into one message. */
+  /**
+   * {@code schema}: checks every required field; all violations of a record go into one message.
+   */
   static final class Schema extends Step {
     private final FieldPath[] fields;
     private final String[] names;
     private final FieldType[] types;
-    /** The timestamp step's layout, for the {@code timestamp} type; null without a timestamp section. */
+
+    /**
+     * The timestamp step's layout, for the {@code timestamp} type; null without a timestamp
+     * section.
+     */
     private final TimestampParse time;
 
     Schema(ParseProcessorConfig.SchemaSettings s, TimestampParse time) {
@@ -208,7 +240,10 @@ abstract class Step {
       this.time = time;
     }
 
-    /** Returns false (the record is invalid) when a required field is missing, empty or of another type. */
+    /**
+     * Returns false (the record is invalid) when a required field is missing, empty or of another
+     * type.
+     */
     @Override
     boolean apply(LogContext ctx, StringBuilder errors) {
       int start = errors.length();
@@ -233,31 +268,45 @@ abstract class Step {
     private String check(int i, Object value) {
       String name = names[i];
       if (value == null) return "required field \"" + name + "\" is missing";
-      if (value instanceof String s && s.isEmpty()) return "required field \"" + name + "\" is empty";
+      if (value instanceof String s && s.isEmpty())
+        return "required field \"" + name + "\" is empty";
       FieldType type = types[i];
-      boolean ok = switch (type) {
-        case ANY -> true;
-        case STRING -> value instanceof String;
-        case INT -> value instanceof Long || (value instanceof String s && isLong(s));
-        case DOUBLE -> value instanceof Long || value instanceof Double || (value instanceof String s && isDouble(s));
-        case BOOL -> value instanceof Boolean
-            || (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")));
-        case MAP -> value instanceof Attributes;
-        case ARRAY -> value instanceof List<?>;
-        case TIMESTAMP -> isTime(i, value);
-      };
+      boolean ok =
+          switch (type) {
+            case ANY -> true;
+            case STRING -> value instanceof String;
+            case INT -> value instanceof Long || (value instanceof String s && isLong(s));
+            case DOUBLE ->
+                value instanceof Long
+                    || value instanceof Double
+                    || (value instanceof String s && isDouble(s));
+            case BOOL ->
+                value instanceof Boolean
+                    || (value instanceof String s
+                        && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")));
+            case MAP -> value instanceof Attributes;
+            case ARRAY -> value instanceof List<?>;
+            case TIMESTAMP -> isTime(i, value);
+          };
       if (ok) return null;
-      String expected = switch (type) {
-        case STRING -> "a string";
-        case INT -> "an int";
-        case DOUBLE -> "a number";
-        case BOOL -> "a bool";
-        case MAP -> "a map";
-        case ARRAY -> "an array";
-        case TIMESTAMP -> "a timestamp in layout " + time.layout();
-        case ANY -> "a value";
-      };
-      return "field \"" + name + "\" must be " + expected + ", got " + TimestampParse.article(value) + " "
+      String expected =
+          switch (type) {
+            case STRING -> "a string";
+            case INT -> "an int";
+            case DOUBLE -> "a number";
+            case BOOL -> "a bool";
+            case MAP -> "a map";
+            case ARRAY -> "an array";
+            case TIMESTAMP -> "a timestamp in layout " + time.layout();
+            case ANY -> "a value";
+          };
+      return "field \""
+          + name
+          + "\" must be "
+          + expected
+          + ", got "
+          + TimestampParse.article(value)
+          + " "
           + RecordError.show(value);
     }
 
@@ -291,7 +340,8 @@ abstract class Step {
       String t = s.trim();
       if (t.isEmpty()) return false;
       char c = t.charAt(t.length() - 1);
-      if (!(c >= '0' && c <= '9') && c != '.') return false; // refuses "1d", "NaN", "Infinity" suffixes
+      if (!(c >= '0' && c <= '9') && c != '.')
+        return false; // refuses "1d", "NaN", "Infinity" suffixes
       try {
         return Double.isFinite(Double.parseDouble(t));
       } catch (NumberFormatException e) {

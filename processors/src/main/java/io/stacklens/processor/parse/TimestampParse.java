@@ -17,11 +17,15 @@ import java.util.Locale;
 
 /**
  * Reads a time in one layout as Unix nanoseconds. {@code iso8601} is parsed by hand (no allocation
- * when the value carries its offset or the zone is fixed); a custom layout goes through a
- * {@link DateTimeFormatter} built once.
+ * when the value carries its offset or the zone is fixed); a custom layout goes through a {@link
+ * DateTimeFormatter} built once.
  */
 final class TimestampParse {
-  private enum Kind { ISO8601, EPOCH, PATTERN }
+  private enum Kind {
+    ISO8601,
+    EPOCH,
+    PATTERN
+  }
 
   private final Kind kind;
   private final String layout;
@@ -29,6 +33,7 @@ final class TimestampParse {
   private final DateTimeFormatter formatter;
   private final ZoneId zone;
   private final ZoneRules rules;
+
   /** Offset of {@link #zone} in seconds when it never changes, else Integer.MIN_VALUE. */
   private final int fixedOffset;
 
@@ -36,7 +41,10 @@ final class TimestampParse {
     this.layout = layout;
     this.zone = zone;
     this.rules = zone.getRules();
-    this.fixedOffset = rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH).getTotalSeconds() : Integer.MIN_VALUE;
+    this.fixedOffset =
+        rules.isFixedOffset()
+            ? rules.getOffset(Instant.EPOCH).getTotalSeconds()
+            : Integer.MIN_VALUE;
     switch (layout) {
       case "iso8601" -> {
         kind = Kind.ISO8601;
@@ -45,12 +53,13 @@ final class TimestampParse {
       }
       case "epoch_s", "epoch_ms", "epoch_us", "epoch_ns" -> {
         kind = Kind.EPOCH;
-        unitNanos = switch (layout) {
-          case "epoch_s" -> 1_000_000_000L;
-          case "epoch_ms" -> 1_000_000L;
-          case "epoch_us" -> 1_000L;
-          default -> 1L;
-        };
+        unitNanos =
+            switch (layout) {
+              case "epoch_s" -> 1_000_000_000L;
+              case "epoch_ms" -> 1_000_000L;
+              case "epoch_us" -> 1_000L;
+              default -> 1L;
+            };
         formatter = null;
       }
       default -> {
@@ -65,16 +74,27 @@ final class TimestampParse {
   static void layoutCheck(String layout) {
     if (ParseProcessorConfig.LAYOUTS.contains(layout)) return;
     String lower = layout.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("epoch") || lower.startsWith("iso") || lower.startsWith("unix") || lower.equals("rfc3339")) {
-      throw new IllegalArgumentException("unknown layout '" + layout + "'; expected iso8601, epoch_s, epoch_ms, epoch_us, "
-          + "epoch_ns or a java.time pattern such as yyyy-MM-dd HH:mm:ss.SSS");
+    if (lower.startsWith("epoch")
+        || lower.startsWith("iso")
+        || lower.startsWith("unix")
+        || lower.equals("rfc3339")) {
+      throw new IllegalArgumentException(
+          "unknown layout '"
+              + layout
+              + "'; expected iso8601, epoch_s, epoch_ms, epoch_us, "
+              + "epoch_ns or a java.time pattern such as yyyy-MM-dd HH:mm:ss.SSS");
     }
     try {
-      DateTimeFormatter unused = DateTimeFormatter.ofPattern(layout, Locale.ENGLISH); // throws if invalid
+      DateTimeFormatter unused =
+          DateTimeFormatter.ofPattern(layout, Locale.ENGLISH); // throws if invalid
       assert unused != null;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + layout + "' is neither a layout name (iso8601, epoch_s, epoch_ms, epoch_us, "
-          + "epoch_ns) nor a valid java.time pattern: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "'"
+              + layout
+              + "' is neither a layout name (iso8601, epoch_s, epoch_ms, epoch_us, "
+              + "epoch_ns) nor a valid java.time pattern: "
+              + e.getMessage());
     }
   }
 
@@ -86,11 +106,19 @@ final class TimestampParse {
   long parse(Object value, String where) throws RecordError {
     if (kind == Kind.EPOCH) return epoch(value, where);
     if (!(value instanceof String s)) {
-      throw new RecordError("timestamp: " + where + " is " + article(value) + ", expected a string in layout " + layout);
+      throw new RecordError(
+          "timestamp: "
+              + where
+              + " is "
+              + article(value)
+              + ", expected a string in layout "
+              + layout);
     }
     String text = s.trim();
     long nanos = kind == Kind.ISO8601 ? iso(text, where) : pattern(text, where);
-    if (nanos <= 0) throw new RecordError("timestamp: " + where + " " + RecordError.show(s) + " is not after 1970-01-01T00:00:00Z");
+    if (nanos <= 0)
+      throw new RecordError(
+          "timestamp: " + where + " " + RecordError.show(s) + " is not after 1970-01-01T00:00:00Z");
     return nanos;
   }
 
@@ -102,14 +130,26 @@ final class TimestampParse {
       nanos = scale(l, value, where);
     } else if (value instanceof Double d) {
       if (!Double.isFinite(d) || d * unitNanos >= 9.2e18) throw outOfRange(value, where);
-      long whole = (long) (double) d; // whole units, then the fraction: exact for fractions a double holds exactly
+      long whole =
+          (long)
+              (double)
+                  d; // whole units, then the fraction: exact for fractions a double holds exactly
       nanos = scale(whole, value, where) + Math.round((d - whole) * unitNanos);
     } else if (value instanceof String s) {
       nanos = epochText(s.trim(), s, where);
     } else {
-      throw new RecordError("timestamp: " + where + " is " + article(value) + ", expected a number (" + layout + ")");
+      throw new RecordError(
+          "timestamp: " + where + " is " + article(value) + ", expected a number (" + layout + ")");
     }
-    if (nanos <= 0) throw new RecordError("timestamp: " + where + " " + RecordError.show(value) + " is not after the epoch (" + layout + ")");
+    if (nanos <= 0)
+      throw new RecordError(
+          "timestamp: "
+              + where
+              + " "
+              + RecordError.show(value)
+              + " is not after the epoch ("
+              + layout
+              + ")");
     return nanos;
   }
 
@@ -146,8 +186,16 @@ final class TimestampParse {
       }
     }
     if (!digits || i != n) {
-      throw new RecordError("timestamp: " + where + " " + RecordError.show(original) + " is not a number (" + layout
-          + " expects digits with an optional fraction, e.g. " + example() + ")");
+      throw new RecordError(
+          "timestamp: "
+              + where
+              + " "
+              + RecordError.show(original)
+              + " is not a number ("
+              + layout
+              + " expects digits with an optional fraction, e.g. "
+              + example()
+              + ")");
     }
     long nanos = scale(whole, original, where);
     return nanos + frac * unitNanos / fracScale;
@@ -163,14 +211,16 @@ final class TimestampParse {
   }
 
   private RecordError outOfRange(Object value, String where) {
-    return new RecordError("timestamp: " + where + " " + RecordError.show(value) + " is out of range for " + layout);
+    return new RecordError(
+        "timestamp: " + where + " " + RecordError.show(value) + " is out of range for " + layout);
   }
 
   // ---------------------------------------------------------------- iso8601
 
   /**
    * {@code yyyy-MM-dd}, then optionally {@code T} (or a space) {@code HH:mm[:ss[.fraction]]} and an
-   * offset {@code Z}, {@code +hh}, {@code +hhmm} or {@code +hh:mm}. Without an offset the zone applies.
+   * offset {@code Z}, {@code +hh}, {@code +hhmm} or {@code +hh:mm}. Without an offset the zone
+   * applies.
    */
   private long iso(String t, String where) throws RecordError {
     int n = t.length();
@@ -180,7 +230,8 @@ final class TimestampParse {
     expect(t, 7, '-', where);
     int day = digits(t, 8, 2, where);
     if (month < 1 || month > 12) throw isoError(t, where, "month " + month + " is not 1..12");
-    if (day < 1 || day > daysIn(year, month)) throw isoError(t, where, "day " + day + " does not exist in " + year + "-" + two(month));
+    if (day < 1 || day > daysIn(year, month))
+      throw isoError(t, where, "day " + day + " does not exist in " + year + "-" + two(month));
     int hour = 0;
     int minute = 0;
     int second = 0;
@@ -203,7 +254,8 @@ final class TimestampParse {
             scale /= 10;
             i++;
           }
-          if (i == start) throw isoError(t, where, "expected digits after the decimal point at offset " + start);
+          if (i == start)
+            throw isoError(t, where, "expected digits after the decimal point at offset " + start);
         }
       }
       if (hour > 23) throw isoError(t, where, "hour " + hour + " is not 0..23");
@@ -213,8 +265,12 @@ final class TimestampParse {
     long localSeconds = epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
     int offset;
     if (i == n) {
-      offset = fixedOffset != Integer.MIN_VALUE ? fixedOffset
-          : rules.getOffset(LocalDateTime.of(year, month, day, hour, minute, second)).getTotalSeconds();
+      offset =
+          fixedOffset != Integer.MIN_VALUE
+              ? fixedOffset
+              : rules
+                  .getOffset(LocalDateTime.of(year, month, day, hour, minute, second))
+                  .getTotalSeconds();
     } else {
       char c = t.charAt(i);
       if (c == 'Z' || c == 'z') {
@@ -230,15 +286,18 @@ final class TimestampParse {
           om = digits(t, i, 2, where);
           i += 2;
         }
-        if (oh > 18 || om > 59) throw isoError(t, where, "offset " + t.substring(offsetStart, i) + " is out of range");
+        if (oh > 18 || om > 59)
+          throw isoError(t, where, "offset " + t.substring(offsetStart, i) + " is out of range");
         offset = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
       } else {
-        throw isoError(t, where, "unexpected '" + c + "' at offset " + i + " (expected Z, +hh:mm or the end)");
+        throw isoError(
+            t, where, "unexpected '" + c + "' at offset " + i + " (expected Z, +hh:mm or the end)");
       }
       if (i != n) throw isoError(t, where, "unexpected '" + t.substring(i) + "' after the offset");
     }
     long seconds = localSeconds - offset;
-    if (seconds > Long.MAX_VALUE / 1_000_000_000L - 1) throw isoError(t, where, "year " + year + " is out of range");
+    if (seconds > Long.MAX_VALUE / 1_000_000_000L - 1)
+      throw isoError(t, where, "year " + year + " is out of range");
     return seconds * 1_000_000_000L + nano;
   }
 
@@ -247,7 +306,8 @@ final class TimestampParse {
     int v = 0;
     for (int i = at; i < at + count; i++) {
       char c = t.charAt(i);
-      if (!isDigit(c)) throw isoError(t, where, "expected a digit at offset " + i + ", got '" + c + "'");
+      if (!isDigit(c))
+        throw isoError(t, where, "expected a digit at offset " + i + ", got '" + c + "'");
       v = v * 10 + (c - '0');
     }
     return v;
@@ -255,12 +315,20 @@ final class TimestampParse {
 
   private static void expect(String t, int at, char c, String where) throws RecordError {
     if (at >= t.length()) throw isoError(t, where, "it ends early at offset " + t.length());
-    if (t.charAt(at) != c) throw isoError(t, where, "expected '" + c + "' at offset " + at + ", got '" + t.charAt(at) + "'");
+    if (t.charAt(at) != c)
+      throw isoError(
+          t, where, "expected '" + c + "' at offset " + at + ", got '" + t.charAt(at) + "'");
   }
 
   private static RecordError isoError(String t, String where, String detail) {
-    return new RecordError("timestamp: " + where + " " + RecordError.show(t) + " is not iso8601 (" + detail
-        + "; expected e.g. 2024-05-01T10:00:00.123Z)");
+    return new RecordError(
+        "timestamp: "
+            + where
+            + " "
+            + RecordError.show(t)
+            + " is not iso8601 ("
+            + detail
+            + "; expected e.g. 2024-05-01T10:00:00.123Z)");
   }
 
   private static boolean isDigit(char c) {
@@ -296,26 +364,53 @@ final class TimestampParse {
     try {
       parsed = formatter.parse(t);
     } catch (DateTimeParseException e) {
-      throw new RecordError("timestamp: " + where + " " + RecordError.show(t) + " does not match the pattern '" + layout
-          + "' (at offset " + e.getErrorIndex() + ")");
+      throw new RecordError(
+          "timestamp: "
+              + where
+              + " "
+              + RecordError.show(t)
+              + " does not match the pattern '"
+              + layout
+              + "' (at offset "
+              + e.getErrorIndex()
+              + ")");
     }
     try {
       if (parsed.isSupported(ChronoField.INSTANT_SECONDS)) {
-        return Math.addExact(Math.multiplyExact(parsed.getLong(ChronoField.INSTANT_SECONDS), 1_000_000_000L),
-            parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.getLong(ChronoField.NANO_OF_SECOND) : 0);
+        return Math.addExact(
+            Math.multiplyExact(parsed.getLong(ChronoField.INSTANT_SECONDS), 1_000_000_000L),
+            parsed.isSupported(ChronoField.NANO_OF_SECOND)
+                ? parsed.getLong(ChronoField.NANO_OF_SECOND)
+                : 0);
       }
       LocalDate date = parsed.query(TemporalQueries.localDate());
       if (date == null) {
-        throw new RecordError("timestamp: the pattern '" + layout + "' gives no full date for " + where + " "
-            + RecordError.show(t) + "; it needs year, month and day");
+        throw new RecordError(
+            "timestamp: the pattern '"
+                + layout
+                + "' gives no full date for "
+                + where
+                + " "
+                + RecordError.show(t)
+                + "; it needs year, month and day");
       }
       LocalTime time = parsed.query(TemporalQueries.localTime());
       ZoneId z = parsed.query(TemporalQueries.zone());
-      Instant at = LocalDateTime.of(date, time == null ? LocalTime.MIDNIGHT : time).atZone(z == null ? zone : z).toInstant();
+      Instant at =
+          LocalDateTime.of(date, time == null ? LocalTime.MIDNIGHT : time)
+              .atZone(z == null ? zone : z)
+              .toInstant();
       return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
     } catch (DateTimeException | ArithmeticException e) {
-      throw new RecordError("timestamp: " + where + " " + RecordError.show(t) + " cannot be read with the pattern '" + layout
-          + "': " + e.getMessage());
+      throw new RecordError(
+          "timestamp: "
+              + where
+              + " "
+              + RecordError.show(t)
+              + " cannot be read with the pattern '"
+              + layout
+              + "': "
+              + e.getMessage());
     }
   }
 

@@ -21,11 +21,12 @@ import java.util.Set;
 /**
  * Sends each log record to the exporters of the route(s) it matches, or to {@code default}.
  *
- * <p>Per batch: one pass evaluates the conditions and notes each record's destination (a distinct set
- * of exporters); when every record has the same destination the batch goes on whole; otherwise one
- * part per destination is built, keeping the resource/scope grouping (new {@link ResourceLogs} /
- * {@link ScopeLogs} shells over the same resource, scope and record objects: nothing is copied, and
- * exporters only read them). Records without destination are counted as dropped ({@code no_route}).
+ * <p>Per batch: one pass evaluates the conditions and notes each record's destination (a distinct
+ * set of exporters); when every record has the same destination the batch goes on whole; otherwise
+ * one part per destination is built, keeping the resource/scope grouping (new {@link ResourceLogs}
+ * / {@link ScopeLogs} shells over the same resource, scope and record objects: nothing is copied,
+ * and exporters only read them). Records without destination are counted as dropped ({@code
+ * no_route}).
  */
 final class RouteProcessor implements RoutingProcessor {
   static final String ROUTED = "stacklens_processor_routed_records_total";
@@ -33,8 +34,10 @@ final class RouteProcessor implements RoutingProcessor {
 
   private final boolean matchAll;
   private final Condition[] conditions;
+
   /** Per route: its exporters. */
   private final List<ComponentId>[] routeExporters;
+
   private final Counter[] routedCounters;
   private final long[] routedInBatch;
   private final Counter defaultCounter;
@@ -43,16 +46,21 @@ final class RouteProcessor implements RoutingProcessor {
 
   /** Distinct exporter sets records go to; parts are built per index. */
   private final List<List<ComponentId>> destinations = new ArrayList<>();
+
   /** First mode: route index -> destination. */
   private final int[] routeDestination;
+
   /** All mode: route mask -> destination, filled as combinations are seen (few in practice). */
   private long[] seenMasks = new long[8];
+
   private int[] seenDestinations = new int[8];
   private int seenCount;
 
   private final LogContext ctx = new LogContext();
+
   /** Destination of each record of the batch being routed, in visiting order. */
   private int[] recordDestination = new int[1024];
+
   private LogsBatch[] parts = new LogsBatch[4];
   private ResourceLogs[] currentResource = new ResourceLogs[4];
   private ScopeLogs[] currentScope = new ScopeLogs[4];
@@ -77,15 +85,30 @@ final class RouteProcessor implements RoutingProcessor {
       routedCounters[i] = routedCounter(context, processor, pipeline, config.label(i));
       routeDestination[i] = destination(routeExporters[i]);
     }
-    this.defaultDestination = config.defaultExporters.isEmpty() ? NO_ROUTE : destination(List.copyOf(config.defaultExporters));
-    this.defaultCounter = config.defaultExporters.isEmpty() ? null
-        : routedCounter(context, processor, pipeline, RouteProcessorConfig.DEFAULT_LABEL);
+    this.defaultDestination =
+        config.defaultExporters.isEmpty()
+            ? NO_ROUTE
+            : destination(List.copyOf(config.defaultExporters));
+    this.defaultCounter =
+        config.defaultExporters.isEmpty()
+            ? null
+            : routedCounter(context, processor, pipeline, RouteProcessorConfig.DEFAULT_LABEL);
     this.noRoute = context.droppedCounter("no_route");
   }
 
-  private static Counter routedCounter(ComponentContext context, String processor, String pipeline, String route) {
-    return context.metrics().counter(ROUTED, "Records a route processor sent to a route's exporters",
-        "processor", processor, "pipeline", pipeline, "route", route);
+  private static Counter routedCounter(
+      ComponentContext context, String processor, String pipeline, String route) {
+    return context
+        .metrics()
+        .counter(
+            ROUTED,
+            "Records a route processor sent to a route's exporters",
+            "processor",
+            processor,
+            "pipeline",
+            pipeline,
+            "route",
+            route);
   }
 
   /** The index of the destination with exactly these exporters (in any order), adding it if new. */
@@ -123,7 +146,8 @@ final class RouteProcessor implements RoutingProcessor {
     LogsBatch logs = (LogsBatch) batch;
     int total = logs.recordCount();
     if (total == 0) return;
-    if (recordDestination.length < total) recordDestination = new int[Math.max(total, recordDestination.length * 2)];
+    if (recordDestination.length < total)
+      recordDestination = new int[Math.max(total, recordDestination.length * 2)];
     Arrays.fill(routedInBatch, 0);
 
     // Pass 1: where does each record go?
@@ -179,7 +203,8 @@ final class RouteProcessor implements RoutingProcessor {
                 part = new LogsBatch();
                 parts[d] = part;
               }
-              resource = new ResourceLogs(rl.resource(), new ArrayList<>(2)).setSchemaUrl(rl.schemaUrl());
+              resource =
+                  new ResourceLogs(rl.resource(), new ArrayList<>(2)).setSchemaUrl(rl.schemaUrl());
               part.resourceLogs().add(resource);
               currentResource[d] = resource;
             }
@@ -230,7 +255,8 @@ final class RouteProcessor implements RoutingProcessor {
     for (int r = 0; r < conditions.length; r++) {
       if (routedInBatch[r] > 0) routedCounters[r].add(routedInBatch[r]);
     }
-    if (defaultCounter != null && routedInBatch[conditions.length] > 0) defaultCounter.add(routedInBatch[conditions.length]);
+    if (defaultCounter != null && routedInBatch[conditions.length] > 0)
+      defaultCounter.add(routedInBatch[conditions.length]);
     if (dropped > 0) noRoute.add(dropped);
   }
 }

@@ -26,8 +26,12 @@ import java.util.Set;
  * </pre>
  */
 public final class RouteProcessorConfig implements RoutingConfig {
-  /** With {@code all}, a record matches at most this many routes' worth of combinations (a 64-bit mask). */
+  /**
+   * With {@code all}, a record matches at most this many routes' worth of combinations (a 64-bit
+   * mask).
+   */
   static final int MAX_ROUTES_ALL = 64;
+
   /** The metric label of records sent to {@code default}; no route may be named so. */
   static final String DEFAULT_LABEL = "default";
 
@@ -43,21 +47,28 @@ public final class RouteProcessorConfig implements RoutingConfig {
   public static final class Route implements ComponentConfig {
     /** Optional name, used as the {@code route} label of the routed-records metric. */
     public String name;
+
     /** Condition selecting the records. Required. */
     public String when;
+
     /** Exporters of the pipeline that get the matching records. At least one. */
     public List<ComponentId> exporters = List.of();
 
-    /** Checks this route alone; that route names are unique is checked by the processor's config. */
+    /**
+     * Checks this route alone; that route names are unique is checked by the processor's config.
+     */
     @Override
     public void validate(ConfigProblems problems) {
       Conditions.check(problems, "when", when, true);
       if (exporters.isEmpty()) {
-        problems.error("exporters", "at least one exporter is required (an exporter of the pipeline)");
+        problems.error(
+            "exporters", "at least one exporter is required (an exporter of the pipeline)");
       }
       reportRepeated("exporters", exporters, problems);
       if (name != null && name.equals(DEFAULT_LABEL)) {
-        problems.error("name", "'" + DEFAULT_LABEL + "' is the label of records sent to default; choose another name");
+        problems.error(
+            "name",
+            "'" + DEFAULT_LABEL + "' is the label of records sent to default; choose another name");
       }
     }
   }
@@ -86,7 +97,8 @@ public final class RouteProcessorConfig implements RoutingConfig {
       }
     }
     if (defaultExporters != null) {
-      for (int j = 0; j < defaultExporters.size(); j++) out.add(new Target(defaultExporters.get(j), "default[" + j + "]"));
+      for (int j = 0; j < defaultExporters.size(); j++)
+        out.add(new Target(defaultExporters.get(j), "default[" + j + "]"));
     }
     return out;
   }
@@ -94,10 +106,17 @@ public final class RouteProcessorConfig implements RoutingConfig {
   @Override
   public void validate(ConfigProblems problems) {
     if (routes.isEmpty()) {
-      problems.error("routes", "at least one route is required, e.g. - { when: 'parse.error exists', exporters: [file/dlq] }");
+      problems.error(
+          "routes",
+          "at least one route is required, e.g. - { when: 'parse.error exists', exporters: [file/dlq] }");
     }
     if (match == Match.ALL && routes.size() > MAX_ROUTES_ALL) {
-      problems.error("routes", "with match: all at most " + MAX_ROUTES_ALL + " routes are supported, got " + routes.size());
+      problems.error(
+          "routes",
+          "with match: all at most "
+              + MAX_ROUTES_ALL
+              + " routes are supported, got "
+              + routes.size());
     }
     Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < routes.size(); i++) {
@@ -111,7 +130,13 @@ public final class RouteProcessorConfig implements RoutingConfig {
       if (r.name != null && !r.name.isBlank() && !r.name.equals(DEFAULT_LABEL)) {
         Integer before = names.putIfAbsent(r.name, i);
         if (before != null) {
-          problems.error(at + ".name", "'" + r.name + "' is already the name of routes[" + before + "]; route names must be unique");
+          problems.error(
+              at + ".name",
+              "'"
+                  + r.name
+                  + "' is already the name of routes["
+                  + before
+                  + "]; route names must be unique");
         }
       }
     }
@@ -121,7 +146,8 @@ public final class RouteProcessorConfig implements RoutingConfig {
   private static void reportRepeated(String path, List<ComponentId> ids, ConfigProblems problems) {
     Set<ComponentId> seen = new HashSet<>();
     for (int i = 0; i < ids.size(); i++) {
-      if (!seen.add(ids.get(i))) problems.error(path + "[" + i + "]", "'" + ids.get(i) + "' is listed more than once");
+      if (!seen.add(ids.get(i)))
+        problems.error(path + "[" + i + "]", "'" + ids.get(i) + "' is listed more than once");
     }
   }
 }

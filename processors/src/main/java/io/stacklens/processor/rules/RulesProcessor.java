@@ -23,8 +23,8 @@ import java.util.List;
 
 /**
  * Annotates log records with the alert of the first (or every) rule whose condition they match:
- * {@code alert.issue_code}, {@code alert.severity}, {@code alert.suggested_fix},
- * {@code alert.confidence}. Records matching no rule pass unchanged; no record is dropped.
+ * {@code alert.issue_code}, {@code alert.severity}, {@code alert.suggested_fix}, {@code
+ * alert.confidence}. Records matching no rule pass unchanged; no record is dropped.
  */
 final class RulesProcessor implements Processor {
   static final String MATCHES = "stacklens_processor_rule_matches_total";
@@ -38,6 +38,7 @@ final class RulesProcessor implements Processor {
   private final Counter[] counters;
   private final long[] matchesInBatch;
   private final LogContext ctx = new LogContext();
+
   /** All mode: indices of the rules the current record matched. */
   private final int[] matched;
 
@@ -60,8 +61,18 @@ final class RulesProcessor implements Processor {
       severities[i] = r.severity.label();
       fixes[i] = r.suggestedFix == null ? "" : r.suggestedFix;
       confidences[i] = r.confidence; // boxed once here, shared by every record
-      counters[i] = context.metrics().counter(MATCHES, "Records a rule of a rules processor matched",
-          "processor", context.id().toString(), "pipeline", pipeline, "issue_code", r.issueCode);
+      counters[i] =
+          context
+              .metrics()
+              .counter(
+                  MATCHES,
+                  "Records a rule of a rules processor matched",
+                  "processor",
+                  context.id().toString(),
+                  "pipeline",
+                  pipeline,
+                  "issue_code",
+                  r.issueCode);
     }
   }
 

@@ -26,13 +26,18 @@ public final class RulesProcessorConfig implements ComponentConfig {
   public enum Match {
     /** The first matching rule (in the order written): alert.* attributes are single values. */
     FIRST,
-    /** Every matching rule: each alert.* attribute is an array with one entry per matching rule, in rule order. */
+    /**
+     * Every matching rule: each alert.* attribute is an array with one entry per matching rule, in
+     * rule order.
+     */
     ALL
   }
 
   /** How serious the issue a rule detects is; written lower-case into {@code alert.severity}. */
   public enum Severity {
-    CRITICAL, WARNING, INFO;
+    CRITICAL,
+    WARNING,
+    INFO;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -43,14 +48,19 @@ public final class RulesProcessorConfig implements ComponentConfig {
   public static final class Rule implements ComponentConfig {
     /** Optional, for people reading the config and for messages. */
     public String name;
+
     /** Condition selecting the records. Required. */
     public String when;
+
     /** Written to {@code alert.issue_code}; the label of the rule-matches metric. Required. */
     public String issueCode;
+
     /** Written to {@code alert.severity}. Required. */
     public Severity severity;
+
     /** Written to {@code alert.suggested_fix}. Optional. */
     public String suggestedFix = "";
+
     /** Written to {@code alert.confidence} (a double). 0..1, default 1.0. */
     public double confidence = 1.0;
 
@@ -59,7 +69,9 @@ public final class RulesProcessorConfig implements ComponentConfig {
     public void validate(ConfigProblems problems) {
       Conditions.check(problems, "when", when, true);
       if (issueCode == null || issueCode.isBlank()) {
-        problems.error("issue_code", "an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING");
+        problems.error(
+            "issue_code",
+            "an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING");
       }
       if (severity == null) {
         problems.error("severity", "a severity is required: critical, warning or info");
@@ -76,8 +88,10 @@ public final class RulesProcessorConfig implements ComponentConfig {
   @Override
   public void validate(ConfigProblems problems) {
     if (rules.isEmpty()) {
-      problems.error("rules", "at least one rule is required, e.g. - { when: 'error_code == \"TIMEOUT\"', "
-          + "issue_code: TIMEOUT, severity: info }");
+      problems.error(
+          "rules",
+          "at least one rule is required, e.g. - { when: 'error_code == \"TIMEOUT\"', "
+              + "issue_code: TIMEOUT, severity: info }");
     }
     Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -90,7 +104,13 @@ public final class RulesProcessorConfig implements ComponentConfig {
       if (r.name != null && !r.name.isBlank()) {
         Integer before = names.putIfAbsent(r.name, i);
         if (before != null) {
-          problems.error(at + ".name", "'" + r.name + "' is already the name of rules[" + before + "]; rule names must be unique");
+          problems.error(
+              at + ".name",
+              "'"
+                  + r.name
+                  + "' is already the name of rules["
+                  + before
+                  + "]; rule names must be unique");
         }
       }
     }

@@ -14,13 +14,29 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** One entry of {@code actions}. Which options apply depends on {@link #action}; others are errors. */
+/**
+ * One entry of {@code actions}. Which options apply depends on {@link #action}; others are errors.
+ */
 public class ActionConfig implements ComponentConfig {
   /** What the action does. */
-  public enum Action { SET, RENAME, COPY, DELETE, HASH, REDACT, TRUNCATE, CONVERT }
+  public enum Action {
+    SET,
+    RENAME,
+    COPY,
+    DELETE,
+    HASH,
+    REDACT,
+    TRUNCATE,
+    CONVERT
+  }
 
   /** Value types for {@code set} and {@code convert}. */
-  public enum ValueType { STRING, INT, DOUBLE, BOOL }
+  public enum ValueType {
+    STRING,
+    INT,
+    DOUBLE,
+    BOOL
+  }
 
   /** What {@code convert} does with a value it cannot convert. */
   public enum OnError {
@@ -31,7 +47,13 @@ public class ActionConfig implements ComponentConfig {
   }
 
   /** Built-in patterns for {@code redact}. */
-  public enum Preset { CREDIT_CARD, EMAIL, IPV4, US_SSN, JWT }
+  public enum Preset {
+    CREDIT_CARD,
+    EMAIL,
+    IPV4,
+    US_SSN,
+    JWT
+  }
 
   public Action action;
   public String field;
@@ -85,11 +107,15 @@ public class ActionConfig implements ComponentConfig {
     };
   }
 
-  /** Reports every problem, with paths relative to this action ({@code field}, {@code max_length}). */
+  /**
+   * Reports every problem, with paths relative to this action ({@code field}, {@code max_length}).
+   */
   @Override
   public void validate(ConfigProblems problems) {
     if (action == null) {
-      problems.error("action", "is required: one of set, rename, copy, delete, hash, redact, truncate, convert");
+      problems.error(
+          "action",
+          "is required: one of set, rename, copy, delete, hash, redact, truncate, convert");
       return;
     }
     String name = action.name().toLowerCase(java.util.Locale.ROOT);
@@ -97,18 +123,24 @@ public class ActionConfig implements ComponentConfig {
       if (option(e.getKey()) != null && !e.getValue().contains(action)) {
         List<String> users = new ArrayList<>();
         for (Action a : e.getValue()) users.add(a.name().toLowerCase(java.util.Locale.ROOT));
-        problems.error(e.getKey(), "does not apply to " + name + " (used by " + String.join(", ", users) + ")");
+        problems.error(
+            e.getKey(),
+            "does not apply to " + name + " (used by " + String.join(", ", users) + ")");
       }
     }
     Conditions.check(problems, "when", when, false);
-    if (field != null && action != Action.COPY && action != Action.DELETE && action != Action.REDACT) {
+    if (field != null
+        && action != Action.COPY
+        && action != Action.DELETE
+        && action != Action.REDACT) {
       checkNotWholeMap(problems, "field", name);
     }
     switch (action) {
       case SET -> {
         Conditions.checkField(problems, "field", field, true);
         if ((value == null) == (from == null)) {
-          problems.error(value == null ? "value" : "from",
+          problems.error(
+              value == null ? "value" : "from",
               "set needs exactly one of value (a literal) or from (another field)");
         }
         if (from != null) Conditions.checkField(problems, "from", from, true);
@@ -116,8 +148,12 @@ public class ActionConfig implements ComponentConfig {
           try {
             Values.convert(value, type);
           } catch (IllegalArgumentException ex) {
-            problems.error("value",
-                ex.getMessage() + " (type: " + type.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            problems.error(
+                "value",
+                ex.getMessage()
+                    + " (type: "
+                    + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + ")");
           }
         }
       }
@@ -131,7 +167,9 @@ public class ActionConfig implements ComponentConfig {
       case DELETE -> {
         if (keysMatching == null) {
           if (field == null) {
-            problems.error("field", "delete needs field (one field) or keys_matching (a regex over the keys of a map)");
+            problems.error(
+                "field",
+                "delete needs field (one field) or keys_matching (a regex over the keys of a map)");
           } else {
             Conditions.checkField(problems, "field", field, true);
           }
@@ -140,8 +178,11 @@ public class ActionConfig implements ComponentConfig {
           if (field != null && Conditions.checkField(problems, "field", field, true)) {
             FieldPath.Root root = Conditions.fieldValidated(field).root();
             if (!isMapRoot(root)) {
-              problems.error("field", "with keys_matching, field names the map to delete from: attributes, "
-                  + "resource.attributes, scope.attributes, body or a map inside them; got " + field);
+              problems.error(
+                  "field",
+                  "with keys_matching, field names the map to delete from: attributes, "
+                      + "resource.attributes, scope.attributes, body or a map inside them; got "
+                      + field);
             }
           }
         }
@@ -150,7 +191,8 @@ public class ActionConfig implements ComponentConfig {
       case REDACT -> {
         if (field != null) Conditions.checkField(problems, "field", field, true);
         if ((pattern == null) == (preset == null)) {
-          problems.error(pattern == null ? "pattern" : "preset",
+          problems.error(
+              pattern == null ? "pattern" : "preset",
               "redact needs exactly one of pattern (a regex) or preset (credit_card, email, ipv4, us_ssn, jwt)");
         }
         if (pattern != null) checkRegex(problems, "pattern", pattern, true);
@@ -158,14 +200,16 @@ public class ActionConfig implements ComponentConfig {
       case TRUNCATE -> {
         Conditions.checkField(problems, "field", field, true);
         if (maxLength == null) {
-          problems.error("max_length", "is required for truncate: the most characters to keep, e.g. 1024");
+          problems.error(
+              "max_length", "is required for truncate: the most characters to keep, e.g. 1024");
         } else if (maxLength < 0) {
           problems.error("max_length", "must be 0 or more, got " + maxLength);
         }
       }
       case CONVERT -> {
         Conditions.checkField(problems, "field", field, true);
-        if (type == null) problems.error("type", "is required for convert: string, int, double or bool");
+        if (type == null)
+          problems.error("type", "is required for convert: string, int, double or bool");
       }
       default -> throw new AssertionError(action);
     }
@@ -176,7 +220,14 @@ public class ActionConfig implements ComponentConfig {
     try {
       FieldPath p = FieldPath.parse(field);
       if (p.keys().isEmpty() && p.root() != FieldPath.Root.BODY && isMapRoot(p.root())) {
-        problems.error(path, name + " needs one field, not the whole map " + p + "; name a key, e.g. " + p + "[\"key\"]");
+        problems.error(
+            path,
+            name
+                + " needs one field, not the whole map "
+                + p
+                + "; name a key, e.g. "
+                + p
+                + "[\"key\"]");
       }
     } catch (io.stacklens.agent.expr.ExpressionException e) {
       // reported by checkField
@@ -184,11 +235,14 @@ public class ActionConfig implements ComponentConfig {
   }
 
   static boolean isMapRoot(FieldPath.Root root) {
-    return root == FieldPath.Root.ATTRIBUTES || root == FieldPath.Root.RESOURCE_ATTRIBUTES
-        || root == FieldPath.Root.SCOPE_ATTRIBUTES || root == FieldPath.Root.BODY;
+    return root == FieldPath.Root.ATTRIBUTES
+        || root == FieldPath.Root.RESOURCE_ATTRIBUTES
+        || root == FieldPath.Root.SCOPE_ATTRIBUTES
+        || root == FieldPath.Root.BODY;
   }
 
-  private static void checkRegex(ConfigProblems problems, String path, String regex, boolean nonEmptyMatch) {
+  private static void checkRegex(
+      ConfigProblems problems, String path, String regex, boolean nonEmptyMatch) {
     if (regex.isEmpty()) {
       problems.error(path, "must not be empty");
       return;
@@ -196,11 +250,23 @@ public class ActionConfig implements ComponentConfig {
     try {
       Pattern p = Pattern.compile(regex);
       if (nonEmptyMatch && p.matcher("").matches()) {
-        problems.error(path, "matches the empty string ('" + regex + "'), so it would match everywhere; "
-            + "use + instead of * or anchor it");
+        problems.error(
+            path,
+            "matches the empty string ('"
+                + regex
+                + "'), so it would match everywhere; "
+                + "use + instead of * or anchor it");
       }
     } catch (PatternSyntaxException e) {
-      problems.error(path, "invalid regex: " + e.getDescription() + " near index " + e.getIndex() + " of '" + regex + "'");
+      problems.error(
+          path,
+          "invalid regex: "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex()
+              + " of '"
+              + regex
+              + "'");
     }
   }
 

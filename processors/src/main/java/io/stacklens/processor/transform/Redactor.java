@@ -8,19 +8,22 @@ import java.util.regex.Pattern;
 
 /**
  * Masks every match of one regex in strings, and in the string values of maps and arrays
- * (recursively; keys are left alone). The replacement is literal text. One matcher is reused, so
- * a value without a match costs one scan and no allocation. Not thread-safe.
+ * (recursively; keys are left alone). The replacement is literal text. One matcher is reused, so a
+ * value without a match costs one scan and no allocation. Not thread-safe.
  */
 final class Redactor {
   /** The patterns behind {@link ActionConfig.Preset}. */
   static String presetRegex(ActionConfig.Preset preset) {
     return switch (preset) {
-      // 13 to 19 digits, optionally grouped by single spaces or dashes; a match must pass the Luhn check.
+      // 13 to 19 digits, optionally grouped by single spaces or dashes; a match must pass the Luhn
+      // check.
       case CREDIT_CARD -> "(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])";
       // Starts only where a local part starts, and takes it possessively: linear in the text length
       // (the plain form backtracks quadratically over long runs of letters, such as a hex hash).
-      case EMAIL -> "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
-      case IPV4 -> "(?<![\\d.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\d.]*\\d)";
+      case EMAIL ->
+          "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
+      case IPV4 ->
+          "(?<![\\d.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\d.]*\\d)";
       case US_SSN -> "(?<!\\d)\\d{3}-\\d{2}-\\d{4}(?!\\d)";
       case JWT -> "\\beyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+";
     };
@@ -74,8 +77,12 @@ final class Redactor {
   static Redactor of(ActionConfig a) {
     String regex = a.preset != null ? presetRegex(a.preset) : a.pattern;
     String replacement = a.replacement != null ? a.replacement : ActionConfig.DEFAULT_REPLACEMENT;
-    return new Redactor(Pattern.compile(regex), replacement, a.preset == ActionConfig.Preset.CREDIT_CARD,
-        a.preset == null ? null : presetRequired(a.preset), a.preset == null ? 0 : presetMinDigits(a.preset));
+    return new Redactor(
+        Pattern.compile(regex),
+        replacement,
+        a.preset == ActionConfig.Preset.CREDIT_CARD,
+        a.preset == null ? null : presetRequired(a.preset),
+        a.preset == null ? 0 : presetMinDigits(a.preset));
   }
 
   /** Matches replaced since the last call; resets the count. */
@@ -85,7 +92,10 @@ final class Redactor {
     return c;
   }
 
-  /** The redacted value: the same instance when nothing matched (maps and lists are changed in place). */
+  /**
+   * The redacted value: the same instance when nothing matched (maps and lists are changed in
+   * place).
+   */
   Object redact(Object value) {
     if (value instanceof String s) return redactString(s);
     if (value instanceof Attributes map) {
@@ -110,7 +120,8 @@ final class Redactor {
         try {
           target.set(i, r);
         } catch (UnsupportedOperationException e) {
-          target = new ArrayList<>(target); // an immutable list: continue on a copy, which replaces it
+          target =
+              new ArrayList<>(target); // an immutable list: continue on a copy, which replaces it
           target.set(i, r);
         }
       }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 abstract class Step {
   final Condition when;
+
   /** {@code actions[i]}, for metric labels and error messages. */
   final String label;
 
@@ -28,7 +29,9 @@ abstract class Step {
 
   abstract void apply(LogContext ctx);
 
-  /** Compiles a validated action. {@code digest} is shared by the processor instance's hash steps. */
+  /**
+   * Compiles a validated action. {@code digest} is shared by the processor instance's hash steps.
+   */
   static Step of(ActionConfig a, String label, MessageDigest digest) {
     return switch (a.action) {
       case SET -> a.from != null ? new SetFrom(a, label) : new SetValue(a, label);
@@ -54,7 +57,8 @@ abstract class Step {
 
     @Override
     void apply(LogContext ctx) {
-      field.set(ctx, value); // strings, longs, doubles and booleans are immutable: shared by every record
+      field.set(
+          ctx, value); // strings, longs, doubles and booleans are immutable: shared by every record
     }
   }
 
@@ -167,7 +171,8 @@ abstract class Step {
       if (v instanceof byte[] b) bytes = b;
       else if (v instanceof String s) bytes = s.getBytes(StandardCharsets.UTF_8);
       else if (v instanceof Attributes || v instanceof java.util.List<?>) {
-        throw new IllegalArgumentException("cannot hash " + field + ": it holds a " + FieldPath.kind(v));
+        throw new IllegalArgumentException(
+            "cannot hash " + field + ": it holds a " + FieldPath.kind(v));
       } else bytes = String.valueOf(v).getBytes(StandardCharsets.UTF_8);
       digest.reset();
       digest.update(salt);
@@ -221,7 +226,8 @@ abstract class Step {
     void apply(LogContext ctx) {
       if (!(field.get(ctx) instanceof String s) || s.length() <= maxLength) return;
       int end = maxLength;
-      if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) end--; // never split a surrogate pair
+      if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1)))
+        end--; // never split a surrogate pair
       field.set(ctx, s.substring(0, end));
     }
   }
@@ -248,9 +254,11 @@ abstract class Step {
       } catch (IllegalArgumentException e) {
         if (removeOnError) {
           field.remove(ctx);
-          throw new RemovedException("convert " + field + " to " + Values.name(type) + ": " + e.getMessage());
+          throw new RemovedException(
+              "convert " + field + " to " + Values.name(type) + ": " + e.getMessage());
         }
-        throw new IllegalArgumentException("convert " + field + " to " + Values.name(type) + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "convert " + field + " to " + Values.name(type) + ": " + e.getMessage());
       }
       if (converted != v) field.set(ctx, converted);
     }

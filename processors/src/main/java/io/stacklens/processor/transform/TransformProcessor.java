@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The {@code transform} processor: runs its actions in order on every log record. It never drops a
- * record; an action that fails on a record is counted and the record tagged with
- * {@value #ERROR_ATTRIBUTE} (except a convert with {@code on_error: remove}, which removes the field).
+ * record; an action that fails on a record is counted and the record tagged with {@value
+ * #ERROR_ATTRIBUTE} (except a convert with {@code on_error: remove}, which removes the field).
  */
 final class TransformProcessor implements Processor, LogsBatch.RecordVisitor {
   static final String ERROR_ATTRIBUTE = "transform.error";
@@ -34,7 +34,8 @@ final class TransformProcessor implements Processor, LogsBatch.RecordVisitor {
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e); // every Java SE platform has it
+      throw new IllegalStateException(
+          "this JVM has no SHA-256", e); // every Java SE platform has it
     }
     List<ActionConfig> actions = config.actions;
     steps = new Step[actions.size()];
@@ -44,11 +45,31 @@ final class TransformProcessor implements Processor, LogsBatch.RecordVisitor {
     for (int i = 0; i < steps.length; i++) {
       String label = "actions[" + i + "]";
       steps[i] = Step.of(actions.get(i), label, digest);
-      errors[i] = context.metrics().counter(ERRORS_METRIC, "Records a transform action could not change",
-          "processor", context.id().toString(), "pipeline", pipeline, "action", label);
+      errors[i] =
+          context
+              .metrics()
+              .counter(
+                  ERRORS_METRIC,
+                  "Records a transform action could not change",
+                  "processor",
+                  context.id().toString(),
+                  "pipeline",
+                  pipeline,
+                  "action",
+                  label);
       if (steps[i] instanceof Step.Redact) {
-        redactions[i] = context.metrics().counter(REDACTIONS_METRIC, "Matches masked by redact actions",
-            "processor", context.id().toString(), "pipeline", pipeline, "action", label);
+        redactions[i] =
+            context
+                .metrics()
+                .counter(
+                    REDACTIONS_METRIC,
+                    "Matches masked by redact actions",
+                    "processor",
+                    context.id().toString(),
+                    "pipeline",
+                    pipeline,
+                    "action",
+                    label);
       }
     }
   }
@@ -81,6 +102,8 @@ final class TransformProcessor implements Processor, LogsBatch.RecordVisitor {
   }
 
   private static String message(RuntimeException e) {
-    return e instanceof IllegalArgumentException && e.getMessage() != null ? e.getMessage() : e.toString();
+    return e instanceof IllegalArgumentException && e.getMessage() != null
+        ? e.getMessage()
+        : e.toString();
   }
 }

@@ -24,16 +24,23 @@ public class TransformProcessorConfig implements ComponentConfig {
   /** Run in order. At least one. */
   public List<ActionConfig> actions = List.of();
 
-  /** Checks that there are actions; each {@link ActionConfig} validates itself (the loader walks the list). */
+  /**
+   * Checks that there are actions; each {@link ActionConfig} validates itself (the loader walks the
+   * list).
+   */
   @Override
   public void validate(ConfigProblems problems) {
     if (actions == null || actions.isEmpty()) {
-      problems.error("actions", "at least one action is required, e.g. [{action: delete, field: attributes[\"password\"]}]");
+      problems.error(
+          "actions",
+          "at least one action is required, e.g. [{action: delete, field: attributes[\"password\"]}]");
       return;
     }
     for (int i = 0; i < actions.size(); i++) {
       if (actions.get(i) == null) {
-        problems.error("actions[" + i + "]", "an action must not be empty; write e.g. {action: delete, field: ...}");
+        problems.error(
+            "actions[" + i + "]",
+            "an action must not be empty; write e.g. {action: delete, field: ...}");
       }
     }
   }

@@ -14,16 +14,19 @@ final class Values {
    * Converts {@code v} to {@code type}, or throws IllegalArgumentException saying why not.
    *
    * <ul>
-   *   <li>string: numbers and booleans as written in JSON, bytes as lower-case hex; maps and arrays fail.
+   *   <li>string: numbers and booleans as written in JSON, bytes as lower-case hex; maps and arrays
+   *       fail.
    *   <li>int: integer text (surrounding spaces ignored), decimals truncated toward zero (3.9 -> 3,
    *       also from text "3.9"), true/false -> 1/0; out of the 64-bit range fails.
    *   <li>double: decimal text (digits, sign, '.', exponent), ints, true/false -> 1.0/0.0.
-   *   <li>bool: text true/false, yes/no, on/off, 1/0 (any case), numbers: 0 -> false, others -> true.
+   *   <li>bool: text true/false, yes/no, on/off, 1/0 (any case), numbers: 0 -> false, others ->
+   *       true.
    * </ul>
    */
   static Object convert(Object v, ActionConfig.ValueType type) {
     if (v instanceof Attributes || v instanceof List<?>) {
-      throw new IllegalArgumentException("cannot convert a " + FieldPath.kind(v) + " to " + name(type));
+      throw new IllegalArgumentException(
+          "cannot convert a " + FieldPath.kind(v) + " to " + name(type));
     }
     return switch (type) {
       case STRING -> toText(v);
@@ -88,13 +91,17 @@ final class Values {
         case "false", "no", "off", "0":
           return false;
         default:
-          throw new IllegalArgumentException("'" + s + "' is not a boolean (true/false, yes/no, on/off, 1/0)");
+          throw new IllegalArgumentException(
+              "'" + s + "' is not a boolean (true/false, yes/no, on/off, 1/0)");
       }
     }
     throw new IllegalArgumentException("cannot convert a " + FieldPath.kind(v) + " to bool");
   }
 
-  /** Digits with an optional sign, one '.', and an exponent: what Double.parseDouble reads, without its extras. */
+  /**
+   * Digits with an optional sign, one '.', and an exponent: what Double.parseDouble reads, without
+   * its extras.
+   */
   static boolean looksDecimal(String t) {
     int i = 0;
     int n = t.length();

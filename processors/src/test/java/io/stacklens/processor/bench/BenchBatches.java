@@ -7,7 +7,9 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 import java.util.SplittableRandom;
 
-/** A realistic log batch for processor benchmarks: one service, one scope, HTTP-ish request logs. */
+/**
+ * A realistic log batch for processor benchmarks: one service, one scope, HTTP-ish request logs.
+ */
 final class BenchBatches {
   private BenchBatches() {}
 
@@ -26,22 +28,41 @@ final class BenchBatches {
       for (int j = 0; j < 16; j++) trace[j] = (byte) rnd.nextInt(256);
       int status = rnd.nextInt(10) == 0 ? 500 : 200;
       String path = paths[rnd.nextInt(paths.length)];
-      Attributes a = Attributes.of(
-          "http.method", "GET",
-          "http.route", path,
-          "http.status_code", (long) status,
-          "user_id", "user-" + rnd.nextInt(5000),
-          "user.email", "user" + rnd.nextInt(5000) + "@example.com",
-          "duration_ms", String.valueOf(rnd.nextInt(900)),
-          "tmp.debug_token", "abc",
-          "client.ip", "10.0." + rnd.nextInt(256) + "." + rnd.nextInt(256));
-      sl.logRecords().add(new LogRecord(a)
-          .setTimeUnixNano(1_700_000_000_000_000_000L + i)
-          .setSeverityNumber(status >= 500 ? 17 : 9)
-          .setSeverityText(status >= 500 ? "ERROR" : "INFO")
-          .setTraceId(trace)
-          .setBody(path + " answered " + status + " in " + rnd.nextInt(900) + " ms for user" + rnd.nextInt(5000)
-              + "@example.com from client 10.0.0." + rnd.nextInt(256)));
+      Attributes a =
+          Attributes.of(
+              "http.method",
+              "GET",
+              "http.route",
+              path,
+              "http.status_code",
+              (long) status,
+              "user_id",
+              "user-" + rnd.nextInt(5000),
+              "user.email",
+              "user" + rnd.nextInt(5000) + "@example.com",
+              "duration_ms",
+              String.valueOf(rnd.nextInt(900)),
+              "tmp.debug_token",
+              "abc",
+              "client.ip",
+              "10.0." + rnd.nextInt(256) + "." + rnd.nextInt(256));
+      sl.logRecords()
+          .add(
+              new LogRecord(a)
+                  .setTimeUnixNano(1_700_000_000_000_000_000L + i)
+                  .setSeverityNumber(status >= 500 ? 17 : 9)
+                  .setSeverityText(status >= 500 ? "ERROR" : "INFO")
+                  .setTraceId(trace)
+                  .setBody(
+                      path
+                          + " answered "
+                          + status
+                          + " in "
+                          + rnd.nextInt(900)
+                          + " ms for user"
+                          + rnd.nextInt(5000)
+                          + "@example.com from client 10.0.0."
+                          + rnd.nextInt(256)));
     }
     LogsBatch b = new LogsBatch();
     b.resourceLogs().add(rl);

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The {@code filter} processor on a 100-record batch of request logs. Scores are ns per record
- * (records/s = 1e9 / score). The batch is copied before each invocation (the filter removes records),
- * outside the measured time. {@code bench/jmh.sh processors FilterBenchmark -f 1 -wi 2 -i 3}.
+ * (records/s = 1e9 / score). The batch is copied before each invocation (the filter removes
+ * records), outside the measured time. {@code bench/jmh.sh processors FilterBenchmark -f 1 -wi 2 -i
+ * 3}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,11 +41,15 @@ public class FilterBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    conditions = create("""
+    conditions =
+        create(
+            """
         include: ['severity_number >= INFO', 'attributes["http.status_code"] >= 500']
         exclude: ['attributes["http.route"] == "/healthz"', 'body contains "debug"']
         """);
-    everything = create("""
+    everything =
+        create(
+            """
         include: 'severity_number >= INFO'
         exclude: 'attributes["http.route"] == "/healthz"'
         sample: { percentage: 50, by: trace_id }
@@ -55,8 +60,10 @@ public class FilterBenchmark {
   private static Processor create(String yaml) throws Exception {
     FilterProcessorFactory f = new FilterProcessorFactory();
     FilterProcessorConfig c = ProcessorConfigs.config(f, "filter", yaml);
-    return f.createProcessor(ComponentContext.ofProcessor(ComponentId.of("filter"), "logs", new MetricsRegistry()),
-        c, Signal.LOGS);
+    return f.createProcessor(
+        ComponentContext.ofProcessor(ComponentId.of("filter"), "logs", new MetricsRegistry()),
+        c,
+        Signal.LOGS);
   }
 
   @Setup(Level.Invocation)

@@ -27,10 +27,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Lookups per second of the enrich processor's tables, uncached (the enrich processor puts a cache in
- * front): {@code csv} is an in-memory table of 100k rows from a CSV file (with the reload check on),
- * {@code postgres} one indexed query per key on a local PostgreSQL (PostgresServer) over a pool of 4.
- * Keys cycle over 110k values, so about 9% miss. Run with {@code -t 4} to see the pool shared.
+ * Lookups per second of the enrich processor's tables, uncached (the enrich processor puts a cache
+ * in front): {@code csv} is an in-memory table of 100k rows from a CSV file (with the reload check
+ * on), {@code postgres} one indexed query per key on a local PostgreSQL (PostgresServer) over a
+ * pool of 4. Keys cycle over 110k values, so about 9% miss. Run with {@code -t 4} to see the pool
+ * shared.
  *
  * <pre>bench/jmh.sh processors LookupTableBenchmark -f 1 -wi 2 -i 3</pre>
  */
@@ -62,22 +63,36 @@ public class LookupTableBenchmark {
       Path file = dir.resolve("products.csv");
       StringBuilder sb = new StringBuilder("sku,name,category,price,stock\n");
       for (int i = 0; i < ROWS; i++) {
-        sb.append("sku-").append(i).append(",\"Product ").append(i).append(", large\",cat-").append(i % 40)
-            .append(',').append(i % 997).append(".99,").append(i % 500).append('\n');
+        sb.append("sku-")
+            .append(i)
+            .append(",\"Product ")
+            .append(i)
+            .append(", large\",cat-")
+            .append(i % 40)
+            .append(',')
+            .append(i % 997)
+            .append(".99,")
+            .append(i % 500)
+            .append('\n');
       }
       Files.writeString(file, sb);
       CsvTableConfig c = new CsvTableConfig();
       c.path = file.toString();
-      c.columnTypes = Map.of("price", CsvTableConfig.ColumnType.DOUBLE, "stock", CsvTableConfig.ColumnType.INT);
+      c.columnTypes =
+          Map.of("price", CsvTableConfig.ColumnType.DOUBLE, "stock", CsvTableConfig.ColumnType.INT);
       lookup = LookupTables.csv(c);
     } else {
       PostgresServer server = PostgresServer.shared();
       String url = server.createDatabase("lookup_bench");
       try (Connection conn = DriverManager.getConnection(url);
           Statement s = conn.createStatement()) {
-        s.execute("CREATE TABLE products (sku text PRIMARY KEY, name text, category text, price numeric(10,2), stock int)");
-        s.execute("INSERT INTO products SELECT 'sku-' || i, 'Product ' || i || ', large', 'cat-' || (i % 40),"
-            + " (i % 997) + 0.99, i % 500 FROM generate_series(0, " + (ROWS - 1) + ") i");
+        s.execute(
+            "CREATE TABLE products (sku text PRIMARY KEY, name text, category text, price numeric(10,2), stock int)");
+        s.execute(
+            "INSERT INTO products SELECT 'sku-' || i, 'Product ' || i || ', large', 'cat-' || (i % 40),"
+                + " (i % 997) + 0.99, i % 500 FROM generate_series(0, "
+                + (ROWS - 1)
+                + ") i");
         s.execute("ANALYZE products");
       }
       PostgresTableConfig c = new PostgresTableConfig();

@@ -25,11 +25,11 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The {@code parse} processor on a 100-record batch of application JSON bodies (~10 fields, one
- * nested object), with an iso8601 timestamp, a severity word and a four-field schema: parse, flatten
- * into attributes, set time and severity (both fields removed), check the schema. Scores are ns per
- * record; records/s = 1e9 / score. Each invocation works on a fresh copy of the batch (the copy is
- * made in a per-invocation setup, outside the measurement). Run:
- * {@code bench/jmh.sh processors ParseBenchmark -f 1 -wi 2 -i 3}.
+ * nested object), with an iso8601 timestamp, a severity word and a four-field schema: parse,
+ * flatten into attributes, set time and severity (both fields removed), check the schema. Scores
+ * are ns per record; records/s = 1e9 / score. Each invocation works on a fresh copy of the batch
+ * (the copy is made in a per-invocation setup, outside the measurement). Run: {@code bench/jmh.sh
+ * processors ParseBenchmark -f 1 -wi 2 -i 3}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,17 +53,48 @@ public class ParseBenchmark {
     rl.scopeLogs().add(sl);
     template.resourceLogs().add(rl);
     for (int i = 0; i < RECORDS; i++) {
-      String body = "{\"timestamp\":\"2024-05-01T10:00:" + String.format("%02d", i % 60) + "." + (100 + i) + "Z\","
-          + "\"level\":\"" + LEVELS[i % LEVELS.length] + "\","
-          + "\"service\":\"" + SERVICES[i % SERVICES.length] + "\","
-          + "\"message\":\"order " + (1000 + i) + " processed in " + (i * 7 % 500) + " ms\","
-          + "\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e" + String.format("%04x", i) + "\","
-          + "\"user_id\":" + (50_000 + i) + ","
-          + "\"http\":{\"method\":\"POST\",\"path\":\"/api/orders\",\"status\":" + (i % 10 == 0 ? 500 : 200) + "},"
-          + "\"duration_ms\":" + (i * 1.5) + ","
-          + "\"cached\":" + (i % 2 == 0) + ","
-          + "\"client_ip\":\"10.0." + (i % 256) + "." + (i * 3 % 256) + "\"}";
-      sl.logRecords().add(new LogRecord(new Attributes()).setBody(body).setObservedTimeUnixNano(1_714_557_600_000_000_000L));
+      String body =
+          "{\"timestamp\":\"2024-05-01T10:00:"
+              + String.format("%02d", i % 60)
+              + "."
+              + (100 + i)
+              + "Z\","
+              + "\"level\":\""
+              + LEVELS[i % LEVELS.length]
+              + "\","
+              + "\"service\":\""
+              + SERVICES[i % SERVICES.length]
+              + "\","
+              + "\"message\":\"order "
+              + (1000 + i)
+              + " processed in "
+              + (i * 7 % 500)
+              + " ms\","
+              + "\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e"
+              + String.format("%04x", i)
+              + "\","
+              + "\"user_id\":"
+              + (50_000 + i)
+              + ","
+              + "\"http\":{\"method\":\"POST\",\"path\":\"/api/orders\",\"status\":"
+              + (i % 10 == 0 ? 500 : 200)
+              + "},"
+              + "\"duration_ms\":"
+              + (i * 1.5)
+              + ","
+              + "\"cached\":"
+              + (i % 2 == 0)
+              + ","
+              + "\"client_ip\":\"10.0."
+              + (i % 256)
+              + "."
+              + (i * 3 % 256)
+              + "\"}";
+      sl.logRecords()
+          .add(
+              new LogRecord(new Attributes())
+                  .setBody(body)
+                  .setObservedTimeUnixNano(1_714_557_600_000_000_000L));
     }
 
     ParseProcessorConfig c = new ParseProcessorFactory().createDefaultConfig();
@@ -74,17 +105,27 @@ public class ParseBenchmark {
     c.severity.field = "level";
     c.severity.remove = true;
     c.schema = new ParseProcessorConfig.SchemaSettings();
-    for (String[] f : new String[][] {{"service", "string"}, {"message", "string"}, {"user_id", "int"}, {"http.status", "int"}}) {
+    for (String[] f :
+        new String[][] {
+          {"service", "string"}, {"message", "string"}, {"user_id", "int"}, {"http.status", "int"}
+        }) {
       ParseProcessorConfig.RequiredField r = new ParseProcessorConfig.RequiredField();
       r.field = f[0];
       r.type = ParseProcessorConfig.FieldType.valueOf(f[1].toUpperCase(java.util.Locale.ROOT));
       c.schema.required.add(r);
     }
-    processor = new ParseProcessorFactory().createProcessor(
-        ComponentContext.ofProcessor(ComponentId.of("parse"), "logs", new MetricsRegistry()), c, Signal.LOGS);
+    processor =
+        new ParseProcessorFactory()
+            .createProcessor(
+                ComponentContext.ofProcessor(
+                    ComponentId.of("parse"), "logs", new MetricsRegistry()),
+                c,
+                Signal.LOGS);
     LogsBatch check = (LogsBatch) processor.process(template.copy());
     LogRecord first = check.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0);
-    if (first.attributes().contains("parse.error") || first.timeUnixNano() == 0 || first.severityNumber() == 0) {
+    if (first.attributes().contains("parse.error")
+        || first.timeUnixNano() == 0
+        || first.severityNumber() == 0) {
       throw new IllegalStateException("benchmark batch does not parse cleanly: " + first);
     }
   }

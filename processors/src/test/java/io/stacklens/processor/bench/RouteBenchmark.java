@@ -29,8 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Records per second through the {@code route} processor on a 512-record batch (2 resources x 2
  * scopes, 8 attributes per record) shaped like the issue's example: 5% carry {@code parse.error}
  * (dlq), 10% {@code enrichment.errors} (partial), the rest go to default (complete). {@code mixed}
- * builds three parts; {@code uniform} is a batch that all goes to default (sent whole). Run:
- * {@code bench/jmh.sh processors RouteBenchmark -f 1 -wi 2 -i 3}.
+ * builds three parts; {@code uniform} is a batch that all goes to default (sent whole). Run: {@code
+ * bench/jmh.sh processors RouteBenchmark -f 1 -wi 2 -i 3}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,11 +50,19 @@ public class RouteBenchmark {
   public void setUp() throws Exception {
     RouteProcessorConfig c = new RouteProcessorConfig();
     c.match = RouteProcessorConfig.Match.valueOf(match.toUpperCase(java.util.Locale.ROOT));
-    c.routes = List.of(route("dlq", "parse.error exists", "kafka/dlq"),
-        route("partial", "enrichment.errors exists", "kafka/partial"));
+    c.routes =
+        List.of(
+            route("dlq", "parse.error exists", "kafka/dlq"),
+            route("partial", "enrichment.errors exists", "kafka/partial"));
     c.defaultExporters = List.of(ComponentId.parse("kafka/complete"));
-    processor = (RoutingProcessor) new RouteProcessorFactory().createProcessor(
-        ComponentContext.ofProcessor(ComponentId.of("route"), "logs", new MetricsRegistry()), c, Signal.LOGS);
+    processor =
+        (RoutingProcessor)
+            new RouteProcessorFactory()
+                .createProcessor(
+                    ComponentContext.ofProcessor(
+                        ComponentId.of("route"), "logs", new MetricsRegistry()),
+                    c,
+                    Signal.LOGS);
     mixed = batch(true);
     uniform = batch(false);
   }
@@ -79,13 +87,33 @@ public class RouteBenchmark {
         ScopeLogs sl = new ScopeLogs();
         sl.scope().setName("io.stacklens.pos.scope" + s);
         for (int i = 0; i < RECORDS / 4; i++, n++) {
-          Attributes a = Attributes.of("http.method", "POST", "http.route", "/api/orders", "http.status_code", 200L,
-              "user_id", "u-" + n, "store_id", "S" + (n % 40), "order_total", 12.5 + n, "currency", "EUR",
-              "request_id", "req-" + n);
+          Attributes a =
+              Attributes.of(
+                  "http.method",
+                  "POST",
+                  "http.route",
+                  "/api/orders",
+                  "http.status_code",
+                  200L,
+                  "user_id",
+                  "u-" + n,
+                  "store_id",
+                  "S" + (n % 40),
+                  "order_total",
+                  12.5 + n,
+                  "currency",
+                  "EUR",
+                  "request_id",
+                  "req-" + n);
           if (errors && n % 20 == 7) a.put("parse.error", "unexpected end of input");
           else if (errors && n % 10 == 3) a.put("enrichment.errors", "geoip: address not found");
-          sl.logRecords().add(new LogRecord(a).setSeverityNumber(9).setSeverityText("INFO")
-              .setTimeUnixNano(1_700_000_000_000_000_000L + n).setBody("order " + n + " processed"));
+          sl.logRecords()
+              .add(
+                  new LogRecord(a)
+                      .setSeverityNumber(9)
+                      .setSeverityText("INFO")
+                      .setTimeUnixNano(1_700_000_000_000_000_000L + n)
+                      .setBody("order " + n + " processed"));
         }
         rl.scopeLogs().add(sl);
       }

@@ -40,7 +40,9 @@ public class TransformBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    edits = create("""
+    edits =
+        create(
+            """
         actions:
           - { action: set, field: env, value: prod }
           - { action: rename, field: user_id, to: user.id }
@@ -48,7 +50,9 @@ public class TransformBenchmark {
           - { action: convert, field: duration_ms, type: int }
           - { action: truncate, field: body, max_length: 64, when: 'severity_number < ERROR' }
         """);
-    typical = create("""
+    typical =
+        create(
+            """
         actions:
           - { action: set, field: env, value: prod }
           - { action: rename, field: user_id, to: user.id }
@@ -63,8 +67,10 @@ public class TransformBenchmark {
   private static Processor create(String yaml) throws Exception {
     TransformProcessorFactory f = new TransformProcessorFactory();
     TransformProcessorConfig c = ProcessorConfigs.config(f, "transform", yaml);
-    return f.createProcessor(ComponentContext.ofProcessor(ComponentId.of("transform"), "logs", new MetricsRegistry()),
-        c, Signal.LOGS);
+    return f.createProcessor(
+        ComponentContext.ofProcessor(ComponentId.of("transform"), "logs", new MetricsRegistry()),
+        c,
+        Signal.LOGS);
   }
 
   @Setup(Level.Invocation)
@@ -78,7 +84,9 @@ public class TransformBenchmark {
     return edits.process(batch);
   }
 
-  /** The edits plus SHA-256 of one attribute and two redactions (every value scanned for emails). */
+  /**
+   * The edits plus SHA-256 of one attribute and two redactions (every value scanned for emails).
+   */
   @Benchmark
   public Batch editsHashRedact() {
     return typical.process(batch);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
-import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
@@ -24,11 +23,17 @@ import org.junit.jupiter.api.Test;
 /** validate() and binding from YAML through the real config loader. */
 class EnrichProcessorConfigTest {
   private static LoadResult load(String processorYaml) {
-    String yaml = "receivers: { otlp: }\nexporters: { debug: }\nprocessors:\n  enrich:\n"
-        + processorYaml.indent(4)
-        + "service:\n  pipelines:\n    logs: { receivers: [otlp], processors: [enrich], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("otlp"), StubFactories.exporter("debug"), new EnrichProcessorFactory());
-    return new ConfigLoader(registry, Map.of("TESTDATA", "/data", "API_TOKEN", "t0k")).loadString(yaml, "agent.yaml");
+    String yaml =
+        "receivers: { otlp: }\nexporters: { debug: }\nprocessors:\n  enrich:\n"
+            + processorYaml.indent(4)
+            + "service:\n  pipelines:\n    logs: { receivers: [otlp], processors: [enrich], exporters: [debug] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            StubFactories.receiver("otlp"),
+            StubFactories.exporter("debug"),
+            new EnrichProcessorFactory());
+    return new ConfigLoader(registry, Map.of("TESTDATA", "/data", "API_TOKEN", "t0k"))
+        .loadString(yaml, "agent.yaml");
   }
 
   private static List<String> messages(LoadResult r) {
@@ -37,16 +42,19 @@ class EnrichProcessorConfigTest {
 
   @Test
   void theFactoryIsFoundByTheServiceLoader() {
-    boolean found = ServiceLoader.load(Factory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .anyMatch(f -> f.kind() == ComponentKind.PROCESSOR && f.type().equals("enrich"));
+    boolean found =
+        ServiceLoader.load(Factory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .anyMatch(f -> f.kind() == ComponentKind.PROCESSOR && f.type().equals("enrich"));
     assertThat(found).isTrue();
     assertThat(new EnrichProcessorFactory().signals()).containsExactly(Signal.LOGS);
   }
 
   @Test
   void bindsEveryOptionFromYaml() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         resource:
           detect: [host.name, os.type]
           environment_variable: APP_ENV
@@ -84,7 +92,9 @@ class EnrichProcessorConfigTest {
         (EnrichProcessorConfig) r.config().orElseThrow().processors().get(ComponentId.of("enrich"));
     assertThat(c.resource.detect).containsExactly("host.name", "os.type");
     assertThat(c.resource.environmentVariable).isEqualTo("APP_ENV");
-    assertThat(c.resource.attributes).containsEntry("region", "/data").containsEntry("team", "payments");
+    assertThat(c.resource.attributes)
+        .containsEntry("region", "/data")
+        .containsEntry("team", "payments");
     assertThat(c.resource.override).isTrue();
     assertThat(c.geoip.name).isEqualTo("geo");
     assertThat(c.geoip.cityDatabase).isEqualTo("/data/City.mmdb");
@@ -104,7 +114,9 @@ class EnrichProcessorConfigTest {
 
   @Test
   void loaderReportsProblemsWithTheFullYamlPathAndLine() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         http:
           - name: p
             key: user_id
@@ -112,10 +124,14 @@ class EnrichProcessorConfigTest {
             circuit_breaker: { failure_ratio: 1.5 }
         """);
     List<ConfigProblem> errors = r.errors();
-    assertThat(errors).extracting(ConfigProblem::path)
-        .containsExactly("processors.enrich.http[0].url", "processors.enrich.http[0].circuit_breaker.failure_ratio");
+    assertThat(errors)
+        .extracting(ConfigProblem::path)
+        .containsExactly(
+            "processors.enrich.http[0].url",
+            "processors.enrich.http[0].circuit_breaker.failure_ratio");
     assertThat(errors.get(0).line()).isEqualTo(8);
-    assertThat(errors.get(0).message()).isEqualTo("must start with http:// or https://, got 'ftp://x/y'");
+    assertThat(errors.get(0).message())
+        .isEqualTo("must start with http:// or https://, got 'ftp://x/y'");
   }
 
   @Test
@@ -141,13 +157,16 @@ class EnrichProcessorConfigTest {
     c.resource.detect = List.of("host.name", "hostname", "host.name");
     c.resource.environmentVariable = " ";
     c.resource.detect = List.of("host.name", "hostname", "host.name", "deployment.environment");
-    assertThat(problems(c)).containsExactly(
-        "resource.detect[1]: unknown attribute 'hostname' (known: host.name, os.type, process.pid, host.ip, deployment.environment)",
-        "resource.detect[2]: 'host.name' is listed twice",
-        "resource.environment_variable: must name the environment variable holding deployment.environment");
+    assertThat(problems(c))
+        .containsExactly(
+            "resource.detect[1]: unknown attribute 'hostname' (known: host.name, os.type, process.pid, host.ip, deployment.environment)",
+            "resource.detect[2]: 'host.name' is listed twice",
+            "resource.environment_variable: must name the environment variable holding deployment.environment");
     c.resource.detect = List.of();
     c.resource.attributes = Map.of();
-    assertThat(problems(c)).containsExactly("resource: detects nothing and has no attributes: add some, or remove the section");
+    assertThat(problems(c))
+        .containsExactly(
+            "resource: detects nothing and has no attributes: add some, or remove the section");
   }
 
   @Test
@@ -161,11 +180,12 @@ class EnrichProcessorConfigTest {
     List<String> p = problems(c);
     assertThat(p).hasSize(5);
     assertThat(p.get(0)).startsWith("geoip.field: ");
-    assertThat(p.subList(1, 5)).containsExactly(
-        "geoip: needs city_database, asn_database or both (paths to .mmdb files)",
-        "geoip.prefix: must be a string (\"\" for none)",
-        "geoip.cache_size: must be 0 (no cache) or positive, got -1",
-        "geoip.name: must not be empty");
+    assertThat(p.subList(1, 5))
+        .containsExactly(
+            "geoip: needs city_database, asn_database or both (paths to .mmdb files)",
+            "geoip.prefix: must be a string (\"\" for none)",
+            "geoip.cache_size: must be 0 (no cache) or positive, got -1",
+            "geoip.name: must not be empty");
   }
 
   @Test
@@ -177,16 +197,17 @@ class EnrichProcessorConfigTest {
     l.cache.maxEntries = 0;
     l.columns = Map.of("a", "", "b", "enrichment.sources");
     c.lookup = List.of(l);
-    assertThat(problems(c)).containsExactlyInAnyOrder(
-        "lookup[0].name: is required: a short name for this source, e.g. user_profile",
-        "lookup[0].key: a field is required (e.g. body, attributes[\"key\"] or a bare attribute name)",
-        "lookup[0].cache.ttl: must be a positive duration, got 0s",
-        "lookup[0].cache.negative_ttl: must be 0 (do not cache misses) or a positive duration, got -1s",
-        "lookup[0].cache.max_entries: must be at least 1, got 0",
-        "lookup[0]: needs a table: csv: { ... } or postgres: { ... }",
-        "lookup[0].columns.a: needs the attribute name to set, e.g. a",
-        "lookup[0].columns.b: must not write enrichment.* (reserved for provenance), got 'enrichment.sources'",
-        ": configures no step: add resource, geoip, lookup or http");
+    assertThat(problems(c))
+        .containsExactlyInAnyOrder(
+            "lookup[0].name: is required: a short name for this source, e.g. user_profile",
+            "lookup[0].key: a field is required (e.g. body, attributes[\"key\"] or a bare attribute name)",
+            "lookup[0].cache.ttl: must be a positive duration, got 0s",
+            "lookup[0].cache.negative_ttl: must be 0 (do not cache misses) or a positive duration, got -1s",
+            "lookup[0].cache.max_entries: must be at least 1, got 0",
+            "lookup[0]: needs a table: csv: { ... } or postgres: { ... }",
+            "lookup[0].columns.a: needs the attribute name to set, e.g. a",
+            "lookup[0].columns.b: must not write enrichment.* (reserved for provenance), got 'enrichment.sources'",
+            ": configures no step: add resource, geoip, lookup or http");
     l.name = "t";
     l.key = "k";
     l.columns = Map.of();
@@ -195,7 +216,8 @@ class EnrichProcessorConfigTest {
     l.postgres = new PostgresTableConfig();
     l.postgres.endpoint = "jdbc:postgresql://db.internal:5432/inventory";
     l.postgres.query = "SELECT name FROM t WHERE k = ?";
-    assertThat(problems(c)).containsExactly("lookup[0]: has both csv and postgres; a lookup reads one table");
+    assertThat(problems(c))
+        .containsExactly("lookup[0]: has both csv and postgres; a lookup reads one table");
   }
 
   @Test
@@ -216,21 +238,22 @@ class EnrichProcessorConfigTest {
     c.lookupThreads = 0;
     c.lookupQueueSize = 0;
     c.batchDeadline = Duration.ZERO;
-    assertThat(problems(c)).containsExactlyInAnyOrder(
-        "http[0].url: has no host: 'http:///nohost'",
-        "http[0].timeout: must be a positive duration, got 0s",
-        "http[0].headers.Bad Header: is not a valid header name",
-        "http[0].headers.X-Ok: must not contain line breaks",
-        "http[0].fields.a..b: is not a JSON field path (names separated by dots, e.g. account.tier)",
-        "http[0].fields..a: is not a JSON field path (names separated by dots, e.g. account.tier)",
-        "http[0].retry.max_retries: must be 0 (no retries) or positive, got -1",
-        "http[0].retry.max_backoff: must be at least initial_backoff (2s), got 1s",
-        "http[0].circuit_breaker.failure_ratio: must be a ratio above 0 and at most 1 (0.5 = half the calls), got 0.0",
-        "http[0].circuit_breaker.minimum_calls: must not exceed window_size (20), got 30",
-        "http[0].circuit_breaker.open_duration: must be a positive duration, got 0s",
-        "lookup_threads: must be at least 1, got 0",
-        "lookup_queue_size: must be at least 1, got 0",
-        "batch_deadline: must be a positive duration, got 0s");
+    assertThat(problems(c))
+        .containsExactlyInAnyOrder(
+            "http[0].url: has no host: 'http:///nohost'",
+            "http[0].timeout: must be a positive duration, got 0s",
+            "http[0].headers.Bad Header: is not a valid header name",
+            "http[0].headers.X-Ok: must not contain line breaks",
+            "http[0].fields.a..b: is not a JSON field path (names separated by dots, e.g. account.tier)",
+            "http[0].fields..a: is not a JSON field path (names separated by dots, e.g. account.tier)",
+            "http[0].retry.max_retries: must be 0 (no retries) or positive, got -1",
+            "http[0].retry.max_backoff: must be at least initial_backoff (2s), got 1s",
+            "http[0].circuit_breaker.failure_ratio: must be a ratio above 0 and at most 1 (0.5 = half the calls), got 0.0",
+            "http[0].circuit_breaker.minimum_calls: must not exceed window_size (20), got 30",
+            "http[0].circuit_breaker.open_duration: must be a positive duration, got 0s",
+            "lookup_threads: must be at least 1, got 0",
+            "lookup_queue_size: must be at least 1, got 0",
+            "batch_deadline: must be a positive duration, got 0s");
     h.url = null;
     h.timeout = Duration.ofSeconds(1);
     h.headers = Map.of();
@@ -240,9 +263,10 @@ class EnrichProcessorConfigTest {
     c.lookupThreads = 1;
     c.lookupQueueSize = 1;
     c.batchDeadline = Duration.ofMinutes(1);
-    assertThat(problems(c)).containsExactly(
-        "warning batch_deadline: is 1m: the pipeline worker may wait this long per batch on a slow source",
-        "http[0].url: is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
+    assertThat(problems(c))
+        .containsExactly(
+            "warning batch_deadline: is 1m: the pipeline worker may wait this long per batch on a slow source",
+            "http[0].url: is required: e.g. http://users.internal:8080/users (GET url/KEY) or http://host/users/{key}/profile");
     h.url = "http://exa mple/";
     assertThat(problems(c)).anyMatch(p -> p.startsWith("http[0].url: is not a valid URL: "));
   }
@@ -260,10 +284,11 @@ class EnrichProcessorConfigTest {
     c.lookup = List.of(l);
     c.http = List.of(Fixtures.http("users", "http://a/b"), Fixtures.http("resource", "http://a/b"));
     c.resource = new EnrichProcessorConfig.ResourceSettings();
-    assertThat(problems(c)).containsExactly(
-        "lookup[0].name: source name 'users' is already used by geoip.name; names must be unique",
-        "http[0].name: source name 'users' is already used by geoip.name; names must be unique",
-        "http[1].name: source name 'resource' is already used by resource; names must be unique");
+    assertThat(problems(c))
+        .containsExactly(
+            "lookup[0].name: source name 'users' is already used by geoip.name; names must be unique",
+            "http[0].name: source name 'users' is already used by geoip.name; names must be unique",
+            "http[1].name: source name 'resource' is already used by resource; names must be unique");
   }
 
   private static CsvTableConfig csv(String path) {

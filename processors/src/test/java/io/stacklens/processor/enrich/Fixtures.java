@@ -2,7 +2,6 @@ package io.stacklens.processor.enrich;
 
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
-import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.config.ConfigValidator;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
@@ -61,9 +60,12 @@ final class Fixtures {
   }
 
   static EnrichProcessor processor(EnrichProcessorConfig config, MetricsRegistry metrics) {
-    return processor(config, metrics, l -> {
-      throw new AssertionError("no tables in this test");
-    });
+    return processor(
+        config,
+        metrics,
+        l -> {
+          throw new AssertionError("no tables in this test");
+        });
   }
 
   static EnrichProcessor processor(
@@ -72,7 +74,12 @@ final class Fixtures {
       Function<EnrichProcessorConfig.LookupSettings, LookupTable> tables) {
     List<String> problems = problems(config);
     if (!problems.isEmpty()) throw new AssertionError("config problems: " + problems);
-    return EnrichProcessor.create(context(metrics), config, Map.of("DEPLOYMENT_ENVIRONMENT", "staging")::get, tables, System::nanoTime);
+    return EnrichProcessor.create(
+        context(metrics),
+        config,
+        Map.of("DEPLOYMENT_ENVIRONMENT", "staging")::get,
+        tables,
+        System::nanoTime);
   }
 
   /** Errors reported by {@code config.validate}, as "path: message". */

@@ -72,8 +72,20 @@ class GeoipEnrichTest {
 
   @Test
   void unknownPrivateLoopbackAndInvalidAddressesAddNothingAndCountAsMisses() {
-    LogsBatch b = batchWith("client.ip", "8.8.8.8", "10.0.0.1", "127.0.0.1", "192.168.1.20", "::1", "fd00::1",
-        "not-an-ip", "999.1.1.1", "01.2.3.4", "localhost", "");
+    LogsBatch b =
+        batchWith(
+            "client.ip",
+            "8.8.8.8",
+            "10.0.0.1",
+            "127.0.0.1",
+            "192.168.1.20",
+            "::1",
+            "fd00::1",
+            "not-an-ip",
+            "999.1.1.1",
+            "01.2.3.4",
+            "localhost",
+            "");
     start(config(CITY_DB, ASN_DB)).process(b);
     for (LogRecord r : records(b)) {
       assertThat(r.attributes().size()).as("%s", r.attributes()).isEqualTo(1);
@@ -82,7 +94,9 @@ class GeoipEnrichTest {
     assertThat(counter(metrics, SourceMetrics.NOT_FOUND, "geoip", "private_address")).isEqualTo(5);
     assertThat(counter(metrics, SourceMetrics.NOT_FOUND, "geoip", "invalid_address")).isEqualTo(5);
     assertThat(counter(metrics, SourceMetrics.ERRORS, "geoip")).isZero();
-    assertThat(counter(metrics, SourceMetrics.LOOKUPS, "geoip")).as("only 8.8.8.8 reached the databases").isEqualTo(1);
+    assertThat(counter(metrics, SourceMetrics.LOOKUPS, "geoip"))
+        .as("only 8.8.8.8 reached the databases")
+        .isEqualTo(1);
   }
 
   @Test
@@ -91,7 +105,10 @@ class GeoipEnrichTest {
     c.geoip.field = "source_ip";
     c.geoip.prefix = "source.";
     c.geoip.name = "geo";
-    LogsBatch b = Fixtures.batch(Attributes.of("source_ip", "81.2.69.142", "client.ip", "1.128.0.1"), Attributes.of("other", "x"));
+    LogsBatch b =
+        Fixtures.batch(
+            Attributes.of("source_ip", "81.2.69.142", "client.ip", "1.128.0.1"),
+            Attributes.of("other", "x"));
     start(c).process(b);
     Attributes a = records(b).get(0).attributes();
     assertThat(a.get("source.geo.city.name")).isEqualTo("London");
@@ -112,11 +129,14 @@ class GeoipEnrichTest {
 
   @Test
   void repeatedAddressesAreAnsweredFromTheWorkersCache() {
-    LogsBatch b = batchWith("client.ip", "81.2.69.142", "81.2.69.142", "81.2.69.142", "8.8.8.8", "8.8.8.8");
+    LogsBatch b =
+        batchWith("client.ip", "81.2.69.142", "81.2.69.142", "81.2.69.142", "8.8.8.8", "8.8.8.8");
     start(config(CITY_DB, ASN_DB)).process(b);
     assertThat(counter(metrics, SourceMetrics.LOOKUPS, "geoip")).isEqualTo(2);
     assertThat(counter(metrics, SourceMetrics.CACHE_HITS, "geoip")).isEqualTo(3);
-    assertThat(counter(metrics, SourceMetrics.NOT_FOUND, "geoip", "not_found")).as("every record counts").isEqualTo(2);
+    assertThat(counter(metrics, SourceMetrics.NOT_FOUND, "geoip", "not_found"))
+        .as("every record counts")
+        .isEqualTo(2);
     assertThat(records(b).get(2).attributes().get("geo.city.name")).isEqualTo("London");
 
     EnrichProcessorConfig noCache = config(CITY_DB, ASN_DB);
@@ -135,7 +155,8 @@ class GeoipEnrichTest {
     @SuppressWarnings("unchecked")
     List<Object> first = (List<Object>) records(b).get(0).attributes().get(EnrichProcessor.SOURCES);
     first.add("changed");
-    assertThat(records(b).get(1).attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("geoip"));
+    assertThat(records(b).get(1).attributes().get(EnrichProcessor.SOURCES))
+        .isEqualTo(List.of("geoip"));
   }
 
   @Test
@@ -151,7 +172,8 @@ class GeoipEnrichTest {
     Path junk = Files.writeString(dir.resolve("junk.mmdb"), "this is not a maxmind database");
     assertThatThrownBy(() -> Fixtures.processor(config(null, junk.toString()), metrics))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("geoip.asn_database: '" + junk + "' is not a MaxMind database (.mmdb): ");
+        .hasMessageStartingWith(
+            "geoip.asn_database: '" + junk + "' is not a MaxMind database (.mmdb): ");
     assertThatThrownBy(() -> Fixtures.processor(config(dir.toString(), null), metrics))
         .hasMessage("geoip.city_database: database file '" + dir + "' is not a readable file");
   }
@@ -159,8 +181,14 @@ class GeoipEnrichTest {
   @Test
   void theWrongKindOfDatabaseIsAClearError() {
     assertThatThrownBy(() -> Fixtures.processor(config(ASN_DB, null), metrics))
-        .hasMessage("geoip.city_database: '" + ASN_DB + "' is a GeoLite2-ASN database, expected a City database (e.g. GeoLite2-City.mmdb)");
+        .hasMessage(
+            "geoip.city_database: '"
+                + ASN_DB
+                + "' is a GeoLite2-ASN database, expected a City database (e.g. GeoLite2-City.mmdb)");
     assertThatThrownBy(() -> Fixtures.processor(config(CITY_DB, CITY_DB), metrics))
-        .hasMessageStartingWith("geoip.asn_database: '" + CITY_DB + "' is a GeoLite2-City database, expected an ASN database");
+        .hasMessageStartingWith(
+            "geoip.asn_database: '"
+                + CITY_DB
+                + "' is a GeoLite2-City database, expected an ASN database");
   }
 }

@@ -62,11 +62,28 @@ class HttpEnrichTest {
 
   @Test
   void mapsChosenJsonFieldsIncludingNestedOnes() {
-    api.behave(k -> Reply.json("{\"name\":\"Ada\",\"account\":{\"tier\":\"gold\",\"limits\":{\"daily\":500}},"
-        + "\"score\":4.5,\"active\":true,\"tags\":[\"a\",\"b\"],\"ignored\":1}"));
+    api.behave(
+        k ->
+            Reply.json(
+                "{\"name\":\"Ada\",\"account\":{\"tier\":\"gold\",\"limits\":{\"daily\":500}},"
+                    + "\"score\":4.5,\"active\":true,\"tags\":[\"a\",\"b\"],\"ignored\":1}"));
     EnrichProcessorConfig.HttpSettings h = profile();
-    h.fields = Map.of("name", "user.name", "account.tier", "user.tier", "account.limits.daily", "user.daily_limit",
-        "score", "user.score", "active", "user.active", "tags", "user.tags", "account.missing", "user.missing");
+    h.fields =
+        Map.of(
+            "name",
+            "user.name",
+            "account.tier",
+            "user.tier",
+            "account.limits.daily",
+            "user.daily_limit",
+            "score",
+            "user.score",
+            "active",
+            "user.active",
+            "tags",
+            "user.tags",
+            "account.missing",
+            "user.missing");
     LogsBatch b = batchWith("user_id", "u1");
     start(config(h)).process(b);
 
@@ -86,7 +103,10 @@ class HttpEnrichTest {
 
   @Test
   void withoutFieldsAddsEveryTopLevelScalarWithThePrefix() {
-    api.behave(k -> Reply.json("{\"name\":\"Ada\",\"age\":36,\"nested\":{\"x\":1},\"list\":[1],\"nothing\":null}"));
+    api.behave(
+        k ->
+            Reply.json(
+                "{\"name\":\"Ada\",\"age\":36,\"nested\":{\"x\":1},\"list\":[1],\"nothing\":null}"));
     EnrichProcessorConfig.HttpSettings defaultPrefix = profile();
     EnrichProcessorConfig.HttpSettings ownPrefix = Fixtures.http("other", api.url());
     ownPrefix.prefix = "u_";
@@ -134,7 +154,11 @@ class HttpEnrichTest {
     LogsBatch again = batchWith("user_id", "u1", "u2", "u3");
     processor.process(again);
     assertThat(api.totalCalls()).as("second batch answered from the cache").isEqualTo(3);
-    assertThat(records(again)).allSatisfy(r -> assertThat(r.attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("user_profile")));
+    assertThat(records(again))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get(EnrichProcessor.SOURCES))
+                    .isEqualTo(List.of("user_profile")));
     assertThat(counter(metrics, SourceMetrics.CACHE_HITS, "user_profile")).isEqualTo(3);
     assertThat(counter(metrics, SourceMetrics.CACHE_MISSES, "user_profile")).isEqualTo(3);
     assertThat(counter(metrics, SourceMetrics.LOOKUPS, "user_profile")).isEqualTo(3);
@@ -175,7 +199,8 @@ class HttpEnrichTest {
   @Test
   void serverErrorsAreRetriedWithBackoffUntilTheySucceed() {
     AtomicInteger n = new AtomicInteger();
-    api.behave(k -> n.incrementAndGet() <= 2 ? Reply.status(503) : Reply.json("{\"name\":\"Ada\"}"));
+    api.behave(
+        k -> n.incrementAndGet() <= 2 ? Reply.status(503) : Reply.json("{\"name\":\"Ada\"}"));
     LogsBatch b = batchWith("user_id", "u1");
     start(config(profile())).process(b);
     assertThat(api.calls("u1")).isEqualTo(3);
@@ -193,7 +218,8 @@ class HttpEnrichTest {
     start(config(h)).process(b);
     assertThat(api.calls("u1")).isEqualTo(4);
     for (LogRecord r : records(b)) {
-      assertThat(r.attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("user_profile: http status 500"));
+      assertThat(r.attributes().get(EnrichProcessor.ERRORS))
+          .isEqualTo(List.of("user_profile: http status 500"));
       assertThat(r.attributes().contains(EnrichProcessor.SOURCES)).isFalse();
       assertThat(r.body()).isEqualTo("hello");
     }
@@ -204,28 +230,42 @@ class HttpEnrichTest {
 
   @Test
   void clientErrorsAndBadJsonAreErrorsWithoutRetries() {
-    api.behave(k -> switch (k) {
-      case "forbidden" -> Reply.status(403);
-      case "text" -> new Reply(200, "<html>oops</html>", 0);
-      case "array" -> Reply.json("[1,2]");
-      case "empty" -> new Reply(200, "", 0);
-      case "truncated" -> Reply.json("{\"name\":\"Ad");
-      default -> Reply.json("{}");
-    });
+    api.behave(
+        k ->
+            switch (k) {
+              case "forbidden" -> Reply.status(403);
+              case "text" -> new Reply(200, "<html>oops</html>", 0);
+              case "array" -> Reply.json("[1,2]");
+              case "empty" -> new Reply(200, "", 0);
+              case "truncated" -> Reply.json("{\"name\":\"Ad");
+              default -> Reply.json("{}");
+            });
     LogsBatch b = batchWith("user_id", "forbidden", "text", "array", "empty", "truncated", "fine");
     start(config(profile())).process(b);
     List<LogRecord> r = records(b);
-    assertThat(r.get(0).attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("user_profile: http status 403"));
-    assertThat((List<?>) r.get(1).attributes().get(EnrichProcessor.ERRORS)).singleElement().asString()
+    assertThat(r.get(0).attributes().get(EnrichProcessor.ERRORS))
+        .isEqualTo(List.of("user_profile: http status 403"));
+    assertThat((List<?>) r.get(1).attributes().get(EnrichProcessor.ERRORS))
+        .singleElement()
+        .asString()
         .startsWith("user_profile: bad response: invalid JSON");
     assertThat(r.get(2).attributes().get(EnrichProcessor.ERRORS))
-        .isEqualTo(List.of("user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array"));
+        .isEqualTo(
+            List.of(
+                "user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array"));
     assertThat(r.get(3).attributes().get(EnrichProcessor.ERRORS))
-        .isEqualTo(List.of("user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): no JSON value (the input is empty)"));
-    assertThat((List<?>) r.get(4).attributes().get(EnrichProcessor.ERRORS)).singleElement().asString()
+        .isEqualTo(
+            List.of(
+                "user_profile: bad response: invalid JSON at line 1, column 1 (byte 0): no JSON value (the input is empty)"));
+    assertThat((List<?>) r.get(4).attributes().get(EnrichProcessor.ERRORS))
+        .singleElement()
+        .asString()
         .startsWith("user_profile: bad response: invalid JSON");
-    assertThat(r.get(5).attributes().get(EnrichProcessor.SOURCES)).as("an empty object is a success").isEqualTo(List.of("user_profile"));
-    for (String k : List.of("forbidden", "text", "array", "empty", "truncated")) assertThat(api.calls(k)).as(k).isEqualTo(1);
+    assertThat(r.get(5).attributes().get(EnrichProcessor.SOURCES))
+        .as("an empty object is a success")
+        .isEqualTo(List.of("user_profile"));
+    for (String k : List.of("forbidden", "text", "array", "empty", "truncated"))
+      assertThat(api.calls(k)).as(k).isEqualTo(1);
     assertThat(counter(metrics, SourceMetrics.ERRORS, "user_profile", "bad_response")).isEqualTo(4);
   }
 
@@ -242,17 +282,23 @@ class HttpEnrichTest {
     processor.process(b);
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(tookMs).as("the worker waits at most the deadline").isBetween(90L, 400L);
-    assertThat(records(b)).hasSize(2).allSatisfy(r -> {
-      assertThat(r.attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("user_profile: timeout after 100ms"));
-      assertThat(r.attributes().contains("user_profile.name")).isFalse();
-    });
+    assertThat(records(b))
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.attributes().get(EnrichProcessor.ERRORS))
+                  .isEqualTo(List.of("user_profile: timeout after 100ms"));
+              assertThat(r.attributes().contains("user_profile.name")).isFalse();
+            });
     assertThat(counter(metrics, SourceMetrics.ERRORS, "user_profile", "deadline")).isEqualTo(1);
 
     // The next batch asks while the lookup is still running: it is not started twice.
     processor.process(batchWith("user_id", "u1"));
     assertThat(api.calls("u1")).isEqualTo(1);
 
-    await().atMost(Duration.ofSeconds(3)).until(() -> processor.source("user_profile").cache.size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> processor.source("user_profile").cache.size() == 1);
     LogsBatch later = batchWith("user_id", "u1");
     processor.process(later);
     assertThat(only(later).attributes().get("user_profile.name")).isEqualTo("slow");
@@ -269,7 +315,8 @@ class HttpEnrichTest {
     h.circuitBreaker.enabled = false;
     LogsBatch b = batchWith("user_id", "u1");
     start(config(h)).process(b);
-    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("user_profile: timeout after 100ms"));
+    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS))
+        .isEqualTo(List.of("user_profile: timeout after 100ms"));
     assertThat(api.calls("u1")).as("a timeout is retried").isEqualTo(2);
     assertThat(counter(metrics, SourceMetrics.ERRORS, "user_profile", "timeout")).isEqualTo(1);
   }
@@ -280,16 +327,19 @@ class HttpEnrichTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    EnrichProcessorConfig.HttpSettings h = Fixtures.http("stores", "http://127.0.0.1:" + port + "/stores");
+    EnrichProcessorConfig.HttpSettings h =
+        Fixtures.http("stores", "http://127.0.0.1:" + port + "/stores");
     h.retry.maxRetries = 1;
     h.retry.initialBackoff = Duration.ofMillis(5);
     LogsBatch b = batchWith("user_id", "s1");
     start(config(h)).process(b);
-    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("stores: connection refused"));
+    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS))
+        .isEqualTo(List.of("stores: connection refused"));
     assertThat(counter(metrics, SourceMetrics.ERRORS, "stores", "connection_refused")).isEqualTo(1);
 
     // What routing relies on: the tag exists on the failed record only.
-    io.stacklens.agent.expr.Condition failed = io.stacklens.agent.expr.Conditions.compile("enrichment.errors exists");
+    io.stacklens.agent.expr.Condition failed =
+        io.stacklens.agent.expr.Conditions.compile("enrichment.errors exists");
     var ctx = new io.stacklens.agent.expr.LogContext();
     var rl = b.resourceLogs().get(0);
     assertThat(failed.test(ctx.set(rl, rl.scopeLogs().get(0), only(b)))).isTrue();
@@ -327,8 +377,11 @@ class HttpEnrichTest {
     LogsBatch open = batchWith("user_id", "e", "f");
     processor.process(open);
     assertThat(api.totalCalls()).isEqualTo(4);
-    assertThat(records(open)).allSatisfy(r ->
-        assertThat(r.attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("user_profile: circuit open")));
+    assertThat(records(open))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get(EnrichProcessor.ERRORS))
+                    .isEqualTo(List.of("user_profile: circuit open")));
     assertThat(counter(metrics, SourceMetrics.ERRORS, "user_profile", "circuit_open")).isEqualTo(2);
 
     // After the wait, one probe goes through; it fails: open again.
@@ -346,7 +399,11 @@ class HttpEnrichTest {
     assertThat(metrics.gaugeValue(gauge, labels)).isEqualTo(0.0);
     LogsBatch closed = batchWith("user_id", "k", "l", "m");
     processor.process(closed);
-    assertThat(records(closed)).allSatisfy(r -> assertThat(r.attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("user_profile")));
+    assertThat(records(closed))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get(EnrichProcessor.SOURCES))
+                    .isEqualTo(List.of("user_profile")));
     assertThat(api.totalCalls()).isEqualTo(9);
   }
 
@@ -364,10 +421,15 @@ class HttpEnrichTest {
     processor.process(b);
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(api.totalCalls()).as("one call per distinct key").isEqualTo(8);
-    assertThat(tookMs).as("8 lookups of 300ms each took %d ms: in parallel, not 2400ms", tookMs).isLessThan(1200);
+    assertThat(tookMs)
+        .as("8 lookups of 300ms each took %d ms: in parallel, not 2400ms", tookMs)
+        .isLessThan(1200);
     assertThat(api.maxConcurrent()).isGreaterThan(1);
-    assertThat(records(b)).allSatisfy(r ->
-        assertThat(r.attributes().get("user_profile.name")).isEqualTo(r.attributes().get("user_id")));
+    assertThat(records(b))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get("user_profile.name"))
+                    .isEqualTo(r.attributes().get("user_id")));
   }
 
   @Test
@@ -382,8 +444,13 @@ class HttpEnrichTest {
     processor.process(b);
     assertThat(api.maxConcurrent()).isLessThanOrEqualTo(2);
     List<LogRecord> r = records(b);
-    long overloaded = r.stream().filter(x -> List.of("user_profile: overloaded: lookup queue full")
-        .equals(x.attributes().get(EnrichProcessor.ERRORS))).count();
+    long overloaded =
+        r.stream()
+            .filter(
+                x ->
+                    List.of("user_profile: overloaded: lookup queue full")
+                        .equals(x.attributes().get(EnrichProcessor.ERRORS)))
+            .count();
     assertThat(overloaded).isEqualTo(2);
     assertThat(counter(metrics, SourceMetrics.ERRORS, "user_profile", "overloaded")).isEqualTo(2);
     assertThat(api.totalCalls()).isEqualTo(4);
@@ -391,7 +458,11 @@ class HttpEnrichTest {
 
   @Test
   void recordsWithoutTheKeyAreLeftAloneAndNumbersAreKeys() {
-    LogsBatch b = Fixtures.batch(Attributes.of("other", "x"), Attributes.of("user_id", 42L), Attributes.of("user_id", ""));
+    LogsBatch b =
+        Fixtures.batch(
+            Attributes.of("other", "x"),
+            Attributes.of("user_id", 42L),
+            Attributes.of("user_id", ""));
     start(config(profile())).process(b);
     List<LogRecord> r = records(b);
     assertThat(r.get(0).attributes().size()).isEqualTo(1);
@@ -408,7 +479,9 @@ class HttpEnrichTest {
     start(c).process(batchWith("user_id", "u1"));
     long t0 = System.nanoTime();
     processor.shutdown(Instant.now().plusSeconds(5));
-    assertThat((System.nanoTime() - t0) / 1_000_000).as("in-flight lookups are interrupted").isLessThan(1500);
+    assertThat((System.nanoTime() - t0) / 1_000_000)
+        .as("in-flight lookups are interrupted")
+        .isLessThan(1500);
     processor.shutdown(Instant.now().plusSeconds(1)); // idempotent
     processor = null;
   }

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The building blocks with a controlled clock: cache, circuit breaker, IP parsing, JSON mapping. */
+/**
+ * The building blocks with a controlled clock: cache, circuit breaker, IP parsing, JSON mapping.
+ */
 class PartsTest {
   private final AtomicLong now = new AtomicLong(1_000);
 
@@ -99,15 +101,45 @@ class PartsTest {
     assertThat(IpAddresses.parse(" 81.2.69.142")).isNull();
     assertThat(IpAddresses.parse("2001:db8::1")).isNotNull();
     assertThat(IpAddresses.parse("::ffff:1.2.3.4")).isNotNull();
-    for (String bad : new String[] {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.", "01.1.1.1", "example.com",
-        "abc", "1:2:3:4:5:6:7:8:9", "gg::1", "1.2.3.4a", "fe80::1%eth0"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "1.2.3",
+          "1.2.3.4.5",
+          "256.1.1.1",
+          "1..2.3",
+          "1.2.3.",
+          "01.1.1.1",
+          "example.com",
+          "abc",
+          "1:2:3:4:5:6:7:8:9",
+          "gg::1",
+          "1.2.3.4a",
+          "fe80::1%eth0"
+        }) {
       assertThat(IpAddresses.parse(bad)).as(bad).isNull();
     }
-    for (String p : new String[] {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.1", "127.0.0.1", "169.254.1.1",
-        "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fc00::1", "fd12::1", "::"}) {
+    for (String p :
+        new String[] {
+          "10.1.2.3",
+          "172.16.0.1",
+          "172.31.255.255",
+          "192.168.0.1",
+          "127.0.0.1",
+          "169.254.1.1",
+          "100.64.0.1",
+          "0.0.0.0",
+          "224.0.0.1",
+          "::1",
+          "fe80::1",
+          "fc00::1",
+          "fd12::1",
+          "::"
+        }) {
       assertThat(IpAddresses.isPrivate(IpAddresses.parse(p))).as(p).isTrue();
     }
-    for (String pub : new String[] {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:218::1", "81.2.69.142"}) {
+    for (String pub :
+        new String[] {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:218::1", "81.2.69.142"}) {
       assertThat(IpAddresses.isPrivate(IpAddresses.parse(pub))).as(pub).isFalse();
     }
   }
@@ -121,8 +153,10 @@ class PartsTest {
     fields.put("big", "big");
     fields.put("s.missing", "m");
     JsonFields j = new JsonFields(fields, "");
-    Attributes out = j.map("{\"a\":{\"b\":{\"c\":[1,{\"x\":null}]}},\"n\":-2.5e3,\"big\":123456789012345678901234567890,\"s\":\"str\"}"
-        .getBytes(StandardCharsets.UTF_8));
+    Attributes out =
+        j.map(
+            "{\"a\":{\"b\":{\"c\":[1,{\"x\":null}]}},\"n\":-2.5e3,\"big\":123456789012345678901234567890,\"s\":\"str\"}"
+                .getBytes(StandardCharsets.UTF_8));
     assertThat(out.get("deep")).isEqualTo(List.of(1L, Attributes.of("x", null)));
     assertThat(out.get("map")).isInstanceOf(Attributes.class);
     assertThat(out.get("n")).isEqualTo(-2500.0);
@@ -132,11 +166,17 @@ class PartsTest {
     JsonFields all = new JsonFields(Map.of(), "p.");
     assertThat(all.map("{\"x\":\"ü\",\"y\":false}".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(Attributes.of("p.x", "ü", "p.y", false));
-    assertThatThrownBy(() -> all.map("\"text\"".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessage("invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got a string");
-    assertThatThrownBy(() -> all.map("{} {}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessage("invalid JSON at line 1, column 4 (byte 3): more content (an object) after the end of the object");
-    assertThatThrownBy(() -> all.map("{\"a\":".getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessageStartingWith("invalid JSON at line 1, column 6 (byte 5): unexpected end of input");
+    assertThatThrownBy(() -> all.map("\"text\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasMessage(
+            "invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got a string");
+    assertThatThrownBy(() -> all.map("{} {}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasMessage(
+            "invalid JSON at line 1, column 4 (byte 3): more content (an object) after the end of the object");
+    assertThatThrownBy(() -> all.map("{\"a\":".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasMessageStartingWith(
+            "invalid JSON at line 1, column 6 (byte 5): unexpected end of input");
     String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
-    assertThatThrownBy(() -> all.map(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8))).hasMessageEndingWith(": values are nested more than 64 levels deep");
+    assertThatThrownBy(() -> all.map(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasMessageEndingWith(": values are nested more than 64 levels deep");
   }
-
 }

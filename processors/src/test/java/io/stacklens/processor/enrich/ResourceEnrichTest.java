@@ -33,12 +33,17 @@ class ResourceEnrichTest {
     assertThat(res.get("host.name")).isEqualTo(InetAddress.getLocalHost().getHostName());
     assertThat(res.get("os.type")).isEqualTo(ResourceStep.osType(System.getProperty("os.name")));
     assertThat(res.get("process.pid")).isEqualTo(ProcessHandle.current().pid());
-    assertThat(res.get("deployment.environment")).as("from DEPLOYMENT_ENVIRONMENT").isEqualTo("staging");
+    assertThat(res.get("deployment.environment"))
+        .as("from DEPLOYMENT_ENVIRONMENT")
+        .isEqualTo("staging");
     assertThat(res.get("service.name")).isEqualTo("checkout");
     if (res.contains("host.ip")) {
-      assertThat((List<?>) res.get("host.ip")).isNotEmpty().allSatisfy(ip -> assertThat(IpAddresses.parse((String) ip)).isNotNull());
+      assertThat((List<?>) res.get("host.ip"))
+          .isNotEmpty()
+          .allSatisfy(ip -> assertThat(IpAddresses.parse((String) ip)).isNotNull());
     }
-    assertThat(Fixtures.only(b).attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("resource"));
+    assertThat(Fixtures.only(b).attributes().get(EnrichProcessor.SOURCES))
+        .isEqualTo(List.of("resource"));
     p.shutdown(Instant.now());
   }
 
@@ -103,7 +108,8 @@ class ResourceEnrichTest {
     EnrichProcessor p = Fixtures.processor(c, metrics);
     LogsBatch b = Fixtures.batch(new Attributes());
     p.process(b);
-    assertThat(b.resourceLogs().get(0).resource().attributes().get("service.name")).isEqualTo("from-config");
+    assertThat(b.resourceLogs().get(0).resource().attributes().get("service.name"))
+        .isEqualTo("from-config");
     p.shutdown(Instant.now());
   }
 
@@ -125,7 +131,9 @@ class ResourceEnrichTest {
     p.process(b);
     List<LogRecord> r = Fixtures.records(b);
     assertThat(r.get(0).attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("resource"));
-    assertThat(r.get(1).attributes().contains(EnrichProcessor.SOURCES)).as("nothing added to that resource").isFalse();
+    assertThat(r.get(1).attributes().contains(EnrichProcessor.SOURCES))
+        .as("nothing added to that resource")
+        .isFalse();
     assertThat(b.resourceLogs().get(1).resource().attributes().get("team")).isEqualTo("search");
     p.shutdown(Instant.now());
   }

@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Lookup tables, with an in-test {@link LookupTable} (the CSV and PostgreSQL tables are tested by their owner). */
+/**
+ * Lookup tables, with an in-test {@link LookupTable} (the CSV and PostgreSQL tables are tested by
+ * their owner).
+ */
 class TableEnrichTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final List<EnrichProcessor> processors = new ArrayList<>();
@@ -41,7 +44,9 @@ class TableEnrichTest {
     volatile String startFailure;
 
     StoresTable() {
-      rows.put("s1", Attributes.of("store_name", "Berlin Mitte", "region", "eu-central", "floor_m2", 1200L));
+      rows.put(
+          "s1",
+          Attributes.of("store_name", "Berlin Mitte", "region", "eu-central", "floor_m2", 1200L));
       rows.put("s2", Attributes.of("store_name", "Lyon", "region", "eu-west", "floor_m2", 800L));
     }
 
@@ -55,7 +60,9 @@ class TableEnrichTest {
     public Attributes get(String key) throws Exception {
       gets.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
       if (delayMillis > 0) Thread.sleep(delayMillis);
-      if (down.get()) throw new java.sql.SQLException("connect failed", new ConnectException("Connection refused"));
+      if (down.get())
+        throw new java.sql.SQLException(
+            "connect failed", new ConnectException("Connection refused"));
       return rows.get(key);
     }
 
@@ -154,10 +161,14 @@ class TableEnrichTest {
     EnrichProcessor p = start(stores(), t);
     LogsBatch b = batchWith("store_id", "s1", "s2");
     p.process(b);
-    assertThat(records(b)).hasSize(2).allSatisfy(r -> {
-      assertThat(r.attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("stores: connection refused"));
-      assertThat(r.attributes().contains(EnrichProcessor.SOURCES)).isFalse();
-    });
+    assertThat(records(b))
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.attributes().get(EnrichProcessor.ERRORS))
+                  .isEqualTo(List.of("stores: connection refused"));
+              assertThat(r.attributes().contains(EnrichProcessor.SOURCES)).isFalse();
+            });
     assertThat(counter(metrics, SourceMetrics.ERRORS, "stores", "connection_refused")).isEqualTo(2);
 
     t.down.set(false);
@@ -169,15 +180,17 @@ class TableEnrichTest {
 
   @Test
   void otherFailuresAreReportedWithTheirMessage() {
-    LookupTable broken = new StoresTable() {
-      @Override
-      public Attributes get(String key) {
-        throw new IllegalStateException("pool exhausted");
-      }
-    };
+    LookupTable broken =
+        new StoresTable() {
+          @Override
+          public Attributes get(String key) {
+            throw new IllegalStateException("pool exhausted");
+          }
+        };
     LogsBatch b = batchWith("store_id", "s1");
     start(stores(), broken).process(b);
-    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("stores: lookup failed: pool exhausted"));
+    assertThat(only(b).attributes().get(EnrichProcessor.ERRORS))
+        .isEqualTo(List.of("stores: lookup failed: pool exhausted"));
   }
 
   @Test
@@ -192,12 +205,19 @@ class TableEnrichTest {
     long t0 = System.nanoTime();
     p.process(b);
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(300);
-    assertThat(records(b)).allSatisfy(r ->
-        assertThat(r.attributes().get(EnrichProcessor.ERRORS)).isEqualTo(List.of("stores: timeout after 50ms")));
+    assertThat(records(b))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get(EnrichProcessor.ERRORS))
+                    .isEqualTo(List.of("stores: timeout after 50ms")));
     Thread.sleep(600);
     LogsBatch later = batchWith("store_id", "s1", "s2");
     p.process(later);
-    assertThat(records(later)).allSatisfy(r -> assertThat(r.attributes().get(EnrichProcessor.SOURCES)).isEqualTo(List.of("stores")));
+    assertThat(records(later))
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes().get(EnrichProcessor.SOURCES))
+                    .isEqualTo(List.of("stores")));
     assertThat(t.gets("s1")).isEqualTo(1);
     assertThat(t.gets("s2")).isEqualTo(1);
   }
@@ -218,12 +238,22 @@ class TableEnrichTest {
     failing.down.set(true);
     EnrichProcessor p = Fixtures.processor(c, metrics, s -> s.name.equals("stores") ? t : failing);
     processors.add(p);
-    LogsBatch b = Fixtures.batch(Attributes.of("store_id", "s1", "region", "eu-central",
-        EnrichProcessor.SOURCES, new ArrayList<>(List.of("earlier")), EnrichProcessor.ERRORS, "old: problem"));
+    LogsBatch b =
+        Fixtures.batch(
+            Attributes.of(
+                "store_id",
+                "s1",
+                "region",
+                "eu-central",
+                EnrichProcessor.SOURCES,
+                new ArrayList<>(List.of("earlier")),
+                EnrichProcessor.ERRORS,
+                "old: problem"));
     p.process(b);
     Attributes attrs = only(b).attributes();
     assertThat(attrs.get(EnrichProcessor.SOURCES)).isEqualTo(List.of("earlier", "stores"));
-    assertThat(attrs.get(EnrichProcessor.ERRORS)).isEqualTo(List.of("old: problem", "regions: connection refused"));
+    assertThat(attrs.get(EnrichProcessor.ERRORS))
+        .isEqualTo(List.of("old: problem", "regions: connection refused"));
   }
 
   @Test
@@ -236,14 +266,22 @@ class TableEnrichTest {
     b.name = "other";
     EnrichProcessorConfig c = new EnrichProcessorConfig();
     c.lookup = List.of(a, b);
-    assertThatThrownBy(() -> Fixtures.processor(c, metrics, s -> s.name.equals("stores") ? first : second))
+    assertThatThrownBy(
+            () -> Fixtures.processor(c, metrics, s -> s.name.equals("stores") ? first : second))
         .hasMessage("source 'other' (test table stores) cannot start: malformed CSV at line 3");
     assertThat(first.closed).isTrue();
     assertThat(second.closed).isTrue();
 
-    assertThatThrownBy(() -> Fixtures.processor(c, metrics, s -> {
-      throw new UnsupportedOperationException("csv lookup tables are not built yet");
-    })).hasMessage("lookup[0] (stores): csv lookup tables are not built yet");
+    assertThatThrownBy(
+            () ->
+                Fixtures.processor(
+                    c,
+                    metrics,
+                    s -> {
+                      throw new UnsupportedOperationException(
+                          "csv lookup tables are not built yet");
+                    }))
+        .hasMessage("lookup[0] (stores): csv lookup tables are not built yet");
   }
 
   @Test
@@ -264,7 +302,9 @@ class TableEnrichTest {
     LogsBatch b = batchWith("store_id", keys);
     LogsBatch result = (LogsBatch) p.process(b);
     assertThat(result.recordCount()).isEqualTo(500);
-    for (LogRecord r : records(result)) assertThat(r.attributes().contains(EnrichProcessor.ERRORS)).isTrue();
-    assertThat(metrics.counterSum(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED)).isZero();
+    for (LogRecord r : records(result))
+      assertThat(r.attributes().contains(EnrichProcessor.ERRORS)).isTrue();
+    assertThat(metrics.counterSum(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED))
+        .isZero();
   }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A real local HTTP API for the tests: answers {@code GET /users/KEY} with what {@link #behave} says
- * (status, body, delay), counting calls per key and requests in flight at once.
+ * A real local HTTP API for the tests: answers {@code GET /users/KEY} with what {@link #behave}
+ * says (status, body, delay), counting calls per key and requests in flight at once.
  */
 final class TestApi implements AutoCloseable {
   record Reply(int status, String body, long delayMillis) {
@@ -36,12 +36,15 @@ final class TestApi implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "test-api");
-    t.setDaemon(true);
-    return t;
-  });
-  private volatile Function<String, Reply> behaviour = key -> Reply.json("{\"id\":\"" + key + "\"}");
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "test-api");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile Function<String, Reply> behaviour =
+      key -> Reply.json("{\"id\":\"" + key + "\"}");
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();

@@ -29,12 +29,22 @@ class FilterProcessorTest {
 
   private FilterProcessor processor(String settings, long randomSeed) {
     FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter", settings);
-    return new FilterProcessor(ProcessorConfigs.context("filter", metrics), c, clock::get,
+    return new FilterProcessor(
+        ProcessorConfigs.context("filter", metrics),
+        c,
+        clock::get,
         new SplittableRandom(randomSeed)::nextLong);
   }
 
   private long dropped(String reason) {
-    return metrics.counterSum(ComponentContext.PROCESSOR_DROPPED, "processor", "filter", "pipeline", "logs", "reason", reason);
+    return metrics.counterSum(
+        ComponentContext.PROCESSOR_DROPPED,
+        "processor",
+        "filter",
+        "pipeline",
+        "logs",
+        "reason",
+        reason);
   }
 
   /** One resource, one scope, one record per attribute map. */
@@ -52,7 +62,10 @@ class FilterProcessorTest {
   private static LogsBatch keyed(String attribute, List<String> values) {
     Attributes[] as = new Attributes[values.size()];
     for (int i = 0; i < as.length; i++) {
-      as[i] = values.get(i) == null ? Attributes.of("n", (long) i) : Attributes.of(attribute, values.get(i), "n", (long) i);
+      as[i] =
+          values.get(i) == null
+              ? Attributes.of("n", (long) i)
+              : Attributes.of(attribute, values.get(i), "n", (long) i);
     }
     return batch(as);
   }
@@ -72,8 +85,11 @@ class FilterProcessorTest {
   @Test
   void includeKeepsOnlyMatchingRecords() {
     FilterProcessor p = processor("include: 'attributes[\"level\"] == \"error\"'\n");
-    LogsBatch b = batch(Attributes.of("level", "error", "n", 0L), Attributes.of("level", "info", "n", 1L),
-        Attributes.of("n", 2L));
+    LogsBatch b =
+        batch(
+            Attributes.of("level", "error", "n", 0L),
+            Attributes.of("level", "info", "n", 1L),
+            Attributes.of("n", 2L));
     p.process(b);
     assertThat(numbers(b)).containsExactly(0L);
     assertThat(dropped("not_included")).isEqualTo(2);
@@ -82,8 +98,13 @@ class FilterProcessorTest {
 
   @Test
   void includeListKeepsWhatAnyConditionMatches() {
-    FilterProcessor p = processor("include: ['attributes[\"a\"] exists', 'attributes[\"b\"] exists']\n");
-    LogsBatch b = batch(Attributes.of("a", 1L, "n", 0L), Attributes.of("b", 1L, "n", 1L), Attributes.of("c", 1L, "n", 2L));
+    FilterProcessor p =
+        processor("include: ['attributes[\"a\"] exists', 'attributes[\"b\"] exists']\n");
+    LogsBatch b =
+        batch(
+            Attributes.of("a", 1L, "n", 0L),
+            Attributes.of("b", 1L, "n", 1L),
+            Attributes.of("c", 1L, "n", 2L));
     p.process(b);
     assertThat(numbers(b)).containsExactly(0L, 1L);
     assertThat(dropped("not_included")).isEqualTo(1);
@@ -91,8 +112,13 @@ class FilterProcessorTest {
 
   @Test
   void excludeListDropsWhatAnyConditionMatches() {
-    FilterProcessor p = processor("exclude: ['attributes[\"a\"] exists', 'attributes[\"b\"] == 2']\n");
-    LogsBatch b = batch(Attributes.of("a", 1L, "n", 0L), Attributes.of("b", 1L, "n", 1L), Attributes.of("b", 2L, "n", 2L));
+    FilterProcessor p =
+        processor("exclude: ['attributes[\"a\"] exists', 'attributes[\"b\"] == 2']\n");
+    LogsBatch b =
+        batch(
+            Attributes.of("a", 1L, "n", 0L),
+            Attributes.of("b", 1L, "n", 1L),
+            Attributes.of("b", 2L, "n", 2L));
     p.process(b);
     assertThat(numbers(b)).containsExactly(1L);
     assertThat(dropped("excluded")).isEqualTo(2);
@@ -100,12 +126,18 @@ class FilterProcessorTest {
 
   @Test
   void includeRunsBeforeExcludeAndEachDropIsCountedOnce() {
-    FilterProcessor p = processor("include: 'attributes[\"a\"] exists'\nexclude: 'attributes[\"b\"] exists'\n");
-    LogsBatch b = batch(Attributes.of("b", 1L, "n", 0L), Attributes.of("a", 1L, "b", 1L, "n", 1L),
-        Attributes.of("a", 1L, "n", 2L));
+    FilterProcessor p =
+        processor("include: 'attributes[\"a\"] exists'\nexclude: 'attributes[\"b\"] exists'\n");
+    LogsBatch b =
+        batch(
+            Attributes.of("b", 1L, "n", 0L),
+            Attributes.of("a", 1L, "b", 1L, "n", 1L),
+            Attributes.of("a", 1L, "n", 2L));
     p.process(b);
     assertThat(numbers(b)).containsExactly(2L);
-    assertThat(dropped("not_included")).as("record 0 fails include; exclude is not asked").isEqualTo(1);
+    assertThat(dropped("not_included"))
+        .as("record 0 fails include; exclude is not asked")
+        .isEqualTo(1);
     assertThat(dropped("excluded")).isEqualTo(1);
     assertThat(metrics.counterSum(ComponentContext.PROCESSOR_DROPPED)).isEqualTo(2);
   }
@@ -175,7 +207,8 @@ class FilterProcessorTest {
     both.retainAll(b);
     // Independent halves overlap on about a quarter of the keys (sd 43).
     assertThat(both.size()).isBetween(2500 - 260, 2500 + 260);
-    assertThat(keptKeys(processor("sample: { percentage: 50, by: k, seed: 1 }\n"), keys)).isEqualTo(a);
+    assertThat(keptKeys(processor("sample: { percentage: 50, by: k, seed: 1 }\n"), keys))
+        .isEqualTo(a);
   }
 
   private static Set<String> keptKeys(FilterProcessor p, List<String> keys) {
@@ -203,7 +236,8 @@ class FilterProcessorTest {
     }
     p.process(b);
     java.util.Map<String, Integer> perTrace = new java.util.HashMap<>();
-    b.forEachRecord(r -> perTrace.merge(java.util.HexFormat.of().formatHex(r.traceId()), 1, Integer::sum));
+    b.forEachRecord(
+        r -> perTrace.merge(java.util.HexFormat.of().formatHex(r.traceId()), 1, Integer::sum));
     assertThat(perTrace.values()).containsOnly(3);
     // Binomial(4000, 0.25): sd 27.4.
     assertThat(perTrace.size()).isBetween(1000 - 165, 1000 + 165);
@@ -258,7 +292,8 @@ class FilterProcessorTest {
 
   @Test
   void nonStringKeysAreHashedByTheirText() {
-    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter", "sample: { percentage: 50, by: k }\n");
+    FilterProcessorConfig c =
+        ProcessorConfigs.config(factory, "filter", "sample: { percentage: 50, by: k }\n");
     Sampler s = new Sampler(c.sample, () -> 0L);
     assertThat(s.hashValue(42L)).isEqualTo(s.hashValue("42"));
     assertThat(s.hashValue(true)).isEqualTo(s.hashValue("true"));
@@ -319,31 +354,47 @@ class FilterProcessorTest {
     LogsBatch b = keyed("tenant", tenants);
     p.process(b);
     java.util.Map<Object, Integer> perKey = new java.util.HashMap<>();
-    b.forEachRecord(r -> perKey.merge(String.valueOf(r.attributes().get("tenant")), 1, Integer::sum));
-    assertThat(perKey).containsEntry("a", 2).containsEntry("b", 2).containsEntry("null", 2).hasSize(3);
+    b.forEachRecord(
+        r -> perKey.merge(String.valueOf(r.attributes().get("tenant")), 1, Integer::sum));
+    assertThat(perKey)
+        .containsEntry("a", 2)
+        .containsEntry("b", 2)
+        .containsEntry("null", 2)
+        .hasSize(3);
     assertThat(dropped("throttled")).isEqualTo(9);
   }
 
   @Test
   void throttleForgetsTheLeastRecentlyUsedKeyBeyondMaxKeys() {
     FilterProcessor p = processor("throttle: { rate: 0.001, burst: 1, key: k, max_keys: 2 }\n");
-    assertThat(keptKeys(p, List.of("a", "b", "a", "b"))).containsExactlyInAnyOrder("a", "b"); // both buckets empty now
-    assertThat(keptKeys(p, List.of("a"))).as("a's bucket is still empty").isEmpty(); // a is now most recent
+    assertThat(keptKeys(p, List.of("a", "b", "a", "b")))
+        .containsExactlyInAnyOrder("a", "b"); // both buckets empty now
+    assertThat(keptKeys(p, List.of("a")))
+        .as("a's bucket is still empty")
+        .isEmpty(); // a is now most recent
     assertThat(keptKeys(p, List.of("c"))).containsExactly("c"); // evicts b (least recently used)
     assertThat(keptKeys(p, List.of("a"))).as("a was kept, and is empty").isEmpty();
-    assertThat(keptKeys(p, List.of("b"))).as("b was forgotten and starts full again").containsExactly("b");
+    assertThat(keptKeys(p, List.of("b")))
+        .as("b was forgotten and starts full again")
+        .containsExactly("b");
   }
 
   @Test
   void stepsRunInOrderIncludeExcludeSampleThrottle() {
-    FilterProcessor p = processor("""
+    FilterProcessor p =
+        processor(
+            """
         include: 'attributes["keep"] == true'
         exclude: 'attributes["noise"] exists'
         sample: { percentage: 100, by: random }
         throttle: { rate: 1, burst: 1 }
         """);
-    LogsBatch b = batch(Attributes.of("n", 0L), Attributes.of("keep", true, "noise", 1L, "n", 1L),
-        Attributes.of("keep", true, "n", 2L), Attributes.of("keep", true, "n", 3L));
+    LogsBatch b =
+        batch(
+            Attributes.of("n", 0L),
+            Attributes.of("keep", true, "noise", 1L, "n", 1L),
+            Attributes.of("keep", true, "n", 2L),
+            Attributes.of("keep", true, "n", 3L));
     p.process(b);
     assertThat(numbers(b)).containsExactly(2L);
     assertThat(dropped("not_included")).isEqualTo(1);
@@ -354,13 +405,28 @@ class FilterProcessorTest {
 
   @Test
   void countersCarryProcessorAndPipeline() throws Exception {
-    FilterProcessorConfig c = ProcessorConfigs.config(factory, "filter/noise", "exclude: 'body == \"b\"'\n");
-    FilterProcessor p = (FilterProcessor) factory.createProcessor(
-        ComponentContext.ofProcessor(io.stacklens.agent.api.ComponentId.parse("filter/noise"), "logs/audit", metrics),
-        c, Signal.LOGS);
+    FilterProcessorConfig c =
+        ProcessorConfigs.config(factory, "filter/noise", "exclude: 'body == \"b\"'\n");
+    FilterProcessor p =
+        (FilterProcessor)
+            factory.createProcessor(
+                ComponentContext.ofProcessor(
+                    io.stacklens.agent.api.ComponentId.parse("filter/noise"),
+                    "logs/audit",
+                    metrics),
+                c,
+                Signal.LOGS);
     p.process(batch(Attributes.of(), Attributes.of()));
-    assertThat(metrics.counterValue(ComponentContext.PROCESSOR_DROPPED,
-        "processor", "filter/noise", "pipeline", "logs/audit", "reason", "excluded")).isEqualTo(2);
+    assertThat(
+            metrics.counterValue(
+                ComponentContext.PROCESSOR_DROPPED,
+                "processor",
+                "filter/noise",
+                "pipeline",
+                "logs/audit",
+                "reason",
+                "excluded"))
+        .isEqualTo(2);
   }
 
   @SuppressWarnings("rawtypes") // Factory.class is the raw type of a generic interface
@@ -370,8 +436,11 @@ class FilterProcessorTest {
     assertThat(factory.signals()).containsExactly(Signal.LOGS);
     assertThat(factory.createDefaultConfig()).isNotNull();
     assertThat(factory.description()).isNotBlank();
-    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream().map(p -> p.type())
-        .map(Class::getName)).contains(FilterProcessorFactory.class.getName());
+    assertThat(
+            java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream()
+                .map(p -> p.type())
+                .map(Class::getName))
+        .contains(FilterProcessorFactory.class.getName());
   }
 
   @Test
@@ -384,17 +453,26 @@ class FilterProcessorTest {
   @Test
   void hashOfTextIsTheHashOfItsUtf8Bytes() {
     long state = KeyHash.seeded(5);
-    for (String s : List.of("", "a", "user-42", "héllo", "日本語", "emoji \uD83D\uDE00 x", "lone \uD800 surrogate")) {
-      assertThat(KeyHash.hashString(state, s)).as(s)
+    for (String s :
+        List.of(
+            "", "a", "user-42", "héllo", "日本語", "emoji \uD83D\uDE00 x", "lone \uD800 surrogate")) {
+      assertThat(KeyHash.hashString(state, s))
+          .as(s)
           .isEqualTo(KeyHash.hashBytes(state, s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
-    assertThat(KeyHash.hashString(KeyHash.seeded(5), "x")).isNotEqualTo(KeyHash.hashString(KeyHash.seeded(6), "x"));
+    assertThat(KeyHash.hashString(KeyHash.seeded(5), "x"))
+        .isNotEqualTo(KeyHash.hashString(KeyHash.seeded(6), "x"));
   }
 
   @Test
   void recordsStayInOrder() {
     FilterProcessor p = processor("exclude: 'attributes[\"n\"] in [1, 3]'\n");
-    LogsBatch b = batch(Attributes.of("n", 0L), Attributes.of("n", 1L), Attributes.of("n", 2L), Attributes.of("n", 3L));
+    LogsBatch b =
+        batch(
+            Attributes.of("n", 0L),
+            Attributes.of("n", 1L),
+            Attributes.of("n", 2L),
+            Attributes.of("n", 3L));
     p.process(b);
     assertThat(records(b)).extracting(r -> r.attributes().get("n")).containsExactly(0L, 2L);
   }

@@ -22,11 +22,25 @@ public final class ProcessorConfigs {
 
   /** The result of loading {@code settings} (YAML lines, indented by 4) as processor {@code id}. */
   public static LoadResult load(ProcessorFactory<?> factory, String id, String settings) {
-    String indented = settings.isBlank() ? "" : settings.stripIndent().lines().map(l -> "    " + l)
-        .reduce("", (a, b) -> a + b + "\n");
-    String yaml = "receivers:\n  stub:\nexporters:\n  stub:\nprocessors:\n  " + id + ":\n" + indented
-        + "service:\n  pipelines:\n    logs: { receivers: [stub], processors: [" + id + "], exporters: [stub] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(StubFactories.receiver("stub"), StubFactories.exporter("stub"), factory);
+    String indented =
+        settings.isBlank()
+            ? ""
+            : settings
+                .stripIndent()
+                .lines()
+                .map(l -> "    " + l)
+                .reduce("", (a, b) -> a + b + "\n");
+    String yaml =
+        "receivers:\n  stub:\nexporters:\n  stub:\nprocessors:\n  "
+            + id
+            + ":\n"
+            + indented
+            + "service:\n  pipelines:\n    logs: { receivers: [stub], processors: ["
+            + id
+            + "], exporters: [stub] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            StubFactories.receiver("stub"), StubFactories.exporter("stub"), factory);
     return new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
   }
 
@@ -39,16 +53,21 @@ public final class ProcessorConfigs {
     return (p.isError() ? "" : "warning: ") + p.path() + ": " + p.message();
   }
 
-  /** The bound and validated config of processor {@code id}; fails when loading reported an error. */
+  /**
+   * The bound and validated config of processor {@code id}; fails when loading reported an error.
+   */
   @SuppressWarnings("unchecked")
-  public static <C extends ComponentConfig> C config(ProcessorFactory<C> factory, String id, String settings) {
+  public static <C extends ComponentConfig> C config(
+      ProcessorFactory<C> factory, String id, String settings) {
     LoadResult r = load(factory, id, settings);
     if (r.hasErrors()) throw new AssertionError("unexpected problems: " + r.problems());
-    return (C) r.config().orElseThrow().components(ComponentKind.PROCESSOR).get(ComponentId.parse(id));
+    return (C)
+        r.config().orElseThrow().components(ComponentKind.PROCESSOR).get(ComponentId.parse(id));
   }
 
   /** A processor context with a fresh registry, pipeline {@code logs}. */
-  public static ComponentContext context(String id, io.stacklens.agent.telemetry.MetricsRegistry metrics) {
+  public static ComponentContext context(
+      String id, io.stacklens.agent.telemetry.MetricsRegistry metrics) {
     return ComponentContext.ofProcessor(ComponentId.parse(id), "logs", metrics);
   }
 }

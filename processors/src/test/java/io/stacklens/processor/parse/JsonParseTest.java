@@ -13,8 +13,12 @@ class JsonParseTest {
 
   @Test
   void scalarsBecomeTheModelsValueKinds() throws Exception {
-    Object v = nested.parse("{\"s\":\"x\",\"i\":42,\"neg\":-7,\"d\":1.5,\"e\":1e3,\"t\":true,\"f\":false,\"n\":null,"
-        + "\"big\":123456789012345678901234567890}", "body", true);
+    Object v =
+        nested.parse(
+            "{\"s\":\"x\",\"i\":42,\"neg\":-7,\"d\":1.5,\"e\":1e3,\"t\":true,\"f\":false,\"n\":null,"
+                + "\"big\":123456789012345678901234567890}",
+            "body",
+            true);
 
     Attributes a = (Attributes) v;
     assertThat(a.get("s")).isEqualTo("x");
@@ -26,18 +30,26 @@ class JsonParseTest {
     assertThat(a.get("f")).isEqualTo(false);
     assertThat(a.contains("n")).isTrue();
     assertThat(a.get("n")).isNull();
-    assertThat(a.get("big")).as("beyond 64 bits: the digits, not a rounded double").isEqualTo("123456789012345678901234567890");
+    assertThat(a.get("big"))
+        .as("beyond 64 bits: the digits, not a rounded double")
+        .isEqualTo("123456789012345678901234567890");
   }
 
   @Test
   void flattensNestedObjectsWithTheSeparatorAndKeepsArraysAsLists() throws Exception {
-    Attributes a = (Attributes) flat.parse(
-        "{\"http\":{\"method\":\"GET\",\"req\":{\"bytes\":12}},\"tags\":[\"a\",{\"k\":1}],\"empty\":{}}", "body", true);
+    Attributes a =
+        (Attributes)
+            flat.parse(
+                "{\"http\":{\"method\":\"GET\",\"req\":{\"bytes\":12}},\"tags\":[\"a\",{\"k\":1}],\"empty\":{}}",
+                "body",
+                true);
 
-    assertThat(a.toString()).isEqualTo("{http.method=GET, http.req.bytes=12, tags=[a, {k=1}], empty={}}");
+    assertThat(a.toString())
+        .isEqualTo("{http.method=GET, http.req.bytes=12, tags=[a, {k=1}], empty={}}");
     assertThat(a.get("tags")).isEqualTo(List.of("a", Attributes.of("k", 1L)));
 
-    Attributes underscore = (Attributes) new JsonParse(true, "_", 10).parse("{\"a\":{\"b\":1}}", "body", true);
+    Attributes underscore =
+        (Attributes) new JsonParse(true, "_", 10).parse("{\"a\":{\"b\":1}}", "body", true);
     assertThat(underscore.get("a_b")).isEqualTo(1L);
   }
 
@@ -51,7 +63,8 @@ class JsonParseTest {
   @Test
   void containersDeeperThanMaxDepthAreKeptAsTheirJsonText() throws Exception {
     JsonParse two = new JsonParse(false, ".", 2);
-    Attributes a = (Attributes) two.parse("{\"l2\":{\"l3\":{\"x\": [1, 2]}},\"arr\":[[1],2]}", "body", true);
+    Attributes a =
+        (Attributes) two.parse("{\"l2\":{\"l3\":{\"x\": [1, 2]}},\"arr\":[[1],2]}", "body", true);
 
     assertThat(a.get("l2")).isEqualTo(Attributes.of("l3", "{\"x\": [1, 2]}"));
     assertThat(a.get("arr")).isEqualTo(List.of("[1]", 2L));
@@ -61,7 +74,8 @@ class JsonParseTest {
     assertThat(f.toString()).isEqualTo("{a.b={\"c\":1}}");
 
     JsonParse one = new JsonParse(true, ".", 1);
-    assertThat(((Attributes) one.parse("{\"a\":{\"b\":1},\"n\":2}", "body", true)).toString()).isEqualTo("{a={\"b\":1}, n=2}");
+    assertThat(((Attributes) one.parse("{\"a\":{\"b\":1},\"n\":2}", "body", true)).toString())
+        .isEqualTo("{a={\"b\":1}, n=2}");
   }
 
   @Test
@@ -88,12 +102,14 @@ class JsonParseTest {
         .hasMessageStartingWith("json: unexpected character '}'")
         .hasMessageEndingWith("at offset 16 of body");
     assertThatThrownBy(() -> flat.parse("{\"a\":1", "attributes[\"payload\"]", true))
-        .hasMessageStartingWith("json: unexpected end of input: an object is not closed (no '}') at offset 6")
+        .hasMessageStartingWith(
+            "json: unexpected end of input: an object is not closed (no '}') at offset 6")
         .hasMessageEndingWith("of attributes[\"payload\"]")
         .hasMessageNotContaining("Source");
     assertThatThrownBy(() -> flat.parse("{\"a\":tru}", "body", true))
-        .hasMessage("json: unrecognized token 'tru' (expected a string, number, array, object, true, false or null)"
-            + " at offset 5 of body");
+        .hasMessage(
+            "json: unrecognized token 'tru' (expected a string, number, array, object, true, false or null)"
+                + " at offset 5 of body");
     assertThatThrownBy(() -> flat.parse("{\"a\":[1,}", "body", true))
         .hasMessage("json: unexpected character '}': expected a value at offset 8 of body");
     assertThatThrownBy(() -> flat.parse("plain text", "body", true))
@@ -104,14 +120,16 @@ class JsonParseTest {
   @Test
   void contentAfterTheValueIsAnError() {
     assertThatThrownBy(() -> flat.parse("{\"a\":1} {\"b\":2}", "body", true))
-        .hasMessage("json: more content (an object) after the end of the object at offset 8 of body");
+        .hasMessage(
+            "json: more content (an object) after the end of the object at offset 8 of body");
     assertThatThrownBy(() -> flat.parse("1 2", "body", false))
         .hasMessage("json: more content (a number) after the end of the value at offset 2 of body");
   }
 
   @Test
   void emptyTextIsAnError() {
-    assertThatThrownBy(() -> flat.parse("  ", "body", true)).hasMessage("json: body is empty; expected a JSON object");
+    assertThatThrownBy(() -> flat.parse("  ", "body", true))
+        .hasMessage("json: body is empty; expected a JSON object");
   }
 
   @Test

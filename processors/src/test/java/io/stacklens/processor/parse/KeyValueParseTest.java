@@ -10,7 +10,12 @@ class KeyValueParseTest {
 
   @Test
   void logfmtWithQuotedValuesEscapesAndBareKeys() throws Exception {
-    assertThat(logfmt.parse("level=info  msg=\"user logged in\" user='ada l' q=\"say \\\"hi\\\"\\n\" debug ts=1", "body").toString())
+    assertThat(
+            logfmt
+                .parse(
+                    "level=info  msg=\"user logged in\" user='ada l' q=\"say \\\"hi\\\"\\n\" debug ts=1",
+                    "body")
+                .toString())
         .isEqualTo("{level=info, msg=user logged in, user=ada l, q=say \"hi\"\n, debug=, ts=1}");
   }
 
@@ -25,8 +30,10 @@ class KeyValueParseTest {
 
     assertThat(p.parse("host: web 1 , port:8080,\"full name\": \"a, b\" ,flag", "body").toString())
         .isEqualTo("{host=web 1, port=8080, full name=a, b, flag=}");
-    assertThat(new KeyValueParse("&", "=").parse("a=1&b=2&&c=3", "body").toString()).isEqualTo("{a=1, b=2, c=3}");
-    assertThat(new KeyValueParse("; ", "=").parse("a=1; b=2", "body").toString()).isEqualTo("{a=1, b=2}");
+    assertThat(new KeyValueParse("&", "=").parse("a=1&b=2&&c=3", "body").toString())
+        .isEqualTo("{a=1, b=2, c=3}");
+    assertThat(new KeyValueParse("; ", "=").parse("a=1; b=2", "body").toString())
+        .isEqualTo("{a=1, b=2}");
   }
 
   @Test
@@ -42,7 +49,9 @@ class KeyValueParseTest {
     assertThatThrownBy(() -> logfmt.parse("a=1 =2", "body"))
         .hasMessage("key_value: empty key at offset 4 of body (expected key=value)");
     assertThatThrownBy(() -> logfmt.parse("a=\"x\"y", "body"))
-        .hasMessage("key_value: unexpected \"y\" at offset 5 of body (expected a pair delimiter after the value of \"a\")");
-    assertThatThrownBy(() -> logfmt.parse("   ", "body")).hasMessage("key_value: no key=value pairs in body");
+        .hasMessage(
+            "key_value: unexpected \"y\" at offset 5 of body (expected a pair delimiter after the value of \"a\")");
+    assertThatThrownBy(() -> logfmt.parse("   ", "body"))
+        .hasMessage("key_value: no key=value pairs in body");
   }
 }

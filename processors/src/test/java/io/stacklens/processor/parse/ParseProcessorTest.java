@@ -50,11 +50,19 @@ class ParseProcessorTest {
   }
 
   private long errors(String reason) {
-    return metrics.counterValue(ParseProcessor.ERRORS_METRIC, "processor", "parse", "pipeline", "logs", "reason", reason);
+    return metrics.counterValue(
+        ParseProcessor.ERRORS_METRIC, "processor", "parse", "pipeline", "logs", "reason", reason);
   }
 
   private long dropped(String reason) {
-    return metrics.counterValue(ComponentContext.PROCESSOR_DROPPED, "processor", "parse", "pipeline", "logs", "reason", reason);
+    return metrics.counterValue(
+        ComponentContext.PROCESSOR_DROPPED,
+        "processor",
+        "parse",
+        "pipeline",
+        "logs",
+        "reason",
+        reason);
   }
 
   private static long nanos(String instant) {
@@ -66,16 +74,23 @@ class ParseProcessorTest {
 
   @Test
   void defaultsParseAJsonBodyFlattenedIntoAttributes() {
-    LogRecord r = runOne("", body("{\"level\":\"info\",\"http\":{\"status\":200},\"tags\":[\"a\"]}").setSeverityNumber(0));
+    LogRecord r =
+        runOne(
+            "",
+            body("{\"level\":\"info\",\"http\":{\"status\":200},\"tags\":[\"a\"]}")
+                .setSeverityNumber(0));
 
     assertThat(r.attributes().toString()).isEqualTo("{level=info, http.status=200, tags=[a]}");
-    assertThat(r.body()).as("the source stays unless remove_source").isEqualTo("{\"level\":\"info\",\"http\":{\"status\":200},\"tags\":[\"a\"]}");
+    assertThat(r.body())
+        .as("the source stays unless remove_source")
+        .isEqualTo("{\"level\":\"info\",\"http\":{\"status\":200},\"tags\":[\"a\"]}");
     assertThat(errors("parse_failed")).isZero();
   }
 
   @Test
   void parsedKeysReplaceExistingAttributesOfTheSameName() {
-    LogRecord r = runOne("", new LogRecord(Attributes.of("a", "old", "keep", 1L)).setBody("{\"a\":\"new\"}"));
+    LogRecord r =
+        runOne("", new LogRecord(Attributes.of("a", "old", "keep", 1L)).setBody("{\"a\":\"new\"}"));
 
     assertThat(r.attributes().toString()).isEqualTo("{a=new, keep=1}");
   }
@@ -84,16 +99,20 @@ class ParseProcessorTest {
   void targetBodyKeepsAMapBody() {
     LogRecord r = runOne("target: body", body("{\"msg\":\"hi\",\"http\":{\"status\":200}}"));
 
-    assertThat(r.body()).isEqualTo(Attributes.of("msg", "hi", "http", Attributes.of("status", 200L)));
+    assertThat(r.body())
+        .isEqualTo(Attributes.of("msg", "hi", "http", Attributes.of("status", 200L)));
     assertThat(r.attributes().isEmpty()).isTrue();
   }
 
   @Test
   void targetAnAttributeKeyWithFlattenAndSeparatorAndMaxDepth() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         target: attributes["json"]
         json: { flatten: true, separator: "_", max_depth: 2 }
-        """, body("{\"a\":{\"b\":{\"c\":1}},\"d\":2}"));
+        """,
+            body("{\"a\":{\"b\":{\"c\":1}},\"d\":2}"));
 
     assertThat(r.attributes().get("json")).isEqualTo(Attributes.of("a_b", "{\"c\":1}", "d", 2L));
   }
@@ -107,10 +126,13 @@ class ParseProcessorTest {
 
   @Test
   void anAttributeSourceWithRemoveSource() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         source: attributes["payload"]
         remove_source: true
-        """, new LogRecord(Attributes.of("payload", "{\"user\":\"ada\"}")).setBody("kept"));
+        """,
+            new LogRecord(Attributes.of("payload", "{\"user\":\"ada\"}")).setBody("kept"));
 
     assertThat(r.attributes().toString()).isEqualTo("{user=ada}");
     assertThat(r.body()).isEqualTo("kept");
@@ -125,7 +147,8 @@ class ParseProcessorTest {
 
   @Test
   void bytesAreReadAsUtf8() {
-    LogRecord r = runOne("", body("{\"city\":\"Zürich\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    LogRecord r =
+        runOne("", body("{\"city\":\"Zürich\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
     assertThat(r.attributes().get("city")).isEqualTo("Zürich");
   }
@@ -139,21 +162,28 @@ class ParseProcessorTest {
 
   @Test
   void regexNamedGroupsToAttributes() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         format: regex
         regex: { pattern: '^(?<level>[A-Z]+) \\[(?<thread>[^\\]]+)\\] (?<message>.*)$' }
-        """, body("WARN [main] disk almost full"));
+        """,
+            body("WARN [main] disk almost full"));
 
-    assertThat(r.attributes().toString()).isEqualTo("{level=WARN, thread=main, message=disk almost full}");
+    assertThat(r.attributes().toString())
+        .isEqualTo("{level=WARN, thread=main, message=disk almost full}");
   }
 
   @Test
   void keyValueWithCustomDelimitersIntoAMapBody() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         format: key_value
         key_value: { pair_delimiter: ",", value_delimiter: ":" }
         target: body
-        """, body("user: ada, action: \"log in, twice\""));
+        """,
+            body("user: ada, action: \"log in, twice\""));
 
     assertThat(r.body()).isEqualTo(Attributes.of("user", "ada", "action", "log in, twice"));
   }
@@ -172,7 +202,8 @@ class ParseProcessorTest {
     LogRecord r = runOne("", body("{\"level\":\"info\",}"));
 
     assertThat(r.attributes().get("parse.error"))
-        .isEqualTo("json: unexpected character '}': expected double-quote to start field name at offset 16 of body");
+        .isEqualTo(
+            "json: unexpected character '}': expected double-quote to start field name at offset 16 of body");
     assertThat(r.attributes().size()).as("nothing else was written").isEqualTo(1);
     assertThat(errors("parse_failed")).isEqualTo(1);
     assertThat(dropped("parse_failed")).isZero();
@@ -180,31 +211,42 @@ class ParseProcessorTest {
 
   @Test
   void anInvalidRecordIsNotFollowedByLaterSteps() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         rename: [ { from: level, to: severity_text } ]
         schema: { required: [ { field: service } ] }
-        """, new LogRecord(Attributes.of("level", "info")).setBody("not json"));
+        """,
+            new LogRecord(Attributes.of("level", "info")).setBody("not json"));
 
     assertThat(r.attributes().get("level")).isEqualTo("info");
-    assertThat((String) r.attributes().get("parse.error")).startsWith("json: unrecognized token 'not'").doesNotContain("schema");
+    assertThat((String) r.attributes().get("parse.error"))
+        .startsWith("json: unrecognized token 'not'")
+        .doesNotContain("schema");
   }
 
   @Test
   void aBodyOfAnotherKindIsAnError() {
     LogRecord r = runOne("", body(42L));
 
-    assertThat(r.attributes().get("parse.error")).isEqualTo("json: body is an int, expected text to parse (or a map)");
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo("json: body is an int, expected text to parse (or a map)");
   }
 
   @Test
   void whatCannotBeStoredIsAnError() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         source: attributes["p"]
         target: body["x"]
-        """, new LogRecord(Attributes.of("p", "{\"a\":1}")).setBody("a string body"));
+        """,
+            new LogRecord(Attributes.of("p", "{\"a\":1}")).setBody("a string body"));
 
-    assertThat(r.attributes().get("parse.error")).isEqualTo("json: cannot store what was parsed from attributes[\"p\"]: "
-        + "cannot set body[\"x\"]: the body is a string, not a map");
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo(
+            "json: cannot store what was parsed from attributes[\"p\"]: "
+                + "cannot set body[\"x\"]: the body is a string, not a map");
     assertThat(r.body()).isEqualTo("a string body");
   }
 
@@ -242,14 +284,20 @@ class ParseProcessorTest {
 
   @Test
   void keepLeavesTheRecordUntouchedEvenAfterPartialChangesButCountsIt() {
-    LogRecord in = new LogRecord(Attributes.of("level", "info", "ts", "yesterday")).setBody("{\"a\":1}").setSeverityNumber(0);
+    LogRecord in =
+        new LogRecord(Attributes.of("level", "info", "ts", "yesterday"))
+            .setBody("{\"a\":1}")
+            .setSeverityNumber(0);
     LogRecord before = in.copy();
 
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         on_error: keep
         severity: { field: level }
         timestamp: { field: ts }
-        """, in);
+        """,
+            in);
 
     assertThat(r.sameAs(before)).as("untouched: %s", r).isTrue();
     assertThat(errors("parse_failed")).isEqualTo(1);
@@ -258,26 +306,33 @@ class ParseProcessorTest {
 
   @Test
   void tagKeepsWhatTheOtherStepsDidAndListsEveryFailure() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         timestamp: { field: ts }
         severity: { field: level }
         schema: { required: [ { field: service }, { field: user, type: string } ] }
-        """, body("{\"ts\":\"yesterday\",\"level\":\"warn\",\"user\":7}"));
+        """,
+            body("{\"ts\":\"yesterday\",\"level\":\"warn\",\"user\":7}"));
 
     assertThat(r.severityNumber()).isEqualTo(13);
-    assertThat(r.attributes().get("parse.error")).isEqualTo(
-        "timestamp: ts \"yesterday\" is not iso8601 (expected a digit at offset 0, got 'y'; expected e.g. 2024-05-01T10:00:00.123Z); "
-            + "schema: required field \"service\" is missing; field \"user\" must be a string, got an int 7");
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo(
+            "timestamp: ts \"yesterday\" is not iso8601 (expected a digit at offset 0, got 'y'; expected e.g. 2024-05-01T10:00:00.123Z); "
+                + "schema: required field \"service\" is missing; field \"user\" must be a string, got an int 7");
     assertThat(errors("parse_failed")).as("a step failed: the reason is parse_failed").isEqualTo(1);
     assertThat(errors("schema_invalid")).isZero();
   }
 
   @Test
   void missingSourceIsSkippedByDefaultWithNoStepRun() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         severity: { field: level }
         schema: { required: [ { field: service } ] }
-        """, new LogRecord(Attributes.of("level", "warn")));
+        """,
+            new LogRecord(Attributes.of("level", "warn")));
 
     assertThat(r.attributes().toString()).isEqualTo("{level=warn}");
     assertThat(r.severityNumber()).isZero();
@@ -288,7 +343,8 @@ class ParseProcessorTest {
   void missingSourceIsAnErrorWhenAsked() {
     LogRecord r = runOne("if_missing: error", new LogRecord());
 
-    assertThat(r.attributes().get("parse.error")).isEqualTo("json: body is missing (if_missing: error)");
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo("json: body is missing (if_missing: error)");
     assertThat(errors("parse_failed")).isEqualTo(1);
   }
 
@@ -296,13 +352,16 @@ class ParseProcessorTest {
 
   @Test
   void renameMovesFieldsIncludingIntoTheBody() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         rename:
           - { from: msg, to: body }
           - { from: 'attributes["svc"]', to: 'resource.attributes["service.name"]' }
           - { from: absent, to: somewhere }
           - { from: 'attributes["user"]["id"]', to: user_id }
-        """, body("{\"msg\":\"hello\",\"svc\":\"cart\",\"user\":{\"id\":5}}"));
+        """,
+            body("{\"msg\":\"hello\",\"svc\":\"cart\",\"user\":{\"id\":5}}"));
 
     assertThat(r.body()).isEqualTo("hello");
     assertThat(r.attributes().toString()).isEqualTo("{user.id=5}");
@@ -310,24 +369,31 @@ class ParseProcessorTest {
 
   @Test
   void renameWithNestedMapsAndAFailedMoveRestoresTheValue() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         json: { flatten: false }
         rename:
           - { from: 'attributes["user"]["id"]', to: user_id }
           - { from: level, to: severity_number }
-        """, body("{\"user\":{\"id\":5},\"level\":\"loud\"}"));
+        """,
+            body("{\"user\":{\"id\":5},\"level\":\"loud\"}"));
 
     assertThat(r.attributes().get("user_id")).isEqualTo(5L);
     assertThat(r.attributes().get("level")).isEqualTo("loud");
     assertThat(r.attributes().get("parse.error"))
-        .isEqualTo("rename: cannot move level to severity_number: severity_number needs an integer, got string loud");
+        .isEqualTo(
+            "rename: cannot move level to severity_number: severity_number needs an integer, got string loud");
   }
 
   // ---------------------------------------------------------------- timestamp
 
   @Test
   void timestampFromAFieldWithRemove() {
-    LogRecord r = runOne("timestamp: { field: ts, remove: true }", body("{\"ts\":\"2024-05-01T12:00:00.5+02:00\",\"a\":1}"));
+    LogRecord r =
+        runOne(
+            "timestamp: { field: ts, remove: true }",
+            body("{\"ts\":\"2024-05-01T12:00:00.5+02:00\",\"a\":1}"));
 
     assertThat(r.timeUnixNano()).isEqualTo(nanos("2024-05-01T10:00:00.500Z"));
     assertThat(r.attributes().toString()).isEqualTo("{a=1}");
@@ -335,14 +401,26 @@ class ParseProcessorTest {
 
   @Test
   void timestampLayoutsAndZones() {
-    assertThat(runOne("timestamp: { field: t, layout: epoch_ms }", body("{\"t\":1714557600250}")).timeUnixNano())
+    assertThat(
+            runOne("timestamp: { field: t, layout: epoch_ms }", body("{\"t\":1714557600250}"))
+                .timeUnixNano())
         .isEqualTo(nanos("2024-05-01T10:00:00.250Z"));
-    assertThat(runOne("timestamp: { field: t, layout: epoch_s }", body("{\"t\":\"1714557600.5\"}")).timeUnixNano())
+    assertThat(
+            runOne("timestamp: { field: t, layout: epoch_s }", body("{\"t\":\"1714557600.5\"}"))
+                .timeUnixNano())
         .isEqualTo(nanos("2024-05-01T10:00:00.500Z"));
-    assertThat(runOne("timestamp: { field: t, time_zone: Asia/Tokyo }", body("{\"t\":\"2024-05-01 19:00:00\"}")).timeUnixNano())
+    assertThat(
+            runOne(
+                    "timestamp: { field: t, time_zone: Asia/Tokyo }",
+                    body("{\"t\":\"2024-05-01 19:00:00\"}"))
+                .timeUnixNano())
         .isEqualTo(nanos("2024-05-01T10:00:00Z"));
-    assertThat(runOne("timestamp: { field: t, layout: 'dd/MMM/yyyy:HH:mm:ss Z' }", body("{\"t\":\"01/May/2024:10:00:00 +0000\"}"))
-        .timeUnixNano()).isEqualTo(nanos("2024-05-01T10:00:00Z"));
+    assertThat(
+            runOne(
+                    "timestamp: { field: t, layout: 'dd/MMM/yyyy:HH:mm:ss Z' }",
+                    body("{\"t\":\"01/May/2024:10:00:00 +0000\"}"))
+                .timeUnixNano())
+        .isEqualTo(nanos("2024-05-01T10:00:00Z"));
   }
 
   @Test
@@ -358,8 +436,18 @@ class ParseProcessorTest {
   @Test
   void severityTextMapsCaseInsensitively() {
     String yaml = "format: none\nseverity: { field: level }";
-    String[][] cases = {{"warn", "13"}, {"WARNING", "13"}, {"Err", "17"}, {"fatal", "21"}, {" info ", "9"}, {"debug", "5"},
-        {"trace", "1"}, {"ERROR3", "19"}, {"critical", "21"}, {"7", "7"}};
+    String[][] cases = {
+      {"warn", "13"},
+      {"WARNING", "13"},
+      {"Err", "17"},
+      {"fatal", "21"},
+      {" info ", "9"},
+      {"debug", "5"},
+      {"trace", "1"},
+      {"ERROR3", "19"},
+      {"critical", "21"},
+      {"7", "7"}
+    };
     for (String[] c : cases) {
       LogRecord r = runOne(yaml, new LogRecord(Attributes.of("level", c[0])));
       assertThat(r.severityNumber()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
@@ -369,26 +457,41 @@ class ParseProcessorTest {
 
   @Test
   void severityNumbersAreTakenAsTheyAre() {
-    LogRecord r = runOne("format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", 17L)));
+    LogRecord r =
+        runOne(
+            "format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", 17L)));
 
     assertThat(r.severityNumber()).isEqualTo(17);
     assertThat(r.severityText()).as("no text to keep: the OTLP name").isEqualTo("ERROR");
-    assertThat(runOne("format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", 9.0))).severityNumber()).isEqualTo(9);
+    assertThat(
+            runOne(
+                    "format: none\nseverity: { field: level }",
+                    new LogRecord(Attributes.of("level", 9.0)))
+                .severityNumber())
+        .isEqualTo(9);
   }
 
   @Test
   void customMappingTakesPrecedenceAndTextModes() {
     String mapping = "mapping: { warn: ERROR, Verbose: DEBUG2, hot: 22 }";
-    LogRecord r = runOne("format: none\nseverity: { field: level, " + mapping + " }", new LogRecord(Attributes.of("level", "WARN")));
+    LogRecord r =
+        runOne(
+            "format: none\nseverity: { field: level, " + mapping + " }",
+            new LogRecord(Attributes.of("level", "WARN")));
     assertThat(r.severityNumber()).isEqualTo(17);
     assertThat(r.severityText()).isEqualTo("WARN");
 
-    r = runOne("format: none\nseverity: { field: level, text: name, " + mapping + " }", new LogRecord(Attributes.of("level", "verbose")));
+    r =
+        runOne(
+            "format: none\nseverity: { field: level, text: name, " + mapping + " }",
+            new LogRecord(Attributes.of("level", "verbose")));
     assertThat(r.severityNumber()).isEqualTo(6);
     assertThat(r.severityText()).isEqualTo("DEBUG2");
 
-    r = runOne("format: none\nseverity: { field: level, text: keep, remove: true, " + mapping + " }",
-        new LogRecord(Attributes.of("level", "HOT")).setSeverityText("orig"));
+    r =
+        runOne(
+            "format: none\nseverity: { field: level, text: keep, remove: true, " + mapping + " }",
+            new LogRecord(Attributes.of("level", "HOT")).setSeverityText("orig"));
     assertThat(r.severityNumber()).isEqualTo(22);
     assertThat(r.severityText()).isEqualTo("orig");
     assertThat(r.attributes().contains("level")).isFalse();
@@ -396,7 +499,10 @@ class ParseProcessorTest {
 
   @Test
   void severityFromSeverityTextItself() {
-    LogRecord r = runOne("format: none\nseverity: { field: severity_text }", new LogRecord().setSeverityText("Warning"));
+    LogRecord r =
+        runOne(
+            "format: none\nseverity: { field: severity_text }",
+            new LogRecord().setSeverityText("Warning"));
 
     assertThat(r.severityNumber()).isEqualTo(13);
     assertThat(r.severityText()).isEqualTo("Warning");
@@ -404,12 +510,20 @@ class ParseProcessorTest {
 
   @Test
   void unknownSeverityIsAnError() {
-    LogRecord r = runOne("format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", "loud")));
-    assertThat(r.attributes().get("parse.error")).isEqualTo("severity: level \"loud\" is not a known severity (expected e.g. "
-        + "debug, info, warn, error, fatal or a number 1..24; map other words with severity.mapping)");
+    LogRecord r =
+        runOne(
+            "format: none\nseverity: { field: level }",
+            new LogRecord(Attributes.of("level", "loud")));
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo(
+            "severity: level \"loud\" is not a known severity (expected e.g. "
+                + "debug, info, warn, error, fatal or a number 1..24; map other words with severity.mapping)");
 
-    r = runOne("format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", 30L)));
-    assertThat(r.attributes().get("parse.error")).isEqualTo("severity: level is an int 30, expected a level name or a number 1..24");
+    r =
+        runOne(
+            "format: none\nseverity: { field: level }", new LogRecord(Attributes.of("level", 30L)));
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo("severity: level is an int 30, expected a level name or a number 1..24");
     assertThat(r.severityNumber()).isZero();
   }
 
@@ -417,13 +531,16 @@ class ParseProcessorTest {
 
   @Test
   void normalizeTrimsAndChangesCaseOfStringsOnly() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         normalize:
           - { field: env, trim: true, case: lower }
           - { field: region, case: upper }
           - { field: code, trim: true }
           - { field: absent, trim: true }
-        """, body("{\"env\":\"  Prod \",\"region\":\"eu-west\",\"code\":42}"));
+        """,
+            body("{\"env\":\"  Prod \",\"region\":\"eu-west\",\"code\":42}"));
 
     assertThat(r.attributes().toString()).isEqualTo("{env=prod, region=EU-WEST, code=42}");
   }
@@ -432,7 +549,9 @@ class ParseProcessorTest {
 
   @Test
   void schemaListsEveryViolationAndCountsSchemaInvalid() {
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         timestamp: { field: ts }
         schema:
           required:
@@ -441,19 +560,24 @@ class ParseProcessorTest {
             - { field: message, type: string }
             - { field: timestamp, type: timestamp }
             - { field: count, type: int }
-        """, body("{\"level\":\"info\",\"message\":\"\",\"timestamp\":\"not a time\",\"count\":\"12x\"}"));
+        """,
+            body(
+                "{\"level\":\"info\",\"message\":\"\",\"timestamp\":\"not a time\",\"count\":\"12x\"}"));
 
-    assertThat(r.attributes().get("parse.error")).isEqualTo("schema: required field \"service\" is missing; "
-        + "required field \"message\" is empty; "
-        + "field \"timestamp\" must be a timestamp in layout iso8601, got a string \"not a time\"; "
-        + "field \"count\" must be an int, got a string \"12x\"");
+    assertThat(r.attributes().get("parse.error"))
+        .isEqualTo(
+            "schema: required field \"service\" is missing; "
+                + "required field \"message\" is empty; "
+                + "field \"timestamp\" must be a timestamp in layout iso8601, got a string \"not a time\"; "
+                + "field \"count\" must be an int, got a string \"12x\"");
     assertThat(errors("schema_invalid")).isEqualTo(1);
     assertThat(errors("parse_failed")).isZero();
   }
 
   @Test
   void schemaTypesAcceptValuesThatReadAsTheType() {
-    String yaml = """
+    String yaml =
+        """
         schema:
           required:
             - { field: s, type: string }
@@ -471,25 +595,38 @@ class ParseProcessorTest {
         timestamp: { field: ts }
         json: { flatten: false }
         """;
-    LogRecord ok = runOne(yaml, body("{\"s\":\"x\",\"i\":1,\"i2\":\"-12\",\"d\":1.5,\"d2\":3,\"d3\":\"2.5e3\",\"b\":true,"
-        + "\"b2\":\"FALSE\",\"m\":{\"k\":1},\"a\":[1],\"x\":[],\"ts\":\"2024-05-01T10:00:00Z\"}"));
+    LogRecord ok =
+        runOne(
+            yaml,
+            body(
+                "{\"s\":\"x\",\"i\":1,\"i2\":\"-12\",\"d\":1.5,\"d2\":3,\"d3\":\"2.5e3\",\"b\":true,"
+                    + "\"b2\":\"FALSE\",\"m\":{\"k\":1},\"a\":[1],\"x\":[],\"ts\":\"2024-05-01T10:00:00Z\"}"));
     assertThat(ok.attributes().get("parse.error")).isNull();
 
-    LogRecord bad = runOne(yaml, body("{\"s\":1,\"i\":1.5,\"i2\":\"1.0\",\"d\":\"NaN\",\"d2\":true,\"d3\":\"1d\",\"b\":\"yes\","
-        + "\"b2\":0,\"m\":[1],\"a\":{},\"x\":\"\"}"));
-    assertThat((String) bad.attributes().get("parse.error")).isEqualTo("schema: field \"s\" must be a string, got an int 1; "
-        + "field \"i\" must be an int, got a double 1.5; field \"i2\" must be an int, got a string \"1.0\"; "
-        + "field \"d\" must be a number, got a string \"NaN\"; field \"d2\" must be a number, got a bool true; "
-        + "field \"d3\" must be a number, got a string \"1d\"; field \"b\" must be a bool, got a string \"yes\"; "
-        + "field \"b2\" must be a bool, got an int 0; field \"m\" must be a map, got an array [1]; "
-        + "field \"a\" must be an array, got a map {}; required field \"x\" is empty; required field \"time\" is missing");
+    LogRecord bad =
+        runOne(
+            yaml,
+            body(
+                "{\"s\":1,\"i\":1.5,\"i2\":\"1.0\",\"d\":\"NaN\",\"d2\":true,\"d3\":\"1d\",\"b\":\"yes\","
+                    + "\"b2\":0,\"m\":[1],\"a\":{},\"x\":\"\"}"));
+    assertThat((String) bad.attributes().get("parse.error"))
+        .isEqualTo(
+            "schema: field \"s\" must be a string, got an int 1; "
+                + "field \"i\" must be an int, got a double 1.5; field \"i2\" must be an int, got a string \"1.0\"; "
+                + "field \"d\" must be a number, got a string \"NaN\"; field \"d2\" must be a number, got a bool true; "
+                + "field \"d3\" must be a number, got a string \"1d\"; field \"b\" must be a bool, got a string \"yes\"; "
+                + "field \"b2\" must be a bool, got an int 0; field \"m\" must be a map, got an array [1]; "
+                + "field \"a\" must be an array, got a map {}; required field \"x\" is empty; required field \"time\" is missing");
   }
 
   @Test
   void schemaDropCountsSchemaInvalid() {
-    Processor p = ParseYaml.processor("on_error: drop\nschema: { required: [ { field: service } ] }", metrics);
+    Processor p =
+        ParseYaml.processor(
+            "on_error: drop\nschema: { required: [ { field: service } ] }", metrics);
 
-    LogsBatch out = (LogsBatch) p.process(batch(body("{\"service\":\"a\"}"), body("{\"other\":1}")));
+    LogsBatch out =
+        (LogsBatch) p.process(batch(body("{\"service\":\"a\"}"), body("{\"other\":1}")));
 
     assertThat(out.recordCount()).isEqualTo(1);
     assertThat(dropped("schema_invalid")).isEqualTo(1);
@@ -501,9 +638,12 @@ class ParseProcessorTest {
 
   @Test
   void stepsRunInTheDocumentedOrder() {
-    // rename feeds timestamp and severity; severity sets severity_text which normalize then lowercases;
+    // rename feeds timestamp and severity; severity sets severity_text which normalize then
+    // lowercases;
     // the schema sees the result of all of them.
-    LogRecord r = runOne("""
+    LogRecord r =
+        runOne(
+            """
         rename:
           - { from: t, to: 'attributes["when"]' }
           - { from: lvl, to: 'attributes["level"]' }
@@ -511,7 +651,8 @@ class ParseProcessorTest {
         severity: { field: level, text: name }
         normalize: [ { field: severity_text, case: lower } ]
         schema: { required: [ { field: severity_text, type: string }, { field: time, type: timestamp } ] }
-        """, body("{\"t\":1714557600,\"lvl\":\"Warning\"}"));
+        """,
+            body("{\"t\":1714557600,\"lvl\":\"Warning\"}"));
 
     assertThat(r.timeUnixNano()).isEqualTo(nanos("2024-05-01T10:00:00Z"));
     assertThat(r.severityNumber()).isEqualTo(13);
@@ -523,18 +664,22 @@ class ParseProcessorTest {
   void whenSelectsTheRecordsToProcess() {
     Processor p = ParseYaml.processor("when: 'body starts_with \"{\"'\nif_missing: error", metrics);
 
-    LogsBatch out = (LogsBatch) p.process(batch(body("{\"a\":1}"), body("plain text"), new LogRecord()));
+    LogsBatch out =
+        (LogsBatch) p.process(batch(body("{\"a\":1}"), body("plain text"), new LogRecord()));
 
     List<LogRecord> recs = records(out);
     assertThat(recs.get(0).attributes().toString()).isEqualTo("{a=1}");
     assertThat(recs.get(1).attributes().isEmpty()).isTrue();
-    assertThat(recs.get(2).attributes().isEmpty()).as("not matching: not even if_missing applies").isTrue();
+    assertThat(recs.get(2).attributes().isEmpty())
+        .as("not matching: not even if_missing applies")
+        .isTrue();
     assertThat(errors("parse_failed")).isZero();
   }
 
   @Test
   void formatNoneRunsOnlyTheOtherSteps() {
-    LogRecord r = runOne("format: none\nnormalize: [ { field: body, trim: true } ]", body("  {\"a\":1}  "));
+    LogRecord r =
+        runOne("format: none\nnormalize: [ { field: body, trim: true } ]", body("  {\"a\":1}  "));
 
     assertThat(r.body()).isEqualTo("{\"a\":1}");
     assertThat(r.attributes().isEmpty()).isTrue();
@@ -542,7 +687,9 @@ class ParseProcessorTest {
 
   @Test
   void aBatchOfManyRecordsIsProcessedInPlace() {
-    Processor p = ParseYaml.processor("format: regex\nregex: { pattern: '^(?<prefix>[a-z]+)-(?<n>\\d+)$' }", metrics);
+    Processor p =
+        ParseYaml.processor(
+            "format: regex\nregex: { pattern: '^(?<prefix>[a-z]+)-(?<n>\\d+)$' }", metrics);
     LogsBatch in = TestBatches.logs("req", 50);
 
     LogsBatch out = (LogsBatch) p.process(in);

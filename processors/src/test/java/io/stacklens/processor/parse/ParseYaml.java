@@ -7,7 +7,6 @@ import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
-import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.processor.filter.ProcessorConfigs;
 import java.util.List;
@@ -16,7 +15,8 @@ import java.util.Map;
 /**
  * Loads a {@code parse} processor's YAML the way the agent does. {@link #problems} uses the real
  * registry (every factory on the class path); {@link #config} and {@link #processor} bind through
- * {@link ProcessorConfigs}, with a stub receiver and exporter around it (the processors module has none).
+ * {@link ProcessorConfigs}, with a stub receiver and exporter around it (the processors module has
+ * none).
  */
 final class ParseYaml {
   private ParseYaml() {}
@@ -28,14 +28,18 @@ final class ParseYaml {
 
   /** Loads {@code processors: { parse: <body> }} with the real registry. */
   static LoadResult loadReal(String body) {
-    return new ConfigLoader(realRegistry(), Map.of()).loadString("processors:\n  parse:\n" + indent(body), "agent.yaml");
+    return new ConfigLoader(realRegistry(), Map.of())
+        .loadString("processors:\n  parse:\n" + indent(body), "agent.yaml");
   }
 
   /** Problems under {@code processors.} as printed by the CLI (file:line:column: path: message). */
   static List<String> problems(String body) {
     LoadResult r = loadReal(body);
     return r.problems().stream()
-        .filter(p -> p.path().startsWith("processors.") && !p.message().startsWith("defined but not used"))
+        .filter(
+            p ->
+                p.path().startsWith("processors.")
+                    && !p.message().startsWith("defined but not used"))
         .map(ConfigProblem::toString)
         .toList();
   }
@@ -45,9 +49,13 @@ final class ParseYaml {
     return ProcessorConfigs.config(new ParseProcessorFactory(), "parse", body);
   }
 
-  /** A processor built by the factory from {@code body}, in pipeline "logs", counting into {@code metrics}. */
+  /**
+   * A processor built by the factory from {@code body}, in pipeline "logs", counting into {@code
+   * metrics}.
+   */
   static Processor processor(String body, MetricsRegistry metrics) {
-    ComponentContext context = ComponentContext.ofProcessor(ComponentId.of("parse"), "logs", metrics);
+    ComponentContext context =
+        ComponentContext.ofProcessor(ComponentId.of("parse"), "logs", metrics);
     return new ParseProcessor(context, config(body));
   }
 

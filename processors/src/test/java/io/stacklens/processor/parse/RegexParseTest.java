@@ -9,11 +9,18 @@ import org.junit.jupiter.api.Test;
 class RegexParseTest {
   @Test
   void namedGroupsBecomeStringFields() throws Exception {
-    RegexParse p = new RegexParse("^(?<ip>\\S+) \\S+ \\S+ \\[(?<when>[^\\]]+)\\] \"(?<method>\\w+) (?<path>\\S+)[^\"]*\" (?<status>\\d{3})");
+    RegexParse p =
+        new RegexParse(
+            "^(?<ip>\\S+) \\S+ \\S+ \\[(?<when>[^\\]]+)\\] \"(?<method>\\w+) (?<path>\\S+)[^\"]*\" (?<status>\\d{3})");
 
-    Attributes a = p.parse("10.0.0.1 - - [01/May/2024:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 512", "body");
+    Attributes a =
+        p.parse(
+            "10.0.0.1 - - [01/May/2024:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 512",
+            "body");
 
-    assertThat(a.toString()).isEqualTo("{ip=10.0.0.1, when=01/May/2024:10:00:00 +0000, method=GET, path=/index.html, status=200}");
+    assertThat(a.toString())
+        .isEqualTo(
+            "{ip=10.0.0.1, when=01/May/2024:10:00:00 +0000, method=GET, path=/index.html, status=200}");
   }
 
   @Test
@@ -43,7 +50,8 @@ class RegexParseTest {
 
   @Test
   void groupNamesSkipEscapesQuotesClassesAndLookbehinds() {
-    assertThat(RegexParse.groupNames("(?<a>x)\\(?<b>y\\)[(?<c>]\\Q(?<d>\\E(?<=z)(?<!w)(?<e2>v)")).containsExactly("a", "e2");
+    assertThat(RegexParse.groupNames("(?<a>x)\\(?<b>y\\)[(?<c>]\\Q(?<d>\\E(?<=z)(?<!w)(?<e2>v)"))
+        .containsExactly("a", "e2");
   }
 
   @Test
@@ -55,6 +63,7 @@ class RegexParseTest {
         .hasMessageStartingWith("has no named group; name what to extract with (?<name>...)");
     assertThatThrownBy(() -> RegexParse.compile("(?<a_b>x)"))
         .as("Java group names are letters and digits")
-        .hasMessageStartingWith("is not a valid Java regex: named capturing group is missing trailing '>'");
+        .hasMessageStartingWith(
+            "is not a valid Java regex: named capturing group is missing trailing '>'");
   }
 }

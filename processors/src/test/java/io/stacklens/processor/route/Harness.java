@@ -16,24 +16,31 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Test components for loading and running configs with the real route and rules processors: a
- * {@code feed} receiver whose consumers tests call directly, and a {@code rec} exporter that records
- * what it gets (one {@link RecordingExporter} per exporter id).
+ * {@code feed} receiver whose consumers tests call directly, and a {@code rec} exporter that
+ * records what it gets (one {@link RecordingExporter} per exporter id).
  */
 public final class Harness {
   /** The consumers the {@code feed} receivers were given, by receiver id. */
   public final Map<String, Map<Signal, Consumer>> feeds = new ConcurrentHashMap<>();
+
   /** The exporters the {@code rec} factory built, by exporter id. */
   public final Map<String, RecordingExporter> exporters = new ConcurrentHashMap<>();
 
   public ComponentRegistry registry() {
     return ComponentRegistry.of(
-        StubFactories.receiver("feed", (context, consumers) -> feeds.put(context.id().toString(), consumers)),
-        StubFactories.exporter("rec", RecConfig.class, RecConfig::new, context -> {
-          RecordingExporter e = new RecordingExporter();
-          exporters.put(context.id().toString(), e);
-          return e;
-        }),
-        new RouteProcessorFactory(), new RulesProcessorFactory());
+        StubFactories.receiver(
+            "feed", (context, consumers) -> feeds.put(context.id().toString(), consumers)),
+        StubFactories.exporter(
+            "rec",
+            RecConfig.class,
+            RecConfig::new,
+            context -> {
+              RecordingExporter e = new RecordingExporter();
+              exporters.put(context.id().toString(), e);
+              return e;
+            }),
+        new RouteProcessorFactory(),
+        new RulesProcessorFactory());
   }
 
   public LoadResult load(String yaml) {

@@ -34,11 +34,15 @@ class RouteProcessorTest {
     }
   }
 
-  /** Loads {@code processorYaml} as processor {@code route} of pipeline logs with exporters dlq, partial, complete. */
+  /**
+   * Loads {@code processorYaml} as processor {@code route} of pipeline logs with exporters dlq,
+   * partial, complete.
+   */
   private RouteProcessorConfig config(String processorYaml) {
     LoadResult result = harness.load(yaml(processorYaml, "[rec/dlq, rec/partial, rec/complete]"));
     assertThat(result.errors()).isEmpty();
-    return (RouteProcessorConfig) result.config().orElseThrow().processors().get(ComponentId.of("route"));
+    return (RouteProcessorConfig)
+        result.config().orElseThrow().processors().get(ComponentId.of("route"));
   }
 
   private static String yaml(String processorYaml, String exporters) {
@@ -51,12 +55,17 @@ class RouteProcessorTest {
         service:
           pipelines:
             logs: { receivers: [feed], processors: [route], exporters: %s }
-        """.formatted(processorYaml.stripIndent().indent(4).stripTrailing(), exporters);
+        """
+        .formatted(processorYaml.stripIndent().indent(4).stripTrailing(), exporters);
   }
 
   private RouteProcessor processor(String processorYaml) throws Exception {
-    return (RouteProcessor) new RouteProcessorFactory().createProcessor(
-        ComponentContext.ofProcessor(ComponentId.of("route"), "logs", metrics), config(processorYaml), Signal.LOGS);
+    return (RouteProcessor)
+        new RouteProcessorFactory()
+            .createProcessor(
+                ComponentContext.ofProcessor(ComponentId.of("route"), "logs", metrics),
+                config(processorYaml),
+                Signal.LOGS);
   }
 
   private static List<Sent> route(RouteProcessor p, Batch batch) {
@@ -82,14 +91,23 @@ class RouteProcessorTest {
   }
 
   private long routed(String route) {
-    return metrics.counterValue(RouteProcessor.ROUTED, "processor", "route", "pipeline", "logs", "route", route);
+    return metrics.counterValue(
+        RouteProcessor.ROUTED, "processor", "route", "pipeline", "logs", "route", route);
   }
 
   private long noRoute() {
-    return metrics.counterValue(ComponentContext.PROCESSOR_DROPPED, "processor", "route", "pipeline", "logs", "reason", "no_route");
+    return metrics.counterValue(
+        ComponentContext.PROCESSOR_DROPPED,
+        "processor",
+        "route",
+        "pipeline",
+        "logs",
+        "reason",
+        "no_route");
   }
 
-  private static final String ISSUE_EXAMPLE = """
+  private static final String ISSUE_EXAMPLE =
+      """
       routes:
         - name: dlq
           when: parse.error exists
@@ -103,19 +121,28 @@ class RouteProcessorTest {
   @Test
   void firstMatchSendsEachRecordToTheFirstRouteItMatchesAndTheRestToDefault() throws Exception {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
-    List<Sent> sent = route(p, batch(
-        rec("ok-1"),
-        rec("bad-json", "parse.error", "unexpected end"),
-        rec("no-geo", "enrichment.errors", "geoip: not found"),
-        rec("both", "parse.error", "x", "enrichment.errors", "y"),
-        rec("ok-2")));
+    List<Sent> sent =
+        route(
+            p,
+            batch(
+                rec("ok-1"),
+                rec("bad-json", "parse.error", "unexpected end"),
+                rec("no-geo", "enrichment.errors", "geoip: not found"),
+                rec("both", "parse.error", "x", "enrichment.errors", "y"),
+                rec("ok-2")));
 
     assertThat(sent).hasSize(3);
-    assertThat(sent).filteredOn(s -> s.exporters().equals(List.of(COMPLETE))).singleElement()
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().equals(List.of(COMPLETE)))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("ok-1", "ok-2"));
-    assertThat(sent).filteredOn(s -> s.exporters().equals(List.of(DLQ))).singleElement()
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().equals(List.of(DLQ)))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("bad-json", "both"));
-    assertThat(sent).filteredOn(s -> s.exporters().equals(List.of(PARTIAL))).singleElement()
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().equals(List.of(PARTIAL)))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("no-geo"));
     assertThat(routed("dlq")).isEqualTo(2);
     assertThat(routed("partial")).isEqualTo(1);
@@ -125,7 +152,9 @@ class RouteProcessorTest {
 
   @Test
   void matchAllSendsARecordToTheUnionOfItsRoutesExportersOncePerDistinctSet() throws Exception {
-    RouteProcessor p = processor("""
+    RouteProcessor p =
+        processor(
+            """
         match: all
         routes:
           - name: errors
@@ -136,18 +165,30 @@ class RouteProcessorTest {
             exporters: [rec/partial, rec/complete]
         default: [rec/complete]
         """);
-    List<Sent> sent = route(p, batch(
-        rec("plain"),
-        rec("error").setSeverityNumber(17),
-        rec("checkout", "area", "checkout"),
-        rec("checkout-error", "area", "checkout").setSeverityNumber(21),
-        rec("plain-2")));
+    List<Sent> sent =
+        route(
+            p,
+            batch(
+                rec("plain"),
+                rec("error").setSeverityNumber(17),
+                rec("checkout", "area", "checkout"),
+                rec("checkout-error", "area", "checkout").setSeverityNumber(21),
+                rec("plain-2")));
 
-    assertThat(sent).extracting(Sent::exporters).containsExactlyInAnyOrder(
-        List.of(COMPLETE), List.of(DLQ, COMPLETE), List.of(PARTIAL, COMPLETE), List.of(DLQ, COMPLETE, PARTIAL));
-    assertThat(sent).filteredOn(s -> s.exporters().equals(List.of(DLQ, COMPLETE, PARTIAL))).singleElement()
+    assertThat(sent)
+        .extracting(Sent::exporters)
+        .containsExactlyInAnyOrder(
+            List.of(COMPLETE),
+            List.of(DLQ, COMPLETE),
+            List.of(PARTIAL, COMPLETE),
+            List.of(DLQ, COMPLETE, PARTIAL));
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().equals(List.of(DLQ, COMPLETE, PARTIAL)))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("checkout-error"));
-    assertThat(sent).filteredOn(s -> s.exporters().equals(List.of(COMPLETE))).singleElement()
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().equals(List.of(COMPLETE)))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("plain", "plain-2"));
     assertThat(routed("errors")).isEqualTo(2);
     assertThat(routed("checkout")).isEqualTo(2);
@@ -156,7 +197,9 @@ class RouteProcessorTest {
 
   @Test
   void withoutADefaultUnmatchedRecordsAreDroppedAndCounted() throws Exception {
-    RouteProcessor p = processor("""
+    RouteProcessor p =
+        processor(
+            """
         routes:
           - when: parse.error exists
             exporters: [rec/dlq]
@@ -164,10 +207,13 @@ class RouteProcessorTest {
             exporters: [rec/partial, rec/complete]
         """);
     List<Sent> sent = route(p, batch(rec("a"), rec("b", "parse.error", "x"), rec("c")));
-    assertThat(sent).singleElement().satisfies(s -> {
-      assertThat(s.exporters()).containsExactly(DLQ);
-      assertThat(s.bodies()).containsExactly("b");
-    });
+    assertThat(sent)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.exporters()).containsExactly(DLQ);
+              assertThat(s.bodies()).containsExactly("b");
+            });
     assertThat(noRoute()).isEqualTo(2);
     assertThat(routed("routes[0]")).isEqualTo(1);
 
@@ -181,15 +227,20 @@ class RouteProcessorTest {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     LogsBatch b = batch(rec("ok-1"), rec("ok-2"));
     List<Sent> sent = route(p, b);
-    assertThat(sent).singleElement().satisfies(s -> {
-      assertThat(s.part()).isSameAs(b);
-      assertThat(s.exporters()).containsExactly(COMPLETE);
-    });
+    assertThat(sent)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.part()).isSameAs(b);
+              assertThat(s.exporters()).containsExactly(COMPLETE);
+            });
   }
 
   @Test
   void routesWithTheSameExportersShareOnePart() throws Exception {
-    RouteProcessor p = processor("""
+    RouteProcessor p =
+        processor(
+            """
         routes:
           - name: a
             when: attributes["k"] == "a"
@@ -201,7 +252,9 @@ class RouteProcessorTest {
         """);
     List<Sent> sent = route(p, batch(rec("1", "k", "a"), rec("2"), rec("3", "k", "b")));
     assertThat(sent).hasSize(2);
-    assertThat(sent).filteredOn(s -> s.exporters().contains(DLQ)).singleElement()
+    assertThat(sent)
+        .filteredOn(s -> s.exporters().contains(DLQ))
+        .singleElement()
         .satisfies(s -> assertThat(s.bodies()).containsExactly("1", "3"));
   }
 
@@ -229,8 +282,18 @@ class RouteProcessorTest {
     List<Sent> sent = route(p, b);
 
     assertThat(sent).hasSize(2);
-    LogsBatch dlq = sent.stream().filter(s -> s.exporters().equals(List.of(DLQ))).findFirst().orElseThrow().part();
-    LogsBatch complete = sent.stream().filter(s -> s.exporters().equals(List.of(COMPLETE))).findFirst().orElseThrow().part();
+    LogsBatch dlq =
+        sent.stream()
+            .filter(s -> s.exporters().equals(List.of(DLQ)))
+            .findFirst()
+            .orElseThrow()
+            .part();
+    LogsBatch complete =
+        sent.stream()
+            .filter(s -> s.exporters().equals(List.of(COMPLETE)))
+            .findFirst()
+            .orElseThrow()
+            .part();
     for (LogsBatch part : List.of(dlq, complete)) {
       assertThat(part.resourceLogs()).hasSize(2);
       for (int r = 0; r < 2; r++) {
@@ -239,12 +302,15 @@ class RouteProcessorTest {
         assertThat(rl.schemaUrl()).isEqualTo(b.resourceLogs().get(r).schemaUrl());
         assertThat(rl.scopeLogs()).hasSize(2);
         for (int s = 0; s < 2; s++) {
-          assertThat(rl.scopeLogs().get(s).scope()).isSameAs(b.resourceLogs().get(r).scopeLogs().get(s).scope());
-          assertThat(rl.scopeLogs().get(s).schemaUrl()).isEqualTo(b.resourceLogs().get(r).scopeLogs().get(s).schemaUrl());
+          assertThat(rl.scopeLogs().get(s).scope())
+              .isSameAs(b.resourceLogs().get(r).scopeLogs().get(s).scope());
+          assertThat(rl.scopeLogs().get(s).schemaUrl())
+              .isEqualTo(b.resourceLogs().get(r).scopeLogs().get(s).schemaUrl());
         }
       }
     }
-    assertThat(complete.resourceLogs().get(1).scopeLogs().get(0).logRecords()).extracting(LogRecord::body)
+    assertThat(complete.resourceLogs().get(1).scopeLogs().get(0).logRecords())
+        .extracting(LogRecord::body)
         .containsExactly("svc-b/s1/ok", "svc-b/s1/ok2");
     assertThat(dlq.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0)).isSameAs(firstBad);
     assertThat(dlq.recordCount()).isEqualTo(4);
@@ -264,10 +330,13 @@ class RouteProcessorTest {
     b.resourceLogs().add(second);
 
     List<Sent> sent = route(p, b);
-    assertThat(sent).hasSize(2).allSatisfy(s -> {
-      assertThat(s.part().resourceLogs()).hasSize(1);
-      assertThat(s.part().resourceLogs().get(0).scopeLogs()).hasSize(1);
-    });
+    assertThat(sent)
+        .hasSize(2)
+        .allSatisfy(
+            s -> {
+              assertThat(s.part().resourceLogs()).hasSize(1);
+              assertThat(s.part().resourceLogs().get(0).scopeLogs()).hasSize(1);
+            });
   }
 
   @Test
@@ -275,10 +344,15 @@ class RouteProcessorTest {
     RouteProcessor p = processor(ISSUE_EXAMPLE);
     for (int size : new int[] {3, 3000, 1, 50}) {
       LogRecord[] records = new LogRecord[size];
-      for (int i = 0; i < size; i++) records[i] = i % 3 == 0 ? rec("bad" + i, "parse.error", "x") : rec("ok" + i);
+      for (int i = 0; i < size; i++)
+        records[i] = i % 3 == 0 ? rec("bad" + i, "parse.error", "x") : rec("ok" + i);
       List<Sent> sent = route(p, batch(records));
       assertThat(sent.stream().mapToInt(s -> s.part().recordCount()).sum()).isEqualTo(size);
-      assertThat(sent.stream().filter(s -> s.exporters().equals(List.of(DLQ))).mapToInt(s -> s.part().recordCount()).sum())
+      assertThat(
+              sent.stream()
+                  .filter(s -> s.exporters().equals(List.of(DLQ)))
+                  .mapToInt(s -> s.part().recordCount())
+                  .sum())
           .isEqualTo((size + 2) / 3);
     }
   }
@@ -291,80 +365,101 @@ class RouteProcessorTest {
 
   @Test
   void aRouteWithoutAConditionOrExportersIsAnErrorAtTheRoute() {
-    assertThat(problems("""
+    assertThat(
+            problems(
+                """
         routes:
           - exporters: [rec/dlq]
           - when: parse.error exists
             exporters: []
         default: [rec/partial, rec/complete]
-        """)).containsExactly(
-        "agent.yaml:5:9: processors.route.routes[0].when: a condition is required",
-        "agent.yaml:7:9: processors.route.routes[1].exporters: at least one exporter is required (an exporter of the pipeline)");
+        """))
+        .containsExactly(
+            "agent.yaml:5:9: processors.route.routes[0].when: a condition is required",
+            "agent.yaml:7:9: processors.route.routes[1].exporters: at least one exporter is required (an exporter of the pipeline)");
   }
 
   @Test
   void aConditionThatDoesNotCompileIsReportedWithItsColumn() {
-    List<String> problems = problems("""
+    List<String> problems =
+        problems(
+            """
         routes:
           - when: parse.error exits
             exporters: [rec/dlq]
         default: [rec/partial, rec/complete]
         """);
-    assertThat(problems).singleElement().asString()
+    assertThat(problems)
+        .singleElement()
+        .asString()
         .startsWith("agent.yaml:5:9: processors.route.routes[0].when: ")
         .contains("column");
   }
 
   @Test
   void noRoutesIsAnError() {
-    assertThat(problems("default: [rec/dlq, rec/partial, rec/complete]")).containsExactly(
-        "agent.yaml:3:3: processors.route.routes: at least one route is required, "
-            + "e.g. - { when: 'parse.error exists', exporters: [file/dlq] }");
+    assertThat(problems("default: [rec/dlq, rec/partial, rec/complete]"))
+        .containsExactly(
+            "agent.yaml:3:3: processors.route.routes: at least one route is required, "
+                + "e.g. - { when: 'parse.error exists', exporters: [file/dlq] }");
   }
 
   @Test
   void routeNamesMustBeUniqueAndNotDefault() {
-    assertThat(problems("""
+    assertThat(
+            problems(
+                """
         routes:
           - { name: errors, when: parse.error exists, exporters: [rec/dlq] }
           - { name: errors, when: enrichment.errors exists, exporters: [rec/partial] }
           - { name: default, when: severity_number > 20, exporters: [rec/complete] }
-        """)).containsExactly(
-        "agent.yaml:6:11: processors.route.routes[1].name: 'errors' is already the name of routes[0]; route names must be unique",
-        "agent.yaml:7:11: processors.route.routes[2].name: 'default' is the label of records sent to default; choose another name");
+        """))
+        .containsExactly(
+            "agent.yaml:6:11: processors.route.routes[1].name: 'errors' is already the name of routes[0]; route names must be unique",
+            "agent.yaml:7:11: processors.route.routes[2].name: 'default' is the label of records sent to default; choose another name");
   }
 
   @Test
   void anExporterListedTwiceIsAnError() {
-    assertThat(problems("""
+    assertThat(
+            problems(
+                """
         routes:
           - { when: parse.error exists, exporters: [rec/dlq, rec/dlq] }
         default: [rec/partial, rec/complete, rec/partial]
-        """)).containsExactly(
-        "agent.yaml:5:58: processors.route.routes[0].exporters[1]: 'rec/dlq' is listed more than once",
-        "agent.yaml:6:42: processors.route.default[2]: 'rec/partial' is listed more than once");
+        """))
+        .containsExactly(
+            "agent.yaml:5:58: processors.route.routes[0].exporters[1]: 'rec/dlq' is listed more than once",
+            "agent.yaml:6:42: processors.route.default[2]: 'rec/partial' is listed more than once");
   }
 
   @Test
   void aRouteToAnExporterOutsideThePipelineIsAnErrorAtTheRouteNamingThePipeline() {
-    LoadResult result = harness.load(yaml("""
+    LoadResult result =
+        harness.load(
+            yaml(
+                """
         routes:
           - { when: parse.error exists, exporters: [rec/dlq] }
         default: [rec/complete]
-        """, "[rec/complete, rec/partial]"));
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:5:49: processors.route.routes[0].exporters[0]: exporter 'rec/dlq' is not an exporter of pipeline "
-            + "'logs' (its exporters: rec/complete, rec/partial); add it to service.pipelines.logs.exporters or route to one of those",
-        "agent.yaml:7:14: warning: exporters.rec/dlq: defined but not used by any pipeline; add it to a pipeline under "
-            + "service.pipelines or remove it",
-        "agent.yaml:10:79: warning: service.pipelines.logs.exporters[1]: exporter 'rec/partial' gets no records: "
-            + "processor 'route' routes this pipeline's records only to rec/dlq, rec/complete; name it in a route or "
-            + "remove it from the pipeline");
+        """,
+                "[rec/complete, rec/partial]"));
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:5:49: processors.route.routes[0].exporters[0]: exporter 'rec/dlq' is not an exporter of pipeline "
+                + "'logs' (its exporters: rec/complete, rec/partial); add it to service.pipelines.logs.exporters or route to one of those",
+            "agent.yaml:7:14: warning: exporters.rec/dlq: defined but not used by any pipeline; add it to a pipeline under "
+                + "service.pipelines or remove it",
+            "agent.yaml:10:79: warning: service.pipelines.logs.exporters[1]: exporter 'rec/partial' gets no records: "
+                + "processor 'route' routes this pipeline's records only to rec/dlq, rec/complete; name it in a route or "
+                + "remove it from the pipeline");
   }
 
   @Test
   void theRouteProcessorMustBeLast() {
-    LoadResult result = harness.load("""
+    LoadResult result =
+        harness.load(
+            """
         receivers: { feed: }
         processors:
           route: { routes: [ { when: parse.error exists, exporters: [rec/dlq] } ], default: [rec/complete] }
@@ -374,14 +469,17 @@ class RouteProcessorTest {
           pipelines:
             logs: { receivers: [feed], processors: [route, rules], exporters: [rec/dlq, rec/complete] }
         """);
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:8:45: service.pipelines.logs.processors[0]: processor 'route' routes records to exporters, so it "
-            + "must be the last processor of pipeline 'logs'; move it after 'rules'");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:8:45: service.pipelines.logs.processors[0]: processor 'route' routes records to exporters, so it "
+                + "must be the last processor of pipeline 'logs'; move it after 'rules'");
   }
 
   @Test
   void theRouteProcessorIsForLogsOnly() {
-    LoadResult result = harness.load("""
+    LoadResult result =
+        harness.load(
+            """
         receivers: { feed: }
         processors:
           route: { routes: [ { when: parse.error exists, exporters: [rec/dlq] } ] }
@@ -390,6 +488,10 @@ class RouteProcessorTest {
           pipelines:
             traces: { receivers: [feed], processors: [route], exporters: [rec/dlq] }
         """);
-    assertThat(printed(result)).anyMatch(p -> p.contains("service.pipelines.traces.processors[0]: processor 'route' does not support traces"));
+    assertThat(printed(result))
+        .anyMatch(
+            p ->
+                p.contains(
+                    "service.pipelines.traces.processors[0]: processor 'route' does not support traces"));
   }
 }

@@ -20,7 +20,9 @@ import io.stacklens.agent.testing.RecordingExporter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The whole agent runtime built from YAML: records reach exactly the exporters they are routed to. */
+/**
+ * The whole agent runtime built from YAML: records reach exactly the exporters they are routed to.
+ */
 class RouteServiceTest {
   private final Harness harness = new Harness();
   private final MetricsRegistry metrics = new MetricsRegistry();
@@ -35,7 +37,8 @@ class RouteServiceTest {
   }
 
   private void feed(String receiver, LogsBatch batch) {
-    assertThat(harness.feeds.get(receiver).get(Signal.LOGS).consume(batch)).isEqualTo(Admission.ACCEPTED);
+    assertThat(harness.feeds.get(receiver).get(Signal.LOGS).consume(batch))
+        .isEqualTo(Admission.ACCEPTED);
   }
 
   private static LogsBatch batch(LogRecord... records) {
@@ -59,7 +62,9 @@ class RouteServiceTest {
 
   @Test
   void rulesThenRouteSendAlertsToTheAlertsExporterAndEverythingToAllLogs() throws Exception {
-    Service service = start("""
+    Service service =
+        start(
+            """
         receivers: { feed: }
         processors:
           rules:
@@ -83,29 +88,73 @@ class RouteServiceTest {
           pipelines:
             logs: { receivers: [feed], processors: [rules, route], exporters: [rec/all, rec/alerts, rec/dlq] }
         """);
-    feed("feed", batch(rec("sale ok"), rec("no price", "error_code", "PRICE_MISSING"), rec("{bad json", "parse.error", "eof"),
-        rec("db down", "error_code", "DATABASE_UNREACHABLE")));
+    feed(
+        "feed",
+        batch(
+            rec("sale ok"),
+            rec("no price", "error_code", "PRICE_MISSING"),
+            rec("{bad json", "parse.error", "eof"),
+            rec("db down", "error_code", "DATABASE_UNREACHABLE")));
     feed("feed", batch(rec("sale ok 2"), rec("unknown error", "error_code", "WHATEVER")));
     service.shutdown();
 
     assertThat(exporter("rec/alerts").bodies()).containsExactly("no price", "db down");
-    assertThat(exporter("rec/all").bodies()).containsExactlyInAnyOrder("sale ok", "no price", "db down", "sale ok 2", "unknown error");
+    assertThat(exporter("rec/all").bodies())
+        .containsExactlyInAnyOrder("sale ok", "no price", "db down", "sale ok 2", "unknown error");
     assertThat(exporter("rec/dlq").bodies()).containsExactly("{bad json");
-    ((LogsBatch) exporter("rec/alerts").pushed().get(0)).forEachRecord((rl, sl, r) -> {
-      assertThat(r.attributes().get("alert.severity")).isIn("critical", "warning");
-      assertThat(rl.resource().attributes().get("service.name")).isEqualTo("till-7");
-    });
-    assertThat(metrics.counterValue("stacklens_processor_incoming_records_total", "processor", "route", "pipeline", "logs")).isEqualTo(6);
-    assertThat(metrics.counterValue("stacklens_processor_outgoing_records_total", "processor", "route", "pipeline", "logs")).isEqualTo(6);
-    assertThat(metrics.counterValue(RouteProcessor.ROUTED, "processor", "route", "pipeline", "logs", "route", "alerts")).isEqualTo(2);
-    assertThat(metrics.counterValue(RouteProcessor.ROUTED, "processor", "route", "pipeline", "logs", "route", "default")).isEqualTo(3);
-    assertThat(metrics.counterValue("stacklens_processor_rule_matches_total", "processor", "rules", "pipeline", "logs",
-        "issue_code", "DATABASE_ERROR")).isEqualTo(1);
+    ((LogsBatch) exporter("rec/alerts").pushed().get(0))
+        .forEachRecord(
+            (rl, sl, r) -> {
+              assertThat(r.attributes().get("alert.severity")).isIn("critical", "warning");
+              assertThat(rl.resource().attributes().get("service.name")).isEqualTo("till-7");
+            });
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_incoming_records_total",
+                "processor",
+                "route",
+                "pipeline",
+                "logs"))
+        .isEqualTo(6);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "route",
+                "pipeline",
+                "logs"))
+        .isEqualTo(6);
+    assertThat(
+            metrics.counterValue(
+                RouteProcessor.ROUTED, "processor", "route", "pipeline", "logs", "route", "alerts"))
+        .isEqualTo(2);
+    assertThat(
+            metrics.counterValue(
+                RouteProcessor.ROUTED,
+                "processor",
+                "route",
+                "pipeline",
+                "logs",
+                "route",
+                "default"))
+        .isEqualTo(3);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_rule_matches_total",
+                "processor",
+                "rules",
+                "pipeline",
+                "logs",
+                "issue_code",
+                "DATABASE_ERROR"))
+        .isEqualTo(1);
   }
 
   @Test
   void oneRouteProcessorInTwoPipelinesRoutesEachPipelinesRecords() throws Exception {
-    Service service = start("""
+    Service service =
+        start(
+            """
         receivers: { feed/a: , feed/b: }
         processors:
           route:
@@ -127,10 +176,33 @@ class RouteServiceTest {
     assertThat(exporter("rec/errors").bodies()).containsExactlyInAnyOrder("a-error", "b-error");
     assertThat(exporter("rec/a").bodies()).containsExactly("a-info", "a-error");
     assertThat(exporter("rec/b").bodies()).containsExactly("b-error", "b-info", "b-info2");
-    assertThat(metrics.counterValue(ComponentContext.PROCESSOR_DROPPED, "processor", "route", "pipeline", "logs/a", "reason", "no_route"))
+    assertThat(
+            metrics.counterValue(
+                ComponentContext.PROCESSOR_DROPPED,
+                "processor",
+                "route",
+                "pipeline",
+                "logs/a",
+                "reason",
+                "no_route"))
         .isEqualTo(1);
-    assertThat(metrics.counterValue(ComponentContext.PROCESSOR_DROPPED, "processor", "route", "pipeline", "logs/b", "reason", "no_route"))
+    assertThat(
+            metrics.counterValue(
+                ComponentContext.PROCESSOR_DROPPED,
+                "processor",
+                "route",
+                "pipeline",
+                "logs/b",
+                "reason",
+                "no_route"))
         .isEqualTo(2);
-    assertThat(metrics.counterValue("stacklens_processor_outgoing_records_total", "processor", "route", "pipeline", "logs/b")).isEqualTo(1);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "route",
+                "pipeline",
+                "logs/b"))
+        .isEqualTo(1);
   }
 }

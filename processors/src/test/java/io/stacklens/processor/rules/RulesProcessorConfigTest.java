@@ -16,7 +16,11 @@ class RulesProcessorConfigTest {
 
   @Test
   void bindsEveryOption() {
-    RulesProcessorConfig c = ProcessorConfigs.config(factory, "rules", """
+    RulesProcessorConfig c =
+        ProcessorConfigs.config(
+            factory,
+            "rules",
+            """
         match: all
         rules:
           - name: price
@@ -38,8 +42,11 @@ class RulesProcessorConfigTest {
 
   @Test
   void defaultsAreFirstMatchFullConfidenceAndNoSuggestedFix() {
-    RulesProcessorConfig c = ProcessorConfigs.config(factory, "rules",
-        "rules: [ { when: 'error_code exists', issue_code: X, severity: info } ]");
+    RulesProcessorConfig c =
+        ProcessorConfigs.config(
+            factory,
+            "rules",
+            "rules: [ { when: 'error_code exists', issue_code: X, severity: info } ]");
     assertThat(c.match).isEqualTo(RulesProcessorConfig.Match.FIRST);
     assertThat(c.rules.get(0).confidence).isEqualTo(1.0);
     assertThat(c.rules.get(0).suggestedFix).isEmpty();
@@ -47,19 +54,25 @@ class RulesProcessorConfigTest {
 
   @Test
   void noRulesIsAnErrorWithAnExample() {
-    assertThat(problems("match: first")).singleElement().asString()
+    assertThat(problems("match: first"))
+        .singleElement()
+        .asString()
         .startsWith("processors.rules.rules: at least one rule is required, e.g.");
   }
 
   @Test
   void eachMissingOrWrongFieldIsReportedAtItsRule() {
-    assertThat(problems("""
+    assertThat(
+            problems(
+                """
         rules:
           - { name: a, when: 'error_code ==', issue_code: X, severity: info }
           - { name: a, when: 'error_code exists', severity: info, confidence: 2 }
           - { when: 'error_code exists', issue_code: Y }
-        """)).anySatisfy(p -> assertThat(p).startsWith("processors.rules.rules[0].when:"))
-        .contains("processors.rules.rules[1].issue_code: an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING",
+        """))
+        .anySatisfy(p -> assertThat(p).startsWith("processors.rules.rules[0].when:"))
+        .contains(
+            "processors.rules.rules[1].issue_code: an issue code is required (written to alert.issue_code), e.g. PRICE_MISSING",
             "processors.rules.rules[1].confidence: must be between 0 and 1, got 2.0",
             "processors.rules.rules[1].name: 'a' is already the name of rules[0]; rule names must be unique",
             "processors.rules.rules[2].severity: a severity is required: critical, warning or info");
@@ -68,6 +81,8 @@ class RulesProcessorConfigTest {
   @Test
   void anUnknownSeverityListsTheAllowedOnes() {
     assertThat(problems("rules: [ { when: 'error_code exists', issue_code: X, severity: high } ]"))
-        .singleElement().asString().contains("unknown value 'high' (allowed values: critical, warning, info)");
+        .singleElement()
+        .asString()
+        .contains("unknown value 'high' (allowed values: critical, warning, info)");
   }
 }

@@ -22,7 +22,8 @@ class RulesProcessorTest {
   private final Harness harness = new Harness();
 
   /** The users' point-of-sale rule set, as in config-examples/processor-rules.yaml. */
-  private static final String POS_RULES = """
+  private static final String POS_RULES =
+      """
       rules:
         - name: price-missing
           when: error_code == "PRICE_MISSING"
@@ -60,16 +61,22 @@ class RulesProcessorTest {
         service:
           pipelines:
             logs: { receivers: [feed], processors: [rules], exporters: [rec] }
-        """.formatted(processorYaml.stripIndent().indent(4).stripTrailing());
+        """
+        .formatted(processorYaml.stripIndent().indent(4).stripTrailing());
   }
 
   private RulesProcessor processor(String processorYaml) throws Exception {
     LoadResult result = harness.load(yaml(processorYaml));
     assertThat(printed(result)).isEmpty();
     RulesProcessorConfig config =
-        (RulesProcessorConfig) result.config().orElseThrow().processors().get(ComponentId.of("rules"));
-    return (RulesProcessor) new RulesProcessorFactory().createProcessor(
-        ComponentContext.ofProcessor(ComponentId.of("rules"), "logs", metrics), config, Signal.LOGS);
+        (RulesProcessorConfig)
+            result.config().orElseThrow().processors().get(ComponentId.of("rules"));
+    return (RulesProcessor)
+        new RulesProcessorFactory()
+            .createProcessor(
+                ComponentContext.ofProcessor(ComponentId.of("rules"), "logs", metrics),
+                config,
+                Signal.LOGS);
   }
 
   private static LogRecord rec(String errorCode) {
@@ -89,7 +96,8 @@ class RulesProcessorTest {
   }
 
   private long matches(String issueCode) {
-    return metrics.counterValue(RulesProcessor.MATCHES, "processor", "rules", "pipeline", "logs", "issue_code", issueCode);
+    return metrics.counterValue(
+        RulesProcessor.MATCHES, "processor", "rules", "pipeline", "logs", "issue_code", issueCode);
   }
 
   @Test
@@ -106,11 +114,16 @@ class RulesProcessorTest {
 
     assertThat(p.process(b)).isSameAs(b);
 
-    assertThat(alert(price)).containsExactly("PRICE_MISSING", "critical", "Check product pricing configuration", 0.95);
-    assertThat(alert(db)).containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 0.8);
-    assertThat(alert(db2)).containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 0.8);
-    assertThat(alert(timeout)).containsExactly("TIMEOUT", "info", "Monitor system performance", 0.6);
-    assertThat(alert(order)).containsExactly("INVALID_ORDER", "critical", "Validate order structure", 0.9);
+    assertThat(alert(price))
+        .containsExactly("PRICE_MISSING", "critical", "Check product pricing configuration", 0.95);
+    assertThat(alert(db))
+        .containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 0.8);
+    assertThat(alert(db2))
+        .containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 0.8);
+    assertThat(alert(timeout))
+        .containsExactly("TIMEOUT", "info", "Monitor system performance", 0.6);
+    assertThat(alert(order))
+        .containsExactly("INVALID_ORDER", "critical", "Validate order structure", 0.9);
     assertThat(other.attributes()).isEqualTo(Attributes.of("error_code", "SOMETHING_ELSE"));
     assertThat(none.attributes().isEmpty()).isTrue();
     assertThat(b.recordCount()).isEqualTo(7);
@@ -122,11 +135,15 @@ class RulesProcessorTest {
 
   private static List<Object> alert(LogRecord r) {
     Attributes a = r.attributes();
-    return java.util.Arrays.asList(a.get("alert.issue_code"), a.get("alert.severity"), a.get("alert.suggested_fix"),
+    return java.util.Arrays.asList(
+        a.get("alert.issue_code"),
+        a.get("alert.severity"),
+        a.get("alert.suggested_fix"),
         a.get("alert.confidence"));
   }
 
-  private static final String OVERLAPPING = """
+  private static final String OVERLAPPING =
+      """
       %s
       rules:
         - when: error_code starts_with "DATABASE_"
@@ -148,7 +165,8 @@ class RulesProcessorTest {
     LogRecord both = rec("DATABASE_TIMEOUT");
     LogRecord timeoutOnly = rec("HTTP_TIMEOUT");
     p.process(batch(both, timeoutOnly));
-    assertThat(alert(both)).containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 1.0);
+    assertThat(alert(both))
+        .containsExactly("DATABASE_ERROR", "warning", "Verify database connection", 1.0);
     // no suggested_fix written: an empty string, confidence defaults to 1.0
     assertThat(alert(timeoutOnly)).containsExactly("TIMEOUT", "info", "", 0.5);
     assertThat(matches("DATABASE_ERROR")).isEqualTo(1);
@@ -162,9 +180,14 @@ class RulesProcessorTest {
     LogRecord timeoutOnly = rec("HTTP_TIMEOUT");
     LogRecord neither = rec("OK");
     p.process(batch(both, timeoutOnly, neither));
-    assertThat(alert(both)).containsExactly(
-        List.of("DATABASE_ERROR", "TIMEOUT"), List.of("warning", "info"), List.of("Verify database connection", ""), List.of(1.0, 0.5));
-    assertThat(alert(timeoutOnly)).containsExactly(List.of("TIMEOUT"), List.of("info"), List.of(""), List.of(0.5));
+    assertThat(alert(both))
+        .containsExactly(
+            List.of("DATABASE_ERROR", "TIMEOUT"),
+            List.of("warning", "info"),
+            List.of("Verify database connection", ""),
+            List.of(1.0, 0.5));
+    assertThat(alert(timeoutOnly))
+        .containsExactly(List.of("TIMEOUT"), List.of("info"), List.of(""), List.of(0.5));
     assertThat(neither.attributes().contains("alert.issue_code")).isFalse();
     assertThat(matches("DATABASE_ERROR")).isEqualTo(1);
     assertThat(matches("TIMEOUT")).isEqualTo(2);
@@ -173,7 +196,9 @@ class RulesProcessorTest {
 
   @Test
   void aRuleCanReadAnyFieldNotOnlyErrorCode() throws Exception {
-    RulesProcessor p = processor("""
+    RulesProcessor p =
+        processor(
+            """
         rules:
           - when: severity_number >= 17 and resource.attributes["service.name"] == "till"
             issue_code: TILL_ERROR
@@ -200,24 +225,33 @@ class RulesProcessorTest {
 
   @Test
   void noRulesIsAnError() {
-    assertThat(printed(harness.load(yaml("match: all")))).containsExactly(
-        "agent.yaml:3:3: processors.rules.rules: at least one rule is required, e.g. - { when: 'error_code == \"TIMEOUT\"', "
-            + "issue_code: TIMEOUT, severity: info }");
+    assertThat(printed(harness.load(yaml("match: all"))))
+        .containsExactly(
+            "agent.yaml:3:3: processors.rules.rules: at least one rule is required, e.g. - { when: 'error_code == \"TIMEOUT\"', "
+                + "issue_code: TIMEOUT, severity: info }");
   }
 
   @Test
   void ruleNamesMustBeUnique() {
-    assertThat(printed(harness.load(yaml("""
+    assertThat(
+            printed(
+                harness.load(
+                    yaml(
+                        """
         rules:
           - { name: db, when: error_code == "A", issue_code: A, severity: info }
           - { name: db, when: error_code == "B", issue_code: B, severity: info }
-        """)))).containsExactly(
-        "agent.yaml:6:11: processors.rules.rules[1].name: 'db' is already the name of rules[0]; rule names must be unique");
+        """))))
+        .containsExactly(
+            "agent.yaml:6:11: processors.rules.rules[1].name: 'db' is already the name of rules[0]; rule names must be unique");
   }
 
   @Test
   void everyRuleProblemIsReportedAtItsPath() {
-    LoadResult result = harness.load(yaml("""
+    LoadResult result =
+        harness.load(
+            yaml(
+                """
         rules:
           - issue_code: A
             severity: info
@@ -230,16 +264,17 @@ class RulesProcessorTest {
             issue_code: C
             severity: fatal
         """));
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:5:9: processors.rules.rules[0].when: a condition is required",
-        "agent.yaml:7:9: processors.rules.rules[1].when: expected a value after '==' at column 14 of 'error_code =='",
-        "agent.yaml:7:9: processors.rules.rules[1].severity: a severity is required: critical, warning or info",
-        "agent.yaml:8:9: processors.rules.rules[1].issue_code: an issue code is required (written to alert.issue_code), "
-            + "e.g. PRICE_MISSING",
-        "agent.yaml:9:9: processors.rules.rules[2].severity: a severity is required: critical, warning or info",
-        "agent.yaml:11:9: processors.rules.rules[2].confidence: must be between 0 and 1, got 1.5",
-        // a value that cannot be bound is reported once, not again as missing
-        "agent.yaml:14:19: processors.rules.rules[3].severity: unknown value 'fatal' (allowed values: critical, warning, info)");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:5:9: processors.rules.rules[0].when: a condition is required",
+            "agent.yaml:7:9: processors.rules.rules[1].when: expected a value after '==' at column 14 of 'error_code =='",
+            "agent.yaml:7:9: processors.rules.rules[1].severity: a severity is required: critical, warning or info",
+            "agent.yaml:8:9: processors.rules.rules[1].issue_code: an issue code is required (written to alert.issue_code), "
+                + "e.g. PRICE_MISSING",
+            "agent.yaml:9:9: processors.rules.rules[2].severity: a severity is required: critical, warning or info",
+            "agent.yaml:11:9: processors.rules.rules[2].confidence: must be between 0 and 1, got 1.5",
+            // a value that cannot be bound is reported once, not again as missing
+            "agent.yaml:14:19: processors.rules.rules[3].severity: unknown value 'fatal' (allowed values: critical, warning, info)");
     assertThat(result.config()).isEmpty();
   }
 }

@@ -21,8 +21,10 @@ class TransformProcessorTest {
   private final TransformProcessorFactory factory = new TransformProcessorFactory();
 
   private TransformProcessor processor(String actions) throws Exception {
-    TransformProcessorConfig c = ProcessorConfigs.config(factory, "transform", "actions:\n" + actions.stripIndent());
-    return (TransformProcessor) factory.createProcessor(ProcessorConfigs.context("transform", metrics), c, Signal.LOGS);
+    TransformProcessorConfig c =
+        ProcessorConfigs.config(factory, "transform", "actions:\n" + actions.stripIndent());
+    return (TransformProcessor)
+        factory.createProcessor(ProcessorConfigs.context("transform", metrics), c, Signal.LOGS);
   }
 
   private static LogsBatch batch(LogRecord... records) {
@@ -47,18 +49,32 @@ class TransformProcessorTest {
   }
 
   private long errors(int action) {
-    return metrics.counterValue(TransformProcessor.ERRORS_METRIC,
-        "processor", "transform", "pipeline", "logs", "action", "actions[" + action + "]");
+    return metrics.counterValue(
+        TransformProcessor.ERRORS_METRIC,
+        "processor",
+        "transform",
+        "pipeline",
+        "logs",
+        "action",
+        "actions[" + action + "]");
   }
 
   private long redactions(int action) {
-    return metrics.counterValue(TransformProcessor.REDACTIONS_METRIC,
-        "processor", "transform", "pipeline", "logs", "action", "actions[" + action + "]");
+    return metrics.counterValue(
+        TransformProcessor.REDACTIONS_METRIC,
+        "processor",
+        "transform",
+        "pipeline",
+        "logs",
+        "action",
+        "actions[" + action + "]");
   }
 
   @Test
   void setLiteralTypedAndFromAnotherField() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: set, field: env, value: prod }
         - { action: set, field: retries, value: "3", type: int }
         - { action: set, field: ratio, value: "0.25", type: double }
@@ -69,7 +85,8 @@ class TransformProcessorTest {
         - { action: set, field: severity_text, value: WARN }
         - { action: set, field: 'resource.attributes["team"]', from: env }
         - { action: set, field: missing_source, from: nothing }
-        """, rec("user", "ada", "code", "17"));
+        """,
+            rec("user", "ada", "code", "17"));
     Attributes a = r.attributes();
     assertThat(a.get("env")).isEqualTo("prod");
     assertThat(a.get("retries")).isEqualTo(3L);
@@ -95,18 +112,23 @@ class TransformProcessorTest {
   void setIntoTheResourceChangesTheResource() throws Exception {
     LogRecord r = rec();
     LogsBatch b = batch(r);
-    processor("- { action: set, field: 'resource.attributes[\"team\"]', value: core }\n").process(b);
+    processor("- { action: set, field: 'resource.attributes[\"team\"]', value: core }\n")
+        .process(b);
     assertThat(b.resourceLogs().get(0).resource().attributes().get("team")).isEqualTo("core");
   }
 
   @Test
   void failedSetTagsTheRecordAndCounts() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: set, field: severity_number, value: "99", type: int }
         - { action: set, field: after, value: ok }
-        """, rec());
+        """,
+            rec());
     assertThat(r.severityNumber()).isZero();
-    assertThat(r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).isEqualTo("actions[0]: severity_number must be 0..24, got 99");
+    assertThat(r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
+        .isEqualTo("actions[0]: severity_number must be 0..24, got 99");
     assertThat(r.attributes().get("after")).as("the next actions still run").isEqualTo("ok");
     assertThat(errors(0)).isEqualTo(1);
     assertThat(errors(1)).isZero();
@@ -114,11 +136,14 @@ class TransformProcessorTest {
 
   @Test
   void renameMovesTheValue() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: rename, field: usr, to: user.id }
         - { action: rename, field: absent, to: other }
         - { action: rename, field: body, to: 'attributes["message"]' }
-        """, rec("usr", "ada").setBody("hello"));
+        """,
+            rec("usr", "ada").setBody("hello"));
     assertThat(r.attributes().get("user.id")).isEqualTo("ada");
     assertThat(r.attributes().contains("usr")).isFalse();
     assertThat(r.attributes().contains("other")).isFalse();
@@ -128,20 +153,25 @@ class TransformProcessorTest {
 
   @Test
   void failedRenameKeepsTheValueWhereItWas() throws Exception {
-    LogRecord r = run("- { action: rename, field: sev, to: severity_number }\n", rec("sev", "loud"));
+    LogRecord r =
+        run("- { action: rename, field: sev, to: severity_number }\n", rec("sev", "loud"));
     assertThat(r.attributes().get("sev")).isEqualTo("loud");
-    assertThat((String) r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).startsWith("actions[0]: severity_number needs an integer");
+    assertThat((String) r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
+        .startsWith("actions[0]: severity_number needs an integer");
     assertThat(errors(0)).isEqualTo(1);
   }
 
   @Test
   void copyKeepsTheSourceAndCopiesDeeply() throws Exception {
     Attributes inner = Attributes.of("x", 1L);
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: copy, field: a, to: b }
         - { action: copy, field: s, to: 'resource.attributes["s"]' }
         - { action: copy, field: nothing, to: c }
-        """, rec("a", inner, "s", "v"));
+        """,
+            rec("a", inner, "s", "v"));
     assertThat(r.attributes().get("a")).isSameAs(inner);
     assertThat(r.attributes().get("b")).isEqualTo(inner).isNotSameAs(inner);
     assertThat(r.attributes().contains("c")).isFalse();
@@ -149,67 +179,90 @@ class TransformProcessorTest {
 
   @Test
   void deleteExactKeysMatchingAndWholeMaps() throws Exception {
-    LogRecord r = rec("password", "p", "token", "t", "keep", 1L, "tmp.a", 1L, "tmp.b", 2L, "x.tmp.c", 3L);
+    LogRecord r =
+        rec("password", "p", "token", "t", "keep", 1L, "tmp.a", 1L, "tmp.b", 2L, "x.tmp.c", 3L);
     r.setBody(Attributes.of("secret", "s", "msg", "m"));
     LogsBatch b = batch(r);
     b.resourceLogs().get(0).resource().attributes().put("tmp.host", "h");
-    processor("""
+    processor(
+            """
         - { action: delete, field: password }
         - { action: delete, keys_matching: '^tmp\\.' }
         - { action: delete, field: token, when: 'attributes["keep"] == 2' }
         - { action: delete, field: 'body["secret"]' }
         - { action: delete, field: resource.attributes, keys_matching: '^tmp' }
-        """).process(b);
+        """)
+        .process(b);
     assertThat(r.attributes()).isEqualTo(Attributes.of("token", "t", "keep", 1L, "x.tmp.c", 3L));
     assertThat(r.body()).isEqualTo(Attributes.of("msg", "m"));
-    assertThat(b.resourceLogs().get(0).resource().attributes()).isEqualTo(Attributes.of("service.name", "svc"));
+    assertThat(b.resourceLogs().get(0).resource().attributes())
+        .isEqualTo(Attributes.of("service.name", "svc"));
 
     LogRecord all = run("- { action: delete, field: attributes }\n", rec("a", 1L, "b", 2L));
     assertThat(all.attributes().isEmpty()).isTrue();
-    LogRecord body = run("- { action: delete, field: body, keys_matching: a }\n", rec().setBody("a string body"));
+    LogRecord body =
+        run(
+            "- { action: delete, field: body, keys_matching: a }\n",
+            rec().setBody("a string body"));
     assertThat(body.body()).as("not a map: nothing to do").isEqualTo("a string body");
   }
 
   @Test
   void hashIsSha256HexWithOptionalSalt() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: hash, field: email }
         - { action: hash, field: salted, salt: pepper }
         - { action: hash, field: number }
         - { action: hash, field: absent }
-        """, rec("email", "ada@example.com", "salted", "ada@example.com", "number", 42L));
+        """,
+            rec("email", "ada@example.com", "salted", "ada@example.com", "number", 42L));
     assertThat(r.attributes().get("email")).isEqualTo(sha256("ada@example.com"));
     assertThat(r.attributes().get("salted")).isEqualTo(sha256("pepperada@example.com"));
     assertThat(r.attributes().get("number")).isEqualTo(sha256("42"));
     assertThat(r.attributes().contains("absent")).isFalse();
     // Known vector: SHA-256("abc").
     LogRecord abc = run("- { action: hash, field: v }\n", rec("v", "abc"));
-    assertThat(abc.attributes().get("v")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(abc.attributes().get("v"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
 
   @Test
   void hashOfAMapIsAnError() throws Exception {
     LogRecord r = run("- { action: hash, field: m }\n", rec("m", Attributes.of("a", 1L)));
-    assertThat(r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).isEqualTo("actions[0]: cannot hash attributes[\"m\"]: it holds a map");
+    assertThat(r.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
+        .isEqualTo("actions[0]: cannot hash attributes[\"m\"]: it holds a map");
     assertThat(errors(0)).isEqualTo(1);
   }
 
   private static String sha256(String s) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void redactEverywhereByDefault() throws Exception {
-    LogRecord r = rec("email", "ada@example.com", "note", "mail bob@corp.io or ann@corp.io",
-        "nested", Attributes.of("deep", Attributes.of("e", "x@y.org")), "list", Attributes.listOf("c@d.net", 5L),
-        "count", 3L);
+    LogRecord r =
+        rec(
+            "email",
+            "ada@example.com",
+            "note",
+            "mail bob@corp.io or ann@corp.io",
+            "nested",
+            Attributes.of("deep", Attributes.of("e", "x@y.org")),
+            "list",
+            Attributes.listOf("c@d.net", 5L),
+            "count",
+            3L);
     r.setBody("from ada@example.com");
     TransformProcessor p = processor("- { action: redact, preset: email }\n");
     p.process(batch(r));
     assertThat(r.body()).isEqualTo("from ****");
     assertThat(r.attributes().get("email")).isEqualTo("****");
     assertThat(r.attributes().get("note")).isEqualTo("mail **** or ****");
-    assertThat(r.attributes().get("nested")).isEqualTo(Attributes.of("deep", Attributes.of("e", "****")));
+    assertThat(r.attributes().get("nested"))
+        .isEqualTo(Attributes.of("deep", Attributes.of("e", "****")));
     assertThat(r.attributes().get("list")).isEqualTo(List.of("****", 5L));
     assertThat(r.attributes().get("count")).isEqualTo(3L);
     assertThat(redactions(0)).isEqualTo(6);
@@ -219,7 +272,8 @@ class TransformProcessorTest {
   void redactMapBodiesImmutableListsAndOneField() throws Exception {
     LogRecord r = rec("keep", "a@b.cc", "arr", List.of("x@y.zz"));
     r.setBody(Attributes.of("user", "a@b.cc", "n", 1L));
-    processor("- { action: redact, preset: email, field: body, replacement: '[email]' }\n").process(batch(r));
+    processor("- { action: redact, preset: email, field: body, replacement: '[email]' }\n")
+        .process(batch(r));
     assertThat(r.body()).isEqualTo(Attributes.of("user", "[email]", "n", 1L));
     assertThat(r.attributes().get("keep")).as("only the named field").isEqualTo("a@b.cc");
 
@@ -229,8 +283,10 @@ class TransformProcessorTest {
 
   @Test
   void redactCustomPattern() throws Exception {
-    LogRecord r = run("- { action: redact, pattern: 'secret=\\w+', replacement: 'secret=***' }\n",
-        rec("q", "a=1&secret=hunter2&b=2").setBody("no match here"));
+    LogRecord r =
+        run(
+            "- { action: redact, pattern: 'secret=\\w+', replacement: 'secret=***' }\n",
+            rec("q", "a=1&secret=hunter2&b=2").setBody("no match here"));
     assertThat(r.attributes().get("q")).isEqualTo("a=1&secret=***&b=2");
     assertThat(r.body()).isEqualTo("no match here");
     assertThat(redactions(0)).isEqualTo(1);
@@ -238,13 +294,19 @@ class TransformProcessorTest {
 
   @Test
   void presets() throws Exception {
-    assertThat(redact("credit_card", "card 4111 1111 1111 1111 and 4111-1111-1111-1112 and 5500005555555559"))
-        .as("Luhn-valid numbers only").isEqualTo("card **** and 4111-1111-1111-1112 and ****");
-    assertThat(redact("credit_card", "order 12345 at 2024-05-01")).isEqualTo("order 12345 at 2024-05-01");
+    assertThat(
+            redact(
+                "credit_card",
+                "card 4111 1111 1111 1111 and 4111-1111-1111-1112 and 5500005555555559"))
+        .as("Luhn-valid numbers only")
+        .isEqualTo("card **** and 4111-1111-1111-1112 and ****");
+    assertThat(redact("credit_card", "order 12345 at 2024-05-01"))
+        .isEqualTo("order 12345 at 2024-05-01");
     assertThat(redact("email", "to: a.b+c@mail.example.co.uk.")).isEqualTo("to: ****.");
     assertThat(redact("ipv4", "from 10.0.0.1:80, not 999.1.1.1 nor 1.2.3.4.5"))
         .isEqualTo("from ****:80, not 999.1.1.1 nor 1.2.3.4.5");
-    assertThat(redact("us_ssn", "ssn 123-45-6789, tel 0123-45-67890")).isEqualTo("ssn ****, tel 0123-45-67890");
+    assertThat(redact("us_ssn", "ssn 123-45-6789, tel 0123-45-67890"))
+        .isEqualTo("ssn ****, tel 0123-45-67890");
     assertThat(redact("jwt", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-_x end"))
         .isEqualTo("Bearer **** end");
   }
@@ -252,24 +314,30 @@ class TransformProcessorTest {
   @Test
   @org.junit.jupiter.api.Timeout(10)
   void emailPresetStaysLinearOnLongRunsOfLetters() throws Exception {
-    // A plain local-part pattern backtracks quadratically here (about 10^9 steps); the preset is linear.
+    // A plain local-part pattern backtracks quadratically here (about 10^9 steps); the preset is
+    // linear.
     String text = "a".repeat(50_000) + "@ and then ada@example.com";
     assertThat(redact("email", text)).endsWith("@ and then ****");
   }
 
   private String redact(String preset, String text) throws Exception {
-    return (String) run("- { action: redact, preset: " + preset + " }\n", rec().setBody(text)).body();
+    return (String)
+        run("- { action: redact, preset: " + preset + " }\n", rec().setBody(text)).body();
   }
 
   @Test
   void truncateStringsOnly() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: truncate, field: body, max_length: 5 }
         - { action: truncate, field: short, max_length: 5 }
         - { action: truncate, field: number, max_length: 1 }
         - { action: truncate, field: emoji, max_length: 3 }
         - { action: truncate, field: zero, max_length: 0 }
-        """, rec("short", "abc", "number", 123456L, "emoji", "ab\uD83D\uDE00cd", "zero", "x").setBody("hello world"));
+        """,
+            rec("short", "abc", "number", 123456L, "emoji", "ab\uD83D\uDE00cd", "zero", "x")
+                .setBody("hello world"));
     assertThat(r.body()).isEqualTo("hello");
     assertThat(r.attributes().get("short")).isEqualTo("abc");
     assertThat(r.attributes().get("number")).isEqualTo(123456L);
@@ -279,7 +347,9 @@ class TransformProcessorTest {
 
   @Test
   void convertBetweenTypes() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: convert, field: a, type: int }
         - { action: convert, field: b, type: int }
         - { action: convert, field: c, type: double }
@@ -290,8 +360,26 @@ class TransformProcessorTest {
         - { action: convert, field: h, type: bool }
         - { action: convert, field: i, type: string }
         - { action: convert, field: absent, type: int }
-        """, rec("a", " 42 ", "b", 3.9, "c", "-1.5e2", "d", "OFF", "e", 7L, "f", true, "g", true, "h", 0L,
-        "i", new byte[] {1, (byte) 0xab}));
+        """,
+            rec(
+                "a",
+                " 42 ",
+                "b",
+                3.9,
+                "c",
+                "-1.5e2",
+                "d",
+                "OFF",
+                "e",
+                7L,
+                "f",
+                true,
+                "g",
+                true,
+                "h",
+                0L,
+                "i",
+                new byte[] {1, (byte) 0xab}));
     Attributes a = r.attributes();
     assertThat(a.get("a")).isEqualTo(42L);
     assertThat(a.get("b")).isEqualTo(3L);
@@ -308,30 +396,40 @@ class TransformProcessorTest {
 
   @Test
   void convertFailureTagsByDefaultOrRemoves() throws Exception {
-    LogRecord tagged = run("- { action: convert, field: status, type: int }\n", rec("status", "OK"));
+    LogRecord tagged =
+        run("- { action: convert, field: status, type: int }\n", rec("status", "OK"));
     assertThat(tagged.attributes().get("status")).isEqualTo("OK");
     assertThat(tagged.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
         .isEqualTo("actions[0]: convert attributes[\"status\"] to int: 'OK' is not an integer");
     assertThat(errors(0)).isEqualTo(1);
 
-    LogRecord removed = run("- { action: convert, field: status, type: double, on_error: remove }\n", rec("status", "NaN"));
+    LogRecord removed =
+        run(
+            "- { action: convert, field: status, type: double, on_error: remove }\n",
+            rec("status", "NaN"));
     assertThat(removed.attributes().contains("status")).isFalse();
     assertThat(removed.attributes().contains(TransformProcessor.ERROR_ATTRIBUTE)).isFalse();
     assertThat(errors(0)).isEqualTo(2);
 
-    LogRecord map = run("- { action: convert, field: m, type: string }\n", rec("m", Attributes.of()));
+    LogRecord map =
+        run("- { action: convert, field: m, type: string }\n", rec("m", Attributes.of()));
     assertThat(map.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
-        .isEqualTo("actions[0]: convert attributes[\"m\"] to string: cannot convert a map to string");
+        .isEqualTo(
+            "actions[0]: convert attributes[\"m\"] to string: cannot convert a map to string");
     LogRecord huge = run("- { action: convert, field: n, type: int }\n", rec("n", "1e30"));
     assertThat(huge.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
-        .isEqualTo("actions[0]: convert attributes[\"n\"] to int: '1e30' is out of the integer range");
+        .isEqualTo(
+            "actions[0]: convert attributes[\"n\"] to int: '1e30' is out of the integer range");
     LogRecord bool = run("- { action: convert, field: n, type: bool }\n", rec("n", "maybe"));
-    assertThat((String) bool.attributes().get(TransformProcessor.ERROR_ATTRIBUTE)).contains("'maybe' is not a boolean");
+    assertThat((String) bool.attributes().get(TransformProcessor.ERROR_ATTRIBUTE))
+        .contains("'maybe' is not a boolean");
   }
 
   @Test
   void conditionsPerAction() throws Exception {
-    TransformProcessor p = processor("""
+    TransformProcessor p =
+        processor(
+            """
         - { action: set, field: level, value: high, when: 'severity_number >= WARN' }
         - { action: set, field: level, value: low, when: 'not (attributes["level"] exists)' }
         - { action: delete, field: debug, when: 'resource.attributes["service.name"] == "svc"' }
@@ -347,12 +445,15 @@ class TransformProcessorTest {
 
   @Test
   void actionsRunInOrder() throws Exception {
-    LogRecord r = run("""
+    LogRecord r =
+        run(
+            """
         - { action: copy, field: email, to: email_hash }
         - { action: hash, field: email_hash }
         - { action: redact, preset: email, field: email }
         - { action: truncate, field: email_hash, max_length: 8 }
-        """, rec("email", "a@b.cc"));
+        """,
+            rec("email", "a@b.cc"));
     assertThat(r.attributes().get("email")).isEqualTo("****");
     assertThat((String) r.attributes().get("email_hash")).hasSize(8).matches("[0-9a-f]{8}");
   }
@@ -380,8 +481,11 @@ class TransformProcessorTest {
     assertThat(factory.type()).isEqualTo("transform");
     assertThat(factory.signals()).containsExactly(Signal.LOGS);
     assertThat(factory.description()).isNotBlank();
-    assertThat(java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream().map(p -> p.type())
-        .map(Class::getName)).contains(TransformProcessorFactory.class.getName());
+    assertThat(
+            java.util.ServiceLoader.load(io.stacklens.agent.api.Factory.class).stream()
+                .map(p -> p.type())
+                .map(Class::getName))
+        .contains(TransformProcessorFactory.class.getName());
   }
 
   @Test

@@ -14,9 +14,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Undoes an HTTP request's {@code Content-Encoding} for the receivers that take HTTP bodies, never
- * producing more than a limit of bytes, so a small compressed body cannot expand without bound. Each
- * receiver names the {@code Content-Encoding} values it accepts (no encoding and {@code identity}
- * always are); a failure carries the HTTP status to answer: 415, 413 or 400.
+ * producing more than a limit of bytes, so a small compressed body cannot expand without bound.
+ * Each receiver names the {@code Content-Encoding} values it accepts (no encoding and {@code
+ * identity} always are); a failure carries the HTTP status to answer: 415, 413 or 400.
  */
 public final class BodyDecoding {
   /** Largest zstd window accepted: 8 MiB. A frame that needs more is answered 400. */
@@ -60,14 +60,18 @@ public final class BodyDecoding {
     }
 
     /**
-     * The decompressed size to expect, so the output is allocated once instead of doubling (a doubling
-     * buffer holds both arrays while it copies): gzip's trailer states it (modulo 2^32); for zstd, four
-     * times the compressed size.
+     * The decompressed size to expect, so the output is allocated once instead of doubling (a
+     * doubling buffer holds both arrays while it copies): gzip's trailer states it (modulo 2^32);
+     * for zstd, four times the compressed size.
      */
     long sizeHint(byte[] body) {
       if (this == GZIP && body.length >= 18) {
         int n = body.length;
-        long isize = (body[n - 4] & 0xffL) | (body[n - 3] & 0xffL) << 8 | (body[n - 2] & 0xffL) << 16 | (body[n - 1] & 0xffL) << 24;
+        long isize =
+            (body[n - 4] & 0xffL)
+                | (body[n - 3] & 0xffL) << 8
+                | (body[n - 2] & 0xffL) << 16
+                | (body[n - 1] & 0xffL) << 24;
         if (isize > 0) return isize + 1; // one more byte, so reading the end does not make it grow
       }
       return body.length * 4L;
@@ -75,9 +79,12 @@ public final class BodyDecoding {
 
     InputStream open(byte[] body) throws IOException {
       ByteArrayInputStream raw = new ByteArrayInputStream(body);
-      // A zstd frame declares the window its decoder must allocate (natively, outside the heap); without
+      // A zstd frame declares the window its decoder must allocate (natively, outside the heap);
+      // without
       // a cap a 20-byte frame can demand 128 MiB. 2^23 covers every standard level up to 19.
-      return this == GZIP ? new GZIPInputStream(raw) : new ZstdInputStream(raw).setLongMax(ZSTD_WINDOW_LOG_MAX);
+      return this == GZIP
+          ? new GZIPInputStream(raw)
+          : new ZstdInputStream(raw).setLongMax(ZSTD_WINDOW_LOG_MAX);
     }
   }
 
@@ -102,7 +109,8 @@ public final class BodyDecoding {
 
   /**
    * @param accepted {@code Content-Encoding} values (lower case) and the codec each means
-   * @param limitOption the config option that sets the limit, named in the 413 message; null for none
+   * @param limitOption the config option that sets the limit, named in the 413 message; null for
+   *     none
    */
   public BodyDecoding(Map<String, Codec> accepted, String limitOption) {
     this.accepted = Map.copyOf(accepted);
@@ -120,16 +128,19 @@ public final class BodyDecoding {
   }
 
   /**
-   * Undoes {@code contentEncoding}, never producing more than {@code limit} bytes (413 past it), and
-   * counting the decompressed bytes against {@code memory} as they grow (429 when the budget cannot
-   * hold them). The caller releases the result once done with it.
+   * Undoes {@code contentEncoding}, never producing more than {@code limit} bytes (413 past it),
+   * and counting the decompressed bytes against {@code memory} as they grow (429 when the budget
+   * cannot hold them). The caller releases the result once done with it.
    */
-  public Decoded decode(String contentEncoding, byte[] body, int limit, MemoryLimiter memory) throws Failure {
-    String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+  public Decoded decode(String contentEncoding, byte[] body, int limit, MemoryLimiter memory)
+      throws Failure {
+    String encoding =
+        contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
     if (encoding.isEmpty() || encoding.equals("identity")) return new Decoded(body, memory, 0);
     Codec codec = accepted.get(encoding);
     if (codec == null) {
-      throw new Failure(415, "Content-Encoding '" + contentEncoding + "' is not supported; use " + supported);
+      throw new Failure(
+          415, "Content-Encoding '" + contentEncoding + "' is not supported; use " + supported);
     }
     Growing out = new Growing(memory, limit, codec.sizeHint(body));
     try (InputStream in = codec.open(body)) {
@@ -137,8 +148,14 @@ public final class BodyDecoding {
         if (out.full()) {
           if (out.length == limit) {
             if (in.read() == -1) break;
-            throw new Failure(413, "request body is larger than the limit of " + limit + " bytes after " + codec.id
-                + " decompression" + limitHint);
+            throw new Failure(
+                413,
+                "request body is larger than the limit of "
+                    + limit
+                    + " bytes after "
+                    + codec.id
+                    + " decompression"
+                    + limitHint);
           }
           out.grow();
         }
@@ -156,7 +173,10 @@ public final class BodyDecoding {
     }
   }
 
-  /** The decompressed bytes so far, in an array that doubles up to the limit; every array is counted in the budget while it lives. */
+  /**
+   * The decompressed bytes so far, in an array that doubles up to the limit; every array is counted
+   * in the budget while it lives.
+   */
   private static final class Growing {
     final MemoryLimiter memory;
     final int limit;
@@ -164,7 +184,10 @@ public final class BodyDecoding {
     int length;
     long reserved;
 
-    /** @param sizeHint the decompressed size the body claims (it may lie: the buffer still grows or stops at the limit) */
+    /**
+     * @param sizeHint the decompressed size the body claims (it may lie: the buffer still grows or
+     *     stops at the limit)
+     */
     Growing(MemoryLimiter memory, int limit, long sizeHint) throws Failure {
       this.memory = memory;
       this.limit = limit;

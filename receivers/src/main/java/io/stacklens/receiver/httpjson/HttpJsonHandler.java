@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code POST <path>} with a JSON object, an array of objects or NDJSON: maps every record, hands the
- * valid ones to the logs pipeline as one batch, and answers what became of each (see
+ * {@code POST <path>} with a JSON object, an array of objects or NDJSON: maps every record, hands
+ * the valid ones to the logs pipeline as one batch, and answers what became of each (see
  * docs/receivers/http_json.md for the statuses).
  */
 final class HttpJsonHandler implements HttpHandler {
@@ -47,15 +47,19 @@ final class HttpJsonHandler implements HttpHandler {
   private volatile MemoryLimiter memory = MemoryLimiter.unlimited();
   private volatile boolean stopping;
 
-  HttpJsonHandler(String receiver, HttpJsonReceiverConfig config, Consumer consumer, IngestMetrics metrics) {
+  HttpJsonHandler(
+      String receiver, HttpJsonReceiverConfig config, Consumer consumer, IngestMetrics metrics) {
     this.receiver = receiver;
     this.path = config.path;
     this.maxBodyBytes = (int) config.maxRequestBodySize.bytes();
     this.retryAfter = config.retryAfter;
     this.mapper = new JsonRecordMapper(config.mapping);
-    this.bodyDecoding = new BodyDecoding(Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP),
-        "receivers." + receiver + ".max_request_body_size");
-    this.reader = JsonValueReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
+    this.bodyDecoding =
+        new BodyDecoding(
+            Map.of("gzip", BodyDecoding.Codec.GZIP, "x-gzip", BodyDecoding.Codec.GZIP),
+            "receivers." + receiver + ".max_request_body_size");
+    this.reader =
+        JsonValueReader.of(DecodeLimits.of("receivers." + receiver + ".limits", config.limits));
     this.consumer = consumer;
     this.metrics = metrics;
   }
@@ -78,48 +82,72 @@ final class HttpJsonHandler implements HttpHandler {
   @Override
   public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
     metrics.request(RequestRefusal.TOO_LARGE);
-    return IngestResponse.refusal(413, "request body is larger than the limit of " + limit + " bytes (receivers." + receiver
-        + ".max_request_body_size)");
+    return IngestResponse.refusal(
+        413,
+        "request body is larger than the limit of "
+            + limit
+            + " bytes (receivers."
+            + receiver
+            + ".max_request_body_size)");
   }
 
   @Override
   public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
-    return new IngestResponse().retryable(
-        429, DecodeBudget.memoryExhausted(memory).getMessage() + "; nothing was accepted", retryAfter);
+    return new IngestResponse()
+        .retryable(
+            429,
+            DecodeBudget.memoryExhausted(memory).getMessage() + "; nothing was accepted",
+            retryAfter);
   }
 
   private HttpResponse answer(HttpRequest request) {
     if (!request.path().equals(path)) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return IngestResponse.refusal(404, "nothing at " + request.path() + "; POST records to " + path);
+      return IngestResponse.refusal(
+          404, "nothing at " + request.path() + "; POST records to " + path);
     }
     if (!request.method().equals("POST")) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return IngestResponse.refusal(405, request.method() + " is not allowed on " + path + "; use POST").withHeader("Allow", "POST");
+      return IngestResponse.refusal(
+              405, request.method() + " is not allowed on " + path + "; use POST")
+          .withHeader("Allow", "POST");
     }
     if (stopping) {
-      return new IngestResponse().retryable(503, "receiver " + receiver + " is shutting down; retry later", retryAfter);
+      return new IngestResponse()
+          .retryable(503, "receiver " + receiver + " is shutting down; retry later", retryAfter);
     }
     if (consumer == null) {
-      return IngestResponse.refusal(404, "no logs pipeline takes records from receiver " + receiver
-          + "; add it to a logs pipeline in service.pipelines");
+      return IngestResponse.refusal(
+          404,
+          "no logs pipeline takes records from receiver "
+              + receiver
+              + "; add it to a logs pipeline in service.pipelines");
     }
     Boolean ndjson = ndjson(request.header("Content-Type"));
     if (ndjson == null) {
       metrics.request(RequestRefusal.UNSUPPORTED_MEDIA_TYPE);
-      return IngestResponse.refusal(415, "Content-Type '" + request.header("Content-Type")
-          + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson");
+      return IngestResponse.refusal(
+          415,
+          "Content-Type '"
+              + request.header("Content-Type")
+              + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson");
     }
     BodyDecoding.Decoded body;
     try {
-      body = bodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, memory);
+      body =
+          bodyDecoding.decode(
+              request.header("Content-Encoding"), request.body(), maxBodyBytes, memory);
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
         return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
       }
-      metrics.request(e.status() == 413 ? RequestRefusal.TOO_LARGE
-          : e.status() == 415 ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE : RequestRefusal.MALFORMED_BODY);
+      metrics.request(
+          e.status() == 413
+              ? RequestRefusal.TOO_LARGE
+              : e.status() == 415
+                  ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE
+                  : RequestRefusal.MALFORMED_BODY);
       return IngestResponse.refusal(e.status(), e.getMessage());
     }
     try {
@@ -141,34 +169,47 @@ final class HttpJsonHandler implements HttpHandler {
     long observed = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     DecodeBudget budget = new DecodeBudget(reader.limits(), memory);
     Map<String, Long> rejectedBy = new LinkedHashMap<>();
-    RequestRecords.Sink sink = new RequestRecords.Sink() {
-      @Override
-      public void record(int index, Attributes object) {
-        MappedRecord mapped = mapper.map(object, observed);
-        if (mapped.ok()) {
-          batch.add(mapped);
-          return;
-        }
-        List<FieldError> errors = mapped.errors();
-        response.reject(Problem.of(index, errors.get(0).field(), errors.get(0).message()));
-        for (int e = 1; e < errors.size(); e++) response.also(Problem.of(index, errors.get(e).field(), errors.get(e).message()));
-        rejectedBy.merge(IngestMetrics.INVALID_RECORD, 1L, Long::sum);
-      }
+    RequestRecords.Sink sink =
+        new RequestRecords.Sink() {
+          @Override
+          public void record(int index, Attributes object) {
+            MappedRecord mapped = mapper.map(object, observed);
+            if (mapped.ok()) {
+              batch.add(mapped);
+              return;
+            }
+            List<FieldError> errors = mapped.errors();
+            response.reject(Problem.of(index, errors.get(0).field(), errors.get(0).message()));
+            for (int e = 1; e < errors.size(); e++)
+              response.also(Problem.of(index, errors.get(e).field(), errors.get(e).message()));
+            rejectedBy.merge(IngestMetrics.INVALID_RECORD, 1L, Long::sum);
+          }
 
-      @Override
-      public void rejected(int index, String reason, FieldError error) {
-        response.reject(Problem.of(index, error.field(), error.message()));
-        rejectedBy.merge(reason, 1L, Long::sum);
-      }
-    };
+          @Override
+          public void rejected(int index, String reason, FieldError error) {
+            response.reject(Problem.of(index, error.field(), error.message()));
+            rejectedBy.merge(reason, 1L, Long::sum);
+          }
+        };
     try {
       RequestRecords.split(body, ndjson, reader, budget, sink);
     } catch (RequestRecords.Malformed e) {
       budget.release();
       metrics.request(RequestRefusal.MALFORMED_BODY, e.getMessage());
       IngestResponse r = new IngestResponse();
-      r.also(new Problem(e.index, "", e.cause.reason(), e.cause.line(), e.cause.column(), e.cause.byteOffset()));
-      return r.answer(400, e.getMessage() + (e.index > 0 ? " (in record " + e.index + ")" : "") + "; nothing was accepted");
+      r.also(
+          new Problem(
+              e.index,
+              "",
+              e.cause.reason(),
+              e.cause.line(),
+              e.cause.column(),
+              e.cause.byteOffset()));
+      return r.answer(
+          400,
+          e.getMessage()
+              + (e.index > 0 ? " (in record " + e.index + ")" : "")
+              + "; nothing was accepted");
     } catch (DecodeLimitException e) {
       budget.release();
       if (e.retryable()) {
@@ -182,7 +223,8 @@ final class HttpJsonHandler implements HttpHandler {
     if (response.rejected() == 0 && batch.recordCount() == 0) {
       budget.release();
       metrics.request(RequestRefusal.MALFORMED_BODY, "the body holds no records");
-      return IngestResponse.refusal(400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
+      return IngestResponse.refusal(
+          400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
     }
     int records = batch.recordCount();
     if (records == 0) {
@@ -201,27 +243,38 @@ final class HttpJsonHandler implements HttpHandler {
       case REFUSED_FULL -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return response.retryable(429, "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms", retryAfter);
+        return response.retryable(
+            429,
+            "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms",
+            retryAfter);
       }
       default -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return response.retryable(503, "the logs pipeline is shutting down; retry later", retryAfter);
+        return response.retryable(
+            503, "the logs pipeline is shutting down; retry later", retryAfter);
       }
     }
   }
 
   /**
-   * True for an NDJSON media type, false for {@code application/json} (shape detected from the body),
-   * null for anything else. Parameters ({@code charset}) are ignored.
+   * True for an NDJSON media type, false for {@code application/json} (shape detected from the
+   * body), null for anything else. Parameters ({@code charset}) are ignored.
    */
   static Boolean ndjson(String contentType) {
     if (contentType == null) return null;
     int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    String type =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .trim()
+            .toLowerCase(Locale.ROOT);
     return switch (type) {
       case "application/json" -> false;
-      case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines" -> true;
+      case "application/x-ndjson",
+          "application/ndjson",
+          "application/jsonl",
+          "application/x-jsonlines" ->
+          true;
       default -> null;
     };
   }

@@ -19,15 +19,18 @@ import java.time.Instant;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * The {@code http_json} receiver: an HTTP server taking JSON log records on one path (see
- * {@link HttpJsonReceiverConfig}). Requests are parsed and mapped on a bounded pool, not on the
- * network threads.
+ * The {@code http_json} receiver: an HTTP server taking JSON log records on one path (see {@link
+ * HttpJsonReceiverConfig}). Requests are parsed and mapped on a bounded pool, not on the network
+ * threads.
  *
- * <p>{@link #shutdown} first answers new requests 503, then stops accepting connections, lets requests
- * in progress finish and closes the server by the deadline.
+ * <p>{@link #shutdown} first answers new requests 503, then stops accepting connections, lets
+ * requests in progress finish and closes the server by the deadline.
  */
 public final class HttpJsonReceiver implements Receiver {
-  /** Tasks waiting for a pool thread before the network thread runs them itself (which stops it reading: backpressure). */
+  /**
+   * Tasks waiting for a pool thread before the network thread runs them itself (which stops it
+   * reading: backpressure).
+   */
   static final int QUEUE = 256;
 
   private final ComponentContext context;
@@ -70,16 +73,19 @@ public final class HttpJsonReceiver implements Receiver {
     } catch (IOException e) {
       executor.shutdown();
       StartException failure = StartException.cannotListen("endpoint", config.endpoint, e);
-      host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, failure.getMessage());
+      host.reportStatus(
+          context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, failure.getMessage());
       throw failure;
     } catch (RuntimeException e) {
       executor.shutdown();
-      host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
+      host.reportStatus(
+          context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
       throw e;
     }
     String where = describe(http.localAddress()) + config.path;
     context.logger().log(System.Logger.Level.INFO, id + ": listening on http://" + where);
-    host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.OK, "listening: " + where);
+    host.reportStatus(
+        context.id(), ComponentKind.RECEIVER, ComponentStatus.OK, "listening: " + where);
   }
 
   /** The bound port (useful with port 0); -1 before start. */
@@ -105,17 +111,18 @@ public final class HttpJsonReceiver implements Receiver {
       pool = executor;
     }
     handler.stopAccepting();
-    if (h != null) h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPING, "");
+    if (h != null)
+      h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPING, "");
     if (s != null) {
       Duration left = Duration.between(Instant.now(), deadline);
       s.close(left.isNegative() ? Duration.ZERO : left);
     }
     if (pool != null) pool.shutdown();
-    if (h != null) h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPED, "");
+    if (h != null)
+      h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPED, "");
   }
 
   private static String describe(InetSocketAddress address) {
     return new Endpoint(address.getAddress().getHostAddress(), address.getPort()).toString();
   }
-
 }

@@ -35,7 +35,10 @@ public class HttpJsonReceiverConfig extends HttpServerSettings {
   public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(8);
   public Duration retryAfter = Duration.ofSeconds(1);
   public JsonMappingConfig mapping = new JsonMappingConfig();
-  /** Records per request, fields per record, nesting, string sizes and decoded bytes of one request. */
+
+  /**
+   * Records per request, fields per record, nesting, string sizes and decoded bytes of one request.
+   */
   public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   @Override
@@ -46,13 +49,18 @@ public class HttpJsonReceiverConfig extends HttpServerSettings {
       problems.error("endpoint", e.getMessage());
     }
     if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
-      problems.error("path", "must be an absolute path without query, e.g. /ingest; got '" + path + "'");
+      problems.error(
+          "path", "must be an absolute path without query, e.g. /ingest; got '" + path + "'");
     }
-    if (maxRequestBodySize == null || maxRequestBodySize.bytes() < 1 || maxRequestBodySize.bytes() > Integer.MAX_VALUE) {
-      problems.error("max_request_body_size", "must be between 1 byte and 2GiB, got " + maxRequestBodySize);
+    if (maxRequestBodySize == null
+        || maxRequestBodySize.bytes() < 1
+        || maxRequestBodySize.bytes() > Integer.MAX_VALUE) {
+      problems.error(
+          "max_request_body_size", "must be between 1 byte and 2GiB, got " + maxRequestBodySize);
     }
     if (retryAfter == null || retryAfter.isNegative()) {
-      problems.error("retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
+      problems.error(
+          "retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
     }
     if (mapping == null) {
       problems.error("mapping", "must not be empty; remove it to use the defaults");

@@ -10,8 +10,13 @@ public final class HttpJsonReceiverFactory extends DeclaredReceiverFactory<HttpJ
   public static final String TYPE = "http_json";
 
   public HttpJsonReceiverFactory() {
-    super(TYPE, Stability.ALPHA, EnumSet.of(Signal.LOGS),
+    super(
+        TYPE,
+        Stability.ALPHA,
+        EnumSet.of(Signal.LOGS),
         "JSON objects, arrays or NDJSON POSTed over HTTP (8480), mapped to log records",
-        HttpJsonReceiverConfig::new, (context, config, consumers) -> new HttpJsonReceiver(context, config, consumers.get(Signal.LOGS)));
+        HttpJsonReceiverConfig::new,
+        (context, config, consumers) ->
+            new HttpJsonReceiver(context, config, consumers.get(Signal.LOGS)));
   }
 }

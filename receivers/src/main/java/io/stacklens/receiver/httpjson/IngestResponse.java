@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON answer to every request:
- * {@code {"accepted": n, "rejected": m, "errors": [{"index": 3, "field": "timestamp", "message": "..."}]}},
- * plus {@code "error"} saying why the request as a whole was refused (4xx/5xx). At most
- * {@value #MAX_ERRORS} errors are listed; {@code "errors_omitted"} counts the rest.
+ * The JSON answer to every request: {@code {"accepted": n, "rejected": m, "errors": [{"index": 3,
+ * "field": "timestamp", "message": "..."}]}}, plus {@code "error"} saying why the request as a
+ * whole was refused (4xx/5xx). At most {@value #MAX_ERRORS} errors are listed; {@code
+ * "errors_omitted"} counts the rest.
  */
 final class IngestResponse {
   static final int MAX_ERRORS = 100;
@@ -34,12 +34,14 @@ final class IngestResponse {
 
   void reject(Problem problem) {
     rejected++;
-    if (problems.size() < MAX_ERRORS) problems.add(problem); else omitted++;
+    if (problems.size() < MAX_ERRORS) problems.add(problem);
+    else omitted++;
   }
 
   /** Lists one more problem of a record already counted rejected. */
   void also(Problem problem) {
-    if (problems.size() < MAX_ERRORS) problems.add(problem); else omitted++;
+    if (problems.size() < MAX_ERRORS) problems.add(problem);
+    else omitted++;
   }
 
   void accepted(int n) {
@@ -54,7 +56,11 @@ final class IngestResponse {
   String firstProblem() {
     if (problems.isEmpty()) return "";
     Problem p = problems.get(0);
-    return "record " + p.index() + (p.field() == null || p.field().isEmpty() ? "" : ", field " + p.field()) + ": " + p.message();
+    return "record "
+        + p.index()
+        + (p.field() == null || p.field().isEmpty() ? "" : ", field " + p.field())
+        + ": "
+        + p.message();
   }
 
   HttpResponse answer(int status) {

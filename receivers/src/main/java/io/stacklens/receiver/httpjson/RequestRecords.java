@@ -14,23 +14,24 @@ import io.stacklens.receiver.json.FieldError;
 import java.io.IOException;
 
 /**
- * Splits a request body into its JSON records and hands each to a {@link Sink} as soon as it is read
- * (so a body of a million records never becomes a million parsed objects at once). Three shapes:
+ * Splits a request body into its JSON records and hands each to a {@link Sink} as soon as it is
+ * read (so a body of a million records never becomes a million parsed objects at once). Three
+ * shapes:
  *
  * <ul>
  *   <li>one JSON object;
  *   <li>a JSON array of objects (an element that is no object is rejected on its own);
  *   <li>NDJSON: one object per line, blank lines ignored. A line that is not valid JSON is rejected
- *       on its own; the other lines still count. Declared by {@code application/x-ndjson}, or detected
- *       when an {@code application/json} body holds more than one top-level value.
+ *       on its own; the other lines still count. Declared by {@code application/x-ndjson}, or
+ *       detected when an {@code application/json} body holds more than one top-level value.
  * </ul>
  *
  * Every record slot is counted against {@code max_records_per_request} before it is read, and its
  * values against the record limits: a record over one (too many fields, too deep, or in NDJSON a
  * string too long) is rejected on its own. A syntax error in a single object or an array spoils the
  * whole body: {@link Malformed}, answered 400; so does, in an array, a string longer than
- * max_value_size or nesting the parser refuses ({@link DecodeLimitException}, answered 413), because the
- * parser stops there.
+ * max_value_size or nesting the parser refuses ({@link DecodeLimitException}, answered 413),
+ * because the parser stops there.
  */
 final class RequestRecords {
   /** The body cannot be split into records; {@code index} is the record the error is in. */
@@ -51,7 +52,10 @@ final class RequestRecords {
     /** The object of record {@code index}, read within the budget. */
     void record(int index, Attributes object);
 
-    /** Record {@code index} is rejected: not JSON, not an object, or over a record-level limit ({@code reason}). */
+    /**
+     * Record {@code index} is rejected: not JSON, not an object, or over a record-level limit
+     * ({@code reason}).
+     */
     void rejected(int index, String reason, FieldError error);
   }
 
@@ -62,7 +66,10 @@ final class RequestRecords {
   private final DecodeBudget budget;
   private final Sink sink;
   private int index;
-  /** Records read to their end: the index of the one being read when the body turns out malformed. */
+
+  /**
+   * Records read to their end: the index of the one being read when the body turns out malformed.
+   */
   private int completed;
 
   private RequestRecords(JsonValueReader reader, DecodeBudget budget, Sink sink) {
@@ -71,8 +78,13 @@ final class RequestRecords {
     this.sink = sink;
   }
 
-  /** Reads every record of {@code body} into {@code sink}; throws when the body as a whole is refused. */
-  static void split(byte[] body, boolean ndjson, JsonValueReader reader, DecodeBudget budget, Sink sink) throws Malformed {
+  /**
+   * Reads every record of {@code body} into {@code sink}; throws when the body as a whole is
+   * refused.
+   */
+  static void split(
+      byte[] body, boolean ndjson, JsonValueReader reader, DecodeBudget budget, Sink sink)
+      throws Malformed {
     RequestRecords r = new RequestRecords(reader, budget, sink);
     if (ndjson) {
       r.lines(body);
@@ -96,7 +108,8 @@ final class RequestRecords {
     } catch (JsonParseException e) {
       throw new Malformed(completed, JsonValueReader.syntax(e));
     } catch (IOException e) {
-      throw new Malformed(completed, new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
+      throw new Malformed(
+          completed, new JsonSyntaxException(String.valueOf(e.getMessage()), -1, -1, -1));
     }
   }
 
@@ -110,7 +123,10 @@ final class RequestRecords {
         budget.countRecord();
         if (t != JsonToken.START_OBJECT) {
           p.skipChildren();
-          sink.rejected(i, INVALID_JSON, new FieldError("", "expected a JSON object, got " + JsonValueReader.describe(t)));
+          sink.rejected(
+              i,
+              INVALID_JSON,
+              new FieldError("", "expected a JSON object, got " + JsonValueReader.describe(t)));
           completed++;
           continue;
         }
@@ -125,16 +141,18 @@ final class RequestRecords {
       }
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        throw new Malformed(completed, syntaxAt("more content (" + JsonValueReader.describe(extra) + ") after the array", p));
+        throw new Malformed(
+            completed,
+            syntaxAt("more content (" + JsonValueReader.describe(extra) + ") after the array", p));
       }
     }
   }
 
   /**
-   * The body as one object: true when it was one value (handed to the sink, or rejected), false when
-   * it holds several top-level values (NDJSON sent as application/json). An error inside the first
-   * value spoils the body, unless that value ends at the end of its line and more follows (then it is
-   * NDJSON with a bad first line).
+   * The body as one object: true when it was one value (handed to the sink, or rejected), false
+   * when it holds several top-level values (NDJSON sent as application/json). An error inside the
+   * first value spoils the body, unless that value ends at the end of its line and more follows
+   * (then it is NDJSON with a bad first line).
    */
   private boolean single(byte[] body) throws Malformed {
     try (JsonParser p = reader.newParser(body, 0, body.length)) {
@@ -170,15 +188,22 @@ final class RequestRecords {
       try {
         if (p.nextToken() != null) return false;
       } catch (JsonParseException more) {
-        return false; // something follows the first value: NDJSON, whose lines are judged one by one
+        return false; // something follows the first value: NDJSON, whose lines are judged one by
+        // one
       }
       if (value instanceof Attributes object) {
         budget.countRecord();
         sink.record(index++, object);
         return true;
       }
-      throw new Malformed(0, new JsonSyntaxException(
-          "expected a JSON object, an array of objects or NDJSON, got " + JsonValueReader.describe(first), 1, 1, 0));
+      throw new Malformed(
+          0,
+          new JsonSyntaxException(
+              "expected a JSON object, an array of objects or NDJSON, got "
+                  + JsonValueReader.describe(first),
+              1,
+              1,
+              0));
     }
   }
 
@@ -190,7 +215,10 @@ final class RequestRecords {
     return skipWhitespace(body, end) < body.length;
   }
 
-  /** True when the parse error is past the first non-blank line and that line parses on its own (NDJSON). */
+  /**
+   * True when the parse error is past the first non-blank line and that line parses on its own
+   * (NDJSON).
+   */
   private boolean firstLineEndsBeforeError(byte[] body, JsonParseException e) {
     if (e.getLocation() == null || e.getLocation().getLineNr() <= 1) return false;
     int start = skipWhitespace(body, 0);
@@ -218,9 +246,16 @@ final class RequestRecords {
         try {
           sink.record(i, reader.readObject(body, pos, stop - pos, budget));
         } catch (JsonSyntaxException e) {
-          String where = e.line() < 0
-              ? "invalid JSON on line " + line
-              : "invalid JSON at line " + line + ", column " + e.column() + " (byte " + (pos + e.byteOffset()) + ")";
+          String where =
+              e.line() < 0
+                  ? "invalid JSON on line " + line
+                  : "invalid JSON at line "
+                      + line
+                      + ", column "
+                      + e.column()
+                      + " (byte "
+                      + (pos + e.byteOffset())
+                      + ")";
           sink.rejected(i, INVALID_JSON, new FieldError("", where + ": " + e.reason()));
         } catch (RecordLimitException e) {
           sink.rejected(i, e.reason(), new FieldError("", "line " + line + ": " + e.getMessage()));
@@ -230,20 +265,38 @@ final class RequestRecords {
     }
   }
 
-  /** A parser constraint crossed in a body read as one value: the request is refused, naming the limit. */
-  private DecodeLimitException refusal(StreamConstraintsException e, com.fasterxml.jackson.core.JsonLocation where) {
+  /**
+   * A parser constraint crossed in a body read as one value: the request is refused, naming the
+   * limit.
+   */
+  private DecodeLimitException refusal(
+      StreamConstraintsException e, com.fasterxml.jackson.core.JsonLocation where) {
     JsonSyntaxException s = reader.constraint(e, where);
     String reason = s.reason().contains("max_value_size") ? "max_value_size" : "max_nesting_depth";
-    return new DecodeLimitException(reason, false, "record " + completed + " (line " + s.line() + ", column " + s.column()
-        + "): " + s.reason() + "; the request is refused");
+    return new DecodeLimitException(
+        reason,
+        false,
+        "record "
+            + completed
+            + " (line "
+            + s.line()
+            + ", column "
+            + s.column()
+            + "): "
+            + s.reason()
+            + "; the request is refused");
   }
 
   private static JsonSyntaxException syntaxAt(String reason, JsonParser p) {
     var where = p.currentTokenLocation();
-    return new JsonSyntaxException(reason, where.getLineNr(), where.getColumnNr(), where.getByteOffset());
+    return new JsonSyntaxException(
+        reason, where.getLineNr(), where.getColumnNr(), where.getByteOffset());
   }
 
-  /** The first non-blank byte of {@code [from, stop)}, or {@code stop}: one line only, so blank lines cost O(length). */
+  /**
+   * The first non-blank byte of {@code [from, stop)}, or {@code stop}: one line only, so blank
+   * lines cost O(length).
+   */
   private static int blankUntil(byte[] body, int from, int stop) {
     int i = from;
     while (i < stop && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r')) i++;
@@ -252,7 +305,8 @@ final class RequestRecords {
 
   private static int skipWhitespace(byte[] body, int from) {
     int i = from;
-    while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) i++;
+    while (i < body.length
+        && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) i++;
     return i;
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a JSON object becomes a log record, embedded in a receiver's config (usually under
- * {@code mapping:}) and read by {@link JsonRecordMapper}. Field names are top-level keys of the
- * object. Defaults:
+ * How a JSON object becomes a log record, embedded in a receiver's config (usually under {@code
+ * mapping:}) and read by {@link JsonRecordMapper}. Field names are top-level keys of the object.
+ * Defaults:
  *
  * <pre>
  * timestamp_field: timestamp      # time_unix_nano (integer nanoseconds), when present, wins over it
@@ -30,7 +30,9 @@ import java.util.Map;
 public class JsonMappingConfig implements ComponentConfig {
   /** How the timestamp field is read. */
   public enum TimestampFormat {
-    /** Numbers (and numeric strings) by magnitude: seconds, ms, us or ns; other strings as ISO 8601. */
+    /**
+     * Numbers (and numeric strings) by magnitude: seconds, ms, us or ns; other strings as ISO 8601.
+     */
     AUTO,
     /** {@code 2026-11-23T19:50:41.123Z}, with an offset, or without one (taken as UTC). */
     ISO8601,
@@ -50,12 +52,19 @@ public class JsonMappingConfig implements ComponentConfig {
 
   /** JSON types a {@link RequiredField} can demand. */
   public enum FieldType {
-    STRING, INT, DOUBLE, BOOL, MAP, LIST, ANY
+    STRING,
+    INT,
+    DOUBLE,
+    BOOL,
+    MAP,
+    LIST,
+    ANY
   }
 
   /** A field every record must carry (not null), with its JSON type. */
   public static class RequiredField {
     public String field;
+
     /** {@code double} accepts any number, {@code int} only integers; default {@code any}. */
     public FieldType type = FieldType.ANY;
   }
@@ -67,8 +76,10 @@ public class JsonMappingConfig implements ComponentConfig {
   public List<String> bodyFields = List.of("message", "body");
   public String traceIdField = "trace_id";
   public String spanIdField = "span_id";
+
   /** JSON field -> resource attribute key; writing it replaces the default map. */
   public Map<String, String> resourceFields = defaultResourceFields();
+
   public List<RequiredField> required = new ArrayList<>();
 
   private static Map<String, String> defaultResourceFields() {
@@ -85,13 +96,16 @@ public class JsonMappingConfig implements ComponentConfig {
     claim(problems, claimed, "trace_id_field", traceIdField);
     claim(problems, claimed, "span_id_field", spanIdField);
     if (timestampFormat == null) {
-      problems.error("timestamp_format", "must be auto, iso8601, epoch_s, epoch_ms, epoch_us or epoch_ns");
+      problems.error(
+          "timestamp_format", "must be auto, iso8601, epoch_s, epoch_ms, epoch_us or epoch_ns");
     }
-    if (unknownSeverity == null) problems.error("unknown_severity", "must be reject or unspecified");
+    if (unknownSeverity == null)
+      problems.error("unknown_severity", "must be reject or unspecified");
     if (bodyFields == null || bodyFields.isEmpty()) {
       problems.error("body_fields", "must list at least one field, e.g. [message, body]");
     } else {
-      for (int i = 0; i < bodyFields.size(); i++) claim(problems, claimed, "body_fields[" + i + "]", bodyFields.get(i));
+      for (int i = 0; i < bodyFields.size(); i++)
+        claim(problems, claimed, "body_fields[" + i + "]", bodyFields.get(i));
     }
     if (resourceFields != null) {
       for (Map.Entry<String, String> e : resourceFields.entrySet()) {
@@ -107,7 +121,8 @@ public class JsonMappingConfig implements ComponentConfig {
         RequiredField r = required.get(i);
         String p = "required[" + i + "]";
         if (r == null || r.field == null || r.field.isBlank()) {
-          problems.error(p + ".field", "must name a JSON field, e.g. { field: service, type: string }");
+          problems.error(
+              p + ".field", "must name a JSON field, e.g. { field: service, type: string }");
         } else if (r.type == null) {
           problems.error(p + ".type", "must be string, int, double, bool, map, list or any");
         }
@@ -116,31 +131,38 @@ public class JsonMappingConfig implements ComponentConfig {
   }
 
   /** Reports an empty field name, and a field given two roles. */
-  private static void claim(ConfigProblems problems, Map<String, String> claimed, String path, String field) {
+  private static void claim(
+      ConfigProblems problems, Map<String, String> claimed, String path, String field) {
     if (field == null || field.isBlank()) {
       problems.error(path, "must name a JSON field");
       return;
     }
     String before = claimed.putIfAbsent(field, path);
-    if (before != null) problems.error(path, "'" + field + "' is already used by " + before + "; a field can have one role");
+    if (before != null)
+      problems.error(
+          path, "'" + field + "' is already used by " + before + "; a field can have one role");
   }
 
-  /** {@link #validate} with every path under {@code prefix} (e.g. {@code "mapping"}), for a receiver config embedding this one. */
+  /**
+   * {@link #validate} with every path under {@code prefix} (e.g. {@code "mapping"}), for a receiver
+   * config embedding this one.
+   */
   public void validateAt(String prefix, ConfigProblems problems) {
-    validate(new ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        problems.error(join(path), message);
-      }
+    validate(
+        new ConfigProblems() {
+          @Override
+          public void error(String path, String message) {
+            problems.error(join(path), message);
+          }
 
-      @Override
-      public void warning(String path, String message) {
-        problems.warning(join(path), message);
-      }
+          @Override
+          public void warning(String path, String message) {
+            problems.warning(join(path), message);
+          }
 
-      private String join(String path) {
-        return path.isEmpty() ? prefix : prefix + "." + path;
-      }
-    });
+          private String join(String path) {
+            return path.isEmpty() ? prefix : prefix + "." + path;
+          }
+        });
   }
 }

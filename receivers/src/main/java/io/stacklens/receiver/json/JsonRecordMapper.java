@@ -16,39 +16,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one JSON object (as read by {@link JsonValueReader}) into a log record, following a
- * {@link JsonMappingConfig}. Immutable and thread-safe: build one per receiver.
+ * Turns one JSON object (as read by {@link JsonValueReader}) into a log record, following a {@link
+ * JsonMappingConfig}. Immutable and thread-safe: build one per receiver.
  *
  * <p>Every top-level field has one destination:
  *
  * <ul>
- *   <li>the timestamp field ({@code timestamp}) -> time_unix_nano, read in {@code timestamp_format};
- *       {@code time_unix_nano} (integer nanoseconds), when present, wins over it;
+ *   <li>the timestamp field ({@code timestamp}) -> time_unix_nano, read in {@code
+ *       timestamp_format}; {@code time_unix_nano} (integer nanoseconds), when present, wins over
+ *       it;
  *   <li>the severity field ({@code level}) -> severity_text as written, and severity_number by
- *       {@link SeverityNames#parse} (warn, WARNING, Err, fatal, INFO2, 1..24); {@code severity_number}
- *       (0..24) and {@code severity_text}, when present, win over it;
- *   <li>the first present of {@code body_fields} ({@code message}, then {@code body}) -> body, any JSON type;
- *   <li>the trace/span id fields -> trace_id (32 hex digits), span_id (16); an empty string is no id;
+ *       {@link SeverityNames#parse} (warn, WARNING, Err, fatal, INFO2, 1..24); {@code
+ *       severity_number} (0..24) and {@code severity_text}, when present, win over it;
+ *   <li>the first present of {@code body_fields} ({@code message}, then {@code body}) -> body, any
+ *       JSON type;
+ *   <li>the trace/span id fields -> trace_id (32 hex digits), span_id (16); an empty string is no
+ *       id;
  *   <li>{@code resource_fields} ({@code service} -> {@code service.name}) and the members of a
  *       {@code resource} object -> resource attributes;
  *   <li>the members of an {@code attributes} object, and every other field -> record attributes
  *       (nested objects stay maps, arrays lists);
- *   <li>{@code observed_time_unix_nano}, {@code flags}, {@code event_name},
- *       {@code dropped_attributes_count} (integers / string) and a {@code scope} object
- *       ({@code name}, {@code version}, {@code attributes}) -> the record fields of those names.
+ *   <li>{@code observed_time_unix_nano}, {@code flags}, {@code event_name}, {@code
+ *       dropped_attributes_count} (integers / string) and a {@code scope} object ({@code name},
+ *       {@code version}, {@code attributes}) -> the record fields of those names.
  * </ul>
  *
  * So a line of the file exporter's {@code json_lines} format maps back to the record it was written
- * from. A field of the wrong type for a reserved name (an {@code attributes} string, a {@code flags}
- * string) is kept as an ordinary attribute. A null value counts as absent.
+ * from. A field of the wrong type for a reserved name (an {@code attributes} string, a {@code
+ * flags} string) is kept as an ordinary attribute. A null value counts as absent.
  *
  * <p>Problems are collected, not thrown: {@code required} fields missing or of the wrong type, a
- * timestamp that does not parse, an unknown severity (unless {@code unknown_severity: unspecified}),
- * a malformed trace or span id. Each is a {@link FieldError} naming the JSON field.
+ * timestamp that does not parse, an unknown severity (unless {@code unknown_severity:
+ * unspecified}), a malformed trace or span id. Each is a {@link FieldError} naming the JSON field.
  */
 public final class JsonRecordMapper {
   /** The record field names recognised besides the configured ones. */
   public static final String TIME_UNIX_NANO = "time_unix_nano";
+
   public static final String OBSERVED_TIME_UNIX_NANO = "observed_time_unix_nano";
   public static final String SEVERITY_NUMBER = "severity_number";
   public static final String SEVERITY_TEXT = "severity_text";
@@ -58,8 +62,24 @@ public final class JsonRecordMapper {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  private enum Role { TIMESTAMP, TIME_UNIX_NANO, OBSERVED, SEVERITY, SEVERITY_NUMBER, SEVERITY_TEXT, BODY, TRACE_ID, SPAN_ID,
-    FLAGS, EVENT_NAME, DROPPED, ATTRIBUTES, RESOURCE, SCOPE, RESOURCE_FIELD }
+  private enum Role {
+    TIMESTAMP,
+    TIME_UNIX_NANO,
+    OBSERVED,
+    SEVERITY,
+    SEVERITY_NUMBER,
+    SEVERITY_TEXT,
+    BODY,
+    TRACE_ID,
+    SPAN_ID,
+    FLAGS,
+    EVENT_NAME,
+    DROPPED,
+    ATTRIBUTES,
+    RESOURCE,
+    SCOPE,
+    RESOURCE_FIELD
+  }
 
   private final JsonMappingConfig config;
   private final Map<String, Role> roles = new HashMap<>();
@@ -67,7 +87,9 @@ public final class JsonRecordMapper {
   private final Map<String, String> resourceFields;
   private final List<RequiredField> required;
 
-  /** @param config a validated mapping config */
+  /**
+   * @param config a validated mapping config
+   */
   public JsonRecordMapper(JsonMappingConfig config) {
     this.config = config;
     roles.put(TIME_UNIX_NANO, Role.TIME_UNIX_NANO);
@@ -80,7 +102,8 @@ public final class JsonRecordMapper {
     roles.put(ATTRIBUTES, Role.ATTRIBUTES);
     roles.put(RESOURCE, Role.RESOURCE);
     roles.put(SCOPE, Role.SCOPE);
-    this.resourceFields = config.resourceFields == null ? Map.of() : Map.copyOf(config.resourceFields);
+    this.resourceFields =
+        config.resourceFields == null ? Map.of() : Map.copyOf(config.resourceFields);
     for (String f : resourceFields.keySet()) roles.put(f, Role.RESOURCE_FIELD);
     for (int i = 0; i < config.bodyFields.size(); i++) {
       roles.put(config.bodyFields.get(i), Role.BODY);
@@ -93,7 +116,9 @@ public final class JsonRecordMapper {
     this.required = config.required == null ? List.of() : List.copyOf(config.required);
   }
 
-  /** Parses {@code json} (one object) and maps it; invalid JSON is one error on field {@code ""}. */
+  /**
+   * Parses {@code json} (one object) and maps it; invalid JSON is one error on field {@code ""}.
+   */
   public MappedRecord map(byte[] json, long observedUnixNano) {
     try {
       return map(JsonValueReader.standard().readObject(json), observedUnixNano);
@@ -106,8 +131,8 @@ public final class JsonRecordMapper {
    * Maps one parsed JSON object. The object's values are moved into the record, not copied: do not
    * use the object afterwards.
    *
-   * @param observedUnixNano the record's observed time (when the agent received it), unless the object
-   *     carries {@code observed_time_unix_nano}
+   * @param observedUnixNano the record's observed time (when the agent received it), unless the
+   *     object carries {@code observed_time_unix_nano}
    */
   public MappedRecord map(Attributes object, long observedUnixNano) {
     List<FieldError> errors = new ArrayList<>(0);
@@ -137,16 +162,19 @@ public final class JsonRecordMapper {
       switch (role) {
         case TIMESTAMP -> timestamp = value;
         case TIME_UNIX_NANO -> {
-          if (value instanceof Long || value instanceof String) timeUnixNano = value; else attributes.put(key, value);
+          if (value instanceof Long || value instanceof String) timeUnixNano = value;
+          else attributes.put(key, value);
         }
         case OBSERVED -> {
           Long n = nonNegative(value);
-          if (n != null) record.setObservedTimeUnixNano(n); else attributes.put(key, value);
+          if (n != null) record.setObservedTimeUnixNano(n);
+          else attributes.put(key, value);
         }
         case SEVERITY -> severity = value;
         case SEVERITY_NUMBER -> severityNumber = value;
         case SEVERITY_TEXT -> {
-          if (value instanceof String) severityText = value; else attributes.put(key, value);
+          if (value instanceof String) severityText = value;
+          else attributes.put(key, value);
         }
         case BODY -> {
           if (bodyField == null || bodyRank.get(key) < bodyRank.get(bodyField)) {
@@ -161,23 +189,29 @@ public final class JsonRecordMapper {
         case SPAN_ID -> record.setSpanId(hexId(key, value, 8, errors));
         case FLAGS -> {
           Long n = nonNegative(value);
-          if (n != null && n <= 0xFFFFFFFFL) record.setFlags((int) (long) n); else attributes.put(key, value);
+          if (n != null && n <= 0xFFFFFFFFL) record.setFlags((int) (long) n);
+          else attributes.put(key, value);
         }
         case EVENT_NAME -> {
-          if (value instanceof String s) record.setEventName(s); else attributes.put(key, value);
+          if (value instanceof String s) record.setEventName(s);
+          else attributes.put(key, value);
         }
         case DROPPED -> {
           Long n = nonNegative(value);
-          if (n != null && n <= Integer.MAX_VALUE) record.setDroppedAttributesCount((int) (long) n); else attributes.put(key, value);
+          if (n != null && n <= Integer.MAX_VALUE) record.setDroppedAttributesCount((int) (long) n);
+          else attributes.put(key, value);
         }
         case ATTRIBUTES -> {
-          if (value instanceof Attributes a) nestedAttributes = a; else attributes.put(key, value);
+          if (value instanceof Attributes a) nestedAttributes = a;
+          else attributes.put(key, value);
         }
         case RESOURCE -> {
-          if (value instanceof Attributes a) nestedResource = a; else attributes.put(key, value);
+          if (value instanceof Attributes a) nestedResource = a;
+          else attributes.put(key, value);
         }
         case SCOPE -> {
-          if (value instanceof Attributes a) readScope(a, scope); else attributes.put(key, value);
+          if (value instanceof Attributes a) readScope(a, scope);
+          else attributes.put(key, value);
         }
         case RESOURCE_FIELD -> resource.put(resourceFields.get(key), value);
       }
@@ -195,9 +229,15 @@ public final class JsonRecordMapper {
     for (RequiredField r : required) {
       Object value = object.get(r.field);
       if (value == null) {
-        errors.add(new FieldError(r.field, "is required" + (r.type == FieldType.ANY ? "" : " (" + typeName(r.type) + ")")));
+        errors.add(
+            new FieldError(
+                r.field,
+                "is required" + (r.type == FieldType.ANY ? "" : " (" + typeName(r.type) + ")")));
       } else if (!hasType(value, r.type)) {
-        errors.add(new FieldError(r.field, "must be " + typeName(r.type) + ", got " + JsonValueReader.describe(value)));
+        errors.add(
+            new FieldError(
+                r.field,
+                "must be " + typeName(r.type) + ", got " + JsonValueReader.describe(value)));
       }
     }
   }
@@ -226,10 +266,12 @@ public final class JsonRecordMapper {
     };
   }
 
-  private void setTime(LogRecord record, Object timestamp, Object timeUnixNano, List<FieldError> errors) {
+  private void setTime(
+      LogRecord record, Object timestamp, Object timeUnixNano, List<FieldError> errors) {
     if (timeUnixNano != null) {
       try {
-        record.setTimeUnixNano(TimestampReader.read(timeUnixNano, JsonMappingConfig.TimestampFormat.EPOCH_NS));
+        record.setTimeUnixNano(
+            TimestampReader.read(timeUnixNano, JsonMappingConfig.TimestampFormat.EPOCH_NS));
         return;
       } catch (TimestampReader.Invalid e) {
         errors.add(new FieldError(TIME_UNIX_NANO, e.getMessage()));
@@ -244,25 +286,38 @@ public final class JsonRecordMapper {
     }
   }
 
-  private void setSeverity(LogRecord record, Object level, Object number, Object text, List<FieldError> errors) {
+  private void setSeverity(
+      LogRecord record, Object level, Object number, Object text, List<FieldError> errors) {
     if (number != null) {
-      if (number instanceof Long n && n >= LogRecord.SEVERITY_UNSPECIFIED && n <= LogRecord.SEVERITY_MAX) {
+      if (number instanceof Long n
+          && n >= LogRecord.SEVERITY_UNSPECIFIED
+          && n <= LogRecord.SEVERITY_MAX) {
         record.setSeverityNumber((int) (long) n);
       } else {
-        errors.add(new FieldError(SEVERITY_NUMBER, "must be an integer 0..24, got " + TimestampReader.shown(number)));
+        errors.add(
+            new FieldError(
+                SEVERITY_NUMBER, "must be an integer 0..24, got " + TimestampReader.shown(number)));
       }
     }
     if (level != null) {
-      String written = level instanceof String s ? s : level instanceof Long n ? n.toString() : null;
+      String written =
+          level instanceof String s ? s : level instanceof Long n ? n.toString() : null;
       if (written == null) {
-        errors.add(new FieldError(config.severityField, "must be a string such as info or WARN (or a number 1..24), got "
-            + JsonValueReader.describe(level)));
+        errors.add(
+            new FieldError(
+                config.severityField,
+                "must be a string such as info or WARN (or a number 1..24), got "
+                    + JsonValueReader.describe(level)));
         return;
       }
       int parsed = SeverityNames.parse(written);
       if (parsed < 0 && config.unknownSeverity == UnknownSeverity.REJECT && number == null) {
-        errors.add(new FieldError(config.severityField, TimestampReader.shown(level) + " is not a known severity; expected "
-            + "trace, debug, info, warn, error, fatal (any case, also warning, err, critical, ...) or a number 1..24"));
+        errors.add(
+            new FieldError(
+                config.severityField,
+                TimestampReader.shown(level)
+                    + " is not a known severity; expected "
+                    + "trace, debug, info, warn, error, fatal (any case, also warning, err, critical, ...) or a number 1..24"));
         return;
       }
       if (number == null && parsed > 0) record.setSeverityNumber(parsed);
@@ -280,14 +335,23 @@ public final class JsonRecordMapper {
           boolean zero = true;
           for (byte b : id) zero &= b == 0;
           if (!zero) return id;
-          errors.add(new FieldError(field, "must not be all zeros (an invalid id in W3C Trace Context)"));
+          errors.add(
+              new FieldError(field, "must not be all zeros (an invalid id in W3C Trace Context)"));
           return null;
         } catch (IllegalArgumentException e) {
           // not hex: reported below
         }
       }
     }
-    errors.add(new FieldError(field, "must be " + (bytes * 2) + " hex digits (" + bytes + " bytes), got " + TimestampReader.shown(value)));
+    errors.add(
+        new FieldError(
+            field,
+            "must be "
+                + (bytes * 2)
+                + " hex digits ("
+                + bytes
+                + " bytes), got "
+                + TimestampReader.shown(value)));
     return null;
   }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Collects accepted {@link MappedRecord}s into one {@link LogsBatch}: records with equal resource
- * attributes share a {@link ResourceLogs}, and within it records of the same scope share a
- * {@link ScopeLogs}, in first-seen order. Not thread-safe; one per batch.
+ * attributes share a {@link ResourceLogs}, and within it records of the same scope share a {@link
+ * ScopeLogs}, in first-seen order. Not thread-safe; one per batch.
  */
 public final class LogsBatchAssembler {
   private record ScopeKey(String name, String version, Attributes attributes) {
@@ -30,11 +30,15 @@ public final class LogsBatchAssembler {
 
   /** Adds an accepted record; throws IllegalArgumentException for a rejected one. */
   public void add(MappedRecord mapped) {
-    if (!mapped.ok()) throw new IllegalArgumentException("a rejected record cannot be added: " + mapped.errors());
+    if (!mapped.ok())
+      throw new IllegalArgumentException("a rejected record cannot be added: " + mapped.errors());
     add(mapped.record(), mapped.resource(), mapped.scope());
   }
 
-  /** Adds {@code record} under the resource with {@code resource} attributes and under {@code scope}. */
+  /**
+   * Adds {@code record} under the resource with {@code resource} attributes and under {@code
+   * scope}.
+   */
   public void add(LogRecord record, Attributes resource, InstrumentationScope scope) {
     ResourceLogs rl = resources.get(resource);
     if (rl == null) {

@@ -11,10 +11,12 @@ import java.util.List;
  *
  * @param record the log record; null when rejected
  * @param resource the resource attributes the object named; empty when none, null when rejected
- * @param scope the instrumentation scope (from a {@code scope} object); an empty scope when none, null when rejected
+ * @param scope the instrumentation scope (from a {@code scope} object); an empty scope when none,
+ *     null when rejected
  * @param errors every problem found, in field order; empty when {@link #ok()}
  */
-public record MappedRecord(LogRecord record, Attributes resource, InstrumentationScope scope, List<FieldError> errors) {
+public record MappedRecord(
+    LogRecord record, Attributes resource, InstrumentationScope scope, List<FieldError> errors) {
   public MappedRecord {
     errors = List.copyOf(errors);
   }

@@ -38,12 +38,18 @@ final class TimestampReader {
     };
   }
 
-  /** Numbers by magnitude (below 1e11 seconds, 1e14 ms, 1e17 us, else ns: each up to the year 5138); other strings as ISO 8601. */
+  /**
+   * Numbers by magnitude (below 1e11 seconds, 1e14 ms, 1e17 us, else ns: each up to the year 5138);
+   * other strings as ISO 8601.
+   */
   private static long auto(Object value) throws Invalid {
-    BigDecimal n = value instanceof String s ? numeric(s) : value instanceof Number ? decimal(value) : null;
+    BigDecimal n =
+        value instanceof String s ? numeric(s) : value instanceof Number ? decimal(value) : null;
     if (n == null) {
       if (value instanceof String) return iso(value);
-      throw new Invalid("must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got " + JsonValueReader.describe(value));
+      throw new Invalid(
+          "must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got "
+              + JsonValueReader.describe(value));
     }
     BigDecimal abs = n.abs();
     if (abs.compareTo(BigDecimal.valueOf(1e11)) < 0) return epoch(n, SECOND, TimestampFormat.AUTO);
@@ -53,7 +59,8 @@ final class TimestampReader {
   }
 
   private static BigDecimal number(Object value, TimestampFormat format) throws Invalid {
-    BigDecimal n = value instanceof String s ? numeric(s) : value instanceof Number ? decimal(value) : null;
+    BigDecimal n =
+        value instanceof String s ? numeric(s) : value instanceof Number ? decimal(value) : null;
     if (n == null) {
       throw new Invalid("must be a number in " + name(format) + ", got " + shown(value));
     }
@@ -82,21 +89,29 @@ final class TimestampReader {
     }
   }
 
-  private static long epoch(BigDecimal n, BigDecimal unitNanos, TimestampFormat format) throws Invalid {
-    if (n.signum() < 0) throw new Invalid("must not be before 1970-01-01T00:00:00Z, got " + n.toPlainString());
+  private static long epoch(BigDecimal n, BigDecimal unitNanos, TimestampFormat format)
+      throws Invalid {
+    if (n.signum() < 0)
+      throw new Invalid("must not be before 1970-01-01T00:00:00Z, got " + n.toPlainString());
     try {
       return n.multiply(unitNanos).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     } catch (ArithmeticException e) {
-      throw new Invalid(n.toPlainString() + " is out of range for " + name(format) + " (after the year 2262)");
+      throw new Invalid(
+          n.toPlainString() + " is out of range for " + name(format) + " (after the year 2262)");
     }
   }
 
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
-  /** ISO 8601 / RFC 3339: with an offset ({@code Z}, {@code +02:00}), or without one as UTC; a space may replace the {@code T}. */
+  /**
+   * ISO 8601 / RFC 3339: with an offset ({@code Z}, {@code +02:00}), or without one as UTC; a space
+   * may replace the {@code T}.
+   */
   private static long iso(Object value) throws Invalid {
     if (!(value instanceof String s)) {
-      throw new Invalid("must be an ISO 8601 string such as 2026-11-23T19:50:41.123Z, got " + JsonValueReader.describe(value));
+      throw new Invalid(
+          "must be an ISO 8601 string such as 2026-11-23T19:50:41.123Z, got "
+              + JsonValueReader.describe(value));
     }
     String t = s.trim();
     if (t.length() > 10 && t.charAt(10) == ' ') t = t.substring(0, 10) + 'T' + t.substring(11);
@@ -107,12 +122,15 @@ final class TimestampReader {
       try {
         instant = LocalDateTime.parse(t, LOCAL).toInstant(ZoneOffset.UTC);
       } catch (DateTimeException local) {
-        throw new Invalid(shown(value) + " is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z");
+        throw new Invalid(
+            shown(value) + " is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z");
       }
     }
-    if (instant.isBefore(Instant.EPOCH)) throw new Invalid(shown(value) + " is before 1970-01-01T00:00:00Z");
+    if (instant.isBefore(Instant.EPOCH))
+      throw new Invalid(shown(value) + " is before 1970-01-01T00:00:00Z");
     try {
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     } catch (ArithmeticException e) {
       throw new Invalid(shown(value) + " is out of range (after the year 2262)");
     }

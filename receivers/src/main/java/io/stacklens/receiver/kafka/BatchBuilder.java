@@ -8,7 +8,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * A message that cannot be decoded leaves the builder as it was.
  */
 interface BatchBuilder {
-  /** Decodes {@code message} and adds its records; throws (adding nothing) when it cannot be decoded. */
+  /**
+   * Decodes {@code message} and adds its records; throws (adding nothing) when it cannot be
+   * decoded.
+   */
   void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException;
 
   /** The batch of everything added so far (possibly empty). The builder is not used afterwards. */

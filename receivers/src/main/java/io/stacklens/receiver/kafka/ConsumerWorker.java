@@ -40,19 +40,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * group membership alive but fetches nothing) and the same records are offered again with
  * exponential backoff; once accepted, the partitions resume. Records are never skipped and offsets
  * never committed past records the pipeline has not accepted. The dead-letter exporter is offered
- * undecodable messages the same way: never waiting, a refusal pauses the partitions and is retried with
- * backoff (the receiver reports itself degraded meanwhile), and offsets do not move past a message
- * until it was accepted.
+ * undecodable messages the same way: never waiting, a refusal pauses the partitions and is retried
+ * with backoff (the receiver reports itself degraded meanwhile), and offsets do not move past a
+ * message until it was accepted.
  *
- * <p>Rebalance: on revoke, what is done is committed and the revoked partitions' pending records are
- * dropped (the new owner reads them again from the committed offset); they are never handed over
- * afterwards. Every Kafka call happens on this thread; {@link #stop} only flags and wakes it.
+ * <p>Rebalance: on revoke, what is done is committed and the revoked partitions' pending records
+ * are dropped (the new owner reads them again from the committed offset); they are never handed
+ * over afterwards. Every Kafka call happens on this thread; {@link #stop} only flags and wakes it.
  */
 final class ConsumerWorker implements Runnable {
-  /** Chunks held (refused, or waiting for the dead-letter exporter) before the partitions are paused. */
+  /**
+   * Chunks held (refused, or waiting for the dead-letter exporter) before the partitions are
+   * paused.
+   */
   static final int MAX_PENDING_CHUNKS = 64;
+
   /** How long a consumer may take to join its group before the receiver reports itself degraded. */
   static final Duration JOIN_WARNING = Duration.ofSeconds(15);
+
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final int index;
@@ -88,8 +93,17 @@ final class ConsumerWorker implements Runnable {
   private long lastInvalidWarningNanos = System.nanoTime() - WARN_EVERY_NANOS;
   private long invalidSinceWarning;
 
-  ConsumerWorker(int index, String receiver, KafkaReceiverConfig config, MessageDecoder decoder, Consumer pipeline, MemoryLimiter memory,
-      DeadLetterSender deadLetters, KafkaReceiverMetrics metrics, ReceiverStatus status, System.Logger logger) {
+  ConsumerWorker(
+      int index,
+      String receiver,
+      KafkaReceiverConfig config,
+      MessageDecoder decoder,
+      Consumer pipeline,
+      MemoryLimiter memory,
+      DeadLetterSender deadLetters,
+      KafkaReceiverMetrics metrics,
+      ReceiverStatus status,
+      System.Logger logger) {
     this.index = index;
     this.receiver = receiver;
     this.config = config;
@@ -110,11 +124,12 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * The consumer's properties. Unless {@code consumer:} sets them, the fetch buffers are sized from the
-   * memory budget: {@code fetch.max.bytes} an eighth of it (1 MiB..50 MiB, Kafka's own default being
-   * 50 MiB), so what one poll brings in fits beside the pipelines.
+   * The consumer's properties. Unless {@code consumer:} sets them, the fetch buffers are sized from
+   * the memory budget: {@code fetch.max.bytes} an eighth of it (1 MiB..50 MiB, Kafka's own default
+   * being 50 MiB), so what one poll brings in fits beside the pipelines.
    */
-  static Properties consumerProperties(KafkaReceiverConfig config, String clientId, MemoryLimiter memory) {
+  static Properties consumerProperties(
+      KafkaReceiverConfig config, String clientId, MemoryLimiter memory) {
     Properties p = new Properties();
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "stacklens-" + clientId);
     p.putAll(config.consumer);
@@ -138,7 +153,9 @@ final class ConsumerWorker implements Runnable {
     return pausedCount;
   }
 
-  /** Asks the thread to finish: deliver once more, commit what is done by {@code deadline}, close. */
+  /**
+   * Asks the thread to finish: deliver once more, commit what is done by {@code deadline}, close.
+   */
   void stop(Instant deadline) {
     this.deadline = deadline;
     running = false;
@@ -180,9 +197,13 @@ final class ConsumerWorker implements Runnable {
   private KafkaConsumer<byte[], byte[]> createConsumer() {
     while (running) {
       try {
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+            properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       } catch (KafkaException e) {
-        String message = e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause().getMessage();
+        String message =
+            e.getCause() == null
+                ? e.getMessage()
+                : e.getMessage() + ": " + e.getCause().getMessage();
         degraded("cannot create the Kafka consumer (" + message + "); retrying");
         sleep(config.backoff.maxInterval.toNanos());
       }
@@ -224,7 +245,8 @@ final class ConsumerWorker implements Runnable {
       }
       OffsetAndMetadata after = next.get(tp);
       long lastOffset = messages.get(messages.size() - 1).offset();
-      if (after == null || after.offset() <= lastOffset) after = new OffsetAndMetadata(lastOffset + 1);
+      if (after == null || after.offset() <= lastOffset)
+        after = new OffsetAndMetadata(lastOffset + 1);
       Batch batch = builder.build();
       if (!batch.isEmpty()) {
         // Already polled, so it cannot be refused: counted whatever the budget says; a spent budget
@@ -241,10 +263,25 @@ final class ConsumerWorker implements Runnable {
     invalidSinceWarning++;
     long now = System.nanoTime();
     if (now - lastInvalidWarningNanos >= WARN_EVERY_NANOS) {
-      logger.log(Level.WARNING, receiver + ": " + invalidSinceWarning + " undecodable message(s)"
-          + (deadLetters == null ? " skipped" : " sent to dead-letter exporter " + deadLetters.exporter())
-          + "; latest at " + message.topic() + "/" + message.partition() + "@" + message.offset()
-          + " (" + e.reason() + "): " + e.getMessage());
+      logger.log(
+          Level.WARNING,
+          receiver
+              + ": "
+              + invalidSinceWarning
+              + " undecodable message(s)"
+              + (deadLetters == null
+                  ? " skipped"
+                  : " sent to dead-letter exporter " + deadLetters.exporter())
+              + "; latest at "
+              + message.topic()
+              + "/"
+              + message.partition()
+              + "@"
+              + message.offset()
+              + " ("
+              + e.reason()
+              + "): "
+              + e.getMessage());
       lastInvalidWarningNanos = now;
       invalidSinceWarning = 0;
     }
@@ -253,14 +290,15 @@ final class ConsumerWorker implements Runnable {
   // ---------------------------------------------------------------- deliver
 
   /**
-   * Offers the waiting records to the pipeline and the dead letters to their exporter (each unless backing
-   * off), then completes chunks.
+   * Offers the waiting records to the pipeline and the dead letters to their exporter (each unless
+   * backing off), then completes chunks.
    */
   private void deliver(boolean lastChance) {
     if (ledger.isEmpty()) return;
     long now = System.nanoTime();
     if (!refused || lastChance || now >= nextAttemptNanos) offer(now);
-    if (deadLetters != null && (!deadLettersRefused || lastChance || now >= nextDeadLetterAttemptNanos)) {
+    if (deadLetters != null
+        && (!deadLettersRefused || lastChance || now >= nextDeadLetterAttemptNanos)) {
       offerDeadLetters(now);
     }
     completeChunks();
@@ -291,7 +329,10 @@ final class ConsumerWorker implements Runnable {
     }
   }
 
-  /** The chunks' records as one batch, holding their memory share too (the chunks keep theirs until it is accepted). */
+  /**
+   * The chunks' records as one batch, holding their memory share too (the chunks keep theirs until
+   * it is accepted).
+   */
   private Batch merged(List<PendingChunk> waiting) {
     Batch merged = Batches.merge(waiting);
     long bytes = 0;
@@ -302,9 +343,10 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * Offers the dead letters not accepted yet to the dead-letter exporter, oldest first, stopping at the
-   * first refusal (the rest would be refused too, and order is kept). A refusal pauses the partitions
-   * (updatePause) and is retried with backoff; the receiver reports itself degraded until they pass.
+   * Offers the dead letters not accepted yet to the dead-letter exporter, oldest first, stopping at
+   * the first refusal (the rest would be refused too, and order is kept). A refusal pauses the
+   * partitions (updatePause) and is retried with backoff; the receiver reports itself degraded
+   * until they pass.
    */
   private void offerDeadLetters(long now) {
     Admission refusal = null;
@@ -327,28 +369,44 @@ final class ConsumerWorker implements Runnable {
       if (deadLettersRefused) {
         deadLettersRefused = false;
         deadLetterBackoffNanos = config.backoff.initialInterval.toNanos();
-        logger.log(Level.INFO, receiver + ": dead-letter exporter " + deadLetters.exporter()
-            + " takes dead letters again");
+        logger.log(
+            Level.INFO,
+            receiver
+                + ": dead-letter exporter "
+                + deadLetters.exporter()
+                + " takes dead letters again");
       }
       return;
     }
     metrics.deadLetterFailures.inc();
-    degraded("dead-letter exporter " + deadLetters.exporter() + " refused " + waiting + " undecodable message(s) ("
-        + (refusal == Admission.REFUSED_FULL ? "its queue is full" : "it is not running")
-        + "); their partitions wait, offsets are not committed past them; retrying");
+    degraded(
+        "dead-letter exporter "
+            + deadLetters.exporter()
+            + " refused "
+            + waiting
+            + " undecodable message(s) ("
+            + (refusal == Admission.REFUSED_FULL ? "its queue is full" : "it is not running")
+            + "); their partitions wait, offsets are not committed past them; retrying");
     deadLettersRefused = true;
     nextDeadLetterAttemptNanos = now + deadLetterBackoffNanos;
-    deadLetterBackoffNanos = Math.min(deadLetterBackoffNanos * 2, config.backoff.maxInterval.toNanos());
+    deadLetterBackoffNanos =
+        Math.min(deadLetterBackoffNanos * 2, config.backoff.maxInterval.toNanos());
   }
 
-  /** Moves each partition's leading done chunks out of the ledger, their offsets to be committed. */
+  /**
+   * Moves each partition's leading done chunks out of the ledger, their offsets to be committed.
+   */
   private void completeChunks() {
     ledger.completeChunks();
   }
 
   private void updatePause() {
     KafkaConsumer<byte[], byte[]> c = consumer;
-    boolean shouldPause = refused || deadLettersRefused || ledger.size() >= MAX_PENDING_CHUNKS || memory.isExhausted();
+    boolean shouldPause =
+        refused
+            || deadLettersRefused
+            || ledger.size() >= MAX_PENDING_CHUNKS
+            || memory.isExhausted();
     if (shouldPause && !paused) {
       c.pause(c.assignment());
       paused = true;
@@ -371,19 +429,25 @@ final class ConsumerWorker implements Runnable {
     if (now) {
       commitSync(offsets);
     } else {
-      consumer.commitAsync(offsets, (committed, error) -> {
-        if (error == null) {
-          metrics.commits.inc();
-          return;
-        }
-        metrics.commitFailures.inc();
-        logger.log(Level.DEBUG, receiver + ": offset commit failed (retried with the next): " + error.getMessage());
-        ledger.commitFailed(committed.keySet());
-      });
+      consumer.commitAsync(
+          offsets,
+          (committed, error) -> {
+            if (error == null) {
+              metrics.commits.inc();
+              return;
+            }
+            metrics.commitFailures.inc();
+            logger.log(
+                Level.DEBUG,
+                receiver + ": offset commit failed (retried with the next): " + error.getMessage());
+            ledger.commitFailed(committed.keySet());
+          });
     }
   }
 
-  /** Commits {@code offsets} now; a failure is counted and logged (the records will be read again). */
+  /**
+   * Commits {@code offsets} now; a failure is counted and logged (the records will be read again).
+   */
   private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
     if (offsets.isEmpty()) return;
     Duration timeout = remaining(Duration.ofSeconds(10));
@@ -396,8 +460,13 @@ final class ConsumerWorker implements Runnable {
         // a stop() woke us outside poll: the wake-up is used up, try once more
       } catch (KafkaException e) {
         metrics.commitFailures.inc();
-        logger.log(Level.WARNING, receiver + ": cannot commit offsets " + describe(offsets)
-            + " (those records will be read again): " + e.getMessage());
+        logger.log(
+            Level.WARNING,
+            receiver
+                + ": cannot commit offsets "
+                + describe(offsets)
+                + " (those records will be read again): "
+                + e.getMessage());
         return;
       }
     }
@@ -405,7 +474,8 @@ final class ConsumerWorker implements Runnable {
 
   private static String describe(Map<TopicPartition, OffsetAndMetadata> offsets) {
     StringBuilder b = new StringBuilder();
-    offsets.forEach((tp, o) -> b.append(b.length() == 0 ? "" : ", ").append(tp).append('@').append(o.offset()));
+    offsets.forEach(
+        (tp, o) -> b.append(b.length() == 0 ? "" : ", ").append(tp).append('@').append(o.offset()));
     return b.toString();
   }
 
@@ -456,21 +526,32 @@ final class ConsumerWorker implements Runnable {
   private void checkJoined() {
     if (joined || failing) return;
     if (System.nanoTime() - startedNanos > JOIN_WARNING.toNanos()) {
-      status.update(index, ComponentStatus.DEGRADED, "has not joined consumer group " + config.groupId + " on "
-          + String.join(",", config.bootstrapServers()) + " within " + JOIN_WARNING.toSeconds()
-          + "s; are the brokers reachable? retrying");
+      status.update(
+          index,
+          ComponentStatus.DEGRADED,
+          "has not joined consumer group "
+              + config.groupId
+              + " on "
+              + String.join(",", config.bootstrapServers())
+              + " within "
+              + JOIN_WARNING.toSeconds()
+              + "s; are the brokers reachable? retrying");
     }
   }
 
   private String waitingDetail() {
-    return "joining consumer group " + config.groupId + " on " + String.join(",", config.bootstrapServers());
+    return "joining consumer group "
+        + config.groupId
+        + " on "
+        + String.join(",", config.bootstrapServers());
   }
 
   private void sleep(long nanos) {
     long end = System.nanoTime() + nanos;
     while (running && System.nanoTime() < end) {
       try {
-        Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        Thread.sleep(
+            Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -485,7 +566,8 @@ final class ConsumerWorker implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (partitions.isEmpty()) return;
-      // Offer waiting dead letters once more, so finished work is committed, not redone by the new owner.
+      // Offer waiting dead letters once more, so finished work is committed, not redone by the new
+      // owner.
       if (deadLetters != null) offerDeadLetters(System.nanoTime());
       completeChunks();
       commitSync(ledger.doneOffsets(partitions));
@@ -505,7 +587,15 @@ final class ConsumerWorker implements Runnable {
       pausedCount = c.paused().size();
       if (!joined) {
         joined = true;
-        logger.log(Level.INFO, receiver + ": consumer " + index + " joined group " + config.groupId + ", partitions " + c.assignment());
+        logger.log(
+            Level.INFO,
+            receiver
+                + ": consumer "
+                + index
+                + " joined group "
+                + config.groupId
+                + ", partitions "
+                + c.assignment());
       }
       if (!failing) status.update(index, ComponentStatus.OK, "");
     }

@@ -18,15 +18,16 @@ import org.apache.kafka.common.header.Header;
 /**
  * The receiver's side of its dead letters ({@code dead_letter.exporter}): each undecodable message
  * becomes one log record ({@link #record}) that is offered to the dead-letter exporter through
- * {@link DeadLetters} (the agent marks it with {@code stacklens.error.reason}, {@code stacklens.error.message}
- * and {@code stacklens.receiver}). Never blocks: a refusal is retried by the consumer like a refused batch.
+ * {@link DeadLetters} (the agent marks it with {@code stacklens.error.reason}, {@code
+ * stacklens.error.message} and {@code stacklens.receiver}). Never blocks: a refusal is retried by
+ * the consumer like a refused batch.
  *
- * <p>The record keeps everything the message had: body = the value's bytes (none for a tombstone), time
- * = the message's timestamp, attributes = the message's headers (names as they are, values as text when
- * valid UTF-8, else bytes; a repeated header keeps its last value) and where it came from:
- * {@value #TOPIC}, {@value #PARTITION}, {@value #OFFSET} and, when it has a key, {@value #KEY} (text when
- * valid UTF-8, else bytes). The {@code kafka} exporter's {@code encoding: raw} writes such a record back
- * as the original message, the attributes as headers.
+ * <p>The record keeps everything the message had: body = the value's bytes (none for a tombstone),
+ * time = the message's timestamp, attributes = the message's headers (names as they are, values as
+ * text when valid UTF-8, else bytes; a repeated header keeps its last value) and where it came
+ * from: {@value #TOPIC}, {@value #PARTITION}, {@value #OFFSET} and, when it has a key, {@value
+ * #KEY} (text when valid UTF-8, else bytes). The {@code kafka} exporter's {@code encoding: raw}
+ * writes such a record back as the original message, the attributes as headers.
  */
 final class DeadLetterSender {
   static final String TOPIC = "messaging.destination.name";
@@ -52,7 +53,9 @@ final class DeadLetterSender {
     return target.offer(d.record, d.reason, d.message);
   }
 
-  /** The log record of an undecodable message, alone in a batch with an empty resource and scope. */
+  /**
+   * The log record of an undecodable message, alone in a batch with an empty resource and scope.
+   */
   static LogsBatch record(ConsumerRecord<byte[], byte[]> message, long observedNanos) {
     Attributes attributes = new Attributes(message.headers().toArray().length + 4);
     for (Header h : message.headers()) attributes.put(h.key(), textOrBytes(h.value()));
@@ -61,7 +64,8 @@ final class DeadLetterSender {
     attributes.put(OFFSET, message.offset());
     if (message.key() != null) attributes.put(KEY, textOrBytes(message.key()));
     else attributes.remove(KEY);
-    LogRecord record = new LogRecord(attributes).setBody(message.value()).setObservedTimeUnixNano(observedNanos);
+    LogRecord record =
+        new LogRecord(attributes).setBody(message.value()).setObservedTimeUnixNano(observedNanos);
     if (message.timestamp() > 0) record.setTimeUnixNano(message.timestamp() * 1_000_000L);
     List<LogRecord> records = new ArrayList<>(1);
     records.add(record);

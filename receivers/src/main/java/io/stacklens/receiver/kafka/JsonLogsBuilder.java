@@ -7,7 +7,6 @@ import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.receiver.json.FieldError;
-import java.util.List;
 import io.stacklens.receiver.json.JsonRecordMapper;
 import io.stacklens.receiver.json.LogsBatchAssembler;
 import io.stacklens.receiver.json.MappedRecord;
@@ -29,7 +28,11 @@ final class JsonLogsBuilder implements BatchBuilder {
   private final MessageLimits limits;
   private long bytes;
 
-  JsonLogsBuilder(JsonRecordMapper mapper, KafkaMetadata metadata, JsonValueReader reader, MessageLimits limits) {
+  JsonLogsBuilder(
+      JsonRecordMapper mapper,
+      KafkaMetadata metadata,
+      JsonValueReader reader,
+      MessageLimits limits) {
     this.mapper = mapper;
     this.metadata = metadata;
     this.reader = reader;
@@ -39,13 +42,15 @@ final class JsonLogsBuilder implements BatchBuilder {
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
     byte[] value = message.value();
-    if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
+    if (value == null)
+      throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
     DecodeBudget budget = limits.budget();
     MappedRecord mapped;
     try {
       mapped = mapper.map(reader.readObject(value, 0, value.length, budget), observedNanos);
     } catch (JsonSyntaxException e) {
-      throw new DecodeException(DecodeException.INVALID_JSON, "not a JSON object: " + new FieldError("", e.getMessage()));
+      throw new DecodeException(
+          DecodeException.INVALID_JSON, "not a JSON object: " + new FieldError("", e.getMessage()));
     } catch (RecordLimitException e) {
       throw MessageLimits.refused(e);
     } catch (DecodeLimitException e) {
@@ -53,9 +58,12 @@ final class JsonLogsBuilder implements BatchBuilder {
     }
     if (!mapped.ok()) {
       boolean syntax = mapped.errors().size() == 1 && mapped.errors().get(0).field().isEmpty();
-      String problems = mapped.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
-      throw new DecodeException(syntax ? DecodeException.INVALID_JSON : DecodeException.INVALID_RECORD,
-          (syntax ? "not a JSON object: " : "the JSON object does not map to a log record: ") + problems);
+      String problems =
+          mapped.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+      throw new DecodeException(
+          syntax ? DecodeException.INVALID_JSON : DecodeException.INVALID_RECORD,
+          (syntax ? "not a JSON object: " : "the JSON object does not map to a log record: ")
+              + problems);
     }
     if (mapped.record().timeUnixNano() == 0 && message.timestamp() > 0) {
       mapped.record().setTimeUnixNano(message.timestamp() * 1_000_000L);

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Where a message came from, as OpenTelemetry messaging semantic-convention attributes on each log record:
+ * Where a message came from, as OpenTelemetry messaging semantic-convention attributes on each log
+ * record:
  *
  * <ul>
  *   <li>{@code messaging.system} = {@code kafka}
@@ -63,7 +64,8 @@ final class KafkaMetadata {
   static String utf8(byte[] bytes) {
     if (bytes == null) return null;
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

@@ -47,31 +47,54 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
 
   /** Bootstrap servers, {@code host:port}. */
   public List<String> brokers = new ArrayList<>(List.of("127.0.0.1:9092"));
+
   /** Topics to read; required. */
   public List<String> topics = new ArrayList<>();
+
   public String groupId = "stacklens";
   public Encoding encoding = Encoding.OTLP_PROTO;
   public InitialOffset initialOffset = InitialOffset.LATEST;
-  /** Adds messaging.* attributes (topic, partition, offset, key, consumer group) to every log record. */
+
+  /**
+   * Adds messaging.* attributes (topic, partition, offset, key, consumer group) to every log
+   * record.
+   */
   public boolean includeMetadata = true;
+
   /** Consumer threads, each a member of the group with its own partitions. */
   public int consumers = 1;
+
   public int maxPollRecords = 500;
+
   /** Longest one poll waits for messages; also bounds how quickly shutdown is noticed. */
   public Duration pollTimeout = Duration.ofMillis(500);
-  /** How often accepted offsets are committed while running (always at rebalance and shutdown too). */
-  public Duration commitInterval = Duration.ofSeconds(1);
-  public BackoffSettings backoff = new BackoffSettings();
+
   /**
-   * The exporter undecodable messages go to, each as one log record holding its bytes, key and headers
-   * (see {@link DeadLetterSender}); unset (the default), they are counted and skipped.
+   * How often accepted offsets are committed while running (always at rebalance and shutdown too).
+   */
+  public Duration commitInterval = Duration.ofSeconds(1);
+
+  public BackoffSettings backoff = new BackoffSettings();
+
+  /**
+   * The exporter undecodable messages go to, each as one log record holding its bytes, key and
+   * headers (see {@link DeadLetterSender}); unset (the default), they are counted and skipped.
    */
   public DeadLetterSettings deadLetter = new DeadLetterSettings();
+
   /** Extra Kafka consumer properties (TLS, SASL, tuning), passed through as written. */
   public Map<String, String> consumer = new LinkedHashMap<>();
-  /** Encoding {@code json}: how a JSON object becomes a log record (the http_json receiver's mapping options). */
+
+  /**
+   * Encoding {@code json}: how a JSON object becomes a log record (the http_json receiver's mapping
+   * options).
+   */
   public JsonMappingConfig mapping = new JsonMappingConfig();
-  /** What one message may decode into (see RequestLimitsConfig); a message over a limit is a poison message. */
+
+  /**
+   * What one message may decode into (see RequestLimitsConfig); a message over a limit is a poison
+   * message.
+   */
   public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   /** What a message's value holds. */
@@ -94,7 +117,9 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
     }
   }
 
-  /** Where a consumer group without committed offsets starts reading ({@code auto.offset.reset}). */
+  /**
+   * Where a consumer group without committed offsets starts reading ({@code auto.offset.reset}).
+   */
   public enum InitialOffset {
     EARLIEST,
     LATEST;
@@ -104,7 +129,10 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
     }
   }
 
-  /** Exponential backoff while the pipeline refuses a batch (or the dead-letter exporter a dead letter). */
+  /**
+   * Exponential backoff while the pipeline refuses a batch (or the dead-letter exporter a dead
+   * letter).
+   */
   public static class BackoffSettings implements ComponentConfig {
     public Duration initialInterval = Duration.ofMillis(10);
     public Duration maxInterval = Duration.ofSeconds(1);
@@ -112,9 +140,14 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
     @Override
     public void validate(ConfigProblems problems) {
       if (initialInterval == null || initialInterval.isNegative() || initialInterval.isZero()) {
-        problems.error("initial_interval", "must be positive, got " + Durations.describe(initialInterval));
+        problems.error(
+            "initial_interval", "must be positive, got " + Durations.describe(initialInterval));
       } else if (maxInterval == null || maxInterval.compareTo(initialInterval) < 0) {
-        problems.error("max_interval", "must be greater than or equal to initial_interval (" + Durations.describe(initialInterval) + ")");
+        problems.error(
+            "max_interval",
+            "must be greater than or equal to initial_interval ("
+                + Durations.describe(initialInterval)
+                + ")");
       }
     }
   }
@@ -133,7 +166,9 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
   @Override
   public String unsupported(Signal signal) {
     if (encoding == null || !encoding.logsOnly() || signal == Signal.LOGS) return null;
-    return "with encoding " + encoding.id() + ", which carries logs only; use otlp_proto or otlp_json for "
+    return "with encoding "
+        + encoding.id()
+        + ", which carries logs only; use otlp_proto or otlp_json for "
         + signal.id();
   }
 
@@ -156,24 +191,32 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
       }
     }
     if (groupId == null || groupId.isBlank()) problems.error("group_id", "must not be empty");
-    if (encoding == null) problems.error("encoding", "is required: otlp_proto, otlp_json, json or text");
+    if (encoding == null)
+      problems.error("encoding", "is required: otlp_proto, otlp_json, json or text");
     if (initialOffset == null) problems.error("initial_offset", "is required: earliest or latest");
-    if (consumers < 1 || consumers > 64) problems.error("consumers", "must be between 1 and 64, got " + consumers);
-    if (maxPollRecords < 1) problems.error("max_poll_records", "must be at least 1, got " + maxPollRecords);
+    if (consumers < 1 || consumers > 64)
+      problems.error("consumers", "must be between 1 and 64, got " + consumers);
+    if (maxPollRecords < 1)
+      problems.error("max_poll_records", "must be at least 1, got " + maxPollRecords);
     if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero()) {
       problems.error("poll_timeout", "must be positive, got " + Durations.describe(pollTimeout));
     }
     if (commitInterval == null || commitInterval.isNegative()) {
-      problems.error("commit_interval", "must be zero (after every accepted batch) or positive, got " + Durations.describe(commitInterval));
+      problems.error(
+          "commit_interval",
+          "must be zero (after every accepted batch) or positive, got "
+              + Durations.describe(commitInterval));
     }
     if (backoff == null) {
       problems.error("backoff", "must not be empty");
     }
     if (consumer != null) {
-      consumer.forEach((key, value) -> {
-        String owner = OWNED_PROPERTIES.get(key);
-        if (owner != null) problems.error("consumer." + key, "is set by the receiver; " + owner);
-      });
+      consumer.forEach(
+          (key, value) -> {
+            String owner = OWNED_PROPERTIES.get(key);
+            if (owner != null)
+              problems.error("consumer." + key, "is set by the receiver; " + owner);
+          });
     }
     if (encoding == Encoding.JSON) {
       if (mapping == null) problems.error("mapping", "must not be empty");
@@ -196,7 +239,8 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
     for (String b : entry.split(",")) {
       String broker = b.trim();
       int colon = broker.lastIndexOf(':');
-      if (colon <= 0 || colon == broker.length() - 1) return "'" + broker + "' is not host:port, e.g. 127.0.0.1:9092";
+      if (colon <= 0 || colon == broker.length() - 1)
+        return "'" + broker + "' is not host:port, e.g. 127.0.0.1:9092";
       try {
         int port = Integer.parseInt(broker.substring(colon + 1));
         if (port < 1 || port > 65535) return "'" + broker + "': port must be 1..65535";
@@ -209,11 +253,16 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
 
   /** Kafka's own rule: 1..249 characters of letters, digits, '.', '_' and '-'. */
   static boolean validTopic(String topic) {
-    return topic.length() <= 249 && topic.matches("[a-zA-Z0-9._-]+") && !topic.equals(".") && !topic.equals("..");
+    return topic.length() <= 249
+        && topic.matches("[a-zA-Z0-9._-]+")
+        && !topic.equals(".")
+        && !topic.equals("..");
   }
 
   private static String topicProblem(String topic) {
-    return "'" + topic + "' is not a valid topic name: 1..249 characters of letters, digits, '.', '_', '-'";
+    return "'"
+        + topic
+        + "' is not a valid topic name: 1..249 characters of letters, digits, '.', '_', '-'";
   }
 
   private static Map<String, String> ownedProperties() {
@@ -222,7 +271,8 @@ public class KafkaReceiverConfig implements DeadLetterConfig, SignalLimitedConfi
     m.put("group.id", "use group_id");
     m.put("auto.offset.reset", "use initial_offset");
     m.put("max.poll.records", "use max_poll_records");
-    m.put("enable.auto.commit", "offsets are committed only after the pipeline accepted the records");
+    m.put(
+        "enable.auto.commit", "offsets are committed only after the pipeline accepted the records");
     m.put("key.deserializer", "messages are read as bytes");
     m.put("value.deserializer", "messages are read as bytes");
     return Map.copyOf(m);

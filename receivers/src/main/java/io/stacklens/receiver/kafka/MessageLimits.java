@@ -7,11 +7,11 @@ import io.stacklens.agent.limits.DecodeLimits;
 import io.stacklens.agent.limits.RecordLimitException;
 
 /**
- * The decode limits applied to one Kafka message (the receiver's {@code limits} section: one message
- * is what one request is to the OTLP receiver). A message over any limit, request- or record-level,
- * becomes a poison message: counted with the limit as its reason and sent whole to the dead-letter
- * topic with its original bytes, so none of its records is lost to a partial decode. The memory a
- * poll's decoded records hold is counted by the worker, per partition chunk.
+ * The decode limits applied to one Kafka message (the receiver's {@code limits} section: one
+ * message is what one request is to the OTLP receiver). A message over any limit, request- or
+ * record-level, becomes a poison message: counted with the limit as its reason and sent whole to
+ * the dead-letter topic with its original bytes, so none of its records is lost to a partial
+ * decode. The memory a poll's decoded records hold is counted by the worker, per partition chunk.
  */
 final class MessageLimits {
   private final DecodeLimits limits;
@@ -24,7 +24,9 @@ final class MessageLimits {
     return limits;
   }
 
-  /** A budget for one message: its limits, not counted against the memory limiter (the chunk is). */
+  /**
+   * A budget for one message: its limits, not counted against the memory limiter (the chunk is).
+   */
   DecodeBudget budget() {
     return new DecodeBudget(limits, MemoryLimiter.unlimited());
   }
@@ -37,11 +39,17 @@ final class MessageLimits {
     return new DecodeException(e.reason(), "over a decode limit: " + e.getMessage());
   }
 
-  /** Throws when the decoder left records out for a record-level limit: the message is dead-lettered whole instead. */
+  /**
+   * Throws when the decoder left records out for a record-level limit: the message is dead-lettered
+   * whole instead.
+   */
   static void requireNoRejections(DecodeBudget budget) throws DecodeException {
     if (budget.rejected() == 0) return;
     String reason = budget.rejectedByReason().keySet().iterator().next();
-    throw new DecodeException(reason, "over a decode limit: " + budget.firstRejection()
-        + (budget.rejected() > 1 ? " (and " + (budget.rejected() - 1) + " more records)" : ""));
+    throw new DecodeException(
+        reason,
+        "over a decode limit: "
+            + budget.firstRejection()
+            + (budget.rejected() > 1 ? " (and " + (budget.rejected() - 1) + " more records)" : ""));
   }
 }

@@ -13,15 +13,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which offsets one consumer may commit: the chunks it polled, in order, and per partition the offset
- * after the last chunk that is done (its records accepted by the pipeline, its undecodable messages
- * accepted by the dead-letter exporter). A chunk is done only when every chunk before it of the same partition is, so a
- * commit never skips a record that is still waiting. Not thread-safe: the consumer's thread only.
+ * Which offsets one consumer may commit: the chunks it polled, in order, and per partition the
+ * offset after the last chunk that is done (its records accepted by the pipeline, its undecodable
+ * messages accepted by the dead-letter exporter). A chunk is done only when every chunk before it
+ * of the same partition is, so a commit never skips a record that is still waiting. Not
+ * thread-safe: the consumer's thread only.
  */
 final class OffsetLedger {
   private final ArrayDeque<PendingChunk> pending = new ArrayDeque<>();
+
   /** Per owned partition, the offset after the last done chunk. */
   private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+
   private final Set<TopicPartition> uncommitted = new HashSet<>();
 
   void add(PendingChunk chunk) {
@@ -48,7 +51,9 @@ final class OffsetLedger {
     return waiting;
   }
 
-  /** Moves each partition's leading done chunks out of the ledger, their offsets to be committed. */
+  /**
+   * Moves each partition's leading done chunks out of the ledger, their offsets to be committed.
+   */
   void completeChunks() {
     Set<TopicPartition> blocked = null;
     for (Iterator<PendingChunk> it = pending.iterator(); it.hasNext(); ) {
@@ -69,7 +74,10 @@ final class OffsetLedger {
     return !uncommitted.isEmpty();
   }
 
-  /** The offsets done and not committed yet; they count as committed until {@link #commitFailed} says otherwise. */
+  /**
+   * The offsets done and not committed yet; they count as committed until {@link #commitFailed}
+   * says otherwise.
+   */
   Map<TopicPartition, OffsetAndMetadata> takeUncommitted() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : uncommitted) offsets.put(tp, completed.get(tp));
@@ -77,7 +85,10 @@ final class OffsetLedger {
     return offsets;
   }
 
-  /** An asynchronous commit of {@code partitions} failed: commit them again with the next one (if still owned). */
+  /**
+   * An asynchronous commit of {@code partitions} failed: commit them again with the next one (if
+   * still owned).
+   */
   void commitFailed(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       if (completed.containsKey(tp)) uncommitted.add(tp);
@@ -94,20 +105,26 @@ final class OffsetLedger {
     return offsets;
   }
 
-  /** Drops everything held for partitions this consumer no longer owns, giving their memory back. */
+  /**
+   * Drops everything held for partitions this consumer no longer owns, giving their memory back.
+   */
   void forget(Collection<TopicPartition> partitions) {
-    pending.removeIf(c -> {
-      if (!partitions.contains(c.partition())) return false;
-      c.release();
-      return true;
-    });
+    pending.removeIf(
+        c -> {
+          if (!partitions.contains(c.partition())) return false;
+          c.release();
+          return true;
+        });
     for (TopicPartition tp : partitions) {
       completed.remove(tp);
       uncommitted.remove(tp);
     }
   }
 
-  /** Gives back the memory of every chunk still held and empties the ledger (the consumer is closing). */
+  /**
+   * Gives back the memory of every chunk still held and empties the ledger (the consumer is
+   * closing).
+   */
   void releaseAll() {
     for (PendingChunk chunk : pending) chunk.release();
     pending.clear();

@@ -25,7 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Encodings {@code otlp_proto} and {@code otlp_json} for traces and metrics: each message is one
- * export request ({@link Kind} says which), scanned against the limits before protobuf-java parses it.
+ * export request ({@link Kind} says which), scanned against the limits before protobuf-java parses
+ * it.
  */
 final class OtlpRequestBuilder<R extends Message, P> implements BatchBuilder {
 
@@ -41,13 +42,21 @@ final class OtlpRequestBuilder<R extends Message, P> implements BatchBuilder {
     }
   }
 
-  static final Kind<ExportTraceServiceRequest, ResourceSpans> TRACES = new Kind<>(
-      ExportTraceServiceRequest.getDescriptor(), ExportTraceServiceRequest.parser(), OtlpJson::parseTraces,
-      ExportTraceServiceRequest::getResourceSpansList, TracesBatch::new);
+  static final Kind<ExportTraceServiceRequest, ResourceSpans> TRACES =
+      new Kind<>(
+          ExportTraceServiceRequest.getDescriptor(),
+          ExportTraceServiceRequest.parser(),
+          OtlpJson::parseTraces,
+          ExportTraceServiceRequest::getResourceSpansList,
+          TracesBatch::new);
 
-  static final Kind<ExportMetricsServiceRequest, ResourceMetrics> METRICS = new Kind<>(
-      ExportMetricsServiceRequest.getDescriptor(), ExportMetricsServiceRequest.parser(), OtlpJson::parseMetrics,
-      ExportMetricsServiceRequest::getResourceMetricsList, MetricsBatch::new);
+  static final Kind<ExportMetricsServiceRequest, ResourceMetrics> METRICS =
+      new Kind<>(
+          ExportMetricsServiceRequest.getDescriptor(),
+          ExportMetricsServiceRequest.parser(),
+          OtlpJson::parseMetrics,
+          ExportMetricsServiceRequest::getResourceMetricsList,
+          MetricsBatch::new);
 
   private final Kind<R, P> kind;
   private final boolean json;
@@ -64,7 +73,8 @@ final class OtlpRequestBuilder<R extends Message, P> implements BatchBuilder {
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
     byte[] value = message.value();
-    if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
+    if (value == null)
+      throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
     R request;
     DecodeBudget budget = limits.budget();
     try {
@@ -83,7 +93,8 @@ final class OtlpRequestBuilder<R extends Message, P> implements BatchBuilder {
         return kind.jsonParser().apply(value, budget);
       } catch (OtlpJsonException e) {
         throw new DecodeException(
-            DecodeException.INVALID_JSON, "not an OTLP/JSON " + kind.requestName() + ": " + e.getMessage());
+            DecodeException.INVALID_JSON,
+            "not an OTLP/JSON " + kind.requestName() + ": " + e.getMessage());
       }
     }
     try {
@@ -91,7 +102,8 @@ final class OtlpRequestBuilder<R extends Message, P> implements BatchBuilder {
       return kind.protoParser().parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
       throw new DecodeException(
-          DecodeException.INVALID_PROTOBUF, "not an OTLP protobuf " + kind.requestName() + ": " + e.getMessage());
+          DecodeException.INVALID_PROTOBUF,
+          "not an OTLP protobuf " + kind.requestName() + ": " + e.getMessage());
     }
   }
 

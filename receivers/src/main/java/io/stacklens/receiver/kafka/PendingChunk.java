@@ -13,7 +13,10 @@ import org.apache.kafka.common.TopicPartition;
  * ({@link DeadLetterSender}). Only then is {@link #nextOffset()} committable.
  */
 final class PendingChunk {
-  /** An undecodable message, as the log record offered to the dead-letter exporter until it is accepted. */
+  /**
+   * An undecodable message, as the log record offered to the dead-letter exporter until it is
+   * accepted.
+   */
   static final class DeadLetter {
     final LogsBatch record;
     final String reason;
@@ -41,7 +44,11 @@ final class PendingChunk {
   private Batch batch;
   private final List<DeadLetter> deadLetters;
 
-  PendingChunk(TopicPartition partition, OffsetAndMetadata nextOffset, Batch batch, List<DeadLetter> deadLetters) {
+  PendingChunk(
+      TopicPartition partition,
+      OffsetAndMetadata nextOffset,
+      Batch batch,
+      List<DeadLetter> deadLetters) {
     this.partition = partition;
     this.nextOffset = nextOffset;
     this.batch = batch == null || batch.isEmpty() ? null : batch;
@@ -57,12 +64,17 @@ final class PendingChunk {
     return nextOffset;
   }
 
-  /** The records still waiting for the pipeline, or null once accepted (or when there were none). */
+  /**
+   * The records still waiting for the pipeline, or null once accepted (or when there were none).
+   */
   Batch batch() {
     return batch;
   }
 
-  /** Gives back the memory share of a batch that will not be offered any more (revoked, stopped, merged). */
+  /**
+   * Gives back the memory share of a batch that will not be offered any more (revoked, stopped,
+   * merged).
+   */
   void release() {
     if (batch != null) batch.releaseMemory();
   }

@@ -1,15 +1,15 @@
 package io.stacklens.receiver.kafka;
 
 import io.stacklens.agent.data.Attributes;
-import io.stacklens.agent.data.MemoryEstimate;
-import io.stacklens.agent.limits.DecodeBudget;
-import io.stacklens.agent.limits.RecordLimitException;
 import io.stacklens.agent.data.InstrumentationScope;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
+import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
+import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.limits.RecordLimitException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Encoding {@code text}: each message is one log record whose body is the value as UTF-8 (malformed
- * bytes become U+FFFD), time the message's Kafka timestamp, observed time now. All records of a batch
- * share one empty resource and scope.
+ * bytes become U+FFFD), time the message's Kafka timestamp, observed time now. All records of a
+ * batch share one empty resource and scope.
  */
 final class TextLogsBuilder implements BatchBuilder {
   private final KafkaMetadata metadata;
@@ -36,7 +36,8 @@ final class TextLogsBuilder implements BatchBuilder {
   @Override
   public void add(ConsumerRecord<byte[], byte[]> message) throws DecodeException {
     byte[] value = message.value();
-    if (value == null) throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
+    if (value == null)
+      throw new DecodeException(DecodeException.NO_VALUE, "the message has no value (a tombstone)");
     DecodeBudget budget = limits.budget();
     try {
       budget.checkValueSize(value.length);

@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The gRPC server's listening socket, with the two things grpc-java has no option for:
- * {@code max_connections} and a {@link Http2ConnectionWatch} on every connection.
+ * The gRPC server's listening socket, with the two things grpc-java has no option for: {@code
+ * max_connections} and a {@link Http2ConnectionWatch} on every connection.
  *
- * <p>How: {@code NettyServerBuilder.channelFactory} lets us choose the server channel class (together
- * with our own boss and worker event loops, which grpc-java then requires). Netty accepts connections
- * in {@link #doReadMessages}; we let it accept, then close at once every connection beyond the limit,
- * before gRPC ever sees it (no HTTP/2 state, no handshake), and put the watch first in the pipeline
- * of the others. A client over the limit sees its connection closed right after it opened.
+ * <p>How: {@code NettyServerBuilder.channelFactory} lets us choose the server channel class
+ * (together with our own boss and worker event loops, which grpc-java then requires). Netty accepts
+ * connections in {@link #doReadMessages}; we let it accept, then close at once every connection
+ * beyond the limit, before gRPC ever sees it (no HTTP/2 state, no handshake), and put the watch
+ * first in the pipeline of the others. A client over the limit sees its connection closed right
+ * after it opened.
  */
 final class GrpcServerChannel extends NioServerSocketChannel {
   private final int maxConnections;
@@ -37,8 +38,16 @@ final class GrpcServerChannel extends NioServerSocketChannel {
         open.decrementAndGet();
         buf.remove(i);
         String from = String.valueOf(child.remoteAddress());
-        watch.refusals().refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused a connection from " + from
-            + ": " + maxConnections + " connections are open, the limit (protocols.grpc.max_connections)");
+        watch
+            .refusals()
+            .refusedConnection(
+                ServerRefusals.CONNECTION_LIMIT,
+                () ->
+                    "refused a connection from "
+                        + from
+                        + ": "
+                        + maxConnections
+                        + " connections are open, the limit (protocols.grpc.max_connections)");
         child.unsafe().closeForcibly();
       } else {
         child.closeFuture().addListener(f -> open.decrementAndGet());

@@ -16,34 +16,38 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The first handler of every gRPC connection, next to the socket, where it sees the raw HTTP/2 bytes
- * in both directions (through {@link Http2FrameScanner}) and adds what grpc-java cannot be asked for:
+ * The first handler of every gRPC connection, next to the socket, where it sees the raw HTTP/2
+ * bytes in both directions (through {@link Http2FrameScanner}) and adds what grpc-java cannot be
+ * asked for:
  *
  * <ul>
- *   <li><b>Handshake timeout</b>: a connection whose client preface and first frame have not arrived
- *       within {@code handshake_timeout} is closed (a slowloris that never speaks HTTP/2).
+ *   <li><b>Handshake timeout</b>: a connection whose client preface and first frame have not
+ *       arrived within {@code handshake_timeout} is closed (a slowloris that never speaks HTTP/2).
  *   <li><b>Memory</b>: request DATA is counted against the agent's memory budget from the moment it
  *       arrives (gRPC buffers a whole message before the service sees it) until the server ends the
  *       stream. Data beyond the budget is still counted (the marshaller then refuses the call
- *       RESOURCE_EXHAUSTED); a connection that pushes the agent a quarter past its budget is closed.
- *       Compressed bytes are counted here and again, decompressed, by
- *       {@link io.stacklens.agent.otlp.RawRequestMarshaller} while both exist.
- *   <li><b>Counting what gRPC refuses on its own</b>: GOAWAY ENHANCE_YOUR_CALM for rapid reset and ping
- *       floods, other GOAWAY errors, RST_STREAM REFUSED_STREAM for streams over
- *       {@code max_concurrent_streams}, GOAWAY for idle and aged-out connections, and messages whose
+ *       RESOURCE_EXHAUSTED); a connection that pushes the agent a quarter past its budget is
+ *       closed. Compressed bytes are counted here and again, decompressed, by {@link
+ *       io.stacklens.agent.otlp.RawRequestMarshaller} while both exist.
+ *   <li><b>Counting what gRPC refuses on its own</b>: GOAWAY ENHANCE_YOUR_CALM for rapid reset and
+ *       ping floods, other GOAWAY errors, RST_STREAM REFUSED_STREAM for streams over {@code
+ *       max_concurrent_streams}, GOAWAY for idle and aged-out connections, and messages whose
  *       length prefix is over {@code max_recv_msg_size}.
  * </ul>
  *
- * It never changes, delays or injects bytes. Cleartext only: with TLS it would have to sit behind the
- * TLS handler. Runs on the connection's event loop.
+ * It never changes, delays or injects bytes. Cleartext only: with TLS it would have to sit behind
+ * the TLS handler. Runs on the connection's event loop.
  */
 final class Http2ConnectionWatch extends ChannelDuplexHandler {
   private static final int REFUSED_STREAM = 0x7;
   private static final int ENHANCE_YOUR_CALM = 0xb;
   private static final String[] ERRORS = {
-      "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED",
-      "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM",
-      "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+    "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
+        "STREAM_CLOSED",
+    "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
+        "ENHANCE_YOUR_CALM",
+    "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"
+  };
 
   /** What all connections of one server share. */
   record Settings(
@@ -82,7 +86,12 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    handshakeTimer = ctx.executor().schedule(this::handshakeTimeout, settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    handshakeTimer =
+        ctx.executor()
+            .schedule(
+                this::handshakeTimeout,
+                settings.handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
     super.channelActive(ctx);
   }
 
@@ -105,7 +114,8 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (msg instanceof ByteBuf buf && outbound.inSync()) outbound.scan(buf);
     super.write(ctx, msg, promise);
   }
@@ -117,8 +127,16 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
   private void handshakeTimeout() {
     handshakeTimer = null;
     if (inbound.prefaceAndFirstFrameSeen() || !ctx.channel().isActive()) return;
-    settings.refusals().refusedConnection(ServerRefusals.HANDSHAKE_TIMEOUT, () -> "closed a connection from " + remote()
-        + ": no HTTP/2 preface within " + Durations.format(settings.handshakeTimeout()) + " (protocols.grpc.handshake_timeout)");
+    settings
+        .refusals()
+        .refusedConnection(
+            ServerRefusals.HANDSHAKE_TIMEOUT,
+            () ->
+                "closed a connection from "
+                    + remote()
+                    + ": no HTTP/2 preface within "
+                    + Durations.format(settings.handshakeTimeout())
+                    + " (protocols.grpc.handshake_timeout)");
     ctx.close();
   }
 
@@ -137,9 +155,18 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
     if (closing) return;
     closing = true;
     MemoryLimiter m = settings.memory();
-    settings.refusals().refusedConnection(ServerRefusals.MEMORY_LIMIT, () -> "closed a connection from " + remote()
-        + ": its request data pushed the agent past its memory budget (" + m.used() + " of " + m.limit()
-        + " bytes in use, service.memory_limiter)");
+    settings
+        .refusals()
+        .refusedConnection(
+            ServerRefusals.MEMORY_LIMIT,
+            () ->
+                "closed a connection from "
+                    + remote()
+                    + ": its request data pushed the agent past its memory budget ("
+                    + m.used()
+                    + " of "
+                    + m.limit()
+                    + " bytes in use, service.memory_limiter)");
     ctx.close();
   }
 
@@ -175,7 +202,7 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
           return s.prefixLength < 5 ? 6 : 0;
         }
         case Http2FrameScanner.RST_STREAM -> release(streamId);
-        default -> { }
+        default -> {}
       }
       return 0;
     }
@@ -194,12 +221,25 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
       System.arraycopy(peek, offset, s.prefix, s.prefixLength, take);
       s.prefixLength += take;
       if (s.prefixLength == 5) {
-        long declared = ((s.prefix[1] & 0xffL) << 24) | ((s.prefix[2] & 0xff) << 16) | ((s.prefix[3] & 0xff) << 8) | (s.prefix[4] & 0xff);
+        long declared =
+            ((s.prefix[1] & 0xffL) << 24)
+                | ((s.prefix[2] & 0xff) << 16)
+                | ((s.prefix[3] & 0xff) << 8)
+                | (s.prefix[4] & 0xff);
         if (declared > settings.maxMessageBytes()) {
           // gRPC refuses it from this prefix, before reading it: RESOURCE_EXHAUSTED.
-          settings.refusals().refusedRequest(ServerRefusals.TOO_LARGE, () -> "answered RESOURCE_EXHAUSTED to a message of "
-              + declared + " bytes from " + remote() + ": larger than the limit of " + settings.maxMessageBytes()
-              + " bytes (protocols.grpc.max_recv_msg_size)");
+          settings
+              .refusals()
+              .refusedRequest(
+                  ServerRefusals.TOO_LARGE,
+                  () ->
+                      "answered RESOURCE_EXHAUSTED to a message of "
+                          + declared
+                          + " bytes from "
+                          + remote()
+                          + ": larger than the limit of "
+                          + settings.maxMessageBytes()
+                          + " bytes (protocols.grpc.max_recv_msg_size)");
         }
       }
     }
@@ -219,7 +259,7 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
         case Http2FrameScanner.HEADERS, Http2FrameScanner.DATA -> {
           if ((flags & Http2FrameScanner.FLAG_END_STREAM) != 0) release(streamId);
         }
-        default -> { }
+        default -> {}
       }
       return 0;
     }
@@ -229,8 +269,14 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
       if (type == Http2FrameScanner.RST_STREAM) {
         release(streamId);
         if (peekLength == 4 && int32(peek, 0) == REFUSED_STREAM) {
-          settings.refusals().refusedRequest(ServerRefusals.STREAM_LIMIT, () -> "refused a stream from " + remote()
-              + ": more calls in progress on one connection than protocols.grpc.max_concurrent_streams allows");
+          settings
+              .refusals()
+              .refusedRequest(
+                  ServerRefusals.STREAM_LIMIT,
+                  () ->
+                      "refused a stream from "
+                          + remote()
+                          + ": more calls in progress on one connection than protocols.grpc.max_concurrent_streams allows");
         }
       } else if (type == Http2FrameScanner.GOAWAY && peekLength >= 8 && !goAwaySeen) {
         goAwaySeen = true;
@@ -244,27 +290,55 @@ final class Http2ConnectionWatch extends ChannelDuplexHandler {
     String from = remote();
     if (code == 0) {
       if (debug.equals("max_idle")) {
-        r.closedConnection(ServerRefusals.IDLE_TIMEOUT, () -> "closed a connection from " + from
-            + " without calls (protocols.grpc.keepalive.server_parameters.max_connection_idle)");
+        r.closedConnection(
+            ServerRefusals.IDLE_TIMEOUT,
+            () ->
+                "closed a connection from "
+                    + from
+                    + " without calls (protocols.grpc.keepalive.server_parameters.max_connection_idle)");
       } else if (debug.equals("max_age")) {
-        r.closedConnection(ServerRefusals.MAX_CONNECTION_AGE, () -> "closed a connection from " + from
-            + " (protocols.grpc.keepalive.server_parameters.max_connection_age)");
+        r.closedConnection(
+            ServerRefusals.MAX_CONNECTION_AGE,
+            () ->
+                "closed a connection from "
+                    + from
+                    + " (protocols.grpc.keepalive.server_parameters.max_connection_age)");
       }
     } else if (code == ENHANCE_YOUR_CALM && debug.equals("too_many_rststreams")) {
-      r.refusedConnection(ServerRefusals.RAPID_RESET, () -> "closed a connection from " + from + " with GOAWAY ENHANCE_YOUR_CALM: more than "
-          + settings.maxRstFrames() + " RST_STREAM frames within " + Durations.format(settings.rstWindow())
-          + " (HTTP/2 rapid reset; protocols.grpc.max_rst_frames_per_window)");
+      r.refusedConnection(
+          ServerRefusals.RAPID_RESET,
+          () ->
+              "closed a connection from "
+                  + from
+                  + " with GOAWAY ENHANCE_YOUR_CALM: more than "
+                  + settings.maxRstFrames()
+                  + " RST_STREAM frames within "
+                  + Durations.format(settings.rstWindow())
+                  + " (HTTP/2 rapid reset; protocols.grpc.max_rst_frames_per_window)");
     } else if (code == ENHANCE_YOUR_CALM && debug.equals("too_many_pings")) {
-      r.refusedConnection(ServerRefusals.PING_FLOOD, () -> "closed a connection from " + from
-          + " with GOAWAY ENHANCE_YOUR_CALM: pings more often than protocols.grpc.keepalive.enforcement_policy allows");
+      r.refusedConnection(
+          ServerRefusals.PING_FLOOD,
+          () ->
+              "closed a connection from "
+                  + from
+                  + " with GOAWAY ENHANCE_YOUR_CALM: pings more often than protocols.grpc.keepalive.enforcement_policy allows");
     } else {
       String name = code < ERRORS.length ? ERRORS[(int) code] : "0x" + Long.toHexString(code);
-      r.refusedConnection(ServerRefusals.PROTOCOL_ERROR, () -> "closed a connection from " + from + " with GOAWAY " + name
-          + (debug.isEmpty() ? "" : ": " + debug));
+      r.refusedConnection(
+          ServerRefusals.PROTOCOL_ERROR,
+          () ->
+              "closed a connection from "
+                  + from
+                  + " with GOAWAY "
+                  + name
+                  + (debug.isEmpty() ? "" : ": " + debug));
     }
   }
 
   private static long int32(byte[] b, int at) {
-    return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return ((b[at] & 0xffL) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 }

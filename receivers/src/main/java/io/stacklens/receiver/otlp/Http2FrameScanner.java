@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Follows the frame boundaries of one direction of a cleartext HTTP/2 connection without changing
- * anything: reads frame headers (and, on request, the first bytes of a payload) out of the buffers as
- * they pass, and reports each frame. Used by {@link Http2ConnectionWatch} to see what gRPC's own HTTP/2
- * stack does (GOAWAY, RST_STREAM) and what clients send (DATA sizes), which grpc-java does not expose.
+ * anything: reads frame headers (and, on request, the first bytes of a payload) out of the buffers
+ * as they pass, and reports each frame. Used by {@link Http2ConnectionWatch} to see what gRPC's own
+ * HTTP/2 stack does (GOAWAY, RST_STREAM) and what clients send (DATA sizes), which grpc-java does
+ * not expose.
  *
  * <p>Not thread-safe: one scanner per direction per connection, used on its event loop.
  */
@@ -22,17 +23,23 @@ final class Http2FrameScanner {
   static final int FLAG_PADDED = 0x8;
 
   /** The client connection preface (RFC 9113 section 3.4). */
-  static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** Most payload bytes a listener may ask to see: GOAWAY's 8 bytes plus some debug data. */
   static final int MAX_PEEK = 72;
 
   /** What the scanner reports. */
   interface Listener {
-    /** A frame header was read; returns how many payload bytes (at most {@link #MAX_PEEK}) to show in {@link #frame}. */
+    /**
+     * A frame header was read; returns how many payload bytes (at most {@link #MAX_PEEK}) to show
+     * in {@link #frame}.
+     */
     int header(int type, int flags, int streamId, int length);
 
-    /** The first {@code peekLength} payload bytes of the frame (fewer when the payload is shorter). */
+    /**
+     * The first {@code peekLength} payload bytes of the frame (fewer when the payload is shorter).
+     */
     void frame(int type, int flags, int streamId, int length, byte[] peek, int peekLength);
   }
 
@@ -52,7 +59,9 @@ final class Http2FrameScanner {
   private boolean inPayload;
   private long framesSeen;
 
-  /** @param expectPreface whether this direction starts with the client preface (client to server) */
+  /**
+   * @param expectPreface whether this direction starts with the client preface (client to server)
+   */
   Http2FrameScanner(Listener listener, boolean expectPreface) {
     this.listener = listener;
     this.prefaceLeft = expectPreface ? PREFACE.length : 0;
@@ -101,9 +110,16 @@ final class Http2FrameScanner {
     length = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
     type = head[3] & 0xff;
     flags = head[4] & 0xff;
-    streamId = ((head[5] & 0x7f) << 24) | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8 | (head[8] & 0xff);
+    streamId =
+        ((head[5] & 0x7f) << 24)
+            | (head[6] & 0xff) << 16
+            | (head[7] & 0xff) << 8
+            | (head[8] & 0xff);
     framesSeen++;
-    peekWanted = Math.max(0, Math.min(Math.min(MAX_PEEK, length), listener.header(type, flags, streamId, length)));
+    peekWanted =
+        Math.max(
+            0,
+            Math.min(Math.min(MAX_PEEK, length), listener.header(type, flags, streamId, length)));
     peekLength = 0;
     payloadLeft = length;
     inPayload = true;

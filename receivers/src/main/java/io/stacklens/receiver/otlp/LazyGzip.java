@@ -6,10 +6,10 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * gRPC's gzip decompressor, except that the gzip header is read on the first read instead of when the
- * stream is opened. gRPC opens the stream in its own deframer, where a bad header ("gzip" that is not
- * gzip) becomes an UNKNOWN status; read lazily, the error reaches our marshaller, which answers
- * INVALID_ARGUMENT "malformed gzip ...".
+ * gRPC's gzip decompressor, except that the gzip header is read on the first read instead of when
+ * the stream is opened. gRPC opens the stream in its own deframer, where a bad header ("gzip" that
+ * is not gzip) becomes an UNKNOWN status; read lazily, the error reaches our marshaller, which
+ * answers INVALID_ARGUMENT "malformed gzip ...".
  */
 final class LazyGzip implements Decompressor {
   @Override
@@ -39,7 +39,8 @@ final class LazyGzip implements Decompressor {
 
       @Override
       public void close() throws IOException {
-        if (gzip != null) gzip.close(); else compressed.close();
+        if (gzip != null) gzip.close();
+        else compressed.close();
       }
     };
   }

@@ -10,14 +10,13 @@ import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.otlp.LogRecordRules;
-import io.stacklens.agent.otlp.OtlpJson;
 import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.agent.otlp.OtlpLogsDecoder;
 import java.util.Iterator;
 
 /**
- * Logs: decoded straight into the mutable {@link LogsBatch} (records over a decode limit are left out
- * by the decoder); a record is invalid when it breaks {@link LogRecordRules}.
+ * Logs: decoded straight into the mutable {@link LogsBatch} (records over a decode limit are left
+ * out by the decoder); a record is invalid when it breaks {@link LogRecordRules}.
  */
 final class LogsSignal extends OtlpSignal<LogsBatch, ExportLogsServiceResponse> {
   static final LogsSignal INSTANCE = new LogsSignal();
@@ -61,7 +60,15 @@ final class LogsSignal extends OtlpSignal<LogsBatch, ExportLogsServiceResponse> 
           String problem = LogRecordRules.problem(it.next());
           if (problem == null) continue;
           if (invalid++ == 0) {
-            first = "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + index + "]: " + problem;
+            first =
+                "resource_logs["
+                    + r
+                    + "].scope_logs["
+                    + s
+                    + "].log_records["
+                    + index
+                    + "]: "
+                    + problem;
           }
           it.remove();
         }
@@ -69,14 +76,18 @@ final class LogsSignal extends OtlpSignal<LogsBatch, ExportLogsServiceResponse> 
     }
     if (invalid > 0) batch.removeEmpty();
     long rejected = invalid + budget.rejected();
-    return new Validated(batch, invalid, rejected, describe(first(budget, first), rejected, recordNoun()));
+    return new Validated(
+        batch, invalid, rejected, describe(first(budget, first), rejected, recordNoun()));
   }
 
   @Override
   ExportLogsServiceResponse response(long rejected, String problem) {
     ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
     if (rejected > 0) {
-      b.setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(rejected).setErrorMessage(problem));
+      b.setPartialSuccess(
+          ExportLogsPartialSuccess.newBuilder()
+              .setRejectedLogRecords(rejected)
+              .setErrorMessage(problem));
     }
     return b.build();
   }

@@ -20,12 +20,14 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Metrics, kept in protobuf form. A histogram data point is invalid when it has bucket_counts but not
- * exactly one more than explicit_bounds (the spec's hard rule for explicit-bucket histograms). Data
- * points of any kind over a decode limit are left out too. The request is rebuilt only when some data
- * point is removed.
+ * Metrics, kept in protobuf form. A histogram data point is invalid when it has bucket_counts but
+ * not exactly one more than explicit_bounds (the spec's hard rule for explicit-bucket histograms).
+ * Data points of any kind over a decode limit are left out too. The request is rebuilt only when
+ * some data point is removed.
  */
-final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServiceRequest>, ExportMetricsServiceResponse> {
+final class MetricsSignal
+    extends OtlpSignal<
+        OtlpSignal.Parsed<ExportMetricsServiceRequest>, ExportMetricsServiceResponse> {
   static final MetricsSignal INSTANCE = new MetricsSignal();
 
   @Override
@@ -44,9 +46,12 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
   }
 
   @Override
-  Parsed<ExportMetricsServiceRequest> parseProtobuf(byte[] body, DecodeBudget budget) throws InvalidProtocolBufferException {
-    OtlpProtoScanner.Result scan = OtlpProtoScanner.scan(body, ExportMetricsServiceRequest.getDescriptor(), budget);
-    return new Parsed<>(ExportMetricsServiceRequest.parseFrom(body), scan.rejected(), scan.records());
+  Parsed<ExportMetricsServiceRequest> parseProtobuf(byte[] body, DecodeBudget budget)
+      throws InvalidProtocolBufferException {
+    OtlpProtoScanner.Result scan =
+        OtlpProtoScanner.scan(body, ExportMetricsServiceRequest.getDescriptor(), budget);
+    return new Parsed<>(
+        ExportMetricsServiceRequest.parseFrom(body), scan.rejected(), scan.records());
   }
 
   @Override
@@ -72,20 +77,35 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
             if (overLimit.get(ordinal)) continue;
             String problem = problem(points.get(p));
             if (problem != null && invalid++ == 0) {
-              first = "resource_metrics[" + r + "].scope_metrics[" + s + "].metrics[" + m + "] (\"" + metric.getName()
-                  + "\").histogram.data_points[" + p + "]: " + problem;
+              first =
+                  "resource_metrics["
+                      + r
+                      + "].scope_metrics["
+                      + s
+                      + "].metrics["
+                      + m
+                      + "] (\""
+                      + metric.getName()
+                      + "\").histogram.data_points["
+                      + p
+                      + "]: "
+                      + problem;
             }
           }
         }
       }
     }
     if (parsed.scanned() >= 0 && ordinal != parsed.scanned() && !overLimit.isEmpty()) {
-      throw new IllegalArgumentException("a metric sets more than one of gauge, sum, histogram, exponential_histogram"
-          + " and summary; send one data field per metric");
+      throw new IllegalArgumentException(
+          "a metric sets more than one of gauge, sum, histogram, exponential_histogram"
+              + " and summary; send one data field per metric");
     }
     long rejected = invalid + overLimit.cardinality();
     if (rejected == 0) return new Validated(MetricsBatch.of(request), 0, 0, "");
-    return new Validated(new MetricsBatch(withoutRejected(request, overLimit)), invalid, rejected,
+    return new Validated(
+        new MetricsBatch(withoutRejected(request, overLimit)),
+        invalid,
+        rejected,
         describe(first(budget, first), rejected, recordNoun()));
   }
 
@@ -101,7 +121,8 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
     };
   }
 
-  private static List<ResourceMetrics> withoutRejected(ExportMetricsServiceRequest request, BitSet overLimit) {
+  private static List<ResourceMetrics> withoutRejected(
+      ExportMetricsServiceRequest request, BitSet overLimit) {
     List<ResourceMetrics> kept = new ArrayList<>(request.getResourceMetricsCount());
     int ordinal = 0;
     for (ResourceMetrics resource : request.getResourceMetricsList()) {
@@ -133,7 +154,8 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
 
   /** {@code metric} with its data field's data_points replaced by {@code points}. */
   private static Metric withPoints(Metric metric, List<Message> points) {
-    FieldDescriptor dataField = Metric.getDescriptor().findFieldByNumber(metric.getDataCase().getNumber());
+    FieldDescriptor dataField =
+        Metric.getDescriptor().findFieldByNumber(metric.getDataCase().getNumber());
     Message data = (Message) metric.getField(dataField);
     FieldDescriptor pointsField = data.getDescriptorForType().findFieldByName("data_points");
     Message.Builder db = data.toBuilder().clearField(pointsField);
@@ -149,7 +171,10 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
     int buckets = point.getBucketCountsCount();
     int bounds = point.getExplicitBoundsCount();
     if (buckets > 0 && buckets != bounds + 1) {
-      return "bucket_counts has " + buckets + " entries and explicit_bounds " + bounds
+      return "bucket_counts has "
+          + buckets
+          + " entries and explicit_bounds "
+          + bounds
           + "; expected len(explicit_bounds) + 1";
     }
     return null;
@@ -159,7 +184,10 @@ final class MetricsSignal extends OtlpSignal<OtlpSignal.Parsed<ExportMetricsServ
   ExportMetricsServiceResponse response(long rejected, String problem) {
     ExportMetricsServiceResponse.Builder b = ExportMetricsServiceResponse.newBuilder();
     if (rejected > 0) {
-      b.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder().setRejectedDataPoints(rejected).setErrorMessage(problem));
+      b.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(rejected)
+              .setErrorMessage(problem));
     }
     return b.build();
   }

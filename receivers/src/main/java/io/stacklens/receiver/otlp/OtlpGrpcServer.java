@@ -1,7 +1,6 @@
 package io.stacklens.receiver.otlp;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
@@ -54,40 +53,50 @@ import java.util.logging.Logger;
 
 /**
  * OTLP/gRPC: the Logs, Trace and Metrics export services on one Netty gRPC server. Calls run on the
- * receiver's bounded {@link io.stacklens.agent.http.RequestExecutor}; gzip-compressed requests are understood out of the box.
+ * receiver's bounded {@link io.stacklens.agent.http.RequestExecutor}; gzip-compressed requests are
+ * understood out of the box.
  *
- * <p>Protections (docs/receivers/otlp.md, "Server protections"), from the socket inwards:
- * {@code max_connections} and a handshake timeout ({@link GrpcServerChannel}, {@link Http2ConnectionWatch});
- * gRPC's own limits on streams per connection, RST_STREAM rate (rapid reset), pings, metadata size and
- * connection lifetime; a call refused at start while the memory budget is exhausted, a request message
- * that must arrive within {@code read_timeout} ({@link CallGuard}); message bytes counted against the
- * budget as they arrive and as they are decompressed ({@link RawRequestMarshaller}).
+ * <p>Protections (docs/receivers/otlp.md, "Server protections"), from the socket inwards: {@code
+ * max_connections} and a handshake timeout ({@link GrpcServerChannel}, {@link
+ * Http2ConnectionWatch}); gRPC's own limits on streams per connection, RST_STREAM rate (rapid
+ * reset), pings, metadata size and connection lifetime; a call refused at start while the memory
+ * budget is exhausted, a request message that must arrive within {@code read_timeout} ({@link
+ * CallGuard}); message bytes counted against the budget as they arrive and as they are decompressed
+ * ({@link RawRequestMarshaller}).
  */
 final class OtlpGrpcServer {
   /**
    * grpc-java logs, at WARNING with a stack trace, every message it cannot deframe (too large,
-   * truncated) and every stream error (a stream over max_concurrent_streams, a malformed frame): a log
-   * flood anyone can cause. Those lines go through a rate-limited log instead (one per kind per
+   * truncated) and every stream error (a stream over max_concurrent_streams, a malformed frame): a
+   * log flood anyone can cause. Those lines go through a rate-limited log instead (one per kind per
    * minute, with a count); the refusals themselves are counted by {@link Http2ConnectionWatch}. The
    * loggers are held here so they keep their filter.
    */
   private static final Logger[] GRPC_LOGGERS = {
-      Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream"),
-      Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")};
-  private static final RateLimitedLog GRPC_LOG = RateLimitedLog.of(System.getLogger(OtlpGrpcServer.class.getName()));
+    Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream"),
+    Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")
+  };
+
+  private static final RateLimitedLog GRPC_LOG =
+      RateLimitedLog.of(System.getLogger(OtlpGrpcServer.class.getName()));
 
   static {
     for (Logger logger : GRPC_LOGGERS) {
       Filter previous = logger.getFilter();
-      logger.setFilter(record -> {
-        if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-          Throwable cause = record.getThrown();
-          GRPC_LOG.warn(logger.getName() + ": " + record.getMessage(), () -> "gRPC: " + record.getMessage()
-              + (cause == null ? "" : ": " + cause.getMessage()));
-          return false;
-        }
-        return previous == null || previous.isLoggable(record);
-      });
+      logger.setFilter(
+          record -> {
+            if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              Throwable cause = record.getThrown();
+              GRPC_LOG.warn(
+                  logger.getName() + ": " + record.getMessage(),
+                  () ->
+                      "gRPC: "
+                          + record.getMessage()
+                          + (cause == null ? "" : ": " + cause.getMessage()));
+              return false;
+            }
+            return previous == null || previous.isLoggable(record);
+          });
     }
   }
 
@@ -96,7 +105,8 @@ final class OtlpGrpcServer {
   private final EventLoopGroup workers;
   private final ScheduledExecutorService timers;
 
-  private OtlpGrpcServer(Server server, EventLoopGroup boss, EventLoopGroup workers, ScheduledExecutorService timers) {
+  private OtlpGrpcServer(
+      Server server, EventLoopGroup boss, EventLoopGroup workers, ScheduledExecutorService timers) {
     this.server = server;
     this.boss = boss;
     this.workers = workers;
@@ -104,8 +114,8 @@ final class OtlpGrpcServer {
   }
 
   /**
-   * Binds and serves; calls run on {@code executor} (bounded, owned by the caller). Request bytes are
-   * counted against {@code memory}; refusals go to {@code refusals}.
+   * Binds and serves; calls run on {@code executor} (bounded, owned by the caller). Request bytes
+   * are counted against {@code memory}; refusals go to {@code refusals}.
    */
   static OtlpGrpcServer start(
       String receiver,
@@ -113,23 +123,44 @@ final class OtlpGrpcServer {
       OtlpIngest ingest,
       Executor executor,
       MemoryLimiter memory,
-      ServerRefusals refusals) throws IOException {
+      ServerRefusals refusals)
+      throws IOException {
     Endpoint endpoint = Endpoint.parse(settings.endpoint);
     int maxMessageBytes = (int) settings.maxRecvMsgSize.bytes();
     String threadName = receiver.replace('/', '-') + "-grpc";
     int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true), NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName + "-timers"));
-    timers.setRemoveOnCancelPolicy(true); // one read deadline per call, nearly all cancelled: do not let them pile up
+    EventLoopGroup boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory(threadName + "-accept", true), NioIoHandler.newFactory());
+    EventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory(threadName, true), NioIoHandler.newFactory());
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName + "-timers"));
+    timers.setRemoveOnCancelPolicy(
+        true); // one read deadline per call, nearly all cancelled: do not let them pile up
     int rstWindowSeconds = (int) settings.rstFramesWindow.toSeconds();
-    Http2ConnectionWatch.Settings watch = new Http2ConnectionWatch.Settings(
-        memory, refusals, settings.handshakeTimeout, maxMessageBytes, settings.maxRstFramesPerWindow, settings.rstFramesWindow);
+    Http2ConnectionWatch.Settings watch =
+        new Http2ConnectionWatch.Settings(
+            memory,
+            refusals,
+            settings.handshakeTimeout,
+            maxMessageBytes,
+            settings.maxRstFramesPerWindow,
+            settings.rstFramesWindow);
     AtomicInteger open = new AtomicInteger();
 
-    Services services = new Services(ingest, new RawRequestMarshaller(memory, maxMessageBytes, "receivers." + receiver + ".protocols.grpc.max_recv_msg_size"), refusals);
+    Services services =
+        new Services(
+            ingest,
+            new RawRequestMarshaller(
+                memory,
+                maxMessageBytes,
+                "receivers." + receiver + ".protocols.grpc.max_recv_msg_size"),
+            refusals);
     ServerInterceptor timing = new TimingInterceptor(ingest.metrics().duration(Transport.GRPC));
-    ServerInterceptor guard = new CallGuard(memory, refusals, ingest.retryAfter(), settings.readTimeout, timers);
+    ServerInterceptor guard =
+        new CallGuard(memory, refusals, ingest.retryAfter(), settings.readTimeout, timers);
     OtlpReceiverConfig.ServerParameters keepalive = settings.keepalive.serverParameters;
     OtlpReceiverConfig.EnforcementPolicy enforcement = settings.keepalive.enforcementPolicy;
     NettyServerBuilder builder =
@@ -138,7 +169,8 @@ final class OtlpGrpcServer {
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .executor(executor)
-            .decompressorRegistry(DecompressorRegistry.getDefaultInstance().with(new LazyGzip(), true))
+            .decompressorRegistry(
+                DecompressorRegistry.getDefaultInstance().with(new LazyGzip(), true))
             .maxInboundMessageSize(maxMessageBytes)
             .maxInboundMetadataSize((int) settings.maxHeaderListSize.bytes())
             .maxConcurrentCallsPerConnection(settings.maxConcurrentStreams)
@@ -147,19 +179,34 @@ final class OtlpGrpcServer {
             .keepAliveTimeout(keepalive.timeout.toNanos(), TimeUnit.NANOSECONDS)
             .permitKeepAliveTime(enforcement.minTime.toNanos(), TimeUnit.NANOSECONDS)
             .permitKeepAliveWithoutCalls(enforcement.permitWithoutStream)
-            // A backstop behind Http2ConnectionWatch's own (counted) handshake timeout, well after it:
+            // A backstop behind Http2ConnectionWatch's own (counted) handshake timeout, well after
+            // it:
             // gRPC starts its clock before a connection's first (slow, class-loading) set-up.
-            .handshakeTimeout(settings.handshakeTimeout.plusSeconds(10).toNanos(), TimeUnit.NANOSECONDS);
-    if (!keepalive.maxConnectionIdle.isZero()) builder.maxConnectionIdle(keepalive.maxConnectionIdle.toNanos(), TimeUnit.NANOSECONDS);
-    if (!keepalive.maxConnectionAge.isZero()) builder.maxConnectionAge(keepalive.maxConnectionAge.toNanos(), TimeUnit.NANOSECONDS);
+            .handshakeTimeout(
+                settings.handshakeTimeout.plusSeconds(10).toNanos(), TimeUnit.NANOSECONDS);
+    if (!keepalive.maxConnectionIdle.isZero())
+      builder.maxConnectionIdle(keepalive.maxConnectionIdle.toNanos(), TimeUnit.NANOSECONDS);
+    if (!keepalive.maxConnectionAge.isZero())
+      builder.maxConnectionAge(keepalive.maxConnectionAge.toNanos(), TimeUnit.NANOSECONDS);
     if (!keepalive.maxConnectionAgeGrace.isZero()) {
-      builder.maxConnectionAgeGrace(keepalive.maxConnectionAgeGrace.toNanos(), TimeUnit.NANOSECONDS);
+      builder.maxConnectionAgeGrace(
+          keepalive.maxConnectionAgeGrace.toNanos(), TimeUnit.NANOSECONDS);
     }
-    for (ServerServiceDefinition service : new ServerServiceDefinition[] {
-        services.service(LogsServiceGrpc.SERVICE_NAME, LogsServiceGrpc.getExportMethod(), LogsSignal.INSTANCE),
-        services.service(TraceServiceGrpc.SERVICE_NAME, TraceServiceGrpc.getExportMethod(), TracesSignal.INSTANCE),
-        services.service(MetricsServiceGrpc.SERVICE_NAME, MetricsServiceGrpc.getExportMethod(), MetricsSignal.INSTANCE)}) {
-      builder.addService(ServerInterceptors.intercept(service, guard, timing)); // timing first, then the guard
+    for (ServerServiceDefinition service :
+        new ServerServiceDefinition[] {
+          services.service(
+              LogsServiceGrpc.SERVICE_NAME, LogsServiceGrpc.getExportMethod(), LogsSignal.INSTANCE),
+          services.service(
+              TraceServiceGrpc.SERVICE_NAME,
+              TraceServiceGrpc.getExportMethod(),
+              TracesSignal.INSTANCE),
+          services.service(
+              MetricsServiceGrpc.SERVICE_NAME,
+              MetricsServiceGrpc.getExportMethod(),
+              MetricsSignal.INSTANCE)
+        }) {
+      builder.addService(
+          ServerInterceptors.intercept(service, guard, timing)); // timing first, then the guard
     }
     Server server = builder.build();
     OtlpGrpcServer started = new OtlpGrpcServer(server, boss, workers, timers);
@@ -167,7 +214,8 @@ final class OtlpGrpcServer {
       server.start();
     } catch (IOException e) {
       started.stopLoops();
-      throw new IOException(receiver + ": cannot listen for gRPC on " + endpoint + ": " + e.getMessage(), e);
+      throw new IOException(
+          receiver + ": cannot listen for gRPC on " + endpoint + ": " + e.getMessage(), e);
     }
     return started;
   }
@@ -180,7 +228,9 @@ final class OtlpGrpcServer {
     return (InetSocketAddress) server.getListenSockets().get(0);
   }
 
-  /** Stops accepting calls, lets running ones finish until {@code deadline}, then cancels the rest. */
+  /**
+   * Stops accepting calls, lets running ones finish until {@code deadline}, then cancels the rest.
+   */
   void shutdown(Instant deadline) {
     server.shutdown();
     try {
@@ -205,12 +255,16 @@ final class OtlpGrpcServer {
     return Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
   }
 
-  /** A retryable error status: {@code code} with a {@code google.rpc.RetryInfo} of {@code delay}. */
+  /**
+   * A retryable error status: {@code code} with a {@code google.rpc.RetryInfo} of {@code delay}.
+   */
   static StatusRuntimeException retryable(Code code, String message, Duration delay) {
     RetryInfo retry =
         RetryInfo.newBuilder()
             .setRetryDelay(
-                com.google.protobuf.Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()))
+                com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(delay.getSeconds())
+                    .setNanos(delay.getNano()))
             .build();
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
@@ -222,35 +276,54 @@ final class OtlpGrpcServer {
   }
 
   /**
-   * The three export services. Requests arrive as {@link RawRequest}s (see {@link RawRequestMarshaller})
-   * and are decoded here, so a malformed payload is answered INVALID_ARGUMENT with what is wrong,
-   * instead of the INTERNAL that gRPC's own decoder would send. The request's memory reservation is
-   * released once the export returned.
+   * The three export services. Requests arrive as {@link RawRequest}s (see {@link
+   * RawRequestMarshaller}) and are decoded here, so a malformed payload is answered
+   * INVALID_ARGUMENT with what is wrong, instead of the INTERNAL that gRPC's own decoder would
+   * send. The request's memory reservation is released once the export returned.
    */
-  private record Services(OtlpIngest ingest, RawRequestMarshaller marshaller, ServerRefusals refusals) {
+  private record Services(
+      OtlpIngest ingest, RawRequestMarshaller marshaller, ServerRefusals refusals) {
     <Q, R extends Message> ServerServiceDefinition service(
         String serviceName, MethodDescriptor<?, R> generated, OtlpSignal<Q, R> signal) {
       MethodDescriptor<RawRequest, R> method = marshaller.rawRequests(generated);
       return ServerServiceDefinition.builder(serviceName)
-          .addMethod(method, ServerCalls.asyncUnaryCall((RawRequest raw, StreamObserver<R> observer) -> {
-            try {
-              if (raw.failed()) {
-                observer.onError(unreadable(raw, generated.getFullMethodName()));
-                return;
-              }
-              answer(ingest.export(signal, raw.bytes(), false, Transport.GRPC), generated, observer);
-            } finally {
-              raw.release();
-            }
-          }))
+          .addMethod(
+              method,
+              ServerCalls.asyncUnaryCall(
+                  (RawRequest raw, StreamObserver<R> observer) -> {
+                    try {
+                      if (raw.failed()) {
+                        observer.onError(unreadable(raw, generated.getFullMethodName()));
+                        return;
+                      }
+                      answer(
+                          ingest.export(signal, raw.bytes(), false, Transport.GRPC),
+                          generated,
+                          observer);
+                    } finally {
+                      raw.release();
+                    }
+                  }))
           .build();
     }
 
     /** The answer to a message the marshaller could not read; counted and logged. */
     private Throwable unreadable(RawRequest raw, String methodName) {
       Status failure = raw.failure();
-      refusals.refusedRequest(raw.reason(), () -> "answered " + failure.getCode() + " to " + methodName + ": " + failure.getDescription());
-      if (raw.retryable()) return retryable(Code.forNumber(failure.getCode().value()), failure.getDescription(), ingest.retryAfter());
+      refusals.refusedRequest(
+          raw.reason(),
+          () ->
+              "answered "
+                  + failure.getCode()
+                  + " to "
+                  + methodName
+                  + ": "
+                  + failure.getDescription());
+      if (raw.retryable())
+        return retryable(
+            Code.forNumber(failure.getCode().value()),
+            failure.getDescription(),
+            ingest.retryAfter());
       return failure.asRuntimeException();
     }
 
@@ -262,13 +335,22 @@ final class OtlpGrpcServer {
           observer.onCompleted();
         }
         case PIPELINE_FULL, MEMORY_LIMIT ->
-            observer.onError(retryable(Code.RESOURCE_EXHAUSTED, result.message(), ingest.retryAfter()));
-        case SHUTTING_DOWN -> observer.onError(retryable(Code.UNAVAILABLE, result.message(), ingest.retryAfter()));
-        case NO_PIPELINE -> observer.onError(Status.UNIMPLEMENTED.withDescription(result.message()).asRuntimeException());
-        case MALFORMED -> observer.onError(Status.INVALID_ARGUMENT
-            .withDescription("malformed " + method.getFullMethodName() + " request: " + result.message())
-            .asRuntimeException());
-        case TOO_LARGE -> observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(result.message()).asRuntimeException());
+            observer.onError(
+                retryable(Code.RESOURCE_EXHAUSTED, result.message(), ingest.retryAfter()));
+        case SHUTTING_DOWN ->
+            observer.onError(retryable(Code.UNAVAILABLE, result.message(), ingest.retryAfter()));
+        case NO_PIPELINE ->
+            observer.onError(
+                Status.UNIMPLEMENTED.withDescription(result.message()).asRuntimeException());
+        case MALFORMED ->
+            observer.onError(
+                Status.INVALID_ARGUMENT
+                    .withDescription(
+                        "malformed " + method.getFullMethodName() + " request: " + result.message())
+                    .asRuntimeException());
+        case TOO_LARGE ->
+            observer.onError(
+                Status.RESOURCE_EXHAUSTED.withDescription(result.message()).asRuntimeException());
       }
     }
   }
@@ -279,17 +361,32 @@ final class OtlpGrpcServer {
    * arrived within {@code read_timeout} (DEADLINE_EXCEEDED), which frees what gRPC buffered for it.
    */
   private record CallGuard(
-      MemoryLimiter memory, ServerRefusals refusals, Duration retryAfter, Duration readTimeout, ScheduledExecutorService timers)
+      MemoryLimiter memory,
+      ServerRefusals refusals,
+      Duration retryAfter,
+      Duration readTimeout,
+      ScheduledExecutorService timers)
       implements ServerInterceptor {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
         ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
       String method = call.getMethodDescriptor().getFullMethodName();
       if (memory.isExhausted()) {
-        refusals.refusedRequest(ServerRefusals.MEMORY_LIMIT, () -> "answered RESOURCE_EXHAUSTED to " + method
-            + ": the memory budget is used up (" + memory.used() + " of " + memory.limit() + " bytes, service.memory_limiter)");
-        StatusRuntimeException e = retryable(
-            Code.RESOURCE_EXHAUSTED, DecodeBudget.memoryExhausted(memory).getMessage(), retryAfter);
+        refusals.refusedRequest(
+            ServerRefusals.MEMORY_LIMIT,
+            () ->
+                "answered RESOURCE_EXHAUSTED to "
+                    + method
+                    + ": the memory budget is used up ("
+                    + memory.used()
+                    + " of "
+                    + memory.limit()
+                    + " bytes, service.memory_limiter)");
+        StatusRuntimeException e =
+            retryable(
+                Code.RESOURCE_EXHAUSTED,
+                DecodeBudget.memoryExhausted(memory).getMessage(),
+                retryAfter);
         call.close(e.getStatus(), e.getTrailers());
         return new ServerCall.Listener<>() {};
       }
@@ -298,7 +395,9 @@ final class OtlpGrpcServer {
       return listener;
     }
 
-    /** Delivers the message only if it arrived before the read deadline; otherwise closes the call. */
+    /**
+     * Delivers the message only if it arrived before the read deadline; otherwise closes the call.
+     */
     private final class ReadDeadline<ReqT> extends ForwardingServerCallListener<ReqT> {
       private static final int WAITING = 0;
       private static final int RECEIVED = 1;
@@ -327,8 +426,13 @@ final class OtlpGrpcServer {
 
       private void expire() {
         if (!state.compareAndSet(WAITING, TIMED_OUT)) return;
-        String why = "the request message was not complete within " + Durations.format(readTimeout) + " (protocols.grpc.read_timeout)";
-        refusals.refusedRequest(ServerRefusals.READ_TIMEOUT, () -> "answered DEADLINE_EXCEEDED to " + method + ": " + why);
+        String why =
+            "the request message was not complete within "
+                + Durations.format(readTimeout)
+                + " (protocols.grpc.read_timeout)";
+        refusals.refusedRequest(
+            ServerRefusals.READ_TIMEOUT,
+            () -> "answered DEADLINE_EXCEEDED to " + method + ": " + why);
         // The service never saw this call, so nothing else closes it.
         call.close(Status.DEADLINE_EXCEEDED.withDescription(why), new Metadata());
       }

@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * OTLP/HTTP: {@code POST /v1/logs}, {@code /v1/traces}, {@code /v1/metrics} with protobuf or JSON
- * bodies, optionally gzip or zstd compressed. Answers in the request's encoding; every error carries a
- * {@code google.rpc.Status} body saying what is wrong.
+ * bodies, optionally gzip or zstd compressed. Answers in the request's encoding; every error
+ * carries a {@code google.rpc.Status} body saying what is wrong.
  */
 final class OtlpHttpHandler implements HttpHandler {
   private final BodyDecoding bodyDecoding;
@@ -26,7 +26,8 @@ final class OtlpHttpHandler implements HttpHandler {
           LogsSignal.INSTANCE.httpPath(), LogsSignal.INSTANCE,
           TracesSignal.INSTANCE.httpPath(), TracesSignal.INSTANCE,
           MetricsSignal.INSTANCE.httpPath(), MetricsSignal.INSTANCE);
-  private static final String PATHS = String.join(", ", List.of("/v1/logs", "/v1/traces", "/v1/metrics"));
+  private static final String PATHS =
+      String.join(", ", List.of("/v1/logs", "/v1/traces", "/v1/metrics"));
 
   private final OtlpIngest ingest;
   private final int maxBodyBytes;
@@ -34,8 +35,10 @@ final class OtlpHttpHandler implements HttpHandler {
   OtlpHttpHandler(OtlpIngest ingest, int maxBodyBytes) {
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
-    this.bodyDecoding = new BodyDecoding(
-        Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD), bodyLimitKey());
+    this.bodyDecoding =
+        new BodyDecoding(
+            Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD),
+            bodyLimitKey());
   }
 
   @Override
@@ -50,7 +53,8 @@ final class OtlpHttpHandler implements HttpHandler {
   @Override
   public HttpResponse bodyTooLarge(String method, String path, HttpHeaders headers, int limit) {
     return StatusBodies.error(
-        413, Code.RESOURCE_EXHAUSTED,
+        413,
+        Code.RESOURCE_EXHAUSTED,
         "request body is larger than the limit of " + limit + " bytes (" + bodyLimitKey() + ")",
         Encoding.ofContentType(headers.get("Content-Type")));
   }
@@ -58,8 +62,11 @@ final class OtlpHttpHandler implements HttpHandler {
   @Override
   public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
     return StatusBodies.retryable(
-        429, Code.RESOURCE_EXHAUSTED, DecodeBudget.memoryExhausted(ingest.memory()).getMessage(),
-        Encoding.ofContentType(headers.get("Content-Type")), ingest.retryAfter());
+        429,
+        Code.RESOURCE_EXHAUSTED,
+        DecodeBudget.memoryExhausted(ingest.memory()).getMessage(),
+        Encoding.ofContentType(headers.get("Content-Type")),
+        ingest.retryAfter());
   }
 
   private HttpResponse answer(HttpRequest request) {
@@ -67,17 +74,26 @@ final class OtlpHttpHandler implements HttpHandler {
     OtlpSignal<?, ?> signal = BY_PATH.get(request.path());
     if (signal == null) {
       return StatusBodies.error(
-          404, Code.NOT_FOUND, "no OTLP endpoint at " + request.path() + "; use POST " + PATHS, encoding);
+          404,
+          Code.NOT_FOUND,
+          "no OTLP endpoint at " + request.path() + "; use POST " + PATHS,
+          encoding);
     }
     if (!request.method().equals("POST")) {
       return StatusBodies.error(
-              405, Code.UNIMPLEMENTED, request.method() + " is not allowed on " + request.path() + "; use POST", encoding)
+              405,
+              Code.UNIMPLEMENTED,
+              request.method() + " is not allowed on " + request.path() + "; use POST",
+              encoding)
           .withHeader("Allow", "POST");
     }
     if (encoding == null) {
       return StatusBodies.error(
-          415, Code.INVALID_ARGUMENT,
-          "Content-Type '" + request.header("Content-Type") + "' is not supported; use application/x-protobuf or application/json",
+          415,
+          Code.INVALID_ARGUMENT,
+          "Content-Type '"
+              + request.header("Content-Type")
+              + "' is not supported; use application/x-protobuf or application/json",
           null);
     }
     return export(signal, request, encoding);
@@ -89,17 +105,23 @@ final class OtlpHttpHandler implements HttpHandler {
     if (early != null) return toHttp(early, encoding);
     BodyDecoding.Decoded body;
     try {
-      body = bodyDecoding.decode(request.header("Content-Encoding"), request.body(), maxBodyBytes, ingest.memory());
+      body =
+          bodyDecoding.decode(
+              request.header("Content-Encoding"), request.body(), maxBodyBytes, ingest.memory());
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
-        ingest.metrics().refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());
-        return StatusBodies.retryable(429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter());
+        ingest
+            .metrics()
+            .refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());
+        return StatusBodies.retryable(
+            429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter());
       }
       Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
       return StatusBodies.error(e.status(), code, e.getMessage(), encoding);
     }
     try {
-      return toHttp(ingest.export(signal, body.bytes(), encoding == Encoding.JSON, Transport.HTTP), encoding);
+      return toHttp(
+          ingest.export(signal, body.bytes(), encoding == Encoding.JSON, Transport.HTTP), encoding);
     } finally {
       body.release();
     }
@@ -109,12 +131,16 @@ final class OtlpHttpHandler implements HttpHandler {
     return switch (result.outcome()) {
       case ACCEPTED -> StatusBodies.message(200, result.response(), encoding);
       case PIPELINE_FULL, MEMORY_LIMIT ->
-          StatusBodies.retryable(429, Code.RESOURCE_EXHAUSTED, result.message(), encoding, ingest.retryAfter());
+          StatusBodies.retryable(
+              429, Code.RESOURCE_EXHAUSTED, result.message(), encoding, ingest.retryAfter());
       case SHUTTING_DOWN ->
-          StatusBodies.retryable(503, Code.UNAVAILABLE, result.message(), encoding, ingest.retryAfter());
+          StatusBodies.retryable(
+              503, Code.UNAVAILABLE, result.message(), encoding, ingest.retryAfter());
       case NO_PIPELINE -> StatusBodies.error(404, Code.UNIMPLEMENTED, result.message(), encoding);
-      case MALFORMED -> StatusBodies.error(400, Code.INVALID_ARGUMENT, "body is " + result.message(), encoding);
-      case TOO_LARGE -> StatusBodies.error(413, Code.RESOURCE_EXHAUSTED, result.message(), encoding);
+      case MALFORMED ->
+          StatusBodies.error(400, Code.INVALID_ARGUMENT, "body is " + result.message(), encoding);
+      case TOO_LARGE ->
+          StatusBodies.error(413, Code.RESOURCE_EXHAUSTED, result.message(), encoding);
     };
   }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * The transport-independent part of an export: refuse while stopping, when no pipeline takes the
  * signal or when the memory budget is spent; decode within the receiver's limits; drop invalid
- * records and those over a record-level limit; hand the rest to the signal's consumer with the memory
- * they hold; count everything.
+ * records and those over a record-level limit; hand the rest to the signal's consumer with the
+ * memory they hold; count everything.
  */
 final class OtlpIngest {
   /** How an export ended; each transport maps it to its own status. */
@@ -29,17 +29,25 @@ final class OtlpIngest {
     PIPELINE_FULL,
     /** The agent's memory budget is spent: retry after {@link #retryAfter()}. */
     MEMORY_LIMIT,
-    /** The receiver or the pipeline is shutting down: retry after {@link #retryAfter()}, elsewhere or later. */
+    /**
+     * The receiver or the pipeline is shutting down: retry after {@link #retryAfter()}, elsewhere
+     * or later.
+     */
     SHUTTING_DOWN,
     /** No pipeline of this receiver takes the signal. */
     NO_PIPELINE,
-    /** The body is not a valid request; {@link Result#message()} says why (the transport names the message type). */
+    /**
+     * The body is not a valid request; {@link Result#message()} says why (the transport names the
+     * message type).
+     */
     MALFORMED,
     /** Over a request-level decode limit: not retryable as it is. */
     TOO_LARGE
   }
 
-  /** @param response the success response (only for {@link Outcome#ACCEPTED}) */
+  /**
+   * @param response the success response (only for {@link Outcome#ACCEPTED})
+   */
   record Result<R extends Message>(Outcome outcome, R response, String message) {}
 
   private final String receiver;
@@ -50,7 +58,12 @@ final class OtlpIngest {
   private volatile MemoryLimiter memory = MemoryLimiter.unlimited();
   private volatile boolean stopping;
 
-  OtlpIngest(String receiver, Map<Signal, Consumer> consumers, Duration retryAfter, ReceiverMetrics metrics, DecodeLimits limits) {
+  OtlpIngest(
+      String receiver,
+      Map<Signal, Consumer> consumers,
+      Duration retryAfter,
+      ReceiverMetrics metrics,
+      DecodeLimits limits) {
     this.receiver = receiver;
     this.consumers = consumers.isEmpty() ? new EnumMap<>(Signal.class) : new EnumMap<>(consumers);
     this.retryAfter = retryAfter;
@@ -85,26 +98,36 @@ final class OtlpIngest {
     stopping = true;
   }
 
-  /** The answer that needs no decoding (stopping, no pipeline), or null when the request should be decoded. */
+  /**
+   * The answer that needs no decoding (stopping, no pipeline), or null when the request should be
+   * decoded.
+   */
   <R extends Message> Result<R> refusalBeforeDecoding(OtlpSignal<?, R> signal) {
     if (stopping) {
-      return new Result<>(Outcome.SHUTTING_DOWN, null, "receiver " + receiver + " is shutting down; retry later");
+      return new Result<>(
+          Outcome.SHUTTING_DOWN, null, "receiver " + receiver + " is shutting down; retry later");
     }
     if (!consumers.containsKey(signal.signal())) {
       return new Result<>(
           Outcome.NO_PIPELINE,
           null,
-          "no pipeline takes " + signal.signal().id() + " from receiver " + receiver
-              + "; add it to a " + signal.signal().id() + " pipeline in service.pipelines");
+          "no pipeline takes "
+              + signal.signal().id()
+              + " from receiver "
+              + receiver
+              + "; add it to a "
+              + signal.signal().id()
+              + " pipeline in service.pipelines");
     }
     return null;
   }
 
   /**
-   * Decodes {@code body} (OTLP/JSON when {@code json}, else protobuf) within the limits and the memory
-   * budget and hands the valid records to the signal's pipeline.
+   * Decodes {@code body} (OTLP/JSON when {@code json}, else protobuf) within the limits and the
+   * memory budget and hands the valid records to the signal's pipeline.
    */
-  <Q, R extends Message> Result<R> export(OtlpSignal<Q, R> signal, byte[] body, boolean json, Transport transport) {
+  <Q, R extends Message> Result<R> export(
+      OtlpSignal<Q, R> signal, byte[] body, boolean json, Transport transport) {
     Result<R> early = refusalBeforeDecoding(signal);
     if (early != null) return early;
     Signal s = signal.signal();
@@ -121,7 +144,8 @@ final class OtlpIngest {
     } catch (DecodeLimitException e) {
       budget.release();
       metrics.refusedRequest(s, transport, e.reason(), e.getMessage());
-      return new Result<>(e.retryable() ? Outcome.MEMORY_LIMIT : Outcome.TOO_LARGE, null, e.getMessage());
+      return new Result<>(
+          e.retryable() ? Outcome.MEMORY_LIMIT : Outcome.TOO_LARGE, null, e.getMessage());
     } catch (InvalidProtocolBufferException e) {
       budget.release();
       String message = "not a valid protobuf " + requestName(s) + ": " + e.getMessage();
@@ -129,37 +153,49 @@ final class OtlpIngest {
       return new Result<>(Outcome.MALFORMED, null, message);
     } catch (IllegalArgumentException e) {
       budget.release();
-      String message = (json ? "not a valid OTLP/JSON " : "not a valid protobuf ") + requestName(s) + ": " + e.getMessage();
+      String message =
+          (json ? "not a valid OTLP/JSON " : "not a valid protobuf ")
+              + requestName(s)
+              + ": "
+              + e.getMessage();
       metrics.refusedRequest(s, transport, "malformed", message);
       return new Result<>(Outcome.MALFORMED, null, message);
     }
     if (validated.invalid() > 0) metrics.invalid(s, transport, validated.invalid());
-    budget.rejectedByReason().forEach((reason, n) -> metrics.rejected(s, transport, reason, n, validated.problem()));
+    budget
+        .rejectedByReason()
+        .forEach((reason, n) -> metrics.rejected(s, transport, reason, n, validated.problem()));
     Batch batch = validated.batch();
     int records = batch.recordCount();
     if (records == 0) {
       budget.release();
       metrics.accepted(s, transport, 0);
-      return new Result<>(Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
+      return new Result<>(
+          Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
     }
     budget.handOver(batch);
     Admission admission = consumers.get(s).consume(batch);
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(s, transport, records);
-        return new Result<>(Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
+        return new Result<>(
+            Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
       }
       case REFUSED_FULL -> {
         batch.releaseMemory();
         metrics.refused(s, transport, admission, records);
         return new Result<>(
-            Outcome.PIPELINE_FULL, null,
+            Outcome.PIPELINE_FULL,
+            null,
             "the " + s.id() + " pipeline is full; retry after " + retryAfter.toMillis() + "ms");
       }
       default -> {
         batch.releaseMemory();
         metrics.refused(s, transport, admission, records);
-        return new Result<>(Outcome.SHUTTING_DOWN, null, "the " + s.id() + " pipeline is shutting down; retry later");
+        return new Result<>(
+            Outcome.SHUTTING_DOWN,
+            null,
+            "the " + s.id() + " pipeline is shutting down; retry later");
       }
     }
   }

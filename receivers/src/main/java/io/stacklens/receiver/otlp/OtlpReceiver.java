@@ -40,12 +40,18 @@ public final class OtlpReceiver implements Receiver {
   private boolean started;
   private boolean stopped;
 
-  OtlpReceiver(ComponentContext context, OtlpReceiverConfig config, Map<Signal, Consumer> consumers) {
+  OtlpReceiver(
+      ComponentContext context, OtlpReceiverConfig config, Map<Signal, Consumer> consumers) {
     this.context = context;
     this.config = config;
     String id = context.id().toString();
-    this.ingest = new OtlpIngest(id, consumers, config.retryAfter, new ReceiverMetrics(context.metrics(), id),
-        DecodeLimits.of("receivers." + id + ".limits", config.limits));
+    this.ingest =
+        new OtlpIngest(
+            id,
+            consumers,
+            config.retryAfter,
+            new ReceiverMetrics(context.metrics(), id),
+            DecodeLimits.of("receivers." + id + ".limits", config.limits));
   }
 
   @Override
@@ -62,8 +68,14 @@ public final class OtlpReceiver implements Receiver {
       if (config.protocols.grpc != null) {
         OtlpReceiverConfig.GrpcSettings g = config.protocols.grpc;
         try {
-          grpc = OtlpGrpcServer.start(id, g, ingest, executor, host.memoryLimiter(),
-              ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
+          grpc =
+              OtlpGrpcServer.start(
+                  id,
+                  g,
+                  ingest,
+                  executor,
+                  host.memoryLimiter(),
+                  ServerRefusals.of(context.metrics(), id, Transport.GRPC.id(), context.logger()));
         } catch (IOException e) {
           throw StartException.cannotListen("protocols.grpc.endpoint", g.endpoint, e);
         }
@@ -80,7 +92,9 @@ public final class OtlpReceiver implements Receiver {
                 .withHandlerExecutor(executor)
                 .withLimits(h.limits("protocols.http."))
                 .withMemoryLimiter(host.memoryLimiter())
-                .withRefusals(ServerRefusals.of(context.metrics(), id, Transport.HTTP.id(), context.logger()));
+                .withRefusals(
+                    ServerRefusals.of(
+                        context.metrics(), id, Transport.HTTP.id(), context.logger()));
         try {
           http = HttpServer.start(options, new OtlpHttpHandler(ingest, limit));
         } catch (IOException e) {
@@ -91,10 +105,15 @@ public final class OtlpReceiver implements Receiver {
       }
     } catch (StartException | RuntimeException e) {
       closeServers(Instant.now());
-      host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
+      host.reportStatus(
+          context.id(), ComponentKind.RECEIVER, ComponentStatus.FAILED, e.getMessage());
       throw e;
     }
-    host.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.OK, "listening: " + String.join(", ", listening));
+    host.reportStatus(
+        context.id(),
+        ComponentKind.RECEIVER,
+        ComponentStatus.OK,
+        "listening: " + String.join(", ", listening));
   }
 
   private static String describe(java.net.InetSocketAddress address) {
@@ -124,12 +143,16 @@ public final class OtlpReceiver implements Receiver {
       h = host;
     }
     ingest.stopAccepting();
-    if (h != null) h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPING, "");
+    if (h != null)
+      h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPING, "");
     closeServers(deadline);
-    if (h != null) h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPED, "");
+    if (h != null)
+      h.reportStatus(context.id(), ComponentKind.RECEIVER, ComponentStatus.STOPPED, "");
   }
 
-  /** Closes both servers concurrently, each waiting for its requests in progress until the deadline. */
+  /**
+   * Closes both servers concurrently, each waiting for its requests in progress until the deadline.
+   */
   private void closeServers(Instant deadline) {
     OtlpGrpcServer g;
     HttpServer s;

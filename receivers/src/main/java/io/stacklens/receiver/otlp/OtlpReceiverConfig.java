@@ -46,9 +46,18 @@ import java.time.Duration;
  */
 public class OtlpReceiverConfig implements ComponentConfig {
   @ReplaceDefaults public Protocols protocols = Protocols.grpcAndHttp();
-  /** Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo, HTTP Retry-After, rounded up to whole seconds). Default 100ms: the ring drains in milliseconds, so a long hint only leaves clients idle. */
+
+  /**
+   * Delay suggested to clients when the pipeline is full or the agent is stopping (gRPC RetryInfo,
+   * HTTP Retry-After, rounded up to whole seconds). Default 100ms: the ring drains in milliseconds,
+   * so a long hint only leaves clients idle.
+   */
   public Duration retryAfter = Duration.ofMillis(100);
-  /** What one request may decode into (records, attributes, nesting, value sizes, decoded bytes); both protocols. */
+
+  /**
+   * What one request may decode into (records, attributes, nesting, value sizes, decoded bytes);
+   * both protocols.
+   */
   public RequestLimitsConfig limits = new RequestLimitsConfig();
 
   /** Which transports to serve; a null field is a disabled protocol. */
@@ -79,25 +88,51 @@ public class OtlpReceiverConfig implements ComponentConfig {
   public static class GrpcSettings implements ComponentConfig {
     /** Listening address, default {@code 127.0.0.1:4317}. */
     public String endpoint = "127.0.0.1:4317";
-    /** Largest accepted message after decompression, default 8MiB (sized for the default 128 MiB heap); larger ones get RESOURCE_EXHAUSTED. */
-    public ByteSize maxRecvMsgSize = ByteSize.ofMebibytes(8);
-    /** Calls (HTTP/2 streams) in progress on one connection; more are refused with REFUSED_STREAM. Default 100. */
-    public int maxConcurrentStreams = 100;
-    /** Connections open at once; one beyond this is closed as soon as it is accepted. Default 1000. */
-    public int maxConnections = 1000;
-    /** Largest request metadata (all headers of a call, decoded); default 16KiB, as HTTP's max_header_size. */
-    public ByteSize maxHeaderListSize = new ByteSize(16 * 1024);
-    /** Time from connection open until the client's HTTP/2 preface and first frame have arrived; slower: closed. Default 10s. */
-    public Duration handshakeTimeout = Duration.ofSeconds(10);
-    /** Time from a call's start until its request message has fully arrived; slower: DEADLINE_EXCEEDED. Default 30s. */
-    public Duration readTimeout = Duration.ofSeconds(30);
+
     /**
-     * HTTP/2 rapid reset (CVE-2023-44487): a connection sending more than this many RST_STREAM frames
-     * within {@link #rstFramesWindow} is closed with GOAWAY ENHANCE_YOUR_CALM. Default 200.
+     * Largest accepted message after decompression, default 8MiB (sized for the default 128 MiB
+     * heap); larger ones get RESOURCE_EXHAUSTED.
+     */
+    public ByteSize maxRecvMsgSize = ByteSize.ofMebibytes(8);
+
+    /**
+     * Calls (HTTP/2 streams) in progress on one connection; more are refused with REFUSED_STREAM.
+     * Default 100.
+     */
+    public int maxConcurrentStreams = 100;
+
+    /**
+     * Connections open at once; one beyond this is closed as soon as it is accepted. Default 1000.
+     */
+    public int maxConnections = 1000;
+
+    /**
+     * Largest request metadata (all headers of a call, decoded); default 16KiB, as HTTP's
+     * max_header_size.
+     */
+    public ByteSize maxHeaderListSize = new ByteSize(16 * 1024);
+
+    /**
+     * Time from connection open until the client's HTTP/2 preface and first frame have arrived;
+     * slower: closed. Default 10s.
+     */
+    public Duration handshakeTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Time from a call's start until its request message has fully arrived; slower:
+     * DEADLINE_EXCEEDED. Default 30s.
+     */
+    public Duration readTimeout = Duration.ofSeconds(30);
+
+    /**
+     * HTTP/2 rapid reset (CVE-2023-44487): a connection sending more than this many RST_STREAM
+     * frames within {@link #rstFramesWindow} is closed with GOAWAY ENHANCE_YOUR_CALM. Default 200.
      */
     public int maxRstFramesPerWindow = 200;
+
     /** The window of {@link #maxRstFramesPerWindow}, whole seconds. Default 10s. */
     public Duration rstFramesWindow = Duration.ofSeconds(10);
+
     /** Keepalive and connection lifetime, as the OpenTelemetry Collector's configgrpc. */
     public Keepalive keepalive = new Keepalive();
 
@@ -107,14 +142,22 @@ public class OtlpReceiverConfig implements ComponentConfig {
       validateSize("max_recv_msg_size", maxRecvMsgSize, problems);
       atLeastOne("max_concurrent_streams", maxConcurrentStreams, problems);
       atLeastOne("max_connections", maxConnections, problems);
-      if (maxHeaderListSize == null || maxHeaderListSize.bytes() < 1024 || maxHeaderListSize.bytes() > 1024 * 1024) {
-        problems.error("max_header_list_size", "must be between 1KiB and 1MiB, got " + maxHeaderListSize);
+      if (maxHeaderListSize == null
+          || maxHeaderListSize.bytes() < 1024
+          || maxHeaderListSize.bytes() > 1024 * 1024) {
+        problems.error(
+            "max_header_list_size", "must be between 1KiB and 1MiB, got " + maxHeaderListSize);
       }
       positive("handshake_timeout", handshakeTimeout, problems);
       positive("read_timeout", readTimeout, problems);
       atLeastOne("max_rst_frames_per_window", maxRstFramesPerWindow, problems);
-      if (rstFramesWindow == null || rstFramesWindow.toMillis() < 1000 || rstFramesWindow.toMillis() % 1000 != 0) {
-        problems.error("rst_frames_window", "must be a whole number of seconds, at least 1s, got " + Durations.describe(rstFramesWindow));
+      if (rstFramesWindow == null
+          || rstFramesWindow.toMillis() < 1000
+          || rstFramesWindow.toMillis() % 1000 != 0) {
+        problems.error(
+            "rst_frames_window",
+            "must be a whole number of seconds, at least 1s, got "
+                + Durations.describe(rstFramesWindow));
       }
       if (keepalive == null) {
         problems.error("keepalive", "must not be empty; remove it to use the defaults");
@@ -122,7 +165,9 @@ public class OtlpReceiverConfig implements ComponentConfig {
     }
   }
 
-  /** {@code protocols.grpc.keepalive}: the same keys as the OpenTelemetry Collector's configgrpc. */
+  /**
+   * {@code protocols.grpc.keepalive}: the same keys as the OpenTelemetry Collector's configgrpc.
+   */
   public static class Keepalive implements ComponentConfig {
     public ServerParameters serverParameters = new ServerParameters();
     public EnforcementPolicy enforcementPolicy = new EnforcementPolicy();
@@ -141,17 +186,31 @@ public class OtlpReceiverConfig implements ComponentConfig {
   /** How the server manages connection lifetime. A zero duration means "no limit" where noted. */
   public static class ServerParameters implements ComponentConfig {
     /**
-     * A connection without calls for this long is closed with GOAWAY (clients reconnect when they next
-     * export). Default 5m: longer than the 60s interval of metric exporters, so they keep their
-     * connection, short enough that idle sockets do not hold max_connections slots for hours. 0: never.
+     * A connection without calls for this long is closed with GOAWAY (clients reconnect when they
+     * next export). Default 5m: longer than the 60s interval of metric exporters, so they keep
+     * their connection, short enough that idle sockets do not hold max_connections slots for hours.
+     * 0: never.
      */
     public Duration maxConnectionIdle = Duration.ofMinutes(5);
-    /** A connection older than this is closed with GOAWAY, whatever it does (load rebalancing). Default 0: never. */
+
+    /**
+     * A connection older than this is closed with GOAWAY, whatever it does (load rebalancing).
+     * Default 0: never.
+     */
     public Duration maxConnectionAge = Duration.ZERO;
-    /** Calls still running when max_connection_age is reached get this long to finish. Default 0: no limit. */
+
+    /**
+     * Calls still running when max_connection_age is reached get this long to finish. Default 0: no
+     * limit.
+     */
     public Duration maxConnectionAgeGrace = Duration.ZERO;
-    /** The server pings a connection idle for this long to check it is alive. Default 2h (at least 10s). */
+
+    /**
+     * The server pings a connection idle for this long to check it is alive. Default 2h (at least
+     * 10s).
+     */
     public Duration time = Duration.ofHours(2);
+
     /** A ping unanswered for this long closes the connection. Default 20s. */
     public Duration timeout = Duration.ofSeconds(20);
 
@@ -161,16 +220,22 @@ public class OtlpReceiverConfig implements ComponentConfig {
       notNegative("max_connection_age", maxConnectionAge, problems);
       notNegative("max_connection_age_grace", maxConnectionAgeGrace, problems);
       if (time == null || time.compareTo(Duration.ofSeconds(10)) < 0) {
-        problems.error("time", "must be at least 10s (gRPC raises shorter ones), got " + Durations.describe(time));
+        problems.error(
+            "time",
+            "must be at least 10s (gRPC raises shorter ones), got " + Durations.describe(time));
       }
       positive("timeout", timeout, problems);
     }
   }
 
-  /** What the server allows clients' keepalive pings to do; a client pinging more often gets GOAWAY ENHANCE_YOUR_CALM. */
+  /**
+   * What the server allows clients' keepalive pings to do; a client pinging more often gets GOAWAY
+   * ENHANCE_YOUR_CALM.
+   */
   public static class EnforcementPolicy implements ComponentConfig {
     /** Shortest interval between client pings. Default 5m (gRPC's default). */
     public Duration minTime = Duration.ofMinutes(5);
+
     /** Whether clients may ping while they have no call in progress. Default false. */
     public boolean permitWithoutStream = false;
 
@@ -181,14 +246,18 @@ public class OtlpReceiverConfig implements ComponentConfig {
   }
 
   /**
-   * OTLP/HTTP server settings: endpoint and body size, plus the server protections of
-   * {@link HttpServerSettings} ({@code read_header_timeout}, {@code read_timeout}, {@code idle_timeout},
+   * OTLP/HTTP server settings: endpoint and body size, plus the server protections of {@link
+   * HttpServerSettings} ({@code read_header_timeout}, {@code read_timeout}, {@code idle_timeout},
    * {@code max_connections}, {@code max_header_size}).
    */
   public static class HttpSettings extends HttpServerSettings {
     /** Listening address, default {@code 127.0.0.1:4318}. */
     public String endpoint = "127.0.0.1:4318";
-    /** Largest accepted body, as sent and after decompression; default 8MiB (sized for the default 128 MiB heap); larger ones get 413. */
+
+    /**
+     * Largest accepted body, as sent and after decompression; default 8MiB (sized for the default
+     * 128 MiB heap); larger ones get 413.
+     */
     public ByteSize maxRequestBodySize = ByteSize.ofMebibytes(8);
 
     @Override
@@ -205,7 +274,8 @@ public class OtlpReceiverConfig implements ComponentConfig {
       problems.error("protocols", "enable at least one protocol: grpc or http");
     }
     if (retryAfter == null || retryAfter.isNegative()) {
-      problems.error("retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
+      problems.error(
+          "retry_after", "must be zero or positive, got " + Durations.describe(retryAfter));
     }
   }
 
@@ -238,5 +308,4 @@ public class OtlpReceiverConfig implements ComponentConfig {
       problems.error(key, "must be zero (no limit) or positive, got " + Durations.describe(value));
     }
   }
-
 }

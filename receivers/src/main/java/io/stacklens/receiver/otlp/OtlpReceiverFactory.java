@@ -10,8 +10,12 @@ public final class OtlpReceiverFactory extends DeclaredReceiverFactory<OtlpRecei
   public static final String TYPE = "otlp";
 
   public OtlpReceiverFactory() {
-    super(TYPE, Stability.BETA, EnumSet.allOf(Signal.class),
+    super(
+        TYPE,
+        Stability.BETA,
+        EnumSet.allOf(Signal.class),
         "OTLP over gRPC (4317) and HTTP (4318): logs, traces, metrics",
-        OtlpReceiverConfig::new, OtlpReceiver::new);
+        OtlpReceiverConfig::new,
+        OtlpReceiver::new);
   }
 }

@@ -20,16 +20,16 @@ abstract class OtlpSignal<Q, R extends Message> {
    *
    * @param batch the valid records
    * @param invalid how many records broke a rule of the OTLP specification and were removed
-   * @param rejected how many records were removed in all: {@code invalid} plus those over a record-level
-   *     decode limit (counted in the budget)
+   * @param rejected how many records were removed in all: {@code invalid} plus those over a
+   *     record-level decode limit (counted in the budget)
    * @param problem what was wrong with the first rejected record (empty when none)
    */
   record Validated(Batch batch, long invalid, long rejected, String problem) {}
 
   /**
    * A request kept in protobuf form (traces, metrics) with the records the decode limits rejected,
-   * by ordinal in wire order ({@link io.stacklens.agent.otlp.OtlpProtoScanner}); empty for JSON, whose
-   * reader leaves them out itself.
+   * by ordinal in wire order ({@link io.stacklens.agent.otlp.OtlpProtoScanner}); empty for JSON,
+   * whose reader leaves them out itself.
    *
    * @param scanned records the scan counted (-1 when there was no scan)
    */
@@ -40,19 +40,25 @@ abstract class OtlpSignal<Q, R extends Message> {
   /** The OTLP/HTTP path: {@code /v1/logs}, {@code /v1/traces}, {@code /v1/metrics}. */
   abstract String httpPath();
 
-  /** What the records are called in messages and the partial-success count: log records, spans, data points. */
+  /**
+   * What the records are called in messages and the partial-success count: log records, spans, data
+   * points.
+   */
   abstract String recordNoun();
 
   /** Decodes protobuf within {@code budget} (which throws when the request must be refused). */
   abstract Q parseProtobuf(byte[] body, DecodeBudget budget) throws InvalidProtocolBufferException;
 
-  /** Decodes OTLP/JSON within {@code budget}; throws {@link IllegalArgumentException} naming the JSON location. */
+  /**
+   * Decodes OTLP/JSON within {@code budget}; throws {@link IllegalArgumentException} naming the
+   * JSON location.
+   */
   abstract Q parseJson(byte[] body, DecodeBudget budget);
 
   /**
-   * Converts to the pipeline's batch, without the records the spec calls invalid and those the decode
-   * limits rejected ({@code budget} knows how many and why). Throws {@link IllegalArgumentException}
-   * for a request that cannot be taken apart consistently.
+   * Converts to the pipeline's batch, without the records the spec calls invalid and those the
+   * decode limits rejected ({@code budget} knows how many and why). Throws {@link
+   * IllegalArgumentException} for a request that cannot be taken apart consistently.
    */
   abstract Validated validate(Q request, DecodeBudget budget);
 

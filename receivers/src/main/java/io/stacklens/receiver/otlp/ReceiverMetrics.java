@@ -13,9 +13,10 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>{@code stacklens_receiver_accepted_records_total{receiver,signal,transport}}
- *   <li>{@code stacklens_receiver_refused_records_total{receiver,signal,transport,reason}} with reason
- *       {@code invalid}, {@code ring_full}, {@code shutting_down} or a record-level decode limit
- *       ({@code max_attributes_per_record}, {@code max_nesting_depth}, {@code max_value_size})
+ *   <li>{@code stacklens_receiver_refused_records_total{receiver,signal,transport,reason}} with
+ *       reason {@code invalid}, {@code ring_full}, {@code shutting_down} or a record-level decode
+ *       limit ({@code max_attributes_per_record}, {@code max_nesting_depth}, {@code
+ *       max_value_size})
  *   <li>{@code stacklens_receiver_refused_requests_total{receiver,transport,reason}}: whole
  *       requests refused while decoding: {@code malformed}, {@code memory_limit} or a request-level
  *       decode limit ({@code max_records_per_request}, {@code max_decoded_size}, ...)
@@ -42,7 +43,9 @@ final class ReceiverMetrics {
   ReceiverMetrics(MetricsRegistry registry, String receiver) {
     this.registry = registry;
     this.receiver = receiver;
-    this.log = RateLimitedLog.of(System.getLogger("io.stacklens.agent.receiver." + receiver), Duration.ofMinutes(1));
+    this.log =
+        RateLimitedLog.of(
+            System.getLogger("io.stacklens.agent.receiver." + receiver), Duration.ofMinutes(1));
     int signals = Signal.values().length;
     int transports = Transport.values().length;
     Admission[] admissions = Admission.values();
@@ -52,14 +55,23 @@ final class ReceiverMetrics {
     duration = new LatencyHistogram[transports];
     for (Transport t : Transport.values()) {
       duration[t.ordinal()] =
-          registry.histogram(DURATION, "Time to answer one export request", "receiver", receiver, "transport", t.id());
+          registry.histogram(
+              DURATION,
+              "Time to answer one export request",
+              "receiver",
+              receiver,
+              "transport",
+              t.id());
       for (Signal s : Signal.values()) {
         String[] labels = {"receiver", receiver, "signal", s.id(), "transport", t.id()};
         accepted[s.ordinal()][t.ordinal()] =
-            registry.counter(ACCEPTED, "Records (log records, spans, data points) handed to a pipeline", labels);
+            registry.counter(
+                ACCEPTED, "Records (log records, spans, data points) handed to a pipeline", labels);
         invalid[s.ordinal()][t.ordinal()] = refusedCounter(registry, labels, REASON_INVALID);
         for (Admission a : admissions) {
-          if (!a.accepted()) refused[s.ordinal()][t.ordinal()][a.ordinal()] = refusedCounter(registry, labels, a.reason());
+          if (!a.accepted())
+            refused[s.ordinal()][t.ordinal()][a.ordinal()] =
+                refusedCounter(registry, labels, a.reason());
         }
       }
     }
@@ -80,20 +92,67 @@ final class ReceiverMetrics {
     invalid[signal.ordinal()][transport.ordinal()].add(records);
   }
 
-  /** A whole request refused while decoding, for {@code reason}; logged once per reason per minute. */
+  /**
+   * A whole request refused while decoding, for {@code reason}; logged once per reason per minute.
+   */
   void refusedRequest(Signal signal, Transport transport, String reason, String message) {
-    registry.counter(REFUSED_REQUESTS, "Requests refused as a whole, by reason",
-        "receiver", receiver, "transport", transport.id(), "reason", reason).add(1);
-    log.warn(signal.id() + "/" + reason, () -> receiver + ": refused a " + signal.id() + " request over "
-        + transport.id() + " (" + reason + "): " + message);
+    registry
+        .counter(
+            REFUSED_REQUESTS,
+            "Requests refused as a whole, by reason",
+            "receiver",
+            receiver,
+            "transport",
+            transport.id(),
+            "reason",
+            reason)
+        .add(1);
+    log.warn(
+        signal.id() + "/" + reason,
+        () ->
+            receiver
+                + ": refused a "
+                + signal.id()
+                + " request over "
+                + transport.id()
+                + " ("
+                + reason
+                + "): "
+                + message);
   }
 
-  /** Records left out of an accepted request for a record-level decode limit; logged once per reason per minute. */
+  /**
+   * Records left out of an accepted request for a record-level decode limit; logged once per reason
+   * per minute.
+   */
   void rejected(Signal signal, Transport transport, String reason, long records, String problem) {
-    registry.counter(REFUSED, "Records not taken into a pipeline, by reason",
-        "receiver", receiver, "signal", signal.id(), "transport", transport.id(), "reason", reason).add(records);
-    log.warn(signal.id() + "/" + reason, () -> receiver + ": rejected " + records + " " + signal.id()
-        + " record(s) over " + transport.id() + " (" + reason + "): " + problem);
+    registry
+        .counter(
+            REFUSED,
+            "Records not taken into a pipeline, by reason",
+            "receiver",
+            receiver,
+            "signal",
+            signal.id(),
+            "transport",
+            transport.id(),
+            "reason",
+            reason)
+        .add(records);
+    log.warn(
+        signal.id() + "/" + reason,
+        () ->
+            receiver
+                + ": rejected "
+                + records
+                + " "
+                + signal.id()
+                + " record(s) over "
+                + transport.id()
+                + " ("
+                + reason
+                + "): "
+                + problem);
   }
 
   void refused(Signal signal, Transport transport, Admission admission, long records) {

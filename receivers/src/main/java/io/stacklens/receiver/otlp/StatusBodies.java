@@ -6,7 +6,10 @@ import io.stacklens.agent.http.HttpResponse;
 import io.stacklens.agent.otlp.OtlpJson;
 import java.time.Duration;
 
-/** OTLP/HTTP responses: messages in the request's encoding, errors as a {@code google.rpc.Status} body. */
+/**
+ * OTLP/HTTP responses: messages in the request's encoding, errors as a {@code google.rpc.Status}
+ * body.
+ */
 final class StatusBodies {
   private StatusBodies() {}
 
@@ -21,7 +24,10 @@ final class StatusBodies {
       this.contentType = contentType;
     }
 
-    /** The encoding of a {@code Content-Type} header (parameters ignored), or null when it is neither. */
+    /**
+     * The encoding of a {@code Content-Type} header (parameters ignored), or null when it is
+     * neither.
+     */
     static Encoding ofContentType(String header) {
       if (header == null) return null;
       int semicolon = header.indexOf(';');
@@ -45,7 +51,8 @@ final class StatusBodies {
   }
 
   /** A retryable error with {@code Retry-After} in whole seconds (rounded up). */
-  static HttpResponse retryable(int status, Code code, String text, Encoding encoding, Duration retryAfter) {
+  static HttpResponse retryable(
+      int status, Code code, String text, Encoding encoding, Duration retryAfter) {
     long seconds = (retryAfter.toMillis() + 999) / 1000;
     return error(status, code, text, encoding).withHeader("Retry-After", Long.toString(seconds));
   }

@@ -18,11 +18,12 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Traces, kept in protobuf form. A span is invalid when its trace_id is not 16 bytes or all zero, its
- * span_id is not 8 bytes or all zero, or its parent_span_id is present but not 8 bytes. The request is
- * rebuilt only when some span is invalid.
+ * Traces, kept in protobuf form. A span is invalid when its trace_id is not 16 bytes or all zero,
+ * its span_id is not 8 bytes or all zero, or its parent_span_id is present but not 8 bytes. The
+ * request is rebuilt only when some span is invalid.
  */
-final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceServiceRequest>, ExportTraceServiceResponse> {
+final class TracesSignal
+    extends OtlpSignal<OtlpSignal.Parsed<ExportTraceServiceRequest>, ExportTraceServiceResponse> {
   static final TracesSignal INSTANCE = new TracesSignal();
 
   @Override
@@ -41,8 +42,10 @@ final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceService
   }
 
   @Override
-  Parsed<ExportTraceServiceRequest> parseProtobuf(byte[] body, DecodeBudget budget) throws InvalidProtocolBufferException {
-    OtlpProtoScanner.Result scan = OtlpProtoScanner.scan(body, ExportTraceServiceRequest.getDescriptor(), budget);
+  Parsed<ExportTraceServiceRequest> parseProtobuf(byte[] body, DecodeBudget budget)
+      throws InvalidProtocolBufferException {
+    OtlpProtoScanner.Result scan =
+        OtlpProtoScanner.scan(body, ExportTraceServiceRequest.getDescriptor(), budget);
     return new Parsed<>(ExportTraceServiceRequest.parseFrom(body), scan.rejected(), scan.records());
   }
 
@@ -72,16 +75,24 @@ final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceService
       }
     }
     if (parsed.scanned() >= 0 && ordinal != parsed.scanned()) {
-      throw new IllegalArgumentException("the request's spans cannot be counted consistently (" + ordinal
-          + " parsed, " + parsed.scanned() + " on the wire)");
+      throw new IllegalArgumentException(
+          "the request's spans cannot be counted consistently ("
+              + ordinal
+              + " parsed, "
+              + parsed.scanned()
+              + " on the wire)");
     }
     long rejected = invalid + overLimit.cardinality();
     if (rejected == 0) return new Validated(TracesBatch.of(request), 0, 0, "");
-    return new Validated(new TracesBatch(withoutRejected(request, overLimit)), invalid, rejected,
+    return new Validated(
+        new TracesBatch(withoutRejected(request, overLimit)),
+        invalid,
+        rejected,
         describe(first(budget, first), rejected, recordNoun()));
   }
 
-  private static List<ResourceSpans> withoutRejected(ExportTraceServiceRequest request, BitSet overLimit) {
+  private static List<ResourceSpans> withoutRejected(
+      ExportTraceServiceRequest request, BitSet overLimit) {
     List<ResourceSpans> kept = new ArrayList<>(request.getResourceSpansCount());
     int ordinal = 0;
     for (ResourceSpans resource : request.getResourceSpansList()) {
@@ -108,7 +119,9 @@ final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceService
       return "span_id must be 8 bytes and not all zero, got " + describeId(spanId);
     }
     if (!emptyOrLength(span.getParentSpanId(), 8)) {
-      return "parent_span_id must be 8 bytes (or empty), got " + span.getParentSpanId().size() + " bytes";
+      return "parent_span_id must be 8 bytes (or empty), got "
+          + span.getParentSpanId().size()
+          + " bytes";
     }
     return null;
   }
@@ -121,7 +134,10 @@ final class TracesSignal extends OtlpSignal<OtlpSignal.Parsed<ExportTraceService
   ExportTraceServiceResponse response(long rejected, String problem) {
     ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
     if (rejected > 0) {
-      b.setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejected).setErrorMessage(problem));
+      b.setPartialSuccess(
+          ExportTracePartialSuccess.newBuilder()
+              .setRejectedSpans(rejected)
+              .setErrorMessage(problem));
     }
     return b.build();
   }

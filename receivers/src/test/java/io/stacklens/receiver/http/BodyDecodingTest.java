@@ -13,8 +13,10 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class BodyDecodingTest {
-  private final BodyDecoding decoding = new BodyDecoding(
-      Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD), "max_request_body_size");
+  private final BodyDecoding decoding =
+      new BodyDecoding(
+          Map.of("gzip", BodyDecoding.Codec.GZIP, "zstd", BodyDecoding.Codec.ZSTD),
+          "max_request_body_size");
 
   private static byte[] gzip(byte[] data) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -44,10 +46,13 @@ class BodyDecodingTest {
     MemoryLimiter memory = new MemoryLimiter(100_000_000);
 
     assertThatThrownBy(() -> decoding.decode("gzip", bomb, 20 << 20, memory))
-        .isInstanceOfSatisfying(BodyDecoding.Failure.class, e -> {
-          assertThat(e.status()).isEqualTo(413);
-          assertThat(e.getMessage()).contains("after gzip decompression (max_request_body_size)");
-        });
+        .isInstanceOfSatisfying(
+            BodyDecoding.Failure.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(413);
+              assertThat(e.getMessage())
+                  .contains("after gzip decompression (max_request_body_size)");
+            });
     assertThat(memory.used()).isZero();
   }
 
@@ -57,10 +62,12 @@ class BodyDecodingTest {
     MemoryLimiter memory = new MemoryLimiter(4 << 20);
 
     assertThatThrownBy(() -> decoding.decode("gzip", big, 20 << 20, memory))
-        .isInstanceOfSatisfying(BodyDecoding.Failure.class, e -> {
-          assertThat(e.status()).isEqualTo(429);
-          assertThat(e.getMessage()).contains("service.memory_limiter");
-        });
+        .isInstanceOfSatisfying(
+            BodyDecoding.Failure.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.getMessage()).contains("service.memory_limiter");
+            });
     assertThat(memory.used()).isZero();
   }
 
@@ -76,12 +83,15 @@ class BodyDecodingTest {
     byte[] frame = out.toByteArray();
     byte[] small = Zstd.compress(data, 3);
 
-    assertThat(decoding.decode("zstd", small, 20 << 20, MemoryLimiter.unlimited()).bytes()).isEqualTo(data);
+    assertThat(decoding.decode("zstd", small, 20 << 20, MemoryLimiter.unlimited()).bytes())
+        .isEqualTo(data);
     assertThatThrownBy(() -> decoding.decode("zstd", frame, 20 << 20, MemoryLimiter.unlimited()))
-        .isInstanceOfSatisfying(BodyDecoding.Failure.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.getMessage()).startsWith("request body is not valid zstd data");
-        });
+        .isInstanceOfSatisfying(
+            BodyDecoding.Failure.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage()).startsWith("request body is not valid zstd data");
+            });
   }
 
   @Test

@@ -22,7 +22,8 @@ class HttpJsonLimitsTest {
   private static final String JSON = "application/json";
   private static final String NDJSON = "application/x-ndjson";
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private IngestFixture fixture;
 
   @AfterEach
@@ -41,11 +42,13 @@ class HttpJsonLimitsTest {
   }
 
   private HttpResponse<String> post(String contentType, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.receiver.port() + "/ingest"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + fixture.receiver.port() + "/ingest"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -64,7 +67,9 @@ class HttpJsonLimitsTest {
 
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat((String) json(r).get("error"))
-        .contains("more than 1000 records (receivers.http_json.limits.max_records_per_request)", "nothing was accepted");
+        .contains(
+            "more than 1000 records (receivers.http_json.limits.max_records_per_request)",
+            "nothing was accepted");
     assertThat(fixture.refusedRequests("max_records_per_request")).isEqualTo(1);
     assertThat(fixture.exporter.recordCount()).isZero();
   }
@@ -77,15 +82,29 @@ class HttpJsonLimitsTest {
     many.append('}');
     String deep = "{\"message\":\"deep\",\"a\":" + "[".repeat(10) + "1" + "]".repeat(10) + "}";
     String longString = "{\"message\":\"" + "x".repeat(2000) + "\"}";
-    var r = post(NDJSON, "{\"message\":\"ok\"}\n" + many + "\n" + deep + "\n" + longString + "\n{\"message\":\"ok too\"}\n");
+    var r =
+        post(
+            NDJSON,
+            "{\"message\":\"ok\"}\n"
+                + many
+                + "\n"
+                + deep
+                + "\n"
+                + longString
+                + "\n{\"message\":\"ok too\"}\n");
 
     assertThat(r.statusCode()).isEqualTo(200);
     Attributes body = json(r);
     assertThat(body.get("accepted")).isEqualTo(2L);
     assertThat(body.get("rejected")).isEqualTo(3L);
-    assertThat(message(body, 0)).contains("more than 20 attributes", "receivers.http_json.limits.max_attributes_per_record");
-    assertThat(message(body, 1)).contains("nested more than 5 levels", "receivers.http_json.limits.max_nesting_depth");
-    assertThat(message(body, 2)).contains("longer than the limit of 1000 bytes", "receivers.http_json.limits.max_value_size");
+    assertThat(message(body, 0))
+        .contains(
+            "more than 20 attributes", "receivers.http_json.limits.max_attributes_per_record");
+    assertThat(message(body, 1))
+        .contains("nested more than 5 levels", "receivers.http_json.limits.max_nesting_depth");
+    assertThat(message(body, 2))
+        .contains(
+            "longer than the limit of 1000 bytes", "receivers.http_json.limits.max_value_size");
     assertThat(fixture.refused("max_attributes_per_record")).isEqualTo(1);
     assertThat(fixture.refused("max_nesting_depth")).isEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> fixture.exporter.recordCount() == 2);
@@ -109,8 +128,10 @@ class HttpJsonLimitsTest {
     var r = post(JSON, "[{\"message\":\"ok\"},{\"message\":\"" + "y".repeat(5000) + "\"}]");
 
     assertThat(r.statusCode()).isEqualTo(413);
-    assertThat((String) json(r).get("error")).startsWith("record 1 (line 1, column")
-        .contains("longer than the limit of 1000 bytes (receivers.http_json.limits.max_value_size)");
+    assertThat((String) json(r).get("error"))
+        .startsWith("record 1 (line 1, column")
+        .contains(
+            "longer than the limit of 1000 bytes (receivers.http_json.limits.max_value_size)");
   }
 
   @Test
@@ -123,7 +144,8 @@ class HttpJsonLimitsTest {
 
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("Retry-After")).hasValue("2");
-    assertThat((String) json(r).get("error")).contains("memory budget is spent", "service.memory_limiter");
+    assertThat((String) json(r).get("error"))
+        .contains("memory budget is spent", "service.memory_limiter");
     assertThat(memory.used()).isEqualTo(60 * 1024);
 
     memory.release(60 * 1024);

@@ -11,9 +11,9 @@ import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.testing.StubFactories;
+import io.stacklens.receiver.json.JsonMappingConfig;
 import io.stacklens.receiver.json.JsonMappingConfig.FieldType;
 import io.stacklens.receiver.json.JsonMappingConfig.TimestampFormat;
-import io.stacklens.receiver.json.JsonMappingConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,21 +23,28 @@ import org.junit.jupiter.api.Test;
 /** Defaults, binding from YAML and validation through the real config loader. */
 class HttpJsonReceiverConfigTest {
   private static LoadResult load(String receiverYaml) {
-    String yaml = "receivers:\n  http_json:\n" + receiverYaml.indent(4) + "exporters: { debug: }\n"
-        + "service:\n  pipelines:\n    logs: { receivers: [http_json], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(new HttpJsonReceiverFactory(), StubFactories.exporter("debug"));
+    String yaml =
+        "receivers:\n  http_json:\n"
+            + receiverYaml.indent(4)
+            + "exporters: { debug: }\n"
+            + "service:\n  pipelines:\n    logs: { receivers: [http_json], exporters: [debug] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(new HttpJsonReceiverFactory(), StubFactories.exporter("debug"));
     return new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
   }
 
   private static List<String> messages(LoadResult r) {
-    return r.problems().stream().map(p -> p.path() + " (" + p.line() + "): " + p.message()).toList();
+    return r.problems().stream()
+        .map(p -> p.path() + " (" + p.line() + "): " + p.message())
+        .toList();
   }
 
   @Test
   void theFactoryIsFoundByTheServiceLoaderAndTakesLogsOnly() {
-    boolean found = ServiceLoader.load(Factory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .anyMatch(f -> f.kind() == ComponentKind.RECEIVER && f.type().equals("http_json"));
+    boolean found =
+        ServiceLoader.load(Factory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .anyMatch(f -> f.kind() == ComponentKind.RECEIVER && f.type().equals("http_json"));
     assertThat(found).isTrue();
     assertThat(new HttpJsonReceiverFactory().signals()).containsExactly(Signal.LOGS);
   }
@@ -46,8 +53,12 @@ class HttpJsonReceiverConfigTest {
   void defaults() {
     LoadResult r = load("{}");
     assertThat(r.problems()).isEmpty();
-    HttpJsonReceiverConfig c = (HttpJsonReceiverConfig) r.config().orElseThrow()
-        .components(ComponentKind.RECEIVER).get(ComponentId.of("http_json"));
+    HttpJsonReceiverConfig c =
+        (HttpJsonReceiverConfig)
+            r.config()
+                .orElseThrow()
+                .components(ComponentKind.RECEIVER)
+                .get(ComponentId.of("http_json"));
     assertThat(c.endpoint).isEqualTo("127.0.0.1:8480");
     assertThat(c.path).isEqualTo("/ingest");
     assertThat(c.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(8));
@@ -61,7 +72,9 @@ class HttpJsonReceiverConfigTest {
 
   @Test
   void bindsEveryOptionFromYaml() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         endpoint: 0.0.0.0:9000
         path: /logs
         max_request_body_size: 1MiB
@@ -80,8 +93,12 @@ class HttpJsonReceiverConfigTest {
             - { field: count, type: int }
         """);
     assertThat(messages(r)).isEmpty();
-    HttpJsonReceiverConfig c = (HttpJsonReceiverConfig) r.config().orElseThrow()
-        .components(ComponentKind.RECEIVER).get(ComponentId.of("http_json"));
+    HttpJsonReceiverConfig c =
+        (HttpJsonReceiverConfig)
+            r.config()
+                .orElseThrow()
+                .components(ComponentKind.RECEIVER)
+                .get(ComponentId.of("http_json"));
     assertThat(c.endpoint).isEqualTo("0.0.0.0:9000");
     assertThat(c.path).isEqualTo("/logs");
     assertThat(c.maxRequestBodySize).isEqualTo(ByteSize.ofMebibytes(1));
@@ -94,14 +111,19 @@ class HttpJsonReceiverConfigTest {
     assertThat(m.bodyFields).containsExactly("msg");
     assertThat(m.traceIdField).isEqualTo("traceId");
     assertThat(m.spanIdField).isEqualTo("spanId");
-    assertThat(m.resourceFields).containsExactly(Map.entry("app", "service.name"), Map.entry("tenant_id", "tenant.id"));
-    assertThat(m.required).extracting(f -> f.field + ":" + f.type).containsExactly("app:STRING", "count:INT");
+    assertThat(m.resourceFields)
+        .containsExactly(Map.entry("app", "service.name"), Map.entry("tenant_id", "tenant.id"));
+    assertThat(m.required)
+        .extracting(f -> f.field + ":" + f.type)
+        .containsExactly("app:STRING", "count:INT");
     assertThat(m.required.get(1).type).isEqualTo(FieldType.INT);
   }
 
   @Test
   void reportsEveryProblemWithItsPath() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         endpoint: localhost
         path: ingest
         max_request_body_size: 0B
@@ -110,12 +132,13 @@ class HttpJsonReceiverConfigTest {
           span_id_field: trace_id
           body_fields: []
         """);
-    assertThat(messages(r)).containsExactlyInAnyOrder(
-        "receivers.http_json.endpoint (3): 'localhost' has no port; expected host:port, e.g. 127.0.0.1:4318",
-        "receivers.http_json.path (4): must be an absolute path without query, e.g. /ingest; got 'ingest'",
-        "receivers.http_json.max_request_body_size (5): must be between 1 byte and 2GiB, got 0",
-        "receivers.http_json.retry_after (6): expected a duration such as 5s, 200ms, 1m30s or 1h, got '-1s'",
-        "receivers.http_json.mapping.span_id_field (8): 'trace_id' is already used by trace_id_field; a field can have one role",
-        "receivers.http_json.mapping.body_fields (9): must list at least one field, e.g. [message, body]");
+    assertThat(messages(r))
+        .containsExactlyInAnyOrder(
+            "receivers.http_json.endpoint (3): 'localhost' has no port; expected host:port, e.g. 127.0.0.1:4318",
+            "receivers.http_json.path (4): must be an absolute path without query, e.g. /ingest; got 'ingest'",
+            "receivers.http_json.max_request_body_size (5): must be between 1 byte and 2GiB, got 0",
+            "receivers.http_json.retry_after (6): expected a duration such as 5s, 200ms, 1m30s or 1h, got '-1s'",
+            "receivers.http_json.mapping.span_id_field (8): 'trace_id' is already used by trace_id_field; a field can have one role",
+            "receivers.http_json.mapping.body_fields (9): must list at least one field, e.g. [message, body]");
   }
 }

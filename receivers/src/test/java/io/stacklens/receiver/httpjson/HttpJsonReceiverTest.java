@@ -23,7 +23,8 @@ class HttpJsonReceiverTest {
   private static final String JSON = "application/json";
   private static final String NDJSON = "application/x-ndjson";
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private IngestFixture fixture;
 
   @AfterEach
@@ -35,15 +36,18 @@ class HttpJsonReceiverTest {
     fixture = new IngestFixture();
   }
 
-  private HttpResponse<String> post(String contentType, String body, String... headers) throws Exception {
+  private HttpResponse<String> post(String contentType, String body, String... headers)
+      throws Exception {
     return send("POST", "/ingest", contentType, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 
-  private HttpResponse<String> send(String method, String path, String contentType, byte[] body, String... headers)
+  private HttpResponse<String> send(
+      String method, String path, String contentType, byte[] body, String... headers)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.receiver.port() + path))
-        .timeout(Duration.ofSeconds(5))
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.receiver.port() + path))
+            .timeout(Duration.ofSeconds(5))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) b.header("Content-Type", contentType);
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -66,7 +70,10 @@ class HttpJsonReceiverTest {
   @Test
   void acceptsOneObjectAndMapsIt() throws Exception {
     start();
-    var r = post(JSON, """
+    var r =
+        post(
+            JSON,
+            """
         {"timestamp":"2026-11-23T19:50:41.5Z","level":"WARNING","message":"disk almost full","service":"checkout",
          "trace_id":"5b8efff798038103d269b633813fc60c","disk":"/dev/sda1","used":0.93}
         """);
@@ -74,13 +81,15 @@ class HttpJsonReceiverTest {
     assertThat(r.body()).isEqualTo("{\"accepted\":1,\"rejected\":0,\"errors\":[]}");
     awaitRecords(1);
     LogsBatch batch = (LogsBatch) fixture.exporter.pushed().get(0);
-    assertThat(batch.resourceLogs().get(0).resource().attributes()).isEqualTo(Attributes.of("service.name", "checkout"));
+    assertThat(batch.resourceLogs().get(0).resource().attributes())
+        .isEqualTo(Attributes.of("service.name", "checkout"));
     LogRecord rec = fixture.records().get(0);
     assertThat(rec.body()).isEqualTo("disk almost full");
     assertThat(rec.severityNumber()).isEqualTo(13);
     assertThat(rec.severityText()).isEqualTo("WARNING");
     assertThat(rec.timeUnixNano()).isEqualTo(1_795_463_441_500_000_000L);
-    assertThat(rec.observedTimeUnixNano()).isGreaterThan(rec.timeUnixNano() - 86_400_000_000_000L * 3650);
+    assertThat(rec.observedTimeUnixNano())
+        .isGreaterThan(rec.timeUnixNano() - 86_400_000_000_000L * 3650);
     assertThat(rec.traceId()).hasSize(16);
     assertThat(rec.attributes()).isEqualTo(Attributes.of("disk", "/dev/sda1", "used", 0.93));
     assertThat(fixture.accepted()).isEqualTo(1);
@@ -89,7 +98,10 @@ class HttpJsonReceiverTest {
   @Test
   void acceptsAnArrayAsOneBatchGroupedByResource() throws Exception {
     start();
-    var r = post("application/json; charset=utf-8", """
+    var r =
+        post(
+            "application/json; charset=utf-8",
+            """
         [{"service":"a","message":"1"},{"service":"b","message":"2"},{"service":"a","message":"3"}]
         """);
     assertThat(r.statusCode()).isEqualTo(200);
@@ -98,14 +110,18 @@ class HttpJsonReceiverTest {
     assertThat(fixture.exporter.pushed()).hasSize(1);
     LogsBatch batch = (LogsBatch) fixture.exporter.pushed().get(0);
     assertThat(batch.resourceLogs()).hasSize(2);
-    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords()).extracting(LogRecord::body).containsExactly("1", "3");
-    assertThat(batch.resourceLogs().get(1).resource().attributes().get("service.name")).isEqualTo("b");
+    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords())
+        .extracting(LogRecord::body)
+        .containsExactly("1", "3");
+    assertThat(batch.resourceLogs().get(1).resource().attributes().get("service.name"))
+        .isEqualTo("b");
   }
 
   @Test
   void acceptsNdjsonDeclaredOrDetected() throws Exception {
     start();
-    var declared = post(NDJSON, "{\"message\":\"a\"}\r\n\n{\"message\":\"b\"}\n  \n{\"message\":\"c\"}");
+    var declared =
+        post(NDJSON, "{\"message\":\"a\"}\r\n\n{\"message\":\"b\"}\n  \n{\"message\":\"c\"}");
     var detected = post(JSON, "{\"message\":\"d\"}\n{\"message\":\"e\"}\n");
     var pretty = post(JSON, "{\n  \"message\": \"f\"\n}\n");
     assertThat(declared.statusCode()).isEqualTo(200);
@@ -119,7 +135,14 @@ class HttpJsonReceiverTest {
   @Test
   void acceptsGzipBodies() throws Exception {
     start();
-    var r = send("POST", "/ingest", NDJSON, gzip("{\"message\":\"x\"}\n{\"message\":\"y\"}\n"), "Content-Encoding", "gzip");
+    var r =
+        send(
+            "POST",
+            "/ingest",
+            NDJSON,
+            gzip("{\"message\":\"x\"}\n{\"message\":\"y\"}\n"),
+            "Content-Encoding",
+            "gzip");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(json(r).get("accepted")).isEqualTo(2L);
     awaitRecords(2);
@@ -128,7 +151,10 @@ class HttpJsonReceiverTest {
   @Test
   void partialSuccessListsEveryRejectedRecordAndCountsThemByReason() throws Exception {
     start();
-    var r = post(JSON, """
+    var r =
+        post(
+            JSON,
+            """
         [{"message":"ok"},{"message":"bad time","timestamp":"yesterday"},7,
          {"trace_id":"xyz","level":"loud"},{"message":"ok too"}]
         """);
@@ -137,9 +163,17 @@ class HttpJsonReceiverTest {
     assertThat(body.get("accepted")).isEqualTo(2L);
     assertThat(body.get("rejected")).isEqualTo(3L);
     assertThat((List<?>) body.get("errors")).hasSize(4);
-    assertThat(error(body, 0)).isEqualTo(Attributes.of("index", 1L, "field", "timestamp",
-        "message", "\"yesterday\" is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z"));
-    assertThat(error(body, 1)).isEqualTo(Attributes.of("index", 2L, "message", "expected a JSON object, got a number"));
+    assertThat(error(body, 0))
+        .isEqualTo(
+            Attributes.of(
+                "index",
+                1L,
+                "field",
+                "timestamp",
+                "message",
+                "\"yesterday\" is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z"));
+    assertThat(error(body, 1))
+        .isEqualTo(Attributes.of("index", 2L, "message", "expected a JSON object, got a number"));
     assertThat(error(body, 2).get("index")).isEqualTo(3L);
     assertThat(error(body, 2).get("field")).isEqualTo("trace_id");
     assertThat(error(body, 3).get("field")).isEqualTo("level");
@@ -158,9 +192,11 @@ class HttpJsonReceiverTest {
     Attributes body = json(r);
     assertThat(body.get("accepted")).isEqualTo(2L);
     assertThat(error(body, 0).get("index")).isEqualTo(1L);
-    assertThat((String) error(body, 0).get("message")).startsWith("invalid JSON at line 2, column 13 (byte 28): unrecognized token 'oops'");
+    assertThat((String) error(body, 0).get("message"))
+        .startsWith("invalid JSON at line 2, column 13 (byte 28): unrecognized token 'oops'");
     // the same body sent as application/json is detected as NDJSON and judged line by line too
-    assertThat(json(post(JSON, "{\"message\":\"a\"}\n{\"message\": oops}\n")).get("accepted")).isEqualTo(1L);
+    assertThat(json(post(JSON, "{\"message\":\"a\"}\n{\"message\": oops}\n")).get("accepted"))
+        .isEqualTo(1L);
   }
 
   @Test
@@ -170,7 +206,8 @@ class HttpJsonReceiverTest {
     assertThat(r.statusCode()).isEqualTo(400);
     Attributes body = json(r);
     assertThat(body.get("accepted")).isEqualTo(0L);
-    assertThat((String) body.get("error")).startsWith("invalid JSON at line 2, column 17 (byte 34): unexpected character '}'")
+    assertThat((String) body.get("error"))
+        .startsWith("invalid JSON at line 2, column 17 (byte 34): unexpected character '}'")
         .endsWith("(in record 1); nothing was accepted");
     Attributes e = error(body, 0);
     assertThat(e.get("index")).isEqualTo(1L);
@@ -199,7 +236,9 @@ class HttpJsonReceiverTest {
     for (String empty : List.of("", "  \n", "[]")) {
       var r = post(JSON, empty);
       assertThat(r.statusCode()).as(empty).isEqualTo(400);
-      assertThat(json(r).get("error")).isEqualTo("the body holds no records; send a JSON object, an array of objects or NDJSON");
+      assertThat(json(r).get("error"))
+          .isEqualTo(
+              "the body holds no records; send a JSON object, an array of objects or NDJSON");
     }
   }
 
@@ -209,7 +248,9 @@ class HttpJsonReceiverTest {
     String big = "{\"message\":\"" + "x".repeat(70 * 1024) + "\"}";
     var raw = post(JSON, big);
     assertThat(raw.statusCode()).isEqualTo(413);
-    assertThat(json(raw).get("error")).isEqualTo("request body is larger than the limit of 65536 bytes (receivers.http_json.max_request_body_size)");
+    assertThat(json(raw).get("error"))
+        .isEqualTo(
+            "request body is larger than the limit of 65536 bytes (receivers.http_json.max_request_body_size)");
     var inflated = send("POST", "/ingest", JSON, gzip(big), "Content-Encoding", "gzip");
     assertThat(inflated.statusCode()).isEqualTo(413);
     assertThat((String) json(inflated).get("error")).contains("after gzip decompression");
@@ -221,11 +262,14 @@ class HttpJsonReceiverTest {
     start();
     var form = post("application/x-www-form-urlencoded", "{\"message\":\"a\"}");
     assertThat(form.statusCode()).isEqualTo(415);
-    assertThat((String) json(form).get("error")).startsWith("Content-Type 'application/x-www-form-urlencoded' is not supported");
-    assertThat(send("POST", "/ingest", null, "{}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(415);
+    assertThat((String) json(form).get("error"))
+        .startsWith("Content-Type 'application/x-www-form-urlencoded' is not supported");
+    assertThat(send("POST", "/ingest", null, "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
+        .isEqualTo(415);
     var br = post(JSON, "{}", "Content-Encoding", "br");
     assertThat(br.statusCode()).isEqualTo(415);
-    assertThat(json(br).get("error")).isEqualTo("Content-Encoding 'br' is not supported; use gzip or none");
+    assertThat(json(br).get("error"))
+        .isEqualTo("Content-Encoding 'br' is not supported; use gzip or none");
     var corrupt = post(JSON, "{}", "Content-Encoding", "gzip");
     assertThat(corrupt.statusCode()).isEqualTo(400);
     assertThat(fixture.refusedRequests("unsupported_media_type")).isEqualTo(3);
@@ -240,7 +284,8 @@ class HttpJsonReceiverTest {
     assertThat(post(JSON, "{}").statusCode()).isEqualTo(200);
     var wrongPath = send("POST", "/v1/logs", JSON, "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(wrongPath.statusCode()).isEqualTo(404);
-    assertThat(json(wrongPath).get("error")).isEqualTo("nothing at /v1/logs; POST records to /ingest");
+    assertThat(json(wrongPath).get("error"))
+        .isEqualTo("nothing at /v1/logs; POST records to /ingest");
   }
 
   @Test
@@ -248,16 +293,20 @@ class HttpJsonReceiverTest {
     start();
     fixture.exporter.block();
     int[] accepted = {0};
-    java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> refused = new java.util.concurrent.atomic.AtomicReference<>();
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      var r = post(JSON, "[{\"message\":\"m\"},{\"message\":\"m\"}]");
-      if (r.statusCode() == 200) {
-        accepted[0] += 2;
-        return false;
-      }
-      refused.set(r);
-      return true;
-    });
+    java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> refused =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              var r = post(JSON, "[{\"message\":\"m\"},{\"message\":\"m\"}]");
+              if (r.statusCode() == 200) {
+                accepted[0] += 2;
+                return false;
+              }
+              refused.set(r);
+              return true;
+            });
     var r = refused.get();
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("retry-after")).hasValue("2");
@@ -266,7 +315,9 @@ class HttpJsonReceiverTest {
     assertThat(body.get("error")).isEqualTo("the logs pipeline is full; retry after 1500ms");
     assertThat(fixture.refused("ring_full")).isEqualTo(2);
     fixture.exporter.unblock();
-    await().atMost(Duration.ofSeconds(10)).until(() -> post(JSON, "[{\"message\":\"m\"},{\"message\":\"m\"}]").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> post(JSON, "[{\"message\":\"m\"},{\"message\":\"m\"}]").statusCode() == 200);
     awaitRecords(accepted[0] + 2);
     assertThat(fixture.accepted()).isEqualTo(accepted[0] + 2);
   }
@@ -282,7 +333,8 @@ class HttpJsonReceiverTest {
     fixture.receiver.stopAccepting();
     var receiverStopping = post(JSON, "{\"message\":\"a\"}");
     assertThat(receiverStopping.statusCode()).isEqualTo(503);
-    assertThat(json(receiverStopping).get("error")).isEqualTo("receiver http_json is shutting down; retry later");
+    assertThat(json(receiverStopping).get("error"))
+        .isEqualTo("receiver http_json is shutting down; retry later");
   }
 
   @Test
@@ -290,14 +342,22 @@ class HttpJsonReceiverTest {
     HttpJsonReceiverConfig config = IngestFixture.config();
     config.path = "/logs";
     config.mapping.timestampField = "ts";
-    config.mapping.timestampFormat = io.stacklens.receiver.json.JsonMappingConfig.TimestampFormat.EPOCH_MS;
+    config.mapping.timestampFormat =
+        io.stacklens.receiver.json.JsonMappingConfig.TimestampFormat.EPOCH_MS;
     config.mapping.resourceFields = java.util.Map.of("tenant_id", "tenant.id");
     fixture = new IngestFixture(config);
-    var r = send("POST", "/logs", JSON, "{\"ts\":1700000000123,\"tenant_id\":\"t1\",\"msg\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+    var r =
+        send(
+            "POST",
+            "/logs",
+            JSON,
+            "{\"ts\":1700000000123,\"tenant_id\":\"t1\",\"msg\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).isEqualTo(200);
     awaitRecords(1);
     LogsBatch batch = (LogsBatch) fixture.exporter.pushed().get(0);
-    assertThat(batch.resourceLogs().get(0).resource().attributes()).isEqualTo(Attributes.of("tenant.id", "t1"));
+    assertThat(batch.resourceLogs().get(0).resource().attributes())
+        .isEqualTo(Attributes.of("tenant.id", "t1"));
     assertThat(fixture.records().get(0).timeUnixNano()).isEqualTo(1_700_000_000_123_000_000L);
     assertThat(fixture.records().get(0).attributes()).isEqualTo(Attributes.of("msg", "x"));
   }

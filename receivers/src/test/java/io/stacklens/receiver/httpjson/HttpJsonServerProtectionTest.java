@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /** The HTTP server protections as the http_json receiver configures and answers them. */
 class HttpJsonServerProtectionTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private HttpJsonReceiver receiver;
 
   @AfterEach
@@ -44,38 +45,60 @@ class HttpJsonServerProtectionTest {
   }
 
   private void start(HttpJsonReceiverConfig config, MemoryLimiter memory) throws Exception {
-    ComponentContext context = ComponentContext.of(ComponentId.of("http_json"), ComponentKind.RECEIVER, metrics);
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("http_json"), ComponentKind.RECEIVER, metrics);
     Consumer accept = (Batch b) -> io.stacklens.agent.api.Admission.ACCEPTED;
-    receiver = (HttpJsonReceiver) new HttpJsonReceiverFactory().createReceiver(context, config, Map.of(Signal.LOGS, accept));
-    receiver.start(new Host() {
-      @Override
-      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
+    receiver =
+        (HttpJsonReceiver)
+            new HttpJsonReceiverFactory()
+                .createReceiver(context, config, Map.of(Signal.LOGS, accept));
+    receiver.start(
+        new Host() {
+          @Override
+          public void reportStatus(
+              ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
 
-      @Override
-      public MemoryLimiter memoryLimiter() {
-        return memory;
-      }
-    });
+          @Override
+          public MemoryLimiter memoryLimiter() {
+            return memory;
+          }
+        });
   }
 
   private HttpResponse<String> post(String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.port() + "/ingest"))
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.port() + "/ingest"))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void anExhaustedMemoryBudgetIs429WithAJsonBodyAndRetryAfter() throws Exception {
-    MemoryLimiter memory = new MemoryLimiter(4000); // room for a small record decoded, not for a 5 KB body
+    MemoryLimiter memory =
+        new MemoryLimiter(4000); // room for a small record decoded, not for a 5 KB body
     start(IngestFixture.config(), memory);
     var r = post("{\"message\":\"" + "m".repeat(5000) + "\"}");
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(r.headers().firstValue("retry-after")).hasValue("2"); // retry_after 1500ms, rounded up
-    assertThat(r.body()).contains("\"error\":\"the agent's memory budget is spent", "service.memory_limiter", "nothing was accepted");
-    assertThat(metrics.counterValue(ServerRefusals.REFUSED_REQUESTS, "receiver", "http_json", "transport", "http", "reason", "memory_limit"))
+    assertThat(r.headers().firstValue("retry-after"))
+        .hasValue("2"); // retry_after 1500ms, rounded up
+    assertThat(r.body())
+        .contains(
+            "\"error\":\"the agent's memory budget is spent",
+            "service.memory_limiter",
+            "nothing was accepted");
+    assertThat(
+            metrics.counterValue(
+                ServerRefusals.REFUSED_REQUESTS,
+                "receiver",
+                "http_json",
+                "transport",
+                "http",
+                "reason",
+                "memory_limit"))
         .isEqualTo(1);
     assertThat(post("{\"message\":\"small\"}").statusCode()).isEqualTo(200);
   }
@@ -93,18 +116,33 @@ class HttpJsonServerProtectionTest {
     }
     try (Socket big = new Socket("127.0.0.1", receiver.port())) {
       big.setSoTimeout(20_000);
-      big.getOutputStream().write(("GET /ingest HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      big.getOutputStream()
+          .write(
+              ("GET /ingest HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       String answer = new String(big.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(answer).startsWith("HTTP/1.1 431").contains("(max_header_size)");
     }
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        metrics.counterValue(ServerRefusals.REFUSED_CONNECTIONS, "receiver", "http_json", "transport", "http", "reason", "header_timeout") == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                metrics.counterValue(
+                        ServerRefusals.REFUSED_CONNECTIONS,
+                        "receiver",
+                        "http_json",
+                        "transport",
+                        "http",
+                        "reason",
+                        "header_timeout")
+                    == 1);
     assertThat(post("{\"message\":\"still served\"}").statusCode()).isEqualTo(200);
   }
 
   @Test
   void configBindsAndValidatesTheServerSettings() {
-    String yaml = """
+    String yaml =
+        """
         receivers:
           http_json:
             read_header_timeout: 5s
@@ -117,15 +155,24 @@ class HttpJsonServerProtectionTest {
           pipelines:
             logs: { receivers: [http_json], exporters: [debug] }
         """;
-    ComponentRegistry registry = ComponentRegistry.of(new HttpJsonReceiverFactory(), StubFactories.exporter("debug"));
+    ComponentRegistry registry =
+        ComponentRegistry.of(new HttpJsonReceiverFactory(), StubFactories.exporter("debug"));
     LoadResult r = new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
-    assertThat(r.problems()).extracting(p -> p.path() + ": " + p.message()).containsExactly(
-        "receivers.http_json.read_timeout: must be at least read_header_timeout (5s): it covers the headers too; got 2s");
+    assertThat(r.problems())
+        .extracting(p -> p.path() + ": " + p.message())
+        .containsExactly(
+            "receivers.http_json.read_timeout: must be at least read_header_timeout (5s): it covers the headers too; got 2s");
 
-    LoadResult ok = new ConfigLoader(registry, Map.of()).loadString(yaml.replace("read_timeout: 2s", "read_timeout: 20s"), "agent.yaml");
+    LoadResult ok =
+        new ConfigLoader(registry, Map.of())
+            .loadString(yaml.replace("read_timeout: 2s", "read_timeout: 20s"), "agent.yaml");
     assertThat(ok.problems()).isEmpty();
-    HttpJsonReceiverConfig c = (HttpJsonReceiverConfig) ok.config().orElseThrow()
-        .components(ComponentKind.RECEIVER).get(ComponentId.of("http_json"));
+    HttpJsonReceiverConfig c =
+        (HttpJsonReceiverConfig)
+            ok.config()
+                .orElseThrow()
+                .components(ComponentKind.RECEIVER)
+                .get(ComponentId.of("http_json"));
     assertThat(c.readHeaderTimeout).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.readTimeout).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.idleTimeout).isEqualTo(Duration.ofSeconds(90));

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A started {@code http_json} receiver on a free port feeding a real logs {@link Pipeline} (small ring)
- * whose exporter records what it gets and can be blocked to fill the pipeline.
+ * A started {@code http_json} receiver on a free port feeding a real logs {@link Pipeline} (small
+ * ring) whose exporter records what it gets and can be blocked to fill the pipeline.
  */
 final class IngestFixture implements AutoCloseable {
   final MetricsRegistry metrics = new MetricsRegistry();
@@ -48,23 +48,34 @@ final class IngestFixture implements AutoCloseable {
     ExporterConfig ec = new ExporterConfig();
     ec.batch.enabled = false;
     ec.sendingQueue.queueSize = 1;
-    runner = new ExporterRunner(ComponentContext.of(ComponentId.parse("recording"), ComponentKind.EXPORTER, metrics), exporter, ec);
+    runner =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.parse("recording"), ComponentKind.EXPORTER, metrics),
+            exporter,
+            ec);
     runner.start(health);
-    pipeline = new Pipeline("logs", 2, 1000, WaitStrategy.PARK, List.of(), List.of(runner), metrics);
+    pipeline =
+        new Pipeline("logs", 2, 1000, WaitStrategy.PARK, List.of(), List.of(runner), metrics);
     pipeline.start(health);
-    ComponentContext context = ComponentContext.of(ComponentId.of("http_json"), ComponentKind.RECEIVER, metrics);
-    receiver = (HttpJsonReceiver) new HttpJsonReceiverFactory().createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, pipeline));
-    receiver.start(new Host() {
-      @Override
-      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
-        health.reportStatus(id, kind, status, detail);
-      }
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("http_json"), ComponentKind.RECEIVER, metrics);
+    receiver =
+        (HttpJsonReceiver)
+            new HttpJsonReceiverFactory()
+                .createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, pipeline));
+    receiver.start(
+        new Host() {
+          @Override
+          public void reportStatus(
+              ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+            health.reportStatus(id, kind, status, detail);
+          }
 
-      @Override
-      public MemoryLimiter memoryLimiter() {
-        return memory;
-      }
-    });
+          @Override
+          public MemoryLimiter memoryLimiter() {
+            return memory;
+          }
+        });
   }
 
   IngestFixture() throws Exception {
@@ -88,15 +99,32 @@ final class IngestFixture implements AutoCloseable {
   }
 
   long refused(String reason) {
-    return metrics.counterValue(IngestMetrics.REFUSED, "receiver", "http_json", "signal", "logs", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        IngestMetrics.REFUSED,
+        "receiver",
+        "http_json",
+        "signal",
+        "logs",
+        "transport",
+        "http",
+        "reason",
+        reason);
   }
 
   long accepted() {
-    return metrics.counterValue(IngestMetrics.ACCEPTED, "receiver", "http_json", "signal", "logs", "transport", "http");
+    return metrics.counterValue(
+        IngestMetrics.ACCEPTED, "receiver", "http_json", "signal", "logs", "transport", "http");
   }
 
   long refusedRequests(String reason) {
-    return metrics.counterValue(IngestMetrics.REFUSED_REQUESTS, "receiver", "http_json", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        IngestMetrics.REFUSED_REQUESTS,
+        "receiver",
+        "http_json",
+        "transport",
+        "http",
+        "reason",
+        reason);
   }
 
   @Override

@@ -48,7 +48,9 @@ class JsonRecordMapperTest {
 
   @Test
   void mapsTheDefaultFields() {
-    MappedRecord m = map("""
+    MappedRecord m =
+        map(
+            """
         {"timestamp":"2023-11-14T22:13:20.123456789Z","level":"warn","message":"disk full","service":"checkout",
          "trace_id":"5b8efff798038103d269b633813fc60c","span_id":"eee19b7ec3c1b174","user":"ada","n":3,"ok":true,
          "ratio":0.5,"tags":["a","b"],"ctx":{"k":"v"},"nothing":null}
@@ -63,9 +65,23 @@ class JsonRecordMapperTest {
     assertThat(HexFormat.of().formatHex(r.traceId())).isEqualTo("5b8efff798038103d269b633813fc60c");
     assertThat(HexFormat.of().formatHex(r.spanId())).isEqualTo("eee19b7ec3c1b174");
     assertThat(m.resource()).isEqualTo(Attributes.of("service.name", "checkout"));
-    assertThat(r.attributes()).isEqualTo(Attributes.of(
-        "user", "ada", "n", 3L, "ok", true, "ratio", 0.5, "tags", List.of("a", "b"), "ctx", Attributes.of("k", "v"),
-        "nothing", null));
+    assertThat(r.attributes())
+        .isEqualTo(
+            Attributes.of(
+                "user",
+                "ada",
+                "n",
+                3L,
+                "ok",
+                true,
+                "ratio",
+                0.5,
+                "tags",
+                List.of("a", "b"),
+                "ctx",
+                Attributes.of("k", "v"),
+                "nothing",
+                null));
     assertThat(m.scope().name()).isEmpty();
   }
 
@@ -80,7 +96,10 @@ class JsonRecordMapperTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       "2023-11-14T22:13:20.123456789Z"        | 1700000000123456789
       "2023-11-14T23:13:20.5+01:00"           | 1700000000500000000
       "2023-11-14 22:13:20"                   | 1700000000000000000
@@ -98,7 +117,10 @@ class JsonRecordMapperTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       epoch_s  | 1700000000       | 1700000000000000000
       epoch_s  | "1700000000.5"   | 1700000000500000000
       epoch_ms | 1700000000123    | 1700000000123000000
@@ -120,18 +142,29 @@ class JsonRecordMapperTest {
   void timestampErrorsNameTheFieldAndSayWhatWasExpected() {
     JsonMappingConfig c = new JsonMappingConfig();
     assertThat(errors(c, "{\"timestamp\":\"yesterday\"}"))
-        .containsExactly(new FieldError("timestamp", "\"yesterday\" is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z"));
+        .containsExactly(
+            new FieldError(
+                "timestamp",
+                "\"yesterday\" is not an ISO 8601 time such as 2026-11-23T19:50:41.123Z"));
     assertThat(errors(c, "{\"timestamp\":true}"))
-        .containsExactly(new FieldError("timestamp", "must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got a boolean"));
-    assertThat(errors(c, "{\"timestamp\":-5}").get(0).message()).isEqualTo("must not be before 1970-01-01T00:00:00Z, got -5");
-    assertThat(errors(c, "{\"timestamp\":\"2023-02-30T00:00:00Z\"}").get(0).field()).isEqualTo("timestamp");
+        .containsExactly(
+            new FieldError(
+                "timestamp",
+                "must be a number (epoch seconds, ms, us or ns) or an ISO 8601 string, got a boolean"));
+    assertThat(errors(c, "{\"timestamp\":-5}").get(0).message())
+        .isEqualTo("must not be before 1970-01-01T00:00:00Z, got -5");
+    assertThat(errors(c, "{\"timestamp\":\"2023-02-30T00:00:00Z\"}").get(0).field())
+        .isEqualTo("timestamp");
     c.timestampFormat = TimestampFormat.EPOCH_S;
     assertThat(errors(c, "{\"timestamp\":\"2023-11-14T22:13:20Z\"}"))
-        .containsExactly(new FieldError("timestamp", "must be a number in epoch seconds, got \"2023-11-14T22:13:20Z\""));
+        .containsExactly(
+            new FieldError(
+                "timestamp", "must be a number in epoch seconds, got \"2023-11-14T22:13:20Z\""));
     assertThat(errors(c, "{\"timestamp\":99999999999999}").get(0).message())
         .isEqualTo("99999999999999 is out of range for epoch seconds (after the year 2262)");
     c.timestampFormat = TimestampFormat.ISO8601;
-    assertThat(errors(c, "{\"timestamp\":1700000000}").get(0).message()).startsWith("must be an ISO 8601 string");
+    assertThat(errors(c, "{\"timestamp\":1700000000}").get(0).message())
+        .startsWith("must be an ISO 8601 string");
   }
 
   @Test
@@ -145,16 +178,31 @@ class JsonRecordMapperTest {
     assertThat(r.timeUnixNano()).isEqualTo(T);
     assertThat(r.attributes().isEmpty()).isTrue();
     assertThat(record("{\"time_unix_nano\":\"" + T + "\"}").timeUnixNano()).isEqualTo(T);
-    assertThat(errors(c, "{\"time_unix_nano\":\"soon\"}").get(0).field()).isEqualTo("time_unix_nano");
+    assertThat(errors(c, "{\"time_unix_nano\":\"soon\"}").get(0).field())
+        .isEqualTo("time_unix_nano");
   }
 
   @ParameterizedTest
   @CsvSource({
-    "trace,1", "DEBUG,5", "info,9", "Information,9", "notice,9", "warn,13", "WARNING,13", "Warn,13",
-    "Err,17", "error,17", "ERROR3,19", "fatal,21", "CRITICAL,21", "panic,21", "'\"22\"',22"
+    "trace,1",
+    "DEBUG,5",
+    "info,9",
+    "Information,9",
+    "notice,9",
+    "warn,13",
+    "WARNING,13",
+    "Warn,13",
+    "Err,17",
+    "error,17",
+    "ERROR3,19",
+    "fatal,21",
+    "CRITICAL,21",
+    "panic,21",
+    "'\"22\"',22"
   })
   void mapsSeverityWordsCaseInsensitively(String level, int number) {
-    String json = level.startsWith("\"") ? "{\"level\":" + level + "}" : "{\"level\":\"" + level + "\"}";
+    String json =
+        level.startsWith("\"") ? "{\"level\":" + level + "}" : "{\"level\":\"" + level + "\"}";
     LogRecord r = record(json);
     assertThat(r.severityNumber()).isEqualTo(number);
     assertThat(r.severityText()).isEqualTo(level.replace("\"", ""));
@@ -169,10 +217,14 @@ class JsonRecordMapperTest {
     JsonMappingConfig c = new JsonMappingConfig();
     assertThat(errors(c, "{\"severity_number\":25}"))
         .containsExactly(new FieldError("severity_number", "must be an integer 0..24, got 25"));
-    assertThat(errors(c, "{\"level\":\"loud\"}")).singleElement().satisfies(e -> {
-      assertThat(e.field()).isEqualTo("level");
-      assertThat(e.message()).startsWith("\"loud\" is not a known severity; expected trace, debug, info");
-    });
+    assertThat(errors(c, "{\"level\":\"loud\"}"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("level");
+              assertThat(e.message())
+                  .startsWith("\"loud\" is not a known severity; expected trace, debug, info");
+            });
     assertThat(errors(c, "{\"level\":{\"x\":1}}").get(0).message()).endsWith("got an object");
     c.unknownSeverity = UnknownSeverity.UNSPECIFIED;
     MappedRecord kept = map(c, "{\"level\":\"loud\"}");
@@ -191,7 +243,8 @@ class JsonRecordMapperTest {
     LogRecord both = record("{\"body\":\"b\",\"message\":\"m\"}");
     assertThat(both.body()).isEqualTo("m");
     assertThat(both.attributes()).isEqualTo(Attributes.of("body", "b"));
-    assertThat(record("{\"message\":{\"a\":[1,2]}}").body()).isEqualTo(Attributes.of("a", List.of(1L, 2L)));
+    assertThat(record("{\"message\":{\"a\":[1,2]}}").body())
+        .isEqualTo(Attributes.of("a", List.of(1L, 2L)));
     JsonMappingConfig c = new JsonMappingConfig();
     c.bodyFields = List.of("msg");
     LogRecord r = map(c, "{\"msg\":\"x\",\"message\":\"y\"}").record();
@@ -202,16 +255,20 @@ class JsonRecordMapperTest {
   @Test
   void traceAndSpanIdsAreValidatedHex() {
     JsonMappingConfig c = new JsonMappingConfig();
-    assertThat(errors(c, "{\"trace_id\":\"abc\",\"span_id\":\"zzzzzzzzzzzzzzzz\"}")).containsExactly(
-        new FieldError("trace_id", "must be 32 hex digits (16 bytes), got \"abc\""),
-        new FieldError("span_id", "must be 16 hex digits (8 bytes), got \"zzzzzzzzzzzzzzzz\""));
-    assertThat(errors(c, "{\"trace_id\":12}").get(0).message()).isEqualTo("must be 32 hex digits (16 bytes), got 12");
-    assertThat(errors(c, "{\"span_id\":\"0000000000000000\"}").get(0).message()).startsWith("must not be all zeros");
+    assertThat(errors(c, "{\"trace_id\":\"abc\",\"span_id\":\"zzzzzzzzzzzzzzzz\"}"))
+        .containsExactly(
+            new FieldError("trace_id", "must be 32 hex digits (16 bytes), got \"abc\""),
+            new FieldError("span_id", "must be 16 hex digits (8 bytes), got \"zzzzzzzzzzzzzzzz\""));
+    assertThat(errors(c, "{\"trace_id\":12}").get(0).message())
+        .isEqualTo("must be 32 hex digits (16 bytes), got 12");
+    assertThat(errors(c, "{\"span_id\":\"0000000000000000\"}").get(0).message())
+        .startsWith("must not be all zeros");
     LogRecord none = record("{\"trace_id\":\"\",\"span_id\":null}");
     assertThat(none.traceId()).isNull();
     assertThat(none.spanId()).isNull();
     c.traceIdField = "traceId";
-    assertThat(map(c, "{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\"}").record().traceId()).hasSize(16);
+    assertThat(map(c, "{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\"}").record().traceId())
+        .hasSize(16);
   }
 
   @Test
@@ -221,18 +278,26 @@ class JsonRecordMapperTest {
     fields.put("service", "service.name");
     fields.put("tenant_id", "tenant.id");
     c.resourceFields = fields;
-    MappedRecord m = map(c, """
+    MappedRecord m =
+        map(
+            c,
+            """
         {"service":"api","tenant_id":"t1","resource":{"host.name":"h1"},"attributes":{"a":1,"b":{"c":true}},"x":"y"}
         """);
-    assertThat(m.resource()).isEqualTo(Attributes.of("service.name", "api", "tenant.id", "t1", "host.name", "h1"));
-    assertThat(m.record().attributes()).isEqualTo(Attributes.of("x", "y", "a", 1L, "b", Attributes.of("c", true)));
+    assertThat(m.resource())
+        .isEqualTo(Attributes.of("service.name", "api", "tenant.id", "t1", "host.name", "h1"));
+    assertThat(m.record().attributes())
+        .isEqualTo(Attributes.of("x", "y", "a", 1L, "b", Attributes.of("c", true)));
     LogRecord notObjects = record("{\"attributes\":\"flat\",\"resource\":[1]}");
-    assertThat(notObjects.attributes()).isEqualTo(Attributes.of("attributes", "flat", "resource", List.of(1L)));
+    assertThat(notObjects.attributes())
+        .isEqualTo(Attributes.of("attributes", "flat", "resource", List.of(1L)));
   }
 
   @Test
   void aFileExporterJsonLinesObjectMapsBackToItsRecord() {
-    MappedRecord m = map("""
+    MappedRecord m =
+        map(
+            """
         {"timestamp":"2023-11-14T22:13:20.123456789Z","time_unix_nano":1700000000123456789,
          "observed_time_unix_nano":1700000001000000000,"severity_number":17,"severity_text":"ERROR","body":"boom",
          "trace_id":"5b8efff798038103d269b633813fc60c","span_id":"eee19b7ec3c1b174","flags":1,"event_name":"e",
@@ -240,10 +305,18 @@ class JsonRecordMapperTest {
          "resource":{"service.name":"checkout"},"scope":{"name":"lib","version":"1.0","attributes":{"s":"t"}}}
         """);
     assertThat(m.errors()).isEmpty();
-    LogRecord expected = new LogRecord(Attributes.of("http.status", 500L))
-        .setTimeUnixNano(T).setObservedTimeUnixNano(1_700_000_001_000_000_000L).setSeverityNumber(17).setSeverityText("ERROR")
-        .setBody("boom").setTraceId(HexFormat.of().parseHex("5b8efff798038103d269b633813fc60c"))
-        .setSpanId(HexFormat.of().parseHex("eee19b7ec3c1b174")).setFlags(1).setEventName("e").setDroppedAttributesCount(2);
+    LogRecord expected =
+        new LogRecord(Attributes.of("http.status", 500L))
+            .setTimeUnixNano(T)
+            .setObservedTimeUnixNano(1_700_000_001_000_000_000L)
+            .setSeverityNumber(17)
+            .setSeverityText("ERROR")
+            .setBody("boom")
+            .setTraceId(HexFormat.of().parseHex("5b8efff798038103d269b633813fc60c"))
+            .setSpanId(HexFormat.of().parseHex("eee19b7ec3c1b174"))
+            .setFlags(1)
+            .setEventName("e")
+            .setDroppedAttributesCount(2);
     assertThat(m.record().sameAs(expected)).as("%s", m.record()).isTrue();
     assertThat(m.resource()).isEqualTo(Attributes.of("service.name", "checkout"));
     assertThat(m.scope().name()).isEqualTo("lib");
@@ -253,8 +326,11 @@ class JsonRecordMapperTest {
 
   @Test
   void aJsonLinesRecordWithoutATimeKeepsNoTime() {
-    // written by the file exporter for a record with time_unix_nano 0: "timestamp" then shows the observed time
-    MappedRecord m = map("""
+    // written by the file exporter for a record with time_unix_nano 0: "timestamp" then shows the
+    // observed time
+    MappedRecord m =
+        map(
+            """
         {"timestamp":"2026-11-23T20:00:56.634706429Z","time_unix_nano":0,"observed_time_unix_nano":1795464056634706429,
          "severity_number":9,"severity_text":"info","body":"a","flags":0,"attributes":{},"resource":{},"scope":{"name":"","version":""}}
         """);
@@ -269,19 +345,39 @@ class JsonRecordMapperTest {
   @Test
   void requiredFieldsAreCheckedWithTheirTypes() {
     JsonMappingConfig c = new JsonMappingConfig();
-    c.required = List.of(required("service", FieldType.STRING), required("n", FieldType.INT), required("d", FieldType.DOUBLE),
-        required("b", FieldType.BOOL), required("m", FieldType.MAP), required("l", FieldType.LIST), required("any", FieldType.ANY));
-    assertThat(map(c, "{\"service\":\"s\",\"n\":1,\"d\":1,\"b\":false,\"m\":{},\"l\":[],\"any\":0}").ok()).isTrue();
-    assertThat(map(c, "{\"service\":\"s\",\"n\":1,\"d\":1.5,\"b\":true,\"m\":{},\"l\":[],\"any\":\"x\"}").ok()).isTrue();
-    assertThat(errors(c, "{\"service\":1,\"n\":1.5,\"d\":\"x\",\"b\":\"true\",\"m\":[],\"l\":{},\"any\":null}")).containsExactly(
-        new FieldError("service", "must be a string, got an integer"),
-        new FieldError("n", "must be an integer, got a number"),
-        new FieldError("d", "must be a number, got a string"),
-        new FieldError("b", "must be a boolean, got a string"),
-        new FieldError("m", "must be an object, got an array"),
-        new FieldError("l", "must be an array, got an object"),
-        new FieldError("any", "is required"));
-    assertThat(errors(c, "{}").get(0)).isEqualTo(new FieldError("service", "is required (a string)"));
+    c.required =
+        List.of(
+            required("service", FieldType.STRING),
+            required("n", FieldType.INT),
+            required("d", FieldType.DOUBLE),
+            required("b", FieldType.BOOL),
+            required("m", FieldType.MAP),
+            required("l", FieldType.LIST),
+            required("any", FieldType.ANY));
+    assertThat(
+            map(c, "{\"service\":\"s\",\"n\":1,\"d\":1,\"b\":false,\"m\":{},\"l\":[],\"any\":0}")
+                .ok())
+        .isTrue();
+    assertThat(
+            map(
+                    c,
+                    "{\"service\":\"s\",\"n\":1,\"d\":1.5,\"b\":true,\"m\":{},\"l\":[],\"any\":\"x\"}")
+                .ok())
+        .isTrue();
+    assertThat(
+            errors(
+                c,
+                "{\"service\":1,\"n\":1.5,\"d\":\"x\",\"b\":\"true\",\"m\":[],\"l\":{},\"any\":null}"))
+        .containsExactly(
+            new FieldError("service", "must be a string, got an integer"),
+            new FieldError("n", "must be an integer, got a number"),
+            new FieldError("d", "must be a number, got a string"),
+            new FieldError("b", "must be a boolean, got a string"),
+            new FieldError("m", "must be an object, got an array"),
+            new FieldError("l", "must be an array, got an object"),
+            new FieldError("any", "is required"));
+    assertThat(errors(c, "{}").get(0))
+        .isEqualTo(new FieldError("service", "is required (a string)"));
   }
 
   @Test
@@ -289,54 +385,84 @@ class JsonRecordMapperTest {
     JsonMappingConfig c = new JsonMappingConfig();
     c.required = List.of(required("service", FieldType.STRING));
     assertThat(errors(c, "{\"timestamp\":\"x\",\"level\":\"nope\",\"trace_id\":\"1\"}"))
-        .extracting(FieldError::field).containsExactly("service", "trace_id", "timestamp", "level");
+        .extracting(FieldError::field)
+        .containsExactly("service", "trace_id", "timestamp", "level");
   }
 
   @Test
   void invalidJsonIsOneErrorSayingWhere() {
     JsonMappingConfig c = new JsonMappingConfig();
-    assertThat(errors(c, "{\"a\":1,\n \"b\": }")).singleElement().satisfies(e -> {
-      assertThat(e.field()).isEmpty();
-      assertThat(e.message()).startsWith("invalid JSON at line 2, column 7 (byte 14): unexpected character '}'");
-    });
-    assertThat(errors(c, "[1]").get(0).message()).isEqualTo("invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array");
-    assertThat(errors(c, "{} {}").get(0).message()).endsWith("more content (an object) after the end of the object");
+    assertThat(errors(c, "{\"a\":1,\n \"b\": }"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEmpty();
+              assertThat(e.message())
+                  .startsWith(
+                      "invalid JSON at line 2, column 7 (byte 14): unexpected character '}'");
+            });
+    assertThat(errors(c, "[1]").get(0).message())
+        .isEqualTo(
+            "invalid JSON at line 1, column 1 (byte 0): expected a JSON object, got an array");
+    assertThat(errors(c, "{} {}").get(0).message())
+        .endsWith("more content (an object) after the end of the object");
     assertThat(errors(c, "  ").get(0).message()).contains("no JSON value");
   }
 
   @Test
   void parseObjectReportsLineColumnAndOffset() throws Exception {
-    assertThatThrownBy(() -> JsonValueReader.standard().readObject("{\"a\":\n\"unterminated".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(JsonSyntaxException.class, e -> {
-          assertThat(e.line()).isEqualTo(2);
-          assertThat(e.byteOffset()).isGreaterThan(5);
-          assertThat(e.getMessage()).startsWith("invalid JSON at line 2");
-        });
+    assertThatThrownBy(
+            () ->
+                JsonValueReader.standard()
+                    .readObject("{\"a\":\n\"unterminated".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            JsonSyntaxException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.byteOffset()).isGreaterThan(5);
+              assertThat(e.getMessage()).startsWith("invalid JSON at line 2");
+            });
     StringBuilder deep = new StringBuilder();
     for (int i = 0; i < 100; i++) deep.append("{\"a\":");
     deep.append("1").append("}".repeat(100));
-    assertThatThrownBy(() -> JsonValueReader.standard().readObject(deep.toString().getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(JsonSyntaxException.class).hasMessageContaining("nested more than 64 levels");
-    assertThat(JsonValueReader.standard().readObject("{\"big\":123456789012345678901234567890}".getBytes(StandardCharsets.UTF_8)).get("big"))
-        .as("beyond 64 bits: the digits, not a rounded double").isEqualTo("123456789012345678901234567890");
+    assertThatThrownBy(
+            () ->
+                JsonValueReader.standard()
+                    .readObject(deep.toString().getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(JsonSyntaxException.class)
+        .hasMessageContaining("nested more than 64 levels");
+    assertThat(
+            JsonValueReader.standard()
+                .readObject(
+                    "{\"big\":123456789012345678901234567890}".getBytes(StandardCharsets.UTF_8))
+                .get("big"))
+        .as("beyond 64 bits: the digits, not a rounded double")
+        .isEqualTo("123456789012345678901234567890");
   }
 
   @Test
   void theAssemblerGroupsByResourceAndScope() {
     JsonRecordMapper mapper = new JsonRecordMapper(new JsonMappingConfig());
     LogsBatchAssembler a = new LogsBatchAssembler();
-    for (String json : List.of("{\"service\":\"a\",\"message\":\"1\"}", "{\"service\":\"b\",\"message\":\"2\"}",
-        "{\"service\":\"a\",\"message\":\"3\"}", "{\"service\":\"a\",\"message\":\"4\",\"scope\":{\"name\":\"lib\"}}",
-        "{\"message\":\"5\"}")) {
+    for (String json :
+        List.of(
+            "{\"service\":\"a\",\"message\":\"1\"}",
+            "{\"service\":\"b\",\"message\":\"2\"}",
+            "{\"service\":\"a\",\"message\":\"3\"}",
+            "{\"service\":\"a\",\"message\":\"4\",\"scope\":{\"name\":\"lib\"}}",
+            "{\"message\":\"5\"}")) {
       a.add(mapper.map(json.getBytes(StandardCharsets.UTF_8), OBSERVED));
     }
     LogsBatch batch = a.batch();
     assertThat(a.recordCount()).isEqualTo(5);
     assertThat(batch.recordCount()).isEqualTo(5);
     assertThat(batch.resourceLogs()).hasSize(3);
-    assertThat(batch.resourceLogs().get(0).resource().attributes()).isEqualTo(Attributes.of("service.name", "a"));
+    assertThat(batch.resourceLogs().get(0).resource().attributes())
+        .isEqualTo(Attributes.of("service.name", "a"));
     assertThat(batch.resourceLogs().get(0).scopeLogs()).hasSize(2);
-    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords()).extracting(LogRecord::body).containsExactly("1", "3");
+    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords())
+        .extracting(LogRecord::body)
+        .containsExactly("1", "3");
     assertThat(batch.resourceLogs().get(0).scopeLogs().get(1).scope().name()).isEqualTo("lib");
     assertThat(batch.resourceLogs().get(2).resource().attributes().isEmpty()).isTrue();
     assertThatThrownBy(() -> a.add(mapper.map("[]".getBytes(StandardCharsets.UTF_8), OBSERVED)))

@@ -17,8 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The receiver's dead-letter exporter in its tests: the real exporter helper (queue, sender threads)
- * over a {@link RecordingExporter}, as the service runs it for {@code dead_letter.exporter: kafka/dlq}.
+ * The receiver's dead-letter exporter in its tests: the real exporter helper (queue, sender
+ * threads) over a {@link RecordingExporter}, as the service runs it for {@code
+ * dead_letter.exporter: kafka/dlq}.
  */
 final class DeadLetterExporter implements AutoCloseable {
   static final ComponentId ID = ComponentId.parse("kafka/dlq");
@@ -31,7 +32,8 @@ final class DeadLetterExporter implements AutoCloseable {
     ExporterConfig config = new ExporterConfig();
     config.batch.enabled = false;
     config.sendingQueue.queueSize = queueSize;
-    ComponentContext context = ComponentContext.of(ID, ComponentKind.EXPORTER, new MetricsRegistry());
+    ComponentContext context =
+        ComponentContext.of(ID, ComponentKind.EXPORTER, new MetricsRegistry());
     runner = new ExporterRunner(context, exporter, config);
   }
 
@@ -44,8 +46,16 @@ final class DeadLetterExporter implements AutoCloseable {
   List<Delivered> delivered() {
     List<Delivered> out = new ArrayList<>();
     for (Batch b : exporter.pushed()) {
-      ((LogsBatch) b).resourceLogs().forEach(rl -> rl.scopeLogs().forEach(
-          sl -> sl.logRecords().forEach(r -> out.add(new Delivered(rl.resource().attributes(), r)))));
+      ((LogsBatch) b)
+          .resourceLogs()
+          .forEach(
+              rl ->
+                  rl.scopeLogs()
+                      .forEach(
+                          sl ->
+                              sl.logRecords()
+                                  .forEach(
+                                      r -> out.add(new Delivered(rl.resource().attributes(), r)))));
     }
     return out;
   }

@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A private broker that is down when the receiver starts: the start succeeds and the receiver keeps trying. */
+/**
+ * A private broker that is down when the receiver starts: the start succeeds and the receiver keeps
+ * trying.
+ */
 class KafkaReceiverBrokerDownTest {
   @Test
   void startingWhileKafkaIsDownDoesNotFailAndConsumesOnceItIsBack() throws Exception {
@@ -27,7 +30,9 @@ class KafkaReceiverBrokerDownTest {
         // start() returned; the receiver says it is still joining and keeps trying
         assertThat(r.status()).isEqualTo(ComponentStatus.STARTING);
         assertThat(r.statusDetail()).contains("joining consumer group " + config.groupId);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(5))
             .until(() -> r.status() == ComponentStatus.STARTING);
 
         kafka.restart();
@@ -36,7 +41,8 @@ class KafkaReceiverBrokerDownTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> r.consumer.records() == sent.size());
         assertThat(r.consumer.bodies()).containsExactlyElementsOf(sent);
         assertThat(r.status()).isEqualTo(ComponentStatus.OK);
-        assertThat(r.statusDetail()).isEqualTo("consuming " + topic + " as group " + config.groupId);
+        assertThat(r.statusDetail())
+            .isEqualTo("consuming " + topic + " as group " + config.groupId);
       }
       assertThat(KafkaTestSupport.committedSum(kafka, config.groupId)).isEqualTo(20);
     }

@@ -31,17 +31,31 @@ class KafkaReceiverConfigTest {
     return load(receiverYaml, "exporters: { debug: }\n", "logs");
   }
 
-  /** The receiver {@code kafka} with {@code receiverYaml}, in a {@code signal} pipeline exporting to {@code debug}. */
+  /**
+   * The receiver {@code kafka} with {@code receiverYaml}, in a {@code signal} pipeline exporting to
+   * {@code debug}.
+   */
   private static LoadResult load(String receiverYaml, String exportersYaml, String signal) {
-    String yaml = "receivers:\n  kafka:\n" + receiverYaml.indent(4) + exportersYaml
-        + "service:\n  pipelines:\n    " + signal + ": { receivers: [kafka], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(), StubFactories.exporter("debug"),
-        StubFactories.exporter("kafka"), tracesOnly("zipkin"));
-    return new ConfigLoader(registry, Map.of("KAFKA_BROKERS", "k1:9092,k2:9093")).loadString(yaml, "agent.yaml");
+    String yaml =
+        "receivers:\n  kafka:\n"
+            + receiverYaml.indent(4)
+            + exportersYaml
+            + "service:\n  pipelines:\n    "
+            + signal
+            + ": { receivers: [kafka], exporters: [debug] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            new KafkaReceiverFactory(),
+            StubFactories.exporter("debug"),
+            StubFactories.exporter("kafka"),
+            tracesOnly("zipkin"));
+    return new ConfigLoader(registry, Map.of("KAFKA_BROKERS", "k1:9092,k2:9093"))
+        .loadString(yaml, "agent.yaml");
   }
 
   /** An exporter type that takes traces only. */
-  private static io.stacklens.agent.api.ExporterFactory<io.stacklens.agent.api.ExporterConfig> tracesOnly(String type) {
+  private static io.stacklens.agent.api.ExporterFactory<io.stacklens.agent.api.ExporterConfig>
+      tracesOnly(String type) {
     var all = StubFactories.exporter(type);
     return new io.stacklens.agent.api.ExporterFactory<>() {
       @Override
@@ -83,20 +97,24 @@ class KafkaReceiverConfigTest {
 
   private static KafkaReceiverConfig config(LoadResult r) {
     assertThat(r.problems()).isEmpty();
-    return (KafkaReceiverConfig) r.config().orElseThrow().components(ComponentKind.RECEIVER).get(ComponentId.of("kafka"));
+    return (KafkaReceiverConfig)
+        r.config().orElseThrow().components(ComponentKind.RECEIVER).get(ComponentId.of("kafka"));
   }
 
   private static List<String> messages(LoadResult r) {
-    return r.problems().stream().map(p -> p.path() + " (" + p.line() + "): " + p.message()).toList();
+    return r.problems().stream()
+        .map(p -> p.path() + " (" + p.line() + "): " + p.message())
+        .toList();
   }
 
   @Test
   void theFactoryIsFoundByTheServiceLoader() {
-    Factory<?> factory = ServiceLoader.load(Factory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .filter(f -> f.kind() == ComponentKind.RECEIVER && f.type().equals("kafka"))
-        .findFirst()
-        .orElseThrow();
+    Factory<?> factory =
+        ServiceLoader.load(Factory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.kind() == ComponentKind.RECEIVER && f.type().equals("kafka"))
+            .findFirst()
+            .orElseThrow();
     assertThat(factory).isInstanceOf(KafkaReceiverFactory.class);
     assertThat(factory.configClass()).isEqualTo(KafkaReceiverConfig.class);
   }
@@ -121,7 +139,10 @@ class KafkaReceiverConfigTest {
 
   @Test
   void everyOptionBinds() {
-    KafkaReceiverConfig c = config(load("""
+    KafkaReceiverConfig c =
+        config(
+            load(
+                """
         brokers: ["${env:KAFKA_BROKERS}"]
         topics: [a, b.c]
         group_id: agents
@@ -136,7 +157,9 @@ class KafkaReceiverConfigTest {
         dead_letter: { exporter: kafka/raw_dlq }
         consumer: { security.protocol: SSL, fetch.min.bytes: 1024 }
         mapping: { timestamp_format: epoch_ms, body_fields: [msg] }
-        """, "exporters: { debug: , kafka/raw_dlq: }\n", "logs"));
+        """,
+                "exporters: { debug: , kafka/raw_dlq: }\n",
+                "logs"));
     assertThat(c.bootstrapServers()).containsExactly("k1:9092", "k2:9093");
     assertThat(c.topics).containsExactly("a", "b.c");
     assertThat(c.encoding).isEqualTo(Encoding.JSON);
@@ -147,12 +170,15 @@ class KafkaReceiverConfigTest {
     assertThat(c.commitInterval).isZero();
     assertThat(c.backoff.maxInterval).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.deadLetterExporter()).isEqualTo(ComponentId.parse("kafka/raw_dlq"));
-    assertThat(c.consumer).containsEntry("security.protocol", "SSL").containsEntry("fetch.min.bytes", "1024");
+    assertThat(c.consumer)
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("fetch.min.bytes", "1024");
     assertThat(c.mapping.timestampFormat).isEqualTo(TimestampFormat.EPOCH_MS);
     assertThat(c.mapping.bodyFields).containsExactly("msg");
 
     var props = ConsumerWorker.consumerProperties(c, "kafka-0");
-    assertThat(props).containsEntry("bootstrap.servers", "k1:9092,k2:9093")
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
         .containsEntry("group.id", "agents")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("auto.offset.reset", "earliest")
@@ -162,7 +188,9 @@ class KafkaReceiverConfigTest {
 
   @Test
   void reportsEveryProblemWithItsYamlPath() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         brokers: [localhost, "k1:x", "k2:9092,k3"]
         topics: [ok, "bad topic"]
         group_id: ""
@@ -173,63 +201,85 @@ class KafkaReceiverConfigTest {
         backoff: { initial_interval: 1s, max_interval: 10ms }
         consumer: { enable.auto.commit: "true", group.id: other }
         """);
-    assertThat(messages(r)).containsExactlyInAnyOrder(
-        "receivers.kafka.brokers[0] (3): 'localhost' is not host:port, e.g. 127.0.0.1:9092",
-        "receivers.kafka.brokers[1] (3): 'k1:x': port 'x' is not a number",
-        "receivers.kafka.brokers[2] (3): 'k3' is not host:port, e.g. 127.0.0.1:9092",
-        "receivers.kafka.topics[1] (4): 'bad topic' is not a valid topic name: 1..249 characters of letters, digits, '.', '_', '-'",
-        "receivers.kafka.group_id (5): must not be empty",
-        "receivers.kafka.consumers (6): must be between 1 and 64, got 0",
-        "receivers.kafka.max_poll_records (7): must be at least 1, got 0",
-        "receivers.kafka.poll_timeout (8): must be positive, got 0s",
-        "receivers.kafka.commit_interval (9): expected a duration such as 5s, 200ms, 1m30s or 1h, got '-1s'",
-        "receivers.kafka.backoff.max_interval (10): must be greater than or equal to initial_interval (1s)",
-        "receivers.kafka.consumer.enable.auto.commit (11): is set by the receiver; offsets are committed only after the pipeline accepted the records",
-        "receivers.kafka.consumer.group.id (11): is set by the receiver; use group_id");
+    assertThat(messages(r))
+        .containsExactlyInAnyOrder(
+            "receivers.kafka.brokers[0] (3): 'localhost' is not host:port, e.g. 127.0.0.1:9092",
+            "receivers.kafka.brokers[1] (3): 'k1:x': port 'x' is not a number",
+            "receivers.kafka.brokers[2] (3): 'k3' is not host:port, e.g. 127.0.0.1:9092",
+            "receivers.kafka.topics[1] (4): 'bad topic' is not a valid topic name: 1..249 characters of letters, digits, '.', '_', '-'",
+            "receivers.kafka.group_id (5): must not be empty",
+            "receivers.kafka.consumers (6): must be between 1 and 64, got 0",
+            "receivers.kafka.max_poll_records (7): must be at least 1, got 0",
+            "receivers.kafka.poll_timeout (8): must be positive, got 0s",
+            "receivers.kafka.commit_interval (9): expected a duration such as 5s, 200ms, 1m30s or 1h, got '-1s'",
+            "receivers.kafka.backoff.max_interval (10): must be greater than or equal to initial_interval (1s)",
+            "receivers.kafka.consumer.enable.auto.commit (11): is set by the receiver; offsets are committed only after the pipeline accepted the records",
+            "receivers.kafka.consumer.group.id (11): is set by the receiver; use group_id");
   }
 
   @Test
   void theDeadLetterExporterMustBeDefinedAndTakeLogsAndIsReportedAtItsLine() {
-    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: kafka/dlx }"))).containsExactly(
-        "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/dlx' is not defined under exporters"
-            + " (defined: debug); define it, e.g. exporters: { kafka/dlx: {...} }");
-    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: zipkin }", "exporters: { debug: , zipkin: }\n",
-        "traces"))).containsExactly(
-        "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'zipkin' does not support logs, which"
-            + " receiver 'kafka' sends to its dead letter (supported: traces)");
-    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: kafka/raw_dlq }",
-        "exporters: { debug: , kafka/raw_dlq: { dead_letter: { exporter: debug } } }\n", "logs")))
-        .singleElement().asString()
-        .startsWith("agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/raw_dlq' has a dead_letter"
-            + " of its own");
+    assertThat(printed(load("topics: [t]\ndead_letter: { exporter: kafka/dlx }")))
+        .containsExactly(
+            "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/dlx' is not defined under exporters"
+                + " (defined: debug); define it, e.g. exporters: { kafka/dlx: {...} }");
+    assertThat(
+            printed(
+                load(
+                    "topics: [t]\ndead_letter: { exporter: zipkin }",
+                    "exporters: { debug: , zipkin: }\n",
+                    "traces")))
+        .containsExactly(
+            "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'zipkin' does not support logs, which"
+                + " receiver 'kafka' sends to its dead letter (supported: traces)");
+    assertThat(
+            printed(
+                load(
+                    "topics: [t]\ndead_letter: { exporter: kafka/raw_dlq }",
+                    "exporters: { debug: , kafka/raw_dlq: { dead_letter: { exporter: debug } } }\n",
+                    "logs")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "agent.yaml:4:20: receivers.kafka.dead_letter.exporter: exporter 'kafka/raw_dlq' has a dead_letter"
+                + " of its own");
   }
 
   @Test
   void theOldDeadLetterTopicIsAnUnknownKeyAtItsLine() {
     assertThat(printed(load("topics: [t]\ndead_letter: { topic: t-dlq }")))
-        .singleElement().asString()
-        .startsWith("agent.yaml:4:20: receivers.kafka.dead_letter.topic: unknown key 'topic' (known keys: exporter)");
+        .singleElement()
+        .asString()
+        .startsWith(
+            "agent.yaml:4:20: receivers.kafka.dead_letter.topic: unknown key 'topic' (known keys: exporter)");
   }
 
   @Test
   void aLogsOnlyEncodingInATracesPipelineIsAnErrorAtThePipelinesEntry() {
-    assertThat(printed(load("topics: [t]\nencoding: text", "exporters: { debug: }\n", "traces"))).containsExactly(
-        "agent.yaml:8:27: service.pipelines.traces.receivers[0]: receiver 'kafka' does not support traces with"
-            + " encoding text, which carries logs only; use otlp_proto or otlp_json for traces");
+    assertThat(printed(load("topics: [t]\nencoding: text", "exporters: { debug: }\n", "traces")))
+        .containsExactly(
+            "agent.yaml:8:27: service.pipelines.traces.receivers[0]: receiver 'kafka' does not support traces with"
+                + " encoding text, which carries logs only; use otlp_proto or otlp_json for traces");
   }
 
   @Test
   void topicsAreRequiredAndTheMappingIsCheckedForJson() {
     assertThat(messages(load("brokers: []")))
-        .contains("receivers.kafka.topics (2): is required: the topics to read, e.g. [otel-logs]",
+        .contains(
+            "receivers.kafka.topics (2): is required: the topics to read, e.g. [otel-logs]",
             "receivers.kafka.brokers (3): is required: at least one host:port of a Kafka broker");
     assertThat(messages(load("topics: [t]\nencoding: json\nmapping: { timestamp_field: level }")))
         .anySatisfy(m -> assertThat(m).startsWith("receivers.kafka.mapping."));
     assertThat(messages(load("topics: [t]\nencoding: protobuf")))
-        .singleElement().asString().startsWith("receivers.kafka.encoding (4):").contains("otlp_proto");
+        .singleElement()
+        .asString()
+        .startsWith("receivers.kafka.encoding (4):")
+        .contains("otlp_proto");
   }
 
-  /** The file exporter's options, for loading the examples in this module (which has no exporters). */
+  /**
+   * The file exporter's options, for loading the examples in this module (which has no exporters).
+   */
   public static class FileSettings extends io.stacklens.agent.api.ExporterConfig {
     public String path;
     public String format;
@@ -244,16 +294,27 @@ class KafkaReceiverConfigTest {
 
   @Test
   void theConfigExamplesLoadWithoutProblems() throws Exception {
-    ComponentRegistry registry = ComponentRegistry.of(new KafkaReceiverFactory(),
-        StubFactories.exporter("file", FileSettings.class, FileSettings::new, c -> {
-          throw new UnsupportedOperationException();
-        }),
-        StubFactories.exporter("kafka", KafkaSettings.class, KafkaSettings::new, c -> {
-          throw new UnsupportedOperationException();
-        }));
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            new KafkaReceiverFactory(),
+            StubFactories.exporter(
+                "file",
+                FileSettings.class,
+                FileSettings::new,
+                c -> {
+                  throw new UnsupportedOperationException();
+                }),
+            StubFactories.exporter(
+                "kafka",
+                KafkaSettings.class,
+                KafkaSettings::new,
+                c -> {
+                  throw new UnsupportedOperationException();
+                }));
     java.nio.file.Path examples = java.nio.file.Path.of("..", "config-examples");
     for (String name : List.of("kafka-receiver.yaml", "kafka-receiver-json.yaml")) {
-      LoadResult r = new ConfigLoader(registry, Map.of()).load(List.of(examples.resolve(name)), List.of());
+      LoadResult r =
+          new ConfigLoader(registry, Map.of()).load(List.of(examples.resolve(name)), List.of());
       assertThat(messages(r)).as(name).isEmpty();
     }
   }
@@ -261,16 +322,22 @@ class KafkaReceiverConfigTest {
   @Test
   void oneReceiverFeedsOneSignalAndTextCarriesLogsOnly() {
     KafkaReceiverFactory factory = new KafkaReceiverFactory();
-    ComponentContext context = ComponentContext.of(ComponentId.of("kafka"), ComponentKind.RECEIVER, new MetricsRegistry());
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("kafka"), ComponentKind.RECEIVER, new MetricsRegistry());
     KafkaReceiverConfig config = factory.createDefaultConfig();
     config.topics = List.of("t");
-    assertThatThrownBy(() -> factory.createReceiver(context, config, Map.of(Signal.LOGS, ACCEPT, Signal.TRACES, ACCEPT)))
+    assertThatThrownBy(
+            () ->
+                factory.createReceiver(
+                    context, config, Map.of(Signal.LOGS, ACCEPT, Signal.TRACES, ACCEPT)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("define one receiver per signal");
     config.encoding = Encoding.TEXT;
-    assertThatThrownBy(() -> factory.createReceiver(context, config, Map.of(Signal.METRICS, ACCEPT)))
+    assertThatThrownBy(
+            () -> factory.createReceiver(context, config, Map.of(Signal.METRICS, ACCEPT)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("encoding text carries logs only, but the receiver is in a metrics pipeline; "
-            + "use otlp_proto or otlp_json for metrics");
+        .hasMessage(
+            "encoding text carries logs only, but the receiver is in a metrics pipeline; "
+                + "use otlp_proto or otlp_json for metrics");
   }
 }

@@ -34,7 +34,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-/** At-least-once: commit after accept, backpressure, poison messages and their dead-letter exporter, rebalance. */
+/**
+ * At-least-once: commit after accept, backpressure, poison messages and their dead-letter exporter,
+ * rebalance.
+ */
 class KafkaReceiverDeliveryTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private final KafkaBroker kafka = KafkaBroker.shared();
@@ -65,7 +68,8 @@ class KafkaReceiverDeliveryTest {
     // Exactly what was accepted is committed: nothing past it.
     assertThat(committedSum(kafka, config.groupId)).isEqualTo(first.records());
 
-    // A new receiver in the same group reads the rest: every record seen at least once, none skipped.
+    // A new receiver in the same group reads the rest: every record seen at least once, none
+    // skipped.
     CollectingConsumer second = new CollectingConsumer();
     try (RunningReceiver r = new RunningReceiver(config, Signal.LOGS, second, "second")) {
       await().atMost(WAIT).until(() -> second.records() >= sent.size() - first.records());
@@ -87,9 +91,11 @@ class KafkaReceiverDeliveryTest {
     shuttingDown.answer = () -> Admission.REFUSED_SHUTTING_DOWN;
     try (RunningReceiver r = new RunningReceiver(config, Signal.LOGS, shuttingDown, "first")) {
       await().atMost(WAIT).until(() -> shuttingDown.refusals.get() >= 1);
-      assertThat(r.counter(KafkaReceiverMetrics.REFUSED, "reason", "shutting_down")).isGreaterThanOrEqualTo(10);
+      assertThat(r.counter(KafkaReceiverMetrics.REFUSED, "reason", "shutting_down"))
+          .isGreaterThanOrEqualTo(10);
     }
-    assertThat(committed(kafka, config.groupId).values()).allMatch(o -> o == null || o.offset() == 0);
+    assertThat(committed(kafka, config.groupId).values())
+        .allMatch(o -> o == null || o.offset() == 0);
 
     try (RunningReceiver r = new RunningReceiver(config)) {
       await().atMost(WAIT).until(() -> r.consumer.records() == sent.size());
@@ -110,8 +116,11 @@ class KafkaReceiverDeliveryTest {
     AtomicBoolean full = new AtomicBoolean(true);
     consumer.answer = () -> full.get() ? Admission.REFUSED_FULL : Admission.ACCEPTED;
     try (RunningReceiver r = new RunningReceiver(config, Signal.LOGS, consumer, "bp")) {
-      // While the pipeline is full, both partitions are paused and the same batch is offered again and again.
-      await().atMost(WAIT).until(() -> r.gauge(KafkaReceiverMetrics.PAUSED) == 2 && consumer.refusals.get() >= 5);
+      // While the pipeline is full, both partitions are paused and the same batch is offered again
+      // and again.
+      await()
+          .atMost(WAIT)
+          .until(() -> r.gauge(KafkaReceiverMetrics.PAUSED) == 2 && consumer.refusals.get() >= 5);
       assertThat(r.counter(KafkaReceiverMetrics.PAUSES)).isEqualTo(1);
       assertThat(committedSum(kafka, config.groupId)).isZero();
       full.set(false);
@@ -134,19 +143,25 @@ class KafkaReceiverDeliveryTest {
   }
 
   @Test
-  void undecodableMessagesGoToTheDeadLetterExporterAsLogRecordsAndThePartitionKeepsFlowing() throws Exception {
+  void undecodableMessagesGoToTheDeadLetterExporterAsLogRecordsAndThePartitionKeepsFlowing()
+      throws Exception {
     String topic = topic(kafka, "poison", 1);
     byte[] garbage = {0x0A, (byte) 0xFF, 0x01}; // field 1, length 255, 1 byte: truncated
     byte[] binaryHeader = {(byte) 0xC3, 0x28}; // not UTF-8
     long timestamp = 1_790_000_000_123L;
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
-      producer.send(new ProducerRecord<>(topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("a").toByteArray()));
-      ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(topic, 0, timestamp, bytes("bad-key"), garbage);
+      producer.send(
+          new ProducerRecord<>(
+              topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("a").toByteArray()));
+      ProducerRecord<byte[], byte[]> bad =
+          new ProducerRecord<>(topic, 0, timestamp, bytes("bad-key"), garbage);
       bad.headers().add("origin", bytes("checkout"));
       bad.headers().add("trace", binaryHeader);
       producer.send(bad);
       producer.send(new ProducerRecord<>(topic, 0, new byte[] {(byte) 0xFF}, null));
-      producer.send(new ProducerRecord<>(topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
+      producer.send(
+          new ProducerRecord<>(
+              topic, 0, null, KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
       producer.flush();
     }
     KafkaReceiverConfig config = config(kafka, topic);
@@ -156,7 +171,8 @@ class KafkaReceiverDeliveryTest {
       assertThat(r.consumer.bodies())
           .containsExactly("a line 0", "a line 1", "a line 2", "b line 0", "b line 1", "b line 2");
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 4);
-      assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_protobuf")).isEqualTo(1);
+      assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "invalid_protobuf"))
+          .isEqualTo(1);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "no_value")).isEqualTo(1);
       assertThat(r.counter(ReceiverDeadLetters.METRIC, "dead_letter", "kafka/dlq")).isEqualTo(2);
 
@@ -177,23 +193,31 @@ class KafkaReceiverDeliveryTest {
       assertThat(first.resource().get(DeadLetters.RECEIVER)).isEqualTo("kafka/test");
       DeadLetterExporter.Delivered tombstone = dlq.delivered().get(1);
       assertThat(tombstone.record().body()).isNull();
-      assertThat((byte[]) tombstone.record().attributes().get(DeadLetterSender.KEY)).as("a key that is not UTF-8")
+      assertThat((byte[]) tombstone.record().attributes().get(DeadLetterSender.KEY))
+          .as("a key that is not UTF-8")
           .isEqualTo(new byte[] {(byte) 0xFF});
       assertThat(tombstone.record().attributes().get(DeadLetterSender.OFFSET)).isEqualTo(2L);
       assertThat(tombstone.resource().get(DeadLetters.ERROR_REASON)).isEqualTo("no_value");
 
       // the partition keeps flowing after the poison
-      KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("c").toByteArray()));
+      KafkaTestSupport.produce(
+          kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("c").toByteArray()));
       await().atMost(WAIT).until(() -> r.consumer.records() == 9);
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 5);
     }
   }
 
   @Test
-  void offsetsStayBeforeAnUndecodableMessageWhileTheDeadLetterQueueIsFullAndMoveOnceItIsTaken() throws Exception {
+  void offsetsStayBeforeAnUndecodableMessageWhileTheDeadLetterQueueIsFullAndMoveOnceItIsTaken()
+      throws Exception {
     String topic = topic(kafka, "poison-full", 1);
-    KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(),
-        bytes("not a request"), KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
+    KafkaTestSupport.produce(
+        kafka,
+        topic,
+        List.of(
+            KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(),
+            bytes("not a request"),
+            KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
     KafkaReceiverConfig config = config(kafka, topic);
     config.maxPollRecords = 1; // one chunk per message: offsets could move message by message
     config.backoff.maxInterval = Duration.ofMillis(100);
@@ -206,21 +230,26 @@ class KafkaReceiverDeliveryTest {
 
       try (RunningReceiver r = new RunningReceiver(config, dlq)) {
         await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTER_FAILURES) >= 3);
-        assertThat(r.consumer.bodies()).as("the partition is paused behind the refused message, like backpressure")
+        assertThat(r.consumer.bodies())
+            .as("the partition is paused behind the refused message, like backpressure")
             .containsExactly("a line 0", "a line 1", "a line 2");
         assertThat(r.gauge(KafkaReceiverMetrics.PAUSED)).isEqualTo(1);
-        assertThat(committedSum(kafka, config.groupId)).as("committed up to the undecodable message, not past it")
+        assertThat(committedSum(kafka, config.groupId))
+            .as("committed up to the undecodable message, not past it")
             .isEqualTo(1);
         assertThat(r.status()).isEqualTo(ComponentStatus.DEGRADED);
-        assertThat(r.statusDetail()).contains("dead-letter exporter kafka/dlq refused 1 undecodable message(s)",
-            "its queue is full");
+        assertThat(r.statusDetail())
+            .contains(
+                "dead-letter exporter kafka/dlq refused 1 undecodable message(s)",
+                "its queue is full");
         assertThat(r.counter(ReceiverDeadLetters.METRIC)).isZero();
 
         dlq.exporter.unblock();
         await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == 3);
         assertThat(r.consumer.records()).isEqualTo(6);
         await().atMost(WAIT).until(() -> dlq.exporter.recordCount() == 3);
-        assertThat(dlq.exporter.bodies()).usingElementComparator(KafkaReceiverDeliveryTest::sameValue)
+        assertThat(dlq.exporter.bodies())
+            .usingElementComparator(KafkaReceiverDeliveryTest::sameValue)
             .containsExactly("stuck-0", "queued-0", bytes("not a request"));
         assertThat(r.counter(ReceiverDeadLetters.METRIC)).isEqualTo(1);
         await().atMost(WAIT).until(() -> r.status() == ComponentStatus.OK);
@@ -229,17 +258,22 @@ class KafkaReceiverDeliveryTest {
   }
 
   @Test
-  void aDeadLetterExporterThatIsNotRunningIsRetriedAndNothingIsCommittedPastTheMessage() throws Exception {
+  void aDeadLetterExporterThatIsNotRunningIsRetriedAndNothingIsCommittedPastTheMessage()
+      throws Exception {
     String topic = topic(kafka, "poison-stopped", 1);
-    KafkaTestSupport.produce(kafka, topic,
+    KafkaTestSupport.produce(
+        kafka,
+        topic,
         List.of(bytes("not a request"), KafkaReceiverEncodingsTest.logsRequest("b").toByteArray()));
     KafkaReceiverConfig config = config(kafka, topic);
     config.maxPollRecords = 1;
     config.backoff.maxInterval = Duration.ofMillis(100);
-    try (DeadLetterExporter dlq = new DeadLetterExporter(8); RunningReceiver r = new RunningReceiver(config, dlq)) {
+    try (DeadLetterExporter dlq = new DeadLetterExporter(8);
+        RunningReceiver r = new RunningReceiver(config, dlq)) {
       await().atMost(WAIT).until(() -> r.counter(KafkaReceiverMetrics.DEAD_LETTER_FAILURES) >= 3);
       assertThat(r.consumer.records()).isZero();
-      assertThat(committed(kafka, config.groupId).values()).allMatch(o -> o == null || o.offset() == 0);
+      assertThat(committed(kafka, config.groupId).values())
+          .allMatch(o -> o == null || o.offset() == 0);
       assertThat(r.statusDetail()).contains("it is not running");
 
       dlq.start();
@@ -253,22 +287,34 @@ class KafkaReceiverDeliveryTest {
   void aMessageOverADecodeLimitIsDeadLetteredWholeNamingTheLimit() throws Exception {
     String topic = topic(kafka, "over-limit", 1);
     byte[] tooMany = KafkaReceiverEncodingsTest.logsRequest("many").toByteArray(); // three records
-    KafkaTestSupport.produce(kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(), tooMany));
+    KafkaTestSupport.produce(
+        kafka, topic, List.of(KafkaReceiverEncodingsTest.logsRequest("a").toByteArray(), tooMany));
     KafkaReceiverConfig config = config(kafka, topic);
     config.limits.maxRecordsPerRequest = 3;
     config.limits.maxValueSize = new io.stacklens.agent.api.ByteSize(1000);
-    byte[] overRecordLimit = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
-            io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
-                .addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
-                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("kept")))
-                .addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
-                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("x".repeat(2000))))))
-        .build().toByteArray();
+    byte[] overRecordLimit =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder()
+                    .addScopeLogs(
+                        io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
+                            .addLogRecords(
+                                io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+                                    .setBody(
+                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                            .setStringValue("kept")))
+                            .addLogRecords(
+                                io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+                                    .setBody(
+                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                            .setStringValue("x".repeat(2000))))))
+            .build()
+            .toByteArray();
     KafkaTestSupport.produce(kafka, topic, List.of(overRecordLimit));
     try (DeadLetterExporter dlq = new DeadLetterExporter(8).start();
         RunningReceiver r = new RunningReceiver(config, dlq)) {
-      // "a" (3 records) passes; "many" also has 3 and passes; the 2,000-byte body makes its message poison, whole.
+      // "a" (3 records) passes; "many" also has 3 and passes; the 2,000-byte body makes its message
+      // poison, whole.
       await().atMost(WAIT).until(() -> dlq.delivered().size() == 1);
       await().atMost(WAIT).until(() -> r.consumer.records() == 6);
       assertThat(r.counter(KafkaReceiverMetrics.INVALID, "reason", "max_value_size")).isEqualTo(1);
@@ -304,8 +350,12 @@ class KafkaReceiverDeliveryTest {
     RunningReceiver ra = new RunningReceiver(config, Signal.LOGS, a, "a");
     try (RunningReceiver rb = new RunningReceiver(config, Signal.LOGS, b, "b")) {
       // both members hold partitions
-      await().atMost(WAIT).until(() ->
-          ra.gauge(KafkaReceiverMetrics.ASSIGNED) == 2 && rb.gauge(KafkaReceiverMetrics.ASSIGNED) == 2);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  ra.gauge(KafkaReceiverMetrics.ASSIGNED) == 2
+                      && rb.gauge(KafkaReceiverMetrics.ASSIGNED) == 2);
       List<String> firstWave = ids("w1", 0, 200);
       produceText(kafka, topic, -1, firstWave);
       await().atMost(WAIT).until(() -> a.records() + b.records() >= firstWave.size());
@@ -323,11 +373,14 @@ class KafkaReceiverDeliveryTest {
       await().atMost(WAIT).until(() -> rb.gauge(KafkaReceiverMetrics.ASSIGNED) == 4);
       List<String> all = new ArrayList<>(firstWave);
       all.addAll(secondWave);
-      await().atMost(WAIT).untilAsserted(() -> {
-        Set<String> seen = new HashSet<>(a.bodies());
-        seen.addAll(b.bodies());
-        assertThat(seen).containsAll(all);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                Set<String> seen = new HashSet<>(a.bodies());
+                seen.addAll(b.bodies());
+                assertThat(seen).containsAll(all);
+              });
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == all.size());
     } finally {
       ra.close();
@@ -346,7 +399,8 @@ class KafkaReceiverDeliveryTest {
       assertThat(r.consumer.bodies()).containsExactlyInAnyOrderElementsOf(sent);
       assertThat(r.gauge(KafkaReceiverMetrics.ASSIGNED)).isEqualTo(4);
       Set<String> partitions = new HashSet<>();
-      for (LogRecord rec : r.consumer.logRecords()) partitions.add((String) rec.attributes().get(KafkaMetadata.PARTITION));
+      for (LogRecord rec : r.consumer.logRecords())
+        partitions.add((String) rec.attributes().get(KafkaMetadata.PARTITION));
       assertThat(partitions).hasSize(4);
     }
   }
@@ -363,7 +417,8 @@ class KafkaReceiverDeliveryTest {
   /** OTLP/JSON logs requests. */
   private static final class OtlpJsonBytes {
     static byte[] logs(String tag) {
-      return io.stacklens.agent.otlp.OtlpJson.toJsonBytes(KafkaReceiverEncodingsTest.logsRequest(tag));
+      return io.stacklens.agent.otlp.OtlpJson.toJsonBytes(
+          KafkaReceiverEncodingsTest.logsRequest(tag));
     }
   }
 }

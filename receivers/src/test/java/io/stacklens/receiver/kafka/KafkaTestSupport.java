@@ -28,7 +28,10 @@ final class KafkaTestSupport {
     return topic;
   }
 
-  /** Reads {@code topic} from the start as a fresh group, quick polls and commits: what the tests want. */
+  /**
+   * Reads {@code topic} from the start as a fresh group, quick polls and commits: what the tests
+   * want.
+   */
   static KafkaReceiverConfig config(KafkaBroker broker, String topic) {
     KafkaReceiverConfig config = new KafkaReceiverConfig();
     config.brokers = List.of(broker.bootstrapServers());
@@ -41,14 +44,18 @@ final class KafkaTestSupport {
     return config;
   }
 
-  /** Sends each value (UTF-8 text) to {@code partition} (or by key when -1) and waits for the acknowledgements. */
+  /**
+   * Sends each value (UTF-8 text) to {@code partition} (or by key when -1) and waits for the
+   * acknowledgements.
+   */
   static void produceText(KafkaBroker broker, String topic, int partition, List<String> values) {
     try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
       for (String v : values) {
         byte[] value = v.getBytes(StandardCharsets.UTF_8);
-        producer.send(partition < 0
-            ? new ProducerRecord<>(topic, value, value)
-            : new ProducerRecord<>(topic, partition, null, value));
+        producer.send(
+            partition < 0
+                ? new ProducerRecord<>(topic, value, value)
+                : new ProducerRecord<>(topic, partition, null, value));
       }
       producer.flush();
     }
@@ -63,17 +70,26 @@ final class KafkaTestSupport {
 
   /** {@code prefix-0} .. {@code prefix-(n-1)}. */
   static List<String> ids(String prefix, int from, int n) {
-    return java.util.stream.IntStream.range(from, from + n).mapToObj(i -> prefix + "-" + i).toList();
+    return java.util.stream.IntStream.range(from, from + n)
+        .mapToObj(i -> prefix + "-" + i)
+        .toList();
   }
 
   /** The group's committed offsets (an absent partition has none). */
-  static Map<TopicPartition, OffsetAndMetadata> committed(KafkaBroker broker, String group) throws Exception {
+  static Map<TopicPartition, OffsetAndMetadata> committed(KafkaBroker broker, String group)
+      throws Exception {
     try (Admin admin = broker.admin()) {
-      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
   static long committedSum(KafkaBroker broker, String group) throws Exception {
-    return committed(broker, group).values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    return committed(broker, group).values().stream()
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(OffsetAndMetadata::offset)
+        .sum();
   }
 }

@@ -9,13 +9,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** The offsets a consumer may commit: only past chunks that are done, never past one still waiting. */
+/**
+ * The offsets a consumer may commit: only past chunks that are done, never past one still waiting.
+ */
 class OffsetLedgerTest {
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
 
   private static PendingChunk chunk(TopicPartition tp, long nextOffset) {
-    return new PendingChunk(tp, new OffsetAndMetadata(nextOffset), TestBatches.logs("r", 1), List.of());
+    return new PendingChunk(
+        tp, new OffsetAndMetadata(nextOffset), TestBatches.logs("r", 1), List.of());
   }
 
   @Test

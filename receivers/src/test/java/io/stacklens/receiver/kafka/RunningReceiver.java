@@ -16,8 +16,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A started kafka receiver feeding a {@link CollectingConsumer}, with its own metrics and health, and
- * the dead-letter exporter {@link DeadLetterExporter#ID} when the test gives one (as the service does).
+ * A started kafka receiver feeding a {@link CollectingConsumer}, with its own metrics and health,
+ * and the dead-letter exporter {@link DeadLetterExporter#ID} when the test gives one (as the
+ * service does).
  */
 final class RunningReceiver implements AutoCloseable {
   final MetricsRegistry metrics = new MetricsRegistry();
@@ -26,31 +27,39 @@ final class RunningReceiver implements AutoCloseable {
   final KafkaReceiver receiver;
   final String id;
 
-  RunningReceiver(KafkaReceiverConfig config, Signal signal, CollectingConsumer consumer, String name) {
+  RunningReceiver(
+      KafkaReceiverConfig config, Signal signal, CollectingConsumer consumer, String name) {
     this(config, signal, consumer, name, null);
   }
 
   RunningReceiver(
-      KafkaReceiverConfig config, Signal signal, CollectingConsumer consumer, String name, DeadLetterExporter dlq) {
+      KafkaReceiverConfig config,
+      Signal signal,
+      CollectingConsumer consumer,
+      String name,
+      DeadLetterExporter dlq) {
     this.consumer = consumer;
     ComponentId componentId = ComponentId.of("kafka", name);
     this.id = componentId.toString();
     ComponentContext context = ComponentContext.of(componentId, ComponentKind.RECEIVER, metrics);
     receiver = new KafkaReceiver(context, config, Map.of(signal, consumer));
-    receiver.start(new Host() {
-      @Override
-      public void reportStatus(ComponentId component, ComponentKind kind, ComponentStatus status, String detail) {
-        health.reportStatus(component, kind, status, detail);
-      }
+    receiver.start(
+        new Host() {
+          @Override
+          public void reportStatus(
+              ComponentId component, ComponentKind kind, ComponentStatus status, String detail) {
+            health.reportStatus(component, kind, status, detail);
+          }
 
-      @Override
-      public DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
-        if (dlq == null || !exporter.equals(DeadLetterExporter.ID)) {
-          throw new IllegalArgumentException("no exporter " + exporter);
-        }
-        return new ReceiverDeadLetters(receiver, dlq.runner, metrics, MemoryLimiter.unlimited());
-      }
-    });
+          @Override
+          public DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
+            if (dlq == null || !exporter.equals(DeadLetterExporter.ID)) {
+              throw new IllegalArgumentException("no exporter " + exporter);
+            }
+            return new ReceiverDeadLetters(
+                receiver, dlq.runner, metrics, MemoryLimiter.unlimited());
+          }
+        });
   }
 
   RunningReceiver(KafkaReceiverConfig config) {

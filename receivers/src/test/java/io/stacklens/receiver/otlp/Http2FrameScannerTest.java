@@ -14,17 +14,29 @@ class Http2FrameScannerTest {
   private final List<String> seen = new ArrayList<>();
 
   private Http2FrameScanner scanner(boolean preface, int peek) {
-    return new Http2FrameScanner(new Http2FrameScanner.Listener() {
-      @Override
-      public int header(int type, int flags, int streamId, int length) {
-        return peek;
-      }
+    return new Http2FrameScanner(
+        new Http2FrameScanner.Listener() {
+          @Override
+          public int header(int type, int flags, int streamId, int length) {
+            return peek;
+          }
 
-      @Override
-      public void frame(int type, int flags, int streamId, int length, byte[] bytes, int peekLength) {
-        seen.add(type + "/" + flags + "/" + streamId + "/" + length + ":" + new String(bytes, 0, peekLength, StandardCharsets.ISO_8859_1));
-      }
-    }, preface);
+          @Override
+          public void frame(
+              int type, int flags, int streamId, int length, byte[] bytes, int peekLength) {
+            seen.add(
+                type
+                    + "/"
+                    + flags
+                    + "/"
+                    + streamId
+                    + "/"
+                    + length
+                    + ":"
+                    + new String(bytes, 0, peekLength, StandardCharsets.ISO_8859_1));
+          }
+        },
+        preface);
   }
 
   private static byte[] frame(int type, int flags, int streamId, String payload) {
@@ -51,7 +63,12 @@ class Http2FrameScannerTest {
 
   @Test
   void readsFramesWhateverHowTheBytesAreSplit() {
-    byte[] wire = concat(Http2FrameScanner.PREFACE, frame(4, 0, 0, ""), frame(0, 1, 3, "hello world"), frame(7, 0, 0, "goaway-data"));
+    byte[] wire =
+        concat(
+            Http2FrameScanner.PREFACE,
+            frame(4, 0, 0, ""),
+            frame(0, 1, 3, "hello world"),
+            frame(7, 0, 0, "goaway-data"));
     for (int split = 1; split <= wire.length; split++) {
       seen.clear();
       Http2FrameScanner s = scanner(true, 5);
@@ -60,7 +77,9 @@ class Http2FrameScannerTest {
         s.scan(buf);
         assertThat(buf.readerIndex()).isZero(); // read-only
       }
-      assertThat(seen).as("split %d", split).containsExactly("4/0/0/0:", "0/1/3/11:hello", "7/0/0/11:goawa");
+      assertThat(seen)
+          .as("split %d", split)
+          .containsExactly("4/0/0/0:", "0/1/3/11:hello", "7/0/0/11:goawa");
       assertThat(s.prefaceAndFirstFrameSeen()).isTrue();
     }
   }

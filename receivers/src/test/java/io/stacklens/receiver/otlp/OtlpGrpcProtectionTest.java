@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attacks on the OTLP/gRPC server with a real grpc-java client and a raw HTTP/2 client: each is
- * answered as documented, counted, and a valid export still works afterwards. Server limits are short;
- * the test waits generously for their effect.
+ * answered as documented, counted, and a valid export still works afterwards. Server limits are
+ * short; the test waits generously for their effect.
  */
 class OtlpGrpcProtectionTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -82,22 +82,29 @@ class OtlpGrpcProtectionTest {
 
   private void start() throws Exception {
     if (config == null) configure();
-    ComponentContext context = ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
-    receiver = (OtlpReceiver) new OtlpReceiverFactory().createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, logs));
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
+    receiver =
+        (OtlpReceiver)
+            new OtlpReceiverFactory()
+                .createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, logs));
     MemoryLimiter limiter = memory;
-    receiver.start(new Host() {
-      @Override
-      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
+    receiver.start(
+        new Host() {
+          @Override
+          public void reportStatus(
+              ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
 
-      @Override
-      public MemoryLimiter memoryLimiter() {
-        return limiter;
-      }
-    });
+          @Override
+          public MemoryLimiter memoryLimiter() {
+            return limiter;
+          }
+        });
   }
 
   private ManagedChannel channel() {
-    ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
+    ManagedChannel c =
+        NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
     channels.add(c);
     return c;
   }
@@ -113,23 +120,43 @@ class OtlpGrpcProtectionTest {
   }
 
   private long refusedConnections(String reason) {
-    return metrics.counterValue(ServerRefusals.REFUSED_CONNECTIONS, "receiver", "otlp", "transport", "grpc", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.REFUSED_CONNECTIONS,
+        "receiver",
+        "otlp",
+        "transport",
+        "grpc",
+        "reason",
+        reason);
   }
 
   private long refusedRequests(String reason) {
-    return metrics.counterValue(ServerRefusals.REFUSED_REQUESTS, "receiver", "otlp", "transport", "grpc", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.REFUSED_REQUESTS, "receiver", "otlp", "transport", "grpc", "reason", reason);
   }
 
   private long closedConnections(String reason) {
-    return metrics.counterValue(ServerRefusals.CLOSED_CONNECTIONS, "receiver", "otlp", "transport", "grpc", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.CLOSED_CONNECTIONS,
+        "receiver",
+        "otlp",
+        "transport",
+        "grpc",
+        "reason",
+        reason);
   }
 
-  /** A valid export on a new connection succeeds (retrying while a refused client's slot frees up). */
+  /**
+   * A valid export on a new connection succeeds (retrying while a refused client's slot frees up).
+   */
   private void assertStillServes() {
     int before = logs.records();
     ManagedChannel c = channel();
-    await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() ->
-        assertThat(stub(c).export(TestData.logs(2)).hasPartialSuccess()).isFalse());
+    await()
+        .atMost(PATIENCE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(stub(c).export(TestData.logs(2)).hasPartialSuccess()).isFalse());
     assertThat(logs.records()).isEqualTo(before + 2);
   }
 
@@ -145,10 +172,12 @@ class OtlpGrpcProtectionTest {
   @Test
   void aDecompressionBombIsResourceExhaustedNamingTheLimit() throws Exception {
     start();
-    StatusRuntimeException e = failure(() -> stub(channel()).withCompression("gzip").export(zeros(10 * 1024 * 1024)));
+    StatusRuntimeException e =
+        failure(() -> stub(channel()).withCompression("gzip").export(zeros(10 * 1024 * 1024)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription())
-        .isEqualTo("the request message is larger than the limit of 65536 bytes after decompression (receivers.otlp.protocols.grpc.max_recv_msg_size)");
+        .isEqualTo(
+            "the request message is larger than the limit of 65536 bytes after decompression (receivers.otlp.protocols.grpc.max_recv_msg_size)");
     assertThat(refusedRequests(ServerRefusals.TOO_LARGE)).isEqualTo(1);
     assertStillServes();
   }
@@ -156,7 +185,8 @@ class OtlpGrpcProtectionTest {
   @Test
   void anUncompressedMessageOverTheLimitIsResourceExhaustedAndCounted() throws Exception {
     start();
-    StatusRuntimeException e = failure(() -> stub(channel()).export(TestData.logs(TestData.log("x".repeat(70_000), 9))));
+    StatusRuntimeException e =
+        failure(() -> stub(channel()).export(TestData.logs(TestData.log("x".repeat(70_000), 9))));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("exceeds maximum size 65536");
     await().atMost(PATIENCE).until(() -> refusedRequests(ServerRefusals.TOO_LARGE) == 1);
@@ -166,30 +196,37 @@ class OtlpGrpcProtectionTest {
   @Test
   void malformedGzipIsInvalidArgument() throws Exception {
     start();
-    // A "gzip" compressor that does not compress: the server gets gzip-flagged bytes that are not gzip.
+    // A "gzip" compressor that does not compress: the server gets gzip-flagged bytes that are not
+    // gzip.
     CompressorRegistry fakeGzip = CompressorRegistry.newEmptyInstance();
-    fakeGzip.register(new Codec() {
-      @Override
-      public String getMessageEncoding() {
-        return "gzip";
-      }
+    fakeGzip.register(
+        new Codec() {
+          @Override
+          public String getMessageEncoding() {
+            return "gzip";
+          }
 
-      @Override
-      public OutputStream compress(OutputStream os) {
-        return os;
-      }
+          @Override
+          public OutputStream compress(OutputStream os) {
+            return os;
+          }
 
-      @Override
-      public java.io.InputStream decompress(java.io.InputStream is) {
-        return is;
-      }
-    });
-    ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort())
-        .usePlaintext().compressorRegistry(fakeGzip).build();
+          @Override
+          public java.io.InputStream decompress(java.io.InputStream is) {
+            return is;
+          }
+        });
+    ManagedChannel c =
+        NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort())
+            .usePlaintext()
+            .compressorRegistry(fakeGzip)
+            .build();
     channels.add(c);
-    StatusRuntimeException e = failure(() -> stub(c).withCompression("gzip").export(TestData.logs(3)));
+    StatusRuntimeException e =
+        failure(() -> stub(c).withCompression("gzip").export(TestData.logs(3)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).startsWith("malformed gzip in the request message: Not in GZIP format");
+    assertThat(e.getStatus().getDescription())
+        .startsWith("malformed gzip in the request message: Not in GZIP format");
     assertThat(refusedRequests(ServerRefusals.MALFORMED_BODY)).isEqualTo(1);
     assertStillServes();
   }
@@ -217,9 +254,11 @@ class OtlpGrpcProtectionTest {
   void aMessageTheBudgetCannotHoldIsResourceExhaustedRetryable() throws Exception {
     memory = new MemoryLimiter(80_000); // the transport's 50 KB fit, the decoded copy does not
     start();
-    StatusRuntimeException e = failure(() -> stub(channel()).export(TestData.logs(TestData.log("y".repeat(50_000), 9))));
+    StatusRuntimeException e =
+        failure(() -> stub(channel()).export(TestData.logs(TestData.log("y".repeat(50_000), 9))));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(e.getStatus().getDescription()).contains("memory budget cannot hold a request message");
+    assertThat(e.getStatus().getDescription())
+        .contains("memory budget cannot hold a request message");
     assertThat(StatusProto.fromThrowable(e).getDetails(0).is(RetryInfo.class)).isTrue();
     assertThat(refusedRequests(ServerRefusals.MEMORY_LIMIT)).isEqualTo(1);
     await().atMost(PATIENCE).until(() -> memory.used() == 0);
@@ -231,8 +270,10 @@ class OtlpGrpcProtectionTest {
   void aConnectionPushingFarPastTheBudgetIsClosed() throws Exception {
     memory = new MemoryLimiter(20_000);
     start();
-    StatusRuntimeException e = failure(() -> stub(channel()).export(TestData.logs(TestData.log("z".repeat(60_000), 9))));
-    assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL);
+    StatusRuntimeException e =
+        failure(() -> stub(channel()).export(TestData.logs(TestData.log("z".repeat(60_000), 9))));
+    assertThat(e.getStatus().getCode())
+        .isIn(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL);
     await().atMost(PATIENCE).until(() -> refusedConnections(ServerRefusals.MEMORY_LIMIT) == 1);
     await().atMost(PATIENCE).until(() -> memory.used() == 0);
     assertStillServes();
@@ -283,17 +324,20 @@ class OtlpGrpcProtectionTest {
     closeables.add(trickling);
     trickling.setSoTimeout((int) PATIENCE.toMillis());
     AtomicBoolean stop = new AtomicBoolean();
-    Thread trickler = new Thread(() -> {
-      byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-      try {
-        for (int i = 0; !stop.get(); i = (i + 1) % preface.length) {
-          trickling.getOutputStream().write(preface[Math.min(i, preface.length - 1)]);
-          Thread.sleep(100);
-        }
-      } catch (IOException | InterruptedException expected) {
-        // closed
-      }
-    });
+    Thread trickler =
+        new Thread(
+            () -> {
+              byte[] preface =
+                  "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+              try {
+                for (int i = 0; !stop.get(); i = (i + 1) % preface.length) {
+                  trickling.getOutputStream().write(preface[Math.min(i, preface.length - 1)]);
+                  Thread.sleep(100);
+                }
+              } catch (IOException | InterruptedException expected) {
+                // closed
+              }
+            });
     trickler.setDaemon(true);
     trickler.start();
     try {
@@ -310,19 +354,21 @@ class OtlpGrpcProtectionTest {
   void rapidResetGetsGoawayEnhanceYourCalmAndOthersAreStillServed() throws Exception {
     start();
     RawHttp2Client attacker = raw().handshake();
-    CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
-      try {
-        for (int i = 0; i < 10_000; i++) {
-          int stream = 2 * i + 1;
-          attacker.headers(stream);
-          attacker.rstStream(stream, 0x8 /* CANCEL */);
-          if (i % 100 == 99) attacker.flush();
-        }
-        attacker.flush();
-      } catch (IOException closedByServer) {
-        // expected once the server sent GOAWAY and closed
-      }
-    });
+    CompletableFuture<Void> flood =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                for (int i = 0; i < 10_000; i++) {
+                  int stream = 2 * i + 1;
+                  attacker.headers(stream);
+                  attacker.rstStream(stream, 0x8 /* CANCEL */);
+                  if (i % 100 == 99) attacker.flush();
+                }
+                attacker.flush();
+              } catch (IOException closedByServer) {
+                // expected once the server sent GOAWAY and closed
+              }
+            });
     RawHttp2Client.Frame goAway = attacker.readUntil(f -> f.type() == RawHttp2Client.GOAWAY);
     assertThat(goAway).isNotNull();
     assertThat(goAway.errorCode()).isEqualTo(0xb); // ENHANCE_YOUR_CALM
@@ -338,7 +384,8 @@ class OtlpGrpcProtectionTest {
     configure().maxConcurrentStreams = 5;
     start();
     RawHttp2Client client = raw().handshake();
-    for (int i = 0; i < 10; i++) client.headers(2 * i + 1); // open calls that never send their message
+    for (int i = 0; i < 10; i++)
+      client.headers(2 * i + 1); // open calls that never send their message
     client.flush();
     int refused = 0;
     while (refused < 5) {
@@ -371,21 +418,28 @@ class OtlpGrpcProtectionTest {
     configure().readTimeout = Duration.ofMillis(500);
     start();
     ManagedChannel c = channel();
-    // Client-streaming on the wire is the same; grpc-java only sends a unary call's headers with its message.
-    var method = RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod()).toBuilder()
-        .setType(io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+    // Client-streaming on the wire is the same; grpc-java only sends a unary call's headers with
+    // its message.
+    var method =
+        RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod()).toBuilder()
+            .setType(io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING)
+            .build();
     ClientCall<byte[], ExportLogsServiceResponse> call = c.newCall(method, CallOptions.DEFAULT);
     CompletableFuture<Status> closed = new CompletableFuture<>();
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, new Metadata());
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+        },
+        new Metadata());
     call.request(1); // ...and never sends its message
     Status status = closed.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(status.getDescription()).isEqualTo("the request message was not complete within 500ms (protocols.grpc.read_timeout)");
+    assertThat(status.getDescription())
+        .isEqualTo(
+            "the request message was not complete within 500ms (protocols.grpc.read_timeout)");
     assertThat(refusedRequests(ServerRefusals.READ_TIMEOUT)).isEqualTo(1);
     assertStillServes();
   }
@@ -407,13 +461,19 @@ class OtlpGrpcProtectionTest {
     start();
     Metadata big = new Metadata();
     big.put(Metadata.Key.of("x-big", Metadata.ASCII_STRING_MARSHALLER), "b".repeat(4096));
-    // The server announces the limit in its SETTINGS; grpc-java clients then refuse to send such a call
-    // themselves (a client that sends it anyway has its stream reset by the server's HTTP/2 decoder).
-    StatusRuntimeException e = failure(() -> stub(channel())
-        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(big))
-        .export(TestData.logs(1)));
+    // The server announces the limit in its SETTINGS; grpc-java clients then refuse to send such a
+    // call
+    // themselves (a client that sends it anyway has its stream reset by the server's HTTP/2
+    // decoder).
+    StatusRuntimeException e =
+        failure(
+            () ->
+                stub(channel())
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(big))
+                    .export(TestData.logs(1)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-    assertThat(e.getStatus().getDescription() + " " + e.getCause()).contains("Header size exceeded max allowed size (2048)");
+    assertThat(e.getStatus().getDescription() + " " + e.getCause())
+        .contains("Header size exceeded max allowed size (2048)");
     assertThat(logs.records()).isZero();
     assertStillServes();
   }

@@ -33,7 +33,10 @@ class OtlpGrpcReceiverTest {
 
   private void start(Signal... signals) throws Exception {
     fixture = new ReceiverFixture(signals);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", fixture.receiver.grpcPort()).usePlaintext().build();
+    channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", fixture.receiver.grpcPort())
+            .usePlaintext()
+            .build();
   }
 
   @AfterEach
@@ -52,7 +55,9 @@ class OtlpGrpcReceiverTest {
 
     ExportLogsServiceResponse logResponse = logs().export(TestData.logs(3));
     ExportTraceServiceResponse traceResponse =
-        TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).export(TestData.traces(2));
+        TraceServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .export(TestData.traces(2));
     ExportMetricsServiceResponse metricResponse =
         MetricsServiceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -62,24 +67,29 @@ class OtlpGrpcReceiverTest {
     assertThat(traceResponse.hasPartialSuccess()).isFalse();
     assertThat(metricResponse.hasPartialSuccess()).isFalse();
     LogsBatch batch = (LogsBatch) fixture.consumer(Signal.LOGS).batches.get(0);
-    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(1).body()).isEqualTo("line 1");
+    assertThat(batch.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(1).body())
+        .isEqualTo("line 1");
     assertThat(fixture.consumer(Signal.TRACES).records()).isEqualTo(2);
     assertThat(fixture.consumer(Signal.METRICS).records()).isEqualTo(4);
     assertThat(fixture.accepted(Signal.LOGS, "grpc")).isEqualTo(3);
     assertThat(fixture.accepted(Signal.TRACES, "grpc")).isEqualTo(2);
     assertThat(fixture.accepted(Signal.METRICS, "grpc")).isEqualTo(4);
     assertThat(fixture.metrics.toPrometheusText())
-        .contains("stacklens_receiver_request_duration_seconds_count{receiver=\"otlp\",transport=\"grpc\"} 3");
+        .contains(
+            "stacklens_receiver_request_duration_seconds_count{receiver=\"otlp\",transport=\"grpc\"} 3");
   }
 
   @Test
   void reportsOkHealthOnStart() throws Exception {
     start(Signal.LOGS);
-    assertThat(fixture.health.components()).singleElement().satisfies(c -> {
-      assertThat(c.kind()).isEqualTo(ComponentKind.RECEIVER);
-      assertThat(c.status()).isEqualTo(ComponentStatus.OK);
-      assertThat(c.detail()).contains("gRPC 127.0.0.1:" + fixture.receiver.grpcPort());
-    });
+    assertThat(fixture.health.components())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.kind()).isEqualTo(ComponentKind.RECEIVER);
+              assertThat(c.status()).isEqualTo(ComponentStatus.OK);
+              assertThat(c.detail()).contains("gRPC 127.0.0.1:" + fixture.receiver.grpcPort());
+            });
   }
 
   @Test
@@ -93,10 +103,14 @@ class OtlpGrpcReceiverTest {
   void invalidRecordsAreRejectedIndividuallyWithPartialSuccess() throws Exception {
     start(Signal.LOGS);
     ExportLogsServiceResponse response =
-        logs().export(TestData.logs(TestData.log("ok", 9), TestData.log("bad", 42), TestData.log("ok too", 24)));
+        logs()
+            .export(
+                TestData.logs(
+                    TestData.log("ok", 9), TestData.log("bad", 42), TestData.log("ok too", 24)));
     assertThat(response.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
     assertThat(response.getPartialSuccess().getErrorMessage())
-        .isEqualTo("1 log records rejected; first: resource_logs[0].scope_logs[0].log_records[1]: severity_number 42 is outside 0..24");
+        .isEqualTo(
+            "1 log records rejected; first: resource_logs[0].scope_logs[0].log_records[1]: severity_number 42 is outside 0..24");
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(2);
     assertThat(fixture.refused(Signal.LOGS, "grpc", "invalid")).isEqualTo(1);
     assertThat(fixture.accepted(Signal.LOGS, "grpc")).isEqualTo(2);
@@ -132,9 +146,14 @@ class OtlpGrpcReceiverTest {
   void signalWithoutPipelineIsUnimplemented() throws Exception {
     start(Signal.LOGS);
     StatusRuntimeException e =
-        catchStatus(() -> TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).export(TestData.traces(1)));
+        catchStatus(
+            () ->
+                TraceServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .export(TestData.traces(1)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThat(e.getStatus().getDescription()).contains("no pipeline takes traces from receiver otlp");
+    assertThat(e.getStatus().getDescription())
+        .contains("no pipeline takes traces from receiver otlp");
   }
 
   @Test
@@ -142,9 +161,16 @@ class OtlpGrpcReceiverTest {
     start(Signal.LOGS);
     byte[] whole = TestData.logs(3).toByteArray();
     byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 7);
-    var method = io.stacklens.agent.otlp.RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod());
-    StatusRuntimeException e = catchStatus(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(
-        channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), truncated));
+    var method =
+        io.stacklens.agent.otlp.RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod());
+    StatusRuntimeException e =
+        catchStatus(
+            () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel,
+                    method,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS),
+                    truncated));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription())
         .startsWith("malformed opentelemetry.proto.collector.logs.v1.LogsService/Export request: ");
@@ -155,7 +181,8 @@ class OtlpGrpcReceiverTest {
   @Test
   void messageLargerThanTheLimitIsRefusedAndTheServerKeepsServing() throws Exception {
     start(Signal.LOGS);
-    StatusRuntimeException e = catchStatus(() -> logs().export(TestData.logs(TestData.log("x".repeat(70_000), 9))));
+    StatusRuntimeException e =
+        catchStatus(() -> logs().export(TestData.logs(TestData.log("x".repeat(70_000), 9))));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     logs().export(TestData.logs(1));
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(1);
@@ -166,21 +193,27 @@ class OtlpGrpcReceiverTest {
     start(Signal.LOGS);
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    fixture.consumer(Signal.LOGS).answer = () -> {
-      entered.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Admission.ACCEPTED;
-    };
+    fixture.consumer(Signal.LOGS).answer =
+        () -> {
+          entered.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Admission.ACCEPTED;
+        };
     var inFlight = CompletableFuture.supplyAsync(() -> logs().export(TestData.logs(1)));
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 
-    var shutdown = CompletableFuture.runAsync(() -> fixture.receiver.shutdown(Instant.now().plusSeconds(5)));
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(catchStatus(() -> logs().export(TestData.logs(1))).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    var shutdown =
+        CompletableFuture.runAsync(() -> fixture.receiver.shutdown(Instant.now().plusSeconds(5)));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(catchStatus(() -> logs().export(TestData.logs(1))).getStatus().getCode())
+                    .isEqualTo(Status.Code.UNAVAILABLE));
     assertThat(shutdown).isNotDone();
 
     release.countDown();
@@ -201,10 +234,15 @@ class OtlpGrpcReceiverTest {
   @Test
   void shutdownIsIdempotentAndSafeBeforeStart() throws Exception {
     OtlpReceiver notStarted =
-        (OtlpReceiver) new OtlpReceiverFactory().createReceiver(
-            io.stacklens.agent.api.ComponentContext.of(
-                io.stacklens.agent.api.ComponentId.of("otlp"), ComponentKind.RECEIVER, new io.stacklens.agent.telemetry.MetricsRegistry()),
-            ReceiverFixture.config(), java.util.Map.of());
+        (OtlpReceiver)
+            new OtlpReceiverFactory()
+                .createReceiver(
+                    io.stacklens.agent.api.ComponentContext.of(
+                        io.stacklens.agent.api.ComponentId.of("otlp"),
+                        ComponentKind.RECEIVER,
+                        new io.stacklens.agent.telemetry.MetricsRegistry()),
+                    ReceiverFixture.config(),
+                    java.util.Map.of());
     notStarted.shutdown(Instant.now().plusSeconds(1));
     notStarted.shutdown(Instant.now().plusSeconds(1));
     assertThatThrownBy(() -> notStarted.start(new io.stacklens.agent.admin.HealthRegistry()))

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class OtlpHttpProtectionTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final CollectingConsumer logs = new CollectingConsumer();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private OtlpReceiver receiver;
 
   @AfterEach
@@ -40,24 +41,32 @@ class OtlpHttpProtectionTest {
 
   private void start(OtlpReceiverConfig config, MemoryLimiter memory) throws Exception {
     config.protocols.grpc = null;
-    ComponentContext context = ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
-    receiver = (OtlpReceiver) new OtlpReceiverFactory().createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, logs));
-    receiver.start(new Host() {
-      @Override
-      public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
+    receiver =
+        (OtlpReceiver)
+            new OtlpReceiverFactory()
+                .createReceiver(context, config, Map.<Signal, Consumer>of(Signal.LOGS, logs));
+    receiver.start(
+        new Host() {
+          @Override
+          public void reportStatus(
+              ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {}
 
-      @Override
-      public MemoryLimiter memoryLimiter() {
-        return memory;
-      }
-    });
+          @Override
+          public MemoryLimiter memoryLimiter() {
+            return memory;
+          }
+        });
   }
 
   private HttpResponse<byte[]> postLogs(byte[] body) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/logs"))
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/logs"))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/x-protobuf")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -68,12 +77,21 @@ class OtlpHttpProtectionTest {
     memory.forceAcquire(999_990);
     var r = postLogs(TestData.logs(3).toByteArray());
     assertThat(r.statusCode()).isEqualTo(429);
-    assertThat(r.headers().firstValue("retry-after")).hasValue("2"); // retry_after 1500ms, rounded up
+    assertThat(r.headers().firstValue("retry-after"))
+        .hasValue("2"); // retry_after 1500ms, rounded up
     assertThat(r.headers().firstValue("content-type")).hasValue("application/x-protobuf");
     com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
     assertThat(status.getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED_VALUE);
     assertThat(status.getMessage()).contains("memory budget");
-    assertThat(metrics.counterValue(ServerRefusals.REFUSED_REQUESTS, "receiver", "otlp", "transport", "http", "reason", "memory_limit"))
+    assertThat(
+            metrics.counterValue(
+                ServerRefusals.REFUSED_REQUESTS,
+                "receiver",
+                "otlp",
+                "transport",
+                "http",
+                "reason",
+                "memory_limit"))
         .isEqualTo(1);
     assertThat(logs.records()).isZero();
 
@@ -92,8 +110,19 @@ class OtlpHttpProtectionTest {
       silent.setSoTimeout(20_000);
       assertThat(silent.getInputStream().read()).isEqualTo(-1);
     }
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        metrics.counterValue(ServerRefusals.REFUSED_CONNECTIONS, "receiver", "otlp", "transport", "http", "reason", "header_timeout") == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                metrics.counterValue(
+                        ServerRefusals.REFUSED_CONNECTIONS,
+                        "receiver",
+                        "otlp",
+                        "transport",
+                        "http",
+                        "reason",
+                        "header_timeout")
+                    == 1);
     assertThat(postLogs(TestData.logs(1).toByteArray()).statusCode()).isEqualTo(200);
   }
 }

@@ -30,7 +30,8 @@ class OtlpHttpReceiverTest {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ReceiverFixture fixture;
 
   @AfterEach
@@ -42,11 +43,13 @@ class OtlpHttpReceiverTest {
     fixture = new ReceiverFixture(signals);
   }
 
-  private HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers) throws Exception {
+  private HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers)
+      throws Exception {
     return send("POST", path, contentType, body, headers);
   }
 
-  private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String... headers)
+  private HttpResponse<byte[]> send(
+      String method, String path, String contentType, byte[] body, String... headers)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.receiver.httpPort() + path))
@@ -72,35 +75,47 @@ class OtlpHttpReceiverTest {
 
     var logs = post("/v1/logs", PROTOBUF, TestData.logs(3).toByteArray());
     var traces = post("/v1/traces", PROTOBUF, TestData.traces(2).toByteArray());
-    var metrics = post("/v1/metrics", PROTOBUF, TestData.metrics(TestData.gauge("cpu", 4)).toByteArray());
+    var metrics =
+        post("/v1/metrics", PROTOBUF, TestData.metrics(TestData.gauge("cpu", 4)).toByteArray());
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.headers().firstValue("content-type")).hasValue(PROTOBUF);
     assertThat(ExportLogsServiceResponse.parseFrom(logs.body()).hasPartialSuccess()).isFalse();
     assertThat(ExportTraceServiceResponse.parseFrom(traces.body()).hasPartialSuccess()).isFalse();
-    assertThat(ExportMetricsServiceResponse.parseFrom(metrics.body()).hasPartialSuccess()).isFalse();
+    assertThat(ExportMetricsServiceResponse.parseFrom(metrics.body()).hasPartialSuccess())
+        .isFalse();
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(3);
     assertThat(fixture.consumer(Signal.TRACES).records()).isEqualTo(2);
     assertThat(fixture.consumer(Signal.METRICS).records()).isEqualTo(4);
     assertThat(fixture.accepted(Signal.LOGS, "http")).isEqualTo(3);
     assertThat(fixture.accepted(Signal.METRICS, "http")).isEqualTo(4);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(fixture.metrics.toPrometheusText())
-            .contains("stacklens_receiver_request_duration_seconds_count{receiver=\"otlp\",transport=\"http\"} 3"));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(fixture.metrics.toPrometheusText())
+                    .contains(
+                        "stacklens_receiver_request_duration_seconds_count{receiver=\"otlp\",transport=\"http\"} 3"));
   }
 
   @Test
   void exportsLogsTracesAndMetricsAsJsonAndAnswersInJson() throws Exception {
     start(Signal.LOGS, Signal.TRACES, Signal.METRICS);
-    String logsJson = """
+    String logsJson =
+        """
         {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
           "scopeLogs":[{"logRecords":[{"timeUnixNano":"1700000000000000000","severityNumber":9,
             "body":{"stringValue":"hello"},"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"}]}]}]}
         """;
 
     var logs = post("/v1/logs", JSON, logsJson.getBytes(StandardCharsets.UTF_8));
-    var traces = post("/v1/traces", "application/json; charset=utf-8", OtlpJson.toJsonBytes(TestData.traces(2)));
-    var metrics = post("/v1/metrics", JSON, OtlpJson.toJsonBytes(TestData.metrics(TestData.gauge("cpu", 3))));
+    var traces =
+        post(
+            "/v1/traces",
+            "application/json; charset=utf-8",
+            OtlpJson.toJsonBytes(TestData.traces(2)));
+    var metrics =
+        post("/v1/metrics", JSON, OtlpJson.toJsonBytes(TestData.metrics(TestData.gauge("cpu", 3))));
 
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logs.headers().firstValue("content-type")).hasValue(JSON);
@@ -119,47 +134,76 @@ class OtlpHttpReceiverTest {
   void acceptsGzipAndZstdBodies() throws Exception {
     start(Signal.LOGS);
     byte[] body = TestData.logs(4).toByteArray();
-    assertThat(post("/v1/logs", PROTOBUF, TestData.gzip(body), "Content-Encoding", "gzip").statusCode()).isEqualTo(200);
-    assertThat(post("/v1/logs", PROTOBUF, TestData.zstd(body), "Content-Encoding", "zstd").statusCode()).isEqualTo(200);
+    assertThat(
+            post("/v1/logs", PROTOBUF, TestData.gzip(body), "Content-Encoding", "gzip")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            post("/v1/logs", PROTOBUF, TestData.zstd(body), "Content-Encoding", "zstd")
+                .statusCode())
+        .isEqualTo(200);
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(8);
   }
 
   @Test
   void invalidRecordsAreRejectedIndividuallyWithPartialSuccess() throws Exception {
     start(Signal.LOGS, Signal.TRACES, Signal.METRICS);
-    var badTraceId = TestData.log("bad id", 9).toBuilder().setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
-    var logs = post("/v1/logs", PROTOBUF,
-        TestData.logs(TestData.log("ok", 9), badTraceId, TestData.log("bad", -1)).toByteArray());
+    var badTraceId =
+        TestData.log("bad id", 9).toBuilder()
+            .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[5]))
+            .build();
+    var logs =
+        post(
+            "/v1/logs",
+            PROTOBUF,
+            TestData.logs(TestData.log("ok", 9), badTraceId, TestData.log("bad", -1))
+                .toByteArray());
     var logsResponse = ExportLogsServiceResponse.parseFrom(logs.body());
     assertThat(logs.statusCode()).isEqualTo(200);
     assertThat(logsResponse.getPartialSuccess().getRejectedLogRecords()).isEqualTo(2);
     assertThat(logsResponse.getPartialSuccess().getErrorMessage())
-        .isEqualTo("2 log records rejected; first: resource_logs[0].scope_logs[0].log_records[1]: "
-            + "trace_id must be 16 bytes (or empty), got 5 (and 1 more)");
+        .isEqualTo(
+            "2 log records rejected; first: resource_logs[0].scope_logs[0].log_records[1]: "
+                + "trace_id must be 16 bytes (or empty), got 5 (and 1 more)");
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(1);
     assertThat(fixture.refused(Signal.LOGS, "http", "invalid")).isEqualTo(2);
 
     var noSpanId = TestData.span(1).toBuilder().clearSpanId().build();
-    var traces = ExportTraceServiceResponse.parseFrom(
-        post("/v1/traces", PROTOBUF, TestData.traces(TestData.span(0), noSpanId).toByteArray()).body());
+    var traces =
+        ExportTraceServiceResponse.parseFrom(
+            post("/v1/traces", PROTOBUF, TestData.traces(TestData.span(0), noSpanId).toByteArray())
+                .body());
     assertThat(traces.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
-    assertThat(traces.getPartialSuccess().getErrorMessage()).contains("spans[1]: span_id must be 8 bytes and not all zero, got none");
+    assertThat(traces.getPartialSuccess().getErrorMessage())
+        .contains("spans[1]: span_id must be 8 bytes and not all zero, got none");
     assertThat(fixture.consumer(Signal.TRACES).records()).isEqualTo(1);
 
-    var metrics = ExportMetricsServiceResponse.parseFrom(post("/v1/metrics", PROTOBUF,
-        TestData.metrics(TestData.gauge("ok", 2), TestData.histogram("latency", 3, 3)).toByteArray()).body());
+    var metrics =
+        ExportMetricsServiceResponse.parseFrom(
+            post(
+                    "/v1/metrics",
+                    PROTOBUF,
+                    TestData.metrics(TestData.gauge("ok", 2), TestData.histogram("latency", 3, 3))
+                        .toByteArray())
+                .body());
     assertThat(metrics.getPartialSuccess().getRejectedDataPoints()).isEqualTo(1);
     assertThat(metrics.getPartialSuccess().getErrorMessage())
-        .contains("metrics[1] (\"latency\").histogram.data_points[0]: bucket_counts has 3 entries and explicit_bounds 3");
+        .contains(
+            "metrics[1] (\"latency\").histogram.data_points[0]: bucket_counts has 3 entries and explicit_bounds 3");
     assertThat(fixture.consumer(Signal.METRICS).records()).isEqualTo(2);
   }
 
   @Test
   void partialSuccessIsAnsweredInJsonForJsonRequests() throws Exception {
     start(Signal.LOGS);
-    var response = post("/v1/logs", JSON, OtlpJson.toJsonBytes(TestData.logs(TestData.log("bad", 30))));
+    var response =
+        post("/v1/logs", JSON, OtlpJson.toJsonBytes(TestData.logs(TestData.log("bad", 30))));
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(text(response)).contains("\"partialSuccess\"", "\"rejectedLogRecords\":\"1\"", "severity_number 30 is outside 0..24");
+    assertThat(text(response))
+        .contains(
+            "\"partialSuccess\"",
+            "\"rejectedLogRecords\":\"1\"",
+            "severity_number 30 is outside 0..24");
   }
 
   @Test
@@ -189,9 +233,11 @@ class OtlpHttpReceiverTest {
   @Test
   void signalWithoutPipelineIs404() throws Exception {
     start(Signal.LOGS);
-    var response = post("/v1/metrics", PROTOBUF, TestData.metrics(TestData.gauge("cpu", 1)).toByteArray());
+    var response =
+        post("/v1/metrics", PROTOBUF, TestData.metrics(TestData.gauge("cpu", 1)).toByteArray());
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(protobufStatus(response).getMessage()).contains("no pipeline takes metrics from receiver otlp");
+    assertThat(protobufStatus(response).getMessage())
+        .contains("no pipeline takes metrics from receiver otlp");
   }
 
   @Test
@@ -212,7 +258,8 @@ class OtlpHttpReceiverTest {
 
     var brotli = post("/v1/logs", PROTOBUF, new byte[] {1}, "Content-Encoding", "br");
     assertThat(brotli.statusCode()).isEqualTo(415);
-    assertThat(protobufStatus(brotli).getMessage()).contains("Content-Encoding 'br' is not supported");
+    assertThat(protobufStatus(brotli).getMessage())
+        .contains("Content-Encoding 'br' is not supported");
   }
 
   @Test
@@ -227,7 +274,8 @@ class OtlpHttpReceiverTest {
     assertThat(gzip.statusCode()).isEqualTo(413);
     assertThat(text(gzip)).contains("after gzip decompression");
 
-    var zstd = post("/v1/logs", PROTOBUF, TestData.zstd(new byte[1_000_000]), "Content-Encoding", "zstd");
+    var zstd =
+        post("/v1/logs", PROTOBUF, TestData.zstd(new byte[1_000_000]), "Content-Encoding", "zstd");
     assertThat(zstd.statusCode()).isEqualTo(413);
   }
 
@@ -240,20 +288,28 @@ class OtlpHttpReceiverTest {
     assertThat(proto.statusCode()).isEqualTo(400);
     Status status = protobufStatus(proto);
     assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.INVALID_ARGUMENT_VALUE);
-    assertThat(status.getMessage()).startsWith("body is not a valid protobuf ExportLogsServiceRequest: ");
+    assertThat(status.getMessage())
+        .startsWith("body is not a valid protobuf ExportLogsServiceRequest: ");
 
-    var json = post("/v1/logs", JSON, "{\"resourceLogs\": [ {\"scopeLogs\": 7 ".getBytes(StandardCharsets.UTF_8));
+    var json =
+        post(
+            "/v1/logs",
+            JSON,
+            "{\"resourceLogs\": [ {\"scopeLogs\": 7 ".getBytes(StandardCharsets.UTF_8));
     assertThat(json.statusCode()).isEqualTo(400);
     assertThat(json.headers().firstValue("content-type")).hasValue(JSON);
-    assertThat(text(json)).contains("\"code\":3", "body is not a valid OTLP/JSON ExportLogsServiceRequest");
+    assertThat(text(json))
+        .contains("\"code\":3", "body is not a valid OTLP/JSON ExportLogsServiceRequest");
 
     var notGzip = post("/v1/logs", PROTOBUF, full, "Content-Encoding", "gzip");
     assertThat(notGzip.statusCode()).isEqualTo(400);
-    assertThat(protobufStatus(notGzip).getMessage()).startsWith("request body is not valid gzip data");
+    assertThat(protobufStatus(notGzip).getMessage())
+        .startsWith("request body is not valid gzip data");
 
     var notZstd = post("/v1/logs", PROTOBUF, full, "Content-Encoding", "zstd");
     assertThat(notZstd.statusCode()).isEqualTo(400);
-    assertThat(protobufStatus(notZstd).getMessage()).startsWith("request body is not valid zstd data");
+    assertThat(protobufStatus(notZstd).getMessage())
+        .startsWith("request body is not valid zstd data");
 
     assertThat(post("/v1/logs", PROTOBUF, full).statusCode()).isEqualTo(200);
     assertThat(fixture.consumer(Signal.LOGS).records()).isEqualTo(2);
@@ -272,36 +328,46 @@ class OtlpHttpReceiverTest {
       assertThat(readResponseHead(idle.getInputStream())).startsWith("HTTP/1.1 200");
       skipBody(idle.getInputStream(), 0);
 
-      fixture.consumer(Signal.LOGS).answer = () -> {
-        entered.countDown();
-        try {
-          release.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Admission.ACCEPTED;
-      };
-      var inFlight = CompletableFuture.supplyAsync(() -> {
-        try {
-          return post("/v1/logs", PROTOBUF, body).statusCode();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      fixture.consumer(Signal.LOGS).answer =
+          () -> {
+            entered.countDown();
+            try {
+              release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Admission.ACCEPTED;
+          };
+      var inFlight =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return post("/v1/logs", PROTOBUF, body).statusCode();
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-      var shutdown = CompletableFuture.runAsync(() -> fixture.receiver.shutdown(Instant.now().plusSeconds(5)));
+      var shutdown =
+          CompletableFuture.runAsync(() -> fixture.receiver.shutdown(Instant.now().plusSeconds(5)));
 
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-        try {
-          new Socket("127.0.0.1", fixture.receiver.httpPort()).close();
-          return false;
-        } catch (java.io.IOException refused) {
-          return true;
-        }
-      });
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try {
+                  new Socket("127.0.0.1", fixture.receiver.httpPort()).close();
+                  return false;
+                } catch (java.io.IOException refused) {
+                  return true;
+                }
+              });
       writeRequest(idle, body);
       String head = readResponseHead(idle.getInputStream());
-      assertThat(head).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 2").containsIgnoringCase("connection: close");
+      assertThat(head)
+          .startsWith("HTTP/1.1 503")
+          .containsIgnoringCase("retry-after: 2")
+          .containsIgnoringCase("connection: close");
       assertThat(shutdown).isNotDone();
 
       release.countDown();
@@ -313,8 +379,11 @@ class OtlpHttpReceiverTest {
 
   private static void writeRequest(Socket socket, byte[] body) throws Exception {
     OutputStream out = socket.getOutputStream();
-    out.write(("POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
-            + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
   }

@@ -8,7 +8,6 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
-import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.Stability;
 import io.stacklens.agent.api.StartException;
@@ -18,7 +17,6 @@ import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,8 @@ class OtlpReceiverConfigTest {
   void aProtocolsSectionWithoutAnyProtocolIsAnError() {
     OtlpReceiverConfig config = new OtlpReceiverConfig();
     config.protocols = new OtlpReceiverConfig.Protocols();
-    assertThat(problems(config)).containsExactly("protocols: enable at least one protocol: grpc or http");
+    assertThat(problems(config))
+        .containsExactly("protocols: enable at least one protocol: grpc or http");
   }
 
   @Test
@@ -94,20 +93,33 @@ class OtlpReceiverConfigTest {
   @ParameterizedTest
   @ValueSource(strings = {"grpc", "http"})
   void startFailsNamingTheEndpointSettingWhenThePortIsTaken(String protocol) throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken =
+        new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
       OtlpReceiverConfig config = ReceiverFixture.config();
       String endpoint = "127.0.0.1:" + taken.getLocalPort();
       if (protocol.equals("grpc")) config.protocols.grpc.endpoint = endpoint;
       else config.protocols.http.endpoint = endpoint;
       HealthRegistry health = new HealthRegistry();
       OtlpReceiver receiver =
-          (OtlpReceiver) new OtlpReceiverFactory().createReceiver(
-              ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, new MetricsRegistry()), config, Map.of());
+          (OtlpReceiver)
+              new OtlpReceiverFactory()
+                  .createReceiver(
+                      ComponentContext.of(
+                          ComponentId.of("otlp"), ComponentKind.RECEIVER, new MetricsRegistry()),
+                      config,
+                      Map.of());
       assertThatThrownBy(() -> receiver.start(health))
-          .isInstanceOfSatisfying(StartException.class, e -> assertThat(e.key()).isEqualTo("protocols." + protocol + ".endpoint"))
-          .hasMessage("cannot listen on " + endpoint + ": address already in use; stop what uses port " + taken.getLocalPort()
-              + " (another agent?), or choose another port");
-      assertThat(health.components().get(0).status()).isEqualTo(io.stacklens.agent.api.ComponentStatus.FAILED);
+          .isInstanceOfSatisfying(
+              StartException.class,
+              e -> assertThat(e.key()).isEqualTo("protocols." + protocol + ".endpoint"))
+          .hasMessage(
+              "cannot listen on "
+                  + endpoint
+                  + ": address already in use; stop what uses port "
+                  + taken.getLocalPort()
+                  + " (another agent?), or choose another port");
+      assertThat(health.components().get(0).status())
+          .isEqualTo(io.stacklens.agent.api.ComponentStatus.FAILED);
       receiver.shutdown(Instant.now().plusSeconds(1));
     }
   }

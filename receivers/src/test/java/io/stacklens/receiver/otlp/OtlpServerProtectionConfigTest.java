@@ -14,17 +14,25 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server protection settings of {@code protocols.grpc} and {@code protocols.http}: defaults, YAML, validation. */
+/**
+ * The server protection settings of {@code protocols.grpc} and {@code protocols.http}: defaults,
+ * YAML, validation.
+ */
 class OtlpServerProtectionConfigTest {
   private static LoadResult load(String receiverYaml) {
-    String yaml = "receivers:\n  otlp:\n" + receiverYaml.indent(4) + "exporters: { debug: }\n"
-        + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [debug] }\n";
-    ComponentRegistry registry = ComponentRegistry.of(new OtlpReceiverFactory(), StubFactories.exporter("debug"));
+    String yaml =
+        "receivers:\n  otlp:\n"
+            + receiverYaml.indent(4)
+            + "exporters: { debug: }\n"
+            + "service:\n  pipelines:\n    logs: { receivers: [otlp], exporters: [debug] }\n";
+    ComponentRegistry registry =
+        ComponentRegistry.of(new OtlpReceiverFactory(), StubFactories.exporter("debug"));
     return new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
   }
 
   private static OtlpReceiverConfig config(LoadResult r) {
-    return (OtlpReceiverConfig) r.config().orElseThrow().components(ComponentKind.RECEIVER).get(ComponentId.of("otlp"));
+    return (OtlpReceiverConfig)
+        r.config().orElseThrow().components(ComponentKind.RECEIVER).get(ComponentId.of("otlp"));
   }
 
   private static List<String> messages(LoadResult r) {
@@ -60,7 +68,9 @@ class OtlpServerProtectionConfigTest {
 
   @Test
   void bindsEveryOptionFromYaml() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         protocols:
           grpc:
             max_concurrent_streams: 50
@@ -113,7 +123,9 @@ class OtlpServerProtectionConfigTest {
 
   @Test
   void aPartialKeepaliveSectionKeepsTheOtherDefaults() {
-    LoadResult r = load("protocols:\n  grpc:\n    keepalive:\n      server_parameters: { max_connection_age: 1h }\n");
+    LoadResult r =
+        load(
+            "protocols:\n  grpc:\n    keepalive:\n      server_parameters: { max_connection_age: 1h }\n");
     assertThat(messages(r)).isEmpty();
     OtlpReceiverConfig.Keepalive k = config(r).protocols.grpc.keepalive;
     assertThat(k.serverParameters.maxConnectionAge).isEqualTo(Duration.ofHours(1));
@@ -123,7 +135,9 @@ class OtlpServerProtectionConfigTest {
 
   @Test
   void everyProblemNamesItsKey() {
-    LoadResult r = load("""
+    LoadResult r =
+        load(
+            """
         protocols:
           grpc:
             max_concurrent_streams: 0
@@ -140,18 +154,19 @@ class OtlpServerProtectionConfigTest {
             max_connections: 0
             max_header_size: 100
         """);
-    assertThat(messages(r)).containsExactlyInAnyOrder(
-        "receivers.otlp.protocols.grpc.max_concurrent_streams: must be at least 1, got 0",
-        "receivers.otlp.protocols.grpc.max_connections: must be at least 1, got 0",
-        "receivers.otlp.protocols.grpc.max_header_list_size: must be between 1KiB and 1MiB, got 10",
-        "receivers.otlp.protocols.grpc.handshake_timeout: must be positive, e.g. 10s; got 0s",
-        "receivers.otlp.protocols.grpc.read_timeout: must be positive, e.g. 10s; got 0s",
-        "receivers.otlp.protocols.grpc.max_rst_frames_per_window: must be at least 1, got 0",
-        "receivers.otlp.protocols.grpc.rst_frames_window: must be a whole number of seconds, at least 1s, got 1s500ms",
-        "receivers.otlp.protocols.grpc.keepalive.server_parameters.time: must be at least 10s (gRPC raises shorter ones), got 1s",
-        "receivers.otlp.protocols.grpc.keepalive.server_parameters.timeout: must be positive, e.g. 10s; got 0s",
-        "receivers.otlp.protocols.http.read_header_timeout: must be positive, e.g. 10s; got 0s",
-        "receivers.otlp.protocols.http.max_connections: must be at least 1, got 0",
-        "receivers.otlp.protocols.http.max_header_size: must be between 1KiB and 1MiB, got 100");
+    assertThat(messages(r))
+        .containsExactlyInAnyOrder(
+            "receivers.otlp.protocols.grpc.max_concurrent_streams: must be at least 1, got 0",
+            "receivers.otlp.protocols.grpc.max_connections: must be at least 1, got 0",
+            "receivers.otlp.protocols.grpc.max_header_list_size: must be between 1KiB and 1MiB, got 10",
+            "receivers.otlp.protocols.grpc.handshake_timeout: must be positive, e.g. 10s; got 0s",
+            "receivers.otlp.protocols.grpc.read_timeout: must be positive, e.g. 10s; got 0s",
+            "receivers.otlp.protocols.grpc.max_rst_frames_per_window: must be at least 1, got 0",
+            "receivers.otlp.protocols.grpc.rst_frames_window: must be a whole number of seconds, at least 1s, got 1s500ms",
+            "receivers.otlp.protocols.grpc.keepalive.server_parameters.time: must be at least 10s (gRPC raises shorter ones), got 1s",
+            "receivers.otlp.protocols.grpc.keepalive.server_parameters.timeout: must be positive, e.g. 10s; got 0s",
+            "receivers.otlp.protocols.http.read_header_timeout: must be positive, e.g. 10s; got 0s",
+            "receivers.otlp.protocols.http.max_connections: must be at least 1, got 0",
+            "receivers.otlp.protocols.http.max_header_size: must be between 1KiB and 1MiB, got 100");
   }
 }

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * A deliberately misbehaving HTTP/2 client on a plain socket: writes frames by hand (headers as HPACK
- * literals, no compression state) so tests can send what no real client would: floods of
+ * A deliberately misbehaving HTTP/2 client on a plain socket: writes frames by hand (headers as
+ * HPACK literals, no compression state) so tests can send what no real client would: floods of
  * HEADERS+RST_STREAM, more streams than allowed, pings without end. Reads the server's frames back.
  */
 final class RawHttp2Client implements AutoCloseable {
@@ -31,7 +31,10 @@ final class RawHttp2Client implements AutoCloseable {
     /** RST_STREAM's error code, or GOAWAY's. */
     long errorCode() {
       int at = type == GOAWAY ? 4 : 0;
-      return ((payload[at] & 0xffL) << 24) | ((payload[at + 1] & 0xff) << 16) | ((payload[at + 2] & 0xff) << 8) | (payload[at + 3] & 0xff);
+      return ((payload[at] & 0xffL) << 24)
+          | ((payload[at + 1] & 0xff) << 16)
+          | ((payload[at + 2] & 0xff) << 8)
+          | (payload[at + 3] & 0xff);
     }
 
     /** GOAWAY's debug data as text. */
@@ -85,7 +88,10 @@ final class RawHttp2Client implements AutoCloseable {
     out.flush();
   }
 
-  /** Reads frames until one matches (answering the server's SETTINGS); null when the connection ends first. */
+  /**
+   * Reads frames until one matches (answering the server's SETTINGS); null when the connection ends
+   * first.
+   */
   Frame readUntil(Predicate<Frame> wanted) throws IOException {
     while (true) {
       Frame f;
@@ -122,7 +128,11 @@ final class RawHttp2Client implements AutoCloseable {
     byte[] head = new byte[9];
     in.readFully(head);
     int length = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
-    int streamId = ((head[5] & 0x7f) << 24) | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8 | (head[8] & 0xff);
+    int streamId =
+        ((head[5] & 0x7f) << 24)
+            | (head[6] & 0xff) << 16
+            | (head[7] & 0xff) << 8
+            | (head[8] & 0xff);
     byte[] payload = new byte[length];
     in.readFully(payload);
     return new Frame(head[3] & 0xff, head[4] & 0xff, streamId, payload);
@@ -130,14 +140,24 @@ final class RawHttp2Client implements AutoCloseable {
 
   private void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
     byte[] head = {
-        (byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-        (byte) type, (byte) flags,
-        (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId};
+      (byte) (payload.length >>> 16),
+      (byte) (payload.length >>> 8),
+      (byte) payload.length,
+      (byte) type,
+      (byte) flags,
+      (byte) (streamId >>> 24),
+      (byte) (streamId >>> 16),
+      (byte) (streamId >>> 8),
+      (byte) streamId
+    };
     out.write(head);
     out.write(payload);
   }
 
-  /** HPACK "literal header field without indexing, new name"; names and values shorter than 127 bytes. */
+  /**
+   * HPACK "literal header field without indexing, new name"; names and values shorter than 127
+   * bytes.
+   */
   private static void literal(ByteArrayOutputStream block, String name, String value) {
     byte[] n = name.getBytes(StandardCharsets.US_ASCII);
     byte[] v = value.getBytes(StandardCharsets.US_ASCII);

@@ -28,7 +28,8 @@ final class ReceiverFixture implements AutoCloseable {
       consumers.put(s, c);
       wired.put(s, c);
     }
-    ComponentContext context = ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
+    ComponentContext context =
+        ComponentContext.of(ComponentId.of("otlp"), ComponentKind.RECEIVER, metrics);
     receiver = (OtlpReceiver) new OtlpReceiverFactory().createReceiver(context, config, wired);
     receiver.start(health);
   }
@@ -53,12 +54,27 @@ final class ReceiverFixture implements AutoCloseable {
   }
 
   long accepted(Signal signal, String transport) {
-    return metrics.counterValue(ReceiverMetrics.ACCEPTED, "receiver", "otlp", "signal", signal.id(), "transport", transport);
+    return metrics.counterValue(
+        ReceiverMetrics.ACCEPTED,
+        "receiver",
+        "otlp",
+        "signal",
+        signal.id(),
+        "transport",
+        transport);
   }
 
   long refused(Signal signal, String transport, String reason) {
     return metrics.counterValue(
-        ReceiverMetrics.REFUSED, "receiver", "otlp", "signal", signal.id(), "transport", transport, "reason", reason);
+        ReceiverMetrics.REFUSED,
+        "receiver",
+        "otlp",
+        "signal",
+        signal.id(),
+        "transport",
+        transport,
+        "reason",
+        reason);
   }
 
   @Override

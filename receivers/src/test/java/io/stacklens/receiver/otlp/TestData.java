@@ -30,7 +30,10 @@ final class TestData {
 
   static final Resource RESOURCE =
       Resource.newBuilder()
-          .addAttributes(KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("checkout")))
+          .addAttributes(
+              KeyValue.newBuilder()
+                  .setKey("service.name")
+                  .setValue(AnyValue.newBuilder().setStringValue("checkout")))
           .build();
 
   static LogRecord log(String body, int severity) {
@@ -83,7 +86,8 @@ final class TestData {
 
   static Metric gauge(String name, int points) {
     Gauge.Builder g = Gauge.newBuilder();
-    for (int i = 0; i < points; i++) g.addDataPoints(NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(i + 1));
+    for (int i = 0; i < points; i++)
+      g.addDataPoints(NumberDataPoint.newBuilder().setAsDouble(i).setTimeUnixNano(i + 1));
     return Metric.newBuilder().setName(name).setGauge(g).build();
   }
 
@@ -91,14 +95,18 @@ final class TestData {
     HistogramDataPoint.Builder p = HistogramDataPoint.newBuilder().setCount(1);
     for (int i = 0; i < bucketCounts; i++) p.addBucketCounts(i == 0 ? 1 : 0);
     for (int i = 0; i < bounds; i++) p.addExplicitBounds(i * 10.0);
-    return Metric.newBuilder().setName(name).setHistogram(Histogram.newBuilder().addDataPoints(p)).build();
+    return Metric.newBuilder()
+        .setName(name)
+        .setHistogram(Histogram.newBuilder().addDataPoints(p))
+        .build();
   }
 
   static ExportMetricsServiceRequest metrics(Metric... metrics) {
     ScopeMetrics.Builder scope = ScopeMetrics.newBuilder();
     for (Metric m : metrics) scope.addMetrics(m);
     return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(ResourceMetrics.newBuilder().setResource(RESOURCE).addScopeMetrics(scope))
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder().setResource(RESOURCE).addScopeMetrics(scope))
         .build();
   }
 

@@ -2,8 +2,8 @@ package io.stacklens.agent.api;
 
 /**
  * Answer of a {@link Consumer} to one batch. Only {@link #ACCEPTED} means the batch is now owned by
- * the pipeline; the others are retryable refusals the receiver must pass on to its client
- * (gRPC RESOURCE_EXHAUSTED / HTTP 429 with a retry delay, or UNAVAILABLE / 503).
+ * the pipeline; the others are retryable refusals the receiver must pass on to its client (gRPC
+ * RESOURCE_EXHAUSTED / HTTP 429 with a retry delay, or UNAVAILABLE / 503).
  */
 public enum Admission {
   ACCEPTED(null),

@@ -4,10 +4,14 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A size in bytes, written in YAML as {@code 20MiB}, {@code 512KiB}, {@code 1GB} or a plain number of bytes. */
+/**
+ * A size in bytes, written in YAML as {@code 20MiB}, {@code 512KiB}, {@code 1GB} or a plain number
+ * of bytes.
+ */
 public record ByteSize(long bytes) {
   private static final Pattern FORMAT =
-      Pattern.compile("\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|k|m|g)?\\s*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|k|m|g)?\\s*", Pattern.CASE_INSENSITIVE);
 
   public ByteSize {
     if (bytes < 0) {
@@ -23,7 +27,9 @@ public record ByteSize(long bytes) {
     Matcher m = FORMAT.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a size; use a number of bytes or a unit: 512KiB, 20MiB, 1GiB, 10MB");
+          "'"
+              + text
+              + "' is not a size; use a number of bytes or a unit: 512KiB, 20MiB, 1GiB, 10MB");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
@@ -43,7 +49,8 @@ public record ByteSize(long bytes) {
 
   @Override
   public String toString() {
-    if (bytes > 0 && bytes % (1024L * 1024 * 1024) == 0) return bytes / (1024L * 1024 * 1024) + "GiB";
+    if (bytes > 0 && bytes % (1024L * 1024 * 1024) == 0)
+      return bytes / (1024L * 1024 * 1024) + "GiB";
     if (bytes > 0 && bytes % (1024L * 1024) == 0) return bytes / (1024L * 1024) + "MiB";
     if (bytes > 0 && bytes % 1024 == 0) return bytes / 1024 + "KiB";
     return Long.toString(bytes);

@@ -9,7 +9,11 @@ import io.stacklens.agent.telemetry.MetricsRegistry;
  * exporters).
  */
 public record ComponentContext(
-    ComponentId id, ComponentKind kind, MetricsRegistry metrics, System.Logger logger, String pipeline) {
+    ComponentId id,
+    ComponentKind kind,
+    MetricsRegistry metrics,
+    System.Logger logger,
+    String pipeline) {
   /** The counter every processor drop goes to, with the reason it was dropped. */
   public static final String PROCESSOR_DROPPED = "stacklens_processor_dropped_records_total";
 
@@ -18,18 +22,27 @@ public record ComponentContext(
   }
 
   /** The context of a processor instance in pipeline {@code pipeline}. */
-  public static ComponentContext ofProcessor(ComponentId id, String pipeline, MetricsRegistry metrics) {
-    return new ComponentContext(id, ComponentKind.PROCESSOR, metrics, logger(ComponentKind.PROCESSOR, id), pipeline);
+  public static ComponentContext ofProcessor(
+      ComponentId id, String pipeline, MetricsRegistry metrics) {
+    return new ComponentContext(
+        id, ComponentKind.PROCESSOR, metrics, logger(ComponentKind.PROCESSOR, id), pipeline);
   }
 
   /**
-   * The counter for records this processor drops for {@code reason} (snake_case, e.g.
-   * {@code excluded}, {@code sampled_out}, {@code parse_failed}): {@value #PROCESSOR_DROPPED}
-   * labelled with processor, pipeline and reason.
+   * The counter for records this processor drops for {@code reason} (snake_case, e.g. {@code
+   * excluded}, {@code sampled_out}, {@code parse_failed}): {@value #PROCESSOR_DROPPED} labelled
+   * with processor, pipeline and reason.
    */
   public Counter droppedCounter(String reason) {
-    return metrics.counter(PROCESSOR_DROPPED, "Records a processor dropped",
-        "processor", id.toString(), "pipeline", pipeline == null ? "" : pipeline, "reason", reason);
+    return metrics.counter(
+        PROCESSOR_DROPPED,
+        "Records a processor dropped",
+        "processor",
+        id.toString(),
+        "pipeline",
+        pipeline == null ? "" : pipeline,
+        "reason",
+        reason);
   }
 
   private static System.Logger logger(ComponentKind kind, ComponentId id) {

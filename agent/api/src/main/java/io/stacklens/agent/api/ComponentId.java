@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Identifies a configured component: {@code type[/name]}, as in the OpenTelemetry Collector
- * ({@code kafka}, {@code kafka/enriched}).
+ * Identifies a configured component: {@code type[/name]}, as in the OpenTelemetry Collector ({@code
+ * kafka}, {@code kafka/enriched}).
  */
 public final class ComponentId implements Comparable<ComponentId> {
   private static final Pattern TYPE = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]*");
@@ -27,15 +27,20 @@ public final class ComponentId implements Comparable<ComponentId> {
     Objects.requireNonNull(name, "name");
     if (!TYPE.matcher(type).matches()) {
       throw new IllegalArgumentException(
-          "invalid component type '" + type + "': must start with a letter and contain only letters, digits and '_'");
+          "invalid component type '"
+              + type
+              + "': must start with a letter and contain only letters, digits and '_'");
     }
     if (name.contains("/") || name.isBlank() != name.isEmpty()) {
-      throw new IllegalArgumentException("invalid component name '" + name + "': must not contain '/' or be blank");
+      throw new IllegalArgumentException(
+          "invalid component name '" + name + "': must not contain '/' or be blank");
     }
     return new ComponentId(type, name);
   }
 
-  /** Parses {@code type[/name]}; throws {@link IllegalArgumentException} with a readable message. */
+  /**
+   * Parses {@code type[/name]}; throws {@link IllegalArgumentException} with a readable message.
+   */
   public static ComponentId parse(String id) {
     Objects.requireNonNull(id, "id");
     int slash = id.indexOf('/');
@@ -44,7 +49,8 @@ public final class ComponentId implements Comparable<ComponentId> {
     }
     String name = id.substring(slash + 1).trim();
     if (name.isEmpty()) {
-      throw new IllegalArgumentException("invalid component id '" + id + "': name after '/' must not be empty");
+      throw new IllegalArgumentException(
+          "invalid component id '" + id + "': name after '/' must not be empty");
     }
     return of(id.substring(0, slash).trim(), name);
   }

@@ -17,7 +17,10 @@ public enum ComponentKind {
     return section;
   }
 
-  /** Lower-case singular name used in messages: {@code receiver}, {@code processor}, {@code exporter}. */
+  /**
+   * Lower-case singular name used in messages: {@code receiver}, {@code processor}, {@code
+   * exporter}.
+   */
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

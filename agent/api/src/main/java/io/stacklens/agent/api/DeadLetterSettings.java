@@ -1,9 +1,9 @@
 package io.stacklens.agent.api;
 
 /**
- * The {@code dead_letter} setting of a component: another exporter, by id, that takes the records the
- * component can never deliver (an exporter's permanent failures, a receiver's undecodable messages).
- * Unset (the default), those records are counted and dropped.
+ * The {@code dead_letter} setting of a component: another exporter, by id, that takes the records
+ * the component can never deliver (an exporter's permanent failures, a receiver's undecodable
+ * messages). Unset (the default), those records are counted and dropped.
  *
  * <pre>
  * dead_letter:
@@ -20,7 +20,8 @@ public class DeadLetterSettings implements ComponentConfig {
   /**
    * The configured exporter id, or null when none.
    *
-   * @throws IllegalArgumentException when {@link #exporter} is not a valid id ({@link #validate} reports it)
+   * @throws IllegalArgumentException when {@link #exporter} is not a valid id ({@link #validate}
+   *     reports it)
    */
   public ComponentId exporterId() {
     return exporter == null || exporter.isBlank() ? null : ComponentId.parse(exporter.trim());

@@ -15,8 +15,13 @@ public abstract class DeclaredExporterFactory<C extends ExporterConfig> extends 
 
   private final Creator<C> creator;
 
-  protected DeclaredExporterFactory(String type, Stability stability, Set<Signal> signals, String description,
-      Supplier<C> defaults, Creator<C> creator) {
+  protected DeclaredExporterFactory(
+      String type,
+      Stability stability,
+      Set<Signal> signals,
+      String description,
+      Supplier<C> defaults,
+      Creator<C> creator) {
     super(type, stability, signals, description, defaults);
     this.creator = creator;
   }

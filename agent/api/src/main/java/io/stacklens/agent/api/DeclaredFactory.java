@@ -6,11 +6,11 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * A factory made from data: a component declares its type, stability, signals, description and config
- * constructor once, in its factory's constructor, and this class answers the {@link Factory} questions
- * from them. Defaults live in the config class (its field initialisers and constructor), never in the
- * factory. The kind-specific subclasses add how to create the component:
- * {@link DeclaredReceiverFactory}, {@link DeclaredProcessorFactory}, {@link DeclaredExporterFactory}.
+ * A factory made from data: a component declares its type, stability, signals, description and
+ * config constructor once, in its factory's constructor, and this class answers the {@link Factory}
+ * questions from them. Defaults live in the config class (its field initialisers and constructor),
+ * never in the factory. The kind-specific subclasses add how to create the component: {@link
+ * DeclaredReceiverFactory}, {@link DeclaredProcessorFactory}, {@link DeclaredExporterFactory}.
  *
  * <pre>
  * public final class FileExporterFactory extends DeclaredExporterFactory&lt;FileExporterConfig&gt; {
@@ -34,12 +34,20 @@ public abstract class DeclaredFactory<C extends ComponentConfig> implements Fact
   private final Class<C> configClass;
 
   @SuppressWarnings("unchecked")
-  protected DeclaredFactory(String type, Stability stability, Set<Signal> signals, String description, Supplier<C> defaults) {
+  protected DeclaredFactory(
+      String type,
+      Stability stability,
+      Set<Signal> signals,
+      String description,
+      Supplier<C> defaults) {
     if (type == null || !TYPE.matcher(type).matches()) {
-      throw new IllegalArgumentException("a component type is lower case letters, digits and '_', got '" + type + "'");
+      throw new IllegalArgumentException(
+          "a component type is lower case letters, digits and '_', got '" + type + "'");
     }
-    if (signals == null || signals.isEmpty()) throw new IllegalArgumentException(type + ": a component supports at least one signal");
-    if (description == null || description.isBlank()) throw new IllegalArgumentException(type + ": a description is required");
+    if (signals == null || signals.isEmpty())
+      throw new IllegalArgumentException(type + ": a component supports at least one signal");
+    if (description == null || description.isBlank())
+      throw new IllegalArgumentException(type + ": a description is required");
     this.type = type;
     this.stability = java.util.Objects.requireNonNull(stability, "stability");
     this.signals = Set.copyOf(signals);

@@ -15,14 +15,20 @@ public abstract class DeclaredProcessorFactory<C extends ComponentConfig> extend
 
   private final Creator<C> creator;
 
-  protected DeclaredProcessorFactory(String type, Stability stability, Set<Signal> signals, String description,
-      Supplier<C> defaults, Creator<C> creator) {
+  protected DeclaredProcessorFactory(
+      String type,
+      Stability stability,
+      Set<Signal> signals,
+      String description,
+      Supplier<C> defaults,
+      Creator<C> creator) {
     super(type, stability, signals, description, defaults);
     this.creator = creator;
   }
 
   @Override
-  public final Processor createProcessor(ComponentContext context, C config, Signal signal) throws Exception {
+  public final Processor createProcessor(ComponentContext context, C config, Signal signal)
+      throws Exception {
     return creator.create(context, config, signal);
   }
 }

@@ -11,19 +11,26 @@ public abstract class DeclaredReceiverFactory<C extends ComponentConfig> extends
   /** How the component is made: usually its constructor. */
   @FunctionalInterface
   public interface Creator<C> {
-    Receiver create(ComponentContext context, C config, Map<Signal, Consumer> consumers) throws Exception;
+    Receiver create(ComponentContext context, C config, Map<Signal, Consumer> consumers)
+        throws Exception;
   }
 
   private final Creator<C> creator;
 
-  protected DeclaredReceiverFactory(String type, Stability stability, Set<Signal> signals, String description,
-      Supplier<C> defaults, Creator<C> creator) {
+  protected DeclaredReceiverFactory(
+      String type,
+      Stability stability,
+      Set<Signal> signals,
+      String description,
+      Supplier<C> defaults,
+      Creator<C> creator) {
     super(type, stability, signals, description, defaults);
     this.creator = creator;
   }
 
   @Override
-  public final Receiver createReceiver(ComponentContext context, C config, Map<Signal, Consumer> consumers) throws Exception {
+  public final Receiver createReceiver(
+      ComponentContext context, C config, Map<Signal, Consumer> consumers) throws Exception {
     return creator.create(context, config, consumers);
   }
 }

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as written in the config: one or more number+unit parts, {@code 5s}, {@code 200ms},
- * {@code 1m30s}, {@code 1.5h}. Units: {@code h}, {@code m}, {@code s}, {@code ms}, {@code us}
- * (or {@code µs}), {@code ns}. A bare {@code 0} is zero; any other plain number is refused because
- * its unit would be a guess.
+ * {@code 1m30s}, {@code 1.5h}. Units: {@code h}, {@code m}, {@code s}, {@code ms}, {@code us} (or
+ * {@code µs}), {@code ns}. A bare {@code 0} is zero; any other plain number is refused because its
+ * unit would be a guess.
  */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("\\G(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
@@ -29,13 +29,22 @@ public final class Durations {
     }
     if (PLAIN_NUMBER.matcher(trimmed).matches()) {
       throw new IllegalArgumentException(
-          "expected a duration, got '" + text + "': add a unit, e.g. " + trimmed + "s or " + trimmed + "ms");
+          "expected a duration, got '"
+              + text
+              + "': add a unit, e.g. "
+              + trimmed
+              + "s or "
+              + trimmed
+              + "ms");
     }
     Matcher matcher = PART.matcher(trimmed);
     BigDecimal nanos = BigDecimal.ZERO;
     int end = 0;
     while (matcher.find()) {
-      nanos = nanos.add(new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(unitNanos(matcher.group(2)))));
+      nanos =
+          nanos.add(
+              new BigDecimal(matcher.group(1))
+                  .multiply(BigDecimal.valueOf(unitNanos(matcher.group(2)))));
       end = matcher.end();
     }
     if (end == 0 || end != trimmed.length()) {
@@ -49,7 +58,10 @@ public final class Durations {
     }
   }
 
-  /** The shortest form {@link #parse} reads back: {@code 5s}, {@code 1m30s}, {@code 1s500ms}, {@code 0s}. */
+  /**
+   * The shortest form {@link #parse} reads back: {@code 5s}, {@code 1m30s}, {@code 1s500ms}, {@code
+   * 0s}.
+   */
   public static String format(Duration duration) {
     if (duration.isZero()) {
       return "0s";
@@ -73,7 +85,9 @@ public final class Durations {
     return text.toString();
   }
 
-  /** For messages about a written value: {@link #format}, or {@code nothing} when none was written. */
+  /**
+   * For messages about a written value: {@link #format}, or {@code nothing} when none was written.
+   */
   public static String describe(Duration duration) {
     return duration == null ? "nothing" : format(duration);
   }

@@ -14,12 +14,15 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What went wrong, in words for the person running the agent: {@code permission denied},
- * {@code address already in use}, {@code /etc/hostname is not a directory}, never a Java exception
- * class name. For messages that end up in front of users (start failures, log lines).
+ * What went wrong, in words for the person running the agent: {@code permission denied}, {@code
+ * address already in use}, {@code /etc/hostname is not a directory}, never a Java exception class
+ * name. For messages that end up in front of users (start failures, log lines).
  */
 public final class ErrorText {
-  /** A leading {@code java.nio.file.AccessDeniedException: } (one or more), as {@code Throwable.toString} writes them. */
+  /**
+   * A leading {@code java.nio.file.AccessDeniedException: } (one or more), as {@code
+   * Throwable.toString} writes them.
+   */
   private static final Pattern CLASS_PREFIX =
       Pattern.compile("^(?:(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$))+");
 
@@ -30,8 +33,9 @@ public final class ErrorText {
   private ErrorText() {}
 
   /**
-   * The most telling reason in {@code error}'s cause chain: the operating system's word for a file or
-   * socket failure, else the first message that says something, without class names. Never empty.
+   * The most telling reason in {@code error}'s cause chain: the operating system's word for a file
+   * or socket failure, else the first message that says something, without class names. Never
+   * empty.
    */
   public static String reason(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -59,8 +63,8 @@ public final class ErrorText {
   }
 
   /**
-   * {@code message} without the {@code some.package.SomeException: } that {@code Throwable.toString}
-   * writes, at its start or after a {@code ": "} inside it.
+   * {@code message} without the {@code some.package.SomeException: } that {@code
+   * Throwable.toString} writes, at its start or after a {@code ": "} inside it.
    */
   public static String withoutClassNames(String message) {
     if (message == null) return "";
@@ -70,21 +74,25 @@ public final class ErrorText {
 
   private static String known(Throwable t) {
     if (t instanceof BindException) return socket(t.getMessage());
-    if (t instanceof UnknownHostException) return "unknown host" + (t.getMessage() == null ? "" : " '" + t.getMessage() + "'");
+    if (t instanceof UnknownHostException)
+      return "unknown host" + (t.getMessage() == null ? "" : " '" + t.getMessage() + "'");
     if (t instanceof UnresolvedAddressException) return "unknown host";
     if (t instanceof ConnectException) return socket(t.getMessage());
     if (t instanceof AccessDeniedException) return "permission denied";
     if (t instanceof ReadOnlyFileSystemException) return "read-only file system";
-    if (t instanceof NoSuchFileException f) return "no such file or directory" + (f.getFile() == null ? "" : ": " + f.getFile());
+    if (t instanceof NoSuchFileException f)
+      return "no such file or directory" + (f.getFile() == null ? "" : ": " + f.getFile());
     if (t instanceof NotDirectoryException f) return f.getFile() + " is not a directory";
     if (t instanceof FileAlreadyExistsException f) return f.getFile() + " already exists";
     if (t instanceof FileSystemException f && f.getReason() != null) {
       return lower(f.getReason()) + (f.getFile() == null ? "" : ": " + f.getFile());
     }
-    // Netty's native transports and some JDK paths report bind failures as a plain socket exception.
+    // Netty's native transports and some JDK paths report bind failures as a plain socket
+    // exception.
     if (t instanceof java.net.SocketException && t.getMessage() != null) {
       String m = t.getMessage().toLowerCase(Locale.ROOT);
-      if (m.contains("address already in use") || m.contains("cannot assign requested address")) return socket(t.getMessage());
+      if (m.contains("address already in use") || m.contains("cannot assign requested address"))
+        return socket(t.getMessage());
     }
     return null;
   }
@@ -93,7 +101,8 @@ public final class ErrorText {
     if (message == null) return "cannot use the address";
     String m = message.toLowerCase(Locale.ROOT);
     if (m.contains("address already in use")) return "address already in use";
-    if (m.contains("cannot assign requested address")) return "the address is not one of this machine's";
+    if (m.contains("cannot assign requested address"))
+      return "the address is not one of this machine's";
     if (m.contains("permission denied")) return "permission denied";
     if (m.contains("connection refused")) return "connection refused";
     return lower(withoutClassNames(message));

@@ -5,13 +5,15 @@ import io.stacklens.agent.data.Batch;
 /**
  * A failed {@link Exporter#push}: retryable (try again later) or permanent (never will succeed).
  *
- * <p><b>Partial failure.</b> When a push delivered some of the batch, the exporter says what was not
- * delivered with {@link #withUnsent}: the exporter helper then counts the rest as sent and retries (or,
- * for a permanent failure, gives up on) only the unsent records. Without it the whole batch counts as
- * not delivered. The unsent batch may share records with the pushed one; it must not be changed.
+ * <p><b>Partial failure.</b> When a push delivered some of the batch, the exporter says what was
+ * not delivered with {@link #withUnsent}: the exporter helper then counts the rest as sent and
+ * retries (or, for a permanent failure, gives up on) only the unsent records. Without it the whole
+ * batch counts as not delivered. The unsent batch may share records with the pushed one; it must
+ * not be changed.
  */
 public final class ExportException extends Exception {
   private static final long serialVersionUID = 1L;
+
   /** The {@code reason} label of a permanent failure when the exporter names none. */
   public static final String PERMANENT_ERROR = "permanent_error";
 
@@ -19,7 +21,8 @@ public final class ExportException extends Exception {
   private final transient Batch unsent;
   private final String reason;
 
-  private ExportException(String message, Throwable cause, boolean permanent, Batch unsent, String reason) {
+  private ExportException(
+      String message, Throwable cause, boolean permanent, Batch unsent, String reason) {
     super(message, cause);
     this.permanent = permanent;
     this.unsent = unsent;
@@ -47,8 +50,8 @@ public final class ExportException extends Exception {
   }
 
   /**
-   * The same failure, for only {@code unsent} of the pushed batch: everything else in it was delivered.
-   * An empty {@code unsent} means nothing is left to send.
+   * The same failure, for only {@code unsent} of the pushed batch: everything else in it was
+   * delivered. An empty {@code unsent} means nothing is left to send.
    */
   public ExportException withUnsent(Batch unsent) {
     if (unsent == null) throw new IllegalArgumentException("unsent must not be null");
@@ -62,13 +65,17 @@ public final class ExportException extends Exception {
    * {@code stacklens.error.reason}), e.g. {@code record_too_large}; lower case with underscores.
    */
   public ExportException withReason(String reason) {
-    if (reason == null || reason.isBlank()) throw new IllegalArgumentException("reason must not be blank");
+    if (reason == null || reason.isBlank())
+      throw new IllegalArgumentException("reason must not be blank");
     ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent, reason);
     e.setStackTrace(getStackTrace());
     return e;
   }
 
-  /** Why a permanent failure happened, as a label; {@link #PERMANENT_ERROR} unless the exporter said. */
+  /**
+   * Why a permanent failure happened, as a label; {@link #PERMANENT_ERROR} unless the exporter
+   * said.
+   */
   public String reason() {
     return reason;
   }

@@ -7,8 +7,9 @@ import io.stacklens.agent.data.Batch;
  * around it adds the queue, batching, retries with backoff, the per-attempt timeout and metrics.
  * One instance per configured exporter id, shared by every pipeline and signal that names it.
  *
- * <p>{@code push} may be called from several sender threads at once (see {@code sending_queue.num_consumers}).
- * It must not modify the batch: several exporters may be sending the same batch.
+ * <p>{@code push} may be called from several sender threads at once (see {@code
+ * sending_queue.num_consumers}). It must not modify the batch: several exporters may be sending the
+ * same batch.
  */
 public interface Exporter extends Component {
   /**

@@ -3,8 +3,8 @@ package io.stacklens.agent.api;
 import java.time.Duration;
 
 /**
- * Base of every exporter's config: the settings of the shared exporter helper. An exporter's factory
- * may change these defaults in its {@code createDefaultConfig()}.
+ * Base of every exporter's config: the settings of the shared exporter helper. An exporter's
+ * factory may change these defaults in its {@code createDefaultConfig()}.
  *
  * <pre>
  * timeout: 5s                 # one push attempt; the sender is interrupted after it
@@ -33,9 +33,11 @@ public class ExporterConfig implements DeadLetterConfig {
   public QueueSettings sendingQueue = new QueueSettings();
   public BatchSettings batch = new BatchSettings();
   public RetrySettings retryOnFailure = new RetrySettings();
+
   /**
    * Where records go that this exporter fails permanently (a record too large, refused by the
-   * destination's schema, not encodable): another exporter, by id. Unset: they are counted and dropped.
+   * destination's schema, not encodable): another exporter, by id. Unset: they are counted and
+   * dropped.
    */
   public DeadLetterSettings deadLetter = new DeadLetterSettings();
 
@@ -46,15 +48,22 @@ public class ExporterConfig implements DeadLetterConfig {
 
   public static class QueueSettings implements ComponentConfig {
     public int queueSize = 128;
-    /** Estimated heap bytes of the batches held; a batch larger than this still enters an empty queue. */
+
+    /**
+     * Estimated heap bytes of the batches held; a batch larger than this still enters an empty
+     * queue.
+     */
     public ByteSize maxSize = ByteSize.ofMebibytes(32);
+
     public int numConsumers = 1;
 
     @Override
     public void validate(ConfigProblems problems) {
       if (queueSize < 1) problems.error("queue_size", "must be at least 1, got " + queueSize);
-      if (maxSize == null || maxSize.bytes() < 1024) problems.error("max_size", "must be at least 1KiB, got " + maxSize);
-      if (numConsumers < 1) problems.error("num_consumers", "must be at least 1, got " + numConsumers);
+      if (maxSize == null || maxSize.bytes() < 1024)
+        problems.error("max_size", "must be at least 1KiB, got " + maxSize);
+      if (numConsumers < 1)
+        problems.error("num_consumers", "must be at least 1, got " + numConsumers);
     }
   }
 
@@ -67,9 +76,12 @@ public class ExporterConfig implements DeadLetterConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (minSize < 1) problems.error("min_size", "must be at least 1, got " + minSize);
-      if (maxSize < 0) problems.error("max_size", "must be 0 (no limit) or positive, got " + maxSize);
+      if (maxSize < 0)
+        problems.error("max_size", "must be 0 (no limit) or positive, got " + maxSize);
       if (maxSize > 0 && maxSize < minSize) {
-        problems.error("max_size", "must be greater than or equal to min_size (" + minSize + "), got " + maxSize);
+        problems.error(
+            "max_size",
+            "must be greater than or equal to min_size (" + minSize + "), got " + maxSize);
       }
       if (flushTimeout.isNegative() || flushTimeout.isZero()) {
         problems.error("flush_timeout", "must be positive, got " + flushTimeout);
@@ -103,6 +115,7 @@ public class ExporterConfig implements DeadLetterConfig {
 
   @Override
   public void validate(ConfigProblems problems) {
-    if (timeout.isNegative() || timeout.isZero()) problems.error("timeout", "must be positive, got " + timeout);
+    if (timeout.isNegative() || timeout.isZero())
+      problems.error("timeout", "must be positive, got " + timeout);
   }
 }

@@ -7,8 +7,8 @@ public interface ExporterFactory<C extends ExporterConfig> extends Factory<C> {
   }
 
   /**
-   * Creates the one exporter instance for an exporter id. The runtime wraps it in the exporter helper
-   * configured by the {@link ExporterConfig} settings (queue, batch, retry, timeout).
+   * Creates the one exporter instance for an exporter id. The runtime wraps it in the exporter
+   * helper configured by the {@link ExporterConfig} settings (queue, batch, retry, timeout).
    */
   Exporter createExporter(ComponentContext context, C config) throws Exception;
 }

@@ -4,8 +4,8 @@ import io.stacklens.agent.data.Signal;
 import java.util.Set;
 
 /**
- * Creates components of one (kind, type). Found with {@link java.util.ServiceLoader} under
- * {@code META-INF/services/io.stacklens.agent.api.Factory}; a duplicate (kind, type) fails at start-up.
+ * Creates components of one (kind, type). Found with {@link java.util.ServiceLoader} under {@code
+ * META-INF/services/io.stacklens.agent.api.Factory}; a duplicate (kind, type) fails at start-up.
  *
  * @param <C> the config class, bound from YAML onto {@link #createDefaultConfig()}
  */
@@ -17,12 +17,17 @@ public interface Factory<C extends ComponentConfig> {
 
   Class<C> configClass();
 
-  /** A new config holding every default. The one place defaults live; YAML is bound on top of it. */
+  /**
+   * A new config holding every default. The one place defaults live; YAML is bound on top of it.
+   */
   C createDefaultConfig();
 
   Stability stability();
 
-  /** Signals this component can be used in; a pipeline of another signal naming it is a config error. */
+  /**
+   * Signals this component can be used in; a pipeline of another signal naming it is a config
+   * error.
+   */
   Set<Signal> signals();
 
   /** One line for {@code stacklens-agent components}. */

@@ -8,9 +8,9 @@ import io.stacklens.agent.data.Batch;
  */
 public interface Processor extends Component {
   /**
-   * Processes {@code batch} in place (or replaces it) and returns what goes on to the next step; null
-   * or an empty batch when every record was dropped. Every record dropped must be counted with a
-   * reason through the component's {@link ComponentContext#telemetry()}.
+   * Processes {@code batch} in place (or replaces it) and returns what goes on to the next step;
+   * null or an empty batch when every record was dropped. Every record dropped must be counted with
+   * a reason through the component's {@link ComponentContext#telemetry()}.
    */
   Batch process(Batch batch);
 

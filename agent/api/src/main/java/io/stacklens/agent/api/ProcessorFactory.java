@@ -1,6 +1,7 @@
 package io.stacklens.agent.api;
 
 import io.stacklens.agent.data.Signal;
+
 public interface ProcessorFactory<C extends ComponentConfig> extends Factory<C> {
   @Override
   default ComponentKind kind() {

@@ -15,5 +15,6 @@ public interface ReceiverFactory<C extends ComponentConfig> extends Factory<C> {
    * @param consumers one consumer per signal that has a pipeline naming this receiver; a signal
    *     without an entry has no pipeline (the receiver answers such requests as unsupported)
    */
-  Receiver createReceiver(ComponentContext context, C config, Map<Signal, Consumer> consumers) throws Exception;
+  Receiver createReceiver(ComponentContext context, C config, Map<Signal, Consumer> consumers)
+      throws Exception;
 }

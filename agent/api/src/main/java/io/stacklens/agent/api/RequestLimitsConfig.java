@@ -1,9 +1,9 @@
 package io.stacklens.agent.api;
 
 /**
- * The {@code limits} section of a receiver: what one request (or one Kafka message) may decode into.
- * The body size limit bounds what arrives on the wire; these bound what decoding makes of it, and
- * decoders check them while they read, so an over-limit request never materialises in memory.
+ * The {@code limits} section of a receiver: what one request (or one Kafka message) may decode
+ * into. The body size limit bounds what arrives on the wire; these bound what decoding makes of it,
+ * and decoders check them while they read, so an over-limit request never materialises in memory.
  *
  * <pre>
  * limits:
@@ -34,12 +34,15 @@ public class RequestLimitsConfig implements ComponentConfig {
       problems.error("max_decoded_size", "must be at least 1KiB, got " + maxDecodedSize);
     }
     if (maxAttributesPerRecord < 1) {
-      problems.error("max_attributes_per_record", "must be at least 1, got " + maxAttributesPerRecord);
+      problems.error(
+          "max_attributes_per_record", "must be at least 1, got " + maxAttributesPerRecord);
     }
     if (maxNestingDepth < 1 || maxNestingDepth > 1000) {
       problems.error("max_nesting_depth", "must be between 1 and 1000, got " + maxNestingDepth);
     }
-    if (maxValueSize == null || maxValueSize.bytes() < 1 || maxValueSize.bytes() > Integer.MAX_VALUE) {
+    if (maxValueSize == null
+        || maxValueSize.bytes() < 1
+        || maxValueSize.bytes() > Integer.MAX_VALUE) {
       problems.error("max_value_size", "must be between 1 byte and 2GiB, got " + maxValueSize);
     }
   }

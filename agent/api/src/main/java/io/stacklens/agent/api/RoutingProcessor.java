@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * A processor that decides which of its pipeline's exporters get each record (the {@code route}
  * processor). It must be the last processor of its pipeline (config validation checks this, and
- * that every exporter it names is in the pipeline's {@code exporters}). The pipeline calls
- * {@link #route} instead of {@link #process}: each exporter then gets only what was sent to it.
+ * that every exporter it names is in the pipeline's {@code exporters}). The pipeline calls {@link
+ * #route} instead of {@link #process}: each exporter then gets only what was sent to it.
  */
 public interface RoutingProcessor extends Processor {
   /**
-   * Splits {@code batch} by destination and hands each part to {@code sink}, once per distinct set of
-   * exporters. Records sent nowhere must be counted as dropped (reason {@code no_route}) by the
+   * Splits {@code batch} by destination and hands each part to {@code sink}, once per distinct set
+   * of exporters. Records sent nowhere must be counted as dropped (reason {@code no_route}) by the
    * processor. A record may go to several exporters; they only read it.
    */
   void route(Batch batch, RouteSink sink);

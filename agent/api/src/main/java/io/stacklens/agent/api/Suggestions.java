@@ -31,8 +31,8 @@ public final class Suggestions {
 
   /**
    * Edit distance counting insertions, deletions, substitutions and swaps of two neighbouring
-   * characters, one each (optimal string alignment): {@code fiel} is one edit from {@code file}, as a
-   * typing slip is.
+   * characters, one each (optimal string alignment): {@code fiel} is one edit from {@code file}, as
+   * a typing slip is.
    */
   static int editDistance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
@@ -42,7 +42,10 @@ public final class Suggestions {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DaemonThreads {
   private DaemonThreads() {}
 
-  /** A factory of threads named {@code name} (one thread) — for single-thread executors and timers. */
+  /**
+   * A factory of threads named {@code name} (one thread) — for single-thread executors and timers.
+   */
   public static ThreadFactory named(String name) {
     return r -> daemon(r, name);
   }

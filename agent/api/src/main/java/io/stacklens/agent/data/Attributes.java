@@ -7,18 +7,18 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
- * Ordered, mutable key/value list (OTLP {@code repeated KeyValue} / {@code KeyValueList}) kept as two
- * compact parallel arrays: no per-entry objects, cheap iteration and copy.
+ * Ordered, mutable key/value list (OTLP {@code repeated KeyValue} / {@code KeyValueList}) kept as
+ * two compact parallel arrays: no per-entry objects, cheap iteration and copy.
  *
- * <p>Values are the OTLP {@code AnyValue} kinds as plain Java objects: {@link String}, {@link Long},
- * {@link Double}, {@link Boolean}, {@code byte[]}, {@link List}{@code <Object>} (array value),
- * {@link Attributes} (kvlist value) or {@code null} (empty value). See {@link AnyValues}.
+ * <p>Values are the OTLP {@code AnyValue} kinds as plain Java objects: {@link String}, {@link
+ * Long}, {@link Double}, {@link Boolean}, {@code byte[]}, {@link List}{@code <Object>} (array
+ * value), {@link Attributes} (kvlist value) or {@code null} (empty value). See {@link AnyValues}.
  *
- * <p>Lookup is a linear scan: OTLP attribute lists are short, and a scan over a few keys beats a hash
- * table. Two things keep it cheap when processors add many fields: a 64-bit mask of the keys' hashes
- * (built on the first lookup, so decoders that only append never hash) answers most misses without a
- * scan, and the scan compares the keys' cached {@link String#hashCode} before {@code equals}. Keys are
- * unique: {@link #put} replaces an existing key.
+ * <p>Lookup is a linear scan: OTLP attribute lists are short, and a scan over a few keys beats a
+ * hash table. Two things keep it cheap when processors add many fields: a 64-bit mask of the keys'
+ * hashes (built on the first lookup, so decoders that only append never hash) answers most misses
+ * without a scan, and the scan compares the keys' cached {@link String#hashCode} before {@code
+ * equals}. Keys are unique: {@link #put} replaces an existing key.
  */
 public final class Attributes {
   private static final String[] NO_KEYS = new String[0];
@@ -27,8 +27,13 @@ public final class Attributes {
   private String[] keys;
   private Object[] values;
   private int size;
-  /** Two bits per key hash ({@link #hashBits}); may hold bits of removed keys. Valid when {@link #maskBuilt}. */
+
+  /**
+   * Two bits per key hash ({@link #hashBits}); may hold bits of removed keys. Valid when {@link
+   * #maskBuilt}.
+   */
   private long keyMask;
+
   private boolean maskBuilt;
 
   public Attributes() {
@@ -76,7 +81,8 @@ public final class Attributes {
     if ((keyMask & bits) != bits) return -1;
     for (int i = 0; i < size; i++) {
       String k = keys[i];
-      @SuppressWarnings("ReferenceEquality") // an interned key (the common case) matches without equals
+      @SuppressWarnings(
+          "ReferenceEquality") // an interned key (the common case) matches without equals
       boolean same = k == key;
       if (same || (k.hashCode() == hash && k.equals(key))) return i;
     }
@@ -98,7 +104,10 @@ public final class Attributes {
     return indexOf(key) >= 0;
   }
 
-  /** The value of {@code key}, or null when absent (or present with an empty value: see {@link #contains}). */
+  /**
+   * The value of {@code key}, or null when absent (or present with an empty value: see {@link
+   * #contains}).
+   */
   public Object get(String key) {
     int i = indexOf(key);
     return i < 0 ? null : values[i];
@@ -176,7 +185,10 @@ public final class Attributes {
     for (int i = 0; i < size; i++) action.accept(keys[i], values[i]);
   }
 
-  /** Deep copy: nested lists and kvlists are copied, strings and byte arrays shared (never mutated in place). */
+  /**
+   * Deep copy: nested lists and kvlists are copied, strings and byte arrays shared (never mutated
+   * in place).
+   */
   public Attributes copy() {
     Attributes c = new Attributes(size);
     for (int i = 0; i < size; i++) {
@@ -197,7 +209,8 @@ public final class Attributes {
   public boolean equals(Object o) {
     if (!(o instanceof Attributes other) || other.size != size) return false;
     for (int i = 0; i < size; i++) {
-      if (!keys[i].equals(other.keys[i]) || !AnyValues.equal(values[i], other.values[i])) return false;
+      if (!keys[i].equals(other.keys[i]) || !AnyValues.equal(values[i], other.values[i]))
+        return false;
     }
     return true;
   }

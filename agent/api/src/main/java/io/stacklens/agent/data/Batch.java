@@ -1,9 +1,9 @@
 package io.stacklens.agent.data;
 
-
 /**
  * A unit of telemetry flowing through a pipeline: what one request, one poll or one processor step
- * carries. Decoded once by a receiver, changed in place by processors, encoded once by each exporter.
+ * carries. Decoded once by a receiver, changed in place by processors, encoded once by each
+ * exporter.
  */
 public sealed interface Batch permits BatchMemory {
   Signal signal();
@@ -15,18 +15,26 @@ public sealed interface Batch permits BatchMemory {
   Batch copy();
 
   /**
-   * Bytes of the agent's memory budget this batch holds (0 when it holds none). See
-   * {@link MemoryLimiter} and {@link MemoryEstimate}.
+   * Bytes of the agent's memory budget this batch holds (0 when it holds none). See {@link
+   * MemoryLimiter} and {@link MemoryEstimate}.
    */
   long accountedBytes();
 
-  /** Makes this batch the holder of {@code bytes} already acquired from {@code limiter}; one holder. */
+  /**
+   * Makes this batch the holder of {@code bytes} already acquired from {@code limiter}; one holder.
+   */
   void attachMemory(MemoryLimiter limiter, long bytes);
 
-  /** Changes what this batch holds to {@code bytes} (after processors changed it), acquiring or releasing the difference. */
+  /**
+   * Changes what this batch holds to {@code bytes} (after processors changed it), acquiring or
+   * releasing the difference.
+   */
   void resizeMemory(long bytes);
 
-  /** Adds holders: the batch is handed to {@code extraHolders} more stages, each of which releases once. */
+  /**
+   * Adds holders: the batch is handed to {@code extraHolders} more stages, each of which releases
+   * once.
+   */
   void retainMemory(int extraHolders);
 
   /** One holder is done with the batch; the last one gives its bytes back to the limiter. */

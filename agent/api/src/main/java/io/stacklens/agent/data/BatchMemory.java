@@ -5,13 +5,14 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The share of the agent's memory budget ({@link MemoryLimiter}) a batch holds, and how many stages
- * hold the batch. Reference-counted like a Netty buffer: the receiver {@link #attachMemory attaches}
- * what it acquired while decoding (one holder); a pipeline worker that hands the same batch to three
- * exporters {@link #retainMemory retains} two more holds; each exporter {@link #releaseMemory releases}
- * one when it is done, and the last release gives the bytes back to the limiter.
+ * hold the batch. Reference-counted like a Netty buffer: the receiver {@link #attachMemory
+ * attaches} what it acquired while decoding (one holder); a pipeline worker that hands the same
+ * batch to three exporters {@link #retainMemory retains} two more holds; each exporter {@link
+ * #releaseMemory releases} one when it is done, and the last release gives the bytes back to the
+ * limiter.
  *
- * <p>Attach and resize happen on one thread at a time (the batch's owner); retain and release may race
- * between exporter threads and are atomic.
+ * <p>Attach and resize happen on one thread at a time (the batch's owner); retain and release may
+ * race between exporter threads and are atomic.
  */
 abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatch, MetricsBatch {
   private static final VarHandle HOLDERS;
@@ -26,6 +27,7 @@ abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatc
 
   private MemoryLimiter limiter;
   private long accountedBytes;
+
   @SuppressWarnings("unused") // through HOLDERS
   private volatile int holders;
 
@@ -37,7 +39,8 @@ abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatc
   @Override
   public final void attachMemory(MemoryLimiter limiter, long bytes) {
     if (this.limiter != null) {
-      throw new IllegalStateException("this batch already holds " + accountedBytes + " bytes of the memory budget");
+      throw new IllegalStateException(
+          "this batch already holds " + accountedBytes + " bytes of the memory budget");
     }
     this.limiter = limiter;
     this.accountedBytes = Math.max(0, bytes);

@@ -9,8 +9,12 @@ import java.util.Arrays;
  * object (see {@link Attributes}); null means no body.
  */
 public final class LogRecord {
-  /** OTLP severity numbers: TRACE=1..4, DEBUG=5..8, INFO=9..12, WARN=13..16, ERROR=17..20, FATAL=21..24. */
+  /**
+   * OTLP severity numbers: TRACE=1..4, DEBUG=5..8, INFO=9..12, WARN=13..16, ERROR=17..20,
+   * FATAL=21..24.
+   */
   public static final int SEVERITY_UNSPECIFIED = 0;
+
   public static final int SEVERITY_MAX = 24;
 
   private long timeUnixNano;
@@ -161,7 +165,16 @@ public final class LogRecord {
 
   @Override
   public String toString() {
-    return "LogRecord{time=" + timeUnixNano + ", severity=" + severityNumber + "/" + severityText
-        + ", body=" + AnyValues.toDisplayString(body) + ", attributes=" + attributes + "}";
+    return "LogRecord{time="
+        + timeUnixNano
+        + ", severity="
+        + severityNumber
+        + "/"
+        + severityText
+        + ", body="
+        + AnyValues.toDisplayString(body)
+        + ", attributes="
+        + attributes
+        + "}";
   }
 }

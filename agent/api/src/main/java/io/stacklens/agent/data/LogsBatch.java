@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Logs: resource -> scope -> records, the mutable form of an OTLP {@code ExportLogsServiceRequest}. */
+/**
+ * Logs: resource -> scope -> records, the mutable form of an OTLP {@code ExportLogsServiceRequest}.
+ */
 public final class LogsBatch extends BatchMemory {
   private final List<ResourceLogs> resourceLogs;
 
@@ -63,7 +65,9 @@ public final class LogsBatch extends BatchMemory {
     resourceLogs.removeIf(r -> r.scopeLogs().isEmpty());
   }
 
-  /** Moves every resource of {@code other} into this batch (used by the exporter helper's batcher). */
+  /**
+   * Moves every resource of {@code other} into this batch (used by the exporter helper's batcher).
+   */
   public void appendAll(LogsBatch other) {
     resourceLogs.addAll(other.resourceLogs);
   }

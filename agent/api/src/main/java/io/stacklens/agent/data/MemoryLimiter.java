@@ -3,16 +3,17 @@ package io.stacklens.agent.data;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent-wide budget for telemetry held in memory: request bodies being read, decoded batches, the
- * pipeline rings and the exporter queues all count what they hold against one limit
- * ({@code service.memory_limiter}).
+ * The agent-wide budget for telemetry held in memory: request bodies being read, decoded batches,
+ * the pipeline rings and the exporter queues all count what they hold against one limit ({@code
+ * service.memory_limiter}).
  *
  * <p>Receivers ask with {@link #tryAcquire} before they read or decode a request and refuse the
  * request with a retryable answer (HTTP 429 / gRPC RESOURCE_EXHAUSTED with a retry hint) when the
- * budget is spent. Bytes acquired for a batch travel with it ({@link io.stacklens.agent.data.Batch#accountedBytes()})
- * and are released by whoever holds the batch last: the exporter helper after delivery, or the stage
- * that drops it. {@link #forceAcquire} is for growth that must not fail (a processor made a batch
- * bigger); it may push {@link #used()} past the limit, which only makes new requests wait longer.
+ * budget is spent. Bytes acquired for a batch travel with it ({@link
+ * io.stacklens.agent.data.Batch#accountedBytes()}) and are released by whoever holds the batch
+ * last: the exporter helper after delivery, or the stage that drops it. {@link #forceAcquire} is
+ * for growth that must not fail (a processor made a batch bigger); it may push {@link #used()} past
+ * the limit, which only makes new requests wait longer.
  *
  * <p>Thread-safe and lock-free: one {@link AtomicLong}.
  */
@@ -25,7 +26,8 @@ public final class MemoryLimiter {
 
   /** A limiter of {@code limitBytes} (at least 1). */
   public MemoryLimiter(long limitBytes) {
-    if (limitBytes < 1) throw new IllegalArgumentException("memory limit must be at least 1 byte, got " + limitBytes);
+    if (limitBytes < 1)
+      throw new IllegalArgumentException("memory limit must be at least 1 byte, got " + limitBytes);
     this.limit = limitBytes;
   }
 
@@ -91,6 +93,10 @@ public final class MemoryLimiter {
 
   @Override
   public String toString() {
-    return "MemoryLimiter[used=" + used.get() + ", limit=" + (limit == Long.MAX_VALUE ? "none" : limit) + "]";
+    return "MemoryLimiter[used="
+        + used.get()
+        + ", limit="
+        + (limit == Long.MAX_VALUE ? "none" : limit)
+        + "]";
   }
 }

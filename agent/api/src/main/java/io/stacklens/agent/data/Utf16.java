@@ -8,15 +8,18 @@ public final class Utf16 {
   private Utf16() {}
 
   /**
-   * {@code s} with every unpaired surrogate (which has no UTF-8 form: a JSON {@code "\ud800"} escape)
-   * replaced by U+FFFD; {@code s} itself when it has none, which is checked without allocating.
+   * {@code s} with every unpaired surrogate (which has no UTF-8 form: a JSON {@code "\ud800"}
+   * escape) replaced by U+FFFD; {@code s} itself when it has none, which is checked without
+   * allocating.
    */
   public static String replaceLoneSurrogates(String s) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
           continue;
         }

@@ -55,7 +55,12 @@ final class ConditionNodes {
   }
 
   enum Op {
-    EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+    EQ("=="),
+    NE("!="),
+    LT("<"),
+    LE("<="),
+    GT(">"),
+    GE(">=");
 
     final String symbol;
 
@@ -122,9 +127,16 @@ final class ConditionNodes {
     }
   }
 
-  enum TextOp { CONTAINS, STARTS_WITH, ENDS_WITH }
+  enum TextOp {
+    CONTAINS,
+    STARTS_WITH,
+    ENDS_WITH
+  }
 
-  /** {@code contains} / {@code starts_with} / {@code ends_with}; {@code contains} on an array looks for an element. */
+  /**
+   * {@code contains} / {@code starts_with} / {@code ends_with}; {@code contains} on an array looks
+   * for an element.
+   */
   record Text(Operand operand, TextOp op, String needle) implements Condition {
     @Override
     public boolean test(LogContext ctx) {

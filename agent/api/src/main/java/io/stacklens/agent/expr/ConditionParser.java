@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Recursive-descent parser from condition text to {@link ConditionNodes}. Grammar (docs/conditions.md):
+ * Recursive-descent parser from condition text to {@link ConditionNodes}. Grammar
+ * (docs/conditions.md):
  *
  * <pre>
  *   condition  := or
@@ -39,8 +40,20 @@ import java.util.regex.PatternSyntaxException;
  * Every error names the column inside the text where it was found.
  */
 final class ConditionParser {
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "exists", "matches", "contains",
-      "starts_with", "ends_with", "in", "true", "false", "null");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "not",
+          "exists",
+          "matches",
+          "contains",
+          "starts_with",
+          "ends_with",
+          "in",
+          "true",
+          "false",
+          "null");
 
   private final String text;
   private int pos;
@@ -55,8 +68,11 @@ final class ConditionParser {
     skip();
     if (pos < text.length()) {
       String next = peekWord();
-      throw error(next.isEmpty() ? "unexpected '" + text.charAt(pos) + "'"
-          : "unexpected '" + next + "'; join conditions with and / or", pos);
+      throw error(
+          next.isEmpty()
+              ? "unexpected '" + text.charAt(pos) + "'"
+              : "unexpected '" + next + "'; join conditions with and / or",
+          pos);
     }
     return c;
   }
@@ -87,8 +103,11 @@ final class ConditionParser {
       Condition inner = or();
       skip();
       if (!acceptSymbol(")")) {
-        throw error(pos >= text.length() ? "missing ')' to close the '(' at column " + (open + 1)
-            : "expected ')' to close the '(' at column " + (open + 1), pos);
+        throw error(
+            pos >= text.length()
+                ? "missing ')' to close the '(' at column " + (open + 1)
+                : "expected ')' to close the '(' at column " + (open + 1),
+            pos);
       }
       return inner;
     }
@@ -122,7 +141,8 @@ final class ConditionParser {
         String after = peekWord();
         if (after.equals("exists")) {
           pos += after.length();
-          return new ConditionNodes.Not(new ConditionNodes.Exists(requireField(left, "not exists", start)));
+          return new ConditionNodes.Not(
+              new ConditionNodes.Exists(requireField(left, "not exists", start)));
         }
         if (after.equals("in")) {
           pos += after.length();
@@ -139,8 +159,11 @@ final class ConditionParser {
         try {
           return new ConditionNodes.Matches(left.operand, Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-          throw error("invalid regular expression: " + e.getDescription()
-              + (e.getIndex() >= 0 ? " near index " + e.getIndex() + " of the pattern" : ""), at);
+          throw error(
+              "invalid regular expression: "
+                  + e.getDescription()
+                  + (e.getIndex() >= 0 ? " near index " + e.getIndex() + " of the pattern" : ""),
+              at);
         }
       }
       case "contains", "starts_with", "ends_with" -> {
@@ -150,11 +173,12 @@ final class ConditionParser {
         int at = pos;
         String needle = stringArgument(word);
         checkIdPart(left, needle, at);
-        TextOp textOp = switch (word) {
-          case "contains" -> TextOp.CONTAINS;
-          case "starts_with" -> TextOp.STARTS_WITH;
-          default -> TextOp.ENDS_WITH;
-        };
+        TextOp textOp =
+            switch (word) {
+              case "contains" -> TextOp.CONTAINS;
+              case "starts_with" -> TextOp.STARTS_WITH;
+              default -> TextOp.ENDS_WITH;
+            };
         return new ConditionNodes.Text(left.operand, textOp, needle);
       }
       case "in" -> {
@@ -162,19 +186,27 @@ final class ConditionParser {
         return in(left);
       }
       default -> {
-        if (left.operand instanceof Literal l && l.value() instanceof Boolean b) return new ConditionNodes.Constant(b);
+        if (left.operand instanceof Literal l && l.value() instanceof Boolean b)
+          return new ConditionNodes.Constant(b);
         if (pos < text.length() && text.charAt(pos) == '=') {
           throw error("use '==' to compare", opAt);
         }
-        String what = left.operand instanceof Field f ? "the field " + f.path() : "the value " + text.substring(start, opAt).trim();
-        throw error("expected a comparison (==, !=, <, <=, >, >=), exists, matches, contains, starts_with, ends_with or in after "
-            + what, opAt);
+        String what =
+            left.operand instanceof Field f
+                ? "the field " + f.path()
+                : "the value " + text.substring(start, opAt).trim();
+        throw error(
+            "expected a comparison (==, !=, <, <=, >, >=), exists, matches, contains, starts_with, ends_with or in after "
+                + what,
+            opAt);
       }
     }
   }
 
   private Condition in(Typed left) throws ExpressionException {
-    if (left.operand instanceof Literal) throw error("'in' applies to a field, not to " + left.display + quotedFieldHint(left), left.at);
+    if (left.operand instanceof Literal)
+      throw error(
+          "'in' applies to a field, not to " + left.display + quotedFieldHint(left), left.at);
     skip();
     if (!acceptSymbol("[")) throw error("expected '[' to start the list after 'in'", pos);
     List<Object> values = new ArrayList<>();
@@ -184,7 +216,8 @@ final class ConditionParser {
       skip();
       int at = pos;
       Typed item = checkValue(left, Op.EQ, operand());
-      if (!(item.operand instanceof Literal lit)) throw error("a list after 'in' holds literals, not fields", at);
+      if (!(item.operand instanceof Literal lit))
+        throw error("a list after 'in' holds literals, not fields", at);
       checkComparable(left, Op.EQ, item, at);
       values.add(lit.value());
       skip();
@@ -197,7 +230,14 @@ final class ConditionParser {
   // ---- operands and their types
 
   /** Static kind of an operand, for type errors found at compile time. */
-  private enum Kind { STRING, INT, DOUBLE, BOOL, NULL, ANY }
+  private enum Kind {
+    STRING,
+    INT,
+    DOUBLE,
+    BOOL,
+    NULL,
+    ANY
+  }
 
   /**
    * An operand with what the compiler knows about it: its kind, how to show it in a message, where
@@ -226,9 +266,17 @@ final class ConditionParser {
     if (c == '"' || c == '\'') {
       StringLiteral lit = StringLiteral.read(text, pos);
       pos = lit.end();
-      return new Typed(new Literal(lit.value()), Kind.STRING, "the string " + text.substring(start, pos), start, null);
+      return new Typed(
+          new Literal(lit.value()),
+          Kind.STRING,
+          "the string " + text.substring(start, pos),
+          start,
+          null);
     }
-    if (Character.isDigit(c) || ((c == '-' || c == '+') && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1)))) {
+    if (Character.isDigit(c)
+        || ((c == '-' || c == '+')
+            && pos + 1 < text.length()
+            && Character.isDigit(text.charAt(pos + 1)))) {
       return number();
     }
     if (FieldPath.isIdentStart(c)) {
@@ -249,21 +297,24 @@ final class ConditionParser {
           int severity = SeverityNames.literal(word);
           if (severity > 0) {
             pos += word.length();
-            return new Typed(new Literal((long) severity), Kind.INT, "the severity " + word, start, word);
+            return new Typed(
+                new Literal((long) severity), Kind.INT, "the severity " + word, start, word);
           }
         }
       }
       FieldPath.Parsed p = FieldPath.parse(text, pos);
       pos = p.end();
-      Kind kind = switch (p.path().type()) {
-        case INT -> Kind.INT;
-        case STRING -> Kind.STRING;
-        default -> Kind.ANY;
-      };
+      Kind kind =
+          switch (p.path().type()) {
+            case INT -> Kind.INT;
+            case STRING -> Kind.STRING;
+            default -> Kind.ANY;
+          };
       String bare = FieldPath.RESERVED.contains(word) ? null : text.substring(start, pos).trim();
       return new Typed(new Field(p.path()), kind, p.path().toString(), start, bare);
     }
-    if (c == '=' || c == '<' || c == '>' || c == '!') throw error("expected a field or a value before '" + c + "'", pos);
+    if (c == '=' || c == '<' || c == '>' || c == '!')
+      throw error("expected a field or a value before '" + c + "'", pos);
     throw error("unexpected '" + c + "'", pos);
   }
 
@@ -278,7 +329,9 @@ final class ConditionParser {
       } else if (c == '.' || c == 'e' || c == 'E') {
         isDouble = true;
         pos++;
-        if ((c == 'e' || c == 'E') && pos < text.length() && (text.charAt(pos) == '-' || text.charAt(pos) == '+')) pos++;
+        if ((c == 'e' || c == 'E')
+            && pos < text.length()
+            && (text.charAt(pos) == '-' || text.charAt(pos) == '+')) pos++;
       } else {
         break;
       }
@@ -288,25 +341,38 @@ final class ConditionParser {
     }
     String literal = text.substring(start, pos).replace("_", "");
     try {
-      if (isDouble) return new Typed(new Literal(Double.parseDouble(literal)), Kind.DOUBLE, literal, start, null);
+      if (isDouble)
+        return new Typed(
+            new Literal(Double.parseDouble(literal)), Kind.DOUBLE, literal, start, null);
       return new Typed(new Literal(Long.parseLong(literal)), Kind.INT, literal, start, null);
     } catch (NumberFormatException e) {
       throw error("malformed number '" + text.substring(start, pos) + "'", start);
     }
   }
 
-  // ---- comparisons: what each field can be compared with (docs/conditions.md, "Mistakes caught at start-up")
+  // ---- comparisons: what each field can be compared with (docs/conditions.md, "Mistakes caught at
+  // start-up")
 
-  private static final String SEVERITY_FIX = "use a severity name (TRACE..FATAL4, case-insensitive) or a number 1..24";
-  private static final String TIME_FIX = "use nanoseconds since the Unix epoch (1700000000000000000) or an RFC 3339 "
-      + "timestamp in quotes ('2023-11-14T22:13:20Z')";
-  private static final List<String> SEVERITY_WORDS = List.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL",
-      "CRITICAL");
+  private static final String SEVERITY_FIX =
+      "use a severity name (TRACE..FATAL4, case-insensitive) or a number 1..24";
+  private static final String TIME_FIX =
+      "use nanoseconds since the Unix epoch (1700000000000000000) or an RFC 3339 "
+          + "timestamp in quotes ('2023-11-14T22:13:20Z')";
+  private static final List<String> SEVERITY_WORDS =
+      List.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL");
 
   private Condition compare(Typed left, Op op, Typed right) throws ExpressionException {
     if (!(left.operand instanceof Field) && !(right.operand instanceof Field)) {
-      throw error("'" + op.symbol + "' compares two values (" + left.display + " and " + right.display
-          + "), so the result never depends on the record" + quotedFieldHint(left, right), left.at);
+      throw error(
+          "'"
+              + op.symbol
+              + "' compares two values ("
+              + left.display
+              + " and "
+              + right.display
+              + "), so the result never depends on the record"
+              + quotedFieldHint(left, right),
+          left.at);
     }
     // The subject is the field that says most about what the other side may be: 5 < x is x > 5.
     if (rank(right) > rank(left)) {
@@ -333,9 +399,9 @@ final class ConditionParser {
 
   /**
    * Checks what {@code value} may be when compared with the field {@code subject}, and returns it
-   * resolved: a severity word next to severity_number becomes that severity, a timestamp string next
-   * to a time field becomes nanoseconds. Throws for comparisons that compile but can never mean what
-   * was written.
+   * resolved: a severity word next to severity_number becomes that severity, a timestamp string
+   * next to a time field becomes nanoseconds. Throws for comparisons that compile but can never
+   * mean what was written.
    */
   private Typed checkValue(Typed subject, Op op, Typed value) throws ExpressionException {
     FieldPath path = ((Field) subject.operand).path();
@@ -343,7 +409,8 @@ final class ConditionParser {
       case SEVERITY_NUMBER -> severityValue(op, value);
       case TIME, OBSERVED_TIME -> timeValue(path, value);
       case FLAGS -> flagsValue(path, op, value);
-      case SEVERITY_TEXT, TRACE_ID, SPAN_ID, SCOPE_NAME, SCOPE_VERSION, EVENT_NAME -> textValue(path, op, value);
+      case SEVERITY_TEXT, TRACE_ID, SPAN_ID, SCOPE_NAME, SCOPE_VERSION, EVENT_NAME ->
+          textValue(path, op, value);
       default -> anyValue(path, op, value);
     };
   }
@@ -353,16 +420,27 @@ final class ConditionParser {
       if (value.root() == FieldPath.Root.SEVERITY_NUMBER) return value;
       if (value.isBareName()) {
         int n = SeverityNames.parse(value.name);
-        if (n > 0) return new Typed(new Literal((long) n), Kind.INT, "the severity " + value.name, value.at, value.name);
+        if (n > 0)
+          return new Typed(
+              new Literal((long) n), Kind.INT, "the severity " + value.name, value.at, value.name);
       }
-      throw error("severity_number is compared with " + fieldName(value) + ", which is not a severity; " + SEVERITY_FIX
-          + (value.isBareName() ? didYouMean(value.name, SEVERITY_WORDS) : ""), value.at);
+      throw error(
+          "severity_number is compared with "
+              + fieldName(value)
+              + ", which is not a severity; "
+              + SEVERITY_FIX
+              + (value.isBareName() ? didYouMean(value.name, SEVERITY_WORDS) : ""),
+          value.at);
     }
     if (value.kind == Kind.NULL) throw neverAbsent("severity_number", op, value.at);
     if ((value.kind == Kind.INT || value.kind == Kind.DOUBLE) && !value.isSeverity()) {
       double n = ((Number) ((Literal) value.operand).value()).doubleValue();
       if (!(n >= 0 && n <= LogRecord.SEVERITY_MAX)) {
-        throw error("severity_number is 0..24 (0 when unset), so " + value.display + " is out of range; " + SEVERITY_FIX,
+        throw error(
+            "severity_number is 0..24 (0 when unset), so "
+                + value.display
+                + " is out of range; "
+                + SEVERITY_FIX,
             value.at);
       }
     }
@@ -371,19 +449,32 @@ final class ConditionParser {
 
   private Typed timeValue(FieldPath path, Typed value) throws ExpressionException {
     if (value.operand instanceof Field || value.isSeverity()) {
-      if (value.root() == FieldPath.Root.TIME || value.root() == FieldPath.Root.OBSERVED_TIME) return value;
+      if (value.root() == FieldPath.Root.TIME || value.root() == FieldPath.Root.OBSERVED_TIME)
+        return value;
       String what = value.isSeverity() ? value.display : fieldName(value);
-      throw error(path + " is compared with " + what + ", which is not a time; " + TIME_FIX, value.at);
+      throw error(
+          path + " is compared with " + what + ", which is not a time; " + TIME_FIX, value.at);
     }
     Object v = ((Literal) value.operand).value();
     if (v instanceof String s) {
       try {
         Instant t = OffsetDateTime.parse(s).toInstant();
-        long nanos = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        long nanos =
+            Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
         return new Typed(new Literal(nanos), Kind.INT, value.display, value.at, null);
       } catch (DateTimeParseException | ArithmeticException e) {
-        throw error(path + " is compared with " + value.display + ", which is not an RFC 3339 timestamp; " + TIME_FIX
-            + " (for an attribute named " + path + " write attributes[\"" + path + "\"])", value.at);
+        throw error(
+            path
+                + " is compared with "
+                + value.display
+                + ", which is not an RFC 3339 timestamp; "
+                + TIME_FIX
+                + " (for an attribute named "
+                + path
+                + " write attributes[\""
+                + path
+                + "\"])",
+            value.at);
       }
     }
     if (v instanceof Number n && n.doubleValue() >= 1 && n.doubleValue() < 1e17) {
@@ -392,7 +483,9 @@ final class ConditionParser {
     return value;
   }
 
-  /** For a time literal too small to be nanoseconds: which unit it looks like, and how to write it. */
+  /**
+   * For a time literal too small to be nanoseconds: which unit it looks like, and how to write it.
+   */
   private static String unitMistake(FieldPath path, long n, String display) {
     String unit;
     Instant t;
@@ -416,15 +509,31 @@ final class ConditionParser {
     } catch (ArithmeticException e) {
       nanos = "";
     }
-    return path + " counts nanoseconds since the Unix epoch, so " + display + " is a moment in 1970; it looks like "
-        + unit + " (" + t + "): write " + nanos + "'" + t + "'";
+    return path
+        + " counts nanoseconds since the Unix epoch, so "
+        + display
+        + " is a moment in 1970; it looks like "
+        + unit
+        + " ("
+        + t
+        + "): write "
+        + nanos
+        + "'"
+        + t
+        + "'";
   }
 
   private Typed flagsValue(FieldPath path, Op op, Typed value) throws ExpressionException {
     if (value.isBareName() || value.isSeverity()) {
       String what = value.isSeverity() ? value.display : fieldName(value);
-      throw error(path + " is compared with " + what + ", which is not a number; compare " + path
-          + " with an integer such as 1 (sampled)", value.at);
+      throw error(
+          path
+              + " is compared with "
+              + what
+              + ", which is not a number; compare "
+              + path
+              + " with an integer such as 1 (sampled)",
+          value.at);
     }
     if (value.kind == Kind.NULL) throw neverAbsent(path.toString(), op, value.at);
     return value;
@@ -433,34 +542,73 @@ final class ConditionParser {
   private Typed textValue(FieldPath path, Op op, Typed value) throws ExpressionException {
     boolean ordering = op != Op.EQ && op != Op.NE;
     if (value.isBareName()) {
-      throw error(path + " is compared with " + fieldName(value) + "; to compare with the text write '" + value.name
-          + "' in quotes (for the attribute write attributes[\"" + value.name + "\"])", value.at);
+      throw error(
+          path
+              + " is compared with "
+              + fieldName(value)
+              + "; to compare with the text write '"
+              + value.name
+              + "' in quotes (for the attribute write attributes[\""
+              + value.name
+              + "\"])",
+          value.at);
     }
     if (path.root() == FieldPath.Root.SEVERITY_TEXT) {
       if (value.isSeverity()) {
-        throw error("severity_text is text, so it never equals " + value.display + " (the number "
-            + ((Literal) value.operand).value() + "); write '" + value.name + "' in quotes, or compare the number: severity_number "
-            + op.symbol + " " + value.name, value.at);
+        throw error(
+            "severity_text is text, so it never equals "
+                + value.display
+                + " (the number "
+                + ((Literal) value.operand).value()
+                + "); write '"
+                + value.name
+                + "' in quotes, or compare the number: severity_number "
+                + op.symbol
+                + " "
+                + value.name,
+            value.at);
       }
       if (ordering && (value.kind == Kind.STRING || value.kind == Kind.ANY)) {
-        throw error("'" + op.symbol + "' on severity_text compares text letter by letter ('ERROR' < 'WARN'), not by severity;"
-            + " compare the number instead: severity_number " + op.symbol + " WARN", value.at);
+        throw error(
+            "'"
+                + op.symbol
+                + "' on severity_text compares text letter by letter ('ERROR' < 'WARN'), not by severity;"
+                + " compare the number instead: severity_number "
+                + op.symbol
+                + " WARN",
+            value.at);
       }
     }
     if (value.operand instanceof Literal lit && lit.value() instanceof String s && !ordering) {
       if (s.isEmpty()) {
-        throw error(path + " is absent when empty, so " + (op == Op.EQ
-            ? "comparing it with '' never matches; write not (" + path + " exists)"
-            : "'!= \"\"' is true for every record; write " + path + " exists"), value.at);
+        throw error(
+            path
+                + " is absent when empty, so "
+                + (op == Op.EQ
+                    ? "comparing it with '' never matches; write not (" + path + " exists)"
+                    : "'!= \"\"' is true for every record; write " + path + " exists"),
+            value.at);
       }
       int digits = idDigits(path);
       if (digits > 0 && !HEX.matcher(s).matches()) {
-        throw error(idMistake(path, digits, s, value.display) + "; write the whole id as " + digits
-            + " lower-case hex digits (for part of it use starts_with or contains)", value.at);
+        throw error(
+            idMistake(path, digits, s, value.display)
+                + "; write the whole id as "
+                + digits
+                + " lower-case hex digits (for part of it use starts_with or contains)",
+            value.at);
       }
       if (digits > 0 && s.length() != digits) {
-        throw error(path + " is " + digits + " hex digits, so " + value.display + " (" + s.length()
-            + ") never matches; for part of an id use starts_with or contains", value.at);
+        throw error(
+            path
+                + " is "
+                + digits
+                + " hex digits, so "
+                + value.display
+                + " ("
+                + s.length()
+                + ") never matches; for part of an id use starts_with or contains",
+            value.at);
       }
     }
     return value;
@@ -478,47 +626,100 @@ final class ConditionParser {
 
   private static String idMistake(FieldPath path, int digits, String s, String display) {
     if (s.toLowerCase(Locale.ROOT).matches("[0-9a-f]*")) {
-      return path + " reads as lower-case hex, so " + display + " never matches; write '" + s.toLowerCase(Locale.ROOT) + "'";
+      return path
+          + " reads as lower-case hex, so "
+          + display
+          + " never matches; write '"
+          + s.toLowerCase(Locale.ROOT)
+          + "'";
     }
     return path + " is " + digits + " lower-case hex digits, so " + display + " never matches";
   }
 
-  /** {@code trace_id starts_with 'ABC'}: an id reads as lower-case hex, so a needle of other characters is never found. */
+  /**
+   * {@code trace_id starts_with 'ABC'}: an id reads as lower-case hex, so a needle of other
+   * characters is never found.
+   */
   private void checkIdPart(Typed left, String needle, int at) throws ExpressionException {
     if (!(left.operand instanceof Field f)) return;
     int digits = idDigits(f.path());
     if (digits == 0) return;
     String display = "the string '" + needle + "'";
-    if (!HEX.matcher(needle).matches()) throw error(idMistake(f.path(), digits, needle, display), at);
+    if (!HEX.matcher(needle).matches())
+      throw error(idMistake(f.path(), digits, needle, display), at);
     if (needle.length() > digits) {
-      throw error(f.path() + " is " + digits + " hex digits, so " + display + " (" + needle.length() + ") is never found in it", at);
+      throw error(
+          f.path()
+              + " is "
+              + digits
+              + " hex digits, so "
+              + display
+              + " ("
+              + needle.length()
+              + ") is never found in it",
+          at);
     }
   }
 
   private Typed anyValue(FieldPath path, Op op, Typed value) throws ExpressionException {
     if (value.isBareName() && SeverityNames.literal(value.name.toUpperCase(Locale.ROOT)) > 0) {
-      throw error(value.name + " here reads the attribute named " + value.name + "; to compare " + path + " with the text write '"
-          + value.name + "' in quotes (for the record's severity compare severity_number, for the attribute write attributes[\""
-          + value.name + "\"])", value.at);
+      throw error(
+          value.name
+              + " here reads the attribute named "
+              + value.name
+              + "; to compare "
+              + path
+              + " with the text write '"
+              + value.name
+              + "' in quotes (for the record's severity compare severity_number, for the attribute write attributes[\""
+              + value.name
+              + "\"])",
+          value.at);
     }
     if (value.isSeverity()) {
       Object n = ((Literal) value.operand).value();
-      throw error(value.name + " is the severity number " + n + ", but " + path + " is not severity_number; to compare with the text"
-          + " write '" + value.name + "' in quotes (for the record's severity write severity_number " + op.symbol + " " + value.name
-          + ", for the number write " + n + ")", value.at);
+      throw error(
+          value.name
+              + " is the severity number "
+              + n
+              + ", but "
+              + path
+              + " is not severity_number; to compare with the text"
+              + " write '"
+              + value.name
+              + "' in quotes (for the record's severity write severity_number "
+              + op.symbol
+              + " "
+              + value.name
+              + ", for the number write "
+              + n
+              + ")",
+          value.at);
     }
     return value;
   }
 
   private ExpressionException neverAbsent(String field, Op op, int at) {
     if (op == Op.NE) {
-      return error(field + " is never absent (it is 0 when unset), so '!= null' is always true; write " + field + " exists", at);
+      return error(
+          field
+              + " is never absent (it is 0 when unset), so '!= null' is always true; write "
+              + field
+              + " exists",
+          at);
     }
-    return error(field + " is never absent (it is 0 when unset), so comparing it with null never matches; write "
-        + field + " == 0", at);
+    return error(
+        field
+            + " is never absent (it is 0 when unset), so comparing it with null never matches; write "
+            + field
+            + " == 0",
+        at);
   }
 
-  /** How a field operand is named in messages: {@code attribute 'infoo'} for a bare name, else its path. */
+  /**
+   * How a field operand is named in messages: {@code attribute 'infoo'} for a bare name, else its
+   * path.
+   */
   private static String fieldName(Typed t) {
     return t.isBareName() ? "attribute '" + t.name + "'" : t.display;
   }
@@ -527,7 +728,10 @@ final class ConditionParser {
     return Suggestions.closest(typed, candidates).map(s -> "; did you mean " + s + "?").orElse("");
   }
 
-  /** When a quoted string was probably meant as a field name ({@code 'user_id' == 'x'}): how to read the field. */
+  /**
+   * When a quoted string was probably meant as a field name ({@code 'user_id' == 'x'}): how to read
+   * the field.
+   */
   private static String quotedFieldHint(Typed... operands) {
     for (Typed t : operands) {
       if (t.operand instanceof Literal lit && lit.value() instanceof String s && !s.isBlank()) {
@@ -542,11 +746,14 @@ final class ConditionParser {
     return "; compare a field with a value";
   }
 
-  private void checkComparable(Typed left, Op op, Typed right, int rightAt) throws ExpressionException {
+  private void checkComparable(Typed left, Op op, Typed right, int rightAt)
+      throws ExpressionException {
     boolean ordering = op != Op.EQ && op != Op.NE;
     for (Typed t : List.of(left, right)) {
       if (ordering && (t.kind == Kind.BOOL || t.kind == Kind.NULL)) {
-        throw error("'" + op.symbol + "' needs numbers or strings; " + t.display + " has no order", rightAt);
+        throw error(
+            "'" + op.symbol + "' needs numbers or strings; " + t.display + " has no order",
+            rightAt);
       }
     }
     Kind a = left.kind;
@@ -556,14 +763,26 @@ final class ConditionParser {
     boolean numB = b == Kind.INT || b == Kind.DOUBLE;
     if (numA && numB) return;
     if (a == b) return;
-    throw error("cannot compare " + left.display + " (" + describe(a) + ") with " + right.display + " (" + describe(b) + ")"
-        + hint(left, right), rightAt);
+    throw error(
+        "cannot compare "
+            + left.display
+            + " ("
+            + describe(a)
+            + ") with "
+            + right.display
+            + " ("
+            + describe(b)
+            + ")"
+            + hint(left, right),
+        rightAt);
   }
 
   private static String hint(Typed left, Typed right) {
     for (Typed t : List.of(left, right)) {
-      if (t.root() == FieldPath.Root.SEVERITY_NUMBER) return "; " + SEVERITY_FIX + ", without quotes";
-      if (t.root() == FieldPath.Root.FLAGS) return "; compare flags with an integer (for an attribute named flags write attributes[\"flags\"])";
+      if (t.root() == FieldPath.Root.SEVERITY_NUMBER)
+        return "; " + SEVERITY_FIX + ", without quotes";
+      if (t.root() == FieldPath.Root.FLAGS)
+        return "; compare flags with an integer (for an attribute named flags write attributes[\"flags\"])";
     }
     return "";
   }
@@ -586,12 +805,20 @@ final class ConditionParser {
 
   private void requireText(Typed t, String op) throws ExpressionException {
     if (t.operand instanceof Literal) {
-      throw error("'" + op + "' applies to a field, not to " + t.display + quotedFieldHint(t), t.at);
+      throw error(
+          "'" + op + "' applies to a field, not to " + t.display + quotedFieldHint(t), t.at);
     }
     if (t.kind == Kind.INT && t.operand instanceof Field f) {
-      throw error("'" + op + "' works on text; " + f.path() + " is an integer (compare it with ==, <, >=, ...)", t.at);
+      throw error(
+          "'"
+              + op
+              + "' works on text; "
+              + f.path()
+              + " is an integer (compare it with ==, <, >=, ...)",
+          t.at);
     }
   }
+
   private String stringArgument(String op) throws ExpressionException {
     skip();
     if (pos >= text.length() || (text.charAt(pos) != '"' && text.charAt(pos) != '\'')) {
@@ -654,6 +881,7 @@ final class ConditionParser {
   }
 
   private ExpressionException error(String reason, int index) {
-    return new ExpressionException(reason, text, Math.min(index, text == null ? 0 : text.length()) + 1);
+    return new ExpressionException(
+        reason, text, Math.min(index, text == null ? 0 : text.length()) + 1);
   }
 }

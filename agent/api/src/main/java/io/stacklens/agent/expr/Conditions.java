@@ -2,19 +2,25 @@ package io.stacklens.agent.expr;
 
 import io.stacklens.agent.api.ConfigProblems;
 
-/** Compiles conditions (grammar in docs/conditions.md) and reports their errors during config validation. */
+/**
+ * Compiles conditions (grammar in docs/conditions.md) and reports their errors during config
+ * validation.
+ */
 public final class Conditions {
   private Conditions() {}
 
-  /** Compiles {@code text}, regexes included. Syntax and type errors carry the column inside the text. */
+  /**
+   * Compiles {@code text}, regexes included. Syntax and type errors carry the column inside the
+   * text.
+   */
   public static Condition compile(String text) throws ExpressionException {
     return new ConditionParser(text).parse();
   }
 
   /**
-   * For {@code ComponentConfig.validate}: compiles {@code text} and reports an error at {@code path}
-   * if it does not compile (the message names the column inside the expression). A null or blank
-   * condition is reported as missing when {@code required}. Returns true when it compiled.
+   * For {@code ComponentConfig.validate}: compiles {@code text} and reports an error at {@code
+   * path} if it does not compile (the message names the column inside the expression). A null or
+   * blank condition is reported as missing when {@code required}. Returns true when it compiled.
    */
   public static boolean check(ConfigProblems problems, String path, String text, boolean required) {
     if (text == null || text.isBlank()) {
@@ -41,9 +47,12 @@ public final class Conditions {
   }
 
   /** Same as {@link #check} for a field path setting. */
-  public static boolean checkField(ConfigProblems problems, String path, String text, boolean required) {
+  public static boolean checkField(
+      ConfigProblems problems, String path, String text, boolean required) {
     if (text == null || text.isBlank()) {
-      if (required) problems.error(path, "a field is required (e.g. body, attributes[\"key\"] or a bare attribute name)");
+      if (required)
+        problems.error(
+            path, "a field is required (e.g. body, attributes[\"key\"] or a bare attribute name)");
       return !required;
     }
     try {
@@ -55,7 +64,9 @@ public final class Conditions {
     }
   }
 
-  /** For factories, after validation passed: parses a field path or throws IllegalArgumentException. */
+  /**
+   * For factories, after validation passed: parses a field path or throws IllegalArgumentException.
+   */
   public static FieldPath fieldValidated(String text) {
     try {
       return FieldPath.parse(text);

@@ -28,16 +28,44 @@ import java.util.List;
 public final class FieldPath {
   /** What a path starts at. */
   public enum Root {
-    BODY, ATTRIBUTES, RESOURCE_ATTRIBUTES, SCOPE_ATTRIBUTES, SCOPE_NAME, SCOPE_VERSION,
-    SEVERITY_NUMBER, SEVERITY_TEXT, TRACE_ID, SPAN_ID, TIME, OBSERVED_TIME, FLAGS, EVENT_NAME
+    BODY,
+    ATTRIBUTES,
+    RESOURCE_ATTRIBUTES,
+    SCOPE_ATTRIBUTES,
+    SCOPE_NAME,
+    SCOPE_VERSION,
+    SEVERITY_NUMBER,
+    SEVERITY_TEXT,
+    TRACE_ID,
+    SPAN_ID,
+    TIME,
+    OBSERVED_TIME,
+    FLAGS,
+    EVENT_NAME
   }
 
   /** The kind of value a path can hold, known when it is compiled. */
-  public enum Type { STRING, INT, ANY }
+  public enum Type {
+    STRING,
+    INT,
+    ANY
+  }
 
   /** Names that start a path; any other identifier is an attribute name. */
-  public static final List<String> RESERVED = List.of("body", "attributes", "resource", "scope", "severity_number",
-      "severity_text", "trace_id", "span_id", "time", "observed_time", "flags", "event_name");
+  public static final List<String> RESERVED =
+      List.of(
+          "body",
+          "attributes",
+          "resource",
+          "scope",
+          "severity_number",
+          "severity_text",
+          "trace_id",
+          "span_id",
+          "time",
+          "observed_time",
+          "flags",
+          "event_name");
 
   static final String[] NO_KEYS = new String[0];
 
@@ -62,11 +90,13 @@ public final class FieldPath {
 
   /** Parses a whole path, e.g. a processor setting. */
   public static FieldPath parse(String text) throws ExpressionException {
-    if (text == null || text.isBlank()) throw new ExpressionException("a field is required", String.valueOf(text), 1);
+    if (text == null || text.isBlank())
+      throw new ExpressionException("a field is required", String.valueOf(text), 1);
     Parsed p = parse(text, 0);
     int end = skipSpaces(text, p.end());
     if (end != text.length()) {
-      throw new ExpressionException("unexpected '" + text.substring(end) + "' after the field " + p.path(), text, end + 1);
+      throw new ExpressionException(
+          "unexpected '" + text.substring(end) + "' after the field " + p.path(), text, end + 1);
     }
     return p.path();
   }
@@ -146,7 +176,8 @@ public final class FieldPath {
         else {
           if (r.body() == null) r.setBody(new Attributes());
           if (!(r.body() instanceof Attributes body)) {
-            throw new IllegalArgumentException("cannot set " + text + ": the body is a " + kind(r.body()) + ", not a map");
+            throw new IllegalArgumentException(
+                "cannot set " + text + ": the body is a " + kind(r.body()) + ", not a map");
           }
           putInto(body, 0, value);
         }
@@ -159,7 +190,8 @@ public final class FieldPath {
       case SEVERITY_NUMBER -> {
         long n = integer(value);
         if (n < 0 || n > LogRecord.SEVERITY_MAX) {
-          throw new IllegalArgumentException(text + " must be 0.." + LogRecord.SEVERITY_MAX + ", got " + n);
+          throw new IllegalArgumentException(
+              text + " must be 0.." + LogRecord.SEVERITY_MAX + ", got " + n);
         }
         r.setSeverityNumber((int) n);
       }
@@ -175,8 +207,8 @@ public final class FieldPath {
   }
 
   /**
-   * Moves the value at this path to {@code to}; false when there is none. When {@code to} cannot take
-   * it (the exception of {@link #set} is rethrown), the value is put back where it was.
+   * Moves the value at this path to {@code to}; false when there is none. When {@code to} cannot
+   * take it (the exception of {@link #set} is rethrown), the value is put back where it was.
    */
   public boolean moveTo(LogContext ctx, FieldPath to) {
     Object value = remove(ctx);
@@ -194,7 +226,8 @@ public final class FieldPath {
   public Object remove(LogContext ctx) {
     Object old = get(ctx);
     if (old == null) return null;
-    if (keys.length == 0 && old instanceof Attributes whole) old = whole.copy(); // the map itself is cleared below
+    if (keys.length == 0 && old instanceof Attributes whole)
+      old = whole.copy(); // the map itself is cleared below
     LogRecord r = ctx.record();
     switch (root) {
       case BODY -> {
@@ -219,7 +252,9 @@ public final class FieldPath {
     return old;
   }
 
-  /** The canonical text: {@code attributes["user_id"]}, {@code resource.attributes["service.name"]}. */
+  /**
+   * The canonical text: {@code attributes["user_id"]}, {@code resource.attributes["service.name"]}.
+   */
   @Override
   public String toString() {
     return text;
@@ -249,7 +284,8 @@ public final class FieldPath {
   private void setInMap(Attributes map, Object value) {
     if (keys.length == 0) {
       if (!(value instanceof Attributes replacement)) {
-        throw new IllegalArgumentException("cannot set " + text + " to a " + kind(value) + ": it needs a map");
+        throw new IllegalArgumentException(
+            "cannot set " + text + " to a " + kind(value) + ": it needs a map");
       }
       map.clear();
       replacement.forEach(map::put);
@@ -269,8 +305,8 @@ public final class FieldPath {
       } else if (next instanceof Attributes a) {
         m = a;
       } else {
-        throw new IllegalArgumentException("cannot set " + text + ": \"" + keys[i] + "\" holds a " + kind(next)
-            + ", not a map");
+        throw new IllegalArgumentException(
+            "cannot set " + text + ": \"" + keys[i] + "\" holds a " + kind(next) + ", not a map");
       }
     }
     m.put(keys[keys.length - 1], value);
@@ -314,7 +350,8 @@ public final class FieldPath {
   private long integer(Object value) {
     if (value instanceof Long l) return l;
     if (value instanceof Integer i) return i;
-    if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) return d.longValue();
+    if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d))
+      return d.longValue();
     if (value instanceof String s) {
       try {
         return Long.parseLong(s.trim());
@@ -322,7 +359,8 @@ public final class FieldPath {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException(text + " needs an integer, got " + kind(value) + " " + AnyValues.toDisplayString(value));
+    throw new IllegalArgumentException(
+        text + " needs an integer, got " + kind(value) + " " + AnyValues.toDisplayString(value));
   }
 
   private byte[] id(Object value, int bytes) {
@@ -334,10 +372,14 @@ public final class FieldPath {
         // fall through
       }
     }
-    throw new IllegalArgumentException(text + " needs " + bytes * 2 + " hex digits, got " + AnyValues.toDisplayString(value));
+    throw new IllegalArgumentException(
+        text + " needs " + bytes * 2 + " hex digits, got " + AnyValues.toDisplayString(value));
   }
 
-  /** A short name for a value's kind, for messages: string, int, double, bool, bytes, array, map, empty. */
+  /**
+   * A short name for a value's kind, for messages: string, int, double, bool, bytes, array, map,
+   * empty.
+   */
   public static String kind(Object v) {
     if (v == null) return "empty value";
     if (v instanceof String) return "string";
@@ -351,17 +393,19 @@ public final class FieldPath {
   }
 
   private static String render(Root root, String[] keys) {
-    String base = switch (root) {
-      case BODY -> "body";
-      case ATTRIBUTES -> "attributes";
-      case RESOURCE_ATTRIBUTES -> "resource.attributes";
-      case SCOPE_ATTRIBUTES -> "scope.attributes";
-      case SCOPE_NAME -> "scope.name";
-      case SCOPE_VERSION -> "scope.version";
-      default -> root.name().toLowerCase(java.util.Locale.ROOT);
-    };
+    String base =
+        switch (root) {
+          case BODY -> "body";
+          case ATTRIBUTES -> "attributes";
+          case RESOURCE_ATTRIBUTES -> "resource.attributes";
+          case SCOPE_ATTRIBUTES -> "scope.attributes";
+          case SCOPE_NAME -> "scope.name";
+          case SCOPE_VERSION -> "scope.version";
+          default -> root.name().toLowerCase(java.util.Locale.ROOT);
+        };
     StringBuilder sb = new StringBuilder(base);
-    for (String k : keys) sb.append("[\"").append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
+    for (String k : keys)
+      sb.append("[\"").append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
     return sb.toString();
   }
 

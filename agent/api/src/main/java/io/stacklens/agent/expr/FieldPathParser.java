@@ -1,10 +1,10 @@
 package io.stacklens.agent.expr;
 
 /**
- * Reads the text form of a {@link FieldPath} ({@code attributes["k"]}, {@code resource.attributes["k"]},
- * {@code scope.name}, dotted attribute shorthands, ...), alone or inside a larger expression, with the
- * column of the first thing it cannot read. Kept apart from {@link FieldPath}, which is what a path
- * reads and writes on a record.
+ * Reads the text form of a {@link FieldPath} ({@code attributes["k"]}, {@code
+ * resource.attributes["k"]}, {@code scope.name}, dotted attribute shorthands, ...), alone or inside
+ * a larger expression, with the column of the first thing it cannot read. Kept apart from {@link
+ * FieldPath}, which is what a path reads and writes on a record.
  */
 final class FieldPathParser {
   private FieldPathParser() {}
@@ -32,8 +32,10 @@ final class FieldPathParser {
         if ("name".equals(sub)) return c.done(FieldPath.Root.SCOPE_NAME, FieldPath.NO_KEYS);
         if ("version".equals(sub)) return c.done(FieldPath.Root.SCOPE_VERSION, FieldPath.NO_KEYS);
         if ("attributes".equals(sub)) return c.done(FieldPath.Root.SCOPE_ATTRIBUTES, c.keys());
-        throw new ExpressionException("unknown scope field '" + sub + "' (expected name, version or attributes[\"key\"])",
-            text, at + 1);
+        throw new ExpressionException(
+            "unknown scope field '" + sub + "' (expected name, version or attributes[\"key\"])",
+            text,
+            at + 1);
       }
       case "severity_number" -> {
         return c.done(FieldPath.Root.SEVERITY_NUMBER, FieldPath.NO_KEYS);
@@ -66,7 +68,8 @@ final class FieldPathParser {
           int dot = c.pos;
           c.pos++;
           String next = c.identifier();
-          if (next == null) throw new ExpressionException("expected a name after '.'", text, dot + 2);
+          if (next == null)
+            throw new ExpressionException("expected a name after '.'", text, dot + 2);
           name.append('.').append(next);
         }
         String[] more = c.keys();
@@ -133,10 +136,13 @@ final class FieldPathParser {
         int open = pos;
         pos = skipSpaces(text, pos + 1);
         char q = peek();
-        if (q != '"' && q != '\'') throw new ExpressionException("expected a quoted key inside [ ]", text, pos + 1);
+        if (q != '"' && q != '\'')
+          throw new ExpressionException("expected a quoted key inside [ ]", text, pos + 1);
         StringLiteral lit = StringLiteral.read(text, pos);
         pos = skipSpaces(text, lit.end());
-        if (peek() != ']') throw new ExpressionException("expected ']' to close the '[' at column " + (open + 1), text, pos + 1);
+        if (peek() != ']')
+          throw new ExpressionException(
+              "expected ']' to close the '[' at column " + (open + 1), text, pos + 1);
         pos++;
         if (out == null) out = new java.util.ArrayList<>();
         out.add(lit.value());

@@ -5,9 +5,9 @@ import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.data.ScopeLogs;
 
 /**
- * One log record with the resource and scope it belongs to: what conditions and field paths read and
- * write. Mutable and reusable: a processor keeps one and {@link #set}s it per record, so evaluating a
- * condition allocates nothing.
+ * One log record with the resource and scope it belongs to: what conditions and field paths read
+ * and write. Mutable and reusable: a processor keeps one and {@link #set}s it per record, so
+ * evaluating a condition allocates nothing.
  */
 public final class LogContext {
   private ResourceLogs resource;

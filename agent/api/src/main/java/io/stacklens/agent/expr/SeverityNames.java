@@ -9,8 +9,9 @@ public final class SeverityNames {
   private static final String[] RANGES = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
 
   /**
-   * The exact OTLP short names used as literals in conditions: TRACE=1, TRACE2..TRACE4, DEBUG=5, ...,
-   * INFO=9, WARN=13, ERROR=17, FATAL=21..FATAL4=24 (upper case). -1 when {@code name} is not one.
+   * The exact OTLP short names used as literals in conditions: TRACE=1, TRACE2..TRACE4, DEBUG=5,
+   * ..., INFO=9, WARN=13, ERROR=17, FATAL=21..FATAL4=24 (upper case). -1 when {@code name} is not
+   * one.
    */
   public static int literal(String name) {
     for (int r = 0; r < RANGES.length; r++) {
@@ -18,16 +19,17 @@ public final class SeverityNames {
       if (!name.startsWith(base)) continue;
       String rest = name.substring(base.length());
       if (rest.isEmpty()) return r * 4 + 1;
-      if (rest.length() == 1 && rest.charAt(0) >= '2' && rest.charAt(0) <= '4') return r * 4 + (rest.charAt(0) - '0');
+      if (rest.length() == 1 && rest.charAt(0) >= '2' && rest.charAt(0) <= '4')
+        return r * 4 + (rest.charAt(0) - '0');
     }
     return -1;
   }
 
   /**
    * Maps severity text as applications write it to an OTLP severity number, case-insensitively:
-   * trace, debug, info/information/notice, warn/warning, error/err, fatal/critical/crit/alert/emerg/
-   * emergency/panic, and the OTLP names with a level suffix (INFO2, ERROR3). Numbers 1..24 are taken
-   * as they are. -1 when the text means nothing known.
+   * trace, debug, info/information/notice, warn/warning, error/err,
+   * fatal/critical/crit/alert/emerg/ emergency/panic, and the OTLP names with a level suffix
+   * (INFO2, ERROR3). Numbers 1..24 are taken as they are. -1 when the text means nothing known.
    */
   public static int parse(String text) {
     if (text == null) return -1;

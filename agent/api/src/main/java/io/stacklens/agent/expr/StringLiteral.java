@@ -2,7 +2,10 @@ package io.stacklens.agent.expr;
 
 /** A quoted string in an expression: "..." or '...', with \" \' \\ \n \t \r and \\uXXXX escapes. */
 record StringLiteral(String value, int end) {
-  /** Reads the literal whose opening quote is at {@code start}; {@code end} is just past the closing quote. */
+  /**
+   * Reads the literal whose opening quote is at {@code start}; {@code end} is just past the closing
+   * quote.
+   */
   static StringLiteral read(String text, int start) throws ExpressionException {
     char quote = text.charAt(start);
     StringBuilder sb = new StringBuilder();
@@ -18,10 +21,31 @@ record StringLiteral(String value, int end) {
           case 't' -> sb.append('\t');
           case 'r' -> sb.append('\r');
           case '\\', '"', '\'', '/' -> sb.append(e);
-          case '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$', 'd', 'w', 's', 'b', 'D', 'W', 'S', 'B' ->
+          case '.',
+              '*',
+              '+',
+              '?',
+              '(',
+              ')',
+              '[',
+              ']',
+              '{',
+              '}',
+              '|',
+              '^',
+              '$',
+              'd',
+              'w',
+              's',
+              'b',
+              'D',
+              'W',
+              'S',
+              'B' ->
               sb.append('\\').append(e); // regex escapes pass through, so "\d+" works in matches
           case 'u' -> {
-            if (i + 6 > text.length()) throw new ExpressionException("incomplete \\u escape", text, i + 1);
+            if (i + 6 > text.length())
+              throw new ExpressionException("incomplete \\u escape", text, i + 1);
             try {
               sb.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
             } catch (NumberFormatException ex) {
@@ -29,7 +53,9 @@ record StringLiteral(String value, int end) {
             }
             i += 4;
           }
-          default -> throw new ExpressionException("unknown escape '\\" + e + "' in a string", text, i + 1);
+          default ->
+              throw new ExpressionException(
+                  "unknown escape '\\" + e + "' in a string", text, i + 1);
         }
         i += 2;
         continue;
@@ -37,6 +63,7 @@ record StringLiteral(String value, int end) {
       sb.append(c);
       i++;
     }
-    throw new ExpressionException("unterminated string (missing closing " + quote + ")", text, start + 1);
+    throw new ExpressionException(
+        "unterminated string (missing closing " + quote + ")", text, start + 1);
   }
 }

@@ -4,7 +4,10 @@ import io.stacklens.agent.data.AnyValues;
 
 /** How conditions compare values: numbers by value across int and double, strings by code point. */
 final class Values {
-  /** Returned by {@link #compare} when the two values have no order (different kinds, bools, absent). */
+  /**
+   * Returned by {@link #compare} when the two values have no order (different kinds, bools,
+   * absent).
+   */
   static final int INCOMPARABLE = Integer.MIN_VALUE;
 
   private Values() {}
@@ -30,7 +33,10 @@ final class Values {
     return INCOMPARABLE;
   }
 
-  /** The text a string operator ({@code matches}, {@code starts_with}...) sees: strings, and scalars as text. */
+  /**
+   * The text a string operator ({@code matches}, {@code starts_with}...) sees: strings, and scalars
+   * as text.
+   */
   static String text(Object v) {
     if (v instanceof String s) return s;
     if (v instanceof Long || v instanceof Double || v instanceof Boolean) return v.toString();

@@ -26,26 +26,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One connection's protections, between the HTTP codec and the aggregator: the timeouts of
- * {@link HttpServerLimits}, answers to heads the codec could not read (431, 414, 400), and the memory
+ * One connection's protections, between the HTTP codec and the aggregator: the timeouts of {@link
+ * HttpServerLimits}, answers to heads the codec could not read (431, 414, 400), and the memory
  * reservation of request bodies.
  *
- * <p><b>Timeouts</b> follow Go's {@code net/http}: a request's clock starts when the connection opens
- * (first request) or when the first byte of the next request arrives on a kept-alive connection. Its
- * head must be complete within {@code read_header_timeout} and the whole request within
- * {@code read_timeout}; otherwise the client gets 408 (or, when it sent nothing, the connection is just
- * closed). Between requests a kept-alive connection may wait {@code idle_timeout}. While the server
- * itself is busy with a request (handler running, response not yet written) no clock runs: slowness
- * there is ours, not the client's.
+ * <p><b>Timeouts</b> follow Go's {@code net/http}: a request's clock starts when the connection
+ * opens (first request) or when the first byte of the next request arrives on a kept-alive
+ * connection. Its head must be complete within {@code read_header_timeout} and the whole request
+ * within {@code read_timeout}; otherwise the client gets 408 (or, when it sent nothing, the
+ * connection is just closed). Between requests a kept-alive connection may wait {@code
+ * idle_timeout}. While the server itself is busy with a request (handler running, response not yet
+ * written) no clock runs: slowness there is ours, not the client's.
  *
- * <p><b>Memory</b>: when a head arrives its body is reserved from the {@link MemoryLimiter}, whole when
- * {@code Content-Length} is known, chunk by chunk when it is chunked. A body that does not fit is
- * answered {@link HttpHandler#overloaded} (429) and the connection closed without reading the rest.
- * The {@link RequestDispatcher} takes over a complete request's reservation ({@link #takeReservation})
- * and releases it when the handler is done; whatever nobody took is released here.
+ * <p><b>Memory</b>: when a head arrives its body is reserved from the {@link MemoryLimiter}, whole
+ * when {@code Content-Length} is known, chunk by chunk when it is chunked. A body that does not fit
+ * is answered {@link HttpHandler#overloaded} (429) and the connection closed without reading the
+ * rest. The {@link RequestDispatcher} takes over a complete request's reservation ({@link
+ * #takeReservation}) and releases it when the handler is done; whatever nobody took is released
+ * here.
  *
  * <p>Answers of its own are written in request order: when earlier requests of a pipelining client
- * are still unanswered, the refusal waits for their responses. Runs on the connection's event loop only.
+ * are still unanswered, the refusal waits for their responses. Runs on the connection's event loop
+ * only.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
   private enum Reading {
@@ -68,26 +70,33 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   private ChannelHandlerContext ctx;
   private Reading reading = Reading.HEAD;
+
   /** Whether any byte of the request being read has arrived. */
   private boolean bytesSeen;
+
   /** Requests read completely and not answered yet (the handler is working on them). */
   private int unanswered;
+
   /** The head of the request being read was forwarded and it was not answered yet. */
   private boolean currentForwarded;
+
   private HttpRequest currentHead;
   private boolean reserveChunks;
+
   /**
-   * A body is reserved twice: its parts as they arrive and the one array the handler gets are both alive
-   * while it is copied. The dispatcher gives one copy back once it has the array
-   * ({@link RequestDispatcher}).
+   * A body is reserved twice: its parts as they arrive and the one array the handler gets are both
+   * alive while it is copied. The dispatcher gives one copy back once it has the array ({@link
+   * RequestDispatcher}).
    */
   static final int COPIES = 2;
 
   /** Bytes reserved for the request being read, not yet taken by the dispatcher. */
   private long reserved;
+
   private ScheduledFuture<?> headerTimer;
   private ScheduledFuture<?> readTimer;
   private ScheduledFuture<?> idleTimer;
+
   /** A refusal waiting for {@link #unanswered} earlier responses to be written first. */
   private FullHttpResponse deferredAnswer;
 
@@ -184,7 +193,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
     ctx.fireChannelRead(msg);
     if (last) {
-      releaseReservation(); // the dispatcher took it unless the request was dropped (e.g. answered 413)
+      releaseReservation(); // the dispatcher took it unless the request was dropped (e.g. answered
+      // 413)
       if (unanswered == 0 && reading == Reading.NONE) startIdleClock();
     }
   }
@@ -200,7 +210,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       reserveChunks = true;
     } else {
       long length = HttpUtil.getContentLength(head, 0L);
-      // Larger than max body: the aggregator answers 413 and reads nothing, so there is nothing to reserve.
+      // Larger than max body: the aggregator answers 413 and reads nothing, so there is nothing to
+      // reserve.
       if (length > 0 && length <= maxBodyBytes) {
         if (!memory.tryAcquire(COPIES * length)) {
           refuseForMemory(head, length);
@@ -259,8 +270,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private void headerTimeout() {
     headerTimer = null;
     if (reading != Reading.HEAD) return;
-    timedOut(ServerRefusals.HEADER_TIMEOUT, "request headers were not complete within "
-        + Durations.format(limits.readHeaderTimeout()) + " (" + limits.key("read_header_timeout") + ")");
+    timedOut(
+        ServerRefusals.HEADER_TIMEOUT,
+        "request headers were not complete within "
+            + Durations.format(limits.readHeaderTimeout())
+            + " ("
+            + limits.key("read_header_timeout")
+            + ")");
   }
 
   private void readTimeout() {
@@ -270,30 +286,42 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       return;
     }
     if (reading != Reading.BODY) return;
-    String why = "the request was not complete within " + Durations.format(limits.readTimeout())
-        + " (" + limits.key("read_timeout") + ")";
+    String why =
+        "the request was not complete within "
+            + Durations.format(limits.readTimeout())
+            + " ("
+            + limits.key("read_timeout")
+            + ")";
     String what = describe(currentHead);
     if (!currentForwarded) {
       // Already answered (413) while its body was being skipped: no second answer, just close.
       reading = Reading.REFUSED;
       cancelTimers();
-      refusals.refusedRequest(ServerRefusals.READ_TIMEOUT, () -> "closed the connection of " + what + ": " + why);
+      refusals.refusedRequest(
+          ServerRefusals.READ_TIMEOUT, () -> "closed the connection of " + what + ": " + why);
       ctx.close();
       return;
     }
-    refuse(HttpResponse.text(408, why), ServerRefusals.READ_TIMEOUT, false,
+    refuse(
+        HttpResponse.text(408, why),
+        ServerRefusals.READ_TIMEOUT,
+        false,
         () -> "answered 408 to " + what + ": " + why + "; closed the connection");
   }
 
   private void timedOut(String reason, String why) {
     String from = String.valueOf(ctx.channel().remoteAddress());
     if (bytesSeen) {
-      refuse(HttpResponse.text(408, why), reason, true,
+      refuse(
+          HttpResponse.text(408, why),
+          reason,
+          true,
           () -> "answered 408 to a request from " + from + ": " + why + "; closed the connection");
     } else {
       reading = Reading.REFUSED;
       cancelTimers();
-      refusals.refusedConnection(reason, () -> "closed a connection from " + from + " that sent nothing: " + why);
+      refusals.refusedConnection(
+          reason, () -> "closed a connection from " + from + " that sent nothing: " + why);
       ctx.close();
     }
   }
@@ -303,25 +331,47 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     if (reading != Reading.NONE || unanswered > 0) return;
     reading = Reading.REFUSED;
     String from = String.valueOf(ctx.channel().remoteAddress());
-    refusals.closedConnection(ServerRefusals.IDLE_TIMEOUT, () -> "closed a connection from " + from
-        + " idle for " + Durations.format(limits.idleTimeout()) + " (" + limits.key("idle_timeout") + ")");
+    refusals.closedConnection(
+        ServerRefusals.IDLE_TIMEOUT,
+        () ->
+            "closed a connection from "
+                + from
+                + " idle for "
+                + Durations.format(limits.idleTimeout())
+                + " ("
+                + limits.key("idle_timeout")
+                + ")");
     ctx.close();
   }
 
   private void refuseUnreadableHead(Throwable cause) {
     String from = String.valueOf(ctx.channel().remoteAddress());
     if (cause instanceof TooLongHttpHeaderException) {
-      String why = "request headers are larger than the limit of " + limits.maxHeaderSize() + " bytes ("
-          + limits.key("max_header_size") + ")";
-      refuse(HttpResponse.text(431, why), ServerRefusals.HEADER_TOO_LARGE, false,
+      String why =
+          "request headers are larger than the limit of "
+              + limits.maxHeaderSize()
+              + " bytes ("
+              + limits.key("max_header_size")
+              + ")";
+      refuse(
+          HttpResponse.text(431, why),
+          ServerRefusals.HEADER_TOO_LARGE,
+          false,
           () -> "answered 431 to a request from " + from + ": " + why);
     } else if (cause instanceof TooLongHttpLineException) {
-      String why = "the request line is longer than the limit of " + limits.maxRequestLine() + " bytes";
-      refuse(HttpResponse.text(414, why), ServerRefusals.REQUEST_LINE_TOO_LONG, false,
+      String why =
+          "the request line is longer than the limit of " + limits.maxRequestLine() + " bytes";
+      refuse(
+          HttpResponse.text(414, why),
+          ServerRefusals.REQUEST_LINE_TOO_LONG,
+          false,
           () -> "answered 414 to a request from " + from + ": " + why);
     } else {
       String why = "malformed HTTP request: " + (cause == null ? "unreadable" : cause.getMessage());
-      refuse(HttpResponse.text(400, why), ServerRefusals.MALFORMED_REQUEST, false,
+      refuse(
+          HttpResponse.text(400, why),
+          ServerRefusals.MALFORMED_REQUEST,
+          false,
           () -> "answered 400 to a request from " + from + ": " + why);
     }
   }
@@ -330,18 +380,32 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     String path = new QueryStringDecoder(head.uri()).path();
     HttpHeaders headers = head.headers();
     HttpResponse answer = handler.overloaded(head.method().name(), path, headers);
-    if (!answer.headers().containsKey("Retry-After")) answer = answer.withHeader("Retry-After", "1");
+    if (!answer.headers().containsKey("Retry-After"))
+      answer = answer.withHeader("Retry-After", "1");
     String what = describe(head);
-    refuse(answer, ServerRefusals.MEMORY_LIMIT, false,
-        () -> "answered 429 to " + what + ": the memory budget cannot hold its body of " + bodyBytes
-            + " bytes (" + memory.used() + " of " + memory.limit() + " bytes in use, service.memory_limiter)");
+    refuse(
+        answer,
+        ServerRefusals.MEMORY_LIMIT,
+        false,
+        () ->
+            "answered 429 to "
+                + what
+                + ": the memory budget cannot hold its body of "
+                + bodyBytes
+                + " bytes ("
+                + memory.used()
+                + " of "
+                + memory.limit()
+                + " bytes in use, service.memory_limiter)");
   }
 
   /**
-   * Answers the request being read with {@code answer} and closes the connection; counts and logs it,
-   * as a refused connection when {@code connection} (header timeouts), else as a refused request.
+   * Answers the request being read with {@code answer} and closes the connection; counts and logs
+   * it, as a refused connection when {@code connection} (header timeouts), else as a refused
+   * request.
    */
-  private void refuse(HttpResponse answer, String reason, boolean connection, Supplier<String> log) {
+  private void refuse(
+      HttpResponse answer, String reason, boolean connection, Supplier<String> log) {
     reading = Reading.REFUSED;
     cancelTimers();
     releaseReservation();
@@ -360,7 +424,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   }
 
   private static String describe(HttpRequest head) {
-    return head == null ? "a request" : head.method().name() + " " + new QueryStringDecoder(head.uri()).path();
+    return head == null
+        ? "a request"
+        : head.method().name() + " " + new QueryStringDecoder(head.uri()).path();
   }
 
   private void releaseReservation() {

@@ -3,34 +3,38 @@ package io.stacklens.agent.http;
 import java.net.InetSocketAddress;
 
 /**
- * A listening address written {@code host:port} in config: {@code 127.0.0.1:4318}, {@code [::1]:8888},
- * {@code 0.0.0.0:4317}. An empty host ({@code :4318}) means every interface. Port 0 asks the OS for a
- * free port (tests).
+ * A listening address written {@code host:port} in config: {@code 127.0.0.1:4318}, {@code
+ * [::1]:8888}, {@code 0.0.0.0:4317}. An empty host ({@code :4318}) means every interface. Port 0
+ * asks the OS for a free port (tests).
  */
 public record Endpoint(String host, int port) {
   public Endpoint {
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    if (port < 0 || port > 65535)
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     host = host == null || host.isEmpty() ? "0.0.0.0" : host;
   }
 
   /**
-   * Parses {@code host:port}; throws {@link IllegalArgumentException} whose message says what is wrong
-   * and shows the expected form.
+   * Parses {@code host:port}; throws {@link IllegalArgumentException} whose message says what is
+   * wrong and shows the expected form.
    */
   public static Endpoint parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("endpoint must not be empty; expected host:port, e.g. 127.0.0.1:4318");
+      throw new IllegalArgumentException(
+          "endpoint must not be empty; expected host:port, e.g. 127.0.0.1:4318");
     }
     String s = text.trim();
     int colon = s.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("'" + s + "' has no port; expected host:port, e.g. 127.0.0.1:4318");
+      throw new IllegalArgumentException(
+          "'" + s + "' has no port; expected host:port, e.g. 127.0.0.1:4318");
     }
     String host = s.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
-      throw new IllegalArgumentException("'" + s + "': write IPv6 hosts in brackets, e.g. [::1]:4318");
+      throw new IllegalArgumentException(
+          "'" + s + "': write IPv6 hosts in brackets, e.g. [::1]:4318");
     }
     String portText = s.substring(colon + 1);
     int port;

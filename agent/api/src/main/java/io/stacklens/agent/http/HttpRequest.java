@@ -14,7 +14,12 @@ import java.net.SocketAddress;
  * @param remote the client's address
  */
 public record HttpRequest(
-    String method, String path, String query, HttpHeaders headers, byte[] body, SocketAddress remote) {
+    String method,
+    String path,
+    String query,
+    HttpHeaders headers,
+    byte[] body,
+    SocketAddress remote) {
 
   /** The first value of header {@code name}, or null. */
   public String header(String name) {

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a handler answers: status code, headers and body. {@code Content-Length} and
- * {@code Connection} are set by the server.
+ * What a handler answers: status code, headers and body. {@code Content-Length} and {@code
+ * Connection} are set by the server.
  */
 public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
   public HttpResponse {

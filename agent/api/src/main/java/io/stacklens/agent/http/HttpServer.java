@@ -24,23 +24,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small HTTP/1.1 server on Netty (NIO) for the agent's own endpoints: OTLP/HTTP, http_json and the
- * admin server. Requests are aggregated up to {@link HttpServerOptions#maxBodyBytes} (larger ones get
- * 413) and handed to one {@link HttpHandler}; connections are kept alive unless the client or a closing
- * server says otherwise.
+ * A small HTTP/1.1 server on Netty (NIO) for the agent's own endpoints: OTLP/HTTP, http_json and
+ * the admin server. Requests are aggregated up to {@link HttpServerOptions#maxBodyBytes} (larger
+ * ones get 413) and handed to one {@link HttpHandler}; connections are kept alive unless the client
+ * or a closing server says otherwise.
  *
  * <p>Anyone who reaches the port must not be able to exhaust it ({@link HttpServerLimits}): at most
- * {@code max_connections} connections (more are closed when accepted), request heads within
- * {@code read_header_timeout} and {@code max_header_size} (408, 431, 414), whole requests within
- * {@code read_timeout} (408), idle keep-alive connections closed after {@code idle_timeout}, and
- * bodies reserved from the agent's memory budget before they are read (429 when they do not fit). See
- * {@link ConnectionGuard}. Each refusal is counted and logged by {@link HttpServerOptions#refusals}.
+ * {@code max_connections} connections (more are closed when accepted), request heads within {@code
+ * read_header_timeout} and {@code max_header_size} (408, 431, 414), whole requests within {@code
+ * read_timeout} (408), idle keep-alive connections closed after {@code idle_timeout}, and bodies
+ * reserved from the agent's memory budget before they are read (429 when they do not fit). See
+ * {@link ConnectionGuard}. Each refusal is counted and logged by {@link
+ * HttpServerOptions#refusals}.
  *
- * <p>{@link #close(Duration)} stops accepting connections at once, lets requests already being handled
- * finish (up to the grace period), then closes every connection and stops the event loops.
+ * <p>{@link #close(Duration)} stops accepting connections at once, lets requests already being
+ * handled finish (up to the grace period), then closes every connection and stops the event loops.
  */
 public final class HttpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+
   /** Grace period of {@link #close()}. */
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(10);
 
@@ -57,17 +59,24 @@ public final class HttpServer implements AutoCloseable {
 
   private HttpServer(HttpServerOptions options) {
     this.options = options;
-    this.acceptor = new MultiThreadIoEventLoopGroup(
-        1, new DefaultThreadFactory(options.name() + "-http-accept", true), NioIoHandler.newFactory());
-    this.loops = new MultiThreadIoEventLoopGroup(
-        options.ioThreads(), new DefaultThreadFactory(options.name() + "-http", true), NioIoHandler.newFactory());
+    this.acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            new DefaultThreadFactory(options.name() + "-http-accept", true),
+            NioIoHandler.newFactory());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            options.ioThreads(),
+            new DefaultThreadFactory(options.name() + "-http", true),
+            NioIoHandler.newFactory());
   }
 
   /**
    * Binds and starts serving. Throws {@link IOException} naming the endpoint when it cannot listen
    * (address in use, unknown host, permission).
    */
-  public static HttpServer start(HttpServerOptions options, HttpHandler handler) throws IOException {
+  public static HttpServer start(HttpServerOptions options, HttpHandler handler)
+      throws IOException {
     HttpServer server = new HttpServer(options);
     server.bind(handler);
     return server;
@@ -90,36 +99,56 @@ public final class HttpServer implements AutoCloseable {
                     ConnectionGuard guard = new ConnectionGuard(HttpServer.this, options, handler);
                     ch.pipeline()
                         .addLast(guard.byteWatcher())
-                        .addLast(new HttpServerCodec(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(limits.maxRequestLine())
-                            .setMaxHeaderSize(limits.maxHeaderSize())))
+                        .addLast(
+                            new HttpServerCodec(
+                                new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(limits.maxRequestLine())
+                                    .setMaxHeaderSize(limits.maxHeaderSize())))
                         .addLast(guard)
                         .addLast(new HeapBodyParts())
                         .addLast(new BodyLimitAggregator(options.maxBodyBytes(), handler))
-                        .addLast(new RequestDispatcher(
-                            HttpServer.this, handler, options.latency(), options.handlerExecutor(), guard, options.memory()));
+                        .addLast(
+                            new RequestDispatcher(
+                                HttpServer.this,
+                                handler,
+                                options.latency(),
+                                options.handlerExecutor(),
+                                guard,
+                                options.memory()));
                   }
                 });
     try {
-      listener = bootstrap.bind(options.endpoint().toSocketAddress()).syncUninterruptibly().channel();
+      listener =
+          bootstrap.bind(options.endpoint().toSocketAddress()).syncUninterruptibly().channel();
     } catch (Exception e) {
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw new IOException(options.name() + ": cannot listen on " + options.endpoint() + ": " + e.getMessage(), e);
+      throw new IOException(
+          options.name() + ": cannot listen on " + options.endpoint() + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Counts a new connection against {@code max_connections}; one over the limit is closed at once (it
-   * has sent nothing yet, so there is nothing to answer), counted and logged.
+   * Counts a new connection against {@code max_connections}; one over the limit is closed at once
+   * (it has sent nothing yet, so there is nothing to answer), counted and logged.
    */
   private boolean admit(SocketChannel ch) {
     int max = options.limits().maxConnections();
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       String from = String.valueOf(ch.remoteAddress());
-      options.refusals().refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused a connection from " + from
-          + ": " + max + " connections are open, the limit (" + options.limits().key("max_connections") + ")");
+      options
+          .refusals()
+          .refusedConnection(
+              ServerRefusals.CONNECTION_LIMIT,
+              () ->
+                  "refused a connection from "
+                      + from
+                      + ": "
+                      + max
+                      + " connections are open, the limit ("
+                      + options.limits().key("max_connections")
+                      + ")");
       ch.close();
       return false;
     }
@@ -187,11 +216,16 @@ public final class HttpServer implements AutoCloseable {
     acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     boolean drained = awaitNoneInFlight(deadline);
     if (!drained) {
-      LOG.log(System.Logger.Level.WARNING, options.name() + ": closing with " + inFlight() + " request(s) still in progress");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          options.name() + ": closing with " + inFlight() + " request(s) still in progress");
     }
-    connections.close().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    connections
+        .close()
+        .awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     long left = Math.max(0, deadline - System.nanoTime());
-    loops.shutdownGracefully(0, TimeUnit.NANOSECONDS.toMillis(left), TimeUnit.MILLISECONDS)
+    loops
+        .shutdownGracefully(0, TimeUnit.NANOSECONDS.toMillis(left), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(left + TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.NANOSECONDS);
   }
 

@@ -13,9 +13,11 @@ import java.util.concurrent.Executor;
  * @param maxBodyBytes largest accepted request body; larger ones are answered 413
  * @param ioThreads event-loop threads (bounded; at least 1)
  * @param latency records the time from a complete request to its written response; null for none
- * @param handlerExecutor where {@link HttpHandler#handle} runs; null runs it on the network thread (fine for
- *     quick handlers). Give a bounded executor when handlers do real work (decoding large bodies).
- * @param limits timeouts, connection and header limits ({@link HttpServerLimits#DEFAULTS} unless set)
+ * @param handlerExecutor where {@link HttpHandler#handle} runs; null runs it on the network thread
+ *     (fine for quick handlers). Give a bounded executor when handlers do real work (decoding large
+ *     bodies).
+ * @param limits timeouts, connection and header limits ({@link HttpServerLimits#DEFAULTS} unless
+ *     set)
  * @param memory the budget request bodies are reserved from while they are read and handled; a body
  *     that does not fit is answered {@link HttpHandler#overloaded} (429) without being read
  * @param refusals counts and logs what the limits refused
@@ -34,8 +36,10 @@ public record HttpServerOptions(
   public static final int DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
   public HttpServerOptions {
-    if (maxBodyBytes < 0) throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
-    if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+    if (maxBodyBytes < 0)
+      throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
+    if (ioThreads < 1)
+      throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
     if (limits == null) limits = HttpServerLimits.DEFAULTS;
     if (memory == null) memory = MemoryLimiter.unlimited();
     if (refusals == null) refusals = ServerRefusals.logOnly(name);
@@ -47,34 +51,58 @@ public record HttpServerOptions(
    */
   public static HttpServerOptions of(String name, Endpoint endpoint) {
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    return new HttpServerOptions(name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null);
+    return new HttpServerOptions(
+        name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null);
   }
 
   public HttpServerOptions withMaxBodyBytes(int bytes) {
-    return new HttpServerOptions(name, endpoint, bytes, ioThreads, latency, handlerExecutor, limits, memory, refusals);
+    return new HttpServerOptions(
+        name, endpoint, bytes, ioThreads, latency, handlerExecutor, limits, memory, refusals);
   }
 
   public HttpServerOptions withIoThreads(int threads) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, threads, latency, handlerExecutor, limits, memory, refusals);
+    return new HttpServerOptions(
+        name, endpoint, maxBodyBytes, threads, latency, handlerExecutor, limits, memory, refusals);
   }
 
   public HttpServerOptions withLatency(LatencyHistogram histogram) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, histogram, handlerExecutor, limits, memory, refusals);
+    return new HttpServerOptions(
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        histogram,
+        handlerExecutor,
+        limits,
+        memory,
+        refusals);
   }
 
   public HttpServerOptions withHandlerExecutor(Executor executor) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, latency, executor, limits, memory, refusals);
+    return new HttpServerOptions(
+        name, endpoint, maxBodyBytes, ioThreads, latency, executor, limits, memory, refusals);
   }
 
   public HttpServerOptions withLimits(HttpServerLimits l) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, l, memory, refusals);
+    return new HttpServerOptions(
+        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, l, memory, refusals);
   }
 
   public HttpServerOptions withMemoryLimiter(MemoryLimiter limiter) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, limiter, refusals);
+    return new HttpServerOptions(
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        limits,
+        limiter,
+        refusals);
   }
 
   public HttpServerOptions withRefusals(ServerRefusals r) {
-    return new HttpServerOptions(name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, memory, r);
+    return new HttpServerOptions(
+        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, memory, r);
   }
 }

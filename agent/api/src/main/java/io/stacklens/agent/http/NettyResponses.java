@@ -16,8 +16,11 @@ final class NettyResponses {
   static FullHttpResponse toNetty(HttpResponse response, HttpVersion version, boolean keepAlive) {
     FullHttpResponse out =
         new DefaultFullHttpResponse(
-            version, HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-    for (Map.Entry<String, String> h : response.headers().entrySet()) out.headers().set(h.getKey(), h.getValue());
+            version,
+            HttpResponseStatus.valueOf(response.status()),
+            Unpooled.wrappedBuffer(response.body()));
+    for (Map.Entry<String, String> h : response.headers().entrySet())
+      out.headers().set(h.getKey(), h.getValue());
     out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
     if (!keepAlive) {
       out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -19,12 +19,12 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Hands each complete request of one connection to the {@link HttpHandler} and writes the answer.
- * Reading pauses while a request is being answered, and requests a pipelining client sent in the same
- * packet wait here for their turn, so responses on a keep-alive connection stay in request order even
- * when handlers complete asynchronously.
+ * Reading pauses while a request is being answered, and requests a pipelining client sent in the
+ * same packet wait here for their turn, so responses on a keep-alive connection stay in request
+ * order even when handlers complete asynchronously.
  *
- * <p>The body is copied into the {@link HttpRequest} and Netty's (pooled, possibly direct) buffer is
- * released at once. The body's memory reservation ({@link ConnectionGuard#takeReservation}) is
+ * <p>The body is copied into the {@link HttpRequest} and Netty's (pooled, possibly direct) buffer
+ * is released at once. The body's memory reservation ({@link ConnectionGuard#takeReservation}) is
  * released when the handler's stage completes.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
@@ -36,15 +36,22 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final Executor executor;
   private final ConnectionGuard guard;
   private final MemoryLimiter memory;
+
   /** Complete requests waiting for the one being answered (pipelining). Event loop only. */
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>(2);
+
   private boolean busy;
 
   /** A request ready for the handler, with what its answer needs. */
-  private record Pending(HttpRequest request, HttpVersion version, boolean keepAlive, long reserved, long start) {}
+  private record Pending(
+      HttpRequest request, HttpVersion version, boolean keepAlive, long reserved, long start) {}
 
   RequestDispatcher(
-      HttpServer server, HttpHandler handler, LatencyHistogram latency, Executor executor, ConnectionGuard guard,
+      HttpServer server,
+      HttpHandler handler,
+      LatencyHistogram latency,
+      Executor executor,
+      ConnectionGuard guard,
       MemoryLimiter memory) {
     this.server = server;
     this.handler = handler;
@@ -68,7 +75,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       if (!request.decoderResult().isSuccess()) {
         memory.release(reserved);
         String why = String.valueOf(request.decoderResult().cause());
-        ctx.writeAndFlush(NettyResponses.toNetty(HttpResponse.text(400, "malformed HTTP request: " + why), version, false))
+        ctx.writeAndFlush(
+                NettyResponses.toNetty(
+                    HttpResponse.text(400, "malformed HTTP request: " + why), version, false))
             .addListener(ChannelFutureListener.CLOSE);
         return;
       }
@@ -81,13 +90,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
               request.headers().copy(),
               ByteBufUtil.getBytes(request.content()),
               ctx.channel().remoteAddress());
-      // The parts are garbage once the request is released below: the reservation keeps the array's share.
+      // The parts are garbage once the request is released below: the reservation keeps the array's
+      // share.
       long kept = reserved / ConnectionGuard.COPIES;
       memory.release(reserved - kept);
       reserved = kept;
       pending = new Pending(req, version, HttpUtil.isKeepAlive(request), reserved, start);
     } finally {
-      ReferenceCountUtil.release(request); // the body lives on as the copy; the pooled buffer goes back now
+      ReferenceCountUtil.release(
+          request); // the body lives on as the copy; the pooled buffer goes back now
     }
     server.requestStarted();
     if (busy) {
@@ -108,7 +119,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       executor.execute(() -> invoke(ctx, p));
     } catch (RejectedExecutionException e) {
       done(p);
-      respond(ctx, p, HttpResponse.text(503, server.name() + " is too busy or stopping; retry later"), null);
+      respond(
+          ctx,
+          p,
+          HttpResponse.text(503, server.name() + " is too busy or stopping; retry later"),
+          null);
     }
   }
 
@@ -119,10 +134,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException | Error e) {
       answer = CompletableFuture.failedFuture(e);
     }
-    answer.whenComplete((response, error) -> {
-      done(p);
-      respond(ctx, p, response, error);
-    });
+    answer.whenComplete(
+        (response, error) -> {
+          done(p);
+          respond(ctx, p, response, error);
+        });
   }
 
   /** The handler is done with the body: give its reservation back. */
@@ -130,11 +146,18 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     memory.release(p.reserved());
   }
 
-  private void respond(ChannelHandlerContext ctx, Pending p, HttpResponse response, Throwable error) {
+  private void respond(
+      ChannelHandlerContext ctx, Pending p, HttpResponse response, Throwable error) {
     HttpRequest req = p.request();
     if (error != null || response == null) {
-      LOG.log(System.Logger.Level.WARNING, server.name() + ": handler failed for " + req.method() + " " + req.path(), error);
-      response = HttpResponse.text(500, "internal error while handling " + req.method() + " " + req.path() + ": " + error);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          server.name() + ": handler failed for " + req.method() + " " + req.path(),
+          error);
+      response =
+          HttpResponse.text(
+              500,
+              "internal error while handling " + req.method() + " " + req.path() + ": " + error);
     }
     boolean keepOpen = p.keepAlive() && !server.isClosing();
     // Netty runs the write, and the listener, on the connection's event loop.
@@ -163,7 +186,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The connection is closing: requests still waiting are never answered; give back what they hold. */
+  /**
+   * The connection is closing: requests still waiting are never answered; give back what they hold.
+   */
   private void drop() {
     for (Pending p; (p = waiting.poll()) != null; ) {
       done(p);
@@ -179,7 +204,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(System.Logger.Level.DEBUG, () -> server.name() + ": closing connection from " + ctx.channel().remoteAddress() + ": " + cause);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () ->
+            server.name()
+                + ": closing connection from "
+                + ctx.channel().remoteAddress()
+                + ": "
+                + cause);
     ctx.close();
   }
 }

@@ -2,10 +2,10 @@ package io.stacklens.agent.json;
 
 /**
  * The input is not valid JSON, not the value expected (an object where one is needed), or nested
- * deeper than the reader allows. The message says what and where
- * ({@code invalid JSON at line 2, column 7 (byte 14): ...}); {@link #line()} and {@link #column()}
- * (1-based) and {@link #byteOffset()} or {@link #charOffset()} (0-based: bytes for byte input,
- * characters for text input) locate it, -1 when unknown.
+ * deeper than the reader allows. The message says what and where ({@code invalid JSON at line 2,
+ * column 7 (byte 14): ...}); {@link #line()} and {@link #column()} (1-based) and {@link
+ * #byteOffset()} or {@link #charOffset()} (0-based: bytes for byte input, characters for text
+ * input) locate it, -1 when unknown.
  */
 public final class JsonSyntaxException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -25,8 +25,12 @@ public final class JsonSyntaxException extends Exception {
     this(reason, line, column, byteOffset, -1);
   }
 
-  /** An error at {@code byteOffset} (byte input) or {@code charOffset} (text input); the other is -1. */
-  public JsonSyntaxException(String reason, int line, int column, long byteOffset, long charOffset) {
+  /**
+   * An error at {@code byteOffset} (byte input) or {@code charOffset} (text input); the other is
+   * -1.
+   */
+  public JsonSyntaxException(
+      String reason, int line, int column, long byteOffset, long charOffset) {
     super(message(reason, line, column, byteOffset, charOffset), null, false, false);
     this.reason = reason;
     this.line = line;
@@ -35,9 +39,13 @@ public final class JsonSyntaxException extends Exception {
     this.charOffset = charOffset;
   }
 
-  private static String message(String reason, int line, int column, long byteOffset, long charOffset) {
+  private static String message(
+      String reason, int line, int column, long byteOffset, long charOffset) {
     if (line < 0) return "invalid JSON: " + reason;
-    String offset = byteOffset >= 0 ? " (byte " + byteOffset + ")" : charOffset >= 0 ? " (character " + charOffset + ")" : "";
+    String offset =
+        byteOffset >= 0
+            ? " (byte " + byteOffset + ")"
+            : charOffset >= 0 ? " (character " + charOffset + ")" : "";
     return "invalid JSON at line " + line + ", column " + column + offset + ": " + reason;
   }
 

@@ -20,50 +20,51 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agent's one reader from JSON text to its value model (the AnyValue kinds of {@link Attributes}),
- * on jackson-core's streaming parser. Every component that turns JSON into values uses it: the
- * {@code http_json} and Kafka receivers, the {@code parse} and {@code enrich} processors, and the
- * tests' reader of the file exporter's {@code json_lines}. The OTLP/JSON codec
- * ({@code otlp.OtlpJson}) reads a protobuf schema, not free values, and follows the same string rule.
+ * The agent's one reader from JSON text to its value model (the AnyValue kinds of {@link
+ * Attributes}), on jackson-core's streaming parser. Every component that turns JSON into values
+ * uses it: the {@code http_json} and Kafka receivers, the {@code parse} and {@code enrich}
+ * processors, and the tests' reader of the file exporter's {@code json_lines}. The OTLP/JSON codec
+ * ({@code otlp.OtlpJson}) reads a protobuf schema, not free values, and follows the same string
+ * rule.
  *
  * <p>The rules, decided once (docs/architecture.md, "Shared code"):
  *
  * <ul>
- *   <li><b>Objects</b> become {@link Attributes}, keys in document order. A <b>repeated key</b> keeps
- *       its last value, at the position where the key first appeared (what JavaScript's
+ *   <li><b>Objects</b> become {@link Attributes}, keys in document order. A <b>repeated key</b>
+ *       keeps its last value, at the position where the key first appeared (what JavaScript's
  *       {@code JSON.parse} and most JSON libraries do; the model's keys are unique). The <b>empty
- *       key</b> is a key like any other: JSON allows it, the model and OTLP carry it, and dropping it
- *       would lose data a user sent.
+ *       key</b> is a key like any other: JSON allows it, the model and OTLP carry it, and dropping
+ *       it would lose data a user sent.
  *   <li><b>Arrays</b> become {@code List<Object>}; {@code true}/{@code false} {@link Boolean};
  *       {@code null} null (an empty value).
  *   <li><b>Strings</b> (and keys) become {@link String}, with every unpaired UTF-16 surrogate (a
- *       {@code "\ud800"} escape) replaced by U+FFFD, as the OTLP/JSON decoder does
- *       ({@link Utf16#replaceLoneSurrogates}): such a string has no UTF-8 form, so every exporter
- *       would have to mangle it later anyway.
+ *       {@code "\ud800"} escape) replaced by U+FFFD, as the OTLP/JSON decoder does ({@link
+ *       Utf16#replaceLoneSurrogates}): such a string has no UTF-8 form, so every exporter would
+ *       have to mangle it later anyway.
  *   <li><b>Integers</b> that fit in 64 bits become {@link Long}. <b>Larger integers</b> keep their
  *       digits as written, as a {@link String}: they are almost always identifiers (unsigned 64-bit
- *       ids, hashes) whose every digit matters, and a double would silently change them
- *       ({@code 12345678901234567890} would become {@code 1.2345678901234567E19}). The same choice as
+ *       ids, hashes) whose every digit matters, and a double would silently change them ({@code
+ *       12345678901234567890} would become {@code 1.2345678901234567E19}). The same choice as
  *       OTLP/JSON, which writes 64-bit integers as strings.
- *   <li><b>Other numbers</b> (a fraction or an exponent) become {@link Double}, the nearest double as
- *       every JSON parser reads it. One <b>beyond double's range</b> (such as {@code 1e400}) keeps its
- *       text as a {@link String}, like a large integer, instead of becoming an infinity, which JSON
- *       cannot even write back.
- *   <li><b>Nesting</b>: the top value is at depth 0 and each container inside a container one deeper.
- *       A container deeper than the limit ({@link #DEFAULT_MAX_DEPTH}, or {@code max_nesting_depth}
- *       of the {@link DecodeLimits} given) is refused — an error, never a silent truncation — which
- *       also keeps the recursion far from the thread's stack size. A reader made with
- *       {@link #keepingTextBeyond} keeps containers deeper than its depth as their JSON text instead
- *       (the {@code parse} processor's {@code json.max_depth}).
+ *   <li><b>Other numbers</b> (a fraction or an exponent) become {@link Double}, the nearest double
+ *       as every JSON parser reads it. One <b>beyond double's range</b> (such as {@code 1e400})
+ *       keeps its text as a {@link String}, like a large integer, instead of becoming an infinity,
+ *       which JSON cannot even write back.
+ *   <li><b>Nesting</b>: the top value is at depth 0 and each container inside a container one
+ *       deeper. A container deeper than the limit ({@link #DEFAULT_MAX_DEPTH}, or {@code
+ *       max_nesting_depth} of the {@link DecodeLimits} given) is refused — an error, never a silent
+ *       truncation — which also keeps the recursion far from the thread's stack size. A reader made
+ *       with {@link #keepingTextBeyond} keeps containers deeper than its depth as their JSON text
+ *       instead (the {@code parse} processor's {@code json.max_depth}).
  *   <li>Anything after the value but whitespace, and empty input, are errors.
  * </ul>
  *
  * <p>With a {@link DecodeBudget} (the receivers) every member and array item is counted against the
- * record's attributes, containers against its nesting depth, and strings, numbers and containers are
- * charged by their estimated size as they are read; a record over a record-level limit throws
- * {@link RecordLimitException}, a request over a request-level limit
- * {@link io.stacklens.agent.limits.DecodeLimitException}. Strings longer than {@code max_value_size}
- * are refused by the parser itself (its {@link StreamReadConstraints}).
+ * record's attributes, containers against its nesting depth, and strings, numbers and containers
+ * are charged by their estimated size as they are read; a record over a record-level limit throws
+ * {@link RecordLimitException}, a request over a request-level limit {@link
+ * io.stacklens.agent.limits.DecodeLimitException}. Strings longer than {@code max_value_size} are
+ * refused by the parser itself (its {@link StreamReadConstraints}).
  *
  * <p>Immutable and thread-safe: make one per component and share it.
  */
@@ -73,11 +74,20 @@ public final class JsonValueReader {
 
   /** Room for the fields of a typical application log object, so flattening one grows no arrays. */
   private static final int FLAT_OBJECT_CAPACITY = 16;
+
   private static final int NO_TEXT_DEPTH = Integer.MAX_VALUE;
 
-  private static final JsonValueReader STANDARD = new JsonValueReader(
-      new DecodeLimits("limits", Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, DEFAULT_MAX_DEPTH, Integer.MAX_VALUE),
-      NO_TEXT_DEPTH, null);
+  private static final JsonValueReader STANDARD =
+      new JsonValueReader(
+          new DecodeLimits(
+              "limits",
+              Integer.MAX_VALUE,
+              Long.MAX_VALUE,
+              Integer.MAX_VALUE,
+              DEFAULT_MAX_DEPTH,
+              Integer.MAX_VALUE),
+          NO_TEXT_DEPTH,
+          null);
 
   private final DecodeLimits limits;
   private final int maxDepth;
@@ -90,18 +100,25 @@ public final class JsonValueReader {
     this.maxDepth = limits.maxNestingDepth();
     this.textDepth = textDepth;
     this.separator = separator;
-    this.json = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            // Twice the values' own nesting, and a record object and an array around it: the reader's
-            // depth check rejects a too-deep record on its own long before the parser's limit (a guard
-            // against absurd nesting) refuses the whole input.
-            .maxNestingDepth((int) Math.min(2000, maxDepth * 2L + 8))
-            .maxStringLength(Math.max(1, limits.maxValueSize()))
-            .build())
-        .build();
+    this.json =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    // Twice the values' own nesting, and a record object and an array around it:
+                    // the reader's
+                    // depth check rejects a too-deep record on its own long before the parser's
+                    // limit (a guard
+                    // against absurd nesting) refuses the whole input.
+                    .maxNestingDepth((int) Math.min(2000, maxDepth * 2L + 8))
+                    .maxStringLength(Math.max(1, limits.maxValueSize()))
+                    .build())
+            .build();
   }
 
-  /** The reader without decode limits: nesting at most {@value #DEFAULT_MAX_DEPTH}, strings of any length. */
+  /**
+   * The reader without decode limits: nesting at most {@value #DEFAULT_MAX_DEPTH}, strings of any
+   * length.
+   */
   public static JsonValueReader standard() {
     return STANDARD;
   }
@@ -118,28 +135,36 @@ public final class JsonValueReader {
   /**
    * This reader, keeping every container deeper than {@code depth} (at least 0; the top value is at
    * 0) as its JSON text, a string, exactly as it appears in the input: the structure stays bounded
-   * and nothing is lost. Nesting is then refused only beyond both this depth and the limit. For whole
-   * documents (the {@code read...} methods that take the input), not for a parser handed in.
+   * and nothing is lost. Nesting is then refused only beyond both this depth and the limit. For
+   * whole documents (the {@code read...} methods that take the input), not for a parser handed in.
    */
   public JsonValueReader keepingTextBeyond(int depth) {
     if (depth < 0) throw new IllegalArgumentException("depth must be at least 0, got " + depth);
     DecodeLimits l = limits;
     if (depth > l.maxNestingDepth()) {
-      l = new DecodeLimits(l.keyPrefix(), l.maxRecordsPerRequest(), l.maxDecodedSize(), l.maxAttributesPerRecord(),
-          depth, l.maxValueSize());
+      l =
+          new DecodeLimits(
+              l.keyPrefix(),
+              l.maxRecordsPerRequest(),
+              l.maxDecodedSize(),
+              l.maxAttributesPerRecord(),
+              depth,
+              l.maxValueSize());
     }
     return new JsonValueReader(l, depth, separator);
   }
 
   /**
-   * This reader, flattening objects: the members of an object inside an object are put into the outer
-   * one, their keys joined to the outer key with {@code separator} ({@code {"http":{"method":"GET"}}}
-   * becomes {@code {"http.method":"GET"}}); an empty inner object stays, as an empty object. Objects
-   * inside arrays are flattened in themselves. Containers kept as text ({@link #keepingTextBeyond})
-   * are not flattened. A flattened key equal to another key is a repeated key: the last value wins.
+   * This reader, flattening objects: the members of an object inside an object are put into the
+   * outer one, their keys joined to the outer key with {@code separator} ({@code
+   * {"http":{"method":"GET"}}} becomes {@code {"http.method":"GET"}}); an empty inner object stays,
+   * as an empty object. Objects inside arrays are flattened in themselves. Containers kept as text
+   * ({@link #keepingTextBeyond}) are not flattened. A flattened key equal to another key is a
+   * repeated key: the last value wins.
    */
   public JsonValueReader flattening(String separator) {
-    if (separator == null || separator.isEmpty()) throw new IllegalArgumentException("the separator must not be empty");
+    if (separator == null || separator.isEmpty())
+      throw new IllegalArgumentException("the separator must not be empty");
     return new JsonValueReader(limits, textDepth, separator);
   }
 
@@ -148,7 +173,10 @@ public final class JsonValueReader {
     return limits;
   }
 
-  /** A parser over {@code length} bytes from {@code offset}, with this reader's constraints; locations are relative to {@code offset}. */
+  /**
+   * A parser over {@code length} bytes from {@code offset}, with this reader's constraints;
+   * locations are relative to {@code offset}.
+   */
   public JsonParser newParser(byte[] bytes, int offset, int length) throws IOException {
     return json.createParser(bytes, offset, length);
   }
@@ -165,7 +193,10 @@ public final class JsonValueReader {
     return document(text, null, 0, 0, false, null);
   }
 
-  /** The one JSON value of {@code length} bytes from {@code offset} (surrounding whitespace allowed). */
+  /**
+   * The one JSON value of {@code length} bytes from {@code offset} (surrounding whitespace
+   * allowed).
+   */
   public Object readValue(byte[] bytes, int offset, int length) throws JsonSyntaxException {
     return document(null, bytes, offset, length, false, null);
   }
@@ -180,7 +211,10 @@ public final class JsonValueReader {
     return readObject(bytes, 0, bytes.length);
   }
 
-  /** The one JSON object of {@code length} bytes from {@code offset}; locations are relative to {@code offset}. */
+  /**
+   * The one JSON object of {@code length} bytes from {@code offset}; locations are relative to
+   * {@code offset}.
+   */
   public Attributes readObject(byte[] bytes, int offset, int length) throws JsonSyntaxException {
     return (Attributes) document(null, bytes, offset, length, true, null);
   }
@@ -189,14 +223,16 @@ public final class JsonValueReader {
    * The one JSON object in {@code length} bytes from {@code offset}, read within {@code budget}:
    * values are counted and charged as they are read. A string longer than max_value_size or nesting
    * far deeper than the limit (the parser stops there) is a {@link JsonSyntaxException} naming the
-   * limit and its key; the record's own limits throw {@link RecordLimitException}; the request's throw
-   * {@link io.stacklens.agent.limits.DecodeLimitException}.
+   * limit and its key; the record's own limits throw {@link RecordLimitException}; the request's
+   * throw {@link io.stacklens.agent.limits.DecodeLimitException}.
    */
-  public Attributes readObject(byte[] bytes, int offset, int length, DecodeBudget budget) throws JsonSyntaxException {
+  public Attributes readObject(byte[] bytes, int offset, int length, DecodeBudget budget)
+      throws JsonSyntaxException {
     return (Attributes) document(null, bytes, offset, length, true, budget);
   }
 
-  private Object document(String text, byte[] bytes, int offset, int length, boolean objectOnly, DecodeBudget budget)
+  private Object document(
+      String text, byte[] bytes, int offset, int length, boolean objectOnly, DecodeBudget budget)
       throws JsonSyntaxException {
     try (JsonParser p = text != null ? newParser(text) : newParser(bytes, offset, length)) {
       try {
@@ -214,8 +250,12 @@ public final class JsonValueReader {
         }
         JsonToken extra = p.nextToken();
         if (extra != null) {
-          throw syntax("more content (" + describe(extra) + ") after the end of the "
-              + (objectOnly ? "object" : "value"), p.currentTokenLocation());
+          throw syntax(
+              "more content ("
+                  + describe(extra)
+                  + ") after the end of the "
+                  + (objectOnly ? "object" : "value"),
+              p.currentTokenLocation());
         }
         return value;
       } catch (StreamConstraintsException e) {
@@ -249,8 +289,8 @@ public final class JsonValueReader {
 
   /**
    * Reads the members of the object whose {@code START_OBJECT} is the parser's current token into
-   * {@code into} (a repeated key, or a key {@code into} already has, takes the new value) and leaves
-   * the parser on its {@code END_OBJECT}.
+   * {@code into} (a repeated key, or a key {@code into} already has, takes the new value) and
+   * leaves the parser on its {@code END_OBJECT}.
    */
   public void readInto(JsonParser p, Attributes into) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -263,51 +303,61 @@ public final class JsonValueReader {
    * The value at the current token; {@code source} (the String or byte[] parsed, with the parser's
    * offset {@code base} into it) is needed only to keep deep containers as text.
    */
-  private Object read(JsonParser p, DecodeBudget budget, int depth, Object source, int base) throws IOException {
+  private Object read(JsonParser p, DecodeBudget budget, int depth, Object source, int base)
+      throws IOException {
     JsonToken t = p.currentToken();
     if (t == null) throw new JsonParseException(p, "unexpected end of input");
     switch (t) {
-      case VALUE_STRING: {
-        String text = p.getText();
-        if (budget != null) budget.charge(MemoryEstimate.string(text.length()));
-        return Utf16.replaceLoneSurrogates(text);
-      }
+      case VALUE_STRING:
+        {
+          String text = p.getText();
+          if (budget != null) budget.charge(MemoryEstimate.string(text.length()));
+          return Utf16.replaceLoneSurrogates(text);
+        }
       case VALUE_NUMBER_INT:
         if (budget != null) budget.charge(MemoryEstimate.BOXED);
-        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getText() : (Object) p.getLongValue();
-      case VALUE_NUMBER_FLOAT: {
-        if (budget != null) budget.charge(MemoryEstimate.BOXED);
-        double d = p.getDoubleValue();
-        return Double.isInfinite(d) ? p.getText() : (Object) d;
-      }
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            ? p.getText()
+            : (Object) p.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        {
+          if (budget != null) budget.charge(MemoryEstimate.BOXED);
+          double d = p.getDoubleValue();
+          return Double.isInfinite(d) ? p.getText() : (Object) d;
+        }
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:
         return Boolean.FALSE;
       case VALUE_NULL:
         return null;
-      case START_ARRAY: {
-        if (depth > textDepth) return text(p, source, base);
-        checkDepth(budget, depth);
-        if (budget != null) budget.charge(MemoryEstimate.CONTAINER);
-        List<Object> list = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          if (budget != null) {
-            budget.countValue();
-            budget.charge(MemoryEstimate.SLOT);
+      case START_ARRAY:
+        {
+          if (depth > textDepth) return text(p, source, base);
+          checkDepth(budget, depth);
+          if (budget != null) budget.charge(MemoryEstimate.CONTAINER);
+          List<Object> list = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (budget != null) {
+              budget.countValue();
+              budget.charge(MemoryEstimate.SLOT);
+            }
+            list.add(read(p, budget, depth + 1, source, base));
           }
-          list.add(read(p, budget, depth + 1, source, base));
+          return list;
         }
-        return list;
-      }
-      case START_OBJECT: {
-        if (depth > textDepth) return text(p, source, base);
-        checkDepth(budget, depth);
-        if (budget != null) budget.charge(MemoryEstimate.CONTAINER);
-        Attributes object = separator != null && depth == 0 ? new Attributes(FLAT_OBJECT_CAPACITY) : new Attributes();
-        members(p, budget, depth, source, base, object, null);
-        return object;
-      }
+      case START_OBJECT:
+        {
+          if (depth > textDepth) return text(p, source, base);
+          checkDepth(budget, depth);
+          if (budget != null) budget.charge(MemoryEstimate.CONTAINER);
+          Attributes object =
+              separator != null && depth == 0
+                  ? new Attributes(FLAT_OBJECT_CAPACITY)
+                  : new Attributes();
+          members(p, budget, depth, source, base, object, null);
+          return object;
+        }
       default:
         throw new JsonParseException(p, "unexpected " + describe(t));
     }
@@ -317,7 +367,14 @@ public final class JsonValueReader {
    * The members of the object at {@code depth} whose START_OBJECT is current, put into {@code into}
    * with keys after {@code prefix} (flattening); leaves the parser on its END_OBJECT.
    */
-  private void members(JsonParser p, DecodeBudget budget, int depth, Object source, int base, Attributes into, String prefix)
+  private void members(
+      JsonParser p,
+      DecodeBudget budget,
+      int depth,
+      Object source,
+      int base,
+      Attributes into,
+      String prefix)
       throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -343,19 +400,27 @@ public final class JsonValueReader {
     if (budget != null) {
       budget.checkDepth(depth);
     } else if (depth > maxDepth) {
-      throw new RecordLimitException("max_nesting_depth", "values are nested more than " + maxDepth + " levels deep");
+      throw new RecordLimitException(
+          "max_nesting_depth", "values are nested more than " + maxDepth + " levels deep");
     }
   }
 
   /** The container starting at the current token, skipped, as it is written in {@code source}. */
   private static String text(JsonParser p, Object source, int base) throws IOException {
-    if (source == null) throw new IllegalStateException("keeping containers as text needs the whole input: use readValue/readObject");
+    if (source == null)
+      throw new IllegalStateException(
+          "keeping containers as text needs the whole input: use readValue/readObject");
     JsonLocation start = p.currentTokenLocation();
     p.skipChildren();
     JsonLocation end = p.currentTokenLocation();
-    if (source instanceof String s) return s.substring((int) start.getCharOffset(), (int) end.getCharOffset() + 1);
+    if (source instanceof String s)
+      return s.substring((int) start.getCharOffset(), (int) end.getCharOffset() + 1);
     int from = base + (int) start.getByteOffset();
-    return new String((byte[]) source, from, (int) (end.getByteOffset() - start.getByteOffset()) + 1, StandardCharsets.UTF_8);
+    return new String(
+        (byte[]) source,
+        from,
+        (int) (end.getByteOffset() - start.getByteOffset()) + 1,
+        StandardCharsets.UTF_8);
   }
 
   /**
@@ -371,7 +436,10 @@ public final class JsonValueReader {
 
   // ------------------------------------------------------------------ errors
 
-  /** The exception for a parse error: Jackson's message in our words ({@link JacksonMessages}) and its location. */
+  /**
+   * The exception for a parse error: Jackson's message in our words ({@link JacksonMessages}) and
+   * its location.
+   */
   public static JsonSyntaxException syntax(JsonProcessingException e) {
     return syntax(JacksonMessages.reason(e.getOriginalMessage()), e.getLocation());
   }
@@ -379,7 +447,11 @@ public final class JsonValueReader {
   /** The exception for {@code reason} at {@code where} (may be null). */
   public static JsonSyntaxException syntax(String reason, JsonLocation where) {
     if (where == null) return new JsonSyntaxException(reason, -1, -1, -1);
-    return new JsonSyntaxException(reason, where.getLineNr(), where.getColumnNr(), where.getByteOffset(),
+    return new JsonSyntaxException(
+        reason,
+        where.getLineNr(),
+        where.getColumnNr(),
+        where.getByteOffset(),
         where.getByteOffset() >= 0 ? -1 : where.getCharOffset());
   }
 
@@ -388,15 +460,27 @@ public final class JsonValueReader {
     return constraint(e, e.getLocation());
   }
 
-  /** {@link #constraint(StreamConstraintsException)} at {@code where} (the parser's location, which the exception may lack). */
+  /**
+   * {@link #constraint(StreamConstraintsException)} at {@code where} (the parser's location, which
+   * the exception may lack).
+   */
   public JsonSyntaxException constraint(StreamConstraintsException e, JsonLocation where) {
     String m = String.valueOf(e.getOriginalMessage());
     String why;
     if (m.startsWith("String value length")) {
-      why = "a string is longer than the limit of " + limits.maxValueSize() + " bytes (" + limits.key("max_value_size") + ")";
+      why =
+          "a string is longer than the limit of "
+              + limits.maxValueSize()
+              + " bytes ("
+              + limits.key("max_value_size")
+              + ")";
     } else if (m.contains("nesting depth")) {
-      why = "values are nested more than " + maxDepth + " levels deep (nesting depth limit"
-          + (this == STANDARD ? "" : ", " + limits.key("max_nesting_depth")) + ")";
+      why =
+          "values are nested more than "
+              + maxDepth
+              + " levels deep (nesting depth limit"
+              + (this == STANDARD ? "" : ", " + limits.key("max_nesting_depth"))
+              + ")";
     } else {
       why = JacksonMessages.reason(m);
     }

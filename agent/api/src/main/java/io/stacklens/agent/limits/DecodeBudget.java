@@ -10,19 +10,23 @@ import java.util.Map;
  * an exception) as soon as a limit is crossed, so an over-limit request never materialises.
  *
  * <ul>
- *   <li>request level: {@link #countRecord} against {@code max_records_per_request}, {@link #charge}
- *       against {@code max_decoded_size} and, in chunks of {@value #CHUNK} bytes, against the agent's
- *       {@link MemoryLimiter}; both throw {@link DecodeLimitException};
+ *   <li>request level: {@link #countRecord} against {@code max_records_per_request}, {@link
+ *       #charge} against {@code max_decoded_size} and, in chunks of {@value #CHUNK} bytes, against
+ *       the agent's {@link MemoryLimiter}; both throw {@link DecodeLimitException};
  *   <li>record level: {@link #checkValueSize}, {@link #countValue} and {@link #checkDepth} throw
- *       {@link RecordLimitException}; the decoder skips the record and reports it with
- *       {@link #rejectRecord}.
+ *       {@link RecordLimitException}; the decoder skips the record and reports it with {@link
+ *       #rejectRecord}.
  * </ul>
  *
- * When decoding succeeds, {@link #handOver} makes the batch the holder of the bytes acquired from the
- * limiter; when it fails, {@link #release} gives them back. One instance per request, one thread.
+ * When decoding succeeds, {@link #handOver} makes the batch the holder of the bytes acquired from
+ * the limiter; when it fails, {@link #release} gives them back. One instance per request, one
+ * thread.
  */
 public final class DecodeBudget {
-  /** Bytes acquired from the limiter at a time: one CAS per chunk, and at most this much overshoot per decoder. */
+  /**
+   * Bytes acquired from the limiter at a time: one CAS per chunk, and at most this much overshoot
+   * per decoder.
+   */
   public static final long CHUNK = 64 * 1024;
 
   private final DecodeLimits limits;
@@ -40,7 +44,10 @@ public final class DecodeBudget {
     this.limiter = limiter;
   }
 
-  /** A budget without limits, not counted against any limiter (decoding the agent's own data, tests). */
+  /**
+   * A budget without limits, not counted against any limiter (decoding the agent's own data,
+   * tests).
+   */
   public static DecodeBudget unlimited() {
     return new DecodeBudget(DecodeLimits.none(), MemoryLimiter.unlimited());
   }
@@ -58,9 +65,14 @@ public final class DecodeBudget {
   public void countRecord() {
     recordValues = 0;
     if (++records > limits.maxRecordsPerRequest()) {
-      throw new DecodeLimitException("max_records_per_request", false,
-          "the request holds more than " + limits.maxRecordsPerRequest() + " records ("
-              + limits.key("max_records_per_request") + "); send smaller requests");
+      throw new DecodeLimitException(
+          "max_records_per_request",
+          false,
+          "the request holds more than "
+              + limits.maxRecordsPerRequest()
+              + " records ("
+              + limits.key("max_records_per_request")
+              + "); send smaller requests");
     }
   }
 
@@ -77,9 +89,14 @@ public final class DecodeBudget {
     decoded += bytes;
     if (decoded <= acquired) return;
     if (decoded > limits.maxDecodedSize()) {
-      throw new DecodeLimitException("max_decoded_size", false,
-          "the request decodes to more than " + limits.maxDecodedSize() + " bytes in memory ("
-              + limits.key("max_decoded_size") + "); send smaller requests");
+      throw new DecodeLimitException(
+          "max_decoded_size",
+          false,
+          "the request decodes to more than "
+              + limits.maxDecodedSize()
+              + " bytes in memory ("
+              + limits.key("max_decoded_size")
+              + "); send smaller requests");
     }
     long need = decoded - acquired;
     long want = Math.max(CHUNK, need);
@@ -92,8 +109,9 @@ public final class DecodeBudget {
   }
 
   /**
-   * The decoded request now takes {@code bytes} (an intermediate form, such as the protobuf messages
-   * OTLP/JSON is read into before the model, became garbage): gives back what was acquired beyond it.
+   * The decoded request now takes {@code bytes} (an intermediate form, such as the protobuf
+   * messages OTLP/JSON is read into before the model, became garbage): gives back what was acquired
+   * beyond it.
    */
   public void settle(long bytes) {
     decoded = Math.max(0, bytes);
@@ -111,8 +129,13 @@ public final class DecodeBudget {
 
   /** The refusal for a spent memory budget: retryable, names the budget and its key. */
   public static DecodeLimitException memoryExhausted(MemoryLimiter limiter) {
-    return new DecodeLimitException("memory_limit", true,
-        "the agent's memory budget is spent (" + limiter.used() + " of " + limiter.limit()
+    return new DecodeLimitException(
+        "memory_limit",
+        true,
+        "the agent's memory budget is spent ("
+            + limiter.used()
+            + " of "
+            + limiter.limit()
             + " bytes held by requests, pipelines and exporter queues; service.memory_limiter); retry later");
   }
 
@@ -132,25 +155,44 @@ public final class DecodeBudget {
 
   // ------------------------------------------------------------------ record level
 
-  /** Throws when a string or bytes value of {@code length} bytes is longer than {@code max_value_size}. */
+  /**
+   * Throws when a string or bytes value of {@code length} bytes is longer than {@code
+   * max_value_size}.
+   */
   public void checkValueSize(long length) {
     if (length > limits.maxValueSize()) {
-      throw new RecordLimitException("max_value_size",
-          "a value of " + length + " bytes is longer than the limit of " + limits.maxValueSize() + " bytes ("
-              + limits.key("max_value_size") + ")");
+      throw new RecordLimitException(
+          "max_value_size",
+          "a value of "
+              + length
+              + " bytes is longer than the limit of "
+              + limits.maxValueSize()
+              + " bytes ("
+              + limits.key("max_value_size")
+              + ")");
     }
   }
 
-  /** One more key/value or list item in the current record; throws past {@code max_attributes_per_record}. */
+  /**
+   * One more key/value or list item in the current record; throws past {@code
+   * max_attributes_per_record}.
+   */
   public void countValue() {
     if (++recordValues > limits.maxAttributesPerRecord()) {
-      throw new RecordLimitException("max_attributes_per_record",
-          "more than " + limits.maxAttributesPerRecord() + " attributes and list items ("
-              + limits.key("max_attributes_per_record") + ")");
+      throw new RecordLimitException(
+          "max_attributes_per_record",
+          "more than "
+              + limits.maxAttributesPerRecord()
+              + " attributes and list items ("
+              + limits.key("max_attributes_per_record")
+              + ")");
     }
   }
 
-  /** Starts a fresh value count (for a resource or scope, whose attributes are counted like a record's). */
+  /**
+   * Starts a fresh value count (for a resource or scope, whose attributes are counted like a
+   * record's).
+   */
   public void resetValueCount() {
     recordValues = 0;
   }
@@ -158,12 +200,20 @@ public final class DecodeBudget {
   /** Throws when maps and lists are nested {@code depth} deep, past {@code max_nesting_depth}. */
   public void checkDepth(int depth) {
     if (depth > limits.maxNestingDepth()) {
-      throw new RecordLimitException("max_nesting_depth",
-          "values nested more than " + limits.maxNestingDepth() + " levels deep (" + limits.key("max_nesting_depth") + ")");
+      throw new RecordLimitException(
+          "max_nesting_depth",
+          "values nested more than "
+              + limits.maxNestingDepth()
+              + " levels deep ("
+              + limits.key("max_nesting_depth")
+              + ")");
     }
   }
 
-  /** Counts a record skipped for {@code e}, found at {@code where} (e.g. {@code resource_logs[0].scope_logs[0].log_records[3]}). */
+  /**
+   * Counts a record skipped for {@code e}, found at {@code where} (e.g. {@code
+   * resource_logs[0].scope_logs[0].log_records[3]}).
+   */
   public void rejectRecord(Object where, RecordLimitException e) {
     rejected++;
     if (firstRejection == null) firstRejection = where + ": " + e.getMessage();
@@ -171,9 +221,13 @@ public final class DecodeBudget {
     rejectedByReason.merge(e.reason(), 1L, Long::sum);
   }
 
-  /** Refuses the whole request for a record-level limit crossed where only the request can be refused (a resource, a scope). */
+  /**
+   * Refuses the whole request for a record-level limit crossed where only the request can be
+   * refused (a resource, a scope).
+   */
   public static DecodeLimitException refuse(Object where, RecordLimitException e) {
-    return new DecodeLimitException(e.reason(), false, where + ": " + e.getMessage() + "; the request is refused");
+    return new DecodeLimitException(
+        e.reason(), false, where + ": " + e.getMessage() + "; the request is refused");
   }
 
   /** Records rejected by record-level limits. */

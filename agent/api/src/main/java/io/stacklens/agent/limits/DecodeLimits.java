@@ -14,7 +14,10 @@ public record DecodeLimits(
     int maxNestingDepth,
     int maxValueSize) {
 
-  /** The limits of {@code config}, written at {@code keyPrefix} (e.g. {@code receivers.otlp.limits}). */
+  /**
+   * The limits of {@code config}, written at {@code keyPrefix} (e.g. {@code
+   * receivers.otlp.limits}).
+   */
   public static DecodeLimits of(String keyPrefix, RequestLimitsConfig config) {
     return new DecodeLimits(
         keyPrefix,
@@ -32,7 +35,8 @@ public record DecodeLimits(
 
   /** Effectively no limits: for decoding data the agent wrote itself, and for tests. */
   public static DecodeLimits none() {
-    return new DecodeLimits("limits", Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, 1000, Integer.MAX_VALUE);
+    return new DecodeLimits(
+        "limits", Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, 1000, Integer.MAX_VALUE);
   }
 
   /** {@code <prefix>.<key>}: the full YAML key of one limit. */

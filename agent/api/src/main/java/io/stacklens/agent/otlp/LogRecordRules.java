@@ -24,12 +24,15 @@ public final class LogRecordRules {
       return "span_id must be 8 bytes (or empty), got " + record.spanId().length;
     }
     if (record.timeUnixNano() < 0) return timeProblem("time_unix_nano", record.timeUnixNano());
-    if (record.observedTimeUnixNano() < 0) return timeProblem("observed_time_unix_nano", record.observedTimeUnixNano());
+    if (record.observedTimeUnixNano() < 0)
+      return timeProblem("observed_time_unix_nano", record.observedTimeUnixNano());
     return null;
   }
 
   private static String timeProblem(String field, long value) {
-    return field + " " + Long.toUnsignedString(value)
+    return field
+        + " "
+        + Long.toUnsignedString(value)
         + " is after 2262-04-11T23:47:16Z, the latest time the agent can hold (2^63-1 ns); send nanoseconds since 1970";
   }
 }

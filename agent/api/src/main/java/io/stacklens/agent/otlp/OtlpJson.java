@@ -39,9 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * OTLP/JSON codec for any OTLP protobuf message, driven by the message descriptors.
  *
  * <p>It follows the OTLP/JSON rules of the OTLP specification, which differ from the canonical
- * protobuf JSON mapping: {@code traceId}, {@code spanId} and {@code parentSpanId} are hex strings (not
- * base64); enums are written as integers (names are accepted when reading); 64-bit integers are
- * written as decimal strings (numbers are accepted when reading); keys are lowerCamelCase (the
+ * protobuf JSON mapping: {@code traceId}, {@code spanId} and {@code parentSpanId} are hex strings
+ * (not base64); enums are written as integers (names are accepted when reading); 64-bit integers
+ * are written as decimal strings (numbers are accepted when reading); keys are lowerCamelCase (the
  * original snake_case names are accepted when reading); unknown fields are ignored; fields with
  * default values are omitted when writing.
  */
@@ -54,10 +54,14 @@ public final class OtlpJson {
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
           .build();
 
-  /** JSON levels of an OTLP request around its AnyValues (request, resource, scope, record, metric, point ...). */
+  /**
+   * JSON levels of an OTLP request around its AnyValues (request, resource, scope, record, metric,
+   * point ...).
+   */
   private static final int JSON_STRUCTURE_DEPTH = 16;
 
-  private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS_BY_JSON_KEY = new ConcurrentHashMap<>();
+  private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS_BY_JSON_KEY =
+      new ConcurrentHashMap<>();
   private static final Map<DecodeLimits, JsonFactory> FACTORIES = new ConcurrentHashMap<>();
 
   private OtlpJson() {}
@@ -95,7 +99,8 @@ public final class OtlpJson {
     generator.writeEndObject();
   }
 
-  private static void writeValue(FieldDescriptor fd, Object value, JsonGenerator g) throws IOException {
+  private static void writeValue(FieldDescriptor fd, Object value, JsonGenerator g)
+      throws IOException {
     switch (fd.getJavaType()) {
       case MESSAGE -> write((MessageOrBuilder) value, g);
       case STRING -> g.writeString((String) value);
@@ -168,14 +173,15 @@ public final class OtlpJson {
   }
 
   /**
-   * Merges the JSON object in {@code json} into {@code builder}, within {@code budget}: records (log
-   * records, spans, data points) over a record-level limit are skipped and counted in the budget; a
-   * string longer than {@code max_value_size} or nesting deeper than the parser allows refuses the
-   * request, because JSON must be read to its end to be measured and the parser stops instead
-   * ({@link DecodeLimitException}). Unpaired surrogates in strings become U+FFFD.
+   * Merges the JSON object in {@code json} into {@code builder}, within {@code budget}: records
+   * (log records, spans, data points) over a record-level limit are skipped and counted in the
+   * budget; a string longer than {@code max_value_size} or nesting deeper than the parser allows
+   * refuses the request, because JSON must be read to its end to be measured and the parser stops
+   * instead ({@link DecodeLimitException}). Unpaired surrogates in strings become U+FFFD.
    */
   public static <B extends Message.Builder> B parse(byte[] json, B builder, DecodeBudget budget) {
-    JsonFactory factory = budget.limits().equals(DecodeLimits.none()) ? JSON : factoryFor(budget.limits());
+    JsonFactory factory =
+        budget.limits().equals(DecodeLimits.none()) ? JSON : factoryFor(budget.limits());
     try (JsonParser p = factory.createParser(json)) {
       Reader reader = new Reader(p, budget);
       try {
@@ -188,7 +194,8 @@ public final class OtlpJson {
       return builder;
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
-      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      String where =
+          loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
       throw new OtlpJsonException("invalid JSON" + where + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new OtlpJsonException("cannot read JSON: " + e.getMessage(), e);
@@ -196,17 +203,21 @@ public final class OtlpJson {
   }
 
   /**
-   * A parser factory whose constraints stop reading at the limits: strings at {@code max_value_size},
-   * nesting at what {@code max_nesting_depth} AnyValue levels need (four JSON levels each, plus the
-   * request's own structure).
+   * A parser factory whose constraints stop reading at the limits: strings at {@code
+   * max_value_size}, nesting at what {@code max_nesting_depth} AnyValue levels need (four JSON
+   * levels each, plus the request's own structure).
    */
   private static JsonFactory factoryFor(DecodeLimits limits) {
-    return FACTORIES.computeIfAbsent(limits, l -> JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(JSON_STRUCTURE_DEPTH + 4 * l.maxNestingDepth())
-            .maxStringLength(Math.max(1, l.maxValueSize()))
-            .build())
-        .build());
+    return FACTORIES.computeIfAbsent(
+        limits,
+        l ->
+            JsonFactory.builder()
+                .streamReadConstraints(
+                    StreamReadConstraints.builder()
+                        .maxNestingDepth(JSON_STRUCTURE_DEPTH + 4 * l.maxNestingDepth())
+                        .maxStringLength(Math.max(1, l.maxValueSize()))
+                        .build())
+                .build());
   }
 
   /** One decode: the parser plus the JSON path for error messages. */
@@ -238,12 +249,26 @@ public final class OtlpJson {
       DecodeLimits limits = budget.limits();
       String m = String.valueOf(e.getOriginalMessage());
       if (m.startsWith("String value length")) {
-        return new DecodeLimitException("max_value_size", false, at + ": a string is longer than the limit of "
-            + limits.maxValueSize() + " bytes (" + limits.key("max_value_size") + "); the request is refused");
+        return new DecodeLimitException(
+            "max_value_size",
+            false,
+            at
+                + ": a string is longer than the limit of "
+                + limits.maxValueSize()
+                + " bytes ("
+                + limits.key("max_value_size")
+                + "); the request is refused");
       }
       if (m.contains("nesting depth")) {
-        return new DecodeLimitException("max_nesting_depth", false, at + ": values are nested more than "
-            + limits.maxNestingDepth() + " levels deep (" + limits.key("max_nesting_depth") + "); the request is refused");
+        return new DecodeLimitException(
+            "max_nesting_depth",
+            false,
+            at
+                + ": values are nested more than "
+                + limits.maxNestingDepth()
+                + " levels deep ("
+                + limits.key("max_nesting_depth")
+                + "); the request is refused");
       }
       throw new OtlpJsonException(at + ": " + m, e);
     }
@@ -251,16 +276,19 @@ public final class OtlpJson {
     void readRoot(Message.Builder builder) throws IOException {
       JsonToken t = p.nextToken();
       if (t == null) throw error("empty body: expected a JSON object");
-      if (t != JsonToken.START_OBJECT) throw error("expected a JSON object at the top level, got " + describe(t));
+      if (t != JsonToken.START_OBJECT)
+        throw error("expected a JSON object at the top level, got " + describe(t));
       readObject(builder);
       if (p.nextToken() != null) throw error("unexpected content after the top-level object");
     }
 
     /**
      * One record (log record, span, data point) whose START_OBJECT is the current token: counted
-     * against the request's records; over a record-level limit it is skipped to its end and reported.
+     * against the request's records; over a record-level limit it is skipped to its end and
+     * reported.
      */
-    private void readRecord(Message.Builder parent, FieldDescriptor fd, JsonToken t) throws IOException {
+    private void readRecord(Message.Builder parent, FieldDescriptor fd, JsonToken t)
+        throws IOException {
       budget.countRecord();
       int depth = p.getParsingContext().getNestingDepth();
       int pathLength = path.size();
@@ -305,7 +333,8 @@ public final class OtlpJson {
         }
         path.addLast(key);
         if (fd.isRepeated()) {
-          if (valueToken != JsonToken.START_ARRAY) throw error("expected an array, got " + describe(valueToken));
+          if (valueToken != JsonToken.START_ARRAY)
+            throw error("expected an array, got " + describe(valueToken));
           boolean records = OtlpShapes.isRecordField(fd);
           boolean counted = OtlpShapes.isCountedValueField(fd);
           int index = 0;
@@ -323,7 +352,8 @@ public final class OtlpJson {
             path.removeLast();
           }
         } else if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-          if (valueToken != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(valueToken));
+          if (valueToken != JsonToken.START_OBJECT)
+            throw error("expected an object, got " + describe(valueToken));
           budget.charge(MemoryEstimate.PROTO_MESSAGE_FROM_JSON);
           readObject(builder.getFieldBuilder(fd));
         } else {
@@ -334,7 +364,8 @@ public final class OtlpJson {
       if (t != JsonToken.END_OBJECT) throw error("expected a field name, got " + describe(t));
     }
 
-    private Object readValue(Message.Builder parent, FieldDescriptor fd, JsonToken t) throws IOException {
+    private Object readValue(Message.Builder parent, FieldDescriptor fd, JsonToken t)
+        throws IOException {
       switch (fd.getJavaType()) {
         case MESSAGE -> {
           if (t != JsonToken.START_OBJECT) throw error("expected an object, got " + describe(t));
@@ -357,8 +388,15 @@ public final class OtlpJson {
         case INT -> {
           long v = readInteger(t);
           boolean unsigned = isUnsigned(fd);
-          if (unsigned ? v < 0 || v > 0xFFFFFFFFL : v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw error("integer " + v + " is out of range for a " + (unsigned ? "uint32" : "int32") + " field");
+          if (unsigned
+              ? v < 0 || v > 0xFFFFFFFFL
+              : v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw error(
+                "integer "
+                    + v
+                    + " is out of range for a "
+                    + (unsigned ? "uint32" : "int32")
+                    + " field");
           }
           return (int) v;
         }
@@ -377,7 +415,8 @@ public final class OtlpJson {
           }
           if (t == JsonToken.VALUE_STRING) {
             EnumValueDescriptor v = fd.getEnumType().findValueByName(p.getText());
-            if (v == null) throw error("unknown " + fd.getEnumType().getName() + " value '" + p.getText() + "'");
+            if (v == null)
+              throw error("unknown " + fd.getEnumType().getName() + " value '" + p.getText() + "'");
             return v;
           }
           throw error("expected an enum number, got " + describe(t));
@@ -393,7 +432,8 @@ public final class OtlpJson {
 
     private long readInteger(JsonToken t) throws IOException {
       if (t == JsonToken.VALUE_NUMBER_INT) {
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) throw error("integer " + p.getText() + " is too large");
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER)
+          throw error("integer " + p.getText() + " is too large");
         return p.getLongValue();
       }
       if (t == JsonToken.VALUE_STRING) {
@@ -424,7 +464,8 @@ public final class OtlpJson {
     }
 
     private double readDouble(JsonToken t) throws IOException {
-      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) return p.getDoubleValue();
+      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT)
+        return p.getDoubleValue();
       if (t == JsonToken.VALUE_STRING) {
         String s = p.getText().trim();
         switch (s) {

@@ -112,7 +112,8 @@ public final class OtlpLogs {
         .addAllAttributes(keyValues(rl.resource().attributes()))
         .setDroppedAttributesCount(rl.resource().droppedAttributesCount());
     for (ScopeLogs sl : rl.scopeLogs()) {
-      io.opentelemetry.proto.logs.v1.ScopeLogs.Builder sb = b.addScopeLogsBuilder().setSchemaUrl(sl.schemaUrl());
+      io.opentelemetry.proto.logs.v1.ScopeLogs.Builder sb =
+          b.addScopeLogsBuilder().setSchemaUrl(sl.schemaUrl());
       InstrumentationScope scope = sl.scope();
       sb.getScopeBuilder()
           .setName(scope.name())
@@ -171,13 +172,14 @@ public final class OtlpLogs {
     if (v instanceof Attributes kv) {
       return b.setKvlistValue(KeyValueList.newBuilder().addAllValues(keyValues(kv))).build();
     }
-    throw new IllegalArgumentException("unsupported attribute value type " + v.getClass().getName());
+    throw new IllegalArgumentException(
+        "unsupported attribute value type " + v.getClass().getName());
   }
 
   /**
-   * OTLP/JSON logs into the model within {@code budget}. The JSON is read into protobuf messages, then
-   * converted: while both exist the budget holds both; once the messages are garbage it holds the
-   * model's estimate ({@link io.stacklens.agent.data.MemoryEstimate#of}).
+   * OTLP/JSON logs into the model within {@code budget}. The JSON is read into protobuf messages,
+   * then converted: while both exist the budget holds both; once the messages are garbage it holds
+   * the model's estimate ({@link io.stacklens.agent.data.MemoryEstimate#of}).
    */
   public static LogsBatch fromJson(byte[] json, io.stacklens.agent.limits.DecodeBudget budget) {
     LogsBatch batch = fromProto(OtlpJson.parseLogs(json, budget));

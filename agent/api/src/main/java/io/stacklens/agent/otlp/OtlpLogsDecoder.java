@@ -19,20 +19,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes the protobuf bytes of an OTLP {@code ExportLogsServiceRequest} straight into a
- * {@link LogsBatch}: one pass, no intermediate generated message objects (decode once). Equivalent to
+ * Decodes the protobuf bytes of an OTLP {@code ExportLogsServiceRequest} straight into a {@link
+ * LogsBatch}: one pass, no intermediate generated message objects (decode once). Equivalent to
  * {@code OtlpLogs.fromProto(ExportLogsServiceRequest.parseFrom(bytes))}, which a test checks on
- * random requests; unknown fields are skipped, strings must be valid UTF-8, as with the generated code.
+ * random requests; unknown fields are skipped, strings must be valid UTF-8, as with the generated
+ * code.
  *
- * <p>Limits are checked while reading, against a {@link DecodeBudget}: the length of every string and
- * bytes value is read from its prefix before the value is (so an over-long one is skipped, never
- * copied), key/values and list items are counted per record, nesting depth is checked, and every
- * object made is charged to the request's estimated size. A record over a record-level limit is
- * skipped to its end and reported to the budget; a resource or scope over one, too many records, or
- * too many decoded bytes refuse the request ({@link DecodeLimitException}).
+ * <p>Limits are checked while reading, against a {@link DecodeBudget}: the length of every string
+ * and bytes value is read from its prefix before the value is (so an over-long one is skipped,
+ * never copied), key/values and list items are counted per record, nesting depth is checked, and
+ * every object made is charged to the request's estimated size. A record over a record-level limit
+ * is skipped to its end and reported to the budget; a resource or scope over one, too many records,
+ * or too many decoded bytes refuse the request ({@link DecodeLimitException}).
  *
- * <p>Field numbers are those of {@code opentelemetry/proto/logs/v1/logs.proto} and
- * {@code common/v1/common.proto}.
+ * <p>Field numbers are those of {@code opentelemetry/proto/logs/v1/logs.proto} and {@code
+ * common/v1/common.proto}.
  */
 public final class OtlpLogsDecoder {
   private static final int LENGTH = WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -63,14 +64,15 @@ public final class OtlpLogsDecoder {
   }
 
   /** Decodes without limits (the agent's own data, tests). */
-  public static LogsBatch decode(byte[] bytes, int offset, int length) throws InvalidProtocolBufferException {
+  public static LogsBatch decode(byte[] bytes, int offset, int length)
+      throws InvalidProtocolBufferException {
     return decode(bytes, offset, length, DecodeBudget.unlimited());
   }
 
   /**
-   * Decodes within {@code budget}: records over a record-level limit are left out and counted in the
-   * budget; throws {@link DecodeLimitException} when the whole request must be refused. The caller
-   * hands the budget's bytes to the batch ({@link DecodeBudget#handOver}) or releases them.
+   * Decodes within {@code budget}: records over a record-level limit are left out and counted in
+   * the budget; throws {@link DecodeLimitException} when the whole request must be refused. The
+   * caller hands the budget's bytes to the batch ({@link DecodeBudget#handOver}) or releases them.
    */
   public static LogsBatch decode(byte[] bytes, int offset, int length, DecodeBudget budget)
       throws InvalidProtocolBufferException {
@@ -120,7 +122,8 @@ public final class OtlpLogsDecoder {
           rl.scopeLogs().add(scopeLogs(r, rl.scopeLogs().size()));
           in.popLimit(limit);
         }
-        case (3 << 3) | LENGTH -> rl.setSchemaUrl(stringOutsideRecords("resource_logs[" + r + "].schema_url"));
+        case (3 << 3) | LENGTH ->
+            rl.setSchemaUrl(stringOutsideRecords("resource_logs[" + r + "].schema_url"));
         default -> in.skipField(t);
       }
     }
@@ -167,13 +170,16 @@ public final class OtlpLogsDecoder {
             records.add(logRecord());
             in.popLimit(limit);
           } catch (RecordLimitException e) {
-            budget.rejectRecord("resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + index + "]", e);
+            budget.rejectRecord(
+                "resource_logs[" + r + "].scope_logs[" + s + "].log_records[" + index + "]", e);
             in.popLimit(limit);
             in.skipRawBytes(end - in.getTotalBytesRead());
           }
           index++;
         }
-        case (3 << 3) | LENGTH -> sl.setSchemaUrl(stringOutsideRecords("resource_logs[" + r + "].scope_logs[" + s + "].schema_url"));
+        case (3 << 3) | LENGTH ->
+            sl.setSchemaUrl(
+                stringOutsideRecords("resource_logs[" + r + "].scope_logs[" + s + "].schema_url"));
         default -> in.skipField(t);
       }
     }
@@ -243,7 +249,9 @@ public final class OtlpLogsDecoder {
     target.append(key, value);
   }
 
-  /** Reads the fields of an AnyValue (within its pushed limit) into a plain object; null when unset. */
+  /**
+   * Reads the fields of an AnyValue (within its pushed limit) into a plain object; null when unset.
+   */
   private Object anyValue(int depth) throws IOException {
     budget.checkDepth(depth);
     Object value = null;
@@ -321,7 +329,10 @@ public final class OtlpLogsDecoder {
     return in.readByteArray();
   }
 
-  /** A length that the input can hold; otherwise reading the value reports the truncation, as the parser would. */
+  /**
+   * A length that the input can hold; otherwise reading the value reports the truncation, as the
+   * parser would.
+   */
   private boolean fits(int length) {
     int left = in.getBytesUntilLimit();
     return length >= 0 && (left < 0 ? length <= bytes.length : length <= left);

@@ -16,18 +16,22 @@ import java.util.List;
 
 /**
  * Checks the decode limits on the protobuf bytes of any OTLP export request before the generated
- * parser materialises it (traces and metrics, which stay in protobuf form). Walks the wire format with
- * the message descriptors, reading lengths and counts but no values: records are counted, string and
- * bytes lengths are read from their prefixes, key/values and list items are counted per record,
- * AnyValue nesting is followed, and the estimated heap of the parsed request is charged to the budget.
+ * parser materialises it (traces and metrics, which stay in protobuf form). Walks the wire format
+ * with the message descriptors, reading lengths and counts but no values: records are counted,
+ * string and bytes lengths are read from their prefixes, key/values and list items are counted per
+ * record, AnyValue nesting is followed, and the estimated heap of the parsed request is charged to
+ * the budget.
  *
  * <p>Request-level limits throw {@link DecodeLimitException}; a record over a record-level limit is
  * recorded by its ordinal (the n-th span or data point in wire order, which is the order the parser
- * keeps), so the caller can leave it out of the parsed request. Malformed bytes throw
- * {@link InvalidProtocolBufferException}, as the parser would.
+ * keeps), so the caller can leave it out of the parsed request. Malformed bytes throw {@link
+ * InvalidProtocolBufferException}, as the parser would.
  */
 public final class OtlpProtoScanner {
-  /** What a scan found: how many records, and which of them (by ordinal) are over a record-level limit. */
+  /**
+   * What a scan found: how many records, and which of them (by ordinal) are over a record-level
+   * limit.
+   */
   public record Result(int records, BitSet rejected) {
     public boolean anyRejected() {
       return !rejected.isEmpty();
@@ -38,8 +42,13 @@ public final class OtlpProtoScanner {
   private final CodedInputStream in;
   private final DecodeBudget budget;
   private final BitSet rejected = new BitSet();
-  /** The path from the request down to the message being read, for messages: {@code resource_spans[0]}. */
+
+  /**
+   * The path from the request down to the message being read, for messages: {@code
+   * resource_spans[0]}.
+   */
   private final List<String> path = new ArrayList<>(8);
+
   private int records;
   private boolean inRecord;
 
@@ -50,7 +59,8 @@ public final class OtlpProtoScanner {
   }
 
   /** Scans {@code bytes}, an encoded message of type {@code request}, against {@code budget}. */
-  public static Result scan(byte[] bytes, Descriptor request, DecodeBudget budget) throws InvalidProtocolBufferException {
+  public static Result scan(byte[] bytes, Descriptor request, DecodeBudget budget)
+      throws InvalidProtocolBufferException {
     OtlpProtoScanner s = new OtlpProtoScanner(bytes, budget);
     try {
       budget.charge(MemoryEstimate.PROTO_MESSAGE);
@@ -71,8 +81,11 @@ public final class OtlpProtoScanner {
       int number = WireFormat.getTagFieldNumber(t);
       FieldDescriptor fd = type.findFieldByNumber(number);
       int wireType = WireFormat.getTagWireType(t);
-      if (fd == null || (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED && fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE)) {
-        // Unknown to the schema (or of the wrong wire type): the generated parser keeps it, bytes and
+      if (fd == null
+          || (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED
+              && fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE)) {
+        // Unknown to the schema (or of the wrong wire type): the generated parser keeps it, bytes
+        // and
         // all, among the message's unknown fields, so it is charged like a bytes value.
         int length = wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED ? peekLength() : 8;
         budget.charge(MemoryEstimate.PROTO_MESSAGE + MemoryEstimate.BYTES + Math.max(0, length));
@@ -98,11 +111,16 @@ public final class OtlpProtoScanner {
           in.skipField(t);
         }
         default -> {
-          // A packed repeated scalar: up to 8 bytes of heap per wire byte for varints, 1 for fixed-width.
+          // A packed repeated scalar: up to 8 bytes of heap per wire byte for varints, 1 for
+          // fixed-width.
           int length = in.readRawVarint32();
-          boolean fixed = fd.getType() == FieldDescriptor.Type.DOUBLE || fd.getType() == FieldDescriptor.Type.FIXED64
-              || fd.getType() == FieldDescriptor.Type.SFIXED64 || fd.getType() == FieldDescriptor.Type.FLOAT
-              || fd.getType() == FieldDescriptor.Type.FIXED32 || fd.getType() == FieldDescriptor.Type.SFIXED32;
+          boolean fixed =
+              fd.getType() == FieldDescriptor.Type.DOUBLE
+                  || fd.getType() == FieldDescriptor.Type.FIXED64
+                  || fd.getType() == FieldDescriptor.Type.SFIXED64
+                  || fd.getType() == FieldDescriptor.Type.FLOAT
+                  || fd.getType() == FieldDescriptor.Type.FIXED32
+                  || fd.getType() == FieldDescriptor.Type.SFIXED32;
           budget.charge(MemoryEstimate.CONTAINER + (long) length * (fixed ? 1 : 8));
           in.skipRawBytes(length);
         }
@@ -134,7 +152,8 @@ public final class OtlpProtoScanner {
     in.popLimit(limit);
   }
 
-  private void record(FieldDescriptor fd, int index, Descriptor type, int length) throws IOException {
+  private void record(FieldDescriptor fd, int index, Descriptor type, int length)
+      throws IOException {
     int end = in.getTotalBytesRead() + length;
     int limit = in.pushLimit(length);
     budget.countRecord();

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A gRPC marshaller that passes message bytes through undecoded. The OTLP receiver uses it to decode
- * requests itself (straight into the model, and to answer malformed ones INVALID_ARGUMENT); the load
- * generator uses it to send requests encoded once.
+ * A gRPC marshaller that passes message bytes through undecoded. The OTLP receiver uses it to
+ * decode requests itself (straight into the model, and to answer malformed ones INVALID_ARGUMENT);
+ * the load generator uses it to send requests encoded once.
  */
 public enum RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
   INSTANCE;
@@ -24,7 +24,10 @@ public enum RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     try {
       return stream.readAllBytes();
     } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("cannot read message: " + e.getMessage()).withCause(e).asRuntimeException();
+      throw Status.INTERNAL
+          .withDescription("cannot read message: " + e.getMessage())
+          .withCause(e)
+          .asRuntimeException();
     }
   }
 

@@ -5,12 +5,13 @@ import io.stacklens.agent.data.MemoryLimiter;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A gRPC request message as {@link RawRequestMarshaller} read it: the bytes (after decompression) and
- * the memory reserved for them, or why it could not be read. Reading never throws, so the service can
- * answer every failure with a status that says what was wrong (gRPC would answer an exception from
- * the marshaller with UNKNOWN).
+ * A gRPC request message as {@link RawRequestMarshaller} read it: the bytes (after decompression)
+ * and the memory reserved for them, or why it could not be read. Reading never throws, so the
+ * service can answer every failure with a status that says what was wrong (gRPC would answer an
+ * exception from the marshaller with UNKNOWN).
  *
- * <p>The service {@link #release}s the reservation once it is done with the bytes (after the export).
+ * <p>The service {@link #release}s the reservation once it is done with the bytes (after the
+ * export).
  */
 public final class RawRequest {
   private final byte[] bytes;
@@ -21,7 +22,13 @@ public final class RawRequest {
   private final boolean retryable;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  private RawRequest(byte[] bytes, MemoryLimiter memory, long reserved, Status failure, String reason, boolean retryable) {
+  private RawRequest(
+      byte[] bytes,
+      MemoryLimiter memory,
+      long reserved,
+      Status failure,
+      String reason,
+      boolean retryable) {
     this.bytes = bytes;
     this.memory = memory;
     this.reserved = reserved;
@@ -39,7 +46,8 @@ public final class RawRequest {
    * A message that could not be read.
    *
    * @param status the answer (code and description)
-   * @param reason the {@code reason} label it is counted under ({@code too_large}, {@code malformed_body}, ...)
+   * @param reason the {@code reason} label it is counted under ({@code too_large}, {@code
+   *     malformed_body}, ...)
    * @param retryable whether the client should retry later (the answer then carries a retry hint)
    */
   public static RawRequest failed(Status status, String reason, boolean retryable) {

@@ -12,15 +12,15 @@ import java.util.Arrays;
 
 /**
  * The server side of {@link RawBytesMarshaller}: reads a request message into a {@link RawRequest},
- * counting its bytes against the agent's memory budget as they are read, and turns every way reading
- * can fail into a status instead of an exception:
+ * counting its bytes against the agent's memory budget as they are read, and turns every way
+ * reading can fail into a status instead of an exception:
  *
  * <ul>
  *   <li>the budget cannot hold the message: RESOURCE_EXHAUSTED, retryable ({@code memory_limit});
  *   <li>it decompresses past the size limit (a decompression bomb): RESOURCE_EXHAUSTED naming the
  *       limit's config key ({@code too_large}); the rest is not decompressed;
- *   <li>its compression is broken ("gzip" that is not gzip, truncated): INVALID_ARGUMENT
- *       {@code malformed gzip ...} ({@code malformed_body}).
+ *   <li>its compression is broken ("gzip" that is not gzip, truncated): INVALID_ARGUMENT {@code
+ *       malformed gzip ...} ({@code malformed_body}).
  * </ul>
  *
  * An uncompressed message over the limit never gets here: gRPC refuses it from its length prefix,
@@ -34,7 +34,8 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
   private final String sizeKey;
 
   /**
-   * @param maxMessageBytes the size limit gRPC enforces (its {@code maxInboundMessageSize}), for messages
+   * @param maxMessageBytes the size limit gRPC enforces (its {@code maxInboundMessageSize}), for
+   *     messages
    * @param sizeKey the config key of that limit, e.g. {@code protocols.grpc.max_recv_msg_size}
    */
   public RawRequestMarshaller(MemoryLimiter memory, int maxMessageBytes, String sizeKey) {
@@ -62,7 +63,8 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
         int size = stream.available();
         if (!memory.tryAcquire(size)) return overBudget(size);
         reserved = size;
-        byte[] bytes = new byte[size]; // read in place: readNBytes would gather chunks and copy them again
+        byte[] bytes =
+            new byte[size]; // read in place: readNBytes would gather chunks and copy them again
         int read = 0;
         while (read < size) {
           int n = stream.read(bytes, read, size - read);
@@ -72,16 +74,21 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
         if (read < size) bytes = Arrays.copyOf(bytes, read);
         return RawRequest.of(bytes, memory, reserved);
       }
-      // Compressed: the size is known only once decompressed. The buffer doubles from 64KiB up to the
+      // Compressed: the size is known only once decompressed. The buffer doubles from 64KiB up to
+      // the
       // limit (gRPC's stream throws past it), and each growth is reserved before it is allocated.
       byte[] buffer = new byte[0];
       int length = 0;
       while (true) {
         if (length == buffer.length) {
-          long grow = Math.min(buffer.length == 0 ? CHUNK : buffer.length, (long) maxMessageBytes + 1 - buffer.length);
+          long grow =
+              Math.min(
+                  buffer.length == 0 ? CHUNK : buffer.length,
+                  (long) maxMessageBytes + 1 - buffer.length);
           grow = Math.min(grow, Integer.MAX_VALUE - 8L - buffer.length);
           if (grow <= 0) throw Status.RESOURCE_EXHAUSTED.asRuntimeException();
-          // The old array lives on while it is copied into the new one: reserve the whole new one first.
+          // The old array lives on while it is copied into the new one: reserve the whole new one
+          // first.
           long bigger = buffer.length + grow;
           if (!memory.tryAcquire(bigger)) {
             memory.release(reserved);
@@ -112,25 +119,40 @@ public final class RawRequestMarshaller implements MethodDescriptor.Marshaller<R
       memory.release(reserved);
       if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
         // gRPC's size check on the decompressing stream: a decompression bomb, or just too big.
-        return RawRequest.failed(Status.RESOURCE_EXHAUSTED.withDescription(
-            "the request message is larger than the limit of " + maxMessageBytes + " bytes after decompression ("
-                + sizeKey + ")"), "too_large", false);
+        return RawRequest.failed(
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                "the request message is larger than the limit of "
+                    + maxMessageBytes
+                    + " bytes after decompression ("
+                    + sizeKey
+                    + ")"),
+            "too_large",
+            false);
       }
       return RawRequest.failed(e.getStatus(), "malformed_body", false);
     } catch (IOException e) {
       memory.release(reserved);
-      return RawRequest.failed(Status.INVALID_ARGUMENT.withDescription(
-          "malformed gzip in the request message: " + e.getMessage()), "malformed_body", false);
+      return RawRequest.failed(
+          Status.INVALID_ARGUMENT.withDescription(
+              "malformed gzip in the request message: " + e.getMessage()),
+          "malformed_body",
+          false);
     } catch (RuntimeException e) {
       memory.release(reserved);
-      return RawRequest.failed(Status.INVALID_ARGUMENT.withDescription(
-          "cannot read the request message: " + e), "malformed_body", false);
+      return RawRequest.failed(
+          Status.INVALID_ARGUMENT.withDescription("cannot read the request message: " + e),
+          "malformed_body",
+          false);
     }
   }
 
   private static RawRequest overBudget(long bytes) {
-    return RawRequest.failed(Status.RESOURCE_EXHAUSTED.withDescription(
-        "the agent's memory budget cannot hold a request message of " + bytes + " bytes now; retry later"),
-        "memory_limit", true);
+    return RawRequest.failed(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "the agent's memory budget cannot hold a request message of "
+                + bytes
+                + " bytes now; retry later"),
+        "memory_limit",
+        true);
   }
 }

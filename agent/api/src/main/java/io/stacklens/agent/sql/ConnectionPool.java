@@ -18,22 +18,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small, bounded JDBC connection pool: at most {@link Settings#maxSize} connections, opened on demand
- * through the caller's {@link Driver}, each set up once when opened ({@code SET statement_timeout}, then
- * auto-commit as configured). A borrower has its connection to itself until it gives it back:
- * {@link #release} for a healthy connection (outside any transaction), {@link #discard} for one that
- * may be broken, {@link #reopen} to swap a broken one for a fresh one without waiting for a free place.
+ * A small, bounded JDBC connection pool: at most {@link Settings#maxSize} connections, opened on
+ * demand through the caller's {@link Driver}, each set up once when opened ({@code SET
+ * statement_timeout}, then auto-commit as configured). A borrower has its connection to itself
+ * until it gives it back: {@link #release} for a healthy connection (outside any transaction),
+ * {@link #discard} for one that may be broken, {@link #reopen} to swap a broken one for a fresh one
+ * without waiting for a free place.
  *
- * <p><b>Waiting.</b> {@link #borrow} waits at most {@link Settings#borrowTimeout} for a free place, then
- * fails with a {@link BusyException}. <b>Failed connects.</b> When opening a connection fails, the
- * driver's exception is thrown as it is; with a {@link Settings#reconnectBackoff} above zero, borrows
- * that would open a connection fail at once during that pause ({@link NotConnectedException}, naming
- * the last failure), so a database that is down costs no pile-up of connect attempts.
+ * <p><b>Waiting.</b> {@link #borrow} waits at most {@link Settings#borrowTimeout} for a free place,
+ * then fails with a {@link BusyException}. <b>Failed connects.</b> When opening a connection fails,
+ * the driver's exception is thrown as it is; with a {@link Settings#reconnectBackoff} above zero,
+ * borrows that would open a connection fail at once during that pause ({@link
+ * NotConnectedException}, naming the last failure), so a database that is down costs no pile-up of
+ * connect attempts.
  *
  * <p><b>Prepared statements.</b> A released connection goes back as it is, so a driver that caches
- * prepared statements per connection (pgjdbc turns a statement prepared again on the same connection
- * into a server-side prepared statement after {@code prepareThreshold} runs) keeps that benefit
- * across borrows. Thread-safe.
+ * prepared statements per connection (pgjdbc turns a statement prepared again on the same
+ * connection into a server-side prepared statement after {@code prepareThreshold} runs) keeps that
+ * benefit across borrows. Thread-safe.
  */
 public final class ConnectionPool implements AutoCloseable {
   private final Driver driver;
@@ -43,15 +45,18 @@ public final class ConnectionPool implements AutoCloseable {
   private final BlockingQueue<Connection> idle;
   private final Semaphore places;
   private final AtomicInteger open = new AtomicInteger();
+
   /** Connections opened for the borrow that has them now, not yet given back once. */
-  private final Set<Connection> fresh = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+  private final Set<Connection> fresh =
+      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
   private volatile boolean closed;
   private volatile long noConnectBeforeNanos;
   private volatile String lastConnectFailure;
 
   /**
-   * A pool of connections to {@code url}, opened with {@code driver} and {@code properties} (copied;
-   * the driver's own names: {@code user}, {@code password}, {@code connectTimeout}, ...).
+   * A pool of connections to {@code url}, opened with {@code driver} and {@code properties}
+   * (copied; the driver's own names: {@code user}, {@code password}, {@code connectTimeout}, ...).
    */
   public ConnectionPool(Driver driver, String url, Properties properties, Settings settings) {
     this.driver = Objects.requireNonNull(driver, "driver");
@@ -68,21 +73,30 @@ public final class ConnectionPool implements AutoCloseable {
    *
    * @param maxSize connections at most, at least 1
    * @param borrowTimeout longest wait of {@link #borrow} for a free place
-   * @param statementTimeout run {@code SET statement_timeout} with this (in milliseconds; zero disables
-   *     a timeout the role or database may set) on every new connection; null leaves the server's setting
+   * @param statementTimeout run {@code SET statement_timeout} with this (in milliseconds; zero
+   *     disables a timeout the role or database may set) on every new connection; null leaves the
+   *     server's setting
    * @param autoCommit the auto-commit mode of every connection
-   * @param reconnectBackoff after a failed connect, borrows that would open a connection fail at once for
-   *     this long; zero = always try
+   * @param reconnectBackoff after a failed connect, borrows that would open a connection fail at
+   *     once for this long; zero = always try
    */
-  public record Settings(int maxSize, Duration borrowTimeout, Duration statementTimeout, boolean autoCommit,
+  public record Settings(
+      int maxSize,
+      Duration borrowTimeout,
+      Duration statementTimeout,
+      boolean autoCommit,
       Duration reconnectBackoff) {
     public Settings {
-      if (maxSize < 1) throw new IllegalArgumentException("maxSize must be at least 1, got " + maxSize);
+      if (maxSize < 1)
+        throw new IllegalArgumentException("maxSize must be at least 1, got " + maxSize);
       Objects.requireNonNull(borrowTimeout, "borrowTimeout");
       Objects.requireNonNull(reconnectBackoff, "reconnectBackoff");
     }
 
-    /** {@code maxSize} connections, a 60 s wait, the server's statement timeout, auto-commit on, no backoff. */
+    /**
+     * {@code maxSize} connections, a 60 s wait, the server's statement timeout, auto-commit on, no
+     * backoff.
+     */
     public static Settings of(int maxSize) {
       return new Settings(maxSize, Duration.ofSeconds(60), null, true, Duration.ZERO);
     }
@@ -104,7 +118,10 @@ public final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  /** No free place within {@link Settings#borrowTimeout}: all connections are in use (SQLState 08004). */
+  /**
+   * No free place within {@link Settings#borrowTimeout}: all connections are in use (SQLState
+   * 08004).
+   */
   public static final class BusyException extends SQLTransientConnectionException {
     private static final long serialVersionUID = 1L;
 
@@ -113,7 +130,10 @@ public final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  /** A borrow during the pause after a failed connect (SQLState 08001); the message names the last failure. */
+  /**
+   * A borrow during the pause after a failed connect (SQLState 08001); the message names the last
+   * failure.
+   */
   public static final class NotConnectedException extends SQLTransientConnectionException {
     private static final long serialVersionUID = 1L;
 
@@ -123,18 +143,20 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   /**
-   * A connection for the caller alone: an idle one, else a new one while fewer than {@code maxSize} are
-   * open, else the first one given back within {@code borrowTimeout}.
+   * A connection for the caller alone: an idle one, else a new one while fewer than {@code maxSize}
+   * are open, else the first one given back within {@code borrowTimeout}.
    *
    * @throws BusyException when no place became free in time
    * @throws NotConnectedException during the pause after a failed connect
-   * @throws SQLException the driver's, when opening a connection failed; SQLState 08003 when the pool is closed
+   * @throws SQLException the driver's, when opening a connection failed; SQLState 08003 when the
+   *     pool is closed
    */
   public Connection borrow() throws SQLException, InterruptedException {
     if (closed) throw closedException();
     long waitNanos = settings.borrowTimeout().toNanos();
     if (!places.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
-      throw new BusyException("no free connection in the pool within " + describe(settings.borrowTimeout()));
+      throw new BusyException(
+          "no free connection in the pool within " + describe(settings.borrowTimeout()));
     }
     Connection c = idle.poll();
     if (c != null) return c;
@@ -147,9 +169,9 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Closes {@code broken} (borrowed from this pool) and opens a new connection in its place, without
-   * waiting for a free place. When opening fails, the place is given back and the exception thrown (as
-   * {@link #borrow} would): the caller then holds no connection.
+   * Closes {@code broken} (borrowed from this pool) and opens a new connection in its place,
+   * without waiting for a free place. When opening fails, the place is given back and the exception
+   * thrown (as {@link #borrow} would): the caller then holds no connection.
    */
   public Connection reopen(Connection broken) throws SQLException {
     closeConnection(broken);
@@ -165,7 +187,10 @@ public final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  /** Gives back a healthy connection, outside any transaction; after {@link #close} it is closed instead. */
+  /**
+   * Gives back a healthy connection, outside any transaction; after {@link #close} it is closed
+   * instead.
+   */
   public void release(Connection c) {
     fresh.remove(c);
     if (closed || !idle.offer(c)) closeConnection(c);
@@ -178,12 +203,18 @@ public final class ConnectionPool implements AutoCloseable {
     places.release();
   }
 
-  /** True when {@code c} was opened for the borrow that holds it (never given back since): a new connection. */
+  /**
+   * True when {@code c} was opened for the borrow that holds it (never given back since): a new
+   * connection.
+   */
   public boolean isNew(Connection c) {
     return fresh.contains(c);
   }
 
-  /** True when {@code failure} means {@code c} is no longer usable: a connection failure, or the driver closed it. */
+  /**
+   * True when {@code failure} means {@code c} is no longer usable: a connection failure, or the
+   * driver closed it.
+   */
   public static boolean isBroken(Connection c, SQLException failure) {
     if (SqlErrors.isConnectionFailure(failure)) return true;
     try {
@@ -202,7 +233,10 @@ public final class ConnectionPool implements AutoCloseable {
     return settings;
   }
 
-  /** Closes the idle connections; borrowed ones are closed when given back. Borrowing fails from now on. */
+  /**
+   * Closes the idle connections; borrowed ones are closed when given back. Borrowing fails from now
+   * on.
+   */
   @Override
   public void close() {
     closed = true;
@@ -213,13 +247,18 @@ public final class ConnectionPool implements AutoCloseable {
   private Connection open() throws SQLException {
     long wait = noConnectBeforeNanos - System.nanoTime();
     if (wait > 0 && lastConnectFailure != null) {
-      throw new NotConnectedException("not connected; connecting failed less than "
-          + describe(settings.reconnectBackoff()) + " ago: " + lastConnectFailure);
+      throw new NotConnectedException(
+          "not connected; connecting failed less than "
+              + describe(settings.reconnectBackoff())
+              + " ago: "
+              + lastConnectFailure);
     }
     Connection c = null;
     try {
       c = driver.connect(url, properties);
-      if (c == null) throw new SQLException("the driver does not accept the URL " + JdbcUrls.redact(url), "08001");
+      if (c == null)
+        throw new SQLException(
+            "the driver does not accept the URL " + JdbcUrls.redact(url), "08001");
       open.incrementAndGet();
       if (settings.statementTimeout() != null) {
         try (Statement s = c.createStatement()) {

@@ -4,7 +4,10 @@ package io.stacklens.agent.sql;
 public final class JdbcUrls {
   private JdbcUrls() {}
 
-  /** {@code url} with the value of any {@code password=} parameter replaced by {@code ***}; null stays null. */
+  /**
+   * {@code url} with the value of any {@code password=} parameter replaced by {@code ***}; null
+   * stays null.
+   */
   public static String redact(String url) {
     return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }

@@ -14,9 +14,12 @@ public final class Labels {
   }
 
   public static Labels of(String... pairs) {
-    if (pairs.length % 2 != 0) throw new IllegalArgumentException("label key/value pairs expected: " + Arrays.toString(pairs));
+    if (pairs.length % 2 != 0)
+      throw new IllegalArgumentException(
+          "label key/value pairs expected: " + Arrays.toString(pairs));
     for (int i = 0; i < pairs.length; i++) {
-      if (pairs[i] == null) throw new IllegalArgumentException("null label " + (i % 2 == 0 ? "key" : "value"));
+      if (pairs[i] == null)
+        throw new IllegalArgumentException("null label " + (i % 2 == 0 ? "key" : "value"));
     }
     return pairs.length == 0 ? EMPTY : new Labels(pairs.clone());
   }

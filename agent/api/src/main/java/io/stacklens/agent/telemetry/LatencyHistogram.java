@@ -6,13 +6,15 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency distribution backed by HdrHistogram (microsecond resolution, 3 significant digits). Exposed
- * to Prometheus as a histogram with fixed buckets in seconds, and on {@code /stats} as percentiles.
+ * Latency distribution backed by HdrHistogram (microsecond resolution, 3 significant digits).
+ * Exposed to Prometheus as a histogram with fixed buckets in seconds, and on {@code /stats} as
+ * percentiles.
  */
 public final class LatencyHistogram {
   /** Bucket upper bounds in seconds (Prometheus {@code le}). */
   static final double[] BUCKETS = {
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    30
   };
 
   private final Histogram micros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -21,7 +23,8 @@ public final class LatencyHistogram {
   public void recordNanos(long nanos) {
     long n = Math.max(0, nanos);
     sumNanos.add(n);
-    micros.recordValue(Math.min(micros.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(n)));
+    micros.recordValue(
+        Math.min(micros.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(n)));
   }
 
   public long count() {

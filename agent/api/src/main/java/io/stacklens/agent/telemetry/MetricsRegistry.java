@@ -13,17 +13,18 @@ import java.util.regex.Pattern;
 /**
  * The agent's self-telemetry: named metric families, each with labelled series. Registration is
  * idempotent: asking twice for the same (name, labels) returns the same counter or histogram, so
- * components can look series up at start and keep them in fields (the hot path never touches the map).
+ * components can look series up at start and keep them in fields (the hot path never touches the
+ * map).
  *
- * <p>Names follow one scheme: {@code stacklens_<kind>_<what>_<unit>[_total]}, e.g.
- * {@code stacklens_receiver_accepted_records_total{receiver,signal,transport}}. The registry enforces
- * the Prometheus rules that {@code promtool check metrics} checks, when a family is first registered,
+ * <p>Names follow one scheme: {@code stacklens_<kind>_<what>_<unit>[_total]}, e.g. {@code
+ * stacklens_receiver_accepted_records_total{receiver,signal,transport}}. The registry enforces the
+ * Prometheus rules that {@code promtool check metrics} checks, when a family is first registered,
  * so a scrape can never break them: a valid name without {@code :}, a help text, {@code _total} on
  * every counter and on nothing else, no {@code _bucket}/{@code _count}/{@code _sum} suffix outside
- * histograms, base units ({@code _seconds}, {@code _bytes}), valid label names ({@code le} only where
- * the histogram adds it). A name has one type and one help text: registering it again with another
- * one throws {@link IllegalArgumentException} naming both, so two components sharing a family must
- * describe it in the same words.
+ * histograms, base units ({@code _seconds}, {@code _bytes}), valid label names ({@code le} only
+ * where the histogram adds it). A name has one type and one help text: registering it again with
+ * another one throws {@link IllegalArgumentException} naming both, so two components sharing a
+ * family must describe it in the same words.
  */
 public final class MetricsRegistry {
   public enum Type {
@@ -43,7 +44,11 @@ public final class MetricsRegistry {
     final String name;
     final String help;
     final Type type;
-    /** Counter series are {@link Counter}s or, for {@link #counterFunction}, {@link DoubleSupplier}s. */
+
+    /**
+     * Counter series are {@link Counter}s or, for {@link #counterFunction}, {@link
+     * DoubleSupplier}s.
+     */
     final Map<Labels, Object> series = new ConcurrentHashMap<>();
 
     Family(String name, String help, Type type) {
@@ -54,25 +59,43 @@ public final class MetricsRegistry {
   }
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
   /** Units promtool wants in their base form, and the base unit to use instead. */
-  private static final Map<String, String> NON_BASE_UNITS = Map.ofEntries(
-      Map.entry("milliseconds", "seconds"), Map.entry("microseconds", "seconds"), Map.entry("nanoseconds", "seconds"),
-      Map.entry("minutes", "seconds"), Map.entry("hours", "seconds"), Map.entry("days", "seconds"),
-      Map.entry("kilobytes", "bytes"), Map.entry("megabytes", "bytes"), Map.entry("gigabytes", "bytes"),
-      Map.entry("kibibytes", "bytes"), Map.entry("mebibytes", "bytes"), Map.entry("gibibytes", "bytes"),
-      Map.entry("bits", "bytes"), Map.entry("percent", "ratio"));
+  private static final Map<String, String> NON_BASE_UNITS =
+      Map.ofEntries(
+          Map.entry("milliseconds", "seconds"),
+          Map.entry("microseconds", "seconds"),
+          Map.entry("nanoseconds", "seconds"),
+          Map.entry("minutes", "seconds"),
+          Map.entry("hours", "seconds"),
+          Map.entry("days", "seconds"),
+          Map.entry("kilobytes", "bytes"),
+          Map.entry("megabytes", "bytes"),
+          Map.entry("gigabytes", "bytes"),
+          Map.entry("kibibytes", "bytes"),
+          Map.entry("mebibytes", "bytes"),
+          Map.entry("gibibytes", "bytes"),
+          Map.entry("bits", "bytes"),
+          Map.entry("percent", "ratio"));
 
   private final Map<String, Family> families = new ConcurrentHashMap<>();
 
   public Counter counter(String name, String help, String... labelPairs) {
     Family f = family(name, help, Type.COUNTER);
     Labels labels = Labels.of(labelPairs);
-    Object series = f.series.computeIfAbsent(labels, l -> {
-      checkLabels(name, Type.COUNTER, l);
-      return new Counter();
-    });
+    Object series =
+        f.series.computeIfAbsent(
+            labels,
+            l -> {
+              checkLabels(name, Type.COUNTER, l);
+              return new Counter();
+            });
     if (!(series instanceof Counter c)) {
-      throw new IllegalArgumentException("metric " + name + labels.toPrometheus() + " is already registered as a counter function");
+      throw new IllegalArgumentException(
+          "metric "
+              + name
+              + labels.toPrometheus()
+              + " is already registered as a counter function");
     }
     return c;
   }
@@ -81,14 +104,16 @@ public final class MetricsRegistry {
    * Registers (or replaces) a counter read from {@code supplier} at scrape time, for counts kept
    * elsewhere (the JVM's garbage collections). The supplier must never go down.
    */
-  public void counterFunction(String name, String help, DoubleSupplier supplier, String... labelPairs) {
+  public void counterFunction(
+      String name, String help, DoubleSupplier supplier, String... labelPairs) {
     Family f = family(name, help, Type.COUNTER);
     Labels labels = Labels.of(labelPairs);
     checkLabels(name, Type.COUNTER, labels);
     Object previous = f.series.put(labels, supplier);
     if (previous instanceof Counter) {
       f.series.put(labels, previous);
-      throw new IllegalArgumentException("metric " + name + labels.toPrometheus() + " is already registered as a counter");
+      throw new IllegalArgumentException(
+          "metric " + name + labels.toPrometheus() + " is already registered as a counter");
     }
   }
 
@@ -100,10 +125,15 @@ public final class MetricsRegistry {
   }
 
   public LatencyHistogram histogram(String name, String help, String... labelPairs) {
-    return (LatencyHistogram) family(name, help, Type.HISTOGRAM).series.computeIfAbsent(Labels.of(labelPairs), l -> {
-      checkLabels(name, Type.HISTOGRAM, l);
-      return new LatencyHistogram();
-    });
+    return (LatencyHistogram)
+        family(name, help, Type.HISTOGRAM)
+            .series
+            .computeIfAbsent(
+                Labels.of(labelPairs),
+                l -> {
+                  checkLabels(name, Type.HISTOGRAM, l);
+                  return new LatencyHistogram();
+                });
   }
 
   private Family family(String name, String help, Type type) {
@@ -113,12 +143,23 @@ public final class MetricsRegistry {
       f = families.computeIfAbsent(name, n -> new Family(n, help, type));
     }
     if (f.type != type) {
-      throw new IllegalArgumentException("metric " + name + " is already registered as a " + f.type.prometheus
-          + ", not a " + type.prometheus);
+      throw new IllegalArgumentException(
+          "metric "
+              + name
+              + " is already registered as a "
+              + f.type.prometheus
+              + ", not a "
+              + type.prometheus);
     }
     if (!f.help.equals(help)) {
-      throw new IllegalArgumentException("metric " + name + " is already registered with the help text '" + f.help
-          + "', not '" + help + "': one name, one description (use the same text everywhere it is registered)");
+      throw new IllegalArgumentException(
+          "metric "
+              + name
+              + " is already registered with the help text '"
+              + f.help
+              + "', not '"
+              + help
+              + "': one name, one description (use the same text everywhere it is registered)");
     }
     return f;
   }
@@ -134,8 +175,12 @@ public final class MetricsRegistry {
       problem = "is a counter: its name must end with _total";
     } else if (type != Type.COUNTER && name.endsWith("_total")) {
       problem = "is a " + type.prometheus + ": only counters end with _total";
-    } else if (type != Type.HISTOGRAM && (name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"))) {
-      problem = "is a " + type.prometheus + ": _bucket, _count and _sum are the suffixes of histogram series";
+    } else if (type != Type.HISTOGRAM
+        && (name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"))) {
+      problem =
+          "is a "
+              + type.prometheus
+              + ": _bucket, _count and _sum are the suffixes of histogram series";
     } else if (("_" + name + "_").contains("_" + type.prometheus + "_")) {
       problem = "must not name its type (" + type.prometheus + ")";
     } else if (!name.equals(name.toLowerCase(Locale.ROOT))) {
@@ -150,24 +195,33 @@ public final class MetricsRegistry {
     if (problem != null) throw new IllegalArgumentException("metric " + name + " " + problem);
   }
 
-  /** Label names are Prometheus identifiers, not reserved ({@code __*}), unique; {@code le} is the histogram's own. */
+  /**
+   * Label names are Prometheus identifiers, not reserved ({@code __*}), unique; {@code le} is the
+   * histogram's own.
+   */
   static void checkLabels(String name, Type type, Labels labels) {
     for (int i = 0; i < labels.size(); i++) {
       String key = labels.key(i);
       String problem = null;
       if (!NAME.matcher(key).matches()) problem = "is not a valid label name";
-      else if (key.startsWith("__")) problem = "is reserved (labels starting with __ are Prometheus' own)";
-      else if (type == Type.HISTOGRAM && key.equals("le")) problem = "is the histogram's bucket label";
+      else if (key.startsWith("__"))
+        problem = "is reserved (labels starting with __ are Prometheus' own)";
+      else if (type == Type.HISTOGRAM && key.equals("le"))
+        problem = "is the histogram's bucket label";
       else {
         for (int j = 0; j < i; j++) {
           if (labels.key(j).equals(key)) problem = "is given twice";
         }
       }
-      if (problem != null) throw new IllegalArgumentException("metric " + name + ": label '" + key + "' " + problem);
+      if (problem != null)
+        throw new IllegalArgumentException("metric " + name + ": label '" + key + "' " + problem);
     }
   }
 
-  /** Current value of a counter series, or 0 when it does not exist. Sum over all series when no labels given. */
+  /**
+   * Current value of a counter series, or 0 when it does not exist. Sum over all series when no
+   * labels given.
+   */
   public long counterValue(String name, String... labelPairs) {
     Family f = families.get(name);
     if (f == null || f.type != Type.COUNTER) return 0;
@@ -200,11 +254,15 @@ public final class MetricsRegistry {
   }
 
   private static long count(Object counterSeries) {
-    return counterSeries instanceof Counter c ? c.get() : (long) ((DoubleSupplier) counterSeries).getAsDouble();
+    return counterSeries instanceof Counter c
+        ? c.get()
+        : (long) ((DoubleSupplier) counterSeries).getAsDouble();
   }
 
   private static double counterValue(Object counterSeries) {
-    return counterSeries instanceof Counter c ? c.get() : ((DoubleSupplier) counterSeries).getAsDouble();
+    return counterSeries instanceof Counter c
+        ? c.get()
+        : ((DoubleSupplier) counterSeries).getAsDouble();
   }
 
   private static boolean matches(Labels labels, String[] pairs) {
@@ -218,7 +276,11 @@ public final class MetricsRegistry {
   public String toPrometheusText() {
     StringBuilder sb = new StringBuilder(8192);
     for (Family f : sortedFamilies()) {
-      sb.append("# HELP ").append(f.name).append(' ').append(f.help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+      sb.append("# HELP ")
+          .append(f.name)
+          .append(' ')
+          .append(f.help.replace("\\", "\\\\").replace("\n", "\\n"))
+          .append('\n');
       sb.append("# TYPE ").append(f.name).append(' ').append(f.type.prometheus).append('\n');
       for (Map.Entry<Labels, Object> e : sortedSeries(f)) {
         Labels labels = e.getKey();
@@ -230,7 +292,11 @@ public final class MetricsRegistry {
             long[] cumulative = h.cumulativeBucketCounts();
             long count = h.count();
             for (int i = 0; i < LatencyHistogram.BUCKETS.length; i++) {
-              line(sb, f.name + "_bucket", labels.with("le", formatDouble(LatencyHistogram.BUCKETS[i])), Math.min(cumulative[i], count));
+              line(
+                  sb,
+                  f.name + "_bucket",
+                  labels.with("le", formatDouble(LatencyHistogram.BUCKETS[i])),
+                  Math.min(cumulative[i], count));
             }
             line(sb, f.name + "_bucket", labels.with("le", "+Inf"), count);
             line(sb, f.name + "_sum", labels, h.sumSeconds());
@@ -253,10 +319,16 @@ public final class MetricsRegistry {
       for (Map.Entry<Labels, Object> e : sortedSeries(f)) {
         Map<String, Object> row = new LinkedHashMap<>();
         Map<String, String> labels = new LinkedHashMap<>();
-        for (int i = 0; i < e.getKey().size(); i++) labels.put(e.getKey().key(i), e.getKey().value(i));
+        for (int i = 0; i < e.getKey().size(); i++)
+          labels.put(e.getKey().key(i), e.getKey().value(i));
         row.put("labels", labels);
         switch (f.type) {
-          case COUNTER -> row.put("value", e.getValue() instanceof Counter c ? (Object) c.get() : counterValue(e.getValue()));
+          case COUNTER ->
+              row.put(
+                  "value",
+                  e.getValue() instanceof Counter c
+                      ? (Object) c.get()
+                      : counterValue(e.getValue()));
           case GAUGE -> row.put("value", ((DoubleSupplier) e.getValue()).getAsDouble());
           case HISTOGRAM -> {
             LatencyHistogram h = (LatencyHistogram) e.getValue();

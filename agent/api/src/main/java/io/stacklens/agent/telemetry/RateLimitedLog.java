@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  *
  * <p>The first occurrence of a reason is written at once. Later ones within the interval are only
  * counted; when the interval ends, one summary line is written: the latest message followed by
- * {@code (N more like this in the last 60s)}. The next occurrence after that starts a new interval and
- * is written at once again. Messages are suppliers, so a suppressed occurrence costs a map lookup and
- * an increment, not a string.
+ * {@code (N more like this in the last 60s)}. The next occurrence after that starts a new interval
+ * and is written at once again. Messages are suppliers, so a suppressed occurrence costs a map
+ * lookup and an increment, not a string.
  *
  * <p>Summaries are written by one shared daemon thread, started on first need. {@link #flushAll()}
  * writes every pending summary now (the agent calls it when it stops).
@@ -56,6 +56,7 @@ public final class RateLimitedLog {
   private final LongSupplier nanoClock;
   private final Scheduler scheduler;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
   /** Whether a {@link #flushExpired} task is waiting; at most one per instance. */
   private final AtomicBoolean taskScheduled = new AtomicBoolean();
 
@@ -78,17 +79,25 @@ public final class RateLimitedLog {
     }
     this.sink = sink;
     this.intervalNanos = interval.toNanos();
-    this.intervalText = interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s" : interval.toMillis() + "ms";
+    this.intervalText =
+        interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s" : interval.toMillis() + "ms";
     this.nanoClock = nanoClock;
     this.scheduler = scheduler;
   }
 
   /** Lines go to {@code logger}; at most one per reason per {@code interval} (plus its summary). */
   public static RateLimitedLog of(System.Logger logger, Duration interval) {
-    return new RateLimitedLog((level, line) -> logger.log(level, line), interval, System::nanoTime, SharedScheduler::schedule);
+    return new RateLimitedLog(
+        (level, line) -> logger.log(level, line),
+        interval,
+        System::nanoTime,
+        SharedScheduler::schedule);
   }
 
-  /** Lines go to {@code sink} (which must not log through this instance); at most one per reason per {@code interval}. */
+  /**
+   * Lines go to {@code sink} (which must not log through this instance); at most one per reason per
+   * {@code interval}.
+   */
   public static RateLimitedLog of(Sink sink, Duration interval) {
     return new RateLimitedLog(sink, interval, System::nanoTime, SharedScheduler::schedule);
   }
@@ -98,7 +107,10 @@ public final class RateLimitedLog {
     return of(logger, DEFAULT_INTERVAL);
   }
 
-  /** A WARNING line for {@code reason}, rate-limited; {@code message} is only called when a line is written. */
+  /**
+   * A WARNING line for {@code reason}, rate-limited; {@code message} is only called when a line is
+   * written.
+   */
   public void warn(String reason, Supplier<String> message) {
     log(Level.WARNING, reason, message);
   }
@@ -117,7 +129,8 @@ public final class RateLimitedLog {
         if (w.suppressed == 1) scheduleIn = intervalNanos - (now - w.startNanos);
         writeNow = false;
       } else {
-        // A new interval; a summary of the previous one may still be due (its task has not run yet).
+        // A new interval; a summary of the previous one may still be due (its task has not run
+        // yet).
         summary = takeSummary(w);
         w.open = true;
         w.startNanos = now;
@@ -128,20 +141,27 @@ public final class RateLimitedLog {
     if (writeNow) sink.write(w.level, message.get());
     if (scheduleIn >= 0) {
       PENDING.add(this);
-      if (taskScheduled.compareAndSet(false, true)) scheduler.schedule(this::flushExpired, scheduleIn);
+      if (taskScheduled.compareAndSet(false, true))
+        scheduler.schedule(this::flushExpired, scheduleIn);
     }
   }
 
-  /** The summary line of {@code w}'s interval, resetting its count; null when nothing was suppressed. */
+  /**
+   * The summary line of {@code w}'s interval, resetting its count; null when nothing was
+   * suppressed.
+   */
   private String takeSummary(Window w) {
     if (w.suppressed == 0) return null;
-    String line = w.latest.get() + " (" + w.suppressed + " more like this in the last " + intervalText + ")";
+    String line =
+        w.latest.get() + " (" + w.suppressed + " more like this in the last " + intervalText + ")";
     w.suppressed = 0;
     w.latest = null;
     return line;
   }
 
-  /** Writes the summaries of intervals that have ended (the scheduled task; tests call it directly). */
+  /**
+   * Writes the summaries of intervals that have ended (the scheduled task; tests call it directly).
+   */
   void flushExpired() {
     taskScheduled.set(false);
     flush(false);
@@ -181,7 +201,8 @@ public final class RateLimitedLog {
   /** One daemon thread for every instance, started on first use. */
   private static final class SharedScheduler {
     private static final ScheduledExecutorService EXECUTOR =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stacklens-rate-limited-log"));
+        Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("stacklens-rate-limited-log"));
 
     static void schedule(Runnable task, long delayNanos) {
       EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);

@@ -31,7 +31,14 @@ class DurationsTest {
   void plainNumberSaysToAddAUnit(String text) {
     assertThatThrownBy(() -> Durations.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("expected a duration, got '" + text + "': add a unit, e.g. " + text + "s or " + text + "ms");
+        .hasMessage(
+            "expected a duration, got '"
+                + text
+                + "': add a unit, e.g. "
+                + text
+                + "s or "
+                + text
+                + "ms");
   }
 
   @ParameterizedTest
@@ -43,7 +50,14 @@ class DurationsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"PT5S, 5s", "PT0.2S, 200ms", "PT1M30S, 1m30s", "PT1H, 1h", "PT0S, 0s", "PT1.5S, 1s500ms"})
+  @CsvSource({
+    "PT5S, 5s",
+    "PT0.2S, 200ms",
+    "PT1M30S, 1m30s",
+    "PT1H, 1h",
+    "PT0S, 0s",
+    "PT1.5S, 1s500ms"
+  })
   void formatsTheShortestFormThatParsesBack(String iso, String expected) {
     Duration duration = Duration.parse(iso);
     assertThat(Durations.format(duration)).isEqualTo(expected);

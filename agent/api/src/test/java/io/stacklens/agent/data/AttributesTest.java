@@ -125,7 +125,8 @@ class AttributesTest {
   @Test
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> Attributes.of("a")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Attributes().put(null, 1L)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Attributes().put(null, 1L))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new Attributes().key(0)).isInstanceOf(IndexOutOfBoundsException.class);
   }
 

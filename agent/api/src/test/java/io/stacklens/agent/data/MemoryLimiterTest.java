@@ -79,16 +79,18 @@ class MemoryLimiterTest {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int index = t;
-      Thread worker = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < 10_000; i++) {
-          if (limiter.tryAcquire(7)) taken[index] += 7;
-        }
-      });
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < 10_000; i++) {
+                  if (limiter.tryAcquire(7)) taken[index] += 7;
+                }
+              });
       worker.start();
       workers.add(worker);
     }
@@ -97,6 +99,9 @@ class MemoryLimiterTest {
 
     long total = 0;
     for (long t : taken) total += t;
-    assertThat(total).isEqualTo(limiter.used()).isLessThanOrEqualTo(10_000).isGreaterThan(10_000 - 7);
+    assertThat(total)
+        .isEqualTo(limiter.used())
+        .isLessThanOrEqualTo(10_000)
+        .isGreaterThan(10_000 - 7);
   }
 }

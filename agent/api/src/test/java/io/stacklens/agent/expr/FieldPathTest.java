@@ -11,21 +11,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class FieldPathTest {
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
-      "body => body",
-      "body[\"a\"]['b'] => body[\"a\"][\"b\"]",
-      "attributes['k'] => attributes[\"k\"]",
-      "  user_id  => attributes[\"user_id\"]",
-      "parse.error => attributes[\"parse.error\"]",
-      "http.status_code => attributes[\"http.status_code\"]",
-      "x-request-id => attributes[\"x-request-id\"]",
-      "resource.attributes[\"service.name\"] => resource.attributes[\"service.name\"]",
-      "scope.attributes['a'] => scope.attributes[\"a\"]",
-      "scope.name => scope.name",
-      "severity_number => severity_number",
-      "observed_time => observed_time",
-      "attributes['with \\\"quote'] => attributes[\"with \\\"quote\"]",
-  })
+  @CsvSource(
+      delimiterString = " => ",
+      quoteCharacter = '`',
+      value = {
+        "body => body",
+        "body[\"a\"]['b'] => body[\"a\"][\"b\"]",
+        "attributes['k'] => attributes[\"k\"]",
+        "  user_id  => attributes[\"user_id\"]",
+        "parse.error => attributes[\"parse.error\"]",
+        "http.status_code => attributes[\"http.status_code\"]",
+        "x-request-id => attributes[\"x-request-id\"]",
+        "resource.attributes[\"service.name\"] => resource.attributes[\"service.name\"]",
+        "scope.attributes['a'] => scope.attributes[\"a\"]",
+        "scope.name => scope.name",
+        "severity_number => severity_number",
+        "observed_time => observed_time",
+        "attributes['with \\\"quote'] => attributes[\"with \\\"quote\"]",
+      })
   void parsesToCanonicalText(String text, String canonical) throws ExpressionException {
     FieldPath p = FieldPath.parse(text);
     assertThat(p.toString()).isEqualTo(canonical);
@@ -33,19 +36,25 @@ class FieldPathTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
-      "`` => a field is required => 1",
-      "user_id extra => unexpected 'extra' after the field attributes[\"user_id\"] => 9",
-      "resource.name => expected resource.attributes[\"key\"] => 9",
-      "scope => expected scope.name, scope.version or scope.attributes[\"key\"] => 6",
-      "a. => expected a name after '.' => 3",
-      "5abc => expected a field => 1",
-  })
+  @CsvSource(
+      delimiterString = " => ",
+      quoteCharacter = '`',
+      value = {
+        "`` => a field is required => 1",
+        "user_id extra => unexpected 'extra' after the field attributes[\"user_id\"] => 9",
+        "resource.name => expected resource.attributes[\"key\"] => 9",
+        "scope => expected scope.name, scope.version or scope.attributes[\"key\"] => 6",
+        "a. => expected a name after '.' => 3",
+        "5abc => expected a field => 1",
+      })
   void rejectsMalformedPaths(String text, String reason, int column) {
-    assertThatThrownBy(() -> FieldPath.parse(text)).isInstanceOfSatisfying(ExpressionException.class, e -> {
-      assertThat(e.reason()).isEqualTo(reason);
-      assertThat(e.column()).isEqualTo(column);
-    });
+    assertThatThrownBy(() -> FieldPath.parse(text))
+        .isInstanceOfSatisfying(
+            ExpressionException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.column()).isEqualTo(column);
+            });
   }
 
   @Test
@@ -55,7 +64,8 @@ class FieldPathTest {
     assertThat(FieldPath.parse("severity_number").get(ctx)).isEqualTo(17L);
     assertThat(FieldPath.parse("trace_id").get(ctx)).isEqualTo("0102030405060708090a0b0c0d0e0f10");
     assertThat(FieldPath.parse("span_id").get(ctx)).isNull();
-    assertThat(FieldPath.parse("resource.attributes['service.name']").get(ctx)).isEqualTo("payment-service");
+    assertThat(FieldPath.parse("resource.attributes['service.name']").get(ctx))
+        .isEqualTo("payment-service");
     assertThat(FieldPath.parse("scope.name").get(ctx)).isEqualTo("io.shop.Payments");
     assertThat(FieldPath.parse("scope.version").get(ctx)).isNull();
 
@@ -82,7 +92,8 @@ class FieldPathTest {
     assertThat(ctx.resource().resource().attributes().isEmpty()).isTrue();
 
     FieldPath bodyKey = FieldPath.parse("body['msg']");
-    assertThatThrownBy(() -> bodyKey.set(ctx, "x")).hasMessage("cannot set body[\"msg\"]: the body is a string, not a map");
+    assertThatThrownBy(() -> bodyKey.set(ctx, "x"))
+        .hasMessage("cannot set body[\"msg\"]: the body is a string, not a map");
     ctx.record().setBody(null);
     bodyKey.set(ctx, "x");
     assertThat(ctx.record().body()).isEqualTo(Attributes.of("msg", "x"));
@@ -98,7 +109,8 @@ class FieldPathTest {
     assertThatThrownBy(() -> FieldPath.parse("trace_id").set(ctx, "abc"))
         .hasMessage("trace_id needs 32 hex digits, got abc");
     assertThatThrownBy(() -> FieldPath.parse("user_id['x']").set(ctx, "v"))
-        .hasMessage("cannot set attributes[\"user_id\"][\"x\"]: \"user_id\" holds a string, not a map");
+        .hasMessage(
+            "cannot set attributes[\"user_id\"][\"x\"]: \"user_id\" holds a string, not a map");
     assertThatThrownBy(() -> FieldPath.parse("attributes").set(ctx, "v"))
         .hasMessage("cannot set attributes to a string: it needs a map");
   }
@@ -114,6 +126,8 @@ class FieldPathTest {
     assertThat(FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("level"))).isTrue();
     assertThat(ctx.record().attributes().get("level")).isEqualTo("high");
     assertThat(ctx.record().attributes().contains("lvl")).isFalse();
-    assertThat(FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("level"))).as("nothing to move").isFalse();
+    assertThat(FieldPath.parse("lvl").moveTo(ctx, FieldPath.parse("level")))
+        .as("nothing to move")
+        .isFalse();
   }
 }

@@ -21,7 +21,8 @@ class EndpointTest {
   @Test
   void rejectsMissingOrInvalidPortWithAReadableMessage() {
     assertThatThrownBy(() -> Endpoint.parse("localhost")).hasMessageContaining("has no port");
-    assertThatThrownBy(() -> Endpoint.parse("localhost:http")).hasMessageContaining("port 'http' is not a number");
+    assertThatThrownBy(() -> Endpoint.parse("localhost:http"))
+        .hasMessageContaining("port 'http' is not a number");
     assertThatThrownBy(() -> Endpoint.parse("localhost:70000")).hasMessageContaining("0..65535");
     assertThatThrownBy(() -> Endpoint.parse("::1:80")).hasMessageContaining("brackets");
     assertThatThrownBy(() -> Endpoint.parse(" ")).hasMessageContaining("must not be empty");

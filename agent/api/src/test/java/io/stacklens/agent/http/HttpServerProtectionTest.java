@@ -28,9 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks on the HTTP server from raw sockets: each is refused as documented, counted, and the server
- * keeps serving. Server timeouts are short (hundreds of ms); the test waits up to many seconds for
- * their effect, so a busy machine only makes it slower, not flaky.
+ * Attacks on the HTTP server from raw sockets: each is refused as documented, counted, and the
+ * server keeps serving. Server timeouts are short (hundreds of ms); the test waits up to many
+ * seconds for their effect, so a busy machine only makes it slower, not flaky.
  */
 class HttpServerProtectionTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -53,20 +53,24 @@ class HttpServerProtectionTest {
   }
 
   private static HttpServerLimits limits() {
-    return HttpServerLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    return HttpServerLimits.DEFAULTS.withTimeouts(
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
   }
 
   private HttpServer start(HttpServerLimits limits) throws IOException {
-    return start(limits, MemoryLimiter.unlimited(), req -> CompletableFuture.completedFuture(ok(req)));
+    return start(
+        limits, MemoryLimiter.unlimited(), req -> CompletableFuture.completedFuture(ok(req)));
   }
 
-  private HttpServer start(HttpServerLimits limits, MemoryLimiter memory, HttpHandler handler) throws IOException {
-    HttpServerOptions options = HttpServerOptions.of("test", new Endpoint("127.0.0.1", 0))
-        .withIoThreads(1)
-        .withMaxBodyBytes(64 * 1024)
-        .withLimits(limits)
-        .withMemoryLimiter(memory)
-        .withRefusals(ServerRefusals.of(metrics, "test", "http", System.getLogger("test")));
+  private HttpServer start(HttpServerLimits limits, MemoryLimiter memory, HttpHandler handler)
+      throws IOException {
+    HttpServerOptions options =
+        HttpServerOptions.of("test", new Endpoint("127.0.0.1", 0))
+            .withIoThreads(1)
+            .withMaxBodyBytes(64 * 1024)
+            .withLimits(limits)
+            .withMemoryLimiter(memory)
+            .withRefusals(ServerRefusals.of(metrics, "test", "http", System.getLogger("test")));
     server = HttpServer.start(options, handler);
     return server;
   }
@@ -84,15 +88,30 @@ class HttpServerProtectionTest {
   }
 
   private long refusedConnections(String reason) {
-    return metrics.counterValue(ServerRefusals.REFUSED_CONNECTIONS, "receiver", "test", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.REFUSED_CONNECTIONS,
+        "receiver",
+        "test",
+        "transport",
+        "http",
+        "reason",
+        reason);
   }
 
   private long refusedRequests(String reason) {
-    return metrics.counterValue(ServerRefusals.REFUSED_REQUESTS, "receiver", "test", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.REFUSED_REQUESTS, "receiver", "test", "transport", "http", "reason", reason);
   }
 
   private long closedConnections(String reason) {
-    return metrics.counterValue(ServerRefusals.CLOSED_CONNECTIONS, "receiver", "test", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        ServerRefusals.CLOSED_CONNECTIONS,
+        "receiver",
+        "test",
+        "transport",
+        "http",
+        "reason",
+        reason);
   }
 
   /** A complete POST on a new connection answers 200: the server still serves. */
@@ -106,7 +125,12 @@ class HttpServerProtectionTest {
   }
 
   private static String post(String path, String body) {
-    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + body.length()
+        + "\r\n\r\n"
+        + body;
   }
 
   private static Response exchange(Socket s, String request) throws IOException {
@@ -148,10 +172,13 @@ class HttpServerProtectionTest {
 
   @Test
   void idleKeepAliveConnectionsAreClosedAfterIdleTimeout() throws Exception {
-    start(limits().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(300)));
+    start(
+        limits()
+            .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(300)));
     Socket s = connect();
     assertThat(exchange(s, post("/", "one")).status).isEqualTo(200);
-    assertThat(exchange(s, post("/", "two")).status).isEqualTo(200); // still alive right after a response
+    assertThat(exchange(s, post("/", "two")).status)
+        .isEqualTo(200); // still alive right after a response
     assertThat(closedByServer(s)).isTrue();
     await().atMost(PATIENCE).until(() -> closedConnections(ServerRefusals.IDLE_TIMEOUT) == 1);
     assertThat(refusedConnections(ServerRefusals.HEADER_TIMEOUT)).isZero();
@@ -160,7 +187,9 @@ class HttpServerProtectionTest {
 
   @Test
   void aConnectionThatNeverSendsIsClosedAfterReadHeaderTimeoutWithoutAnAnswer() throws Exception {
-    start(limits().withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    start(
+        limits()
+            .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     Socket s = connect();
     InputStream in = s.getInputStream();
     assertThat(in.read()).isEqualTo(-1);
@@ -170,24 +199,30 @@ class HttpServerProtectionTest {
 
   @Test
   void headersTrickledByteByByteAreAnswered408WithinReadHeaderTimeout() throws Exception {
-    start(limits().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    start(
+        limits()
+            .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     Socket s = connect();
     AtomicBoolean stop = new AtomicBoolean();
     long started = System.nanoTime();
     // A slowloris: headers that never end, one byte every 20 ms, for longer than the test waits.
-    Thread trickler = new Thread(() -> {
-      byte[] head = ("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
-      try {
-        OutputStream out = s.getOutputStream();
-        for (int i = 0; i < head.length && !stop.get(); i++) {
-          out.write(head[i]);
-          out.flush();
-          Thread.sleep(20);
-        }
-      } catch (IOException | InterruptedException expected) {
-        // the server closed the connection
-      }
-    });
+    Thread trickler =
+        new Thread(
+            () -> {
+              byte[] head =
+                  ("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(100_000))
+                      .getBytes(StandardCharsets.US_ASCII);
+              try {
+                OutputStream out = s.getOutputStream();
+                for (int i = 0; i < head.length && !stop.get(); i++) {
+                  out.write(head[i]);
+                  out.flush();
+                  Thread.sleep(20);
+                }
+              } catch (IOException | InterruptedException expected) {
+                // the server closed the connection
+              }
+            });
     trickler.setDaemon(true);
     trickler.start();
     try {
@@ -196,7 +231,8 @@ class HttpServerProtectionTest {
       assertThat(r.body).contains("read_header_timeout");
       assertThat(r.headers.get("connection")).isEqualTo("close");
       assertThat(closedByServer(s)).isTrue();
-      // Trickling would go on for 2000 s; the server cut it after its timeout (generous bound for slow machines).
+      // Trickling would go on for 2000 s; the server cut it after its timeout (generous bound for
+      // slow machines).
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
     } finally {
       stop.set(true);
@@ -208,23 +244,29 @@ class HttpServerProtectionTest {
 
   @Test
   void aBodyTrickledTooSlowlyIsAnswered408() throws Exception {
-    start(limits().withTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(60)));
+    start(
+        limits()
+            .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(60)));
     Socket s = connect();
     OutputStream out = s.getOutputStream();
-    out.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\nfirst bytes".getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\nfirst bytes"
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     AtomicBoolean stop = new AtomicBoolean();
-    Thread trickler = new Thread(() -> {
-      try {
-        while (!stop.get()) {
-          out.write('b');
-          out.flush();
-          Thread.sleep(50);
-        }
-      } catch (IOException | InterruptedException expected) {
-        // closed
-      }
-    });
+    Thread trickler =
+        new Thread(
+            () -> {
+              try {
+                while (!stop.get()) {
+                  out.write('b');
+                  out.flush();
+                  Thread.sleep(50);
+                }
+              } catch (IOException | InterruptedException expected) {
+                // closed
+              }
+            });
     trickler.setDaemon(true);
     trickler.start();
     try {
@@ -241,8 +283,11 @@ class HttpServerProtectionTest {
   }
 
   @Test
-  void aBodyAnswered413EarlyMustStillArriveWithinReadTimeoutAndGetsNoSecondAnswer() throws Exception {
-    start(limits().withTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(60)));
+  void aBodyAnswered413EarlyMustStillArriveWithinReadTimeoutAndGetsNoSecondAnswer()
+      throws Exception {
+    start(
+        limits()
+            .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(60)));
     Socket s = connect();
     // Over the 64 KiB body limit with keep-alive: 413 at once, then the server skips the body...
     Response r = exchange(s, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nsome");
@@ -261,7 +306,10 @@ class HttpServerProtectionTest {
 
   @Test
   void twoThousandIdleConnectionsAreAllClosedAfterTheHeaderTimeout() throws Exception {
-    start(limits().withMaxConnections(5000).withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    start(
+        limits()
+            .withMaxConnections(5000)
+            .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60)));
     List<Socket> idle = new ArrayList<>();
     for (int i = 0; i < 2000; i++) idle.add(connect());
     // Not kept for idle_timeout (60 s): each is closed once its header timeout passes.
@@ -276,9 +324,11 @@ class HttpServerProtectionTest {
   void headersLargerThanMaxHeaderSizeAre431() throws Exception {
     start(limits().withMaxHeaderSize(1024));
     Socket s = connect();
-    Response r = exchange(s, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n");
+    Response r =
+        exchange(s, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n");
     assertThat(r.status).isEqualTo(431);
-    assertThat(r.body).isEqualTo("request headers are larger than the limit of 1024 bytes (max_header_size)");
+    assertThat(r.body)
+        .isEqualTo("request headers are larger than the limit of 1024 bytes (max_header_size)");
     assertThat(closedByServer(s)).isTrue();
     assertThat(refusedRequests(ServerRefusals.HEADER_TOO_LARGE)).isEqualTo(1);
     assertStillServes();
@@ -288,7 +338,8 @@ class HttpServerProtectionTest {
   void headerSizeLimitAddsUpAllHeaderLines() throws Exception {
     start(limits().withMaxHeaderSize(1024));
     StringBuilder many = new StringBuilder();
-    for (int i = 0; i < 40; i++) many.append("X-H").append(i).append(": ").append("v".repeat(40)).append("\r\n");
+    for (int i = 0; i < 40; i++)
+      many.append("X-H").append(i).append(": ").append("v".repeat(40)).append("\r\n");
     Response r = exchange(connect(), "GET / HTTP/1.1\r\nHost: x\r\n" + many + "\r\n");
     assertThat(r.status).isEqualTo(431);
   }
@@ -326,17 +377,25 @@ class HttpServerProtectionTest {
   @Test
   void theHandlerChoosesTheOverloadedAnswer() throws Exception {
     MemoryLimiter memory = new MemoryLimiter(10);
-    start(limits(), memory, new HttpHandler() {
-      @Override
-      public java.util.concurrent.CompletionStage<HttpResponse> handle(HttpRequest request) {
-        return CompletableFuture.completedFuture(ok(request));
-      }
+    start(
+        limits(),
+        memory,
+        new HttpHandler() {
+          @Override
+          public java.util.concurrent.CompletionStage<HttpResponse> handle(HttpRequest request) {
+            return CompletableFuture.completedFuture(ok(request));
+          }
 
-      @Override
-      public HttpResponse overloaded(String method, String path, io.netty.handler.codec.http.HttpHeaders headers) {
-        return HttpResponse.of(429, "application/json", ("{\"error\":\"busy: " + method + " " + path + "\"}").getBytes(StandardCharsets.UTF_8));
-      }
-    });
+          @Override
+          public HttpResponse overloaded(
+              String method, String path, io.netty.handler.codec.http.HttpHeaders headers) {
+            return HttpResponse.of(
+                429,
+                "application/json",
+                ("{\"error\":\"busy: " + method + " " + path + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+          }
+        });
     Response r = exchange(connect(), post("/ingest", "x".repeat(100)));
     assertThat(r.status).isEqualTo(429);
     assertThat(r.headers.get("content-type")).isEqualTo("application/json");
@@ -346,18 +405,26 @@ class HttpServerProtectionTest {
 
   @Test
   void chunkedBodiesAreReservedAsTheyArriveAndRefusedWhenTheBudgetRunsOut() throws Exception {
-    MemoryLimiter memory = new MemoryLimiter(2000); // a body is reserved twice while read: one chunk fits, two do not
+    MemoryLimiter memory =
+        new MemoryLimiter(2000); // a body is reserved twice while read: one chunk fits, two do not
     start(limits(), memory, req -> CompletableFuture.completedFuture(ok(req)));
     Socket s = connect();
     String chunk = Integer.toHexString(600) + "\r\n" + "c".repeat(600) + "\r\n";
-    Response r = exchange(s, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk);
+    Response r =
+        exchange(
+            s, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk);
     assertThat(r.status).isEqualTo(429);
     assertThat(closedByServer(s)).isTrue();
     assertThat(handled).hasValue(0);
     await().atMost(PATIENCE).until(() -> memory.used() == 0);
 
     Socket fits = connect();
-    Response ok = exchange(fits, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + "0\r\n\r\n");
+    Response ok =
+        exchange(
+            fits,
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk
+                + "0\r\n\r\n");
     assertThat(ok.status).isEqualTo(200);
     assertThat(ok.body).isEqualTo("ok 600");
     await().atMost(PATIENCE).until(() -> memory.used() == 0);
@@ -378,14 +445,19 @@ class HttpServerProtectionTest {
 
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-    start(limits(), MemoryLimiter.unlimited(), req -> {
-      // The first request is answered later than the second would be.
-      long delay = req.path().equals("/first") ? 300 : 0;
-      return CompletableFuture.supplyAsync(() -> HttpResponse.text(200, req.path()),
-          CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
-    });
+    start(
+        limits(),
+        MemoryLimiter.unlimited(),
+        req -> {
+          // The first request is answered later than the second would be.
+          long delay = req.path().equals("/first") ? 300 : 0;
+          return CompletableFuture.supplyAsync(
+              () -> HttpResponse.text(200, req.path()),
+              CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+        });
     Socket s = connect();
-    s.getOutputStream().write((post("/first", "a") + post("/second", "b")).getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write((post("/first", "a") + post("/second", "b")).getBytes(StandardCharsets.US_ASCII));
     assertThat(Response.read(s.getInputStream()).body).isEqualTo("/first");
     assertThat(Response.read(s.getInputStream()).body).isEqualTo("/second");
   }
@@ -393,12 +465,16 @@ class HttpServerProtectionTest {
   @Test
   void anIdleClockDoesNotRunWhileTheHandlerWorks() throws Exception {
     CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
-    start(limits().withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)),
-        MemoryLimiter.unlimited(), req -> answer);
+    start(
+        limits()
+            .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)),
+        MemoryLimiter.unlimited(),
+        req -> answer);
     Socket s = connect();
     s.getOutputStream().write(post("/", "x").getBytes(StandardCharsets.US_ASCII));
     await().atMost(PATIENCE).until(() -> server.inFlight() == 1);
-    Thread.sleep(600); // three times every timeout: none of them may fire while the server is the slow one
+    Thread.sleep(
+        600); // three times every timeout: none of them may fire while the server is the slow one
     answer.complete(HttpResponse.text(200, "late but fine"));
     assertThat(Response.read(s.getInputStream()).body).isEqualTo("late but fine");
   }
@@ -413,7 +489,10 @@ class HttpServerProtectionTest {
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        if (colon > 0) headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        if (colon > 0)
+          headers.put(
+              lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              lines[i].substring(colon + 1).trim());
       }
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       ByteArrayOutputStream body = new ByteArrayOutputStream();

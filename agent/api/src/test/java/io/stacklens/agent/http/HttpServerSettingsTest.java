@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Test;
 class HttpServerSettingsTest {
   private static List<String> problems(HttpServerSettings settings) {
     List<String> out = new ArrayList<>();
-    settings.validate(new ConfigProblems() {
-      @Override
-      public void error(String path, String message) {
-        out.add(path + ": " + message);
-      }
+    settings.validate(
+        new ConfigProblems() {
+          @Override
+          public void error(String path, String message) {
+            out.add(path + ": " + message);
+          }
 
-      @Override
-      public void warning(String path, String message) {
-        out.add("warning " + path + ": " + message);
-      }
-    });
+          @Override
+          public void warning(String path, String message) {
+            out.add("warning " + path + ": " + message);
+          }
+        });
     return out;
   }
 
@@ -47,11 +48,12 @@ class HttpServerSettingsTest {
     s.idleTimeout = Duration.ofSeconds(-1);
     s.maxConnections = 0;
     s.maxHeaderSize = new ByteSize(100);
-    assertThat(problems(s)).containsExactly(
-        "read_header_timeout: must be positive, e.g. 10s; got 0s",
-        "idle_timeout: must be positive, e.g. 10s; got -1s",
-        "max_connections: must be at least 1, got 0",
-        "max_header_size: must be between 1KiB and 1MiB, got 100");
+    assertThat(problems(s))
+        .containsExactly(
+            "read_header_timeout: must be positive, e.g. 10s; got 0s",
+            "idle_timeout: must be positive, e.g. 10s; got -1s",
+            "max_connections: must be at least 1, got 0",
+            "max_header_size: must be between 1KiB and 1MiB, got 100");
   }
 
   @Test
@@ -59,7 +61,8 @@ class HttpServerSettingsTest {
     HttpServerSettings s = new HttpServerSettings();
     s.readHeaderTimeout = Duration.ofSeconds(20);
     s.readTimeout = Duration.ofSeconds(5);
-    assertThat(problems(s)).containsExactly(
-        "read_timeout: must be at least read_header_timeout (20s): it covers the headers too; got 5s");
+    assertThat(problems(s))
+        .containsExactly(
+            "read_timeout: must be at least read_header_timeout (20s): it covers the headers too; got 5s");
   }
 }

@@ -62,7 +62,8 @@ class RawRequestMarshallerTest {
   @Test
   void aDecompressedMessageIsReservedAsItGrowsAndTrimmedToItsSize() {
     MemoryLimiter memory = new MemoryLimiter(10_000_000);
-    RawRequest r = new RawRequestMarshaller(memory, 1_000_000, "k").parse(unknown(new byte[200_000]));
+    RawRequest r =
+        new RawRequestMarshaller(memory, 1_000_000, "k").parse(unknown(new byte[200_000]));
     assertThat(r.bytes()).hasSize(200_000);
     assertThat(memory.used()).isEqualTo(200_000);
     r.release();
@@ -72,7 +73,8 @@ class RawRequestMarshallerTest {
   @Test
   void aDecompressedMessageOutgrowingTheBudgetIsRefusedAndGivesEverythingBack() {
     MemoryLimiter memory = new MemoryLimiter(100_000);
-    RawRequest r = new RawRequestMarshaller(memory, 1_000_000, "k").parse(unknown(new byte[200_000]));
+    RawRequest r =
+        new RawRequestMarshaller(memory, 1_000_000, "k").parse(unknown(new byte[200_000]));
     assertThat(r.failed()).isTrue();
     assertThat(r.reason()).isEqualTo("memory_limit");
     assertThat(memory.used()).isZero();
@@ -81,19 +83,25 @@ class RawRequestMarshallerTest {
   @Test
   void gRpcsSizeCheckWhileDecompressingBecomesTooLargeNamingTheKey() {
     MemoryLimiter memory = new MemoryLimiter(10_000_000);
-    InputStream bomb = new InputStream() {
-      int given;
+    InputStream bomb =
+        new InputStream() {
+          int given;
 
-      @Override
-      public int read() {
-        if (given++ > 1000) throw Status.RESOURCE_EXHAUSTED.withDescription("Decompressed gRPC message exceeds maximum size 1000").asRuntimeException();
-        return 0;
-      }
-    };
-    RawRequest r = new RawRequestMarshaller(memory, 1000, "protocols.grpc.max_recv_msg_size").parse(bomb);
+          @Override
+          public int read() {
+            if (given++ > 1000)
+              throw Status.RESOURCE_EXHAUSTED
+                  .withDescription("Decompressed gRPC message exceeds maximum size 1000")
+                  .asRuntimeException();
+            return 0;
+          }
+        };
+    RawRequest r =
+        new RawRequestMarshaller(memory, 1000, "protocols.grpc.max_recv_msg_size").parse(bomb);
     assertThat(r.failure().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(r.failure().getDescription())
-        .isEqualTo("the request message is larger than the limit of 1000 bytes after decompression (protocols.grpc.max_recv_msg_size)");
+        .isEqualTo(
+            "the request message is larger than the limit of 1000 bytes after decompression (protocols.grpc.max_recv_msg_size)");
     assertThat(r.reason()).isEqualTo("too_large");
     assertThat(r.retryable()).isFalse();
     assertThat(memory.used()).isZero();
@@ -102,15 +110,17 @@ class RawRequestMarshallerTest {
   @Test
   void brokenCompressionIsInvalidArgument() {
     MemoryLimiter memory = new MemoryLimiter(10_000_000);
-    InputStream broken = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new ZipException("Not in GZIP format");
-      }
-    };
+    InputStream broken =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new ZipException("Not in GZIP format");
+          }
+        };
     RawRequest r = new RawRequestMarshaller(memory, 1000, "k").parse(broken);
     assertThat(r.failure().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(r.failure().getDescription()).isEqualTo("malformed gzip in the request message: Not in GZIP format");
+    assertThat(r.failure().getDescription())
+        .isEqualTo("malformed gzip in the request message: Not in GZIP format");
     assertThat(r.reason()).isEqualTo("malformed_body");
     assertThat(memory.used()).isZero();
   }

@@ -55,8 +55,9 @@ class RateLimitedLogTest {
 
     advance(50);
 
-    assertThat(lines).containsExactly(
-        "WARNING refused 1", "WARNING refused 5 (4 more like this in the last 60s)");
+    assertThat(lines)
+        .containsExactly(
+            "WARNING refused 1", "WARNING refused 5 (4 more like this in the last 60s)");
   }
 
   @Test
@@ -74,7 +75,8 @@ class RateLimitedLogTest {
     log.warn("header_timeout", () -> "c");
     assertThat(lines).containsExactly("WARNING a", "WARNING b");
     advance(60);
-    assertThat(lines).containsExactly("WARNING a", "WARNING b", "WARNING c (1 more like this in the last 60s)");
+    assertThat(lines)
+        .containsExactly("WARNING a", "WARNING b", "WARNING c (1 more like this in the last 60s)");
   }
 
   @Test
@@ -94,8 +96,9 @@ class RateLimitedLogTest {
     log.warn("r", () -> "two");
     now += 61 * SECOND; // the scheduled task has not run yet
     log.warn("r", () -> "three");
-    assertThat(lines).containsExactly(
-        "WARNING one", "WARNING two (1 more like this in the last 60s)", "WARNING three");
+    assertThat(lines)
+        .containsExactly(
+            "WARNING one", "WARNING two (1 more like this in the last 60s)", "WARNING three");
     advance(0);
     assertThat(lines).hasSize(3);
   }
@@ -110,7 +113,9 @@ class RateLimitedLogTest {
     assertThat(scheduledDelays).containsExactly(60 * SECOND); // one task per instance at a time
 
     advance(30);
-    assertThat(lines).containsExactly("WARNING a1", "WARNING b1", "WARNING a2 (1 more like this in the last 60s)");
+    assertThat(lines)
+        .containsExactly(
+            "WARNING a1", "WARNING b1", "WARNING a2 (1 more like this in the last 60s)");
     assertThat(scheduledDelays).containsExactly(60 * SECOND, 30 * SECOND);
 
     advance(30);
@@ -123,7 +128,8 @@ class RateLimitedLogTest {
     log.warn("r", () -> "one");
     log.warn("r", () -> "two");
     log.flush();
-    assertThat(lines).containsExactly("WARNING one", "WARNING two (1 more like this in the last 60s)");
+    assertThat(lines)
+        .containsExactly("WARNING one", "WARNING two (1 more like this in the last 60s)");
     advance(60);
     assertThat(lines).hasSize(2);
   }
@@ -133,7 +139,8 @@ class RateLimitedLogTest {
     log.warn("r", () -> "one");
     log.warn("r", () -> "two");
     RateLimitedLog.flushAll();
-    assertThat(lines).containsExactly("WARNING one", "WARNING two (1 more like this in the last 60s)");
+    assertThat(lines)
+        .containsExactly("WARNING one", "WARNING two (1 more like this in the last 60s)");
   }
 
   @Test
@@ -146,7 +153,9 @@ class RateLimitedLogTest {
   void subSecondIntervalsAreShownInMilliseconds() {
     List<String> out = new ArrayList<>();
     List<Runnable> tasks = new ArrayList<>();
-    RateLimitedLog fast = new RateLimitedLog((l, line) -> out.add(line), Duration.ofMillis(250), () -> now, (t, d) -> tasks.add(t));
+    RateLimitedLog fast =
+        new RateLimitedLog(
+            (l, line) -> out.add(line), Duration.ofMillis(250), () -> now, (t, d) -> tasks.add(t));
     fast.warn("r", () -> "x");
     fast.warn("r", () -> "y");
     now += SECOND;
@@ -157,27 +166,30 @@ class RateLimitedLogTest {
   @Test
   void theProductionFactoryWritesToTheLogger() {
     List<String> messages = new ArrayList<>();
-    System.Logger logger = new System.Logger() {
-      @Override
-      public String getName() {
-        return "test";
-      }
+    System.Logger logger =
+        new System.Logger() {
+          @Override
+          public String getName() {
+            return "test";
+          }
 
-      @Override
-      public boolean isLoggable(Level level) {
-        return true;
-      }
+          @Override
+          public boolean isLoggable(Level level) {
+            return true;
+          }
 
-      @Override
-      public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-        messages.add(msg);
-      }
+          @Override
+          public void log(
+              Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            messages.add(msg);
+          }
 
-      @Override
-      public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-        messages.add(format);
-      }
-    };
+          @Override
+          public void log(
+              Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            messages.add(format);
+          }
+        };
     RateLimitedLog.of(logger).warn("r", () -> "hello");
     assertThat(messages).containsExactly("hello");
   }

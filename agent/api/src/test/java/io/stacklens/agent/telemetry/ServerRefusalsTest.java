@@ -10,11 +10,20 @@ import org.junit.jupiter.api.Test;
 class ServerRefusalsTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final List<String> lines = new ArrayList<>();
-  private final ServerRefusals refusals = ServerRefusals.of(metrics, "otlp/2", "http",
-      new RateLimitedLog((level, line) -> lines.add(level + " " + line), Duration.ofMinutes(1), () -> 0L, (task, delay) -> {}));
+  private final ServerRefusals refusals =
+      ServerRefusals.of(
+          metrics,
+          "otlp/2",
+          "http",
+          new RateLimitedLog(
+              (level, line) -> lines.add(level + " " + line),
+              Duration.ofMinutes(1),
+              () -> 0L,
+              (task, delay) -> {}));
 
   private long count(String family, String reason) {
-    return metrics.counterValue(family, "receiver", "otlp/2", "transport", "http", "reason", reason);
+    return metrics.counterValue(
+        family, "receiver", "otlp/2", "transport", "http", "reason", reason);
   }
 
   @Test
@@ -33,8 +42,10 @@ class ServerRefusalsTest {
     refusals.refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused a connection");
     refusals.refusedConnection(ServerRefusals.CONNECTION_LIMIT, () -> "refused another");
     refusals.closedConnection(ServerRefusals.IDLE_TIMEOUT, () -> "closed an idle connection");
-    assertThat(lines).containsExactly(
-        "WARNING otlp/2 (http): refused a connection", "DEBUG otlp/2 (http): closed an idle connection");
+    assertThat(lines)
+        .containsExactly(
+            "WARNING otlp/2 (http): refused a connection",
+            "DEBUG otlp/2 (http): closed an idle connection");
   }
 
   @Test

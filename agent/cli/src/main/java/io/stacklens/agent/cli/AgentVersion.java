@@ -9,7 +9,8 @@ public final class AgentVersion {
   private AgentVersion() {}
 
   public static String get() {
-    try (InputStream in = AgentVersion.class.getResourceAsStream("/io/stacklens/agent/version.properties")) {
+    try (InputStream in =
+        AgentVersion.class.getResourceAsStream("/io/stacklens/agent/version.properties")) {
       if (in == null) return "unknown";
       Properties p = new Properties();
       p.load(in);

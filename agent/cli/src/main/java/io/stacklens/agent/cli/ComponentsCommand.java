@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "components", mixinStandardHelpOptions = true,
-    description = "List the component types this build contains, per kind, with stability and signals.")
+@Command(
+    name = "components",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the component types this build contains, per kind, with stability and signals.")
 final class ComponentsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -24,8 +27,10 @@ final class ComponentsCommand implements Callable<Integer> {
       out.println(kind.section() + ":");
       if (registry.all(kind).isEmpty()) out.println("  (none)");
       for (Factory<?> f : registry.all(kind)) {
-        String signals = f.signals().stream().sorted().map(Signal::id).collect(Collectors.joining(","));
-        out.printf("  %-14s %-12s %-22s %s%n", f.type(), f.stability().id(), signals, f.description());
+        String signals =
+            f.signals().stream().sorted().map(Signal::id).collect(Collectors.joining(","));
+        out.printf(
+            "  %-14s %-12s %-22s %s%n", f.type(), f.stability().id(), signals, f.description());
       }
     }
     out.flush();

@@ -13,12 +13,18 @@ import picocli.CommandLine.Option;
 
 /** {@code --config} and {@code --set}, shared by run, validate and print-config. */
 final class ConfigOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Config file (YAML). Repeat to merge several: later files override earlier ones.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Config file (YAML). Repeat to merge several: later files override earlier ones.")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--set", paramLabel = "PATH=VALUE",
-      description = "Override one value, e.g. --set exporters.file.path=/tmp/out.jsonl (repeatable).")
+  @Option(
+      names = "--set",
+      paramLabel = "PATH=VALUE",
+      description =
+          "Override one value, e.g. --set exporters.file.path=/tmp/out.jsonl (repeatable).")
   List<String> sets = new ArrayList<>();
 
   /** Loads the files, or the embedded default when none was given. */
@@ -33,8 +39,11 @@ final class ConfigOptions {
     long warnings = result.problems().size() - errors;
     for (ConfigProblem p : result.problems()) err.println(p);
     if (errors > 0) {
-      err.println("configuration is invalid: " + errors + (errors == 1 ? " error" : " errors")
-          + (warnings > 0 ? ", " + warnings + (warnings == 1 ? " warning" : " warnings") : ""));
+      err.println(
+          "configuration is invalid: "
+              + errors
+              + (errors == 1 ? " error" : " errors")
+              + (warnings > 0 ? ", " + warnings + (warnings == 1 ? " warning" : " warnings") : ""));
     }
     err.flush();
   }

@@ -5,10 +5,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code stacklens-agent}. */
-@Command(name = "stacklens-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "StackLens Agent: an OpenTelemetry Collector-style telemetry agent (OTLP in, pipelines, exporters out).",
-    subcommands = {RunCommand.class, ValidateCommand.class, ComponentsCommand.class, PrintConfigCommand.class,
-        VersionCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class})
+@Command(
+    name = "stacklens-agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "StackLens Agent: an OpenTelemetry Collector-style telemetry agent (OTLP in, pipelines, exporters out).",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ComponentsCommand.class,
+      PrintConfigCommand.class,
+      VersionCommand.class,
+      LoadgenCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -17,10 +28,12 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns the exit code (for tests). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr()
+              .println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          return 1;
+        });
     return cli.execute(args);
   }
 

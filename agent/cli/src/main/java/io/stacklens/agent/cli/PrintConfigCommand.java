@@ -9,8 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "print-config", mixinStandardHelpOptions = true,
-    description = "Print the effective config (files merged, --set applied, defaults filled in, secrets redacted).")
+@Command(
+    name = "print-config",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the effective config (files merged, --set applied, defaults filled in, secrets redacted).")
 final class PrintConfigCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Spec CommandSpec spec;

@@ -15,13 +15,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the agent until SIGTERM or SIGINT, then drain and exit 0 (" + RunCommand.EXIT_LOST
-        + " when acknowledged records could not be delivered by the shutdown deadline).",
-        "Without --config it runs the embedded default: OTLP gRPC 127.0.0.1:4317 and HTTP 127.0.0.1:4318"
-            + " -> files under ./data/."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the agent until SIGTERM or SIGINT, then drain and exit 0 ("
+          + RunCommand.EXIT_LOST
+          + " when acknowledged records could not be delivered by the shutdown deadline).",
+      "Without --config it runs the embedded default: OTLP gRPC 127.0.0.1:4317 and HTTP 127.0.0.1:4318"
+          + " -> files under ./data/."
+    })
 final class RunCommand implements Callable<Integer> {
-  /** Exit status when the agent stopped but acknowledged records were lost (each logged at ERROR). */
+  /**
+   * Exit status when the agent stopped but acknowledged records were lost (each logged at ERROR).
+   */
   static final int EXIT_LOST = 4;
 
   @Mixin ConfigOptions config;
@@ -36,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
     if (result.config().isEmpty()) return 1;
     AgentConfig cfg = result.config().get();
     Logging.configure(cfg.service().telemetry.logs.level, cfg.service().telemetry.logs.loggers);
-    System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.INFO, banner(config.files, config.sets));
+    System.getLogger(RunCommand.class.getName())
+        .log(System.Logger.Level.INFO, banner(config.files, config.sets));
 
     Agent agent;
     try {
@@ -62,14 +70,18 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The first line of a run: the version and where the configuration came from, e.g.
-   * {@code stacklens-agent 0.1.0 starting with config /etc/stacklens-agent/agent.yaml (+1 --set)}.
+   * The first line of a run: the version and where the configuration came from, e.g. {@code
+   * stacklens-agent 0.1.0 starting with config /etc/stacklens-agent/agent.yaml (+1 --set)}.
    */
   static String banner(List<Path> files, List<String> sets) {
     String version = "stacklens-agent " + AgentVersion.get() + " starting with ";
-    String source = files.isEmpty()
-        ? "the embedded default config (no --config given; see `stacklens-agent print-config`)"
-        : "config " + String.join(", ", files.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
+    String source =
+        files.isEmpty()
+            ? "the embedded default config (no --config given; see `stacklens-agent print-config`)"
+            : "config "
+                + String.join(
+                    ", ",
+                    files.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
     return version + source + (sets.isEmpty() ? "" : " (+" + sets.size() + " --set)");
   }
 }

@@ -9,9 +9,9 @@ import java.lang.reflect.Proxy;
  * shutdown hook) lets the agent drain and then exit with status 0, which service managers read as a
  * clean stop; a shutdown hook alone would exit 143/130.
  *
- * <p>The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported). It is reached by
- * reflection so that the build can treat every compiler warning as an error: javac warns about each
- * direct use of an internal API and that warning cannot be suppressed.
+ * <p>The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported). It is reached
+ * by reflection so that the build can treat every compiler warning as an error: javac warns about
+ * each direct use of an internal API and that warning cannot be suppressed.
  */
 final class StopSignals {
   private StopSignals() {}
@@ -19,12 +19,18 @@ final class StopSignals {
   static void onTermOrInt(Runnable action) {
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        handle(name, () -> {
-          System.getLogger(StopSignals.class.getName()).log(Level.INFO, "received SIG" + name + ", shutting down");
-          action.run();
-        });
-      } catch (ReflectiveOperationException | IllegalArgumentException | UnsupportedOperationException e) {
-        // Signal not available on this platform or already used by the JVM: the shutdown hook covers it.
+        handle(
+            name,
+            () -> {
+              System.getLogger(StopSignals.class.getName())
+                  .log(Level.INFO, "received SIG" + name + ", shutting down");
+              action.run();
+            });
+      } catch (ReflectiveOperationException
+          | IllegalArgumentException
+          | UnsupportedOperationException e) {
+        // Signal not available on this platform or already used by the JVM: the shutdown hook
+        // covers it.
       }
     }
   }
@@ -32,16 +38,20 @@ final class StopSignals {
   private static void handle(String name, Runnable onSignal) throws ReflectiveOperationException {
     Class<?> signalClass = Class.forName("sun.misc.Signal");
     Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-    Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "handle" -> {
-            onSignal.run();
-            yield null;
-          }
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> "StopSignals handler for SIG" + name;
-        });
+    Object handler =
+        Proxy.newProxyInstance(
+            handlerClass.getClassLoader(),
+            new Class<?>[] {handlerClass},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "handle" -> {
+                    onSignal.run();
+                    yield null;
+                  }
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> "StopSignals handler for SIG" + name;
+                });
     Object signal = signalClass.getConstructor(String.class).newInstance(name);
     try {
       signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);

@@ -8,8 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check config files: exit 0 when valid, else print every error (file:line:column) and exit 1.")
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check config files: exit 0 when valid, else print every error (file:line:column) and exit 1.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Spec CommandSpec spec;
@@ -23,7 +26,11 @@ final class ValidateCommand implements Callable<Integer> {
     LoadResult result = config.load(ComponentRegistry.load(Main.class.getClassLoader()));
     ConfigOptions.report(result, spec.commandLine().getErr());
     if (result.hasErrors()) return 1;
-    spec.commandLine().getOut().println("configuration is valid: " + String.join(", ", config.files.stream().map(Object::toString).toList()));
+    spec.commandLine()
+        .getOut()
+        .println(
+            "configuration is valid: "
+                + String.join(", ", config.files.stream().map(Object::toString).toList()));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -11,8 +11,18 @@ final class VersionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getOut().println("stacklens-agent " + AgentVersion.get()
-        + " (Java " + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+    spec.commandLine()
+        .getOut()
+        .println(
+            "stacklens-agent "
+                + AgentVersion.get()
+                + " (Java "
+                + Runtime.version()
+                + ", "
+                + System.getProperty("os.name")
+                + " "
+                + System.getProperty("os.arch")
+                + ")");
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -36,7 +36,8 @@ public class OtlpDecodeBenchmark {
   @Setup
   public void setUp() {
     ExportLogsServiceRequest request =
-        new LogRequestFactory(200, 5, 42).build(0, records, System.currentTimeMillis() * 1_000_000L);
+        new LogRequestFactory(200, 5, 42)
+            .build(0, records, System.currentTimeMillis() * 1_000_000L);
     bytes = request.toByteArray();
   }
 
@@ -53,7 +54,10 @@ public class OtlpDecodeBenchmark {
   private final MemoryLimiter memory = new MemoryLimiter(1L << 30);
   private final DecodeLimits limits = DecodeLimits.defaults("receivers.otlp.limits");
 
-  /** What the receiver does with limits on: the default limits, charged to a memory budget and given back. */
+  /**
+   * What the receiver does with limits on: the default limits, charged to a memory budget and given
+   * back.
+   */
   @Benchmark
   public LogsBatch directWithLimits() throws Exception {
     DecodeBudget budget = new DecodeBudget(limits, memory);

@@ -40,7 +40,10 @@ public class RingBenchmark {
 
   @Setup(Level.Iteration)
   public void setUp() {
-    queue = ring.equals("jctools") ? new MpscArrayQueue<>(capacity) : new ArrayBlockingQueue<>(capacity);
+    queue =
+        ring.equals("jctools")
+            ? new MpscArrayQueue<>(capacity)
+            : new ArrayBlockingQueue<>(capacity);
   }
 
   @Benchmark

@@ -18,12 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The agent's admin HTTP server ({@code service.telemetry.endpoint}, default {@value #DEFAULT_ENDPOINT}):
+ * The agent's admin HTTP server ({@code service.telemetry.endpoint}, default {@value
+ * #DEFAULT_ENDPOINT}):
  *
  * <ul>
  *   <li>{@code GET /metrics}: self-telemetry in Prometheus text format 0.0.4;
- *   <li>{@code GET /health}: 200 when {@link HealthRegistry#healthy()}, else 503, with the service phase
- *       and each component's latest status as JSON;
+ *   <li>{@code GET /health}: 200 when {@link HealthRegistry#healthy()}, else 503, with the service
+ *       phase and each component's latest status as JSON;
  *   <li>{@code GET /stats}: {@link MetricsRegistry#snapshot()} as JSON.
  * </ul>
  *
@@ -54,7 +55,8 @@ public final class AdminServer implements AutoCloseable {
   /** Binds and serves; throws {@link IOException} naming the endpoint when it cannot listen. */
   public synchronized void start() throws IOException {
     if (server != null) throw new IllegalStateException("admin server already started");
-    HttpServerOptions options = HttpServerOptions.of("admin", endpoint).withIoThreads(1).withMaxBodyBytes(64 * 1024);
+    HttpServerOptions options =
+        HttpServerOptions.of("admin", endpoint).withIoThreads(1).withMaxBodyBytes(64 * 1024);
     server = HttpServer.start(options, this::handle);
   }
 
@@ -77,16 +79,22 @@ public final class AdminServer implements AutoCloseable {
 
   HttpResponse answer(HttpRequest request) {
     if (!PATHS.contains(request.path())) {
-      return HttpResponse.text(404, "no such admin endpoint " + request.path() + "; try " + String.join(", ", PATHS));
+      return HttpResponse.text(
+          404, "no such admin endpoint " + request.path() + "; try " + String.join(", ", PATHS));
     }
     if (!request.method().equals("GET")) {
-      return HttpResponse.text(405, request.method() + " is not allowed on " + request.path() + "; use GET")
+      return HttpResponse.text(
+              405, request.method() + " is not allowed on " + request.path() + "; use GET")
           .withHeader("Allow", "GET");
     }
     return switch (request.path()) {
       case "/metrics" ->
-          HttpResponse.of(200, PROMETHEUS_CONTENT_TYPE, metrics.toPrometheusText().getBytes(StandardCharsets.UTF_8));
-      case "/health" -> HttpResponse.of(health.healthy() ? 200 : 503, JSON_CONTENT_TYPE, healthJson());
+          HttpResponse.of(
+              200,
+              PROMETHEUS_CONTENT_TYPE,
+              metrics.toPrometheusText().getBytes(StandardCharsets.UTF_8));
+      case "/health" ->
+          HttpResponse.of(health.healthy() ? 200 : 503, JSON_CONTENT_TYPE, healthJson());
       default -> HttpResponse.of(200, JSON_CONTENT_TYPE, statsJson());
     };
   }

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * through {@link Host#reportStatus}; the service sets its own phase.
  */
 public final class HealthRegistry implements Host {
-  /** Phase of the whole agent. Only {@link #RUNNING} is healthy (HTTP 200); the others answer 503. */
+  /**
+   * Phase of the whole agent. Only {@link #RUNNING} is healthy (HTTP 200); the others answer 503.
+   */
   public enum Phase {
     STARTING,
     RUNNING,
@@ -36,14 +38,16 @@ public final class HealthRegistry implements Host {
   private final Map<String, ComponentHealth> components = new ConcurrentHashMap<>();
 
   @Override
-  public void reportStatus(ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
+  public void reportStatus(
+      ComponentId id, ComponentKind kind, ComponentStatus status, String detail) {
     String key = kind.label() + ":" + id;
     components.compute(
         key,
         (k, old) ->
             old != null && old.status() == status && java.util.Objects.equals(old.detail(), detail)
                 ? old
-                : new ComponentHealth(kind, id, status, detail == null ? "" : detail, Instant.now()));
+                : new ComponentHealth(
+                    kind, id, status, detail == null ? "" : detail, Instant.now()));
   }
 
   public Phase phase() {
@@ -66,7 +70,9 @@ public final class HealthRegistry implements Host {
   /** Components sorted by kind then id. */
   public List<ComponentHealth> components() {
     List<ComponentHealth> list = new ArrayList<>(components.values());
-    list.sort(Comparator.comparing((ComponentHealth c) -> c.kind().ordinal()).thenComparing(c -> c.id().toString()));
+    list.sort(
+        Comparator.comparing((ComponentHealth c) -> c.kind().ordinal())
+            .thenComparing(c -> c.id().toString()));
     return list;
   }
 }

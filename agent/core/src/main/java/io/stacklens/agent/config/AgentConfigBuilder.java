@@ -1,10 +1,10 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.Factory;
+import io.stacklens.agent.api.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Turns the merged, env-expanded YAML tree into an {@link AgentConfig}: finds each component's
- * factory, binds its settings over the factory defaults, binds {@code service}, runs every
- * {@code validate} and checks the pipelines. Reports every problem; never stops at the first.
+ * factory, binds its settings over the factory defaults, binds {@code service}, runs every {@code
+ * validate} and checks the pipelines. Reports every problem; never stops at the first.
  */
 final class AgentConfigBuilder {
   private static final String SERVICE = "service";
@@ -44,8 +44,15 @@ final class AgentConfigBuilder {
     pipelineChecker.checkDeadLetters(service.pipelines, receivers, exporters);
     pipelineChecker.check(service.pipelines);
     pipelineChecker.checkRouting(service.pipelines, processors);
-    pipelineChecker.checkSignalLimits(service.pipelines, Map.of(
-        ComponentKind.RECEIVER, receivers, ComponentKind.PROCESSOR, processors, ComponentKind.EXPORTER, exporters));
+    pipelineChecker.checkSignalLimits(
+        service.pipelines,
+        Map.of(
+            ComponentKind.RECEIVER,
+            receivers,
+            ComponentKind.PROCESSOR,
+            processors,
+            ComponentKind.EXPORTER,
+            exporters));
     return new AgentConfig(receivers, processors, exporters, service);
   }
 
@@ -72,7 +79,10 @@ final class AgentConfigBuilder {
       problems.error(
           kind.section(),
           section.location(),
-          "expected a mapping of " + kind.label() + " ids to their settings, got " + section.describe());
+          "expected a mapping of "
+              + kind.label()
+              + " ids to their settings, got "
+              + section.describe());
       return built;
     }
     for (YamlNode.Entry entry : components.entries().values()) {
@@ -90,8 +100,12 @@ final class AgentConfigBuilder {
         List<String> types = registry.types(kind);
         // Like an unknown key: the likely typo when there is one, else every known type.
         String hint = Suggestions.didYouMean(id.type(), types);
-        if (hint.isEmpty()) hint = " (known types: " + (types.isEmpty() ? "none" : String.join(", ", types)) + ")";
-        problems.error(path, entry.keyLocation(), "unknown " + kind.label() + " type '" + id.type() + "'" + hint);
+        if (hint.isEmpty())
+          hint = " (known types: " + (types.isEmpty() ? "none" : String.join(", ", types)) + ")";
+        problems.error(
+            path,
+            entry.keyLocation(),
+            "unknown " + kind.label() + " type '" + id.type() + "'" + hint);
         continue;
       }
       ComponentConfig config = factory.get().createDefaultConfig();
@@ -111,13 +125,17 @@ final class AgentConfigBuilder {
     return service;
   }
 
-  /** Binds a mapping (or nothing: defaults stay) onto {@code target}; false when it is not a mapping. */
+  /**
+   * Binds a mapping (or nothing: defaults stay) onto {@code target}; false when it is not a
+   * mapping.
+   */
   private boolean bindMapping(Object target, YamlNode node, String path) {
     if (YamlNode.isAbsent(node)) {
       return true;
     }
     if (!(node instanceof YamlNode.Mapping mapping)) {
-      problems.error(path, node.location(), "expected a mapping of settings, got " + node.describe());
+      problems.error(
+          path, node.location(), "expected a mapping of settings, got " + node.describe());
       return false;
     }
     binder.bindObject(target, mapping, path);

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /** The component factories known to the agent, keyed by (kind, type). */
 public final class ComponentRegistry {
-  private final Map<ComponentKind, TreeMap<String, Factory<?>>> factories = new EnumMap<>(ComponentKind.class);
+  private final Map<ComponentKind, TreeMap<String, Factory<?>>> factories =
+      new EnumMap<>(ComponentKind.class);
 
   private ComponentRegistry(Iterable<? extends Factory<?>> all) {
     for (ComponentKind kind : ComponentKind.values()) {
@@ -22,15 +23,21 @@ public final class ComponentRegistry {
       Factory<?> previous = factories.get(factory.kind()).putIfAbsent(factory.type(), factory);
       if (previous != null) {
         throw new IllegalStateException(
-            "two factories for " + factory.kind().label() + " type '" + factory.type() + "': "
-                + previous.getClass().getName() + " and " + factory.getClass().getName());
+            "two factories for "
+                + factory.kind().label()
+                + " type '"
+                + factory.type()
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + factory.getClass().getName());
       }
     }
   }
 
   /**
-   * Every factory listed under {@code META-INF/services/io.stacklens.agent.api.Factory} on the class
-   * path of {@code loader}.
+   * Every factory listed under {@code META-INF/services/io.stacklens.agent.api.Factory} on the
+   * class path of {@code loader}.
    *
    * @throws IllegalStateException when two factories claim the same (kind, type)
    */

@@ -1,7 +1,7 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ReplaceDefaults;
+import io.stacklens.agent.api.Suggestions;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -30,7 +30,10 @@ final class ConfigBinder {
     this.problems = problems;
   }
 
-  /** Sets the fields of {@code target} written in {@code mapping}; {@code path} is the mapping's YAML path. */
+  /**
+   * Sets the fields of {@code target} written in {@code mapping}; {@code path} is the mapping's
+   * YAML path.
+   */
   void bindObject(Object target, YamlNode.Mapping mapping, String path) {
     Map<String, ConfigFields.ConfigField> fields = ConfigFields.of(target.getClass());
     for (YamlNode.Entry entry : mapping.entries().values()) {
@@ -42,11 +45,14 @@ final class ConfigBinder {
       }
       Class<?> fieldType = field.field().getType();
       if (YamlNode.isAbsent(entry.value())) {
-        // Written but empty: keep the default; a nested section that is off by default turns on with defaults.
-        if (field.get(target) == null && ConfigFields.isNestedConfig(fieldType)) field.set(target, newInstance(fieldType));
+        // Written but empty: keep the default; a nested section that is off by default turns on
+        // with defaults.
+        if (field.get(target) == null && ConfigFields.isNestedConfig(fieldType))
+          field.set(target, newInstance(fieldType));
         continue;
       }
-      Object current = field.field().isAnnotationPresent(ReplaceDefaults.class) ? null : field.get(target);
+      Object current =
+          field.field().isAnnotationPresent(ReplaceDefaults.class) ? null : field.get(target);
       Object value = convert(field.field().getGenericType(), entry.value(), childPath, current);
       if (value != FAILED) {
         field.set(target, value);
@@ -58,7 +64,10 @@ final class ConfigBinder {
   void reportUnknownKey(String path, YamlNode.Entry entry, Collection<String> known) {
     String hint = Suggestions.didYouMean(entry.key(), known);
     if (hint.isEmpty()) {
-      hint = known.isEmpty() ? " (no keys are allowed here)" : " (known keys: " + String.join(", ", known) + ")";
+      hint =
+          known.isEmpty()
+              ? " (no keys are allowed here)"
+              : " (known keys: " + String.join(", ", known) + ")";
     }
     problems.error(path, entry.keyLocation(), "unknown key '" + entry.key() + "'" + hint);
   }
@@ -139,8 +148,8 @@ final class ConfigBinder {
   }
 
   /**
-   * A list entry or map value written empty: a nested config with all defaults, null for an
-   * untyped value, otherwise an error (a field written empty never gets here: it keeps its default).
+   * A list entry or map value written empty: a nested config with all defaults, null for an untyped
+   * value, otherwise an error (a field written empty never gets here: it keeps its default).
    */
   private Object emptyValue(Class<?> type, YamlNode node, String path) {
     if (ConfigFields.isNestedConfig(type)) {
@@ -188,7 +197,8 @@ final class ConfigBinder {
       return constructor.newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
-          "config class " + type.getName() + " needs a no-arg constructor to be bound from YAML", e);
+          "config class " + type.getName() + " needs a no-arg constructor to be bound from YAML",
+          e);
     }
   }
 

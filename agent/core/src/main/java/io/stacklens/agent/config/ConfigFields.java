@@ -29,8 +29,19 @@ final class ConfigFields {
 
   private static final Set<Class<?>> SCALAR_TYPES =
       Set.of(
-          String.class, boolean.class, Boolean.class, int.class, Integer.class, long.class, Long.class,
-          double.class, Double.class, Duration.class, ByteSize.class, ComponentId.class, PipelineId.class);
+          String.class,
+          boolean.class,
+          Boolean.class,
+          int.class,
+          Integer.class,
+          long.class,
+          Long.class,
+          double.class,
+          Double.class,
+          Duration.class,
+          ByteSize.class,
+          ComponentId.class,
+          PipelineId.class);
 
   private ConfigFields() {}
 
@@ -81,8 +92,10 @@ final class ConfigFields {
       if (Character.isUpperCase(c)) {
         boolean afterLower = i > 0 && !Character.isUpperCase(name.charAt(i - 1));
         boolean endsAcronym =
-            i > 0 && Character.isUpperCase(name.charAt(i - 1))
-                && i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1));
+            i > 0
+                && Character.isUpperCase(name.charAt(i - 1))
+                && i + 1 < name.length()
+                && Character.isLowerCase(name.charAt(i + 1));
         if (afterLower || endsAcronym) {
           out.append('_');
         }
@@ -103,7 +116,9 @@ final class ConfigFields {
     for (Class<?> c : hierarchy) {
       for (Field field : c.getDeclaredFields()) {
         int modifiers = field.getModifiers();
-        if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.isSynthetic()) {
+        if (Modifier.isStatic(modifiers)
+            || Modifier.isTransient(modifiers)
+            || field.isSynthetic()) {
           continue;
         }
         field.setAccessible(true);
@@ -112,8 +127,14 @@ final class ConfigFields {
         ConfigField previous = fields.put(key, new ConfigField(field, key));
         if (previous != null) {
           throw new IllegalStateException(
-              "config class " + type.getName() + " has two fields for the key '" + key + "': "
-                  + previous.field() + " and " + field);
+              "config class "
+                  + type.getName()
+                  + " has two fields for the key '"
+                  + key
+                  + "': "
+                  + previous.field()
+                  + " and "
+                  + field);
         }
       }
     }

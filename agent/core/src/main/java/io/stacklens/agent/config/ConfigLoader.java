@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * Loads the agent configuration: reads the YAML files (later ones deep-merge over earlier ones),
  * applies {@code --set} overrides, expands {@code ${env:...}}, binds every component onto its
- * factory's defaults and validates the whole tree. Every problem is collected and returned with
- * its YAML path and {@code file:line:column}; nothing is thrown for a bad config.
+ * factory's defaults and validates the whole tree. Every problem is collected and returned with its
+ * YAML path and {@code file:line:column}; nothing is thrown for a bad config.
  */
 public final class ConfigLoader {
   /** Classpath resource (next to this class) with the config used when no file is given. */
@@ -36,7 +36,9 @@ public final class ConfigLoader {
     this.env = Map.copyOf(env);
   }
 
-  /** Loads {@code files} in order, then applies {@code setOverrides} ({@code path=value}) in order. */
+  /**
+   * Loads {@code files} in order, then applies {@code setOverrides} ({@code path=value}) in order.
+   */
   public LoadResult load(List<Path> files, List<String> setOverrides) {
     List<Source> sources = new ArrayList<>();
     ProblemCollector problems = new ProblemCollector();
@@ -48,7 +50,8 @@ public final class ConfigLoader {
       } catch (NoSuchFileException e) {
         problems.fileError(name, "cannot read config file: no such file");
       } catch (IOException | RuntimeException e) {
-        problems.fileError(name, "cannot read config file: " + io.stacklens.agent.api.ErrorText.reason(e));
+        problems.fileError(
+            name, "cannot read config file: " + io.stacklens.agent.api.ErrorText.reason(e));
       }
     }
     return load(sources, setOverrides, problems);
@@ -61,9 +64,11 @@ public final class ConfigLoader {
         throw new IllegalStateException("missing classpath resource " + EMBEDDED_DEFAULT_RESOURCE);
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return load(List.of(new Source(EMBEDDED_DEFAULT_SOURCE, text)), setOverrides, new ProblemCollector());
+      return load(
+          List.of(new Source(EMBEDDED_DEFAULT_SOURCE, text)), setOverrides, new ProblemCollector());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read classpath resource " + EMBEDDED_DEFAULT_RESOURCE, e);
+      throw new IllegalStateException(
+          "cannot read classpath resource " + EMBEDDED_DEFAULT_RESOURCE, e);
     }
   }
 
@@ -74,7 +79,8 @@ public final class ConfigLoader {
 
   private record Source(String name, String text) {}
 
-  private LoadResult load(List<Source> sources, List<String> setOverrides, ProblemCollector problems) {
+  private LoadResult load(
+      List<Source> sources, List<String> setOverrides, ProblemCollector problems) {
     YamlNode merged = null;
     for (Source source : sources) {
       problems.registerSource(source.name());
@@ -86,7 +92,8 @@ public final class ConfigLoader {
         problems.error(
             "",
             tree.get().location(),
-            "expected a mapping with receivers, processors, exporters and service, got " + tree.get().describe());
+            "expected a mapping with receivers, processors, exporters and service, got "
+                + tree.get().describe());
         continue;
       }
       merged = merged == null ? tree.get() : YamlMerger.merge(merged, tree.get());
@@ -105,6 +112,7 @@ public final class ConfigLoader {
     }
     YamlNode.Mapping root = (YamlNode.Mapping) new EnvExpander(env, problems).expand(merged, "");
     AgentConfig config = new AgentConfigBuilder(registry, problems, root).build();
-    return new LoadResult(problems.hasErrors() ? Optional.empty() : Optional.of(config), problems.sorted());
+    return new LoadResult(
+        problems.hasErrors() ? Optional.empty() : Optional.of(config), problems.sorted());
   }
 }

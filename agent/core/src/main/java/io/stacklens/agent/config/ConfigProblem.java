@@ -10,7 +10,8 @@ package io.stacklens.agent.config;
  * @param line 1-based line, 0 when unknown (e.g. the file could not be read)
  * @param column 1-based column, 0 when unknown
  */
-public record ConfigProblem(Severity severity, String path, String file, int line, int column, String message) {
+public record ConfigProblem(
+    Severity severity, String path, String file, int line, int column, String message) {
 
   public boolean isError() {
     return severity == Severity.ERROR;

@@ -1,9 +1,9 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
+import io.stacklens.agent.api.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +22,15 @@ public final class ConfigRenderer {
   /** Shown instead of a secret's value. */
   public static final String REDACTED = "<redacted>";
 
-  private static final List<String> SECRET_WORDS = List.of("password", "token", "secret", "api_key", "apikey", "jaas", "credentials");
+  private static final List<String> SECRET_WORDS =
+      List.of("password", "token", "secret", "api_key", "apikey", "jaas", "credentials");
 
   private ConfigRenderer() {}
 
   /**
    * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
-   *     and of every key whose name contains password, token, secret, api_key, jaas or credentials by {@value #REDACTED}
+   *     and of every key whose name contains password, token, secret, api_key, jaas or credentials
+   *     by {@value #REDACTED}
    */
   public static String render(AgentConfig config, boolean redactSecrets) {
     Map<String, Object> document = new LinkedHashMap<>();
@@ -45,13 +47,17 @@ public final class ConfigRenderer {
     return new Yaml(options).dump(document);
   }
 
-  /** True for keys that name a secret: {@code password}, {@code sasl_password}, {@code api_key}, {@code auth_token}. */
+  /**
+   * True for keys that name a secret: {@code password}, {@code sasl_password}, {@code api_key},
+   * {@code auth_token}.
+   */
   static boolean isSecretKey(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_WORDS.stream().anyMatch(lower::contains);
   }
 
-  private static Map<String, Object> renderComponents(Map<ComponentId, ComponentConfig> components, boolean redact) {
+  private static Map<String, Object> renderComponents(
+      Map<ComponentId, ComponentConfig> components, boolean redact) {
     Map<String, Object> rendered = new LinkedHashMap<>();
     components.forEach((id, config) -> rendered.put(id.toString(), renderObject(config, redact)));
     return rendered;
@@ -61,16 +67,21 @@ public final class ConfigRenderer {
     Map<String, Object> rendered = new LinkedHashMap<>();
     for (ConfigFields.ConfigField field : ConfigFields.of(config.getClass()).values()) {
       Object value = field.get(config);
-      // A nested section that is off (null) is left out: written back as "key:" it would mean "on, with defaults".
+      // A nested section that is off (null) is left out: written back as "key:" it would mean "on,
+      // with defaults".
       if (value == null && ConfigFields.isNestedConfig(field.field().getType())) continue;
       boolean secret = field.isSecret() || isSecretKey(field.key());
-      rendered.put(field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
+      rendered.put(
+          field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
     }
     return rendered;
   }
 
   private static Object renderValue(Object value, boolean redact) {
-    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Number) {
       return value;
     }
     if (value instanceof Duration duration) {
@@ -96,7 +107,9 @@ public final class ConfigRenderer {
       map.forEach(
           (key, item) -> {
             String name = String.valueOf(key);
-            rendered.put(name, redact && item != null && isSecretKey(name) ? REDACTED : renderValue(item, redact));
+            rendered.put(
+                name,
+                redact && item != null && isSecretKey(name) ? REDACTED : renderValue(item, redact));
           });
       return rendered;
     }

@@ -18,10 +18,10 @@ import java.util.function.BiConsumer;
  * <p>Every section is validated, whatever its siblings say, parent before children, each once. So a
  * nested config class validates only its own keys, relative to itself, and its parent reports only
  * what needs the parent (a required section missing, rules across sections). A section that must be
- * checked only in some modes (parse's {@code regex}, which only {@code format: regex} requires and any
- * other format refuses) is not a {@code ComponentConfig}: its parent, which knows the mode, validates it.
- * The loader keeps the first error at a key (later ones there are dropped), so a parent that checks a
- * key a section also checks should leave that case to the section.
+ * checked only in some modes (parse's {@code regex}, which only {@code format: regex} requires and
+ * any other format refuses) is not a {@code ComponentConfig}: its parent, which knows the mode,
+ * validates it. The loader keeps the first error at a key (later ones there are dropped), so a
+ * parent that checks a key a section also checks should leave that case to the section.
  */
 public final class ConfigValidator {
   private final ProblemCollector problems;
@@ -38,23 +38,28 @@ public final class ConfigValidator {
   }
 
   /**
-   * Validates {@code config} and every config nested in it the way the loader does, each section once,
-   * reporting paths relative to {@code config} (e.g. {@code protocols.grpc.endpoint}). For tests and
-   * tools that hold a config object without the YAML it came from.
+   * Validates {@code config} and every config nested in it the way the loader does, each section
+   * once, reporting paths relative to {@code config} (e.g. {@code protocols.grpc.endpoint}). For
+   * tests and tools that hold a config object without the YAML it came from.
    */
   public static void validateTree(ComponentConfig config, ConfigProblems problems) {
-    visit(config, "", Collections.newSetFromMap(new IdentityHashMap<>()), (section, path) -> section.validate(
-        new ConfigProblems() {
-          @Override
-          public void error(String relativePath, String message) {
-            problems.error(join(path, relativePath), message);
-          }
+    visit(
+        config,
+        "",
+        Collections.newSetFromMap(new IdentityHashMap<>()),
+        (section, path) ->
+            section.validate(
+                new ConfigProblems() {
+                  @Override
+                  public void error(String relativePath, String message) {
+                    problems.error(join(path, relativePath), message);
+                  }
 
-          @Override
-          public void warning(String relativePath, String message) {
-            problems.warning(join(path, relativePath), message);
-          }
-        }));
+                  @Override
+                  public void warning(String relativePath, String message) {
+                    problems.warning(join(path, relativePath), message);
+                  }
+                }));
   }
 
   /**
@@ -87,7 +92,10 @@ public final class ConfigValidator {
   }
 
   private static void visit(
-      Object value, String path, Set<Object> visited, BiConsumer<ComponentConfig, String> validateSection) {
+      Object value,
+      String path,
+      Set<Object> visited,
+      BiConsumer<ComponentConfig, String> validateSection) {
     if (value == null) {
       return;
     }
@@ -99,7 +107,8 @@ public final class ConfigValidator {
     }
     if (value instanceof Map<?, ?> map) {
       map.forEach(
-          (key, item) -> visit(item, YamlPath.child(path, String.valueOf(key)), visited, validateSection));
+          (key, item) ->
+              visit(item, YamlPath.child(path, String.valueOf(key)), visited, validateSection));
       return;
     }
     if (!ConfigFields.isNestedConfig(value.getClass()) || !visited.add(value)) {
@@ -127,9 +136,13 @@ public final class ConfigValidator {
           }
 
           private void report(Severity severity, String relativePath, String message) {
-            String full = relativePath == null || relativePath.isEmpty() ? path : YamlPath.child(path, relativePath);
+            String full =
+                relativePath == null || relativePath.isEmpty()
+                    ? path
+                    : YamlPath.child(path, relativePath);
             if (problems.hasErrorAt(full)) {
-              return; // the value written there was already refused; its default is not the user's doing
+              return; // the value written there was already refused; its default is not the user's
+              // doing
             }
             problems.add(severity, full, YamlPath.locate(root, full), message);
           }

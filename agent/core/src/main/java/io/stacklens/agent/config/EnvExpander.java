@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Expands {@code ${env:NAME}} and {@code ${env:NAME:-default}} in every scalar value of a tree
  * (anywhere in the string); {@code $$} is a literal {@code $}. Keys are not expanded. An unset
- * variable without a default is an error at the scalar's location; the value is then treated as
- * not written, so no second error follows from it.
+ * variable without a default is an error at the scalar's location; the value is then treated as not
+ * written, so no second error follows from it.
  */
 final class EnvExpander {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -88,7 +88,9 @@ final class EnvExpander {
     String body = reference.substring(2, reference.length() - 1);
     if (!body.startsWith("env:")) {
       errors.add(
-          "unsupported substitution '" + reference + "': use ${env:NAME} or ${env:NAME:-default}, "
+          "unsupported substitution '"
+              + reference
+              + "': use ${env:NAME} or ${env:NAME:-default}, "
               + "or write $$ for a literal '$'");
       return "";
     }
@@ -107,7 +109,10 @@ final class EnvExpander {
       return spec.substring(separator + 2);
     }
     errors.add(
-        "environment variable '" + name + "' is not set; set it, or give a default: ${env:" + name
+        "environment variable '"
+            + name
+            + "' is not set; set it, or give a default: ${env:"
+            + name
             + ":-default}");
     return "";
   }

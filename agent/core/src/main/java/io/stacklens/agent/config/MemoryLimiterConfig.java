@@ -5,10 +5,10 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 
 /**
- * {@code service.memory_limiter}: how much telemetry the agent holds in memory at once, counted by the
- * receivers (request bodies and what they decode), the pipeline rings and the exporter queues. When it
- * is spent, new requests are refused with 429 / RESOURCE_EXHAUSTED and a retry hint before their bodies
- * are decoded (docs/limits.md).
+ * {@code service.memory_limiter}: how much telemetry the agent holds in memory at once, counted by
+ * the receivers (request bodies and what they decode), the pipeline rings and the exporter queues.
+ * When it is spent, new requests are refused with 429 / RESOURCE_EXHAUSTED and a retry hint before
+ * their bodies are decoded (docs/limits.md).
  *
  * <pre>
  * memory_limiter:
@@ -18,11 +18,13 @@ import io.stacklens.agent.api.ConfigProblems;
  */
 public final class MemoryLimiterConfig implements ComponentConfig {
   /**
-   * Share of the maximum heap, 1..90. Default 30: what the budget holds is mostly long-lived and ends up
-   * in the old generation (about two thirds of the heap with the parallel collector), beside what the
-   * budget does not count (the agent's own classes, caches and buffers, estimates that run low).
+   * Share of the maximum heap, 1..90. Default 30: what the budget holds is mostly long-lived and
+   * ends up in the old generation (about two thirds of the heap with the parallel collector),
+   * beside what the budget does not count (the agent's own classes, caches and buffers, estimates
+   * that run low).
    */
   public int limitPercentage = 30;
+
   /** A fixed budget; 0 (the default) means {@link #limitPercentage} of the max heap. */
   public ByteSize limit = new ByteSize(0);
 
@@ -41,8 +43,11 @@ public final class MemoryLimiterConfig implements ComponentConfig {
       problems.error("limit", "must be 0 (use limit_percentage) or at least 1MiB, got " + limit);
     }
     if (limit != null && limit.bytes() > Runtime.getRuntime().maxMemory()) {
-      problems.warning("limit", "is larger than the JVM's max heap (" + Runtime.getRuntime().maxMemory()
-          + " bytes): the agent can run out of memory before it refuses requests; raise -Xmx or lower the limit");
+      problems.warning(
+          "limit",
+          "is larger than the JVM's max heap ("
+              + Runtime.getRuntime().maxMemory()
+              + " bytes): the agent can run out of memory before it refuses requests; raise -Xmx or lower the limit");
     }
   }
 }

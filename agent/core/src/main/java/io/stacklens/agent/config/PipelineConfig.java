@@ -30,18 +30,25 @@ public final class PipelineConfig implements ComponentConfig {
   public List<ComponentId> receivers = List.of();
   public List<ComponentId> processors = List.of();
   public List<ComponentId> exporters = List.of();
-  /** Batches the ring between receivers and the worker holds; when full, receivers refuse. Default 256. */
+
+  /**
+   * Batches the ring between receivers and the worker holds; when full, receivers refuse. Default
+   * 256.
+   */
   public int ringSize = 256;
+
   /**
    * Records the ring may hold at once, so its memory is bounded whatever size the requests have (a
    * request larger than this is still taken when the ring is empty). Default 25000.
    */
   public int ringMaxRecords = 25_000;
+
   /**
    * Estimated heap bytes of the batches the ring may hold (a batch larger than this is still taken
    * when the ring is empty). Default 16MiB.
    */
   public ByteSize ringMaxBytes = ByteSize.ofMebibytes(16);
+
   /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
   public WaitStrategy waitStrategy = WaitStrategy.PARK;
 
@@ -86,7 +93,12 @@ public final class PipelineConfig implements ComponentConfig {
     if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1) {
       problems.error(
           "ring_size",
-          "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE + ", got " + ringSize);
+          "must be a power of two between "
+              + MIN_RING_SIZE
+              + " and "
+              + MAX_RING_SIZE
+              + ", got "
+              + ringSize);
     }
     if (ringMaxRecords < 1) {
       problems.error("ring_max_records", "must be at least 1, got " + ringMaxRecords);

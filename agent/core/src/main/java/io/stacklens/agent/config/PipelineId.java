@@ -15,7 +15,8 @@ public record PipelineId(Signal signal, String name) implements Comparable<Pipel
     Objects.requireNonNull(signal, "signal");
     Objects.requireNonNull(name, "name");
     if (name.contains("/") || name.isBlank() != name.isEmpty()) {
-      throw new IllegalArgumentException("invalid pipeline name '" + name + "': must not contain '/' or be blank");
+      throw new IllegalArgumentException(
+          "invalid pipeline name '" + name + "': must not contain '/' or be blank");
     }
   }
 
@@ -39,10 +40,17 @@ public record PipelineId(Signal signal, String name) implements Comparable<Pipel
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "unknown signal '" + signalText + "' in pipeline id '" + id + "' (known signals: "
-                            + String.join(", ", known) + ")" + Suggestions.didYouMean(signalText, known)));
+                        "unknown signal '"
+                            + signalText
+                            + "' in pipeline id '"
+                            + id
+                            + "' (known signals: "
+                            + String.join(", ", known)
+                            + ")"
+                            + Suggestions.didYouMean(signalText, known)));
     if (slash >= 0 && name.isBlank()) {
-      throw new IllegalArgumentException("invalid pipeline id '" + id + "': name after '/' must not be empty");
+      throw new IllegalArgumentException(
+          "invalid pipeline id '" + id + "': name after '/' must not be empty");
     }
     return new PipelineId(signal, name);
   }

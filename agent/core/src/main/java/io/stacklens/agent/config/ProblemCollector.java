@@ -11,8 +11,10 @@ import java.util.Set;
 /** Gathers every problem of one load, so that all of them are reported together. */
 final class ProblemCollector {
   private final List<ConfigProblem> problems = new ArrayList<>();
+
   /** Source names in the order they were read, to sort problems by file then position. */
   private final Map<String, Integer> sourceOrder = new LinkedHashMap<>();
+
   /** Paths with an error already; validation problems there would only repeat it. */
   private final Set<String> erroredPaths = new HashSet<>();
 
@@ -38,7 +40,8 @@ final class ProblemCollector {
       erroredPaths.add(path);
     }
     problems.add(
-        new ConfigProblem(severity, path, location.file(), location.line(), location.column(), message));
+        new ConfigProblem(
+            severity, path, location.file(), location.line(), location.column(), message));
   }
 
   /** True when an error was reported at {@code path} (e.g. a value that could not be bound). */
@@ -54,7 +57,8 @@ final class ProblemCollector {
   List<ConfigProblem> sorted() {
     List<ConfigProblem> result = new ArrayList<>(problems);
     result.sort(
-        Comparator.<ConfigProblem>comparingInt(p -> sourceOrder.getOrDefault(p.file(), Integer.MAX_VALUE))
+        Comparator.<ConfigProblem>comparingInt(
+                p -> sourceOrder.getOrDefault(p.file(), Integer.MAX_VALUE))
             .thenComparingInt(ConfigProblem::line)
             .thenComparingInt(ConfigProblem::column));
     return List.copyOf(result);

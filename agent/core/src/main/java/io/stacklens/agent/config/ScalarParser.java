@@ -1,9 +1,9 @@
 package io.stacklens.agent.config;
 
-import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Durations;
+import io.stacklens.agent.api.Suggestions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -11,12 +11,13 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns scalar text into a config field's type; failures are {@link IllegalArgumentException}s
- * with a readable message.
+ * Turns scalar text into a config field's type; failures are {@link IllegalArgumentException}s with
+ * a readable message.
  */
 final class ScalarParser {
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
-  private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
   private ScalarParser() {}
 
@@ -82,7 +83,9 @@ final class ScalarParser {
 
   /** YAML names of an enum's constants: lower-case constant names. */
   static List<String> enumValues(Class<?> type) {
-    return Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList();
+    return Arrays.stream(type.getEnumConstants())
+        .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+        .toList();
   }
 
   private static long parseInteger(String text, long min, long max) {
@@ -98,7 +101,8 @@ final class ScalarParser {
     } catch (NumberFormatException tooLarge) {
       // reported below
     }
-    throw new IllegalArgumentException("expected an integer between " + min + " and " + max + ", got '" + text + "'");
+    throw new IllegalArgumentException(
+        "expected an integer between " + min + " and " + max + ", got '" + text + "'");
   }
 
   private static Object parseEnum(Class<?> type, String text) {
@@ -109,7 +113,11 @@ final class ScalarParser {
     }
     List<String> allowed = enumValues(type);
     throw new IllegalArgumentException(
-        "unknown value '" + text + "' (allowed values: " + String.join(", ", allowed) + ")"
+        "unknown value '"
+            + text
+            + "' (allowed values: "
+            + String.join(", ", allowed)
+            + ")"
             + Suggestions.didYouMean(text, allowed));
   }
 

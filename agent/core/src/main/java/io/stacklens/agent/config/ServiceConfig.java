@@ -20,10 +20,13 @@ import java.util.Map;
  */
 public final class ServiceConfig implements ComponentConfig {
   public TelemetryConfig telemetry = new TelemetryConfig();
+
   /** How long shutdown may take to drain every pipeline and exporter. Default 30s. */
   public Duration shutdownTimeout = Duration.ofSeconds(30);
+
   /** Pipelines by id, in file order. At least one is required. */
   public Map<PipelineId, PipelineConfig> pipelines = Map.of();
+
   /** The agent-wide budget for telemetry held in memory. */
   public MemoryLimiterConfig memoryLimiter = new MemoryLimiterConfig();
 
@@ -42,11 +45,13 @@ public final class ServiceConfig implements ComponentConfig {
   @Override
   public void validate(ConfigProblems problems) {
     if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-      problems.error("shutdown_timeout", "must be positive, got " + Durations.format(shutdownTimeout));
+      problems.error(
+          "shutdown_timeout", "must be positive, got " + Durations.format(shutdownTimeout));
     }
     if (pipelines.isEmpty()) {
       problems.error(
-          "pipelines", "at least one pipeline is required, e.g. logs: { receivers: [otlp], exporters: [file] }");
+          "pipelines",
+          "at least one pipeline is required, e.g. logs: { receivers: [otlp], exporters: [file] }");
     }
   }
 }

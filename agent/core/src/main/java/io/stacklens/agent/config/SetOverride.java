@@ -6,13 +6,15 @@ import java.util.Optional;
 
 /**
  * One {@code --set path=value} override: a dotted key path ({@code exporters.file.path}; component
- * ids contain {@code /} but never {@code .}) and a value parsed as YAML, so {@code [file, debug]} is a
- * list and {@code {a: 1}} a mapping. It becomes a small tree merged over the files.
+ * ids contain {@code /} but never {@code .}) and a value parsed as YAML, so {@code [file, debug]}
+ * is a list and {@code {a: 1}} a mapping. It becomes a small tree merged over the files.
  */
 final class SetOverride {
   private SetOverride() {}
 
-  /** Name under which problems in the override are reported: {@code --set 'exporters.file.path=/x'}. */
+  /**
+   * Name under which problems in the override are reported: {@code --set 'exporters.file.path=/x'}.
+   */
   static String sourceName(String argument) {
     return "--set '" + argument + "'";
   }

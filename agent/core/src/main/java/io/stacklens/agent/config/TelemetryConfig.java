@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class TelemetryConfig implements ComponentConfig {
   static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
+
   /** A logger name as java.util.logging configures it: no blanks and none of {@code = : # ! \}. */
   private static final Pattern LOGGER_NAME = Pattern.compile("[^\\s=:#!\\\\]+");
 
-  /** host:port of the admin HTTP server. Default {@code 127.0.0.1:8888}; port 0 picks a free port. */
+  /**
+   * host:port of the admin HTTP server. Default {@code 127.0.0.1:8888}; port 0 picks a free port.
+   */
   public String endpoint = "127.0.0.1:8888";
 
   public LogsConfig logs = new LogsConfig();
@@ -41,9 +44,10 @@ public final class TelemetryConfig implements ComponentConfig {
   /** The agent's own log output. */
   public static final class LogsConfig {
     /**
-     * Lowest level logged by the agent's own loggers ({@code io.stacklens}): debug, info, warn or error.
-     * Default {@code info}. Libraries (gRPC, Netty, Kafka, ...) do not follow it below info: their
-     * DEBUG output includes the bytes of users' telemetry. Name them in {@link #loggers} to change that.
+     * Lowest level logged by the agent's own loggers ({@code io.stacklens}): debug, info, warn or
+     * error. Default {@code info}. Libraries (gRPC, Netty, Kafka, ...) do not follow it below info:
+     * their DEBUG output includes the bytes of users' telemetry. Name them in {@link #loggers} to
+     * change that.
      */
     public String level = "info";
 
@@ -67,22 +71,37 @@ public final class TelemetryConfig implements ComponentConfig {
     int colon = endpoint.lastIndexOf(':');
     String port = colon < 0 ? "" : endpoint.substring(colon + 1);
     if (colon <= 0 || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-      problems.error("endpoint", "expected host:port with a port from 0 to 65535, got '" + endpoint + "'");
+      problems.error(
+          "endpoint", "expected host:port with a port from 0 to 65535, got '" + endpoint + "'");
     }
     if (!LOG_LEVELS.contains(logs.level)) {
       problems.error(
           "logs.level",
-          "unknown log level '" + logs.level + "' (allowed values: " + String.join(", ", LOG_LEVELS) + ")"
+          "unknown log level '"
+              + logs.level
+              + "' (allowed values: "
+              + String.join(", ", LOG_LEVELS)
+              + ")"
               + Suggestions.didYouMean(String.valueOf(logs.level), LOG_LEVELS));
     }
     for (Map.Entry<String, String> e : logs.loggers.entrySet()) {
       String path = "logs.loggers." + e.getKey();
       if (!LOGGER_NAME.matcher(e.getKey()).matches()) {
-        problems.error(path, "'" + e.getKey() + "' is not a logger name (a dotted name such as io.netty or org.apache.kafka)");
+        problems.error(
+            path,
+            "'"
+                + e.getKey()
+                + "' is not a logger name (a dotted name such as io.netty or org.apache.kafka)");
       }
       if (e.getValue() == null || !LOG_LEVELS.contains(e.getValue())) {
-        problems.error(path, "unknown log level '" + e.getValue() + "' (allowed values: " + String.join(", ", LOG_LEVELS) + ")"
-            + Suggestions.didYouMean(String.valueOf(e.getValue()), LOG_LEVELS));
+        problems.error(
+            path,
+            "unknown log level '"
+                + e.getValue()
+                + "' (allowed values: "
+                + String.join(", ", LOG_LEVELS)
+                + ")"
+                + Suggestions.didYouMean(String.valueOf(e.getValue()), LOG_LEVELS));
       }
     }
   }

@@ -12,7 +12,8 @@ final class YamlMerger {
   private YamlMerger() {}
 
   static YamlNode merge(YamlNode base, YamlNode overlay) {
-    if (base instanceof YamlNode.Mapping baseMap && overlay instanceof YamlNode.Mapping overlayMap) {
+    if (base instanceof YamlNode.Mapping baseMap
+        && overlay instanceof YamlNode.Mapping overlayMap) {
       Map<String, YamlNode.Entry> merged = new LinkedHashMap<>(baseMap.entries());
       for (YamlNode.Entry entry : overlayMap.entries().values()) {
         YamlNode.Entry existing = merged.get(entry.key());
@@ -20,7 +21,8 @@ final class YamlMerger {
           merged.put(entry.key(), entry);
         } else {
           YamlNode value = merge(existing.value(), entry.value());
-          // A merged mapping stays where it was first defined; a replaced value points at its new key.
+          // A merged mapping stays where it was first defined; a replaced value points at its new
+          // key.
           Location keyAt = value == entry.value() ? entry.keyLocation() : existing.keyLocation();
           merged.put(entry.key(), new YamlNode.Entry(entry.key(), keyAt, value));
         }

@@ -43,7 +43,8 @@ final class YamlReader {
    * @param columnOffset added to every column (a {@code --set} value starts after {@code path=})
    * @return empty when the text is not valid YAML (reported)
    */
-  static Optional<YamlNode> read(String text, String source, int columnOffset, ProblemCollector problems) {
+  static Optional<YamlNode> read(
+      String text, String source, int columnOffset, ProblemCollector problems) {
     Node root;
     try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
@@ -73,7 +74,9 @@ final class YamlReader {
     }
     Mark mark = e.getContextMark();
     String started =
-        mark == null ? "" : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1 + columnOffset);
+        mark == null
+            ? ""
+            : " started at " + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1 + columnOffset);
     return " (" + e.getContext() + started + ")";
   }
 
@@ -109,8 +112,10 @@ final class YamlReader {
     Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
     boolean ok = true;
     for (NodeTuple tuple : node.getValue()) {
-      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode) || keyNode.getTag().equals(Tag.NULL)) {
-        problems.error(path, at(tuple.getKeyNode()), "keys must be plain names, not a list, mapping or null");
+      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)
+          || keyNode.getTag().equals(Tag.NULL)) {
+        problems.error(
+            path, at(tuple.getKeyNode()), "keys must be plain names, not a list, mapping or null");
         ok = false;
         continue;
       }
@@ -122,7 +127,13 @@ final class YamlReader {
         problems.error(
             childPath,
             at(keyNode),
-            "duplicate key '" + key + "' (first written at " + firstAt.line() + ":" + firstAt.column() + ")");
+            "duplicate key '"
+                + key
+                + "' (first written at "
+                + firstAt.line()
+                + ":"
+                + firstAt.column()
+                + ")");
         ok = false;
         continue;
       }

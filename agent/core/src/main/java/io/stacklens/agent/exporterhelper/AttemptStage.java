@@ -22,7 +22,11 @@ final class AttemptStage {
   private final ScheduledExecutorService watchdog;
   private final LatencyHistogram latency;
 
-  AttemptStage(Exporter exporter, Duration timeout, ScheduledExecutorService watchdog, LatencyHistogram latency) {
+  AttemptStage(
+      Exporter exporter,
+      Duration timeout,
+      ScheduledExecutorService watchdog,
+      LatencyHistogram latency) {
     this.exporter = exporter;
     this.timeout = timeout;
     this.watchdog = watchdog;
@@ -30,16 +34,20 @@ final class AttemptStage {
   }
 
   /**
-   * Pushes {@code batch} once. Throws InterruptedException only for a real stop request (an interrupt
-   * that is not the watchdog's).
+   * Pushes {@code batch} once. Throws InterruptedException only for a real stop request (an
+   * interrupt that is not the watchdog's).
    */
   ExportException attempt(Batch batch) throws InterruptedException {
     Thread self = Thread.currentThread();
     AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timer = watchdog.schedule(() -> {
-      timedOut.set(true);
-      self.interrupt();
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer =
+        watchdog.schedule(
+            () -> {
+              timedOut.set(true);
+              self.interrupt();
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
     long start = System.nanoTime();
     ExportException outcome;
     try {
@@ -47,7 +55,8 @@ final class AttemptStage {
       outcome = null;
     } catch (ExportException e) {
       if (timedOut.get()) {
-        ExportException late = ExportException.retryable("timed out after " + Durations.format(timeout), e);
+        ExportException late =
+            ExportException.retryable("timed out after " + Durations.format(timeout), e);
         outcome = e.unsent() == null ? late : late.withUnsent(e.unsent());
       } else {
         outcome = e;

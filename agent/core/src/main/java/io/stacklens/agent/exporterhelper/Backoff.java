@@ -5,10 +5,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Exponential backoff with jitter: the n-th wait is drawn uniformly from
- * {@code [base·(1−f), min(base·(1+f), max_interval)]} where {@code base = min(initial·multiplier^n,
- * max_interval)}. Every wait is in {@code [0, max_interval]}: the jitter never pushes a wait past the
- * cap, and at the cap the waits still spread over {@code [max_interval·(1−f), max_interval]}.
+ * Exponential backoff with jitter: the n-th wait is drawn uniformly from {@code [base·(1−f),
+ * min(base·(1+f), max_interval)]} where {@code base = min(initial·multiplier^n, max_interval)}.
+ * Every wait is in {@code [0, max_interval]}: the jitter never pushes a wait past the cap, and at
+ * the cap the waits still spread over {@code [max_interval·(1−f), max_interval]}.
  */
 final class Backoff {
   private final RetrySettings settings;

@@ -36,7 +36,9 @@ final class BatchMerger {
    * its resource and scope. Other signals are returned whole.
    */
   static List<Batch> split(Batch batch, int maxRecords) {
-    if (maxRecords <= 0 || batch.recordCount() <= maxRecords || !(batch instanceof LogsBatch logs)) {
+    if (maxRecords <= 0
+        || batch.recordCount() <= maxRecords
+        || !(batch instanceof LogsBatch logs)) {
       return List.of(batch);
     }
     List<Batch> out = new ArrayList<>();
@@ -55,7 +57,8 @@ final class BatchMerger {
             curScope = null;
           }
           if (curResource == null) {
-            curResource = new ResourceLogs(rl.resource(), new ArrayList<>()).setSchemaUrl(rl.schemaUrl());
+            curResource =
+                new ResourceLogs(rl.resource(), new ArrayList<>()).setSchemaUrl(rl.schemaUrl());
             current.resourceLogs().add(curResource);
           }
           if (curScope == null) {

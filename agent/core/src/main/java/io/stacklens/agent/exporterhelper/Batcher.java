@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The batching stage of one sender thread: gathers queued batches per signal until
- * {@code batch.min_size} records, {@link #GATHER_MAX_BYTES} of accounted memory, or
- * {@code batch.flush_timeout} after the first one arrived, and hands each gathering on as one
- * {@link Gathered} push. Not thread-safe: each sender has its own. With batching disabled every batch
+ * The batching stage of one sender thread: gathers queued batches per signal until {@code
+ * batch.min_size} records, {@link #GATHER_MAX_BYTES} of accounted memory, or {@code
+ * batch.flush_timeout} after the first one arrived, and hands each gathering on as one {@link
+ * Gathered} push. Not thread-safe: each sender has its own. With batching disabled every batch
  * passes straight through.
  */
 final class Batcher {
   /**
-   * Batches are gathered into one push up to this many accounted bytes, whatever the record counts: an
-   * exporter encodes a push in memory (a Kafka message, a COPY buffer), so this bounds what one push
-   * takes beside the batches themselves.
+   * Batches are gathered into one push up to this many accounted bytes, whatever the record counts:
+   * an exporter encodes a push in memory (a Kafka message, a COPY buffer), so this bounds what one
+   * push takes beside the batches themselves.
    */
   static final long GATHER_MAX_BYTES = 8L * 1024 * 1024;
 
@@ -47,7 +47,10 @@ final class Batcher {
     this.flushNanos = settings.flushTimeout.toNanos();
   }
 
-  /** Adds a queued batch; what became due (the gathering it did not fit, or the one it filled) goes to {@code next}. */
+  /**
+   * Adds a queued batch; what became due (the gathering it did not fit, or the one it filled) goes
+   * to {@code next}.
+   */
   void add(Batch b, long nowNanos, Next next) throws InterruptedException {
     if (!settings.enabled) {
       next.send(new Gathered(b, List.of(b)));
@@ -55,7 +58,8 @@ final class Batcher {
     }
     Gathering g = gatherings.computeIfAbsent(b.signal(), s -> new Gathering());
     boolean overRecords = settings.maxSize > 0 && g.records + b.recordCount() > settings.maxSize;
-    if (g.records > 0 && (overRecords || g.bytes + b.accountedBytes() > GATHER_MAX_BYTES)) next.send(g.take());
+    if (g.records > 0 && (overRecords || g.bytes + b.accountedBytes() > GATHER_MAX_BYTES))
+      next.send(g.take());
     g.add(b, nowNanos);
     if (g.records >= settings.minSize || g.bytes >= GATHER_MAX_BYTES) next.send(g.take());
   }
@@ -67,7 +71,10 @@ final class Batcher {
     }
   }
 
-  /** How long the sender may wait for the next batch before a gathering is due (at most {@code max}). */
+  /**
+   * How long the sender may wait for the next batch before a gathering is due (at most {@code
+   * max}).
+   */
   long nanosUntilDue(long nowNanos, long maxNanos) {
     long wait = maxNanos;
     for (Gathering g : gatherings.values()) {
@@ -76,7 +83,10 @@ final class Batcher {
     return wait;
   }
 
-  /** Takes everything gathered and not sent (a stop): the caller counts it and gives its memory back. */
+  /**
+   * Takes everything gathered and not sent (a stop): the caller counts it and gives its memory
+   * back.
+   */
   List<Gathered> takeAll() {
     List<Gathered> out = new ArrayList<>();
     for (Gathering g : gatherings.values()) if (g.records > 0) out.add(g.take());

@@ -17,12 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dead-letter copy of records, the one way both dead-letter paths ({@link DeadLetterStage} for an
- * exporter's permanent failures, {@link ReceiverDeadLetters} for a receiver's undecodable input) mark
- * them: a copy (the originals may be shared, or offered again) whose every resource carries
- * {@value DeadLetters#ERROR_REASON}, {@value DeadLetters#ERROR_MESSAGE} (at most {@value #MAX_MESSAGE}
- * characters) and the source ({@value DeadLetters#EXPORTER} or {@value DeadLetters#RECEIVER}), holding
- * its own share of the memory budget.
+ * The dead-letter copy of records, the one way both dead-letter paths ({@link DeadLetterStage} for
+ * an exporter's permanent failures, {@link ReceiverDeadLetters} for a receiver's undecodable input)
+ * mark them: a copy (the originals may be shared, or offered again) whose every resource carries
+ * {@value DeadLetters#ERROR_REASON}, {@value DeadLetters#ERROR_MESSAGE} (at most {@value
+ * #MAX_MESSAGE} characters) and the source ({@value DeadLetters#EXPORTER} or {@value
+ * DeadLetters#RECEIVER}), holding its own share of the memory budget.
  */
 final class DeadLetterCopies {
   static final int MAX_MESSAGE = 1024;
@@ -30,22 +30,33 @@ final class DeadLetterCopies {
   private DeadLetterCopies() {}
 
   /**
-   * The annotated copy of {@code records}, with its estimated bytes taken from {@code memory} (whether
-   * or not they fit: the records exist already) and attached, so whoever holds it last gives them back.
+   * The annotated copy of {@code records}, with its estimated bytes taken from {@code memory}
+   * (whether or not they fit: the records exist already) and attached, so whoever holds it last
+   * gives them back.
    */
   static Batch copy(
-      Batch records, String reason, String message, String sourceKey, String source, MemoryLimiter memory) {
-    String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+      Batch records,
+      String reason,
+      String message,
+      String sourceKey,
+      String source,
+      MemoryLimiter memory) {
+    String text =
+        message == null
+            ? ""
+            : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
     Batch copy = annotated(records, reason, text, sourceKey, source);
-    long bytes = copy instanceof LogsBatch logs
-        ? MemoryEstimate.of(logs)
-        : Math.max(records.accountedBytes(), 64L * copy.recordCount());
+    long bytes =
+        copy instanceof LogsBatch logs
+            ? MemoryEstimate.of(logs)
+            : Math.max(records.accountedBytes(), 64L * copy.recordCount());
     memory.forceAcquire(bytes);
     copy.attachMemory(memory, bytes);
     return copy;
   }
 
-  private static Batch annotated(Batch records, String reason, String message, String sourceKey, String source) {
+  private static Batch annotated(
+      Batch records, String reason, String message, String sourceKey, String source) {
     if (records instanceof LogsBatch logs) {
       LogsBatch copy = logs.copy();
       for (ResourceLogs rl : copy.resourceLogs()) {
@@ -57,7 +68,10 @@ final class DeadLetterCopies {
       return copy;
     }
     List<KeyValue> extra =
-        List.of(kv(DeadLetters.ERROR_REASON, reason), kv(DeadLetters.ERROR_MESSAGE, message), kv(sourceKey, source));
+        List.of(
+            kv(DeadLetters.ERROR_REASON, reason),
+            kv(DeadLetters.ERROR_MESSAGE, message),
+            kv(sourceKey, source));
     if (records instanceof TracesBatch traces) {
       List<ResourceSpans> out = new ArrayList<>();
       for (ResourceSpans rs : traces.resourceSpans()) {
@@ -77,6 +91,9 @@ final class DeadLetterCopies {
   }
 
   private static KeyValue kv(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 }

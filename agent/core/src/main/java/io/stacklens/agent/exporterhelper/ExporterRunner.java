@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The shared exporter helper: wraps one {@link Exporter}'s push function in stages, each its own class
- * and tested on its own:
+ * The shared exporter helper: wraps one {@link Exporter}'s push function in stages, each its own
+ * class and tested on its own:
  *
  * <pre>
  *  pipeline workers ─enqueue─> {@link ExportQueue} ─> sender thread(s): {@link Batcher} ─> split at max_size
@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *  receivers' dead letters ─offer (never waits)─> {@link ReceiverDeadLetters} ─> the dead-letter exporter's queue
  * </pre>
  *
- * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue next.
- * Nothing leaves the helper unaccounted ({@link Outcomes}): every record is either counted in
- * {@code stacklens_exporter_sent_records_total} or in
- * {@code stacklens_exporter_send_failed_records_total{permanent, reason}}.
+ * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue
+ * next. Nothing leaves the helper unaccounted ({@link Outcomes}): every record is either counted in
+ * {@code stacklens_exporter_sent_records_total} or in {@code
+ * stacklens_exporter_send_failed_records_total{permanent, reason}}.
  */
 public final class ExporterRunner implements RetryStage.Shutdown {
   private static final long ENQUEUE_WAIT_MS = 50;
@@ -58,11 +58,15 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   private Host host;
 
   public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config) {
-    this(context, exporter, config,
+    this(
+        context,
+        exporter,
+        config,
         new MemoryExportQueue(config.sendingQueue.queueSize, config.sendingQueue.maxSize.bytes()));
   }
 
-  public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config, ExportQueue queue) {
+  public ExporterRunner(
+      ComponentContext context, Exporter exporter, ExporterConfig config, ExportQueue queue) {
     this.context = context;
     this.exporter = exporter;
     this.config = config;
@@ -70,17 +74,46 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     this.exporterLabel = context.id().toString();
     this.outcomes = new Outcomes(context);
     MetricsRegistry m = context.metrics();
-    m.gauge("stacklens_exporter_queue_size", "Batches waiting in the exporter queue", queue::size, "exporter", exporterLabel);
-    m.gauge("stacklens_exporter_queue_capacity", "Capacity of the exporter queue in batches", queue::capacity, "exporter", exporterLabel);
-    m.gauge("stacklens_exporter_queue_bytes", "Estimated bytes of the batches waiting in the exporter queue",
-        queue::bytes, "exporter", exporterLabel);
-    m.gauge("stacklens_exporter_queue_capacity_bytes", "Capacity of the exporter queue in estimated bytes",
-        () -> (double) queue.capacityBytes(), "exporter", exporterLabel);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("exporter-" + exporterLabel + "-timeout"));
-    AttemptStage attempts = new AttemptStage(exporter, config.timeout, watchdog,
-        m.histogram("stacklens_exporter_send_duration_seconds", "Duration of one push attempt", "exporter", exporterLabel));
+    m.gauge(
+        "stacklens_exporter_queue_size",
+        "Batches waiting in the exporter queue",
+        queue::size,
+        "exporter",
+        exporterLabel);
+    m.gauge(
+        "stacklens_exporter_queue_capacity",
+        "Capacity of the exporter queue in batches",
+        queue::capacity,
+        "exporter",
+        exporterLabel);
+    m.gauge(
+        "stacklens_exporter_queue_bytes",
+        "Estimated bytes of the batches waiting in the exporter queue",
+        queue::bytes,
+        "exporter",
+        exporterLabel);
+    m.gauge(
+        "stacklens_exporter_queue_capacity_bytes",
+        "Capacity of the exporter queue in estimated bytes",
+        () -> (double) queue.capacityBytes(),
+        "exporter",
+        exporterLabel);
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("exporter-" + exporterLabel + "-timeout"));
+    AttemptStage attempts =
+        new AttemptStage(
+            exporter,
+            config.timeout,
+            watchdog,
+            m.histogram(
+                "stacklens_exporter_send_duration_seconds",
+                "Duration of one push attempt",
+                "exporter",
+                exporterLabel));
     this.deadLetters = new DeadLetterStage(context);
-    this.retry = new RetryStage(context, config.retryOnFailure, attempts, outcomes, this, deadLetters);
+    this.retry =
+        new RetryStage(context, config.retryOnFailure, attempts, outcomes, this, deadLetters);
   }
 
   /** The exporter's component id. */
@@ -89,11 +122,12 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   }
 
   /**
-   * Sends what this exporter fails permanently to {@code target} ({@code dead_letter.exporter}); call
-   * before {@link #start}. The target must be started before and shut down after this runner.
+   * Sends what this exporter fails permanently to {@code target} ({@code dead_letter.exporter});
+   * call before {@link #start}. The target must be started before and shut down after this runner.
    */
   public void deadLetterTo(ExporterRunner target) {
-    if (target == this) throw new IllegalArgumentException("an exporter cannot be its own dead letter");
+    if (target == this)
+      throw new IllegalArgumentException("an exporter cannot be its own dead letter");
     deadLetters.connect(target);
   }
 
@@ -129,28 +163,36 @@ public final class ExporterRunner implements RetryStage.Shutdown {
 
   /**
    * Hands a batch to the exporter's queue without waiting, for callers that must never block (a
-   * receiver's dead letters, {@link ReceiverDeadLetters}). On a refusal the caller still owns the batch.
+   * receiver's dead letters, {@link ReceiverDeadLetters}). On a refusal the caller still owns the
+   * batch.
    *
-   * @return {@link Admission#ACCEPTED} when the queue took it; {@link Admission#REFUSED_FULL} when the
-   *     queue is full; {@link Admission#REFUSED_SHUTTING_DOWN} before {@link #start} and once
+   * @return {@link Admission#ACCEPTED} when the queue took it; {@link Admission#REFUSED_FULL} when
+   *     the queue is full; {@link Admission#REFUSED_SHUTTING_DOWN} before {@link #start} and once
    *     {@link #shutdown} began
    */
   public Admission offer(Batch batch) {
     if (!started.get() || closing) return Admission.REFUSED_SHUTTING_DOWN;
     try {
-      return queue.offer(batch, 0, TimeUnit.NANOSECONDS) ? Admission.ACCEPTED : Admission.REFUSED_FULL;
+      return queue.offer(batch, 0, TimeUnit.NANOSECONDS)
+          ? Admission.ACCEPTED
+          : Admission.REFUSED_FULL;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Admission.REFUSED_SHUTTING_DOWN;
     }
   }
 
-  /** One sender thread: queue -> batcher -> deliver, until the queue is drained at shutdown or the thread is stopped. */
+  /**
+   * One sender thread: queue -> batcher -> deliver, until the queue is drained at shutdown or the
+   * thread is stopped.
+   */
   private void sendLoop() {
     Batcher batcher = new Batcher(config.batch);
     try {
       while (true) {
-        Batch b = queue.poll(batcher.nanosUntilDue(System.nanoTime(), MAX_POLL_NANOS), TimeUnit.NANOSECONDS);
+        Batch b =
+            queue.poll(
+                batcher.nanosUntilDue(System.nanoTime(), MAX_POLL_NANOS), TimeUnit.NANOSECONDS);
         if (b != null) batcher.add(b, System.nanoTime(), this::deliver);
         boolean drained = closing && queue.size() == 0;
         batcher.flush(System.nanoTime(), drained, this::deliver);
@@ -165,17 +207,22 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     }
   }
 
-  /** Splits a gathered push at max_size and sends each piece; gives the queued batches' memory back whatever the outcome. */
+  /**
+   * Splits a gathered push at max_size and sends each piece; gives the queued batches' memory back
+   * whatever the outcome.
+   */
   private void deliver(Batcher.Gathered gathered) throws InterruptedException {
     try {
-      List<Batch> pieces = BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
+      List<Batch> pieces =
+          BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
       for (int i = 0; i < pieces.size(); i++) {
         try {
           retry.send(pieces.get(i));
         } catch (InterruptedException e) {
           // Stopped at the shutdown deadline: this piece and the rest are not delivered.
           retry.abandonInFlight();
-          for (int j = i + 1; j < pieces.size(); j++) outcomes.failed(pieces.get(j), Outcomes.SHUTDOWN_TIMEOUT, false);
+          for (int j = i + 1; j < pieces.size(); j++)
+            outcomes.failed(pieces.get(j), Outcomes.SHUTDOWN_TIMEOUT, false);
           throw e;
         }
       }
@@ -199,32 +246,45 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     return outcomes.lostAtShutdown();
   }
 
-  /** Why the last push failed (null when none failed since the last success): the likely cause of a loss at shutdown. */
+  /**
+   * Why the last push failed (null when none failed since the last success): the likely cause of a
+   * loss at shutdown.
+   */
   public String lastFailure() {
     return retry.lastFailure();
   }
 
   /**
-   * Drains the queue and what the senders gathered, retrying until {@code deadline}; then flushes and
-   * shuts down the exporter. Records still held at the deadline are counted as failed
-   * ({@code reason="shutdown_timeout"}). Call after the pipelines feeding it have stopped.
+   * Drains the queue and what the senders gathered, retrying until {@code deadline}; then flushes
+   * and shuts down the exporter. Records still held at the deadline are counted as failed ({@code
+   * reason="shutdown_timeout"}). Call after the pipelines feeding it have stopped.
    */
   public void shutdown(Instant deadline) {
     if (!shutdown.compareAndSet(false, true)) return;
-    deadlineNanos = System.nanoTime() + Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis()) * 1_000_000;
+    deadlineNanos =
+        System.nanoTime()
+            + Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis()) * 1_000_000;
     closing = true;
     for (Thread t : senders) {
       join(t, Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis()));
       if (t.isAlive()) t.interrupt();
     }
     for (Thread t : senders) join(t, 1000);
-    // A sender still stuck in push (ignoring the interrupt): its batch is not delivered as far as we know.
+    // A sender still stuck in push (ignoring the interrupt): its batch is not delivered as far as
+    // we know.
     for (Thread t : senders) {
       if (!t.isAlive()) continue;
       Batch stuck = outcomes.claimFrom(t);
       if (stuck != null) {
-        context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": a push did not return by the shutdown deadline; "
-            + stuck.recordCount() + " records counted as not delivered");
+        context
+            .logger()
+            .log(
+                Level.ERROR,
+                "exporter "
+                    + exporterLabel
+                    + ": a push did not return by the shutdown deadline; "
+                    + stuck.recordCount()
+                    + " records counted as not delivered");
         outcomes.failed(stuck, Outcomes.SHUTDOWN_TIMEOUT, false);
       }
     }
@@ -240,7 +300,11 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     try {
       if (started.get()) exporter.flush();
     } catch (ExportException e) {
-      context.logger().log(Level.ERROR, "exporter " + exporterLabel + ": final flush failed: " + RetryStage.describe(e));
+      context
+          .logger()
+          .log(
+              Level.ERROR,
+              "exporter " + exporterLabel + ": final flush failed: " + RetryStage.describe(e));
     }
     exporter.shutdown(deadline);
     watchdog.shutdownNow();

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * In-memory {@link ExportQueue}, bounded in batches and in accounted bytes
- * ({@link Batch#accountedBytes()}): a batch larger than the byte bound still enters an empty queue.
- * A lock and two conditions are right here (unlike the pipeline ring): it moves whole batches, a few
+ * In-memory {@link ExportQueue}, bounded in batches and in accounted bytes ({@link
+ * Batch#accountedBytes()}): a batch larger than the byte bound still enters an empty queue. A lock
+ * and two conditions are right here (unlike the pipeline ring): it moves whole batches, a few
  * thousand per second, and producers must be able to wait for space.
  */
 public final class MemoryExportQueue implements ExportQueue {
@@ -28,7 +28,8 @@ public final class MemoryExportQueue implements ExportQueue {
 
   /** A queue of at most {@code capacity} batches and {@code capacityBytes} accounted bytes. */
   public MemoryExportQueue(int capacity, long capacityBytes) {
-    if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    if (capacity < 1)
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     this.capacity = capacity;
     this.capacityBytes = capacityBytes;
     this.queue = new ArrayDeque<>(Math.min(capacity, 1024));

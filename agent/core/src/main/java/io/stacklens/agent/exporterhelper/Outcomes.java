@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where every record that enters the exporter helper ends up counted exactly once: sent
- * ({@code stacklens_exporter_sent_records_total}) or failed
- * ({@code stacklens_exporter_send_failed_records_total{permanent, reason}}).
+ * Where every record that enters the exporter helper ends up counted exactly once: sent ({@code
+ * stacklens_exporter_sent_records_total}) or failed ({@code
+ * stacklens_exporter_send_failed_records_total{permanent, reason}}).
  *
  * <p>A batch being sent is registered as the sender thread's in-flight batch. Whoever takes it from
  * there ({@link #claim}: the sender when it finishes, or the shutdown for a sender stuck past the
@@ -31,9 +31,19 @@ final class Outcomes {
     this.context = context;
     this.exporterLabel = context.id().toString();
     for (Signal s : Signal.values()) {
-      sent.put(s, context.metrics().counter("stacklens_exporter_sent_records_total", "Records the exporter delivered",
-          "exporter", exporterLabel, "signal", s.id()));
-      failedCounter(s, SHUTDOWN_TIMEOUT, false); // present from the start, so a loss shows as a change
+      sent.put(
+          s,
+          context
+              .metrics()
+              .counter(
+                  "stacklens_exporter_sent_records_total",
+                  "Records the exporter delivered",
+                  "exporter",
+                  exporterLabel,
+                  "signal",
+                  s.id()));
+      failedCounter(
+          s, SHUTDOWN_TIMEOUT, false); // present from the start, so a loss shows as a change
     }
   }
 
@@ -43,8 +53,9 @@ final class Outcomes {
   }
 
   /**
-   * The calling sender now sends only {@code rest} of its in-flight batch {@code current}: the other
-   * {@code delivered} records are counted as sent. False when the shutdown already counted the batch.
+   * The calling sender now sends only {@code rest} of its in-flight batch {@code current}: the
+   * other {@code delivered} records are counted as sent. False when the shutdown already counted
+   * the batch.
    */
   boolean narrow(Batch current, Batch rest, int delivered) {
     if (!inFlight.replace(Thread.currentThread(), current, rest)) return false;
@@ -52,7 +63,9 @@ final class Outcomes {
     return true;
   }
 
-  /** Takes the calling sender's in-flight batch; false when the shutdown already accounted for it. */
+  /**
+   * Takes the calling sender's in-flight batch; false when the shutdown already accounted for it.
+   */
   boolean claim(Batch batch) {
     return inFlight.remove(Thread.currentThread(), batch);
   }
@@ -76,8 +89,18 @@ final class Outcomes {
   }
 
   private Counter failedCounter(Signal s, String reason, boolean permanent) {
-    return context.metrics().counter("stacklens_exporter_send_failed_records_total",
-        "Records the exporter gave up on", "exporter", exporterLabel, "signal", s.id(),
-        "permanent", Boolean.toString(permanent), "reason", reason);
+    return context
+        .metrics()
+        .counter(
+            "stacklens_exporter_send_failed_records_total",
+            "Records the exporter gave up on",
+            "exporter",
+            exporterLabel,
+            "signal",
+            s.id(),
+            "permanent",
+            Boolean.toString(permanent),
+            "reason",
+            reason);
   }
 }

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The retry stage: sends one batch through the {@link AttemptStage} until it is delivered, fails
- * permanently, runs out of retry time ({@code retry_on_failure.max_elapsed_time}) or out of shutdown
- * time, waiting with exponential backoff and jitter between attempts. Permanent failures go to the
- * {@link DeadLetterStage} (which drops them, counted, when no dead-letter exporter is configured). After a partial failure
- * ({@link ExportException#unsent()}) only the unsent records are retried; the rest count as sent.
- * Every record ends counted in {@link Outcomes}.
+ * permanently, runs out of retry time ({@code retry_on_failure.max_elapsed_time}) or out of
+ * shutdown time, waiting with exponential backoff and jitter between attempts. Permanent failures
+ * go to the {@link DeadLetterStage} (which drops them, counted, when no dead-letter exporter is
+ * configured). After a partial failure ({@link ExportException#unsent()}) only the unsent records
+ * are retried; the rest count as sent. Every record ends counted in {@link Outcomes}.
  */
 final class RetryStage {
   /** What the retry stage needs to know of the helper's shutdown. */
@@ -36,7 +36,12 @@ final class RetryStage {
   private volatile Host host;
   private volatile String lastFailure;
 
-  RetryStage(ComponentContext context, RetrySettings settings, AttemptStage attempts, Outcomes outcomes, Shutdown shutdown,
+  RetryStage(
+      ComponentContext context,
+      RetrySettings settings,
+      AttemptStage attempts,
+      Outcomes outcomes,
+      Shutdown shutdown,
       DeadLetterStage deadLetters) {
     this.deadLetters = deadLetters;
     this.context = context;
@@ -56,7 +61,10 @@ final class RetryStage {
     return lastFailure;
   }
 
-  /** Sends {@code batch} until it is finished with; throws InterruptedException when stopped (the batch is then not counted). */
+  /**
+   * Sends {@code batch} until it is finished with; throws InterruptedException when stopped (the
+   * batch is then not counted).
+   */
   void send(Batch batch) throws InterruptedException {
     outcomes.startSending(batch);
     Batch current = batch;
@@ -87,40 +95,96 @@ final class RetryStage {
         outcomes.failed(current, failure.reason(), true);
         String what = current.recordCount() + " " + current.signal().id() + " records";
         if (deadLetters.offer(current, failure.reason(), describe(failure))) {
-          context.logger().log(Level.WARNING, "exporter " + label + ": " + what + " failed permanently ("
-              + failure.reason() + ": " + describe(failure) + "); sent to the dead-letter exporter");
+          context
+              .logger()
+              .log(
+                  Level.WARNING,
+                  "exporter "
+                      + label
+                      + ": "
+                      + what
+                      + " failed permanently ("
+                      + failure.reason()
+                      + ": "
+                      + describe(failure)
+                      + "); sent to the dead-letter exporter");
         } else {
-          context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + what + ", permanent error ("
-              + failure.reason() + "): " + describe(failure));
+          context
+              .logger()
+              .log(
+                  Level.ERROR,
+                  "exporter "
+                      + label
+                      + ": dropping "
+                      + what
+                      + ", permanent error ("
+                      + failure.reason()
+                      + "): "
+                      + describe(failure));
         }
         return;
       }
       long delay = backoff.nextDelayNanos();
       long now = System.nanoTime();
       boolean closing = shutdown.closing();
-      boolean outOfTime = !settings.enabled
-          || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
-          || (closing && now + delay - shutdown.deadlineNanos() > 0);
+      boolean outOfTime =
+          !settings.enabled
+              || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
+              || (closing && now + delay - shutdown.deadlineNanos() > 0);
       if (outOfTime) {
-        String reason = closing ? Outcomes.SHUTDOWN_TIMEOUT : settings.enabled ? "retries_exhausted" : "send_failed";
-        context.logger().log(Level.ERROR, "exporter " + label + ": dropping " + current.recordCount()
-            + " " + current.signal().id() + " records after " + attempt + " attempt(s): " + describe(failure));
+        String reason =
+            closing
+                ? Outcomes.SHUTDOWN_TIMEOUT
+                : settings.enabled ? "retries_exhausted" : "send_failed";
+        context
+            .logger()
+            .log(
+                Level.ERROR,
+                "exporter "
+                    + label
+                    + ": dropping "
+                    + current.recordCount()
+                    + " "
+                    + current.signal().id()
+                    + " records after "
+                    + attempt
+                    + " attempt(s): "
+                    + describe(failure));
         if (outcomes.claim(current)) outcomes.failed(current, reason, false);
         return;
       }
       // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
       // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.
       if (attempt == 1) {
-        host.reportStatus(context.id(), context.kind(), ComponentStatus.DEGRADED, "retrying after: " + describe(failure));
+        host.reportStatus(
+            context.id(),
+            context.kind(),
+            ComponentStatus.DEGRADED,
+            "retrying after: " + describe(failure));
       }
-      context.logger().log(Level.WARNING, "exporter " + label + ": attempt " + attempt + " failed ("
-          + describe(failure) + "), retrying " + (unsent != null ? "the " + current.recordCount() + " unsent records " : "")
-          + "in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+      context
+          .logger()
+          .log(
+              Level.WARNING,
+              "exporter "
+                  + label
+                  + ": attempt "
+                  + attempt
+                  + " failed ("
+                  + describe(failure)
+                  + "), retrying "
+                  + (unsent != null ? "the " + current.recordCount() + " unsent records " : "")
+                  + "in "
+                  + TimeUnit.NANOSECONDS.toMillis(delay)
+                  + " ms");
       TimeUnit.NANOSECONDS.sleep(delay);
     }
   }
 
-  /** After a stop: counts what the calling sender still had in flight (if anything) as lost at shutdown. */
+  /**
+   * After a stop: counts what the calling sender still had in flight (if anything) as lost at
+   * shutdown.
+   */
   void abandonInFlight() {
     Batch left = outcomes.claimFrom(Thread.currentThread());
     if (left != null) outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
@@ -128,6 +192,8 @@ final class RetryStage {
 
   static String describe(ExportException e) {
     Throwable c = e.getCause();
-    return c == null || e.getMessage().contains(String.valueOf(c.getMessage())) ? e.getMessage() : e.getMessage() + ": " + c;
+    return c == null || e.getMessage().contains(String.valueOf(c.getMessage()))
+        ? e.getMessage()
+        : e.getMessage() + ": " + c;
   }
 }

@@ -9,22 +9,22 @@ import java.util.List;
 
 /**
  * A receiver's consumer for one signal when several pipelines take it. Each pipeline gets its own
- * copy (processors mutate in place); the last one gets the original. Each copy holds its own share of
- * the memory budget (an immutable batch that copies to itself gets one more hold instead).
+ * copy (processors mutate in place); the last one gets the original. Each copy holds its own share
+ * of the memory budget (an immutable batch that copies to itself gets one more hold instead).
  *
  * <p><b>Admission: all or nothing, never waiting.</b> The request is accepted only when every
  * pipeline has room for it: room is reserved in each ring first ({@link Pipeline#tryReserve}), and
  * when one is full the reservations already taken are given back and the request is refused with
- * {@link Admission#REFUSED_FULL}, so the client retries it whole after the retry hint. Only then are
- * the copies offered, which cannot fail for lack of room. So {@code consume} never blocks (a receiver
- * thread is never held by a slow pipeline) and an acknowledged request is in every pipeline. The one
- * loss left is a pipeline that stops accepting between the reservation and the offer (a shutdown
- * racing the request): that copy is counted in
- * {@code stacklens_pipeline_dropped_records_total{reason="shutting_down"}}.
+ * {@link Admission#REFUSED_FULL}, so the client retries it whole after the retry hint. Only then
+ * are the copies offered, which cannot fail for lack of room. So {@code consume} never blocks (a
+ * receiver thread is never held by a slow pipeline) and an acknowledged request is in every
+ * pipeline. The one loss left is a pipeline that stops accepting between the reservation and the
+ * offer (a shutdown racing the request): that copy is counted in {@code
+ * stacklens_pipeline_dropped_records_total{reason="shutting_down"}}.
  *
  * <p>The cost of this rule: the slowest pipeline sets the pace for the receiver's clients. The
- * alternative, accepting when the first pipeline has room and dropping copies the others cannot take,
- * would acknowledge records some exporters never get.
+ * alternative, accepting when the first pipeline has room and dropping copies the others cannot
+ * take, would acknowledge records some exporters never get.
  */
 final class FanoutConsumer implements Consumer {
   private final List<Pipeline> pipelines;
@@ -32,7 +32,8 @@ final class FanoutConsumer implements Consumer {
   private final MemoryLimiter memory;
 
   FanoutConsumer(List<Pipeline> pipelines, List<Counter> droppedPerPipeline, MemoryLimiter memory) {
-    if (pipelines.size() < 2) throw new IllegalArgumentException("fan-out needs at least two pipelines");
+    if (pipelines.size() < 2)
+      throw new IllegalArgumentException("fan-out needs at least two pipelines");
     this.pipelines = List.copyOf(pipelines);
     this.dropped = List.copyOf(droppedPerPipeline);
     this.memory = memory;
@@ -61,11 +62,13 @@ final class FanoutConsumer implements Consumer {
         anyAccepted = true;
       } else {
         lost[i] = true;
-        if (i < last) b.releaseMemory(); // our copy; the original stays the receiver's when all refuse
+        if (i < last)
+          b.releaseMemory(); // our copy; the original stays the receiver's when all refuse
       }
     }
     if (!anyAccepted) return Admission.REFUSED_SHUTTING_DOWN;
-    // Stopped between the check and the offer: those copies of an accepted request are lost, counted.
+    // Stopped between the check and the offer: those copies of an accepted request are lost,
+    // counted.
     for (int i = 0; i <= last; i++) {
       if (!lost[i]) continue;
       dropped.get(i).add(records);

@@ -15,8 +15,8 @@ import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
-import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +36,13 @@ import org.jctools.queues.MpscArrayQueue;
  *            <─ REFUSED_FULL when the ring is full (receiver answers 429 / RESOURCE_EXHAUSTED)
  * </pre>
  *
- * Processors run on the worker thread only, so they need no locks. A slow exporter blocks the worker
- * once its own queue is full; the ring then fills and receivers refuse: backpressure reaches the client
- * instead of data being dropped.
+ * Processors run on the worker thread only, so they need no locks. A slow exporter blocks the
+ * worker once its own queue is full; the ring then fills and receivers refuse: backpressure reaches
+ * the client instead of data being dropped.
  *
- * <p>When the last processor is a {@link RoutingProcessor}, the worker calls its {@code route} instead
- * of {@code process}, and each part it hands back goes only to the exporters it names (a part named
- * for two exporters is counted once in the processor's outgoing records).
+ * <p>When the last processor is a {@link RoutingProcessor}, the worker calls its {@code route}
+ * instead of {@code process}, and each part it hands back goes only to the exporters it names (a
+ * part named for two exporters is counted once in the processor's outgoing records).
  */
 public final class Pipeline implements Consumer {
   private static final Logger LOG = System.getLogger(Pipeline.class.getName());
@@ -56,10 +56,13 @@ public final class Pipeline implements Consumer {
   private final MpscArrayQueue<Batch> ring;
   private final List<Stage> stages;
   private final List<ExporterRunner> exporters;
+
   /** Exporters by id, for routing; empty when the pipeline was built without ids. */
   private final Map<ComponentId, ExporterRunner> exportersById;
+
   /** The last stage's router, or null when the pipeline does not route. */
   private final RoutingProcessor router;
+
   private final Router routeSink;
   private final Counter unknownRouteTarget;
   private final WaitStrategy waitMode;
@@ -74,31 +77,61 @@ public final class Pipeline implements Consumer {
   private final int maxRecords;
   private final long maxBytes;
   private final MemoryLimiter memory;
-  /** Records in the ring: added by receivers before the offer, removed by the worker as it takes batches. */
+
+  /**
+   * Records in the ring: added by receivers before the offer, removed by the worker as it takes
+   * batches.
+   */
   private final AtomicLong ringRecords = new AtomicLong();
+
   /** Accounted bytes of the batches in the ring, kept like {@link #ringRecords}. */
   private final AtomicLong ringBytes = new AtomicLong();
+
   /** Ring slots taken, kept like {@link #ringRecords}; never more than the ring's capacity. */
   private final AtomicInteger ringSlots = new AtomicInteger();
+
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
 
   /**
-   * A pipeline feeding {@code exporters} (in the pipeline's order). Without a routing processor each
-   * gets everything; with one in the last stage, each part goes to the exporters it names.
+   * A pipeline feeding {@code exporters} (in the pipeline's order). Without a routing processor
+   * each gets everything; with one in the last stage, each part goes to the exporters it names.
    */
-  public Pipeline(String name, int ringSize, int maxRecords, WaitStrategy waitMode, List<Stage> stages,
-      List<ExporterRunner> exporters, MetricsRegistry metrics) {
-    this(name, ringSize, maxRecords, Long.MAX_VALUE, waitMode, stages, exporters, metrics, MemoryLimiter.unlimited());
+  public Pipeline(
+      String name,
+      int ringSize,
+      int maxRecords,
+      WaitStrategy waitMode,
+      List<Stage> stages,
+      List<ExporterRunner> exporters,
+      MetricsRegistry metrics) {
+    this(
+        name,
+        ringSize,
+        maxRecords,
+        Long.MAX_VALUE,
+        waitMode,
+        stages,
+        exporters,
+        metrics,
+        MemoryLimiter.unlimited());
   }
 
   /**
    * A pipeline whose ring also holds at most {@code maxBytes} of accounted batch memory, and whose
    * worker counts what processors add to a batch against {@code memory}.
    */
-  public Pipeline(String name, int ringSize, int maxRecords, long maxBytes, WaitStrategy waitMode, List<Stage> stages,
-      List<ExporterRunner> exporters, MetricsRegistry metrics, MemoryLimiter memory) {
+  public Pipeline(
+      String name,
+      int ringSize,
+      int maxRecords,
+      long maxBytes,
+      WaitStrategy waitMode,
+      List<Stage> stages,
+      List<ExporterRunner> exporters,
+      MetricsRegistry metrics,
+      MemoryLimiter memory) {
     this.name = name;
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
@@ -117,26 +150,97 @@ public final class Pipeline implements Consumer {
     this.stageErrors = new Counter[stages.size()];
     for (int i = 0; i < stages.size(); i++) {
       String p = stages.get(i).id().toString();
-      stageIn[i] = metrics.counter("stacklens_processor_incoming_records_total", "Records into a processor", "processor", p, "pipeline", name);
-      stageOut[i] = metrics.counter("stacklens_processor_outgoing_records_total", "Records out of a processor", "processor", p, "pipeline", name);
-      stageErrors[i] = metrics.counter(io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED, "Records a processor dropped",
-          "processor", p, "pipeline", name, "reason", "processor_error");
+      stageIn[i] =
+          metrics.counter(
+              "stacklens_processor_incoming_records_total",
+              "Records into a processor",
+              "processor",
+              p,
+              "pipeline",
+              name);
+      stageOut[i] =
+          metrics.counter(
+              "stacklens_processor_outgoing_records_total",
+              "Records out of a processor",
+              "processor",
+              p,
+              "pipeline",
+              name);
+      stageErrors[i] =
+          metrics.counter(
+              io.stacklens.agent.api.ComponentContext.PROCESSOR_DROPPED,
+              "Records a processor dropped",
+              "processor",
+              p,
+              "pipeline",
+              name,
+              "reason",
+              "processor_error");
     }
-    refusedFull = metrics.counter("stacklens_pipeline_refused_records_total", "Records a pipeline refused to take",
-        "pipeline", name, "reason", Admission.REFUSED_FULL.reason());
-    refusedStopping = metrics.counter("stacklens_pipeline_refused_records_total", "Records a pipeline refused to take",
-        "pipeline", name, "reason", Admission.REFUSED_SHUTTING_DOWN.reason());
-    droppedAtDeadline = metrics.counter("stacklens_pipeline_dropped_records_total",
-        "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "shutdown_timeout");
-    unknownRouteTarget = router == null ? null : metrics.counter("stacklens_pipeline_dropped_records_total",
-        "Records a pipeline could not hand to an exporter", "pipeline", name, "reason", "unknown_route_target");
-    metrics.gauge("stacklens_pipeline_ring_records", "Records waiting in the pipeline ring", ringRecords::get, "pipeline", name);
-    metrics.gauge("stacklens_pipeline_ring_bytes", "Estimated bytes of the batches waiting in the pipeline ring",
-        ringBytes::get, "pipeline", name);
-    metrics.gauge("stacklens_pipeline_ring_size", "Batches waiting in the pipeline ring", ring::size, "pipeline", name);
-    metrics.gauge("stacklens_pipeline_ring_capacity", "Capacity of the pipeline ring in batches", ring::capacity, "pipeline", name);
-    metrics.gauge("stacklens_pipeline_ring_fill_ratio", "Fill of the pipeline ring, 0..1",
-        () -> (double) ring.size() / ring.capacity(), "pipeline", name);
+    refusedFull =
+        metrics.counter(
+            "stacklens_pipeline_refused_records_total",
+            "Records a pipeline refused to take",
+            "pipeline",
+            name,
+            "reason",
+            Admission.REFUSED_FULL.reason());
+    refusedStopping =
+        metrics.counter(
+            "stacklens_pipeline_refused_records_total",
+            "Records a pipeline refused to take",
+            "pipeline",
+            name,
+            "reason",
+            Admission.REFUSED_SHUTTING_DOWN.reason());
+    droppedAtDeadline =
+        metrics.counter(
+            "stacklens_pipeline_dropped_records_total",
+            "Records a pipeline could not hand to an exporter",
+            "pipeline",
+            name,
+            "reason",
+            "shutdown_timeout");
+    unknownRouteTarget =
+        router == null
+            ? null
+            : metrics.counter(
+                "stacklens_pipeline_dropped_records_total",
+                "Records a pipeline could not hand to an exporter",
+                "pipeline",
+                name,
+                "reason",
+                "unknown_route_target");
+    metrics.gauge(
+        "stacklens_pipeline_ring_records",
+        "Records waiting in the pipeline ring",
+        ringRecords::get,
+        "pipeline",
+        name);
+    metrics.gauge(
+        "stacklens_pipeline_ring_bytes",
+        "Estimated bytes of the batches waiting in the pipeline ring",
+        ringBytes::get,
+        "pipeline",
+        name);
+    metrics.gauge(
+        "stacklens_pipeline_ring_size",
+        "Batches waiting in the pipeline ring",
+        ring::size,
+        "pipeline",
+        name);
+    metrics.gauge(
+        "stacklens_pipeline_ring_capacity",
+        "Capacity of the pipeline ring in batches",
+        ring::capacity,
+        "pipeline",
+        name);
+    metrics.gauge(
+        "stacklens_pipeline_ring_fill_ratio",
+        "Fill of the pipeline ring, 0..1",
+        () -> (double) ring.size() / ring.capacity(),
+        "pipeline",
+        name);
     this.worker = DaemonThreads.create(this::run, "pipeline-" + name);
   }
 
@@ -165,16 +269,18 @@ public final class Pipeline implements Consumer {
   }
 
   /**
-   * Takes room in the ring for a batch of {@code records} and {@code bytes}: one slot, the records and
-   * the bytes (a batch larger than a bound still fits an empty ring). False, with nothing taken, when
-   * it does not fit. A reservation is either used by {@link #consumeReserved} or given back by
-   * {@link #cancelReservation}; a fan-out reserves in every pipeline before it offers to any.
+   * Takes room in the ring for a batch of {@code records} and {@code bytes}: one slot, the records
+   * and the bytes (a batch larger than a bound still fits an empty ring). False, with nothing
+   * taken, when it does not fit. A reservation is either used by {@link #consumeReserved} or given
+   * back by {@link #cancelReservation}; a fan-out reserves in every pipeline before it offers to
+   * any.
    */
   boolean tryReserve(int records, long bytes) {
     int slots = ringSlots.incrementAndGet();
     long before = ringRecords.getAndAdd(records);
     long bytesBefore = ringBytes.getAndAdd(bytes);
-    if (slots > ring.capacity() || (before > 0 && (before + records > maxRecords || bytesBefore + bytes > maxBytes))) {
+    if (slots > ring.capacity()
+        || (before > 0 && (before + records > maxRecords || bytesBefore + bytes > maxBytes))) {
       cancelReservation(records, bytes);
       return false;
     }
@@ -208,7 +314,8 @@ public final class Pipeline implements Consumer {
       return Admission.REFUSED_SHUTTING_DOWN;
     }
     // Cannot fail: the reserved slots never exceed the ring's capacity.
-    if (!ring.offer(batch)) throw new IllegalStateException("pipeline " + name + ": ring full despite a reservation");
+    if (!ring.offer(batch))
+      throw new IllegalStateException("pipeline " + name + ": ring full despite a reservation");
     if (workerParked) LockSupport.unpark(worker);
     return Admission.ACCEPTED;
   }
@@ -264,8 +371,16 @@ public final class Pipeline implements Consumer {
         current = stages.get(i).processor().process(current);
       } catch (RuntimeException e) {
         stageErrors[i].add(in);
-        LOG.log(Level.ERROR, "pipeline " + name + ": processor " + stages.get(i).id() + " failed on a batch of "
-            + in + " records; they are dropped (counted as reason=processor_error)", e);
+        LOG.log(
+            Level.ERROR,
+            "pipeline "
+                + name
+                + ": processor "
+                + stages.get(i).id()
+                + " failed on a batch of "
+                + in
+                + " records; they are dropped (counted as reason=processor_error)",
+            e);
         batch.releaseMemory();
         return;
       }
@@ -295,9 +410,9 @@ public final class Pipeline implements Consumer {
   }
 
   /**
-   * After processors: the batch's memory figure follows what they made of it (parse adds attributes,
-   * filter removes records). A processor that returned a new batch object gets the figure; the one it
-   * came from gives its own back.
+   * After processors: the batch's memory figure follows what they made of it (parse adds
+   * attributes, filter removes records). A processor that returned a new batch object gets the
+   * figure; the one it came from gives its own back.
    */
   private Batch reaccount(Batch original, Batch current) {
     if (original.accountedBytes() == 0 && current == original) return current;
@@ -316,7 +431,10 @@ public final class Pipeline implements Consumer {
     return batch instanceof LogsBatch logs ? MemoryEstimate.of(logs) : batch.accountedBytes();
   }
 
-  /** Runs the last stage's router and counts what it sent on (once per record, however many exporters). */
+  /**
+   * Runs the last stage's router and counts what it sent on (once per record, however many
+   * exporters).
+   */
   private void route(Batch batch) {
     int last = stages.size() - 1;
     int in = batch.recordCount();
@@ -327,8 +445,18 @@ public final class Pipeline implements Consumer {
     } catch (RuntimeException e) {
       // Parts already handed over were delivered; the rest of the batch is lost to the error.
       stageErrors[last].add(Math.max(0, in - routeSink.sent));
-      LOG.log(Level.ERROR, "pipeline " + name + ": routing processor " + stages.get(last).id() + " failed on a batch of "
-          + in + " records; " + Math.max(0, in - routeSink.sent) + " not yet routed are dropped (counted as reason=processor_error)", e);
+      LOG.log(
+          Level.ERROR,
+          "pipeline "
+              + name
+              + ": routing processor "
+              + stages.get(last).id()
+              + " failed on a batch of "
+              + in
+              + " records; "
+              + Math.max(0, in - routeSink.sent)
+              + " not yet routed are dropped (counted as reason=processor_error)",
+          e);
     }
     stageOut[last].add(routeSink.sent);
     batch.releaseMemory(); // the worker's own hold; parts sent on hold their own
@@ -357,7 +485,8 @@ public final class Pipeline implements Consumer {
       for (int i = 0; i < targets.size(); i++) {
         ExporterRunner exporter = exportersById.get(targets.get(i));
         if (exporter == null) {
-          // Config validation rejects routes to exporters outside the pipeline; count it if one slips through.
+          // Config validation rejects routes to exporters outside the pipeline; count it if one
+          // slips through.
           unknownRouteTarget.add(n);
         } else {
           found.add(exporter);
@@ -381,7 +510,10 @@ public final class Pipeline implements Consumer {
       }
     }
 
-    /** Gives {@code part} one hold per exporter it goes to: its own estimate, or more holds of the routed batch. */
+    /**
+     * Gives {@code part} one hold per exporter it goes to: its own estimate, or more holds of the
+     * routed batch.
+     */
     private void hold(Batch part, int holders) {
       if (part == routed) {
         part.retainMemory(holders);
@@ -421,8 +553,13 @@ public final class Pipeline implements Consumer {
         Thread.currentThread().interrupt();
       }
       if (worker.isAlive()) {
-        LOG.log(Level.WARNING, "pipeline " + name + ": ring not drained by the shutdown deadline; "
-            + ring.size() + " batches still queued");
+        LOG.log(
+            Level.WARNING,
+            "pipeline "
+                + name
+                + ": ring not drained by the shutdown deadline; "
+                + ring.size()
+                + " batches still queued");
         worker.interrupt();
         try {
           worker.join(1000); // let it count what it could not deliver before we report

@@ -10,7 +10,11 @@ package io.stacklens.agent.runtime;
 public record ShutdownLoss(String component, long records, String why) {
   /** The ERROR line: how many, where, why, and what to do. */
   public String describe() {
-    return component + ": " + records + " acknowledged record(s) were not delivered and are lost: " + why
+    return component
+        + ": "
+        + records
+        + " acknowledged record(s) were not delivered and are lost: "
+        + why
         + ". Raise service.shutdown_timeout, or fix the destination before stopping the agent";
   }
 }

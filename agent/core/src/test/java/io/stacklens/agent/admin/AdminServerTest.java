@@ -50,13 +50,18 @@ class AdminServerTest {
     metrics.counter("stacklens_test_things_total", "things", "kind", "a").add(3);
     var response = send("GET", "/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-    assertThat(response.body()).contains("# TYPE stacklens_test_things_total counter", "stacklens_test_things_total{kind=\"a\"} 3");
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.body())
+        .contains(
+            "# TYPE stacklens_test_things_total counter",
+            "stacklens_test_things_total{kind=\"a\"} 3");
   }
 
   @Test
   void healthIs503WhileStartingAnd200WhenRunning() throws Exception {
-    health.reportStatus(ComponentId.of("otlp"), ComponentKind.RECEIVER, ComponentStatus.OK, "listening");
+    health.reportStatus(
+        ComponentId.of("otlp"), ComponentKind.RECEIVER, ComponentStatus.OK, "listening");
     var starting = send("GET", "/health");
     assertThat(starting.statusCode()).isEqualTo(503);
     assertThat(starting.body()).contains("\"status\":\"starting\"");
@@ -66,14 +71,16 @@ class AdminServerTest {
     assertThat(running.statusCode()).isEqualTo(200);
     assertThat(running.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(running.body())
-        .startsWith("{\"status\":\"running\",\"components\":[{\"kind\":\"receiver\",\"id\":\"otlp\",\"status\":\"ok\",\"detail\":\"listening\",\"since\":\"");
+        .startsWith(
+            "{\"status\":\"running\",\"components\":[{\"kind\":\"receiver\",\"id\":\"otlp\",\"status\":\"ok\",\"detail\":\"listening\",\"since\":\"");
     assertValidJson(running.body());
   }
 
   @Test
   void healthIs503WhenAComponentFailed() throws Exception {
     health.setPhase(HealthRegistry.Phase.RUNNING);
-    health.reportStatus(ComponentId.of("kafka"), ComponentKind.EXPORTER, ComponentStatus.FAILED, "broker down");
+    health.reportStatus(
+        ComponentId.of("kafka"), ComponentKind.EXPORTER, ComponentStatus.FAILED, "broker down");
     var response = send("GET", "/health");
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.body()).contains("\"status\":\"failed\"", "broker down");
@@ -105,7 +112,8 @@ class AdminServerTest {
 
   @Test
   void invalidEndpointIsRejectedUpFront() {
-    assertThatThrownBy(() -> new AdminServer("localhost", metrics, health)).hasMessageContaining("has no port");
+    assertThatThrownBy(() -> new AdminServer("localhost", metrics, health))
+        .hasMessageContaining("has no port");
   }
 
   private static void assertValidJson(String text) throws Exception {

@@ -96,21 +96,27 @@ class ComponentBindingTest {
     assertThat(sink.weights).containsExactly(Map.entry("x", 1), Map.entry("y", 2));
     assertThat(sink.target.host).isEqualTo("example.org");
     assertThat(sink.target.port).as("default of the nested object survives").isEqualTo(80);
-    assertThat(sink.targets).extracting(t -> t.host + ":" + t.port).containsExactly("one:1", "two:80");
+    assertThat(sink.targets)
+        .extracting(t -> t.host + ":" + t.port)
+        .containsExactly("one:1", "two:80");
     assertThat(sink.named.get("primary").port).isEqualTo(9);
     assertThat(sink.named.get("primary").host).isEqualTo("localhost");
     assertThat(sink.named.get("empty").port).isEqualTo(80);
-    assertThat(sink.extra).containsEntry("any", List.of("1", "two")).containsEntry("nested", Map.of("k", "v"));
+    assertThat(sink.extra)
+        .containsEntry("any", List.of("1", "two"))
+        .containsEntry("nested", Map.of("k", "v"));
   }
 
   @Test
   void componentWrittenWithoutSettingsKeepsEveryDefault() {
     LoadResult result = load(PIPELINE + "processors:\n  sink:\n");
 
-    SinkConfig sink = (SinkConfig) result.config().orElseThrow().processors().get(ComponentId.of("sink"));
+    SinkConfig sink =
+        (SinkConfig) result.config().orElseThrow().processors().get(ComponentId.of("sink"));
     SinkConfig defaults = new SinkConfig();
     assertThat(sink).usingRecursiveComparison().isEqualTo(defaults);
-    OtlpConfig otlp = (OtlpConfig) result.config().orElseThrow().receivers().get(ComponentId.of("otlp"));
+    OtlpConfig otlp =
+        (OtlpConfig) result.config().orElseThrow().receivers().get(ComponentId.of("otlp"));
     assertThat(otlp.protocols.grpc.endpoint).isEqualTo("127.0.0.1:4317");
   }
 
@@ -148,7 +154,8 @@ class ComponentBindingTest {
                 logs: { receivers: [otlp], exporters: [file] }
             """);
 
-    FileConfig file = (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
+    FileConfig file =
+        (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
     assertThat(file.format).isEqualTo(FileFormat.OTLP_JSON);
     assertThat(file.timeout).isEqualTo(Duration.ofSeconds(10));
     assertThat(file.sendingQueue.queueSize).isEqualTo(50);
@@ -249,12 +256,16 @@ class ComponentBindingTest {
     ServiceConfig service = result.config().orElseThrow().service();
     assertThat(service.telemetry.endpoint).isEqualTo("0.0.0.0:9999");
     assertThat(service.telemetry.logs.level).isEqualTo("debug");
-    assertThat(service.telemetry.logs.loggers).containsExactly(entry("io.netty", "debug"), entry("org.apache.kafka", "info"));
+    assertThat(service.telemetry.logs.loggers)
+        .containsExactly(entry("io.netty", "debug"), entry("org.apache.kafka", "info"));
     assertThat(service.shutdownTimeout).isEqualTo(Duration.ofMinutes(1));
-    assertThat(service.pipelines.keySet()).extracting(PipelineId::toString).containsExactly("logs/audit", "traces");
+    assertThat(service.pipelines.keySet())
+        .extracting(PipelineId::toString)
+        .containsExactly("logs/audit", "traces");
     PipelineConfig audit = service.pipelines.get(PipelineId.parse("logs/audit"));
     assertThat(audit.ringSize).isEqualTo(65536);
     assertThat(audit.waitStrategy).isEqualTo(WaitStrategy.BUSY_SPIN);
-    assertThat(service.pipelines.get(PipelineId.parse("traces")).waitStrategy).isEqualTo(WaitStrategy.YIELD);
+    assertThat(service.pipelines.get(PipelineId.parse("traces")).waitStrategy)
+        .isEqualTo(WaitStrategy.YIELD);
   }
 }

@@ -17,7 +17,10 @@ class ComponentRegistryTest {
   void findsFactoriesByKindAndType() {
     ComponentRegistry registry = TestFactories.registry();
 
-    assertThat(registry.find(ComponentKind.RECEIVER, "otlp")).get().extracting(Factory::type).isEqualTo("otlp");
+    assertThat(registry.find(ComponentKind.RECEIVER, "otlp"))
+        .get()
+        .extracting(Factory::type)
+        .isEqualTo("otlp");
     assertThat(registry.find(ComponentKind.EXPORTER, "otlp")).isEmpty();
     assertThat(registry.find(ComponentKind.RECEIVER, "nope")).isEmpty();
   }
@@ -26,8 +29,12 @@ class ComponentRegistryTest {
   void listsFactoriesOfAKindSortedByType() {
     ComponentRegistry registry = TestFactories.registry();
 
-    assertThat(registry.all(ComponentKind.RECEIVER)).extracting(Factory::type).containsExactly("filelog", "otlp");
-    assertThat(registry.all(ComponentKind.EXPORTER)).extracting(Factory::type).containsExactly("debug", "file");
+    assertThat(registry.all(ComponentKind.RECEIVER))
+        .extracting(Factory::type)
+        .containsExactly("filelog", "otlp");
+    assertThat(registry.all(ComponentKind.EXPORTER))
+        .extracting(Factory::type)
+        .containsExactly("debug", "file");
     assertThat(registry.types(ComponentKind.PROCESSOR)).containsExactly("sink");
   }
 
@@ -40,12 +47,15 @@ class ComponentRegistryTest {
 
   @Test
   void duplicateKindAndTypeFailsNamingBothClasses() {
-    Factory<?> first = StubFactories.configOnlyReceiver("otlp", OtlpConfig::new, EnumSet.of(Signal.LOGS));
+    Factory<?> first =
+        StubFactories.configOnlyReceiver("otlp", OtlpConfig::new, EnumSet.of(Signal.LOGS));
 
     assertThatThrownBy(() -> ComponentRegistry.of(first, new OtherOtlpFactory()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
-            "two factories for receiver type 'otlp': " + first.getClass().getName() + " and "
+            "two factories for receiver type 'otlp': "
+                + first.getClass().getName()
+                + " and "
                 + OtherOtlpFactory.class.getName());
   }
 
@@ -54,7 +64,8 @@ class ComponentRegistryTest {
     ComponentRegistry registry =
         ComponentRegistry.of(
             StubFactories.configOnlyReceiver("kafka", OtlpConfig::new, EnumSet.of(Signal.LOGS)),
-            StubFactories.configOnlyExporter("kafka", TestFactories.DebugConfig::new, EnumSet.of(Signal.LOGS)));
+            StubFactories.configOnlyExporter(
+                "kafka", TestFactories.DebugConfig::new, EnumSet.of(Signal.LOGS)));
 
     assertThat(registry.find(ComponentKind.RECEIVER, "kafka")).isPresent();
     assertThat(registry.find(ComponentKind.EXPORTER, "kafka")).isPresent();

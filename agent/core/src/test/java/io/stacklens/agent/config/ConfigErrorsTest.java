@@ -86,7 +86,8 @@ class ConfigErrorsTest {
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:6:20: exporters.file.max_megabytes: expected an integer, got 'ten'");
+        .containsExactly(
+            "agent.yaml:6:20: exporters.file.max_megabytes: expected an integer, got 'ten'");
   }
 
   @Test
@@ -125,7 +126,8 @@ class ConfigErrorsTest {
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:2:3: receivers.syslog: unknown receiver type 'syslog' (known types: filelog, otlp)");
+        .containsExactly(
+            "agent.yaml:2:3: receivers.syslog: unknown receiver type 'syslog' (known types: filelog, otlp)");
   }
 
   @Test
@@ -344,7 +346,8 @@ class ConfigErrorsTest {
                 logs: { receivers: [otlp], exporters: [file] }
             """);
 
-    assertThat(printed(result)).containsExactly("agent.yaml:4:3: exporters.file.path: must not be empty");
+    assertThat(printed(result))
+        .containsExactly("agent.yaml:4:3: exporters.file.path: must not be empty");
   }
 
   @Test
@@ -414,7 +417,8 @@ class ConfigErrorsTest {
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:5:3: exporters.file: duplicate key 'file' (first written at 4:3)");
+        .containsExactly(
+            "agent.yaml:5:3: exporters.file: duplicate key 'file' (first written at 4:3)");
   }
 
   @Test
@@ -522,7 +526,8 @@ class ConfigErrorsTest {
             """);
 
     assertThat(printed(result))
-        .containsExactly("agent.yaml:7:50: service.pipelines.logs.exporters[1]: 'file' is listed more than once");
+        .containsExactly(
+            "agent.yaml:7:50: service.pipelines.logs.exporters[1]: 'file' is listed more than once");
   }
 
   @Test
@@ -600,9 +605,11 @@ class ConfigErrorsTest {
   void unreadableFileIsAnErrorNamingTheFile(@TempDir Path dir) {
     Path missing = dir.resolve("missing.yaml");
 
-    LoadResult result = new ConfigLoader(TestFactories.registry(), Map.of()).load(List.of(missing), List.of());
+    LoadResult result =
+        new ConfigLoader(TestFactories.registry(), Map.of()).load(List.of(missing), List.of());
 
-    assertThat(printed(result)).containsExactly(missing + ": cannot read config file: no such file");
+    assertThat(printed(result))
+        .containsExactly(missing + ": cannot read config file: no such file");
     assertThat(result.config()).isEmpty();
   }
 

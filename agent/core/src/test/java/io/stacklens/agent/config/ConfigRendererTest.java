@@ -77,7 +77,10 @@ class ConfigRendererTest {
     String rendered = ConfigRenderer.render(config(), true);
 
     assertThat(rendered)
-        .contains("    credentials: <redacted>\n", "    api_key: <redacted>\n", "      x-auth-token: <redacted>\n")
+        .contains(
+            "    credentials: <redacted>\n",
+            "    api_key: <redacted>\n",
+            "      x-auth-token: <redacted>\n")
         .contains("      x-team: core\n", "    path: /tmp/out\n")
         .doesNotContain("hunter2", "k-123", "t-456");
   }

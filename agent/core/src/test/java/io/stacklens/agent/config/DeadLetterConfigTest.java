@@ -15,41 +15,50 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code exporters.<id>.dead_letter.exporter} and {@code receivers.<id>.dead_letter.exporter}: checked
- * against the exporters, at their line.
+ * {@code exporters.<id>.dead_letter.exporter} and {@code receivers.<id>.dead_letter.exporter}:
+ * checked against the exporters, at their line.
  */
 class DeadLetterConfigTest {
 
-  /** An exporter whose {@code raw: true} carries logs only, like the kafka exporter's encoding raw. */
+  /**
+   * An exporter whose {@code raw: true} carries logs only, like the kafka exporter's encoding raw.
+   */
   static final class LinesConfig extends ExporterConfig implements SignalLimitedConfig {
     public boolean raw;
 
     @Override
     public String unsupported(Signal signal) {
-      return raw && signal != Signal.LOGS ? "with raw: true, which carries logs only; set raw: false" : null;
+      return raw && signal != Signal.LOGS
+          ? "with raw: true, which carries logs only; set raw: false"
+          : null;
     }
   }
 
   /**
-   * Receivers {@code otlp} and {@code queue}, exporters {@code file}, {@code zipkin} (traces only) and
-   * {@code lines}.
+   * Receivers {@code otlp} and {@code queue}, exporters {@code file}, {@code zipkin} (traces only)
+   * and {@code lines}.
    */
   private static LoadResult loadWithReceiverDeadLetters(String yaml) {
-    ComponentRegistry registry = ComponentRegistry.of(
-        StubFactories.configOnlyReceiver("otlp", TestFactories.OtlpConfig::new,
-            EnumSet.allOf(Signal.class)),
-        StubFactories.configOnlyReceiver("queue", DeadLetterReceiverSettings::new, EnumSet.allOf(Signal.class)),
-        StubFactories.configOnlyExporter("file", TestFactories.FileConfig::new,
-            EnumSet.allOf(Signal.class)),
-        StubFactories.configOnlyExporter("zipkin", TestFactories.DebugConfig::new, EnumSet.of(Signal.TRACES)),
-        StubFactories.configOnlyExporter("lines", LinesConfig::new,
-            EnumSet.allOf(Signal.class)));
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            StubFactories.configOnlyReceiver(
+                "otlp", TestFactories.OtlpConfig::new, EnumSet.allOf(Signal.class)),
+            StubFactories.configOnlyReceiver(
+                "queue", DeadLetterReceiverSettings::new, EnumSet.allOf(Signal.class)),
+            StubFactories.configOnlyExporter(
+                "file", TestFactories.FileConfig::new, EnumSet.allOf(Signal.class)),
+            StubFactories.configOnlyExporter(
+                "zipkin", TestFactories.DebugConfig::new, EnumSet.of(Signal.TRACES)),
+            StubFactories.configOnlyExporter(
+                "lines", LinesConfig::new, EnumSet.allOf(Signal.class)));
     return new ConfigLoader(registry, Map.of()).loadString(yaml, "agent.yaml");
   }
 
   @Test
   void aDeadLetterExporterNeedsNoPipelineAndIsNotReportedUnused() {
-    LoadResult result = load("""
+    LoadResult result =
+        load(
+            """
         receivers:
           otlp:
         exporters:
@@ -63,13 +72,17 @@ class DeadLetterConfigTest {
         """);
 
     assertThat(printed(result)).isEmpty();
-    ExporterConfig main = (ExporterConfig) result.config().orElseThrow().exporters().get(ComponentId.parse("file/main"));
+    ExporterConfig main =
+        (ExporterConfig)
+            result.config().orElseThrow().exporters().get(ComponentId.parse("file/main"));
     assertThat(main.deadLetter.exporterId()).isEqualTo(ComponentId.parse("file/dlq"));
   }
 
   @Test
   void anUndefinedDeadLetterExporterIsAnErrorAtItsLine() {
-    LoadResult result = load("""
+    LoadResult result =
+        load(
+            """
         receivers:
           otlp:
         exporters:
@@ -82,14 +95,17 @@ class DeadLetterConfigTest {
             logs: { receivers: [otlp], exporters: [file/main, file/dlq] }
         """);
 
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:6:20: exporters.file/main.dead_letter.exporter: exporter 'file/dlx' is not defined under exporters"
-            + " (defined: file/main, file/dlq); define it, e.g. exporters: { file/dlx: {...} }");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:6:20: exporters.file/main.dead_letter.exporter: exporter 'file/dlx' is not defined under exporters"
+                + " (defined: file/main, file/dlq); define it, e.g. exporters: { file/dlx: {...} }");
   }
 
   @Test
   void anExporterCannotBeItsOwnDeadLetter() {
-    LoadResult result = load("""
+    LoadResult result =
+        load(
+            """
         receivers:
           otlp:
         exporters:
@@ -101,13 +117,17 @@ class DeadLetterConfigTest {
             logs: { receivers: [otlp], exporters: [file] }
         """);
 
-    assertThat(printed(result)).singleElement().asString()
+    assertThat(printed(result))
+        .singleElement()
+        .asString()
         .contains("exporters.file.dead_letter.exporter: an exporter cannot be its own dead letter");
   }
 
   @Test
   void deadLettersDoNotChain() {
-    LoadResult result = load("""
+    LoadResult result =
+        load(
+            """
         receivers:
           otlp:
         exporters:
@@ -119,14 +139,19 @@ class DeadLetterConfigTest {
             logs: { receivers: [otlp], exporters: [file/a] }
         """);
 
-    assertThat(printed(result)).singleElement().asString()
+    assertThat(printed(result))
+        .singleElement()
+        .asString()
         .startsWith("agent.yaml:4:")
-        .contains("exporters.file/a.dead_letter.exporter: exporter 'file/b' has a dead_letter of its own");
+        .contains(
+            "exporters.file/a.dead_letter.exporter: exporter 'file/b' has a dead_letter of its own");
   }
 
   @Test
   void aReceiversDeadLetterExporterNeedsNoPipelineAndIsNotReportedUnused() {
-    LoadResult result = loadWithReceiverDeadLetters("""
+    LoadResult result =
+        loadWithReceiverDeadLetters(
+            """
         receivers:
           queue:
             dead_letter: { exporter: file/raw }
@@ -139,14 +164,17 @@ class DeadLetterConfigTest {
         """);
 
     assertThat(printed(result)).isEmpty();
-    var queue = (DeadLetterReceiverSettings) result.config().orElseThrow().receivers()
-        .get(ComponentId.parse("queue"));
+    var queue =
+        (DeadLetterReceiverSettings)
+            result.config().orElseThrow().receivers().get(ComponentId.parse("queue"));
     assertThat(queue.deadLetterExporter()).isEqualTo(ComponentId.parse("file/raw"));
   }
 
   @Test
   void aReceiversUndefinedDeadLetterExporterIsAnErrorAtItsLine() {
-    LoadResult result = loadWithReceiverDeadLetters("""
+    LoadResult result =
+        loadWithReceiverDeadLetters(
+            """
         receivers:
           queue:
             dead_letter:
@@ -158,14 +186,17 @@ class DeadLetterConfigTest {
             logs: { receivers: [queue], exporters: [file] }
         """);
 
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:4:7: receivers.queue.dead_letter.exporter: exporter 'file/rwa' is not defined under exporters"
-            + " (defined: file); define it, e.g. exporters: { file/rwa: {...} }");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:7: receivers.queue.dead_letter.exporter: exporter 'file/rwa' is not defined under exporters"
+                + " (defined: file); define it, e.g. exporters: { file/rwa: {...} }");
   }
 
   @Test
   void aReceiversDeadLetterExporterMustTakeTheSignalOfItsDeadLetters() {
-    LoadResult result = loadWithReceiverDeadLetters("""
+    LoadResult result =
+        loadWithReceiverDeadLetters(
+            """
         receivers:
           otlp:
           queue:
@@ -179,14 +210,17 @@ class DeadLetterConfigTest {
             logs: { receivers: [otlp], exporters: [file] }
         """);
 
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:4:20: receivers.queue.dead_letter.exporter: exporter 'zipkin' does not support logs, which"
-            + " receiver 'queue' sends to its dead letter (supported: traces)");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:4:20: receivers.queue.dead_letter.exporter: exporter 'zipkin' does not support logs, which"
+                + " receiver 'queue' sends to its dead letter (supported: traces)");
   }
 
   @Test
   void aReceiversDeadLetterExporterHasNoDeadLetterOfItsOwn() {
-    LoadResult result = loadWithReceiverDeadLetters("""
+    LoadResult result =
+        loadWithReceiverDeadLetters(
+            """
         receivers:
           queue:
             dead_letter: { exporter: file/raw }
@@ -198,15 +232,18 @@ class DeadLetterConfigTest {
             logs: { receivers: [queue], exporters: [file] }
         """);
 
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:3:20: receivers.queue.dead_letter.exporter: exporter 'file/raw' has a dead_letter of its own;"
-            + " a dead-letter exporter cannot pass its failures on: remove exporters.file/raw.dead_letter or pick"
-            + " another exporter");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:3:20: receivers.queue.dead_letter.exporter: exporter 'file/raw' has a dead_letter of its own;"
+                + " a dead-letter exporter cannot pass its failures on: remove exporters.file/raw.dead_letter or pick"
+                + " another exporter");
   }
 
   @Test
   void aConfigThatNarrowsItsSignalsIsAnErrorInAPipelineOfAnotherSignalAtThePipelinesEntry() {
-    LoadResult result = loadWithReceiverDeadLetters("""
+    LoadResult result =
+        loadWithReceiverDeadLetters(
+            """
         receivers:
           otlp:
         exporters:
@@ -218,8 +255,9 @@ class DeadLetterConfigTest {
             traces: { receivers: [otlp], exporters: [lines/any, lines] }
         """);
 
-    assertThat(printed(result)).containsExactly(
-        "agent.yaml:9:57: service.pipelines.traces.exporters[1]: exporter 'lines' does not support traces with"
-            + " raw: true, which carries logs only; set raw: false");
+    assertThat(printed(result))
+        .containsExactly(
+            "agent.yaml:9:57: service.pipelines.traces.exporters[1]: exporter 'lines' does not support traces with"
+                + " raw: true, which carries logs only; set raw: false");
   }
 }

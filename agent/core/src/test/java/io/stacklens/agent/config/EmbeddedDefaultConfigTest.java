@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The config used when no --config is given, checked against stand-ins for the otlp and file factories. */
+/**
+ * The config used when no --config is given, checked against stand-ins for the otlp and file
+ * factories.
+ */
 class EmbeddedDefaultConfigTest {
   private final ConfigLoader loader = new ConfigLoader(TestFactories.registry(), Map.of());
 
@@ -41,7 +44,8 @@ class EmbeddedDefaultConfigTest {
   @Test
   void setOverridesApplyToTheEmbeddedDefault() {
     LoadResult result =
-        loader.loadEmbeddedDefault(List.of("exporters.file/logs.path=/tmp/x", "exporters.file/logs.timeout=ten"));
+        loader.loadEmbeddedDefault(
+            List.of("exporters.file/logs.path=/tmp/x", "exporters.file/logs.timeout=ten"));
 
     assertThat(printed(result))
         .containsExactly(
@@ -55,7 +59,8 @@ class EmbeddedDefaultConfigTest {
 
     assertThat(printed(result))
         .containsExactly(
-            ConfigLoader.EMBEDDED_DEFAULT_SOURCE + ":13:3: warning: exporters.file/logs: defined but not used by"
+            ConfigLoader.EMBEDDED_DEFAULT_SOURCE
+                + ":13:3: warning: exporters.file/logs: defined but not used by"
                 + " any pipeline; add it to a pipeline under service.pipelines or remove it",
             "--set 'service.pipelines.logs.exporters=[]':1:24: service.pipelines.logs.exporters: a pipeline needs"
                 + " at least one exporter");

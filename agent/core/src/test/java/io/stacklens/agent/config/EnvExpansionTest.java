@@ -26,17 +26,20 @@ class EnvExpansionTest {
   private static String filePath(String written, Map<String, String> env) {
     LoadResult result = load(TEMPLATE.formatted(written), env);
     assertThat(printed(result)).isEmpty();
-    return ((FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"))).path;
+    return ((FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file")))
+        .path;
   }
 
   @Test
   void setVariableIsSubstituted() {
-    assertThat(filePath("${env:OUT}", Map.of("OUT", "/data/out.jsonl"))).isEqualTo("/data/out.jsonl");
+    assertThat(filePath("${env:OUT}", Map.of("OUT", "/data/out.jsonl")))
+        .isEqualTo("/data/out.jsonl");
   }
 
   @Test
   void variablesAreExpandedInTheMiddleOfStrings() {
-    assertThat(filePath("\"${env:DIR}/logs-${env:HOST}.jsonl\"", Map.of("DIR", "/data", "HOST", "a1")))
+    assertThat(
+            filePath("\"${env:DIR}/logs-${env:HOST}.jsonl\"", Map.of("DIR", "/data", "HOST", "a1")))
         .isEqualTo("/data/logs-a1.jsonl");
   }
 
@@ -49,7 +52,8 @@ class EnvExpansionTest {
 
   @Test
   void doubleDollarIsALiteralDollar() {
-    assertThat(filePath("/tmp/$$HOME/$${env:X}/a$b", Map.of())).isEqualTo("/tmp/$HOME/${env:X}/a$b");
+    assertThat(filePath("/tmp/$$HOME/$${env:X}/a$b", Map.of()))
+        .isEqualTo("/tmp/$HOME/${env:X}/a$b");
   }
 
   @Test
@@ -66,7 +70,8 @@ class EnvExpansionTest {
             """,
             Map.of("MAX", "42"));
 
-    FileConfig file = (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
+    FileConfig file =
+        (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
     assertThat(file.maxMegabytes).isEqualTo(42);
     assertThat(file.timeout).hasSeconds(7);
   }
@@ -127,7 +132,8 @@ class EnvExpansionTest {
             """,
             Map.of("K", "expanded"));
 
-    FileConfig file = (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
+    FileConfig file =
+        (FileConfig) result.config().orElseThrow().exporters().get(ComponentId.of("file"));
     assertThat(file.headers).containsOnlyKeys("${env:K}");
   }
 }

@@ -20,7 +20,8 @@ class MemoryLimiterConfigTest {
     LoadResult result = load(yaml("memory_limiter: { limit: 48MiB, limit_percentage: 80 }"));
 
     assertThat(printed(result)).isEmpty();
-    assertThat(result.config().orElseThrow().service().memoryLimiter.limitBytes(1024 * MIB)).isEqualTo(48 * MIB);
+    assertThat(result.config().orElseThrow().service().memoryLimiter.limitBytes(1024 * MIB))
+        .isEqualTo(48 * MIB);
   }
 
   @Test
@@ -32,7 +33,9 @@ class MemoryLimiterConfigTest {
   void aPercentageOutOfRangeIsAnErrorAtItsLine() {
     LoadResult result = load(yaml("memory_limiter:\n    limit_percentage: 95"));
 
-    assertThat(printed(result)).singleElement().asString()
+    assertThat(printed(result))
+        .singleElement()
+        .asString()
         .startsWith("agent.yaml:7:")
         .contains("service.memory_limiter.limit_percentage: must be between 1 and 90, got 95");
   }
@@ -41,15 +44,21 @@ class MemoryLimiterConfigTest {
   void aLimitUnderOneMebibyteIsAnError() {
     LoadResult result = load(yaml("memory_limiter: { limit: 100KiB }"));
 
-    assertThat(printed(result)).singleElement().asString()
-        .contains("service.memory_limiter.limit: must be 0 (use limit_percentage) or at least 1MiB");
+    assertThat(printed(result))
+        .singleElement()
+        .asString()
+        .contains(
+            "service.memory_limiter.limit: must be 0 (use limit_percentage) or at least 1MiB");
   }
 
   @Test
   void unknownKeysSuggestTheRightOne() {
     LoadResult result = load(yaml("memory_limiter: { limit_percent: 20 }"));
 
-    assertThat(printed(result)).singleElement().asString().contains("did you mean 'limit_percentage'?");
+    assertThat(printed(result))
+        .singleElement()
+        .asString()
+        .contains("did you mean 'limit_percentage'?");
   }
 
   private static String yaml(String memoryLimiter) {
@@ -62,6 +71,7 @@ class MemoryLimiterConfigTest {
           %s
           pipelines:
             logs: { receivers: [otlp], exporters: [file] }
-        """.formatted(memoryLimiter);
+        """
+        .formatted(memoryLimiter);
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** Several {@code --config} files deep-merged in order, and {@code --set} overrides on top. */
 class MergeAndSetTest {
-  private final ConfigLoader loader = new ConfigLoader(TestFactories.registry(), Map.of("HOME", "/home/me"));
+  private final ConfigLoader loader =
+      new ConfigLoader(TestFactories.registry(), Map.of("HOME", "/home/me"));
 
   private static Path resource(String name) {
     try {
@@ -33,11 +34,13 @@ class MergeAndSetTest {
     Path base = resource("base.yaml");
     Path override = resource("override.yaml");
 
-    LoadResult result = loader.load(List.of(base, override), List.of("exporters.file.max_megabytes=20"));
+    LoadResult result =
+        loader.load(List.of(base, override), List.of("exporters.file.max_megabytes=20"));
 
     assertThat(printed(result))
         .containsExactly(
-            base + ":6:3: warning: exporters.file: defined but not used by any pipeline; add it to a pipeline"
+            base
+                + ":6:3: warning: exporters.file: defined but not used by any pipeline; add it to a pipeline"
                 + " under service.pipelines or remove it");
     AgentConfig config = result.config().orElseThrow();
     OtlpConfig otlp = (OtlpConfig) config.receivers().get(ComponentId.of("otlp"));
@@ -51,7 +54,9 @@ class MergeAndSetTest {
     assertThat(config.service().pipelines().get(PipelineId.parse("logs")).exporters)
         .as("lists are replaced, not appended")
         .containsExactly(ComponentId.of("debug"));
-    assertThat(config.exporters().keySet()).extracting(ComponentId::toString).containsExactly("file", "debug");
+    assertThat(config.exporters().keySet())
+        .extracting(ComponentId::toString)
+        .containsExactly("file", "debug");
   }
 
   @Test
@@ -63,7 +68,8 @@ class MergeAndSetTest {
 
     assertThat(printed(result))
         .containsExactly(
-            base + ":6:3: warning: exporters.file: defined but not used by any pipeline; add it to a pipeline"
+            base
+                + ":6:3: warning: exporters.file: defined but not used by any pipeline; add it to a pipeline"
                 + " under service.pipelines or remove it",
             override + ":9:20: exporters.file.max_megabytes: expected an integer, got 'lots'");
   }
@@ -71,7 +77,9 @@ class MergeAndSetTest {
   @Test
   void setReplacesAScalar() {
     LoadResult result =
-        loader.load(List.of(resource("base.yaml")), List.of("exporters.file.path=$${env:HOME}/${env:HOME}/x"));
+        loader.load(
+            List.of(resource("base.yaml")),
+            List.of("exporters.file.path=$${env:HOME}/${env:HOME}/x"));
 
     assertThat(file(result, "file").path).isEqualTo("${env:HOME}//home/me/x");
   }
@@ -84,7 +92,14 @@ class MergeAndSetTest {
             List.of("exporters.debug=", "service.pipelines.logs.exporters=[file, debug]"));
 
     assertThat(printed(result)).isEmpty();
-    assertThat(result.config().orElseThrow().service().pipelines().get(PipelineId.parse("logs")).exporters)
+    assertThat(
+            result
+                .config()
+                .orElseThrow()
+                .service()
+                .pipelines()
+                .get(PipelineId.parse("logs"))
+                .exporters)
         .containsExactly(ComponentId.of("file"), ComponentId.of("debug"));
   }
 
@@ -101,7 +116,8 @@ class MergeAndSetTest {
     assertThat(printed(result)).isEmpty();
     assertThat(file(result, "file").retryOnFailure.maxInterval).hasMinutes(1);
     assertThat(file(result, "file/second").path).isEqualTo("/tmp/second");
-    assertThat(result.config().orElseThrow().service().pipelines()).containsKey(PipelineId.parse("traces"));
+    assertThat(result.config().orElseThrow().service().pipelines())
+        .containsKey(PipelineId.parse("traces"));
   }
 
   @Test
@@ -124,7 +140,8 @@ class MergeAndSetTest {
 
   @Test
   void problemInASetValuePointsIntoTheArgument() {
-    LoadResult result = loader.load(List.of(resource("base.yaml")), List.of("exporters.file.max_megabytes=ten"));
+    LoadResult result =
+        loader.load(List.of(resource("base.yaml")), List.of("exporters.file.max_megabytes=ten"));
 
     assertThat(printed(result))
         .containsExactly(
@@ -134,7 +151,8 @@ class MergeAndSetTest {
 
   @Test
   void setOnANewUnknownKeyPointsAtTheKey() {
-    LoadResult result = loader.load(List.of(resource("base.yaml")), List.of("exporters.file.pth=/x"));
+    LoadResult result =
+        loader.load(List.of(resource("base.yaml")), List.of("exporters.file.pth=/x"));
 
     assertThat(printed(result))
         .containsExactly(

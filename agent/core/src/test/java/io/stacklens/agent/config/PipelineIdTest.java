@@ -11,7 +11,8 @@ class PipelineIdTest {
   @Test
   void parsesSignalAndOptionalName() {
     assertThat(PipelineId.parse("logs")).isEqualTo(new PipelineId(Signal.LOGS, ""));
-    assertThat(PipelineId.parse("traces/sampled")).isEqualTo(new PipelineId(Signal.TRACES, "sampled"));
+    assertThat(PipelineId.parse("traces/sampled"))
+        .isEqualTo(new PipelineId(Signal.TRACES, "sampled"));
   }
 
   @Test
@@ -24,7 +25,8 @@ class PipelineIdTest {
   void unknownSignalNamesTheKnownOnes() {
     assertThatThrownBy(() -> PipelineId.parse("spans/x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown signal 'spans' in pipeline id 'spans/x' (known signals: logs, traces, metrics)");
+        .hasMessage(
+            "unknown signal 'spans' in pipeline id 'spans/x' (known signals: logs, traces, metrics)");
   }
 
   @Test

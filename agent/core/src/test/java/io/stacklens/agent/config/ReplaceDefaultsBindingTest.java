@@ -31,7 +31,8 @@ class ReplaceDefaultsBindingTest {
   private Root bind(String yaml) {
     ProblemCollector problems = new ProblemCollector();
     Root root = new Root();
-    YamlNode.Mapping mapping = (YamlNode.Mapping) YamlReader.read(yaml, "test.yaml", 0, problems).orElseThrow();
+    YamlNode.Mapping mapping =
+        (YamlNode.Mapping) YamlReader.read(yaml, "test.yaml", 0, problems).orElseThrow();
     new ConfigBinder(problems).bindObject(root, mapping, "");
     assertThat(problems.sorted()).isEmpty();
     return root;

@@ -6,11 +6,7 @@ import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ConfigKey;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.ExporterFactory;
-import io.stacklens.agent.api.Processor;
-import io.stacklens.agent.api.ProcessorFactory;
 import io.stacklens.agent.api.Receiver;
 import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.Secret;
@@ -22,7 +18,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Factories and config classes standing in for real components (which live in other modules), so
@@ -32,8 +27,8 @@ final class TestFactories {
   private TestFactories() {}
 
   /**
-   * Receivers {@code otlp} (all signals) and {@code filelog} (logs only), exporters {@code file} and
-   * {@code debug}, processor {@code sink}.
+   * Receivers {@code otlp} (all signals) and {@code filelog} (logs only), exporters {@code file}
+   * and {@code debug}, processor {@code sink}.
    */
   static ComponentRegistry registry() {
     return ComponentRegistry.of(
@@ -78,7 +73,8 @@ final class TestFactories {
     }
 
     @Override
-    public Receiver createReceiver(ComponentContext context, OtlpConfig config, Map<Signal, Consumer> consumers) {
+    public Receiver createReceiver(
+        ComponentContext context, OtlpConfig config, Map<Signal, Consumer> consumers) {
       throw new UnsupportedOperationException("config tests build no components");
     }
   }

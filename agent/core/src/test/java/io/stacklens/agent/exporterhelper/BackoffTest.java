@@ -33,7 +33,8 @@ class BackoffTest {
   void jitterNeverPushesAWaitPastMaxInterval() {
     Random seeded = new Random(42);
     for (int sequence = 0; sequence < 1_000; sequence++) {
-      assertThat(delays(new Backoff(settings(0.5), seeded::nextDouble), 30)).allSatisfy(d -> assertThat(d).isBetween(0L, MAX));
+      assertThat(delays(new Backoff(settings(0.5), seeded::nextDouble), 30))
+          .allSatisfy(d -> assertThat(d).isBetween(0L, MAX));
     }
   }
 
@@ -50,7 +51,8 @@ class BackoffTest {
   @Test
   void withoutJitterWaitsGrowByTheMultiplierUpToMaxInterval() {
     List<Long> waits = delays(new Backoff(settings(0), () -> 0.5), 12);
-    assertThat(waits.subList(0, 4)).containsExactly(1_000_000_000L, 1_500_000_000L, 2_250_000_000L, 3_375_000_000L);
+    assertThat(waits.subList(0, 4))
+        .containsExactly(1_000_000_000L, 1_500_000_000L, 2_250_000_000L, 3_375_000_000L);
     assertThat(waits).isSorted();
     assertThat(waits.get(11)).isEqualTo(MAX);
   }
@@ -61,7 +63,9 @@ class BackoffTest {
     Backoff backoff = new Backoff(settings(0.5), seeded::nextDouble);
     delays(backoff, 20); // 1.5^20 s is far past the cap
     Set<Long> atCap = new HashSet<>(delays(backoff, 200));
-    assertThat(atCap).hasSizeGreaterThan(100).allSatisfy(d -> assertThat(d).isBetween(MAX / 2, MAX));
+    assertThat(atCap)
+        .hasSizeGreaterThan(100)
+        .allSatisfy(d -> assertThat(d).isBetween(MAX / 2, MAX));
   }
 
   @Test

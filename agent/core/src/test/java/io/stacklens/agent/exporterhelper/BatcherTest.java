@@ -64,7 +64,9 @@ class BatcherTest {
     batcher.flush(200 * ms, false, sent::add);
     assertThat(sent).hasSize(1);
     assertThat(sent.get(0).merged().recordCount()).isEqualTo(2);
-    assertThat(batcher.nanosUntilDue(200 * ms, 77)).as("nothing gathered: the caller's maximum").isEqualTo(77);
+    assertThat(batcher.nanosUntilDue(200 * ms, 77))
+        .as("nothing gathered: the caller's maximum")
+        .isEqualTo(77);
   }
 
   @Test
@@ -101,7 +103,9 @@ class BatcherTest {
 
     List<Batcher.Gathered> left = batcher.takeAll();
 
-    assertThat(left).singleElement().satisfies(g -> assertThat(g.merged().recordCount()).isEqualTo(3));
+    assertThat(left)
+        .singleElement()
+        .satisfies(g -> assertThat(g.merged().recordCount()).isEqualTo(3));
     assertThat(batcher.takeAll()).isEmpty();
   }
 }

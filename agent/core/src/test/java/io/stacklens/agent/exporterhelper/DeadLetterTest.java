@@ -45,7 +45,10 @@ class DeadLetterTest {
     for (ExporterRunner r : runners) r.shutdown(Instant.now().plusSeconds(5));
   }
 
-  /** Rejects every record whose body starts with "bad" for good (reason "too_large"); delivers the rest. */
+  /**
+   * Rejects every record whose body starts with "bad" for good (reason "too_large"); delivers the
+   * rest.
+   */
   private static final class PickyExporter implements Exporter {
     final List<Object> delivered = new ArrayList<>();
 
@@ -54,12 +57,15 @@ class DeadLetterTest {
 
     @Override
     public synchronized void push(Batch batch) throws ExportException {
-      if (batch instanceof TracesBatch) throw ExportException.permanent("spans are not wanted").withReason("not_wanted");
+      if (batch instanceof TracesBatch)
+        throw ExportException.permanent("spans are not wanted").withReason("not_wanted");
       List<LogRecord> bad = new ArrayList<>();
-      ((LogsBatch) batch).forEachRecord(r -> {
-        if (String.valueOf(r.body()).startsWith("bad")) bad.add(r);
-        else delivered.add(r.body());
-      });
+      ((LogsBatch) batch)
+          .forEachRecord(
+              r -> {
+                if (String.valueOf(r.body()).startsWith("bad")) bad.add(r);
+                else delivered.add(r.body());
+              });
       if (bad.isEmpty()) return;
       ScopeLogs sl = new ScopeLogs();
       sl.logRecords().addAll(bad);
@@ -68,7 +74,9 @@ class DeadLetterTest {
       rl.scopeLogs().add(sl);
       LogsBatch rest = new LogsBatch();
       rest.resourceLogs().add(rl);
-      throw ExportException.permanent(bad.size() + " records are too large").withReason("too_large").withUnsent(rest);
+      throw ExportException.permanent(bad.size() + " records are too large")
+          .withReason("too_large")
+          .withUnsent(rest);
     }
 
     @Override
@@ -78,13 +86,18 @@ class DeadLetterTest {
   private ExporterRunner runner(String id, Exporter exporter) {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = false;
-    ExporterRunner r = new ExporterRunner(ComponentContext.of(ComponentId.parse(id), ComponentKind.EXPORTER, metrics), exporter, c);
+    ExporterRunner r =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.parse(id), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     runners.add(0, r); // shut down in reverse order of creation: the dead-letter exporter last
     return r;
   }
 
   @Test
-  void permanentlyFailedRecordsGoToTheDeadLetterExporterWithTheReasonAndTheRestIsDelivered() throws Exception {
+  void permanentlyFailedRecordsGoToTheDeadLetterExporterWithTheReasonAndTheRestIsDelivered()
+      throws Exception {
     PickyExporter picky = new PickyExporter();
     ExporterRunner target = runner("debug/dlq", dlq);
     ExporterRunner source = runner("kafka/main", picky);
@@ -102,14 +115,36 @@ class DeadLetterTest {
     assertThat(dlq.bodies()).containsExactly("bad-1");
     var attributes = dead.resourceLogs().get(0).resource().attributes();
     assertThat(attributes.get(DeadLetters.ERROR_REASON)).isEqualTo("too_large");
-    assertThat(String.valueOf(attributes.get(DeadLetters.ERROR_MESSAGE))).contains("1 records are too large");
+    assertThat(String.valueOf(attributes.get(DeadLetters.ERROR_MESSAGE)))
+        .contains("1 records are too large");
     assertThat(attributes.get(DeadLetters.EXPORTER)).isEqualTo("kafka/main");
-    assertThat(metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "kafka/main")).isEqualTo(2);
-    assertThat(metrics.counterSum("stacklens_exporter_send_failed_records_total", "exporter", "kafka/main",
-        "permanent", "true", "reason", "too_large")).isEqualTo(1);
-    assertThat(metrics.counterSum("stacklens_exporter_dead_letter_records_total", "exporter", "kafka/main",
-        "dead_letter", "debug/dlq")).isEqualTo(1);
-    await().atMost(WAIT).until(() -> metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "debug/dlq") == 1);
+    assertThat(
+            metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "kafka/main"))
+        .isEqualTo(2);
+    assertThat(
+            metrics.counterSum(
+                "stacklens_exporter_send_failed_records_total",
+                "exporter",
+                "kafka/main",
+                "permanent",
+                "true",
+                "reason",
+                "too_large"))
+        .isEqualTo(1);
+    assertThat(
+            metrics.counterSum(
+                "stacklens_exporter_dead_letter_records_total",
+                "exporter",
+                "kafka/main",
+                "dead_letter",
+                "debug/dlq"))
+        .isEqualTo(1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "debug/dlq")
+                    == 1);
   }
 
   @Test
@@ -125,28 +160,41 @@ class DeadLetterTest {
     source.enqueue(batch);
 
     await().atMost(WAIT).until(() -> dlq.recordCount() == 2);
-    assertThat(batch.resourceLogs().get(0).resource().attributes().get(DeadLetters.ERROR_REASON)).isNull();
+    assertThat(batch.resourceLogs().get(0).resource().attributes().get(DeadLetters.ERROR_REASON))
+        .isNull();
   }
 
   @Test
-  void spansFailedPermanentlyGoToTheDeadLetterExporterWithTheReasonOnTheirResource() throws Exception {
+  void spansFailedPermanentlyGoToTheDeadLetterExporterWithTheReasonOnTheirResource()
+      throws Exception {
     ExporterRunner target = runner("debug/dlq", dlq);
     ExporterRunner source = runner("otlp/gateway", new PickyExporter());
     source.deadLetterTo(target);
     target.start(new HealthRegistry());
     source.start(new HealthRegistry());
     Span span = Span.newBuilder().setName("s").build();
-    TracesBatch traces = new TracesBatch(List.of(ResourceSpans.newBuilder()
-        .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)).build()));
+    TracesBatch traces =
+        new TracesBatch(
+            List.of(
+                ResourceSpans.newBuilder()
+                    .addScopeSpans(ScopeSpans.newBuilder().addSpans(span))
+                    .build()));
 
     source.enqueue(traces);
 
     await().atMost(WAIT).until(() -> dlq.pushed().size() == 1);
-    List<KeyValue> resource = ((TracesBatch) dlq.pushed().get(0)).resourceSpans().get(0).getResource().getAttributesList();
-    assertThat(resource).anySatisfy(kv -> {
-      assertThat(kv.getKey()).isEqualTo(DeadLetters.ERROR_REASON);
-      assertThat(kv.getValue().getStringValue()).isEqualTo("not_wanted");
-    });
+    List<KeyValue> resource =
+        ((TracesBatch) dlq.pushed().get(0))
+            .resourceSpans()
+            .get(0)
+            .getResource()
+            .getAttributesList();
+    assertThat(resource)
+        .anySatisfy(
+            kv -> {
+              assertThat(kv.getKey()).isEqualTo(DeadLetters.ERROR_REASON);
+              assertThat(kv.getValue().getStringValue()).isEqualTo("not_wanted");
+            });
   }
 
   @Test
@@ -156,8 +204,19 @@ class DeadLetterTest {
 
     source.enqueue(TestBatches.logs("bad", 4));
 
-    await().atMost(WAIT).until(() -> metrics.counterSum("stacklens_exporter_send_failed_records_total",
-        "exporter", "kafka/main", "permanent", "true", "reason", "too_large") == 4);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                metrics.counterSum(
+                        "stacklens_exporter_send_failed_records_total",
+                        "exporter",
+                        "kafka/main",
+                        "permanent",
+                        "true",
+                        "reason",
+                        "too_large")
+                    == 4);
     assertThat(metrics.counterSum("stacklens_exporter_dead_letter_records_total")).isZero();
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver's dead letters ({@link ReceiverDeadLetters}): marked like the helper's own, offered to the
- * dead-letter exporter's queue without ever waiting, counted when taken.
+ * A receiver's dead letters ({@link ReceiverDeadLetters}): marked like the helper's own, offered to
+ * the dead-letter exporter's queue without ever waiting, counted when taken.
  */
 class DeadLettersFromReceiversTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -38,8 +38,11 @@ class DeadLettersFromReceiversTest {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = false;
     c.sendingQueue.queueSize = queueSize;
-    runner = new ExporterRunner(ComponentContext.of(ComponentId.parse("kafka/dlq"), ComponentKind.EXPORTER, metrics),
-        exporter, c);
+    runner =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.parse("kafka/dlq"), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     return runner;
   }
 
@@ -50,7 +53,8 @@ class DeadLettersFromReceiversTest {
   }
 
   private long counted() {
-    return metrics.counterSum(ReceiverDeadLetters.METRIC, "receiver", "kafka/in", "dead_letter", "kafka/dlq");
+    return metrics.counterSum(
+        ReceiverDeadLetters.METRIC, "receiver", "kafka/in", "dead_letter", "kafka/dlq");
   }
 
   @Test
@@ -59,16 +63,19 @@ class DeadLettersFromReceiversTest {
     DeadLetters deadLetters = new ReceiverDeadLetters(RECEIVER, runner, metrics, memory);
     LogsBatch records = TestBatches.logs("poison", 2);
 
-    assertThat(deadLetters.offer(records, "invalid_protobuf", "x".repeat(3000))).isEqualTo(Admission.ACCEPTED);
+    assertThat(deadLetters.offer(records, "invalid_protobuf", "x".repeat(3000)))
+        .isEqualTo(Admission.ACCEPTED);
 
     await().atMost(WAIT).until(() -> exporter.recordCount() == 2);
-    Attributes resource = ((LogsBatch) exporter.pushed().get(0)).resourceLogs().get(0).resource().attributes();
+    Attributes resource =
+        ((LogsBatch) exporter.pushed().get(0)).resourceLogs().get(0).resource().attributes();
     assertThat(resource.get(DeadLetters.ERROR_REASON)).isEqualTo("invalid_protobuf");
     assertThat((String) resource.get(DeadLetters.ERROR_MESSAGE)).hasSize(1024);
     assertThat(resource.get(DeadLetters.RECEIVER)).isEqualTo("kafka/in");
     assertThat(resource.get(DeadLetters.EXPORTER)).isNull();
     assertThat(records.resourceLogs().get(0).resource().attributes().get(DeadLetters.ERROR_REASON))
-        .as("the caller's records are left as they were").isNull();
+        .as("the caller's records are left as they were")
+        .isNull();
     assertThat(counted()).isEqualTo(2);
     await().atMost(WAIT).until(() -> memory.used() == 0);
   }
@@ -78,21 +85,29 @@ class DeadLettersFromReceiversTest {
     runner(1).start(new HealthRegistry());
     DeadLetters deadLetters = new ReceiverDeadLetters(RECEIVER, runner, metrics, memory);
     exporter.block();
-    assertThat(deadLetters.offer(TestBatches.logs("a", 1), "no_value", "tombstone")).isEqualTo(Admission.ACCEPTED);
-    await().atMost(WAIT).until(() -> exporter.attempts.get() == 1); // the sender holds it, stuck in push
-    assertThat(deadLetters.offer(TestBatches.logs("b", 1), "no_value", "tombstone")).isEqualTo(Admission.ACCEPTED);
+    assertThat(deadLetters.offer(TestBatches.logs("a", 1), "no_value", "tombstone"))
+        .isEqualTo(Admission.ACCEPTED);
+    await()
+        .atMost(WAIT)
+        .until(() -> exporter.attempts.get() == 1); // the sender holds it, stuck in push
+    assertThat(deadLetters.offer(TestBatches.logs("b", 1), "no_value", "tombstone"))
+        .isEqualTo(Admission.ACCEPTED);
     long held = memory.used();
 
     LogsBatch refused = TestBatches.logs("c", 1);
     long before = System.nanoTime();
-    assertThat(deadLetters.offer(refused, "no_value", "tombstone")).isEqualTo(Admission.REFUSED_FULL);
-    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("a refusal does not wait for room")
+    assertThat(deadLetters.offer(refused, "no_value", "tombstone"))
+        .isEqualTo(Admission.REFUSED_FULL);
+    assertThat(Duration.ofNanos(System.nanoTime() - before))
+        .as("a refusal does not wait for room")
         .isLessThan(Duration.ofSeconds(5));
     assertThat(memory.used()).as("the refused copy gave its memory back").isEqualTo(held);
     assertThat(counted()).isEqualTo(2);
 
     exporter.unblock();
-    await().atMost(WAIT).until(() -> deadLetters.offer(refused, "no_value", "tombstone").accepted());
+    await()
+        .atMost(WAIT)
+        .until(() -> deadLetters.offer(refused, "no_value", "tombstone").accepted());
     await().atMost(WAIT).until(() -> exporter.recordCount() == 3);
     assertThat(exporter.bodies()).containsExactly("a-0", "b-0", "c-0");
     assertThat(counted()).isEqualTo(3);

@@ -35,7 +35,11 @@ class ExporterRunnerTest {
   }
 
   private ExporterRunner start(ExporterConfig c) throws Exception {
-    runner = new ExporterRunner(ComponentContext.of(ComponentId.of("rec"), ComponentKind.EXPORTER, metrics), exporter, c);
+    runner =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.of("rec"), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     runner.start(new HealthRegistry());
     return runner;
   }
@@ -47,12 +51,21 @@ class ExporterRunnerTest {
   }
 
   private long sent() {
-    return metrics.counterValue("stacklens_exporter_sent_records_total", "exporter", "rec", "signal", "logs");
+    return metrics.counterValue(
+        "stacklens_exporter_sent_records_total", "exporter", "rec", "signal", "logs");
   }
 
   private long failed(String reason, boolean permanent) {
-    return metrics.counterValue("stacklens_exporter_send_failed_records_total", "exporter", "rec", "signal", "logs",
-        "permanent", Boolean.toString(permanent), "reason", reason);
+    return metrics.counterValue(
+        "stacklens_exporter_send_failed_records_total",
+        "exporter",
+        "rec",
+        "signal",
+        "logs",
+        "permanent",
+        Boolean.toString(permanent),
+        "reason",
+        reason);
   }
 
   @Test

@@ -44,13 +44,15 @@ class MemoryExportQueueTest {
     Batch first = batchOf(800);
     queue.offer(first, 0, TimeUnit.MILLISECONDS);
 
-    CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return queue.offer(batchOf(500), 60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Boolean> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.offer(batchOf(500), 60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertThat(queue.poll(1, TimeUnit.SECONDS)).isSameAs(first);
 
     assertThat(waiting.get(60, TimeUnit.SECONDS)).isTrue();

@@ -26,7 +26,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An exporter that delivers part of a push reports the rest; the helper retries (or drops) only the rest. */
+/**
+ * An exporter that delivers part of a push reports the rest; the helper retries (or drops) only the
+ * rest.
+ */
 class PartialFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -57,7 +60,8 @@ class PartialFailureTest {
       for (int i = 0; i < n; i++) delivered.add(records.get(i).body());
       if (n == records.size()) return;
       LogsBatch rest = logsOf(records.subList(n, records.size()));
-      ExportException e = permanent ? ExportException.permanent("rejected") : ExportException.retryable("busy");
+      ExportException e =
+          permanent ? ExportException.permanent("rejected") : ExportException.retryable("busy");
       throw e.withUnsent(rest);
     }
 
@@ -80,7 +84,11 @@ class PartialFailureTest {
     c.batch.enabled = false;
     c.retryOnFailure.initialInterval = Duration.ofMillis(5);
     c.retryOnFailure.maxInterval = Duration.ofMillis(20);
-    runner = new ExporterRunner(ComponentContext.of(ComponentId.of("trickle"), ComponentKind.EXPORTER, metrics), exporter, c);
+    runner =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.of("trickle"), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     runner.start(new HealthRegistry());
   }
 
@@ -101,10 +109,14 @@ class PartialFailureTest {
     runner.enqueue(TestBatches.logs("r", 10));
 
     await().atMost(WAIT).until(() -> exporter.delivered.size() == 10);
-    assertThat(exporter.delivered).containsExactly("r-0", "r-1", "r-2", "r-3", "r-4", "r-5", "r-6", "r-7", "r-8", "r-9");
+    assertThat(exporter.delivered)
+        .containsExactly("r-0", "r-1", "r-2", "r-3", "r-4", "r-5", "r-6", "r-7", "r-8", "r-9");
     assertThat(exporter.pushSizes).containsExactly(10, 7, 4, 1);
-    await().atMost(WAIT).until(() -> counter("stacklens_exporter_sent_records_total", "exporter", "trickle") == 10);
-    assertThat(counter("stacklens_exporter_send_failed_records_total", "exporter", "trickle")).isZero();
+    await()
+        .atMost(WAIT)
+        .until(() -> counter("stacklens_exporter_sent_records_total", "exporter", "trickle") == 10);
+    assertThat(counter("stacklens_exporter_send_failed_records_total", "exporter", "trickle"))
+        .isZero();
   }
 
   @Test
@@ -114,31 +126,46 @@ class PartialFailureTest {
 
     runner.enqueue(TestBatches.logs("r", 10));
 
-    await().atMost(WAIT).until(() ->
-        counter("stacklens_exporter_send_failed_records_total", "exporter", "trickle", "reason", "permanent_error") == 4);
-    assertThat(counter("stacklens_exporter_sent_records_total", "exporter", "trickle")).isEqualTo(6);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                counter(
+                        "stacklens_exporter_send_failed_records_total",
+                        "exporter",
+                        "trickle",
+                        "reason",
+                        "permanent_error")
+                    == 4);
+    assertThat(counter("stacklens_exporter_sent_records_total", "exporter", "trickle"))
+        .isEqualTo(6);
     assertThat(exporter.pushSizes).containsExactly(10);
   }
 
   @Test
   void anEmptyUnsentBatchMeansEverythingWasDelivered() throws Exception {
-    Exporter exporter = new Exporter() {
-      @Override
-      public void start(Host host) {}
+    Exporter exporter =
+        new Exporter() {
+          @Override
+          public void start(Host host) {}
 
-      @Override
-      public void push(Batch batch) throws ExportException {
-        throw ExportException.retryable("acknowledgement lost, but nothing left").withUnsent(new LogsBatch());
-      }
+          @Override
+          public void push(Batch batch) throws ExportException {
+            throw ExportException.retryable("acknowledgement lost, but nothing left")
+                .withUnsent(new LogsBatch());
+          }
 
-      @Override
-      public void shutdown(Instant deadline) {}
-    };
+          @Override
+          public void shutdown(Instant deadline) {}
+        };
     start(exporter);
 
     runner.enqueue(TestBatches.logs("r", 5));
 
-    await().atMost(WAIT).until(() -> counter("stacklens_exporter_sent_records_total", "exporter", "trickle") == 5);
-    assertThat(counter("stacklens_exporter_send_failed_records_total", "exporter", "trickle")).isZero();
+    await()
+        .atMost(WAIT)
+        .until(() -> counter("stacklens_exporter_sent_records_total", "exporter", "trickle") == 5);
+    assertThat(counter("stacklens_exporter_send_failed_records_total", "exporter", "trickle"))
+        .isZero();
   }
 }

@@ -30,18 +30,21 @@ class OtlpJsonTest {
     LogRecord r = req.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
     assertThat(r.getTimeUnixNano()).isEqualTo(1544712660300000000L);
     assertThat(r.getSeverityText()).isEqualTo("Information");
-    assertThat(HexFormat.of().formatHex(r.getTraceId().toByteArray())).isEqualTo("5b8efff798038103d269b633813fc60c");
+    assertThat(HexFormat.of().formatHex(r.getTraceId().toByteArray()))
+        .isEqualTo("5b8efff798038103d269b633813fc60c");
     assertThat(HexFormat.of().formatHex(r.getSpanId().toByteArray())).isEqualTo("eee19b7ec3c1b174");
     assertThat(r.getBody().getStringValue()).isEqualTo("Example log record");
 
     LogsBatch batch = OtlpLogs.fromProto(req);
-    Attributes attrs = batch.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0).attributes();
+    Attributes attrs =
+        batch.resourceLogs().get(0).scopeLogs().get(0).logRecords().get(0).attributes();
     assertThat(attrs.get("string.attribute")).isEqualTo("some string");
     assertThat(attrs.get("boolean.attribute")).isEqualTo(true);
     assertThat(attrs.get("int.attribute")).isEqualTo(10L);
     assertThat(attrs.get("double.attribute")).isEqualTo(637.704);
     assertThat(attrs.get("array.attribute")).isEqualTo(List.of("many", "values"));
-    assertThat(((Attributes) attrs.get("map.attribute")).get("some.map.key")).isEqualTo("some value");
+    assertThat(((Attributes) attrs.get("map.attribute")).get("some.map.key"))
+        .isEqualTo("some value");
   }
 
   @Test
@@ -50,7 +53,8 @@ class OtlpJsonTest {
     Span span = req.getResourceSpans(0).getScopeSpans(0).getSpans(0);
     assertThat(span.getName()).isEqualTo("I'm a server span");
     assertThat(span.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
-    assertThat(HexFormat.of().formatHex(span.getParentSpanId().toByteArray())).isEqualTo("eee19b7ec3c1b173");
+    assertThat(HexFormat.of().formatHex(span.getParentSpanId().toByteArray()))
+        .isEqualTo("eee19b7ec3c1b173");
     assertThat(span.getEndTimeUnixNano()).isEqualTo(1544712661000000000L);
   }
 
@@ -61,7 +65,8 @@ class OtlpJsonTest {
     assertThat(metrics).hasSize(3);
     assertThat(metrics.get(0).getSum().getDataPoints(0).getAsDouble()).isEqualTo(5.0);
     assertThat(metrics.get(0).getSum().getIsMonotonic()).isTrue();
-    assertThat(metrics.get(2).getHistogram().getDataPoints(0).getBucketCountsList()).containsExactly(1L, 1L);
+    assertThat(metrics.get(2).getHistogram().getDataPoints(0).getBucketCountsList())
+        .containsExactly(1L, 1L);
   }
 
   @Test
@@ -101,23 +106,32 @@ class OtlpJsonTest {
         {"resource_logs":[{"scope_logs":[{"log_records":[
           {"severity_number":"SEVERITY_NUMBER_WARN","time_unix_nano":"12","futureField":{"x":[1,2]}}]}]}]}
         """;
-    LogRecord r = OtlpJson.parseLogs(json.getBytes(StandardCharsets.UTF_8)).getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+    LogRecord r =
+        OtlpJson.parseLogs(json.getBytes(StandardCharsets.UTF_8))
+            .getResourceLogs(0)
+            .getScopeLogs(0)
+            .getLogRecords(0);
     assertThat(r.getSeverityNumberValue()).isEqualTo(13);
     assertThat(r.getTimeUnixNano()).isEqualTo(12L);
   }
 
   @Test
   void namesTheJsonPathOfABadTraceId() {
-    String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{},{\"traceId\":\"xyz\"}]}]}]}";
+    String json =
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{},{\"traceId\":\"xyz\"}]}]}]}";
     assertThatThrownBy(() -> OtlpJson.parseLogs(json.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(OtlpJsonException.class)
-        .hasMessageContaining("resourceLogs[0].scopeLogs[0].logRecords[1].traceId: expected a hex string, got \"xyz\"")
+        .hasMessageContaining(
+            "resourceLogs[0].scopeLogs[0].logRecords[1].traceId: expected a hex string, got \"xyz\"")
         .hasMessageContaining("line 1");
   }
 
   @Test
   void reportsSyntaxErrorsWithLineAndColumn() {
-    assertThatThrownBy(() -> OtlpJson.parseLogs("{\"resourceLogs\": [\n  {,}]}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                OtlpJson.parseLogs(
+                    "{\"resourceLogs\": [\n  {,}]}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(OtlpJsonException.class)
         .hasMessageStartingWith("invalid JSON at line 2, column 4");
     assertThatThrownBy(() -> OtlpJson.parseLogs(new byte[0])).hasMessageContaining("empty body");
@@ -127,8 +141,10 @@ class OtlpJsonTest {
 
   @Test
   void rejectsWrongValueTypes() {
-    String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}";
+    String json =
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}";
     assertThatThrownBy(() -> OtlpJson.parseLogs(json.getBytes(StandardCharsets.UTF_8)))
-        .hasMessageContaining("logRecords[0].timeUnixNano: expected an unsigned 64-bit integer, got the string \"soon\"");
+        .hasMessageContaining(
+            "logRecords[0].timeUnixNano: expected an unsigned 64-bit integer, got the string \"soon\"");
   }
 }

@@ -28,7 +28,9 @@ class OtlpLogsDecoderTest {
       byte[] bytes = request.toByteArray();
       LogsBatch direct = OtlpLogsDecoder.decode(bytes);
       LogsBatch reference = OtlpLogs.fromProto(ExportLogsServiceRequest.parseFrom(bytes));
-      assertThat(OtlpLogs.toProto(direct)).as("request %d", i).isEqualTo(OtlpLogs.toProto(reference));
+      assertThat(OtlpLogs.toProto(direct))
+          .as("request %d", i)
+          .isEqualTo(OtlpLogs.toProto(reference));
       assertThat(direct.recordCount()).isEqualTo(reference.recordCount());
     }
   }
@@ -48,49 +50,64 @@ class OtlpLogsDecoderTest {
     byte[] withUnknown = Arrays.copyOf(known, known.length + 2);
     withUnknown[known.length] = (byte) (15 << 3);
     withUnknown[known.length + 1] = 1;
-    assertThat(OtlpLogs.toProto(OtlpLogsDecoder.decode(withUnknown))).isEqualTo(OtlpLogs.toProto(OtlpLogsDecoder.decode(known)));
+    assertThat(OtlpLogs.toProto(OtlpLogsDecoder.decode(withUnknown)))
+        .isEqualTo(OtlpLogs.toProto(OtlpLogsDecoder.decode(known)));
   }
 
   @Test
   void rejectsTruncatedInput() {
     byte[] bytes = randomRequest().toByteArray();
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 3);
-    assertThatThrownBy(() -> OtlpLogsDecoder.decode(truncated)).isInstanceOf(InvalidProtocolBufferException.class);
+    assertThatThrownBy(() -> OtlpLogsDecoder.decode(truncated))
+        .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   @Test
   void rejectsInvalidUtf8InStrings() {
-    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
-            .addLogRecords(LogRecord.newBuilder().setSeverityText("ÿÿ"))))
-        .build();
+    ExportLogsServiceRequest request =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .addScopeLogs(
+                        ScopeLogs.newBuilder()
+                            .addLogRecords(LogRecord.newBuilder().setSeverityText("ÿÿ"))))
+            .build();
     byte[] bytes = request.toByteArray();
     // replace the UTF-8 encoding of "ÿ" (c3 bf) by a lone continuation byte
     for (int i = 0; i < bytes.length - 1; i++) {
       if (bytes[i] == (byte) 0xc3) bytes[i] = (byte) 0xbf;
     }
-    assertThatThrownBy(() -> OtlpLogsDecoder.decode(bytes)).isInstanceOf(InvalidProtocolBufferException.class);
+    assertThatThrownBy(() -> OtlpLogsDecoder.decode(bytes))
+        .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   private ExportLogsServiceRequest randomRequest() {
     ExportLogsServiceRequest.Builder req = ExportLogsServiceRequest.newBuilder();
     for (int r = 0, nr = random.nextInt(3) + 1; r < nr; r++) {
-      ResourceLogs.Builder rl = req.addResourceLogsBuilder().setSchemaUrl(random.nextBoolean() ? "https://schema/" + r : "");
-      rl.getResourceBuilder().addAllAttributes(keyValues(random.nextInt(5), 0)).setDroppedAttributesCount(random.nextInt(3));
+      ResourceLogs.Builder rl =
+          req.addResourceLogsBuilder()
+              .setSchemaUrl(random.nextBoolean() ? "https://schema/" + r : "");
+      rl.getResourceBuilder()
+          .addAllAttributes(keyValues(random.nextInt(5), 0))
+          .setDroppedAttributesCount(random.nextInt(3));
       for (int s = 0, ns = random.nextInt(3) + 1; s < ns; s++) {
         ScopeLogs.Builder sl = rl.addScopeLogsBuilder();
-        sl.getScopeBuilder().setName("scope-" + s).setVersion(random.nextBoolean() ? "1.2" : "")
-            .addAllAttributes(keyValues(random.nextInt(3), 0)).setDroppedAttributesCount(random.nextInt(2));
+        sl.getScopeBuilder()
+            .setName("scope-" + s)
+            .setVersion(random.nextBoolean() ? "1.2" : "")
+            .addAllAttributes(keyValues(random.nextInt(3), 0))
+            .setDroppedAttributesCount(random.nextInt(2));
         for (int i = 0, n = random.nextInt(20); i < n; i++) {
-          LogRecord.Builder lr = sl.addLogRecordsBuilder()
-              .setTimeUnixNano(random.nextLong())
-              .setObservedTimeUnixNano(random.nextBoolean() ? random.nextLong() : 0)
-              .setSeverityNumberValue(random.nextInt(30))
-              .setSeverityText(random.nextBoolean() ? "WARN" : "")
-              .addAllAttributes(keyValues(random.nextInt(8), 0))
-              .setDroppedAttributesCount(random.nextInt(3))
-              .setFlags(random.nextInt())
-              .setEventName(random.nextInt(4) == 0 ? "event.x" : "");
+          LogRecord.Builder lr =
+              sl.addLogRecordsBuilder()
+                  .setTimeUnixNano(random.nextLong())
+                  .setObservedTimeUnixNano(random.nextBoolean() ? random.nextLong() : 0)
+                  .setSeverityNumberValue(random.nextInt(30))
+                  .setSeverityText(random.nextBoolean() ? "WARN" : "")
+                  .addAllAttributes(keyValues(random.nextInt(8), 0))
+                  .setDroppedAttributesCount(random.nextInt(3))
+                  .setFlags(random.nextInt())
+                  .setEventName(random.nextInt(4) == 0 ? "event.x" : "");
           if (random.nextBoolean()) lr.setBody(anyValue(0));
           if (random.nextBoolean()) lr.setTraceId(bytes(16));
           if (random.nextBoolean()) lr.setSpanId(bytes(random.nextInt(4) == 0 ? 5 : 8));
@@ -103,7 +120,8 @@ class OtlpLogsDecoderTest {
   private Iterable<KeyValue> keyValues(int n, int depth) {
     java.util.List<KeyValue> out = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
-      KeyValue.Builder kv = KeyValue.newBuilder().setKey("k" + i + (random.nextBoolean() ? "é" : ""));
+      KeyValue.Builder kv =
+          KeyValue.newBuilder().setKey("k" + i + (random.nextBoolean() ? "é" : ""));
       if (random.nextInt(10) > 0) kv.setValue(anyValue(depth));
       out.add(kv.build());
     }
@@ -119,13 +137,17 @@ class OtlpLogsDecoderTest {
       case 2 -> v.setIntValue(random.nextLong());
       case 3 -> v.setDoubleValue(random.nextDouble() * 1e6);
       case 4 -> v.setBytesValue(bytes(random.nextInt(6)));
-      case 5 -> { /* empty AnyValue */ }
+      case 5 -> {
+        /* empty AnyValue */
+      }
       case 6 -> {
         ArrayValue.Builder a = ArrayValue.newBuilder();
         for (int i = 0, n = random.nextInt(4); i < n; i++) a.addValues(anyValue(depth + 1));
         v.setArrayValue(a);
       }
-      default -> v.setKvlistValue(KeyValueList.newBuilder().addAllValues(keyValues(random.nextInt(4), depth + 1)));
+      default ->
+          v.setKvlistValue(
+              KeyValueList.newBuilder().addAllValues(keyValues(random.nextInt(4), depth + 1)));
     }
     return v.build();
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.admin.HealthRegistry;
-import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Consumer;
@@ -36,14 +35,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver's {@code dead_letter.exporter} in the running service: built even when no pipeline names
- * it, started before the receiver and stopped after it, reached through {@link Host#deadLetters}.
+ * A receiver's {@code dead_letter.exporter} in the running service: built even when no pipeline
+ * names it, started before the receiver and stopped after it, reached through {@link
+ * Host#deadLetters}.
  */
 class DeadLetterServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** What happened, in order: "start rec/dlq", "receiver offered ACCEPTED", "shutdown poison", ... */
+  /**
+   * What happened, in order: "start rec/dlq", "receiver offered ACCEPTED", "shutdown poison", ...
+   */
   private final List<String> events = new CopyOnWriteArrayList<>();
+
   private final List<Batch> deadLetters = new CopyOnWriteArrayList<>();
   private final MetricsRegistry metrics = new MetricsRegistry();
 
@@ -76,13 +79,17 @@ class DeadLetterServiceTest {
 
     @Override
     public Receiver createReceiver(
-        ComponentContext context, DeadLetterReceiverSettings config, Map<Signal, Consumer> consumers) {
+        ComponentContext context,
+        DeadLetterReceiverSettings config,
+        Map<Signal, Consumer> consumers) {
       return new Receiver() {
         @Override
         public void start(Host host) {
           events.add("start " + context.id());
           DeadLetters dlq = host.deadLetters(context.id(), config.deadLetterExporter());
-          events.add("offered " + dlq.offer(TestBatches.logs("poison", 1), "invalid_protobuf", "not a request"));
+          events.add(
+              "offered "
+                  + dlq.offer(TestBatches.logs("poison", 1), "invalid_protobuf", "not a request"));
         }
 
         @Override
@@ -114,10 +121,17 @@ class DeadLetterServiceTest {
   }
 
   @Test
-  void aReceiversDeadLetterExporterIsBuiltStartedBeforeAndStoppedAfterItAndTakesItsDeadLetters() throws Exception {
-    ComponentRegistry registry = ComponentRegistry.of(new PoisonFactory(),
-        StubFactories.exporter("rec", ExporterConfig.class, ExporterConfig::new, this::exporter));
-    LoadResult loaded = new ConfigLoader(registry, Map.of()).loadString("""
+  void aReceiversDeadLetterExporterIsBuiltStartedBeforeAndStoppedAfterItAndTakesItsDeadLetters()
+      throws Exception {
+    ComponentRegistry registry =
+        ComponentRegistry.of(
+            new PoisonFactory(),
+            StubFactories.exporter(
+                "rec", ExporterConfig.class, ExporterConfig::new, this::exporter));
+    LoadResult loaded =
+        new ConfigLoader(registry, Map.of())
+            .loadString(
+                """
         receivers:
           poison: { dead_letter: { exporter: rec/dlq } }
         exporters:
@@ -126,23 +140,34 @@ class DeadLetterServiceTest {
         service:
           pipelines:
             logs: { receivers: [poison], exporters: [rec/main] }
-        """, "agent.yaml");
+        """,
+                "agent.yaml");
     assertThat(loaded.problems()).isEmpty();
 
-    Service service = Service.build(loaded.config().orElseThrow(), registry, metrics, new HealthRegistry());
-    assertThat(service.exporters()).containsKeys(ComponentId.parse("rec/main"), ComponentId.parse("rec/dlq"));
+    Service service =
+        Service.build(loaded.config().orElseThrow(), registry, metrics, new HealthRegistry());
+    assertThat(service.exporters())
+        .containsKeys(ComponentId.parse("rec/main"), ComponentId.parse("rec/dlq"));
     service.start();
     await().atMost(WAIT).until(() -> deadLetters.size() == 1);
     service.shutdown();
 
-    assertThat(events).containsSubsequence("start rec/dlq", "start poison", "offered ACCEPTED", "shutdown poison",
-        "shutdown rec/dlq");
+    assertThat(events)
+        .containsSubsequence(
+            "start rec/dlq",
+            "start poison",
+            "offered ACCEPTED",
+            "shutdown poison",
+            "shutdown rec/dlq");
     var resource = ((LogsBatch) deadLetters.get(0)).resourceLogs().get(0).resource().attributes();
     assertThat(resource.get(DeadLetters.RECEIVER)).isEqualTo("poison");
     assertThat(resource.get(DeadLetters.ERROR_REASON)).isEqualTo("invalid_protobuf");
     assertThat(resource.get(DeadLetters.ERROR_MESSAGE)).isEqualTo("not a request");
-    assertThat(metrics.counterSum(ReceiverDeadLetters.METRIC, "receiver", "poison", "dead_letter", "rec/dlq"))
+    assertThat(
+            metrics.counterSum(
+                ReceiverDeadLetters.METRIC, "receiver", "poison", "dead_letter", "rec/dlq"))
         .isEqualTo(1);
-    assertThat(metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "rec/dlq")).isEqualTo(1);
+    assertThat(metrics.counterSum("stacklens_exporter_sent_records_total", "exporter", "rec/dlq"))
+        .isEqualTo(1);
   }
 }

@@ -45,15 +45,30 @@ class FanoutConsumerTest {
     return pipeline(name, exporter, 4);
   }
 
-  private Pipeline pipeline(String name, RecordingExporter exporter, int ringSize) throws Exception {
+  private Pipeline pipeline(String name, RecordingExporter exporter, int ringSize)
+      throws Exception {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = false;
     c.sendingQueue.queueSize = 1;
-    ExporterRunner r = new ExporterRunner(
-        ComponentContext.of(ComponentId.parse("debug/" + name), ComponentKind.EXPORTER, metrics), exporter, c);
+    ExporterRunner r =
+        new ExporterRunner(
+            ComponentContext.of(
+                ComponentId.parse("debug/" + name), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     r.start(host);
     runners.add(r);
-    Pipeline p = new Pipeline(name, ringSize, 1_000, Long.MAX_VALUE, WaitStrategy.PARK, List.of(), List.of(r), metrics, memory);
+    Pipeline p =
+        new Pipeline(
+            name,
+            ringSize,
+            1_000,
+            Long.MAX_VALUE,
+            WaitStrategy.PARK,
+            List.of(),
+            List.of(r),
+            metrics,
+            memory);
     p.start(host);
     pipelines.add(p);
     return p;
@@ -62,8 +77,14 @@ class FanoutConsumerTest {
   private FanoutConsumer fanout(Pipeline... targets) {
     List<Counter> dropped = new ArrayList<>();
     for (Pipeline p : targets) {
-      dropped.add(metrics.counter("stacklens_pipeline_dropped_records_total", "Records a pipeline could not hand to an exporter",
-          "pipeline", p.name(), "reason", "shutting_down"));
+      dropped.add(
+          metrics.counter(
+              "stacklens_pipeline_dropped_records_total",
+              "Records a pipeline could not hand to an exporter",
+              "pipeline",
+              p.name(),
+              "reason",
+              "shutting_down"));
     }
     return new FanoutConsumer(List.of(targets), dropped, memory);
   }
@@ -77,7 +98,9 @@ class FanoutConsumerTest {
     assertThat(fanout.consume(TestBatches.logs("r", 3))).isEqualTo(Admission.ACCEPTED);
 
     await().atMost(WAIT).until(() -> a.recordCount() == 3 && b.recordCount() == 3);
-    assertThat(a.pushed().get(0)).as("each pipeline has its own copy").isNotSameAs(b.pushed().get(0));
+    assertThat(a.pushed().get(0))
+        .as("each pipeline has its own copy")
+        .isNotSameAs(b.pushed().get(0));
   }
 
   @Test
@@ -85,11 +108,13 @@ class FanoutConsumerTest {
     RecordingExporter fast = new RecordingExporter();
     RecordingExporter slow = new RecordingExporter();
     slow.block();
-    Pipeline first = pipeline("first", fast, 1024); // never the full one, however fast the test pushes
+    Pipeline first =
+        pipeline("first", fast, 1024); // never the full one, however fast the test pushes
     Pipeline second = pipeline("second", slow);
     FanoutConsumer fanout = fanout(first, second);
 
-    // Fill the second pipeline: its exporter holds one push, its queue one batch, its ring the rest.
+    // Fill the second pipeline: its exporter holds one push, its queue one batch, its ring the
+    // rest.
     int accepted = 0;
     long refusedAt = -1;
     for (int i = 0; i < 50 && refusedAt < 0; i++) {
@@ -102,18 +127,35 @@ class FanoutConsumerTest {
         accepted++;
       }
     }
-    assertThat(refusedAt).as("a request was refused once the second pipeline filled").isGreaterThanOrEqualTo(0);
-    assertThat(Duration.ofNanos(refusedAt)).as("refused without waiting for room").isLessThan(Duration.ofSeconds(1));
+    assertThat(refusedAt)
+        .as("a request was refused once the second pipeline filled")
+        .isGreaterThanOrEqualTo(0);
+    assertThat(Duration.ofNanos(refusedAt))
+        .as("refused without waiting for room")
+        .isLessThan(Duration.ofSeconds(1));
     int acceptedBeforeRefusal = accepted;
     await().atMost(WAIT).until(() -> fast.recordCount() == acceptedBeforeRefusal);
-    assertThat(metrics.counterValue("stacklens_pipeline_refused_records_total", "pipeline", "second", "reason", "ring_full"))
+    assertThat(
+            metrics.counterValue(
+                "stacklens_pipeline_refused_records_total",
+                "pipeline",
+                "second",
+                "reason",
+                "ring_full"))
         .isEqualTo(1);
 
     slow.unblock();
     await().atMost(WAIT).until(() -> slow.recordCount() == acceptedBeforeRefusal);
-    assertThat(fast.recordCount()).as("the refused request reached neither pipeline").isEqualTo(acceptedBeforeRefusal);
+    assertThat(fast.recordCount())
+        .as("the refused request reached neither pipeline")
+        .isEqualTo(acceptedBeforeRefusal);
     assertThat(fanout.consume(TestBatches.logs("again", 1))).isEqualTo(Admission.ACCEPTED);
-    await().atMost(WAIT).until(() -> fast.recordCount() == acceptedBeforeRefusal + 1 && slow.recordCount() == acceptedBeforeRefusal + 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                fast.recordCount() == acceptedBeforeRefusal + 1
+                    && slow.recordCount() == acceptedBeforeRefusal + 1);
   }
 
   @Test
@@ -121,17 +163,29 @@ class FanoutConsumerTest {
     RecordingExporter fast = new RecordingExporter();
     RecordingExporter slow = new RecordingExporter();
     slow.block();
-    Pipeline first = pipeline("first", fast, 1024); // never the full one, however fast the test pushes
+    Pipeline first =
+        pipeline("first", fast, 1024); // never the full one, however fast the test pushes
     Pipeline second = pipeline("second", slow);
     FanoutConsumer fanout = fanout(first, second);
-    // Fill the second pipeline until its worker is stuck on the blocked exporter and its ring is full.
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() ->
-        fanout.consume(TestBatches.logs("fill", 1)) == Admission.REFUSED_FULL
-            && metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "second") == 4);
+    // Fill the second pipeline until its worker is stuck on the blocked exporter and its ring is
+    // full.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () ->
+                fanout.consume(TestBatches.logs("fill", 1)) == Admission.REFUSED_FULL
+                    && metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "second")
+                        == 4);
 
-    // The first pipeline keeps its whole ring for its own direct traffic: 100 refusals took nothing.
-    for (int i = 0; i < 100; i++) assertThat(fanout.consume(TestBatches.logs("x", 1))).isEqualTo(Admission.REFUSED_FULL);
-    await().atMost(WAIT).until(() -> metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "first") == 0);
+    // The first pipeline keeps its whole ring for its own direct traffic: 100 refusals took
+    // nothing.
+    for (int i = 0; i < 100; i++)
+      assertThat(fanout.consume(TestBatches.logs("x", 1))).isEqualTo(Admission.REFUSED_FULL);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "first") == 0);
     assertThat(metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "first")).isZero();
     slow.unblock();
   }
@@ -145,7 +199,13 @@ class FanoutConsumerTest {
 
     Batch batch = TestBatches.logs("late", 2);
     assertThat(fanout.consume(batch)).isEqualTo(Admission.REFUSED_SHUTTING_DOWN);
-    assertThat(metrics.counterValue("stacklens_pipeline_refused_records_total", "pipeline", "first", "reason", "ring_full"))
+    assertThat(
+            metrics.counterValue(
+                "stacklens_pipeline_refused_records_total",
+                "pipeline",
+                "first",
+                "reason",
+                "ring_full"))
         .isZero();
     assertThat(((LogsBatch) batch).recordCount()).isEqualTo(2);
   }

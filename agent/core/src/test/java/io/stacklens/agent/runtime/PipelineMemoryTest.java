@@ -29,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The memory budget through a pipeline: what a receiver handed over is held while the batch is in the
- * ring and the exporter queues, follows what processors make of it, and is given back exactly once
- * when the last exporter is done, whatever the path (fan-out, routing, drops, shutdown).
+ * The memory budget through a pipeline: what a receiver handed over is held while the batch is in
+ * the ring and the exporter queues, follows what processors make of it, and is given back exactly
+ * once when the last exporter is done, whatever the path (fan-out, routing, drops, shutdown).
  */
 class PipelineMemoryTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -48,19 +48,27 @@ class PipelineMemoryTest {
     for (ExporterRunner r : runners) r.shutdown(Instant.now().plusSeconds(5));
   }
 
-  private ExporterRunner runner(RecordingExporter exporter, String name, boolean batching) throws Exception {
+  private ExporterRunner runner(RecordingExporter exporter, String name, boolean batching)
+      throws Exception {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = batching;
     c.batch.minSize = 30;
     c.batch.flushTimeout = Duration.ofMillis(50);
-    ExporterRunner r = new ExporterRunner(ComponentContext.of(ComponentId.parse(name), ComponentKind.EXPORTER, metrics), exporter, c);
+    ExporterRunner r =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.parse(name), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     r.start(host);
     runners.add(r);
     return r;
   }
 
-  private Pipeline pipeline(long maxBytes, List<Pipeline.Stage> stages, List<ExporterRunner> exporters) throws Exception {
-    Pipeline p = new Pipeline("logs", 64, 100_000, maxBytes, WaitStrategy.PARK, stages, exporters, metrics, memory);
+  private Pipeline pipeline(
+      long maxBytes, List<Pipeline.Stage> stages, List<ExporterRunner> exporters) throws Exception {
+    Pipeline p =
+        new Pipeline(
+            "logs", 64, 100_000, maxBytes, WaitStrategy.PARK, stages, exporters, metrics, memory);
     p.start(host);
     pipelines.add(p);
     return p;
@@ -80,9 +88,14 @@ class PipelineMemoryTest {
     RecordingExporter a = new RecordingExporter();
     RecordingExporter b = new RecordingExporter();
     b.block();
-    Pipeline p = pipeline(Long.MAX_VALUE, List.of(), List.of(runner(a, "rec/a", false), runner(b, "rec/b", true)));
+    Pipeline p =
+        pipeline(
+            Long.MAX_VALUE,
+            List.of(),
+            List.of(runner(a, "rec/a", false), runner(b, "rec/b", true)));
 
-    for (int i = 0; i < 10; i++) assertThat(p.consume(received("r" + i, 10))).isEqualTo(Admission.ACCEPTED);
+    for (int i = 0; i < 10; i++)
+      assertThat(p.consume(received("r" + i, 10))).isEqualTo(Admission.ACCEPTED);
     await().atMost(WAIT).until(() -> a.recordCount() == 100);
     assertThat(memory.used()).as("still held for the blocked exporter").isPositive();
 
@@ -107,7 +120,8 @@ class PipelineMemoryTest {
       else b.releaseMemory(); // the receiver still owns a refused batch
     }
     assertThat(last).isEqualTo(Admission.REFUSED_FULL);
-    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_bytes", "pipeline", "logs")).isLessThanOrEqualTo(oneBatch * 3);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_bytes", "pipeline", "logs"))
+        .isLessThanOrEqualTo(oneBatch * 3);
 
     slow.unblock();
     int expected = accepted * 10;
@@ -120,14 +134,23 @@ class PipelineMemoryTest {
   void whatAProcessorAddsIsCountedUntilDeliveredAndADroppedBatchIsGivenBack() throws Exception {
     RecordingExporter out = new RecordingExporter();
     out.block();
-    Processor grow = batch -> {
-      ((LogsBatch) batch).forEachRecord(r -> r.attributes().put("added", "x".repeat(1000)));
-      return batch;
-    };
-    Processor dropOdd = batch -> ((LogsBatch) batch).resourceLogs().get(0).scopeLogs().get(0).logRecords().size() == 7 ? null : batch;
-    Pipeline p = pipeline(Long.MAX_VALUE,
-        List.of(new Pipeline.Stage(ComponentId.parse("grow"), grow), new Pipeline.Stage(ComponentId.parse("drop"), dropOdd)),
-        List.of(runner(out, "rec", false)));
+    Processor grow =
+        batch -> {
+          ((LogsBatch) batch).forEachRecord(r -> r.attributes().put("added", "x".repeat(1000)));
+          return batch;
+        };
+    Processor dropOdd =
+        batch ->
+            ((LogsBatch) batch).resourceLogs().get(0).scopeLogs().get(0).logRecords().size() == 7
+                ? null
+                : batch;
+    Pipeline p =
+        pipeline(
+            Long.MAX_VALUE,
+            List.of(
+                new Pipeline.Stage(ComponentId.parse("grow"), grow),
+                new Pipeline.Stage(ComponentId.parse("drop"), dropOdd)),
+            List.of(runner(out, "rec", false)));
 
     Batch b = received("g", 5);
     long before = b.accountedBytes();
@@ -146,16 +169,22 @@ class PipelineMemoryTest {
     RecordingExporter b = new RecordingExporter();
     ExporterRunner ra = runner(a, "rec/a", false);
     ExporterRunner rb = runner(b, "rec/b", true);
-    RoutingProcessor router = (batch, sink) -> {
-      LogsBatch logs = (LogsBatch) batch;
-      ResourceLogs first = logs.resourceLogs().get(0);
-      LogsBatch part = new LogsBatch(new ArrayList<>(List.of(first)));
-      sink.send(part, List.of(ra.id(), rb.id()));
-      sink.send(batch, List.of(rb.id()));
-    };
-    Pipeline p = pipeline(Long.MAX_VALUE, List.of(new Pipeline.Stage(ComponentId.parse("route"), router)), List.of(ra, rb));
+    RoutingProcessor router =
+        (batch, sink) -> {
+          LogsBatch logs = (LogsBatch) batch;
+          ResourceLogs first = logs.resourceLogs().get(0);
+          LogsBatch part = new LogsBatch(new ArrayList<>(List.of(first)));
+          sink.send(part, List.of(ra.id(), rb.id()));
+          sink.send(batch, List.of(rb.id()));
+        };
+    Pipeline p =
+        pipeline(
+            Long.MAX_VALUE,
+            List.of(new Pipeline.Stage(ComponentId.parse("route"), router)),
+            List.of(ra, rb));
 
-    for (int i = 0; i < 5; i++) assertThat(p.consume(received("p" + i, 4))).isEqualTo(Admission.ACCEPTED);
+    for (int i = 0; i < 5; i++)
+      assertThat(p.consume(received("p" + i, 4))).isEqualTo(Admission.ACCEPTED);
     await().atMost(WAIT).until(() -> a.recordCount() == 20 && b.recordCount() == 40);
     await().atMost(WAIT).until(() -> memory.used() == 0);
   }
@@ -167,7 +196,8 @@ class PipelineMemoryTest {
     ExporterRunner r = runner(stuck, "rec", false);
     Pipeline p = pipeline(Long.MAX_VALUE, List.of(), List.of(r));
     int accepted = 0;
-    for (int i = 0; i < 20; i++) if (p.consume(received("s" + i, 10)) == Admission.ACCEPTED) accepted++;
+    for (int i = 0; i < 20; i++)
+      if (p.consume(received("s" + i, 10)) == Admission.ACCEPTED) accepted++;
     await().atMost(WAIT).until(() -> stuck.attempts.get() >= 1);
 
     p.shutdown(Instant.now().plusMillis(300));

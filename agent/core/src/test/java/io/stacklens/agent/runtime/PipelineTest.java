@@ -27,11 +27,16 @@ class PipelineTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final HealthRegistry host = new HealthRegistry();
 
-  private ExporterRunner runner(RecordingExporter exporter, String name, int queueSize) throws Exception {
+  private ExporterRunner runner(RecordingExporter exporter, String name, int queueSize)
+      throws Exception {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = false;
     c.sendingQueue.queueSize = queueSize;
-    ExporterRunner r = new ExporterRunner(ComponentContext.of(ComponentId.parse(name), ComponentKind.EXPORTER, metrics), exporter, c);
+    ExporterRunner r =
+        new ExporterRunner(
+            ComponentContext.of(ComponentId.parse(name), ComponentKind.EXPORTER, metrics),
+            exporter,
+            c);
     r.start(host);
     return r;
   }
@@ -41,7 +46,12 @@ class PipelineTest {
     return batch -> {
       LogsBatch logs = (LogsBatch) batch;
       logs.forEachRecord(r -> r.attributes().put("seen_by", value));
-      logs.resourceLogs().forEach(rl -> rl.scopeLogs().forEach(sl -> sl.logRecords().removeIf(r -> r.body().toString().endsWith("-3"))));
+      logs.resourceLogs()
+          .forEach(
+              rl ->
+                  rl.scopeLogs()
+                      .forEach(
+                          sl -> sl.logRecords().removeIf(r -> r.body().toString().endsWith("-3"))));
       logs.removeEmpty();
       return logs;
     };
@@ -53,17 +63,39 @@ class PipelineTest {
     RecordingExporter b = new RecordingExporter();
     ExporterRunner ra = runner(a, "rec/a", 10);
     ExporterRunner rb = runner(b, "rec/b", 10);
-    Pipeline p = new Pipeline("logs", 8, 100_000, WaitStrategy.PARK,
-        List.of(new Pipeline.Stage(ComponentId.parse("marker/one"), marker("one")),
-            new Pipeline.Stage(ComponentId.parse("marker/two"), marker("two"))),
-        List.of(ra, rb), metrics);
+    Pipeline p =
+        new Pipeline(
+            "logs",
+            8,
+            100_000,
+            WaitStrategy.PARK,
+            List.of(
+                new Pipeline.Stage(ComponentId.parse("marker/one"), marker("one")),
+                new Pipeline.Stage(ComponentId.parse("marker/two"), marker("two"))),
+            List.of(ra, rb),
+            metrics);
     p.start(host);
     assertThat(p.consume(TestBatches.logs("r", 5))).isEqualTo(Admission.ACCEPTED);
     await().atMost(Duration.ofSeconds(5)).until(() -> a.recordCount() == 4 && b.recordCount() == 4);
     assertThat(a.bodies()).containsExactly("r-0", "r-1", "r-2", "r-4");
-    ((LogsBatch) a.pushed().get(0)).forEachRecord(r -> assertThat(r.attributes().get("seen_by")).isEqualTo("two"));
-    assertThat(metrics.counterValue("stacklens_processor_incoming_records_total", "processor", "marker/one", "pipeline", "logs")).isEqualTo(5);
-    assertThat(metrics.counterValue("stacklens_processor_outgoing_records_total", "processor", "marker/one", "pipeline", "logs")).isEqualTo(4);
+    ((LogsBatch) a.pushed().get(0))
+        .forEachRecord(r -> assertThat(r.attributes().get("seen_by")).isEqualTo("two"));
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_incoming_records_total",
+                "processor",
+                "marker/one",
+                "pipeline",
+                "logs"))
+        .isEqualTo(5);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "marker/one",
+                "pipeline",
+                "logs"))
+        .isEqualTo(4);
     p.shutdown(Instant.now().plusSeconds(5));
     ra.shutdown(Instant.now().plusSeconds(5));
     rb.shutdown(Instant.now().plusSeconds(5));
@@ -74,7 +106,8 @@ class PipelineTest {
     RecordingExporter slow = new RecordingExporter();
     slow.block();
     ExporterRunner r = runner(slow, "rec", 1);
-    Pipeline p = new Pipeline("logs", 2, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    Pipeline p =
+        new Pipeline("logs", 2, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
 
     // A client that retries refused batches: nothing may be lost, and refusals must happen.
@@ -96,7 +129,13 @@ class PipelineTest {
     }
     assertThat(refusals).isGreaterThanOrEqualTo(5);
     await().atMost(Duration.ofSeconds(5)).until(() -> slow.recordCount() == 200);
-    assertThat(metrics.counterValue("stacklens_pipeline_refused_records_total", "pipeline", "logs", "reason", "ring_full"))
+    assertThat(
+            metrics.counterValue(
+                "stacklens_pipeline_refused_records_total",
+                "pipeline",
+                "logs",
+                "reason",
+                "ring_full"))
         .isEqualTo(refusals * 10L);
     p.shutdown(Instant.now().plusSeconds(5));
     r.shutdown(Instant.now().plusSeconds(5));
@@ -115,8 +154,10 @@ class PipelineTest {
       Thread.sleep(5);
     }
     assertThat(last).isEqualTo(Admission.REFUSED_FULL);
-    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "logs")).isBetween(1.0, 25.0);
-    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "logs")).isLessThan(64.0);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_records", "pipeline", "logs"))
+        .isBetween(1.0, 25.0);
+    assertThat(metrics.gaugeValue("stacklens_pipeline_ring_size", "pipeline", "logs"))
+        .isLessThan(64.0);
     slow.unblock();
     p.shutdown(Instant.now().plusSeconds(5));
     r.shutdown(Instant.now().plusSeconds(5));
@@ -139,9 +180,11 @@ class PipelineTest {
   void shutdownDrainsTheRingAndThenRefusesNewBatches() throws Exception {
     RecordingExporter e = new RecordingExporter();
     ExporterRunner r = runner(e, "rec", 100);
-    Pipeline p = new Pipeline("logs", 64, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
+    Pipeline p =
+        new Pipeline("logs", 64, 100_000, WaitStrategy.PARK, List.of(), List.of(r), metrics);
     p.start(host);
-    for (int i = 0; i < 50; i++) assertThat(p.consume(TestBatches.logs("s" + i, 3))).isEqualTo(Admission.ACCEPTED);
+    for (int i = 0; i < 50; i++)
+      assertThat(p.consume(TestBatches.logs("s" + i, 3))).isEqualTo(Admission.ACCEPTED);
     p.shutdown(Instant.now().plusSeconds(5));
     assertThat(p.consume(TestBatches.logs("late", 1))).isEqualTo(Admission.REFUSED_SHUTTING_DOWN);
     r.shutdown(Instant.now().plusSeconds(5));
@@ -152,18 +195,35 @@ class PipelineTest {
   void aFailingProcessorDropsOnlyItsBatchAndCountsIt() throws Exception {
     RecordingExporter e = new RecordingExporter();
     ExporterRunner r = runner(e, "rec", 100);
-    Processor flaky = batch -> {
-      if (((LogsBatch) batch).recordCount() == 2) throw new IllegalStateException("boom");
-      return batch;
-    };
-    Pipeline p = new Pipeline("logs/x", 8, 100_000, WaitStrategy.YIELD, List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)), List.of(r), metrics);
+    Processor flaky =
+        batch -> {
+          if (((LogsBatch) batch).recordCount() == 2) throw new IllegalStateException("boom");
+          return batch;
+        };
+    Pipeline p =
+        new Pipeline(
+            "logs/x",
+            8,
+            100_000,
+            WaitStrategy.YIELD,
+            List.of(new Pipeline.Stage(ComponentId.of("flaky"), flaky)),
+            List.of(r),
+            metrics);
     p.start(host);
     p.consume(TestBatches.logs("ok", 3));
     p.consume(TestBatches.logs("bad", 2));
     p.consume(TestBatches.logs("ok2", 4));
     await().atMost(Duration.ofSeconds(5)).until(() -> e.recordCount() == 7);
-    assertThat(metrics.counterValue("stacklens_processor_dropped_records_total", "processor", "flaky", "pipeline", "logs/x",
-        "reason", "processor_error")).isEqualTo(2);
+    assertThat(
+            metrics.counterValue(
+                "stacklens_processor_dropped_records_total",
+                "processor",
+                "flaky",
+                "pipeline",
+                "logs/x",
+                "reason",
+                "processor_error"))
+        .isEqualTo(2);
     p.shutdown(Instant.now().plusSeconds(5));
     r.shutdown(Instant.now().plusSeconds(5));
   }

@@ -1,7 +1,6 @@
 package io.stacklens.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stacklens.agent.admin.HealthRegistry;
@@ -51,7 +50,8 @@ class RoutingPipelineTest {
   private ExporterRunner runner(RecordingExporter exporter, ComponentId id) throws Exception {
     ExporterConfig c = new ExporterConfig();
     c.batch.enabled = false;
-    ExporterRunner r = new ExporterRunner(ComponentContext.of(id, ComponentKind.EXPORTER, metrics), exporter, c);
+    ExporterRunner r =
+        new ExporterRunner(ComponentContext.of(id, ComponentKind.EXPORTER, metrics), exporter, c);
     r.start(host);
     runners.add(r);
     return r;
@@ -71,16 +71,26 @@ class RoutingPipelineTest {
     @Override
     public void route(Batch batch, RouteSink sink) {
       Map<List<ComponentId>, LogsBatch> parts = new LinkedHashMap<>();
-      ((LogsBatch) batch).forEachRecord((rl, sl, r) -> {
-        List<ComponentId> to = destination.apply(r.body().toString());
-        if (to.isEmpty()) return;
-        LogsBatch part = parts.computeIfAbsent(to, k -> {
-          LogsBatch b = new LogsBatch();
-          b.resourceLogs().add(new ResourceLogs(rl.resource(), new ArrayList<>(List.of(new ScopeLogs(sl.scope(), new ArrayList<>())))));
-          return b;
-        });
-        part.resourceLogs().get(0).scopeLogs().get(0).logRecords().add(r);
-      });
+      ((LogsBatch) batch)
+          .forEachRecord(
+              (rl, sl, r) -> {
+                List<ComponentId> to = destination.apply(r.body().toString());
+                if (to.isEmpty()) return;
+                LogsBatch part =
+                    parts.computeIfAbsent(
+                        to,
+                        k -> {
+                          LogsBatch b = new LogsBatch();
+                          b.resourceLogs()
+                              .add(
+                                  new ResourceLogs(
+                                      rl.resource(),
+                                      new ArrayList<>(
+                                          List.of(new ScopeLogs(sl.scope(), new ArrayList<>())))));
+                          return b;
+                        });
+                part.resourceLogs().get(0).scopeLogs().get(0).logRecords().add(r);
+              });
       parts.forEach((to, part) -> sink.send(part, to));
     }
   }
@@ -100,8 +110,12 @@ class RoutingPipelineTest {
     return b;
   }
 
-  private Pipeline pipeline(String name, List<Pipeline.Stage> stages, Map<ComponentId, ExporterRunner> exporters) throws Exception {
-    Pipeline p = new Pipeline(name, 8, 100_000, WaitStrategy.PARK, stages, List.copyOf(exporters.values()), metrics);
+  private Pipeline pipeline(
+      String name, List<Pipeline.Stage> stages, Map<ComponentId, ExporterRunner> exporters)
+      throws Exception {
+    Pipeline p =
+        new Pipeline(
+            name, 8, 100_000, WaitStrategy.PARK, stages, List.copyOf(exporters.values()), metrics);
     p.start(host);
     pipelines.add(p);
     return p;
@@ -120,25 +134,62 @@ class RoutingPipelineTest {
     exporters.put(ALL, runner(all, ALL));
     exporters.put(ERRORS, runner(errors, ERRORS));
     exporters.put(IDLE, runner(idle, IDLE));
-    Processor tag = b -> {
-      ((LogsBatch) b).forEachRecord(r -> r.attributes().put("tagged", true));
-      return b;
-    };
-    Pipeline p = pipeline("logs",
-        List.of(new Pipeline.Stage(ComponentId.of("tag"), tag), new Pipeline.Stage(ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
-        exporters);
+    Processor tag =
+        b -> {
+          ((LogsBatch) b).forEachRecord(r -> r.attributes().put("tagged", true));
+          return b;
+        };
+    Pipeline p =
+        pipeline(
+            "logs",
+            List.of(
+                new Pipeline.Stage(ComponentId.of("tag"), tag),
+                new Pipeline.Stage(
+                    ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
+            exporters);
 
     p.consume(batch("ok-1", "err-1", "both-1", "ok-2", "none-1", "err-2"));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> errors.recordCount() == 3 && all.recordCount() == 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> errors.recordCount() == 3 && all.recordCount() == 3);
     assertThat(errors.bodies()).containsExactlyInAnyOrder("err-1", "err-2", "both-1");
     assertThat(all.bodies()).containsExactlyInAnyOrder("ok-1", "ok-2", "both-1");
-    ((LogsBatch) all.pushed().get(0)).forEachRecord(r -> assertThat(r.attributes().get("tagged")).isEqualTo(true));
-    assertThat(counter("stacklens_processor_incoming_records_total", "processor", "router", "pipeline", "logs")).isEqualTo(6);
+    ((LogsBatch) all.pushed().get(0))
+        .forEachRecord(r -> assertThat(r.attributes().get("tagged")).isEqualTo(true));
+    assertThat(
+            counter(
+                "stacklens_processor_incoming_records_total",
+                "processor",
+                "router",
+                "pipeline",
+                "logs"))
+        .isEqualTo(6);
     // both-1 went to two exporters but is one record out; none-1 went nowhere
-    assertThat(counter("stacklens_processor_outgoing_records_total", "processor", "router", "pipeline", "logs")).isEqualTo(5);
-    assertThat(counter("stacklens_processor_incoming_records_total", "processor", "tag", "pipeline", "logs")).isEqualTo(6);
-    assertThat(counter("stacklens_processor_outgoing_records_total", "processor", "tag", "pipeline", "logs")).isEqualTo(6);
+    assertThat(
+            counter(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "router",
+                "pipeline",
+                "logs"))
+        .isEqualTo(5);
+    assertThat(
+            counter(
+                "stacklens_processor_incoming_records_total",
+                "processor",
+                "tag",
+                "pipeline",
+                "logs"))
+        .isEqualTo(6);
+    assertThat(
+            counter(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "tag",
+                "pipeline",
+                "logs"))
+        .isEqualTo(6);
     Thread.sleep(50);
     assertThat(idle.recordCount()).isZero();
   }
@@ -149,55 +200,116 @@ class RoutingPipelineTest {
     RecordingExporter all = new RecordingExporter();
     ExporterRunner errorsRunner = runner(errors, ERRORS);
     ExporterRunner allRunner = runner(all, ALL);
-    Pipeline first = pipeline("logs/a", List.of(new Pipeline.Stage(ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
-        new LinkedHashMap<>(Map.of(ERRORS, errorsRunner, ALL, allRunner)));
-    Pipeline second = pipeline("logs/b", List.of(new Pipeline.Stage(ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
-        new LinkedHashMap<>(Map.of(ERRORS, errorsRunner, ALL, allRunner)));
+    Pipeline first =
+        pipeline(
+            "logs/a",
+            List.of(
+                new Pipeline.Stage(
+                    ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
+            new LinkedHashMap<>(Map.of(ERRORS, errorsRunner, ALL, allRunner)));
+    Pipeline second =
+        pipeline(
+            "logs/b",
+            List.of(
+                new Pipeline.Stage(
+                    ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
+            new LinkedHashMap<>(Map.of(ERRORS, errorsRunner, ALL, allRunner)));
 
     first.consume(batch("a-ok", "err-a"));
     second.consume(batch("b-ok", "b-ok2", "err-b"));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> errors.recordCount() == 2 && all.recordCount() == 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> errors.recordCount() == 2 && all.recordCount() == 3);
     assertThat(errors.bodies()).containsExactlyInAnyOrder("err-a", "err-b");
     assertThat(all.bodies()).containsExactlyInAnyOrder("a-ok", "b-ok", "b-ok2");
-    assertThat(counter("stacklens_processor_outgoing_records_total", "processor", "router", "pipeline", "logs/a")).isEqualTo(2);
-    assertThat(counter("stacklens_processor_outgoing_records_total", "processor", "router", "pipeline", "logs/b")).isEqualTo(3);
+    assertThat(
+            counter(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "router",
+                "pipeline",
+                "logs/a"))
+        .isEqualTo(2);
+    assertThat(
+            counter(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "router",
+                "pipeline",
+                "logs/b"))
+        .isEqualTo(3);
   }
 
   @Test
   void aPartNamingAnExporterOutsideThePipelineIsCountedAndStillReachesTheOthers() throws Exception {
     RecordingExporter all = new RecordingExporter();
-    Pipeline p = pipeline("logs", List.of(new Pipeline.Stage(ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
-        Map.of(ALL, runner(all, ALL)));
+    Pipeline p =
+        pipeline(
+            "logs",
+            List.of(
+                new Pipeline.Stage(
+                    ComponentId.of("router"), new BodyRouter(RoutingPipelineTest::byPrefix))),
+            Map.of(ALL, runner(all, ALL)));
 
     p.consume(batch("ghost-1", "ghost-2"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> all.recordCount() == 2);
-    assertThat(counter("stacklens_pipeline_dropped_records_total", "pipeline", "logs", "reason", "unknown_route_target")).isEqualTo(2);
+    assertThat(
+            counter(
+                "stacklens_pipeline_dropped_records_total",
+                "pipeline",
+                "logs",
+                "reason",
+                "unknown_route_target"))
+        .isEqualTo(2);
   }
 
   @Test
   void aRouterThatThrowsLosesOnlyWhatItHadNotSentAndCountsIt() throws Exception {
     RecordingExporter all = new RecordingExporter();
-    RoutingProcessor halfThenFail = new RoutingProcessor() {
-      @Override
-      public void route(Batch batch, RouteSink sink) {
-        LogsBatch logs = (LogsBatch) batch;
-        List<LogRecord> records = logs.resourceLogs().get(0).scopeLogs().get(0).logRecords();
-        LogsBatch first = TestBatches.logs("x", 0);
-        first.resourceLogs().get(0).scopeLogs().get(0).logRecords().add(records.get(0));
-        sink.send(first, List.of(ALL));
-        throw new IllegalStateException("boom");
-      }
-    };
-    Pipeline p = pipeline("logs", List.of(new Pipeline.Stage(ComponentId.of("router"), halfThenFail)), Map.of(ALL, runner(all, ALL)));
+    RoutingProcessor halfThenFail =
+        new RoutingProcessor() {
+          @Override
+          public void route(Batch batch, RouteSink sink) {
+            LogsBatch logs = (LogsBatch) batch;
+            List<LogRecord> records = logs.resourceLogs().get(0).scopeLogs().get(0).logRecords();
+            LogsBatch first = TestBatches.logs("x", 0);
+            first.resourceLogs().get(0).scopeLogs().get(0).logRecords().add(records.get(0));
+            sink.send(first, List.of(ALL));
+            throw new IllegalStateException("boom");
+          }
+        };
+    Pipeline p =
+        pipeline(
+            "logs",
+            List.of(new Pipeline.Stage(ComponentId.of("router"), halfThenFail)),
+            Map.of(ALL, runner(all, ALL)));
 
     p.consume(batch("a", "b", "c"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> all.recordCount() == 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> counter("stacklens_processor_dropped_records_total",
-        "processor", "router", "pipeline", "logs", "reason", "processor_error") == 2);
-    assertThat(counter("stacklens_processor_outgoing_records_total", "processor", "router", "pipeline", "logs")).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                counter(
+                        "stacklens_processor_dropped_records_total",
+                        "processor",
+                        "router",
+                        "pipeline",
+                        "logs",
+                        "reason",
+                        "processor_error")
+                    == 2);
+    assertThat(
+            counter(
+                "stacklens_processor_outgoing_records_total",
+                "processor",
+                "router",
+                "pipeline",
+                "logs"))
+        .isEqualTo(1);
     // the worker survives: the next batch is routed
     p.consume(batch("d"));
     await().atMost(Duration.ofSeconds(5)).until(() -> all.recordCount() == 2);

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The shared pool against a real PostgreSQL: bounds, session settings, broken connections, failed connects. */
+/**
+ * The shared pool against a real PostgreSQL: bounds, session settings, broken connections, failed
+ * connects.
+ */
 class ConnectionPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final PostgresServer PG = PostgresServer.shared();
@@ -40,13 +43,15 @@ class ConnectionPoolTest {
     if (server.password() != null) p.setProperty("password", server.password());
     p.setProperty("ApplicationName", "pool-test");
     p.setProperty("connectTimeout", "10");
-    ConnectionPool pool = new ConnectionPool(new org.postgresql.Driver(), server.endpointOf("postgres"), p, settings);
+    ConnectionPool pool =
+        new ConnectionPool(new org.postgresql.Driver(), server.endpointOf("postgres"), p, settings);
     pools.add(pool);
     return pool;
   }
 
   private static String show(Connection c, String setting) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + setting)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW " + setting)) {
       rs.next();
       return rs.getString(1);
     }
@@ -75,34 +80,47 @@ class ConnectionPoolTest {
     pool.close();
     assertThat(pool.openConnections()).isZero();
     assertThat(a.isClosed()).isTrue();
-    assertThatThrownBy(pool::borrow).isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08003");
+    assertThatThrownBy(pool::borrow)
+        .isInstanceOf(SQLException.class)
+        .extracting("SQLState")
+        .isEqualTo("08003");
   }
 
   @Test
   void everyNewConnectionGetsTheStatementTimeoutAndAutoCommitMode() throws Exception {
-    ConnectionPool writer = pool(PG, ConnectionPool.Settings.of(1)
-        .withStatementTimeout(Duration.ofMillis(1500)).withAutoCommit(false));
+    ConnectionPool writer =
+        pool(
+            PG,
+            ConnectionPool.Settings.of(1)
+                .withStatementTimeout(Duration.ofMillis(1500))
+                .withAutoCommit(false));
     Connection c = writer.borrow();
     assertThat(show(c, "statement_timeout")).isEqualTo("1500ms");
     assertThat(c.getAutoCommit()).isFalse();
     c.rollback();
     writer.release(c);
 
-    ConnectionPool reader = pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ZERO));
+    ConnectionPool reader =
+        pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ZERO));
     Connection r = reader.borrow();
-    assertThat(show(r, "statement_timeout")).as("0 turns a role's or database's timeout off").isEqualTo("0");
+    assertThat(show(r, "statement_timeout"))
+        .as("0 turns a role's or database's timeout off")
+        .isEqualTo("0");
     assertThat(r.getAutoCommit()).isTrue();
     reader.release(r);
 
     ConnectionPool untouched = pool(PG, ConnectionPool.Settings.of(1));
     Connection u = untouched.borrow();
-    assertThat(show(u, "application_name")).as("the caller's driver properties").isEqualTo("pool-test");
+    assertThat(show(u, "application_name"))
+        .as("the caller's driver properties")
+        .isEqualTo("pool-test");
     untouched.release(u);
   }
 
   @Test
   void aStatementTimeoutIsNotAConnectionFailureAndTheConnectionStaysUsable() throws Exception {
-    ConnectionPool pool = pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ofMillis(200)));
+    ConnectionPool pool =
+        pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ofMillis(200)));
     Connection c = pool.borrow();
     SQLException timeout = null;
     try (Statement s = c.createStatement()) {
@@ -123,22 +141,26 @@ class ConnectionPoolTest {
 
   @Test
   void atMostMaxSizeAreOpenAndABorrowWaitsForARelease() throws Exception {
-    ConnectionPool pool = pool(PG, ConnectionPool.Settings.of(3).withBorrowTimeout(Duration.ofSeconds(60)));
+    ConnectionPool pool =
+        pool(PG, ConnectionPool.Settings.of(3).withBorrowTimeout(Duration.ofSeconds(60)));
     ExecutorService threads = Executors.newFixedThreadPool(8);
     AtomicInteger most = new AtomicInteger();
     List<Future<Integer>> done = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      done.add(threads.submit(() -> {
-        for (int i = 0; i < 50; i++) {
-          Connection c = pool.borrow();
-          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            rs.next();
-          }
-          most.accumulateAndGet(pool.openConnections(), Math::max);
-          pool.release(c);
-        }
-        return 50;
-      }));
+      done.add(
+          threads.submit(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  Connection c = pool.borrow();
+                  try (Statement s = c.createStatement();
+                      ResultSet rs = s.executeQuery("SELECT 1")) {
+                    rs.next();
+                  }
+                  most.accumulateAndGet(pool.openConnections(), Math::max);
+                  pool.release(c);
+                }
+                return 50;
+              }));
     }
     int total = 0;
     for (Future<Integer> f : done) total += f.get(2, TimeUnit.MINUTES);
@@ -150,12 +172,14 @@ class ConnectionPoolTest {
 
   @Test
   void aBorrowGivesUpAfterTheBorrowTimeoutWhenAllAreInUse() throws Exception {
-    ConnectionPool pool = pool(PG, ConnectionPool.Settings.of(1).withBorrowTimeout(Duration.ofMillis(300)));
+    ConnectionPool pool =
+        pool(PG, ConnectionPool.Settings.of(1).withBorrowTimeout(Duration.ofMillis(300)));
     Connection held = pool.borrow();
     assertThatThrownBy(pool::borrow)
         .isInstanceOf(ConnectionPool.BusyException.class)
         .hasMessage("no free connection in the pool within 300 ms")
-        .extracting("SQLState").isEqualTo("08004");
+        .extracting("SQLState")
+        .isEqualTo("08004");
     pool.release(held);
     Connection next = pool.borrow();
     assertThat(next).isSameAs(held);
@@ -164,15 +188,18 @@ class ConnectionPoolTest {
 
   @Test
   void aKilledConnectionIsBrokenAndReopenGivesAFreshOneInItsPlace() throws Exception {
-    ConnectionPool pool = pool(PG, ConnectionPool.Settings.of(1).withBorrowTimeout(Duration.ofSeconds(5)));
+    ConnectionPool pool =
+        pool(PG, ConnectionPool.Settings.of(1).withBorrowTimeout(Duration.ofSeconds(5)));
     Connection c = pool.borrow();
     int pid;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
       rs.next();
       pid = rs.getInt(1);
     }
     pool.release(c);
-    try (Connection admin = PG.connection(); Statement s = admin.createStatement()) {
+    try (Connection admin = PG.connection();
+        Statement s = admin.createStatement()) {
       s.execute("SELECT pg_terminate_backend(" + pid + ")");
     }
 
@@ -192,7 +219,8 @@ class ConnectionPoolTest {
     assertThat(stale.isClosed()).isTrue();
     assertThat(pool.isNew(fresh)).isTrue();
     assertThat(pool.openConnections()).isEqualTo(1);
-    try (Statement s = fresh.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+    try (Statement s = fresh.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
       assertThat(rs.next()).isTrue();
     }
     pool.discard(fresh);
@@ -205,14 +233,17 @@ class ConnectionPoolTest {
   void afterAFailedConnectBorrowsFailFastUntilTheBackoffHasPassed() throws Exception {
     try (PostgresServer own = PostgresServer.start()) {
       own.stop();
-      ConnectionPool down = pool(own, ConnectionPool.Settings.of(2).withReconnectBackoff(Duration.ofSeconds(30)));
+      ConnectionPool down =
+          pool(own, ConnectionPool.Settings.of(2).withReconnectBackoff(Duration.ofSeconds(30)));
       SQLException refused = null;
       try {
         down.borrow();
       } catch (SQLException e) {
         refused = e;
       }
-      assertThat((Throwable) refused).isNotNull().isNotInstanceOf(ConnectionPool.NotConnectedException.class);
+      assertThat((Throwable) refused)
+          .isNotNull()
+          .isNotInstanceOf(ConnectionPool.NotConnectedException.class);
       assertThat(refused.getMessage()).as("the driver's own exception").contains("refused");
       assertThat(SqlErrors.isConnectionFailure(refused)).isTrue();
       assertThatThrownBy(down::borrow)
@@ -221,11 +252,16 @@ class ConnectionPoolTest {
           .hasMessageContaining("refused");
       assertThat(down.openConnections()).isZero();
 
-      ConnectionPool retrying = pool(own, ConnectionPool.Settings.of(1).withReconnectBackoff(Duration.ofMillis(200)));
+      ConnectionPool retrying =
+          pool(own, ConnectionPool.Settings.of(1).withReconnectBackoff(Duration.ofMillis(200)));
       assertThatThrownBy(retrying::borrow).isInstanceOf(SQLException.class);
       own.restart();
-      Connection back = await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-          .until(retrying::borrow, c -> c != null);
+      Connection back =
+          await()
+              .atMost(WAIT)
+              .pollInterval(Duration.ofMillis(50))
+              .ignoreExceptions()
+              .until(retrying::borrow, c -> c != null);
       assertThat(back.isValid(5)).isTrue();
       retrying.release(back);
     }
@@ -247,6 +283,8 @@ class ConnectionPoolTest {
       }
       pool.release(c);
     }
-    assertThat(prepared).as("pgjdbc's per-connection statement cache kept the query across borrows").isPositive();
+    assertThat(prepared)
+        .as("pgjdbc's per-connection statement cache kept the query across borrows")
+        .isPositive();
   }
 }

@@ -58,14 +58,17 @@ class SqlErrorsTest {
   @Test
   void aSocketTimeoutIsFoundAmongTheCauses() {
     SQLException wrapped =
-        new SQLException("I/O error", "08006", new IOException(new SocketTimeoutException("Read timed out")));
+        new SQLException(
+            "I/O error", "08006", new IOException(new SocketTimeoutException("Read timed out")));
     assertThat(SqlErrors.isSocketTimeout(wrapped)).isTrue();
-    assertThat(SqlErrors.isSocketTimeout(new SQLException("x", "08006", new IOException("reset")))).isFalse();
+    assertThat(SqlErrors.isSocketTimeout(new SQLException("x", "08006", new IOException("reset"))))
+        .isFalse();
   }
 
   @Test
   void theServersErrorsAreClassifiedAndTheirMessageKeptToItsFirstLine() throws Exception {
-    try (Connection c = PostgresServer.shared().connection(); Statement s = c.createStatement()) {
+    try (Connection c = PostgresServer.shared().connection();
+        Statement s = c.createStatement()) {
       SQLException nul = null;
       try (PreparedStatement ps = c.prepareStatement("SELECT ?::text")) {
         ps.setString(1, "a\u0000b");

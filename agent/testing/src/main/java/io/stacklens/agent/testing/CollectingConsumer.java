@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A pipeline stand-in for receiver tests (the Collector's {@code consumertest.LogsSink}): keeps every
- * accepted batch and answers what {@link #answer} says ({@code ACCEPTED} unless a test changes it, e.g.
- * to {@code REFUSED_FULL} for backpressure). An accepted batch's memory is given back at once: this is
- * the end of the line.
+ * A pipeline stand-in for receiver tests (the Collector's {@code consumertest.LogsSink}): keeps
+ * every accepted batch and answers what {@link #answer} says ({@code ACCEPTED} unless a test
+ * changes it, e.g. to {@code REFUSED_FULL} for backpressure). An accepted batch's memory is given
+ * back at once: this is the end of the line.
  */
 public final class CollectingConsumer implements Consumer {
   /** Accepted batches, in the order accepted. */
   public final List<Batch> batches = new CopyOnWriteArrayList<>();
+
   /** How many batches were refused. */
   public final AtomicInteger refusals = new AtomicInteger();
+
   /** The answer to the next batch. */
   public volatile Supplier<Admission> answer = () -> Admission.ACCEPTED;
 

@@ -6,8 +6,8 @@ import io.stacklens.agent.data.Signal;
 import java.util.Set;
 
 /**
- * The settings of a stand-in receiver that names a dead-letter exporter ({@code dead_letter.exporter})
- * and dead-letters log records, as the kafka receiver does.
+ * The settings of a stand-in receiver that names a dead-letter exporter ({@code
+ * dead_letter.exporter}) and dead-letters log records, as the kafka receiver does.
  */
 public final class DeadLetterReceiverSettings implements DeadLetterConfig {
   public DeadLetterSettings deadLetter = new DeadLetterSettings();

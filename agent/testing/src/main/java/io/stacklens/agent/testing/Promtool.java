@@ -9,15 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prometheus' {@code promtool}, when this machine has it: {@code $PROMTOOL}, else {@code promtool} on
- * the {@code PATH}. CI installs it ({@code .ci/install-promtool}); tests that need it skip with
- * {@link #MISSING} as the reason when it is absent, next to a pure-Java check
- * ({@link PrometheusExposition}) that always runs.
+ * Prometheus' {@code promtool}, when this machine has it: {@code $PROMTOOL}, else {@code promtool}
+ * on the {@code PATH}. CI installs it ({@code .ci/install-promtool}); tests that need it skip with
+ * {@link #MISSING} as the reason when it is absent, next to a pure-Java check ({@link
+ * PrometheusExposition}) that always runs.
  */
 public final class Promtool {
   /** Why a promtool check was skipped. */
-  public static final String MISSING = "promtool is not installed (neither $PROMTOOL nor on PATH): "
-      + "run .ci/install-promtool to add it; the pure-Java exposition check still ran";
+  public static final String MISSING =
+      "promtool is not installed (neither $PROMTOOL nor on PATH): "
+          + "run .ci/install-promtool to add it; the pure-Java exposition check still ran";
 
   private Promtool() {}
 
@@ -42,8 +43,12 @@ public final class Promtool {
   public record Result(int exitCode, String output) {}
 
   /** Runs {@code promtool check metrics} with {@code exposition} on its standard input. */
-  public static Result checkMetrics(Path promtool, String exposition) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+  public static Result checkMetrics(Path promtool, String exposition)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(exposition.getBytes(StandardCharsets.UTF_8));
     }

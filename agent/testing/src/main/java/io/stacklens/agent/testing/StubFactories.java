@@ -24,10 +24,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Stand-in receiver, processor and exporter factories for tests that load or run a config around the
- * component under test (a processor module has no receivers or exporters of its own), declared like
- * real ones ({@link DeclaredReceiverFactory} and its siblings). Stability development; every signal
- * unless a test names them.
+ * Stand-in receiver, processor and exporter factories for tests that load or run a config around
+ * the component under test (a processor module has no receivers or exporters of its own), declared
+ * like real ones ({@link DeclaredReceiverFactory} and its siblings). Stability development; every
+ * signal unless a test names them.
  */
 public final class StubFactories {
   private static final String DESCRIPTION = "Test stand-in";
@@ -42,11 +42,19 @@ public final class StubFactories {
     return receiver(type, (context, consumers) -> {});
   }
 
-  /** A receiver type that hands each receiver's consumers to {@code onCreate}, so a test can feed the pipelines. */
+  /**
+   * A receiver type that hands each receiver's consumers to {@code onCreate}, so a test can feed
+   * the pipelines.
+   */
   public static ReceiverFactory<ReceiverSettings> receiver(
       String type, BiConsumer<ComponentContext, Map<Signal, Consumer>> onCreate) {
-    return new DeclaredReceiverFactory<>(type, Stability.DEVELOPMENT, EnumSet.allOf(Signal.class), DESCRIPTION,
-        ReceiverSettings::new, (context, config, consumers) -> {
+    return new DeclaredReceiverFactory<>(
+        type,
+        Stability.DEVELOPMENT,
+        EnumSet.allOf(Signal.class),
+        DESCRIPTION,
+        ReceiverSettings::new,
+        (context, config, consumers) -> {
           onCreate.accept(context, consumers);
           return new Receiver() {
             @Override
@@ -58,10 +66,18 @@ public final class StubFactories {
         }) {};
   }
 
-  /** A receiver type for config loading only, with the given config class and signals: building one fails the test. */
+  /**
+   * A receiver type for config loading only, with the given config class and signals: building one
+   * fails the test.
+   */
   public static <C extends ComponentConfig> ReceiverFactory<C> configOnlyReceiver(
       String type, Supplier<C> defaults, Set<Signal> signals) {
-    return new DeclaredReceiverFactory<>(type, Stability.DEVELOPMENT, signals, DESCRIPTION, defaults,
+    return new DeclaredReceiverFactory<>(
+        type,
+        Stability.DEVELOPMENT,
+        signals,
+        DESCRIPTION,
+        defaults,
         (context, config, consumers) -> {
           throw new UnsupportedOperationException("config tests build no receivers");
         }) {};
@@ -70,7 +86,12 @@ public final class StubFactories {
   /** A processor type for config loading only: building one fails the test. */
   public static <C extends ComponentConfig> ProcessorFactory<C> configOnlyProcessor(
       String type, Supplier<C> defaults, Set<Signal> signals) {
-    return new DeclaredProcessorFactory<>(type, Stability.DEVELOPMENT, signals, DESCRIPTION, defaults,
+    return new DeclaredProcessorFactory<>(
+        type,
+        Stability.DEVELOPMENT,
+        signals,
+        DESCRIPTION,
+        defaults,
         (context, config, signal) -> {
           throw new UnsupportedOperationException("config tests build no processors");
         }) {};
@@ -84,20 +105,42 @@ public final class StubFactories {
   /** An exporter type for config loading only, with the given config class and signals. */
   public static <C extends ExporterConfig> ExporterFactory<C> configOnlyExporter(
       String type, Supplier<C> defaults, Set<Signal> signals) {
-    return new DeclaredExporterFactory<>(type, Stability.DEVELOPMENT, signals, DESCRIPTION, defaults,
+    return new DeclaredExporterFactory<>(
+        type,
+        Stability.DEVELOPMENT,
+        signals,
+        DESCRIPTION,
+        defaults,
         (context, config) -> {
           throw new UnsupportedOperationException("config tests build no exporters");
         }) {};
   }
 
-  /** An exporter type whose exporters {@code create} builds, with the defaults {@code defaults} gives. */
+  /**
+   * An exporter type whose exporters {@code create} builds, with the defaults {@code defaults}
+   * gives.
+   */
   public static <C extends ExporterConfig> ExporterFactory<C> exporter(
-      String type, Class<C> configClass, Supplier<C> defaults, Function<ComponentContext, Exporter> create) {
-    ExporterFactory<C> factory = new DeclaredExporterFactory<>(type, Stability.DEVELOPMENT,
-        EnumSet.allOf(Signal.class), DESCRIPTION, defaults, (context, config) -> create.apply(context)) {};
+      String type,
+      Class<C> configClass,
+      Supplier<C> defaults,
+      Function<ComponentContext, Exporter> create) {
+    ExporterFactory<C> factory =
+        new DeclaredExporterFactory<>(
+            type,
+            Stability.DEVELOPMENT,
+            EnumSet.allOf(Signal.class),
+            DESCRIPTION,
+            defaults,
+            (context, config) -> create.apply(context)) {};
     if (!factory.configClass().equals(configClass)) {
-      throw new IllegalArgumentException(type + ": defaults make a " + factory.configClass().getName()
-          + ", not the " + configClass.getName() + " named");
+      throw new IllegalArgumentException(
+          type
+              + ": defaults make a "
+              + factory.configClass().getName()
+              + ", not the "
+              + configClass.getName()
+              + " named");
     }
     return factory;
   }

@@ -18,11 +18,13 @@ public final class TestBatches {
     sl.scope().setName("test-scope");
     rl.scopeLogs().add(sl);
     for (int i = 0; i < n; i++) {
-      sl.logRecords().add(new LogRecord(Attributes.of("i", (long) i))
-          .setTimeUnixNano(1_700_000_000_000_000_000L + i)
-          .setSeverityNumber(9)
-          .setSeverityText("INFO")
-          .setBody(prefix + "-" + i));
+      sl.logRecords()
+          .add(
+              new LogRecord(Attributes.of("i", (long) i))
+                  .setTimeUnixNano(1_700_000_000_000_000_000L + i)
+                  .setSeverityNumber(9)
+                  .setSeverityText("INFO")
+                  .setBody(prefix + "-" + i));
     }
     LogsBatch b = new LogsBatch();
     b.resourceLogs().add(rl);

@@ -5,12 +5,14 @@ import java.util.Arrays;
 
 /**
  * A growable, reusable byte buffer that a {@code JsonGenerator} or a {@link Utf8JsonWriter} writes
- * into. Unlike {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so a
- * sender thread can encode a whole batch and hand the bytes to the file without copying.
- * Not thread-safe.
+ * into. Unlike {@link java.io.ByteArrayOutputStream} it is unsynchronized and exposes its array, so
+ * a sender thread can encode a whole batch and hand the bytes to the file without copying. Not
+ * thread-safe.
  */
 public final class ByteBuf extends OutputStream {
-  /** Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory. */
+  /**
+   * Buffers that grew past this are shrunk back after use, so one huge batch does not pin memory.
+   */
   private static final int RETAINED_CAPACITY = 2 * 1024 * 1024;
 
   private byte[] bytes;
@@ -33,7 +35,9 @@ public final class ByteBuf extends OutputStream {
     size += len;
   }
 
-  /** The backing array: the first {@link #size()} bytes are valid (until the next write or reset). */
+  /**
+   * The backing array: the first {@link #size()} bytes are valid (until the next write or reset).
+   */
   public byte[] array() {
     return bytes;
   }

@@ -2,7 +2,9 @@ package io.stacklens.exporter.codec.jsonlines;
 
 import com.fasterxml.jackson.core.io.SerializedString;
 
-/** Keys of the {@code json_lines} format, pre-encoded once. Documented in docs/exporters/file.md. */
+/**
+ * Keys of the {@code json_lines} format, pre-encoded once. Documented in docs/exporters/file.md.
+ */
 final class Fields {
   private Fields() {}
 

@@ -10,10 +10,10 @@ import io.stacklens.agent.data.ScopeLogs;
 
 /**
  * Writes each log record of a batch as one flat JSON object followed by a newline (fields in
- * docs/exporters/file.md). The hot path of the codec (the file exporter's logs), so it writes bytes directly through a
- * {@link Utf8JsonWriter} rather than a Jackson generator, and encodes the {@code resource} and
- * {@code scope} tail, identical for every record of a {@link ScopeLogs}, only once per scope: later
- * records copy those bytes. One instance per sender thread; not thread-safe.
+ * docs/exporters/file.md). The hot path of the codec (the file exporter's logs), so it writes bytes
+ * directly through a {@link Utf8JsonWriter} rather than a Jackson generator, and encodes the {@code
+ * resource} and {@code scope} tail, identical for every record of a {@link ScopeLogs}, only once
+ * per scope: later records copy those bytes. One instance per sender thread; not thread-safe.
  */
 final class JsonLinesLogs {
   private static final byte[] TIMESTAMP = ascii("{\"timestamp\":");
@@ -53,9 +53,9 @@ final class JsonLinesLogs {
 
   /**
    * Appends one line per record of {@code batch}, calling {@code drain} after each line (a drained
-   * buffer, {@code afterLine} true, no longer holds the scope's tail, which is then encoded again). Throws
-   * {@link IllegalArgumentException} when a record holds a value that is no AnyValue kind; the buffer
-   * then holds a partial line.
+   * buffer, {@code afterLine} true, no longer holds the scope's tail, which is then encoded again).
+   * Throws {@link IllegalArgumentException} when a record holds a value that is no AnyValue kind;
+   * the buffer then holds a partial line.
    */
   void write(LogsBatch batch, JsonLinesEncoder.LineEnd drain) throws java.io.IOException {
     ByteBuf out = json.buffer();
@@ -117,7 +117,9 @@ final class JsonLinesLogs {
     }
   }
 
-  /** The resource, the scope, the end of the record and the newline: the same for a whole ScopeLogs. */
+  /**
+   * The resource, the scope, the end of the record and the newline: the same for a whole ScopeLogs.
+   */
   private void writeTail(ResourceLogs rl, InstrumentationScope scope) {
     Utf8JsonWriter j = json;
     j.raw(RESOURCE);

@@ -18,17 +18,24 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes each metric data point of a batch as one flat JSON object followed by a newline: the metric's
- * name, type and unit, the point's value (or histogram/summary fields), attributes, resource and scope.
+ * Writes each metric data point of a batch as one flat JSON object followed by a newline: the
+ * metric's name, type and unit, the point's value (or histogram/summary fields), attributes,
+ * resource and scope.
  */
 final class JsonLinesMetrics {
   private JsonLinesMetrics() {}
 
   /** What every point of one metric shares, written at the start of each of its lines. */
-  private record Context(ResourceMetrics resource, ScopeMetrics scope, Metric metric, String type) {}
+  private record Context(
+      ResourceMetrics resource, ScopeMetrics scope, Metric metric, String type) {}
 
-  /** Appends one line per data point of {@code batch}, calling {@code drain} (may be null) after each metric's lines. */
-  static void write(MetricsBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain) throws IOException {
+  /**
+   * Appends one line per data point of {@code batch}, calling {@code drain} (may be null) after
+   * each metric's lines.
+   */
+  static void write(
+      MetricsBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain)
+      throws IOException {
     for (ResourceMetrics rm : batch.resourceMetrics()) {
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
@@ -39,7 +46,8 @@ final class JsonLinesMetrics {
     }
   }
 
-  private static void writeMetric(ResourceMetrics rm, ScopeMetrics sm, Metric m, JsonGenerator gen, LineWriter line)
+  private static void writeMetric(
+      ResourceMetrics rm, ScopeMetrics sm, Metric m, JsonGenerator gen, LineWriter line)
       throws IOException {
     switch (m.getDataCase()) {
       case GAUGE -> {
@@ -66,11 +74,20 @@ final class JsonLinesMetrics {
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
           start(c, p.getStartTimeUnixNano(), p.getTimeUnixNano(), gen, line);
           writeTemporality(m.getHistogram().getAggregationTemporality(), gen);
-          writeCountSumMinMax(p.getCount(), p.hasSum(), p.getSum(), p.hasMin(), p.getMin(), p.hasMax(), p.getMax(), gen);
+          writeCountSumMinMax(
+              p.getCount(),
+              p.hasSum(),
+              p.getSum(),
+              p.hasMin(),
+              p.getMin(),
+              p.hasMax(),
+              p.getMax(),
+              gen);
           writeLongs(BUCKET_COUNTS, p.getBucketCountsList(), gen);
           gen.writeFieldName(EXPLICIT_BOUNDS);
           gen.writeStartArray();
-          for (int i = 0; i < p.getExplicitBoundsCount(); i++) gen.writeNumber(p.getExplicitBounds(i));
+          for (int i = 0; i < p.getExplicitBoundsCount(); i++)
+            gen.writeNumber(p.getExplicitBounds(i));
           gen.writeEndArray();
           end(c, p.getAttributesList(), p.getFlags(), p.getExemplarsCount(), gen);
         }
@@ -80,7 +97,15 @@ final class JsonLinesMetrics {
         for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
           start(c, p.getStartTimeUnixNano(), p.getTimeUnixNano(), gen, line);
           writeTemporality(m.getExponentialHistogram().getAggregationTemporality(), gen);
-          writeCountSumMinMax(p.getCount(), p.hasSum(), p.getSum(), p.hasMin(), p.getMin(), p.hasMax(), p.getMax(), gen);
+          writeCountSumMinMax(
+              p.getCount(),
+              p.hasSum(),
+              p.getSum(),
+              p.hasMin(),
+              p.getMin(),
+              p.hasMax(),
+              p.getMax(),
+              gen);
           gen.writeFieldName(SCALE);
           gen.writeNumber(p.getScale());
           gen.writeFieldName(ZERO_COUNT);
@@ -117,7 +142,8 @@ final class JsonLinesMetrics {
     }
   }
 
-  private static void start(Context c, long startNanos, long timeNanos, JsonGenerator gen, LineWriter line)
+  private static void start(
+      Context c, long startNanos, long timeNanos, JsonGenerator gen, LineWriter line)
       throws IOException {
     gen.writeStartObject();
     line.writeTimestamp(TIMESTAMP, timeNanos, gen);
@@ -139,7 +165,8 @@ final class JsonLinesMetrics {
     gen.writeString(c.metric().getUnit());
   }
 
-  private static void end(Context c, List<KeyValue> attributes, int flags, int exemplars, JsonGenerator gen)
+  private static void end(
+      Context c, List<KeyValue> attributes, int flags, int exemplars, JsonGenerator gen)
       throws IOException {
     gen.writeFieldName(ATTRIBUTES);
     JsonValues.writeKeyValues(attributes, gen);
@@ -167,7 +194,8 @@ final class JsonLinesMetrics {
     }
   }
 
-  private static void writeTemporality(AggregationTemporality t, JsonGenerator gen) throws IOException {
+  private static void writeTemporality(AggregationTemporality t, JsonGenerator gen)
+      throws IOException {
     gen.writeFieldName(AGGREGATION_TEMPORALITY);
     gen.writeString(
         switch (t) {
@@ -178,7 +206,14 @@ final class JsonLinesMetrics {
   }
 
   private static void writeCountSumMinMax(
-      long count, boolean hasSum, double sum, boolean hasMin, double min, boolean hasMax, double max, JsonGenerator gen)
+      long count,
+      boolean hasSum,
+      double sum,
+      boolean hasMin,
+      double min,
+      boolean hasMax,
+      double max,
+      JsonGenerator gen)
       throws IOException {
     gen.writeFieldName(COUNT);
     gen.writeNumber(count);
@@ -197,7 +232,8 @@ final class JsonLinesMetrics {
   }
 
   private static void writeBuckets(
-      SerializableString field, ExponentialHistogramDataPoint.Buckets buckets, JsonGenerator gen) throws IOException {
+      SerializableString field, ExponentialHistogramDataPoint.Buckets buckets, JsonGenerator gen)
+      throws IOException {
     gen.writeFieldName(field);
     gen.writeStartObject();
     gen.writeFieldName(OFFSET);
@@ -206,7 +242,8 @@ final class JsonLinesMetrics {
     gen.writeEndObject();
   }
 
-  private static void writeLongs(SerializableString field, List<Long> values, JsonGenerator gen) throws IOException {
+  private static void writeLongs(SerializableString field, List<Long> values, JsonGenerator gen)
+      throws IOException {
     gen.writeFieldName(field);
     gen.writeStartArray();
     for (Long v : values) gen.writeNumber(v);

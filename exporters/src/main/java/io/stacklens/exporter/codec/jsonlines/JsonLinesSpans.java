@@ -15,8 +15,13 @@ import java.io.IOException;
 final class JsonLinesSpans {
   private JsonLinesSpans() {}
 
-  /** Appends one line per span of {@code batch}, calling {@code drain} (may be null) after each line. */
-  static void write(TracesBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain) throws IOException {
+  /**
+   * Appends one line per span of {@code batch}, calling {@code drain} (may be null) after each
+   * line.
+   */
+  static void write(
+      TracesBatch batch, JsonGenerator gen, LineWriter line, JsonLinesEncoder.LineEnd drain)
+      throws IOException {
     for (ResourceSpans rs : batch.resourceSpans()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
@@ -28,7 +33,8 @@ final class JsonLinesSpans {
     }
   }
 
-  private static void writeSpan(ResourceSpans rs, ScopeSpans ss, Span span, JsonGenerator gen, LineWriter line)
+  private static void writeSpan(
+      ResourceSpans rs, ScopeSpans ss, Span span, JsonGenerator gen, LineWriter line)
       throws IOException {
     gen.writeStartObject();
     line.writeHex(TRACE_ID, span.getTraceId(), gen);
@@ -68,7 +74,10 @@ final class JsonLinesSpans {
     gen.writeEndObject();
   }
 
-  /** {@code unspecified}, {@code internal}, {@code server}, {@code client}, {@code producer}, {@code consumer}. */
+  /**
+   * {@code unspecified}, {@code internal}, {@code server}, {@code client}, {@code producer}, {@code
+   * consumer}.
+   */
   static String kindName(Span.SpanKind kind) {
     return switch (kind) {
       case SPAN_KIND_INTERNAL -> "internal";
@@ -115,7 +124,8 @@ final class JsonLinesSpans {
     gen.writeEndObject();
   }
 
-  static void writeIfNonZero(com.fasterxml.jackson.core.SerializableString field, long value, JsonGenerator gen)
+  static void writeIfNonZero(
+      com.fasterxml.jackson.core.SerializableString field, long value, JsonGenerator gen)
       throws IOException {
     if (value == 0) return;
     gen.writeFieldName(field);

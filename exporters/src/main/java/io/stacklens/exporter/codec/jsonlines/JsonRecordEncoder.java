@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The {@code json_lines} encoding one record at a time: for exporters (Kafka) that send each log
  * record, span or metric data point as its own message. Each returned array is exactly the line the
- * file exporter writes for that record, without the newline, in the order the batch holds its records
- * (for metrics: one per data point). One instance per thread.
+ * file exporter writes for that record, without the newline, in the order the batch holds its
+ * records (for metrics: one per data point). One instance per thread.
  */
 public final class JsonRecordEncoder {
   private final ByteBuf buffer = new ByteBuf(64 * 1024);
@@ -39,9 +39,9 @@ public final class JsonRecordEncoder {
   }
 
   /**
-   * One value of the data model (a body, an attribute value: a kvlist, an array, a scalar) as the JSON
-   * the lines hold for it (bytes as base64 strings). Throws {@link IllegalArgumentException} for an
-   * object that is no AnyValue kind.
+   * One value of the data model (a body, an attribute value: a kvlist, an array, a scalar) as the
+   * JSON the lines hold for it (bytes as base64 strings). Throws {@link IllegalArgumentException}
+   * for an object that is no AnyValue kind.
    */
   public byte[] value(Object value) {
     buffer.reset();

@@ -8,9 +8,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes protobuf {@link AnyValue}s (spans, metrics) as plain JSON for the {@code json_lines} format:
- * strings, integers, doubles, booleans and null keep their JSON type, arrays become arrays, kvlists
- * objects, bytes base64 strings. Logs use the model's plain objects through {@link Utf8JsonWriter#value}.
+ * Writes protobuf {@link AnyValue}s (spans, metrics) as plain JSON for the {@code json_lines}
+ * format: strings, integers, doubles, booleans and null keep their JSON type, arrays become arrays,
+ * kvlists objects, bytes base64 strings. Logs use the model's plain objects through {@link
+ * Utf8JsonWriter#value}.
  */
 final class JsonValues {
   private JsonValues() {}

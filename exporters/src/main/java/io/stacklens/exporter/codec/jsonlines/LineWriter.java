@@ -6,8 +6,8 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 
 /**
- * Per-thread scratch state for writing {@code json_lines} fields without allocating per record:
- * a timestamp formatter and a char buffer for hex ids. Not thread-safe.
+ * Per-thread scratch state for writing {@code json_lines} fields without allocating per record: a
+ * timestamp formatter and a char buffer for hex ids. Not thread-safe.
  */
 final class LineWriter {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
@@ -16,7 +16,8 @@ final class LineWriter {
   private final char[] hex = new char[64];
 
   /** Writes {@code field: "<RFC 3339 time>"}. */
-  void writeTimestamp(SerializableString field, long unixNanos, JsonGenerator gen) throws IOException {
+  void writeTimestamp(SerializableString field, long unixNanos, JsonGenerator gen)
+      throws IOException {
     int n = timestamps.format(unixNanos);
     gen.writeFieldName(field);
     gen.writeString(timestamps.chars(), 0, n);

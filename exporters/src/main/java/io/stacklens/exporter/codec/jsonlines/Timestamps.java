@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * Formats Unix nanoseconds as RFC 3339 UTC with nine fraction digits ({@code 2024-05-01T12:34:56.123456789Z})
- * into a reused char array. Not thread-safe: one instance per encoding thread. The date part is cached,
- * so consecutive records of the same day cost a few divisions.
+ * Formats Unix nanoseconds as RFC 3339 UTC with nine fraction digits ({@code
+ * 2024-05-01T12:34:56.123456789Z}) into a reused char array. Not thread-safe: one instance per
+ * encoding thread. The date part is cached, so consecutive records of the same day cost a few
+ * divisions.
  */
 final class Timestamps {
   static final int LENGTH = 30;
@@ -16,12 +17,17 @@ final class Timestamps {
   private final char[] chars = new char[LENGTH];
   private long cachedDay = Long.MIN_VALUE;
 
-  /** Formats {@code unixNanos} (non-negative) into {@link #chars()}, returning the length written. */
+  /**
+   * Formats {@code unixNanos} (non-negative) into {@link #chars()}, returning the length written.
+   */
   int format(long unixNanos) {
     if (unixNanos < 0) {
       // Beyond year 2262 as an unsigned OTLP value: rare enough to take the slow path.
-      String s = Instant.ofEpochSecond(Long.divideUnsigned(unixNanos, NANOS_PER_SECOND),
-          Long.remainderUnsigned(unixNanos, NANOS_PER_SECOND)).toString();
+      String s =
+          Instant.ofEpochSecond(
+                  Long.divideUnsigned(unixNanos, NANOS_PER_SECOND),
+                  Long.remainderUnsigned(unixNanos, NANOS_PER_SECOND))
+              .toString();
       int n = Math.min(s.length(), LENGTH);
       s.getChars(0, n, chars, 0);
       cachedDay = Long.MIN_VALUE;

@@ -6,20 +6,21 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Writes JSON tokens as UTF-8 straight into a {@link ByteBuf}, for the hot {@code json_lines} log path.
- * It does no structural checks: callers write commas, colons and brackets themselves (or through
- * {@link #value} and {@link #attributes}), so a line costs only the byte copies.
+ * Writes JSON tokens as UTF-8 straight into a {@link ByteBuf}, for the hot {@code json_lines} log
+ * path. It does no structural checks: callers write commas, colons and brackets themselves (or
+ * through {@link #value} and {@link #attributes}), so a line costs only the byte copies.
  *
- * <p>The output is byte-for-byte what the Jackson generator wrote before (pinned by
- * {@code Utf8JsonWriterTest}): strings escape {@code "} and {@code \} and control characters
- * (as {@code \b \t \n \f \r} or upper-case {@code &#92;u00XX}), leave {@code /}, DEL and other non-ASCII
- * unescaped as UTF-8, and write every surrogate char, paired or not, as an upper-case {@code &#92;uXXXX}
- * escape; doubles print as {@link Double#toString(double)}, NaN and infinities as quoted strings;
- * bytes as padded standard base64 without line feeds. Not thread-safe.
+ * <p>The output is byte-for-byte what the Jackson generator wrote before (pinned by {@code
+ * Utf8JsonWriterTest}): strings escape {@code "} and {@code \} and control characters (as {@code \b
+ * \t \n \f \r} or upper-case {@code &#92;u00XX}), leave {@code /}, DEL and other non-ASCII
+ * unescaped as UTF-8, and write every surrogate char, paired or not, as an upper-case {@code
+ * &#92;uXXXX} escape; doubles print as {@link Double#toString(double)}, NaN and infinities as
+ * quoted strings; bytes as padded standard base64 without line feeds. Not thread-safe.
  */
 final class Utf8JsonWriter {
   /** Most bytes one char can take: a six-byte {@code &#92;uXXXX} escape. */
   private static final int MAX_BYTES_PER_CHAR = 6;
+
   private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEX_LOWER = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL = ascii("null");
@@ -29,8 +30,8 @@ final class Utf8JsonWriter {
   private static final byte[] MIN_LONG = ascii(Long.toString(Long.MIN_VALUE));
 
   /**
-   * For each ASCII char: 0 when it is copied as is, else the letter of its short escape
-   * ({@code "}, {@code \}, b, t, n, f, r) or {@code 'u'} for a {@code &#92;u00XX} escape.
+   * For each ASCII char: 0 when it is copied as is, else the letter of its short escape ({@code "},
+   * {@code \}, b, t, n, f, r) or {@code 'u'} for a {@code &#92;u00XX} escape.
    */
   private static final byte[] ASCII_ESCAPES = new byte[128];
 
@@ -155,7 +156,10 @@ final class Utf8JsonWriter {
     out.setSize(end);
   }
 
-  /** Writes the two digits of {@code twoDigits} (0..99) just before {@code end}; returns the new end. */
+  /**
+   * Writes the two digits of {@code twoDigits} (0..99) just before {@code end}; returns the new
+   * end.
+   */
   private static int pair(int twoDigits, byte[] b, int end) {
     b[end - 1] = DIGIT_PAIRS[2 * twoDigits + 1];
     b[end - 2] = DIGIT_PAIRS[2 * twoDigits];
@@ -168,7 +172,9 @@ final class Utf8JsonWriter {
     return n;
   }
 
-  /** Writes {@code d} as {@link Double#toString(double)} does; NaN and infinities as quoted strings. */
+  /**
+   * Writes {@code d} as {@link Double#toString(double)} does; NaN and infinities as quoted strings.
+   */
   void number(double d) {
     String s = Double.toString(d);
     if (Double.isFinite(d)) {
@@ -218,8 +224,8 @@ final class Utf8JsonWriter {
   }
 
   /**
-   * Writes one model AnyValue (see {@link Attributes}) with its JSON type: bytes become base64 strings.
-   * Throws {@link IllegalArgumentException} for a type that is no AnyValue kind.
+   * Writes one model AnyValue (see {@link Attributes}) with its JSON type: bytes become base64
+   * strings. Throws {@link IllegalArgumentException} for a type that is no AnyValue kind.
    */
   void value(Object value) {
     if (value instanceof String s) {
@@ -252,7 +258,8 @@ final class Utf8JsonWriter {
     } else if (value instanceof Float f) {
       number(f.doubleValue());
     } else {
-      throw new IllegalArgumentException("value of type " + value.getClass().getName() + " is not an OTLP AnyValue kind");
+      throw new IllegalArgumentException(
+          "value of type " + value.getClass().getName() + " is not an OTLP AnyValue kind");
     }
   }
 

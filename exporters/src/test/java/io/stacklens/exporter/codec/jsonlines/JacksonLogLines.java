@@ -53,7 +53,8 @@ final class JacksonLogLines {
     return new String(out.array(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private void writeRecord(ResourceLogs rl, ScopeLogs sl, LogRecord r, JsonGenerator gen) throws IOException {
+  private void writeRecord(ResourceLogs rl, ScopeLogs sl, LogRecord r, JsonGenerator gen)
+      throws IOException {
     gen.writeStartObject();
     long time = r.timeUnixNano() != 0 ? r.timeUnixNano() : r.observedTimeUnixNano();
     line.writeTimestamp(Fields.TIMESTAMP, time, gen);
@@ -136,7 +137,8 @@ final class JacksonLogLines {
     } else if (value instanceof Float f) {
       gen.writeNumber(f.doubleValue());
     } else {
-      throw new IllegalArgumentException("value of type " + value.getClass().getName() + " is not an OTLP AnyValue kind");
+      throw new IllegalArgumentException(
+          "value of type " + value.getClass().getName() + " is not an OTLP AnyValue kind");
     }
   }
 }

@@ -39,11 +39,33 @@ class JsonLinesLogsTest {
 
   @Test
   void edgeCaseValuesEncodeExactlyAsJacksonDid() {
-    List<Object> values = List.of("", "\u0000\u001f\u007f", "\uD83D\uDE80", "\uD83D", "\uDE80x", "a/b\"c\\d",
-        Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, Double.NaN, Double.NEGATIVE_INFINITY, -0.0, 1.0E-300, 1.0E7,
-        123456.789, new byte[0], new byte[] {-1, 0, 1}, new byte[] {1, 2}, Integer.MIN_VALUE, 1.5f,
-        Attributes.of("k\n", Attributes.listOf()), new Attributes());
-    for (Object value : values) assertThat(newJson(value)).isEqualTo(JacksonLogLines.valueJson(value));
+    List<Object> values =
+        List.of(
+            "",
+            "\u0000\u001f\u007f",
+            "\uD83D\uDE80",
+            "\uD83D",
+            "\uDE80x",
+            "a/b\"c\\d",
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            0L,
+            -1L,
+            Double.NaN,
+            Double.NEGATIVE_INFINITY,
+            -0.0,
+            1.0E-300,
+            1.0E7,
+            123456.789,
+            new byte[0],
+            new byte[] {-1, 0, 1},
+            new byte[] {1, 2},
+            Integer.MIN_VALUE,
+            1.5f,
+            Attributes.of("k\n", Attributes.listOf()),
+            new Attributes());
+    for (Object value : values)
+      assertThat(newJson(value)).isEqualTo(JacksonLogLines.valueJson(value));
   }
 
   @Test
@@ -60,15 +82,22 @@ class JsonLinesLogsTest {
   void scopesOfManyRecordsReuseTheirTailButEachLineIsComplete() {
     LogsBatch batch = TestData.simpleBatch(50, "p");
     String lines = encode(batch);
-    assertThat(lines.split("\n")).hasSize(50).allSatisfy(line ->
-        assertThat(line).endsWith(",\"resource\":{\"service.name\":\"bench\"},\"scope\":{\"name\":\"test\",\"version\":\"1\"}}"));
+    assertThat(lines.split("\n"))
+        .hasSize(50)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .endsWith(
+                        ",\"resource\":{\"service.name\":\"bench\"},\"scope\":{\"name\":\"test\",\"version\":\"1\"}}"));
     assertSameAsJackson(batch);
   }
 
   @Test
   void aValueOfNoAnyValueKindIsRefusedNamingItsType() {
     ResourceLogs rl = TestData.resource(new Attributes());
-    TestData.scope(rl, "s", "", new Attributes()).logRecords().add(new LogRecord().setBody(new Object()));
+    TestData.scope(rl, "s", "", new Attributes())
+        .logRecords()
+        .add(new LogRecord().setBody(new Object()));
     LogsBatch batch = new LogsBatch(new ArrayList<>(List.of(rl)));
     assertThatThrownBy(() -> encode(batch))
         .isInstanceOf(IllegalArgumentException.class)
@@ -78,7 +107,8 @@ class JsonLinesLogsTest {
   private static void assertSameAsJackson(LogsBatch batch) {
     ByteBuf expected = new ByteBuf(1024);
     new JacksonLogLines().write(batch, expected);
-    assertThat(encode(batch)).isEqualTo(new String(expected.array(), 0, expected.size(), StandardCharsets.UTF_8));
+    assertThat(encode(batch))
+        .isEqualTo(new String(expected.array(), 0, expected.size(), StandardCharsets.UTF_8));
   }
 
   private static String encode(LogsBatch batch) {

@@ -15,7 +15,10 @@ import java.util.Random;
  * tests that pin {@link JsonLinesLogs} to the old Jackson output.
  */
 final class RandomLogs {
-  /** Chars that exercise every escaping branch: controls, quotes, slash, DEL, 2- and 3-byte UTF-8, surrogates. */
+  /**
+   * Chars that exercise every escaping branch: controls, quotes, slash, DEL, 2- and 3-byte UTF-8,
+   * surrogates.
+   */
   private static final char[] SPECIAL = {
     0, 1, 8, 9, 10, 12, 13, 0x1f, '"', '\\', '/', 0x7f, 0x80, 'é', 0x7ff, 0x800, '✓', '日', 0x2028,
     0xfffd, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff
@@ -52,8 +55,21 @@ final class RandomLogs {
 
   double doubleValue() {
     return switch (random.nextInt(8)) {
-      case 0 -> new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
-          Double.MIN_VALUE, Double.MAX_VALUE, 1e7, 1e-3, 9.999999e6, 100.0}[random.nextInt(11)];
+      case 0 ->
+          new double[] {
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY,
+                -0.0,
+                0.0,
+                Double.MIN_VALUE,
+                Double.MAX_VALUE,
+                1e7,
+                1e-3,
+                9.999999e6,
+                100.0
+              }
+              [random.nextInt(11)];
       case 1 -> Double.longBitsToDouble(random.nextLong());
       case 2 -> random.nextInt(1000) / 8.0;
       default -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(40) - 20);
@@ -98,7 +114,9 @@ final class RandomLogs {
     for (int r = random.nextInt(3) + 1; r > 0; r--) {
       ResourceLogs rl = TestData.resource(attributes(2));
       for (int s = random.nextInt(3); s >= 0; s--) {
-        ScopeLogs sl = TestData.scope(rl, string(), string(), random.nextBoolean() ? new Attributes() : attributes(1));
+        ScopeLogs sl =
+            TestData.scope(
+                rl, string(), string(), random.nextBoolean() ? new Attributes() : attributes(1));
         for (int i = random.nextInt(5); i > 0; i--) sl.logRecords().add(record());
       }
       resources.add(rl);
@@ -107,14 +125,16 @@ final class RandomLogs {
   }
 
   LogRecord record() {
-    LogRecord r = new LogRecord(attributes(2))
-        .setTimeUnixNano(random.nextInt(4) == 0 ? 0 : longValue())
-        .setObservedTimeUnixNano(random.nextBoolean() ? TestData.T0 + random.nextInt(1_000_000) : longValue())
-        .setSeverityNumber(random.nextInt(30) - 2)
-        .setSeverityText(string())
-        .setFlags(random.nextInt())
-        .setEventName(random.nextBoolean() ? "" : string())
-        .setDroppedAttributesCount(random.nextBoolean() ? 0 : random.nextInt());
+    LogRecord r =
+        new LogRecord(attributes(2))
+            .setTimeUnixNano(random.nextInt(4) == 0 ? 0 : longValue())
+            .setObservedTimeUnixNano(
+                random.nextBoolean() ? TestData.T0 + random.nextInt(1_000_000) : longValue())
+            .setSeverityNumber(random.nextInt(30) - 2)
+            .setSeverityText(string())
+            .setFlags(random.nextInt())
+            .setEventName(random.nextBoolean() ? "" : string())
+            .setDroppedAttributesCount(random.nextBoolean() ? 0 : random.nextInt());
     if (random.nextInt(4) > 0) r.setBody(value(2));
     if (random.nextBoolean()) r.setTraceId(TestData.traceId());
     if (random.nextBoolean()) r.setSpanId(bytes());

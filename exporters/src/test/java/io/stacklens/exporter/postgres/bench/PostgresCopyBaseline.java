@@ -13,13 +13,15 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The baseline of {@code bench/loadgen-postgres.sh}: plain JDBC COPY of the very rows the agent wrote.
- * Reads them back from the agent's table as COPY text, creates an empty twin table with the same
- * columns, keys and indexes ({@code LIKE ... INCLUDING ALL}), then COPYs the rows into it in chunks of
- * {@code batchRows}, one transaction per chunk (as the exporter commits one batch per transaction),
- * and prints rows/s. Nothing else runs meanwhile, so it is what the server can take from one client.
+ * The baseline of {@code bench/loadgen-postgres.sh}: plain JDBC COPY of the very rows the agent
+ * wrote. Reads them back from the agent's table as COPY text, creates an empty twin table with the
+ * same columns, keys and indexes ({@code LIKE ... INCLUDING ALL}), then COPYs the rows into it in
+ * chunks of {@code batchRows}, one transaction per chunk (as the exporter commits one batch per
+ * transaction), and prints rows/s. Nothing else runs meanwhile, so it is what the server can take
+ * from one client.
  *
- * <pre>java -cp &lt;exporters test classpath&gt; ...PostgresCopyBaseline JDBC_URL TABLE BATCH_ROWS</pre>
+ * <pre>java -cp &lt;exporters test classpath&gt; ...PostgresCopyBaseline JDBC_URL TABLE BATCH_ROWS
+ * </pre>
  */
 public final class PostgresCopyBaseline {
   private PostgresCopyBaseline() {}
@@ -37,9 +39,11 @@ public final class PostgresCopyBaseline {
       try (Statement s = c.createStatement()) {
         s.execute("DROP TABLE IF EXISTS " + twin);
         s.execute("CREATE TABLE " + twin + " (LIKE " + table + " INCLUDING ALL)");
-        try (ResultSet r = s.executeQuery("SELECT pg_size_pretty(pg_total_relation_size('" + table + "'))")) {
+        try (ResultSet r =
+            s.executeQuery("SELECT pg_size_pretty(pg_total_relation_size('" + table + "'))")) {
           r.next();
-          System.err.println("baseline: " + rows + " rows (" + r.getString(1) + " with indexes) from " + table);
+          System.err.println(
+              "baseline: " + rows + " rows (" + r.getString(1) + " with indexes) from " + table);
         }
       }
       c.setAutoCommit(false);
@@ -57,7 +61,10 @@ public final class PostgresCopyBaseline {
     }
   }
 
-  /** COPY text split into pieces of {@code rowsPerChunk} lines (a row is one line: newlines in values are escaped). */
+  /**
+   * COPY text split into pieces of {@code rowsPerChunk} lines (a row is one line: newlines in
+   * values are escaped).
+   */
   private static List<byte[]> chunks(byte[] text, int rowsPerChunk) {
     List<byte[]> out = new ArrayList<>();
     int start = 0;

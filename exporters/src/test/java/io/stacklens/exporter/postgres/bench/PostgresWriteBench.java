@@ -21,8 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * A timed loop (run by hand, not part of the build): rows/s of the postgres exporter's write methods,
- * with and without exactly-once, on the default schema and indexes plus three promoted columns.
+ * A timed loop (run by hand, not part of the build): rows/s of the postgres exporter's write
+ * methods, with and without exactly-once, on the default schema and indexes plus three promoted
+ * columns.
  *
  * <pre>
  * ./mvnw -q -o -pl exporters -am test-compile
@@ -34,21 +35,35 @@ public final class PostgresWriteBench {
     int batches = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     PostgresServer pg = PostgresServer.shared();
-    System.out.println("PostgreSQL: " + pg + "; " + batches + " batches of " + size + " records, after 5 warm-up batches");
+    System.out.println(
+        "PostgreSQL: "
+            + pg
+            + "; "
+            + batches
+            + " batches of "
+            + size
+            + " records, after 5 warm-up batches");
     for (int round = 0; round < 2; round++) {
       for (boolean exactlyOnce : new boolean[] {true, false}) {
-        for (PostgresExporterConfig.WriteMethod method : PostgresExporterConfig.WriteMethod.values()) {
+        for (PostgresExporterConfig.WriteMethod method :
+            PostgresExporterConfig.WriteMethod.values()) {
           double rate = run(pg, method, exactlyOnce, batches, size);
-          System.out.printf("round %d  %-6s exactly_once=%-5s  %,10.0f rows/s%n", round + 1,
-              method.name().toLowerCase(java.util.Locale.ROOT), exactlyOnce, rate);
+          System.out.printf(
+              "round %d  %-6s exactly_once=%-5s  %,10.0f rows/s%n",
+              round + 1, method.name().toLowerCase(java.util.Locale.ROOT), exactlyOnce, rate);
         }
       }
     }
     pg.close();
   }
 
-  private static double run(PostgresServer pg, PostgresExporterConfig.WriteMethod method, boolean exactlyOnce, int batches,
-      int size) throws Exception {
+  private static double run(
+      PostgresServer pg,
+      PostgresExporterConfig.WriteMethod method,
+      boolean exactlyOnce,
+      int batches,
+      int size)
+      throws Exception {
     String url = pg.createUniqueDatabase("bench");
     String db = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
     PostgresExporterConfig c = new PostgresExporterFactory().createDefaultConfig();
@@ -63,7 +78,9 @@ public final class PostgresWriteBench {
       s.from = name;
       c.columns.put(name, s);
     }
-    ComponentContext ctx = ComponentContext.of(ComponentId.parse("postgres/bench"), ComponentKind.EXPORTER, new MetricsRegistry());
+    ComponentContext ctx =
+        ComponentContext.of(
+            ComponentId.parse("postgres/bench"), ComponentKind.EXPORTER, new MetricsRegistry());
     Exporter e = new PostgresExporterFactory().createExporter(ctx, c);
     e.start((id, kind, status, detail) -> {});
     List<LogsBatch> all = new ArrayList<>();
@@ -77,20 +94,45 @@ public final class PostgresWriteBench {
   }
 
   private static LogsBatch batch(int from, int n) {
-    ResourceLogs rl = new ResourceLogs(new Resource(Attributes.of("service.name", "checkout", "service.version", "1.2.3",
-        "host.name", "web-1", "deployment.environment", "prod")), new ArrayList<>());
+    ResourceLogs rl =
+        new ResourceLogs(
+            new Resource(
+                Attributes.of(
+                    "service.name",
+                    "checkout",
+                    "service.version",
+                    "1.2.3",
+                    "host.name",
+                    "web-1",
+                    "deployment.environment",
+                    "prod")),
+            new ArrayList<>());
     ScopeLogs sl = new ScopeLogs(new InstrumentationScope().setName("com.shop"), new ArrayList<>());
     rl.scopeLogs().add(sl);
     long t0 = 1_714_566_896_000_000_000L;
     for (int i = from; i < from + n; i++) {
-      sl.logRecords().add(new LogRecord(Attributes.of("request_id", "req-" + i, "user_id", "u" + (i % 1000),
-              "error_code", i % 10 == 0 ? "E" + (i % 7) : null, "http.method", "GET", "http.route", "/api/cart/{id}",
-              "http.status_code", (long) (200 + i % 5)))
-          .setTimeUnixNano(t0 + i * 1_000_000L)
-          .setObservedTimeUnixNano(t0 + i * 1_000_000L + 500)
-          .setSeverityNumber(i % 10 == 0 ? 17 : 9)
-          .setSeverityText(i % 10 == 0 ? "ERROR" : "INFO")
-          .setBody("GET /api/cart/" + i + " took " + (i % 300) + " ms for user u" + (i % 1000)));
+      sl.logRecords()
+          .add(
+              new LogRecord(
+                      Attributes.of(
+                          "request_id",
+                          "req-" + i,
+                          "user_id",
+                          "u" + (i % 1000),
+                          "error_code",
+                          i % 10 == 0 ? "E" + (i % 7) : null,
+                          "http.method",
+                          "GET",
+                          "http.route",
+                          "/api/cart/{id}",
+                          "http.status_code",
+                          (long) (200 + i % 5)))
+                  .setTimeUnixNano(t0 + i * 1_000_000L)
+                  .setObservedTimeUnixNano(t0 + i * 1_000_000L + 500)
+                  .setSeverityNumber(i % 10 == 0 ? 17 : 9)
+                  .setSeverityText(i % 10 == 0 ? "ERROR" : "INFO")
+                  .setBody(
+                      "GET /api/cart/" + i + " took " + (i % 300) + " ms for user u" + (i % 1000)));
     }
     return new LogsBatch(new ArrayList<>(List.of(rl)));
   }

@@ -34,8 +34,8 @@ import java.util.function.Supplier;
 /**
  * The hostile-input benchmark behind docs/reliability.md (run by bench/hostile.sh): starts the
  * packaged agent through its launcher (default JVM options), sends each hostile case, samples the
- * agent's RSS every 100 ms, and prints a markdown table: case, answers, agent alive after, peak RSS.
- * A case that kills the agent is reported, and the next case gets a new agent.
+ * agent's RSS every 100 ms, and prints a markdown table: case, answers, agent alive after, peak
+ * RSS. A case that kills the agent is reported, and the next case gets a new agent.
  *
  * <pre>
  * HostileBench --dist DIR [--work DIR] [--fuzz N] [--fuzz-seed N] [--idle N] [--idle-seconds S]
@@ -59,20 +59,31 @@ public final class HostileBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = options(args);
     if (!opts.containsKey("dist")) {
-      System.err.println("usage: HostileBench --dist packaging/target/stacklens-agent-<version> [--work DIR] [--fuzz N] "
-          + "[--fuzz-seed N] [--idle N] [--idle-seconds S]");
+      System.err.println(
+          "usage: HostileBench --dist packaging/target/stacklens-agent-<version> [--work DIR] [--fuzz N] "
+              + "[--fuzz-seed N] [--idle N] [--idle-seconds S]");
       System.exit(2);
     }
-    Path work = opts.containsKey("work") ? Path.of(opts.get("work")) : Files.createTempDirectory("stacklens-hostile-");
+    Path work =
+        opts.containsKey("work")
+            ? Path.of(opts.get("work"))
+            : Files.createTempDirectory("stacklens-hostile-");
     int fuzz = Integer.parseInt(opts.getOrDefault("fuzz", "2000"));
-    long fuzzSeed = Long.parseLong(opts.getOrDefault("fuzz-seed", Long.toString(ThreadLocalRandom.current().nextLong())));
+    long fuzzSeed =
+        Long.parseLong(
+            opts.getOrDefault("fuzz-seed", Long.toString(ThreadLocalRandom.current().nextLong())));
     int idle = Integer.parseInt(opts.getOrDefault("idle", "2000"));
     int idleSeconds = Integer.parseInt(opts.getOrDefault("idle-seconds", "30"));
     String only = opts.getOrDefault("only", "all");
     int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
     HostileBench bench = new HostileBench(Path.of(opts.get("dist")), work);
-    System.out.printf("hostile-input benchmark: %s, agent %s (launcher defaults), work dir %s, %d cores, java %s%n",
-        Instant.now(), bench.dist, work, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.printf(
+        "hostile-input benchmark: %s, agent %s (launcher defaults), work dir %s, %d cores, java %s%n",
+        Instant.now(),
+        bench.dist,
+        work,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
     try {
       bench.run(fuzz, fuzzSeed, idle, idleSeconds, only, hold);
     } finally {
@@ -84,13 +95,15 @@ public final class HostileBench {
   private static Map<String, String> options(String[] args) {
     Map<String, String> out = new TreeMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --option value, got " + args[i]);
+      if (!args[i].startsWith("--"))
+        throw new IllegalArgumentException("expected --option value, got " + args[i]);
       out.put(args[i].substring(2), args[i + 1]);
     }
     return out;
   }
 
-  private void run(int fuzz, long fuzzSeed, int idle, int idleSeconds, String only, int holdSeconds) throws Exception {
+  private void run(int fuzz, long fuzzSeed, int idle, int idleSeconds, String only, int holdSeconds)
+      throws Exception {
     ensureAgent();
     Thread.sleep(2000);
     row("agent idle after start (baseline)", () -> List.of());
@@ -116,7 +129,9 @@ public final class HostileBench {
     if (agent.alive()) {
       long hwm = agent.rss().highWaterMarkBytes();
       int exit = agent.terminate(Duration.ofSeconds(90));
-      System.out.printf("agent #%d: VmHWM %s MiB over its life; SIGTERM: exit %d%n", agents, ProcStatus.mib(hwm), exit);
+      System.out.printf(
+          "agent #%d: VmHWM %s MiB over its life; SIGTERM: exit %d%n",
+          agents, ProcStatus.mib(hwm), exit);
     } else {
       System.out.printf("agent #%d: %s%n", agents, agent.state());
     }
@@ -146,15 +161,20 @@ public final class HostileBench {
       alive = "**no**: " + agent.state();
     } else {
       String marker = TargetAgent.newMarker("bench");
-      Answer valid = agent.sendValid(Transport.OTLP_HTTP_PROTOBUF, Signal.LOGS, marker, Duration.ofSeconds(60));
+      Answer valid =
+          agent.sendValid(
+              Transport.OTLP_HTTP_PROTOBUF, Signal.LOGS, marker, Duration.ofSeconds(60));
       boolean written = TargetAgent.accepted(valid) && agent.awaitLogWritten(marker, DRAIN_TIMEOUT);
-      alive = agent.alive() ? (written ? "yes" : "yes, but a valid request afterwards: " + valid.summary())
-          : "**no**: " + agent.state();
+      alive =
+          agent.alive()
+              ? (written ? "yes" : "yes, but a valid request afterwards: " + valid.summary())
+              : "**no**: " + agent.state();
     }
     long peak = agent.rss().peakBytes();
     String answer = answers.isEmpty() ? "-" : String.join("<br>", answers) + " (" + millis + " ms)";
     rows.add(new String[] {name + restarted, cell(answer), cell(alive), ProcStatus.mib(peak)});
-    System.out.printf("%s: %s; alive after: %s; peak RSS %s MiB%n", name, answer, alive, ProcStatus.mib(peak));
+    System.out.printf(
+        "%s: %s; alive after: %s; peak RSS %s MiB%n", name, answer, alive, ProcStatus.mib(peak));
   }
 
   private List<String> concurrently(List<Request> requests) {
@@ -185,64 +205,83 @@ public final class HostileBench {
 
   /**
    * {@code count} connections that send part of a request head and then nothing: half to OTLP/HTTP,
-   * a quarter each to http_json and gRPC (a partial HTTP/2 preface). While they are held for
-   * {@code seconds}, a valid request per receiver per second must get through.
+   * a quarter each to http_json and gRPC (a partial HTTP/2 preface). While they are held for {@code
+   * seconds}, a valid request per receiver per second must get through.
    */
   private void slowloris(int count, int seconds) throws Exception {
-    String name = String.format("slowloris: %,d idle connections with partial requests, held %d s", count, seconds);
-    row(name, () -> {
-      List<Socket> sockets = new ArrayList<>();
-      int refused = 0;
-      try {
-        int[] ports = {agent.httpPort(), agent.ingestPort(), agent.grpcPort()};
-        for (int i = 0; i < count; i++) {
-          int kind = i % 4;
-          int port = kind < 2 ? ports[0] : kind == 2 ? ports[1] : ports[2];
-          byte[] partial = kind == 3
-              ? "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII)
-              : ("POST " + (kind == 2 ? "/ingest" : "/v1/logs") + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n").getBytes(StandardCharsets.US_ASCII);
+    String name =
+        String.format(
+            "slowloris: %,d idle connections with partial requests, held %d s", count, seconds);
+    row(
+        name,
+        () -> {
+          List<Socket> sockets = new ArrayList<>();
+          int refused = 0;
           try {
-            Socket s = new Socket();
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.getOutputStream().write(partial);
-            sockets.add(s);
-          } catch (IOException e) {
-            refused++;
+            int[] ports = {agent.httpPort(), agent.ingestPort(), agent.grpcPort()};
+            for (int i = 0; i < count; i++) {
+              int kind = i % 4;
+              int port = kind < 2 ? ports[0] : kind == 2 ? ports[1] : ports[2];
+              byte[] partial =
+                  kind == 3
+                      ? "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII)
+                      : ("POST "
+                              + (kind == 2 ? "/ingest" : "/v1/logs")
+                              + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              + "Content-Length: 1000\r\n")
+                          .getBytes(StandardCharsets.US_ASCII);
+              try {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                s.getOutputStream().write(partial);
+                sockets.add(s);
+              } catch (IOException e) {
+                refused++;
+              }
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            int probes = 0;
+            int accepted = 0;
+            long worst = 0;
+            Transport[] transports = {
+              Transport.OTLP_HTTP_PROTOBUF, Transport.HTTP_JSON, Transport.OTLP_GRPC
+            };
+            while (System.nanoTime() < end && agent.alive()) {
+              for (Transport t : transports) {
+                agent
+                    .client()
+                    .dropConnections(); // a new connection each time, as a new client would
+                Answer a =
+                    agent.send(
+                        TargetAgent.validRequest(
+                            t, Signal.LOGS, TargetAgent.newMarker("slowloris")));
+                probes++;
+                if (TargetAgent.accepted(a)) accepted++;
+                worst = Math.max(worst, a.nanos() / 1_000_000);
+              }
+              Thread.sleep(1000);
+            }
+            int closed = 0;
+            for (Socket s : sockets) if (closedByServer(s)) closed++;
+            return List.of(
+                String.format(
+                    "valid requests meanwhile: %d of %d accepted, slowest %d ms",
+                    accepted, probes, worst),
+                String.format(
+                    "%d of %d idle connections closed by the agent after %d s; %d refused",
+                    closed, sockets.size(), seconds, refused));
+          } catch (Exception e) {
+            return List.of("bench failed: " + e);
+          } finally {
+            for (Socket s : sockets) {
+              try {
+                s.close();
+              } catch (IOException ignored) {
+                // closing
+              }
+            }
           }
-        }
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        int probes = 0;
-        int accepted = 0;
-        long worst = 0;
-        Transport[] transports = {Transport.OTLP_HTTP_PROTOBUF, Transport.HTTP_JSON, Transport.OTLP_GRPC};
-        while (System.nanoTime() < end && agent.alive()) {
-          for (Transport t : transports) {
-            agent.client().dropConnections(); // a new connection each time, as a new client would
-            Answer a = agent.send(TargetAgent.validRequest(t, Signal.LOGS, TargetAgent.newMarker("slowloris")));
-            probes++;
-            if (TargetAgent.accepted(a)) accepted++;
-            worst = Math.max(worst, a.nanos() / 1_000_000);
-          }
-          Thread.sleep(1000);
-        }
-        int closed = 0;
-        for (Socket s : sockets) if (closedByServer(s)) closed++;
-        return List.of(String.format("valid requests meanwhile: %d of %d accepted, slowest %d ms", accepted, probes, worst),
-            String.format("%d of %d idle connections closed by the agent after %d s; %d refused", closed, sockets.size(),
-                seconds, refused));
-      } catch (Exception e) {
-        return List.of("bench failed: " + e);
-      } finally {
-        for (Socket s : sockets) {
-          try {
-            s.close();
-          } catch (IOException ignored) {
-            // closing
-          }
-        }
-      }
-    });
+        });
   }
 
   private static boolean closedByServer(Socket s) {
@@ -263,29 +302,36 @@ public final class HostileBench {
   // ------------------------------------------------------------------ fuzz burst
 
   private void fuzzBurst(int count, long seed) throws Exception {
-    String name = String.format("fuzz burst: %,d mutated requests, 8 threads (seed %d)", count, seed);
-    row(name, () -> {
-      Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-          int index = i;
-          futures.add(pool.submit(() -> {
-            FuzzCase c = Mutator.generate(seed, index);
-            Answer a = agent.send(c.request());
-            statuses.computeIfAbsent(a.status(), k -> new AtomicLong()).incrementAndGet();
-          }));
-        }
-        for (Future<?> f : futures) f.get();
-      } catch (Exception e) {
-        return List.of("bench failed: " + e);
-      } finally {
-        pool.shutdownNow();
-      }
-      List<String> out = new ArrayList<>();
-      new TreeMap<>(statuses).forEach((k, v) -> out.add(k + ": " + v));
-      return List.of(String.join(", ", out));
-    });
+    String name =
+        String.format("fuzz burst: %,d mutated requests, 8 threads (seed %d)", count, seed);
+    row(
+        name,
+        () -> {
+          Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
+          ExecutorService pool = Executors.newFixedThreadPool(8);
+          try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+              int index = i;
+              futures.add(
+                  pool.submit(
+                      () -> {
+                        FuzzCase c = Mutator.generate(seed, index);
+                        Answer a = agent.send(c.request());
+                        statuses
+                            .computeIfAbsent(a.status(), k -> new AtomicLong())
+                            .incrementAndGet();
+                      }));
+            }
+            for (Future<?> f : futures) f.get();
+          } catch (Exception e) {
+            return List.of("bench failed: " + e);
+          } finally {
+            pool.shutdownNow();
+          }
+          List<String> out = new ArrayList<>();
+          new TreeMap<>(statuses).forEach((k, v) -> out.add(k + ": " + v));
+          return List.of(String.join(", ", out));
+        });
   }
 }

@@ -3,15 +3,39 @@ package io.stacklens.agent.it.fuzz;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Format-blind mutations: bit flips, byte inserts, deletes and overwrites, truncation, splicing, duplication. */
+/**
+ * Format-blind mutations: bit flips, byte inserts, deletes and overwrites, truncation, splicing,
+ * duplication.
+ */
 final class ByteMutations {
   private static final byte[] INTERESTING = {
-    0, 1, 0x7F, (byte) 0x80, (byte) 0xFF, (byte) 0xFE, 0x0A, 0x12, 0x1A, 0x22, '{', '}', '[', ']', '"', '\\', ',', ':', '\n'
+    0,
+    1,
+    0x7F,
+    (byte) 0x80,
+    (byte) 0xFF,
+    (byte) 0xFE,
+    0x0A,
+    0x12,
+    0x1A,
+    0x22,
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    '\\',
+    ',',
+    ':',
+    '\n'
   };
 
   private ByteMutations() {}
 
-  /** One mutation of {@code in}, described in {@code what[0]}. {@code other} is a second seed for splicing. */
+  /**
+   * One mutation of {@code in}, described in {@code what[0]}. {@code other} is a second seed for
+   * splicing.
+   */
   static byte[] mutate(SplittableRandom r, byte[] in, byte[] other, String[] what) {
     if (in.length == 0) {
       what[0] = "insert into empty";
@@ -27,7 +51,10 @@ final class ByteMutations {
       }
       case 1 -> {
         int at = r.nextInt(in.length + 1);
-        byte[] ins = r.nextBoolean() ? randomBytes(r, 1 + r.nextInt(8)) : new byte[] {INTERESTING[r.nextInt(INTERESTING.length)]};
+        byte[] ins =
+            r.nextBoolean()
+                ? randomBytes(r, 1 + r.nextInt(8))
+                : new byte[] {INTERESTING[r.nextInt(INTERESTING.length)]};
         what[0] = "insert " + ins.length + " bytes at " + at;
         return splice(in, at, at, ins);
       }
@@ -41,7 +68,9 @@ final class ByteMutations {
         byte[] out = in.clone();
         int at = r.nextInt(out.length);
         int n = 1 + r.nextInt(Math.min(out.length - at, 8));
-        for (int i = 0; i < n; i++) out[at + i] = r.nextBoolean() ? (byte) r.nextInt(256) : INTERESTING[r.nextInt(INTERESTING.length)];
+        for (int i = 0; i < n; i++)
+          out[at + i] =
+              r.nextBoolean() ? (byte) r.nextInt(256) : INTERESTING[r.nextInt(INTERESTING.length)];
         what[0] = "overwrite " + n + " bytes at " + at;
         return out;
       }
@@ -70,12 +99,27 @@ final class ByteMutations {
       }
       case 7 -> {
         int at = r.nextInt(in.length + 1);
-        byte[] varint = switch (r.nextInt(3)) {
-          case 0 -> new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
-          case 1 -> new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-              (byte) 0xFF, (byte) 0xFF, 0x01};
-          default -> new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80};
-        };
+        byte[] varint =
+            switch (r.nextInt(3)) {
+              case 0 -> new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
+              case 1 ->
+                  new byte[] {
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    0x01
+                  };
+              default ->
+                  new byte[] {
+                    (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80
+                  };
+            };
         what[0] = "varint garbage (" + varint.length + " bytes) at " + at;
         return splice(in, at, at, varint);
       }

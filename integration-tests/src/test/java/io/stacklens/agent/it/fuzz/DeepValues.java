@@ -16,7 +16,8 @@ final class DeepValues {
    * kvlists, 2 alternating) around a string {@code "x"}.
    */
   static byte[] anyValue(int depth, int shape) {
-    // innermost AnyValue{string_value: "x"} is 3 bytes; sizes[i] = size of the AnyValue at level i (0 = innermost)
+    // innermost AnyValue{string_value: "x"} is 3 bytes; sizes[i] = size of the AnyValue at level i
+    // (0 = innermost)
     long[] sizes = new long[depth + 1];
     sizes[0] = 3;
     for (int i = 1; i <= depth; i++) {
@@ -30,7 +31,8 @@ final class DeepValues {
         sizes[i] = 1 + varintSize(list) + list; // AnyValue{kvlist_value(6): list}
       }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizes[depth]));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizes[depth]));
     for (int i = depth; i >= 1; i--) {
       long inner = sizes[i - 1];
       if (isArray(shape, i)) {

@@ -39,11 +39,15 @@ final class Encodings {
       case 2 -> {
         byte[] g = gzip(body);
         int cut = g.length <= 1 ? 0 : r.nextInt(g.length - 1);
-        return new Encoded("gzip", Arrays.copyOf(g, cut), "gzip truncated to " + cut + " of " + g.length + " bytes");
+        return new Encoded(
+            "gzip",
+            Arrays.copyOf(g, cut),
+            "gzip truncated to " + cut + " of " + g.length + " bytes");
       }
       case 3 -> {
         byte[] g = gzip(body);
-        int at = r.nextBoolean() ? g.length - 1 - r.nextInt(Math.min(8, g.length)) : r.nextInt(g.length);
+        int at =
+            r.nextBoolean() ? g.length - 1 - r.nextInt(Math.min(8, g.length)) : r.nextInt(g.length);
         g[at] ^= (byte) (1 + r.nextInt(255));
         return new Encoded("gzip", g, "gzip with byte " + at + " corrupted");
       }
@@ -62,7 +66,9 @@ final class Encodings {
         return new Encoded("gzip", body, "says gzip, is not");
       }
       case 8 -> {
-        String[] names = {"br", "deflate", "gzip, gzip", "GZIP", "x-gzip", "identity", "zstd", "compress", ""};
+        String[] names = {
+          "br", "deflate", "gzip, gzip", "GZIP", "x-gzip", "identity", "zstd", "compress", ""
+        };
         String name = names[r.nextInt(names.length)];
         boolean compressed = name.toLowerCase(java.util.Locale.ROOT).contains("gzip");
         return new Encoded(name, compressed ? gzip(body) : body, "Content-Encoding '" + name + "'");
@@ -74,11 +80,15 @@ final class Encodings {
           case 1 -> {
             byte[] z = Zstd.compress(body);
             int cut = z.length <= 1 ? 0 : r.nextInt(z.length - 1);
-            yield new Encoded("zstd", Arrays.copyOf(z, cut), "zstd truncated to " + cut + " of " + z.length + " bytes");
+            yield new Encoded(
+                "zstd",
+                Arrays.copyOf(z, cut),
+                "zstd truncated to " + cut + " of " + z.length + " bytes");
           }
           default -> {
             long size = BOMB_SIZES[r.nextInt(BOMB_SIZES.length)];
-            yield new Encoded("zstd", zstdBomb(size), "zstd bomb: " + (size >> 20) + " MiB of zeros");
+            yield new Encoded(
+                "zstd", zstdBomb(size), "zstd bomb: " + (size >> 20) + " MiB of zeros");
           }
         };
       }
@@ -97,33 +107,40 @@ final class Encodings {
 
   /** gzip of {@code size} zero bytes (best compression), made once per size. */
   static byte[] gzipBomb(long size) {
-    return BOMBS.computeIfAbsent("gzip-" + size, k -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] zeros = new byte[1 << 20];
-      try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16) {
-        {
-          def.setLevel(Deflater.BEST_COMPRESSION);
-        }
-      }) {
-        for (long done = 0; done < size; done += zeros.length) gz.write(zeros, 0, (int) Math.min(zeros.length, size - done));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return out.toByteArray();
-    });
+    return BOMBS.computeIfAbsent(
+        "gzip-" + size,
+        k -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          byte[] zeros = new byte[1 << 20];
+          try (GZIPOutputStream gz =
+              new GZIPOutputStream(out, 1 << 16) {
+                {
+                  def.setLevel(Deflater.BEST_COMPRESSION);
+                }
+              }) {
+            for (long done = 0; done < size; done += zeros.length)
+              gz.write(zeros, 0, (int) Math.min(zeros.length, size - done));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return out.toByteArray();
+        });
   }
 
   /** zstd of {@code size} zero bytes, made once per size. */
   static byte[] zstdBomb(long size) {
-    return BOMBS.computeIfAbsent("zstd-" + size, k -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] zeros = new byte[1 << 20];
-      try (ZstdOutputStream z = new ZstdOutputStream(out, 19)) {
-        for (long done = 0; done < size; done += zeros.length) z.write(zeros, 0, (int) Math.min(zeros.length, size - done));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return out.toByteArray();
-    });
+    return BOMBS.computeIfAbsent(
+        "zstd-" + size,
+        k -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          byte[] zeros = new byte[1 << 20];
+          try (ZstdOutputStream z = new ZstdOutputStream(out, 19)) {
+            for (long done = 0; done < size; done += zeros.length)
+              z.write(zeros, 0, (int) Math.min(zeros.length, size - done));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return out.toByteArray();
+        });
   }
 }

@@ -13,40 +13,108 @@ import java.util.SplittableRandom;
 
 /**
  * Mutations that know JSON: deep nesting, huge and odd numbers, lone surrogate escapes, invalid
- * UTF-8, unterminated strings, duplicate keys, values of the wrong type, many array elements, and for
- * NDJSON, line-level edits. Works on the tokens Jackson finds (as far as it gets into a body an earlier
- * mutation broke).
+ * UTF-8, unterminated strings, duplicate keys, values of the wrong type, many array elements, and
+ * for NDJSON, line-level edits. Works on the tokens Jackson finds (as far as it gets into a body an
+ * earlier mutation broke).
  */
 final class JsonMutations {
   private static final JsonFactory JSON = new JsonFactory();
 
   static final String[] NUMBERS = {
-    "1e999999999", "-1e-999999999", "1.7976931348623157e309", "18446744073709551616", "-9223372036854775809",
-    "9223372036854775807", "-0", "0.0000000000000000000000000001", "01", "1.", ".5", "1e", "-", "NaN", "Infinity",
-    "-Infinity", "0x10", "1_000", "4.9e-325", "123456789012345678901234567890"
+    "1e999999999",
+    "-1e-999999999",
+    "1.7976931348623157e309",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "9223372036854775807",
+    "-0",
+    "0.0000000000000000000000000001",
+    "01",
+    "1.",
+    ".5",
+    "1e",
+    "-",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "0x10",
+    "1_000",
+    "4.9e-325",
+    "123456789012345678901234567890"
   };
 
   static final String[] ESCAPES = {
-    "\\ud800", "\\udfff", "\\ud800\\u0041", "\\udbff\\udfff", "\\udc00\\ud800", "\\u0000", "\\uZZZZ", "\\u12", "\\x41",
-    "\\", "\\ud800\\", "\\uD834\\uDD1E"
+    "\\ud800",
+    "\\udfff",
+    "\\ud800\\u0041",
+    "\\udbff\\udfff",
+    "\\udc00\\ud800",
+    "\\u0000",
+    "\\uZZZZ",
+    "\\u12",
+    "\\x41",
+    "\\",
+    "\\ud800\\",
+    "\\uD834\\uDD1E"
   };
 
   static final byte[][] BAD_UTF8 = {
-    {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xFF}, {(byte) 0xE2, (byte) 0x82},
-    {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-    {0}, {(byte) 0xEF, (byte) 0xBF, (byte) 0xBF}
+    {(byte) 0xC0, (byte) 0x80},
+    {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+    {(byte) 0xFF},
+    {(byte) 0xE2, (byte) 0x82},
+    {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+    {(byte) 0x80},
+    {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+    {0},
+    {(byte) 0xEF, (byte) 0xBF, (byte) 0xBF}
   };
 
   static final String[] VALUES = {
-    "{}", "[]", "\"\"", "\"x\"", "0", "-1", "true", "false", "null", "1.5", "\"AAAA\"", "[{}]", "{\"\":null}",
-    "\"00000000000000000000000000000000\"", "\"zz\"", "\"5B8EFFF798038103D269B633813FC60C\"", "[[],[[]]]", "{\"a\":[]}",
-    "\"2026-13-45T99:99:99Z\"", "\"-1\"", "\"9999999999999999999999\"", "\"1e400\""
+    "{}",
+    "[]",
+    "\"\"",
+    "\"x\"",
+    "0",
+    "-1",
+    "true",
+    "false",
+    "null",
+    "1.5",
+    "\"AAAA\"",
+    "[{}]",
+    "{\"\":null}",
+    "\"00000000000000000000000000000000\"",
+    "\"zz\"",
+    "\"5B8EFFF798038103D269B633813FC60C\"",
+    "[[],[[]]]",
+    "{\"a\":[]}",
+    "\"2026-13-45T99:99:99Z\"",
+    "\"-1\"",
+    "\"9999999999999999999999\"",
+    "\"1e400\""
   };
 
   static final String[] KEYS = {
-    "\"\"", "\"\\u0072esourceLogs\"", "\"resource_logs\"", "\"ResourceLogs\"", "\"logRecords\"", "\"attributes\"",
-    "\"body\"", "\"timeUnixNano\"", "\"traceId\"", "\"severityNumber\"", "\"kvlistValue\"", "\"arrayValue\"",
-    "\"message\"", "\"level\"", "\"timestamp\"", "\"resource\"", "\"scope\"", "\"\\u0000\"", "\"k\\ud800\""
+    "\"\"",
+    "\"\\u0072esourceLogs\"",
+    "\"resource_logs\"",
+    "\"ResourceLogs\"",
+    "\"logRecords\"",
+    "\"attributes\"",
+    "\"body\"",
+    "\"timeUnixNano\"",
+    "\"traceId\"",
+    "\"severityNumber\"",
+    "\"kvlistValue\"",
+    "\"arrayValue\"",
+    "\"message\"",
+    "\"level\"",
+    "\"timestamp\"",
+    "\"resource\"",
+    "\"scope\"",
+    "\"\\u0000\"",
+    "\"k\\ud800\""
   };
 
   private JsonMutations() {}
@@ -74,11 +142,20 @@ final class JsonMutations {
             arrays.pop();
             int i = open.pop()[0];
             Token s = out.get(i);
-            out.set(i, new Token(s.type(), s.start(), (int) p.currentLocation().getByteOffset(), s.inArray(), s.depth()));
+            out.set(
+                i,
+                new Token(
+                    s.type(),
+                    s.start(),
+                    (int) p.currentLocation().getByteOffset(),
+                    s.inArray(),
+                    s.depth()));
           }
           default -> {
             if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) p.getText();
-            out.add(new Token(t, start, (int) p.currentLocation().getByteOffset(), inArray, arrays.size()));
+            out.add(
+                new Token(
+                    t, start, (int) p.currentLocation().getByteOffset(), inArray, arrays.size()));
           }
         }
       }
@@ -90,32 +167,55 @@ final class JsonMutations {
   }
 
   /** One JSON-aware mutation; heavy (large-output) ones only when {@code heavy}. */
-  static byte[] mutate(SplittableRandom r, byte[] in, boolean ndjson, boolean heavy, String[] what) {
+  static byte[] mutate(
+      SplittableRandom r, byte[] in, boolean ndjson, boolean heavy, String[] what) {
     List<Token> tokens = tokens(in);
     if (tokens.isEmpty()) return ByteMutations.mutate(r, in, in, what);
     if (heavy) {
       return switch (r.nextInt(4)) {
-        case 0 -> deepNesting(r, in, tokens, new int[] {10_000, 100_000, 1_000_000}[r.nextInt(3)], what);
+        case 0 ->
+            deepNesting(r, in, tokens, new int[] {10_000, 100_000, 1_000_000}[r.nextInt(3)], what);
         case 1 -> manyElements(r, in, tokens, new int[] {100_001, 300_000}[r.nextInt(2)], what);
-        case 2 -> hugeString(r, in, tokens, new int[] {1024 * 1024 + 1, 8 * 1024 * 1024}[r.nextInt(2)], what);
-        default -> ndjson ? repeatLines(r, in, new int[] {100_001, 500_000}[r.nextInt(2)], what)
-            : duplicateKey(r, in, tokens, 100_000, what);
+        case 2 ->
+            hugeString(
+                r, in, tokens, new int[] {1024 * 1024 + 1, 8 * 1024 * 1024}[r.nextInt(2)], what);
+        default ->
+            ndjson
+                ? repeatLines(r, in, new int[] {100_001, 500_000}[r.nextInt(2)], what)
+                : duplicateKey(r, in, tokens, 100_000, what);
       };
     }
     int choice = r.nextInt(ndjson ? 13 : 12);
     return switch (choice) {
-      case 0 -> deepNesting(r, in, tokens, new int[] {63, 64, 65, 100, 999, 1001, 3000}[r.nextInt(7)], what);
+      case 0 ->
+          deepNesting(
+              r, in, tokens, new int[] {63, 64, 65, 100, 999, 1001, 3000}[r.nextInt(7)], what);
       case 1 -> replaceValue(r, in, tokens, oddNumber(r), "number", what);
-      case 2 -> insertIntoString(r, in, tokens, ESCAPES[r.nextInt(ESCAPES.length)].getBytes(StandardCharsets.US_ASCII),
-          "escape", what);
-      case 3 -> insertIntoString(r, in, tokens, BAD_UTF8[r.nextInt(BAD_UTF8.length)], "invalid UTF-8", what);
+      case 2 ->
+          insertIntoString(
+              r,
+              in,
+              tokens,
+              ESCAPES[r.nextInt(ESCAPES.length)].getBytes(StandardCharsets.US_ASCII),
+              "escape",
+              what);
+      case 3 ->
+          insertIntoString(
+              r, in, tokens, BAD_UTF8[r.nextInt(BAD_UTF8.length)], "invalid UTF-8", what);
       case 4 -> unterminatedString(r, in, tokens, what);
       case 5 -> duplicateKey(r, in, tokens, r.nextBoolean() ? 1 : 1 + r.nextInt(50), what);
       case 6 -> replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);
       case 7 -> manyElements(r, in, tokens, new int[] {2, 10, 1000}[r.nextInt(3)], what);
       case 8 -> structural(r, in, tokens, what);
       case 9 -> renameKey(r, in, tokens, what);
-      case 10 -> replaceValue(r, in, tokens, "\"" + "\\u00e9".repeat(1 + r.nextInt(2000)) + "\"", "escaped string", what);
+      case 10 ->
+          replaceValue(
+              r,
+              in,
+              tokens,
+              "\"" + "\\u00e9".repeat(1 + r.nextInt(2000)) + "\"",
+              "escaped string",
+              what);
       case 11 -> deepNestingUnclosed(r, in, tokens, what);
       default -> lineEdit(r, in, what);
     };
@@ -133,7 +233,8 @@ final class JsonMutations {
     return NUMBERS[r.nextInt(NUMBERS.length)];
   }
 
-  private static Token pick(SplittableRandom r, List<Token> tokens, java.util.function.Predicate<Token> which) {
+  private static Token pick(
+      SplittableRandom r, List<Token> tokens, java.util.function.Predicate<Token> which) {
     List<Token> fit = tokens.stream().filter(which).toList();
     return fit.isEmpty() ? tokens.get(r.nextInt(tokens.size())) : fit.get(r.nextInt(fit.size()));
   }
@@ -142,20 +243,36 @@ final class JsonMutations {
     return t.type() != JsonToken.FIELD_NAME;
   }
 
-  static byte[] replaceValue(SplittableRandom r, byte[] in, List<Token> tokens, String with, String kind, String[] what) {
-    Token t = pick(r, tokens, kind.equals("number") ? tk -> tk.type().isNumeric() || r.nextInt(4) == 0 : JsonMutations::isValue);
+  static byte[] replaceValue(
+      SplittableRandom r, byte[] in, List<Token> tokens, String with, String kind, String[] what) {
+    Token t =
+        pick(
+            r,
+            tokens,
+            kind.equals("number")
+                ? tk -> tk.type().isNumeric() || r.nextInt(4) == 0
+                : JsonMutations::isValue);
     what[0] = kind + " " + abbreviate(with) + " replaces " + t.type() + " at " + t.start();
     return ByteMutations.splice(in, t.start(), t.end(), with.getBytes(StandardCharsets.UTF_8));
   }
 
-  static byte[] deepNesting(SplittableRandom r, byte[] in, List<Token> tokens, int depth, String[] what) {
+  static byte[] deepNesting(
+      SplittableRandom r, byte[] in, List<Token> tokens, int depth, String[] what) {
     Token t = pick(r, tokens, JsonMutations::isValue);
     boolean objects = r.nextBoolean();
-    what[0] = (objects ? "objects" : "arrays") + " nested " + depth + " deep replace " + t.type() + " at " + t.start();
+    what[0] =
+        (objects ? "objects" : "arrays")
+            + " nested "
+            + depth
+            + " deep replace "
+            + t.type()
+            + " at "
+            + t.start();
     return ByteMutations.splice(in, t.start(), t.end(), DeepValues.json(depth, objects, true));
   }
 
-  static byte[] deepNestingUnclosed(SplittableRandom r, byte[] in, List<Token> tokens, String[] what) {
+  static byte[] deepNestingUnclosed(
+      SplittableRandom r, byte[] in, List<Token> tokens, String[] what) {
     Token t = pick(r, tokens, JsonMutations::isValue);
     int depth = new int[] {100, 10_000, 200_000}[r.nextInt(3)];
     what[0] = depth + " unclosed [ at " + t.start() + ", rest cut";
@@ -165,30 +282,56 @@ final class JsonMutations {
     return out;
   }
 
-  static byte[] insertIntoString(SplittableRandom r, byte[] in, List<Token> tokens, byte[] bytes, String kind, String[] what) {
-    Token t = pick(r, tokens, tk -> tk.type() == JsonToken.VALUE_STRING || tk.type() == JsonToken.FIELD_NAME);
+  static byte[] insertIntoString(
+      SplittableRandom r, byte[] in, List<Token> tokens, byte[] bytes, String kind, String[] what) {
+    Token t =
+        pick(
+            r,
+            tokens,
+            tk -> tk.type() == JsonToken.VALUE_STRING || tk.type() == JsonToken.FIELD_NAME);
     if (t.end() - t.start() < 2) return replaceValue(r, in, tokens, "\"\\ud800\"", "value", what);
-    int at = t.start() + 1 + r.nextInt(t.end() - t.start() - 1); // after the opening quote, up to the closing one
-    what[0] = kind + " " + abbreviate(new String(bytes, StandardCharsets.ISO_8859_1)) + " into " + t.type() + " at " + at;
+    int at =
+        t.start()
+            + 1
+            + r.nextInt(t.end() - t.start() - 1); // after the opening quote, up to the closing one
+    what[0] =
+        kind
+            + " "
+            + abbreviate(new String(bytes, StandardCharsets.ISO_8859_1))
+            + " into "
+            + t.type()
+            + " at "
+            + at;
     return ByteMutations.splice(in, at, at, bytes);
   }
 
-  static byte[] unterminatedString(SplittableRandom r, byte[] in, List<Token> tokens, String[] what) {
-    Token t = pick(r, tokens, tk -> tk.type() == JsonToken.VALUE_STRING || tk.type() == JsonToken.FIELD_NAME);
+  static byte[] unterminatedString(
+      SplittableRandom r, byte[] in, List<Token> tokens, String[] what) {
+    Token t =
+        pick(
+            r,
+            tokens,
+            tk -> tk.type() == JsonToken.VALUE_STRING || tk.type() == JsonToken.FIELD_NAME);
     if (r.nextBoolean() && t.end() - t.start() >= 2) {
       what[0] = "closing quote of " + t.type() + " at " + t.start() + " removed";
       return ByteMutations.splice(in, t.end() - 1, t.end(), new byte[0]);
     }
-    int cut = Math.min(in.length, t.start() + 1 + (t.end() - t.start() > 2 ? r.nextInt(t.end() - t.start() - 2) : 0));
+    int cut =
+        Math.min(
+            in.length,
+            t.start() + 1 + (t.end() - t.start() > 2 ? r.nextInt(t.end() - t.start() - 2) : 0));
     what[0] = "cut inside " + t.type() + " at " + cut;
     return java.util.Arrays.copyOf(in, cut);
   }
 
-  static byte[] duplicateKey(SplittableRandom r, byte[] in, List<Token> tokens, int times, String[] what) {
+  static byte[] duplicateKey(
+      SplittableRandom r, byte[] in, List<Token> tokens, int times, String[] what) {
     int i;
     List<Integer> names = new ArrayList<>();
-    for (int k = 0; k + 1 < tokens.size(); k++) if (tokens.get(k).type() == JsonToken.FIELD_NAME) names.add(k);
-    if (names.isEmpty()) return replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);
+    for (int k = 0; k + 1 < tokens.size(); k++)
+      if (tokens.get(k).type() == JsonToken.FIELD_NAME) names.add(k);
+    if (names.isEmpty())
+      return replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);
     i = names.get(r.nextInt(names.size()));
     Token name = tokens.get(i);
     Token value = tokens.get(i + 1);
@@ -197,26 +340,45 @@ final class JsonMutations {
     member[member.length - 1] = ',';
     times = Math.max(1, Math.min(times, ProtoMutations.HEAVY_BYTES / member.length));
     byte[] rep = new byte[member.length * times];
-    for (int k = 0; k < times; k++) System.arraycopy(member, 0, rep, k * member.length, member.length);
-    what[0] = "member at " + name.start() + " duplicated x" + times + " (" + member.length + " bytes each)";
+    for (int k = 0; k < times; k++)
+      System.arraycopy(member, 0, rep, k * member.length, member.length);
+    what[0] =
+        "member at "
+            + name.start()
+            + " duplicated x"
+            + times
+            + " ("
+            + member.length
+            + " bytes each)";
     return ByteMutations.splice(in, name.start(), name.start(), rep);
   }
 
-  static byte[] manyElements(SplittableRandom r, byte[] in, List<Token> tokens, int times, String[] what) {
+  static byte[] manyElements(
+      SplittableRandom r, byte[] in, List<Token> tokens, int times, String[] what) {
     Token t = pick(r, tokens, tk -> tk.inArray() && isValue(tk));
     if (!t.inArray()) return duplicateKey(r, in, tokens, Math.min(times, 1000), what);
     byte[] element = new byte[t.end() - t.start() + 1];
     element[0] = ',';
     System.arraycopy(in, t.start(), element, 1, element.length - 1);
     long size = (long) element.length * times;
-    if (size > ProtoMutations.HEAVY_BYTES) times = Math.max(2, ProtoMutations.HEAVY_BYTES / element.length);
+    if (size > ProtoMutations.HEAVY_BYTES)
+      times = Math.max(2, ProtoMutations.HEAVY_BYTES / element.length);
     byte[] rep = new byte[element.length * times];
-    for (int k = 0; k < times; k++) System.arraycopy(element, 0, rep, k * element.length, element.length);
-    what[0] = "array element at " + t.start() + " repeated x" + times + " (" + (element.length - 1) + " bytes each)";
+    for (int k = 0; k < times; k++)
+      System.arraycopy(element, 0, rep, k * element.length, element.length);
+    what[0] =
+        "array element at "
+            + t.start()
+            + " repeated x"
+            + times
+            + " ("
+            + (element.length - 1)
+            + " bytes each)";
     return ByteMutations.splice(in, t.end(), t.end(), rep);
   }
 
-  static byte[] hugeString(SplittableRandom r, byte[] in, List<Token> tokens, int size, String[] what) {
+  static byte[] hugeString(
+      SplittableRandom r, byte[] in, List<Token> tokens, int size, String[] what) {
     Token t = pick(r, tokens, tk -> tk.type() == JsonToken.VALUE_STRING);
     byte[] s = new byte[size + 2];
     java.util.Arrays.fill(s, (byte) 'y');
@@ -240,7 +402,8 @@ final class JsonMutations {
       }
       case 2 -> {
         what[0] = "trailing garbage";
-        yield ByteMutations.splice(in, in.length, in.length, "}]garbage\u0000".getBytes(StandardCharsets.UTF_8));
+        yield ByteMutations.splice(
+            in, in.length, in.length, "}]garbage\u0000".getBytes(StandardCharsets.UTF_8));
       }
       case 3 -> {
         what[0] = "UTF-8 BOM prefix";
@@ -248,7 +411,8 @@ final class JsonMutations {
       }
       case 4 -> {
         what[0] = "comment at " + t.start();
-        yield ByteMutations.splice(in, t.start(), t.start(), "/* c */ // x\n".getBytes(StandardCharsets.US_ASCII));
+        yield ByteMutations.splice(
+            in, t.start(), t.start(), "/* c */ // x\n".getBytes(StandardCharsets.US_ASCII));
       }
       case 5 -> {
         int n = new int[] {1000, 100_000, 1_000_000}[r.nextInt(3)];
@@ -259,8 +423,15 @@ final class JsonMutations {
       }
       default -> {
         what[0] = "container at " + t.start() + " emptied";
-        Token c = pick(r, tokens, tk -> tk.type() == JsonToken.START_OBJECT || tk.type() == JsonToken.START_ARRAY);
-        byte[] empty = c.type() == JsonToken.START_ARRAY ? "[]".getBytes(StandardCharsets.US_ASCII) : "{}".getBytes(StandardCharsets.US_ASCII);
+        Token c =
+            pick(
+                r,
+                tokens,
+                tk -> tk.type() == JsonToken.START_OBJECT || tk.type() == JsonToken.START_ARRAY);
+        byte[] empty =
+            c.type() == JsonToken.START_ARRAY
+                ? "[]".getBytes(StandardCharsets.US_ASCII)
+                : "{}".getBytes(StandardCharsets.US_ASCII);
         yield ByteMutations.splice(in, c.start(), c.end(), empty);
       }
     };
@@ -268,8 +439,12 @@ final class JsonMutations {
 
   static byte[] renameKey(SplittableRandom r, byte[] in, List<Token> tokens, String[] what) {
     Token t = pick(r, tokens, tk -> tk.type() == JsonToken.FIELD_NAME);
-    if (t.type() != JsonToken.FIELD_NAME) return replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);
-    String key = r.nextInt(8) == 0 ? "\"" + "k".repeat(new int[] {1000, 100_000}[r.nextInt(2)]) + "\"" : KEYS[r.nextInt(KEYS.length)];
+    if (t.type() != JsonToken.FIELD_NAME)
+      return replaceValue(r, in, tokens, VALUES[r.nextInt(VALUES.length)], "value", what);
+    String key =
+        r.nextInt(8) == 0
+            ? "\"" + "k".repeat(new int[] {1000, 100_000}[r.nextInt(2)]) + "\""
+            : KEYS[r.nextInt(KEYS.length)];
     what[0] = "key at " + t.start() + " renamed " + abbreviate(key);
     return ByteMutations.splice(in, t.start(), t.end(), key.getBytes(StandardCharsets.UTF_8));
   }
@@ -314,7 +489,8 @@ final class JsonMutations {
     String[] lines = text.split("\n");
     String line = lines[r.nextInt(lines.length)] + "\n";
     long size = (long) line.length() * times;
-    if (size > ProtoMutations.HEAVY_BYTES) times = Math.max(2, ProtoMutations.HEAVY_BYTES / line.length());
+    if (size > ProtoMutations.HEAVY_BYTES)
+      times = Math.max(2, ProtoMutations.HEAVY_BYTES / line.length());
     what[0] = "NDJSON line repeated x" + times + " (" + line.length() + " bytes each)";
     return (text + "\n" + line.repeat(times)).getBytes(StandardCharsets.ISO_8859_1);
   }

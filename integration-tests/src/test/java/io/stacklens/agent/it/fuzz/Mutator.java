@@ -14,18 +14,22 @@ import java.util.SplittableRandom;
  * Seeded payload mutator: request number {@code index} of a run with seed {@code runSeed} is always
  * the same bytes, sent the same way, so any one of them can be made again alone.
  *
- * <p>A case picks a seed (protobuf 50%, OTLP/JSON 25%, http_json 25%), applies one to four mutations
- * (format-aware or byte-level; about 1% of cases also get one "heavy" mutation that makes the request
- * large once decoded: many records or attributes, deep nesting, huge strings), then picks where it
- * goes (mostly the receiver and content type that fit the seed, sometimes another), sometimes a
- * Content-Encoding variant (valid, broken, bombs) and, rarely, an odd method, path, content type or
- * header.
+ * <p>A case picks a seed (protobuf 50%, OTLP/JSON 25%, http_json 25%), applies one to four
+ * mutations (format-aware or byte-level; about 1% of cases also get one "heavy" mutation that makes
+ * the request large once decoded: many records or attributes, deep nesting, huge strings), then
+ * picks where it goes (mostly the receiver and content type that fit the seed, sometimes another),
+ * sometimes a Content-Encoding variant (valid, broken, bombs) and, rarely, an odd method, path,
+ * content type or header.
  */
 public final class Mutator {
   private static final int HEAVY_PERCENT = 1;
   private static final int ENCODING_PERCENT = 8;
   private static final int ENVELOPE_PERCENT = 2;
-  /** Past the receivers' default body limit (8 MiB), so that answer is exercised too, but not much further. */
+
+  /**
+   * Past the receivers' default body limit (8 MiB), so that answer is exercised too, but not much
+   * further.
+   */
   private static final int MAX_BODY = 22 * 1024 * 1024;
 
   private Mutator() {}
@@ -41,22 +45,28 @@ public final class Mutator {
     boolean heavy = r.nextInt(100) < HEAVY_PERCENT;
     int ops = 1 + (r.nextBoolean() ? 0 : r.nextInt(4));
     List<String> what = new ArrayList<>();
-    byte[] body = kind == Kind.PROTOBUF
-        ? mutateProtobuf(r, seed, other, ops, heavy, what)
-        : mutateJson(r, seed, other, ops, heavy, what);
+    byte[] body =
+        kind == Kind.PROTOBUF
+            ? mutateProtobuf(r, seed, other, ops, heavy, what)
+            : mutateJson(r, seed, other, ops, heavy, what);
     if (body.length > MAX_BODY) {
       what.add("cut to " + MAX_BODY + " of " + body.length + " bytes");
       body = java.util.Arrays.copyOf(body, MAX_BODY);
     }
     Request request = route(r, seed, body, what);
     if (r.nextInt(100) < ENCODING_PERCENT) {
-      Encodings.Encoded e = Encodings.encode(r, request.body(),
-          request.transport() == Transport.OTLP_HTTP_PROTOBUF || request.transport() == Transport.OTLP_HTTP_JSON,
-          request.transport() == Transport.OTLP_GRPC);
+      Encodings.Encoded e =
+          Encodings.encode(
+              r,
+              request.body(),
+              request.transport() == Transport.OTLP_HTTP_PROTOBUF
+                  || request.transport() == Transport.OTLP_HTTP_JSON,
+              request.transport() == Transport.OTLP_GRPC);
       request = request.withContentEncoding(e.contentEncoding(), e.body());
       what.add(e.description());
     }
-    if (request.transport().isHttp() && r.nextInt(100) < ENVELOPE_PERCENT) request = envelope(r, request, what);
+    if (request.transport().isHttp() && r.nextInt(100) < ENVELOPE_PERCENT)
+      request = envelope(r, request, what);
     return new FuzzCase(runSeed, index, request, seed.name(), what);
   }
 
@@ -77,7 +87,8 @@ public final class Mutator {
     return Kind.INGEST_NDJSON;
   }
 
-  private static byte[] mutateProtobuf(SplittableRandom r, Seed seed, byte[] other, int ops, boolean heavy, List<String> what) {
+  private static byte[] mutateProtobuf(
+      SplittableRandom r, Seed seed, byte[] other, int ops, boolean heavy, List<String> what) {
     List<ProtoWire.Node> tree = ProtoWire.parse(seed.bytes());
     if (tree == null) throw new IllegalStateException("seed " + seed.name() + " does not parse");
     tree = new ArrayList<>(tree.stream().map(ProtoWire.Node::copy).toList());
@@ -98,12 +109,16 @@ public final class Mutator {
     return body;
   }
 
-  private static byte[] mutateJson(SplittableRandom r, Seed seed, byte[] other, int ops, boolean heavy, List<String> what) {
+  private static byte[] mutateJson(
+      SplittableRandom r, Seed seed, byte[] other, int ops, boolean heavy, List<String> what) {
     boolean ndjson = seed.kind() == Kind.INGEST_NDJSON;
     byte[] body = seed.bytes();
     for (int i = 0; i < ops; i++) {
       String[] w = new String[1];
-      body = r.nextInt(100) < 60 ? JsonMutations.mutate(r, body, ndjson, false, w) : ByteMutations.mutate(r, body, other, w);
+      body =
+          r.nextInt(100) < 60
+              ? JsonMutations.mutate(r, body, ndjson, false, w)
+              : ByteMutations.mutate(r, body, other, w);
       what.add(w[0]);
     }
     if (heavy) {
@@ -136,13 +151,16 @@ public final class Mutator {
       }
       case INGEST_OBJECT, INGEST_ARRAY -> {
         if (p < 88) yield Request.ingest(Request.JSON, body);
-        if (p < 97) yield Request.ingest(r.nextBoolean() ? Request.NDJSON : "application/json; charset=utf-8", body);
+        if (p < 97)
+          yield Request.ingest(
+              r.nextBoolean() ? Request.NDJSON : "application/json; charset=utf-8", body);
         what.add("sent as OTLP/JSON");
         yield Request.otlpJson(Signal.LOGS, body);
       }
       case INGEST_NDJSON -> {
         if (p < 75) yield Request.ingest(Request.NDJSON, body);
-        if (p < 97) yield Request.ingest(r.nextBoolean() ? Request.JSON : "application/jsonl", body);
+        if (p < 97)
+          yield Request.ingest(r.nextBoolean() ? Request.JSON : "application/jsonl", body);
         what.add("sent as OTLP/JSON");
         yield Request.otlpJson(Signal.LOGS, body);
       }
@@ -158,13 +176,25 @@ public final class Mutator {
         return request.withMethod(m);
       }
       case 1 -> {
-        String p = new String[] {"/v1/log", "/v1/logs/", "/", "/v1/logs?x=1", "/ingest/x", "/%00", "/v1/../v1/logs"}[r.nextInt(7)];
+        String p =
+            new String[] {
+                  "/v1/log", "/v1/logs/", "/", "/v1/logs?x=1", "/ingest/x", "/%00", "/v1/../v1/logs"
+                }
+                [r.nextInt(7)];
         what.add("path " + p);
         return request.withPath(p);
       }
       case 2 -> {
-        String t = new String[] {"text/plain", "APPLICATION/JSON", "application/x-protobuf; proto=x", "application/grpc", "*/*",
-            "application/json;charset=latin1"}[r.nextInt(6)];
+        String t =
+            new String[] {
+                  "text/plain",
+                  "APPLICATION/JSON",
+                  "application/x-protobuf; proto=x",
+                  "application/grpc",
+                  "*/*",
+                  "application/json;charset=latin1"
+                }
+                [r.nextInt(6)];
         what.add("Content-Type " + t);
         return request.withContentType(t);
       }

@@ -10,32 +10,59 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Mutations that know the protobuf wire format (and where OTLP keeps records and attributes): repeat
- * a field many times, lie about lengths, nest AnyValues deeply, declare huge strings, swap wire
- * types, write overlong varints and invalid UTF-8. Each returns a short description of what it did.
+ * Mutations that know the protobuf wire format (and where OTLP keeps records and attributes):
+ * repeat a field many times, lie about lengths, nest AnyValues deeply, declare huge strings, swap
+ * wire types, write overlong varints and invalid UTF-8. Each returns a short description of what it
+ * did.
  */
 final class ProtoMutations {
-  /** Heavy mutations stop growing a request at about this size (around the receivers' default body limit). */
+  /**
+   * Heavy mutations stop growing a request at about this size (around the receivers' default body
+   * limit).
+   */
   static final int HEAVY_BYTES = 8 * 1024 * 1024;
 
   private ProtoMutations() {}
 
   /** Where each signal keeps its records: resource_X(1).scope_X(2).records(2). */
   private static final int[] RECORDS = {1, 2, 2};
+
   /** Resource attributes: resource_X(1).resource(1). */
   private static final int[] RESOURCE = {1, 1};
 
   static final long[] HUGE_LENGTHS = {
-    Integer.MAX_VALUE, 1L << 31, 0xFFFFFFFFL, (1L << 32) + 1, Long.MAX_VALUE, -1L, Integer.MIN_VALUE, 0x7FFFFFF0L,
-    64L * 1024 * 1024, 1L << 40
+    Integer.MAX_VALUE,
+    1L << 31,
+    0xFFFFFFFFL,
+    (1L << 32) + 1,
+    Long.MAX_VALUE,
+    -1L,
+    Integer.MIN_VALUE,
+    0x7FFFFFF0L,
+    64L * 1024 * 1024,
+    1L << 40
   };
 
   static final long[] EXTREME_VARINTS = {
-    0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 31, 1L << 32, 25, 255, 1000,
+    0,
+    1,
+    -1,
+    Long.MIN_VALUE,
+    Long.MAX_VALUE,
+    Integer.MAX_VALUE,
+    Integer.MIN_VALUE,
+    1L << 31,
+    1L << 32,
+    25,
+    255,
+    1000,
     0xFFFFFFFFL
   };
 
-  /** Applies one protobuf-aware mutation to {@code root} (in place); heavy ones only when {@code heavy}. */
+  /**
+   * Applies one protobuf-aware mutation to {@code root} (in place); heavy ones only when {@code
+   * heavy}.
+   */
   static String mutate(SplittableRandom r, List<Node> root, Signal signal, boolean heavy) {
     List<Located> all = ProtoWire.all(root);
     if (all.isEmpty()) {
@@ -48,7 +75,9 @@ final class ProtoMutations {
         case 1 -> deepAnyValue(r, root, signal, pick(r, new int[] {1_000, 10_000, 100_000}));
         case 2 -> manyRecords(root, pick(r, new int[] {100_001, 250_000, 1_000_000}));
         case 3 -> manyAttributes(root, signal, pick(r, new int[] {1_001, 10_000, 200_000}));
-        case 4 -> hugeString(r, all, pick(r, new int[] {1024 * 1024 + 1, 4 * 1024 * 1024, 12 * 1024 * 1024}));
+        case 4 ->
+            hugeString(
+                r, all, pick(r, new int[] {1024 * 1024 + 1, 4 * 1024 * 1024, 12 * 1024 * 1024}));
         default -> repeatWholeRequest(root, pick(r, new int[] {100, 1_000, 10_000}));
       };
     }
@@ -84,14 +113,18 @@ final class ProtoMutations {
   }
 
   private static Located anyLeaf(SplittableRandom r, List<Located> all, int wireType) {
-    List<Located> leaves = all.stream()
-        .filter(l -> l.node().wireType == wireType && l.node().children == null).toList();
+    List<Located> leaves =
+        all.stream()
+            .filter(l -> l.node().wireType == wireType && l.node().children == null)
+            .toList();
     return leaves.isEmpty() ? null : leaves.get(r.nextInt(leaves.size()));
   }
 
   static String repeat(SplittableRandom r, List<Located> all, int times) {
     Located l = any(r, all);
-    if (times > 100) times = Math.max(2, Math.min(times, HEAVY_BYTES / ProtoWire.encode(List.of(l.node())).length));
+    if (times > 100)
+      times =
+          Math.max(2, Math.min(times, HEAVY_BYTES / ProtoWire.encode(List.of(l.node())).length));
     int at = l.parent().indexOf(l.node());
     l.parent().addAll(at + 1, java.util.Collections.nCopies(times - 1, l.node()));
     return "repeat field " + l.node().number + " (depth " + l.depth() + ") x" + times;
@@ -103,7 +136,14 @@ final class ProtoMutations {
     int real = l.node().content().length;
     long lie = (long) real + 1 + r.nextInt(r.nextBoolean() ? 8 : 100_000);
     l.node().lieLength = lie;
-    return "length of field " + l.node().number + " (depth " + l.depth() + ") says " + lie + ", holds " + real;
+    return "length of field "
+        + l.node().number
+        + " (depth "
+        + l.depth()
+        + ") says "
+        + lie
+        + ", holds "
+        + real;
   }
 
   static String hugeDeclaredLength(SplittableRandom r, List<Located> all) {
@@ -120,18 +160,28 @@ final class ProtoMutations {
     int real = l.node().content().length;
     long lie = real == 0 ? 0 : r.nextInt(real);
     l.node().lieLength = lie;
-    return "length of field " + l.node().number + " (depth " + l.depth() + ") says " + lie + ", holds " + real;
+    return "length of field "
+        + l.node().number
+        + " (depth "
+        + l.depth()
+        + ") says "
+        + lie
+        + ", holds "
+        + real;
   }
 
   /**
-   * An AnyValue {@code depth} levels deep (arrays and kvlists), as a record's body or attribute and as
-   * a resource attribute.
+   * An AnyValue {@code depth} levels deep (arrays and kvlists), as a record's body or attribute and
+   * as a resource attribute.
    */
   static String deepAnyValue(SplittableRandom r, List<Node> root, Signal signal, int depth) {
     int shape = r.nextInt(3);
     byte[] deep = DeepValues.anyValue(depth, shape);
-    Node attribute = Node.message(1, new ArrayList<>(List.of(
-        Node.len(1, "deep".getBytes(StandardCharsets.UTF_8)), Node.len(2, deep))));
+    Node attribute =
+        Node.message(
+            1,
+            new ArrayList<>(
+                List.of(Node.len(1, "deep".getBytes(StandardCharsets.UTF_8)), Node.len(2, deep))));
     String where;
     List<Located> records = ProtoWire.path(root, RECORDS);
     if (!records.isEmpty() && r.nextBoolean()) {
@@ -141,11 +191,12 @@ final class ProtoMutations {
         record.children.add(Node.len(5, deep));
         where = "log record body";
       } else {
-        int attributesField = switch (signal) {
-          case LOGS -> 6;
-          case TRACES -> 9;
-          case METRICS -> 12; // Metric.metadata
-        };
+        int attributesField =
+            switch (signal) {
+              case LOGS -> 6;
+              case TRACES -> 9;
+              case METRICS -> 12; // Metric.metadata
+            };
         attribute.number = attributesField;
         record.children.add(attribute);
         where = "record attribute";
@@ -193,9 +244,13 @@ final class ProtoMutations {
       field = 1;
     }
     for (int i = 0; i < count; i++) {
-      holder.children.add(Node.message(field, new ArrayList<>(List.of(
-          Node.len(1, ("a" + i).getBytes(StandardCharsets.UTF_8)),
-          Node.message(2, new ArrayList<>(List.of(Node.varint(3, i))))))));
+      holder.children.add(
+          Node.message(
+              field,
+              new ArrayList<>(
+                  List.of(
+                      Node.len(1, ("a" + i).getBytes(StandardCharsets.UTF_8)),
+                      Node.message(2, new ArrayList<>(List.of(Node.varint(3, i))))))));
     }
     return count + " attributes on one " + (field == 1 ? "resource" : "record");
   }
@@ -206,7 +261,13 @@ final class ProtoMutations {
     byte[] s = new byte[size];
     Arrays.fill(s, (byte) ('a' + r.nextInt(26)));
     l.node().raw = s;
-    return "field " + l.node().number + " (depth " + l.depth() + ") holds a " + size + "-byte string";
+    return "field "
+        + l.node().number
+        + " (depth "
+        + l.depth()
+        + ") holds a "
+        + size
+        + "-byte string";
   }
 
   static String repeatWholeRequest(List<Node> root, int times) {
@@ -245,8 +306,13 @@ final class ProtoMutations {
     Located l = anyLeaf(r, all, ProtoWire.LEN);
     if (l == null) return repeat(r, all, 2);
     byte[][] bad = {
-      {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xFF}, {(byte) 0xE2, (byte) 0x82},
-      {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}, {0}
+      {(byte) 0xC0, (byte) 0x80},
+      {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+      {(byte) 0xFF},
+      {(byte) 0xE2, (byte) 0x82},
+      {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+      {(byte) 0x80},
+      {0}
     };
     byte[] b = bad[r.nextInt(bad.length)];
     byte[] old = l.node().raw;
@@ -256,7 +322,13 @@ final class ProtoMutations {
     System.arraycopy(b, 0, s, at, b.length);
     System.arraycopy(old, at, s, at + b.length, old.length - at);
     l.node().raw = s;
-    return "invalid UTF-8 " + java.util.HexFormat.of().formatHex(b) + " in field " + l.node().number + " (depth " + l.depth() + ")";
+    return "invalid UTF-8 "
+        + java.util.HexFormat.of().formatHex(b)
+        + " in field "
+        + l.node().number
+        + " (depth "
+        + l.depth()
+        + ")";
   }
 
   static String extremeVarint(SplittableRandom r, List<Located> all) {
@@ -297,12 +369,18 @@ final class ProtoMutations {
 
   static String unknownField(SplittableRandom r, List<Located> all, List<Node> root) {
     List<Located> messages = all.stream().filter(l -> l.node().children != null).toList();
-    List<Node> into = messages.isEmpty() || r.nextInt(4) == 0 ? root : messages.get(r.nextInt(messages.size())).node().children;
+    List<Node> into =
+        messages.isEmpty() || r.nextInt(4) == 0
+            ? root
+            : messages.get(r.nextInt(messages.size())).node().children;
     int[] numbers = {0, 15, 16, 99, 1000, 19000, 19999, 0x1FFFFFFF, 0x20000000};
     int number = numbers[r.nextInt(numbers.length)];
     int type = r.nextInt(8);
     Node n = new Node(number, type);
-    n.raw = type == ProtoWire.I64 ? new byte[8] : type == ProtoWire.I32 ? new byte[4] : new byte[r.nextInt(16)];
+    n.raw =
+        type == ProtoWire.I64
+            ? new byte[8]
+            : type == ProtoWire.I32 ? new byte[4] : new byte[r.nextInt(16)];
     n.varint = r.nextLong();
     if (number == 0x20000000) n.rawTag = ProtoWire.varint(((long) number << 3) | type);
     into.add(r.nextInt(into.size() + 1), n);
@@ -317,11 +395,17 @@ final class ProtoMutations {
 
   static String moveField(SplittableRandom r, List<Located> all) {
     Located from = any(r, all);
-    List<Located> messages = all.stream().filter(l -> l.node().children != null && l.node() != from.node()).toList();
+    List<Located> messages =
+        all.stream().filter(l -> l.node().children != null && l.node() != from.node()).toList();
     if (messages.isEmpty()) return repeat(r, all, 2);
     Node to = messages.get(r.nextInt(messages.size())).node();
     to.children.add(from.node().copy());
-    return "copied field " + from.node().number + " (depth " + from.depth() + ") into field " + to.number;
+    return "copied field "
+        + from.node().number
+        + " (depth "
+        + from.depth()
+        + ") into field "
+        + to.number;
   }
 
   static String wrongLengthBytes(SplittableRandom r, List<Located> all) {
@@ -332,6 +416,12 @@ final class ProtoMutations {
     byte[] b = new byte[sizes[r.nextInt(sizes.length)]];
     r.nextBytes(b);
     l.node().raw = b;
-    return "field " + l.node().number + " (depth " + l.depth() + ") holds " + b.length + " random bytes";
+    return "field "
+        + l.node().number
+        + " (depth "
+        + l.depth()
+        + ") holds "
+        + b.length
+        + " random bytes";
   }
 }

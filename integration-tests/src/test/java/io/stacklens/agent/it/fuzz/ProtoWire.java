@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Protobuf wire format as a tree, schema-free: every length-delimited field whose content parses as
  * a message gets children, so mutations can work on fields at any depth and the encoder recomputes
- * the enclosing lengths. A node can also lie about its length or carry a raw tag or varint, to write
- * what no protobuf encoder would.
+ * the enclosing lengths. A node can also lie about its length or carry a raw tag or varint, to
+ * write what no protobuf encoder would.
  */
 final class ProtoWire {
   static final int VARINT = 0;
@@ -27,16 +27,22 @@ final class ProtoWire {
   static final class Node {
     int number;
     int wireType;
+
     /** VARINT: the value. */
     long varint;
+
     /** LEN: the content when {@link #children} is null; I64/I32: the 8 or 4 bytes. */
     byte[] raw;
+
     /** LEN whose content parsed as a message: its fields. */
     List<Node> children;
+
     /** LEN: written as the length instead of the real one (past the end, huge, negative). */
     Long lieLength;
+
     /** Written instead of the tag. */
     byte[] rawTag;
+
     /** VARINT: written instead of the value (overlong, unterminated). */
     byte[] rawVarint;
 
@@ -208,16 +214,20 @@ final class ProtoWire {
     }
   }
 
-  /** The nodes reached by following field numbers from the root (e.g. 1, 2, 2: every log record). */
+  /**
+   * The nodes reached by following field numbers from the root (e.g. 1, 2, 2: every log record).
+   */
   static List<Located> path(List<Node> root, int... numbers) {
     List<Located> level = new ArrayList<>();
-    for (Node n : root) if (n.number == numbers[0] && n.children != null) level.add(new Located(n, root, 0));
+    for (Node n : root)
+      if (n.number == numbers[0] && n.children != null) level.add(new Located(n, root, 0));
     for (int i = 1; i < numbers.length; i++) {
       List<Located> next = new ArrayList<>();
       for (Located l : level) {
         for (Node c : l.node().children) {
           if (c.number == numbers[i] && c.wireType == LEN) {
-            if (c.children == null && c.raw != null && c.raw.length == 0) c.children = new ArrayList<>();
+            if (c.children == null && c.raw != null && c.raw.length == 0)
+              c.children = new ArrayList<>();
             if (c.children != null) next.add(new Located(c, l.node().children, i));
           }
         }

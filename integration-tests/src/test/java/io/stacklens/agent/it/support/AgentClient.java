@@ -28,13 +28,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends {@link Request}s to an agent's OTLP (HTTP and gRPC) and {@code http_json} receivers and
- * returns every outcome as an {@link Answer}, never as an exception. HTTP goes over
- * {@link Http1Connection}s (one keep-alive connection per thread and port); gRPC over one channel with
- * raw-bytes marshalling, so any bytes can be sent, and a second channel whose "gzip" compressor passes
- * bytes through, for bodies that are gzip data already (truncated, bombs).
+ * returns every outcome as an {@link Answer}, never as an exception. HTTP goes over {@link
+ * Http1Connection}s (one keep-alive connection per thread and port); gRPC over one channel with
+ * raw-bytes marshalling, so any bytes can be sent, and a second channel whose "gzip" compressor
+ * passes bytes through, for bodies that are gzip data already (truncated, bombs).
  */
 public final class AgentClient implements AutoCloseable {
-  private static final Map<Signal, MethodDescriptor<byte[], byte[]>> METHODS = new EnumMap<>(Signal.class);
+  private static final Map<Signal, MethodDescriptor<byte[], byte[]>> METHODS =
+      new EnumMap<>(Signal.class);
 
   static {
     METHODS.put(Signal.LOGS, raw(LogsServiceGrpc.getExportMethod().getFullMethodName()));
@@ -47,7 +48,8 @@ public final class AgentClient implements AutoCloseable {
   private final Duration timeout;
   private final ManagedChannel grpc;
   private final ManagedChannel grpcPregzipped;
-  private final ThreadLocal<Map<Integer, Http1Connection>> connections = ThreadLocal.withInitial(HashMap::new);
+  private final ThreadLocal<Map<Integer, Http1Connection>> connections =
+      ThreadLocal.withInitial(HashMap::new);
   private final Queue<Http1Connection> all = new ConcurrentLinkedQueue<>();
 
   /**
@@ -58,15 +60,20 @@ public final class AgentClient implements AutoCloseable {
     this.httpPort = httpPort;
     this.ingestPort = ingestPort;
     this.timeout = timeout;
-    this.grpc = grpcPort <= 0 ? null : Grpc.newChannelBuilder("127.0.0.1:" + grpcPort, InsecureChannelCredentials.create())
-        .build();
+    this.grpc =
+        grpcPort <= 0
+            ? null
+            : Grpc.newChannelBuilder("127.0.0.1:" + grpcPort, InsecureChannelCredentials.create())
+                .build();
     CompressorRegistry passThrough = CompressorRegistry.newEmptyInstance();
     passThrough.register(Codec.Identity.NONE);
     passThrough.register(new AlreadyGzipped());
-    this.grpcPregzipped = grpcPort <= 0 ? null
-        : Grpc.newChannelBuilder("127.0.0.1:" + grpcPort, InsecureChannelCredentials.create())
-            .compressorRegistry(passThrough)
-            .build();
+    this.grpcPregzipped =
+        grpcPort <= 0
+            ? null
+            : Grpc.newChannelBuilder("127.0.0.1:" + grpcPort, InsecureChannelCredentials.create())
+                .compressorRegistry(passThrough)
+                .build();
   }
 
   private static MethodDescriptor<byte[], byte[]> raw(String fullMethodName) {
@@ -90,14 +97,21 @@ public final class AgentClient implements AutoCloseable {
     if (r.contentEncoding() != null) headers.put("Content-Encoding", r.contentEncoding());
     headers.putAll(r.headers());
     long start = System.nanoTime();
-    Http1Connection connection = connections.get().computeIfAbsent(port, p -> {
-      Http1Connection c = new Http1Connection("127.0.0.1", p, timeout);
-      all.add(c);
-      return c;
-    });
+    Http1Connection connection =
+        connections
+            .get()
+            .computeIfAbsent(
+                port,
+                p -> {
+                  Http1Connection c = new Http1Connection("127.0.0.1", p, timeout);
+                  all.add(c);
+                  return c;
+                });
     try {
-      Http1Connection.Response response = connection.exchange(r.method(), r.path(), headers, r.body());
-      return Answer.http(r, response.status(), response.headers(), response.body(), System.nanoTime() - start);
+      Http1Connection.Response response =
+          connection.exchange(r.method(), r.path(), headers, r.body());
+      return Answer.http(
+          r, response.status(), response.headers(), response.body(), System.nanoTime() - start);
     } catch (Http1Connection.NoAnswerException e) {
       return Answer.none(r, e.getMessage(), System.nanoTime() - start);
     }
@@ -105,16 +119,25 @@ public final class AgentClient implements AutoCloseable {
 
   private Answer sendGrpc(Request r) {
     boolean pregzipped = r.contentEncoding() != null;
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    CallOptions options =
+        CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (pregzipped) options = options.withCompression("gzip");
     long start = System.nanoTime();
     try {
-      byte[] response = ClientCalls.blockingUnaryCall(
-          pregzipped ? grpcPregzipped : grpc, METHODS.get(r.signal()), options, r.body());
-      return Answer.grpc(r, io.grpc.Status.Code.OK, null, null, response, System.nanoTime() - start);
+      byte[] response =
+          ClientCalls.blockingUnaryCall(
+              pregzipped ? grpcPregzipped : grpc, METHODS.get(r.signal()), options, r.body());
+      return Answer.grpc(
+          r, io.grpc.Status.Code.OK, null, null, response, System.nanoTime() - start);
     } catch (StatusRuntimeException e) {
-      com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(e.getStatus(), e.getTrailers());
-      return Answer.grpc(r, e.getStatus().getCode(), e.getStatus().getDescription(), details, null,
+      com.google.rpc.Status details =
+          StatusProto.fromStatusAndTrailers(e.getStatus(), e.getTrailers());
+      return Answer.grpc(
+          r,
+          e.getStatus().getCode(),
+          e.getStatus().getDescription(),
+          details,
+          null,
           System.nanoTime() - start);
     } catch (RuntimeException e) {
       return Answer.none(r, "gRPC client failed: " + e, System.nanoTime() - start);
@@ -141,8 +164,8 @@ public final class AgentClient implements AutoCloseable {
   }
 
   /**
-   * A compressor named "gzip" that writes the message as it is: for bodies that are gzip data already,
-   * so the agent receives exactly those bytes as a compressed gRPC message.
+   * A compressor named "gzip" that writes the message as it is: for bodies that are gzip data
+   * already, so the agent receives exactly those bytes as a compressed gRPC message.
    */
   private static final class AlreadyGzipped implements Compressor {
     @Override

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the agent answered one {@link Request}: an HTTP status with headers and body, a gRPC status
- * (with its {@code google.rpc.Status} details, and the response message when OK), or no answer at all
- * ({@link #noAnswer()} says why).
+ * (with its {@code google.rpc.Status} details, and the response message when OK), or no answer at
+ * all ({@link #noAnswer()} says why).
  */
 public record Answer(
     Transport transport,
@@ -33,18 +33,35 @@ public record Answer(
 
   private static final Pattern INGEST_REJECTED = Pattern.compile("\"rejected\"\\s*:\\s*(\\d+)");
 
-  public static Answer http(Request r, int status, Map<String, String> headers, byte[] body, long nanos) {
-    return new Answer(r.transport(), r.signal(), status, headers, null, null, null, body, null, nanos);
+  public static Answer http(
+      Request r, int status, Map<String, String> headers, byte[] body, long nanos) {
+    return new Answer(
+        r.transport(), r.signal(), status, headers, null, null, null, body, null, nanos);
   }
 
-  public static Answer grpc(Request r, Status.Code code, String description, com.google.rpc.Status details,
-      byte[] response, long nanos) {
-    return new Answer(r.transport(), r.signal(), -1, Map.of(), code, description, details,
-        response == null ? new byte[0] : response, null, nanos);
+  public static Answer grpc(
+      Request r,
+      Status.Code code,
+      String description,
+      com.google.rpc.Status details,
+      byte[] response,
+      long nanos) {
+    return new Answer(
+        r.transport(),
+        r.signal(),
+        -1,
+        Map.of(),
+        code,
+        description,
+        details,
+        response == null ? new byte[0] : response,
+        null,
+        nanos);
   }
 
   public static Answer none(Request r, String why, long nanos) {
-    return new Answer(r.transport(), r.signal(), -1, Map.of(), null, null, null, new byte[0], why, nanos);
+    return new Answer(
+        r.transport(), r.signal(), -1, Map.of(), null, null, null, new byte[0], why, nanos);
   }
 
   /** An answer arrived (any status). */
@@ -73,10 +90,14 @@ public record Answer(
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** A retry hint came with the answer: HTTP {@code Retry-After}, or gRPC {@code google.rpc.RetryInfo}. */
+  /**
+   * A retry hint came with the answer: HTTP {@code Retry-After}, or gRPC {@code
+   * google.rpc.RetryInfo}.
+   */
   public boolean hasRetryHint() {
     if (isHttp()) return header("Retry-After") != null;
-    return grpcDetails != null && grpcDetails.getDetailsList().stream().anyMatch(a -> a.is(RetryInfo.class));
+    return grpcDetails != null
+        && grpcDetails.getDetailsList().stream().anyMatch(a -> a.is(RetryInfo.class));
   }
 
   /**
@@ -111,9 +132,12 @@ public record Answer(
     }
     if (!ok()) return 0;
     Message response = otlpResponse();
-    if (response instanceof ExportLogsServiceResponse l) return l.getPartialSuccess().getRejectedLogRecords();
-    if (response instanceof ExportTraceServiceResponse t) return t.getPartialSuccess().getRejectedSpans();
-    if (response instanceof ExportMetricsServiceResponse m) return m.getPartialSuccess().getRejectedDataPoints();
+    if (response instanceof ExportLogsServiceResponse l)
+      return l.getPartialSuccess().getRejectedLogRecords();
+    if (response instanceof ExportTraceServiceResponse t)
+      return t.getPartialSuccess().getRejectedSpans();
+    if (response instanceof ExportMetricsServiceResponse m)
+      return m.getPartialSuccess().getRejectedDataPoints();
     return 0;
   }
 
@@ -128,30 +152,38 @@ public record Answer(
 
   private String partialSuccessMessage() {
     Message response = otlpResponse();
-    if (response instanceof ExportLogsServiceResponse l) return l.getPartialSuccess().getErrorMessage();
-    if (response instanceof ExportTraceServiceResponse t) return t.getPartialSuccess().getErrorMessage();
-    if (response instanceof ExportMetricsServiceResponse m) return m.getPartialSuccess().getErrorMessage();
+    if (response instanceof ExportLogsServiceResponse l)
+      return l.getPartialSuccess().getErrorMessage();
+    if (response instanceof ExportTraceServiceResponse t)
+      return t.getPartialSuccess().getErrorMessage();
+    if (response instanceof ExportMetricsServiceResponse m)
+      return m.getPartialSuccess().getErrorMessage();
     return "";
   }
 
   /** The Export*ServiceResponse of an accepted OTLP request (protobuf or JSON), or null. */
   public Message otlpResponse() {
     if (!ok() || transport == Transport.HTTP_JSON) return null;
-    Message.Builder builder = switch (signal) {
-      case LOGS -> ExportLogsServiceResponse.newBuilder();
-      case TRACES -> ExportTraceServiceResponse.newBuilder();
-      case METRICS -> ExportMetricsServiceResponse.newBuilder();
-    };
+    Message.Builder builder =
+        switch (signal) {
+          case LOGS -> ExportLogsServiceResponse.newBuilder();
+          case TRACES -> ExportTraceServiceResponse.newBuilder();
+          case METRICS -> ExportMetricsServiceResponse.newBuilder();
+        };
     try {
       String type = header("Content-Type");
-      if (isHttp() && type != null && type.contains("json")) return OtlpJson.parse(body, builder).build();
+      if (isHttp() && type != null && type.contains("json"))
+        return OtlpJson.parse(body, builder).build();
       return builder.mergeFrom(body).build();
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       return null;
     }
   }
 
-  /** One line: {@code HTTP 413: message}, {@code gRPC OK (partial_success: ...)}, {@code no answer: ...}. */
+  /**
+   * One line: {@code HTTP 413: message}, {@code gRPC OK (partial_success: ...)}, {@code no answer:
+   * ...}.
+   */
   public String summary() {
     if (!answered()) return "no answer: " + noAnswer;
     String m = message();

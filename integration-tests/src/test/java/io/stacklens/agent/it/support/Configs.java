@@ -7,7 +7,8 @@ public final class Configs {
   private Configs() {}
 
   /** The OTLP receiver on both transports, on free ports. */
-  public static final String OTLP_RECEIVER = """
+  public static final String OTLP_RECEIVER =
+      """
       receivers:
         otlp:
           protocols:
@@ -20,7 +21,8 @@ public final class Configs {
    * out at the end of every push ({@code flush_interval: 0}) with short batching.
    */
   public static String otlpToFiles(Path dir) {
-    return OTLP_RECEIVER + """
+    return OTLP_RECEIVER
+        + """
         exporters:
           file/logs:
             path: %s
@@ -44,12 +46,14 @@ public final class Configs {
             logs: { receivers: [otlp], exporters: [file/logs] }
             traces: { receivers: [otlp], exporters: [file/traces] }
             metrics: { receivers: [otlp], exporters: [file/metrics] }
-        """.formatted(yamlString(logs(dir)), yamlString(traces(dir)), yamlString(metrics(dir)));
+        """
+            .formatted(yamlString(logs(dir)), yamlString(traces(dir)), yamlString(metrics(dir)));
   }
 
   /** Logs only, to one file in {@code format} ({@code json_lines} or {@code otlp_json}). */
   public static String logsToFile(Path file, String format) {
-    return OTLP_RECEIVER + """
+    return OTLP_RECEIVER
+        + """
         exporters:
           file:
             path: %s
@@ -61,7 +65,8 @@ public final class Configs {
           shutdown_timeout: 10s
           pipelines:
             logs: { receivers: [otlp], exporters: [file] }
-        """.formatted(yamlString(file), format);
+        """
+            .formatted(yamlString(file), format);
   }
 
   public static Path logs(Path dir) {

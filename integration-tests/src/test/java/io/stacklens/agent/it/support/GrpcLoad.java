@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Client threads that keep sending log batches with unique bodies ({@code t<thread>-b<batch>-r<record>})
- * over gRPC, without retries, and remember the bodies of every acknowledged batch. Refused or failed
- * batches are counted by status code.
+ * Client threads that keep sending log batches with unique bodies ({@code
+ * t<thread>-b<batch>-r<record>}) over gRPC, without retries, and remember the bodies of every
+ * acknowledged batch. Refused or failed batches are counted by status code.
  */
 public final class GrpcLoad implements AutoCloseable {
   private final int port;
@@ -52,15 +52,20 @@ public final class GrpcLoad implements AutoCloseable {
         for (int r = 0; r < recordsPerBatch; r++) {
           String body = "t" + thread + "-b" + batch + "-r" + r;
           bodies.add(body);
-          scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(body)));
+          scope.addLogRecords(
+              LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(body)));
         }
         try {
-          grpc.export(ExportLogsServiceRequest.newBuilder()
-              .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build());
+          grpc.export(
+              ExportLogsServiceRequest.newBuilder()
+                  .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+                  .build());
           acknowledged.addAll(bodies);
           acknowledgedBatches.incrementAndGet();
         } catch (StatusRuntimeException e) {
-          failures.computeIfAbsent(e.getStatus().getCode().name(), k -> new AtomicLong()).incrementAndGet();
+          failures
+              .computeIfAbsent(e.getStatus().getCode().name(), k -> new AtomicLong())
+              .incrementAndGet();
           Thread.sleep(5);
         }
       }

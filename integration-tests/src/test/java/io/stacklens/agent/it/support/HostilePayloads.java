@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Single requests that each, with the launcher's heap of the time (-Xmx160m), used to end the agent in
- * OutOfMemoryError: small or mid-sized on the wire, huge once decoded. Built straight as bytes (no
- * protobuf builders), so making them costs the sender little memory. Shared by HostileRequestsTest
- * and the hostile-input benchmark (bench/hostile.sh).
+ * Single requests that each, with the launcher's heap of the time (-Xmx160m), used to end the agent
+ * in OutOfMemoryError: small or mid-sized on the wire, huge once decoded. Built straight as bytes
+ * (no protobuf builders), so making them costs the sender little memory. Shared by
+ * HostileRequestsTest and the hostile-input benchmark (bench/hostile.sh).
  */
 public final class HostilePayloads {
   public static final int MIB = 1024 * 1024;
@@ -17,26 +17,30 @@ public final class HostilePayloads {
 
   /**
    * The five requests of the bug report, with what the agent answers now; the three larger ones are
-   * over the default body limit (8 MiB), so they are also sent cut to fit under it, which reaches the
-   * decode limits behind it.
+   * over the default body limit (8 MiB), so they are also sent cut to fit under it, which reaches
+   * the decode limits behind it.
    */
   public enum Case {
-    HUGE_STRING_VALUE("OTLP/HTTP protobuf: one log record whose body is a 19 MiB string",
+    HUGE_STRING_VALUE(
+        "OTLP/HTTP protobuf: one log record whose body is a 19 MiB string",
         "413 (protocols.http.max_request_body_size)"),
-    MILLION_ATTRIBUTES("OTLP/gRPC: one log record with 1,000,000 attributes (17 MB)",
+    MILLION_ATTRIBUTES(
+        "OTLP/gRPC: one log record with 1,000,000 attributes (17 MB)",
         "RESOURCE_EXHAUSTED (protocols.grpc.max_recv_msg_size)"),
-    MILLION_EMPTY_RECORDS("OTLP/HTTP protobuf: 1,000,000 empty log records",
-        "413 (max_records_per_request)"),
-    MILLION_JSON_RECORDS("OTLP/HTTP JSON: 1,000,000 {} log records",
-        "413 (max_records_per_request)"),
-    MILLION_NDJSON_LINES("http_json: 1,000,000 NDJSON lines (16 MB)",
-        "413 (max_request_body_size)"),
-    LARGE_STRING_VALUE("OTLP/HTTP protobuf: one log record whose body is a 7 MiB string",
+    MILLION_EMPTY_RECORDS(
+        "OTLP/HTTP protobuf: 1,000,000 empty log records", "413 (max_records_per_request)"),
+    MILLION_JSON_RECORDS(
+        "OTLP/HTTP JSON: 1,000,000 {} log records", "413 (max_records_per_request)"),
+    MILLION_NDJSON_LINES(
+        "http_json: 1,000,000 NDJSON lines (16 MB)", "413 (max_request_body_size)"),
+    LARGE_STRING_VALUE(
+        "OTLP/HTTP protobuf: one log record whose body is a 7 MiB string",
         "200, partial_success rejects the record (max_value_size)"),
-    MANY_ATTRIBUTES("OTLP/gRPC: one log record with 400,000 attributes (7 MB)",
+    MANY_ATTRIBUTES(
+        "OTLP/gRPC: one log record with 400,000 attributes (7 MB)",
         "OK, partial_success rejects the record (max_attributes_per_record)"),
-    MILLION_SHORT_NDJSON_LINES("http_json: 1,000,000 NDJSON lines {} (3 MB)",
-        "413 (max_records_per_request)");
+    MILLION_SHORT_NDJSON_LINES(
+        "http_json: 1,000,000 NDJSON lines {} (3 MB)", "413 (max_records_per_request)");
 
     public final String title;
     public final String expected;

@@ -26,15 +26,17 @@ import java.util.concurrent.TimeUnit;
  * <p>One exchange at a time. Every exchange has a deadline: a watchdog closes the socket when it
  * passes, so a server that stops reading cannot block a write forever. When a <em>reused</em>
  * connection ends before any byte of the answer, the request is sent once more on a new connection
- * (the server may have closed the idle connection as the request went out, the race every HTTP client
- * retries); a request that ends a fresh connection without an answer is reported as such.
+ * (the server may have closed the idle connection as the request went out, the race every HTTP
+ * client retries); a request that ends a fresh connection without an answer is reported as such.
  */
 public final class Http1Connection implements Closeable {
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "http1-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "http1-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** A complete answer: status, headers (names lower case, last value wins), body. */
   public record Response(int status, Map<String, String> headers, byte[] body) {
@@ -70,7 +72,8 @@ public final class Http1Connection implements Closeable {
   }
 
   /** Sends one request and reads its answer; throws {@link NoAnswerException} when none came. */
-  public synchronized Response exchange(String method, String path, Map<String, String> headers, byte[] body)
+  public synchronized Response exchange(
+      String method, String path, Map<String, String> headers, byte[] body)
       throws NoAnswerException {
     boolean reused = socket != null;
     try {
@@ -81,7 +84,8 @@ public final class Http1Connection implements Closeable {
     }
   }
 
-  private Response retryOnFreshConnection(String method, String path, Map<String, String> headers, byte[] body)
+  private Response retryOnFreshConnection(
+      String method, String path, Map<String, String> headers, byte[] body)
       throws NoAnswerException {
     try {
       return exchangeOnce(method, path, headers, body);
@@ -99,7 +103,8 @@ public final class Http1Connection implements Closeable {
     }
   }
 
-  private Response exchangeOnce(String method, String path, Map<String, String> headers, byte[] body)
+  private Response exchangeOnce(
+      String method, String path, Map<String, String> headers, byte[] body)
       throws StaleConnection, NoAnswerException {
     long start = System.nanoTime();
     ScheduledFuture<?> watchdog = null;
@@ -107,7 +112,8 @@ public final class Http1Connection implements Closeable {
     try {
       if (socket == null) connect();
       Socket current = socket;
-      watchdog = WATCHDOG.schedule(() -> closeQuietly(current), timeout.toMillis(), TimeUnit.MILLISECONDS);
+      watchdog =
+          WATCHDOG.schedule(() -> closeQuietly(current), timeout.toMillis(), TimeUnit.MILLISECONDS);
       IOException writeFailure = null;
       try {
         out.write(head(method, path, headers, body.length));
@@ -121,17 +127,23 @@ public final class Http1Connection implements Closeable {
         first = in.read();
       } catch (IOException e) {
         if (writeFailure != null) e.addSuppressed(writeFailure);
-        if (System.nanoTime() - start >= timeout.toNanos()) throw e; // a timeout, not a stale connection
+        if (System.nanoTime() - start >= timeout.toNanos())
+          throw e; // a timeout, not a stale connection
         throw new StaleConnection("connection ended before an answer: " + e, e);
       }
       if (first < 0) {
-        throw new StaleConnection("connection closed by the server before an answer"
-            + (writeFailure != null ? " (writing the request failed: " + writeFailure + ")" : ""), writeFailure);
+        throw new StaleConnection(
+            "connection closed by the server before an answer"
+                + (writeFailure != null
+                    ? " (writing the request failed: " + writeFailure + ")"
+                    : ""),
+            writeFailure);
       }
       anyAnswerByte = true;
       Response response = readResponse(first, method);
       String connection = response.header("connection");
-      if ((connection != null && connection.toLowerCase(Locale.ROOT).contains("close")) || writeFailure != null) {
+      if ((connection != null && connection.toLowerCase(Locale.ROOT).contains("close"))
+          || writeFailure != null) {
         close();
       }
       return response;
@@ -174,12 +186,16 @@ public final class Http1Connection implements Closeable {
   private Response readResponse(int first, String method) throws IOException {
     String statusLine = (char) first + readLine();
     String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP status line: " + statusLine);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
+      throw new IOException("not an HTTP status line: " + statusLine);
     int status = Integer.parseInt(parts[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       int colon = line.indexOf(':');
-      if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      if (colon > 0)
+        headers.put(
+            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            line.substring(colon + 1).trim());
     }
     byte[] body;
     String length = headers.get("content-length");
@@ -190,7 +206,8 @@ public final class Http1Connection implements Closeable {
       body = readChunked();
     } else if (length != null) {
       body = in.readNBytes(Integer.parseInt(length));
-      if (body.length != Integer.parseInt(length)) throw new EOFException("body ended after " + body.length + " of " + length + " bytes");
+      if (body.length != Integer.parseInt(length))
+        throw new EOFException("body ended after " + body.length + " of " + length + " bytes");
     } else {
       body = in.readAllBytes();
       headers.put("connection", "close");

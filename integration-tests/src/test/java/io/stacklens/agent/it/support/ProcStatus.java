@@ -10,7 +10,10 @@ public final class ProcStatus {
 
   private ProcStatus() {}
 
-  /** Resident set size now ({@code VmRSS}), in bytes; -1 when the process is gone or there is no /proc. */
+  /**
+   * Resident set size now ({@code VmRSS}), in bytes; -1 when the process is gone or there is no
+   * /proc.
+   */
   public static long rssBytes(long pid) {
     return field(pid, "VmRSS");
   }

@@ -20,8 +20,15 @@ public final class PrometheusText {
   public double value(String name, String... labelPairs) {
     List<String> matches = matching(name, labelPairs);
     if (matches.size() != 1) {
-      throw new AssertionError("expected one sample " + name + " with " + String.join(",", labelPairs) + ", found "
-          + matches + "\nall samples of that name: " + matching(name));
+      throw new AssertionError(
+          "expected one sample "
+              + name
+              + " with "
+              + String.join(",", labelPairs)
+              + ", found "
+              + matches
+              + "\nall samples of that name: "
+              + matching(name));
     }
     String line = matches.get(0);
     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -5,15 +5,11 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.stacklens.agent.otlp.RawBytesMarshaller;
 import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.stacklens.agent.otlp.RawBytesMarshaller;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,11 +28,14 @@ public final class RawGrpc implements AutoCloseable {
   private final ManagedChannel channel;
 
   public RawGrpc(int port) {
-    this.channel = Grpc.newChannelBuilder("127.0.0.1:" + port, InsecureChannelCredentials.create()).build();
+    this.channel =
+        Grpc.newChannelBuilder("127.0.0.1:" + port, InsecureChannelCredentials.create()).build();
   }
 
   public ExportLogsServiceResponse export(ExportLogsServiceRequest request) {
-    return LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).export(request);
+    return LogsServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .export(request);
   }
 
   public ExportLogsServiceResponse exportGzip(ExportLogsServiceRequest request) {
@@ -49,7 +48,10 @@ public final class RawGrpc implements AutoCloseable {
   /** Sends {@code body} as the message bytes of {@code LogsService/Export}. */
   public byte[] exportRaw(byte[] body) {
     return ClientCalls.blockingUnaryCall(
-        channel, RAW_LOGS_EXPORT, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), body);
+        channel,
+        RAW_LOGS_EXPORT,
+        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+        body);
   }
 
   @Override

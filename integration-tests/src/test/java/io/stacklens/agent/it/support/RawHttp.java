@@ -9,26 +9,34 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.zip.GZIPOutputStream;
 
-/** Plain HTTP/1.1 requests with {@link HttpClient}, for status codes and headers as a client sees them. */
+/**
+ * Plain HTTP/1.1 requests with {@link HttpClient}, for status codes and headers as a client sees
+ * them.
+ */
 public final class RawHttp {
   public static final String PROTOBUF = "application/x-protobuf";
   public static final String JSON = "application/json";
 
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private RawHttp() {}
 
-  public static HttpResponse<byte[]> post(String url, String contentType, byte[] body) throws Exception {
+  public static HttpResponse<byte[]> post(String url, String contentType, byte[] body)
+      throws Exception {
     return post(url, contentType, null, body);
   }
 
   /** POST with an optional {@code Content-Encoding}. */
-  public static HttpResponse<byte[]> post(String url, String contentType, String contentEncoding, byte[] body)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  public static HttpResponse<byte[]> post(
+      String url, String contentType, String contentEncoding, byte[] body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) b.header("Content-Type", contentType);
     if (contentEncoding != null) b.header("Content-Encoding", contentEncoding);
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -39,10 +47,11 @@ public final class RawHttp {
   }
 
   public static HttpResponse<String> send(String url, String method) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(20))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -26,12 +26,21 @@ public record Request(
 
   /** {@code POST /v1/<signal>} with protobuf. */
   public static Request otlpProtobuf(Signal signal, byte[] body) {
-    return new Request(Transport.OTLP_HTTP_PROTOBUF, signal, "POST", "/v1/" + signal.id(), PROTOBUF, null, Map.of(), body);
+    return new Request(
+        Transport.OTLP_HTTP_PROTOBUF,
+        signal,
+        "POST",
+        "/v1/" + signal.id(),
+        PROTOBUF,
+        null,
+        Map.of(),
+        body);
   }
 
   /** {@code POST /v1/<signal>} with OTLP/JSON. */
   public static Request otlpJson(Signal signal, byte[] body) {
-    return new Request(Transport.OTLP_HTTP_JSON, signal, "POST", "/v1/" + signal.id(), JSON, null, Map.of(), body);
+    return new Request(
+        Transport.OTLP_HTTP_JSON, signal, "POST", "/v1/" + signal.id(), JSON, null, Map.of(), body);
   }
 
   /** {@code <Signal>Service/Export} over gRPC. */
@@ -39,13 +48,18 @@ public record Request(
     return new Request(Transport.OTLP_GRPC, signal, "POST", null, null, null, Map.of(), body);
   }
 
-  /** {@code POST /ingest} of the {@code http_json} receiver, with {@code contentType} (JSON or NDJSON). */
+  /**
+   * {@code POST /ingest} of the {@code http_json} receiver, with {@code contentType} (JSON or
+   * NDJSON).
+   */
   public static Request ingest(String contentType, byte[] body) {
-    return new Request(Transport.HTTP_JSON, Signal.LOGS, "POST", INGEST_PATH, contentType, null, Map.of(), body);
+    return new Request(
+        Transport.HTTP_JSON, Signal.LOGS, "POST", INGEST_PATH, contentType, null, Map.of(), body);
   }
 
   public Request withContentEncoding(String encoding, byte[] encodedBody) {
-    return new Request(transport, signal, method, path, contentType, encoding, headers, encodedBody);
+    return new Request(
+        transport, signal, method, path, contentType, encoding, headers, encodedBody);
   }
 
   public Request withContentType(String type) {
@@ -66,8 +80,15 @@ public record Request(
 
   /** One line for reports: transport, method/path, content type and encoding, body size. */
   public String describe() {
-    String where = transport == Transport.OTLP_GRPC ? "gRPC " + signal.id() + "/Export" : method + " " + path;
-    return transport + " " + where + (contentType != null ? " [" + contentType + "]" : "")
-        + (contentEncoding != null ? " [" + contentEncoding + "]" : "") + " " + body.length + " bytes";
+    String where =
+        transport == Transport.OTLP_GRPC ? "gRPC " + signal.id() + "/Export" : method + " " + path;
+    return transport
+        + " "
+        + where
+        + (contentType != null ? " [" + contentType + "]" : "")
+        + (contentEncoding != null ? " [" + contentEncoding + "]" : "")
+        + " "
+        + body.length
+        + " bytes";
   }
 }

@@ -55,8 +55,12 @@ public final class TargetAgent implements AutoCloseable {
     try {
       this.grpcPort = process.awaitListening("gRPC", START_TIMEOUT);
       this.httpPort = process.awaitListening("HTTP", START_TIMEOUT);
-      this.ingestPort = process.awaitPort(Pattern.compile("http_json: listening on http://[^\\s]*:(\\d+)/"), START_TIMEOUT);
-      this.adminPort = process.awaitPort(Pattern.compile("metrics and health on http://[^\\s]*:(\\d+)"), START_TIMEOUT);
+      this.ingestPort =
+          process.awaitPort(
+              Pattern.compile("http_json: listening on http://[^\\s]*:(\\d+)/"), START_TIMEOUT);
+      this.adminPort =
+          process.awaitPort(
+              Pattern.compile("metrics and health on http://[^\\s]*:(\\d+)"), START_TIMEOUT);
     } catch (Throwable e) {
       process.close();
       throw e;
@@ -65,17 +69,24 @@ public final class TargetAgent implements AutoCloseable {
     this.rss = new RssSampler(process.pid());
   }
 
-  /** Starts {@code java -cp <test class path> Main run} with {@link AgentProcess#LAUNCHER_JVM_OPTIONS}. */
+  /**
+   * Starts {@code java -cp <test class path> Main run} with {@link
+   * AgentProcess#LAUNCHER_JVM_OPTIONS}.
+   */
   public static TargetAgent start(Path dir) throws Exception {
     Path yaml = writeConfig(dir);
     return new TargetAgent(
-        AgentProcess.start(dir, Map.of(), AgentProcess.LAUNCHER_JVM_OPTIONS, "run", "--config", yaml.toString()), dir);
+        AgentProcess.start(
+            dir, Map.of(), AgentProcess.LAUNCHER_JVM_OPTIONS, "run", "--config", yaml.toString()),
+        dir);
   }
 
   /** Starts a packaged distribution through its launcher, with the launcher's own JVM options. */
   public static TargetAgent startPackaged(Path distribution, Path dir) throws Exception {
     Path yaml = writeConfig(dir);
-    return new TargetAgent(AgentProcess.startPackaged(distribution, dir, Map.of(), "run", "--config", yaml.toString()), dir);
+    return new TargetAgent(
+        AgentProcess.startPackaged(distribution, dir, Map.of(), "run", "--config", yaml.toString()),
+        dir);
   }
 
   private static Path writeConfig(Path dir) throws IOException {
@@ -104,8 +115,11 @@ public final class TargetAgent implements AutoCloseable {
             logs: { receivers: [otlp, http_json], exporters: [file/logs] }
             traces: { receivers: [otlp], exporters: [file/traces] }
             metrics: { receivers: [otlp], exporters: [file/metrics] }
-        """.formatted(Configs.yamlString(Configs.logs(dir)), Configs.yamlString(Configs.traces(dir)),
-        Configs.yamlString(Configs.metrics(dir)));
+        """
+        .formatted(
+            Configs.yamlString(Configs.logs(dir)),
+            Configs.yamlString(Configs.traces(dir)),
+            Configs.yamlString(Configs.metrics(dir)));
   }
 
   public AgentClient client() {
@@ -125,15 +139,20 @@ public final class TargetAgent implements AutoCloseable {
   }
 
   /**
-   * "running", or "exited with N" (3 is the JVM's -XX:+ExitOnOutOfMemoryError) followed by the JVM's
-   * "Terminating due to java.lang.OutOfMemoryError" line when there is one.
+   * "running", or "exited with N" (3 is the JVM's -XX:+ExitOnOutOfMemoryError) followed by the
+   * JVM's "Terminating due to java.lang.OutOfMemoryError" line when there is one.
    */
   public String state() {
     if (alive()) return "running";
     String oom = "";
     try {
-      oom = (process.stdout() + "\n" + process.stderr()).lines()
-          .filter(l -> l.contains("OutOfMemoryError")).findFirst().map(l -> " (" + l.strip() + ")").orElse("");
+      oom =
+          (process.stdout() + "\n" + process.stderr())
+              .lines()
+              .filter(l -> l.contains("OutOfMemoryError"))
+              .findFirst()
+              .map(l -> " (" + l.strip() + ")")
+              .orElse("");
     } catch (IOException e) {
       // the state is enough
     }
@@ -166,7 +185,9 @@ public final class TargetAgent implements AutoCloseable {
     return ingestPort;
   }
 
-  /** The last {@code lines} lines of the agent's standard error (without SLF4J's start-up notice). */
+  /**
+   * The last {@code lines} lines of the agent's standard error (without SLF4J's start-up notice).
+   */
   public String stderrTail(int lines) {
     try {
       List<String> all = process.stderr().lines().filter(l -> !l.startsWith("SLF4J:")).toList();
@@ -180,7 +201,8 @@ public final class TargetAgent implements AutoCloseable {
   public PrometheusText metrics() throws Exception {
     try (Http1Connection c = new Http1Connection("127.0.0.1", adminPort, Duration.ofSeconds(60))) {
       Http1Connection.Response r = c.exchange("GET", "/metrics", Map.of(), new byte[0]);
-      if (r.status() != 200) throw new AssertionError("/metrics answered " + r.status() + ": " + r.bodyText());
+      if (r.status() != 200)
+        throw new AssertionError("/metrics answered " + r.status() + ": " + r.bodyText());
       return new PrometheusText(r.bodyText());
     }
   }
@@ -208,38 +230,75 @@ public final class TargetAgent implements AutoCloseable {
     return prefix + "-" + ProcessHandle.current().pid() + "-" + MARKERS.incrementAndGet();
   }
 
-  /** A small valid request over {@code transport} for {@code signal} (logs only over http_json), carrying {@code marker}. */
+  /**
+   * A small valid request over {@code transport} for {@code signal} (logs only over http_json),
+   * carrying {@code marker}.
+   */
   public static Request validRequest(Transport transport, Signal signal, String marker) {
     if (transport == Transport.HTTP_JSON) {
-      return Request.ingest(Request.JSON, ("{\"level\":\"info\",\"message\":\"" + marker + "\",\"service\":\"fuzz\"}")
-          .getBytes(StandardCharsets.UTF_8));
+      return Request.ingest(
+          Request.JSON,
+          ("{\"level\":\"info\",\"message\":\"" + marker + "\",\"service\":\"fuzz\"}")
+              .getBytes(StandardCharsets.UTF_8));
     }
-    com.google.protobuf.Message m = switch (signal) {
-      case LOGS -> ExportLogsServiceRequest.newBuilder()
-          .addResourceLogs(ResourceLogs.newBuilder()
-              .setResource(Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
-              .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder()
-                  .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
-                  .setSeverityNumberValue(9)
-                  .setBody(AnyValue.newBuilder().setStringValue(marker)))))
-          .build();
-      case TRACES -> ExportTraceServiceRequest.newBuilder()
-          .addResourceSpans(ResourceSpans.newBuilder()
-              .setResource(Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
-              .addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.newBuilder()
-                  .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
-                  .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
-                  .setName(marker)
-                  .setStartTimeUnixNano(1).setEndTimeUnixNano(2))))
-          .build();
-      case METRICS -> ExportMetricsServiceRequest.newBuilder()
-          .addResourceMetrics(ResourceMetrics.newBuilder()
-              .setResource(Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
-              .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder()
-                  .setName(marker)
-                  .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(1).setTimeUnixNano(1))))))
-          .build();
-    };
+    com.google.protobuf.Message m =
+        switch (signal) {
+          case LOGS ->
+              ExportLogsServiceRequest.newBuilder()
+                  .addResourceLogs(
+                      ResourceLogs.newBuilder()
+                          .setResource(
+                              Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
+                          .addScopeLogs(
+                              ScopeLogs.newBuilder()
+                                  .addLogRecords(
+                                      LogRecord.newBuilder()
+                                          .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
+                                          .setSeverityNumberValue(9)
+                                          .setBody(AnyValue.newBuilder().setStringValue(marker)))))
+                  .build();
+          case TRACES ->
+              ExportTraceServiceRequest.newBuilder()
+                  .addResourceSpans(
+                      ResourceSpans.newBuilder()
+                          .setResource(
+                              Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
+                          .addScopeSpans(
+                              ScopeSpans.newBuilder()
+                                  .addSpans(
+                                      Span.newBuilder()
+                                          .setTraceId(
+                                              ByteString.copyFrom(
+                                                  new byte[] {
+                                                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                                    15, 16
+                                                  }))
+                                          .setSpanId(
+                                              ByteString.copyFrom(
+                                                  new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                                          .setName(marker)
+                                          .setStartTimeUnixNano(1)
+                                          .setEndTimeUnixNano(2))))
+                  .build();
+          case METRICS ->
+              ExportMetricsServiceRequest.newBuilder()
+                  .addResourceMetrics(
+                      ResourceMetrics.newBuilder()
+                          .setResource(
+                              Resource.newBuilder().addAttributes(kv("service.name", "fuzz")))
+                          .addScopeMetrics(
+                              ScopeMetrics.newBuilder()
+                                  .addMetrics(
+                                      Metric.newBuilder()
+                                          .setName(marker)
+                                          .setGauge(
+                                              Gauge.newBuilder()
+                                                  .addDataPoints(
+                                                      NumberDataPoint.newBuilder()
+                                                          .setAsInt(1)
+                                                          .setTimeUnixNano(1))))))
+                  .build();
+        };
     return switch (transport) {
       case OTLP_HTTP_PROTOBUF -> Request.otlpProtobuf(signal, m.toByteArray());
       case OTLP_HTTP_JSON -> Request.otlpJson(signal, OtlpJson.toJsonBytes(m));
@@ -254,22 +313,28 @@ public final class TargetAgent implements AutoCloseable {
   }
 
   /**
-   * Sends a valid request until it is accepted, honouring retry hints (429 / RESOURCE_EXHAUSTED with
-   * a hint: the agent is shedding load, which is allowed) for up to {@code patience}. Returns the last
-   * answer: accepted, or why not.
+   * Sends a valid request until it is accepted, honouring retry hints (429 / RESOURCE_EXHAUSTED
+   * with a hint: the agent is shedding load, which is allowed) for up to {@code patience}. Returns
+   * the last answer: accepted, or why not.
    */
-  public Answer sendValid(Transport transport, Signal signal, String marker, Duration patience) throws InterruptedException {
+  public Answer sendValid(Transport transport, Signal signal, String marker, Duration patience)
+      throws InterruptedException {
     long end = System.nanoTime() + patience.toNanos();
     while (true) {
       Answer a = send(validRequest(transport, signal, marker));
-      boolean shedding = a.answered() && (a.httpStatus() == 429 || a.grpcCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED)
-          && a.hasRetryHint();
+      boolean shedding =
+          a.answered()
+              && (a.httpStatus() == 429 || a.grpcCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED)
+              && a.hasRetryHint();
       if (!shedding || System.nanoTime() > end) return a;
       Thread.sleep(200);
     }
   }
 
-  /** True once the logs file holds {@code marker} (the pipeline and the exporter got past everything sent before it). */
+  /**
+   * True once the logs file holds {@code marker} (the pipeline and the exporter got past everything
+   * sent before it).
+   */
   public boolean awaitLogWritten(String marker, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
@@ -299,7 +364,10 @@ public final class TargetAgent implements AutoCloseable {
   }
 
   private static KeyValue kv(String k, String v) {
-    return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
+    return KeyValue.newBuilder()
+        .setKey(k)
+        .setValue(AnyValue.newBuilder().setStringValue(v))
+        .build();
   }
 
   @Override

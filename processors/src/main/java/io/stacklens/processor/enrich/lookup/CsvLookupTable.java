@@ -46,7 +46,10 @@ public final class CsvLookupTable implements LookupTable {
   private record FileVersion(long modifiedNanos, long size, Object fileKey) {
     static FileVersion of(Path path) throws IOException {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new FileVersion(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.size(), a.fileKey());
+      return new FileVersion(
+          a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
+          a.size(),
+          a.fileKey());
     }
   }
 
@@ -59,8 +62,13 @@ public final class CsvLookupTable implements LookupTable {
 
   private volatile Snapshot snapshot;
   private volatile long nextCheckNanos;
-  /** The last version whose reload failed: not retried (nor logged again) until the file changes again. */
+
+  /**
+   * The last version whose reload failed: not retried (nor logged again) until the file changes
+   * again.
+   */
   private FileVersion failedVersion;
+
   private boolean reportedMissing;
   private volatile String lastReloadError;
 
@@ -113,7 +121,8 @@ public final class CsvLookupTable implements LookupTable {
       } catch (NoSuchFileException e) {
         if (!reportedMissing) {
           reportedMissing = true;
-          reloadFailed("the file is gone; keeping the " + snapshot.rows.size() + " rows loaded before");
+          reloadFailed(
+              "the file is gone; keeping the " + snapshot.rows.size() + " rows loaded before");
         }
         return false;
       } catch (IOException e) {
@@ -132,7 +141,8 @@ public final class CsvLookupTable implements LookupTable {
         return true;
       } catch (IOException e) {
         failedVersion = current;
-        reloadFailed(e.getMessage() + "; keeping the " + snapshot.rows.size() + " rows loaded before");
+        reloadFailed(
+            e.getMessage() + "; keeping the " + snapshot.rows.size() + " rows loaded before");
         return false;
       }
     } finally {
@@ -177,11 +187,15 @@ public final class CsvLookupTable implements LookupTable {
     snapshot = null;
   }
 
-  /** Parses the whole file; its version is read before, so a change while reading is seen next time. */
+  /**
+   * Parses the whole file; its version is read before, so a change while reading is seen next time.
+   */
   private Map<String, Attributes> load() throws IOException {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (Reader reader = new java.io.InputStreamReader(Files.newInputStream(path), decoder)) {
       return parse(new CsvReader(reader, config.delimiterChar()));
     } catch (NoSuchFileException e) {
@@ -197,16 +211,24 @@ public final class CsvLookupTable implements LookupTable {
     String[] names;
     if (config.header) {
       List<String> head = csv.next();
-      if (head == null) throw new CsvFormatException("line 1: the file is empty, but header: true expects the column names");
+      if (head == null)
+        throw new CsvFormatException(
+            "line 1: the file is empty, but header: true expects the column names");
       names = head.toArray(new String[0]);
       for (int i = 0; i < names.length; i++) {
         names[i] = names[i].strip();
         if (names[i].isEmpty()) {
-          throw new CsvFormatException("line " + csv.recordLine() + ": column " + (i + 1) + " of the header has no name");
+          throw new CsvFormatException(
+              "line " + csv.recordLine() + ": column " + (i + 1) + " of the header has no name");
         }
         for (int j = 0; j < i; j++) {
           if (names[j].equals(names[i])) {
-            throw new CsvFormatException("line " + csv.recordLine() + ": column name '" + names[i] + "' appears twice in the header");
+            throw new CsvFormatException(
+                "line "
+                    + csv.recordLine()
+                    + ": column name '"
+                    + names[i]
+                    + "' appears twice in the header");
           }
         }
       }
@@ -217,7 +239,11 @@ public final class CsvLookupTable implements LookupTable {
     if (config.keyColumn != null) {
       keyIndex = List.of(names).indexOf(config.keyColumn);
       if (keyIndex < 0) {
-        throw new CsvFormatException("key_column '" + config.keyColumn + "' is not a column; the columns are " + List.of(names));
+        throw new CsvFormatException(
+            "key_column '"
+                + config.keyColumn
+                + "' is not a column; the columns are "
+                + List.of(names));
       }
     }
     ColumnType[] types = new ColumnType[names.length];
@@ -227,7 +253,12 @@ public final class CsvLookupTable implements LookupTable {
         int i = List.of(names).indexOf(e.getKey());
         if (i < 0) {
           throw new CsvFormatException(
-              "column_types." + e.getKey() + ": '" + e.getKey() + "' is not a column; the columns are " + List.of(names));
+              "column_types."
+                  + e.getKey()
+                  + ": '"
+                  + e.getKey()
+                  + "' is not a column; the columns are "
+                  + List.of(names));
         }
         types[i] = e.getValue();
       }
@@ -241,8 +272,13 @@ public final class CsvLookupTable implements LookupTable {
     while ((fields = csv.next()) != null) {
       rowNumber++;
       if (fields.size() != names.length) {
-        throw new CsvFormatException(where(rowNumber, csv) + ": " + fields.size() + " fields, but "
-            + (config.header ? "the header has " : "columns lists ") + names.length);
+        throw new CsvFormatException(
+            where(rowNumber, csv)
+                + ": "
+                + fields.size()
+                + " fields, but "
+                + (config.header ? "the header has " : "columns lists ")
+                + names.length);
       }
       Attributes row = new Attributes(names.length);
       for (int i = 0; i < names.length; i++) {
@@ -261,8 +297,17 @@ public final class CsvLookupTable implements LookupTable {
     }
     if (duplicateCount > 0) {
       int n = duplicateCount;
-      LOG.log(Level.WARNING, () -> describe() + ": " + n + " duplicate key(s) in column '" + names[keyIndexOf(names)]
-          + "', the last row wins: " + String.join(", ", duplicates) + (n > duplicates.size() ? ", ..." : ""));
+      LOG.log(
+          Level.WARNING,
+          () ->
+              describe()
+                  + ": "
+                  + n
+                  + " duplicate key(s) in column '"
+                  + names[keyIndexOf(names)]
+                  + "', the last row wins: "
+                  + String.join(", ", duplicates)
+                  + (n > duplicates.size() ? ", ..." : ""));
     }
     return rows;
   }
@@ -275,7 +320,8 @@ public final class CsvLookupTable implements LookupTable {
     return "row " + rowNumber + " (line " + csv.recordLine() + ")";
   }
 
-  private static Object convert(String cell, ColumnType type, String column, String where) throws CsvFormatException {
+  private static Object convert(String cell, ColumnType type, String column, String where)
+      throws CsvFormatException {
     try {
       return switch (type) {
         case INT -> Long.parseLong(cell);
@@ -289,8 +335,15 @@ public final class CsvLookupTable implements LookupTable {
         case STRING -> cell;
       };
     } catch (NumberFormatException e) {
-      throw new CsvFormatException(where + ": column '" + column + "' is typed "
-          + type.name().toLowerCase(Locale.ROOT) + ", but holds '" + cell + "'");
+      throw new CsvFormatException(
+          where
+              + ": column '"
+              + column
+              + "' is typed "
+              + type.name().toLowerCase(Locale.ROOT)
+              + ", but holds '"
+              + cell
+              + "'");
     }
   }
 }

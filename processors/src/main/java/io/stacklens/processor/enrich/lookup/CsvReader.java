@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * Reads RFC 4180 records: fields separated by one delimiter character, records ended by CRLF, LF or
- * CR (the last one may be unterminated). A field starting with {@code "} is quoted: it ends at the next
- * single {@code "}, {@code ""} inside stands for one quote, and delimiters and line breaks inside are
- * data. A quote inside an unquoted field is kept as a character. Blank lines are skipped; a leading
- * UTF-8 byte order mark is dropped.
+ * CR (the last one may be unterminated). A field starting with {@code "} is quoted: it ends at the
+ * next single {@code "}, {@code ""} inside stands for one quote, and delimiters and line breaks
+ * inside are data. A quote inside an unquoted field is kept as a character. Blank lines are
+ * skipped; a leading UTF-8 byte order mark is dropped.
  */
 final class CsvReader {
   /** A malformed file: the message names the line. */
@@ -68,8 +68,14 @@ final class CsvReader {
         readQuoted();
         c = peek();
         if (c != EOF && c != delimiter && c != '\n' && c != '\r') {
-          throw new CsvFormatException("line " + line + ": unexpected character '" + (char) c
-              + "' after the closing quote of field " + (fields.size() + 1) + " (a quote inside a quoted field is written \"\")");
+          throw new CsvFormatException(
+              "line "
+                  + line
+                  + ": unexpected character '"
+                  + (char) c
+                  + "' after the closing quote of field "
+                  + (fields.size() + 1)
+                  + " (a quote inside a quoted field is written \"\")");
         }
       } else {
         while (c != EOF && c != delimiter && c != '\n' && c != '\r') {
@@ -93,7 +99,8 @@ final class CsvReader {
     while (true) {
       int c = peek();
       if (c == EOF) {
-        throw new CsvFormatException("line " + startLine + ": quoted field is not closed before the end of the file");
+        throw new CsvFormatException(
+            "line " + startLine + ": quoted field is not closed before the end of the file");
       }
       pos++;
       if (c == '"') {

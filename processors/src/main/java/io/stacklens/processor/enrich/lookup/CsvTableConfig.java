@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A lookup table read from a CSV file (RFC 4180: fields may be quoted with {@code "}, a quote inside
- * a quoted field is written {@code ""}, quoted fields may hold the delimiter and line breaks).
+ * A lookup table read from a CSV file (RFC 4180: fields may be quoted with {@code "}, a quote
+ * inside a quoted field is written {@code ""}, quoted fields may hold the delimiter and line
+ * breaks).
  *
  * <pre>
  * path: /etc/stacklens/products.csv   # required, UTF-8
@@ -52,7 +53,10 @@ public class CsvTableConfig implements ComponentConfig {
   /** Column names for a file without a header line (in file order). */
   public List<String> columns;
 
-  /** Types of columns by name; columns not listed are strings. An empty cell of a typed column is left out of the row. */
+  /**
+   * Types of columns by name; columns not listed are strings. An empty cell of a typed column is
+   * left out of the row.
+   */
   public Map<String, ColumnType> columnTypes;
 
   /** Re-read the file when its modification time or size changes. */
@@ -69,9 +73,13 @@ public class CsvTableConfig implements ComponentConfig {
       problems.error("path", "must name a file, not a directory: '" + path + "'");
     }
     if (delimiter == null || delimiter.length() != 1) {
-      problems.error("delimiter", "must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got "
-          + (delimiter == null ? "nothing" : "'" + delimiter + "'"));
-    } else if (delimiter.charAt(0) == '"' || delimiter.charAt(0) == '\n' || delimiter.charAt(0) == '\r') {
+      problems.error(
+          "delimiter",
+          "must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got "
+              + (delimiter == null ? "nothing" : "'" + delimiter + "'"));
+    } else if (delimiter.charAt(0) == '"'
+        || delimiter.charAt(0) == '\n'
+        || delimiter.charAt(0) == '\r') {
       problems.error("delimiter", "cannot be a quote or a line break");
     }
     if (keyColumn != null && keyColumn.isBlank()) {
@@ -79,11 +87,15 @@ public class CsvTableConfig implements ComponentConfig {
     }
     if (header) {
       if (columns != null && !columns.isEmpty()) {
-        problems.error("columns", "is only for files without a header line: set header: false, or remove columns "
-            + "to take the names from the first line");
+        problems.error(
+            "columns",
+            "is only for files without a header line: set header: false, or remove columns "
+                + "to take the names from the first line");
       }
     } else if (columns == null || columns.isEmpty()) {
-      problems.error("columns", "is required when header is false: the column names in file order, e.g. [sku, name, price]");
+      problems.error(
+          "columns",
+          "is required when header is false: the column names in file order, e.g. [sku, name, price]");
     } else {
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < columns.size(); i++) {
@@ -102,14 +114,24 @@ public class CsvTableConfig implements ComponentConfig {
       for (Map.Entry<String, ColumnType> e : columnTypes.entrySet()) {
         if (e.getValue() == null) {
           problems.error("column_types." + e.getKey(), "must be string, int, double or bool");
-        } else if (!header && columns != null && !columns.isEmpty() && !columns.contains(e.getKey())) {
-          problems.error("column_types." + e.getKey(), "'" + e.getKey() + "' is not one of columns " + columns);
+        } else if (!header
+            && columns != null
+            && !columns.isEmpty()
+            && !columns.contains(e.getKey())) {
+          problems.error(
+              "column_types." + e.getKey(),
+              "'" + e.getKey() + "' is not one of columns " + columns);
         }
       }
     }
-    if (reloadCheckInterval == null || reloadCheckInterval.isNegative() || reloadCheckInterval.isZero()) {
-      problems.error("reload_check_interval", "must be a positive duration (e.g. 5s), got " + Durations.describe(reloadCheckInterval)
-          + (reload ? "" : "; it is unused with reload: false"));
+    if (reloadCheckInterval == null
+        || reloadCheckInterval.isNegative()
+        || reloadCheckInterval.isZero()) {
+      problems.error(
+          "reload_check_interval",
+          "must be a positive duration (e.g. 5s), got "
+              + Durations.describe(reloadCheckInterval)
+              + (reload ? "" : "; it is unused with reload: false"));
     }
   }
 

@@ -1,6 +1,9 @@
 package io.stacklens.processor.enrich.lookup;
 
-/** Creates lookup tables from their (validated) configs; call {@link LookupTable#start()} before use. */
+/**
+ * Creates lookup tables from their (validated) configs; call {@link LookupTable#start()} before
+ * use.
+ */
 public final class LookupTables {
   private LookupTables() {}
 

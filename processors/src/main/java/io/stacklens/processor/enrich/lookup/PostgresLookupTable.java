@@ -25,21 +25,23 @@ import java.util.concurrent.TimeoutException;
 /**
  * A {@link LookupTable} that runs a query per key on PostgreSQL.
  *
- * <p>Connections come from the agent's shared {@link ConnectionPool}: at most {@code pool_size}, each with
- * {@code statement_timeout} = {@code query_timeout}, auto-commit on. {@link #get} borrows one (waiting at
- * most {@code connect_timeout + query_timeout}), prepares the query on it, binds the key as an untyped
- * parameter (so {@code WHERE id = ?} works on an integer column) and reads at most one row. pgjdbc keeps
- * the prepared query per connection, so it becomes a server-side prepared statement after a few runs on
- * each pooled connection. A connection that fails (server restarted, network cut) is replaced and the
- * lookup retried once on the new one; when connecting fails, further connects are not tried for
- * {@value #RECONNECT_BACKOFF_MS} ms (lookups fail fast with the last error meanwhile), so a database that
- * is down costs no pile-up of connect attempts and is used again as soon as it is back.
+ * <p>Connections come from the agent's shared {@link ConnectionPool}: at most {@code pool_size},
+ * each with {@code statement_timeout} = {@code query_timeout}, auto-commit on. {@link #get} borrows
+ * one (waiting at most {@code connect_timeout + query_timeout}), prepares the query on it, binds
+ * the key as an untyped parameter (so {@code WHERE id = ?} works on an integer column) and reads at
+ * most one row. pgjdbc keeps the prepared query per connection, so it becomes a server-side
+ * prepared statement after a few runs on each pooled connection. A connection that fails (server
+ * restarted, network cut) is replaced and the lookup retried once on the new one; when connecting
+ * fails, further connects are not tried for {@value #RECONNECT_BACKOFF_MS} ms (lookups fail fast
+ * with the last error meanwhile), so a database that is down costs no pile-up of connect attempts
+ * and is used again as soon as it is back.
  *
- * <p>Column values: {@code smallint/integer/bigint/oid} -> Long, {@code real/double precision/numeric}
- * -> Double, {@code boolean} -> Boolean, {@code timestamptz} -> ISO-8601 UTC string ({@code
- * 2024-05-01T10:00:00Z}), {@code timestamp} -> ISO-8601 local string, {@code date} -> {@code 2024-05-01},
- * {@code bytea} -> bytes, arrays -> list of converted elements, everything else ({@code text},
- * {@code json/jsonb}, {@code uuid}, {@code time}, ...) -> its text. SQL NULL columns are left out of the row.
+ * <p>Column values: {@code smallint/integer/bigint/oid} -> Long, {@code real/double
+ * precision/numeric} -> Double, {@code boolean} -> Boolean, {@code timestamptz} -> ISO-8601 UTC
+ * string ({@code 2024-05-01T10:00:00Z}), {@code timestamp} -> ISO-8601 local string, {@code date}
+ * -> {@code 2024-05-01}, {@code bytea} -> bytes, arrays -> list of converted elements, everything
+ * else ({@code text}, {@code json/jsonb}, {@code uuid}, {@code time}, ...) -> its text. SQL NULL
+ * columns are left out of the row.
  */
 public final class PostgresLookupTable implements LookupTable {
   private static final Logger LOG = System.getLogger(PostgresLookupTable.class.getName());
@@ -49,15 +51,25 @@ public final class PostgresLookupTable implements LookupTable {
   private record Layout(String[] names, ColumnKind[] kinds) {}
 
   private enum ColumnKind {
-    LONG, DOUBLE, BOOL, TIMESTAMPTZ, TIMESTAMP, DATE, BYTES, ARRAY, TEXT
+    LONG,
+    DOUBLE,
+    BOOL,
+    TIMESTAMPTZ,
+    TIMESTAMP,
+    DATE,
+    BYTES,
+    ARRAY,
+    TEXT
   }
 
   private final PostgresTableConfig config;
   private final String description;
   private final long borrowTimeoutMillis;
   private final ConnectionPool pool;
+
   /** Read from the first result; the same for every connection (one query). */
   private volatile Layout layout;
+
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -67,7 +79,8 @@ public final class PostgresLookupTable implements LookupTable {
     this.borrowTimeoutMillis = config.connectTimeout.plus(config.queryTimeout).toMillis();
     Properties p = new Properties();
     if (config.properties != null) {
-      for (Map.Entry<String, String> e : config.properties.entrySet()) p.setProperty(e.getKey(), e.getValue());
+      for (Map.Entry<String, String> e : config.properties.entrySet())
+        p.setProperty(e.getKey(), e.getValue());
     }
     if (config.user != null) p.setProperty("user", config.user);
     if (config.password != null) p.setProperty("password", config.password);
@@ -75,27 +88,39 @@ public final class PostgresLookupTable implements LookupTable {
     p.putIfAbsent("connectTimeout", String.valueOf(connectSeconds));
     p.putIfAbsent("loginTimeout", String.valueOf(connectSeconds));
     // backstop for a server that stops answering: the statement timeout covers a slow query
-    p.putIfAbsent("socketTimeout", String.valueOf(ceilSeconds(config.queryTimeout.toMillis()) + connectSeconds));
+    p.putIfAbsent(
+        "socketTimeout",
+        String.valueOf(ceilSeconds(config.queryTimeout.toMillis()) + connectSeconds));
     p.putIfAbsent("stringtype", "unspecified");
     p.putIfAbsent("ApplicationName", "stacklens-agent");
-    this.pool = new ConnectionPool(new org.postgresql.Driver(), config.endpoint, p,
-        ConnectionPool.Settings.of(config.poolSize)
-        .withBorrowTimeout(Duration.ofMillis(borrowTimeoutMillis))
-        .withStatementTimeout(Duration.ofMillis(Math.max(1, config.queryTimeout.toMillis())))
-        .withReconnectBackoff(Duration.ofMillis(RECONNECT_BACKOFF_MS)));
+    this.pool =
+        new ConnectionPool(
+            new org.postgresql.Driver(),
+            config.endpoint,
+            p,
+            ConnectionPool.Settings.of(config.poolSize)
+                .withBorrowTimeout(Duration.ofMillis(borrowTimeoutMillis))
+                .withStatementTimeout(
+                    Duration.ofMillis(Math.max(1, config.queryTimeout.toMillis())))
+                .withReconnectBackoff(Duration.ofMillis(RECONNECT_BACKOFF_MS)));
   }
 
   @Override
   public void start() throws SQLException, InterruptedException {
     if (started) return;
     started = true;
-    // check the query once, if the database is reachable; a database that is down is not an error here
+    // check the query once, if the database is reachable; a database that is down is not an error
+    // here
     Connection c;
     try {
       c = borrow();
     } catch (SQLException | TimeoutException e) {
-      LOG.log(Level.WARNING, () -> description + ": not usable yet, lookups fail until it is: "
-          + withoutDescription(e.getMessage()));
+      LOG.log(
+          Level.WARNING,
+          () ->
+              description
+                  + ": not usable yet, lookups fail until it is: "
+                  + withoutDescription(e.getMessage()));
       return;
     }
     int parameters;
@@ -105,26 +130,34 @@ public final class PostgresLookupTable implements LookupTable {
       if ("42601".equals(e.getSQLState())) {
         pool.discard(c);
         close();
-        throw new SQLException(description + ": the query is not valid SQL: " + SqlErrors.message(e),
-            e.getSQLState(), e);
+        throw new SQLException(
+            description + ": the query is not valid SQL: " + SqlErrors.message(e),
+            e.getSQLState(),
+            e);
       }
       // down, refusing us, or a table that is not there yet: get() reports it until it is fixed
       giveBack(c, e);
-      LOG.log(Level.WARNING, () -> description + ": not usable yet, lookups fail until it is: " + SqlErrors.message(e));
+      LOG.log(
+          Level.WARNING,
+          () ->
+              description + ": not usable yet, lookups fail until it is: " + SqlErrors.message(e));
       return;
     }
     if (parameters != 1) {
       pool.discard(c);
       close();
-      throw new SQLException(description + ": the query must take exactly one parameter (the key), it takes "
-          + parameters);
+      throw new SQLException(
+          description
+              + ": the query must take exactly one parameter (the key), it takes "
+              + parameters);
     }
     pool.release(c);
   }
 
   @Override
   public Attributes get(String key) throws SQLException, TimeoutException, InterruptedException {
-    if (!started || closed) throw new IllegalStateException(description + ": " + (closed ? "closed" : "not started"));
+    if (!started || closed)
+      throw new IllegalStateException(description + ": " + (closed ? "closed" : "not started"));
     Connection c = borrow();
     boolean reused = !pool.isNew(c);
     try {
@@ -137,7 +170,9 @@ public final class PostgresLookupTable implements LookupTable {
         throw failure(e);
       }
       // the connection went stale (server restarted, idle connection cut): once more on a new one
-      LOG.log(Level.DEBUG, () -> description + ": connection lost (" + SqlErrors.message(e) + "), reconnecting");
+      LOG.log(
+          Level.DEBUG,
+          () -> description + ": connection lost (" + SqlErrors.message(e) + "), reconnecting");
       return onNewConnection(c, key);
     } catch (RuntimeException | Error e) {
       pool.discard(c);
@@ -171,8 +206,13 @@ public final class PostgresLookupTable implements LookupTable {
     try {
       return pool.borrow();
     } catch (ConnectionPool.BusyException e) {
-      throw new TimeoutException(description + ": all " + config.poolSize + " connections stayed busy for "
-          + borrowTimeoutMillis + " ms");
+      throw new TimeoutException(
+          description
+              + ": all "
+              + config.poolSize
+              + " connections stayed busy for "
+              + borrowTimeoutMillis
+              + " ms");
     } catch (SQLException e) {
       throw cannotConnect(e);
     }
@@ -182,7 +222,8 @@ public final class PostgresLookupTable implements LookupTable {
     if (e instanceof ConnectionPool.NotConnectedException) {
       return new SQLException(description + ": " + e.getMessage(), e.getSQLState(), e);
     }
-    return new SQLException(description + ": cannot connect: " + SqlErrors.message(e), e.getSQLState(), e);
+    return new SQLException(
+        description + ": cannot connect: " + SqlErrors.message(e), e.getSQLState(), e);
   }
 
   /** Returns {@code c} after a failed statement: pooled again when healthy, else closed. */
@@ -259,7 +300,8 @@ public final class PostgresLookupTable implements LookupTable {
       case TIMESTAMPTZ -> {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         if (t == null) return null;
-        if (t.equals(OffsetDateTime.MAX) || t.equals(OffsetDateTime.MIN)) return rs.getString(column);
+        if (t.equals(OffsetDateTime.MAX) || t.equals(OffsetDateTime.MIN))
+          return rs.getString(column);
         return t.toInstant().toString();
       }
       case TIMESTAMP -> {
@@ -271,7 +313,8 @@ public final class PostgresLookupTable implements LookupTable {
       case DATE -> {
         java.time.LocalDate d = rs.getObject(column, java.time.LocalDate.class);
         if (d == null) return null;
-        if (d.equals(java.time.LocalDate.MAX) || d.equals(java.time.LocalDate.MIN)) return rs.getString(column);
+        if (d.equals(java.time.LocalDate.MAX) || d.equals(java.time.LocalDate.MIN))
+          return rs.getString(column);
         return d.toString();
       }
       case BYTES -> {
@@ -301,7 +344,10 @@ public final class PostgresLookupTable implements LookupTable {
         list.add(null);
       } else if (e.getClass().isArray() && !(e instanceof byte[])) {
         list.add(toList(e));
-      } else if (e instanceof Integer || e instanceof Long || e instanceof Short || e instanceof Byte) {
+      } else if (e instanceof Integer
+          || e instanceof Long
+          || e instanceof Short
+          || e instanceof Byte) {
         list.add(((Number) e).longValue());
       } else if (e instanceof Double || e instanceof Float || e instanceof BigDecimal) {
         list.add(((Number) e).doubleValue());
@@ -317,7 +363,9 @@ public final class PostgresLookupTable implements LookupTable {
   }
 
   private SQLException failure(SQLException e) {
-    layout = null; // read it again from the next result: the columns may have changed (SELECT * of an altered table)
+    layout =
+        null; // read it again from the next result: the columns may have changed (SELECT * of an
+    // altered table)
     String m;
     if ("57014".equals(e.getSQLState())) {
       m = "query timed out after " + config.queryTimeout.toMillis() + " ms (query_timeout)";

@@ -39,7 +39,10 @@ public class PostgresTableConfig implements ComponentConfig {
   /** Database password. */
   @Secret public String password;
 
-  /** The lookup query with exactly one {@code ?} for the key (write {@code ??} for a literal jsonb {@code ?} operator). */
+  /**
+   * The lookup query with exactly one {@code ?} for the key (write {@code ??} for a literal jsonb
+   * {@code ?} operator).
+   */
   public String query;
 
   /** Connections kept open; at most this many lookups run at once. */
@@ -48,46 +51,73 @@ public class PostgresTableConfig implements ComponentConfig {
   /** Limit for opening one connection. */
   public Duration connectTimeout = Duration.ofSeconds(5);
 
-  /** Statement timeout of one lookup (server side, plus a client-side socket timeout as a backstop). */
+  /**
+   * Statement timeout of one lookup (server side, plus a client-side socket timeout as a backstop).
+   */
   public Duration queryTimeout = Duration.ofSeconds(2);
 
-  /** Extra pgjdbc connection properties ({@code sslmode}, {@code sslrootcert}, {@code ApplicationName}, ...). */
+  /**
+   * Extra pgjdbc connection properties ({@code sslmode}, {@code sslrootcert}, {@code
+   * ApplicationName}, ...).
+   */
   public Map<String, String> properties;
 
   @Override
   public void validate(ConfigProblems problems) {
     if (endpoint == null || endpoint.isBlank()) {
-      problems.error("endpoint", "is required: a JDBC URL such as jdbc:postgresql://db.internal:5432/inventory");
+      problems.error(
+          "endpoint",
+          "is required: a JDBC URL such as jdbc:postgresql://db.internal:5432/inventory");
     } else if (!endpoint.startsWith("jdbc:postgresql://")) {
-      problems.error("endpoint", "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
-          + "jdbc:postgresql://db.internal:5432/inventory; got '" + JdbcUrls.redact(endpoint) + "'");
-    } else if (endpoint.length() <= "jdbc:postgresql://".length() || endpoint.charAt("jdbc:postgresql://".length()) == '/') {
+      problems.error(
+          "endpoint",
+          "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
+              + "jdbc:postgresql://db.internal:5432/inventory; got '"
+              + JdbcUrls.redact(endpoint)
+              + "'");
+    } else if (endpoint.length() <= "jdbc:postgresql://".length()
+        || endpoint.charAt("jdbc:postgresql://".length()) == '/') {
       problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
     }
     if (endpoint != null && endpoint.matches("(?i).*[?&]password=.*")) {
-      problems.warning("endpoint", "holds a password, which print-config and logs would show; use the password option");
+      problems.warning(
+          "endpoint",
+          "holds a password, which print-config and logs would show; use the password option");
     }
     if (query == null || query.isBlank()) {
-      problems.error("query", "is required: a SELECT with one ? for the key, e.g. SELECT name, price FROM products WHERE sku = ?");
+      problems.error(
+          "query",
+          "is required: a SELECT with one ? for the key, e.g. SELECT name, price FROM products WHERE sku = ?");
     } else {
       int n = countParameters(query);
       if (n != 1) {
-        problems.error("query", "must have exactly one ? (the key), found " + n
-            + (n == 0 ? ", e.g. ... WHERE sku = ?" : "; write ?? for a literal ? operator"));
+        problems.error(
+            "query",
+            "must have exactly one ? (the key), found "
+                + n
+                + (n == 0 ? ", e.g. ... WHERE sku = ?" : "; write ?? for a literal ? operator"));
       }
     }
-    if (password != null && user == null && (endpoint == null || !endpoint.contains("user="))
+    if (password != null
+        && user == null
+        && (endpoint == null || !endpoint.contains("user="))
         && (properties == null || !properties.containsKey("user"))) {
-      problems.warning("password", "is set, but no user is: the driver will log in as the OS user name");
+      problems.warning(
+          "password", "is set, but no user is: the driver will log in as the OS user name");
     }
     if (poolSize < 1 || poolSize > 256) {
       problems.error("pool_size", "must be between 1 and 256, got " + poolSize);
     }
     if (connectTimeout == null || connectTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-      problems.error("connect_timeout", "must be at least 1s (the driver counts whole seconds), got " + Durations.describe(connectTimeout));
+      problems.error(
+          "connect_timeout",
+          "must be at least 1s (the driver counts whole seconds), got "
+              + Durations.describe(connectTimeout));
     }
     if (queryTimeout == null || queryTimeout.compareTo(Duration.ofMillis(1)) < 0) {
-      problems.error("query_timeout", "must be a positive duration (e.g. 2s), got " + Durations.describe(queryTimeout));
+      problems.error(
+          "query_timeout",
+          "must be a positive duration (e.g. 2s), got " + Durations.describe(queryTimeout));
     }
     if (properties != null) {
       for (Map.Entry<String, String> e : properties.entrySet()) {
@@ -148,13 +178,19 @@ public class PostgresTableConfig implements ComponentConfig {
     return count;
   }
 
-  /** For {@code $tag$} or {@code $$} starting at {@code start}, the index of the closing {@code $} of the tag; else -1. */
+  /**
+   * For {@code $tag$} or {@code $$} starting at {@code start}, the index of the closing {@code $}
+   * of the tag; else -1.
+   */
   private static int dollarTagEnd(String sql, int start) {
-    if (start > 0 && (Character.isLetterOrDigit(sql.charAt(start - 1)) || sql.charAt(start - 1) == '_')) return -1;
+    if (start > 0
+        && (Character.isLetterOrDigit(sql.charAt(start - 1)) || sql.charAt(start - 1) == '_'))
+      return -1;
     for (int j = start + 1; j < sql.length(); j++) {
       char c = sql.charAt(j);
       if (c == '$') return j;
-      if (!(Character.isLetter(c) || c == '_' || (j > start + 1 && Character.isDigit(c)))) return -1;
+      if (!(Character.isLetter(c) || c == '_' || (j > start + 1 && Character.isDigit(c))))
+        return -1;
     }
     return -1;
   }

@@ -56,7 +56,10 @@ class CsvLookupTableTest {
     return t;
   }
 
-  /** Rewrites the file and moves its modification time forward, so a change is seen even within one clock tick. */
+  /**
+   * Rewrites the file and moves its modification time forward, so a change is seen even within one
+   * clock tick.
+   */
   private static void rewrite(Path file, String content, int secondsLater) throws IOException {
     FileTime before = Files.getLastModifiedTime(file);
     Files.writeString(file, content, StandardCharsets.UTF_8);
@@ -79,14 +82,26 @@ class CsvLookupTableTest {
 
   @Test
   void typedColumnsBecomeLongDoubleAndBoolAndEmptyTypedCellsAreLeftOut() throws Exception {
-    Path f = write("t.csv", "id,count,price,active,note\n"
-        + "1,42,9.99,true,x\n"
-        + "2,-7,1e3,FALSE,\n"
-        + "3,,,,\n"
-        + "4, 5 , 2.5 , True ,  padded  \n");
+    Path f =
+        write(
+            "t.csv",
+            "id,count,price,active,note\n"
+                + "1,42,9.99,true,x\n"
+                + "2,-7,1e3,FALSE,\n"
+                + "3,,,,\n"
+                + "4, 5 , 2.5 , True ,  padded  \n");
     CsvTableConfig c = config(f);
-    c.columnTypes = new LinkedHashMap<>(Map.of("count", ColumnType.INT, "price", ColumnType.DOUBLE,
-        "active", ColumnType.BOOL, "note", ColumnType.STRING));
+    c.columnTypes =
+        new LinkedHashMap<>(
+            Map.of(
+                "count",
+                ColumnType.INT,
+                "price",
+                ColumnType.DOUBLE,
+                "active",
+                ColumnType.BOOL,
+                "note",
+                ColumnType.STRING));
     CsvLookupTable t = started(c);
 
     Attributes r1 = t.get("1");
@@ -113,22 +128,29 @@ class CsvLookupTableTest {
 
   @Test
   void quotedFieldsHoldDelimitersQuotesAndLineBreaks() throws Exception {
-    Path f = write("q.csv", "\uFEFFkey,text,other\r\n"
-        + "\"k1\",\"a, b\",plain\r\n"
-        + "k2,\"she said \"\"hi\"\"\",\"\"\r\n"
-        + "\r\n"
-        + "k3,\"line one\nline two\r\nline three\",x\r\n"
-        + "k4,un\"quoted,y\r\n"
-        + "\"k,5\",last,\"no newline at end\"");
+    Path f =
+        write(
+            "q.csv",
+            "\uFEFFkey,text,other\r\n"
+                + "\"k1\",\"a, b\",plain\r\n"
+                + "k2,\"she said \"\"hi\"\"\",\"\"\r\n"
+                + "\r\n"
+                + "k3,\"line one\nline two\r\nline three\",x\r\n"
+                + "k4,un\"quoted,y\r\n"
+                + "\"k,5\",last,\"no newline at end\"");
     CsvLookupTable t = started(config(f));
 
     assertThat(t.get("k1").get("text")).isEqualTo("a, b");
     assertThat(t.get("k2").get("text")).isEqualTo("she said \"hi\"");
     assertThat(t.get("k2").get("other")).isEqualTo("");
     assertThat(t.get("k3").get("text")).isEqualTo("line one\nline two\r\nline three");
-    assertThat(t.get("k4").get("text")).as("a quote inside an unquoted field is a character").isEqualTo("un\"quoted");
+    assertThat(t.get("k4").get("text"))
+        .as("a quote inside an unquoted field is a character")
+        .isEqualTo("un\"quoted");
     assertThat(t.get("k,5").get("other")).isEqualTo("no newline at end");
-    assertThat(t.get("k1").key(0)).as("the byte order mark is not part of the first column name").isEqualTo("key");
+    assertThat(t.get("k1").key(0))
+        .as("the byte order mark is not part of the first column name")
+        .isEqualTo("key");
     assertThat(t.size()).isEqualTo(5);
   }
 
@@ -139,7 +161,8 @@ class CsvLookupTableTest {
     c.delimiter = ";";
     c.keyColumn = "email";
     CsvLookupTable t = started(c);
-    assertThat(t.get("bo@x.io")).isEqualTo(Attributes.of("name", "Bo", "email", "bo@x.io", "team", "edge"));
+    assertThat(t.get("bo@x.io"))
+        .isEqualTo(Attributes.of("name", "Bo", "email", "bo@x.io", "team", "edge"));
     assertThat(t.get("Bo")).isNull();
 
     Path tsv = write("plain.tsv", "10.0.0.1\tweb-1\t80\n10.0.0.2\tdb-1\t5432\n");
@@ -149,7 +172,8 @@ class CsvLookupTableTest {
     c2.columns = List.of("ip", "host", "port");
     c2.columnTypes = Map.of("port", ColumnType.INT);
     CsvLookupTable t2 = started(c2);
-    assertThat(t2.get("10.0.0.2")).isEqualTo(Attributes.of("ip", "10.0.0.2", "host", "db-1", "port", 5432L));
+    assertThat(t2.get("10.0.0.2"))
+        .isEqualTo(Attributes.of("ip", "10.0.0.2", "host", "db-1", "port", 5432L));
     assertThat(t2.size()).as("without a header the first line is data").isEqualTo(2);
   }
 
@@ -170,16 +194,20 @@ class CsvLookupTableTest {
 
   @Test
   void startFailsWithAClearMessageForEveryBadFile() throws Exception {
-    assertStartFails(config(dir.resolve("missing.csv")), "csv file " + dir.resolve("missing.csv") + ": file not found")
+    assertStartFails(
+            config(dir.resolve("missing.csv")),
+            "csv file " + dir.resolve("missing.csv") + ": file not found")
         .isInstanceOf(FileNotFoundException.class);
 
     CsvTableConfig key = config(write("key.csv", "a,b\n1,2\n"));
     key.keyColumn = "id";
     assertStartFails(key, "key_column 'id' is not a column; the columns are [a, b]");
 
-    assertStartFails(config(write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")),
+    assertStartFails(
+        config(write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")),
         "ragged.csv, row 2 (line 3): 2 fields, but the header has 3");
-    assertStartFails(config(write("ragged2.csv", "a,b\n\"multi\nline\",2\n4,5,6\n")),
+    assertStartFails(
+        config(write("ragged2.csv", "a,b\n\"multi\nline\",2\n4,5,6\n")),
         "row 2 (line 4): 3 fields, but the header has 2");
 
     CsvTableConfig typed = config(write("typed.csv", "a,n\nx,1\ny,one\n"));
@@ -190,15 +218,23 @@ class CsvLookupTableTest {
     assertStartFails(bool, "row 1 (line 2): column 'b' is typed bool, but holds 'yes'");
     CsvTableConfig unknownType = config(write("ut.csv", "a,b\nx,1\n"));
     unknownType.columnTypes = Map.of("price", ColumnType.DOUBLE);
-    assertStartFails(unknownType, "column_types.price: 'price' is not a column; the columns are [a, b]");
+    assertStartFails(
+        unknownType, "column_types.price: 'price' is not a column; the columns are [a, b]");
 
-    assertStartFails(config(write("open.csv", "a,b\nx,\"never closed\ny,2\n")),
+    assertStartFails(
+        config(write("open.csv", "a,b\nx,\"never closed\ny,2\n")),
         "line 2: quoted field is not closed before the end of the file");
-    assertStartFails(config(write("after.csv", "a,b\nx,\"q\"z\n")),
+    assertStartFails(
+        config(write("after.csv", "a,b\nx,\"q\"z\n")),
         "line 2: unexpected character 'z' after the closing quote of field 2");
-    assertStartFails(config(write("dup.csv", "a,b,a\n1,2,3\n")), "line 1: column name 'a' appears twice in the header");
-    assertStartFails(config(write("noname.csv", "a,,c\n1,2,3\n")), "line 1: column 2 of the header has no name");
-    assertStartFails(config(write("empty.csv", "")), "the file is empty, but header: true expects the column names");
+    assertStartFails(
+        config(write("dup.csv", "a,b,a\n1,2,3\n")),
+        "line 1: column name 'a' appears twice in the header");
+    assertStartFails(
+        config(write("noname.csv", "a,,c\n1,2,3\n")), "line 1: column 2 of the header has no name");
+    assertStartFails(
+        config(write("empty.csv", "")),
+        "the file is empty, but header: true expects the column names");
 
     Path latin1 = dir.resolve("latin1.csv");
     Files.write(latin1, new byte[] {'a', ',', 'b', '\n', 'x', ',', (byte) 0xE9, '\n'});
@@ -214,7 +250,9 @@ class CsvLookupTableTest {
       CsvTableConfig config, String message) {
     CsvLookupTable t = LookupTables.csv(config);
     opened.add(t);
-    return assertThatThrownBy(t::start).isInstanceOf(IOException.class).hasMessageContaining(message);
+    return assertThatThrownBy(t::start)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(message);
   }
 
   @Test
@@ -283,7 +321,9 @@ class CsvLookupTableTest {
     Thread.sleep(5);
     assertThat(t.get("a").get("v")).as("old rows kept").isEqualTo("1");
     assertThat(t.reloadFailures()).isEqualTo(1);
-    assertThat(t.lastReloadError()).contains("row 2 (line 3): 1 fields, but the header has 2").contains("keeping the 2 rows");
+    assertThat(t.lastReloadError())
+        .contains("row 2 (line 3): 1 fields, but the header has 2")
+        .contains("keeping the 2 rows");
     Thread.sleep(5);
     t.get("a");
     assertThat(t.checkForChange()).isFalse();
@@ -325,22 +365,26 @@ class CsvLookupTableTest {
     List<Future<Long>> readers = new ArrayList<>();
     for (int r = 0; r < 8; r++) {
       int seed = r;
-      readers.add(pool.submit(() -> {
-        long reads = 0;
-        long lastVersion = 0;
-        int i = seed;
-        while (!stop.get()) {
-          int k = i++ % keys;
-          Attributes row = t.get("k" + k);
-          long v = (Long) row.get("version");
-          if (!row.get("check").equals(v * 1000 + k)) throw new AssertionError("row of two versions: " + row);
-          if (v < lastVersion) throw new AssertionError("version went back from " + lastVersion + " to " + v);
-          lastVersion = v;
-          newestSeen.accumulateAndGet(v, Math::max);
-          reads++;
-        }
-        return reads;
-      }));
+      readers.add(
+          pool.submit(
+              () -> {
+                long reads = 0;
+                long lastVersion = 0;
+                int i = seed;
+                while (!stop.get()) {
+                  int k = i++ % keys;
+                  Attributes row = t.get("k" + k);
+                  long v = (Long) row.get("version");
+                  if (!row.get("check").equals(v * 1000 + k))
+                    throw new AssertionError("row of two versions: " + row);
+                  if (v < lastVersion)
+                    throw new AssertionError("version went back from " + lastVersion + " to " + v);
+                  lastVersion = v;
+                  newestSeen.accumulateAndGet(v, Math::max);
+                  reads++;
+                }
+                return reads;
+              }));
     }
     for (int v = 1; v <= 5; v++) {
       Path tmp = dir.resolve("conc.tmp");
@@ -360,18 +404,23 @@ class CsvLookupTableTest {
 
   private static String version(int keys, int v) {
     StringBuilder sb = new StringBuilder("key,version,check\n");
-    for (int k = 0; k < keys; k++) sb.append('k').append(k).append(',').append(v).append(',').append(v * 1000L + k).append('\n');
+    for (int k = 0; k < keys; k++)
+      sb.append('k').append(k).append(',').append(v).append(',').append(v * 1000L + k).append('\n');
     return sb.toString();
   }
 
   @Test
   void getBeforeStartOrAfterCloseFails() throws Exception {
     CsvLookupTable t = LookupTables.csv(config(write("x.csv", "k\na\n")));
-    assertThatThrownBy(() -> t.get("a")).isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
+    assertThatThrownBy(() -> t.get("a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not started");
     t.start();
     assertThat(t.get("a")).isNotNull();
     t.close();
-    assertThatThrownBy(() -> t.get("a")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> t.get("a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -381,7 +430,9 @@ class CsvLookupTableTest {
     assertThat(c.header).isTrue();
     assertThat(c.reload).isTrue();
     assertThat(c.reloadCheckInterval).isEqualTo(Duration.ofSeconds(5));
-    assertThat(Problems.of(c)).containsExactly("path: is required: the CSV file to read, e.g. /etc/stacklens/products.csv");
+    assertThat(Problems.of(c))
+        .containsExactly(
+            "path: is required: the CSV file to read, e.g. /etc/stacklens/products.csv");
 
     c.path = "/etc/tables/";
     c.delimiter = ";;";
@@ -390,39 +441,43 @@ class CsvLookupTableTest {
     c.reloadCheckInterval = Duration.ZERO;
     c.columnTypes = new LinkedHashMap<>();
     c.columnTypes.put("price", null);
-    assertThat(Problems.of(c)).containsExactly(
-        "path: must name a file, not a directory: '/etc/tables/'",
-        "delimiter: must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got ';;'",
-        "key_column: must name a column (leave it out to use the first column)",
-        "columns: is only for files without a header line: set header: false, or remove columns to take the names from the first line",
-        "column_types.price: must be string, int, double or bool",
-        "reload_check_interval: must be a positive duration (e.g. 5s), got 0s");
+    assertThat(Problems.of(c))
+        .containsExactly(
+            "path: must name a file, not a directory: '/etc/tables/'",
+            "delimiter: must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got ';;'",
+            "key_column: must name a column (leave it out to use the first column)",
+            "columns: is only for files without a header line: set header: false, or remove columns to take the names from the first line",
+            "column_types.price: must be string, int, double or bool",
+            "reload_check_interval: must be a positive duration (e.g. 5s), got 0s");
 
     CsvTableConfig h = new CsvTableConfig();
     h.path = "p.csv";
     h.delimiter = "\"";
     h.header = false;
-    assertThat(Problems.of(h)).containsExactly(
-        "delimiter: cannot be a quote or a line break",
-        "columns: is required when header is false: the column names in file order, e.g. [sku, name, price]");
+    assertThat(Problems.of(h))
+        .containsExactly(
+            "delimiter: cannot be a quote or a line break",
+            "columns: is required when header is false: the column names in file order, e.g. [sku, name, price]");
 
     h.delimiter = "\t";
     h.columns = java.util.Arrays.asList("a", "b", "a", "");
     h.keyColumn = "id";
     h.columnTypes = Map.of("c", ColumnType.INT);
-    assertThat(Problems.of(h)).containsExactly(
-        "columns[2]: 'a' is listed twice",
-        "columns[3]: must not be empty",
-        "key_column: 'id' is not one of columns [a, b, a, ]",
-        "column_types.c: 'c' is not one of columns [a, b, a, ]");
+    assertThat(Problems.of(h))
+        .containsExactly(
+            "columns[2]: 'a' is listed twice",
+            "columns[3]: must not be empty",
+            "key_column: 'id' is not one of columns [a, b, a, ]",
+            "column_types.c: 'c' is not one of columns [a, b, a, ]");
 
     CsvTableConfig nul = new CsvTableConfig();
     nul.path = "p.csv";
     nul.delimiter = null;
     nul.reload = false;
     nul.reloadCheckInterval = null;
-    assertThat(Problems.of(nul)).containsExactly(
-        "delimiter: must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got nothing",
-        "reload_check_interval: must be a positive duration (e.g. 5s), got null; it is unused with reload: false");
+    assertThat(Problems.of(nul))
+        .containsExactly(
+            "delimiter: must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got nothing",
+            "reload_check_interval: must be a positive duration (e.g. 5s), got null; it is unused with reload: false");
   }
 }

@@ -35,7 +35,8 @@ class PostgresLookupTableTest {
     server = PostgresServer.shared();
     dbUrl = server.createUniqueDatabase("lookup");
     endpoint = dbUrl.substring(0, dbUrl.indexOf('?') < 0 ? dbUrl.length() : dbUrl.indexOf('?'));
-    sql(dbUrl,
+    sql(
+        dbUrl,
         "CREATE TABLE products (sku text PRIMARY KEY, name text, qty int, stock bigint, small smallint,"
             + " price numeric(10,2), ratio real, weight double precision, active boolean,"
             + " created timestamptz, local_time timestamp, day date, attrs jsonb, doc json, id uuid,"
@@ -108,44 +109,58 @@ class PostgresLookupTableTest {
     assertThat(row.size()).isEqualTo(20);
 
     Attributes bare = t.get("B2");
-    assertThat(bare).as("NULL columns are left out").isEqualTo(Attributes.of("sku", "B2", "name", "Bare"));
+    assertThat(bare)
+        .as("NULL columns are left out")
+        .isEqualTo(Attributes.of("sku", "B2", "name", "Bare"));
     assertThat(t.get("nope")).isNull();
-    assertThat(t.describe()).isEqualTo("postgres query on " + endpoint.substring("jdbc:postgresql://".length()));
+    assertThat(t.describe())
+        .isEqualTo("postgres query on " + endpoint.substring("jdbc:postgresql://".length()));
   }
 
   @Test
   void keyIsBoundUntypedSoNumericKeysAndAliasesWork() throws Exception {
-    PostgresLookupTable t = started(config(endpoint, "SELECT login AS user_name, id FROM users WHERE id = ?"));
+    PostgresLookupTable t =
+        started(config(endpoint, "SELECT login AS user_name, id FROM users WHERE id = ?"));
     assertThat(t.get("42")).isEqualTo(Attributes.of("user_name", "ana", "id", 42L));
     assertThat(t.get("44")).isNull();
     assertThatThrownBy(() -> t.get("abc"))
         .isInstanceOf(SQLException.class)
         .hasMessageStartingWith(t.describe() + ": ")
         .hasMessageContaining("invalid input syntax for type bigint");
-    assertThat(t.get("43").get("user_name")).as("the connection is fine after a bad key").isEqualTo("bo");
+    assertThat(t.get("43").get("user_name"))
+        .as("the connection is fine after a bad key")
+        .isEqualTo("bo");
   }
 
   @Test
   void lookupsOnAPooledConnectionRunAsAServerPreparedStatement() throws Exception {
     PostgresTableConfig c =
-        config(endpoint, "SELECT count(*) AS prepared FROM pg_prepared_statements WHERE ?::text IS NOT NULL");
+        config(
+            endpoint,
+            "SELECT count(*) AS prepared FROM pg_prepared_statements WHERE ?::text IS NOT NULL");
     c.poolSize = 1;
     PostgresLookupTable t = started(c);
     Object prepared = null;
     for (int i = 0; i < 8; i++) prepared = t.get("k" + i).get("prepared");
-    assertThat((Long) prepared).as("prepared statements of the session after 8 lookups").isPositive();
+    assertThat((Long) prepared)
+        .as("prepared statements of the session after 8 lookups")
+        .isPositive();
     assertThat(t.openConnections()).isEqualTo(1);
   }
 
   @Test
   void moreRowsGiveTheFirst() throws Exception {
-    PostgresLookupTable t = started(config(endpoint, "SELECT n FROM events WHERE k = ? ORDER BY n DESC"));
+    PostgresLookupTable t =
+        started(config(endpoint, "SELECT n FROM events WHERE k = ? ORDER BY n DESC"));
     assertThat(t.get("e")).isEqualTo(Attributes.of("n", 3L));
   }
 
   @Test
   void slowQueryFailsAfterQueryTimeoutAndTheTableStaysUsable() throws Exception {
-    PostgresTableConfig c = config(endpoint, "SELECT pg_sleep(CASE WHEN ? = 'slow' THEN 3 ELSE 0 END)::text AS slept, 1 AS one");
+    PostgresTableConfig c =
+        config(
+            endpoint,
+            "SELECT pg_sleep(CASE WHEN ? = 'slow' THEN 3 ELSE 0 END)::text AS slept, 1 AS one");
     c.queryTimeout = Duration.ofMillis(300);
     c.poolSize = 1;
     PostgresLookupTable t = started(c);
@@ -163,10 +178,14 @@ class PostgresLookupTableTest {
   void databaseDownAtStartFailsLookupsUntilItIsBack() throws Exception {
     try (PostgresServer own = PostgresServer.start()) {
       String url = own.createDatabase("ops");
-      sql(url, "CREATE TABLE hosts (name text, team text)", "INSERT INTO hosts VALUES ('web-1', 'core')");
+      sql(
+          url,
+          "CREATE TABLE hosts (name text, team text)",
+          "INSERT INTO hosts VALUES ('web-1', 'core')");
       own.stop();
 
-      PostgresLookupTable t = started(config(own.endpointOf("ops"), "SELECT team FROM hosts WHERE name = ?"));
+      PostgresLookupTable t =
+          started(config(own.endpointOf("ops"), "SELECT team FROM hosts WHERE name = ?"));
       assertThatThrownBy(() -> t.get("web-1"))
           .isInstanceOf(SQLException.class)
           .hasMessageStartingWith(t.describe() + ": ")
@@ -174,7 +193,8 @@ class PostgresLookupTableTest {
       assertThat(t.openConnections()).isZero();
 
       own.restart();
-      assertThat(awaitRow(t, "web-1", Duration.ofSeconds(10))).isEqualTo(Attributes.of("team", "core"));
+      assertThat(awaitRow(t, "web-1", Duration.ofSeconds(10)))
+          .isEqualTo(Attributes.of("team", "core"));
     }
   }
 
@@ -182,8 +202,12 @@ class PostgresLookupTableTest {
   void databaseGoingAwayFailsLookupsAndTheyRecoverWhenItIsBack() throws Exception {
     try (PostgresServer own = PostgresServer.start()) {
       String url = own.createDatabase("ops");
-      sql(url, "CREATE TABLE hosts (name text, team text)", "INSERT INTO hosts VALUES ('web-1', 'core')");
-      PostgresTableConfig c = config(own.endpointOf("ops"), "SELECT team FROM hosts WHERE name = ?");
+      sql(
+          url,
+          "CREATE TABLE hosts (name text, team text)",
+          "INSERT INTO hosts VALUES ('web-1', 'core')");
+      PostgresTableConfig c =
+          config(own.endpointOf("ops"), "SELECT team FROM hosts WHERE name = ?");
       c.poolSize = 2;
       PostgresLookupTable t = started(c);
       assertThat(t.get("web-1")).isEqualTo(Attributes.of("team", "core"));
@@ -200,13 +224,15 @@ class PostgresLookupTableTest {
         assertThatThrownBy(() -> t.get("web-1"))
             .isInstanceOf(SQLException.class)
             .hasMessageStartingWith(t.describe() + ": ")
-            .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("refused", "connecting failed"));
+            .satisfies(
+                e -> assertThat(e.getMessage()).containsAnyOf("refused", "connecting failed"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
       }
       assertThat(t.openConnections()).isZero();
 
       own.restart();
-      assertThat(awaitRow(t, "web-1", Duration.ofSeconds(10))).isEqualTo(Attributes.of("team", "core"));
+      assertThat(awaitRow(t, "web-1", Duration.ofSeconds(10)))
+          .isEqualTo(Attributes.of("team", "core"));
       for (int i = 0; i < 10; i++) assertThat(t.get("web-1")).isNotNull();
     }
   }
@@ -228,9 +254,12 @@ class PostgresLookupTableTest {
   @Test
   void concurrentLookupsShareTheFixedPool() throws Exception {
     String url = server.createUniqueDatabase("lookup_conc");
-    sql(url, "CREATE TABLE kv (k text PRIMARY KEY, v bigint)",
+    sql(
+        url,
+        "CREATE TABLE kv (k text PRIMARY KEY, v bigint)",
         "INSERT INTO kv SELECT 'k' || i, i * 10 FROM generate_series(1, 500) i");
-    PostgresTableConfig c = config(PostgresServer.withoutParameters(url), "SELECT v FROM kv WHERE k = ?");
+    PostgresTableConfig c =
+        config(PostgresServer.withoutParameters(url), "SELECT v FROM kv WHERE k = ?");
     c.poolSize = 3;
     PostgresLookupTable t = started(c);
 
@@ -239,22 +268,27 @@ class PostgresLookupTableTest {
     List<Future<Integer>> futures = new ArrayList<>();
     for (int thread = 0; thread < 8; thread++) {
       int seed = thread;
-      futures.add(pool.submit(() -> {
-        int done = 0;
-        for (int i = 0; i < 300; i++) {
-          int k = 1 + (seed * 97 + i) % 510; // some keys beyond 500 miss
-          Attributes row = t.get("k" + k);
-          if (k > 500) {
-            if (row != null) throw new AssertionError("row for missing key k" + k + ": " + row);
-            misses.incrementAndGet();
-          } else if (!Long.valueOf(k * 10L).equals(row.get("v"))) {
-            throw new AssertionError("k" + k + " -> " + row);
-          }
-          if (t.openConnections() > 3) throw new AssertionError("more connections than pool_size: " + t.openConnections());
-          done++;
-        }
-        return done;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                int done = 0;
+                for (int i = 0; i < 300; i++) {
+                  int k = 1 + (seed * 97 + i) % 510; // some keys beyond 500 miss
+                  Attributes row = t.get("k" + k);
+                  if (k > 500) {
+                    if (row != null)
+                      throw new AssertionError("row for missing key k" + k + ": " + row);
+                    misses.incrementAndGet();
+                  } else if (!Long.valueOf(k * 10L).equals(row.get("v"))) {
+                    throw new AssertionError("k" + k + " -> " + row);
+                  }
+                  if (t.openConnections() > 3)
+                    throw new AssertionError(
+                        "more connections than pool_size: " + t.openConnections());
+                  done++;
+                }
+                return done;
+              }));
     }
     int total = 0;
     for (Future<Integer> f : futures) total += f.get(60, TimeUnit.SECONDS);
@@ -264,21 +298,27 @@ class PostgresLookupTableTest {
     assertThat(t.openConnections()).isBetween(1, 3);
     try (Connection conn = DriverManager.getConnection(url);
         Statement s = conn.createStatement();
-        var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stacklens-agent'"
-            + " AND datname = current_database()")) {
+        var rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stacklens-agent'"
+                    + " AND datname = current_database()")) {
       rs.next();
       assertThat(rs.getInt(1)).as("server-side sessions").isBetween(1, 3);
     }
 
     t.close();
     assertThat(t.openConnections()).isZero();
-    assertThatThrownBy(() -> t.get("k1")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> t.get("k1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
   void propertiesArePassedToTheDriver() throws Exception {
-    PostgresTableConfig c = config(endpoint, "SELECT current_setting('application_name') AS app, ?::text AS key");
-    c.properties = new LinkedHashMap<>(Map.of("ApplicationName", "lookup-test", "sslmode", "disable"));
+    PostgresTableConfig c =
+        config(endpoint, "SELECT current_setting('application_name') AS app, ?::text AS key");
+    c.properties =
+        new LinkedHashMap<>(Map.of("ApplicationName", "lookup-test", "sslmode", "disable"));
     PostgresLookupTable t = started(c);
     assertThat(t.get("x")).isEqualTo(Attributes.of("app", "lookup-test", "key", "x"));
 
@@ -293,11 +333,13 @@ class PostgresLookupTableTest {
 
   @Test
   void invalidSqlFailsStartButAMissingTableOnlyFailsLookups() throws Exception {
-    PostgresLookupTable bad = LookupTables.postgres(config(endpoint, "SELEC name FROM products WHERE sku = ?"));
+    PostgresLookupTable bad =
+        LookupTables.postgres(config(endpoint, "SELEC name FROM products WHERE sku = ?"));
     opened.add(bad);
     assertThatThrownBy(bad::start)
         .isInstanceOf(SQLException.class)
-        .hasMessageStartingWith(bad.describe() + ": the query is not valid SQL: syntax error at or near \"SELEC\"");
+        .hasMessageStartingWith(
+            bad.describe() + ": the query is not valid SQL: syntax error at or near \"SELEC\"");
     assertThat(bad.openConnections()).isZero();
 
     PostgresLookupTable missing = started(config(endpoint, "SELECT * FROM not_yet WHERE k = ?"));
@@ -314,24 +356,30 @@ class PostgresLookupTableTest {
 
   @Test
   void unknownHostOrDatabaseDoesNotFailStart() throws Exception {
-    PostgresTableConfig c = config(server.endpointOf("no_such_db"), "SELECT 1 AS one WHERE ?::text IS NOT NULL");
+    PostgresTableConfig c =
+        config(server.endpointOf("no_such_db"), "SELECT 1 AS one WHERE ?::text IS NOT NULL");
     PostgresLookupTable t = started(c);
     assertThatThrownBy(() -> t.get("x"))
         .isInstanceOf(SQLException.class)
         .hasMessageStartingWith(t.describe() + ": ")
-        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("does not exist", "connecting failed"));
+        .satisfies(
+            e -> assertThat(e.getMessage()).containsAnyOf("does not exist", "connecting failed"));
   }
 
   @Test
   void getBeforeStartFails() {
     PostgresLookupTable t = LookupTables.postgres(config(endpoint, "SELECT 1 WHERE ? IS NULL"));
-    assertThatThrownBy(() -> t.get("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
+    assertThatThrownBy(() -> t.get("x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not started");
   }
 
   @Test
   void describeNeverShowsUrlParameters() {
-    PostgresTableConfig c = config("jdbc:postgresql://db.internal:5433/inv?password=hunter2&ssl=true", "SELECT ?");
-    assertThat(LookupTables.postgres(c).describe()).isEqualTo("postgres query on db.internal:5433/inv");
+    PostgresTableConfig c =
+        config("jdbc:postgresql://db.internal:5433/inv?password=hunter2&ssl=true", "SELECT ?");
+    assertThat(LookupTables.postgres(c).describe())
+        .isEqualTo("postgres query on db.internal:5433/inv");
   }
 
   @Test
@@ -340,9 +388,10 @@ class PostgresLookupTableTest {
     assertThat(c.poolSize).isEqualTo(4);
     assertThat(c.connectTimeout).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.queryTimeout).isEqualTo(Duration.ofSeconds(2));
-    assertThat(Problems.of(c)).containsExactly(
-        "endpoint: is required: a JDBC URL such as jdbc:postgresql://db.internal:5432/inventory",
-        "query: is required: a SELECT with one ? for the key, e.g. SELECT name, price FROM products WHERE sku = ?");
+    assertThat(Problems.of(c))
+        .containsExactly(
+            "endpoint: is required: a JDBC URL such as jdbc:postgresql://db.internal:5432/inventory",
+            "query: is required: a SELECT with one ? for the key, e.g. SELECT name, price FROM products WHERE sku = ?");
 
     c.endpoint = "postgres://db/x?password=secret";
     c.query = "SELECT name FROM products";
@@ -352,34 +401,45 @@ class PostgresLookupTableTest {
     c.properties = new LinkedHashMap<>();
     c.properties.put("password", "x");
     c.properties.put("sslmode", null);
-    assertThat(Problems.of(c)).containsExactly(
-        "endpoint: must be a JDBC URL starting with jdbc:postgresql://, e.g. jdbc:postgresql://db.internal:5432/inventory;"
-            + " got 'postgres://db/x?password=***'",
-        "warning endpoint: holds a password, which print-config and logs would show; use the password option",
-        "query: must have exactly one ? (the key), found 0, e.g. ... WHERE sku = ?",
-        "pool_size: must be between 1 and 256, got 0",
-        "connect_timeout: must be at least 1s (the driver counts whole seconds), got 500ms",
-        "query_timeout: must be a positive duration (e.g. 2s), got 0s",
-        "properties.password: use the password option instead",
-        "properties.sslmode: needs a value");
+    assertThat(Problems.of(c))
+        .containsExactly(
+            "endpoint: must be a JDBC URL starting with jdbc:postgresql://, e.g. jdbc:postgresql://db.internal:5432/inventory;"
+                + " got 'postgres://db/x?password=***'",
+            "warning endpoint: holds a password, which print-config and logs would show; use the password option",
+            "query: must have exactly one ? (the key), found 0, e.g. ... WHERE sku = ?",
+            "pool_size: must be between 1 and 256, got 0",
+            "connect_timeout: must be at least 1s (the driver counts whole seconds), got 500ms",
+            "query_timeout: must be a positive duration (e.g. 2s), got 0s",
+            "properties.password: use the password option instead",
+            "properties.sslmode: needs a value");
 
-    PostgresTableConfig two = config("jdbc:postgresql:///inv", "SELECT * FROM t WHERE a = ? AND b = ?");
+    PostgresTableConfig two =
+        config("jdbc:postgresql:///inv", "SELECT * FROM t WHERE a = ? AND b = ?");
     two.user = null;
     two.password = "pw";
     two.poolSize = 1000;
-    assertThat(Problems.of(two)).containsExactly(
-        "endpoint: names no host: 'jdbc:postgresql:///inv'",
-        "query: must have exactly one ? (the key), found 2; write ?? for a literal ? operator",
-        "warning password: is set, but no user is: the driver will log in as the OS user name",
-        "pool_size: must be between 1 and 256, got 1000");
+    assertThat(Problems.of(two))
+        .containsExactly(
+            "endpoint: names no host: 'jdbc:postgresql:///inv'",
+            "query: must have exactly one ? (the key), found 2; write ?? for a literal ? operator",
+            "warning password: is set, but no user is: the driver will log in as the OS user name",
+            "pool_size: must be between 1 and 256, got 1000");
   }
 
   @Test
   void parameterCountIgnoresLiteralsCommentsAndEscapes() {
     assertThat(PostgresTableConfig.countParameters("SELECT a FROM t WHERE k = ?")).isEqualTo(1);
-    assertThat(PostgresTableConfig.countParameters("SELECT '?', \"we?rd\" FROM t WHERE k = ? -- what?\n")).isEqualTo(1);
-    assertThat(PostgresTableConfig.countParameters("SELECT /* ? */ a FROM t WHERE j ?? 'x' AND k = ?")).isEqualTo(1);
-    assertThat(PostgresTableConfig.countParameters("SELECT $$ ? $$, $tag$ ?? ? $tag$, $1 FROM t WHERE k = ?")).isEqualTo(1);
+    assertThat(
+            PostgresTableConfig.countParameters(
+                "SELECT '?', \"we?rd\" FROM t WHERE k = ? -- what?\n"))
+        .isEqualTo(1);
+    assertThat(
+            PostgresTableConfig.countParameters("SELECT /* ? */ a FROM t WHERE j ?? 'x' AND k = ?"))
+        .isEqualTo(1);
+    assertThat(
+            PostgresTableConfig.countParameters(
+                "SELECT $$ ? $$, $tag$ ?? ? $tag$, $1 FROM t WHERE k = ?"))
+        .isEqualTo(1);
     assertThat(PostgresTableConfig.countParameters("SELECT 'it''s ?' WHERE k = ?")).isEqualTo(1);
     assertThat(PostgresTableConfig.countParameters("SELECT 1 WHERE a = ? OR b = ?")).isEqualTo(2);
     assertThat(PostgresTableConfig.countParameters("SELECT 'unterminated ?")).isZero();
@@ -387,6 +447,10 @@ class PostgresLookupTableTest {
 
   @Test
   void passwordIsMarkedSecret() throws Exception {
-    assertThat(PostgresTableConfig.class.getField("password").isAnnotationPresent(io.stacklens.agent.api.Secret.class)).isTrue();
+    assertThat(
+            PostgresTableConfig.class
+                .getField("password")
+                .isAnnotationPresent(io.stacklens.agent.api.Secret.class))
+        .isTrue();
   }
 }

@@ -5,7 +5,10 @@ import io.stacklens.agent.api.ConfigProblems;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records validation problems as {@code "path: message"} ({@code "warning path: message"} for warnings). */
+/**
+ * Records validation problems as {@code "path: message"} ({@code "warning path: message"} for
+ * warnings).
+ */
 final class Problems implements ConfigProblems {
   final List<String> all = new ArrayList<>();
 

@@ -48,7 +48,8 @@ public final class KafkaConsumerBench {
     else baseline(bootstrap, topic, records, encoding);
   }
 
-  private static void fill(String bootstrap, String topic, long records, String encoding) throws Exception {
+  private static void fill(String bootstrap, String topic, long records, String encoding)
+      throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -57,7 +58,8 @@ public final class KafkaConsumerBench {
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
     long sent = 0;
     long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       while (sent < records) {
         if (encoding.equals("text")) {
           producer.send(new ProducerRecord<>(topic, body(sent).getBytes(StandardCharsets.UTF_8)));
@@ -70,10 +72,13 @@ public final class KafkaConsumerBench {
       }
       producer.flush();
     }
-    System.out.printf("filled %s with %d records (%s) in %.1f s%n", topic, sent, encoding, (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "filled %s with %d records (%s) in %.1f s%n",
+        topic, sent, encoding, (System.nanoTime() - start) / 1e9);
   }
 
-  private static void baseline(String bootstrap, String topic, long records, String encoding) throws Exception {
+  private static void baseline(String bootstrap, String topic, long records, String encoding)
+      throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "baseline-" + UUID.randomUUID());
@@ -83,20 +88,25 @@ public final class KafkaConsumerBench {
     long got = 0;
     long bytes = 0;
     long first = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (got < records && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (first == 0) first = System.nanoTime();
           bytes += r.value().length;
-          got += encoding.equals("text") ? decodeText(r.value()) : OtlpLogsDecoder.decode(r.value()).recordCount();
+          got +=
+              encoding.equals("text")
+                  ? decodeText(r.value())
+                  : OtlpLogsDecoder.decode(r.value()).recordCount();
         }
         consumer.commitAsync();
       }
     }
     double seconds = (System.nanoTime() - first) / 1e9;
-    System.out.printf("baseline: plain consumer decoded %d records (%.0f MB) in %.2f s = %.0f records/s%n",
+    System.out.printf(
+        "baseline: plain consumer decoded %d records (%.0f MB) in %.2f s = %.0f records/s%n",
         got, bytes / 1e6, seconds, got / seconds);
   }
 
@@ -106,8 +116,13 @@ public final class KafkaConsumerBench {
   }
 
   private static String body(long i) {
-    StringBuilder b = new StringBuilder(200).append("GET /api/v1/cart/").append(i).append(" 200 user=u")
-        .append(ThreadLocalRandom.current().nextInt(100_000)).append(' ');
+    StringBuilder b =
+        new StringBuilder(200)
+            .append("GET /api/v1/cart/")
+            .append(i)
+            .append(" 200 user=u")
+            .append(ThreadLocalRandom.current().nextInt(100_000))
+            .append(' ');
     while (b.length() < 200) b.append('x');
     return b.toString();
   }
@@ -116,19 +131,28 @@ public final class KafkaConsumerBench {
     ScopeLogs.Builder scope = ScopeLogs.newBuilder();
     long now = System.currentTimeMillis() * 1_000_000L;
     for (int i = 0; i < n; i++) {
-      scope.addLogRecords(LogRecord.newBuilder()
-          .setTimeUnixNano(now + i)
-          .setSeverityNumberValue(9)
-          .setSeverityText("INFO")
-          .setBody(AnyValue.newBuilder().setStringValue(body(from + i)))
-          .addAttributes(KeyValue.newBuilder().setKey("http.method").setValue(AnyValue.newBuilder().setStringValue("GET")))
-          .setTraceId(ByteString.copyFrom(new byte[16])));
+      scope.addLogRecords(
+          LogRecord.newBuilder()
+              .setTimeUnixNano(now + i)
+              .setSeverityNumberValue(9)
+              .setSeverityText("INFO")
+              .setBody(AnyValue.newBuilder().setStringValue(body(from + i)))
+              .addAttributes(
+                  KeyValue.newBuilder()
+                      .setKey("http.method")
+                      .setValue(AnyValue.newBuilder().setStringValue("GET")))
+              .setTraceId(ByteString.copyFrom(new byte[16])));
     }
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder()
-            .setResource(Resource.newBuilder().addAttributes(
-                KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("bench"))))
-            .addScopeLogs(scope))
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue("bench"))))
+                .addScopeLogs(scope))
         .build();
   }
 }

@@ -33,12 +33,14 @@ public final class DurationParser {
     int end = 0;
     while (part.find() && part.start() == end) {
       double amount = Double.parseDouble(part.group(1));
-      total = total.plus(switch (part.group(2)) {
-        case "ms" -> Duration.ofNanos(Math.round(amount * 1e6));
-        case "s" -> seconds(amount);
-        case "m" -> seconds(amount * 60);
-        default -> seconds(amount * 3600);
-      });
+      total =
+          total.plus(
+              switch (part.group(2)) {
+                case "ms" -> Duration.ofNanos(Math.round(amount * 1e6));
+                case "s" -> seconds(amount);
+                case "m" -> seconds(amount * 60);
+                default -> seconds(amount * 3600);
+              });
       end = part.end();
     }
     if (end == 0 || end != value.length()) {

@@ -11,8 +11,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.stacklens.agent.otlp.RawBytesMarshaller;
@@ -37,13 +37,17 @@ final class GrpcLogsSender implements LogsSender {
             .directExecutor()
             .userAgent("stacklens-loadgen")
             .build();
-    // The request bytes are encoded once by the pool; a pass-through marshaller sends them as they are.
+    // The request bytes are encoded once by the pool; a pass-through marshaller sends them as they
+    // are.
     this.export = RawBytesMarshaller.rawRequests(LogsServiceGrpc.getExportMethod());
-    this.callOptions = options.gzip() ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
+    this.callOptions =
+        options.gzip() ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
     this.timeoutMillis = options.requestTimeout().toMillis();
   }
 
-  /** {@code host:port} from an endpoint that may carry an {@code http://} or {@code grpc://} scheme. */
+  /**
+   * {@code host:port} from an endpoint that may carry an {@code http://} or {@code grpc://} scheme.
+   */
   static String target(String endpoint) {
     String target = endpoint.strip();
     for (String scheme : new String[] {"http://", "grpc://"}) {
@@ -57,8 +61,11 @@ final class GrpcLogsSender implements LogsSender {
   @Override
   public CompletableFuture<SendResult> send(PreparedRequest request) {
     CompletableFuture<SendResult> result = new CompletableFuture<>();
-    ListenableFuture<ExportLogsServiceResponse> call = ClientCalls.futureUnaryCall(
-        channel.newCall(export, callOptions.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)), request.body());
+    ListenableFuture<ExportLogsServiceResponse> call =
+        ClientCalls.futureUnaryCall(
+            channel.newCall(
+                export, callOptions.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)),
+            request.body());
     call.addListener(() -> result.complete(outcome(call)), MoreExecutors.directExecutor());
     return result;
   }

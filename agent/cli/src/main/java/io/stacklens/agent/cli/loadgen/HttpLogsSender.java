@@ -53,7 +53,10 @@ final class HttpLogsSender implements LogsSender {
             .build();
   }
 
-  /** The request URI: {@code host:port} becomes {@code http://host:port/v1/logs}; a URL keeps its path. */
+  /**
+   * The request URI: {@code host:port} becomes {@code http://host:port/v1/logs}; a URL keeps its
+   * path.
+   */
   static URI uri(String endpoint) {
     String url = endpoint.strip();
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
@@ -100,7 +103,9 @@ final class HttpLogsSender implements LogsSender {
     return new SendResult.Failed(status, bodyText(response.body()));
   }
 
-  /** Parses {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
+  /**
+   * Parses {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable.
+   */
   static Duration retryAfter(String header) {
     if (header == null || header.isBlank()) {
       return null;

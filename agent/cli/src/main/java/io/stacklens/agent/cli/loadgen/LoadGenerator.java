@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * or {@code duration} has passed, then waits up to {@code drainTimeout} for answers.
  *
  * <p>Refusals (gRPC RESOURCE_EXHAUSTED/UNAVAILABLE, HTTP 429/503) are counted and the same request
- * is sent again after the server's RetryInfo / Retry-After delay (or a backoff of 100 ms doubling to
- * 5 s when it gives none), so no record is lost; a request waiting to be retried keeps its slot.
+ * is sent again after the server's RetryInfo / Retry-After delay (or a backoff of 100 ms doubling
+ * to 5 s when it gives none), so no record is lost; a request waiting to be retried keeps its slot.
  * Any other failure is counted by status and not retried.
  */
 public final class LoadGenerator {
@@ -61,11 +61,14 @@ public final class LoadGenerator {
   /** Runs the load on the calling thread and returns the final numbers. */
   public LoadgenReport run() throws InterruptedException {
     RequestPool pool = RequestPool.build(options);
-    scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "loadgen-scheduler");
-      thread.setDaemon(true);
-      return thread;
-    });
+    scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "loadgen-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
     scheduler.setRemoveOnCancelPolicy(true);
     dispatcher = Thread.currentThread();
     try (LogsSender created = LogsSender.create(options)) {
@@ -94,11 +97,15 @@ public final class LoadGenerator {
     }
     long every = options.reportInterval().toMillis();
     LoadgenReport[] previous = {stats.snapshot(Duration.ZERO, 0)};
-    scheduler.scheduleAtFixedRate(() -> {
-      LoadgenReport now = stats.snapshot(Duration.ofNanos(System.nanoTime() - startNanos), 0);
-      progress.accept(now.progressLine(previous[0]));
-      previous[0] = now;
-    }, every, every, TimeUnit.MILLISECONDS);
+    scheduler.scheduleAtFixedRate(
+        () -> {
+          LoadgenReport now = stats.snapshot(Duration.ofNanos(System.nanoTime() - startNanos), 0);
+          progress.accept(now.progressLine(previous[0]));
+          previous[0] = now;
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   private void dispatch(RequestPool pool) throws InterruptedException {

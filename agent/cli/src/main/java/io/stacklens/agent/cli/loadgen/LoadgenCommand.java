@@ -27,77 +27,127 @@ public final class LoadgenCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--endpoint", paramLabel = "HOST:PORT|URL",
-      description = "Where to send. Default 127.0.0.1:4317 (grpc) or 127.0.0.1:4318 (http; "
-          + "path /v1/logs unless the URL has one).")
+  @Option(
+      names = "--endpoint",
+      paramLabel = "HOST:PORT|URL",
+      description =
+          "Where to send. Default 127.0.0.1:4317 (grpc) or 127.0.0.1:4318 (http; "
+              + "path /v1/logs unless the URL has one).")
   String endpoint;
 
-  @Option(names = "--protocol", paramLabel = "grpc|http", defaultValue = "grpc",
+  @Option(
+      names = "--protocol",
+      paramLabel = "grpc|http",
+      defaultValue = "grpc",
       description = "OTLP transport. Default: ${DEFAULT-VALUE}.")
   String protocol;
 
-  @Option(names = "--encoding", paramLabel = "proto|json", defaultValue = "proto",
+  @Option(
+      names = "--encoding",
+      paramLabel = "proto|json",
+      defaultValue = "proto",
       description = "HTTP body encoding. Default: ${DEFAULT-VALUE}. gRPC is always proto.")
   String encoding;
 
   @Option(names = "--gzip", description = "Gzip request bodies.")
   boolean gzip;
 
-  @Option(names = "--rate", paramLabel = "RECORDS_PER_SEC", defaultValue = "0",
-      description = "Records per second in total; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rate",
+      paramLabel = "RECORDS_PER_SEC",
+      defaultValue = "0",
+      description =
+          "Records per second in total; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
   double rate;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100",
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "100",
       description = "Log records per request. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      defaultValue = "4",
       description = "Requests in flight at once. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--body-size", paramLabel = "BYTES", defaultValue = "200",
+  @Option(
+      names = "--body-size",
+      paramLabel = "BYTES",
+      defaultValue = "200",
       description = "Bytes of each log body. Default: ${DEFAULT-VALUE}.")
   int bodySize;
 
-  @Option(names = "--body-format", paramLabel = "text|json", defaultValue = "text",
+  @Option(
+      names = "--body-format",
+      paramLabel = "text|json",
+      defaultValue = "text",
       converter = BodyFormatConverter.class,
-      description = "Bodies of plain text, or a JSON object with timestamp, level, service, message, user_id, "
-          + "client_ip, product_id and error_code (for parse/enrich benchmarks). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Bodies of plain text, or a JSON object with timestamp, level, service, message, user_id, "
+              + "client_ip, product_id and error_code (for parse/enrich benchmarks). Default: ${DEFAULT-VALUE}.")
   BodyFormat bodyFormat;
 
-  @Option(names = "--attributes", paramLabel = "N", defaultValue = "5",
+  @Option(
+      names = "--attributes",
+      paramLabel = "N",
+      defaultValue = "5",
       description = "Attributes per log record. Default: ${DEFAULT-VALUE}.")
   int attributes;
 
-  @Option(names = "--records", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--records",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Records to send in total; 0 = until --duration. Default: ${DEFAULT-VALUE}.")
   long records;
 
-  @Option(names = "--duration", paramLabel = "DURATION",
-      description = "How long to send (e.g. 30s, 5m, 0 = no limit). Default: 60s, or no limit "
-          + "when --records is set.")
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      description =
+          "How long to send (e.g. 30s, 5m, 0 = no limit). Default: 60s, or no limit "
+              + "when --records is set.")
   String duration;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
       description = "Deadline of one request attempt. Default: ${DEFAULT-VALUE}.")
   String timeout;
 
-  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
-      description = "After sending stops, how long to wait for answers and retries. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description =
+          "After sending stops, how long to wait for answers and retries. "
+              + "Default: ${DEFAULT-VALUE}.")
   String drainTimeout;
 
-  @Option(names = "--unique-records",
-      description = "Move each sent request's record times past every earlier send, so no two records of "
-          + "a run are equal (for sinks that deduplicate). Needs protobuf bodies without --gzip.")
+  @Option(
+      names = "--unique-records",
+      description =
+          "Move each sent request's record times past every earlier send, so no two records of "
+              + "a run are equal (for sinks that deduplicate). Needs protobuf bodies without --gzip.")
   boolean uniqueRecords;
 
-  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s",
-      description = "Send the same load for this long first, unreported, so the measured run sees "
-          + "JIT-compiled, warmed-up code on both sides (e.g. 10s). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "Send the same load for this long first, unreported, so the measured run sees "
+              + "JIT-compiled, warmed-up code on both sides (e.g. 10s). Default: ${DEFAULT-VALUE}.")
   String warmup;
 
-  @Option(names = "--report-json", paramLabel = "FILE",
+  @Option(
+      names = "--report-json",
+      paramLabel = "FILE",
       description = "Also write the final numbers as JSON to FILE.")
   Path reportJson;
 
@@ -117,9 +167,13 @@ public final class LoadgenCommand implements Callable<Integer> {
       problems.forEach(problem -> err.println("loadgen: " + problem));
       return 2;
     }
-    out.printf("loadgen: %s to %s, %d records/request, %d in flight, %s%n",
-        options.protocol().name().toLowerCase(Locale.ROOT), options.endpoint(), options.batchSize(),
-        options.concurrency(), limits(options));
+    out.printf(
+        "loadgen: %s to %s, %d records/request, %d in flight, %s%n",
+        options.protocol().name().toLowerCase(Locale.ROOT),
+        options.endpoint(),
+        options.batchSize(),
+        options.concurrency(),
+        limits(options));
     out.flush();
 
     Duration warmupFor;
@@ -129,14 +183,16 @@ public final class LoadgenCommand implements Callable<Integer> {
       err.println("loadgen: " + e.getMessage());
       return 2;
     }
-    java.util.function.Consumer<String> progress = line -> {
-      out.println(line);
-      out.flush();
-    };
+    java.util.function.Consumer<String> progress =
+        line -> {
+          out.println(line);
+          out.flush();
+        };
     if (!warmupFor.isZero()) {
       out.printf("loadgen: warming up for %s s (not reported)%n", warmupFor.toMillis() / 1000.0);
       out.flush();
-      LoadgenReport warm = new LoadGenerator(options.withRecords(0).withDuration(warmupFor), null).run();
+      LoadgenReport warm =
+          new LoadGenerator(options.withRecords(0).withDuration(warmupFor), null).run();
       if (!warm.succeeded()) {
         out.print(warm.format("warm-up " + options.endpoint()));
         err.println("loadgen: the warm-up run failed; not starting the measured run");
@@ -145,10 +201,13 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
     LoadGenerator generator = new LoadGenerator(options, progress);
     CountDownLatch finished = new CountDownLatch(1);
-    Thread stopOnSignal = new Thread(() -> {
-      generator.stop();
-      awaitQuietly(finished);
-    }, "loadgen-shutdown");
+    Thread stopOnSignal =
+        new Thread(
+            () -> {
+              generator.stop();
+              awaitQuietly(finished);
+            },
+            "loadgen-shutdown");
     Runtime.getRuntime().addShutdownHook(stopOnSignal);
     LoadgenReport report;
     try {
@@ -157,7 +216,9 @@ public final class LoadgenCommand implements Callable<Integer> {
       finished.countDown();
       removeQuietly(stopOnSignal);
     }
-    out.print(report.format(options.protocol().name().toLowerCase(Locale.ROOT) + " " + options.endpoint()));
+    out.print(
+        report.format(
+            options.protocol().name().toLowerCase(Locale.ROOT) + " " + options.endpoint()));
     out.flush();
     if (reportJson != null) {
       try {
@@ -170,7 +231,10 @@ public final class LoadgenCommand implements Callable<Integer> {
     return report.succeeded() ? 0 : 1;
   }
 
-  /** The engine options from the command line; {@link IllegalArgumentException} for unreadable values. */
+  /**
+   * The engine options from the command line; {@link IllegalArgumentException} for unreadable
+   * values.
+   */
   LoadgenOptions options() {
     Protocol chosenProtocol = choice(Protocol.class, "--protocol", protocol);
     Duration runFor =
@@ -217,10 +281,16 @@ public final class LoadgenCommand implements Callable<Integer> {
   }
 
   private static String limits(LoadgenOptions options) {
-    String rate = options.rate() > 0 ? String.format(Locale.ROOT, "%,.0f records/s", options.rate()) : "unpaced";
-    String count = options.records() > 0 ? String.format(Locale.ROOT, "%,d records", options.records()) : null;
-    String time = options.duration().isZero() ? null : options.duration().toMillis() / 1000.0 + " s";
-    String limit = count != null && time != null ? count + " or " + time : count != null ? count : time;
+    String rate =
+        options.rate() > 0
+            ? String.format(Locale.ROOT, "%,.0f records/s", options.rate())
+            : "unpaced";
+    String count =
+        options.records() > 0 ? String.format(Locale.ROOT, "%,d records", options.records()) : null;
+    String time =
+        options.duration().isZero() ? null : options.duration().toMillis() / 1000.0 + " s";
+    String limit =
+        count != null && time != null ? count + " or " + time : count != null ? count : time;
     return rate + ", " + limit;
   }
 

@@ -5,23 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything that shapes one load-generator run. Plain data; {@link #validate()} lists every problem.
+ * Everything that shapes one load-generator run. Plain data; {@link #validate()} lists every
+ * problem.
  *
  * @param endpoint {@code host:port} for gRPC; {@code host:port} or a URL for HTTP (path defaults to
  *     {@code /v1/logs}). Default {@link Protocol#defaultEndpoint()}.
  * @param protocol transport, default {@link Protocol#GRPC}
  * @param encoding HTTP body encoding, default {@link Encoding#PROTO}; must be PROTO for gRPC
  * @param gzip compress request bodies, default false
- * @param rate records per second over all connections; 0 (default) sends as fast as the server answers
+ * @param rate records per second over all connections; 0 (default) sends as fast as the server
+ *     answers
  * @param batchSize records per request, default 100
  * @param concurrency requests in flight at once (a request waiting to be retried counts), default 4
  * @param bodySize bytes of each log record body, default 200
  * @param bodyFormat what the bodies hold, default {@link BodyFormat#TEXT}
  * @param attributes attributes per log record, default 5
  * @param records records to send in total; 0 (default) sends until {@code duration} has passed
- * @param duration how long to send; {@link Duration#ZERO} means no time limit (needs {@code records})
+ * @param duration how long to send; {@link Duration#ZERO} means no time limit (needs {@code
+ *     records})
  * @param requestTimeout deadline of one request attempt, default 10 s
- * @param drainTimeout after sending stops, how long to wait for requests still in flight, default 30 s
+ * @param drainTimeout after sending stops, how long to wait for requests still in flight, default
+ *     30 s
  * @param reportInterval how often a progress line is printed, default 5 s; zero disables it
  * @param uniqueRecords stamp each sent request's records with times no earlier send used, so no two
  *     records of a run are equal (for sinks that deduplicate, such as the postgres exporter's
@@ -117,7 +121,8 @@ public record LoadgenOptions(
       problems.add("--drain-timeout: must be >= 0, was " + drainTimeout);
     }
     if (uniqueRecords && (gzip || (protocol == Protocol.HTTP && encoding != Encoding.PROTO))) {
-      problems.add("--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
+      problems.add(
+          "--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
     }
     if (reportInterval == null || reportInterval.isNegative()) {
       problems.add("report interval: must be >= 0, was " + reportInterval);
@@ -126,82 +131,322 @@ public record LoadgenOptions(
   }
 
   public LoadgenOptions withEndpoint(String value) {
-    return new LoadgenOptions(value, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        value,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withProtocol(Protocol value) {
-    return new LoadgenOptions(endpoint, value, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        value,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withEncoding(Encoding value) {
-    return new LoadgenOptions(endpoint, protocol, value, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        value,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withGzip(boolean value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, value, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        value,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withRate(double value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, value, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        value,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withBatchSize(int value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, value, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        value,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withConcurrency(int value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, value,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        value,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withBodySize(int value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        value, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        value,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withBodyFormat(BodyFormat value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, value, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        value,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withAttributes(int value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, value, records, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        value,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withRecords(long value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, value, duration, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        value,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withDuration(Duration value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, value, requestTimeout, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        value,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withRequestTimeout(Duration value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, value, drainTimeout, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        value,
+        drainTimeout,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withDrainTimeout(Duration value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, value, reportInterval, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        value,
+        reportInterval,
+        uniqueRecords);
   }
 
   public LoadgenOptions withUniqueRecords(boolean value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, reportInterval, value);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        reportInterval,
+        value);
   }
 
   public LoadgenOptions withReportInterval(Duration value) {
-    return new LoadgenOptions(endpoint, protocol, encoding, gzip, rate, batchSize, concurrency,
-        bodySize, bodyFormat, attributes, records, duration, requestTimeout, drainTimeout, value, uniqueRecords);
+    return new LoadgenOptions(
+        endpoint,
+        protocol,
+        encoding,
+        gzip,
+        rate,
+        batchSize,
+        concurrency,
+        bodySize,
+        bodyFormat,
+        attributes,
+        records,
+        duration,
+        requestTimeout,
+        drainTimeout,
+        value,
+        uniqueRecords);
   }
 }

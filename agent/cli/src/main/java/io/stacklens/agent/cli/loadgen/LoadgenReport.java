@@ -75,35 +75,68 @@ public record LoadgenReport(
   /** The multi-line final report. */
   public String format(String target) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "loadgen: %s, %.1f s%n", target, elapsed.toMillis() / 1000.0));
-    out.append(String.format(Locale.ROOT,
-        "  records   sent %,d  acknowledged %,d  rejected %,d  failed %,d  abandoned %,d%n",
-        recordsSent, recordsAcknowledged, recordsRejected, recordsFailed, recordsAbandoned));
-    out.append(String.format(Locale.ROOT,
-        "  rate      %,.1f records/s  %,.1f requests/s  (attempts %,d, acknowledged %,d)%n",
-        recordsPerSecond(), requestsPerSecond(), requestsSent, requestsAcknowledged));
-    out.append(String.format(Locale.ROOT, "  latency   p50 %s  p90 %s  p99 %s  max %s  mean %s%n",
-        LatencySummary.millis(latency.p50Micros()), LatencySummary.millis(latency.p90Micros()),
-        LatencySummary.millis(latency.p99Micros()), LatencySummary.millis(latency.maxMicros()),
-        LatencySummary.millis(latency.meanMicros())));
-    out.append("  refusals  ").append(counts(refusals)).append(" (retried)").append(System.lineSeparator());
+    out.append(
+        String.format(Locale.ROOT, "loadgen: %s, %.1f s%n", target, elapsed.toMillis() / 1000.0));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  records   sent %,d  acknowledged %,d  rejected %,d  failed %,d  abandoned %,d%n",
+            recordsSent,
+            recordsAcknowledged,
+            recordsRejected,
+            recordsFailed,
+            recordsAbandoned));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  rate      %,.1f records/s  %,.1f requests/s  (attempts %,d, acknowledged %,d)%n",
+            recordsPerSecond(),
+            requestsPerSecond(),
+            requestsSent,
+            requestsAcknowledged));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  latency   p50 %s  p90 %s  p99 %s  max %s  mean %s%n",
+            LatencySummary.millis(latency.p50Micros()),
+            LatencySummary.millis(latency.p90Micros()),
+            LatencySummary.millis(latency.p99Micros()),
+            LatencySummary.millis(latency.maxMicros()),
+            LatencySummary.millis(latency.meanMicros())));
+    out.append("  refusals  ")
+        .append(counts(refusals))
+        .append(" (retried)")
+        .append(System.lineSeparator());
     out.append("  errors    ").append(counts(errors)).append(System.lineSeparator());
-    errorMessages.forEach((status, message) ->
-        out.append("    ").append(status).append(": ").append(message).append(System.lineSeparator()));
+    errorMessages.forEach(
+        (status, message) ->
+            out.append("    ")
+                .append(status)
+                .append(": ")
+                .append(message)
+                .append(System.lineSeparator()));
     return out.toString();
   }
 
   /** One progress line; rates are over the interval since {@code previous}. */
   public String progressLine(LoadgenReport previous) {
     double seconds = (elapsed.toNanos() - previous.elapsed.toNanos()) / 1e9;
-    double records = seconds <= 0 ? 0 : (recordsAcknowledged - previous.recordsAcknowledged) / seconds;
-    double requests = seconds <= 0 ? 0 : (requestsAcknowledged - previous.requestsAcknowledged) / seconds;
-    return String.format(Locale.ROOT,
+    double records =
+        seconds <= 0 ? 0 : (recordsAcknowledged - previous.recordsAcknowledged) / seconds;
+    double requests =
+        seconds <= 0 ? 0 : (requestsAcknowledged - previous.requestsAcknowledged) / seconds;
+    return String.format(
+        Locale.ROOT,
         "[%6.1fs] acked %,d records (%,.0f rec/s, %,.1f req/s)  p50 %s p99 %s max %s  refused %,d  errors %,d",
-        elapsed.toMillis() / 1000.0, recordsAcknowledged, records, requests,
+        elapsed.toMillis() / 1000.0,
+        recordsAcknowledged,
+        records,
+        requests,
         LatencySummary.millis(recentLatency.p50Micros()),
         LatencySummary.millis(recentLatency.p99Micros()),
-        LatencySummary.millis(recentLatency.maxMicros()), totalRefusals(), totalErrors());
+        LatencySummary.millis(recentLatency.maxMicros()),
+        totalRefusals(),
+        totalErrors());
   }
 
   private static String counts(Map<String, Long> counts) {

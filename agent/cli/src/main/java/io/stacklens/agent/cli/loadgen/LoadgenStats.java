@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-/** Counters of one run, updated from transport threads; {@link #snapshot} turns them into a report. */
+/**
+ * Counters of one run, updated from transport threads; {@link #snapshot} turns them into a report.
+ */
 final class LoadgenStats {
   private static final long HIGHEST_LATENCY_MICROS = Duration.ofMinutes(10).toNanos() / 1000;
 

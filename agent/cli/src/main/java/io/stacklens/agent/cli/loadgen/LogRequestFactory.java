@@ -13,8 +13,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.SplittableRandom;
 
 /**
- * Builds synthetic OTLP log requests: one resource ({@code service.name=stacklens-loadgen},
- * {@code service.instance.id}, {@code host.name}, ...), one scope, and {@code batchSize} records with
+ * Builds synthetic OTLP log requests: one resource ({@code service.name=stacklens-loadgen}, {@code
+ * service.instance.id}, {@code host.name}, ...), one scope, and {@code batchSize} records with
  * timestamps, severity, a body of {@code bodySize} bytes, {@code attributes} attributes and
  * trace/span ids. Deterministic for a given seed.
  */
@@ -35,13 +35,28 @@ public final class LogRequestFactory {
   };
   private static final String[] SEVERITY_TEXTS = {"INFO", "INFO", "DEBUG", "WARN", "INFO", "ERROR"};
 
-  /** Addresses for JSON bodies: the first five resolve in the GeoIP test databases, the rest do not. */
+  /**
+   * Addresses for JSON bodies: the first five resolve in the GeoIP test databases, the rest do not.
+   */
   private static final String[] CLIENT_IPS = {
-    "81.2.69.142", "2.125.160.216", "89.160.20.112", "175.16.199.1", "216.160.83.56", "8.8.8.8", "10.0.0.7"
+    "81.2.69.142",
+    "2.125.160.216",
+    "89.160.20.112",
+    "175.16.199.1",
+    "216.160.83.56",
+    "8.8.8.8",
+    "10.0.0.7"
   };
-  private static final String[] SERVICES = {"checkout", "payment-service", "inventory", "pos-terminal"};
-  private static final String[] LEVELS = {"info", "INFO", "warn", "WARNING", "error", "Err", "debug"};
-  private static final String[] ERROR_CODES = {"PRICE_MISSING", "DATABASE_TIMEOUT", "TIMEOUT", "INVALID_ORDER"};
+
+  private static final String[] SERVICES = {
+    "checkout", "payment-service", "inventory", "pos-terminal"
+  };
+  private static final String[] LEVELS = {
+    "info", "INFO", "warn", "WARNING", "error", "Err", "debug"
+  };
+  private static final String[] ERROR_CODES = {
+    "PRICE_MISSING", "DATABASE_TIMEOUT", "TIMEOUT", "INVALID_ORDER"
+  };
 
   private final int bodySize;
   private final BodyFormat bodyFormat;
@@ -85,7 +100,8 @@ public final class LogRequestFactory {
   }
 
   /** The first {@code recordCount} records of {@code request} (for a run's last, partial batch). */
-  public static ExportLogsServiceRequest truncate(ExportLogsServiceRequest request, int recordCount) {
+  public static ExportLogsServiceRequest truncate(
+      ExportLogsServiceRequest request, int recordCount) {
     ResourceLogs resource = request.getResourceLogs(0);
     ScopeLogs scope = resource.getScopeLogs(0);
     ScopeLogs truncated =
@@ -106,8 +122,12 @@ public final class LogRequestFactory {
             .setObservedTimeUnixNano(timeUnixNano + 250_000L)
             .setSeverityNumber(SEVERITIES[severity])
             .setSeverityText(SEVERITY_TEXTS[severity])
-            .setBody(AnyValue.newBuilder().setStringValue(
-                bodyFormat == BodyFormat.JSON ? jsonBody(index, timeUnixNano) : body(instance, index)))
+            .setBody(
+                AnyValue.newBuilder()
+                    .setStringValue(
+                        bodyFormat == BodyFormat.JSON
+                            ? jsonBody(index, timeUnixNano)
+                            : body(instance, index)))
             .setTraceId(ByteString.copyFrom(randomBytes(16)))
             .setSpanId(ByteString.copyFrom(randomBytes(8)))
             .setFlags(1);
@@ -142,14 +162,23 @@ public final class LogRequestFactory {
 
   private String jsonBody(int index, long timeUnixNano) {
     StringBuilder b = new StringBuilder(bodySize + 200);
-    b.append("{\"timestamp\":\"").append(java.time.Instant.ofEpochSecond(0, timeUnixNano))
-        .append("\",\"level\":\"").append(LEVELS[random.nextInt(LEVELS.length)])
-        .append("\",\"service\":\"").append(SERVICES[random.nextInt(SERVICES.length)])
-        .append("\",\"user_id\":\"u-").append(random.nextInt(5_000))
-        .append("\",\"client_ip\":\"").append(CLIENT_IPS[random.nextInt(CLIENT_IPS.length)])
-        .append("\",\"product_id\":\"p-").append(random.nextInt(1_000)).append('"');
+    b.append("{\"timestamp\":\"")
+        .append(java.time.Instant.ofEpochSecond(0, timeUnixNano))
+        .append("\",\"level\":\"")
+        .append(LEVELS[random.nextInt(LEVELS.length)])
+        .append("\",\"service\":\"")
+        .append(SERVICES[random.nextInt(SERVICES.length)])
+        .append("\",\"user_id\":\"u-")
+        .append(random.nextInt(5_000))
+        .append("\",\"client_ip\":\"")
+        .append(CLIENT_IPS[random.nextInt(CLIENT_IPS.length)])
+        .append("\",\"product_id\":\"p-")
+        .append(random.nextInt(1_000))
+        .append('"');
     if (random.nextInt(4) == 0) {
-      b.append(",\"error_code\":\"").append(ERROR_CODES[random.nextInt(ERROR_CODES.length)]).append('"');
+      b.append(",\"error_code\":\"")
+          .append(ERROR_CODES[random.nextInt(ERROR_CODES.length)])
+          .append('"');
     }
     b.append(",\"message\":\"");
     int messageStart = b.length();
@@ -181,6 +210,9 @@ public final class LogRequestFactory {
   }
 
   private static KeyValue integer(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 }

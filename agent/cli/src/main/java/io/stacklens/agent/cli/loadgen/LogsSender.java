@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 public interface LogsSender extends AutoCloseable {
 
   /**
-   * Sends {@code request} once. The future never completes exceptionally: every outcome is a
-   * {@link SendResult}. It may complete on a transport thread, so callers keep the callback short.
+   * Sends {@code request} once. The future never completes exceptionally: every outcome is a {@link
+   * SendResult}. It may complete on a transport thread, so callers keep the callback short.
    */
   CompletableFuture<SendResult> send(PreparedRequest request);
 

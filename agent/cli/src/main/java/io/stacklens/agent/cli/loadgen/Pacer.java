@@ -5,10 +5,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Spaces requests so that records leave at {@code rate} per second, sleeping (parking) between
- * them rather than spinning. After a stall (the server slow, every request in flight) it catches up
- * at most {@link #MAX_CATCH_UP} worth of records, so the rate is a ceiling, not a debt.
- * Used by one thread.
+ * Spaces requests so that records leave at {@code rate} per second, sleeping (parking) between them
+ * rather than spinning. After a stall (the server slow, every request in flight) it catches up at
+ * most {@link #MAX_CATCH_UP} worth of records, so the rate is a ceiling, not a debt. Used by one
+ * thread.
  */
 final class Pacer {
   static final long MAX_CATCH_UP = TimeUnit.MILLISECONDS.toNanos(100);

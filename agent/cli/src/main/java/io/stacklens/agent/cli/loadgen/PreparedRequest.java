@@ -7,10 +7,11 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
  *
  * @param message the OTLP request
  * @param records number of log records in it
- * @param body the bytes on the wire: the OTLP/HTTP body (JSON or protobuf, gzipped with {@code --gzip}),
- *     or the protobuf message for gRPC
+ * @param body the bytes on the wire: the OTLP/HTTP body (JSON or protobuf, gzipped with {@code
+ *     --gzip}), or the protobuf message for gRPC
  */
-public record PreparedRequest(ExportLogsServiceRequest message, int records, byte[] body, int[] timeOffsets) {
+public record PreparedRequest(
+    ExportLogsServiceRequest message, int records, byte[] body, int[] timeOffsets) {
   public PreparedRequest(ExportLogsServiceRequest message, int records, byte[] body) {
     this(message, records, body, null);
   }
@@ -21,7 +22,8 @@ public record PreparedRequest(ExportLogsServiceRequest message, int records, byt
    * are rewritten, so nothing is re-encoded. {@code message} keeps the original times.
    */
   public PreparedRequest stamped(long deltaNanos) {
-    if (timeOffsets == null) throw new IllegalStateException("no time offsets: not a plain protobuf body");
+    if (timeOffsets == null)
+      throw new IllegalStateException("no time offsets: not a plain protobuf body");
     byte[] copy = body.clone();
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     for (int at : timeOffsets) b.putLong(at, b.getLong(at) + deltaNanos);

@@ -2,7 +2,9 @@ package io.stacklens.agent.cli.loadgen;
 
 /** OTLP transport the load generator speaks. */
 public enum Protocol {
-  /** OTLP/gRPC, {@code opentelemetry.proto.collector.logs.v1.LogsService/Export}; default port 4317. */
+  /**
+   * OTLP/gRPC, {@code opentelemetry.proto.collector.logs.v1.LogsService/Export}; default port 4317.
+   */
   GRPC(4317),
   /** OTLP/HTTP, {@code POST /v1/logs}; default port 4318. */
   HTTP(4318);

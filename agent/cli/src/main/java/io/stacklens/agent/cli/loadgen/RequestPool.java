@@ -16,8 +16,13 @@ final class RequestPool {
 
   private final List<PreparedRequest> requests;
   private final RequestEncoder encoder;
-  /** With unique records: how far each round through the pool moves the times (their span in a request). */
+
+  /**
+   * With unique records: how far each round through the pool moves the times (their span in a
+   * request).
+   */
   private final long roundNanos;
+
   private int next;
   private long round;
 
@@ -35,14 +40,20 @@ final class RequestPool {
             ? new RequestEncoder(options.encoding(), options.gzip())
             : new RequestEncoder(Encoding.PROTO, false);
     int distinct = Math.max(1, Math.min(MAX_DISTINCT, MAX_POOLED_RECORDS / options.batchSize()));
-    LogRequestFactory factory = new LogRequestFactory(options.bodySize(), options.bodyFormat(), options.attributes(), 42);
+    LogRequestFactory factory =
+        new LogRequestFactory(options.bodySize(), options.bodyFormat(), options.attributes(), 42);
     long now = System.currentTimeMillis() * 1_000_000L;
     List<PreparedRequest> requests = new ArrayList<>(distinct);
     for (int i = 0; i < distinct; i++) {
       ExportLogsServiceRequest message = factory.build(i, options.batchSize(), now);
       PreparedRequest request = prepare(message, options.batchSize(), encoder);
       if (options.uniqueRecords()) {
-        request = new PreparedRequest(message, request.records(), request.body(), TimeFields.offsets(message, request.body()));
+        request =
+            new PreparedRequest(
+                message,
+                request.records(),
+                request.body(),
+                TimeFields.offsets(message, request.body()));
       }
       requests.add(request);
     }
@@ -71,7 +82,9 @@ final class RequestPool {
     ExportLogsServiceRequest message = LogRequestFactory.truncate(next().message(), records);
     PreparedRequest request = prepare(message, records, encoder);
     if (roundNanos == 0 || shift == 0) return request;
-    return new PreparedRequest(message, records, request.body(), TimeFields.offsets(message, request.body())).stamped(shift);
+    return new PreparedRequest(
+            message, records, request.body(), TimeFields.offsets(message, request.body()))
+        .stamped(shift);
   }
 
   int size() {

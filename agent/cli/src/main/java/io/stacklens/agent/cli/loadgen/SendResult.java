@@ -15,7 +15,8 @@ public sealed interface SendResult {
   /**
    * The server asked to try again later (gRPC RESOURCE_EXHAUSTED or UNAVAILABLE, HTTP 429 or 503).
    *
-   * @param status gRPC status code name or HTTP status code, e.g. {@code RESOURCE_EXHAUSTED}, {@code 429}
+   * @param status gRPC status code name or HTTP status code, e.g. {@code RESOURCE_EXHAUSTED},
+   *     {@code 429}
    * @param retryAfter the server's RetryInfo / Retry-After delay, null when it gave none
    */
   record Refused(String status, Duration retryAfter) implements SendResult {}

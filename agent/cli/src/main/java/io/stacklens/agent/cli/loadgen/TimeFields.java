@@ -8,9 +8,9 @@ import java.util.Arrays;
 
 /**
  * Where the log records' times sit in an encoded request, so that {@link PreparedRequest#stamped}
- * can move them without re-encoding. {@code time_unix_nano} (field 1) and
- * {@code observed_time_unix_nano} (field 11) are fixed64 in OTLP: a one-byte tag (0x09, 0x59) then
- * 8 little-endian bytes. The encoded bytes are walked record by record in message order, looking for
+ * can move them without re-encoding. {@code time_unix_nano} (field 1) and {@code
+ * observed_time_unix_nano} (field 11) are fixed64 in OTLP: a one-byte tag (0x09, 0x59) then 8
+ * little-endian bytes. The encoded bytes are walked record by record in message order, looking for
  * each record's tag followed by its value, and every record must be found.
  */
 final class TimeFields {
@@ -45,7 +45,10 @@ final class TimeFields {
     return n;
   }
 
-  /** Offset of the 8 value bytes after {@code tag} holding {@code value}, searching from {@code from}. */
+  /**
+   * Offset of the 8 value bytes after {@code tag} holding {@code value}, searching from {@code
+   * from}.
+   */
   private static int find(byte[] body, int from, byte tag, long value) {
     for (int i = from; i + 9 <= body.length; i++) {
       if (body[i] == tag && littleEndianLong(body, i + 1) == value) return i + 1;

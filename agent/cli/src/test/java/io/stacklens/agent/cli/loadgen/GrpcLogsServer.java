@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A tiny OTLP/gRPC logs server on 127.0.0.1 that counts what it accepts and can refuse on demand. */
+/**
+ * A tiny OTLP/gRPC logs server on 127.0.0.1 that counts what it accepts and can refuse on demand.
+ */
 final class GrpcLogsServer implements AutoCloseable {
   final AtomicLong acceptedRecords = new AtomicLong();
   final AtomicInteger acceptedRequests = new AtomicInteger();
   final AtomicInteger refusedRequests = new AtomicInteger();
+
   /** Arrival times (nanoTime) of every request, in order. */
   final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
@@ -35,7 +38,8 @@ final class GrpcLogsServer implements AutoCloseable {
   private final long rejectPerRequest;
   private final Server server;
 
-  private GrpcLogsServer(int refuseFirst, Duration retryDelay, Status failWith, long rejectPerRequest)
+  private GrpcLogsServer(
+      int refuseFirst, Duration retryDelay, Status failWith, long rejectPerRequest)
       throws IOException {
     this.toRefuse = new AtomicInteger(refuseFirst);
     this.retryDelay = retryDelay;
@@ -52,7 +56,10 @@ final class GrpcLogsServer implements AutoCloseable {
     return new GrpcLogsServer(0, null, null, 0);
   }
 
-  /** Refuses the first {@code count} requests with RESOURCE_EXHAUSTED and a RetryInfo of {@code delay}. */
+  /**
+   * Refuses the first {@code count} requests with RESOURCE_EXHAUSTED and a RetryInfo of {@code
+   * delay}.
+   */
   static GrpcLogsServer refusingFirst(int count, Duration delay) throws IOException {
     return new GrpcLogsServer(count, delay, null, 0);
   }

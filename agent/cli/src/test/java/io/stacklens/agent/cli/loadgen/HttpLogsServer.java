@@ -36,8 +36,13 @@ final class HttpLogsServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final HttpServer server;
 
-  private HttpLogsServer(int refuseFirst, int refuseStatus, String retryAfter, int failStatus,
-      Function<byte[], Long> recordCounter) throws IOException {
+  private HttpLogsServer(
+      int refuseFirst,
+      int refuseStatus,
+      String retryAfter,
+      int failStatus,
+      Function<byte[], Long> recordCounter)
+      throws IOException {
     this.toRefuse = new AtomicInteger(refuseFirst);
     this.refuseStatus = refuseStatus;
     this.retryAfter = retryAfter;
@@ -77,7 +82,10 @@ final class HttpLogsServer implements AutoCloseable {
       contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
       byte[] body = readBody(exchange);
       if (failStatus != 0) {
-        reply(exchange, failStatus, "test server fails everything".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        reply(
+            exchange,
+            failStatus,
+            "test server fails everything".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return;
       }
       if (toRefuse.getAndDecrement() > 0) {

@@ -91,7 +91,9 @@ class LoadGeneratorGrpcTest {
       LoadgenReport report = new LoadGenerator(options(server.endpoint(), 500), null).run();
 
       assertThat(report.recordsRejected()).isEqualTo(15);
-      assertThat(report.recordsAcknowledged()).isEqualTo(485).isEqualTo(server.acceptedRecords.get());
+      assertThat(report.recordsAcknowledged())
+          .isEqualTo(485)
+          .isEqualTo(server.acceptedRecords.get());
       assertThat(report.succeeded()).isTrue();
     }
   }
@@ -127,8 +129,7 @@ class LoadGeneratorGrpcTest {
   }
 
   @Test
-  void durationEndsARunWithoutARecordLimitAndEveryAcknowledgedRecordWasReceived()
-      throws Exception {
+  void durationEndsARunWithoutARecordLimitAndEveryAcknowledgedRecordWasReceived() throws Exception {
     try (GrpcLogsServer server = GrpcLogsServer.accepting()) {
       LoadgenReport report =
           new LoadGenerator(
@@ -154,14 +155,16 @@ class LoadGeneratorGrpcTest {
           new LoadGenerator(
               options(server.endpoint(), 0).withDuration(Duration.ofMinutes(5)).withRate(5_000),
               null);
-      Thread stopper = new Thread(() -> {
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          return;
-        }
-        generator.stop();
-      });
+      Thread stopper =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                generator.stop();
+              });
       stopper.start();
       LoadgenReport report = generator.run();
 

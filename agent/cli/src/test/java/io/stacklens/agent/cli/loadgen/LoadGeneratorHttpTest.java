@@ -113,8 +113,7 @@ class LoadGeneratorHttpTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       freePort = socket.getLocalPort();
     }
-    LoadgenReport report =
-        new LoadGenerator(options("127.0.0.1:" + freePort, 100), null).run();
+    LoadgenReport report = new LoadGenerator(options("127.0.0.1:" + freePort, 100), null).run();
 
     assertThat(report.errors()).containsOnlyKeys("io_error");
     assertThat(report.succeeded()).isFalse();

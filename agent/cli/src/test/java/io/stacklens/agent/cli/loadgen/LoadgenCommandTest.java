@@ -26,8 +26,16 @@ class LoadgenCommandTest {
   void sendsTheRequestedRecordsPrintsTheReportAndWritesJson(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("report.json");
     try (GrpcLogsServer server = GrpcLogsServer.accepting()) {
-      int exit = run("--endpoint", server.endpoint(), "--records", "250", "--batch-size", "50",
-          "--report-json", json.toString());
+      int exit =
+          run(
+              "--endpoint",
+              server.endpoint(),
+              "--records",
+              "250",
+              "--batch-size",
+              "50",
+              "--report-json",
+              json.toString());
 
       assertThat(exit).isZero();
       assertThat(server.acceptedRecords).hasValue(250);
@@ -49,8 +57,18 @@ class LoadgenCommandTest {
   void warmupSendsFirstAndOnlyTheMeasuredRunIsReported(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("report.json");
     try (GrpcLogsServer server = GrpcLogsServer.accepting()) {
-      int exit = run("--endpoint", server.endpoint(), "--records", "200", "--batch-size", "50",
-          "--warmup", "300ms", "--report-json", json.toString());
+      int exit =
+          run(
+              "--endpoint",
+              server.endpoint(),
+              "--records",
+              "200",
+              "--batch-size",
+              "50",
+              "--warmup",
+              "300ms",
+              "--report-json",
+              json.toString());
 
       assertThat(exit).isZero();
       assertThat(server.acceptedRecords.get()).isGreaterThan(200);
@@ -62,8 +80,16 @@ class LoadgenCommandTest {
   @Test
   void aFailedWarmupStopsBeforeTheMeasuredRun() throws Exception {
     try (HttpLogsServer server = HttpLogsServer.failingWith(400)) {
-      int exit = run("--protocol", "http", "--endpoint", server.endpoint(), "--records", "100",
-          "--warmup", "200ms");
+      int exit =
+          run(
+              "--protocol",
+              "http",
+              "--endpoint",
+              server.endpoint(),
+              "--records",
+              "100",
+              "--warmup",
+              "200ms");
 
       assertThat(exit).isEqualTo(1);
     }

@@ -23,7 +23,8 @@ class LoadgenPartsTest {
     assertThat(DurationParser.parse("0")).isZero();
     assertThatThrownBy(() -> DurationParser.parse("soon"))
         .hasMessageContaining("'soon' is not a duration");
-    assertThatThrownBy(() -> DurationParser.parse("10s junk")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DurationParser.parse("10s junk"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -31,10 +32,11 @@ class LoadgenPartsTest {
     ExportLogsServiceRequest request = new LogRequestFactory(120, 7, 1).build(3, 20, 1_000_000L);
 
     assertThat(request.getResourceLogs(0).getResource().getAttributesList())
-        .anySatisfy(kv -> {
-          assertThat(kv.getKey()).isEqualTo("service.name");
-          assertThat(kv.getValue().getStringValue()).isEqualTo(LogRequestFactory.SERVICE_NAME);
-        });
+        .anySatisfy(
+            kv -> {
+              assertThat(kv.getKey()).isEqualTo("service.name");
+              assertThat(kv.getValue().getStringValue()).isEqualTo(LogRequestFactory.SERVICE_NAME);
+            });
     assertThat(request.getResourceLogs(0).getScopeLogs(0).getLogRecordsList())
         .hasSize(20)
         .allSatisfy(record -> assertShape(record, 120, 7));
@@ -48,7 +50,8 @@ class LoadgenPartsTest {
     int withErrorCode = 0;
     for (LogRecord r : request.getResourceLogs(0).getScopeLogs(0).getLogRecordsList()) {
       java.util.Map<String, String> fields = new java.util.HashMap<>();
-      try (com.fasterxml.jackson.core.JsonParser p = json.createParser(r.getBody().getStringValue())) {
+      try (com.fasterxml.jackson.core.JsonParser p =
+          json.createParser(r.getBody().getStringValue())) {
         assertThat(p.nextToken()).isEqualTo(com.fasterxml.jackson.core.JsonToken.START_OBJECT);
         while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
           String name = p.currentName();
@@ -56,15 +59,19 @@ class LoadgenPartsTest {
           fields.put(name, p.getText());
         }
       }
-      assertThat(fields).containsKeys("timestamp", "level", "service", "user_id", "client_ip", "product_id", "message");
-      assertThat(java.time.Instant.parse(fields.get("timestamp"))).isAfter(java.time.Instant.parse("2023-01-01T00:00:00Z"));
+      assertThat(fields)
+          .containsKeys(
+              "timestamp", "level", "service", "user_id", "client_ip", "product_id", "message");
+      assertThat(java.time.Instant.parse(fields.get("timestamp")))
+          .isAfter(java.time.Instant.parse("2023-01-01T00:00:00Z"));
       if (fields.containsKey("error_code")) withErrorCode++;
     }
     assertThat(withErrorCode).isBetween(20, 90);
   }
 
   private static void assertShape(LogRecord record, int bodySize, int attributes) {
-    assertThat(record.getBody().getStringValue().getBytes(StandardCharsets.UTF_8)).hasSize(bodySize);
+    assertThat(record.getBody().getStringValue().getBytes(StandardCharsets.UTF_8))
+        .hasSize(bodySize);
     assertThat(record.getAttributesCount()).isEqualTo(attributes);
     assertThat(record.getTraceId().size()).isEqualTo(16);
     assertThat(record.getSpanId().size()).isEqualTo(8);
@@ -84,13 +91,15 @@ class LoadgenPartsTest {
       pool.next();
     }
     assertThat(pool.next()).isSameAs(first);
-    assertThat(pool.nextPartial(3).message().getResourceLogs(0).getScopeLogs(0).getLogRecordsCount())
+    assertThat(
+            pool.nextPartial(3).message().getResourceLogs(0).getScopeLogs(0).getLogRecordsCount())
         .isEqualTo(3);
   }
 
   @Test
   void uniqueRecordsMoveEachRoundsTimesPastTheLastWithoutReencoding() throws Exception {
-    RequestPool pool = RequestPool.build(LoadgenOptions.defaults().withBatchSize(10).withUniqueRecords(true));
+    RequestPool pool =
+        RequestPool.build(LoadgenOptions.defaults().withBatchSize(10).withUniqueRecords(true));
     java.util.Set<String> seen = new java.util.HashSet<>();
     ExportLogsServiceRequest firstSent = null;
     ExportLogsServiceRequest sameInNextRound = null;
@@ -99,9 +108,12 @@ class LoadgenPartsTest {
       ExportLogsServiceRequest sent = ExportLogsServiceRequest.parseFrom(request.body());
       if (i == 0) firstSent = sent;
       if (i == pool.size()) sameInNextRound = sent;
-      String instance = sent.getResourceLogs(0).getResource().getAttributes(1).getValue().getStringValue();
+      String instance =
+          sent.getResourceLogs(0).getResource().getAttributes(1).getValue().getStringValue();
       for (LogRecord r : sent.getResourceLogs(0).getScopeLogs(0).getLogRecordsList()) {
-        assertThat(seen.add(instance + "@" + r.getTimeUnixNano())).as("record %s@%s sent twice", instance, r.getTimeUnixNano()).isTrue();
+        assertThat(seen.add(instance + "@" + r.getTimeUnixNano()))
+            .as("record %s@%s sent twice", instance, r.getTimeUnixNano())
+            .isTrue();
         assertThat(r.getObservedTimeUnixNano() - r.getTimeUnixNano()).isEqualTo(250_000L);
       }
     }
@@ -115,13 +127,16 @@ class LoadgenPartsTest {
   @Test
   void uniqueRecordsNeedPlainProtobufBodies() {
     assertThat(LoadgenOptions.defaults().withUniqueRecords(true).withGzip(true).validate())
-        .contains("--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
+        .contains(
+            "--unique-records: needs protobuf bodies without --gzip (it rewrites the encoded times)");
   }
 
   @Test
   void httpEndpointsBecomeLogsUrls() {
-    assertThat(HttpLogsSender.uri("127.0.0.1:4318")).isEqualTo(URI.create("http://127.0.0.1:4318/v1/logs"));
-    assertThat(HttpLogsSender.uri("http://agent:4318/")).isEqualTo(URI.create("http://agent:4318/v1/logs"));
+    assertThat(HttpLogsSender.uri("127.0.0.1:4318"))
+        .isEqualTo(URI.create("http://127.0.0.1:4318/v1/logs"));
+    assertThat(HttpLogsSender.uri("http://agent:4318/"))
+        .isEqualTo(URI.create("http://agent:4318/v1/logs"));
     assertThat(HttpLogsSender.uri("https://agent/custom/logs"))
         .isEqualTo(URI.create("https://agent/custom/logs"));
     assertThat(GrpcLogsSender.target("http://127.0.0.1:4317/")).isEqualTo("127.0.0.1:4317");
@@ -137,8 +152,9 @@ class LoadgenPartsTest {
 
   @Test
   void partialSuccessIsReadFromJsonResponses() throws Exception {
-    byte[] body = "{\"partialSuccess\":{\"rejectedLogRecords\":\"7\",\"errorMessage\":\"x\"}}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"partialSuccess\":{\"rejectedLogRecords\":\"7\",\"errorMessage\":\"x\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(HttpLogsSender.rejectedRecordsFromJson(body)).isEqualTo(7);
   }
 
@@ -152,7 +168,8 @@ class LoadgenPartsTest {
   @Test
   void invalidOptionsAreRejectedByTheEngineWithEveryProblem() {
     assertThatThrownBy(
-            () -> new LoadGenerator(LoadgenOptions.defaults().withRate(-1).withAttributes(-2), null))
+            () ->
+                new LoadGenerator(LoadgenOptions.defaults().withRate(-1).withAttributes(-2), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--rate")
         .hasMessageContaining("--attributes");

@@ -47,7 +47,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   private static KafkaBroker shared;
 
@@ -98,7 +99,10 @@ public final class KafkaBroker implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Stops the broker cleanly (SIGTERM) and waits for it to exit; its data stays for {@link #restart()}. */
+  /**
+   * Stops the broker cleanly (SIGTERM) and waits for it to exit; its data stays for {@link
+   * #restart()}.
+   */
   public synchronized void stop() {
     if (process == null) return;
     process.destroy();
@@ -114,16 +118,24 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Starts the stopped or killed broker again on the same ports with the same data. */
   public synchronized void restart() {
-    if (isRunning()) throw new IllegalStateException("the broker is running; stop() or kill() it first");
+    if (isRunning())
+      throw new IllegalStateException("the broker is running; stop() or kill() it first");
     launch();
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions (replication 1); an existing topic is kept. */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions (replication 1); an existing topic is
+   * kept.
+   */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException("cannot create topic " + topic, e);
+      if (!(e.getCause() instanceof TopicExistsException))
+        throw new IllegalStateException("cannot create topic " + topic, e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
     }
@@ -148,7 +160,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   /**
    * Reads {@code topic} from the beginning (a fresh consumer group) until at least {@code atLeast}
-   * records arrived or {@code timeout} passed, and returns what it read (maybe fewer: the caller asserts).
+   * records arrived or {@code timeout} passed, and returns what it read (maybe fewer: the caller
+   * asserts).
    */
   public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int atLeast, Duration timeout) {
     Properties p = new Properties();
@@ -157,7 +170,8 @@ public final class KafkaBroker implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (out.size() < atLeast && System.nanoTime() < deadline) {
@@ -174,7 +188,8 @@ public final class KafkaBroker implements AutoCloseable {
     if (process != null && process.isAlive()) {
       process.destroy();
       try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
@@ -205,55 +220,91 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void format() throws IOException {
-    String props = String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-        "log.dirs=" + dir.resolve("data"),
-        "num.partitions=1",
-        "auto.create.topics.enable=true",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=4",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "log.flush.interval.messages=9223372036854775807",
-        "") ;
+    String props =
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:"
+                + brokerPort
+                + ",CONTROLLER://127.0.0.1:"
+                + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "log.dirs=" + dir.resolve("data"),
+            "num.partitions=1",
+            "auto.create.topics.enable=true",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=4",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "log.flush.interval.messages=9223372036854775807",
+            "");
     Files.writeString(config(), props);
-    // The broker logs through SLF4J, which the test class path binds to java.util.logging (the agent's
-    // slf4j-jdk14): warnings and errors only, as at INFO a broker writes hundreds of lines a minute.
-    Files.writeString(julConfig(), String.join("\n",
-        "handlers=java.util.logging.ConsoleHandler", ".level=WARNING", "java.util.logging.ConsoleHandler.level=WARNING", ""));
-    Process format = new ProcessBuilder(JAVA, "-Xmx256m", julOption(), "-cp", System.getProperty("java.class.path"),
-        "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config().toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("format.log").toFile())
-        .start();
+    // The broker logs through SLF4J, which the test class path binds to java.util.logging (the
+    // agent's
+    // slf4j-jdk14): warnings and errors only, as at INFO a broker writes hundreds of lines a
+    // minute.
+    Files.writeString(
+        julConfig(),
+        String.join(
+            "\n",
+            "handlers=java.util.logging.ConsoleHandler",
+            ".level=WARNING",
+            "java.util.logging.ConsoleHandler.level=WARNING",
+            ""));
+    Process format =
+        new ProcessBuilder(
+                JAVA,
+                "-Xmx256m",
+                julOption(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                config().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("format.log").toFile())
+            .start();
     try {
       if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
         format.destroyForcibly();
-        throw new IllegalStateException("kafka storage format failed:\n" + tail(dir.resolve("format.log")));
+        throw new IllegalStateException(
+            "kafka storage format failed:\n" + tail(dir.resolve("format.log")));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while formatting the kafka test broker's storage", e);
+      throw new IllegalStateException(
+          "interrupted while formatting the kafka test broker's storage", e);
     }
   }
 
   private void launch() {
     try {
-      process = new ProcessBuilder(JAVA, "-Xms128m", "-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
-          julOption(), "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config().toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
-          .start();
+      process =
+          new ProcessBuilder(
+                  JAVA,
+                  "-Xms128m",
+                  "-Xmx512m",
+                  "-XX:+UseParallelGC",
+                  "-XX:TieredStopAtLevel=1",
+                  julOption(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "kafka.Kafka",
+                  config().toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the kafka test broker (" + JAVA + ")", e);
     }
@@ -265,8 +316,11 @@ public final class KafkaBroker implements AutoCloseable {
     Exception last = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the kafka test broker exited with " + process.exitValue() + ":\n"
-            + tail(dir.resolve("broker.log")));
+        throw new IllegalStateException(
+            "the kafka test broker exited with "
+                + process.exitValue()
+                + ":\n"
+                + tail(dir.resolve("broker.log")));
       }
       try (Admin admin = admin()) {
         if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) return;
@@ -275,8 +329,15 @@ public final class KafkaBroker implements AutoCloseable {
       }
       sleep(200);
     }
-    throw new IllegalStateException("the kafka test broker did not come up on " + bootstrapServers() + " within "
-        + START_TIMEOUT.toSeconds() + " s (last: " + last + "):\n" + tail(dir.resolve("broker.log")));
+    throw new IllegalStateException(
+        "the kafka test broker did not come up on "
+            + bootstrapServers()
+            + " within "
+            + START_TIMEOUT.toSeconds()
+            + " s (last: "
+            + last
+            + "):\n"
+            + tail(dir.resolve("broker.log")));
   }
 
   private void awaitExit(Duration timeout) {

@@ -26,12 +26,12 @@ import java.util.stream.Stream;
  * A PostgreSQL server for tests.
  *
  * <p>{@link #shared()} is the one server of this JVM, started on first use and stopped at JVM exit.
- * When the environment variable {@value #URL_ENV} holds a JDBC URL (with {@code user} and
- * {@code password} parameters), that server is used instead of starting one. Otherwise a throwaway
- * server is created with {@code initdb} from the newest {@code /usr/lib/postgresql/<version>/bin}
- * (or the directory in {@value #BIN_ENV}): its data directory and unix socket live in a fresh
- * temporary directory, it listens on a free port on 127.0.0.1 with trust authentication and
- * {@code fsync=off}. When the JVM runs as root, the server runs as the {@code postgres} OS user
+ * When the environment variable {@value #URL_ENV} holds a JDBC URL (with {@code user} and {@code
+ * password} parameters), that server is used instead of starting one. Otherwise a throwaway server
+ * is created with {@code initdb} from the newest {@code /usr/lib/postgresql/<version>/bin} (or the
+ * directory in {@value #BIN_ENV}): its data directory and unix socket live in a fresh temporary
+ * directory, it listens on a free port on 127.0.0.1 with trust authentication and {@code
+ * fsync=off}. When the JVM runs as root, the server runs as the {@code postgres} OS user
  * (PostgreSQL refuses to run as root). No binaries and no URL is a loud failure, never a skip.
  *
  * <p>{@link #start()} creates a private local server for tests that stop it ({@link #stop()}) and
@@ -47,11 +47,15 @@ public final class PostgresServer implements AutoCloseable {
   /** A JDBC URL of an existing server to use instead of a throwaway one. */
   public static final String URL_ENV = "STACKLENS_TEST_PG_URL";
 
-  /** A directory holding {@code initdb} and {@code pg_ctl}, when they are not in /usr/lib/postgresql. */
+  /**
+   * A directory holding {@code initdb} and {@code pg_ctl}, when they are not in
+   * /usr/lib/postgresql.
+   */
   public static final String BIN_ENV = "STACKLENS_TEST_PG_BIN";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Pattern URL_PATTERN = Pattern.compile("^(jdbc:postgresql://[^/?]*)(/[^?]*)?(\\?.*)?$");
+  private static final Pattern URL_PATTERN =
+      Pattern.compile("^(jdbc:postgresql://[^/?]*)(/[^?]*)?(\\?.*)?$");
   private static final Pattern DB_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private static PostgresServer shared;
@@ -66,10 +70,12 @@ public final class PostgresServer implements AutoCloseable {
   private PostgresServer(String url, Local local) {
     Matcher m = URL_PATTERN.matcher(url);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a jdbc:postgresql://host[:port]/database URL: " + redact(url));
+      throw new IllegalArgumentException(
+          "not a jdbc:postgresql://host[:port]/database URL: " + redact(url));
     }
     this.baseUrl = m.group(1);
-    String db = m.group(2) == null || m.group(2).length() <= 1 ? "postgres" : m.group(2).substring(1);
+    String db =
+        m.group(2) == null || m.group(2).length() <= 1 ? "postgres" : m.group(2).substring(1);
     this.database = db;
     this.params = m.group(3) == null ? "" : m.group(3);
     this.local = local;
@@ -77,7 +83,10 @@ public final class PostgresServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** The server shared by all tests of this JVM: the external one from {@value #URL_ENV}, else a local one. */
+  /**
+   * The server shared by all tests of this JVM: the external one from {@value #URL_ENV}, else a
+   * local one.
+   */
   public static synchronized PostgresServer shared() {
     if (shared == null || shared.closed) {
       String url = System.getenv(URL_ENV);
@@ -86,7 +95,10 @@ public final class PostgresServer implements AutoCloseable {
     return shared;
   }
 
-  /** Starts a private local server (always local, even when {@value #URL_ENV} is set: it can be stopped). */
+  /**
+   * Starts a private local server (always local, even when {@value #URL_ENV} is set: it can be
+   * stopped).
+   */
   public static PostgresServer start() {
     Local local = Local.create();
     try {
@@ -162,12 +174,13 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Creates database {@code name} (lower-case letters, digits and underscores), dropping an earlier one
-   * of that name, and returns its JDBC URL.
+   * Creates database {@code name} (lower-case letters, digits and underscores), dropping an earlier
+   * one of that name, and returns its JDBC URL.
    */
   public String createDatabase(String name) {
     if (!DB_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("database name must match " + DB_NAME + ": '" + name + "'");
+      throw new IllegalArgumentException(
+          "database name must match " + DB_NAME + ": '" + name + "'");
     }
     try (Connection c = connection();
         Statement s = c.createStatement()) {
@@ -179,19 +192,28 @@ public final class PostgresServer implements AutoCloseable {
     return urlOf(name);
   }
 
-  /** Creates a database with a unique name starting with {@code prefix}; see {@link #createDatabase(String)}. */
+  /**
+   * Creates a database with a unique name starting with {@code prefix}; see {@link
+   * #createDatabase(String)}.
+   */
   public String createUniqueDatabase(String prefix) {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     return createDatabase(prefix.toLowerCase(Locale.ROOT) + "_" + suffix);
   }
 
-  /** Stops the local server at once ({@code pg_ctl stop -m immediate}); port and data are kept for {@link #restart()}. */
+  /**
+   * Stops the local server at once ({@code pg_ctl stop -m immediate}); port and data are kept for
+   * {@link #restart()}.
+   */
   public void stop() {
     requireLocal("stop");
     local.stopServer();
   }
 
-  /** Starts the stopped local server again on the same port with the same data, and waits until it accepts connections. */
+  /**
+   * Starts the stopped local server again on the same port with the same data, and waits until it
+   * accepts connections.
+   */
   public void restart() {
     requireLocal("restart");
     if (closed) throw new IllegalStateException("server was closed");
@@ -204,7 +226,9 @@ public final class PostgresServer implements AutoCloseable {
     return local == null || local.running();
   }
 
-  /** Stops a local server and deletes its directory. An external server is left alone. Idempotent. */
+  /**
+   * Stops a local server and deletes its directory. An external server is left alone. Idempotent.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -223,13 +247,20 @@ public final class PostgresServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return (local != null ? "local PostgreSQL " + local.version + " at " : "PostgreSQL at ") + baseUrl + "/" + database;
+    return (local != null ? "local PostgreSQL " + local.version + " at " : "PostgreSQL at ")
+        + baseUrl
+        + "/"
+        + database;
   }
 
   private void requireLocal(String what) {
     if (local == null) {
       throw new UnsupportedOperationException(
-          "cannot " + what + " the external server from " + URL_ENV + "; use PostgresServer.start() for a local one");
+          "cannot "
+              + what
+              + " the external server from "
+              + URL_ENV
+              + "; use PostgresServer.start() for a local one");
     }
   }
 
@@ -247,8 +278,13 @@ public final class PostgresServer implements AutoCloseable {
       sleep(100);
     }
     throw new IllegalStateException(
-        "PostgreSQL at " + baseUrl + " accepts no connections after " + timeout.toSeconds() + "s: "
-            + (last == null ? "" : last.getMessage()) + (local == null ? "" : local.logTail()));
+        "PostgreSQL at "
+            + baseUrl
+            + " accepts no connections after "
+            + timeout.toSeconds()
+            + "s: "
+            + (last == null ? "" : last.getMessage())
+            + (local == null ? "" : local.logTail()));
   }
 
   private static void sleep(long millis) {
@@ -289,30 +325,53 @@ public final class PostgresServer implements AutoCloseable {
       boolean root = "root".equals(System.getProperty("user.name"));
       Path dir;
       try {
-        Path tmpRoot = Files.isDirectory(Path.of("/tmp")) ? Path.of("/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmpRoot =
+            Files.isDirectory(Path.of("/tmp"))
+                ? Path.of("/tmp")
+                : Path.of(System.getProperty("java.io.tmpdir"));
         // short name: the unix socket path (<dir>/.s.PGSQL.<port>) must stay under 108 bytes
         dir = Files.createTempDirectory(tmpRoot, "slpg");
         if (root) {
-          UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+          UserPrincipal postgres =
+              dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
           Files.setOwner(dir, postgres);
         }
       } catch (IOException e) {
         throw new IllegalStateException(
             "cannot prepare a directory for the test PostgreSQL server"
-                + (root ? " (running as root needs an OS user 'postgres' to own it)" : "") + ": " + e, e);
+                + (root ? " (running as root needs an OS user 'postgres' to own it)" : "")
+                + ": "
+                + e,
+            e);
       }
       Local local = new Local(bin, dir, root);
       try {
-        local.run(Duration.ofSeconds(120), "initdb", "-D", local.data.toString(), "-U", "postgres", "-A", "trust",
-            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
+        local.run(
+            Duration.ofSeconds(120),
+            "initdb",
+            "-D",
+            local.data.toString(),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions");
         int port = io.stacklens.agent.testing.Ports.free();
         local.port = port;
         Files.writeString(
             local.data.resolve("postgresql.conf"),
             "\n# stacklens test server\n"
                 + "listen_addresses = '127.0.0.1'\n"
-                + "port = " + port + "\n"
-                + "unix_socket_directories = '" + dir + "'\n"
+                + "port = "
+                + port
+                + "\n"
+                + "unix_socket_directories = '"
+                + dir
+                + "'\n"
                 + "fsync = off\n"
                 // synchronous_commit stays on: stop() kills the server (immediate mode) and a
                 // restart must find every committed row; fsync=off only risks data on an OS crash
@@ -339,8 +398,17 @@ public final class PostgresServer implements AutoCloseable {
 
     synchronized void startServer() {
       if (running) return;
-      run(START_TIMEOUT.plusSeconds(10), "pg_ctl", "-D", data.toString(), "-l", log.toString(), "-w",
-          "-t", String.valueOf(START_TIMEOUT.toSeconds()), "start");
+      run(
+          START_TIMEOUT.plusSeconds(10),
+          "pg_ctl",
+          "-D",
+          data.toString(),
+          "-l",
+          log.toString(),
+          "-w",
+          "-t",
+          String.valueOf(START_TIMEOUT.toSeconds()),
+          "start");
       running = true;
     }
 
@@ -355,7 +423,8 @@ public final class PostgresServer implements AutoCloseable {
       try {
         if (running) stopServer();
       } catch (RuntimeException e) {
-        System.err.println("[PostgresServer] could not stop the server in " + dir + ": " + e.getMessage());
+        System.err.println(
+            "[PostgresServer] could not stop the server in " + dir + ": " + e.getMessage());
       }
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -368,7 +437,9 @@ public final class PostgresServer implements AutoCloseable {
       try {
         if (!Files.exists(log)) return "";
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return "\nserver log (" + log + "), last lines:\n"
+        return "\nserver log ("
+            + log
+            + "), last lines:\n"
             + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
       } catch (IOException e) {
         return "";
@@ -385,23 +456,35 @@ public final class PostgresServer implements AutoCloseable {
       command.addAll(Arrays.asList(args));
       Path out = dir.resolve(tool + ".out");
       try {
-        Process p = new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
+        Process p =
+            new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
-          throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + "s" + logTail());
+          throw new IllegalStateException(
+              String.join(" ", command)
+                  + " did not finish within "
+                  + timeout.toSeconds()
+                  + "s"
+                  + logTail());
         }
         if (p.exitValue() != 0) {
           String output = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
           throw new IllegalStateException(
-              String.join(" ", command) + " failed with exit code " + p.exitValue() + ":\n" + output.strip() + logTail());
+              String.join(" ", command)
+                  + " failed with exit code "
+                  + p.exitValue()
+                  + ":\n"
+                  + output.strip()
+                  + logTail());
         }
       } catch (IOException e) {
-        throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while running " + tool, e);
@@ -431,7 +514,10 @@ public final class PostgresServer implements AutoCloseable {
         try (Stream<Path> versions = Files.list(root)) {
           versions
               .map(v -> v.resolve("bin"))
-              .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+              .filter(
+                  b ->
+                      Files.isExecutable(b.resolve("initdb"))
+                          && Files.isExecutable(b.resolve("pg_ctl")))
               .forEach(candidates::add);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -439,11 +525,16 @@ public final class PostgresServer implements AutoCloseable {
       }
       return candidates.stream()
           .max(Comparator.comparingDouble(Local::versionOf))
-          .orElseThrow(() -> new IllegalStateException(
-              "No PostgreSQL for tests: no /usr/lib/postgresql/<version>/bin with initdb and pg_ctl. Install the "
-                  + "server (apt-get install postgresql), point " + BIN_ENV + " at its bin directory, or set "
-                  + URL_ENV + " to a JDBC URL of a server to use, e.g. "
-                  + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&password=secret"));
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "No PostgreSQL for tests: no /usr/lib/postgresql/<version>/bin with initdb and pg_ctl. Install the "
+                          + "server (apt-get install postgresql), point "
+                          + BIN_ENV
+                          + " at its bin directory, or set "
+                          + URL_ENV
+                          + " to a JDBC URL of a server to use, e.g. "
+                          + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&password=secret"));
     }
 
     private static double versionOf(Path bin) {
@@ -453,6 +544,5 @@ public final class PostgresServer implements AutoCloseable {
         return -1;
       }
     }
-
   }
 }

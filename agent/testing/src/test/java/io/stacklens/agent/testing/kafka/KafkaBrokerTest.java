@@ -19,8 +19,13 @@ class KafkaBrokerTest {
       kafka.createTopic("broker-test", 2);
       try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of())) {
         for (int i = 0; i < 10; i++) {
-          producer.send(new ProducerRecord<>("broker-test", ("k" + i).getBytes(StandardCharsets.UTF_8),
-              ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      "broker-test",
+                      ("k" + i).getBytes(StandardCharsets.UTF_8),
+                      ("v" + i).getBytes(StandardCharsets.UTF_8)))
+              .get();
         }
       }
       int port = kafka.port();
@@ -28,9 +33,11 @@ class KafkaBrokerTest {
       assertThat(kafka.isRunning()).isFalse();
       kafka.restart();
 
-      List<ConsumerRecord<byte[], byte[]>> got = kafka.consume("broker-test", 10, Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> got =
+          kafka.consume("broker-test", 10, Duration.ofSeconds(60));
       assertThat(kafka.port()).isEqualTo(port);
-      assertThat(got).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+      assertThat(got)
+          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
           .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
     }
   }

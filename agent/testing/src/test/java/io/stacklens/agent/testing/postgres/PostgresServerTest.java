@@ -45,7 +45,8 @@ class PostgresServerTest {
       rs.next();
       assertThat(rs.getLong(1)).isZero();
     }
-    assertThat(server.createUniqueDatabase("Uniq")).isNotEqualTo(server.createUniqueDatabase("Uniq"));
+    assertThat(server.createUniqueDatabase("Uniq"))
+        .isNotEqualTo(server.createUniqueDatabase("Uniq"));
     assertThatThrownBy(() -> server.createDatabase("bad name; drop"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("database name");
@@ -94,8 +95,11 @@ class PostgresServerTest {
     String url = server.jdbcUrl();
     server.close();
     server.close();
-    assertThatThrownBy(() -> DriverManager.getConnection(url).close()).isInstanceOf(SQLException.class);
-    assertThatThrownBy(server::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+        .isInstanceOf(SQLException.class);
+    assertThatThrownBy(server::restart)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   /** The temp directory, found through the server's own setting (where its unix socket lives). */

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Cost per record of encoding a 100-record log batch as {@code json_lines}: the byte writer the
  * exporter uses against the Jackson encoder it used before. Scores are ns per record. Run by hand:
- * {@code java -cp <test classpath> org.openjdk.jmh.Main LogLinesBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}.
+ * {@code java -cp <test classpath> org.openjdk.jmh.Main LogLinesBenchmark -f 1 -wi 3 -i 5 -w 1s -r
+ * 1s}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
