@@ -478,6 +478,6 @@ class CsvLookupTableTest {
     assertThat(Problems.of(nul))
         .containsExactly(
             "delimiter: must be exactly one character (\",\", \";\", \"\\t\", \"|\"), got nothing",
-            "reload_check_interval: must be a positive duration (e.g. 5s), got null; it is unused with reload: false");
+            "reload_check_interval: must be a positive duration (e.g. 5s), got nothing; it is unused with reload: false");
   }
 }
