@@ -45,7 +45,7 @@ class FileExporterConfigTest {
 
     assertThat(ConfigValidator.problemsOf(c))
         .containsExactlyInAnyOrder(
-            "timeout: must be positive, got PT0S",
+            "timeout: must be positive, got 0s",
             "path: is required: the file to write to, e.g. ./data/logs.jsonl",
             "flush_interval: must be 0 (flush after every push) or a positive duration, got -1s",
             "rotation.max_megabytes: must be 0 (no size rotation) or positive, got -5",

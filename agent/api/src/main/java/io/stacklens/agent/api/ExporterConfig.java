@@ -84,7 +84,8 @@ public class ExporterConfig implements DeadLetterConfig {
             "must be greater than or equal to min_size (" + minSize + "), got " + maxSize);
       }
       if (flushTimeout.isNegative() || flushTimeout.isZero()) {
-        problems.error("flush_timeout", "must be positive, got " + flushTimeout);
+        problems.error(
+            "flush_timeout", "must be positive, got " + Durations.describe(flushTimeout));
       }
     }
   }
@@ -100,7 +101,8 @@ public class ExporterConfig implements DeadLetterConfig {
     @Override
     public void validate(ConfigProblems problems) {
       if (initialInterval.isNegative() || initialInterval.isZero()) {
-        problems.error("initial_interval", "must be positive, got " + initialInterval);
+        problems.error(
+            "initial_interval", "must be positive, got " + Durations.describe(initialInterval));
       }
       if (maxInterval.compareTo(initialInterval) < 0) {
         problems.error("max_interval", "must be greater than or equal to initial_interval");
@@ -116,6 +118,6 @@ public class ExporterConfig implements DeadLetterConfig {
   @Override
   public void validate(ConfigProblems problems) {
     if (timeout.isNegative() || timeout.isZero())
-      problems.error("timeout", "must be positive, got " + timeout);
+      problems.error("timeout", "must be positive, got " + Durations.describe(timeout));
   }
 }
