@@ -92,10 +92,11 @@ class ConnectionPoolTest {
         pool(
             PG,
             ConnectionPool.Settings.of(1)
-                .withStatementTimeout(Duration.ofMillis(1500))
+                // in milliseconds, and long: the SHOW below must never run into it
+                .withStatementTimeout(Duration.ofMillis(61_500))
                 .withAutoCommit(false));
     Connection c = writer.borrow();
-    assertThat(show(c, "statement_timeout")).isEqualTo("1500ms");
+    assertThat(show(c, "statement_timeout")).isEqualTo("61500ms");
     assertThat(c.getAutoCommit()).isFalse();
     c.rollback();
     writer.release(c);
@@ -119,12 +120,14 @@ class ConnectionPoolTest {
 
   @Test
   void aStatementTimeoutIsNotAConnectionFailureAndTheConnectionStaysUsable() throws Exception {
+    // 2 s: long enough that the statements after the timeout (SHOW) never run into it on a busy
+    // machine, far shorter than the sleep that must.
     ConnectionPool pool =
-        pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ofMillis(200)));
+        pool(PG, ConnectionPool.Settings.of(1).withStatementTimeout(Duration.ofSeconds(2)));
     Connection c = pool.borrow();
     SQLException timeout = null;
     try (Statement s = c.createStatement()) {
-      s.execute("SELECT pg_sleep(5)");
+      s.execute("SELECT pg_sleep(60)");
     } catch (SQLException e) {
       timeout = e;
     }
