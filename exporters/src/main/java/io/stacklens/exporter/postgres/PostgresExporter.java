@@ -10,7 +10,6 @@ import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
-import io.stacklens.agent.data.ScopeLogs;
 import io.stacklens.agent.sql.ConnectionPool;
 import io.stacklens.agent.sql.JdbcUrls;
 import io.stacklens.agent.sql.SqlErrors;
@@ -369,26 +368,12 @@ final class PostgresExporter implements Exporter {
   private LogsBatch unsent(LogsBatch batch, List<RefusedRecord> refused) {
     Set<LogRecord> records = Collections.newSetFromMap(new IdentityHashMap<>());
     for (RefusedRecord r : refused) records.add(r.ref().record());
-    List<ResourceLogs> out = new ArrayList<>();
-    for (ResourceLogs rl : batch.resourceLogs()) {
-      ResourceLogs rlOut = null;
-      for (ScopeLogs sl : rl.scopeLogs()) {
-        ScopeLogs slOut = null;
-        for (LogRecord r : sl.logRecords()) {
-          if (!records.contains(r)) continue;
-          if (rlOut == null) {
-            Resource resource = rl.resource().copy();
-            resource.attributes().put(DeadLetterTable.TABLE, config.tableName());
-            rlOut = new ResourceLogs(resource, new ArrayList<>()).setSchemaUrl(rl.schemaUrl());
-            out.add(rlOut);
-          }
-          if (slOut == null) {
-            slOut = new ScopeLogs(sl.scope(), new ArrayList<>()).setSchemaUrl(sl.schemaUrl());
-            rlOut.scopeLogs().add(slOut);
-          }
-          slOut.logRecords().add(r);
-        }
-      }
+    LogsBatch selected = batch.selectRecords((rl, sl, r) -> records.contains(r));
+    List<ResourceLogs> out = new ArrayList<>(selected.resourceLogs().size());
+    for (ResourceLogs rl : selected.resourceLogs()) {
+      Resource resource = rl.resource().copy();
+      resource.attributes().put(DeadLetterTable.TABLE, config.tableName());
+      out.add(new ResourceLogs(resource, rl.scopeLogs()).setSchemaUrl(rl.schemaUrl()));
     }
     return new LogsBatch(out);
   }

@@ -90,6 +90,36 @@ public final class LogsBatch extends BatchMemory {
     return removed;
   }
 
+  /**
+   * A new batch of the records {@code keep} answers true for, in this batch's order, under new
+   * resource and scope entries that share this batch's {@link Resource}, {@link
+   * InstrumentationScope} and records: nothing is copied and this batch is unchanged. Resources and
+   * scopes without a kept record are left out.
+   */
+  public LogsBatch selectRecords(RecordPredicate keep) {
+    List<ResourceLogs> out = new ArrayList<>();
+    for (ResourceLogs r : resourceLogs) {
+      ResourceLogs resourceOut = null;
+      for (ScopeLogs s : r.scopeLogs()) {
+        ScopeLogs scopeOut = null;
+        for (LogRecord rec : s.logRecords()) {
+          if (!keep.test(r, s, rec)) continue;
+          if (resourceOut == null) {
+            resourceOut =
+                new ResourceLogs(r.resource(), new ArrayList<>()).setSchemaUrl(r.schemaUrl());
+            out.add(resourceOut);
+          }
+          if (scopeOut == null) {
+            scopeOut = new ScopeLogs(s.scope(), new ArrayList<>()).setSchemaUrl(s.schemaUrl());
+            resourceOut.scopeLogs().add(scopeOut);
+          }
+          scopeOut.logRecords().add(rec);
+        }
+      }
+    }
+    return new LogsBatch(out);
+  }
+
   @FunctionalInterface
   public interface RecordPredicate {
     boolean test(ResourceLogs resource, ScopeLogs scope, LogRecord record);
