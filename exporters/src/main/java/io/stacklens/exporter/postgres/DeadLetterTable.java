@@ -153,9 +153,8 @@ final class DeadLetterTable implements TableWriter {
   /** The resource as the record had it before it failed: without the dead-letter attributes. */
   private static ResourceLogs withoutAnnotations(ResourceLogs rl) {
     if (rl == null) return null;
-    Attributes a = rl.resource().attributes().copy();
-    ANNOTATIONS.forEach(a::remove);
-    Resource r = new Resource(a).setDroppedAttributesCount(rl.resource().droppedAttributesCount());
+    Resource r = rl.resource().copy();
+    ANNOTATIONS.forEach(r.attributes()::remove);
     return new ResourceLogs(r, List.of());
   }
 

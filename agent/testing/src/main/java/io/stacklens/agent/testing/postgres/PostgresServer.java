@@ -1,5 +1,6 @@
 package io.stacklens.agent.testing.postgres;
 
+import io.stacklens.agent.sql.JdbcUrls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,7 @@ public final class PostgresServer implements AutoCloseable {
     Matcher m = URL_PATTERN.matcher(url);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "not a jdbc:postgresql://host[:port]/database URL: " + redact(url));
+          "not a jdbc:postgresql://host[:port]/database URL: " + JdbcUrls.redact(url));
     }
     this.baseUrl = m.group(1);
     String db =
@@ -294,10 +295,6 @@ public final class PostgresServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  private static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 
   /** A server process created with initdb in its own temporary directory. */
