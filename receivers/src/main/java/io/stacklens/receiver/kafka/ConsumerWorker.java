@@ -79,13 +79,9 @@ final class ConsumerWorker implements Runnable {
   private volatile int pausedCount;
 
   private final OffsetLedger ledger = new OffsetLedger();
-  private boolean refused;
   private boolean paused;
-  private long backoffNanos;
-  private long nextAttemptNanos;
-  private boolean deadLettersRefused;
-  private long deadLetterBackoffNanos;
-  private long nextDeadLetterAttemptNanos;
+  private final RetryBackoff pipelineRetry;
+  private final RetryBackoff deadLetterRetry;
   private long lastCommitNanos = System.nanoTime();
   private boolean joined;
   private boolean failing;
@@ -115,8 +111,10 @@ final class ConsumerWorker implements Runnable {
     this.logger = logger;
     this.memory = memory;
     this.properties = consumerProperties(config, receiver.replace('/', '-') + "-" + index, memory);
-    this.backoffNanos = config.backoff.initialInterval.toNanos();
-    this.deadLetterBackoffNanos = backoffNanos;
+    this.pipelineRetry =
+        new RetryBackoff(config.backoff.initialInterval, config.backoff.maxInterval);
+    this.deadLetterRetry =
+        new RetryBackoff(config.backoff.initialInterval, config.backoff.maxInterval);
   }
 
   static Properties consumerProperties(KafkaReceiverConfig config, String clientId) {
@@ -213,9 +211,10 @@ final class ConsumerWorker implements Runnable {
 
   private Duration nextPollTimeout() {
     if (ledger.isEmpty()) return config.pollTimeout;
-    long retryAt = nextAttemptNanos;
-    if (deadLettersRefused && (!refused || nextDeadLetterAttemptNanos - retryAt < 0)) {
-      retryAt = nextDeadLetterAttemptNanos;
+    long retryAt = pipelineRetry.nextAttemptNanos();
+    if (deadLetterRetry.refused()
+        && (!pipelineRetry.refused() || deadLetterRetry.nextAttemptNanos() - retryAt < 0)) {
+      retryAt = deadLetterRetry.nextAttemptNanos();
     }
     long wait = paused ? retryAt - System.nanoTime() : TimeUnit.MILLISECONDS.toNanos(5);
     wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, config.pollTimeout.toNanos()));
@@ -296,18 +295,15 @@ final class ConsumerWorker implements Runnable {
   private void deliver(boolean lastChance) {
     if (ledger.isEmpty()) return;
     long now = System.nanoTime();
-    if (!refused || lastChance || now >= nextAttemptNanos) offer(now);
-    if (deadLetters != null
-        && (!deadLettersRefused || lastChance || now >= nextDeadLetterAttemptNanos)) {
-      offerDeadLetters(now);
-    }
-    completeChunks();
+    if (pipelineRetry.due(now, lastChance)) offer(now);
+    if (deadLetters != null && deadLetterRetry.due(now, lastChance)) offerDeadLetters(now);
+    ledger.completeChunks();
   }
 
   private void offer(long now) {
     List<PendingChunk> waiting = ledger.waitingForThePipeline();
     if (waiting.isEmpty()) {
-      refused = false;
+      pipelineRetry.nothingWaiting();
       return;
     }
     Batch batch = waiting.size() == 1 ? waiting.get(0).batch() : merged(waiting);
@@ -318,14 +314,11 @@ final class ConsumerWorker implements Runnable {
       if (waiting.size() > 1) for (PendingChunk c : waiting) c.release();
       for (PendingChunk c : waiting) c.accepted();
       metrics.accepted(records);
-      refused = false;
-      backoffNanos = config.backoff.initialInterval.toNanos();
+      pipelineRetry.accepted();
     } else {
       if (waiting.size() > 1) batch.releaseMemory();
       metrics.refused(admission, records);
-      refused = true;
-      nextAttemptNanos = now + backoffNanos;
-      backoffNanos = Math.min(backoffNanos * 2, config.backoff.maxInterval.toNanos());
+      pipelineRetry.refusedAt(now);
     }
   }
 
@@ -366,9 +359,7 @@ final class ConsumerWorker implements Runnable {
       }
     }
     if (refusal == null) {
-      if (deadLettersRefused) {
-        deadLettersRefused = false;
-        deadLetterBackoffNanos = config.backoff.initialInterval.toNanos();
+      if (deadLetterRetry.accepted()) {
         logger.log(
             Level.INFO,
             receiver
@@ -387,24 +378,14 @@ final class ConsumerWorker implements Runnable {
             + " undecodable message(s) ("
             + (refusal == Admission.REFUSED_FULL ? "its queue is full" : "it is not running")
             + "); their partitions wait, offsets are not committed past them; retrying");
-    deadLettersRefused = true;
-    nextDeadLetterAttemptNanos = now + deadLetterBackoffNanos;
-    deadLetterBackoffNanos =
-        Math.min(deadLetterBackoffNanos * 2, config.backoff.maxInterval.toNanos());
-  }
-
-  /**
-   * Moves each partition's leading done chunks out of the ledger, their offsets to be committed.
-   */
-  private void completeChunks() {
-    ledger.completeChunks();
+    deadLetterRetry.refusedAt(now);
   }
 
   private void updatePause() {
     KafkaConsumer<byte[], byte[]> c = consumer;
     boolean shouldPause =
-        refused
-            || deadLettersRefused
+        pipelineRetry.refused()
+            || deadLetterRetry.refused()
             || ledger.size() >= MAX_PENDING_CHUNKS
             || memory.isExhausted();
     if (shouldPause && !paused) {
@@ -518,7 +499,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private void recovered() {
-    if (!failing || deadLettersRefused) return;
+    if (!failing || deadLetterRetry.refused()) return;
     failing = false;
     status.update(index, joined ? ComponentStatus.OK : ComponentStatus.STARTING, waitingDetail());
   }
@@ -569,7 +550,7 @@ final class ConsumerWorker implements Runnable {
       // Offer waiting dead letters once more, so finished work is committed, not redone by the new
       // owner.
       if (deadLetters != null) offerDeadLetters(System.nanoTime());
-      completeChunks();
+      ledger.completeChunks();
       commitSync(ledger.doneOffsets(partitions));
       forget(partitions);
     }
@@ -603,7 +584,7 @@ final class ConsumerWorker implements Runnable {
     /** Drops everything held for partitions this consumer no longer owns. */
     private void forget(Collection<TopicPartition> partitions) {
       ledger.forget(partitions);
-      refused &= !ledger.waitingForThePipeline().isEmpty();
+      if (ledger.waitingForThePipeline().isEmpty()) pipelineRetry.nothingWaiting();
       KafkaConsumer<byte[], byte[]> c = consumer;
       Set<TopicPartition> remaining = new HashSet<>(c.assignment());
       remaining.removeAll(partitions);

@@ -30,10 +30,18 @@ import org.apache.kafka.common.header.Header;
  * writes such a record back as the original message, the attributes as headers.
  */
 final class DeadLetterSender {
-  static final String TOPIC = "messaging.destination.name";
+  /**
+   * The topic and the key under the names {@code include_metadata} gives them ({@link
+   * KafkaMetadata}).
+   */
+  static final String TOPIC = KafkaMetadata.TOPIC;
+
+  static final String KEY = KafkaMetadata.KEY;
+
+  /** Partition and offset as numbers, under names of their own (include_metadata's differ). */
   static final String PARTITION = "messaging.kafka.destination.partition";
+
   static final String OFFSET = "messaging.kafka.message.offset";
-  static final String KEY = "messaging.kafka.message.key";
 
   private final DeadLetters target;
   private final ComponentId exporter;
