@@ -246,22 +246,14 @@ abstract class Step {
      */
     @Override
     boolean apply(LogContext ctx, StringBuilder errors) {
-      int start = errors.length();
-      boolean first = true;
+      boolean valid = true;
       for (int i = 0; i < fields.length; i++) {
-        Object value = fields[i].get(ctx);
-        String problem = check(i, value);
+        String problem = check(i, fields[i].get(ctx));
         if (problem == null) continue;
-        if (first) {
-          if (start > 0) errors.append("; ");
-          errors.append("schema: ");
-          first = false;
-        } else {
-          errors.append("; ");
-        }
-        errors.append(problem);
+        error(errors, valid ? "schema: " + problem : problem);
+        valid = false;
       }
-      return first;
+      return valid;
     }
 
     /** What is wrong with required field {@code i} holding {@code value}, or null. */

@@ -84,11 +84,11 @@ public final class ConfigValidator {
     return out;
   }
 
+  /** {@code relativePath} (reported by a section) under the section's {@code path}. */
   private static String join(String path, String relativePath) {
-    if (relativePath == null || relativePath.isEmpty()) {
-      return path;
-    }
-    return path.isEmpty() ? relativePath : YamlPath.child(path, relativePath);
+    return relativePath == null || relativePath.isEmpty()
+        ? path
+        : YamlPath.child(path, relativePath);
   }
 
   private static void visit(
@@ -136,10 +136,7 @@ public final class ConfigValidator {
           }
 
           private void report(Severity severity, String relativePath, String message) {
-            String full =
-                relativePath == null || relativePath.isEmpty()
-                    ? path
-                    : YamlPath.child(path, relativePath);
+            String full = join(path, relativePath);
             if (problems.hasErrorAt(full)) {
               return; // the value written there was already refused; its default is not the user's
               // doing
