@@ -47,15 +47,7 @@ final class DeadLetterExporter implements AutoCloseable {
     List<Delivered> out = new ArrayList<>();
     for (Batch b : exporter.pushed()) {
       ((LogsBatch) b)
-          .resourceLogs()
-          .forEach(
-              rl ->
-                  rl.scopeLogs()
-                      .forEach(
-                          sl ->
-                              sl.logRecords()
-                                  .forEach(
-                                      r -> out.add(new Delivered(rl.resource().attributes(), r)))));
+          .forEachRecord((rl, sl, r) -> out.add(new Delivered(rl.resource().attributes(), r)));
     }
     return out;
   }
