@@ -1,5 +1,9 @@
 package io.stacklens.agent.api;
 
+/**
+ * Creates exporters of one type. Most exporters extend {@link DeclaredExporterFactory} rather than
+ * implement this directly.
+ */
 public interface ExporterFactory<C extends ExporterConfig> extends Factory<C> {
   @Override
   default ComponentKind kind() {

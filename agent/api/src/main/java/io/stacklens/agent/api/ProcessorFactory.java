@@ -2,6 +2,10 @@ package io.stacklens.agent.api;
 
 import io.stacklens.agent.data.Signal;
 
+/**
+ * Creates processors of one type. Most processors extend {@link DeclaredProcessorFactory} rather
+ * than implement this directly.
+ */
 public interface ProcessorFactory<C extends ComponentConfig> extends Factory<C> {
   @Override
   default ComponentKind kind() {

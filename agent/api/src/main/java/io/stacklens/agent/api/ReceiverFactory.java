@@ -3,6 +3,10 @@ package io.stacklens.agent.api;
 import io.stacklens.agent.data.Signal;
 import java.util.Map;
 
+/**
+ * Creates receivers of one type. Most receivers extend {@link DeclaredReceiverFactory} rather than
+ * implement this directly.
+ */
 public interface ReceiverFactory<C extends ComponentConfig> extends Factory<C> {
   @Override
   default ComponentKind kind() {
