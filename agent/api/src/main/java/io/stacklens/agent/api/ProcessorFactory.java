@@ -12,6 +12,11 @@ public interface ProcessorFactory<C extends ComponentConfig> extends Factory<C> 
     return ComponentKind.PROCESSOR;
   }
 
-  /** Creates the instance for one pipeline; each pipeline naming the id gets its own. */
+  /**
+   * Creates the instance for one pipeline; each pipeline naming the id gets its own.
+   *
+   * @throws Exception when the component cannot be built: start-up fails, printing the component's
+   *     YAML path (extended by the setting a {@link StartException} names) and the message
+   */
   Processor createProcessor(ComponentContext context, C config, Signal signal) throws Exception;
 }
