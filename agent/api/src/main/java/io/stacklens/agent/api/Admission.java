@@ -6,6 +6,7 @@ package io.stacklens.agent.api;
  * RESOURCE_EXHAUSTED / HTTP 429 with a retry delay, or UNAVAILABLE / 503).
  */
 public enum Admission {
+  /** The pipeline took the batch; it now owns it. */
   ACCEPTED(null),
   /** The pipeline ring is full: backpressure. Retryable after a short delay. */
   REFUSED_FULL("ring_full"),
@@ -23,6 +24,7 @@ public enum Admission {
     return reason;
   }
 
+  /** Whether this is {@link #ACCEPTED}: the caller no longer owns the batch. */
   public boolean accepted() {
     return this == ACCEPTED;
   }

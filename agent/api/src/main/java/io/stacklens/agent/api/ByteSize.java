@@ -13,16 +13,24 @@ public record ByteSize(long bytes) {
       Pattern.compile(
           "\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|k|m|g)?\\s*", Pattern.CASE_INSENSITIVE);
 
+  /** Throws {@link IllegalArgumentException} when {@code bytes} is negative. */
   public ByteSize {
     if (bytes < 0) {
       throw new IllegalArgumentException("size must not be negative");
     }
   }
 
+  /** {@code mib} mebibytes (1024 × 1024 bytes each). */
   public static ByteSize ofMebibytes(long mib) {
     return new ByteSize(mib * 1024 * 1024);
   }
 
+  /**
+   * Parses a number of bytes with an optional case-insensitive unit: {@code kb}, {@code mb}, {@code
+   * gb} are powers of 1000; {@code kib}/{@code k}, {@code mib}/{@code m}, {@code gib}/{@code g}
+   * powers of 1024. Throws {@link IllegalArgumentException} for any other text, and {@link
+   * ArithmeticException} when the size overflows a long.
+   */
   public static ByteSize parse(String text) {
     Matcher m = FORMAT.matcher(text);
     if (!m.matches()) {

@@ -17,6 +17,10 @@ public record ComponentContext(
   /** The counter every processor drop goes to, with the reason it was dropped. */
   public static final String PROCESSOR_DROPPED = "stacklens_processor_dropped_records_total";
 
+  /**
+   * The context of a receiver or exporter (no pipeline); its logger is named {@code
+   * io.stacklens.agent.<kind>.<id>}.
+   */
   public static ComponentContext of(ComponentId id, ComponentKind kind, MetricsRegistry metrics) {
     return new ComponentContext(id, kind, metrics, logger(kind, id), null);
   }

@@ -18,10 +18,19 @@ public final class ComponentId implements Comparable<ComponentId> {
     this.name = name;
   }
 
+  /**
+   * An id with only a type, e.g. {@code kafka}; throws {@link IllegalArgumentException} when the
+   * type is not a letter followed by letters, digits or underscores.
+   */
   public static ComponentId of(String type) {
     return of(type, "");
   }
 
+  /**
+   * An id {@code type/name}, or just {@code type} when {@code name} is empty; throws {@link
+   * IllegalArgumentException} when the type is invalid or the name contains {@code /} or is blank
+   * but not empty.
+   */
   public static ComponentId of(String type, String name) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(name, "name");
@@ -55,6 +64,7 @@ public final class ComponentId implements Comparable<ComponentId> {
     return of(id.substring(0, slash).trim(), name);
   }
 
+  /** The type part, which selects the factory, e.g. {@code kafka}. */
   public String type() {
     return type;
   }

@@ -2,8 +2,14 @@ package io.stacklens.agent.api;
 
 /** The three kinds of pipeline component; the YAML section each is defined under. */
 public enum ComponentKind {
+  /** Brings records into the agent; defined under {@code receivers}. */
   RECEIVER("receivers"),
+  /**
+   * Transforms, filters or routes records between receivers and exporters; defined under {@code
+   * processors}.
+   */
   PROCESSOR("processors"),
+  /** Sends records out of the agent; defined under {@code exporters}. */
   EXPORTER("exporters");
 
   private final String section;

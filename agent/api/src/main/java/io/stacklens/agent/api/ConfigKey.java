@@ -9,5 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
 public @interface ConfigKey {
+  /** The YAML key to bind the annotated field to, used as written. */
   String value();
 }

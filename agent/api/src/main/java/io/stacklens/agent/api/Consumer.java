@@ -11,5 +11,9 @@ import io.stacklens.agent.data.Batch;
  */
 @FunctionalInterface
 public interface Consumer {
+  /**
+   * Offers {@code batch} to the next stage without blocking; on {@link Admission#ACCEPTED}
+   * ownership passes to the pipeline, on a refusal it stays with the caller.
+   */
   Admission consume(Batch batch);
 }

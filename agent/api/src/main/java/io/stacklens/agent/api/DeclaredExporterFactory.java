@@ -10,11 +10,19 @@ public abstract class DeclaredExporterFactory<C extends ExporterConfig> extends 
   /** How the component is made: usually its constructor. */
   @FunctionalInterface
   public interface Creator<C> {
+    /**
+     * Builds the exporter for one exporter id; an exception fails start-up (throw {@link
+     * StartException} to name the setting at fault).
+     */
     Exporter create(ComponentContext context, C config) throws Exception;
   }
 
   private final Creator<C> creator;
 
+  /**
+   * Declares the exporter type; see {@link DeclaredFactory} for what each argument must be. {@code
+   * creator} is called once per exporter id.
+   */
   protected DeclaredExporterFactory(
       String type,
       Stability stability,

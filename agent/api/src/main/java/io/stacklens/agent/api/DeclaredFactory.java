@@ -33,6 +33,13 @@ public abstract class DeclaredFactory<C extends ComponentConfig> implements Fact
   private final Supplier<C> defaults;
   private final Class<C> configClass;
 
+  /**
+   * Declares a component type. {@code type} is lower-case letters, digits and underscores, starting
+   * with a letter; {@code signals} must not be empty and is copied; {@code description} must not be
+   * blank; {@code defaults} makes a new config holding every default and is called once here to
+   * learn the config class. Throws {@link IllegalArgumentException} (or {@link
+   * NullPointerException} for a null stability) when one is invalid.
+   */
   @SuppressWarnings("unchecked")
   protected DeclaredFactory(
       String type,

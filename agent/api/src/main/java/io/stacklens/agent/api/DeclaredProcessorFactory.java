@@ -10,11 +10,19 @@ public abstract class DeclaredProcessorFactory<C extends ComponentConfig> extend
   /** How the component is made for one pipeline: usually its constructor. */
   @FunctionalInterface
   public interface Creator<C> {
+    /**
+     * Builds the processor for one pipeline of {@code signal}; an exception fails start-up (throw
+     * {@link StartException} to name the setting at fault).
+     */
     Processor create(ComponentContext context, C config, Signal signal) throws Exception;
   }
 
   private final Creator<C> creator;
 
+  /**
+   * Declares the processor type; see {@link DeclaredFactory} for what each argument must be. {@code
+   * creator} is called once per pipeline naming the processor.
+   */
   protected DeclaredProcessorFactory(
       String type,
       Stability stability,

@@ -11,12 +11,21 @@ public abstract class DeclaredReceiverFactory<C extends ComponentConfig> extends
   /** How the component is made: usually its constructor. */
   @FunctionalInterface
   public interface Creator<C> {
+    /**
+     * Builds the receiver for one receiver id, with one consumer per signal that has a pipeline
+     * naming it; an exception fails start-up (throw {@link StartException} to name the setting at
+     * fault).
+     */
     Receiver create(ComponentContext context, C config, Map<Signal, Consumer> consumers)
         throws Exception;
   }
 
   private final Creator<C> creator;
 
+  /**
+   * Declares the receiver type; see {@link DeclaredFactory} for what each argument must be. {@code
+   * creator} is called once per receiver id.
+   */
   protected DeclaredReceiverFactory(
       String type,
       Stability stability,

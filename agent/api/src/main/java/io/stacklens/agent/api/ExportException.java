@@ -17,8 +17,15 @@ public final class ExportException extends Exception {
   /** The {@code reason} label of a permanent failure when the exporter names none. */
   public static final String PERMANENT_ERROR = "permanent_error";
 
+  /** Whether retrying can never succeed. */
   private final boolean permanent;
+
   private final transient Batch unsent;
+
+  /**
+   * Short machine-readable label of the failure; {@link #PERMANENT_ERROR} unless the exporter named
+   * one.
+   */
   private final String reason;
 
   private ExportException(
@@ -33,18 +40,34 @@ public final class ExportException extends Exception {
     this(message, cause, permanent, unsent, PERMANENT_ERROR);
   }
 
+  /**
+   * A failure that may succeed later (destination unavailable, throttled, timed out); the exporter
+   * helper retries the batch per its retry settings.
+   */
   public static ExportException retryable(String message, Throwable cause) {
     return new ExportException(message, cause, false, null);
   }
 
+  /**
+   * A failure that may succeed later, with no underlying cause; the exporter helper retries the
+   * batch per its retry settings.
+   */
   public static ExportException retryable(String message) {
     return new ExportException(message, null, false, null);
   }
 
+  /**
+   * A failure that retrying cannot fix (rejected as invalid, not encodable); the records are
+   * dropped, or go to the dead-letter exporter when one is configured.
+   */
   public static ExportException permanent(String message, Throwable cause) {
     return new ExportException(message, cause, true, null);
   }
 
+  /**
+   * A failure that retrying cannot fix, with no underlying cause; the records are dropped or
+   * dead-lettered.
+   */
   public static ExportException permanent(String message) {
     return new ExportException(message, null, true, null);
   }
@@ -80,6 +103,7 @@ public final class ExportException extends Exception {
     return reason;
   }
 
+  /** True for a permanent failure, false for a retryable one. */
   public boolean isPermanent() {
     return permanent;
   }

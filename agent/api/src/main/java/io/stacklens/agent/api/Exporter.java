@@ -17,9 +17,16 @@ public interface Exporter extends Component {
    * marked retryable (will be retried with backoff) or permanent (dropped and counted, sent to the
    * dead-letter destination when one is configured). The calling thread is interrupted when the
    * attempt's timeout expires.
+   *
+   * @param batch the records to send; shared with other exporters and with the caller, read only
+   * @throws ExportException the batch, or the part named by {@link ExportException#withUnsent}, was
+   *     not delivered
    */
   void push(Batch batch) throws ExportException;
 
-  /** Makes everything pushed so far durable (flush buffers); called at shutdown and on timers. */
+  /**
+   * Makes everything pushed so far durable (flush buffers); the exporter helper calls it once, at
+   * shutdown, after the last push.
+   */
   default void flush() throws ExportException {}
 }

@@ -29,9 +29,19 @@ import java.time.Duration;
  * </pre>
  */
 public class ExporterConfig implements DeadLetterConfig {
+  /**
+   * Maximum time one push attempt may take; the sending thread is interrupted after it. Default 5
+   * s; must be positive.
+   */
   public Duration timeout = Duration.ofSeconds(5);
+
+  /** Bounds of the queue between the pipeline worker and the sender threads. */
   public QueueSettings sendingQueue = new QueueSettings();
+
+  /** How records are gathered into larger batches before a push. */
   public BatchSettings batch = new BatchSettings();
+
+  /** Back-off between attempts after a retryable {@link ExportException}. */
   public RetrySettings retryOnFailure = new RetrySettings();
 
   /**
@@ -46,7 +56,9 @@ public class ExporterConfig implements DeadLetterConfig {
     return deadLetter;
   }
 
+  /** The {@code sending_queue} section: how much waits to be sent and how many threads send it. */
   public static class QueueSettings implements ComponentConfig {
+    /** Number of batches held before the pipeline worker has to wait. Default 128; at least 1. */
     public int queueSize = 128;
 
     /**
@@ -55,6 +67,10 @@ public class ExporterConfig implements DeadLetterConfig {
      */
     public ByteSize maxSize = ByteSize.ofMebibytes(32);
 
+    /**
+     * Sender threads calling {@link Exporter#push} concurrently. Default 1; at least 1. With more
+     * than one, pushes of one exporter may overlap and finish out of order.
+     */
     public int numConsumers = 1;
 
     @Override
@@ -67,10 +83,30 @@ public class ExporterConfig implements DeadLetterConfig {
     }
   }
 
+  /** The {@code batch} section: gathering records into larger batches before they are pushed. */
   public static class BatchSettings implements ComponentConfig {
+    /**
+     * Whether records are gathered at all; when false every batch is pushed as it arrives. Default
+     * true.
+     */
     public boolean enabled = true;
+
+    /**
+     * Records to gather before a batch is sent without waiting for {@link #flushTimeout}. Default
+     * 1000; at least 1.
+     */
     public int minSize = 1000;
+
+    /**
+     * Most records in one push; larger batches are split. 0 means no limit; otherwise at least
+     * {@link #minSize}. Default 10000.
+     */
     public int maxSize = 10000;
+
+    /**
+     * Longest the oldest gathered record waits before what was gathered is sent anyway. Default 200
+     * ms; must be positive.
+     */
     public Duration flushTimeout = Duration.ofMillis(200);
 
     @Override
@@ -90,12 +126,39 @@ public class ExporterConfig implements DeadLetterConfig {
     }
   }
 
+  /**
+   * The {@code retry_on_failure} section: exponential back-off between attempts of a retryable
+   * failure.
+   */
   public static class RetrySettings implements ComponentConfig {
+    /**
+     * Whether retryable failures are retried; when false a failed batch is dropped at once. Default
+     * true.
+     */
     public boolean enabled = true;
+
+    /** Wait before the first retry. Default 1 s; must be positive. */
     public Duration initialInterval = Duration.ofSeconds(1);
+
+    /**
+     * Upper bound of the wait between two attempts. Default 30 s; not less than {@link
+     * #initialInterval}.
+     */
     public Duration maxInterval = Duration.ofSeconds(30);
+
+    /** Factor the wait grows by after each attempt. Default 1.5; at least 1.0. */
     public double multiplier = 1.5;
+
+    /**
+     * Relative jitter of each wait, in [0, 1): the wait is drawn between (1 - f) and (1 + f) times
+     * the nominal one, never above {@link #maxInterval}. Default 0.5.
+     */
     public double randomizationFactor = 0.5;
+
+    /**
+     * Time from the first attempt after which no retry is started; the batch is then dropped (or
+     * dead-lettered). 0 retries until shutdown. Default 5 min; not negative.
+     */
     public Duration maxElapsedTime = Duration.ofMinutes(5);
 
     @Override

@@ -10,11 +10,16 @@ import java.util.Set;
  * @param <C> the config class, bound from YAML onto {@link #createDefaultConfig()}
  */
 public interface Factory<C extends ComponentConfig> {
+  /**
+   * Which kind of component this factory creates; with {@link #type()} it must be unique among all
+   * factories.
+   */
   ComponentKind kind();
 
   /** The type part of component ids, e.g. {@code otlp}, {@code file}. */
   String type();
 
+  /** The class of {@link #createDefaultConfig()}'s result, which YAML is bound into. */
   Class<C> configClass();
 
   /**
@@ -22,6 +27,7 @@ public interface Factory<C extends ComponentConfig> {
    */
   C createDefaultConfig();
 
+  /** Maturity of this component type. */
   Stability stability();
 
   /**

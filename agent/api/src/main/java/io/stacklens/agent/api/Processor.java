@@ -10,7 +10,7 @@ public interface Processor extends Component {
   /**
    * Processes {@code batch} in place (or replaces it) and returns what goes on to the next step;
    * null or an empty batch when every record was dropped. Every record dropped must be counted with
-   * a reason through the component's {@link ComponentContext#telemetry()}.
+   * a reason, in the counter {@link ComponentContext#droppedCounter} gives.
    */
   Batch process(Batch batch);
 

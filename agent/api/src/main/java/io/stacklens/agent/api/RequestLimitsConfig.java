@@ -19,10 +19,34 @@ package io.stacklens.agent.api;
  * format cannot skip just the record (OTLP/JSON strings, JSON arrays), refuses the request.
  */
 public class RequestLimitsConfig implements ComponentConfig {
+  /**
+   * Most log records, spans or metric data points in one request; more refuses the request (413).
+   * Default 50000; at least 1.
+   */
   public int maxRecordsPerRequest = 50_000;
+
+  /**
+   * Most estimated heap the decoded request may take; more refuses the request (413). Default 16
+   * MiB; at least 1 KiB.
+   */
   public ByteSize maxDecodedSize = ByteSize.ofMebibytes(16);
+
+  /**
+   * Most key/values and list items in one record, counted at every depth; more rejects that record.
+   * Default 1000; at least 1.
+   */
   public int maxAttributesPerRecord = 1_000;
+
+  /**
+   * Deepest nesting of maps and lists inside a record; deeper rejects that record. Default 64;
+   * between 1 and 1000.
+   */
   public int maxNestingDepth = 64;
+
+  /**
+   * Longest single string or bytes value; longer rejects that record. Default 1 MiB; between 1 byte
+   * and 2 GiB.
+   */
   public ByteSize maxValueSize = ByteSize.ofMebibytes(1);
 
   @Override

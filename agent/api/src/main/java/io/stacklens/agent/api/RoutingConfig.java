@@ -11,5 +11,9 @@ public interface RoutingConfig extends ComponentConfig {
   /** One exporter named by the config, with the config-relative YAML path where it is written. */
   record Target(ComponentId exporter, String path) {}
 
+  /**
+   * Every exporter the config sends records to, each with where in the config it is named;
+   * validation reports a target that is not among the pipeline's exporters at that path.
+   */
   List<Target> routeTargets();
 }

@@ -25,6 +25,10 @@ public interface RoutingProcessor extends Processor {
   /** Where a routing processor hands its parts. */
   @FunctionalInterface
   interface RouteSink {
+    /**
+     * Delivers {@code part} to each of {@code exporters}, all of them exporters of the current
+     * pipeline; the exporters only read the part, so it must not be changed afterwards.
+     */
     void send(Batch part, List<ComponentId> exporters);
   }
 }

@@ -21,6 +21,7 @@ import java.util.Locale;
 public final class StartException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The setting at fault, relative to the component; empty for the component as a whole. */
   private final String key;
 
   /**

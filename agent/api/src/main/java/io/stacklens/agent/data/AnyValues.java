@@ -21,6 +21,11 @@ public final class AnyValues {
     return value;
   }
 
+  /**
+   * Value equality of two AnyValue objects: byte arrays by content, lists element by element
+   * (recursively), everything else (including {@link Attributes}, in order) by {@code equals}; two
+   * nulls are equal.
+   */
   public static boolean equal(Object a, Object b) {
     if (a instanceof byte[] x && b instanceof byte[] y) return Arrays.equals(x, y);
     if (a instanceof List<?> x && b instanceof List<?> y) {

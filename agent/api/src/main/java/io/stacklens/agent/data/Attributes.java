@@ -36,16 +36,23 @@ public final class Attributes {
 
   private boolean maskBuilt;
 
+  /** An empty list that allocates its arrays on the first entry. */
   public Attributes() {
     keys = NO_KEYS;
     values = NO_VALUES;
   }
 
+  /** An empty list with room for {@code expectedSize} entries before it has to grow. */
   public Attributes(int expectedSize) {
     keys = expectedSize == 0 ? NO_KEYS : new String[expectedSize];
     values = expectedSize == 0 ? NO_VALUES : new Object[expectedSize];
   }
 
+  /**
+   * A list of the given pairs, in order: {@code of("k1", v1, "k2", v2)}. Keys must be non-null
+   * strings; a repeated key keeps its last value. Throws {@link IllegalArgumentException} for an
+   * odd number of arguments.
+   */
   public static Attributes of(Object... keyValues) {
     if (keyValues.length % 2 != 0) throw new IllegalArgumentException("key/value pairs expected");
     Attributes a = new Attributes(keyValues.length / 2);
@@ -55,19 +62,29 @@ public final class Attributes {
     return a;
   }
 
+  /** Number of entries. */
   public int size() {
     return size;
   }
 
+  /** Whether there are no entries. */
   public boolean isEmpty() {
     return size == 0;
   }
 
+  /**
+   * The key at {@code index} (0 to {@link #size()} - 1, in insertion order); throws {@link
+   * IndexOutOfBoundsException} otherwise.
+   */
   public String key(int index) {
     Objects.checkIndex(index, size);
     return keys[index];
   }
 
+  /**
+   * The value at {@code index} (0 to {@link #size()} - 1, in insertion order); throws {@link
+   * IndexOutOfBoundsException} otherwise.
+   */
   public Object value(int index) {
     Objects.checkIndex(index, size);
     return values[index];
@@ -100,6 +117,7 @@ public final class Attributes {
     maskBuilt = true;
   }
 
+  /** Whether {@code key} is present, even with a null (empty) value. */
   public boolean contains(String key) {
     return indexOf(key) >= 0;
   }
@@ -160,6 +178,9 @@ public final class Attributes {
     if (maskBuilt) keyMask |= hashBits(key.hashCode());
   }
 
+  /**
+   * Removes {@code key}, keeping the order of the others; returns its value, or null when absent.
+   */
   public Object remove(String key) {
     int i = indexOf(key);
     if (i < 0) return null;
@@ -173,6 +194,7 @@ public final class Attributes {
     return old;
   }
 
+  /** Removes every entry, keeping the allocated capacity. */
   public void clear() {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(values, 0, size, null);
@@ -181,6 +203,10 @@ public final class Attributes {
     maskBuilt = true;
   }
 
+  /**
+   * Calls {@code action} with each key and value, in order. {@code action} must not change this
+   * list.
+   */
   public void forEach(BiConsumer<String, Object> action) {
     for (int i = 0; i < size; i++) action.accept(keys[i], values[i]);
   }

@@ -6,6 +6,10 @@ package io.stacklens.agent.data;
  * exporter.
  */
 public sealed interface Batch permits BatchMemory {
+  /**
+   * Which signal this batch carries; decides its concrete class ({@link LogsBatch}, {@link
+   * TracesBatch}, {@link MetricsBatch}).
+   */
   Signal signal();
 
   /** Log records, spans or metric data points in this batch. */
@@ -40,6 +44,7 @@ public sealed interface Batch permits BatchMemory {
   /** One holder is done with the batch; the last one gives its bytes back to the limiter. */
   void releaseMemory();
 
+  /** Whether the batch holds no records (it may still hold empty resources or scopes). */
   default boolean isEmpty() {
     return recordCount() == 0;
   }

@@ -10,14 +10,22 @@ import java.util.function.Consumer;
 public final class LogsBatch extends BatchMemory {
   private final List<ResourceLogs> resourceLogs;
 
+  /** An empty batch backed by a new mutable list. */
   public LogsBatch() {
     this(new ArrayList<>());
   }
 
+  /**
+   * A batch over {@code resourceLogs}, which is used as is (not copied) and must be mutable for
+   * {@link #removeEmpty}, {@link #removeRecords} and {@link #appendAll}.
+   */
   public LogsBatch(List<ResourceLogs> resourceLogs) {
     this.resourceLogs = resourceLogs;
   }
 
+  /**
+   * The resources of this batch, live and mutable: processors may add, remove or reorder entries.
+   */
   public List<ResourceLogs> resourceLogs() {
     return resourceLogs;
   }
@@ -66,7 +74,7 @@ public final class LogsBatch extends BatchMemory {
   }
 
   /**
-   * Moves every resource of {@code other} into this batch (used by the exporter helper's batcher).
+   * Moves every resource of {@code other} into this batch; {@code other} must not be used again.
    */
   public void appendAll(LogsBatch other) {
     resourceLogs.addAll(other.resourceLogs);
@@ -120,13 +128,25 @@ public final class LogsBatch extends BatchMemory {
     return new LogsBatch(out);
   }
 
+  /**
+   * A test of one record with its resource and scope: what {@link #removeRecords} drops, what
+   * {@link #selectRecords} keeps.
+   */
   @FunctionalInterface
   public interface RecordPredicate {
+    /** True to remove {@code record}; must not change the batch's lists. */
     boolean test(ResourceLogs resource, ScopeLogs scope, LogRecord record);
   }
 
+  /**
+   * Called by {@link #forEachRecord(RecordVisitor)} for each record with its resource and scope.
+   */
   @FunctionalInterface
   public interface RecordVisitor {
+    /**
+     * Visits one record; may change the record in place, but must not add or remove records, scopes
+     * or resources.
+     */
     void visit(ResourceLogs resource, ScopeLogs scope, LogRecord record);
   }
 }

@@ -36,6 +36,7 @@ public final class MemoryLimiter {
     return UNLIMITED;
   }
 
+  /** The budget in bytes; {@link Long#MAX_VALUE} for {@link #unlimited()}. */
   public long limit() {
     return limit;
   }

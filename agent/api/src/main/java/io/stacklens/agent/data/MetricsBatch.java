@@ -14,6 +14,10 @@ public final class MetricsBatch extends BatchMemory {
   private final List<ResourceMetrics> resourceMetrics;
   private final int dataPointCount;
 
+  /**
+   * A batch of {@code resourceMetrics}; the list is copied (the protobuf messages are immutable and
+   * shared) and its data points counted once.
+   */
   public MetricsBatch(List<ResourceMetrics> resourceMetrics) {
     this.resourceMetrics = List.copyOf(resourceMetrics);
     int n = 0;
@@ -25,6 +29,7 @@ public final class MetricsBatch extends BatchMemory {
     this.dataPointCount = n;
   }
 
+  /** A batch of every resource of a decoded OTLP export request. */
   public static MetricsBatch of(ExportMetricsServiceRequest request) {
     return new MetricsBatch(request.getResourceMetricsList());
   }
@@ -40,10 +45,12 @@ public final class MetricsBatch extends BatchMemory {
     };
   }
 
+  /** The resources of this batch: an unmodifiable list of immutable protobuf messages. */
   public List<ResourceMetrics> resourceMetrics() {
     return resourceMetrics;
   }
 
+  /** This batch as an OTLP export request, ready to encode. */
   public ExportMetricsServiceRequest toRequest() {
     return ExportMetricsServiceRequest.newBuilder().addAllResourceMetrics(resourceMetrics).build();
   }

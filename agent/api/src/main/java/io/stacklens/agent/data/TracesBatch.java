@@ -14,6 +14,10 @@ public final class TracesBatch extends BatchMemory {
   private final List<ResourceSpans> resourceSpans;
   private final int spanCount;
 
+  /**
+   * A batch of {@code resourceSpans}; the list is copied (the protobuf messages are immutable and
+   * shared) and its spans counted once.
+   */
   public TracesBatch(List<ResourceSpans> resourceSpans) {
     this.resourceSpans = List.copyOf(resourceSpans);
     int n = 0;
@@ -23,14 +27,17 @@ public final class TracesBatch extends BatchMemory {
     this.spanCount = n;
   }
 
+  /** A batch of every resource of a decoded OTLP export request. */
   public static TracesBatch of(ExportTraceServiceRequest request) {
     return new TracesBatch(request.getResourceSpansList());
   }
 
+  /** The resources of this batch: an unmodifiable list of immutable protobuf messages. */
   public List<ResourceSpans> resourceSpans() {
     return resourceSpans;
   }
 
+  /** This batch as an OTLP export request, ready to encode. */
   public ExportTraceServiceRequest toRequest() {
     return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build();
   }
