@@ -25,8 +25,12 @@ public interface Exporter extends Component {
   void push(Batch batch) throws ExportException;
 
   /**
-   * Makes everything pushed so far durable (flush buffers); the exporter helper calls it once, at
-   * shutdown, after the last push.
+   * Makes everything pushed so far durable (flush buffers); the exporter helper calls it at
+   * shutdown, after the last push, and, when the exporter's queue is on disk ({@code
+   * sending_queue.storage: disk}), after each successful push before the disk queue forgets those
+   * records. It may be called from several sender threads at once. An exporter whose push already
+   * waits for the destination's confirmation (a broker's acknowledgement, a committed transaction)
+   * keeps the default, which does nothing.
    */
   default void flush() throws ExportException {}
 }

@@ -9,9 +9,15 @@ import java.time.Duration;
  * <pre>
  * timeout: 5s                 # one push attempt; the sender is interrupted after it
  * sending_queue:
- *   queue_size: 128           # batches held before the pipeline worker has to wait
- *   max_size: 32MiB           # ... or this much decoded telemetry (estimated heap), whichever comes first
+ *   queue_size: 128           # batches held in memory before the pipeline worker has to wait
+ *   max_size: 32MiB           # memory: this much decoded telemetry (estimated heap); disk: bytes on disk (default 1GiB)
  *   num_consumers: 1          # sender threads calling push concurrently
+ *   storage: memory           # memory | disk: an append-only log that survives a crash or restart
+ *   directory: ...            # disk only; default &lt;service.data_dir&gt;/queue/&lt;exporter id&gt;
+ *   fsync: batch              # disk only: always | batch | interval
+ *   fsync_interval: 1s        # disk only, with fsync: interval
+ *   when_full: block          # disk only: block | drop_oldest
+ *   segment_size: 16MiB       # disk only: size at which the log rolls to a new file
  * batch:
  *   enabled: true
  *   min_size: 1000            # records: send as soon as this many are gathered ...
@@ -58,14 +64,24 @@ public class ExporterConfig implements DeadLetterConfig {
 
   /** The {@code sending_queue} section: how much waits to be sent and how many threads send it. */
   public static class QueueSettings implements ComponentConfig {
-    /** Number of batches held before the pipeline worker has to wait. Default 128; at least 1. */
+    /** Default {@link #maxSize} of a memory queue: estimated heap bytes. */
+    public static final ByteSize DEFAULT_MEMORY_MAX_SIZE = ByteSize.ofMebibytes(32);
+
+    /** Default {@link #maxSize} of a disk queue: bytes on disk. */
+    public static final ByteSize DEFAULT_DISK_MAX_SIZE = ByteSize.ofMebibytes(1024);
+
+    /**
+     * Number of batches held in memory before the pipeline worker has to wait (memory), or kept
+     * decoded in memory beside the log (disk). Default 128; at least 1.
+     */
     public int queueSize = 128;
 
     /**
-     * Estimated heap bytes of the batches held; a batch larger than this still enters an empty
-     * queue.
+     * With {@code storage: memory}, estimated heap bytes of the batches held (default 32MiB); with
+     * {@code storage: disk}, bytes the log may take on disk (default 1GiB). A batch larger than
+     * this still enters an empty queue. Unset means the default of the storage.
      */
-    public ByteSize maxSize = ByteSize.ofMebibytes(32);
+    public ByteSize maxSize;
 
     /**
      * Sender threads calling {@link Exporter#push} concurrently. Default 1; at least 1. With more
@@ -73,13 +89,95 @@ public class ExporterConfig implements DeadLetterConfig {
      */
     public int numConsumers = 1;
 
+    /** Where queued batches are kept. Default {@link Storage#MEMORY}. */
+    public Storage storage = Storage.MEMORY;
+
+    /**
+     * Directory of a disk queue; one agent at a time may use it. Unset: {@code
+     * <service.data_dir>/queue/<exporter id>}.
+     */
+    public String directory;
+
+    /** When a disk queue forces what it wrote to the disk. Default {@link Fsync#BATCH}. */
+    public Fsync fsync = Fsync.BATCH;
+
+    /** How often a disk queue is forced to disk with {@code fsync: interval}. Default 1 s. */
+    public Duration fsyncInterval = Duration.ofSeconds(1);
+
+    /** What a full disk queue does with a new batch. Default {@link WhenFull#BLOCK}. */
+    public WhenFull whenFull = WhenFull.BLOCK;
+
+    /**
+     * Size at which a disk queue's log rolls over to a new file; a file is deleted once everything
+     * in it was delivered. Default 16MiB; at least 64KiB and not more than {@link #maxSize}.
+     */
+    public ByteSize segmentSize = ByteSize.ofMebibytes(16);
+
+    /** Where queued batches are kept. */
+    public enum Storage {
+      /** On the heap: lost when the agent stops or crashes. */
+      MEMORY,
+      /** In an append-only log on disk: replayed after a restart or a crash. */
+      DISK
+    }
+
+    /**
+     * When a disk queue forces what it wrote to the disk (a crash of the agent alone loses nothing
+     * either way).
+     */
+    public enum Fsync {
+      /** After every batch written: safe against power loss, slowest. */
+      ALWAYS,
+      /**
+       * Once per group of batches a pipeline worker hands over, before they are acknowledged with
+       * {@code delivery: durable}: safe against power loss, one fsync shared by many batches.
+       */
+      BATCH,
+      /** Every {@code fsync_interval}, in the background: a power loss may lose that much. */
+      INTERVAL
+    }
+
+    /** What a full disk queue does with a new batch. */
+    public enum WhenFull {
+      /** Makes the pipeline wait, so its receivers refuse clients with a retry hint. */
+      BLOCK,
+      /** Drops the oldest batches not yet being sent, counted and logged. */
+      DROP_OLDEST
+    }
+
+    /** {@link #maxSize}, or the default of the storage when it is unset. */
+    public ByteSize effectiveMaxSize() {
+      if (maxSize != null) return maxSize;
+      return storage == Storage.DISK ? DEFAULT_DISK_MAX_SIZE : DEFAULT_MEMORY_MAX_SIZE;
+    }
+
+    /** Whether batches are kept on disk. */
+    public boolean persistent() {
+      return storage == Storage.DISK;
+    }
+
     @Override
     public void validate(ConfigProblems problems) {
       if (queueSize < 1) problems.error("queue_size", "must be at least 1, got " + queueSize);
-      if (maxSize == null || maxSize.bytes() < 1024)
+      if (maxSize != null && maxSize.bytes() < 1024)
         problems.error("max_size", "must be at least 1KiB, got " + maxSize);
       if (numConsumers < 1)
         problems.error("num_consumers", "must be at least 1, got " + numConsumers);
+      if (storage != Storage.DISK) return;
+      if (segmentSize == null || segmentSize.bytes() < 64 * 1024) {
+        problems.error("segment_size", "must be at least 64KiB, got " + segmentSize);
+      } else if (segmentSize.bytes() > effectiveMaxSize().bytes()) {
+        problems.error(
+            "segment_size",
+            "must not be larger than max_size (" + effectiveMaxSize() + "), got " + segmentSize);
+      }
+      if (fsync == Fsync.INTERVAL && (fsyncInterval.isNegative() || fsyncInterval.isZero())) {
+        problems.error(
+            "fsync_interval", "must be positive, got " + Durations.describe(fsyncInterval));
+      }
+      if (directory != null && directory.isBlank()) {
+        problems.error("directory", "must not be empty; leave it out for the default");
+      }
     }
   }
 

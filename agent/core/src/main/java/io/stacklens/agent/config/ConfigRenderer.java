@@ -67,9 +67,10 @@ public final class ConfigRenderer {
     Map<String, Object> rendered = new LinkedHashMap<>();
     for (ConfigFields.ConfigField field : ConfigFields.of(config.getClass()).values()) {
       Object value = field.get(config);
-      // A nested section that is off (null) is left out: written back as "key:" it would mean "on,
-      // with defaults".
-      if (value == null && ConfigFields.isNestedConfig(field.field().getType())) continue;
+      // An unset value is left out: it means "the default" (a default that depends on another
+      // option, as sending_queue.max_size on storage), and a nested section that is off, written
+      // back as "key:", would mean "on, with defaults".
+      if (value == null) continue;
       boolean secret = field.isSecret() || isSecretKey(field.key());
       rendered.put(
           field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));

@@ -14,6 +14,7 @@ import java.util.Map;
  *   telemetry: { endpoint: 127.0.0.1:8888, logs: { level: info } }
  *   shutdown_timeout: 30s
  *   memory_limiter: { limit_percentage: 50 }
+ *   data_dir: /var/lib/stacklens   # disk queues live under it; default ./data
  *   pipelines:
  *     logs: { receivers: [otlp], exporters: [file] }
  * </pre>
@@ -26,6 +27,13 @@ public final class ServiceConfig implements ComponentConfig {
 
   /** Pipelines by id, in file order. At least one is required. */
   public Map<PipelineId, PipelineConfig> pipelines = Map.of();
+
+  /**
+   * Directory for the agent's state: exporters' disk queues ({@code sending_queue.storage: disk})
+   * go to {@code <data_dir>/queue/<exporter id>}. A relative path is resolved against the working
+   * directory. Default {@code data}.
+   */
+  public String dataDir = "data";
 
   /** The agent-wide budget for telemetry held in memory. */
   public MemoryLimiterConfig memoryLimiter = new MemoryLimiterConfig();
@@ -47,6 +55,9 @@ public final class ServiceConfig implements ComponentConfig {
     if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
       problems.error(
           "shutdown_timeout", "must be positive, got " + Durations.format(shutdownTimeout));
+    }
+    if (dataDir == null || dataDir.isBlank()) {
+      problems.error("data_dir", "must not be empty; leave it out for the default (data)");
     }
     if (pipelines.isEmpty()) {
       problems.error(

@@ -11,7 +11,10 @@ import io.stacklens.agent.api.Host;
 import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The shared exporter helper: wraps one {@link Exporter}'s push function in stages, each its own
@@ -31,9 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *  receivers' dead letters ─offer (never waits)─> {@link ReceiverDeadLetters} ─> the dead-letter exporter's queue
  * </pre>
  *
- * The queue is an interface: the in-memory {@link MemoryExportQueue} today, a persistent queue
- * next. Nothing leaves the helper unaccounted ({@link Outcomes}): every record is either counted in
- * {@code stacklens_exporter_sent_records_total} or in {@code
+ * The queue is an interface: the in-memory {@link MemoryExportQueue}, or the {@link
+ * DiskExportQueue} ({@code sending_queue.storage: disk}), whose entries are confirmed only once the
+ * exporter confirmed delivery and flushed, and which is not drained at shutdown: what it holds is
+ * sent after the next start. Nothing leaves the helper unaccounted ({@link Outcomes}): every record
+ * is either counted in {@code stacklens_exporter_sent_records_total} or in {@code
  * stacklens_exporter_send_failed_records_total{permanent, reason}}.
  */
 public final class ExporterRunner implements RetryStage.Shutdown {
@@ -57,22 +63,74 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   private volatile long deadlineNanos = Long.MAX_VALUE;
   private Host host;
 
+  /** A runner with an in-memory queue (tests, and exporters whose queue is not on disk). */
   public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config) {
-    this(
-        context,
-        exporter,
-        config,
-        new MemoryExportQueue(config.sendingQueue.queueSize, config.sendingQueue.maxSize.bytes()));
+    this(context, exporter, config, outcomes -> memoryQueue(config));
   }
 
+  /** A runner over the given queue (tests). */
   public ExporterRunner(
       ComponentContext context, Exporter exporter, ExporterConfig config, ExportQueue queue) {
+    this(context, exporter, config, outcomes -> queue);
+  }
+
+  /**
+   * A runner whose queue is what {@code sending_queue.storage} asks for: a disk queue in {@code
+   * sending_queue.directory}, by default {@code <dataDir>/queue/<exporter id>}.
+   *
+   * @throws IOException when the disk queue cannot be opened (its directory is not writable or is
+   *     locked by another running agent)
+   */
+  public static ExporterRunner create(
+      ComponentContext context, Exporter exporter, ExporterConfig config, Path dataDir)
+      throws IOException {
+    if (!config.sendingQueue.persistent()) return new ExporterRunner(context, exporter, config);
+    Path dir = queueDirectory(context.id(), config, dataDir);
+    try {
+      return new ExporterRunner(
+          context,
+          exporter,
+          config,
+          outcomes -> {
+            try {
+              return new DiskExportQueue(
+                  dir,
+                  config.sendingQueue,
+                  context.id().toString(),
+                  context.logger(),
+                  context.metrics(),
+                  outcomes::droppedFromQueue);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Where the disk queue of exporter {@code id} lives. */
+  public static Path queueDirectory(ComponentId id, ExporterConfig config, Path dataDir) {
+    if (config.sendingQueue.directory != null) return Path.of(config.sendingQueue.directory);
+    return dataDir.resolve("queue").resolve(id.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+  }
+
+  private static ExportQueue memoryQueue(ExporterConfig config) {
+    return new MemoryExportQueue(
+        config.sendingQueue.queueSize, config.sendingQueue.effectiveMaxSize().bytes());
+  }
+
+  private ExporterRunner(
+      ComponentContext context,
+      Exporter exporter,
+      ExporterConfig config,
+      Function<Outcomes, ExportQueue> queueMaker) {
     this.context = context;
     this.exporter = exporter;
     this.config = config;
-    this.queue = queue;
     this.exporterLabel = context.id().toString();
     this.outcomes = new Outcomes(context);
+    this.queue = queueMaker.apply(outcomes);
     MetricsRegistry m = context.metrics();
     m.gauge(
         "stacklens_exporter_queue_size",
@@ -135,6 +193,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     if (!started.compareAndSet(false, true)) return;
     this.host = host;
     deadLetters.useMemory(host.memoryLimiter());
+    queue.useMemory(host.memoryLimiter());
     retry.start(host);
     exporter.start(host);
     for (int i = 0; i < config.sendingQueue.numConsumers; i++) {
@@ -194,14 +253,15 @@ public final class ExporterRunner implements RetryStage.Shutdown {
             queue.poll(
                 batcher.nanosUntilDue(System.nanoTime(), MAX_POLL_NANOS), TimeUnit.NANOSECONDS);
         if (b != null) batcher.add(b, System.nanoTime(), this::deliver);
-        boolean drained = closing && queue.size() == 0;
+        // A disk queue is not drained at shutdown: what it holds is sent after the next start.
+        boolean drained = closing && (queue.persistent() || queue.size() == 0);
         batcher.flush(System.nanoTime(), drained, this::deliver);
         if (drained && b == null) return;
       }
     } catch (InterruptedException e) {
-      // Hard stop after the deadline: count what was still gathered.
+      // Hard stop after the deadline: count what was still gathered (a disk queue keeps it).
       for (Batcher.Gathered g : batcher.takeAll()) {
-        outcomes.failed(g.merged(), Outcomes.SHUTDOWN_TIMEOUT, false);
+        if (!queue.persistent()) outcomes.failed(g.merged(), Outcomes.SHUTDOWN_TIMEOUT, false);
         g.releaseParts();
       }
     }
@@ -215,19 +275,57 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     try {
       List<Batch> pieces =
           BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
+      boolean settled = true;
       for (int i = 0; i < pieces.size(); i++) {
         try {
-          retry.send(pieces.get(i));
+          settled &= retry.send(pieces.get(i));
         } catch (InterruptedException e) {
-          // Stopped at the shutdown deadline: this piece and the rest are not delivered.
+          // Stopped at the shutdown deadline: this piece and the rest are not delivered (a disk
+          // queue keeps them for the next start).
           retry.abandonInFlight();
-          for (int j = i + 1; j < pieces.size(); j++)
-            outcomes.failed(pieces.get(j), Outcomes.SHUTDOWN_TIMEOUT, false);
+          if (!queue.persistent()) {
+            for (int j = i + 1; j < pieces.size(); j++)
+              outcomes.failed(pieces.get(j), Outcomes.SHUTDOWN_TIMEOUT, false);
+          }
           throw e;
         }
       }
+      if (queue.persistent() && settled && confirmDelivery()) {
+        for (Batch part : gathered.parts()) queue.confirm(part);
+      }
     } finally {
       gathered.releaseParts();
+    }
+  }
+
+  /**
+   * Before a disk queue forgets what was pushed, the exporter makes it durable ({@link
+   * Exporter#flush}: a file's buffer written out; Kafka and PostgreSQL confirm in push already).
+   * Retried until it succeeds; false when the helper closes first (the entries are then sent again
+   * after the next start).
+   */
+  private boolean confirmDelivery() throws InterruptedException {
+    Backoff backoff = new Backoff(config.retryOnFailure);
+    while (true) {
+      try {
+        exporter.flush();
+        return true;
+      } catch (ExportException e) {
+        if (closing) return false;
+        long delay = backoff.nextDelayNanos();
+        context
+            .logger()
+            .log(
+                Level.WARNING,
+                "exporter "
+                    + exporterLabel
+                    + ": flush after a push failed ("
+                    + RetryStage.describe(e)
+                    + "); the disk queue keeps the records until it succeeds, retrying in "
+                    + TimeUnit.NANOSECONDS.toMillis(delay)
+                    + " ms");
+        TimeUnit.NANOSECONDS.sleep(delay);
+      }
     }
   }
 
@@ -239,6 +337,24 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   @Override
   public long deadlineNanos() {
     return deadlineNanos;
+  }
+
+  @Override
+  public boolean keepsUnsent() {
+    return queue.persistent();
+  }
+
+  /**
+   * Forces what this exporter's disk queue took so far to disk, as its {@code fsync} policy asks;
+   * no-op for a memory queue.
+   */
+  public void sync() {
+    queue.sync();
+  }
+
+  /** Whether this exporter's queue is on disk. */
+  public boolean persistentQueue() {
+    return queue.persistent();
   }
 
   /** Records this exporter held and could not deliver by the shutdown deadline. */
@@ -284,18 +400,27 @@ public final class ExporterRunner implements RetryStage.Shutdown {
                     + exporterLabel
                     + ": a push did not return by the shutdown deadline; "
                     + stuck.recordCount()
-                    + " records counted as not delivered");
-        outcomes.failed(stuck, Outcomes.SHUTDOWN_TIMEOUT, false);
+                    + (queue.persistent()
+                        ? " records stay in the disk queue for the next start"
+                        : " records counted as not delivered"));
+        if (!queue.persistent()) outcomes.failed(stuck, Outcomes.SHUTDOWN_TIMEOUT, false);
       }
     }
-    try {
-      Batch left;
-      while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) {
-        outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
-        left.releaseMemory();
+    if (queue.persistent()) {
+      int left = queue.size();
+      if (left > 0) {
+        context
+            .logger()
+            .log(
+                Level.INFO,
+                "exporter "
+                    + exporterLabel
+                    + ": "
+                    + left
+                    + " entries stay in the disk queue for the next start");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } else {
+      drainLeftAsLost();
     }
     try {
       if (started.get()) exporter.flush();
@@ -310,6 +435,18 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     watchdog.shutdownNow();
     queue.close();
     if (host != null) host.reportStatus(context.id(), context.kind(), ComponentStatus.STOPPED, "");
+  }
+
+  private void drainLeftAsLost() {
+    try {
+      Batch left;
+      while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) {
+        outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+        left.releaseMemory();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void join(Thread t, long millis) {

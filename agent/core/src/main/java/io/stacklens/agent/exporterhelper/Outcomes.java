@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Outcomes {
   static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
+  static final String QUEUE_FULL = "queue_full";
 
   private final ComponentContext context;
   private final String exporterLabel;
@@ -82,6 +83,13 @@ final class Outcomes {
   void failed(Batch batch, String reason, boolean permanent) {
     failedCounter(batch.signal(), reason, permanent).add(batch.recordCount());
     if (SHUTDOWN_TIMEOUT.equals(reason)) lostAtShutdown.addAndGet(batch.recordCount());
+  }
+
+  /**
+   * Records a full disk queue dropped ({@code when_full: drop_oldest}), never handed to a sender.
+   */
+  void droppedFromQueue(Signal signal, long records) {
+    failedCounter(signal, QUEUE_FULL, false).add(records);
   }
 
   long lostAtShutdown() {

@@ -24,6 +24,12 @@ final class RetryStage {
 
     /** System.nanoTime() of the shutdown deadline; only meaningful while {@link #closing()}. */
     long deadlineNanos();
+
+    /**
+     * Whether what is not delivered at shutdown stays in a persistent queue for the next start
+     * (then it is neither retried nor counted as lost once the helper is closing).
+     */
+    boolean keepsUnsent();
   }
 
   private final ComponentContext context;
@@ -64,8 +70,11 @@ final class RetryStage {
   /**
    * Sends {@code batch} until it is finished with; throws InterruptedException when stopped (the
    * batch is then not counted).
+   *
+   * @return true when every record is settled (delivered, or counted as failed); false when the
+   *     helper is closing with a persistent queue and the batch was left there for the next start
    */
-  void send(Batch batch) throws InterruptedException {
+  boolean send(Batch batch) throws InterruptedException {
     outcomes.startSending(batch);
     Batch current = batch;
     Backoff backoff = new Backoff(settings);
@@ -79,19 +88,20 @@ final class RetryStage {
       if (failure == null) {
         if (outcomes.claim(current)) outcomes.sent(current);
         if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
-        return;
+        return true;
       }
       Batch unsent = failure.unsent();
       if (unsent != null && unsent != current) {
-        if (!outcomes.narrow(current, unsent, current.recordCount() - unsent.recordCount())) return;
+        if (!outcomes.narrow(current, unsent, current.recordCount() - unsent.recordCount()))
+          return true;
         current = unsent;
         if (current.recordCount() == 0) {
           if (outcomes.claim(current)) outcomes.sent(current);
-          return;
+          return true;
         }
       }
       if (failure.isPermanent()) {
-        if (!outcomes.claim(current)) return;
+        if (!outcomes.claim(current)) return true;
         outcomes.failed(current, failure.reason(), true);
         String what = current.recordCount() + " " + current.signal().id() + " records";
         if (deadLetters.offer(current, failure.reason(), describe(failure))) {
@@ -122,11 +132,28 @@ final class RetryStage {
                       + "): "
                       + describe(failure));
         }
-        return;
+        return true;
+      }
+      boolean closing = shutdown.closing();
+      if (closing && shutdown.keepsUnsent()) {
+        outcomes.claim(current);
+        context
+            .logger()
+            .log(
+                Level.WARNING,
+                "exporter "
+                    + label
+                    + ": "
+                    + current.recordCount()
+                    + " "
+                    + current.signal().id()
+                    + " records not delivered at shutdown ("
+                    + describe(failure)
+                    + "); they stay in the disk queue for the next start");
+        return false;
       }
       long delay = backoff.nextDelayNanos();
       long now = System.nanoTime();
-      boolean closing = shutdown.closing();
       boolean outOfTime =
           !settings.enabled
               || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
@@ -151,7 +178,7 @@ final class RetryStage {
                     + " attempt(s): "
                     + describe(failure));
         if (outcomes.claim(current)) outcomes.failed(current, reason, false);
-        return;
+        return true;
       }
       // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
       // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.
@@ -187,7 +214,8 @@ final class RetryStage {
    */
   void abandonInFlight() {
     Batch left = outcomes.claimFrom(Thread.currentThread());
-    if (left != null) outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+    if (left != null && !shutdown.keepsUnsent())
+      outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
   }
 
   static String describe(ExportException e) {

@@ -60,6 +60,8 @@ public final class Pipeline implements Consumer {
   /** Exporters by id, for routing; empty when the pipeline was built without ids. */
   private final Map<ComponentId, ExporterRunner> exportersById;
 
+  private final ExporterRunner[] persistentExporters;
+
   /** The last stage's router, or null when the pipeline does not route. */
   private final RoutingProcessor router;
 
@@ -141,6 +143,8 @@ public final class Pipeline implements Consumer {
     this.exporters = List.copyOf(exporters);
     this.exportersById = new LinkedHashMap<>();
     for (ExporterRunner e : exporters) exportersById.put(e.id(), e);
+    this.persistentExporters =
+        exporters.stream().filter(ExporterRunner::persistentQueue).toArray(ExporterRunner[]::new);
     Processor last = stages.isEmpty() ? null : stages.get(stages.size() - 1).processor();
     this.router = last instanceof RoutingProcessor r ? r : null;
     this.routeSink = router == null ? null : new Router();
@@ -326,6 +330,7 @@ public final class Pipeline implements Consumer {
       int n = ring.drain(this::process, DRAIN_LIMIT);
       if (n > 0) {
         idle = 0;
+        syncPersistentQueues();
         continue;
       }
       if (stopRequested && ring.isEmpty()) return;
@@ -356,6 +361,11 @@ public final class Pipeline implements Consumer {
       droppedAtDeadline.add(left.recordCount());
       left.releaseMemory();
     }
+  }
+
+  /** One fsync per drained group for disk queues with {@code fsync: batch}. */
+  private void syncPersistentQueues() {
+    for (int i = 0; i < persistentExporters.length; i++) persistentExporters[i].sync();
   }
 
   private void process(Batch batch) {

@@ -31,6 +31,7 @@ import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,7 +186,8 @@ public final class Service {
     ExporterFactory factory = (ExporterFactory) factory(registry, ComponentKind.EXPORTER, id);
     ComponentContext ctx = ComponentContext.of(id, ComponentKind.EXPORTER, metrics);
     try {
-      return new ExporterRunner(ctx, factory.createExporter(ctx, cfg), cfg);
+      return ExporterRunner.create(
+          ctx, factory.createExporter(ctx, cfg), cfg, Path.of(config.service().dataDir));
     } catch (Exception e) {
       throw new ServiceException(
           failure(ComponentKind.EXPORTER, id, null, "cannot be created", e), e);

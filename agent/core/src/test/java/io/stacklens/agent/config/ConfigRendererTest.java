@@ -45,8 +45,12 @@ class ConfigRendererTest {
             """
                 sending_queue:
                   queue_size: 128
-                  max_size: 32MiB
                   num_consumers: 1
+                  storage: memory
+                  fsync: batch
+                  fsync_interval: 1s
+                  when_full: block
+                  segment_size: 16MiB
                 batch:
                   enabled: true
                   min_size: 1000
