@@ -3,6 +3,7 @@ package io.stacklens.receiver.httpjson;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryLimiter;
@@ -233,10 +234,13 @@ final class HttpJsonHandler implements HttpHandler {
     }
     LogsBatch logs = batch.batch();
     budget.handOver(logs);
+    Acknowledgement ack = Acknowledgement.attachTo(logs);
     Admission admission = consumer.consume(logs);
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(records);
+        String notSafe = ack.awaitAnswer("logs");
+        if (notSafe != null) return response.retryable(503, notSafe, retryAfter);
         response.accepted(records);
         return response.answer(200);
       }

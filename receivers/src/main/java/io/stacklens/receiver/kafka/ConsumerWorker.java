@@ -3,6 +3,7 @@ package io.stacklens.receiver.kafka;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryLimiter;
@@ -308,10 +309,12 @@ final class ConsumerWorker implements Runnable {
     }
     Batch batch = waiting.size() == 1 ? waiting.get(0).batch() : merged(waiting);
     int records = batch.recordCount();
+    Acknowledgement ack = Acknowledgement.attachTo(batch);
     Admission admission = pipeline.consume(batch);
     if (admission.accepted()) {
       // A merged batch took its own share of the budget: the chunks give theirs back.
       if (waiting.size() > 1) for (PendingChunk c : waiting) c.release();
+      if (!heldAsPromised(ack, records)) return; // offsets stay uncommitted: read again next start
       for (PendingChunk c : waiting) c.accepted();
       metrics.accepted(records);
       pipelineRetry.accepted();
@@ -320,6 +323,39 @@ final class ConsumerWorker implements Runnable {
       metrics.refused(admission, records);
       pipelineRetry.refusedAt(now);
     }
+  }
+
+  /**
+   * Waits until the pipeline holds the records as its {@code delivery} promises (at once for
+   * memory; in every exporter's disk queue for durable) before their offsets may be committed.
+   * False when the agent stopped first.
+   */
+  private boolean heldAsPromised(Acknowledgement ack, int records) {
+    try {
+      while (true) {
+        Acknowledgement.Outcome o = ack.await(Acknowledgement.ANSWER_WAIT);
+        if (o == Acknowledgement.Outcome.DONE) return true;
+        if (o == Acknowledgement.Outcome.FAILED || !running) break;
+        logger.log(
+            Level.WARNING,
+            receiver
+                + ": "
+                + records
+                + " records are not yet in the exporters' disk queues after "
+                + Acknowledgement.ANSWER_WAIT.toSeconds()
+                + "s; their offsets are committed once they are");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    logger.log(
+        Level.WARNING,
+        receiver
+            + ": the agent stopped before "
+            + records
+            + " records were stored durably; their offsets are not committed, so they are read"
+            + " again after the next start");
+    return false;
   }
 
   /**

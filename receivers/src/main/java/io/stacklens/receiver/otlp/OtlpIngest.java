@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
@@ -174,10 +175,13 @@ final class OtlpIngest {
           Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
     }
     budget.handOver(batch);
+    Acknowledgement ack = Acknowledgement.attachTo(batch);
     Admission admission = consumers.get(s).consume(batch);
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(s, transport, records);
+        String notSafe = ack.awaitAnswer(s.id());
+        if (notSafe != null) return new Result<>(Outcome.SHUTTING_DOWN, null, notSafe);
         return new Result<>(
             Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
       }

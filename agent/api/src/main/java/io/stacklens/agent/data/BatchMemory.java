@@ -27,9 +27,22 @@ abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatc
 
   private MemoryLimiter limiter;
   private long accountedBytes;
+  private volatile Acknowledgement acknowledgement;
 
   @SuppressWarnings("unused") // through HOLDERS
   private volatile int holders;
+
+  /**
+   * The receiver's acknowledgement travelling with this batch, or null (see {@link
+   * Acknowledgement}).
+   */
+  final Acknowledgement acknowledgement() {
+    return acknowledgement;
+  }
+
+  final void acknowledgement(Acknowledgement a) {
+    this.acknowledgement = a;
+  }
 
   @Override
   public final long accountedBytes() {

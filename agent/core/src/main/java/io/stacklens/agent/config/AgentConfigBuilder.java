@@ -43,6 +43,7 @@ final class AgentConfigBuilder {
     ServiceConfig service = buildService();
     pipelineChecker.checkDeadLetters(service.pipelines, receivers, exporters);
     pipelineChecker.check(service.pipelines);
+    pipelineChecker.checkDelivery(service.pipelines, exporters);
     pipelineChecker.checkRouting(service.pipelines, processors);
     pipelineChecker.checkSignalLimits(
         service.pipelines,

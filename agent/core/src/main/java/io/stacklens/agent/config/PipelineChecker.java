@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.DeadLetterConfig;
+import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Factory;
 import io.stacklens.agent.api.RoutingConfig;
 import io.stacklens.agent.api.SignalLimitedConfig;
@@ -48,6 +49,31 @@ final class PipelineChecker {
   /** Records a definition; {@code factory} is null when its type is unknown (already reported). */
   void define(ComponentKind kind, ComponentId id, Factory<?> factory, Location keyLocation) {
     defined.get(kind).put(id, new Definition(id, factory, keyLocation));
+  }
+
+  /**
+   * {@code delivery: durable} needs every exporter of the pipeline to keep its queue on disk: an
+   * acknowledged record must survive a crash wherever it goes.
+   */
+  void checkDelivery(
+      Map<PipelineId, PipelineConfig> pipelines, Map<ComponentId, ComponentConfig> exporters) {
+    pipelines.forEach(
+        (pipelineId, pipeline) -> {
+          if (pipeline.delivery != Delivery.DURABLE) return;
+          String path = "service.pipelines." + pipelineId + ".delivery";
+          for (ComponentId id : pipeline.exporters) {
+            if (!(exporters.get(id) instanceof ExporterConfig c) || c.sendingQueue.persistent())
+              continue;
+            problems.error(
+                path,
+                YamlPath.locate(root, path),
+                "delivery: durable needs every exporter's queue on disk, but exporter '"
+                    + id
+                    + "' keeps it in memory; set exporters."
+                    + id
+                    + ".sending_queue.storage: disk, or use delivery: memory");
+          }
+        });
   }
 
   void check(Map<PipelineId, PipelineConfig> pipelines) {

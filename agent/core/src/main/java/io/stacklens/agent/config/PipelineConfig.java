@@ -21,6 +21,8 @@ import java.util.Set;
  *   ring_max_records: 25000      # default; records the ring may hold, whatever the batch sizes
  *   ring_max_bytes: 16MiB        # default; estimated heap of the batches the ring may hold
  *   wait_strategy: park          # default; park, yield or busy_spin
+ *   delivery: memory             # default; durable: answer clients once records are in every
+ *                                # exporter's disk queue (each needs sending_queue.storage: disk)
  * </pre>
  */
 public final class PipelineConfig implements ComponentConfig {
@@ -51,6 +53,9 @@ public final class PipelineConfig implements ComponentConfig {
 
   /** How the worker waits on an empty ring. Default {@link WaitStrategy#PARK}. */
   public WaitStrategy waitStrategy = WaitStrategy.PARK;
+
+  /** When receivers answer clients. Default {@link Delivery#MEMORY}. */
+  public Delivery delivery = Delivery.MEMORY;
 
   public List<ComponentId> receivers() {
     return receivers;

@@ -2,6 +2,7 @@ package io.stacklens.agent.runtime;
 
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.Counter;
@@ -56,8 +57,11 @@ final class FanoutConsumer implements Consumer {
     int last = pipelines.size() - 1;
     boolean anyAccepted = false;
     boolean[] lost = new boolean[pipelines.size()];
+    Acknowledgement ack = Acknowledgement.of(batch);
+    if (ack != null) ack.addParties(last); // one party per pipeline
     for (int i = 0; i <= last; i++) {
       Batch b = i == last ? batch : share(batch);
+      if (ack != null) Acknowledgement.share(batch, b);
       if (pipelines.get(i).consumeReserved(b).accepted()) {
         anyAccepted = true;
       } else {
@@ -71,6 +75,7 @@ final class FanoutConsumer implements Consumer {
     // counted.
     for (int i = 0; i <= last; i++) {
       if (!lost[i]) continue;
+      if (ack != null) ack.fail();
       dropped.get(i).add(records);
       if (i == last) batch.releaseMemory();
     }

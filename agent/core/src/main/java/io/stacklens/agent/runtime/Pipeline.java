@@ -7,7 +7,9 @@ import io.stacklens.agent.api.Host;
 import io.stacklens.agent.api.Processor;
 import io.stacklens.agent.api.RoutingProcessor;
 import io.stacklens.agent.concurrent.DaemonThreads;
+import io.stacklens.agent.config.Delivery;
 import io.stacklens.agent.config.WaitStrategy;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
@@ -18,6 +20,7 @@ import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +95,8 @@ public final class Pipeline implements Consumer {
   /** Ring slots taken, kept like {@link #ringRecords}; never more than the ring's capacity. */
   private final AtomicInteger ringSlots = new AtomicInteger();
 
+  private final ArrayList<Acknowledgement> pendingAcks = new ArrayList<>();
+  private volatile Delivery delivery = Delivery.MEMORY;
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
@@ -252,6 +257,11 @@ public final class Pipeline implements Consumer {
     return name;
   }
 
+  /** Sets when receivers are answered; call before {@link #start}. */
+  public void delivery(Delivery mode) {
+    this.delivery = mode;
+  }
+
   /** Starts processors then the worker, then opens the ring to receivers. */
   public void start(Host host) throws Exception {
     for (Stage s : stages) s.processor().start(host);
@@ -317,20 +327,23 @@ public final class Pipeline implements Consumer {
       refusedStopping.add(batch.recordCount());
       return Admission.REFUSED_SHUTTING_DOWN;
     }
+    Acknowledgement ack = delivery == Delivery.MEMORY ? Acknowledgement.of(batch) : null;
     // Cannot fail: the reserved slots never exceed the ring's capacity.
     if (!ring.offer(batch))
       throw new IllegalStateException("pipeline " + name + ": ring full despite a reservation");
     if (workerParked) LockSupport.unpark(worker);
+    if (ack != null) ack.done();
     return Admission.ACCEPTED;
   }
 
   private void run() {
     int idle = 0;
     while (!Thread.currentThread().isInterrupted()) {
-      int n = ring.drain(this::process, DRAIN_LIMIT);
+      int n = ring.drain(this::processAndTrack, DRAIN_LIMIT);
       if (n > 0) {
         idle = 0;
         syncPersistentQueues();
+        acknowledgePending();
         continue;
       }
       if (stopRequested && ring.isEmpty()) return;
@@ -354,13 +367,35 @@ public final class Pipeline implements Consumer {
     }
     // Interrupted at the shutdown deadline: whatever is still in the ring is lost, and counted.
     Batch left;
+    for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).fail();
+    pendingAcks.clear();
     while ((left = ring.poll()) != null) {
+      Acknowledgement ack = Acknowledgement.of(left);
+      if (ack != null) ack.fail();
       ringSlots.decrementAndGet();
       ringRecords.addAndGet(-left.recordCount());
       ringBytes.addAndGet(-left.accountedBytes());
       droppedAtDeadline.add(left.recordCount());
       left.releaseMemory();
     }
+  }
+
+  /**
+   * With {@code delivery: durable}, the receivers' acknowledgements of a drained group are given
+   * once every batch of it is in the exporters' disk queues and synced; a batch lost at the
+   * shutdown deadline fails its acknowledgement instead.
+   */
+  private void processAndTrack(Batch batch) {
+    Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
+    process(batch);
+    if (ack == null) return;
+    if (Thread.currentThread().isInterrupted()) ack.fail();
+    else pendingAcks.add(ack);
+  }
+
+  private void acknowledgePending() {
+    for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).done();
+    pendingAcks.clear();
   }
 
   /** One fsync per drained group for disk queues with {@code fsync: batch}. */

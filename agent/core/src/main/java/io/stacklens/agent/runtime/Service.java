@@ -219,8 +219,7 @@ public final class Service {
       // to.
       List<ExporterRunner> targets = new ArrayList<>();
       for (ComponentId id : p.exporters) targets.add(exporters.get(id));
-      pipelines.put(
-          pid,
+      Pipeline pipeline =
           new Pipeline(
               pid.toString(),
               p.ringSize,
@@ -230,7 +229,9 @@ public final class Service {
               stages,
               targets,
               metrics,
-              memory));
+              memory);
+      pipeline.delivery(p.delivery);
+      pipelines.put(pid, pipeline);
     }
   }
 
