@@ -239,8 +239,13 @@ final class HttpJsonHandler implements HttpHandler {
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(records);
-        String notSafe = ack.awaitAnswer("logs");
-        if (notSafe != null) return response.retryable(503, notSafe, retryAfter);
+        Acknowledgement.Outcome held = ack.awaitAnswer();
+        if (held != Acknowledgement.Outcome.DONE) {
+          return response.retryable(
+              held == Acknowledgement.Outcome.TIMED_OUT ? 429 : 503,
+              Acknowledgement.describe(held, "logs"),
+              retryAfter);
+        }
         response.accepted(records);
         return response.answer(200);
       }

@@ -180,8 +180,15 @@ final class OtlpIngest {
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(s, transport, records);
-        String notSafe = ack.awaitAnswer(s.id());
-        if (notSafe != null) return new Result<>(Outcome.SHUTTING_DOWN, null, notSafe);
+        Acknowledgement.Outcome held = ack.awaitAnswer();
+        if (held != Acknowledgement.Outcome.DONE) {
+          return new Result<>(
+              held == Acknowledgement.Outcome.TIMED_OUT
+                  ? Outcome.PIPELINE_FULL
+                  : Outcome.SHUTTING_DOWN,
+              null,
+              Acknowledgement.describe(held, s.id()));
+        }
         return new Result<>(
             Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
       }

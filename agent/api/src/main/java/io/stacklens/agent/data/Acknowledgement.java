@@ -27,7 +27,7 @@ public final class Acknowledgement {
   }
 
   /** How long a receiver waits for an acknowledgement before answering a retryable error. */
-  public static final Duration ANSWER_WAIT = Duration.ofSeconds(30);
+  public static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition settled = lock.newCondition();
@@ -101,19 +101,25 @@ public final class Acknowledgement {
 
   /**
    * Waits for the acknowledgement as a receiver does before it answers, at most {@link
-   * #ANSWER_WAIT}: null when the records are as safe as promised, otherwise what to tell the client
-   * with a retryable error ({@code signal} names the pipeline's signal in that message).
+   * #ANSWER_WAIT}. An interrupted wait (the receiver stopping) counts as {@link Outcome#FAILED}.
    */
-  public String awaitAnswer(String signal) {
-    Outcome outcome;
+  public Outcome awaitAnswer() {
     try {
-      outcome = isSettled() && !failed() ? Outcome.DONE : await(ANSWER_WAIT);
+      return isSettled() && !failed() ? Outcome.DONE : await(ANSWER_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "the receiver is shutting down; retry later";
+      return Outcome.FAILED;
     }
+  }
+
+  /**
+   * What a receiver tells the client, with a retryable error, when {@code outcome} is not {@link
+   * Outcome#DONE}: {@link Outcome#TIMED_OUT} is answered like a full pipeline (retry later, with a
+   * hint), {@link Outcome#FAILED} like a pipeline shutting down.
+   */
+  public static String describe(Outcome outcome, String signal) {
     return switch (outcome) {
-      case DONE -> null;
+      case DONE -> "the " + signal + " records are stored";
       case FAILED ->
           "the agent stopped before the " + signal + " records were stored durably; retry later";
       case TIMED_OUT ->
