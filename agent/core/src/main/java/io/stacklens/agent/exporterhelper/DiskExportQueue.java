@@ -739,6 +739,8 @@ public final class DiskExportQueue implements ExportQueue {
       boolean active = s == segments.peekLast();
       if (s.endSeq > committed || (active && committed < nextSeq)) break;
       if (active && s.endSeq == s.firstSeq) break; // a fresh, empty segment
+      // The cursor may still sit at the end of a spent segment: on to the next one, not past it.
+      if (cursorSegment == s) moveCursorPast(s);
       segments.pollFirst();
       s.close();
       try {
@@ -747,10 +749,6 @@ public final class DiskExportQueue implements ExportQueue {
         log.log(Level.WARNING, "exporter " + label + ": cannot delete " + s.path + ": " + e);
       }
       diskBytes -= s.bytes;
-      if (cursorSegment == s) {
-        cursorSegment = null;
-        cursorSeq = nextSeq;
-      }
       freed = true;
     }
     if (freed) notFull.signalAll();
@@ -768,18 +766,20 @@ public final class DiskExportQueue implements ExportQueue {
   }
 
   private void syncNow() {
-    QueueSegment active;
-    lock.lock();
-    try {
-      if (closed || unsyncedEntries == 0) return;
-      unsyncedEntries = 0;
-      active = segments.peekLast();
-    } finally {
-      lock.unlock();
-    }
-    if (active == null) return;
+    // syncLock first: a caller that finds nothing unsynced returns only after the force that took
+    // its entries (another thread's, maybe still running) has finished.
     syncLock.lock();
     try {
+      QueueSegment active;
+      lock.lock();
+      try {
+        if (closed || unsyncedEntries == 0) return;
+        unsyncedEntries = 0;
+        active = segments.peekLast();
+      } finally {
+        lock.unlock();
+      }
+      if (active == null) return;
       forceTimed(active);
     } finally {
       syncLock.unlock();
