@@ -29,6 +29,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -490,8 +491,9 @@ public final class DiskExportQueue implements ExportQueue {
    * drop (the oldest segment's entries are all being sent: wait for them).
    */
   private boolean dropOldest() {
-    QueueSegment oldest = segments.peekFirst();
-    if (oldest == null || cursorSegment != oldest || cursorSeq >= nextSeq) return false;
+    normalizeCursor();
+    QueueSegment oldest = cursorSegment;
+    if (oldest == null || cursorSeq >= nextSeq) return false;
     if (oldest == segments.peekLast()) {
       try {
         roll();
@@ -712,7 +714,10 @@ public final class DiskExportQueue implements ExportQueue {
       outstanding.pollFirst();
     }
     long committed = outstanding.isEmpty() ? cursorSeq : outstanding.peekFirst().seq;
-    if (committed <= mark.committed()) return;
+    if (committed <= mark.committed()) {
+      deleteSpentSegments();
+      return;
+    }
     try {
       mark.write(committed);
     } catch (IOException e) {
@@ -729,19 +734,28 @@ public final class DiskExportQueue implements ExportQueue {
                   + "); delivered entries will be sent again after a restart");
       return;
     }
-    deleteSpentSegments(committed);
+    deleteSpentSegments();
   }
 
-  private void deleteSpentSegments(long committed) {
+  /**
+   * Deletes every segment whose entries are all done: handed out (or dropped) and none of them
+   * still being sent. Not only from the front: with {@code when_full: drop_oldest}, a sender
+   * retrying the oldest entry during an outage must not keep the segments dropped after it on disk.
+   * The active segment goes only when the queue is empty.
+   */
+  private void deleteSpentSegments() {
     boolean freed = false;
-    while (!segments.isEmpty()) {
-      QueueSegment s = segments.peekFirst();
-      boolean active = s == segments.peekLast();
-      if (s.endSeq > committed || (active && committed < nextSeq)) break;
-      if (active && s.endSeq == s.firstSeq) break; // a fresh, empty segment
+    Iterator<QueueSegment> it = segments.iterator();
+    while (it.hasNext()) {
+      QueueSegment s = it.next();
+      boolean active = !it.hasNext();
+      if (active && (cursorSeq < nextSeq || !outstanding.isEmpty() || s.endSeq == s.firstSeq))
+        break;
       // The cursor may still sit at the end of a spent segment: on to the next one, not past it.
+      if (cursorSegment == s && cursorOffset >= s.bytes && !active) moveCursorPast(s);
+      if (!active && (cursorSegment == s || cursorSeq < s.endSeq || outstandingIn(s))) continue;
       if (cursorSegment == s) moveCursorPast(s);
-      segments.pollFirst();
+      it.remove();
       s.close();
       try {
         Files.deleteIfExists(s.path);
@@ -752,6 +766,14 @@ public final class DiskExportQueue implements ExportQueue {
       freed = true;
     }
     if (freed) notFull.signalAll();
+  }
+
+  private boolean outstandingIn(QueueSegment s) {
+    for (Handed h : outstanding) {
+      if (h.seq >= s.endSeq) return false; // in seq order
+      if (h.seq >= s.firstSeq) return true;
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------ fsync
