@@ -48,9 +48,12 @@ public final class Acknowledgement {
     return ((BatchMemory) batch).acknowledgement();
   }
 
-  /** Sets the same acknowledgement on {@code copy} (fan-out), which adds no party by itself. */
-  public static void share(Batch original, Batch copy) {
-    ((BatchMemory) copy).acknowledgement(of(original));
+  /**
+   * Sets this acknowledgement on {@code batch} too (a fan-out's copy), which adds no party by
+   * itself.
+   */
+  public void addTo(Batch batch) {
+    ((BatchMemory) batch).acknowledgement(this);
   }
 
   /** Adds {@code n} parties: the batch goes to that many more pipelines. */

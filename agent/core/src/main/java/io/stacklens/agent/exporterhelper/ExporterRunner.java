@@ -275,10 +275,10 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     try {
       List<Batch> pieces =
           BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
-      boolean settled = true;
+      boolean kept = false;
       for (int i = 0; i < pieces.size(); i++) {
         try {
-          settled &= retry.send(pieces.get(i));
+          kept |= retry.send(pieces.get(i)) == RetryStage.Sent.KEPT;
         } catch (InterruptedException e) {
           // Stopped at the shutdown deadline: this piece and the rest are not delivered (a disk
           // queue keeps them for the next start).
@@ -290,7 +290,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
           throw e;
         }
       }
-      if (queue.persistent() && settled && confirmDelivery()) {
+      if (queue.persistent() && !kept && confirmDelivery()) {
         for (Batch part : gathered.parts()) queue.confirm(part);
       }
     } finally {

@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
  * are retried; the rest count as sent. Every record ends counted in {@link Outcomes}.
  */
 final class RetryStage {
+  /** How {@link #send} ended. */
+  enum Sent {
+    DONE,
+    FAILED,
+    KEPT
+  }
+
   /** What the retry stage needs to know of the helper's shutdown. */
   interface Shutdown {
     boolean closing();
@@ -71,10 +78,11 @@ final class RetryStage {
    * Sends {@code batch} until it is finished with; throws InterruptedException when stopped (the
    * batch is then not counted).
    *
-   * @return true when every record is settled (delivered, or counted as failed); false when the
-   *     helper is closing with a persistent queue and the batch was left there for the next start
+   * @return how the batch ended: {@link Sent#DONE} delivered (or failed permanently, counted and
+   *     dead-lettered: retrying cannot help), {@link Sent#FAILED} given up on (retries exhausted,
+   *     the shutdown deadline), {@link Sent#KEPT} left in a persistent queue for the next start
    */
-  boolean send(Batch batch) throws InterruptedException {
+  Sent send(Batch batch) throws InterruptedException {
     outcomes.startSending(batch);
     Batch current = batch;
     Backoff backoff = new Backoff(settings);
@@ -88,20 +96,20 @@ final class RetryStage {
       if (failure == null) {
         if (outcomes.claim(current)) outcomes.sent(current);
         if (attempt > 1) host.reportStatus(context.id(), context.kind(), ComponentStatus.OK, "");
-        return true;
+        return Sent.DONE;
       }
       Batch unsent = failure.unsent();
       if (unsent != null && unsent != current) {
         if (!outcomes.narrow(current, unsent, current.recordCount() - unsent.recordCount()))
-          return true;
+          return Sent.FAILED;
         current = unsent;
         if (current.recordCount() == 0) {
           if (outcomes.claim(current)) outcomes.sent(current);
-          return true;
+          return Sent.DONE;
         }
       }
       if (failure.isPermanent()) {
-        if (!outcomes.claim(current)) return true;
+        if (!outcomes.claim(current)) return Sent.FAILED;
         outcomes.failed(current, failure.reason(), true);
         String what = current.recordCount() + " " + current.signal().id() + " records";
         if (deadLetters.offer(current, failure.reason(), describe(failure))) {
@@ -132,7 +140,7 @@ final class RetryStage {
                       + "): "
                       + describe(failure));
         }
-        return true;
+        return Sent.DONE;
       }
       boolean closing = shutdown.closing();
       if (closing && shutdown.keepsUnsent()) {
@@ -150,7 +158,7 @@ final class RetryStage {
                     + " records not delivered at shutdown ("
                     + describe(failure)
                     + "); they stay in the disk queue for the next start");
-        return false;
+        return Sent.KEPT;
       }
       long delay = backoff.nextDelayNanos();
       long now = System.nanoTime();
@@ -178,7 +186,7 @@ final class RetryStage {
                     + " attempt(s): "
                     + describe(failure));
         if (outcomes.claim(current)) outcomes.failed(current, reason, false);
-        return true;
+        return Sent.FAILED;
       }
       // Once per failing batch: an exporter that knows more (a broker down for a while: FAILED) may
       // report its own status meanwhile, and repeating DEGRADED on every retry would overwrite it.

@@ -61,7 +61,7 @@ final class FanoutConsumer implements Consumer {
     if (ack != null) ack.addParties(last); // one party per pipeline
     for (int i = 0; i <= last; i++) {
       Batch b = i == last ? batch : share(batch);
-      if (ack != null) Acknowledgement.share(batch, b);
+      if (ack != null) ack.addTo(b);
       if (pipelines.get(i).consumeReserved(b).accepted()) {
         anyAccepted = true;
       } else {

@@ -604,6 +604,28 @@ class DiskExportQueueTest {
     assertThat(q.poll(0, TimeUnit.MILLISECONDS)).isNull();
   }
 
+  @Test
+  void whenFullDropOldestKeepsTakingBatchesWhileASenderRetriesTheOldestEntry() throws Exception {
+    QueueSettings s = settings();
+    s.maxSize = new ByteSize(2 * SEGMENT);
+    s.whenFull = WhenFull.DROP_OLDEST;
+    Map<Signal, Long> dropped = new EnumMap<>(Signal.class);
+    DiskExportQueue q = open(s, (signal, records) -> dropped.merge(signal, records, Long::sum));
+    assertThat(q.offer(big("held"), 0, TimeUnit.MILLISECONDS)).isTrue();
+    Batch held = poll(q); // a sender retrying it through an outage: never confirmed here
+
+    int n = 20;
+    for (int i = 0; i < n; i++) {
+      assertThat(q.offer(big("d" + i), 0, TimeUnit.MILLISECONDS)).as("offer %d", i).isTrue();
+    }
+    assertThat(q.diskBytes()).isLessThanOrEqualTo(2 * SEGMENT);
+    int left = (int) q.pendingEntries() - 1; // the held entry is still pending
+    assertThat(dropped.get(Signal.LOGS)).isEqualTo(20L * (n - left));
+    assertThat(pollNames(q, left)).isEqualTo(names("d", n - left, n));
+    q.confirm(held);
+    assertThat(q.pendingEntries()).isEqualTo(left);
+  }
+
   // ------------------------------------------------------------------------------ 10. fsync
 
   @Test
