@@ -61,13 +61,7 @@ class DurableOutageTest {
       AtomicReference<Map<String, Integer>> counts = new AtomicReference<>(Map.of());
       awaitQuietly(
           () -> {
-            List<String> texts = new ArrayList<>();
-            // Everything on the topic: the agent also delivered records whose requests it could
-            // not acknowledge, so a count of acknowledged records would stop the read too early.
-            for (ConsumerRecord<byte[], byte[]> r :
-                kafka.consume("durable-logs", Integer.MAX_VALUE, Duration.ofSeconds(15)))
-              texts.add(new String(r.value(), StandardCharsets.UTF_8));
-            counts.set(IdClients.countIds(texts));
+            counts.set(topicIds(kafka, "durable-logs"));
             return counts.get().keySet().containsAll(acknowledged);
           });
       report("kafka", acknowledged, counts.get(), clients);
@@ -103,6 +97,94 @@ class DurableOutageTest {
       Verdict verdict = report("postgres", acknowledged, counts.get(), clients);
       assertThat(verdict.duplicates()).as("rows written twice").isZero();
     }
+  }
+
+  /**
+   * The Collector's file-backed queue loses the start of long outages (opentelemetry-collector
+   * #15324). Here the broker is down while three agents in turn take load (one stopped with
+   * SIGTERM, one killed), so the queue spans many segments; the broker comes back, the agent is
+   * killed again while it replays, and a last one delivers the rest: the oldest records too.
+   */
+  @Test
+  void aLongOutageWithRestartsAndAKillDuringReplayLosesNothingOldestIncluded() throws Exception {
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      kafka.createTopic("long-outage", 1);
+      Path config =
+          config(
+              """
+              kafka:
+                brokers: ["%s"]
+                logs: { topic: long-outage }
+                encoding: json
+              """
+                  .formatted(kafka.bootstrapServers()),
+              "kafka",
+              "{ storage: disk, max_size: 256MiB, segment_size: 256KiB }");
+      kafka.stop();
+      Set<String> acknowledged = IdClients.newIdSet();
+      for (int round = 0; round < 3; round++) {
+        agent = AgentProcess.start(dir, Map.of(), "run", "--config", config.toString());
+        int port = agent.awaitListening("gRPC", Duration.ofSeconds(60));
+        int before = acknowledged.size();
+        IdClients clients = IdClients.start(acknowledged, round, 2, PER_REQUEST, port);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> acknowledged.size() >= before + 200 * PER_REQUEST);
+        clients.stop();
+        if (round == 1) {
+          agent.process().destroyForcibly();
+          agent.process().waitFor();
+        } else {
+          agent.process().destroy();
+          assertThat(agent.waitFor(Duration.ofSeconds(60))).as("exit code").isZero();
+        }
+        agent.close();
+      }
+      long segments;
+      try (var files = Files.list(dir.resolve("data/queue/kafka"))) {
+        segments = files.filter(p -> p.toString().endsWith(".seg")).count();
+      }
+      assertThat(segments).as("queue segments after the outage").isGreaterThan(5);
+
+      kafka.restart();
+      agent = AgentProcess.start(dir, Map.of(), "run", "--config", config.toString());
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> !kafka.consume("long-outage", 1, Duration.ofSeconds(2)).isEmpty());
+      agent.process().destroyForcibly(); // killed while it replays the backlog
+      agent.process().waitFor();
+      agent.close();
+
+      agent = AgentProcess.start(dir, Map.of(), "run", "--config", config.toString());
+      AtomicReference<Map<String, Integer>> counts = new AtomicReference<>(Map.of());
+      awaitQuietly(
+          () -> {
+            counts.set(topicIds(kafka, "long-outage"));
+            return counts.get().keySet().containsAll(acknowledged);
+          });
+      Verdict verdict = Verdict.of(acknowledged, counts.get());
+      System.out.printf(
+          "durable long outage (%d segments, 2 restarts, a kill during replay): %s%n",
+          segments, verdict);
+      try {
+        assertThat(verdict.missing()).as(verdict.toString()).isEmpty();
+        assertThat(counts.get()).containsKey("r0-c0-0-0"); // the very first record
+      } finally {
+        agent.process().destroy();
+        assertThat(agent.waitFor(Duration.ofSeconds(60))).as("exit code").isZero();
+        agent.close();
+      }
+    }
+  }
+
+  private static Map<String, Integer> topicIds(KafkaBroker kafka, String topic) {
+    List<String> texts = new ArrayList<>();
+    // Everything on the topic: the agent also delivers records whose requests it could not
+    // acknowledge, so a count of acknowledged records would stop the read too early.
+    for (ConsumerRecord<byte[], byte[]> r :
+        kafka.consume(topic, Integer.MAX_VALUE, Duration.ofSeconds(15)))
+      texts.add(new String(r.value(), StandardCharsets.UTF_8));
+    return IdClients.countIds(texts);
   }
 
   /**
@@ -148,6 +230,10 @@ class DurableOutageTest {
   }
 
   private Path config(String exporter, String exporterId) throws Exception {
+    return config(exporter, exporterId, "{ storage: disk, max_size: 4MiB, segment_size: 1MiB }");
+  }
+
+  private Path config(String exporter, String exporterId, String queue) throws Exception {
     Path config = dir.resolve("agent.yaml");
     String indented = exporter.stripIndent().indent(2);
     Files.writeString(
@@ -158,7 +244,7 @@ class DurableOutageTest {
             protocols:
               grpc: { endpoint: 127.0.0.1:0 }
         exporters:
-        %s    sending_queue: { storage: disk, max_size: 4MiB, segment_size: 1MiB }
+        %s    sending_queue: %s
             retry_on_failure: { initial_interval: 200ms, max_interval: 2s, max_elapsed_time: 0s }
         service:
           data_dir: %s
@@ -166,7 +252,7 @@ class DurableOutageTest {
           pipelines:
             logs: { receivers: [otlp], exporters: [%s], delivery: durable }
         """
-            .formatted(indented, dir.resolve("data"), exporterId));
+            .formatted(indented, queue, dir.resolve("data"), exporterId));
     return config;
   }
 

@@ -63,7 +63,8 @@ public final class Pipeline implements Consumer {
   /** Exporters by id, for routing; empty when the pipeline was built without ids. */
   private final Map<ComponentId, ExporterRunner> exportersById;
 
-  private final ExporterRunner[] persistentExporters;
+  /** Forces the disk queues and settles durable acknowledgements; null without disk queues. */
+  private final QueueSyncer syncer;
 
   /** The last stage's router, or null when the pipeline does not route. */
   private final RoutingProcessor router;
@@ -148,8 +149,9 @@ public final class Pipeline implements Consumer {
     this.exporters = List.copyOf(exporters);
     this.exportersById = new LinkedHashMap<>();
     for (ExporterRunner e : exporters) exportersById.put(e.id(), e);
-    this.persistentExporters =
+    ExporterRunner[] persistent =
         exporters.stream().filter(ExporterRunner::persistentQueue).toArray(ExporterRunner[]::new);
+    this.syncer = persistent.length == 0 ? null : new QueueSyncer(name, persistent);
     Processor last = stages.isEmpty() ? null : stages.get(stages.size() - 1).processor();
     this.router = last instanceof RoutingProcessor r ? r : null;
     this.routeSink = router == null ? null : new Router();
@@ -265,6 +267,7 @@ public final class Pipeline implements Consumer {
   /** Starts processors then the worker, then opens the ring to receivers. */
   public void start(Host host) throws Exception {
     for (Stage s : stages) s.processor().start(host);
+    if (syncer != null) syncer.start();
     worker.start();
     accepting = true;
   }
@@ -342,8 +345,7 @@ public final class Pipeline implements Consumer {
       int n = ring.drain(this::processAndTrack, DRAIN_LIMIT);
       if (n > 0) {
         idle = 0;
-        syncPersistentQueues();
-        acknowledgePending();
+        if (syncer != null) syncer.submit(pendingAcks);
         continue;
       }
       if (stopRequested && ring.isEmpty()) return;
@@ -389,18 +391,8 @@ public final class Pipeline implements Consumer {
     Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
     process(batch);
     if (ack == null) return;
-    if (Thread.currentThread().isInterrupted()) ack.fail();
+    if (Thread.currentThread().isInterrupted() || syncer == null) ack.fail();
     else pendingAcks.add(ack);
-  }
-
-  private void acknowledgePending() {
-    for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).done();
-    pendingAcks.clear();
-  }
-
-  /** One fsync per drained group for disk queues with {@code fsync: batch}. */
-  private void syncPersistentQueues() {
-    for (int i = 0; i < persistentExporters.length; i++) persistentExporters[i].sync();
   }
 
   private void process(Batch batch) {
@@ -612,6 +604,9 @@ public final class Pipeline implements Consumer {
           Thread.currentThread().interrupt();
         }
       }
+    }
+    if (syncer != null) {
+      syncer.stop(Math.max(1000, deadline.toEpochMilli() - System.currentTimeMillis()));
     }
     for (Stage s : stages) s.processor().shutdown(deadline);
   }
