@@ -77,7 +77,7 @@ final class HttpJsonHandler implements HttpHandler {
 
   @Override
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
-    return CompletableFuture.completedFuture(answer(request));
+    return answer(request);
   }
 
   @Override
@@ -101,37 +101,43 @@ final class HttpJsonHandler implements HttpHandler {
             retryAfter);
   }
 
-  private HttpResponse answer(HttpRequest request) {
+  private CompletionStage<HttpResponse> answer(HttpRequest request) {
     if (!request.path().equals(path)) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return IngestResponse.refusal(
-          404, "nothing at " + request.path() + "; POST records to " + path);
+      return completed(
+          IngestResponse.refusal(
+              404, "nothing at " + request.path() + "; POST records to " + path));
     }
     if (!request.method().equals("POST")) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return IngestResponse.refusal(
-              405, request.method() + " is not allowed on " + path + "; use POST")
-          .withHeader("Allow", "POST");
+      return completed(
+          IngestResponse.refusal(
+                  405, request.method() + " is not allowed on " + path + "; use POST")
+              .withHeader("Allow", "POST"));
     }
     if (stopping) {
-      return new IngestResponse()
-          .retryable(503, "receiver " + receiver + " is shutting down; retry later", retryAfter);
+      return completed(
+          new IngestResponse()
+              .retryable(
+                  503, "receiver " + receiver + " is shutting down; retry later", retryAfter));
     }
     if (consumer == null) {
-      return IngestResponse.refusal(
-          404,
-          "no logs pipeline takes records from receiver "
-              + receiver
-              + "; add it to a logs pipeline in service.pipelines");
+      return completed(
+          IngestResponse.refusal(
+              404,
+              "no logs pipeline takes records from receiver "
+                  + receiver
+                  + "; add it to a logs pipeline in service.pipelines"));
     }
     Boolean ndjson = ndjson(request.header("Content-Type"));
     if (ndjson == null) {
       metrics.request(RequestRefusal.UNSUPPORTED_MEDIA_TYPE);
-      return IngestResponse.refusal(
-          415,
-          "Content-Type '"
-              + request.header("Content-Type")
-              + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson");
+      return completed(
+          IngestResponse.refusal(
+              415,
+              "Content-Type '"
+                  + request.header("Content-Type")
+                  + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson"));
     }
     BodyDecoding.Decoded body;
     try {
@@ -141,7 +147,7 @@ final class HttpJsonHandler implements HttpHandler {
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-        return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+        return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
       }
       metrics.request(
           e.status() == 413
@@ -149,7 +155,7 @@ final class HttpJsonHandler implements HttpHandler {
               : e.status() == 415
                   ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE
                   : RequestRefusal.MALFORMED_BODY);
-      return IngestResponse.refusal(e.status(), e.getMessage());
+      return completed(IngestResponse.refusal(e.status(), e.getMessage()));
     }
     try {
       return ingest(body.bytes(), ndjson);
@@ -158,11 +164,11 @@ final class HttpJsonHandler implements HttpHandler {
     }
   }
 
-  private HttpResponse ingest(byte[] body, boolean ndjson) {
+  private CompletionStage<HttpResponse> ingest(byte[] body, boolean ndjson) {
     if (memory.isExhausted()) {
       DecodeLimitException e = DecodeBudget.memoryExhausted(memory);
       metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-      return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+      return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
     }
     IngestResponse response = new IngestResponse();
     LogsBatchAssembler batch = new LogsBatchAssembler();
@@ -206,31 +212,34 @@ final class HttpJsonHandler implements HttpHandler {
               e.cause.line(),
               e.cause.column(),
               e.cause.byteOffset()));
-      return r.answer(
-          400,
-          e.getMessage()
-              + (e.index > 0 ? " (in record " + e.index + ")" : "")
-              + "; nothing was accepted");
+      return completed(
+          r.answer(
+              400,
+              e.getMessage()
+                  + (e.index > 0 ? " (in record " + e.index + ")" : "")
+                  + "; nothing was accepted"));
     } catch (DecodeLimitException e) {
       budget.release();
       if (e.retryable()) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-        return new IngestResponse().retryable(429, e.getMessage(), retryAfter);
+        return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
       }
       metrics.limit(e.reason(), e.getMessage());
-      return IngestResponse.refusal(413, e.getMessage() + "; nothing was accepted");
+      return completed(IngestResponse.refusal(413, e.getMessage() + "; nothing was accepted"));
     }
     rejectedBy.forEach((reason, n) -> metrics.rejected(reason, n, response.firstProblem()));
     if (response.rejected() == 0 && batch.recordCount() == 0) {
       budget.release();
       metrics.request(RequestRefusal.MALFORMED_BODY, "the body holds no records");
-      return IngestResponse.refusal(
-          400, "the body holds no records; send a JSON object, an array of objects or NDJSON");
+      return completed(
+          IngestResponse.refusal(
+              400, "the body holds no records; send a JSON object, an array of objects or NDJSON"));
     }
     int records = batch.recordCount();
     if (records == 0) {
       budget.release();
-      return response.answer(400, "no record is usable: all " + response.rejected() + " rejected");
+      return completed(
+          response.answer(400, "no record is usable: all " + response.rejected() + " rejected"));
     }
     LogsBatch logs = batch.batch();
     budget.handOver(logs);
@@ -239,31 +248,40 @@ final class HttpJsonHandler implements HttpHandler {
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(records);
-        Acknowledgement.Outcome held = ack.awaitAnswer();
-        if (held != Acknowledgement.Outcome.DONE) {
-          return response.retryable(
-              held == Acknowledgement.Outcome.TIMED_OUT ? 429 : 503,
-              Acknowledgement.describe(held, "logs"),
-              retryAfter);
-        }
-        response.accepted(records);
-        return response.answer(200);
+        ack.done(); // the receiver's own party: what is left is the pipeline's
+        return ack.answer()
+            .thenApply(
+                held -> {
+                  if (held != Acknowledgement.Outcome.DONE) {
+                    return response.retryable(
+                        held == Acknowledgement.Outcome.TIMED_OUT ? 429 : 503,
+                        Acknowledgement.describe(held, "logs"),
+                        retryAfter);
+                  }
+                  response.accepted(records);
+                  return response.answer(200);
+                });
       }
       case REFUSED_FULL -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return response.retryable(
-            429,
-            "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms",
-            retryAfter);
+        return completed(
+            response.retryable(
+                429,
+                "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms",
+                retryAfter));
       }
       default -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return response.retryable(
-            503, "the logs pipeline is shutting down; retry later", retryAfter);
+        return completed(
+            response.retryable(503, "the logs pipeline is shutting down; retry later", retryAfter));
       }
     }
+  }
+
+  private static CompletionStage<HttpResponse> completed(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
   }
 
   /**

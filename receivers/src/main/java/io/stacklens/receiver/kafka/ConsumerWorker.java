@@ -314,6 +314,7 @@ final class ConsumerWorker implements Runnable {
     if (admission.accepted()) {
       // A merged batch took its own share of the budget: the chunks give theirs back.
       if (waiting.size() > 1) for (PendingChunk c : waiting) c.release();
+      ack.done(); // the receiver's own party: what is left is the pipeline's
       if (!heldAsPromised(ack, records)) return; // offsets stay uncommitted: read again next start
       for (PendingChunk c : waiting) c.accepted();
       metrics.accepted(records);

@@ -296,10 +296,9 @@ final class OtlpGrpcServer {
                         observer.onError(unreadable(raw, generated.getFullMethodName()));
                         return;
                       }
-                      answer(
-                          ingest.export(signal, raw.bytes(), false, Transport.GRPC),
-                          generated,
-                          observer);
+                      ingest
+                          .export(signal, raw.bytes(), false, Transport.GRPC)
+                          .thenAccept(result -> answer(result, generated, observer));
                     } finally {
                       raw.release();
                     }

@@ -43,7 +43,7 @@ final class OtlpHttpHandler implements HttpHandler {
 
   @Override
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
-    return CompletableFuture.completedFuture(answer(request));
+    return answer(request);
   }
 
   private String bodyLimitKey() {
@@ -69,40 +69,43 @@ final class OtlpHttpHandler implements HttpHandler {
         ingest.retryAfter());
   }
 
-  private HttpResponse answer(HttpRequest request) {
+  private CompletionStage<HttpResponse> answer(HttpRequest request) {
     Encoding encoding = Encoding.ofContentType(request.header("Content-Type"));
     OtlpSignal<?, ?> signal = BY_PATH.get(request.path());
     if (signal == null) {
-      return StatusBodies.error(
-          404,
-          Code.NOT_FOUND,
-          "no OTLP endpoint at " + request.path() + "; use POST " + PATHS,
-          encoding);
+      return completed(
+          StatusBodies.error(
+              404,
+              Code.NOT_FOUND,
+              "no OTLP endpoint at " + request.path() + "; use POST " + PATHS,
+              encoding));
     }
     if (!request.method().equals("POST")) {
-      return StatusBodies.error(
-              405,
-              Code.UNIMPLEMENTED,
-              request.method() + " is not allowed on " + request.path() + "; use POST",
-              encoding)
-          .withHeader("Allow", "POST");
+      return completed(
+          StatusBodies.error(
+                  405,
+                  Code.UNIMPLEMENTED,
+                  request.method() + " is not allowed on " + request.path() + "; use POST",
+                  encoding)
+              .withHeader("Allow", "POST"));
     }
     if (encoding == null) {
-      return StatusBodies.error(
-          415,
-          Code.INVALID_ARGUMENT,
-          "Content-Type '"
-              + request.header("Content-Type")
-              + "' is not supported; use application/x-protobuf or application/json",
-          null);
+      return completed(
+          StatusBodies.error(
+              415,
+              Code.INVALID_ARGUMENT,
+              "Content-Type '"
+                  + request.header("Content-Type")
+                  + "' is not supported; use application/x-protobuf or application/json",
+              null));
     }
     return export(signal, request, encoding);
   }
 
-  private <Q, R extends Message> HttpResponse export(
+  private <Q, R extends Message> CompletionStage<HttpResponse> export(
       OtlpSignal<Q, R> signal, HttpRequest request, Encoding encoding) {
     OtlpIngest.Result<R> early = ingest.refusalBeforeDecoding(signal);
-    if (early != null) return toHttp(early, encoding);
+    if (early != null) return completed(toHttp(early, encoding));
     BodyDecoding.Decoded body;
     try {
       body =
@@ -113,18 +116,24 @@ final class OtlpHttpHandler implements HttpHandler {
         ingest
             .metrics()
             .refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());
-        return StatusBodies.retryable(
-            429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter());
+        return completed(
+            StatusBodies.retryable(
+                429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter()));
       }
       Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
-      return StatusBodies.error(e.status(), code, e.getMessage(), encoding);
+      return completed(StatusBodies.error(e.status(), code, e.getMessage(), encoding));
     }
     try {
-      return toHttp(
-          ingest.export(signal, body.bytes(), encoding == Encoding.JSON, Transport.HTTP), encoding);
+      return ingest
+          .export(signal, body.bytes(), encoding == Encoding.JSON, Transport.HTTP)
+          .thenApply(result -> toHttp(result, encoding));
     } finally {
       body.release();
     }
+  }
+
+  private static CompletionStage<HttpResponse> completed(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
   }
 
   private HttpResponse toHttp(OtlpIngest.Result<?> result, Encoding encoding) {

@@ -14,6 +14,8 @@ import io.stacklens.agent.limits.DecodeLimits;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The transport-independent part of an export: refuse while stopping, when no pipeline takes the
@@ -50,6 +52,30 @@ final class OtlpIngest {
    * @param response the success response (only for {@link Outcome#ACCEPTED})
    */
   record Result<R extends Message>(Outcome outcome, R response, String message) {}
+
+  /**
+   * Like {@link #decodeAndOffer}, and once the pipeline holds the records as its {@code delivery}
+   * promises: at once with {@code delivery: memory}; with {@code durable}, when they are in the
+   * disk queues (no thread waits meanwhile; the answer may come from the pipeline's sync thread).
+   */
+  <Q, R extends Message> CompletionStage<Result<R>> export(
+      OtlpSignal<Q, R> signal, byte[] body, boolean json, Transport transport) {
+    Acknowledgement[] ack = new Acknowledgement[1];
+    Result<R> offered = decodeAndOffer(signal, body, json, transport, ack);
+    if (ack[0] == null) return CompletableFuture.completedFuture(offered);
+    return ack[0]
+        .answer()
+        .thenApply(
+            held ->
+                held == Acknowledgement.Outcome.DONE
+                    ? offered
+                    : new Result<>(
+                        held == Acknowledgement.Outcome.TIMED_OUT
+                            ? Outcome.PIPELINE_FULL
+                            : Outcome.SHUTTING_DOWN,
+                        null,
+                        Acknowledgement.describe(held, signal.signal().id())));
+  }
 
   private final String receiver;
   private final Map<Signal, Consumer> consumers;
@@ -125,10 +151,15 @@ final class OtlpIngest {
 
   /**
    * Decodes {@code body} (OTLP/JSON when {@code json}, else protobuf) within the limits and the
-   * memory budget and hands the valid records to the signal's pipeline.
+   * memory budget and hands the valid records to the signal's pipeline; when it took them, {@code
+   * accepted[0]} is the acknowledgement to wait for before answering.
    */
-  <Q, R extends Message> Result<R> export(
-      OtlpSignal<Q, R> signal, byte[] body, boolean json, Transport transport) {
+  private <Q, R extends Message> Result<R> decodeAndOffer(
+      OtlpSignal<Q, R> signal,
+      byte[] body,
+      boolean json,
+      Transport transport,
+      Acknowledgement[] accepted) {
     Result<R> early = refusalBeforeDecoding(signal);
     if (early != null) return early;
     Signal s = signal.signal();
@@ -180,15 +211,8 @@ final class OtlpIngest {
     switch (admission) {
       case ACCEPTED -> {
         metrics.accepted(s, transport, records);
-        Acknowledgement.Outcome held = ack.awaitAnswer();
-        if (held != Acknowledgement.Outcome.DONE) {
-          return new Result<>(
-              held == Acknowledgement.Outcome.TIMED_OUT
-                  ? Outcome.PIPELINE_FULL
-                  : Outcome.SHUTTING_DOWN,
-              null,
-              Acknowledgement.describe(held, s.id()));
-        }
+        ack.done(); // the receiver's own party: what is left is the pipelines'
+        accepted[0] = ack;
         return new Result<>(
             Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
       }

@@ -1,19 +1,29 @@
 package io.stacklens.agent.data;
 
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tells a receiver when the agent holds a request's records as safely as the pipeline's {@code
  * delivery} mode promises, so it answers the client only then. A receiver {@link #attachTo
- * attaches} one to a batch before it offers it; each pipeline that accepted the batch is one party
- * and settles it: at once in the ring ({@code delivery: memory}), or once the records are in every
- * exporter's disk queue and forced to disk as their {@code fsync} asks ({@code durable}).
+ * attaches} one to a batch before it offers it, and settles its own party ({@link #done}) once the
+ * offer was accepted. A consumer that answers later takes a party of its own before it accepts
+ * ({@link #addParties}) and settles it when it can: a pipeline with {@code delivery: durable}, once
+ * the records are in every exporter's disk queue and forced to disk as their {@code fsync} asks. A
+ * consumer that takes none ({@code delivery: memory}, a test sink) is done on acceptance.
  *
- * <p>Thread-safe: parties settle from pipeline threads while the receiver waits.
+ * <p>Thread-safe: parties settle from pipeline threads while the receiver waits, without holding a
+ * thread ({@link #answer}).
  */
 public final class Acknowledgement {
+  /** How long a receiver waits for an acknowledgement before answering a retryable error. */
+  public static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
+
   /** How waiting ended. */
   public enum Outcome {
     /** Every party has the records as safely as promised. */
@@ -26,13 +36,9 @@ public final class Acknowledgement {
     TIMED_OUT
   }
 
-  /** How long a receiver waits for an acknowledgement before answering a retryable error. */
-  public static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition settled = lock.newCondition();
-  private int parties = 1;
-  private boolean failed;
+  private final AtomicInteger parties = new AtomicInteger(1);
+  private final CompletableFuture<Outcome> settled = new CompletableFuture<>();
+  private volatile boolean failed;
 
   private Acknowledgement() {}
 
@@ -56,19 +62,24 @@ public final class Acknowledgement {
     ((BatchMemory) batch).acknowledgement(this);
   }
 
-  /** Adds {@code n} parties: the batch goes to that many more pipelines. */
+  /**
+   * Adds {@code n} parties: the batch goes to that many more pipelines. Call before any settles.
+   */
   public void addParties(int n) {
-    lock.lock();
-    try {
-      parties += n;
-    } finally {
-      lock.unlock();
-    }
+    parties.addAndGet(n);
   }
 
   /** One party holds the records as promised. */
   public void done() {
     settle(false);
+  }
+
+  /**
+   * Marks the records as lost for one of the consumers without settling a party (a fan-out's copy
+   * that a stopping pipeline did not take).
+   */
+  public void markFailed() {
+    failed = true;
   }
 
   /** One party lost the records. */
@@ -77,41 +88,29 @@ public final class Acknowledgement {
   }
 
   private void settle(boolean lost) {
-    lock.lock();
-    try {
-      if (parties == 0) return;
-      if (lost) failed = true;
-      if (--parties == 0) settled.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    if (lost) failed = true;
+    if (parties.decrementAndGet() == 0) settled.complete(failed ? Outcome.FAILED : Outcome.DONE);
+  }
+
+  /**
+   * Completes with how the wait ended, at most {@link #ANSWER_WAIT} from now: already complete when
+   * every party settled ({@code delivery: memory} settles on admission), so a receiver answers at
+   * once; otherwise the receiver answers from the completion, without holding a thread meanwhile.
+   * The completion may run on the thread that settled the last party.
+   */
+  public CompletableFuture<Outcome> answer() {
+    if (settled.isDone()) return settled;
+    return settled.copy().completeOnTimeout(Outcome.TIMED_OUT, ANSWER_WAIT.toNanos(), NANOSECONDS);
   }
 
   /** Waits until every party settled, at most {@code limit}. */
   public Outcome await(Duration limit) throws InterruptedException {
-    long nanos = limit.toNanos();
-    lock.lock();
     try {
-      while (parties > 0) {
-        if (nanos <= 0) return Outcome.TIMED_OUT;
-        nanos = settled.awaitNanos(nanos);
-      }
-      return failed ? Outcome.FAILED : Outcome.DONE;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Waits for the acknowledgement as a receiver does before it answers, at most {@link
-   * #ANSWER_WAIT}. An interrupted wait (the receiver stopping) counts as {@link Outcome#FAILED}.
-   */
-  public Outcome awaitAnswer() {
-    try {
-      return isSettled() && !failed() ? Outcome.DONE : await(ANSWER_WAIT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Outcome.FAILED;
+      return settled.get(limit.toNanos(), NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Outcome.TIMED_OUT;
+    } catch (ExecutionException e) {
+      return Outcome.FAILED; // never: the future is only completed with a value
     }
   }
 
@@ -132,24 +131,5 @@ public final class Acknowledgement {
               + ANSWER_WAIT.toSeconds()
               + "s (the exporters' disk queues are full or slow); retry later";
     };
-  }
-
-  private boolean failed() {
-    lock.lock();
-    try {
-      return failed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Whether every party settled already (no wait needed). */
-  public boolean isSettled() {
-    lock.lock();
-    try {
-      return parties == 0;
-    } finally {
-      lock.unlock();
-    }
   }
 }

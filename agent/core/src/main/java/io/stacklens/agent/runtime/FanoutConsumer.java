@@ -57,8 +57,7 @@ final class FanoutConsumer implements Consumer {
     int last = pipelines.size() - 1;
     boolean anyAccepted = false;
     boolean[] lost = new boolean[pipelines.size()];
-    Acknowledgement ack = Acknowledgement.of(batch);
-    if (ack != null) ack.addParties(last); // one party per pipeline
+    Acknowledgement ack = Acknowledgement.of(batch); // each durable pipeline takes its own party
     for (int i = 0; i <= last; i++) {
       Batch b = i == last ? batch : share(batch);
       if (ack != null) ack.addTo(b);
@@ -75,7 +74,7 @@ final class FanoutConsumer implements Consumer {
     // counted.
     for (int i = 0; i <= last; i++) {
       if (!lost[i]) continue;
-      if (ack != null) ack.fail();
+      if (ack != null) ack.markFailed();
       dropped.get(i).add(records);
       if (i == last) batch.releaseMemory();
     }

@@ -330,12 +330,14 @@ public final class Pipeline implements Consumer {
       refusedStopping.add(batch.recordCount());
       return Admission.REFUSED_SHUTTING_DOWN;
     }
-    Acknowledgement ack = delivery == Delivery.MEMORY ? Acknowledgement.of(batch) : null;
+    // delivery: durable holds the receiver's answer until the batch is in the disk queues: one
+    // party, taken before the worker can see the batch.
+    Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
+    if (ack != null) ack.addParties(1);
     // Cannot fail: the reserved slots never exceed the ring's capacity.
     if (!ring.offer(batch))
       throw new IllegalStateException("pipeline " + name + ": ring full despite a reservation");
     if (workerParked) LockSupport.unpark(worker);
-    if (ack != null) ack.done();
     return Admission.ACCEPTED;
   }
 
@@ -372,7 +374,7 @@ public final class Pipeline implements Consumer {
     for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).fail();
     pendingAcks.clear();
     while ((left = ring.poll()) != null) {
-      Acknowledgement ack = Acknowledgement.of(left);
+      Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(left) : null;
       if (ack != null) ack.fail();
       ringSlots.decrementAndGet();
       ringRecords.addAndGet(-left.recordCount());
