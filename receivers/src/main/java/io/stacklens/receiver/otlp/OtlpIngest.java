@@ -8,6 +8,7 @@ import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
+import io.stacklens.agent.data.WireEncoding;
 import io.stacklens.agent.limits.DecodeBudget;
 import io.stacklens.agent.limits.DecodeLimitException;
 import io.stacklens.agent.limits.DecodeLimits;
@@ -206,6 +207,8 @@ final class OtlpIngest {
           Outcome.ACCEPTED, signal.response(validated.rejected(), validated.problem()), "");
     }
     budget.handOver(batch);
+    // Decoded whole from protobuf: a disk queue may store these very bytes (the pipeline decides).
+    if (!json && validated.rejected() == 0) WireEncoding.remember(batch, body);
     Acknowledgement ack = Acknowledgement.attachTo(batch);
     Admission admission = consumers.get(s).consume(batch);
     switch (admission) {

@@ -28,6 +28,7 @@ abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatc
   private MemoryLimiter limiter;
   private long accountedBytes;
   private volatile Acknowledgement acknowledgement;
+  private byte[] wireEncoding;
 
   @SuppressWarnings("unused") // through HOLDERS
   private volatile int holders;
@@ -42,6 +43,15 @@ abstract sealed class BatchMemory implements Batch permits LogsBatch, TracesBatc
 
   final void acknowledgement(Acknowledgement a) {
     this.acknowledgement = a;
+  }
+
+  /** See {@link WireEncoding}: set by the receiver, read or dropped by the pipeline's thread. */
+  final byte[] wireEncoding() {
+    return wireEncoding;
+  }
+
+  final void wireEncoding(byte[] request) {
+    this.wireEncoding = request;
   }
 
   @Override

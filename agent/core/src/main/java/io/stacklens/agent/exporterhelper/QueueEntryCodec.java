@@ -8,6 +8,7 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.data.TracesBatch;
+import io.stacklens.agent.data.WireEncoding;
 import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.agent.otlp.OtlpLogsDecoder;
 
@@ -31,6 +32,8 @@ final class QueueEntryCodec {
   }
 
   static byte[] encode(Batch batch) {
+    byte[] received = WireEncoding.of(batch);
+    if (received != null) return received; // unchanged since it was decoded from these bytes
     if (batch instanceof LogsBatch l) return OtlpLogs.toProto(l).toByteArray();
     if (batch instanceof TracesBatch t) return t.toRequest().toByteArray();
     return ((MetricsBatch) batch).toRequest().toByteArray();

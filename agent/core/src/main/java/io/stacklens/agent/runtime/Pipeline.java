@@ -14,6 +14,7 @@ import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
 import io.stacklens.agent.data.MemoryLimiter;
+import io.stacklens.agent.data.WireEncoding;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
@@ -65,6 +66,9 @@ public final class Pipeline implements Consumer {
 
   /** Forces the disk queues and settles durable acknowledgements; null without disk queues. */
   private final QueueSyncer syncer;
+
+  /** Whether batches reach a disk queue as they were received (no processors): see WireEncoding. */
+  private final boolean keepsWireEncoding;
 
   /** The last stage's router, or null when the pipeline does not route. */
   private final RoutingProcessor router;
@@ -152,6 +156,7 @@ public final class Pipeline implements Consumer {
     ExporterRunner[] persistent =
         exporters.stream().filter(ExporterRunner::persistentQueue).toArray(ExporterRunner[]::new);
     this.syncer = persistent.length == 0 ? null : new QueueSyncer(name, persistent);
+    this.keepsWireEncoding = persistent.length > 0 && stages.isEmpty();
     Processor last = stages.isEmpty() ? null : stages.get(stages.size() - 1).processor();
     this.router = last instanceof RoutingProcessor r ? r : null;
     this.routeSink = router == null ? null : new Router();
@@ -329,6 +334,12 @@ public final class Pipeline implements Consumer {
       cancelReservation(batch.recordCount(), batch.accountedBytes());
       refusedStopping.add(batch.recordCount());
       return Admission.REFUSED_SHUTTING_DOWN;
+    }
+    // The request's own bytes are worth keeping only if the batch reaches a disk queue unchanged.
+    if (WireEncoding.of(batch) != null) {
+      if (keepsWireEncoding)
+        batch.resizeMemory(batch.accountedBytes() + WireEncoding.of(batch).length);
+      else WireEncoding.forget(batch);
     }
     // delivery: durable holds the receiver's answer until the batch is in the disk queues: one
     // party, taken before the worker can see the batch.
