@@ -72,8 +72,9 @@ public final class DiskExportQueue implements ExportQueue {
 
   static final String LOCK_FILE = "lock";
 
-  /** Records dropped by {@code when_full: drop_oldest}. */
-  interface DropListener {
+  /** Told of the records dropped by {@code when_full: drop_oldest}. */
+  public interface DropListener {
+    /** {@code records} of {@code signal} were dropped. */
     void dropped(Signal signal, long records);
   }
 
