@@ -46,16 +46,7 @@ class DurableOutageTest {
       throws Exception {
     try (KafkaBroker kafka = KafkaBroker.start()) {
       kafka.createTopic("durable-logs", 1);
-      Path config =
-          config(
-              """
-              kafka:
-                brokers: ["%s"]
-                logs: { topic: durable-logs }
-                encoding: json
-              """
-                  .formatted(kafka.bootstrapServers()),
-              "kafka");
+      Path config = config(kafkaExporter(kafka, "durable-logs"), "kafka");
       Set<String> acknowledged = IdClients.newIdSet();
       IdClients clients = runThroughOutage(config, acknowledged, kafka::stop, kafka::restart);
       AtomicReference<Map<String, Integer>> counts = new AtomicReference<>(Map.of());
@@ -111,13 +102,7 @@ class DurableOutageTest {
       kafka.createTopic("long-outage", 1);
       Path config =
           config(
-              """
-              kafka:
-                brokers: ["%s"]
-                logs: { topic: long-outage }
-                encoding: json
-              """
-                  .formatted(kafka.bootstrapServers()),
+              kafkaExporter(kafka, "long-outage"),
               "kafka",
               "{ storage: disk, max_size: 256MiB, segment_size: 256KiB }");
       kafka.stop();
@@ -175,6 +160,16 @@ class DurableOutageTest {
         agent.close();
       }
     }
+  }
+
+  private static String kafkaExporter(KafkaBroker kafka, String topic) {
+    return """
+        kafka:
+          brokers: ["%s"]
+          logs: { topic: %s }
+          encoding: json
+        """
+        .formatted(kafka.bootstrapServers(), topic);
   }
 
   private static Map<String, Integer> topicIds(KafkaBroker kafka, String topic) {

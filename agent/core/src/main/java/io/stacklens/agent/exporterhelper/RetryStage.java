@@ -111,7 +111,7 @@ final class RetryStage {
       if (failure.isPermanent()) {
         if (!outcomes.claim(current)) return Sent.FAILED;
         outcomes.failed(current, failure.reason(), true);
-        String what = current.recordCount() + " " + current.signal().id() + " records";
+        String what = records(current);
         if (deadLetters.offer(current, failure.reason(), describe(failure))) {
           context
               .logger()
@@ -152,10 +152,8 @@ final class RetryStage {
                 "exporter "
                     + label
                     + ": "
-                    + current.recordCount()
-                    + " "
-                    + current.signal().id()
-                    + " records not delivered at shutdown ("
+                    + records(current)
+                    + " not delivered at shutdown ("
                     + describe(failure)
                     + "); they stay in the disk queue for the next start");
         return Sent.KEPT;
@@ -178,10 +176,8 @@ final class RetryStage {
                 "exporter "
                     + label
                     + ": dropping "
-                    + current.recordCount()
-                    + " "
-                    + current.signal().id()
-                    + " records after "
+                    + records(current)
+                    + " after "
                     + attempt
                     + " attempt(s): "
                     + describe(failure));
@@ -224,6 +220,11 @@ final class RetryStage {
     Batch left = outcomes.claimFrom(Thread.currentThread());
     if (left != null && !shutdown.keepsUnsent())
       outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+  }
+
+  /** "120 logs records": how log lines name a batch. */
+  private static String records(Batch batch) {
+    return batch.recordCount() + " " + batch.signal().id() + " records";
   }
 
   static String describe(ExportException e) {
