@@ -208,7 +208,9 @@ final class OtlpIngest {
     }
     budget.handOver(batch);
     // Decoded whole from protobuf: a disk queue may store these very bytes (the pipeline decides).
-    if (!json && validated.rejected() == 0) WireEncoding.remember(batch, body);
+    // (Logs only: trace and metric batches keep their protobuf messages, cheap to write again, and
+    // one object may go to several pipelines.)
+    if (!json && s == Signal.LOGS && validated.rejected() == 0) WireEncoding.remember(batch, body);
     Acknowledgement ack = Acknowledgement.attachTo(batch);
     Admission admission = consumers.get(s).consume(batch);
     switch (admission) {

@@ -29,7 +29,8 @@ public final class Acknowledgement {
     /** Every party has the records as safely as promised. */
     DONE,
     /**
-     * A party lost the records (the agent stopped before they were safe): answer a retryable error.
+     * A party lost the records (the agent stopped before they were safe, or an fsync failed):
+     * answer a retryable error.
      */
     FAILED,
     /** Still not settled after the wait: answer a retryable error. */
@@ -123,7 +124,10 @@ public final class Acknowledgement {
     return switch (outcome) {
       case DONE -> "the " + signal + " records are stored";
       case FAILED ->
-          "the agent stopped before the " + signal + " records were stored durably; retry later";
+          "the "
+              + signal
+              + " records could not be stored durably (the agent is stopping, or a disk write"
+              + " failed); retry later";
       case TIMED_OUT ->
           "the "
               + signal

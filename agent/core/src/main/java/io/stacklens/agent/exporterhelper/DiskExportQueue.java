@@ -27,18 +27,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * A persistent {@link ExportQueue}: an append-only log of segment files ({@link QueueSegment}) with
@@ -51,9 +50,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       disk depends on {@code fsync}: after every batch ({@code always}), at {@link #sync} (the
  *       pipeline worker calls it once per group of batches it hands over, {@code batch}), or every
  *       {@code fsync_interval} ({@code interval}).
- *   <li><b>Read</b> ({@link #poll}): entries are handed out in log order. The newest {@code
- *       queue_size} batches (at most {@link #CACHE_MAX_BYTES}) are also kept decoded in memory, so
- *       a sender that keeps up never reads the disk; older ones are read back and decoded.
+ *   <li><b>Read</b> ({@link #poll}): entries are handed out in log order. While there is room
+ *       ({@code queue_size} batches, at most {@link #CACHE_MAX_BYTES}) a written batch is also kept
+ *       decoded in memory, so a sender that keeps up never reads the disk; the others are read back
+ *       and decoded.
  *   <li><b>Confirm</b> ({@link #confirm}): once the exporter confirmed delivery (or the helper
  *       counted the records as failed), the entry is done. Several senders may finish out of order:
  *       the committed position moves only past a run of done entries, so none is skipped. A segment
@@ -80,7 +80,20 @@ public final class DiskExportQueue implements ExportQueue {
 
   private record Cached(long seq, long millis, Batch batch, QueueSegment segment, long endOffset) {}
 
-  private record Handed(long seq, long millis, int records) {}
+  /** An entry handed to a sender, until it is confirmed (done). */
+  private static final class Handed {
+    final long seq;
+    final long millis;
+    boolean done;
+
+    Handed(long seq, long millis) {
+      this.seq = seq;
+      this.millis = millis;
+    }
+  }
+
+  /** A producer's last encoded batch, kept while {@link #offer} has to be called again. */
+  private record Encoded(Batch batch, byte[] payload, int crc) {}
 
   private final Path dir;
   private final String label;
@@ -108,8 +121,10 @@ public final class DiskExportQueue implements ExportQueue {
   private final ArrayDeque<QueueSegment> segments = new ArrayDeque<>();
   private final ArrayDeque<Cached> cache = new ArrayDeque<>();
   private final ArrayDeque<Handed> outstanding = new ArrayDeque<>();
-  private final Set<Long> done = new HashSet<>();
-  private final Map<Batch, Handed> inFlight = new IdentityHashMap<>();
+  // A batch object may be queued twice (one trace batch fanned out to two pipelines that share this
+  // exporter): one handed entry per poll.
+  private final Map<Batch, ArrayDeque<Handed>> inFlight = new IdentityHashMap<>();
+  private final ThreadLocal<Encoded> lastEncoded = new ThreadLocal<>();
   private long cacheBytes;
   private long nextSeq;
   private QueueSegment cursorSegment;
@@ -250,9 +265,14 @@ public final class DiskExportQueue implements ExportQueue {
               + dir.resolve(LOCK_FILE)
               + "); stop it, or give this one another sending_queue.directory or service.data_dir");
     }
-    byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(pid), 0);
+    try {
+      byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(pid), 0);
+    } catch (IOException e) {
+      channel.close(); // releases the lock too
+      throw new IOException("cannot write in the queue directory " + dir + ": " + e, e);
+    }
     return l;
   }
 
@@ -272,7 +292,13 @@ public final class DiskExportQueue implements ExportQueue {
     long end = committed;
     for (Map.Entry<Long, Path> f : files.entrySet()) {
       QueueSegment s = QueueSegment.open(f.getValue(), f.getKey());
-      QueueSegment.Recovery r = s.recover(committed);
+      QueueSegment.Recovery r;
+      try {
+        r = s.recover(committed);
+      } catch (IOException | RuntimeException e) {
+        s.close();
+        throw e;
+      }
       if (r.cutBytes > 0) {
         cutBytes += r.cutBytes;
         log.log(
@@ -291,8 +317,7 @@ public final class DiskExportQueue implements ExportQueue {
       }
       if (s.endSeq <= committed) {
         // Everything in it was delivered before the stop; only its deletion did not happen.
-        s.close();
-        Files.deleteIfExists(s.path);
+        s.delete();
         continue;
       }
       segments.addLast(s);
@@ -359,14 +384,10 @@ public final class DiskExportQueue implements ExportQueue {
         label);
   }
 
-  private interface LongSupplierUnderLock {
-    long get();
-  }
-
-  private long locked(LongSupplierUnderLock s) {
+  private long locked(LongSupplier s) {
     lock.lock();
     try {
-      return s.get();
+      return s.getAsLong();
     } finally {
       lock.unlock();
     }
@@ -382,7 +403,8 @@ public final class DiskExportQueue implements ExportQueue {
         millis = c.millis;
       } else if (cursorSegment != null) {
         try {
-          millis = cursorSegment.appendMillis(cursorOffset);
+          QueueSegment.Entry h = cursorSegment.readHeader(cursorOffset);
+          millis = h == null ? -1 : h.appendMillis();
         } catch (IOException e) {
           millis = -1;
         }
@@ -395,8 +417,14 @@ public final class DiskExportQueue implements ExportQueue {
 
   @Override
   public boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException {
-    byte[] payload = QueueEntryCodec.encode(batch);
-    int payloadCrc = QueueSegment.crcOf(payload);
+    Encoded encoded = lastEncoded.get();
+    if (encoded == null || encoded.batch() != batch) {
+      byte[] bytes = QueueEntryCodec.encode(batch);
+      encoded = new Encoded(batch, bytes, QueueSegment.crcOf(bytes));
+      lastEncoded.set(encoded); // a full queue makes the producer call again with the same batch
+    }
+    byte[] payload = encoded.payload();
+    int payloadCrc = encoded.crc();
     long entryBytes = QueueSegment.ENTRY_HEADER + (long) payload.length;
     long nanos = unit.toNanos(timeout);
     boolean forceNow;
@@ -407,6 +435,7 @@ public final class DiskExportQueue implements ExportQueue {
         if (fits(entryBytes)) {
           try {
             append(batch, payload, payloadCrc, entryBytes);
+            lastEncoded.remove();
             break;
           } catch (IOException e) {
             rateLimitedLog.log(
@@ -431,7 +460,7 @@ public final class DiskExportQueue implements ExportQueue {
     } finally {
       lock.unlock();
     }
-    if (forceNow) syncNow();
+    if (forceNow) syncNow(); // a failure is reported by the next sync()
     return true;
   }
 
@@ -476,11 +505,15 @@ public final class DiskExportQueue implements ExportQueue {
     notEmpty.signal();
   }
 
-  /** Starts a new segment; the one before is forced first unless fsync is interval. */
+  /**
+   * Starts a new segment. The one before is forced first (whatever the fsync policy: later syncs
+   * force only the newest segment), and the directory after, so the new file's name is durable.
+   */
   private QueueSegment roll() throws IOException {
     QueueSegment previous = segments.peekLast();
-    if (previous != null && fsync != Fsync.INTERVAL) forceTimed(previous);
+    if (previous != null) forceTimed(previous);
     QueueSegment s = QueueSegment.create(dir, nextSeq);
+    forceDirectory();
     segments.addLast(s);
     diskBytes += s.bytes;
     return s;
@@ -516,11 +549,7 @@ public final class DiskExportQueue implements ExportQueue {
     } catch (IOException e) {
       log.log(Level.WARNING, "exporter " + label + ": reading " + oldest.path + ": " + e);
     }
-    while (!cache.isEmpty() && cache.peekFirst().segment == oldest) {
-      Cached c = cache.pollFirst();
-      cacheBytes -= c.batch.accountedBytes();
-      c.batch.releaseMemory();
-    }
+    releaseCached(oldest);
     pendingEntries -= entries;
     moveCursorPast(oldest);
     long total = 0;
@@ -570,6 +599,7 @@ public final class DiskExportQueue implements ExportQueue {
     long nanos = unit.toNanos(timeout);
     while (true) {
       QueueSegment.Entry entry;
+      Handed handed;
       lock.lockInterruptibly();
       try {
         while (true) {
@@ -588,10 +618,23 @@ public final class DiskExportQueue implements ExportQueue {
           hand(c.batch, c.seq, c.millis);
           return c.batch;
         }
-        entry = readAtCursor();
-        if (entry == null) continue;
+        QueueSegment.Entry read;
+        try {
+          read = readAtCursor();
+        } catch (IOException e) {
+          // Not corruption: the file could not be read now. Nothing is skipped; try again later.
+          rateLimitedLog.log(
+              Level.ERROR,
+              "read_failed",
+              () -> "exporter " + label + ": cannot read the disk queue " + dir + ": " + e);
+          notEmpty.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(100)));
+          return null;
+        }
+        if (read == null) continue;
+        entry = read;
         // Handed out now, so the committed position cannot pass it while it is decoded.
-        outstanding.addLast(new Handed(entry.seq(), entry.appendMillis(), entry.records()));
+        handed = new Handed(entry.seq(), entry.appendMillis());
+        outstanding.addLast(handed);
       } finally {
         lock.unlock();
       }
@@ -599,10 +642,10 @@ public final class DiskExportQueue implements ExportQueue {
       lock.lock();
       try {
         if (batch == null) {
-          markDone(entry.seq());
+          markDone(handed);
           continue;
         }
-        inFlight.put(batch, new Handed(entry.seq(), entry.appendMillis(), entry.records()));
+        inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(handed);
         return batch;
       } finally {
         lock.unlock();
@@ -611,9 +654,9 @@ public final class DiskExportQueue implements ExportQueue {
   }
 
   private void hand(Batch batch, long seq, long millis) {
-    Handed h = new Handed(seq, millis, batch.recordCount());
+    Handed h = new Handed(seq, millis);
     outstanding.addLast(h);
-    inFlight.put(batch, h);
+    inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(h);
   }
 
   /** Moves a cursor at the end of a full segment on to the next one. */
@@ -631,16 +674,16 @@ public final class DiskExportQueue implements ExportQueue {
     }
   }
 
-  /** Reads the entry at the cursor and moves past it; null when it had to be skipped. */
-  private QueueSegment.Entry readAtCursor() {
+  /**
+   * Reads the entry at the cursor and moves past it; null when it failed its checksums (the file
+   * changed under the agent after it was checked at start): the rest of that segment is skipped,
+   * counted and logged.
+   *
+   * @throws IOException when the file cannot be read; nothing is skipped then
+   */
+  private QueueSegment.Entry readAtCursor() throws IOException {
     QueueSegment s = cursorSegment;
-    QueueSegment.Entry e;
-    try {
-      e = s.read(cursorOffset);
-    } catch (IOException ex) {
-      e = null;
-      log.log(Level.ERROR, "exporter " + label + ": reading " + s.path + ": " + ex);
-    }
+    QueueSegment.Entry e = s.read(cursorOffset);
     if (e == null || e.seq() != cursorSeq) {
       long lost = s.endSeq - cursorSeq;
       log.log(
@@ -649,13 +692,14 @@ public final class DiskExportQueue implements ExportQueue {
               + label
               + ": disk queue "
               + s.path
-              + " changed after it was checked at start (offset "
+              + " changed after it was checked at start (an entry at offset "
               + cursorOffset
-              + "); skipping its last "
+              + " fails its checksum); skipping its last "
               + lost
               + " entries");
       truncatedBytes += s.bytes - cursorOffset;
       pendingEntries -= lost;
+      releaseCached(s);
       moveCursorPast(s);
       advanceCommitted();
       return null;
@@ -663,6 +707,15 @@ public final class DiskExportQueue implements ExportQueue {
     cursorOffset = e.nextOffset();
     cursorSeq = e.seq() + 1;
     return e;
+  }
+
+  /** Gives back the memory of the decoded batches kept for segment {@code s}. */
+  private void releaseCached(QueueSegment s) {
+    while (!cache.isEmpty() && cache.peekFirst().segment == s) {
+      Cached c = cache.pollFirst();
+      cacheBytes -= c.batch.accountedBytes();
+      c.batch.releaseMemory();
+    }
   }
 
   private Batch decode(QueueSegment.Entry e) {
@@ -695,25 +748,26 @@ public final class DiskExportQueue implements ExportQueue {
   public void confirm(Batch batch) {
     lock.lock();
     try {
-      Handed h = inFlight.remove(batch);
-      if (h == null) return;
-      markDone(h.seq);
+      if (closed) return; // a push that outlived the shutdown: sent again after the next start
+      ArrayDeque<Handed> handed = inFlight.get(batch);
+      if (handed == null) return;
+      Handed h = handed.pollFirst();
+      if (handed.isEmpty()) inFlight.remove(batch);
+      markDone(h);
     } finally {
       lock.unlock();
     }
   }
 
-  private void markDone(long seq) {
-    done.add(seq);
+  private void markDone(Handed h) {
+    h.done = true;
     pendingEntries--;
     advanceCommitted();
   }
 
   /** Moves the committed position past every done entry at the front; deletes spent segments. */
   private void advanceCommitted() {
-    while (!outstanding.isEmpty() && done.remove(outstanding.peekFirst().seq)) {
-      outstanding.pollFirst();
-    }
+    while (!outstanding.isEmpty() && outstanding.peekFirst().done) outstanding.pollFirst();
     long committed = outstanding.isEmpty() ? cursorSeq : outstanding.peekFirst().seq;
     if (committed <= mark.committed()) {
       deleteSpentSegments();
@@ -749,17 +803,15 @@ public final class DiskExportQueue implements ExportQueue {
     Iterator<QueueSegment> it = segments.iterator();
     while (it.hasNext()) {
       QueueSegment s = it.next();
-      boolean active = !it.hasNext();
-      if (active && (cursorSeq < nextSeq || !outstanding.isEmpty() || s.endSeq == s.firstSeq))
-        break;
+      // The newest segment stays even when all is delivered: it rolls over at segment_size and
+      // goes then, instead of a file created and deleted for every batch of a light load.
+      if (!it.hasNext()) break;
       // The cursor may still sit at the end of a spent segment: on to the next one, not past it.
-      if (cursorSegment == s && cursorOffset >= s.bytes && !active) moveCursorPast(s);
-      if (!active && (cursorSegment == s || cursorSeq < s.endSeq || outstandingIn(s))) continue;
-      if (cursorSegment == s) moveCursorPast(s);
+      if (cursorSegment == s && cursorOffset >= s.bytes) moveCursorPast(s);
+      if (cursorSegment == s || cursorSeq < s.endSeq || outstandingIn(s)) continue;
       it.remove();
-      s.close();
       try {
-        Files.deleteIfExists(s.path);
+        s.delete();
       } catch (IOException e) {
         log.log(Level.WARNING, "exporter " + label + ": cannot delete " + s.path + ": " + e);
       }
@@ -769,10 +821,11 @@ public final class DiskExportQueue implements ExportQueue {
     if (freed) notFull.signalAll();
   }
 
+  /** Whether an entry of {@code s} is still being sent. */
   private boolean outstandingIn(QueueSegment s) {
     for (Handed h : outstanding) {
       if (h.seq >= s.endSeq) return false; // in seq order
-      if (h.seq >= s.firstSeq) return true;
+      if (h.seq >= s.firstSeq && !h.done) return true;
     }
     return false;
   }
@@ -780,47 +833,68 @@ public final class DiskExportQueue implements ExportQueue {
   // ------------------------------------------------------------------------------ fsync
 
   /**
-   * Forces what was written to disk when {@code fsync: batch}; the pipeline worker calls it after
-   * handing over a group of batches.
+   * Forces what was written to disk unless {@code fsync: interval}: the pipeline's sync thread
+   * calls it after a group of batches was handed over, before their acknowledgements are given
+   * ({@code fsync: always} forced each batch already; this then reports a force that failed).
+   *
+   * @return false when a force failed: what it covered is not known to be on disk
    */
   @Override
-  public void sync() {
-    if (fsync == Fsync.BATCH) syncNow();
+  public boolean sync() {
+    return fsync == Fsync.INTERVAL || syncNow();
   }
 
-  private void syncNow() {
+  private boolean syncNow() {
     // syncLock first: a caller that finds nothing unsynced returns only after the force that took
     // its entries (another thread's, maybe still running) has finished.
     syncLock.lock();
     try {
       QueueSegment active;
+      long taken;
       lock.lock();
       try {
-        if (closed || unsyncedEntries == 0) return;
+        if (closed || unsyncedEntries == 0) return true;
+        taken = unsyncedEntries;
         unsyncedEntries = 0;
         active = segments.peekLast();
       } finally {
         lock.unlock();
       }
-      if (active == null) return;
-      forceTimed(active);
+      if (active == null || forceTimed(active)) return true;
+      lock.lock();
+      try {
+        unsyncedEntries += taken; // forced again by the next sync
+      } finally {
+        lock.unlock();
+      }
+      return false;
     } finally {
       syncLock.unlock();
     }
   }
 
-  private void forceTimed(QueueSegment s) {
+  /** Forces {@code s}; false, counted and logged, when that failed. */
+  private boolean forceTimed(QueueSegment s) {
     long start = System.nanoTime();
     try {
-      s.force();
-      fsyncLatency.recordNanos(System.nanoTime() - start);
+      if (s.force()) fsyncLatency.recordNanos(System.nanoTime() - start);
+      return true;
     } catch (IOException e) {
-      if (!s.channel.isOpen()) return; // deleted meanwhile: everything in it was delivered
       fsyncFailures.inc();
       rateLimitedLog.log(
           Level.ERROR,
           "fsync_failed",
           () -> "exporter " + label + ": fsync of " + s.path + " failed: " + e);
+      return false;
+    }
+  }
+
+  /** Forces the directory, so a new segment file's name survives a power loss. */
+  private void forceDirectory() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open a directory for this; the file's data is forced anyway.
     }
   }
 
@@ -898,10 +972,10 @@ public final class DiskExportQueue implements ExportQueue {
         s.close();
       }
       mark.force();
-      mark.close();
     } catch (IOException e) {
       log.log(Level.WARNING, "exporter " + label + ": closing the disk queue " + dir + ": " + e);
     } finally {
+      mark.close();
       syncLock.unlock();
     }
     try {

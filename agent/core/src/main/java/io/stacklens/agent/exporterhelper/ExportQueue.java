@@ -40,10 +40,14 @@ public interface ExportQueue extends AutoCloseable {
   }
 
   /**
-   * Makes what was added so far durable as its {@code fsync} policy asks; the pipeline worker calls
-   * it after handing over a group of batches.
+   * Makes what was added so far durable as its {@code fsync} policy asks; the pipeline's sync
+   * thread calls it after a group of batches was handed over.
+   *
+   * @return false when that failed (the batches are not known to be on disk)
    */
-  default void sync() {}
+  default boolean sync() {
+    return true;
+  }
 
   /** The budget batches the queue makes itself (read back from disk) are counted against. */
   default void useMemory(MemoryLimiter limiter) {}

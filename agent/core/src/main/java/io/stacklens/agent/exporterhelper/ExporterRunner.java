@@ -249,12 +249,16 @@ public final class ExporterRunner implements RetryStage.Shutdown {
     Batcher batcher = new Batcher(config.batch);
     try {
       while (true) {
+        if (closing && queue.persistent()) {
+          // A disk queue is not drained at shutdown: send what was gathered, leave the rest.
+          batcher.flush(System.nanoTime(), true, this::deliver);
+          return;
+        }
         Batch b =
             queue.poll(
                 batcher.nanosUntilDue(System.nanoTime(), MAX_POLL_NANOS), TimeUnit.NANOSECONDS);
         if (b != null) batcher.add(b, System.nanoTime(), this::deliver);
-        // A disk queue is not drained at shutdown: what it holds is sent after the next start.
-        boolean drained = closing && (queue.persistent() || queue.size() == 0);
+        boolean drained = closing && queue.size() == 0;
         batcher.flush(System.nanoTime(), drained, this::deliver);
         if (drained && b == null) return;
       }
@@ -346,10 +350,10 @@ public final class ExporterRunner implements RetryStage.Shutdown {
 
   /**
    * Forces what this exporter's disk queue took so far to disk, as its {@code fsync} policy asks;
-   * no-op for a memory queue.
+   * no-op for a memory queue. False when a force failed.
    */
-  public void sync() {
-    queue.sync();
+  public boolean sync() {
+    return queue.sync();
   }
 
   /** Whether this exporter's queue is on disk. */

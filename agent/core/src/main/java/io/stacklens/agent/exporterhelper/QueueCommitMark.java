@@ -2,7 +2,6 @@ package io.stacklens.agent.exporterhelper;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -18,32 +17,22 @@ final class QueueCommitMark implements AutoCloseable {
   static final String FILE = "committed";
   private static final int SLOT = 20;
 
-  private final FileChannel channel;
+  private final QueueFile file;
   private long generation;
   private long committed;
 
-  private QueueCommitMark(FileChannel channel) {
-    this.channel = channel;
+  private QueueCommitMark(QueueFile file) {
+    this.file = file;
   }
 
   /** Opens (or creates) the mark in {@code dir} and reads it; 0 when there is none yet. */
   static QueueCommitMark open(Path dir) throws IOException {
-    FileChannel ch =
-        FileChannel.open(
-            dir.resolve(FILE),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    QueueCommitMark m = new QueueCommitMark(ch);
+    QueueCommitMark m =
+        new QueueCommitMark(QueueFile.open(dir.resolve(FILE), StandardOpenOption.CREATE));
     for (int slot = 0; slot < 2; slot++) {
       ByteBuffer b = ByteBuffer.allocate(SLOT);
-      int n = 0;
-      while (b.hasRemaining()) {
-        int r = ch.read(b, (long) slot * SLOT + n);
-        if (r < 0) break;
-        n += r;
-      }
-      if (n < SLOT || crc(b.array()) != b.getInt(16)) continue;
+      if (m.file.readFully(b, (long) slot * SLOT) < SLOT || crc(b.array()) != b.getInt(16))
+        continue;
       long gen = b.getLong(8);
       if (gen > m.generation) {
         m.generation = gen;
@@ -60,22 +49,22 @@ final class QueueCommitMark implements AutoCloseable {
 
   /** Records a new committed position. */
   void write(long seq) throws IOException {
-    generation++;
-    ByteBuffer b = ByteBuffer.allocate(SLOT).putLong(seq).putLong(generation);
+    long next = generation + 1;
+    ByteBuffer b = ByteBuffer.allocate(SLOT).putLong(seq).putLong(next);
     b.putInt(crc(b.array()));
-    b.flip();
-    long position = (generation % 2) * SLOT;
-    while (b.hasRemaining()) position += channel.write(b, position);
+    file.writeFully(b.flip(), (next % 2) * SLOT);
+    generation =
+        next; // a failed write leaves the other slot, the last good one, to be written next
     committed = seq;
   }
 
   void force() throws IOException {
-    channel.force(false);
+    file.force();
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public void close() {
+    file.close();
   }
 
   private static int crc(byte[] slot) {

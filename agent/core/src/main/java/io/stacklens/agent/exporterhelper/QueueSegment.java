@@ -2,7 +2,7 @@ package io.stacklens.agent.exporterhelper;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -34,7 +34,8 @@ final class QueueSegment {
 
   final Path path;
   final long firstSeq;
-  final FileChannel channel;
+  private final QueueFile file;
+  private volatile boolean deleted;
 
   /** Sequence number after the last entry (== firstSeq while empty). */
   long endSeq;
@@ -42,10 +43,10 @@ final class QueueSegment {
   /** Length of the valid part of the file. */
   long bytes;
 
-  private QueueSegment(Path path, long firstSeq, FileChannel channel) {
-    this.path = path;
+  private QueueSegment(long firstSeq, QueueFile file) {
+    this.path = file.path();
     this.firstSeq = firstSeq;
-    this.channel = channel;
+    this.file = file;
     this.endSeq = firstSeq;
   }
 
@@ -65,26 +66,27 @@ final class QueueSegment {
 
   /** Creates a new, empty segment file. */
   static QueueSegment create(Path dir, long firstSeq) throws IOException {
-    Path path = dir.resolve(fileName(firstSeq));
-    FileChannel ch =
-        FileChannel.open(
-            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    QueueSegment s = new QueueSegment(path, firstSeq, ch);
-    ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(0).flip();
-    s.writeFully(header, 0);
-    s.bytes = FILE_HEADER;
+    QueueSegment s =
+        new QueueSegment(
+            firstSeq,
+            QueueFile.open(dir.resolve(fileName(firstSeq)), StandardOpenOption.CREATE_NEW));
+    s.writeFileHeader();
     return s;
   }
 
   /** Opens an existing segment file; {@link #recover} must run before it is used. */
   static QueueSegment open(Path path, long firstSeq) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new QueueSegment(path, firstSeq, ch);
+    return new QueueSegment(firstSeq, QueueFile.open(path));
+  }
+
+  private void writeFileHeader() throws IOException {
+    file.writeFully(ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(0).flip(), 0);
+    bytes = FILE_HEADER;
+    endSeq = firstSeq;
   }
 
   /** What {@link #recover} found. */
   static final class Recovery {
-    long validBytes;
     long cutBytes;
     String cutReason;
     int entries;
@@ -104,19 +106,16 @@ final class QueueSegment {
    */
   Recovery recover(long from) throws IOException {
     Recovery r = new Recovery();
-    long size = channel.size();
+    long size = file.size();
     ByteBuffer fileHeader = ByteBuffer.allocate(FILE_HEADER);
     if (size < FILE_HEADER
-        || readFully(fileHeader, 0) < FILE_HEADER
+        || file.readFully(fileHeader, 0) < FILE_HEADER
         || fileHeader.getInt(0) != MAGIC) {
       // Not even a header (a crash while creating it): rewrite it; the file holds nothing.
       r.cutBytes = size;
       r.cutReason = size < FILE_HEADER ? "a torn file header" : "a wrong file header";
-      channel.truncate(0);
-      writeFully(ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(0).flip(), 0);
-      bytes = FILE_HEADER;
-      endSeq = firstSeq;
-      r.validBytes = FILE_HEADER;
+      file.truncate(0);
+      writeFileHeader();
       return r;
     }
     long offset = FILE_HEADER;
@@ -129,7 +128,7 @@ final class QueueSegment {
         problem = "a torn entry header";
       } else {
         header.clear();
-        readFully(header, offset);
+        file.readFully(header, offset);
         problem = headerProblem(header, offset, size, expectedSeq);
         if (problem == null) {
           e = readPayload(header, offset);
@@ -139,7 +138,7 @@ final class QueueSegment {
       if (problem != null) {
         r.cutBytes = size - offset;
         r.cutReason = problem + " at offset " + offset;
-        channel.truncate(offset);
+        file.truncate(offset);
         break;
       }
       r.entries++;
@@ -156,7 +155,6 @@ final class QueueSegment {
     }
     bytes = offset;
     endSeq = expectedSeq;
-    r.validBytes = offset;
     return r;
   }
 
@@ -167,33 +165,34 @@ final class QueueSegment {
   /**
    * Reads the entry at {@code offset}; null when its checksums do not match (the file changed under
    * the agent after it was recovered).
+   *
+   * @throws IOException when the file cannot be read (not a sign of corruption)
    */
   Entry read(long offset) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-    if (readFully(header, offset) < ENTRY_HEADER) return null;
-    if (headerProblem(header, offset, bytes, -1) != null) return null;
-    return readPayload(header, offset);
+    ByteBuffer header = validHeader(offset);
+    return header == null ? null : readPayload(header, offset);
   }
 
-  /** The append time of the entry at {@code offset}, or -1 when unreadable. */
-  long appendMillis(long offset) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-    if (readFully(header, offset) < ENTRY_HEADER) return -1;
-    return header.getLong(16);
-  }
-
-  /** The signal and record count of the entry at {@code offset}, and where the next one starts. */
+  /** The entry at {@code offset} without its payload, or null when its header is not valid. */
   Entry readHeader(long offset) throws IOException {
+    ByteBuffer h = validHeader(offset);
+    return h == null ? null : entry(h, offset, null);
+  }
+
+  private ByteBuffer validHeader(long offset) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-    if (readFully(header, offset) < ENTRY_HEADER) return null;
-    if (headerProblem(header, offset, bytes, -1) != null) return null;
+    if (file.readFully(header, offset) < ENTRY_HEADER) return null;
+    return headerProblem(header, offset, bytes, -1) == null ? header : null;
+  }
+
+  private static Entry entry(ByteBuffer h, long offset, byte[] payload) {
     return new Entry(
-        header.getLong(8),
-        header.getLong(16),
-        header.get(24),
-        header.getInt(25),
-        null,
-        offset + ENTRY_HEADER + header.getInt(0));
+        h.getLong(8),
+        h.getLong(16),
+        h.get(24),
+        h.getInt(25),
+        payload,
+        offset + ENTRY_HEADER + h.getInt(0));
   }
 
   /** Builds an entry's header; the payload checksum is computed by the caller. */
@@ -218,11 +217,11 @@ final class QueueSegment {
   void append(ByteBuffer header, byte[] payload, long seq) throws IOException {
     long at = bytes;
     try {
-      writeFully(header, at);
-      writeFully(ByteBuffer.wrap(payload), at + ENTRY_HEADER);
+      file.writeFully(header, at);
+      file.writeFully(ByteBuffer.wrap(payload), at + ENTRY_HEADER);
     } catch (IOException e) {
       try {
-        channel.truncate(at);
+        file.truncate(at);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -232,16 +231,31 @@ final class QueueSegment {
     endSeq = seq + 1;
   }
 
-  void force() throws IOException {
-    channel.force(false);
+  /**
+   * Forces the file to disk. False when there was nothing to force because the segment was deleted
+   * meanwhile (everything in it was delivered).
+   */
+  boolean force() throws IOException {
+    if (deleted) return false;
+    try {
+      file.force();
+      return true;
+    } catch (IOException e) {
+      if (deleted) return false;
+      throw e;
+    }
   }
 
+  /** Closes the file; it stays on disk. */
   void close() {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // closing a file we only read or already forced: nothing is lost
-    }
+    file.close();
+  }
+
+  /** Closes and deletes the file: every entry in it was delivered. */
+  void delete() throws IOException {
+    deleted = true;
+    file.close();
+    Files.deleteIfExists(path);
   }
 
   private String headerProblem(ByteBuffer header, long offset, long size, long expectedSeq) {
@@ -260,29 +274,8 @@ final class QueueSegment {
   private Entry readPayload(ByteBuffer header, long offset) throws IOException {
     int length = header.getInt(0);
     byte[] payload = new byte[length];
-    if (readFully(ByteBuffer.wrap(payload), offset + ENTRY_HEADER) < length) return null;
+    if (file.readFully(ByteBuffer.wrap(payload), offset + ENTRY_HEADER) < length) return null;
     if (crcOf(payload) != header.getInt(4)) return null;
-    return new Entry(
-        header.getLong(8),
-        header.getLong(16),
-        header.get(24),
-        header.getInt(25),
-        payload,
-        offset + ENTRY_HEADER + length);
-  }
-
-  private int readFully(ByteBuffer buf, long position) throws IOException {
-    int total = 0;
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, position + total);
-      if (n < 0) break;
-      total += n;
-    }
-    return total;
-  }
-
-  private void writeFully(ByteBuffer buf, long position) throws IOException {
-    long p = position;
-    while (buf.hasRemaining()) p += channel.write(buf, p);
+    return entry(header, offset, payload);
   }
 }

@@ -33,8 +33,9 @@ final class RetryStage {
     long deadlineNanos();
 
     /**
-     * Whether what is not delivered at shutdown stays in a persistent queue for the next start
-     * (then it is neither retried nor counted as lost once the helper is closing).
+     * Whether what is not delivered stays in a persistent queue: then retries never run out ({@code
+     * max_elapsed_time} does not apply: the disk holds the batch until it is delivered), and at
+     * shutdown it is neither retried nor counted as lost but left for the next start.
      */
     boolean keepsUnsent();
   }
@@ -162,7 +163,9 @@ final class RetryStage {
       long now = System.nanoTime();
       boolean outOfTime =
           !settings.enabled
-              || (maxElapsed > 0 && now + delay - firstAttempt > maxElapsed)
+              || (maxElapsed > 0
+                  && !shutdown.keepsUnsent()
+                  && now + delay - firstAttempt > maxElapsed)
               || (closing && now + delay - shutdown.deadlineNanos() > 0);
       if (outOfTime) {
         String reason =

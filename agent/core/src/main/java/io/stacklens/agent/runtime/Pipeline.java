@@ -336,14 +336,17 @@ public final class Pipeline implements Consumer {
       return Admission.REFUSED_SHUTTING_DOWN;
     }
     // The request's own bytes are worth keeping only if the batch reaches a disk queue unchanged.
-    if (WireEncoding.of(batch) != null) {
-      if (keepsWireEncoding)
-        batch.resizeMemory(batch.accountedBytes() + WireEncoding.of(batch).length);
-      else WireEncoding.forget(batch);
-    }
-    // delivery: durable holds the receiver's answer until the batch is in the disk queues: one
+    byte[] wire = WireEncoding.of(batch);
+    if (wire != null) {
+      if (keepsWireEncoding) {
+        batch.resizeMemory(batch.accountedBytes() + wire.length);
+        ringBytes.addAndGet(wire.length); // reserved without them; taken off with them
+      } else {
+        WireEncoding.forget(batch);
+      }
+    } // delivery: durable holds the receiver's answer until the batch is in the disk queues: one
     // party, taken before the worker can see the batch.
-    Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
+    Acknowledgement ack = durableAcknowledgement(batch);
     if (ack != null) ack.addParties(1);
     // Cannot fail: the reserved slots never exceed the ring's capacity.
     if (!ring.offer(batch))
@@ -385,7 +388,7 @@ public final class Pipeline implements Consumer {
     for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).fail();
     pendingAcks.clear();
     while ((left = ring.poll()) != null) {
-      Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(left) : null;
+      Acknowledgement ack = durableAcknowledgement(left);
       if (ack != null) ack.fail();
       ringSlots.decrementAndGet();
       ringRecords.addAndGet(-left.recordCount());
@@ -401,11 +404,16 @@ public final class Pipeline implements Consumer {
    * shutdown deadline fails its acknowledgement instead.
    */
   private void processAndTrack(Batch batch) {
-    Acknowledgement ack = delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
+    Acknowledgement ack = durableAcknowledgement(batch);
     process(batch);
     if (ack == null) return;
     if (Thread.currentThread().isInterrupted() || syncer == null) ack.fail();
     else pendingAcks.add(ack);
+  }
+
+  /** The receiver's acknowledgement this pipeline settles: with delivery: durable only. */
+  private Acknowledgement durableAcknowledgement(Batch batch) {
+    return delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
   }
 
   private void process(Batch batch) {

@@ -95,8 +95,13 @@ final class QueueSyncer {
       } finally {
         lock.unlock();
       }
-      for (ExporterRunner e : exporters) e.sync();
-      for (int i = 0; i < acks.size(); i++) acks.get(i).done();
+      boolean synced = true;
+      for (ExporterRunner e : exporters) synced &= e.sync();
+      // A failed fsync: the records may not be on disk, so the clients are told to retry.
+      for (int i = 0; i < acks.size(); i++) {
+        if (synced) acks.get(i).done();
+        else acks.get(i).fail();
+      }
       lock.lock();
       try {
         syncing = false;

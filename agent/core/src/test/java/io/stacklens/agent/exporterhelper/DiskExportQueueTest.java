@@ -341,8 +341,9 @@ class DiskExportQueueTest {
       }
     }
     assertThat(seen).isEqualTo(names("s", 0, n));
-    assertThat(segmentFiles()).isEmpty();
-    assertThat(q.diskBytes()).isZero();
+    // The newest segment stays (it goes once it rolled over), not a file per batch.
+    assertThat(segmentFiles()).hasSize(1);
+    assertThat(q.diskBytes()).isEqualTo(Files.size(segmentFiles().get(0)));
     assertThat(q.pendingEntries()).isZero();
     q.close();
     assertThat(open(settings()).replayedEntries()).isZero();
@@ -367,7 +368,7 @@ class DiskExportQueueTest {
       reopened.confirm(b);
     }
     assertThat(seen).isEqualTo(names("p", 0, n));
-    assertThat(segmentFiles()).isEmpty();
+    assertThat(segmentFiles()).hasSize(1); // the newest
   }
 
   @Test
@@ -419,7 +420,7 @@ class DiskExportQueueTest {
     assertThat(duplicates.get()).isZero();
     assertThat(seen).hasSize(2 * perProducer);
     assertThat(q.pendingEntries()).isZero();
-    assertThat(segmentFiles()).isEmpty();
+    assertThat(segmentFiles()).hasSize(1); // the newest
   }
 
   @Test
@@ -433,11 +434,31 @@ class DiskExportQueueTest {
     for (int i = 0; i < n; i++) polled.add(poll(q));
     assertThat(polled.stream().map(DiskExportQueueTest::nameOf)).isEqualTo(names("k", 0, n));
 
-    // Everything but the first entry: no segment is spent, since the committed position waits.
+    // Everything but the first entry: the first segment waits for it; the middle one, all done,
+    // goes although the committed position is held back (a retried entry must not pin the rest).
     for (int i = 1; i < n; i++) q.confirm(polled.get(i));
-    assertThat(segmentFiles()).hasSize(3);
+    assertThat(segmentFiles())
+        .hasSize(2)
+        .first()
+        .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("00000000000000000000"));
     q.confirm(polled.get(0));
-    assertThat(segmentFiles()).isEmpty();
+    assertThat(segmentFiles()).hasSize(1); // the newest
+  }
+
+  @Test
+  void oneBatchObjectQueuedTwiceIsConfirmedTwiceAndPinsNothing() throws Exception {
+    DiskExportQueue q = open(settings());
+    LogsBatch shared =
+        TestBatches.logs("twice", 3); // e.g. one trace batch fanned out to two pipelines
+    assertThat(offer(q, shared)).isTrue();
+    assertThat(offer(q, shared)).isTrue();
+    Batch first = poll(q);
+    Batch second = poll(q);
+    q.confirm(first);
+    q.confirm(second);
+    assertThat(q.pendingEntries()).isZero();
+    q.close();
+    assertThat(open(settings()).replayedEntries()).isZero();
   }
 
   // ------------------------------------------------------------------------------ 5./6. recovery
@@ -693,7 +714,8 @@ class DiskExportQueueTest {
     q.confirm(poll(q));
     q.confirm(poll(q));
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isZero();
-    assertThat(gauge("stacklens_exporter_queue_disk_bytes")).isZero();
-    assertThat(segmentFiles()).isEmpty();
+    assertThat(segmentFiles()).hasSize(1); // the newest stays until it rolls over
+    assertThat(gauge("stacklens_exporter_queue_disk_bytes"))
+        .isEqualTo((double) Files.size(segmentFiles().get(0)));
   }
 }
