@@ -105,6 +105,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
             }
           });
     } catch (UncheckedIOException e) {
+      exporter.shutdown(Instant.now()); // created, never started: let it free what it holds
       throw e.getCause();
     }
   }
