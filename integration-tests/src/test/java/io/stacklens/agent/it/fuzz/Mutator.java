@@ -87,6 +87,9 @@ public final class Mutator {
     return Kind.INGEST_NDJSON;
   }
 
+  /** Larger mutated protobuf trees are not sent (the receivers' body limits are far below it). */
+  private static final long MAX_TREE_BYTES = 64L * 1024 * 1024;
+
   private static byte[] mutateProtobuf(
       SplittableRandom r, Seed seed, byte[] other, int ops, boolean heavy, List<String> what) {
     List<ProtoWire.Node> tree = ProtoWire.parse(seed.bytes());
@@ -98,6 +101,13 @@ public final class Mutator {
       if (!byteLevel.get(i)) what.add(ProtoMutations.mutate(r, tree, seed.signal(), false));
     }
     if (heavy) what.add(ProtoMutations.mutate(r, tree, seed.signal(), true));
+    long size = ProtoWire.encodedSize(tree);
+    if (size > MAX_TREE_BYTES) {
+      // Mutations compounded past what a client could send (and past the test's heap): the seed
+      // goes out with the byte-level mutations only.
+      what.add("tree mutations made " + size + " bytes; sent the seed instead");
+      tree = ProtoWire.parse(seed.bytes());
+    }
     byte[] body = ProtoWire.encode(tree);
     for (int i = 0; i < ops; i++) {
       if (byteLevel.get(i)) {

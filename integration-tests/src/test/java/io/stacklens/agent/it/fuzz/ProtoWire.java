@@ -153,6 +153,51 @@ final class ProtoWire {
     return -1;
   }
 
+  /**
+   * What {@link #encode} would write, in bytes, without writing it (saturating at {@link
+   * Long#MAX_VALUE}); a node repeated by reference is measured once.
+   */
+  static long encodedSize(List<Node> nodes) {
+    return encodedSize(nodes, new java.util.IdentityHashMap<>());
+  }
+
+  private static long encodedSize(List<Node> nodes, java.util.Map<Node, Long> known) {
+    long total = 0;
+    for (Node n : nodes) total = saturatedAdd(total, encodedSize(n, known));
+    return total;
+  }
+
+  private static long encodedSize(Node n, java.util.Map<Node, Long> known) {
+    Long cached = known.get(n);
+    if (cached != null) return cached;
+    long size =
+        n.rawTag != null ? n.rawTag.length : varint(((long) n.number << 3) | n.wireType).length;
+    switch (n.wireType) {
+      case VARINT -> size += n.rawVarint != null ? n.rawVarint.length : varint(n.varint).length;
+      case I64, I32 -> size += n.raw == null ? (n.wireType == I64 ? 8 : 4) : n.raw.length;
+      case LEN -> {
+        long content = n.children != null ? encodedSize(n.children, known) : n.raw.length;
+        size =
+            saturatedAdd(
+                size,
+                saturatedAdd(
+                    varint(n.lieLength != null ? n.lieLength : Math.min(content, Long.MAX_VALUE))
+                        .length,
+                    content));
+      }
+      default -> {
+        // a bare tag
+      }
+    }
+    known.put(n, size);
+    return size;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return r < 0 ? Long.MAX_VALUE : r;
+  }
+
   static byte[] encode(List<Node> nodes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Node n : nodes) write(out, n);
