@@ -7,20 +7,15 @@ import io.stacklens.agent.it.support.AgentProcess;
 import io.stacklens.agent.it.support.IdClients;
 import io.stacklens.agent.it.support.IdClients.Verdict;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,26 +136,7 @@ class DurableDeliveryCrashTest {
     return AgentProcess.start(dir, Map.of(), "run", "--config", config.toString());
   }
 
-  /** Ids in every output file, with how often each was written. */
   private Map<String, Integer> delivered() throws IOException {
-    Path out = dir.resolve("out");
-    List<String> texts = new ArrayList<>();
-    if (Files.isDirectory(out)) {
-      List<Path> files;
-      try (Stream<Path> s = Files.list(out)) {
-        files = s.toList();
-      }
-      for (Path f : files) {
-        try (InputStream in =
-            f.toString().endsWith(".gz")
-                ? new GZIPInputStream(Files.newInputStream(f))
-                : Files.newInputStream(f)) {
-          texts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          // a backup being compressed right now: read on the next poll
-        }
-      }
-    }
-    return IdClients.countIds(texts);
+    return IdClients.countIdsInFiles(dir.resolve("out"));
   }
 }

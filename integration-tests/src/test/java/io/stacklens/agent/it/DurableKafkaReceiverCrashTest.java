@@ -7,18 +7,16 @@ import io.stacklens.agent.it.support.AgentProcess;
 import io.stacklens.agent.it.support.IdClients;
 import io.stacklens.agent.it.support.IdClients.Verdict;
 import io.stacklens.agent.testing.kafka.KafkaBroker;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.core.ConditionTimeoutException;
@@ -133,20 +131,7 @@ class DurableKafkaReceiverCrashTest {
     return AgentProcess.start(dir, Map.of(), "run", "--config", config.toString());
   }
 
-  /** Ids in the output files, with how often each was written; read line by line. */
-  private Map<String, Integer> delivered() throws Exception {
-    Map<String, Integer> counts = new HashMap<>();
-    Path out = dir.resolve("out");
-    if (!Files.isDirectory(out)) return counts;
-    List<Path> files;
-    try (Stream<Path> s = Files.list(out)) {
-      files = s.toList();
-    }
-    for (Path f : files) {
-      try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-        lines.forEach(line -> IdClients.countIds(line, counts));
-      }
-    }
-    return counts;
+  private Map<String, Integer> delivered() throws IOException {
+    return IdClients.countIdsInFiles(dir.resolve("out"));
   }
 }

@@ -183,8 +183,9 @@ class DurableOutageTest {
   }
 
   /**
-   * Runs an agent under load, stops the destination for the outage, starts it again, and stops the
-   * load a few seconds later; the agent keeps running until the caller's checks are done.
+   * Runs an agent under load, stops the destination for the outage (at least until a client was
+   * refused because the disk queue is full), starts it again, and stops the load a few seconds
+   * later; the agent keeps running until the caller's checks are done.
    */
   private IdClients runThroughOutage(
       Path config, Set<String> acknowledged, Runnable stopServer, Runnable restartServer)
@@ -196,6 +197,12 @@ class DurableOutageTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 10 * PER_REQUEST);
     stopServer.run();
     Thread.sleep(outageSeconds * 1000);
+    // The queue must have filled and a client been refused before the server comes back; on a
+    // slow machine that takes longer than the outage, so the outage lasts until it happened.
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> clients.failedWith(Status.Code.RESOURCE_EXHAUSTED) > 0);
     restartServer.run();
     Thread.sleep(3000);
     clients.stop();
