@@ -254,7 +254,7 @@ final class ConsumerWorker implements Runnable {
         memory.forceAcquire(builder.decodedBytes());
         batch.attachMemory(memory, builder.decodedBytes());
       }
-      ledger.add(new PendingChunk(tp, after, batch, dead));
+      ledger.add(new PendingChunk(tp, messages.get(0).offset(), after, batch, dead));
     }
   }
 
@@ -315,7 +315,14 @@ final class ConsumerWorker implements Runnable {
       // A merged batch took its own share of the budget: the chunks give theirs back.
       if (waiting.size() > 1) for (PendingChunk c : waiting) c.release();
       ack.done(); // the receiver's own party: what is left is the pipeline's
-      if (!heldAsPromised(ack, records)) return; // offsets stay uncommitted: read again next start
+      Acknowledgement.Outcome held = heldAsPromised(ack, records);
+      if (held != Acknowledgement.Outcome.DONE) {
+        for (PendingChunk c : waiting) c.accepted(); // the pipeline has their records now
+        // Stopped: the offsets stay uncommitted, so the records are read again after the next
+        // start. Lost while running: read them again now.
+        if (held == Acknowledgement.Outcome.FAILED && running) readAgain(waiting, records, now);
+        return;
+      }
       for (PendingChunk c : waiting) c.accepted();
       metrics.accepted(records);
       pipelineRetry.accepted();
@@ -328,35 +335,61 @@ final class ConsumerWorker implements Runnable {
 
   /**
    * Waits until the pipeline holds the records as its {@code delivery} promises (at once for
-   * memory; in every exporter's disk queue for durable) before their offsets may be committed.
-   * False when the agent stopped first.
+   * memory; in every exporter's disk queue for durable; delivered by every exporter for end_to_end)
+   * before their offsets may be committed: {@link Acknowledgement.Outcome#DONE}, or how it ended
+   * otherwise ({@link Acknowledgement.Outcome#TIMED_OUT} when the agent stopped while waiting).
    */
-  private boolean heldAsPromised(Acknowledgement ack, int records) {
+  private Acknowledgement.Outcome heldAsPromised(Acknowledgement ack, int records) {
+    Acknowledgement.Outcome o = Acknowledgement.Outcome.TIMED_OUT;
     try {
-      while (true) {
-        Acknowledgement.Outcome o = ack.await(Acknowledgement.ANSWER_WAIT);
-        if (o == Acknowledgement.Outcome.DONE) return true;
-        if (o == Acknowledgement.Outcome.FAILED || !running) break;
+      while (running) {
+        o = ack.await(Acknowledgement.ANSWER_WAIT);
+        if (o != Acknowledgement.Outcome.TIMED_OUT) break;
         logger.log(
             Level.WARNING,
             receiver
                 + ": "
                 + records
-                + " records are not yet in the exporters' disk queues after "
+                + " records are not yet stored or delivered as the pipeline's delivery mode"
+                + " promises after "
                 + Acknowledgement.ANSWER_WAIT.toSeconds()
                 + "s; their offsets are committed once they are");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (o != Acknowledgement.Outcome.DONE && !running) {
+      logger.log(
+          Level.WARNING,
+          receiver
+              + ": the agent stopped before "
+              + records
+              + " records were stored or delivered as the pipeline's delivery mode promises;"
+              + " their offsets are not committed, so they are read again after the next start");
+    }
+    return o;
+  }
+
+  /**
+   * The pipeline lost records it took (an exporter gave up on them, or an fsync failed): their
+   * partitions are read again from the first record not committed, and offered again after a
+   * backoff.
+   */
+  private void readAgain(List<PendingChunk> lost, int records, long now) {
+    Set<TopicPartition> partitions = new HashSet<>();
+    for (PendingChunk c : lost) partitions.add(c.partition());
+    Map<TopicPartition, Long> from = ledger.rewind(partitions);
+    for (Map.Entry<TopicPartition, Long> e : from.entrySet())
+      consumer.seek(e.getKey(), e.getValue());
     logger.log(
         Level.WARNING,
         receiver
-            + ": the agent stopped before "
+            + ": the pipeline could not store or deliver "
             + records
-            + " records were stored durably; their offsets are not committed, so they are read"
-            + " again after the next start");
-    return false;
+            + " records as its delivery mode promises (see the exporters' log lines); reading "
+            + from
+            + " again");
+    pipelineRetry.refusedAt(now);
   }
 
   /**

@@ -122,6 +122,23 @@ final class OffsetLedger {
   }
 
   /**
+   * Drops the pending chunks of {@code partitions} from the first one on, giving their memory back,
+   * and returns where each partition is to be read again: its first pending chunk's first offset.
+   * What was done before that stays committable.
+   */
+  Map<TopicPartition, Long> rewind(Set<TopicPartition> partitions) {
+    Map<TopicPartition, Long> from = new HashMap<>();
+    pending.removeIf(
+        c -> {
+          if (!partitions.contains(c.partition())) return false;
+          from.putIfAbsent(c.partition(), c.firstOffset());
+          c.release();
+          return true;
+        });
+    return from;
+  }
+
+  /**
    * Gives back the memory of every chunk still held and empties the ledger (the consumer is
    * closing).
    */

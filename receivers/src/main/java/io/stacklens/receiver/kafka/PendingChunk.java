@@ -40,16 +40,19 @@ final class PendingChunk {
   }
 
   private final TopicPartition partition;
+  private final long firstOffset;
   private final OffsetAndMetadata nextOffset;
   private Batch batch;
   private final List<DeadLetter> deadLetters;
 
   PendingChunk(
       TopicPartition partition,
+      long firstOffset,
       OffsetAndMetadata nextOffset,
       Batch batch,
       List<DeadLetter> deadLetters) {
     this.partition = partition;
+    this.firstOffset = firstOffset;
     this.nextOffset = nextOffset;
     this.batch = batch == null || batch.isEmpty() ? null : batch;
     this.deadLetters = deadLetters.isEmpty() ? List.of() : new ArrayList<>(deadLetters);
@@ -57,6 +60,11 @@ final class PendingChunk {
 
   TopicPartition partition() {
     return partition;
+  }
+
+  /** The offset of this chunk's first message. */
+  long firstOffset() {
+    return firstOffset;
   }
 
   /** The offset to commit once this chunk is done: one past its last message. */

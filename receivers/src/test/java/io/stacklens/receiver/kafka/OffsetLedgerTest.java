@@ -16,9 +16,36 @@ class OffsetLedgerTest {
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
 
+  /** A chunk of the ten messages before {@code nextOffset}. */
   private static PendingChunk chunk(TopicPartition tp, long nextOffset) {
     return new PendingChunk(
-        tp, new OffsetAndMetadata(nextOffset), TestBatches.logs("r", 1), List.of());
+        tp,
+        Math.max(0, nextOffset - 10),
+        new OffsetAndMetadata(nextOffset),
+        TestBatches.logs("r", 1),
+        List.of());
+  }
+
+  @Test
+  void rewindingDropsAPartitionsPendingChunksAndKeepsWhatWasDoneCommittable() {
+    OffsetLedger ledger = new OffsetLedger();
+    PendingChunk done = chunk(P0, 10);
+    PendingChunk lost = chunk(P0, 20);
+    PendingChunk after = chunk(P0, 30);
+    PendingChunk other = chunk(P1, 10);
+    ledger.add(done);
+    ledger.add(lost);
+    ledger.add(after);
+    ledger.add(other);
+    done.accepted();
+    ledger.completeChunks();
+    lost.accepted();
+
+    Map<TopicPartition, Long> from = ledger.rewind(java.util.Set.of(P0));
+
+    assertThat(from).containsExactly(Map.entry(P0, 10L));
+    assertThat(ledger.waitingForThePipeline()).containsExactly(other);
+    assertThat(ledger.takeUncommitted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(10)));
   }
 
   @Test

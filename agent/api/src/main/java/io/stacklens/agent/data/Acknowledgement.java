@@ -29,8 +29,8 @@ public final class Acknowledgement {
     /** Every party has the records as safely as promised. */
     DONE,
     /**
-     * A party lost the records (the agent stopped before they were safe, or an fsync failed):
-     * answer a retryable error.
+     * A party lost the records (the agent stopped before they were safe, an fsync failed, an
+     * exporter gave up on them): answer a retryable error.
      */
     FAILED,
     /** Still not settled after the wait: answer a retryable error. */
@@ -126,14 +126,17 @@ public final class Acknowledgement {
       case FAILED ->
           "the "
               + signal
-              + " records could not be stored durably (the agent is stopping, or a disk write"
-              + " failed); retry later";
+              + " records could not be stored or delivered as the pipeline's delivery mode"
+              + " promises (the agent is stopping, a disk write failed, or an exporter gave up on"
+              + " them); retry later";
       case TIMED_OUT ->
           "the "
               + signal
-              + " records were not stored durably within "
+              + " records were not stored or delivered as the pipeline's delivery mode promises"
+              + " within "
               + ANSWER_WAIT.toSeconds()
-              + "s (the exporters' disk queues are full or slow); retry later";
+              + "s (the exporters' disk queues or destinations are full, slow or down); retry"
+              + " later";
     };
   }
 }

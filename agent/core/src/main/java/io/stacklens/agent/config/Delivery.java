@@ -2,7 +2,8 @@ package io.stacklens.agent.config;
 
 /**
  * When a pipeline's receivers answer a client (and the Kafka receiver commits an offset): what the
- * agent promises about an acknowledged record. YAML names are {@code memory} and {@code durable}.
+ * agent promises about an acknowledged record. YAML names are {@code memory}, {@code durable} and
+ * {@code end_to_end}.
  */
 public enum Delivery {
   /**
@@ -17,5 +18,13 @@ public enum Delivery {
    * start, at least once). Every exporter of the pipeline needs {@code sending_queue.storage:
    * disk}.
    */
-  DURABLE
+  DURABLE,
+  /**
+   * Acknowledged once every exporter the records were handed to confirmed their delivery (a Kafka
+   * broker's acknowledgement, a PostgreSQL commit, a file flush) or failed them permanently
+   * (counted, and dead-lettered where configured): the slowest mode, a client waits for the whole
+   * path; what the agent acknowledged is already at its destinations, so a crash loses none of it,
+   * whatever the queue. A client that is not answered within 10 s gets a retryable error.
+   */
+  END_TO_END
 }

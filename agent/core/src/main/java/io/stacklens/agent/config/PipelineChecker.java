@@ -71,7 +71,7 @@ final class PipelineChecker {
                     + id
                     + "' keeps it in memory; set exporters."
                     + id
-                    + ".sending_queue.storage: disk, or use delivery: memory");
+                    + ".sending_queue.storage: disk, or use delivery: memory or end_to_end");
           }
         });
   }

@@ -22,7 +22,8 @@ import java.util.Set;
  *   ring_max_bytes: 16MiB        # default; estimated heap of the batches the ring may hold
  *   wait_strategy: park          # default; park, yield or busy_spin
  *   delivery: memory             # default; durable: answer clients once records are in every
- *                                # exporter's disk queue (each needs sending_queue.storage: disk)
+ *                                # exporter's disk queue (each needs sending_queue.storage: disk);
+ *                                # end_to_end: once every exporter delivered them
  * </pre>
  */
 public final class PipelineConfig implements ComponentConfig {

@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ExporterConfig.QueueSettings;
 import io.stacklens.agent.api.ExporterConfig.QueueSettings.Fsync;
 import io.stacklens.agent.api.ExporterConfig.QueueSettings.WhenFull;
 import io.stacklens.agent.concurrent.DaemonThreads;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MemoryEstimate;
@@ -86,11 +87,17 @@ public final class DiskExportQueue implements ExportQueue {
     final long millis;
     boolean done;
 
+    /** Waits for this entry's delivery ({@code delivery: end_to_end}); null once settled. */
+    Acknowledgement ack;
+
     Handed(long seq, long millis) {
       this.seq = seq;
       this.millis = millis;
     }
   }
+
+  /** An acknowledgement offered with entry {@code seq}, until the entry is handed out. */
+  private record WaitingAck(long seq, Acknowledgement ack) {}
 
   /** A producer's last encoded batch, kept while {@link #offer} has to be called again. */
   private record Encoded(Batch batch, byte[] payload, int crc) {}
@@ -121,6 +128,9 @@ public final class DiskExportQueue implements ExportQueue {
   private final ArrayDeque<QueueSegment> segments = new ArrayDeque<>();
   private final ArrayDeque<Cached> cache = new ArrayDeque<>();
   private final ArrayDeque<Handed> outstanding = new ArrayDeque<>();
+  // Acknowledgements offered with entries not handed out yet, in entry order. Only in memory: after
+  // a restart no client waits any more.
+  private final ArrayDeque<WaitingAck> waitingAcks = new ArrayDeque<>();
   // A batch object may be queued twice (one trace batch fanned out to two pipelines that share this
   // exporter): one handed entry per poll.
   private final Map<Batch, ArrayDeque<Handed>> inFlight = new IdentityHashMap<>();
@@ -416,7 +426,8 @@ public final class DiskExportQueue implements ExportQueue {
   // ------------------------------------------------------------------------------ append
 
   @Override
-  public boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException {
+  public boolean offer(Batch batch, Acknowledgement ack, long timeout, TimeUnit unit)
+      throws InterruptedException {
     Encoded encoded = lastEncoded.get();
     if (encoded == null || encoded.batch() != batch) {
       byte[] bytes = QueueEntryCodec.encode(batch);
@@ -434,7 +445,7 @@ public final class DiskExportQueue implements ExportQueue {
         if (closed) return false;
         if (fits(entryBytes)) {
           try {
-            append(batch, payload, payloadCrc, entryBytes);
+            append(batch, ack, payload, payloadCrc, entryBytes);
             lastEncoded.remove();
             break;
           } catch (IOException e) {
@@ -468,7 +479,8 @@ public final class DiskExportQueue implements ExportQueue {
     return pendingEntries == 0 || diskBytes + entryBytes <= maxBytes;
   }
 
-  private void append(Batch batch, byte[] payload, int payloadCrc, long entryBytes)
+  private void append(
+      Batch batch, Acknowledgement ack, byte[] payload, int payloadCrc, long entryBytes)
       throws IOException {
     QueueSegment active = segments.peekLast();
     if (active == null
@@ -488,6 +500,7 @@ public final class DiskExportQueue implements ExportQueue {
         payload,
         seq);
     nextSeq = seq + 1;
+    if (ack != null) waitingAcks.addLast(new WaitingAck(seq, ack));
     diskBytes += entryBytes;
     pendingEntries++;
     unsyncedEntries++;
@@ -552,6 +565,7 @@ public final class DiskExportQueue implements ExportQueue {
     releaseCached(oldest);
     pendingEntries -= entries;
     moveCursorPast(oldest);
+    failAcksBefore(cursorSeq);
     long total = 0;
     for (Signal s : Signal.values()) {
       long n = records[s.ordinal()];
@@ -635,6 +649,7 @@ public final class DiskExportQueue implements ExportQueue {
         // Handed out now, so the committed position cannot pass it while it is decoded.
         handed = new Handed(entry.seq(), entry.appendMillis());
         outstanding.addLast(handed);
+        handed.ack = takeAck(entry.seq());
       } finally {
         lock.unlock();
       }
@@ -643,6 +658,8 @@ public final class DiskExportQueue implements ExportQueue {
       try {
         if (batch == null) {
           markDone(handed);
+          if (handed.ack != null) handed.ack.fail(); // its records are lost, and logged
+          handed.ack = null;
           continue;
         }
         inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(handed);
@@ -655,8 +672,27 @@ public final class DiskExportQueue implements ExportQueue {
 
   private void hand(Batch batch, long seq, long millis) {
     Handed h = new Handed(seq, millis);
+    h.ack = takeAck(seq);
     outstanding.addLast(h);
     inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(h);
+  }
+
+  /** The acknowledgement offered with entry {@code seq}, or null. */
+  private Acknowledgement takeAck(long seq) {
+    failAcksBefore(seq);
+    WaitingAck w = waitingAcks.peekFirst();
+    if (w == null || w.seq != seq) return null;
+    waitingAcks.pollFirst();
+    return w.ack;
+  }
+
+  /**
+   * Fails the acknowledgements of entries before {@code seq} never handed out (dropped, skipped).
+   */
+  private void failAcksBefore(long seq) {
+    while (!waitingAcks.isEmpty() && waitingAcks.peekFirst().seq < seq) {
+      waitingAcks.pollFirst().ack.fail();
+    }
   }
 
   /** Moves a cursor at the end of a full segment on to the next one. */
@@ -701,6 +737,7 @@ public final class DiskExportQueue implements ExportQueue {
       pendingEntries -= lost;
       releaseCached(s);
       moveCursorPast(s);
+      failAcksBefore(cursorSeq);
       advanceCommitted();
       return null;
     }
@@ -745,18 +782,26 @@ public final class DiskExportQueue implements ExportQueue {
   // ------------------------------------------------------------------------------ confirm
 
   @Override
-  public void confirm(Batch batch) {
+  public void finished(Batch batch, Sent how) {
+    Acknowledgement ack;
     lock.lock();
     try {
-      if (closed) return; // a push that outlived the shutdown: sent again after the next start
+      // Closed: a push that outlived the shutdown is sent again after the next start, and its
+      // acknowledgement was failed by close().
+      if (closed) return;
       ArrayDeque<Handed> handed = inFlight.get(batch);
       if (handed == null) return;
       Handed h = handed.pollFirst();
       if (handed.isEmpty()) inFlight.remove(batch);
-      markDone(h);
+      if (how != Sent.KEPT) markDone(h);
+      ack = h.ack;
+      h.ack = null;
     } finally {
       lock.unlock();
     }
+    if (ack == null) return;
+    if (how == Sent.DONE) ack.done();
+    else ack.fail();
   }
 
   private void markDone(Handed h) {
@@ -956,6 +1001,11 @@ public final class DiskExportQueue implements ExportQueue {
     try {
       if (closed) return;
       closed = true;
+      failAcksBefore(Long.MAX_VALUE);
+      for (Handed h : outstanding) {
+        if (h.ack != null) h.ack.fail();
+        h.ack = null;
+      }
       for (Cached c : cache) c.batch.releaseMemory();
       cache.clear();
       open = new ArrayList<>(segments);

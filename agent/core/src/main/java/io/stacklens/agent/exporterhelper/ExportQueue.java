@@ -1,5 +1,6 @@
 package io.stacklens.agent.exporterhelper;
 
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.MemoryLimiter;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,18 @@ import java.util.concurrent.TimeUnit;
  */
 public interface ExportQueue extends AutoCloseable {
   /** Adds a batch, waiting up to {@code timeout} for space; false when still full. */
-  boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException;
+  default boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException {
+    return offer(batch, null, timeout, unit);
+  }
+
+  /**
+   * Adds a batch whose delivery {@code ack} waits for ({@code delivery: end_to_end}; null when
+   * nothing waits), waiting up to {@code timeout} for space; false when still full (the caller
+   * still owns the party). Once it took the batch, the queue settles one party of {@code ack}
+   * exactly once: in {@link #finished}, or failed when it drops the batch or closes first.
+   */
+  boolean offer(Batch batch, Acknowledgement ack, long timeout, TimeUnit unit)
+      throws InterruptedException;
 
   /** Takes the oldest batch, waiting up to {@code timeout}; null when none arrived. */
   Batch poll(long timeout, TimeUnit unit) throws InterruptedException;
@@ -29,10 +41,11 @@ public interface ExportQueue extends AutoCloseable {
   long capacityBytes();
 
   /**
-   * The sender is finished with a batch it took: delivered (the exporter confirmed it), or counted
-   * as failed. A persistent queue then forgets it; until then it is sent again after a restart.
+   * The sender is finished with a batch it took. The acknowledgement offered with it is settled:
+   * done for {@link Sent#DONE}, failed otherwise. A persistent queue forgets the batch unless it is
+   * {@link Sent#KEPT}; until then it is sent again after a restart.
    */
-  default void confirm(Batch batch) {}
+  void finished(Batch batch, Sent how);
 
   /** Whether batches survive a restart or a crash of the agent (a disk queue). */
   default boolean persistent() {

@@ -9,6 +9,7 @@ import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Host;
 import io.stacklens.agent.concurrent.DaemonThreads;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.io.IOException;
@@ -60,6 +61,10 @@ public final class ExporterRunner implements RetryStage.Shutdown {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile boolean closing;
+
+  /** Whether a pipeline ever handed over a batch with an acknowledgement ({@code end_to_end}). */
+  private volatile boolean acknowledging;
+
   private volatile long deadlineNanos = Long.MAX_VALUE;
   private Host host;
 
@@ -211,11 +216,22 @@ public final class ExporterRunner implements RetryStage.Shutdown {
    * helper is shutting down and its deadline passed.
    */
   public boolean enqueue(Batch batch) throws InterruptedException {
+    return enqueue(batch, null);
+  }
+
+  /**
+   * Like {@link #enqueue(Batch)}, with one party of {@code ack} ({@code delivery: end_to_end}) that
+   * this exporter settles once it delivered the batch (done: sent, or failed permanently) or gave
+   * up on it (failed). When this throws, the caller still owns that party.
+   */
+  public boolean enqueue(Batch batch, Acknowledgement ack) throws InterruptedException {
+    if (ack != null) acknowledging = true;
     while (true) {
-      if (queue.offer(batch, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
+      if (queue.offer(batch, ack, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) return true;
       if (closing && System.nanoTime() - deadlineNanos > 0) {
         outcomes.failed(batch, Outcomes.SHUTDOWN_TIMEOUT, false);
         batch.releaseMemory();
+        if (ack != null) ack.fail();
         return false;
       }
     }
@@ -267,23 +283,25 @@ public final class ExporterRunner implements RetryStage.Shutdown {
       // Hard stop after the deadline: count what was still gathered (a disk queue keeps it).
       for (Batcher.Gathered g : batcher.takeAll()) {
         if (!queue.persistent()) outcomes.failed(g.merged(), Outcomes.SHUTDOWN_TIMEOUT, false);
-        g.releaseParts();
+        finish(g, notDelivered());
       }
     }
   }
 
   /**
-   * Splits a gathered push at max_size and sends each piece; gives the queued batches' memory back
-   * whatever the outcome.
+   * Splits a gathered push at max_size and sends each piece; then tells the queue how the queued
+   * batches ended (the worst of their pieces) and gives their memory back, whatever the outcome.
    */
   private void deliver(Batcher.Gathered gathered) throws InterruptedException {
+    Sent how = notDelivered();
     try {
       List<Batch> pieces =
           BatchMerger.split(gathered.merged(), config.batch.enabled ? config.batch.maxSize : 0);
-      boolean kept = false;
+      Sent worst = Sent.DONE;
       for (int i = 0; i < pieces.size(); i++) {
         try {
-          kept |= retry.send(pieces.get(i)) == RetryStage.Sent.KEPT;
+          Sent sent = retry.send(pieces.get(i));
+          if (sent.compareTo(worst) > 0) worst = sent;
         } catch (InterruptedException e) {
           // Stopped at the shutdown deadline: this piece and the rest are not delivered (a disk
           // queue keeps them for the next start).
@@ -295,19 +313,30 @@ public final class ExporterRunner implements RetryStage.Shutdown {
           throw e;
         }
       }
-      if (queue.persistent() && !kept && confirmDelivery()) {
-        for (Batch part : gathered.parts()) queue.confirm(part);
-      }
+      how = worst;
+      // What a disk queue forgets, or a client waits for, is made durable first.
+      if (how != Sent.KEPT && (queue.persistent() || acknowledging) && !confirmDelivery())
+        how = notDelivered();
     } finally {
-      gathered.releaseParts();
+      finish(gathered, how);
     }
   }
 
+  /** How a batch the helper stops sending ends: kept by a disk queue, lost from a memory one. */
+  private Sent notDelivered() {
+    return queue.persistent() ? Sent.KEPT : Sent.FAILED;
+  }
+
+  private void finish(Batcher.Gathered gathered, Sent how) {
+    for (Batch part : gathered.parts()) queue.finished(part, how);
+    gathered.releaseParts();
+  }
+
   /**
-   * Before a disk queue forgets what was pushed, the exporter makes it durable ({@link
-   * Exporter#flush}: a file's buffer written out; Kafka and PostgreSQL confirm in push already).
-   * Retried until it succeeds; false when the helper closes first (the entries are then sent again
-   * after the next start).
+   * Before a disk queue forgets what was pushed, or a client waiting for delivery is answered, the
+   * exporter makes it durable ({@link Exporter#flush}: a file's buffer written out; Kafka and
+   * PostgreSQL confirm in push already). Retried until it succeeds; false when the helper closes
+   * first (a disk queue's entries are then sent again after the next start).
    */
   private boolean confirmDelivery() throws InterruptedException {
     Backoff backoff = new Backoff(config.retryOnFailure);
@@ -447,6 +476,7 @@ public final class ExporterRunner implements RetryStage.Shutdown {
       Batch left;
       while ((left = queue.poll(0, TimeUnit.NANOSECONDS)) != null) {
         outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+        queue.finished(left, Sent.FAILED);
         left.releaseMemory();
       }
     } catch (InterruptedException e) {

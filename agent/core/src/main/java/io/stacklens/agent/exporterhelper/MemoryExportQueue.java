@@ -1,7 +1,10 @@
 package io.stacklens.agent.exporterhelper;
 
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -11,6 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Batch#accountedBytes()}): a batch larger than the byte bound still enters an empty queue. A lock
  * and two conditions are right here (unlike the pipeline ring): it moves whole batches, a few
  * thousand per second, and producers must be able to wait for space.
+ *
+ * <p>The acknowledgements offered with batches ({@code delivery: end_to_end}) are kept beside them
+ * by batch object until the sender is {@link #finished} with it. One batch object queued twice (a
+ * trace batch fanned out to two pipelines that share this exporter) carries the same records both
+ * times, so which of its two deliveries settles which acknowledgement does not matter.
  */
 public final class MemoryExportQueue implements ExportQueue {
   private final int capacity;
@@ -19,7 +27,9 @@ public final class MemoryExportQueue implements ExportQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
+  private final Map<Batch, ArrayDeque<Acknowledgement>> acknowledgements = new IdentityHashMap<>();
   private long bytes;
+  private boolean closed;
 
   /** A queue of at most {@code capacity} batches, with no byte bound. */
   public MemoryExportQueue(int capacity) {
@@ -36,7 +46,8 @@ public final class MemoryExportQueue implements ExportQueue {
   }
 
   @Override
-  public boolean offer(Batch batch, long timeout, TimeUnit unit) throws InterruptedException {
+  public boolean offer(Batch batch, Acknowledgement ack, long timeout, TimeUnit unit)
+      throws InterruptedException {
     long size = batch.accountedBytes();
     long nanos = unit.toNanos(timeout);
     lock.lockInterruptibly();
@@ -47,6 +58,10 @@ public final class MemoryExportQueue implements ExportQueue {
       }
       queue.addLast(batch);
       bytes += size;
+      if (ack != null) {
+        if (closed) ack.fail();
+        else acknowledgements.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(ack);
+      }
       notEmpty.signal();
       return true;
     } finally {
@@ -67,6 +82,38 @@ public final class MemoryExportQueue implements ExportQueue {
       bytes -= b.accountedBytes();
       notFull.signalAll();
       return b;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void finished(Batch batch, Sent how) {
+    Acknowledgement ack;
+    lock.lock();
+    try {
+      if (acknowledgements.isEmpty()) return;
+      ArrayDeque<Acknowledgement> waiting = acknowledgements.get(batch);
+      if (waiting == null) return;
+      ack = waiting.pollFirst();
+      if (waiting.isEmpty()) acknowledgements.remove(batch);
+    } finally {
+      lock.unlock();
+    }
+    if (how == Sent.DONE) ack.done();
+    else ack.fail();
+  }
+
+  /** Fails the acknowledgements of batches never finished with (the helper stopped first). */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      for (ArrayDeque<Acknowledgement> waiting : acknowledgements.values()) {
+        for (Acknowledgement ack : waiting) ack.fail();
+      }
+      acknowledgements.clear();
     } finally {
       lock.unlock();
     }

@@ -18,13 +18,6 @@ import java.util.concurrent.TimeUnit;
  * are retried; the rest count as sent. Every record ends counted in {@link Outcomes}.
  */
 final class RetryStage {
-  /** How {@link #send} ended. */
-  enum Sent {
-    DONE,
-    FAILED,
-    KEPT
-  }
-
   /** What the retry stage needs to know of the helper's shutdown. */
   interface Shutdown {
     boolean closing();

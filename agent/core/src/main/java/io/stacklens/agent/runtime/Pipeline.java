@@ -344,9 +344,9 @@ public final class Pipeline implements Consumer {
       } else {
         WireEncoding.forget(batch);
       }
-    } // delivery: durable holds the receiver's answer until the batch is in the disk queues: one
-    // party, taken before the worker can see the batch.
-    Acknowledgement ack = durableAcknowledgement(batch);
+    } // delivery: durable and end_to_end hold the receiver's answer: one party, taken before the
+    // worker can see the batch.
+    Acknowledgement ack = heldAcknowledgement(batch);
     if (ack != null) ack.addParties(1);
     // Cannot fail: the reserved slots never exceed the ring's capacity.
     if (!ring.offer(batch))
@@ -388,7 +388,7 @@ public final class Pipeline implements Consumer {
     for (int i = 0; i < pendingAcks.size(); i++) pendingAcks.get(i).fail();
     pendingAcks.clear();
     while ((left = ring.poll()) != null) {
-      Acknowledgement ack = durableAcknowledgement(left);
+      Acknowledgement ack = heldAcknowledgement(left);
       if (ack != null) ack.fail();
       ringSlots.decrementAndGet();
       ringRecords.addAndGet(-left.recordCount());
@@ -401,22 +401,31 @@ public final class Pipeline implements Consumer {
   /**
    * With {@code delivery: durable}, the receivers' acknowledgements of a drained group are given
    * once every batch of it is in the exporters' disk queues and synced; a batch lost at the
-   * shutdown deadline fails its acknowledgement instead.
+   * shutdown deadline fails its acknowledgement instead. With {@code end_to_end}, each exporter the
+   * records are handed to takes a party of the acknowledgement and settles it after delivery; the
+   * pipeline's own party is settled once they are handed over (records the processors dropped need
+   * no delivery: they are counted).
    */
   private void processAndTrack(Batch batch) {
-    Acknowledgement ack = durableAcknowledgement(batch);
-    process(batch);
+    Acknowledgement ack = heldAcknowledgement(batch);
+    process(batch, delivery == Delivery.END_TO_END ? ack : null);
     if (ack == null) return;
-    if (Thread.currentThread().isInterrupted() || syncer == null) ack.fail();
+    if (Thread.currentThread().isInterrupted()) ack.fail();
+    else if (delivery == Delivery.END_TO_END) ack.done();
+    else if (syncer == null) ack.fail();
     else pendingAcks.add(ack);
   }
 
-  /** The receiver's acknowledgement this pipeline settles: with delivery: durable only. */
-  private Acknowledgement durableAcknowledgement(Batch batch) {
-    return delivery == Delivery.DURABLE ? Acknowledgement.of(batch) : null;
+  /** The receiver's acknowledgement this pipeline settles: null with delivery: memory. */
+  private Acknowledgement heldAcknowledgement(Batch batch) {
+    return delivery == Delivery.MEMORY ? null : Acknowledgement.of(batch);
   }
 
-  private void process(Batch batch) {
+  /**
+   * Runs the processors on {@code batch} and hands the result to the exporters, each taking a party
+   * of {@code ack} when not null.
+   */
+  private void process(Batch batch, Acknowledgement ack) {
     ringSlots.decrementAndGet();
     ringRecords.addAndGet(-batch.recordCount());
     ringBytes.addAndGet(-batch.accountedBytes());
@@ -450,15 +459,17 @@ public final class Pipeline implements Consumer {
     }
     if (plain > 0) current = reaccount(batch, current);
     if (router != null) {
-      route(current);
+      route(current, ack);
       return;
     }
     // One hold per exporter; each exporter releases its own when it is done with the batch.
     current.retainMemory(exporters.size() - 1);
     for (int e = 0; e < exporters.size(); e++) {
+      if (ack != null) ack.addParties(1);
       try {
-        exporters.get(e).enqueue(current);
+        exporters.get(e).enqueue(current, ack);
       } catch (InterruptedException ie) {
+        if (ack != null) ack.fail();
         Thread.currentThread().interrupt();
         droppedAtDeadline.add(current.recordCount());
         for (int rest = e; rest < exporters.size(); rest++) current.releaseMemory();
@@ -493,11 +504,11 @@ public final class Pipeline implements Consumer {
    * Runs the last stage's router and counts what it sent on (once per record, however many
    * exporters).
    */
-  private void route(Batch batch) {
+  private void route(Batch batch, Acknowledgement ack) {
     int last = stages.size() - 1;
     int in = batch.recordCount();
     stageIn[last].add(in);
-    routeSink.reset(batch);
+    routeSink.reset(batch, ack);
     try {
       router.route(batch, routeSink);
     } catch (RuntimeException e) {
@@ -524,11 +535,13 @@ public final class Pipeline implements Consumer {
   /** Hands routed parts to the named exporters. One instance, used by the worker thread only. */
   private final class Router implements RoutingProcessor.RouteSink {
     Batch routed;
+    Acknowledgement ack;
     int sent;
     boolean interrupted;
 
-    void reset(Batch batch) {
+    void reset(Batch batch, Acknowledgement ack) {
       routed = batch;
+      this.ack = ack;
       sent = 0;
       interrupted = false;
     }
@@ -558,9 +571,11 @@ public final class Pipeline implements Consumer {
           part.releaseMemory();
           continue;
         }
+        if (ack != null) ack.addParties(1);
         try {
-          found.get(i).enqueue(part);
+          found.get(i).enqueue(part, ack);
         } catch (InterruptedException e) {
+          if (ack != null) ack.fail();
           interrupted = true;
           droppedAtDeadline.add(n);
           part.releaseMemory();

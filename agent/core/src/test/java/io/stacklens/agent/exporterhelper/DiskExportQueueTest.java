@@ -16,6 +16,7 @@ import io.stacklens.agent.api.ExporterConfig.QueueSettings;
 import io.stacklens.agent.api.ExporterConfig.QueueSettings.Fsync;
 import io.stacklens.agent.api.ExporterConfig.QueueSettings.Storage;
 import io.stacklens.agent.api.ExporterConfig.QueueSettings.WhenFull;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
@@ -251,7 +252,7 @@ class DiskExportQueueTest {
     Batch b1 = poll(q);
     assertThat(nameOf(b0)).isEqualTo("r0");
     assertThat(nameOf(b1)).isEqualTo("r1");
-    q.confirm(b0); // r1 polled but not confirmed; r2..r4 never polled
+    q.finished(b0, Sent.DONE); // r1 polled but not confirmed; r2..r4 never polled
     q.close();
 
     DiskExportQueue reopened = open(settings());
@@ -270,7 +271,7 @@ class DiskExportQueueTest {
   void aQueueClosedWithEverythingConfirmedReplaysNothing() throws Exception {
     DiskExportQueue q = open(settings());
     for (int i = 0; i < 3; i++) assertThat(offer(q, TestBatches.logs("c" + i, 1))).isTrue();
-    for (int i = 0; i < 3; i++) q.confirm(poll(q));
+    for (int i = 0; i < 3; i++) q.finished(poll(q), Sent.DONE);
     q.close();
 
     DiskExportQueue reopened = open(settings());
@@ -291,8 +292,8 @@ class DiskExportQueueTest {
     assertThat(nameOf(poll(q))).isEqualTo("o1"); // #1 is still being sent
     Batch second = poll(q);
     Batch third = poll(q);
-    q.confirm(third);
-    q.confirm(second);
+    q.finished(third, Sent.DONE);
+    q.finished(second, Sent.DONE);
     assertThat(q.pendingEntries()).isEqualTo(1);
     q.close();
 
@@ -304,9 +305,9 @@ class DiskExportQueueTest {
     third = poll(again);
     assertThat(List.of(nameOf(first), nameOf(second), nameOf(third)))
         .containsExactly("o1", "o2", "o3");
-    again.confirm(third);
-    again.confirm(second);
-    again.confirm(first);
+    again.finished(third, Sent.DONE);
+    again.finished(second, Sent.DONE);
+    again.finished(first, Sent.DONE);
     assertThat(again.pendingEntries()).isZero();
     again.close();
 
@@ -335,7 +336,7 @@ class DiskExportQueueTest {
     for (int i = 0; i < n; i++) {
       Batch b = poll(q);
       seen.add(nameOf(b));
-      q.confirm(b);
+      q.finished(b, Sent.DONE);
       if ((i + 1) % perSegment == 0 && i + 1 < n) {
         assertThat(segmentFiles()).hasSize(4 - (i + 1) / perSegment);
       }
@@ -365,7 +366,7 @@ class DiskExportQueueTest {
     for (int i = 0; i < n; i++) {
       Batch b = poll(reopened);
       seen.add(nameOf(b));
-      reopened.confirm(b);
+      reopened.finished(b, Sent.DONE);
     }
     assertThat(seen).isEqualTo(names("p", 0, n));
     assertThat(segmentFiles()).hasSize(1); // the newest
@@ -406,7 +407,7 @@ class DiskExportQueueTest {
                     Batch b = q.poll(100, TimeUnit.MILLISECONDS);
                     if (b == null) continue;
                     if (!seen.add(nameOf(b))) duplicates.incrementAndGet();
-                    q.confirm(b);
+                    q.finished(b, Sent.DONE);
                     received.incrementAndGet();
                   } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -436,12 +437,12 @@ class DiskExportQueueTest {
 
     // Everything but the first entry: the first segment waits for it; the middle one, all done,
     // goes although the committed position is held back (a retried entry must not pin the rest).
-    for (int i = 1; i < n; i++) q.confirm(polled.get(i));
+    for (int i = 1; i < n; i++) q.finished(polled.get(i), Sent.DONE);
     assertThat(segmentFiles())
         .hasSize(2)
         .first()
         .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("00000000000000000000"));
-    q.confirm(polled.get(0));
+    q.finished(polled.get(0), Sent.DONE);
     assertThat(segmentFiles()).hasSize(1); // the newest
   }
 
@@ -454,8 +455,8 @@ class DiskExportQueueTest {
     assertThat(offer(q, shared)).isTrue();
     Batch first = poll(q);
     Batch second = poll(q);
-    q.confirm(first);
-    q.confirm(second);
+    q.finished(first, Sent.DONE);
+    q.finished(second, Sent.DONE);
     assertThat(q.pendingEntries()).isZero();
     q.close();
     assertThat(open(settings()).replayedEntries()).isZero();
@@ -590,7 +591,7 @@ class DiskExportQueueTest {
     for (int i = 0; i < perSegment; i++) {
       Batch b = poll(q);
       seen.add(nameOf(b));
-      q.confirm(b);
+      q.finished(b, Sent.DONE);
     }
     assertThat(producer.get(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
@@ -643,7 +644,7 @@ class DiskExportQueueTest {
     int left = (int) q.pendingEntries() - 1; // the held entry is still pending
     assertThat(dropped.get(Signal.LOGS)).isEqualTo(20L * (n - left));
     assertThat(pollNames(q, left)).isEqualTo(names("d", n - left, n));
-    q.confirm(held);
+    q.finished(held, Sent.DONE);
     assertThat(q.pendingEntries()).isEqualTo(left);
   }
 
@@ -709,13 +710,89 @@ class DiskExportQueueTest {
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isEqualTo(3.0);
 
     Batch b0 = poll(q);
-    q.confirm(b0);
+    q.finished(b0, Sent.DONE);
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isEqualTo(2.0);
-    q.confirm(poll(q));
-    q.confirm(poll(q));
+    q.finished(poll(q), Sent.DONE);
+    q.finished(poll(q), Sent.DONE);
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isZero();
     assertThat(segmentFiles()).hasSize(1); // the newest stays until it rolls over
     assertThat(gauge("stacklens_exporter_queue_disk_bytes"))
         .isEqualTo((double) Files.size(segmentFiles().get(0)));
+  }
+
+  // ------------------------------------------------------------- 12. acknowledgements (end_to_end)
+
+  /** An acknowledgement whose only open party is the queue's (the receiver settled its own). */
+  private static Acknowledgement queuedParty() {
+    Acknowledgement ack = Acknowledgement.attachTo(TestBatches.logs("client", 1));
+    ack.addParties(1);
+    ack.done();
+    return ack;
+  }
+
+  private static Acknowledgement.Outcome settled(Acknowledgement ack) {
+    CompletableFuture<Acknowledgement.Outcome> answer = ack.answer();
+    assertThat(answer).as("settled").isDone();
+    return answer.join();
+  }
+
+  @Test
+  void anEntrysAcknowledgementIsSettledByHowItsSenderFinishedWhetherCachedOrReadBack()
+      throws Exception {
+    QueueSettings s = settings();
+    s.queueSize = 1; // the first entry stays decoded in memory, the second is read back from disk
+    DiskExportQueue q = open(s);
+    Acknowledgement cached = queuedParty();
+    Acknowledgement readBack = queuedParty();
+    assertThat(q.offer(big("c"), cached, 0, TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(q.offer(big("r"), readBack, 0, TimeUnit.MILLISECONDS)).isTrue();
+
+    Batch first = poll(q);
+    Batch second = poll(q);
+    assertThat(cached.answer()).isNotDone();
+    q.finished(first, Sent.DONE);
+    q.finished(second, Sent.KEPT);
+
+    assertThat(settled(cached)).isEqualTo(Acknowledgement.Outcome.DONE);
+    assertThat(settled(readBack)).isEqualTo(Acknowledgement.Outcome.FAILED);
+    assertThat(q.pendingEntries()).isEqualTo(1); // the kept entry is sent again after a restart
+  }
+
+  @Test
+  void entriesDroppedByDropOldestFailTheirAcknowledgements() throws Exception {
+    QueueSettings s = settings();
+    s.maxSize = new ByteSize(2 * SEGMENT);
+    s.whenFull = WhenFull.DROP_OLDEST;
+    DiskExportQueue q = open(s);
+    List<Acknowledgement> acks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Acknowledgement ack = queuedParty();
+      acks.add(ack);
+      assertThat(q.offer(big("d" + i), ack, 0, TimeUnit.MILLISECONDS)).isTrue();
+    }
+    int left = (int) q.pendingEntries();
+
+    for (int i = 0; i < 20 - left; i++) {
+      assertThat(settled(acks.get(i)))
+          .as("dropped %d", i)
+          .isEqualTo(Acknowledgement.Outcome.FAILED);
+    }
+    for (int i = 20 - left; i < 20; i++) assertThat(acks.get(i).answer()).isNotDone();
+  }
+
+  @Test
+  void closingFailsTheAcknowledgementsOfEntriesNotFinished() throws Exception {
+    DiskExportQueue q = open(settings());
+    Acknowledgement handedOut = queuedParty();
+    Acknowledgement waiting = queuedParty();
+    assertThat(q.offer(big("h"), handedOut, 0, TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(q.offer(big("w"), waiting, 0, TimeUnit.MILLISECONDS)).isTrue();
+    Batch h = poll(q);
+
+    q.close();
+    q.finished(h, Sent.DONE); // a push that outlived the shutdown settles nothing twice
+
+    assertThat(settled(handedOut)).isEqualTo(Acknowledgement.Outcome.FAILED);
+    assertThat(settled(waiting)).isEqualTo(Acknowledgement.Outcome.FAILED);
   }
 }

@@ -1,0 +1,14 @@
+package io.stacklens.agent.exporterhelper;
+
+/** How a sender finished with a batch it took from its {@link ExportQueue}. */
+public enum Sent {
+  /**
+   * Nothing left to do: the exporter confirmed delivery, or failed the batch permanently (counted
+   * and dead-lettered; retrying cannot help).
+   */
+  DONE,
+  /** Given up on (retries exhausted, the shutdown deadline): counted as failed. */
+  FAILED,
+  /** Not delivered and left in a persistent queue for the next start. */
+  KEPT
+}
