@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -104,40 +103,39 @@ final class HttpJsonHandler implements HttpHandler {
   private CompletionStage<HttpResponse> answer(HttpRequest request) {
     if (!request.path().equals(path)) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return completed(
-          IngestResponse.refusal(
-              404, "nothing at " + request.path() + "; POST records to " + path));
+      return IngestResponse.refusal(
+              404, "nothing at " + request.path() + "; POST records to " + path)
+          .completed();
     }
     if (!request.method().equals("POST")) {
       metrics.request(RequestRefusal.BAD_REQUEST);
-      return completed(
-          IngestResponse.refusal(
-                  405, request.method() + " is not allowed on " + path + "; use POST")
-              .withHeader("Allow", "POST"));
+      return IngestResponse.refusal(
+              405, request.method() + " is not allowed on " + path + "; use POST")
+          .withHeader("Allow", "POST")
+          .completed();
     }
     if (stopping) {
-      return completed(
-          new IngestResponse()
-              .retryable(
-                  503, "receiver " + receiver + " is shutting down; retry later", retryAfter));
+      return new IngestResponse()
+          .retryable(503, "receiver " + receiver + " is shutting down; retry later", retryAfter)
+          .completed();
     }
     if (consumer == null) {
-      return completed(
-          IngestResponse.refusal(
+      return IngestResponse.refusal(
               404,
               "no logs pipeline takes records from receiver "
                   + receiver
-                  + "; add it to a logs pipeline in service.pipelines"));
+                  + "; add it to a logs pipeline in service.pipelines")
+          .completed();
     }
     Boolean ndjson = ndjson(request.header("Content-Type"));
     if (ndjson == null) {
       metrics.request(RequestRefusal.UNSUPPORTED_MEDIA_TYPE);
-      return completed(
-          IngestResponse.refusal(
+      return IngestResponse.refusal(
               415,
               "Content-Type '"
                   + request.header("Content-Type")
-                  + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson"));
+                  + "' is not supported; use application/json (an object or an array of objects) or application/x-ndjson")
+          .completed();
     }
     BodyDecoding.Decoded body;
     try {
@@ -147,7 +145,7 @@ final class HttpJsonHandler implements HttpHandler {
     } catch (BodyDecoding.Failure e) {
       if (e.status() == 429) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-        return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
+        return new IngestResponse().retryable(429, e.getMessage(), retryAfter).completed();
       }
       metrics.request(
           e.status() == 413
@@ -155,7 +153,7 @@ final class HttpJsonHandler implements HttpHandler {
               : e.status() == 415
                   ? RequestRefusal.UNSUPPORTED_MEDIA_TYPE
                   : RequestRefusal.MALFORMED_BODY);
-      return completed(IngestResponse.refusal(e.status(), e.getMessage()));
+      return IngestResponse.refusal(e.status(), e.getMessage()).completed();
     }
     try {
       return ingest(body.bytes(), ndjson);
@@ -168,7 +166,7 @@ final class HttpJsonHandler implements HttpHandler {
     if (memory.isExhausted()) {
       DecodeLimitException e = DecodeBudget.memoryExhausted(memory);
       metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-      return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
+      return new IngestResponse().retryable(429, e.getMessage(), retryAfter).completed();
     }
     IngestResponse response = new IngestResponse();
     LogsBatchAssembler batch = new LogsBatchAssembler();
@@ -212,34 +210,35 @@ final class HttpJsonHandler implements HttpHandler {
               e.cause.line(),
               e.cause.column(),
               e.cause.byteOffset()));
-      return completed(
-          r.answer(
+      return r.answer(
               400,
               e.getMessage()
                   + (e.index > 0 ? " (in record " + e.index + ")" : "")
-                  + "; nothing was accepted"));
+                  + "; nothing was accepted")
+          .completed();
     } catch (DecodeLimitException e) {
       budget.release();
       if (e.retryable()) {
         metrics.request(RequestRefusal.MEMORY_LIMIT, e.getMessage());
-        return completed(new IngestResponse().retryable(429, e.getMessage(), retryAfter));
+        return new IngestResponse().retryable(429, e.getMessage(), retryAfter).completed();
       }
       metrics.limit(e.reason(), e.getMessage());
-      return completed(IngestResponse.refusal(413, e.getMessage() + "; nothing was accepted"));
+      return IngestResponse.refusal(413, e.getMessage() + "; nothing was accepted").completed();
     }
     rejectedBy.forEach((reason, n) -> metrics.rejected(reason, n, response.firstProblem()));
     if (response.rejected() == 0 && batch.recordCount() == 0) {
       budget.release();
       metrics.request(RequestRefusal.MALFORMED_BODY, "the body holds no records");
-      return completed(
-          IngestResponse.refusal(
-              400, "the body holds no records; send a JSON object, an array of objects or NDJSON"));
+      return IngestResponse.refusal(
+              400, "the body holds no records; send a JSON object, an array of objects or NDJSON")
+          .completed();
     }
     int records = batch.recordCount();
     if (records == 0) {
       budget.release();
-      return completed(
-          response.answer(400, "no record is usable: all " + response.rejected() + " rejected"));
+      return response
+          .answer(400, "no record is usable: all " + response.rejected() + " rejected")
+          .completed();
     }
     LogsBatch logs = batch.batch();
     budget.handOver(logs);
@@ -265,23 +264,21 @@ final class HttpJsonHandler implements HttpHandler {
       case REFUSED_FULL -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return completed(
-            response.retryable(
+        return response
+            .retryable(
                 429,
                 "the logs pipeline is full; retry after " + retryAfter.toMillis() + "ms",
-                retryAfter));
+                retryAfter)
+            .completed();
       }
       default -> {
         logs.releaseMemory();
         metrics.refused(admission, records);
-        return completed(
-            response.retryable(503, "the logs pipeline is shutting down; retry later", retryAfter));
+        return response
+            .retryable(503, "the logs pipeline is shutting down; retry later", retryAfter)
+            .completed();
       }
     }
-  }
-
-  private static CompletionStage<HttpResponse> completed(HttpResponse response) {
-    return CompletableFuture.completedFuture(response);
   }
 
   /**

@@ -11,7 +11,6 @@ import io.stacklens.receiver.http.BodyDecoding;
 import io.stacklens.receiver.otlp.StatusBodies.Encoding;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -73,31 +72,31 @@ final class OtlpHttpHandler implements HttpHandler {
     Encoding encoding = Encoding.ofContentType(request.header("Content-Type"));
     OtlpSignal<?, ?> signal = BY_PATH.get(request.path());
     if (signal == null) {
-      return completed(
-          StatusBodies.error(
+      return StatusBodies.error(
               404,
               Code.NOT_FOUND,
               "no OTLP endpoint at " + request.path() + "; use POST " + PATHS,
-              encoding));
+              encoding)
+          .completed();
     }
     if (!request.method().equals("POST")) {
-      return completed(
-          StatusBodies.error(
-                  405,
-                  Code.UNIMPLEMENTED,
-                  request.method() + " is not allowed on " + request.path() + "; use POST",
-                  encoding)
-              .withHeader("Allow", "POST"));
+      return StatusBodies.error(
+              405,
+              Code.UNIMPLEMENTED,
+              request.method() + " is not allowed on " + request.path() + "; use POST",
+              encoding)
+          .withHeader("Allow", "POST")
+          .completed();
     }
     if (encoding == null) {
-      return completed(
-          StatusBodies.error(
+      return StatusBodies.error(
               415,
               Code.INVALID_ARGUMENT,
               "Content-Type '"
                   + request.header("Content-Type")
                   + "' is not supported; use application/x-protobuf or application/json",
-              null));
+              null)
+          .completed();
     }
     return export(signal, request, encoding);
   }
@@ -105,7 +104,7 @@ final class OtlpHttpHandler implements HttpHandler {
   private <Q, R extends Message> CompletionStage<HttpResponse> export(
       OtlpSignal<Q, R> signal, HttpRequest request, Encoding encoding) {
     OtlpIngest.Result<R> early = ingest.refusalBeforeDecoding(signal);
-    if (early != null) return completed(toHttp(early, encoding));
+    if (early != null) return toHttp(early, encoding).completed();
     BodyDecoding.Decoded body;
     try {
       body =
@@ -116,12 +115,12 @@ final class OtlpHttpHandler implements HttpHandler {
         ingest
             .metrics()
             .refusedRequest(signal.signal(), Transport.HTTP, "memory_limit", e.getMessage());
-        return completed(
-            StatusBodies.retryable(
-                429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter()));
+        return StatusBodies.retryable(
+                429, Code.RESOURCE_EXHAUSTED, e.getMessage(), encoding, ingest.retryAfter())
+            .completed();
       }
       Code code = e.status() == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
-      return completed(StatusBodies.error(e.status(), code, e.getMessage(), encoding));
+      return StatusBodies.error(e.status(), code, e.getMessage(), encoding).completed();
     }
     try {
       return ingest
@@ -130,10 +129,6 @@ final class OtlpHttpHandler implements HttpHandler {
     } finally {
       body.release();
     }
-  }
-
-  private static CompletionStage<HttpResponse> completed(HttpResponse response) {
-    return CompletableFuture.completedFuture(response);
   }
 
   private HttpResponse toHttp(OtlpIngest.Result<?> result, Encoding encoding) {

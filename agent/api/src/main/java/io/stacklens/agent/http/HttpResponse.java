@@ -3,6 +3,8 @@ package io.stacklens.agent.http;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a handler answers: status code, headers and body. {@code Content-Length} and {@code
@@ -21,6 +23,11 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
   /** A {@code text/plain; charset=utf-8} response. */
   public static HttpResponse text(int status, String text) {
     return of(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** This response as the answer of an asynchronous handler that has it already. */
+  public CompletionStage<HttpResponse> completed() {
+    return CompletableFuture.completedFuture(this);
   }
 
   /** A copy with one more header (replacing one of the same name). */
