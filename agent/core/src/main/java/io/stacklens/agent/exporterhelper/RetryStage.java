@@ -107,49 +107,35 @@ final class RetryStage {
         outcomes.failed(current, failure.reason(), true);
         String what = records(current);
         if (deadLetters.offer(current, failure.reason(), describe(failure))) {
-          context
-              .logger()
-              .log(
-                  Level.WARNING,
-                  "exporter "
-                      + label
-                      + ": "
-                      + what
-                      + " failed permanently ("
-                      + failure.reason()
-                      + ": "
-                      + describe(failure)
-                      + "); sent to the dead-letter exporter");
+          log(
+              Level.WARNING,
+              what
+                  + " failed permanently ("
+                  + failure.reason()
+                  + ": "
+                  + describe(failure)
+                  + "); sent to the dead-letter exporter");
         } else {
-          context
-              .logger()
-              .log(
-                  Level.ERROR,
-                  "exporter "
-                      + label
-                      + ": dropping "
-                      + what
-                      + ", permanent error ("
-                      + failure.reason()
-                      + "): "
-                      + describe(failure));
+          log(
+              Level.ERROR,
+              "dropping "
+                  + what
+                  + ", permanent error ("
+                  + failure.reason()
+                  + "): "
+                  + describe(failure));
         }
         return Sent.DONE;
       }
       boolean closing = shutdown.closing();
       if (closing && shutdown.keepsUnsent()) {
         outcomes.claim(current);
-        context
-            .logger()
-            .log(
-                Level.WARNING,
-                "exporter "
-                    + label
-                    + ": "
-                    + records(current)
-                    + " not delivered at shutdown ("
-                    + describe(failure)
-                    + "); they stay in the disk queue for the next start");
+        log(
+            Level.WARNING,
+            records(current)
+                + " not delivered at shutdown ("
+                + describe(failure)
+                + "); they stay in the disk queue for the next start");
         return Sent.KEPT;
       }
       long delay = backoff.nextDelayNanos();
@@ -165,18 +151,14 @@ final class RetryStage {
             closing
                 ? Outcomes.SHUTDOWN_TIMEOUT
                 : settings.enabled ? "retries_exhausted" : "send_failed";
-        context
-            .logger()
-            .log(
-                Level.ERROR,
-                "exporter "
-                    + label
-                    + ": dropping "
-                    + records(current)
-                    + " after "
-                    + attempt
-                    + " attempt(s): "
-                    + describe(failure));
+        log(
+            Level.ERROR,
+            "dropping "
+                + records(current)
+                + " after "
+                + attempt
+                + " attempt(s): "
+                + describe(failure));
         if (outcomes.claim(current)) outcomes.failed(current, reason, false);
         return Sent.FAILED;
       }
@@ -189,21 +171,17 @@ final class RetryStage {
             ComponentStatus.DEGRADED,
             "retrying after: " + describe(failure));
       }
-      context
-          .logger()
-          .log(
-              Level.WARNING,
-              "exporter "
-                  + label
-                  + ": attempt "
-                  + attempt
-                  + " failed ("
-                  + describe(failure)
-                  + "), retrying "
-                  + (unsent != null ? "the " + current.recordCount() + " unsent records " : "")
-                  + "in "
-                  + TimeUnit.NANOSECONDS.toMillis(delay)
-                  + " ms");
+      log(
+          Level.WARNING,
+          "attempt "
+              + attempt
+              + " failed ("
+              + describe(failure)
+              + "), retrying "
+              + (unsent != null ? "the " + current.recordCount() + " unsent records " : "")
+              + "in "
+              + TimeUnit.NANOSECONDS.toMillis(delay)
+              + " ms");
       TimeUnit.NANOSECONDS.sleep(delay);
     }
   }
@@ -216,6 +194,11 @@ final class RetryStage {
     Batch left = outcomes.claimFrom(Thread.currentThread());
     if (left != null && !shutdown.keepsUnsent())
       outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+  }
+
+  /** Logs {@code message} as this exporter's ("exporter kafka/main: ..."). */
+  private void log(Level level, String message) {
+    context.logger().log(level, "exporter " + label + ": " + message);
   }
 
   /** "120 logs records": how log lines name a batch. */
