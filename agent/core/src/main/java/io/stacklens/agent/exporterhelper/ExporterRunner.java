@@ -13,7 +13,6 @@ import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * The shared exporter helper: wraps one {@link Exporter}'s push function in stages, each its own
@@ -70,13 +68,13 @@ public final class ExporterRunner implements RetryStage.Shutdown {
 
   /** A runner with an in-memory queue (tests, and exporters whose queue is not on disk). */
   public ExporterRunner(ComponentContext context, Exporter exporter, ExporterConfig config) {
-    this(context, exporter, config, outcomes -> memoryQueue(config));
+    this(context, exporter, config, memoryQueue(config));
   }
 
   /** A runner over the given queue (tests). */
   public ExporterRunner(
       ComponentContext context, Exporter exporter, ExporterConfig config, ExportQueue queue) {
-    this(context, exporter, config, outcomes -> queue);
+    this(context, exporter, config, new Outcomes(context), queue);
   }
 
   /**
@@ -90,29 +88,22 @@ public final class ExporterRunner implements RetryStage.Shutdown {
       ComponentContext context, Exporter exporter, ExporterConfig config, Path dataDir)
       throws IOException {
     if (!config.sendingQueue.persistent()) return new ExporterRunner(context, exporter, config);
-    Path dir = queueDirectory(context.id(), config, dataDir);
+    Outcomes outcomes = new Outcomes(context);
+    DiskExportQueue queue;
     try {
-      return new ExporterRunner(
-          context,
-          exporter,
-          config,
-          outcomes -> {
-            try {
-              return new DiskExportQueue(
-                  dir,
-                  config.sendingQueue,
-                  context.id().toString(),
-                  context.logger(),
-                  context.metrics(),
-                  outcomes::droppedFromQueue);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
+      queue =
+          new DiskExportQueue(
+              queueDirectory(context.id(), config, dataDir),
+              config.sendingQueue,
+              context.id().toString(),
+              context.logger(),
+              context.metrics(),
+              outcomes::droppedFromQueue);
+    } catch (IOException e) {
       exporter.shutdown(Instant.now()); // created, never started: let it free what it holds
-      throw e.getCause();
+      throw e;
     }
+    return new ExporterRunner(context, exporter, config, outcomes, queue);
   }
 
   /** Where the disk queue of exporter {@code id} lives. */
@@ -130,13 +121,14 @@ public final class ExporterRunner implements RetryStage.Shutdown {
       ComponentContext context,
       Exporter exporter,
       ExporterConfig config,
-      Function<Outcomes, ExportQueue> queueMaker) {
+      Outcomes outcomes,
+      ExportQueue queue) {
     this.context = context;
     this.exporter = exporter;
     this.config = config;
     this.exporterLabel = context.id().toString();
-    this.outcomes = new Outcomes(context);
-    this.queue = queueMaker.apply(outcomes);
+    this.outcomes = outcomes;
+    this.queue = queue;
     MetricsRegistry m = context.metrics();
     m.gauge(
         "stacklens_exporter_queue_size",
