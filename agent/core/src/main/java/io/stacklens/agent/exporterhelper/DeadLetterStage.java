@@ -20,7 +20,8 @@ import java.lang.System.Logger.Level;
  * stacklens.error.message} (the error text, at most 1 KiB) and {@code stacklens.exporter} (the
  * exporter that failed them). It is a copy: the failed batch may be shared with other exporters. It
  * holds its own share of the memory budget and enters the dead-letter exporter's queue like any
- * batch, waiting while that queue is full.
+ * batch, waiting while that queue is full; a disk queue there is synced before this exporter
+ * confirms the failed batch.
  */
 final class DeadLetterStage {
   private final ComponentContext context;
@@ -80,6 +81,9 @@ final class DeadLetterStage {
       return false;
     }
     deadLettered.add(copy.recordCount());
+    // Forced to disk (as the target's fsync asks) before the failed entry is confirmed here: no
+    // pipeline's sync thread syncs a dead-letter exporter's queue.
+    to.sync();
     return true;
   }
 }
