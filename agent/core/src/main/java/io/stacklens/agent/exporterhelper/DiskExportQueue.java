@@ -103,6 +103,10 @@ public final class DiskExportQueue implements ExportQueue {
   private record Encoded(Batch batch, byte[] payload, int crc) {}
 
   private final Path dir;
+
+  /** A delivered segment's file, written over by the next segment (see {@link QueueSegment}). */
+  private final Path spare;
+
   private final String label;
   private final Logger log;
   private final RateLimitedLog rateLimitedLog;
@@ -167,6 +171,7 @@ public final class DiskExportQueue implements ExportQueue {
       DropListener dropListener)
       throws IOException {
     this.dir = dir;
+    this.spare = dir.resolve(QueueSegment.SPARE);
     this.label = label;
     this.log = log;
     this.rateLimitedLog = RateLimitedLog.of(log);
@@ -327,7 +332,7 @@ public final class DiskExportQueue implements ExportQueue {
       }
       if (s.endSeq <= committed) {
         // Everything in it was delivered before the stop; only its deletion did not happen.
-        s.delete();
+        retire(s);
         continue;
       }
       segments.addLast(s);
@@ -525,7 +530,15 @@ public final class DiskExportQueue implements ExportQueue {
   private QueueSegment roll() throws IOException {
     QueueSegment previous = segments.peekLast();
     if (previous != null) forceTimed(previous);
-    QueueSegment s = QueueSegment.create(dir, nextSeq);
+    QueueSegment s = null;
+    if (Files.exists(spare)) {
+      try {
+        s = QueueSegment.reuse(spare, dir, nextSeq);
+      } catch (IOException e) {
+        log.log(Level.WARNING, "exporter " + label + ": cannot reuse " + spare + ": " + e);
+      }
+    }
+    if (s == null) s = QueueSegment.create(dir, nextSeq);
     forceDirectory();
     segments.addLast(s);
     diskBytes += s.bytes;
@@ -855,15 +868,24 @@ public final class DiskExportQueue implements ExportQueue {
       if (cursorSegment == s && cursorOffset >= s.bytes) moveCursorPast(s);
       if (cursorSegment == s || cursorSeq < s.endSeq || outstandingIn(s)) continue;
       it.remove();
-      try {
-        s.delete();
-      } catch (IOException e) {
-        log.log(Level.WARNING, "exporter " + label + ": cannot delete " + s.path + ": " + e);
-      }
+      retire(s);
       diskBytes -= s.bytes;
       freed = true;
     }
     if (freed) notFull.signalAll();
+  }
+
+  /**
+   * Removes a segment whose entries were all delivered: kept as the spare that the next segment is
+   * written over (see {@link QueueSegment}), or deleted when there is one already.
+   */
+  private void retire(QueueSegment s) {
+    try {
+      if (Files.exists(spare)) s.delete();
+      else s.recycleAs(spare);
+    } catch (IOException e) {
+      log.log(Level.WARNING, "exporter " + label + ": cannot remove " + s.path + ": " + e);
+    }
   }
 
   /** Whether an entry of {@code s} is still being sent. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.zip.CRC32C;
@@ -24,6 +25,14 @@ import java.util.zip.CRC32C;
  * match; a crash in the middle of an append leaves a torn entry at the end, which recovery cuts
  * off.
  *
+ * <p>Files are recycled: a delivered segment becomes the queue's spare ({@link #recycleAs}) and the
+ * next segment is written over it ({@link #reuse}), as databases recycle their log files. Writing
+ * over blocks the file already has changes no file metadata, so forcing it ({@code fdatasync}) does
+ * not wait for a file-system journal commit; a growing file makes every force one. So that the old
+ * bytes behind the newest entry are never read as entries, every append also writes an end mark (an
+ * entry header of zeros) after its entry, and an entry from the file's previous life (a valid
+ * header whose sequence number is below this segment's first) also ends it.
+ *
  * <p>Not thread-safe: the queue calls it under its lock.
  */
 final class QueueSegment {
@@ -31,6 +40,9 @@ final class QueueSegment {
   static final int FILE_HEADER = 8;
   static final int ENTRY_HEADER = 33;
   static final String SUFFIX = ".seg";
+
+  /** A delivered segment's file kept to be written over by the next segment. */
+  static final String SPARE = "spare.seg.tmp";
 
   final Path path;
   final long firstSeq;
@@ -74,13 +86,32 @@ final class QueueSegment {
     return s;
   }
 
+  /**
+   * Makes {@code spare} (a recycled segment file) the new, empty segment starting at {@code
+   * firstSeq}: renamed, with a new file header and an end mark.
+   */
+  static QueueSegment reuse(Path spare, Path dir, long firstSeq) throws IOException {
+    Path target = dir.resolve(fileName(firstSeq));
+    Files.move(spare, target, StandardCopyOption.ATOMIC_MOVE);
+    QueueSegment s = new QueueSegment(firstSeq, QueueFile.open(target));
+    try {
+      s.writeFileHeader();
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
   /** Opens an existing segment file; {@link #recover} must run before it is used. */
   static QueueSegment open(Path path, long firstSeq) throws IOException {
     return new QueueSegment(firstSeq, QueueFile.open(path));
   }
 
+  /** Writes the file header and an end mark after it. */
   private void writeFileHeader() throws IOException {
-    file.writeFully(ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(0).flip(), 0);
+    ByteBuffer b = ByteBuffer.allocate(FILE_HEADER + ENTRY_HEADER).putInt(MAGIC).putInt(0);
+    file.writeFully(b.position(0), 0);
     bytes = FILE_HEADER;
     endSeq = firstSeq;
   }
@@ -125,10 +156,14 @@ final class QueueSegment {
       String problem = null;
       Entry e = null;
       if (size - offset < ENTRY_HEADER) {
+        header.clear().limit((int) (size - offset));
+        file.readFully(header, offset);
+        if (allZero(header, (int) (size - offset))) break; // the end mark, cut short
         problem = "a torn entry header";
       } else {
         header.clear();
         file.readFully(header, offset);
+        if (endsHere(header)) break;
         problem = headerProblem(header, offset, size, expectedSeq);
         if (problem == null) {
           e = readPayload(header, offset);
@@ -156,6 +191,20 @@ final class QueueSegment {
     bytes = offset;
     endSeq = expectedSeq;
     return r;
+  }
+
+  /**
+   * Whether the data ends at a header: an end mark (zeros), or an entry from the file's previous
+   * life as another segment (valid, with a sequence number below this segment's first).
+   */
+  private boolean endsHere(ByteBuffer header) {
+    if (allZero(header, ENTRY_HEADER)) return true;
+    return headerCrcMatches(header) && header.getLong(8) < firstSeq;
+  }
+
+  private static boolean allZero(ByteBuffer b, int length) {
+    for (int i = 0; i < length; i++) if (b.get(i) != 0) return false;
+    return true;
   }
 
   /** One entry read back. */
@@ -213,12 +262,16 @@ final class QueueSegment {
     return (int) crc.getValue();
   }
 
-  /** Appends an entry at the end; on failure the file is cut back to where it was. */
+  /**
+   * Appends an entry, and an end mark after it, in one write; on failure the file is cut back to
+   * where it was.
+   */
   void append(ByteBuffer header, byte[] payload, long seq) throws IOException {
     long at = bytes;
+    ByteBuffer entry = ByteBuffer.allocate(ENTRY_HEADER + payload.length + ENTRY_HEADER);
+    entry.put(header).put(payload).position(0);
     try {
-      file.writeFully(header, at);
-      file.writeFully(ByteBuffer.wrap(payload), at + ENTRY_HEADER);
+      file.writeFully(entry, at);
     } catch (IOException e) {
       try {
         file.truncate(at);
@@ -258,11 +311,21 @@ final class QueueSegment {
     Files.deleteIfExists(path);
   }
 
-  private String headerProblem(ByteBuffer header, long offset, long size, long expectedSeq) {
+  /** Closes the file and renames it to {@code spare}: every entry in it was delivered. */
+  void recycleAs(Path spare) throws IOException {
+    deleted = true;
+    file.close();
+    Files.move(path, spare, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static boolean headerCrcMatches(ByteBuffer header) {
     CRC32C crc = new CRC32C();
     crc.update(header.array(), 0, ENTRY_HEADER - 4);
-    if ((int) crc.getValue() != header.getInt(ENTRY_HEADER - 4))
-      return "a header checksum mismatch";
+    return (int) crc.getValue() == header.getInt(ENTRY_HEADER - 4);
+  }
+
+  private String headerProblem(ByteBuffer header, long offset, long size, long expectedSeq) {
+    if (!headerCrcMatches(header)) return "a header checksum mismatch";
     int length = header.getInt(0);
     if (length < 0 || offset + ENTRY_HEADER + length > size) return "a torn entry";
     if (expectedSeq >= 0 && header.getLong(8) != expectedSeq) {

@@ -129,6 +129,11 @@ class DiskExportQueueTest {
     return out;
   }
 
+  /** Where a segment's entries end: before the end mark every append leaves after its entry. */
+  private static long dataEnd(Path segment) throws IOException {
+    return Files.size(segment) - QueueSegment.ENTRY_HEADER;
+  }
+
   private List<Path> segmentFiles() throws IOException {
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + QueueSegment.SUFFIX)) {
@@ -344,7 +349,7 @@ class DiskExportQueueTest {
     assertThat(seen).isEqualTo(names("s", 0, n));
     // The newest segment stays (it goes once it rolled over), not a file per batch.
     assertThat(segmentFiles()).hasSize(1);
-    assertThat(q.diskBytes()).isEqualTo(Files.size(segmentFiles().get(0)));
+    assertThat(q.diskBytes()).isEqualTo(dataEnd(segmentFiles().get(0)));
     assertThat(q.pendingEntries()).isZero();
     q.close();
     assertThat(open(settings()).replayedEntries()).isZero();
@@ -462,6 +467,54 @@ class DiskExportQueueTest {
     assertThat(open(settings()).replayedEntries()).isZero();
   }
 
+  @Test
+  void aDeliveredSegmentsFileIsWrittenOverByTheNextAndItsOldEntriesAreNeverReadBack()
+      throws Exception {
+    DiskExportQueue q = open(settings());
+    long entry = entryBytes(big("o0"));
+    int perSegment = (int) ((SEGMENT - QueueSegment.FILE_HEADER) / entry);
+    for (int i = 0; i < perSegment + 1; i++) assertThat(offer(q, big("o" + i))).isTrue();
+    for (int i = 0; i < perSegment + 1; i++) q.finished(poll(q), Sent.DONE);
+    Path spare = dir.resolve(QueueSegment.SPARE);
+    assertThat(spare).as("the delivered first segment is kept").exists();
+    long spareSize = Files.size(spare);
+
+    // The next roll writes over it: one small entry leaves the old ones behind it in the file.
+    for (int i = 0; i < perSegment; i++) assertThat(offer(q, big("n" + i))).isTrue();
+    assertThat(offer(q, TestBatches.logs("small", 1))).isTrue();
+    assertThat(spare).doesNotExist();
+    Path reused = lastSegment();
+    assertThat(Files.size(reused)).isEqualTo(spareSize);
+    q.close();
+
+    DiskExportQueue reopened = open(settings());
+    assertThat(truncatedBytes()).as("old entries are not a torn tail").isZero();
+    assertThat(reopened.replayedEntries()).isEqualTo(perSegment + 1);
+    List<String> names = pollNames(reopened, perSegment);
+    assertThat(names).isEqualTo(names("n", 0, perSegment));
+    assertThat(bodies(poll(reopened))).containsExactly("small-0");
+    assertThat(reopened.poll(0, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aSpareRenamedIntoPlaceBeforeItsHeaderWasWrittenReadsAsAnEmptySegment() throws Exception {
+    DiskExportQueue q = open(settings());
+    long entry = entryBytes(big("o0"));
+    int perSegment = (int) ((SEGMENT - QueueSegment.FILE_HEADER) / entry);
+    for (int i = 0; i < perSegment + 1; i++) assertThat(offer(q, big("o" + i))).isTrue();
+    for (int i = 0; i < perSegment + 1; i++) q.finished(poll(q), Sent.DONE);
+    q.close();
+    // A crash between the rename and the new header: the file still holds its old life's entries,
+    // under the name of a segment whose first sequence number is after all of them.
+    Path spare = dir.resolve(QueueSegment.SPARE);
+    Files.move(spare, dir.resolve(QueueSegment.fileName(10_000)));
+
+    DiskExportQueue reopened = open(settings());
+    assertThat(truncatedBytes()).isZero();
+    assertThat(reopened.replayedEntries()).isZero();
+    assertThat(reopened.poll(0, TimeUnit.MILLISECONDS)).isNull();
+  }
+
   // ------------------------------------------------------------------------------ 5./6. recovery
 
   @Test
@@ -470,10 +523,12 @@ class DiskExportQueueTest {
     for (int i = 0; i < 3; i++) assertThat(offer(q, TestBatches.logs("g" + i, 2))).isTrue();
     q.close();
     Path seg = lastSegment();
-    long validSize = Files.size(seg);
+    long validSize = dataEnd(seg);
     byte[] garbage = new byte[100];
     Arrays.fill(garbage, (byte) 0x5A);
-    Files.write(seg, garbage, StandardOpenOption.APPEND);
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(garbage), validSize); // over the end mark, as a torn write leaves
+    }
 
     DiskExportQueue reopened = open(settings());
     assertThat(reopened.replayedEntries()).isEqualTo(3);
@@ -488,7 +543,7 @@ class DiskExportQueueTest {
     for (int i = 0; i < 3; i++) assertThat(offer(q, big("t" + i))).isTrue();
     q.close();
     Path seg = lastSegment();
-    long size = Files.size(seg);
+    long size = dataEnd(seg);
     long lastEntry = entryBytes(big("t2"));
     long cutAt = size - lastEntry / 2; // in the middle of the last entry's payload
     try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
@@ -528,7 +583,8 @@ class DiskExportQueueTest {
 
     DiskExportQueue reopened = open(settings());
     assertThat(reopened.replayedEntries()).isEqualTo(2);
-    assertThat(truncatedBytes()).isEqualTo(entryBytes(big("f2")));
+    // The entry and the end mark after it.
+    assertThat(truncatedBytes()).isEqualTo(entryBytes(big("f2")) + QueueSegment.ENTRY_HEADER);
     assertThat(pollNames(reopened, 2)).containsExactly("f0", "f1");
     assertThat(reopened.poll(0, TimeUnit.MILLISECONDS)).isNull();
   }
@@ -705,7 +761,7 @@ class DiskExportQueueTest {
     for (int i = 0; i < 3; i++) assertThat(offer(q, TestBatches.logs("m" + i, 4))).isTrue();
     double bytes = gauge("stacklens_exporter_queue_disk_bytes");
     long onDisk = 0;
-    for (Path f : segmentFiles()) onDisk += Files.size(f);
+    for (Path f : segmentFiles()) onDisk += dataEnd(f);
     assertThat(bytes).isPositive().isEqualTo((double) onDisk);
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isEqualTo(3.0);
 
@@ -717,7 +773,7 @@ class DiskExportQueueTest {
     assertThat(gauge("stacklens_exporter_queue_disk_entries")).isZero();
     assertThat(segmentFiles()).hasSize(1); // the newest stays until it rolls over
     assertThat(gauge("stacklens_exporter_queue_disk_bytes"))
-        .isEqualTo((double) Files.size(segmentFiles().get(0)));
+        .isEqualTo((double) dataEnd(segmentFiles().get(0)));
   }
 
   // ------------------------------------------------------------- 12. acknowledgements (end_to_end)
