@@ -7,6 +7,8 @@ import io.stacklens.agent.it.support.AgentProcess;
 import io.stacklens.agent.it.support.IdClients;
 import io.stacklens.agent.it.support.IdClients.Verdict;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -137,7 +139,12 @@ class DurableDeliveryCrashTest {
     return config;
   }
 
-  /** Appends half an entry of garbage to the newest segment file, as a torn write leaves. */
+  /**
+   * Writes garbage after the last entry of the newest segment file, as a torn write leaves. The
+   * data ends at the first end mark (an entry header of zeros) or at an entry numbered below the
+   * segment's first (old contents of a recycled file): walked here entry by entry, by the layout in
+   * QueueSegment's documentation (agent/core).
+   */
   private void tearNewestSegment() throws IOException {
     Path queue = dir.resolve("data/queue/file");
     Path newest;
@@ -147,9 +154,24 @@ class DurableDeliveryCrashTest {
               .max(Comparator.comparing(Path::toString))
               .orElseThrow();
     }
-    byte[] garbage = new byte[20];
-    new Random(7).nextBytes(garbage);
-    Files.write(newest, garbage, StandardOpenOption.APPEND);
+    long firstSeq = Long.parseLong(newest.getFileName().toString().replace(".seg", ""));
+    try (FileChannel ch =
+        FileChannel.open(newest, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long offset = 8; // the file header
+      ByteBuffer header = ByteBuffer.allocate(33);
+      while (true) {
+        header.clear();
+        if (ch.read(header, offset) < 33) break;
+        long seq = header.getLong(8);
+        boolean zeros = true;
+        for (int i = 0; i < 33; i++) zeros &= header.get(i) == 0;
+        if (zeros || seq < firstSeq) break;
+        offset += 33 + header.getInt(0);
+      }
+      byte[] garbage = new byte[20];
+      new Random(7).nextBytes(garbage);
+      ch.write(ByteBuffer.wrap(garbage), offset);
+    }
   }
 
   private AgentProcess start(Path config) throws Exception {
