@@ -467,14 +467,22 @@ class DiskExportQueueTest {
     assertThat(open(settings()).replayedEntries()).isZero();
   }
 
+  /**
+   * Offers a segment's worth of big entries and one more (so the log rolls), and delivers them all:
+   * the first segment is spent. Returns how many big entries a segment holds.
+   */
+  private static int deliverAFullSegment(DiskExportQueue q) throws Exception {
+    int perSegment = (int) ((SEGMENT - QueueSegment.FILE_HEADER) / entryBytes(big("o0")));
+    for (int i = 0; i < perSegment + 1; i++) assertThat(offer(q, big("o" + i))).isTrue();
+    for (int i = 0; i < perSegment + 1; i++) q.finished(poll(q), Sent.DONE);
+    return perSegment;
+  }
+
   @Test
   void aDeliveredSegmentsFileIsWrittenOverByTheNextAndItsOldEntriesAreNeverReadBack()
       throws Exception {
     DiskExportQueue q = open(settings());
-    long entry = entryBytes(big("o0"));
-    int perSegment = (int) ((SEGMENT - QueueSegment.FILE_HEADER) / entry);
-    for (int i = 0; i < perSegment + 1; i++) assertThat(offer(q, big("o" + i))).isTrue();
-    for (int i = 0; i < perSegment + 1; i++) q.finished(poll(q), Sent.DONE);
+    int perSegment = deliverAFullSegment(q);
     Path spare = dir.resolve(QueueSegment.SPARE);
     assertThat(spare).as("the delivered first segment is kept").exists();
     long spareSize = Files.size(spare);
@@ -499,10 +507,7 @@ class DiskExportQueueTest {
   @Test
   void aSpareRenamedIntoPlaceBeforeItsHeaderWasWrittenReadsAsAnEmptySegment() throws Exception {
     DiskExportQueue q = open(settings());
-    long entry = entryBytes(big("o0"));
-    int perSegment = (int) ((SEGMENT - QueueSegment.FILE_HEADER) / entry);
-    for (int i = 0; i < perSegment + 1; i++) assertThat(offer(q, big("o" + i))).isTrue();
-    for (int i = 0; i < perSegment + 1; i++) q.finished(poll(q), Sent.DONE);
+    deliverAFullSegment(q);
     q.close();
     // A crash between the rename and the new header: the file still holds its old life's entries,
     // under the name of a segment whose first sequence number is after all of them.
