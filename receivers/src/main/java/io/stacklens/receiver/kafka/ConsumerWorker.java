@@ -317,10 +317,7 @@ final class ConsumerWorker implements Runnable {
       ack.done(); // the receiver's own party: what is left is the pipeline's
       Acknowledgement.Outcome held = heldAsPromised(ack, records);
       if (held != Acknowledgement.Outcome.DONE) {
-        for (PendingChunk c : waiting) c.accepted(); // the pipeline has their records now
-        // Stopped: the offsets stay uncommitted, so the records are read again after the next
-        // start. Lost while running: read them again now.
-        if (held == Acknowledgement.Outcome.FAILED && running) readAgain(waiting, records, now);
+        readAgain(waiting, records, now);
         return;
       }
       for (PendingChunk c : waiting) c.accepted();
@@ -371,14 +368,20 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * The pipeline lost records it took (an exporter gave up on them, or an fsync failed): their
-   * partitions are read again from the first record not committed, and offered again after a
-   * backoff.
+   * The pipeline took records and did not hold them as its delivery mode promises (an exporter gave
+   * up on them, an fsync failed, the agent is stopping): their chunks, and those after them on the
+   * same partitions, leave the ledger uncommitted. While running, the partitions are read again
+   * from the first record not committed and offered again after a backoff; once stopped, the next
+   * start reads them again.
    */
   private void readAgain(List<PendingChunk> lost, int records, long now) {
     Set<TopicPartition> partitions = new HashSet<>();
-    for (PendingChunk c : lost) partitions.add(c.partition());
+    for (PendingChunk c : lost) {
+      c.accepted(); // the pipeline has their records (and memory) now
+      partitions.add(c.partition());
+    }
     Map<TopicPartition, Long> from = ledger.rewind(partitions);
+    if (!running) return;
     for (Map.Entry<TopicPartition, Long> e : from.entrySet())
       consumer.seek(e.getKey(), e.getValue());
     logger.log(

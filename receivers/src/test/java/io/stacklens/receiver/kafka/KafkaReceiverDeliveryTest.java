@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.ComponentStatus;
 import io.stacklens.agent.api.DeadLetters;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.Signal;
@@ -78,6 +79,56 @@ class KafkaReceiverDeliveryTest {
       assertThat(seen).containsExactlyInAnyOrderElementsOf(sent);
       assertThat(second.bodies()).doesNotContainAnyElementsOf(first.bodies());
       await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == sent.size());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the receiver runs while the try block waits
+  void recordsThePipelineLostAfterTakingThemAreReadAgainAndNothingIsCommittedPastThem()
+      throws Exception {
+    String topic = topic(kafka, "lost-after-accept", 1);
+    List<String> sent = ids("rec", 0, 20);
+    produceText(kafka, topic, 0, sent);
+    KafkaReceiverConfig config = textConfig(kafka, topic);
+    config.maxPollRecords = 5;
+    // The pipeline takes the first batch and then loses it (an exporter gave up on it): the
+    // receiver must read those records again; every later batch is held as promised.
+    CollectingConsumer pipeline = new CollectingConsumer();
+    AtomicInteger answers = new AtomicInteger();
+    pipeline.holdAnswers =
+        ack -> {
+          if (answers.getAndIncrement() == 0) ack.fail();
+          else ack.done();
+        };
+    try (RunningReceiver r = new RunningReceiver(config, Signal.LOGS, pipeline, "lost")) {
+      await().atMost(WAIT).until(() -> new HashSet<>(pipeline.bodies()).containsAll(sent));
+      await().atMost(WAIT).until(() -> committedSum(kafka, config.groupId) == sent.size());
+      List<String> first = pipeline.bodies().subList(0, pipeline.batches.get(0).recordCount());
+      assertThat(pipeline.bodies().subList(first.size(), pipeline.bodies().size()))
+          .as("the lost batch's records, read again")
+          .containsAll(first);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the receiver runs while the try block waits
+  void aReceiverStoppedWhileThePipelineHoldsTheAnswerCommitsNothingOfIt() throws Exception {
+    String topic = topic(kafka, "stop-while-held", 1);
+    List<String> sent = ids("rec", 0, 10);
+    produceText(kafka, topic, 0, sent);
+    KafkaReceiverConfig config = textConfig(kafka, topic);
+    CollectingConsumer holding = new CollectingConsumer();
+    List<Acknowledgement> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    holding.holdAnswers = held::add; // never settled: the records never reach the disk queues
+    try (RunningReceiver r = new RunningReceiver(config, Signal.LOGS, holding, "held")) {
+      await().atMost(WAIT).until(() -> !held.isEmpty());
+    }
+    assertThat(committed(kafka, config.groupId).values())
+        .allMatch(o -> o == null || o.offset() == 0);
+
+    try (RunningReceiver r = new RunningReceiver(config)) {
+      await().atMost(WAIT).until(() -> r.consumer.records() == sent.size());
+      assertThat(r.consumer.bodies()).containsExactlyElementsOf(sent);
     }
   }
 

@@ -2,6 +2,7 @@ package io.stacklens.agent.testing;
 
 import io.stacklens.agent.api.Admission;
 import io.stacklens.agent.api.Consumer;
+import io.stacklens.agent.data.Acknowledgement;
 import io.stacklens.agent.data.AnyValues;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogRecord;
@@ -28,10 +29,23 @@ public final class CollectingConsumer implements Consumer {
   /** The answer to the next batch. */
   public volatile Supplier<Admission> answer = () -> Admission.ACCEPTED;
 
+  /**
+   * When set, this consumer holds the receiver's answer like a pipeline with {@code delivery:
+   * durable} or {@code end_to_end}: it takes a party of an accepted batch's acknowledgement and
+   * hands it here, to be settled (done or failed) when the test says.
+   */
+  public volatile java.util.function.Consumer<Acknowledgement> holdAnswers;
+
   @Override
   public Admission consume(Batch batch) {
     Admission a = answer.get();
     if (a.accepted()) {
+      Acknowledgement ack = Acknowledgement.of(batch);
+      java.util.function.Consumer<Acknowledgement> hold = holdAnswers;
+      if (ack != null && hold != null) {
+        ack.addParties(1);
+        hold.accept(ack);
+      }
       batches.add(batch);
       batch.releaseMemory();
     } else {
