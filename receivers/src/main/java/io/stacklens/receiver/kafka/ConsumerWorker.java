@@ -317,7 +317,8 @@ final class ConsumerWorker implements Runnable {
       ack.done(); // the receiver's own party: what is left is the pipeline's
       Acknowledgement.Outcome held = heldAsPromised(ack, records);
       if (held != Acknowledgement.Outcome.DONE) {
-        readAgain(waiting, records, now);
+        pipelineRetry.accepted(); // taken, so no backpressure: the records are read again
+        readAgain(waiting, records);
         return;
       }
       for (PendingChunk c : waiting) c.accepted();
@@ -371,10 +372,9 @@ final class ConsumerWorker implements Runnable {
    * The pipeline took records and did not hold them as its delivery mode promises (an exporter gave
    * up on them, an fsync failed, the agent is stopping): their chunks, and those after them on the
    * same partitions, leave the ledger uncommitted. While running, the partitions are read again
-   * from the first record not committed and offered again after a backoff; once stopped, the next
-   * start reads them again.
+   * from the first record not committed; once stopped, the next start reads them again.
    */
-  private void readAgain(List<PendingChunk> lost, int records, long now) {
+  private void readAgain(List<PendingChunk> lost, int records) {
     Set<TopicPartition> partitions = new HashSet<>();
     for (PendingChunk c : lost) {
       c.accepted(); // the pipeline has their records (and memory) now
@@ -392,7 +392,6 @@ final class ConsumerWorker implements Runnable {
             + " records as its delivery mode promises (see the exporters' log lines); reading "
             + from
             + " again");
-    pipelineRetry.refusedAt(now);
   }
 
   /**
