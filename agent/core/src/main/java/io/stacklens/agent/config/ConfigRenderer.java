@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -25,12 +27,20 @@ public final class ConfigRenderer {
   private static final List<String> SECRET_WORDS =
       List.of("password", "token", "secret", "api_key", "apikey", "jaas", "credentials");
 
+  /** The password of a URL's user information: {@code scheme://user:PASSWORD@host}. */
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*):([^@/\\s]*)@");
+
+  /** A parameter of a URL or connection string: {@code ?name=value}, {@code &...}, {@code ;...}. */
+  private static final Pattern URL_PARAMETER = Pattern.compile("([?&;])([^=&;?\\s]+)=([^&;\\s]*)");
+
   private ConfigRenderer() {}
 
   /**
    * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
    *     and of every key whose name contains password, token, secret, api_key, jaas or credentials
-   *     by {@value #REDACTED}
+   *     by {@value #REDACTED}, and so the secrets inside other values ({@link #redactInText}: a
+   *     URL's password, a connection string's {@code password=} parameter)
    */
   public static String render(AgentConfig config, boolean redactSecrets) {
     Map<String, Object> document = new LinkedHashMap<>();
@@ -56,6 +66,26 @@ public final class ConfigRenderer {
     return SECRET_WORDS.stream().anyMatch(lower::contains);
   }
 
+  /**
+   * {@code text} with the secrets it carries replaced by {@value #REDACTED}: the password of a
+   * URL's user information ({@code postgresql://agent:<redacted>@db/logs}) and the value of every
+   * URL or connection-string parameter whose name is a secret's ({@code
+   * jdbc:postgresql://db/logs?user=agent&password=<redacted>}, {@code ...;password=<redacted>}).
+   */
+  static String redactInText(String text) {
+    if (text.indexOf('=') < 0 && text.indexOf('@') < 0) return text;
+    String out = URL_PASSWORD.matcher(text).replaceAll("$1:" + REDACTED + "@");
+    Matcher m = URL_PARAMETER.matcher(out);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      String replacement =
+          isSecretKey(m.group(2)) ? m.group(1) + m.group(2) + "=" + REDACTED : m.group();
+      m.appendReplacement(b, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+
   private static Map<String, Object> renderComponents(
       Map<ComponentId, ComponentConfig> components, boolean redact) {
     Map<String, Object> rendered = new LinkedHashMap<>();
@@ -79,10 +109,8 @@ public final class ConfigRenderer {
   }
 
   private static Object renderValue(Object value, boolean redact) {
-    if (value == null
-        || value instanceof String
-        || value instanceof Boolean
-        || value instanceof Number) {
+    if (value instanceof String text) return redact ? redactInText(text) : text;
+    if (value == null || value instanceof Boolean || value instanceof Number) {
       return value;
     }
     if (value instanceof Duration duration) {
