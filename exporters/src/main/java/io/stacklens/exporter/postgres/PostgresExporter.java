@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.api.Exporter;
 import io.stacklens.agent.api.Host;
+import io.stacklens.agent.api.Secrets;
 import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogRecord;
@@ -11,7 +12,6 @@ import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.Resource;
 import io.stacklens.agent.data.ResourceLogs;
 import io.stacklens.agent.sql.ConnectionPool;
-import io.stacklens.agent.sql.JdbcUrls;
 import io.stacklens.agent.sql.SqlErrors;
 import io.stacklens.agent.telemetry.Counter;
 import java.lang.System.Logger.Level;
@@ -155,7 +155,7 @@ final class PostgresExporter implements Exporter {
                 + " to table "
                 + config.tableName()
                 + " at "
-                + JdbcUrls.redact(config.endpoint)
+                + Secrets.redact(config.endpoint)
                 + (writer instanceof LogsWriter
                     ? " ("
                         + config.writeMethod.name().toLowerCase(java.util.Locale.ROOT)

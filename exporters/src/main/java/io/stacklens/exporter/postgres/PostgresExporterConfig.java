@@ -5,9 +5,9 @@ import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ExporterConfig;
 import io.stacklens.agent.api.Secret;
+import io.stacklens.agent.api.Secrets;
 import io.stacklens.agent.expr.ExpressionException;
 import io.stacklens.agent.expr.FieldPath;
-import io.stacklens.agent.sql.JdbcUrls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -292,15 +292,15 @@ public class PostgresExporterConfig extends ExporterConfig {
           "endpoint",
           "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
               + "jdbc:postgresql://127.0.0.1:5432/logs; got '"
-              + JdbcUrls.redact(endpoint)
+              + Secrets.redact(endpoint)
               + "'");
     } else if (endpoint.length() <= URL_PREFIX.length()
         || endpoint.charAt(URL_PREFIX.length()) == '/') {
-      problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
+      problems.error("endpoint", "names no host: '" + Secrets.redact(endpoint) + "'");
     } else if (endpoint.matches("(?i).*[?&]password=.*")) {
       problems.warning(
           "endpoint",
-          "holds a password, which print-config and logs would show; use the password option");
+          "holds a password; use the password option, which can come from ${env:...} and is never shown");
     }
     if (connection != null) {
       for (String key : connection.keySet()) {

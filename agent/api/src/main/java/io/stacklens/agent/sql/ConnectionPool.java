@@ -1,5 +1,6 @@
 package io.stacklens.agent.sql;
 
+import io.stacklens.agent.api.Secrets;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -258,7 +259,7 @@ public final class ConnectionPool implements AutoCloseable {
       c = driver.connect(url, properties);
       if (c == null)
         throw new SQLException(
-            "the driver does not accept the URL " + JdbcUrls.redact(url), "08001");
+            "the driver does not accept the URL " + Secrets.redact(url), "08001");
       open.incrementAndGet();
       if (settings.statementTimeout() != null) {
         try (Statement s = c.createStatement()) {

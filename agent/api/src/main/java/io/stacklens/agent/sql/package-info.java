@@ -5,7 +5,7 @@
  * connection, a broken connection discarded and replaced, a limited wait for a free one, a pause
  * after a failed connect), one classification of failures by SQLState ({@link
  * io.stacklens.agent.sql.SqlErrors}: connection lost or data refused, and the short reasons used in
- * metrics), and redaction of JDBC URLs for messages ({@link io.stacklens.agent.sql.JdbcUrls}).
+ * metrics). JDBC URLs in messages go through {@link io.stacklens.agent.api.Secrets#redact}.
  *
  * <p>Only {@code java.sql} is used here: the agent module does not depend on a JDBC driver. A
  * component passes its driver ({@code new org.postgresql.Driver()}) and the driver's connection

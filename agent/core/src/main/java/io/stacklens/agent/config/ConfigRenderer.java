@@ -4,14 +4,13 @@ import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.Durations;
+import io.stacklens.agent.api.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -22,24 +21,14 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class ConfigRenderer {
   /** Shown instead of a secret's value. */
-  public static final String REDACTED = "<redacted>";
-
-  private static final List<String> SECRET_WORDS =
-      List.of("password", "token", "secret", "api_key", "apikey", "jaas", "credentials");
-
-  /** The password of a URL's user information: {@code scheme://user:PASSWORD@host}. */
-  private static final Pattern URL_PASSWORD =
-      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*):([^@/\\s]*)@");
-
-  /** A parameter of a URL or connection string: {@code ?name=value}, {@code &...}, {@code ;...}. */
-  private static final Pattern URL_PARAMETER = Pattern.compile("([?&;])([^=&;?\\s]+)=([^&;\\s]*)");
+  public static final String REDACTED = Secrets.REDACTED;
 
   private ConfigRenderer() {}
 
   /**
    * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
    *     and of every key whose name contains password, token, secret, api_key, jaas or credentials
-   *     by {@value #REDACTED}, and so the secrets inside other values ({@link #redactInText}: a
+   *     by {@value #REDACTED}, and so the secrets inside other values ({@link Secrets#redact}: a
    *     URL's password, a connection string's {@code password=} parameter)
    */
   public static String render(AgentConfig config, boolean redactSecrets) {
@@ -57,35 +46,6 @@ public final class ConfigRenderer {
     return new Yaml(options).dump(document);
   }
 
-  /**
-   * True for keys that name a secret: {@code password}, {@code sasl_password}, {@code api_key},
-   * {@code auth_token}.
-   */
-  static boolean isSecretKey(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return SECRET_WORDS.stream().anyMatch(lower::contains);
-  }
-
-  /**
-   * {@code text} with the secrets it carries replaced by {@value #REDACTED}: the password of a
-   * URL's user information ({@code postgresql://agent:<redacted>@db/logs}) and the value of every
-   * URL or connection-string parameter whose name is a secret's ({@code
-   * jdbc:postgresql://db/logs?user=agent&password=<redacted>}, {@code ...;password=<redacted>}).
-   */
-  static String redactInText(String text) {
-    if (text.indexOf('=') < 0 && text.indexOf('@') < 0) return text;
-    String out = URL_PASSWORD.matcher(text).replaceAll("$1:" + REDACTED + "@");
-    Matcher m = URL_PARAMETER.matcher(out);
-    StringBuilder b = new StringBuilder();
-    while (m.find()) {
-      String replacement =
-          isSecretKey(m.group(2)) ? m.group(1) + m.group(2) + "=" + REDACTED : m.group();
-      m.appendReplacement(b, Matcher.quoteReplacement(replacement));
-    }
-    m.appendTail(b);
-    return b.toString();
-  }
-
   private static Map<String, Object> renderComponents(
       Map<ComponentId, ComponentConfig> components, boolean redact) {
     Map<String, Object> rendered = new LinkedHashMap<>();
@@ -101,7 +61,7 @@ public final class ConfigRenderer {
       // option, as sending_queue.max_size on storage), and a nested section that is off, written
       // back as "key:", would mean "on, with defaults".
       if (value == null) continue;
-      boolean secret = field.isSecret() || isSecretKey(field.key());
+      boolean secret = field.isSecret() || Secrets.isSecretName(field.key());
       rendered.put(
           field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
     }
@@ -109,7 +69,7 @@ public final class ConfigRenderer {
   }
 
   private static Object renderValue(Object value, boolean redact) {
-    if (value instanceof String text) return redact ? redactInText(text) : text;
+    if (value instanceof String text) return redact ? Secrets.redact(text) : text;
     if (value == null || value instanceof Boolean || value instanceof Number) {
       return value;
     }
@@ -138,7 +98,9 @@ public final class ConfigRenderer {
             String name = String.valueOf(key);
             rendered.put(
                 name,
-                redact && item != null && isSecretKey(name) ? REDACTED : renderValue(item, redact));
+                redact && item != null && Secrets.isSecretName(name)
+                    ? REDACTED
+                    : renderValue(item, redact));
           });
       return rendered;
     }

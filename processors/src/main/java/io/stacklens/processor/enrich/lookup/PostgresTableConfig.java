@@ -4,7 +4,7 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.Secret;
-import io.stacklens.agent.sql.JdbcUrls;
+import io.stacklens.agent.api.Secrets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -73,16 +73,16 @@ public class PostgresTableConfig implements ComponentConfig {
           "endpoint",
           "must be a JDBC URL starting with jdbc:postgresql://, e.g. "
               + "jdbc:postgresql://db.internal:5432/inventory; got '"
-              + JdbcUrls.redact(endpoint)
+              + Secrets.redact(endpoint)
               + "'");
     } else if (endpoint.length() <= "jdbc:postgresql://".length()
         || endpoint.charAt("jdbc:postgresql://".length()) == '/') {
-      problems.error("endpoint", "names no host: '" + JdbcUrls.redact(endpoint) + "'");
+      problems.error("endpoint", "names no host: '" + Secrets.redact(endpoint) + "'");
     }
     if (endpoint != null && endpoint.matches("(?i).*[?&]password=.*")) {
       problems.warning(
           "endpoint",
-          "holds a password, which print-config and logs would show; use the password option");
+          "holds a password; use the password option, which can come from ${env:...} and is never shown");
     }
     if (query == null || query.isBlank()) {
       problems.error(

@@ -404,8 +404,8 @@ class PostgresLookupTableTest {
     assertThat(Problems.of(c))
         .containsExactly(
             "endpoint: must be a JDBC URL starting with jdbc:postgresql://, e.g. jdbc:postgresql://db.internal:5432/inventory;"
-                + " got 'postgres://db/x?password=***'",
-            "warning endpoint: holds a password, which print-config and logs would show; use the password option",
+                + " got 'postgres://db/x?password=<redacted>'",
+            "warning endpoint: holds a password; use the password option, which can come from ${env:...} and is never shown",
             "query: must have exactly one ? (the key), found 0, e.g. ... WHERE sku = ?",
             "pool_size: must be between 1 and 256, got 0",
             "connect_timeout: must be at least 1s (the driver counts whole seconds), got 500ms",

@@ -1,6 +1,6 @@
 package io.stacklens.agent.testing.postgres;
 
-import io.stacklens.agent.sql.JdbcUrls;
+import io.stacklens.agent.api.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ public final class PostgresServer implements AutoCloseable {
     Matcher m = URL_PATTERN.matcher(url);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "not a jdbc:postgresql://host[:port]/database URL: " + JdbcUrls.redact(url));
+          "not a jdbc:postgresql://host[:port]/database URL: " + Secrets.redact(url));
     }
     this.baseUrl = m.group(1);
     String db =
