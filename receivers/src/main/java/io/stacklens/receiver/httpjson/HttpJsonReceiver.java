@@ -67,6 +67,7 @@ public final class HttpJsonReceiver implements Receiver {
               .withLatency(metrics.duration())
               .withHandlerExecutor(executor)
               .withLimits(config.limits(""))
+              .withAuth(config.authenticator())
               .withMemoryLimiter(host.memoryLimiter())
               .withRefusals(ServerRefusals.of(context.metrics(), id, "http", context.logger()));
       http = HttpServer.start(options, handler);

@@ -29,6 +29,7 @@ import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.stacklens.agent.api.Durations;
+import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.http.Endpoint;
@@ -205,8 +206,12 @@ final class OtlpGrpcServer {
               MetricsServiceGrpc.getExportMethod(),
               MetricsSignal.INSTANCE)
         }) {
+      // Applied last to first: timing, then authentication, then the guard.
       builder.addService(
-          ServerInterceptors.intercept(service, guard, timing)); // timing first, then the guard
+          settings.auth == null
+              ? ServerInterceptors.intercept(service, guard, timing)
+              : ServerInterceptors.intercept(
+                  service, guard, new AuthGuard(settings.auth.authenticator(), refusals), timing));
     }
     Server server = builder.build();
     OtlpGrpcServer started = new OtlpGrpcServer(server, boss, workers, timers);
@@ -359,6 +364,31 @@ final class OtlpGrpcServer {
    * (RESOURCE_EXHAUSTED with RetryInfo), and cancels a call whose request message has not fully
    * arrived within {@code read_timeout} (DEADLINE_EXCEEDED), which frees what gRPC buffered for it.
    */
+  /**
+   * With {@code auth}: a call whose {@code authorization} metadata does not carry the credential is
+   * closed with {@code UNAUTHENTICATED} before its message is read, and counted.
+   */
+  private record AuthGuard(Authenticator auth, ServerRefusals refusals)
+      implements ServerInterceptor {
+    private static final Metadata.Key<String> AUTHORIZATION =
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+        ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+      String authorization = headers.get(AUTHORIZATION);
+      if (auth.accepts(authorization)) return next.startCall(call, headers);
+      String why = auth.refusal(authorization);
+      String method = call.getMethodDescriptor().getFullMethodName();
+      Object from = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      refusals.refusedRequest(
+          ServerRefusals.UNAUTHENTICATED,
+          () -> "answered UNAUTHENTICATED to " + method + " from " + from + ": " + why);
+      call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+  }
+
   private record CallGuard(
       MemoryLimiter memory,
       ServerRefusals refusals,

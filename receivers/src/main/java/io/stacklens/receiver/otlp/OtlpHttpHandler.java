@@ -59,6 +59,12 @@ final class OtlpHttpHandler implements HttpHandler {
   }
 
   @Override
+  public HttpResponse unauthenticated(String method, String path, HttpHeaders headers, String why) {
+    return StatusBodies.error(
+        401, Code.UNAUTHENTICATED, why, Encoding.ofContentType(headers.get("Content-Type")));
+  }
+
+  @Override
   public HttpResponse overloaded(String method, String path, HttpHeaders headers) {
     return StatusBodies.retryable(
         429,

@@ -91,6 +91,7 @@ public final class OtlpReceiver implements Receiver {
                 .withLatency(ingest.metrics().duration(Transport.HTTP))
                 .withHandlerExecutor(executor)
                 .withLimits(h.limits("protocols.http."))
+                .withAuth(h.authenticator())
                 .withMemoryLimiter(host.memoryLimiter())
                 .withRefusals(
                     ServerRefusals.of(

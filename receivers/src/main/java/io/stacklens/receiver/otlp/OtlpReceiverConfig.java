@@ -6,6 +6,7 @@ import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Durations;
 import io.stacklens.agent.api.ReplaceDefaults;
 import io.stacklens.agent.api.RequestLimitsConfig;
+import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServerSettings;
 import java.time.Duration;
@@ -88,6 +89,9 @@ public class OtlpReceiverConfig implements ComponentConfig {
   public static class GrpcSettings implements ComponentConfig {
     /** Listening address, default {@code 127.0.0.1:4317}. */
     public String endpoint = "127.0.0.1:4317";
+
+    /** The credential every call must carry ({@code authorization} metadata); none by default. */
+    public AuthSettings auth;
 
     /**
      * Largest accepted message after decompression, default 8MiB (sized for the default 128 MiB

@@ -141,4 +141,23 @@ class HttpJsonReceiverConfigTest {
             "receivers.http_json.mapping.span_id_field (8): 'trace_id' is already used by trace_id_field; a field can have one role",
             "receivers.http_json.mapping.body_fields (9): must list at least one field, e.g. [message, body]");
   }
+
+  @Test
+  void authTakesABearerTokenOrBasicCredentialsAndSaysWhatIsMissing() {
+    assertThat(load("auth: { bearer_token: t-1 }").problems()).isEmpty();
+    assertThat(load("auth: { basic: { username: agent, password: pw } }").problems()).isEmpty();
+    assertThat(messages(load("auth: {}")))
+        .containsExactly("receivers.http_json.auth (3): needs bearer_token or basic");
+    assertThat(messages(load("auth: { bearer_token: t, basic: { username: a, password: b } }")))
+        .containsExactly("receivers.http_json.auth (3): takes bearer_token or basic, not both");
+    assertThat(messages(load("auth: { bearer_token: '' }")))
+        .containsExactly(
+            "receivers.http_json.auth.bearer_token (3): is empty (an unset ${env:...}?); every"
+                + " request would be refused");
+    assertThat(messages(load("auth: { basic: { username: 'a:b' } }")))
+        .containsExactlyInAnyOrder(
+            "receivers.http_json.auth.basic.username (3): must not contain ':' (HTTP basic"
+                + " authentication splits on it)",
+            "receivers.http_json.auth.basic.password (3): is required");
+  }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.stacklens.agent.api.Durations;
+import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.ServerRefusals;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +39,9 @@ import java.util.function.Supplier;
  * connection is just closed). Between requests a kept-alive connection may wait {@code
  * idle_timeout}. While the server itself is busy with a request (handler running, response not yet
  * written) no clock runs: slowness there is ours, not the client's.
+ *
+ * <p><b>Authentication</b>: with {@code auth}, a head without its credential is answered {@link
+ * HttpHandler#unauthenticated} (401) and the connection closed, before any of the body is read.
  *
  * <p><b>Memory</b>: when a head arrives its body is reserved from the {@link MemoryLimiter}, whole
  * when {@code Content-Length} is known, chunk by chunk when it is chunked. A body that does not fit
@@ -67,6 +72,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private final ServerRefusals refusals;
   private final HttpHandler handler;
   private final int maxBodyBytes;
+  private final Authenticator auth;
 
   private ChannelHandlerContext ctx;
   private Reading reading = Reading.HEAD;
@@ -107,6 +113,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     this.refusals = options.refusals();
     this.handler = handler;
     this.maxBodyBytes = options.maxBodyBytes();
+    this.auth = options.auth();
   }
 
   /** The handler to put before the codec: tells this guard when raw bytes arrive. */
@@ -165,6 +172,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       if (!head.decoderResult().isSuccess()) {
         ReferenceCountUtil.release(msg);
         refuseUnreadableHead(head.decoderResult().cause());
+        return;
+      }
+      if (auth != null && !auth.accepts(head.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        ReferenceCountUtil.release(msg);
+        refuseUnauthenticated(head);
         return;
       }
       if (!startBody(head)) {
@@ -374,6 +386,25 @@ final class ConnectionGuard extends ChannelDuplexHandler {
           false,
           () -> "answered 400 to a request from " + from + ": " + why);
     }
+  }
+
+  /** A request without the credential {@code auth} asks for: 401, before its body is read. */
+  private void refuseUnauthenticated(HttpRequest head) {
+    String why = auth.refusal(head.headers().get(HttpHeaderNames.AUTHORIZATION));
+    HttpResponse answer =
+        handler
+            .unauthenticated(
+                head.method().name(),
+                new QueryStringDecoder(head.uri()).path(),
+                head.headers(),
+                why)
+            .withHeader("WWW-Authenticate", auth.challenge());
+    String what = describe(head);
+    refuse(
+        answer,
+        ServerRefusals.UNAUTHENTICATED,
+        false,
+        () -> "answered 401 to " + what + " from " + ctx.channel().remoteAddress() + ": " + why);
   }
 
   private void refuseForMemory(HttpRequest head, long bodyBytes) {

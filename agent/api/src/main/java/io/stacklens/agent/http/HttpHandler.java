@@ -36,4 +36,14 @@ public interface HttpHandler {
             429, "the agent's memory for requests in progress is used up; retry later")
         .withHeader("Retry-After", "1");
   }
+
+  /**
+   * The answer to a request without the credential the server's {@code auth} asks for; {@code why}
+   * says what was wrong (never the credential). The status should stay 401; the server adds {@code
+   * WWW-Authenticate}, does not read the body and closes the connection after the answer.
+   */
+  default HttpResponse unauthenticated(
+      String method, String path, HttpHeaders headers, String why) {
+    return HttpResponse.text(401, why);
+  }
 }

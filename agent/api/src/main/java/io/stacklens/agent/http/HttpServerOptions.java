@@ -1,5 +1,6 @@
 package io.stacklens.agent.http;
 
+import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.ServerRefusals;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executor;
  * @param memory the budget request bodies are reserved from while they are read and handled; a body
  *     that does not fit is answered {@link HttpHandler#overloaded} (429) without being read
  * @param refusals counts and logs what the limits refused
+ * @param auth the credential every request must carry ({@code auth}); null for none
  */
 public record HttpServerOptions(
     String name,
@@ -31,7 +33,8 @@ public record HttpServerOptions(
     Executor handlerExecutor,
     HttpServerLimits limits,
     MemoryLimiter memory,
-    ServerRefusals refusals) {
+    ServerRefusals refusals,
+    Authenticator auth) {
   /** Default largest request body: 20 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -52,17 +55,26 @@ public record HttpServerOptions(
   public static HttpServerOptions of(String name, Endpoint endpoint) {
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return new HttpServerOptions(
-        name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null);
+        name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null, null);
   }
 
   public HttpServerOptions withMaxBodyBytes(int bytes) {
     return new HttpServerOptions(
-        name, endpoint, bytes, ioThreads, latency, handlerExecutor, limits, memory, refusals);
+        name, endpoint, bytes, ioThreads, latency, handlerExecutor, limits, memory, refusals, auth);
   }
 
   public HttpServerOptions withIoThreads(int threads) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, threads, latency, handlerExecutor, limits, memory, refusals);
+        name,
+        endpoint,
+        maxBodyBytes,
+        threads,
+        latency,
+        handlerExecutor,
+        limits,
+        memory,
+        refusals,
+        auth);
   }
 
   public HttpServerOptions withLatency(LatencyHistogram histogram) {
@@ -75,17 +87,27 @@ public record HttpServerOptions(
         handlerExecutor,
         limits,
         memory,
-        refusals);
+        refusals,
+        auth);
   }
 
   public HttpServerOptions withHandlerExecutor(Executor executor) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, ioThreads, latency, executor, limits, memory, refusals);
+        name, endpoint, maxBodyBytes, ioThreads, latency, executor, limits, memory, refusals, auth);
   }
 
   public HttpServerOptions withLimits(HttpServerLimits l) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, l, memory, refusals);
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        l,
+        memory,
+        refusals,
+        auth);
   }
 
   public HttpServerOptions withMemoryLimiter(MemoryLimiter limiter) {
@@ -98,11 +120,27 @@ public record HttpServerOptions(
         handlerExecutor,
         limits,
         limiter,
-        refusals);
+        refusals,
+        auth);
   }
 
   public HttpServerOptions withRefusals(ServerRefusals r) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, memory, r);
+        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, memory, r, auth);
+  }
+
+  /** Every request must carry {@code auth}'s credential; null for none. */
+  public HttpServerOptions withAuth(Authenticator auth) {
+    return new HttpServerOptions(
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        limits,
+        memory,
+        refusals,
+        auth);
   }
 }

@@ -3,6 +3,8 @@ package io.stacklens.agent.http;
 import io.stacklens.agent.api.ByteSize;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.auth.AuthSettings;
+import io.stacklens.agent.auth.Authenticator;
 import java.time.Duration;
 
 /**
@@ -17,6 +19,7 @@ import java.time.Duration;
  * idle_timeout: 60s          # a keep-alive connection waiting for its next request
  * max_connections: 1000      # open connections; more are closed at once
  * max_header_size: 16KiB     # all request header lines together; more: 431
+ * auth: { bearer_token: "${env:TOKEN}" }   # or basic: { username, password }; none by default
  * </pre>
  *
  * Defaults fit a sidecar: well above what a healthy client on a local or data-centre network needs,
@@ -63,6 +66,14 @@ public class HttpServerSettings implements ComponentConfig {
 
   /** Largest size of all request header lines together; larger: 431. Default 16KiB. */
   public ByteSize maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+
+  /** The credential every request must carry ({@code Authorization}); none by default. */
+  public AuthSettings auth;
+
+  /** What checks requests against {@link #auth}; null when there is none. */
+  public Authenticator authenticator() {
+    return auth == null ? null : auth.authenticator();
+  }
 
   @Override
   public void validate(ConfigProblems problems) {

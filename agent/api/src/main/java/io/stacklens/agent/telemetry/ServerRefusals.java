@@ -77,6 +77,9 @@ public final class ServerRefusals {
   /** A gRPC message whose compression is broken (not gzip). */
   public static final String MALFORMED_BODY = "malformed_body";
 
+  /** A request without the credential {@code auth} asks for (401 / {@code UNAUTHENTICATED}). */
+  public static final String UNAUTHENTICATED = "unauthenticated";
+
   /**
    * A keep-alive connection without a request for {@code idle_timeout} / {@code
    * max_connection_idle}.

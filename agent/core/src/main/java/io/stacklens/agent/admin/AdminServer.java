@@ -2,12 +2,14 @@ package io.stacklens.agent.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
 import io.stacklens.agent.http.HttpServer;
 import io.stacklens.agent.http.HttpServerOptions;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +42,7 @@ public final class AdminServer implements AutoCloseable {
   private final Endpoint endpoint;
   private final MetricsRegistry metrics;
   private final HealthRegistry health;
+  private final Authenticator auth;
   private volatile HttpServer server;
 
   /**
@@ -47,16 +50,32 @@ public final class AdminServer implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoint is not {@code host:port}
    */
   public AdminServer(String endpoint, MetricsRegistry metrics, HealthRegistry health) {
+    this(endpoint, metrics, health, null);
+  }
+
+  /**
+   * Like {@link #AdminServer(String, MetricsRegistry, HealthRegistry)}, answering only requests
+   * that carry {@code auth}'s credential (null: every request).
+   */
+  public AdminServer(
+      String endpoint, MetricsRegistry metrics, HealthRegistry health, Authenticator auth) {
     this.endpoint = Endpoint.parse(endpoint);
     this.metrics = metrics;
     this.health = health;
+    this.auth = auth;
   }
 
   /** Binds and serves; throws {@link IOException} naming the endpoint when it cannot listen. */
   public synchronized void start() throws IOException {
     if (server != null) throw new IllegalStateException("admin server already started");
     HttpServerOptions options =
-        HttpServerOptions.of("admin", endpoint).withIoThreads(1).withMaxBodyBytes(64 * 1024);
+        HttpServerOptions.of("admin", endpoint)
+            .withIoThreads(1)
+            .withMaxBodyBytes(64 * 1024)
+            .withRefusals(
+                ServerRefusals.of(
+                    metrics, "admin", "http", System.getLogger(AdminServer.class.getName())))
+            .withAuth(auth);
     server = HttpServer.start(options, this::handle);
   }
 

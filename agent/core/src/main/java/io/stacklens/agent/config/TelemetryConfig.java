@@ -3,6 +3,7 @@ package io.stacklens.agent.config;
 import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Suggestions;
+import io.stacklens.agent.auth.AuthSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,12 @@ public final class TelemetryConfig implements ComponentConfig {
    * host:port of the admin HTTP server. Default {@code 127.0.0.1:8888}; port 0 picks a free port.
    */
   public String endpoint = "127.0.0.1:8888";
+
+  /**
+   * The credential every request to the admin endpoint must carry ({@code /metrics}, {@code
+   * /health}, {@code /stats}); none by default.
+   */
+  public AuthSettings auth;
 
   public LogsConfig logs = new LogsConfig();
 

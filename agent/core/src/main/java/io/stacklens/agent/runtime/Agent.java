@@ -5,6 +5,7 @@ import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.config.TelemetryConfig;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.JvmMetrics;
 import io.stacklens.agent.telemetry.MetricsRegistry;
@@ -48,9 +49,16 @@ public final class Agent implements AutoCloseable {
         "The highest stacklens_memory_limiter_used_bytes since start",
         () -> (double) memory.peak());
     this.service = Service.build(config, registry, metrics, health, memory);
-    String endpoint = config.service().telemetry.endpoint;
+    TelemetryConfig telemetry = config.service().telemetry;
+    String endpoint = telemetry.endpoint;
     this.admin =
-        endpoint == null || endpoint.isBlank() ? null : new AdminServer(endpoint, metrics, health);
+        endpoint == null || endpoint.isBlank()
+            ? null
+            : new AdminServer(
+                endpoint,
+                metrics,
+                health,
+                telemetry.auth == null ? null : telemetry.auth.authenticator());
   }
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
