@@ -3,10 +3,12 @@ package io.stacklens.receiver.httpjson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.LogRecord;
 import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.json.JsonValueReader;
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -368,5 +370,37 @@ class HttpJsonReceiverTest {
       gz.write(text.getBytes(StandardCharsets.UTF_8));
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void withBasicAuthOnlyTheConfiguredCredentialIsServedAndTheRestIs401() throws Exception {
+    HttpJsonReceiverConfig config = IngestFixture.config();
+    config.auth = new AuthSettings();
+    config.auth.basic = new AuthSettings.Basic();
+    config.auth.basic.username = "shop";
+    config.auth.basic.password = "pw-77";
+    fixture = new IngestFixture(config);
+
+    var none = post(JSON, "{\"message\":\"a\"}");
+    var wrong = post(JSON, "{\"message\":\"b\"}", "Authorization", "Basic c2hvcDpwdy03OA==");
+    var right = post(JSON, "{\"message\":\"c\"}", "Authorization", "Basic c2hvcDpwdy03Nw==");
+
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"stacklens\"");
+    assertThat(none.body()).contains("no Authorization header");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("not the configured one").doesNotContain("c2hvcDpwdy03OA");
+    assertThat(right.statusCode()).isEqualTo(200);
+    awaitRecords(1);
+    assertThat(
+            fixture.metrics.counterValue(
+                ServerRefusals.REFUSED_REQUESTS,
+                "receiver",
+                "http_json",
+                "transport",
+                "http",
+                "reason",
+                ServerRefusals.UNAUTHENTICATED))
+        .isEqualTo(2);
   }
 }
