@@ -360,11 +360,6 @@ final class OtlpGrpcServer {
   }
 
   /**
-   * Refuses a call at its start, before its message is read, while the memory budget is exhausted
-   * (RESOURCE_EXHAUSTED with RetryInfo), and cancels a call whose request message has not fully
-   * arrived within {@code read_timeout} (DEADLINE_EXCEEDED), which frees what gRPC buffered for it.
-   */
-  /**
    * With {@code auth}: a call whose {@code authorization} metadata does not carry the credential is
    * closed with {@code UNAUTHENTICATED} before its message is read, and counted.
    */
@@ -389,6 +384,11 @@ final class OtlpGrpcServer {
     }
   }
 
+  /**
+   * Refuses a call at its start, before its message is read, while the memory budget is exhausted
+   * (RESOURCE_EXHAUSTED with RetryInfo), and cancels a call whose request message has not fully
+   * arrived within {@code read_timeout} (DEADLINE_EXCEEDED), which frees what gRPC buffered for it.
+   */
   private record CallGuard(
       MemoryLimiter memory,
       ServerRefusals refusals,
