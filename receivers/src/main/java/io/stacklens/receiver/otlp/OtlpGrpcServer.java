@@ -29,6 +29,7 @@ import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.stacklens.agent.api.Durations;
+import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.MemoryLimiter;
@@ -159,6 +160,7 @@ final class OtlpGrpcServer {
                 maxMessageBytes,
                 "receivers." + receiver + ".protocols.grpc.max_recv_msg_size"),
             refusals);
+    Authenticator auth = AuthSettings.authenticator(settings.auth);
     ServerInterceptor timing = new TimingInterceptor(ingest.metrics().duration(Transport.GRPC));
     ServerInterceptor guard =
         new CallGuard(memory, refusals, ingest.retryAfter(), settings.readTimeout, timers);
@@ -208,10 +210,10 @@ final class OtlpGrpcServer {
         }) {
       // Applied last to first: timing, then authentication, then the guard.
       builder.addService(
-          settings.auth == null
+          auth == null
               ? ServerInterceptors.intercept(service, guard, timing)
               : ServerInterceptors.intercept(
-                  service, guard, new AuthGuard(settings.auth.authenticator(), refusals), timing));
+                  service, guard, new AuthGuard(auth, refusals), timing));
     }
     Server server = builder.build();
     OtlpGrpcServer started = new OtlpGrpcServer(server, boss, workers, timers);

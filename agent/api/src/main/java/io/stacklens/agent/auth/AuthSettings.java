@@ -51,10 +51,14 @@ public class AuthSettings implements ComponentConfig {
     }
   }
 
-  /** What checks requests against these settings; call on a validated config. */
-  public Authenticator authenticator() {
-    return bearerToken != null
-        ? Authenticator.bearer(bearerToken)
-        : Authenticator.basic(basic.username, basic.password);
+  /**
+   * What checks requests against {@code auth} (validated), or null when there is none: every server
+   * that takes {@code auth} builds its check here.
+   */
+  public static Authenticator authenticator(AuthSettings auth) {
+    if (auth == null) return null;
+    return auth.bearerToken != null
+        ? Authenticator.bearer(auth.bearerToken)
+        : Authenticator.basic(auth.basic.username, auth.basic.password);
   }
 }

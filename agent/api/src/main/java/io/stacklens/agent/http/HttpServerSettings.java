@@ -72,7 +72,7 @@ public class HttpServerSettings implements ComponentConfig {
 
   /** What checks requests against {@link #auth}; null when there is none. */
   public Authenticator authenticator() {
-    return auth == null ? null : auth.authenticator();
+    return AuthSettings.authenticator(auth);
   }
 
   @Override

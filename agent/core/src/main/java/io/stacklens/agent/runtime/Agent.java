@@ -3,6 +3,7 @@ package io.stacklens.agent.runtime;
 import io.stacklens.agent.admin.AdminServer;
 import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.StartException;
+import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
 import io.stacklens.agent.config.TelemetryConfig;
@@ -55,10 +56,7 @@ public final class Agent implements AutoCloseable {
         endpoint == null || endpoint.isBlank()
             ? null
             : new AdminServer(
-                endpoint,
-                metrics,
-                health,
-                telemetry.auth == null ? null : telemetry.auth.authenticator());
+                endpoint, metrics, health, AuthSettings.authenticator(telemetry.auth));
   }
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
