@@ -90,6 +90,12 @@ public final class DiskExportQueue implements ExportQueue {
     /** Waits for this entry's delivery ({@code delivery: end_to_end}); null once settled. */
     Acknowledgement ack;
 
+    /** The entry is lost, or will not be finished with before the queue closes. */
+    void failAck() {
+      if (ack != null) ack.fail();
+      ack = null;
+    }
+
     Handed(long seq, long millis) {
       this.seq = seq;
       this.millis = millis;
@@ -660,9 +666,7 @@ public final class DiskExportQueue implements ExportQueue {
         if (read == null) continue;
         entry = read;
         // Handed out now, so the committed position cannot pass it while it is decoded.
-        handed = new Handed(entry.seq(), entry.appendMillis());
-        outstanding.addLast(handed);
-        handed.ack = takeAck(entry.seq());
+        handed = handOut(entry.seq(), entry.appendMillis());
       } finally {
         lock.unlock();
       }
@@ -671,8 +675,7 @@ public final class DiskExportQueue implements ExportQueue {
       try {
         if (batch == null) {
           markDone(handed);
-          if (handed.ack != null) handed.ack.fail(); // its records are lost, and logged
-          handed.ack = null;
+          handed.failAck(); // its records are lost, and logged
           continue;
         }
         inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(handed);
@@ -684,10 +687,18 @@ public final class DiskExportQueue implements ExportQueue {
   }
 
   private void hand(Batch batch, long seq, long millis) {
+    Handed h = handOut(seq, millis);
+    inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(h);
+  }
+
+  /**
+   * Entry {@code seq} is handed to a sender: outstanding, with the acknowledgement offered with it.
+   */
+  private Handed handOut(long seq, long millis) {
     Handed h = new Handed(seq, millis);
     h.ack = takeAck(seq);
     outstanding.addLast(h);
-    inFlight.computeIfAbsent(batch, b -> new ArrayDeque<>(1)).addLast(h);
+    return h;
   }
 
   /** The acknowledgement offered with entry {@code seq}, or null. */
@@ -812,9 +823,7 @@ public final class DiskExportQueue implements ExportQueue {
     } finally {
       lock.unlock();
     }
-    if (ack == null) return;
-    if (how == Sent.DONE) ack.done();
-    else ack.fail();
+    if (ack != null) how.settle(ack);
   }
 
   private void markDone(Handed h) {
@@ -1024,10 +1033,7 @@ public final class DiskExportQueue implements ExportQueue {
       if (closed) return;
       closed = true;
       failAcksBefore(Long.MAX_VALUE);
-      for (Handed h : outstanding) {
-        if (h.ack != null) h.ack.fail();
-        h.ack = null;
-      }
+      for (Handed h : outstanding) h.failAck();
       for (Cached c : cache) c.batch.releaseMemory();
       cache.clear();
       open = new ArrayList<>(segments);

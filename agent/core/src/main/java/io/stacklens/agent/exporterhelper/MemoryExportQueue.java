@@ -100,8 +100,7 @@ public final class MemoryExportQueue implements ExportQueue {
     } finally {
       lock.unlock();
     }
-    if (how == Sent.DONE) ack.done();
-    else ack.fail();
+    how.settle(ack);
   }
 
   /** Fails the acknowledgements of batches never finished with (the helper stopped first). */

@@ -1,5 +1,7 @@
 package io.stacklens.agent.exporterhelper;
 
+import io.stacklens.agent.data.Acknowledgement;
+
 /** How a sender finished with a batch it took from its {@link ExportQueue}. */
 public enum Sent {
   /**
@@ -10,5 +12,11 @@ public enum Sent {
   /** Given up on (retries exhausted, the shutdown deadline): counted as failed. */
   FAILED,
   /** Not delivered and left in a persistent queue for the next start. */
-  KEPT
+  KEPT;
+
+  /** Settles the party of {@code ack} the queue held for the batch: done only for {@link #DONE}. */
+  void settle(Acknowledgement ack) {
+    if (this == DONE) ack.done();
+    else ack.fail();
+  }
 }
