@@ -20,16 +20,13 @@ import org.yaml.snakeyaml.Yaml;
  * 20MiB}. The output loads back to the same config.
  */
 public final class ConfigRenderer {
-  /** Shown instead of a secret's value. */
-  public static final String REDACTED = Secrets.REDACTED;
-
   private ConfigRenderer() {}
 
   /**
    * @param redactSecrets replace the values of fields marked {@link io.stacklens.agent.api.Secret}
    *     and of every key whose name contains password, token, secret, api_key, jaas or credentials
-   *     by {@value #REDACTED}, and so the secrets inside other values ({@link Secrets#redact}: a
-   *     URL's password, a connection string's {@code password=} parameter)
+   *     by {@value Secrets#REDACTED}, and so the secrets inside other values ({@link
+   *     Secrets#redact}: a URL's password, a connection string's {@code password=} parameter)
    */
   public static String render(AgentConfig config, boolean redactSecrets) {
     Map<String, Object> document = new LinkedHashMap<>();
@@ -63,7 +60,8 @@ public final class ConfigRenderer {
       if (value == null) continue;
       boolean secret = field.isSecret() || Secrets.isSecretName(field.key());
       rendered.put(
-          field.key(), redact && secret && value != null ? REDACTED : renderValue(value, redact));
+          field.key(),
+          redact && secret && value != null ? Secrets.REDACTED : renderValue(value, redact));
     }
     return rendered;
   }
@@ -99,7 +97,7 @@ public final class ConfigRenderer {
             rendered.put(
                 name,
                 redact && item != null && Secrets.isSecretName(name)
-                    ? REDACTED
+                    ? Secrets.REDACTED
                     : renderValue(item, redact));
           });
       return rendered;
