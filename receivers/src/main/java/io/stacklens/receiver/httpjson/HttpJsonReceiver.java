@@ -68,6 +68,7 @@ public final class HttpJsonReceiver implements Receiver {
               .withHandlerExecutor(executor)
               .withLimits(config.limits(""))
               .withAuth(config.authenticator())
+              .withTls(config.serverTls("receivers." + id + ".tls"))
               .withMemoryLimiter(host.memoryLimiter())
               .withRefusals(ServerRefusals.of(context.metrics(), id, "http", context.logger()));
       http = HttpServer.start(options, handler);
@@ -84,7 +85,11 @@ public final class HttpJsonReceiver implements Receiver {
       throw e;
     }
     String where = describe(http.localAddress()) + config.path;
-    context.logger().log(System.Logger.Level.INFO, id + ": listening on http://" + where);
+    context
+        .logger()
+        .log(
+            System.Logger.Level.INFO,
+            id + ": listening on " + (config.tls == null ? "http://" : "https://") + where);
     host.reportStatus(
         context.id(), ComponentKind.RECEIVER, ComponentStatus.OK, "listening: " + where);
   }

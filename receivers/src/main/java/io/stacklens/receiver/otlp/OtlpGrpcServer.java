@@ -40,10 +40,12 @@ import io.stacklens.agent.otlp.RawRequestMarshaller;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.RateLimitedLog;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -79,8 +81,8 @@ final class OtlpGrpcServer {
     Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")
   };
 
-  private static final RateLimitedLog GRPC_LOG =
-      RateLimitedLog.of(System.getLogger(OtlpGrpcServer.class.getName()));
+  private static final System.Logger LOG = System.getLogger(OtlpGrpcServer.class.getName());
+  private static final RateLimitedLog GRPC_LOG = RateLimitedLog.of(LOG);
 
   static {
     for (Logger logger : GRPC_LOGGERS) {
@@ -151,6 +153,11 @@ final class OtlpGrpcServer {
             settings.maxRstFramesPerWindow,
             settings.rstFramesWindow);
     AtomicInteger open = new AtomicInteger();
+    ServerTls tls =
+        settings.tls == null
+            ? null
+            : ServerTls.create(
+                settings.tls, "receivers." + receiver + ".protocols.grpc.tls", List.of("h2"));
 
     Services services =
         new Services(
@@ -168,7 +175,7 @@ final class OtlpGrpcServer {
     OtlpReceiverConfig.EnforcementPolicy enforcement = settings.keepalive.enforcementPolicy;
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(endpoint.toSocketAddress())
-            .channelFactory(() -> new GrpcServerChannel(settings.maxConnections, open, watch))
+            .channelFactory(() -> new GrpcServerChannel(settings.maxConnections, open, watch, tls))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .executor(executor)
@@ -224,6 +231,11 @@ final class OtlpGrpcServer {
       throw new IOException(
           receiver + ": cannot listen for gRPC on " + endpoint + ": " + e.getMessage(), e);
     }
+    String plaintext =
+        tls != null
+            ? null
+            : ServerTls.plaintextWarning(receiver + " (grpc)", endpoint, "protocols.grpc.tls");
+    if (plaintext != null) LOG.log(System.Logger.Level.WARNING, plaintext);
     return started;
   }
 

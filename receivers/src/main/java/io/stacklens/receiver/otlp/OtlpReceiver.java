@@ -92,6 +92,7 @@ public final class OtlpReceiver implements Receiver {
                 .withHandlerExecutor(executor)
                 .withLimits(h.limits("protocols.http."))
                 .withAuth(h.authenticator())
+                .withTls(h.serverTls("receivers." + id + ".protocols.http.tls"))
                 .withMemoryLimiter(host.memoryLimiter())
                 .withRefusals(
                     ServerRefusals.of(

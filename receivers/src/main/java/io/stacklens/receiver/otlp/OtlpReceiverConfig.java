@@ -9,6 +9,7 @@ import io.stacklens.agent.api.RequestLimitsConfig;
 import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpServerSettings;
+import io.stacklens.agent.tls.TlsServerSettings;
 import java.time.Duration;
 
 /**
@@ -26,6 +27,8 @@ import java.time.Duration;
  *     read_timeout: 30s
  *     max_rst_frames_per_window: 200
  *     rst_frames_window: 10s
+ *     auth: { bearer_token: "${env:TOKEN}" }   # optional, see AuthSettings
+ *     tls: { cert_file: server.pem, key_file: server.key }   # optional, see TlsServerSettings
  *     keepalive:
  *       server_parameters: { max_connection_idle: 5m, max_connection_age: 0s, max_connection_age_grace: 0s, time: 2h, timeout: 20s }
  *       enforcement_policy: { min_time: 5m, permit_without_stream: false }
@@ -92,6 +95,9 @@ public class OtlpReceiverConfig implements ComponentConfig {
 
     /** The credential every call must carry ({@code authorization} metadata); none by default. */
     public AuthSettings auth;
+
+    /** The TLS every connection speaks (ALPN {@code h2}); plaintext when absent. */
+    public TlsServerSettings tls;
 
     /**
      * Largest accepted message after decompression, default 8MiB (sized for the default 128 MiB

@@ -1,6 +1,8 @@
 package io.stacklens.agent.http;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * A listening address written {@code host:port} in config: {@code 127.0.0.1:4318}, {@code
@@ -47,6 +49,19 @@ public record Endpoint(String host, int port) {
       throw new IllegalArgumentException("'" + s + "': port must be in 0..65535, got " + port);
     }
     return new Endpoint(host, port);
+  }
+
+  /**
+   * True when only this host can connect: a loopback address or a name that resolves to one ({@code
+   * localhost}). The wildcard ({@code 0.0.0.0}, {@code ::}, an empty host) and every other address
+   * are reachable from elsewhere.
+   */
+  public boolean isLoopback() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   public InetSocketAddress toSocketAddress() {

@@ -13,9 +13,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -97,6 +99,11 @@ public final class HttpServer implements AutoCloseable {
                     connections.add(ch);
                     HttpServerLimits limits = options.limits();
                     ConnectionGuard guard = new ConnectionGuard(HttpServer.this, options, handler);
+                    if (options.tls() != null) {
+                      ch.pipeline()
+                          .addLast("tls", new SslHandler(options.tls().newEngine()))
+                          .addLast(new TlsHandshakeWatch(options.refusals()));
+                    }
                     ch.pipeline()
                         .addLast(guard.byteWatcher())
                         .addLast(
@@ -126,6 +133,12 @@ public final class HttpServer implements AutoCloseable {
       throw new IOException(
           options.name() + ": cannot listen on " + options.endpoint() + ": " + e.getMessage(), e);
     }
+    String plaintext =
+        options.tls() != null
+            ? null
+            : ServerTls.plaintextWarning(
+                options.name(), options.endpoint(), options.limits().key("tls"));
+    if (plaintext != null) LOG.log(System.Logger.Level.WARNING, plaintext);
   }
 
   /**

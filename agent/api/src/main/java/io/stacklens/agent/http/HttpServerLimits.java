@@ -56,6 +56,21 @@ public record HttpServerLimits(
     return keyPrefix + setting;
   }
 
+  /**
+   * These limits, named in messages as sitting under {@code keyPrefix} ({@code
+   * service.telemetry.}).
+   */
+  public HttpServerLimits withKeyPrefix(String prefix) {
+    return new HttpServerLimits(
+        readHeaderTimeout,
+        readTimeout,
+        idleTimeout,
+        maxConnections,
+        maxHeaderSize,
+        maxRequestLine,
+        prefix);
+  }
+
   public HttpServerLimits withTimeouts(Duration readHeader, Duration read, Duration idle) {
     return new HttpServerLimits(
         readHeader, read, idle, maxConnections, maxHeaderSize, maxRequestLine, keyPrefix);

@@ -4,6 +4,7 @@ import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.LatencyHistogram;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.tls.ServerTls;
 import java.util.concurrent.Executor;
 
 /**
@@ -23,6 +24,7 @@ import java.util.concurrent.Executor;
  *     that does not fit is answered {@link HttpHandler#overloaded} (429) without being read
  * @param refusals counts and logs what the limits refused
  * @param auth the credential every request must carry ({@code auth}); null for none
+ * @param tls the TLS every connection speaks ({@code tls}); null for plaintext
  */
 public record HttpServerOptions(
     String name,
@@ -34,7 +36,8 @@ public record HttpServerOptions(
     HttpServerLimits limits,
     MemoryLimiter memory,
     ServerRefusals refusals,
-    Authenticator auth) {
+    Authenticator auth,
+    ServerTls tls) {
   /** Default largest request body: 20 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -55,12 +58,22 @@ public record HttpServerOptions(
   public static HttpServerOptions of(String name, Endpoint endpoint) {
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return new HttpServerOptions(
-        name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null, null);
+        name, endpoint, DEFAULT_MAX_BODY_BYTES, threads, null, null, null, null, null, null, null);
   }
 
   public HttpServerOptions withMaxBodyBytes(int bytes) {
     return new HttpServerOptions(
-        name, endpoint, bytes, ioThreads, latency, handlerExecutor, limits, memory, refusals, auth);
+        name,
+        endpoint,
+        bytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        limits,
+        memory,
+        refusals,
+        auth,
+        tls);
   }
 
   public HttpServerOptions withIoThreads(int threads) {
@@ -74,7 +87,8 @@ public record HttpServerOptions(
         limits,
         memory,
         refusals,
-        auth);
+        auth,
+        tls);
   }
 
   public HttpServerOptions withLatency(LatencyHistogram histogram) {
@@ -88,12 +102,23 @@ public record HttpServerOptions(
         limits,
         memory,
         refusals,
-        auth);
+        auth,
+        tls);
   }
 
   public HttpServerOptions withHandlerExecutor(Executor executor) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, ioThreads, latency, executor, limits, memory, refusals, auth);
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        executor,
+        limits,
+        memory,
+        refusals,
+        auth,
+        tls);
   }
 
   public HttpServerOptions withLimits(HttpServerLimits l) {
@@ -107,7 +132,8 @@ public record HttpServerOptions(
         l,
         memory,
         refusals,
-        auth);
+        auth,
+        tls);
   }
 
   public HttpServerOptions withMemoryLimiter(MemoryLimiter limiter) {
@@ -121,12 +147,23 @@ public record HttpServerOptions(
         limits,
         limiter,
         refusals,
-        auth);
+        auth,
+        tls);
   }
 
   public HttpServerOptions withRefusals(ServerRefusals r) {
     return new HttpServerOptions(
-        name, endpoint, maxBodyBytes, ioThreads, latency, handlerExecutor, limits, memory, r, auth);
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        limits,
+        memory,
+        r,
+        auth,
+        tls);
   }
 
   /** Every request must carry {@code auth}'s credential; null for none. */
@@ -141,6 +178,23 @@ public record HttpServerOptions(
         limits,
         memory,
         refusals,
-        auth);
+        auth,
+        tls);
+  }
+
+  /** Every connection speaks TLS with {@code tls}; null for plaintext. */
+  public HttpServerOptions withTls(ServerTls tls) {
+    return new HttpServerOptions(
+        name,
+        endpoint,
+        maxBodyBytes,
+        ioThreads,
+        latency,
+        handlerExecutor,
+        limits,
+        memory,
+        refusals,
+        auth,
+        tls);
   }
 }

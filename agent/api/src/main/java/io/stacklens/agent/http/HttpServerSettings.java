@@ -5,7 +5,10 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.auth.AuthSettings;
 import io.stacklens.agent.auth.Authenticator;
+import io.stacklens.agent.tls.ServerTls;
+import io.stacklens.agent.tls.TlsServerSettings;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The protections of an HTTP server that anyone who reaches its port could otherwise exhaust,
@@ -20,6 +23,7 @@ import java.time.Duration;
  * max_connections: 1000      # open connections; more are closed at once
  * max_header_size: 16KiB     # all request header lines together; more: 431
  * auth: { bearer_token: "${env:TOKEN}" }   # or basic: { username, password }; none by default
+ * tls: { cert_file: server.pem, key_file: server.key }   # see TlsServerSettings; plaintext by default
  * </pre>
  *
  * Defaults fit a sidecar: well above what a healthy client on a local or data-centre network needs,
@@ -69,6 +73,17 @@ public class HttpServerSettings implements ComponentConfig {
 
   /** The credential every request must carry ({@code Authorization}); none by default. */
   public AuthSettings auth;
+
+  /** The TLS every connection speaks; plaintext when absent. */
+  public TlsServerSettings tls;
+
+  /**
+   * The server side of {@link #tls} for {@link HttpServerOptions#withTls}, null when absent; {@code
+   * where} is the config path of the {@code tls} section, for messages.
+   */
+  public ServerTls serverTls(String where) {
+    return tls == null ? null : ServerTls.create(tls, where, List.of("http/1.1"));
+  }
 
   /** What checks requests against {@link #auth}; null when there is none. */
   public Authenticator authenticator() {

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #REFUSED_CONNECTIONS}{@code {receiver,transport,reason}}: connections the server
  *       closed to protect itself: {@value #CONNECTION_LIMIT}, {@value #HEADER_TIMEOUT}, {@value
- *       #HANDSHAKE_TIMEOUT}, {@value #RAPID_RESET}, {@value #PING_FLOOD}, {@value #PROTOCOL_ERROR};
+ *       #HANDSHAKE_TIMEOUT}, {@value #TLS_HANDSHAKE}, {@value #RAPID_RESET}, {@value #PING_FLOOD},
+ *       {@value #PROTOCOL_ERROR};
  *   <li>{@value #REFUSED_REQUESTS}{@code {receiver,transport,reason}}: requests answered with an
  *       error by the server itself (before a handler saw them): {@value #READ_TIMEOUT}, {@value
  *       #HEADER_TOO_LARGE}, {@value #REQUEST_LINE_TOO_LONG}, {@value #MALFORMED_REQUEST}, {@value
@@ -79,6 +80,12 @@ public final class ServerRefusals {
 
   /** A request without the credential {@code auth} asks for (401 / {@code UNAUTHENTICATED}). */
   public static final String UNAUTHENTICATED = "unauthenticated";
+
+  /**
+   * A TLS handshake that failed: no or a wrong client certificate, no common TLS version, plaintext
+   * sent to a TLS port.
+   */
+  public static final String TLS_HANDSHAKE = "tls_handshake";
 
   /**
    * A keep-alive connection without a request for {@code idle_timeout} / {@code

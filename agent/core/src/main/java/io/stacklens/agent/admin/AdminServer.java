@@ -7,9 +7,11 @@ import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.http.HttpRequest;
 import io.stacklens.agent.http.HttpResponse;
 import io.stacklens.agent.http.HttpServer;
+import io.stacklens.agent.http.HttpServerLimits;
 import io.stacklens.agent.http.HttpServerOptions;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.telemetry.ServerRefusals;
+import io.stacklens.agent.tls.ServerTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +45,7 @@ public final class AdminServer implements AutoCloseable {
   private final MetricsRegistry metrics;
   private final HealthRegistry health;
   private final Authenticator auth;
+  private final ServerTls tls;
   private volatile HttpServer server;
 
   /**
@@ -50,19 +53,24 @@ public final class AdminServer implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoint is not {@code host:port}
    */
   public AdminServer(String endpoint, MetricsRegistry metrics, HealthRegistry health) {
-    this(endpoint, metrics, health, null);
+    this(endpoint, metrics, health, null, null);
   }
 
   /**
    * Like {@link #AdminServer(String, MetricsRegistry, HealthRegistry)}, answering only requests
-   * that carry {@code auth}'s credential (null: every request).
+   * that carry {@code auth}'s credential (null: every request), over {@code tls} (null: plaintext).
    */
   public AdminServer(
-      String endpoint, MetricsRegistry metrics, HealthRegistry health, Authenticator auth) {
+      String endpoint,
+      MetricsRegistry metrics,
+      HealthRegistry health,
+      Authenticator auth,
+      ServerTls tls) {
     this.endpoint = Endpoint.parse(endpoint);
     this.metrics = metrics;
     this.health = health;
     this.auth = auth;
+    this.tls = tls;
   }
 
   /** Binds and serves; throws {@link IOException} naming the endpoint when it cannot listen. */
@@ -75,7 +83,9 @@ public final class AdminServer implements AutoCloseable {
             .withRefusals(
                 ServerRefusals.of(
                     metrics, "admin", "http", System.getLogger(AdminServer.class.getName())))
-            .withAuth(auth);
+            .withLimits(HttpServerLimits.DEFAULTS.withKeyPrefix("service.telemetry."))
+            .withAuth(auth)
+            .withTls(tls);
     server = HttpServer.start(options, this::handle);
   }
 

@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import io.stacklens.agent.api.Suggestions;
 import io.stacklens.agent.auth.AuthSettings;
+import io.stacklens.agent.tls.TlsServerSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
  * <pre>
  * telemetry:
  *   endpoint: 127.0.0.1:8888   # admin HTTP server: /metrics, /health, /stats
+ *   auth: { bearer_token: "${env:ADMIN_TOKEN}" }   # optional, as on receivers
+ *   tls: { cert_file: admin.pem, key_file: admin.key }   # optional, as on receivers
  *   logs:
  *     level: info              # the agent's own loggers (io.stacklens): debug, info, warn or error
  *     loggers:                 # other loggers by name (and those below them); libraries stay at
@@ -37,6 +40,9 @@ public final class TelemetryConfig implements ComponentConfig {
    * /health}, {@code /stats}); none by default.
    */
   public AuthSettings auth;
+
+  /** The TLS the admin endpoint speaks (as a receiver's {@code tls}); plaintext by default. */
+  public TlsServerSettings tls;
 
   public LogsConfig logs = new LogsConfig();
 

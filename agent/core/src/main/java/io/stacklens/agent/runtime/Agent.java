@@ -10,6 +10,7 @@ import io.stacklens.agent.config.TelemetryConfig;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.telemetry.JvmMetrics;
 import io.stacklens.agent.telemetry.MetricsRegistry;
+import io.stacklens.agent.tls.ServerTls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -56,7 +57,14 @@ public final class Agent implements AutoCloseable {
         endpoint == null || endpoint.isBlank()
             ? null
             : new AdminServer(
-                endpoint, metrics, health, AuthSettings.authenticator(telemetry.auth));
+                endpoint,
+                metrics,
+                health,
+                AuthSettings.authenticator(telemetry.auth),
+                telemetry.tls == null
+                    ? null
+                    : ServerTls.create(
+                        telemetry.tls, "service.telemetry.tls", List.of("http/1.1")));
   }
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
