@@ -36,8 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class PemFiles {
   private static final Pattern BLOCK =
-      Pattern.compile(
-          "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----", Pattern.DOTALL);
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
   private static final byte[] RSA_ALGORITHM = {
     // SEQUENCE { OID 1.2.840.113549.1.1.1 (rsaEncryption), NULL }
     0x30,
@@ -107,11 +106,7 @@ public final class PemFiles {
           byte[] sec1 = block.der(file);
           return pkcs8(file, wrap(ecAlgorithm(file, sec1), sec1));
         case "ENCRYPTED PRIVATE KEY":
-          throw new IllegalArgumentException(
-              "'"
-                  + file
-                  + "' holds an encrypted private key; give the agent an unencrypted one (openssl"
-                  + " pkcs8 -in key.pem -out key-plain.pem) and protect the file's permissions");
+          throw encrypted(file);
         default:
           // certificates or parameters beside the key: skip
       }
@@ -121,6 +116,14 @@ public final class PemFiles {
             + file
             + "' holds no private key (expected -----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or"
             + " EC PRIVATE KEY in PEM)");
+  }
+
+  private static IllegalArgumentException encrypted(Path file) {
+    return new IllegalArgumentException(
+        "'"
+            + file
+            + "' holds an encrypted private key; give the agent an unencrypted one (openssl"
+            + " pkey -in key.pem -out key-plain.pem) and protect the file's permissions");
   }
 
   /**
@@ -178,6 +181,9 @@ public final class PemFiles {
 
   private record Block(String type, String base64) {
     byte[] der(Path file) {
+      if (base64.contains("Proc-Type:") && base64.contains("ENCRYPTED")) {
+        throw encrypted(file);
+      }
       try {
         return Base64.getMimeDecoder().decode(base64);
       } catch (IllegalArgumentException e) {
@@ -228,7 +234,7 @@ public final class PemFiles {
       Der version = Der.read(sec1, at);
       Der privateKey = Der.read(sec1, version.end);
       for (at = privateKey.end; at < sequence.end; ) {
-        Der field = Der.read(sec1, at);
+        Der field = Der.read(sec1, at); // always ends after it starts: the loop moves forward
         if (field.tag == 0xa0) {
           byte[] curve = java.util.Arrays.copyOfRange(sec1, field.contentStart, field.end);
           ByteArrayOutputStream algorithm = new ByteArrayOutputStream();
@@ -239,7 +245,7 @@ public final class PemFiles {
         at = field.end;
       }
     } catch (IndexOutOfBoundsException e) {
-      // damaged: reported below
+      // damaged (truncated, a length past the end): reported below
     }
     throw new IllegalArgumentException(
         "'"
@@ -250,18 +256,23 @@ public final class PemFiles {
 
   /** One DER element: its tag, where its content starts and where it ends. */
   private record Der(int tag, int contentStart, int end) {
+    /**
+     * The element at {@code at}; {@link IndexOutOfBoundsException} when it is damaged: a length in
+     * more than 3 octets (no key is 16 MiB), the indefinite form, or past the end of {@code der}.
+     */
     static Der read(byte[] der, int at) {
       int tag = der[at] & 0xff;
-      int length = der[at + 1] & 0xff;
+      long length = der[at + 1] & 0xff;
       int start = at + 2;
-      if (length > 0x80) {
-        int octets = length - 0x80;
+      if (length >= 0x80) {
+        int octets = (int) length - 0x80;
+        if (octets < 1 || octets > 3) throw new IndexOutOfBoundsException("bad length");
         length = 0;
         for (int i = 0; i < octets; i++) length = (length << 8) | (der[start + i] & 0xff);
         start += octets;
       }
       if (start + length > der.length) throw new IndexOutOfBoundsException("truncated");
-      return new Der(tag, start, start + length);
+      return new Der(tag, start, (int) (start + length));
     }
   }
 

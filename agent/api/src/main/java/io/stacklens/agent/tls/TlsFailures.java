@@ -54,6 +54,13 @@ public final class TlsFailures {
           + "): does the client trust the CA that signed cert_file, and does the certificate"
           + " name the host the client dials?";
     }
+    if (m.contains("insufficient buffer remaining for aead")
+        || m.contains("connection reset")
+        || m.contains("closed by peer")) {
+      return "the client broke off the handshake ("
+          + message
+          + "); most often it does not trust the server's certificate: check its CA setting";
+    }
     if (m.contains("no appropriate protocol") || m.contains("protocol_version")) {
       return "the client offers no TLS version the server accepts (min_version; " + message + ")";
     }

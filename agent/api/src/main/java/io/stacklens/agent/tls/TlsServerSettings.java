@@ -108,7 +108,9 @@ public class TlsServerSettings implements ComponentConfig {
                 + "; clients that check it will refuse to connect until it is replaced");
       }
     }
-    if (clientCaFile != null) {
+    if (clientCaFile != null && clientCaFile.isBlank()) {
+      problems.error("client_ca_file", "is empty; remove it, or name the CA file (PEM)");
+    } else if (clientCaFile != null) {
       try {
         PemFiles.certificates(Path.of(clientCaFile));
       } catch (IllegalArgumentException e) {
