@@ -1,15 +1,11 @@
 package io.stacklens.exporter.kafka;
 
-import com.google.protobuf.MessageOrBuilder;
 import io.stacklens.agent.data.Attributes;
 import io.stacklens.agent.data.Batch;
 import io.stacklens.agent.data.LogRecord;
-import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
 import io.stacklens.agent.data.ResourceLogs;
-import io.stacklens.agent.data.TracesBatch;
-import io.stacklens.agent.otlp.OtlpJson;
-import io.stacklens.agent.otlp.OtlpLogs;
+import io.stacklens.agent.otlp.OtlpRequests;
 import io.stacklens.exporter.codec.jsonlines.JsonRecordEncoder;
 import io.stacklens.exporter.kafka.SignalItems.Item;
 import java.nio.charset.StandardCharsets;
@@ -342,16 +338,6 @@ final class MessageBuilder {
   }
 
   private byte[] encodeOtlp(Batch batch) {
-    MessageOrBuilder request;
-    if (batch instanceof LogsBatch logs) {
-      request = OtlpLogs.toProto(logs);
-    } else if (batch instanceof TracesBatch traces) {
-      request = traces.toRequest();
-    } else {
-      request = ((MetricsBatch) batch).toRequest();
-    }
-    if (encoding == KafkaEncoding.OTLP_PROTO)
-      return ((com.google.protobuf.MessageLite) request).toByteArray();
-    return OtlpJson.toJsonBytes(request);
+    return OtlpRequests.encode(batch, encoding == KafkaEncoding.OTLP_JSON);
   }
 }

@@ -35,6 +35,7 @@ import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.http.Endpoint;
 import io.stacklens.agent.limits.DecodeBudget;
+import io.stacklens.agent.otlp.GrpcZstd;
 import io.stacklens.agent.otlp.RawRequest;
 import io.stacklens.agent.otlp.RawRequestMarshaller;
 import io.stacklens.agent.telemetry.LatencyHistogram;
@@ -57,8 +58,8 @@ import java.util.logging.Logger;
 
 /**
  * OTLP/gRPC: the Logs, Trace and Metrics export services on one Netty gRPC server. Calls run on the
- * receiver's bounded {@link io.stacklens.agent.http.RequestExecutor}; gzip-compressed requests are
- * understood out of the box.
+ * receiver's bounded {@link io.stacklens.agent.http.RequestExecutor}; gzip- and zstd-compressed
+ * requests are understood.
  *
  * <p>Protections (docs/receivers/otlp.md, "Server protections"), from the socket inwards: {@code
  * max_connections} and a handshake timeout ({@link GrpcServerChannel}, {@link
@@ -180,7 +181,9 @@ final class OtlpGrpcServer {
             .workerEventLoopGroup(workers)
             .executor(executor)
             .decompressorRegistry(
-                DecompressorRegistry.getDefaultInstance().with(new LazyGzip(), true))
+                DecompressorRegistry.getDefaultInstance()
+                    .with(new LazyGzip(), true)
+                    .with(GrpcZstd.INSTANCE, true))
             .maxInboundMessageSize(maxMessageBytes)
             .maxInboundMetadataSize((int) settings.maxHeaderListSize.bytes())
             .maxConcurrentCallsPerConnection(settings.maxConcurrentStreams)

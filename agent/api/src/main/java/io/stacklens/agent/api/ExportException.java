@@ -1,6 +1,7 @@
 package io.stacklens.agent.api;
 
 import io.stacklens.agent.data.Batch;
+import java.time.Duration;
 
 /**
  * A failed {@link Exporter#push}: retryable (try again later) or permanent (never will succeed).
@@ -22,6 +23,12 @@ public final class ExportException extends Exception {
 
   private final transient Batch unsent;
 
+  /** The destination's requested wait before the next attempt; null when it asked for none. */
+  private final Duration retryAfter;
+
+  /** Records the destination took and then refused, without saying which; 0 when none. */
+  private final long rejected;
+
   /**
    * Short machine-readable label of the failure; {@link #PERMANENT_ERROR} unless the exporter named
    * one.
@@ -29,15 +36,42 @@ public final class ExportException extends Exception {
   private final String reason;
 
   private ExportException(
-      String message, Throwable cause, boolean permanent, Batch unsent, String reason) {
+      String message,
+      Throwable cause,
+      boolean permanent,
+      Batch unsent,
+      String reason,
+      Duration retryAfter,
+      long rejected) {
     super(message, cause);
     this.permanent = permanent;
     this.unsent = unsent;
     this.reason = reason;
+    this.retryAfter = retryAfter;
+    this.rejected = rejected;
   }
 
   private ExportException(String message, Throwable cause, boolean permanent, Batch unsent) {
-    this(message, cause, permanent, unsent, PERMANENT_ERROR);
+    this(message, cause, permanent, unsent, PERMANENT_ERROR, null, 0);
+  }
+
+  private ExportException copy(Batch unsent, String reason, Duration retryAfter) {
+    ExportException e =
+        new ExportException(
+            getMessage(), getCause(), permanent, unsent, reason, retryAfter, rejected);
+    e.setStackTrace(getStackTrace());
+    return e;
+  }
+
+  /**
+   * The destination took the pushed batch but refused {@code count} of its records, without saying
+   * which (OTLP's {@code partial_success}): permanent, not retried (resending would duplicate the
+   * accepted ones). The exporter helper counts {@code count} records as failed with {@code reason}
+   * and the rest as sent; none goes to the dead-letter exporter, since which ones is unknown.
+   */
+  public static ExportException rejected(String message, long count, String reason) {
+    if (count < 1) throw new IllegalArgumentException("count must be at least 1, got " + count);
+    return new ExportException(message, null, true, null, reason, null, count);
   }
 
   /**
@@ -78,9 +112,30 @@ public final class ExportException extends Exception {
    */
   public ExportException withUnsent(Batch unsent) {
     if (unsent == null) throw new IllegalArgumentException("unsent must not be null");
-    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent, reason);
-    e.setStackTrace(getStackTrace());
-    return e;
+    return copy(unsent, reason, retryAfter);
+  }
+
+  /**
+   * The same retryable failure, with the wait the destination asked for (HTTP {@code Retry-After},
+   * gRPC {@code RetryInfo}): the exporter helper waits at least this long before the next attempt,
+   * and gives up when it would end past {@code retry_on_failure.max_elapsed_time}.
+   */
+  public ExportException withRetryAfter(Duration delay) {
+    if (delay == null || delay.isNegative())
+      throw new IllegalArgumentException("delay must be zero or positive, got " + delay);
+    return copy(unsent, reason, delay);
+  }
+
+  /** The wait the destination asked for before the next attempt; null when it asked for none. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+
+  /**
+   * Records the destination refused without saying which ({@link #rejected}); 0 for other failures.
+   */
+  public long rejectedCount() {
+    return rejected;
   }
 
   /**
@@ -90,9 +145,7 @@ public final class ExportException extends Exception {
   public ExportException withReason(String reason) {
     if (reason == null || reason.isBlank())
       throw new IllegalArgumentException("reason must not be blank");
-    ExportException e = new ExportException(getMessage(), getCause(), permanent, unsent, reason);
-    e.setStackTrace(getStackTrace());
-    return e;
+    return copy(unsent, reason, retryAfter);
   }
 
   /**

@@ -59,10 +59,19 @@ public final class ConfigRenderer {
       // back as "key:", would mean "on, with defaults".
       if (value == null) continue;
       boolean secret = field.isSecret() || Secrets.isSecretName(field.key());
-      rendered.put(
-          field.key(),
-          redact && secret && value != null ? Secrets.REDACTED : renderValue(value, redact));
+      rendered.put(field.key(), redact && secret ? redacted(value) : renderValue(value, redact));
     }
+    return rendered;
+  }
+
+  /**
+   * A secret as shown: {@value Secrets#REDACTED}, or for a map of secrets (headers) its keys with
+   * every value redacted, so what is set stays visible.
+   */
+  private static Object redacted(Object value) {
+    if (!(value instanceof Map<?, ?> map)) return Secrets.REDACTED;
+    Map<String, Object> rendered = new LinkedHashMap<>();
+    map.keySet().forEach(key -> rendered.put(String.valueOf(key), Secrets.REDACTED));
     return rendered;
   }
 

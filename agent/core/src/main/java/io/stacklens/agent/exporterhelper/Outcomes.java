@@ -80,6 +80,15 @@ final class Outcomes {
     sent.get(batch.signal()).add(batch.recordCount());
   }
 
+  /**
+   * {@code batch} reached the destination, which refused {@code rejected} of its records without
+   * naming them: those count as failed permanently with {@code reason}, the rest as sent.
+   */
+  void sentButRejected(Batch batch, long rejected, String reason) {
+    sent.get(batch.signal()).add(batch.recordCount() - rejected);
+    failedCounter(batch.signal(), reason, true).add(rejected);
+  }
+
   void failed(Batch batch, String reason, boolean permanent) {
     failedCounter(batch.signal(), reason, permanent).add(batch.recordCount());
     if (SHUTDOWN_TIMEOUT.equals(reason)) lostAtShutdown.addAndGet(batch.recordCount());

@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
  * permanently, runs out of retry time ({@code retry_on_failure.max_elapsed_time}) or out of
  * shutdown time, waiting with exponential backoff and jitter between attempts. Permanent failures
  * go to the {@link DeadLetterStage} (which drops them, counted, when no dead-letter exporter is
- * configured). After a partial failure ({@link ExportException#unsent()}) only the unsent records
- * are retried; the rest count as sent. Every record ends counted in {@link Outcomes}.
+ * configured). A wait the destination asked for ({@link ExportException#retryAfter()}) replaces a
+ * shorter backoff; records it refused without naming them ({@link ExportException#rejected}) are
+ * counted failed, the rest sent. After a partial failure ({@link ExportException#unsent()}) only
+ * the unsent records are retried; the rest count as sent. Every record ends counted in {@link
+ * Outcomes}.
  */
 final class RetryStage {
   /** What the retry stage needs to know of the helper's shutdown. */
@@ -102,6 +105,23 @@ final class RetryStage {
           return Sent.DONE;
         }
       }
+      if (failure.rejectedCount() > 0) {
+        if (!outcomes.claim(current)) return Sent.FAILED;
+        long rejected = Math.min(failure.rejectedCount(), current.recordCount());
+        outcomes.sentButRejected(current, rejected, failure.reason());
+        log(
+            Level.WARNING,
+            "the destination took "
+                + records(current)
+                + " and refused "
+                + rejected
+                + " of them ("
+                + failure.reason()
+                + ": "
+                + describe(failure)
+                + "); not retried, and not dead-lettered: it does not say which");
+        return Sent.DONE;
+      }
       if (failure.isPermanent()) {
         if (!outcomes.claim(current)) return Sent.FAILED;
         outcomes.failed(current, failure.reason(), true);
@@ -139,6 +159,7 @@ final class RetryStage {
         return Sent.KEPT;
       }
       long delay = backoff.nextDelayNanos();
+      if (failure.retryAfter() != null) delay = Math.max(delay, failure.retryAfter().toNanos());
       long now = System.nanoTime();
       boolean outOfTime =
           !settings.enabled
