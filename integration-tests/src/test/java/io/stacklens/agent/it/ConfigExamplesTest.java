@@ -17,6 +17,7 @@ import io.stacklens.agent.config.PipelineId;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.it.support.ExampleFeeder;
 import io.stacklens.agent.it.support.RunningAgent;
+import io.stacklens.agent.it.support.ScriptedOtlpSink;
 import io.stacklens.agent.testing.PrometheusExposition;
 import io.stacklens.agent.testing.Promtool;
 import io.stacklens.agent.testing.postgres.PostgresServer;
@@ -45,8 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>To run, examples get the addresses of the tests' Kafka broker and PostgreSQL server and a free
  * port through the environment variables they read ({@code KAFKA_BROKERS}, {@code PG_URL}, {@code
- * STACKLENS_INGEST_ENDPOINT}); they read files they need, such as GeoIP databases, from {@code
- * ./testdata} unless {@code STACKLENS_TESTDATA} says otherwise.
+ * STACKLENS_INGEST_ENDPOINT}, and {@code GATEWAY_ENDPOINT}: an OTLP server that takes everything);
+ * they read files they need, such as GeoIP databases, from {@code ./testdata} unless {@code
+ * STACKLENS_TESTDATA} says otherwise.
  */
 class ConfigExamplesTest {
   private static final Path EXAMPLES =
@@ -172,12 +174,26 @@ class ConfigExamplesTest {
       env.put("PG_USER", pg.user());
       env.put("PG_PASSWORD", pg.password() == null ? "" : pg.password());
     }
+    if (exampleText.contains("${env:GATEWAY_ENDPOINT")) {
+      env.put("GATEWAY_ENDPOINT", "http://127.0.0.1:" + gateway().port());
+    }
     if (exampleText.contains("kafka")) {
       env.put(
           "KAFKA_BROKERS",
           io.stacklens.agent.testing.kafka.KafkaBroker.shared().bootstrapServers());
     }
     return env;
+  }
+
+  private static ScriptedOtlpSink gateway;
+
+  /** An OTLP/gRPC server that takes everything, for examples that forward to a gateway. */
+  private static synchronized ScriptedOtlpSink gateway() throws IOException {
+    if (gateway == null) {
+      gateway = ScriptedOtlpSink.grpc();
+      Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+    }
+    return gateway;
   }
 
   /**
