@@ -43,12 +43,18 @@ public abstract class OtlpClientConfig extends ExporterConfig {
           problems.error("headers." + name, "is not a valid header name (letters, digits, -_.)");
         } else if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
           problems.error(
-              "headers." + name, "is set by the exporter itself (content type, encoding, length)");
+              "headers." + name,
+              "is set by the exporter or its transport itself (content type, encoding, length,"
+                  + " connection handling)");
+        } else if (name.toLowerCase(Locale.ROOT).endsWith("-bin")) {
+          problems.error(
+              "headers." + name, "names binary gRPC metadata (-bin), which is not supported");
         }
-        if (h.getValue() == null
-            || h.getValue().indexOf('\n') >= 0
-            || h.getValue().indexOf('\r') >= 0) {
-          problems.error("headers." + name, "must be one line of text");
+        String value = h.getValue();
+        if (value == null || !value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f))) {
+          problems.error(
+              "headers." + name,
+              "must be one line of printable ASCII (letters, digits, punctuation, spaces)");
         }
       }
     }
@@ -62,7 +68,12 @@ public abstract class OtlpClientConfig extends ExporterConfig {
           "grpc-encoding",
           "grpc-accept-encoding",
           "te",
-          "host");
+          "host",
+          "connection",
+          "keep-alive",
+          "transfer-encoding",
+          "upgrade",
+          "expect");
 
   private static boolean isTokenChar(int c) {
     return (c >= 'a' && c <= 'z')

@@ -59,6 +59,7 @@ public class OtlpGrpcExporterConfig extends OtlpClientConfig {
         throw new IllegalArgumentException(
             "'" + text + "' needs a host and a port, e.g. https://gateway:4317");
       }
+      checkPort(text, uri.getPort());
       if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
         throw new IllegalArgumentException(
             "'"
@@ -67,7 +68,8 @@ public class OtlpGrpcExporterConfig extends OtlpClientConfig {
                 + uri.getPath()
                 + "'");
       }
-      return new GrpcTarget(uri.getHost(), uri.getPort(), tlsOn && uri.getScheme().equals("https"));
+      return new GrpcTarget(
+          unbracketed(uri.getHost()), uri.getPort(), tlsOn && uri.getScheme().equals("https"));
     }
     int colon = text.lastIndexOf(':');
     if (colon <= 0) {
@@ -75,17 +77,29 @@ public class OtlpGrpcExporterConfig extends OtlpClientConfig {
           "'" + text + "' needs a port: host:port, e.g. gateway:4317");
     }
     String host = text.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+    if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+      throw new IllegalArgumentException(
+          "'" + text + "': write an IPv6 address in brackets, e.g. [::1]:4317");
+    }
+    host = unbracketed(host);
     int port;
     try {
       port = Integer.parseInt(text.substring(colon + 1));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "': the port is not a number", e);
     }
+    checkPort(text, port);
+    return new GrpcTarget(host, port, tlsOn);
+  }
+
+  private static void checkPort(String text, int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("'" + text + "': the port must be in 1..65535");
     }
-    return new GrpcTarget(host, port, tlsOn);
+  }
+
+  private static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   /** Where the gRPC channel connects. */

@@ -72,7 +72,10 @@ public class TlsClientSettings implements ComponentConfig {
           "is true: any server certificate is accepted, so anyone on the path can pose as the"
               + " server; use ca_file instead outside tests");
     }
-    if (caFile != null) {
+    if (caFile != null && caFile.isBlank()) {
+      problems.error(
+          "ca_file", "is empty; remove it to trust the JVM's CAs, or name a CA file (PEM)");
+    } else if (caFile != null) {
       try {
         PemFiles.certificates(Path.of(caFile));
       } catch (IllegalArgumentException e) {
@@ -87,7 +90,8 @@ public class TlsClientSettings implements ComponentConfig {
             Path.of(certFile),
             Path.of(keyFile));
       } catch (IllegalArgumentException e) {
-        problems.error("cert_file", e.getMessage());
+        problems.error(
+            e.getMessage().contains("does not belong") ? "key_file" : "cert_file", e.getMessage());
       }
     }
   }

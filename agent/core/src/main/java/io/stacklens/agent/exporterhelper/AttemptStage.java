@@ -54,11 +54,12 @@ final class AttemptStage {
       exporter.push(batch);
       outcome = null;
     } catch (ExportException e) {
-      if (timedOut.get()) {
+      if (timedOut.get() && e.rejectedCount() == 0) {
         ExportException late =
             ExportException.retryable("timed out after " + Durations.format(timeout), e);
-        outcome = e.unsent() == null ? late : late.withUnsent(e.unsent());
-      } else {
+        if (e.unsent() != null) late = late.withUnsent(e.unsent());
+        outcome = e.retryAfter() == null ? late : late.withRetryAfter(e.retryAfter());
+      } else { // includes records the destination refused: it answered, whatever the clock says
         outcome = e;
       }
     } catch (RuntimeException e) {

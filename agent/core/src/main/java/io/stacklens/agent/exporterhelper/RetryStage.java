@@ -159,7 +159,7 @@ final class RetryStage {
         return Sent.KEPT;
       }
       long delay = backoff.nextDelayNanos();
-      if (failure.retryAfter() != null) delay = Math.max(delay, failure.retryAfter().toNanos());
+      if (failure.retryAfter() != null) delay = Math.max(delay, hintNanos(failure.retryAfter()));
       long now = System.nanoTime();
       boolean outOfTime =
           !settings.enabled
@@ -215,6 +215,19 @@ final class RetryStage {
     Batch left = outcomes.claimFrom(Thread.currentThread());
     if (left != null && !shutdown.keepsUnsent())
       outcomes.failed(left, Outcomes.SHUTDOWN_TIMEOUT, false);
+  }
+
+  /** The longest wait a destination's hint can cause: a day (later: the next day's attempt). */
+  private static final long MAX_HINT_NANOS = TimeUnit.DAYS.toNanos(1);
+
+  /**
+   * A destination's requested wait in nanoseconds, at most {@link #MAX_HINT_NANOS}: a server may
+   * send {@code Retry-After: 99999999999}, which no clock arithmetic survives.
+   */
+  private static long hintNanos(java.time.Duration hint) {
+    return hint.compareTo(java.time.Duration.ofNanos(MAX_HINT_NANOS)) > 0
+        ? MAX_HINT_NANOS
+        : hint.toNanos();
   }
 
   /** Logs {@code message} as this exporter's ("exporter kafka/main: ..."). */
