@@ -46,7 +46,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -155,10 +154,7 @@ final class OtlpGrpcServer {
             settings.rstFramesWindow);
     AtomicInteger open = new AtomicInteger();
     ServerTls tls =
-        settings.tls == null
-            ? null
-            : ServerTls.create(
-                settings.tls, "receivers." + receiver + ".protocols.grpc.tls", List.of("h2"));
+        ServerTls.forGrpc(settings.tls, "receivers." + receiver + ".protocols.grpc.tls");
 
     Services services =
         new Services(

@@ -8,7 +8,6 @@ import io.stacklens.agent.auth.Authenticator;
 import io.stacklens.agent.tls.ServerTls;
 import io.stacklens.agent.tls.TlsServerSettings;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The protections of an HTTP server that anyone who reaches its port could otherwise exhaust,
@@ -82,7 +81,7 @@ public class HttpServerSettings implements ComponentConfig {
    * where} is the config path of the {@code tls} section, for messages.
    */
   public ServerTls serverTls(String where) {
-    return tls == null ? null : ServerTls.create(tls, where, List.of("http/1.1"));
+    return ServerTls.forHttp(tls, where);
   }
 
   /** What checks requests against {@link #auth}; null when there is none. */

@@ -83,6 +83,19 @@ public final class ServerTls {
     return tls;
   }
 
+  /**
+   * The TLS of an HTTP/1.1 server (ALPN {@code http/1.1}) from optional {@code settings}: null when
+   * there are none (plaintext). {@code where} as for {@link #create}.
+   */
+  public static ServerTls forHttp(TlsServerSettings settings, String where) {
+    return settings == null ? null : create(settings, where, List.of("http/1.1"));
+  }
+
+  /** The TLS of a gRPC server (ALPN {@code h2}), or null for plaintext; as {@link #forHttp}. */
+  public static ServerTls forGrpc(TlsServerSettings settings, String where) {
+    return settings == null ? null : create(settings, where, List.of("h2"));
+  }
+
   /** True when clients must present a certificate ({@code client_ca_file}). */
   public boolean requiresClientCertificate() {
     return clientCaFile != null;

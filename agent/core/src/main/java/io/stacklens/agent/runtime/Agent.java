@@ -61,10 +61,7 @@ public final class Agent implements AutoCloseable {
                 metrics,
                 health,
                 AuthSettings.authenticator(telemetry.auth),
-                telemetry.tls == null
-                    ? null
-                    : ServerTls.create(
-                        telemetry.tls, "service.telemetry.tls", List.of("http/1.1")));
+                ServerTls.forHttp(telemetry.tls, "service.telemetry.tls"));
   }
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
