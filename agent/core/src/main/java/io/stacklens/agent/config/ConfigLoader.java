@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Loads the agent configuration: reads the YAML files (later ones deep-merge over earlier ones),
- * applies {@code --set} overrides, expands {@code ${env:...}}, binds every component onto its
+ * applies {@code --set} overrides, expands {@code ${env:...}}, rewrites the OpenTelemetry
+ * Collector's common names onto ours ({@link CollectorAliases}), binds every component onto its
  * factory's defaults and validates the whole tree. Every problem is collected and returned with its
  * YAML path and {@code file:line:column}; nothing is thrown for a bad config.
  */
@@ -110,7 +111,9 @@ public final class ConfigLoader {
     if (problems.hasErrors() || merged == null) {
       return new LoadResult(Optional.empty(), problems.sorted());
     }
-    YamlNode.Mapping root = (YamlNode.Mapping) new EnvExpander(env, problems).expand(merged, "");
+    YamlNode.Mapping root =
+        CollectorAliases.rewrite(
+            (YamlNode.Mapping) new EnvExpander(env, problems).expand(merged, ""), problems);
     AgentConfig config = new AgentConfigBuilder(registry, problems, root).build();
     return new LoadResult(
         problems.hasErrors() ? Optional.empty() : Optional.of(config), problems.sorted());
