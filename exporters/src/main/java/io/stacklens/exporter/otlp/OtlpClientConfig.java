@@ -31,6 +31,15 @@ public abstract class OtlpClientConfig extends ExporterConfig {
   /** How request bodies are compressed: {@code gzip} (default), {@code zstd} or {@code none}. */
   public OtlpCompression compression = OtlpCompression.GZIP;
 
+  /**
+   * The exporter helper's defaults for OTLP: four sender threads, since each call waits a round
+   * trip for the server's answer and several in flight hide it (docs/benchmarks.md, "OTLP
+   * forwarding").
+   */
+  protected OtlpClientConfig() {
+    sendingQueue.numConsumers = 4;
+  }
+
   @Override
   public void validate(ConfigProblems problems) {
     super.validate(problems);

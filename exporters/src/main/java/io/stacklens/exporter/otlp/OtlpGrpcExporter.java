@@ -28,11 +28,15 @@ import io.stacklens.agent.otlp.OtlpRequests;
 import io.stacklens.agent.otlp.RawBytesMarshaller;
 import io.stacklens.agent.telemetry.RateLimitedLog;
 import io.stacklens.agent.tls.ClientTls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -110,10 +114,26 @@ final class OtlpGrpcExporter implements Exporter {
     return metadata;
   }
 
-  /** gzip as gRPC ships it, and zstd (gRPC Java has none) on zstd-jni. */
+  /** gzip at its fastest level ({@link OtlpCompression#gzip}), and zstd (gRPC Java has none). */
   private static CompressorRegistry compressors() {
     CompressorRegistry registry = CompressorRegistry.newEmptyInstance();
-    registry.register(new Codec.Gzip());
+    registry.register(
+        new Codec() {
+          @Override
+          public String getMessageEncoding() {
+            return "gzip";
+          }
+
+          @Override
+          public OutputStream compress(OutputStream os) throws IOException {
+            return OtlpCompression.gzip(os);
+          }
+
+          @Override
+          public InputStream decompress(InputStream is) throws IOException {
+            return new GZIPInputStream(is);
+          }
+        });
     registry.register(GrpcZstd.INSTANCE);
     return registry;
   }
