@@ -2,7 +2,8 @@ package io.stacklens.exporter.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.exporter.otlp.OtlpConfigProblems.Problem;
+import io.stacklens.agent.testing.ValidationProblems;
+import io.stacklens.agent.testing.ValidationProblems.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +18,8 @@ class OtlpClientConfigTest {
     OtlpGrpcExporterConfig grpc = new OtlpGrpcExporterConfig();
     grpc.endpoint = "gateway:4317";
     grpc.headers.put(name, value);
-    List<Problem> fromHttp = OtlpConfigProblems.of(http);
-    assertThat(OtlpConfigProblems.of(grpc)).as("the same for both exporters").isEqualTo(fromHttp);
+    List<Problem> fromHttp = ValidationProblems.of(http);
+    assertThat(ValidationProblems.of(grpc)).as("the same for both exporters").isEqualTo(fromHttp);
     return fromHttp;
   }
 
@@ -81,7 +82,7 @@ class OtlpClientConfigTest {
     grpc.endpoint = "gateway:4317";
     grpc.headers.put("trace-bin", "abc");
 
-    assertThat(OtlpConfigProblems.of(grpc))
+    assertThat(ValidationProblems.of(grpc))
         .extracting(Problem::key)
         .containsExactly("headers.trace-bin");
   }
@@ -118,7 +119,7 @@ class OtlpClientConfigTest {
     c.endpoint = "gateway:4317";
     c.headers = null;
 
-    assertThat(OtlpConfigProblems.of(c)).isEmpty();
+    assertThat(ValidationProblems.of(c)).isEmpty();
   }
 
   @Test

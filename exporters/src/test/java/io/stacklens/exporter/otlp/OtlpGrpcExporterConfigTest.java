@@ -10,7 +10,8 @@ import io.stacklens.agent.config.ConfigLoader;
 import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.testing.StubFactories;
-import io.stacklens.exporter.otlp.OtlpConfigProblems.Problem;
+import io.stacklens.agent.testing.ValidationProblems;
+import io.stacklens.agent.testing.ValidationProblems.Problem;
 import io.stacklens.exporter.otlp.OtlpGrpcExporterConfig.GrpcTarget;
 import java.util.List;
 import java.util.Map;
@@ -166,12 +167,12 @@ class OtlpGrpcExporterConfigTest {
 
   @Test
   void aHostAndPortAloneIsValid() {
-    assertThat(OtlpConfigProblems.of(config("gateway:4317"))).isEmpty();
+    assertThat(ValidationProblems.of(config("gateway:4317"))).isEmpty();
   }
 
   @Test
   void theEndpointIsRequired() {
-    assertThat(OtlpConfigProblems.of(config(null)))
+    assertThat(ValidationProblems.of(config(null)))
         .singleElement()
         .satisfies(
             p -> {
@@ -179,14 +180,14 @@ class OtlpGrpcExporterConfigTest {
               assertThat(p.key()).isEqualTo("endpoint");
               assertThat(p.message()).contains("is required");
             });
-    assertThat(OtlpConfigProblems.of(config("  ")))
+    assertThat(ValidationProblems.of(config("  ")))
         .extracting(Problem::key)
         .containsExactly("endpoint");
   }
 
   @Test
   void aBadEndpointIsAnErrorAtEndpoint() {
-    assertThat(OtlpConfigProblems.of(config("gateway")))
+    assertThat(ValidationProblems.of(config("gateway")))
         .singleElement()
         .satisfies(
             p -> {
@@ -201,7 +202,7 @@ class OtlpGrpcExporterConfigTest {
     OtlpGrpcExporterConfig c = config("http://gateway:4317");
     c.tls.caFile = "/etc/stacklens/ca.pem";
 
-    assertThat(OtlpConfigProblems.of(c))
+    assertThat(ValidationProblems.of(c))
         .singleElement()
         .satisfies(
             p -> {
@@ -217,7 +218,7 @@ class OtlpGrpcExporterConfigTest {
     c.compression = null;
     c.tls = null;
 
-    assertThat(OtlpConfigProblems.of(c))
+    assertThat(ValidationProblems.of(c))
         .extracting(Problem::error, Problem::key)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(true, "compression"),

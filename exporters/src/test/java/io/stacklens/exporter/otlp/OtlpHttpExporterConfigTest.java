@@ -3,7 +3,8 @@ package io.stacklens.exporter.otlp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stacklens.agent.data.Signal;
-import io.stacklens.exporter.otlp.OtlpConfigProblems.Problem;
+import io.stacklens.agent.testing.ValidationProblems;
+import io.stacklens.agent.testing.ValidationProblems.Problem;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class OtlpHttpExporterConfigTest {
 
   @Test
   void aBaseUrlAloneIsValid() {
-    assertThat(OtlpConfigProblems.of(config("http://localhost:4318"))).isEmpty();
+    assertThat(ValidationProblems.of(config("http://localhost:4318"))).isEmpty();
   }
 
   @Test
@@ -66,7 +67,7 @@ class OtlpHttpExporterConfigTest {
     c.logsEndpoint = "https://logs.example/ingest";
     c.tracesEndpoint = "https://traces.example/ingest";
 
-    assertThat(OtlpConfigProblems.of(c))
+    assertThat(ValidationProblems.of(c))
         .singleElement()
         .satisfies(
             p -> {
@@ -83,13 +84,13 @@ class OtlpHttpExporterConfigTest {
     c.tracesEndpoint = "https://traces.example/ingest";
     c.metricsEndpoint = "http://metrics.example:9090/otlp";
 
-    assertThat(OtlpConfigProblems.of(c)).isEmpty();
+    assertThat(ValidationProblems.of(c)).isEmpty();
     assertThat(c.url(Signal.METRICS)).isEqualTo(URI.create("http://metrics.example:9090/otlp"));
   }
 
   @Test
   void aUrlWithoutHttpSchemeIsAnErrorAtItsKey() {
-    assertThat(OtlpConfigProblems.of(config("gateway:4318")))
+    assertThat(ValidationProblems.of(config("gateway:4318")))
         .singleElement()
         .satisfies(
             p -> {
@@ -106,7 +107,7 @@ class OtlpHttpExporterConfigTest {
     c.tracesEndpoint = "https://traces example/";
     c.metricsEndpoint = "https:///v1/metrics";
 
-    assertThat(OtlpConfigProblems.of(c))
+    assertThat(ValidationProblems.of(c))
         .extracting(Problem::key)
         .containsExactlyInAnyOrder("logs_endpoint", "traces_endpoint", "metrics_endpoint");
   }
@@ -115,7 +116,7 @@ class OtlpHttpExporterConfigTest {
   void aUrlWithoutHostIsAnError() {
     OtlpHttpExporterConfig c = config("https:/v1/logs");
 
-    assertThat(OtlpConfigProblems.of(c))
+    assertThat(ValidationProblems.of(c))
         .singleElement()
         .satisfies(
             p -> {
@@ -126,7 +127,7 @@ class OtlpHttpExporterConfigTest {
 
   @Test
   void somethingThatIsNoUrlIsAnError() {
-    assertThat(OtlpConfigProblems.of(config("https://gate way:4318")))
+    assertThat(ValidationProblems.of(config("https://gate way:4318")))
         .singleElement()
         .satisfies(
             p -> {
@@ -140,6 +141,6 @@ class OtlpHttpExporterConfigTest {
     OtlpHttpExporterConfig c = config("https://gateway:4318");
     c.encoding = null;
 
-    assertThat(OtlpConfigProblems.of(c)).extracting(Problem::key).containsExactly("encoding");
+    assertThat(ValidationProblems.of(c)).extracting(Problem::key).containsExactly("encoding");
   }
 }

@@ -3,11 +3,11 @@ package io.stacklens.agent.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.stacklens.agent.api.ConfigProblems;
+import io.stacklens.agent.testing.ValidationProblems;
+import io.stacklens.agent.testing.ValidationProblems.Problem;
 import io.stacklens.agent.testing.tls.TestCa;
 import io.stacklens.agent.testing.tls.TestCertificate;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,24 +17,6 @@ class TlsClientSettingsTest {
   @TempDir Path dir;
   private TestCa ca;
   private TestCertificate client;
-
-  /** One reported problem: an error or a warning at a YAML key. */
-  private record Problem(boolean error, String key, String message) {}
-
-  /** Collects what {@code validate} reports. */
-  private static final class Problems implements ConfigProblems {
-    final List<Problem> all = new ArrayList<>();
-
-    @Override
-    public void error(String relativePath, String message) {
-      all.add(new Problem(true, relativePath, message));
-    }
-
-    @Override
-    public void warning(String relativePath, String message) {
-      all.add(new Problem(false, relativePath, message));
-    }
-  }
 
   @BeforeEach
   void makeCertificates() {
@@ -51,9 +33,7 @@ class TlsClientSettingsTest {
   }
 
   private static List<Problem> validate(TlsClientSettings settings) {
-    Problems problems = new Problems();
-    settings.validate(problems);
-    return problems.all;
+    return ValidationProblems.of(settings);
   }
 
   @Test
