@@ -152,15 +152,11 @@ final class OtlpGrpcExporter implements Exporter {
     } catch (StatusRuntimeException e) {
       throw OtlpOutcomes.fromGrpc(e, "OTLP/gRPC " + target);
     }
-    String warning =
-        OtlpOutcomes.check(
-            OtlpOutcomes.partialSuccess(response),
-            "OTLP/gRPC " + target + " " + batch.signal().id());
-    if (warning != null) {
-      warnings.warn(
-          "partial_success",
-          () -> "exporter " + context.id() + ": the server took the batch and warned: " + warning);
-    }
+    OtlpOutcomes.accept(
+        OtlpOutcomes.partialSuccess(response),
+        "OTLP/gRPC " + target + " " + batch.signal().id(),
+        warnings,
+        context.id());
   }
 
   @Override

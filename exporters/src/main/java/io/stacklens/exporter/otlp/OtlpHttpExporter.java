@@ -116,15 +116,11 @@ final class OtlpHttpExporter implements Exporter {
           url.toString(),
           Instant.now());
     }
-    String warning =
-        OtlpOutcomes.check(
-            OtlpOutcomes.partialSuccess(batch.signal(), response.body(), jsonAnswer),
-            url.toString());
-    if (warning != null) {
-      warnings.warn(
-          "partial_success",
-          () -> "exporter " + context.id() + ": the server took the batch and warned: " + warning);
-    }
+    OtlpOutcomes.accept(
+        OtlpOutcomes.partialSuccess(batch.signal(), response.body(), jsonAnswer),
+        url.toString(),
+        warnings,
+        context.id());
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.telemetry.RateLimitedLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +107,21 @@ final class OtlpOutcomes {
           PARTIAL_SUCCESS);
     }
     return partial.message().isEmpty() ? null : abbreviate(partial.message());
+  }
+
+  /**
+   * What a successful answer's {@code partial_success} means for exporter {@code exporter}: throws
+   * for rejected records ({@link #check}); logs the server's warning, rate-limited, when it sent
+   * one with nothing rejected.
+   */
+  static void accept(PartialSuccess partial, String what, RateLimitedLog warnings, Object exporter)
+      throws ExportException {
+    String warning = check(partial, what);
+    if (warning != null) {
+      warnings.warn(
+          PARTIAL_SUCCESS,
+          () -> "exporter " + exporter + ": the server took the batch and warned: " + warning);
+    }
   }
 
   /** A failed gRPC call as the exporter helper's failure. */

@@ -26,10 +26,7 @@ final class GrpcTlsWatch extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
       handshakeFailed = true;
       Throwable cause = done.cause();
-      String from = String.valueOf(ctx.channel().remoteAddress());
-      refusals.refusedConnection(
-          ServerRefusals.TLS_HANDSHAKE,
-          () -> "TLS handshake with " + from + " failed: " + TlsFailures.describe(cause));
+      TlsFailures.report(refusals, ctx.channel().remoteAddress(), cause);
     }
     super.userEventTriggered(ctx, evt);
   }

@@ -43,10 +43,7 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
       handshakeFailed = true;
       Throwable cause = done.cause();
-      String from = String.valueOf(ctx.channel().remoteAddress());
-      refusals.refusedConnection(
-          ServerRefusals.TLS_HANDSHAKE,
-          () -> "TLS handshake with " + from + " failed: " + TlsFailures.describe(cause));
+      TlsFailures.report(refusals, ctx.channel().remoteAddress(), cause);
       if (cause instanceof NotSslRecordException && ctx.channel().isActive()) {
         // Past the SslHandler, straight to the socket: the client reads plain HTTP.
         ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(PLAINTEXT_ANSWER));

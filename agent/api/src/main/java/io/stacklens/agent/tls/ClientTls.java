@@ -67,10 +67,7 @@ public final class ClientTls {
         keys.init(identity, NO_PASSWORD);
         key = keys.getKeyManagers()[0];
       }
-      String[] protocols =
-          "1.3".equals(settings.minVersion)
-              ? new String[] {"TLSv1.3"}
-              : new String[] {"TLSv1.3", "TLSv1.2"};
+      String[] protocols = TlsVersions.protocols(settings.minVersion);
       return new ClientTls(trust, key, protocols, settings.serverNameOverride);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);

@@ -55,10 +55,7 @@ public final class ServerTls {
     this.certFile = Path.of(settings.certFile);
     this.keyFile = Path.of(settings.keyFile);
     this.clientCaFile = settings.clientCaFile == null ? null : Path.of(settings.clientCaFile);
-    this.protocols =
-        settings.minVersion.equals("1.3")
-            ? new String[] {"TLSv1.3"}
-            : new String[] {"TLSv1.3", "TLSv1.2"};
+    this.protocols = TlsVersions.protocols(settings.minVersion);
     this.applicationProtocols = applicationProtocols.toArray(new String[0]);
     this.reloadNanos = settings.reloadInterval.toNanos();
   }

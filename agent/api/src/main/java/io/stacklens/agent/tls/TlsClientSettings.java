@@ -50,12 +50,7 @@ public class TlsClientSettings implements ComponentConfig {
 
   @Override
   public void validate(ConfigProblems problems) {
-    if (minVersion == null || !(minVersion.equals("1.2") || minVersion.equals("1.3"))) {
-      problems.error(
-          "min_version",
-          "must be \"1.2\" or \"1.3\" (1.0 and 1.1 are deprecated, RFC 8996), got "
-              + (minVersion == null ? "nothing" : "\"" + minVersion + "\""));
-    }
+    TlsVersions.check(minVersion, problems);
     if ((certFile == null) != (keyFile == null)) {
       problems.error(
           certFile == null ? "cert_file" : "key_file",

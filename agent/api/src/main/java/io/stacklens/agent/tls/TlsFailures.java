@@ -1,5 +1,6 @@
 package io.stacklens.agent.tls;
 
+import io.stacklens.agent.telemetry.ServerRefusals;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -68,6 +69,16 @@ public final class TlsFailures {
       return "the client and server share no application protocol (ALPN: " + message + ")";
     }
     return message;
+  }
+
+  /**
+   * Counts and logs a failed handshake of a server's connection from {@code client}: the one report
+   * both Netty copies' handshake watches make.
+   */
+  public static void report(ServerRefusals refusals, Object client, Throwable failure) {
+    refusals.refusedConnection(
+        ServerRefusals.TLS_HANDSHAKE,
+        () -> "TLS handshake with " + client + " failed: " + describe(failure));
   }
 
   private static String firstMessage(Throwable failure) {
