@@ -125,6 +125,7 @@ final class OtlpHttpExporter implements Exporter {
 
   @Override
   public void shutdown(Instant deadline) {
-    client = null; // JDK 17's client has no close: its threads end when it is unreachable
+    // Nothing to close: JDK 17's HttpClient has no close(); its threads end once the exporter (and
+    // with it the client) is unreachable. Pushes have ended before the helper calls this.
   }
 }
