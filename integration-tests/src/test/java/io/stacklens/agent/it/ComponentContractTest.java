@@ -97,6 +97,9 @@ class ComponentContractTest {
     m.put("exporters.kafka", "brokers: [" + brokers + "]\n    topic: contract-out");
     m.put("exporters.postgres", "endpoint: " + postgres.jdbcUrl() + "\n    table: contract_logs");
     m.put("exporters.blocking", "");
+    // Nothing listens there: start and shutdown must not need the server (channels connect lazily).
+    m.put("exporters.otlp", "endpoint: http://127.0.0.1:" + Ports.free());
+    m.put("exporters.otlphttp", "endpoint: http://127.0.0.1:" + Ports.free());
     return m;
   }
 

@@ -231,9 +231,7 @@ final class OtlpGrpcServer {
           receiver + ": cannot listen for gRPC on " + endpoint + ": " + e.getMessage(), e);
     }
     String plaintext =
-        tls != null
-            ? null
-            : ServerTls.plaintextWarning(receiver + " (grpc)", endpoint, "protocols.grpc.tls");
+        tls != null ? null : endpoint.plaintextWarning(receiver + " (grpc)", "protocols.grpc.tls");
     if (plaintext != null) LOG.log(System.Logger.Level.WARNING, plaintext);
     return started;
   }

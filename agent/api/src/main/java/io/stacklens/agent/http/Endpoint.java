@@ -64,6 +64,22 @@ public record Endpoint(String host, int port) {
     }
   }
 
+  /**
+   * The warning to log when a server listens here without TLS and other hosts can reach it, or null
+   * for a loopback address. {@code server} names the server for the log line ({@code otlp (grpc)}),
+   * {@code tlsKey} is where its {@code tls} section would go.
+   */
+  public String plaintextWarning(String server, String tlsKey) {
+    if (isLoopback()) return null;
+    return server
+        + ": listening on "
+        + this
+        + ", reachable from other hosts, without TLS: what clients send, credentials included,"
+        + " crosses the network readable by anyone on the path. Set "
+        + tlsKey
+        + " (docs/security.md), or listen on 127.0.0.1 when only this host's applications send";
+  }
+
   public InetSocketAddress toSocketAddress() {
     return new InetSocketAddress(host, port);
   }

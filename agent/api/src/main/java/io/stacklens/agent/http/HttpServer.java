@@ -17,7 +17,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stacklens.agent.telemetry.ServerRefusals;
-import io.stacklens.agent.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -136,8 +135,7 @@ public final class HttpServer implements AutoCloseable {
     String plaintext =
         options.tls() != null
             ? null
-            : ServerTls.plaintextWarning(
-                options.name(), options.endpoint(), options.limits().key("tls"));
+            : options.endpoint().plaintextWarning(options.name(), options.limits().key("tls"));
     if (plaintext != null) LOG.log(System.Logger.Level.WARNING, plaintext);
   }
 

@@ -1,6 +1,5 @@
 package io.stacklens.agent.tls;
 
-import io.stacklens.agent.http.Endpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -206,21 +205,5 @@ public final class ServerTls {
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalArgumentException("cannot build a TLS context: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * The warning to log when a server listens where other hosts can reach it without TLS, or null
-   * when it listens on loopback only. {@code server} names it for the log line ({@code otlp
-   * (grpc)}), {@code tlsKey} is where its {@code tls} section would go.
-   */
-  public static String plaintextWarning(String server, Endpoint endpoint, String tlsKey) {
-    if (endpoint.isLoopback()) return null;
-    return server
-        + ": listening on "
-        + endpoint
-        + ", reachable from other hosts, without TLS: what clients send, credentials included,"
-        + " crosses the network readable by anyone on the path. Set "
-        + tlsKey
-        + " (docs/security.md), or listen on 127.0.0.1 when only this host's applications send";
   }
 }

@@ -1,16 +1,14 @@
-package io.stacklens.agent.tls;
+package io.stacklens.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stacklens.agent.http.Endpoint;
 import org.junit.jupiter.api.Test;
 
 class PlaintextWarningTest {
   @Test
   void warnsForTheWildcardAddressNamingEndpointAndKey() {
     String warning =
-        ServerTls.plaintextWarning(
-            "otlp (grpc)", Endpoint.parse("0.0.0.0:4317"), "protocols.grpc.tls");
+        Endpoint.parse("0.0.0.0:4317").plaintextWarning("otlp (grpc)", "protocols.grpc.tls");
 
     assertThat(warning)
         .isNotNull()
@@ -21,46 +19,41 @@ class PlaintextWarningTest {
 
   @Test
   void warnsForAnEmptyHostMeaningEveryInterface() {
-    String warning =
-        ServerTls.plaintextWarning("otlp (grpc)", Endpoint.parse(":4317"), "protocols.grpc.tls");
+    String warning = Endpoint.parse(":4317").plaintextWarning("otlp (grpc)", "protocols.grpc.tls");
 
     assertThat(warning).isNotNull().contains(":4317").contains("protocols.grpc.tls");
   }
 
   @Test
   void warnsForTheIpv6Wildcard() {
-    assertThat(ServerTls.plaintextWarning("admin", Endpoint.parse("[::]:8888"), "admin.tls"))
+    assertThat(Endpoint.parse("[::]:8888").plaintextWarning("admin", "admin.tls"))
         .isNotNull()
         .contains("[::]:8888");
   }
 
   @Test
   void warnsForAnotherHostsAddress() {
-    assertThat(ServerTls.plaintextWarning("admin", Endpoint.parse("192.0.2.10:8888"), "admin.tls"))
+    assertThat(Endpoint.parse("192.0.2.10:8888").plaintextWarning("admin", "admin.tls"))
         .isNotNull();
   }
 
   @Test
   void saysNothingForIpv4Loopback() {
     assertThat(
-            ServerTls.plaintextWarning(
-                "otlp (grpc)", Endpoint.parse("127.0.0.1:4317"), "protocols.grpc.tls"))
+            Endpoint.parse("127.0.0.1:4317").plaintextWarning("otlp (grpc)", "protocols.grpc.tls"))
         .isNull();
   }
 
   @Test
   void saysNothingForIpv6Loopback() {
-    assertThat(
-            ServerTls.plaintextWarning(
-                "otlp (grpc)", Endpoint.parse("[::1]:4317"), "protocols.grpc.tls"))
+    assertThat(Endpoint.parse("[::1]:4317").plaintextWarning("otlp (grpc)", "protocols.grpc.tls"))
         .isNull();
   }
 
   @Test
   void saysNothingForLocalhost() {
     assertThat(
-            ServerTls.plaintextWarning(
-                "otlp (grpc)", Endpoint.parse("localhost:4317"), "protocols.grpc.tls"))
+            Endpoint.parse("localhost:4317").plaintextWarning("otlp (grpc)", "protocols.grpc.tls"))
         .isNull();
   }
 }
