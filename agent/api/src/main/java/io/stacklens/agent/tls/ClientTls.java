@@ -3,17 +3,13 @@ package io.stacklens.agent.tls;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -24,8 +20,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * #trustManager()}, {@link #keyManager()}).
  */
 public final class ClientTls {
-  private static final char[] NO_PASSWORD = new char[0];
-
   private final TrustManager trust;
   private final KeyManager key;
   private final String[] protocols;
@@ -59,42 +53,21 @@ public final class ClientTls {
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         PrivateKey privateKey = PemFiles.privateKey(keyFile);
         PemFiles.checkPair(chain.get(0), privateKey, certFile, keyFile);
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("client", privateKey, NO_PASSWORD, chain.toArray(new Certificate[0]));
-        KeyManagerFactory keys =
-            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity, NO_PASSWORD);
-        key = keys.getKeyManagers()[0];
+        key = TlsStores.keyManagers(chain, privateKey)[0];
       }
       String[] protocols = TlsVersions.protocols(settings.minVersion);
       return new ClientTls(trust, key, protocols, settings.serverNameOverride);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(
           where + ": cannot build a TLS context: " + e.getMessage(), e);
     }
   }
 
   private static TrustManager trustManager(String caFile) throws GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-    if (caFile == null) {
-      factory.init((KeyStore) null); // the JVM's CAs
-    } else {
-      KeyStore cas = KeyStore.getInstance("PKCS12");
-      try {
-        cas.load(null, null);
-      } catch (java.io.IOException e) {
-        throw new GeneralSecurityException(e);
-      }
-      int n = 0;
-      for (X509Certificate ca : PemFiles.certificates(Path.of(caFile))) {
-        cas.setCertificateEntry("ca-" + n++, ca);
-      }
-      factory.init(cas);
-    }
-    return factory.getTrustManagers()[0];
+    return TlsStores.trustManagers(caFile == null ? null : PemFiles.certificates(Path.of(caFile)))[
+        0];
   }
 
   /** For the JDK's HTTP client. */

@@ -3,19 +3,16 @@ package io.stacklens.agent.tls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * The TLS side of one server, built from its {@link TlsServerSettings}: hands each new connection a
@@ -33,7 +30,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class ServerTls {
   private static final System.Logger LOG = System.getLogger(ServerTls.class.getName());
-  private static final char[] NO_PASSWORD = new char[0];
 
   private final String where;
   private final Path certFile;
@@ -182,27 +178,14 @@ public final class ServerTls {
     PrivateKey key = PemFiles.privateKey(keyFile, files[1]);
     PemFiles.checkPair(chain.get(0), key, certFile, keyFile);
     try {
-      KeyStore identity = KeyStore.getInstance("PKCS12");
-      identity.load(null, null);
-      identity.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(new Certificate[0]));
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(identity, NO_PASSWORD);
-      TrustManagerFactory trust = null;
-      if (clientCaFile != null) {
-        KeyStore cas = KeyStore.getInstance("PKCS12");
-        cas.load(null, null);
-        int n = 0;
-        for (X509Certificate ca : PemFiles.certificates(clientCaFile, files[2])) {
-          cas.setCertificateEntry("ca-" + n++, ca);
-        }
-        trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(cas);
-      }
+      TrustManager[] trust =
+          clientCaFile == null
+              ? null
+              : TlsStores.trustManagers(PemFiles.certificates(clientCaFile, files[2]));
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+      context.init(TlsStores.keyManagers(chain, key), trust, null);
       return new Loaded(files, context, chain.get(0));
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot build a TLS context: " + e.getMessage(), e);
     }
   }

@@ -1,19 +1,16 @@
 package io.stacklens.agent.testing.tls;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.stacklens.agent.tls.PemFiles;
+import io.stacklens.agent.tls.TlsStores;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /** Client-side TLS for tests: what a client that trusts a test CA (and has a certificate) uses. */
@@ -29,23 +26,14 @@ public final class TlsClients {
    */
   public static SSLContext context(Path caFile, TestCertificate identity) {
     try {
-      KeyStore trusted = KeyStore.getInstance("PKCS12");
-      trusted.load(null, null);
-      int n = 0;
-      try (InputStream in = Files.newInputStream(caFile)) {
-        for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          trusted.setCertificateEntry("ca-" + n++, cert);
-        }
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-      trust.init(trusted);
+      TrustManager[] trust = TlsStores.trustManagers(PemFiles.certificates(caFile));
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(
           identity == null ? null : new FixedKeyManager[] {new FixedKeyManager(identity)},
-          trust.getTrustManagers(),
+          trust,
           null);
       return context;
-    } catch (GeneralSecurityException | IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a client TLS context: " + e, e);
     }
   }
