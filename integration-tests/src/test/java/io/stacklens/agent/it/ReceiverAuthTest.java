@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
-import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
-import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ConfigRenderer;
 import io.stacklens.agent.it.support.Configs;
@@ -23,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,19 +76,7 @@ class ReceiverAuthTest {
 
   /** Emits one log record through the SDK with {@code exporter}: whether its export succeeded. */
   private static boolean export(LogRecordExporter exporter, String body) {
-    ExportResults results = new ExportResults();
-    SdkLoggerProvider loggers =
-        SdkLoggerProvider.builder()
-            .addLogRecordProcessor(SimpleLogRecordProcessor.create(results.wrap(exporter)))
-            .build();
-    try {
-      loggers.get("auth-test").logRecordBuilder().setBody(body).emit();
-      loggers.forceFlush().join(20, TimeUnit.SECONDS);
-      await().atMost(WAIT).until(() -> results.succeeded.get() + results.failed.get() == 1);
-      return results.succeeded.get() == 1;
-    } finally {
-      loggers.shutdown().join(10, TimeUnit.SECONDS);
-    }
+    return ExportResults.exportOneLog(exporter, body, WAIT);
   }
 
   @Test

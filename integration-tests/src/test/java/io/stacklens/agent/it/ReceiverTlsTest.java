@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
-import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
-import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.stacklens.agent.it.support.Configs;
 import io.stacklens.agent.it.support.ExportResults;
 import io.stacklens.agent.it.support.RunningAgent;
@@ -94,19 +92,7 @@ class ReceiverTlsTest {
 
   /** Emits one log record through the SDK with {@code exporter}: whether its export succeeded. */
   private static boolean export(LogRecordExporter exporter, String body) {
-    ExportResults results = new ExportResults();
-    SdkLoggerProvider loggers =
-        SdkLoggerProvider.builder()
-            .addLogRecordProcessor(SimpleLogRecordProcessor.create(results.wrap(exporter)))
-            .build();
-    try {
-      loggers.get("tls-test").logRecordBuilder().setBody(body).emit();
-      loggers.forceFlush().join(60, TimeUnit.SECONDS);
-      await().atMost(WAIT).until(() -> results.succeeded.get() + results.failed.get() == 1);
-      return results.succeeded.get() == 1;
-    } finally {
-      loggers.shutdown().join(10, TimeUnit.SECONDS);
-    }
+    return ExportResults.exportOneLog(exporter, body, WAIT);
   }
 
   private static OtlpGrpcLogRecordExporter grpc(
