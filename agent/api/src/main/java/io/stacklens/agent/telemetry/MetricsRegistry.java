@@ -124,6 +124,17 @@ public final class MetricsRegistry {
     family(name, help, Type.GAUGE).series.put(labels, supplier);
   }
 
+  /**
+   * Forgets the gauges labelled {@code label=value}: those of a component a reload removed, which
+   * would otherwise go on reporting what it held when it stopped. Counters stay: they are totals of
+   * what happened.
+   */
+  public void removeGauges(String label, String value) {
+    for (Family f : families.values()) {
+      if (f.type == Type.GAUGE) f.series.keySet().removeIf(l -> value.equals(l.get(label)));
+    }
+  }
+
   public LatencyHistogram histogram(String name, String help, String... labelPairs) {
     return (LatencyHistogram)
         family(name, help, Type.HISTOGRAM)

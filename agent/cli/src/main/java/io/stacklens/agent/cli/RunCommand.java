@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
       "Run the agent until SIGTERM or SIGINT, then drain and exit 0 ("
           + RunCommand.EXIT_LOST
           + " when acknowledged records could not be delivered by the shutdown deadline).",
+      "SIGHUP (or POST /reload on the admin endpoint) reads the same --config files and --set"
+          + " overrides again and applies what changed; an invalid config is refused and the"
+          + " running one stays.",
       "Without --config it runs the embedded default: OTLP gRPC 127.0.0.1:4317 and HTTP 127.0.0.1:4318"
           + " -> files under ./data/."
     })
@@ -48,14 +51,25 @@ final class RunCommand implements Callable<Integer> {
 
     Agent agent;
     try {
-      agent = new Agent(cfg, registry);
+      agent = new Agent(cfg, registry, () -> config.load(registry));
+      agent.onReload(
+          next ->
+              Logging.configure(
+                  next.service().telemetry.logs.level, next.service().telemetry.logs.loggers));
       agent.start();
     } catch (ServiceException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    StopSignals.onTermOrInt(stop::countDown);
+    Signals.onTermOrInt(stop::countDown);
+    Agent running = agent;
+    Signals.onHangUp(
+        () -> {
+          System.getLogger(RunCommand.class.getName())
+              .log(System.Logger.Level.INFO, "received SIGHUP, reloading the config");
+          running.reloadAsync();
+        });
     // Also covers a plain System.exit or a signal we could not hook: still drain.
     Thread hook = new Thread(agent::stop, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -29,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code GET /metrics}: self-telemetry in Prometheus text format 0.0.4;
  *   <li>{@code GET /health}: 200 when {@link HealthRegistry#healthy()}, else 503, with the service
  *       phase and each component's latest status as JSON;
- *   <li>{@code GET /stats}: {@link MetricsRegistry#snapshot()} as JSON.
+ *   <li>{@code GET /stats}: {@link MetricsRegistry#snapshot()} as JSON;
+ *   <li>{@code POST /reload}: re-reads the config files and applies them ({@link Reloader}), when
+ *       the agent was given one.
  * </ul>
  *
  * Other paths answer 404, other methods 405.
@@ -39,7 +41,13 @@ public final class AdminServer implements AutoCloseable {
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   static final String JSON_CONTENT_TYPE = "application/json";
   private static final JsonFactory JSON = new JsonFactory();
-  private static final List<String> PATHS = List.of("/metrics", "/health", "/stats");
+  private static final List<String> PATHS = List.of("/metrics", "/health", "/stats", "/reload");
+
+  /** Applies the config files again and answers with what it did. */
+  @FunctionalInterface
+  public interface Reloader {
+    CompletionStage<HttpResponse> reload();
+  }
 
   private final Endpoint endpoint;
   private final MetricsRegistry metrics;
@@ -47,6 +55,7 @@ public final class AdminServer implements AutoCloseable {
   private final Authenticator auth;
   private final ServerTls tls;
   private volatile HttpServer server;
+  private volatile Reloader reloader;
 
   /**
    * @param endpoint {@code host:port} to listen on; port 0 picks a free port
@@ -89,6 +98,11 @@ public final class AdminServer implements AutoCloseable {
     server = HttpServer.start(options, this::handle);
   }
 
+  /** Serves {@code POST /reload} with {@code reloader}; without one it answers 409. */
+  public void reloadWith(Reloader reloader) {
+    this.reloader = reloader;
+  }
+
   /** The bound port; only after {@link #start()}. */
   public int port() {
     HttpServer s = server;
@@ -103,6 +117,20 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
+    if (request.path().equals("/reload") && request.method().equals("POST")) {
+      Reloader r = reloader;
+      if (auth == null && !endpoint.isLoopback()) {
+        return HttpResponse.text(
+                403,
+                "POST /reload on a non-loopback endpoint needs a credential: set"
+                    + " service.telemetry.auth (or send SIGHUP to the agent)")
+            .completed();
+      }
+      if (r != null) return r.reload();
+      return HttpResponse.text(
+              409, "this agent was started without config files to re-read; reload is off")
+          .completed();
+    }
     return CompletableFuture.completedFuture(answer(request));
   }
 
@@ -111,10 +139,11 @@ public final class AdminServer implements AutoCloseable {
       return HttpResponse.text(
           404, "no such admin endpoint " + request.path() + "; try " + String.join(", ", PATHS));
     }
-    if (!request.method().equals("GET")) {
+    String method = request.path().equals("/reload") ? "POST" : "GET";
+    if (!request.method().equals(method)) {
       return HttpResponse.text(
-              405, request.method() + " is not allowed on " + request.path() + "; use GET")
-          .withHeader("Allow", "GET");
+              405, request.method() + " is not allowed on " + request.path() + "; use " + method)
+          .withHeader("Allow", method);
     }
     return switch (request.path()) {
       case "/metrics" ->
@@ -144,6 +173,20 @@ public final class AdminServer implements AutoCloseable {
             g.writeEndObject();
           }
           g.writeEndArray();
+          HealthRegistry.ConfigStatus config = health.config();
+          if (config != null) {
+            g.writeObjectFieldStart("config");
+            g.writeStringField("hash", config.hash());
+            g.writeStringField("applied_at", config.appliedAt().toString());
+            if (config.lastReloadResult() != null) {
+              g.writeObjectFieldStart("last_reload");
+              g.writeStringField("result", config.lastReloadResult());
+              g.writeStringField("at", config.lastReloadAt().toString());
+              g.writeStringField("message", config.lastReloadMessage());
+              g.writeEndObject();
+            }
+            g.writeEndObject();
+          }
           g.writeEndObject();
         });
   }

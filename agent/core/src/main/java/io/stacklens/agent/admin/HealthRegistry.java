@@ -34,6 +34,18 @@ public final class HealthRegistry implements Host {
   public record ComponentHealth(
       ComponentKind kind, ComponentId id, ComponentStatus status, String detail, Instant since) {}
 
+  /**
+   * The config in force: its hash ({@code sha256:...} of what {@code print-config} shows, secrets
+   * redacted), when it was applied, and how the last reload ended (null fields before the first).
+   */
+  public record ConfigStatus(
+      String hash,
+      Instant appliedAt,
+      String lastReloadResult,
+      Instant lastReloadAt,
+      String lastReloadMessage) {}
+
+  private volatile ConfigStatus config;
   private volatile Phase phase = Phase.STARTING;
   private final Map<String, ComponentHealth> components = new ConcurrentHashMap<>();
 
@@ -48,6 +60,20 @@ public final class HealthRegistry implements Host {
                 ? old
                 : new ComponentHealth(
                     kind, id, status, detail == null ? "" : detail, Instant.now()));
+  }
+
+  /** The config in force, shown on {@code /health}; null until the agent sets it. */
+  public ConfigStatus config() {
+    return config;
+  }
+
+  public void config(ConfigStatus status) {
+    this.config = status;
+  }
+
+  /** Drops a component a reload removed. */
+  public void forget(ComponentKind kind, ComponentId id) {
+    components.remove(kind.label() + ":" + id);
   }
 
   public Phase phase() {

@@ -43,6 +43,30 @@ public final class ConfigRenderer {
     return new Yaml(options).dump(document);
   }
 
+  /**
+   * {@code sha256:<hex>} of {@link #render}{@code (config, true)}: equal for configs that run the
+   * same, whatever their files' layout, comments or key order; secret values are not part of it.
+   */
+  public static String fingerprint(AgentConfig config) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(render(config, true).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /**
+   * One config object (a component's, a pipeline's, the service's) as the tree {@link #render}
+   * writes for it, secrets included: two configs that render to equal trees behave the same, which
+   * is how a reload tells what changed.
+   */
+  public static Map<String, Object> renderTree(Object config) {
+    return renderObject(config, false);
+  }
+
   private static Map<String, Object> renderComponents(
       Map<ComponentId, ComponentConfig> components, boolean redact) {
     Map<String, Object> rendered = new LinkedHashMap<>();

@@ -4,16 +4,26 @@ import io.stacklens.agent.admin.AdminServer;
 import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.auth.AuthSettings;
+import io.stacklens.agent.concurrent.DaemonThreads;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
+import io.stacklens.agent.config.ConfigRenderer;
+import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.config.TelemetryConfig;
 import io.stacklens.agent.data.MemoryLimiter;
+import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.JvmMetrics;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.agent.tls.ServerTls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,7 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Agent.class.getName());
 
-  private final AgentConfig config;
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final MemoryLimiter memory;
   private final HealthRegistry health = new HealthRegistry();
@@ -32,8 +41,32 @@ public final class Agent implements AutoCloseable {
   private final AdminServer admin;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
+  /** Where reloads read the config; null when the agent was given a config object only. */
+  private final ConfigSource source;
+
+  /** Runs reloads one at a time, off the signal and admin threads. */
+  private final ExecutorService reloads =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("config-reload"));
+
+  private final Map<ReloadResult.Outcome, Counter> reloadCounts =
+      new EnumMap<>(ReloadResult.Outcome.class);
+  private volatile java.util.function.Consumer<AgentConfig> onReload = c -> {};
+  private volatile String configHash;
+  private volatile boolean lastReloadSucceeded = true;
+  private volatile Instant appliedAt = Instant.now();
+
+  /** An agent for {@code config} that cannot reload (there are no files to read again). */
   public Agent(AgentConfig config, ComponentRegistry registry) throws ServiceException {
-    this.config = config;
+    this(config, registry, null);
+  }
+
+  /**
+   * An agent for {@code config}, which {@code source} loaded; SIGHUP and {@code POST /reload} load
+   * it again ({@link #reload()}).
+   */
+  public Agent(AgentConfig config, ComponentRegistry registry, ConfigSource source)
+      throws ServiceException {
+    this.source = source;
     JvmMetrics.register(metrics);
     this.memory =
         new MemoryLimiter(
@@ -51,6 +84,8 @@ public final class Agent implements AutoCloseable {
         "The highest stacklens_memory_limiter_used_bytes since start",
         () -> (double) memory.peak());
     this.service = Service.build(config, registry, metrics, health, memory);
+    registerReloadMetrics();
+    configApplied(config, null);
     TelemetryConfig telemetry = config.service().telemetry;
     String endpoint = telemetry.endpoint;
     this.admin =
@@ -62,6 +97,121 @@ public final class Agent implements AutoCloseable {
                 health,
                 AuthSettings.authenticator(telemetry.auth),
                 ServerTls.forHttp(telemetry.tls, "service.telemetry.tls"));
+    if (admin != null) {
+      admin.reloadWith(
+          () -> reloadAsync().thenApply(result -> ReloadAnswer.of(result, configHash)));
+    }
+  }
+
+  private void registerReloadMetrics() {
+    for (ReloadResult.Outcome outcome : ReloadResult.Outcome.values()) {
+      reloadCounts.put(
+          outcome,
+          metrics.counter(
+              "stacklens_config_reloads_total",
+              "Config reloads (SIGHUP, POST /reload) by result: applied, unchanged, invalid"
+                  + " (refused, nothing changed), failed (a component could not be built or"
+                  + " started)",
+              "result",
+              outcome.id()));
+    }
+    metrics.gauge(
+        "stacklens_config_last_reload_successful",
+        "1 when the last reload applied its config (or none was asked for), else 0",
+        () -> lastReloadSucceeded ? 1 : 0);
+    metrics.gauge(
+        "stacklens_config_last_applied_timestamp_seconds",
+        "When the config in force was applied (start or the last successful reload), Unix time",
+        () -> appliedAt.toEpochMilli() / 1000.0);
+  }
+
+  /**
+   * Calls {@code listener} with the new config after each reload that applied one (the CLI sets the
+   * log levels from it).
+   */
+  public void onReload(java.util.function.Consumer<AgentConfig> listener) {
+    this.onReload = listener;
+  }
+
+  /**
+   * Runs {@link #reload()} on the reload thread; reloads asked for at once run one after another.
+   */
+  public CompletableFuture<ReloadResult> reloadAsync() {
+    CompletableFuture<ReloadResult> result = new CompletableFuture<>();
+    try {
+      reloads.execute(
+          () -> {
+            try {
+              result.complete(reload());
+            } catch (RuntimeException | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      result.complete(ReloadResult.failed(List.of(), "the agent is shutting down"));
+    }
+    return result;
+  }
+
+  /** Loads the config from the agent's {@link ConfigSource} again and applies it. */
+  public ReloadResult reload() {
+    if (source == null) {
+      return record(
+          ReloadResult.failed(List.of(), "this agent was started without config files to re-read"),
+          null);
+    }
+    LOG.log(Level.INFO, "reloading the config");
+    return reload(source.load());
+  }
+
+  /**
+   * Applies {@code loaded}: refused when it has errors (listed with file:line:column), else handed
+   * to {@link Service#reload}, which rebuilds only what changed. Logged, counted in {@code
+   * stacklens_config_reloads_total{result}} and shown on {@code /health}.
+   */
+  public synchronized ReloadResult reload(LoadResult loaded) {
+    if (stopped.get()) {
+      return record(ReloadResult.failed(List.of(), "the agent is shutting down"), null);
+    }
+    if (loaded.hasErrors() || loaded.config().isEmpty()) {
+      return record(ReloadResult.invalid(loaded.problems()), null);
+    }
+    AgentConfig next = loaded.config().get();
+    return record(service.reload(next).withWarnings(loaded.warnings()), next);
+  }
+
+  private ReloadResult record(ReloadResult result, AgentConfig next) {
+    reloadCounts.get(result.outcome()).add(1);
+    lastReloadSucceeded = result.succeeded();
+    for (io.stacklens.agent.config.ConfigProblem p : result.problems()) {
+      LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
+    }
+    LOG.log(result.succeeded() ? Level.INFO : Level.ERROR, result.message());
+    if (result.succeeded() && next != null) {
+      configApplied(next, result);
+      onReload.accept(next);
+    } else {
+      HealthRegistry.ConfigStatus now = health.config();
+      health.config(
+          new HealthRegistry.ConfigStatus(
+              now.hash(), now.appliedAt(), result.outcome().id(), Instant.now(), result.message()));
+    }
+    return result;
+  }
+
+  private void configApplied(AgentConfig applied, ReloadResult result) {
+    String hash = ConfigRenderer.fingerprint(applied);
+    if (result == null || result.outcome() == ReloadResult.Outcome.APPLIED || configHash == null) {
+      appliedAt = Instant.now();
+    }
+    configHash = hash;
+    health.config(
+        new HealthRegistry.ConfigStatus(
+            hash,
+            appliedAt,
+            result == null ? null : result.outcome().id(),
+            result == null ? null : Instant.now(),
+            result == null ? null : result.message()));
   }
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
@@ -74,7 +224,7 @@ public final class Agent implements AutoCloseable {
         throw new ServiceException(
             key
                 + ": "
-                + StartException.cannotListen(key, config.service().telemetry.endpoint, e)
+                + StartException.cannotListen(key, service.config().service().telemetry.endpoint, e)
                     .getMessage(),
             e);
       }
@@ -96,7 +246,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private String adminHost() {
-    String e = config.service().telemetry.endpoint;
+    String e = service.config().service().telemetry.endpoint;
     int colon = e.lastIndexOf(':');
     return colon > 0 ? e.substring(0, colon) : e;
   }
@@ -109,10 +259,11 @@ public final class Agent implements AutoCloseable {
    */
   public List<ShutdownLoss> stop() {
     if (!stopped.compareAndSet(false, true)) return List.of();
+    reloads.shutdown();
     LOG.log(
         Level.INFO,
         "agent stopping: draining pipelines (timeout "
-            + io.stacklens.agent.api.Durations.format(config.service().shutdownTimeout)
+            + io.stacklens.agent.api.Durations.format(service.config().service().shutdownTimeout)
             + ")");
     List<ShutdownLoss> losses = service.shutdown();
     closeAdmin();
@@ -152,6 +303,11 @@ public final class Agent implements AutoCloseable {
 
   public HealthRegistry health() {
     return health;
+  }
+
+  /** The hash of the config in force ({@link ConfigRenderer#fingerprint}), shown on /health. */
+  public String configHash() {
+    return configHash;
   }
 
   /** Bound port of the admin server, or -1 when disabled. */

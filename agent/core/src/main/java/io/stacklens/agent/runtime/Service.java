@@ -2,45 +2,30 @@ package io.stacklens.agent.runtime;
 
 import io.stacklens.agent.admin.HealthRegistry;
 import io.stacklens.agent.admin.HealthRegistry.Phase;
-import io.stacklens.agent.api.ComponentConfig;
-import io.stacklens.agent.api.ComponentContext;
 import io.stacklens.agent.api.ComponentId;
 import io.stacklens.agent.api.ComponentKind;
 import io.stacklens.agent.api.ComponentStatus;
-import io.stacklens.agent.api.Consumer;
-import io.stacklens.agent.api.DeadLetterConfig;
 import io.stacklens.agent.api.DeadLetters;
 import io.stacklens.agent.api.ErrorText;
-import io.stacklens.agent.api.ExporterConfig;
-import io.stacklens.agent.api.ExporterFactory;
 import io.stacklens.agent.api.Host;
-import io.stacklens.agent.api.Processor;
-import io.stacklens.agent.api.ProcessorFactory;
 import io.stacklens.agent.api.Receiver;
-import io.stacklens.agent.api.ReceiverFactory;
 import io.stacklens.agent.api.StartException;
 import io.stacklens.agent.config.AgentConfig;
 import io.stacklens.agent.config.ComponentRegistry;
-import io.stacklens.agent.config.PipelineConfig;
+import io.stacklens.agent.config.ConfigProblem;
 import io.stacklens.agent.config.PipelineId;
 import io.stacklens.agent.data.MemoryLimiter;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.exporterhelper.ExporterRunner;
 import io.stacklens.agent.exporterhelper.ReceiverDeadLetters;
-import io.stacklens.agent.telemetry.Counter;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,10 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Service {
   private static final Logger LOG = System.getLogger(Service.class.getName());
 
-  private final AgentConfig config;
   private final HealthRegistry health;
-  private final MemoryLimiter memory;
   private final MetricsRegistry metrics;
+  private final GraphBuilder builder;
 
   /**
    * What components get at start: health reporting, the memory budget and receivers' dead-letter
@@ -62,24 +46,26 @@ public final class Service {
    */
   private final Host host;
 
-  private final Map<ComponentId, ExporterRunner> exporters = new LinkedHashMap<>();
+  /** The config in force and the components it built; a reload replaces both. */
+  private volatile AgentConfig config;
 
-  /**
-   * Exporters that take other exporters' or receivers' dead letters: started before and stopped
-   * after the other exporters (and, like every exporter, before and after the receivers).
-   */
-  private final Set<ComponentId> deadLetterTargets = new LinkedHashSet<>();
+  private volatile ComponentGraph graph;
 
-  private final Map<PipelineId, Pipeline> pipelines = new LinkedHashMap<>();
-  private final Map<ComponentId, Receiver> receivers = new LinkedHashMap<>();
+  /** Held by a reload and by the shutdown: one changes the graph at a time. */
+  private final Object lifecycle = new Object();
+
   private final AtomicBoolean shutdown = new AtomicBoolean();
 
   private Service(
-      AgentConfig config, HealthRegistry health, MemoryLimiter memory, MetricsRegistry metrics) {
+      AgentConfig config,
+      ComponentRegistry registry,
+      HealthRegistry health,
+      MemoryLimiter memory,
+      MetricsRegistry metrics) {
     this.config = config;
     this.health = health;
-    this.memory = memory;
     this.metrics = metrics;
+    this.builder = new GraphBuilder(registry, metrics, memory);
     this.host =
         new Host() {
           @Override
@@ -95,7 +81,7 @@ public final class Service {
 
           @Override
           public DeadLetters deadLetters(ComponentId receiver, ComponentId exporter) {
-            ExporterRunner target = exporters.get(exporter);
+            ExporterRunner target = graph.exporters.get(exporter);
             if (target == null) {
               throw new IllegalArgumentException(
                   "receiver "
@@ -132,175 +118,9 @@ public final class Service {
       HealthRegistry health,
       MemoryLimiter memory)
       throws ServiceException {
-    Service s = new Service(config, health, memory, metrics);
-    s.buildExporters(registry, metrics);
-    s.buildPipelines(registry, metrics);
-    s.buildReceivers(registry, metrics);
+    Service s = new Service(config, registry, health, memory, metrics);
+    s.graph = s.builder.build(config, new ComponentGraph());
     return s;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void buildExporters(ComponentRegistry registry, MetricsRegistry metrics)
-      throws ServiceException {
-    for (PipelineConfig p : config.service().pipelines.values()) {
-      for (ComponentId id : p.exporters) {
-        if (!exporters.containsKey(id)) exporters.put(id, buildExporter(registry, metrics, id));
-      }
-    }
-    // Dead-letter exporters (maybe named by no pipeline) start first and stop last: see start() and
-    // shutdown().
-    for (ComponentId id : List.copyOf(exporters.keySet())) {
-      ComponentId target = deadLetterOf(config.exporters().get(id));
-      if (target != null)
-        exporters.get(id).deadLetterTo(deadLetterTarget(registry, metrics, target));
-    }
-    // Receivers' dead-letter exporters: handed out by Host.deadLetters when the receiver starts.
-    Set<ComponentId> inPipelines = new LinkedHashSet<>();
-    for (PipelineConfig p : config.service().pipelines.values()) inPipelines.addAll(p.receivers);
-    for (ComponentId id : inPipelines) {
-      ComponentId target = deadLetterOf(config.receivers().get(id));
-      if (target != null) deadLetterTarget(registry, metrics, target);
-    }
-  }
-
-  private static ComponentId deadLetterOf(ComponentConfig config) {
-    return config instanceof DeadLetterConfig d ? d.deadLetterExporter() : null;
-  }
-
-  /** The runner of dead-letter exporter {@code id}, built now when no pipeline names it. */
-  private ExporterRunner deadLetterTarget(
-      ComponentRegistry registry, MetricsRegistry metrics, ComponentId id) throws ServiceException {
-    ExporterRunner to = exporters.get(id);
-    if (to == null) {
-      to = buildExporter(registry, metrics, id);
-      exporters.put(id, to);
-    }
-    deadLetterTargets.add(id);
-    return to;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private ExporterRunner buildExporter(
-      ComponentRegistry registry, MetricsRegistry metrics, ComponentId id) throws ServiceException {
-    ExporterConfig cfg = (ExporterConfig) config.exporters().get(id);
-    ExporterFactory factory = (ExporterFactory) factory(registry, ComponentKind.EXPORTER, id);
-    ComponentContext ctx = ComponentContext.of(id, ComponentKind.EXPORTER, metrics);
-    try {
-      return ExporterRunner.create(
-          ctx, factory.createExporter(ctx, cfg), cfg, Path.of(config.service().dataDir));
-    } catch (Exception e) {
-      throw new ServiceException(
-          failure(ComponentKind.EXPORTER, id, null, "cannot be created", e), e);
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void buildPipelines(ComponentRegistry registry, MetricsRegistry metrics)
-      throws ServiceException {
-    for (Map.Entry<PipelineId, PipelineConfig> e : config.service().pipelines.entrySet()) {
-      PipelineId pid = e.getKey();
-      PipelineConfig p = e.getValue();
-      List<Pipeline.Stage> stages = new ArrayList<>();
-      for (ComponentId id : p.processors) {
-        ComponentConfig cfg = config.processors().get(id);
-        ProcessorFactory factory =
-            (ProcessorFactory) factory(registry, ComponentKind.PROCESSOR, id);
-        try {
-          Processor proc =
-              factory.createProcessor(
-                  ComponentContext.ofProcessor(id, pid.toString(), metrics), cfg, pid.signal());
-          stages.add(new Pipeline.Stage(id, proc));
-        } catch (Exception ex) {
-          throw new ServiceException(
-              failure(ComponentKind.PROCESSOR, id, pid, "cannot be created", ex), ex);
-        }
-      }
-      // By id and in the pipeline's order: a routing processor names the exporters each part goes
-      // to.
-      List<ExporterRunner> targets = new ArrayList<>();
-      for (ComponentId id : p.exporters) targets.add(exporters.get(id));
-      Pipeline pipeline =
-          new Pipeline(
-              pid.toString(),
-              p.ringSize,
-              p.ringMaxRecords,
-              p.ringMaxBytes.bytes(),
-              p.waitStrategy,
-              stages,
-              targets,
-              metrics,
-              memory);
-      pipeline.delivery(p.delivery);
-      pipelines.put(pid, pipeline);
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void buildReceivers(ComponentRegistry registry, MetricsRegistry metrics)
-      throws ServiceException {
-    Map<ComponentId, Map<Signal, List<Pipeline>>> wiring = new LinkedHashMap<>();
-    for (Map.Entry<PipelineId, PipelineConfig> e : config.service().pipelines.entrySet()) {
-      for (ComponentId id : e.getValue().receivers) {
-        wiring
-            .computeIfAbsent(id, k -> new EnumMap<>(Signal.class))
-            .computeIfAbsent(e.getKey().signal(), k -> new ArrayList<>())
-            .add(pipelines.get(e.getKey()));
-      }
-    }
-    for (Map.Entry<ComponentId, Map<Signal, List<Pipeline>>> w : wiring.entrySet()) {
-      ComponentId id = w.getKey();
-      Map<Signal, Consumer> consumers = new EnumMap<>(Signal.class);
-      for (Map.Entry<Signal, List<Pipeline>> s : w.getValue().entrySet()) {
-        List<Pipeline> targets = s.getValue();
-        if (targets.size() == 1) {
-          consumers.put(s.getKey(), targets.get(0));
-        } else {
-          List<Counter> dropped = new ArrayList<>();
-          for (Pipeline p : targets) {
-            dropped.add(
-                metrics.counter(
-                    "stacklens_pipeline_dropped_records_total",
-                    "Records a pipeline could not hand to an exporter",
-                    "pipeline",
-                    p.name(),
-                    "reason",
-                    "shutting_down"));
-          }
-          consumers.put(s.getKey(), new FanoutConsumer(targets, dropped, memory));
-        }
-      }
-      ReceiverFactory factory = (ReceiverFactory) factory(registry, ComponentKind.RECEIVER, id);
-      try {
-        receivers.put(
-            id,
-            factory.createReceiver(
-                ComponentContext.of(id, ComponentKind.RECEIVER, metrics),
-                config.receivers().get(id),
-                consumers));
-      } catch (Exception ex) {
-        throw new ServiceException(
-            failure(ComponentKind.RECEIVER, id, null, "cannot be created", ex), ex);
-      }
-    }
-  }
-
-  private static io.stacklens.agent.api.Factory<?> factory(
-      ComponentRegistry registry, ComponentKind kind, ComponentId id) throws ServiceException {
-    return registry
-        .find(kind, id.type())
-        .orElseThrow(
-            () ->
-                new ServiceException(
-                    "no " + kind.label() + " factory for type '" + id.type() + "'", null));
-  }
-
-  /** Exporter ids with the dead-letter targets first ({@code first}) or last. */
-  private List<ComponentId> exportersDeadLetterTargetsFirst(boolean first) {
-    List<ComponentId> others = new ArrayList<>();
-    for (ComponentId id : exporters.keySet()) if (!deadLetterTargets.contains(id)) others.add(id);
-    List<ComponentId> ordered = new ArrayList<>(first ? deadLetterTargets : others);
-    ordered.addAll(first ? others : deadLetterTargets);
-    return ordered;
   }
 
   /**
@@ -310,27 +130,35 @@ public final class Service {
   public void start() throws ServiceException {
     health.setPhase(Phase.STARTING);
     try {
-      for (ComponentId id : exportersDeadLetterTargetsFirst(true)) {
-        ExporterRunner runner = exporters.get(id);
-        startOne(ComponentKind.EXPORTER, id, () -> runner.start(host));
-      }
-      for (Map.Entry<PipelineId, Pipeline> e : pipelines.entrySet()) {
-        try {
-          e.getValue().start(host);
-        } catch (Exception ex) {
-          throw new ServiceException(
-              "service.pipelines." + e.getKey() + ": a processor failed to start: " + message(ex),
-              ex);
-        }
-      }
-      for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
-        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(host));
-      }
+      startExportersAndPipelines(graph);
+      startReceivers(graph);
     } catch (ServiceException e) {
       shutdown();
       throw e;
     }
     health.setPhase(Phase.RUNNING);
+  }
+
+  private void startExportersAndPipelines(ComponentGraph part) throws ServiceException {
+    for (ComponentId id : part.exportersDeadLetterTargetsFirst(true)) {
+      ExporterRunner runner = part.exporters.get(id);
+      startOne(ComponentKind.EXPORTER, id, () -> runner.start(host));
+    }
+    for (Map.Entry<PipelineId, Pipeline> e : part.pipelines.entrySet()) {
+      try {
+        e.getValue().start(host);
+      } catch (Exception ex) {
+        throw new ServiceException(
+            "service.pipelines." + e.getKey() + ": a processor failed to start: " + message(ex),
+            ex);
+      }
+    }
+  }
+
+  private void startReceivers(ComponentGraph part) throws ServiceException {
+    for (Map.Entry<ComponentId, Receiver> e : part.receivers.entrySet()) {
+      startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(host));
+    }
   }
 
   private interface Starter {
@@ -368,56 +196,244 @@ public final class Service {
   }
 
   /**
+   * Applies {@code next}, a config that passed validation, to the running agent, rebuilding only
+   * what changed ({@link ReloadPlan}):
+   *
+   * <ol>
+   *   <li>the new and changed exporters and pipelines are built and started next to the running
+   *       ones; when one cannot be, they are stopped again and the running config stays in force;
+   *   <li>the receivers that did not change are re-pointed at the new pipelines, keeping their
+   *       ports and connections;
+   *   <li>the replaced receivers stop, the replaced pipelines drain their rings into their
+   *       exporters, and the replaced exporters deliver what they hold, within {@code
+   *       service.shutdown_timeout}: what was acknowledged under the old config goes where the old
+   *       config sent it;
+   *   <li>the new and changed receivers start (a changed port is free by then).
+   * </ol>
+   *
+   * When an exporter is rebuilt under its own name, or a new one needs the disk queue directory of
+   * one being replaced, the two must not run at once (they would share a file, a queue, a client
+   * id): then the replaced parts are drained and stopped first, and the receivers feeding them
+   * answer "busy, retry" (as for a full ring) until their successors run.
+   */
+  public ReloadResult reload(AgentConfig next) {
+    synchronized (lifecycle) {
+      if (shutdown.get()) {
+        return ReloadResult.failed(List.of(), "the agent is shutting down");
+      }
+      List<ConfigProblem> restart = ReloadPlan.restartOnlyChanges(config, next);
+      if (!restart.isEmpty()) return ReloadResult.invalid(restart);
+      AgentConfig previous = config;
+      ComponentGraph running = graph;
+      ReloadPlan plan = ReloadPlan.of(previous, running, next);
+      if (plan.nothingChanges()) {
+        config = next;
+        return ReloadResult.unchanged();
+      }
+      Instant deadline = Instant.now().plus(next.service().shutdownTimeout);
+      List<ShutdownLoss> losses = new ArrayList<>();
+      ComponentGraph retired = null;
+      if (plan.stopFirst) {
+        pauseInputsInto(plan.reusable);
+        retired = running.without(plan.reusable);
+        losses.addAll(stop(retired, deadline, "replaced by a reload"));
+      }
+      ComponentGraph built;
+      try {
+        built = builder.build(next, plan.reusable);
+        startExportersAndPipelines(built.without(plan.reusable));
+      } catch (ServiceException e) {
+        return retired == null
+            ? ReloadResult.failed(
+                plan.changes, e.getMessage() + "; nothing was changed, the running config stays")
+            : restore(previous, plan.reusable, e, losses);
+      }
+      install(next, built, plan.changes);
+      if (retired == null) {
+        retired = running.without(built);
+        losses.addAll(stop(retired, deadline, "replaced by a reload"));
+      }
+      List<String> failures = startNewReceivers(built, plan.reusable);
+      forget(retired, built);
+      if (!failures.isEmpty()) {
+        return ReloadResult.failed(
+            plan.changes,
+            String.join("; ", failures)
+                + "; the rest of the new config is running: fix it and reload again");
+      }
+      return ReloadResult.applied(plan.changes, losses);
+    }
+  }
+
+  /** Makes {@code built} the running graph and points kept receivers at its pipelines. */
+  private void install(AgentConfig next, ComponentGraph built, List<String> changes) {
+    graph = built;
+    config = next;
+    built.inputs.forEach(
+        (id, inputs) ->
+            inputs.forEach((signal, input) -> input.switchTo(built.targets.get(id).get(signal))));
+    LOG.log(Level.DEBUG, "reload: switched to the new graph: " + changes);
+  }
+
+  /**
+   * Kept receivers' inputs that lead into a pipeline the reload replaces answer "busy, retry" until
+   * {@link #install}.
+   */
+  private void pauseInputsInto(ComponentGraph reusable) {
+    config
+        .service()
+        .pipelines
+        .forEach(
+            (pid, p) -> {
+              if (reusable.pipelines.containsKey(pid)) return;
+              for (ComponentId receiver : p.receivers) {
+                Map<Signal, SwitchableConsumer> inputs = reusable.inputs.get(receiver);
+                if (inputs != null) inputs.get(pid.signal()).switchTo(SwitchableConsumer.PAUSED);
+              }
+            });
+  }
+
+  /**
+   * After the replaced parts were stopped first and the new config could not be built or started:
+   * builds the previous config again around what kept running.
+   */
+  private ReloadResult restore(
+      AgentConfig previous,
+      ComponentGraph reusable,
+      ServiceException cause,
+      List<ShutdownLoss> losses) {
+    String failed = cause.getMessage();
+    try {
+      ComponentGraph rebuilt = builder.build(previous, reusable);
+      startExportersAndPipelines(rebuilt.without(reusable));
+      install(previous, rebuilt, List.of());
+      List<String> failures = startNewReceivers(rebuilt, reusable);
+      return ReloadResult.failed(
+          List.of(),
+          failed
+              + "; the previous config was restored"
+              + (failures.isEmpty() ? "" : ", except: " + String.join("; ", failures))
+              + lossNote(losses));
+    } catch (ServiceException e) {
+      LOG.log(
+          Level.ERROR,
+          "reload: the previous config could not be restored either: "
+              + e.getMessage()
+              + "; the receivers feeding the replaced pipelines refuse data until a reload"
+              + " succeeds");
+      return ReloadResult.failed(
+          List.of(), failed + "; and the previous config could not be restored: " + e.getMessage());
+    }
+  }
+
+  private static String lossNote(List<ShutdownLoss> losses) {
+    long lost = losses.stream().mapToLong(ShutdownLoss::records).sum();
+    return lost == 0 ? "" : " (" + lost + " acknowledged records were lost, logged above)";
+  }
+
+  /** Starts the receivers of {@code built} that are not kept; returns what failed, in words. */
+  private List<String> startNewReceivers(ComponentGraph built, ComponentGraph kept) {
+    List<String> failures = new ArrayList<>();
+    for (Map.Entry<ComponentId, Receiver> e : built.receivers.entrySet()) {
+      if (kept.receivers.containsKey(e.getKey())) continue;
+      try {
+        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(host));
+      } catch (ServiceException ex) {
+        LOG.log(Level.ERROR, "reload: " + ex.getMessage());
+        failures.add(ex.getMessage());
+      }
+    }
+    return failures;
+  }
+
+  /** Forgets the health and gauges of the components the reload removed (not those rebuilt). */
+  private void forget(ComponentGraph retired, ComponentGraph built) {
+    for (ComponentId id : retired.exporters.keySet()) {
+      if (built.exporters.containsKey(id)) continue;
+      health.forget(ComponentKind.EXPORTER, id);
+      metrics.removeGauges("exporter", id.toString());
+    }
+    for (ComponentId id : retired.receivers.keySet()) {
+      if (!built.receivers.containsKey(id)) health.forget(ComponentKind.RECEIVER, id);
+    }
+    for (PipelineId id : retired.pipelines.keySet()) {
+      if (!built.pipelines.containsKey(id)) metrics.removeGauges("pipeline", id.toString());
+    }
+  }
+
+  /**
    * Graceful stop within {@code service.shutdown_timeout}: receivers stop taking requests,
    * pipelines drain their rings into the exporter queues, exporters drain, flush and close.
-   * Idempotent: only the first call reports losses.
+   * Idempotent: only the first call reports losses. Waits for a reload in progress to finish.
    *
    * @return what was acknowledged to clients but not delivered by the deadline, each also logged at
    *     ERROR; empty when everything was delivered
    */
   public List<ShutdownLoss> shutdown() {
-    if (!shutdown.compareAndSet(false, true)) return List.of();
-    Duration timeout = config.service().shutdownTimeout;
-    Instant deadline = Instant.now().plus(timeout);
-    health.setPhase(Phase.DRAINING);
+    synchronized (lifecycle) {
+      if (!shutdown.compareAndSet(false, true)) return List.of();
+      Instant deadline = Instant.now().plus(config.service().shutdownTimeout);
+      health.setPhase(Phase.DRAINING);
+      List<ShutdownLoss> losses = stop(graph, deadline, "at shutdown");
+      health.setPhase(Phase.STOPPED);
+      return losses;
+    }
+  }
+
+  /**
+   * Stops {@code part} upstream first by {@code deadline}: receivers stop taking requests,
+   * pipelines drain their rings into the exporter queues, exporters drain, flush and close.
+   *
+   * @return what was acknowledged to clients but not delivered by the deadline, each also logged at
+   *     ERROR
+   */
+  private List<ShutdownLoss> stop(ComponentGraph part, Instant deadline, String when) {
+    Map<Object, Long> lostBefore = new java.util.HashMap<>();
+    part.pipelines.values().forEach(p -> lostBefore.put(p, p.lostAtShutdown()));
+    part.exporters.values().forEach(e -> lostBefore.put(e, e.lostAtShutdown()));
     // Close the doors first: from now on new requests are refused as "shutting down".
-    for (Pipeline p : pipelines.values()) p.stopAccepting();
-    for (Map.Entry<ComponentId, Receiver> e : receivers.entrySet()) {
+    for (Pipeline p : part.pipelines.values()) p.stopAccepting();
+    for (Map.Entry<ComponentId, Receiver> e : part.receivers.entrySet()) {
       stopOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().shutdown(deadline));
     }
-    for (Pipeline p : pipelines.values()) p.shutdown(deadline);
-    for (ComponentId id : exportersDeadLetterTargetsFirst(false)) {
-      ExporterRunner runner = exporters.get(id);
+    for (Pipeline p : part.pipelines.values()) p.shutdown(deadline);
+    for (ComponentId id : part.exportersDeadLetterTargetsFirst(false)) {
+      ExporterRunner runner = part.exporters.get(id);
       stopOne(ComponentKind.EXPORTER, id, () -> runner.shutdown(deadline));
     }
-    health.setPhase(Phase.STOPPED);
-    List<ShutdownLoss> losses = losses(timeout);
+    List<ShutdownLoss> losses = losses(part, lostBefore, when);
     for (ShutdownLoss loss : losses) LOG.log(Level.ERROR, loss.describe());
     return losses;
   }
 
-  private List<ShutdownLoss> losses(Duration timeout) {
+  private List<ShutdownLoss> losses(
+      ComponentGraph part, Map<Object, Long> lostBefore, String when) {
     String deadline =
-        "service.shutdown_timeout (" + io.stacklens.agent.api.Durations.format(timeout) + ")";
+        "service.shutdown_timeout ("
+            + io.stacklens.agent.api.Durations.format(config.service().shutdownTimeout)
+            + ") "
+            + when;
     List<ShutdownLoss> losses = new ArrayList<>();
-    for (Pipeline p : pipelines.values()) {
-      if (p.lostAtShutdown() > 0) {
+    for (Pipeline p : part.pipelines.values()) {
+      long lost = p.lostAtShutdown() - lostBefore.get(p);
+      if (lost > 0) {
         losses.add(
             new ShutdownLoss(
                 "pipeline " + p.name(),
-                p.lostAtShutdown(),
+                lost,
                 "its ring was not drained into the exporters by "
                     + deadline
                     + "; an exporter downstream was too slow or failing"));
       }
     }
-    for (ExporterRunner e : exporters.values()) {
-      if (e.lostAtShutdown() > 0) {
+    for (ExporterRunner e : part.exporters.values()) {
+      long lost = e.lostAtShutdown() - lostBefore.get(e);
+      if (lost > 0) {
         String failure = e.lastFailure();
         losses.add(
             new ShutdownLoss(
                 "exporter " + e.id(),
-                e.lostAtShutdown(),
+                lost,
                 (failure != null
                         ? "the destination was failing (" + failure + ") until "
                         : "they were still being sent at ")
@@ -438,16 +454,21 @@ public final class Service {
     }
   }
 
+  /** The config in force: the one started with, or the last one a reload applied. */
+  public AgentConfig config() {
+    return config;
+  }
+
   public Map<ComponentId, Receiver> receivers() {
-    return receivers;
+    return Collections.unmodifiableMap(graph.receivers);
   }
 
   public Map<PipelineId, Pipeline> pipelines() {
-    return pipelines;
+    return Collections.unmodifiableMap(graph.pipelines);
   }
 
   public Map<ComponentId, ExporterRunner> exporters() {
-    return exporters;
+    return Collections.unmodifiableMap(graph.exporters);
   }
 
   /** {@code e}'s message for people: no exception class names ({@link ErrorText#message}). */

@@ -5,16 +5,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
 /**
- * Turns SIGTERM and SIGINT into a graceful stop. Handling the signals ourselves (instead of only a
- * shutdown hook) lets the agent drain and then exit with status 0, which service managers read as a
- * clean stop; a shutdown hook alone would exit 143/130.
+ * The signals the agent acts on: SIGTERM and SIGINT stop it gracefully, SIGHUP reloads the config.
+ * Turning SIGTERM and SIGINT into a graceful stop ourselves (instead of only a shutdown hook) lets
+ * the agent drain and then exit with status 0, which service managers read as a clean stop; a
+ * shutdown hook alone would exit 143/130.
  *
  * <p>The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported). It is reached
  * by reflection so that the build can treat every compiler warning as an error: javac warns about
  * each direct use of an internal API and that warning cannot be suppressed.
  */
-final class StopSignals {
-  private StopSignals() {}
+final class Signals {
+  private Signals() {}
 
   static void onTermOrInt(Runnable action) {
     for (String name : new String[] {"TERM", "INT"}) {
@@ -22,7 +23,7 @@ final class StopSignals {
         handle(
             name,
             () -> {
-              System.getLogger(StopSignals.class.getName())
+              System.getLogger(Signals.class.getName())
                   .log(Level.INFO, "received SIG" + name + ", shutting down");
               action.run();
             });
@@ -32,6 +33,24 @@ final class StopSignals {
         // Signal not available on this platform or already used by the JVM: the shutdown hook
         // covers it.
       }
+    }
+  }
+
+  /**
+   * Runs {@code action} on each SIGHUP. Without this the JVM treats SIGHUP like SIGTERM (it runs
+   * the shutdown hooks and exits), as most daemons' users would not expect.
+   */
+  static void onHangUp(Runnable action) {
+    try {
+      handle("HUP", action);
+    } catch (ReflectiveOperationException
+        | IllegalArgumentException
+        | UnsupportedOperationException e) {
+      System.getLogger(Signals.class.getName())
+          .log(
+              Level.WARNING,
+              "SIGHUP cannot be handled on this platform; reload with POST /reload on the admin"
+                  + " endpoint instead");
     }
   }
 
@@ -50,7 +69,7 @@ final class StopSignals {
                   }
                   case "hashCode" -> System.identityHashCode(proxy);
                   case "equals" -> proxy == args[0];
-                  default -> "StopSignals handler for SIG" + name;
+                  default -> "Signals handler for SIG" + name;
                 });
     Object signal = signalClass.getConstructor(String.class).newInstance(name);
     try {
