@@ -127,7 +127,10 @@ final class ReloadPlan {
     Set<PipelineId> keptPipelines = keptPipelines(running, next, keptExporters);
     Set<ComponentId> keptReceivers = keptReceivers(running, graph, next, keptExporters);
 
-    ReloadPlan plan = new ReloadPlan(queueDirectoryHandedOver(running, graph, next, keptExporters));
+    ReloadPlan plan =
+        new ReloadPlan(
+            rebuiltUnderOwnName(graph, next, keptExporters)
+                || queueDirectoryHandedOver(running, graph, next, keptExporters));
     ComponentGraph reuse = plan.reusable;
     for (ComponentId id : keptExporters) {
       ExporterRunner runner = graph.exporters.get(id);
