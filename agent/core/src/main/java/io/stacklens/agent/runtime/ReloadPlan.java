@@ -273,7 +273,13 @@ final class ReloadPlan {
     for (ComponentId id : exporterIds) {
       boolean before = graph.exporters.containsKey(id);
       boolean after = next.exporters().containsKey(id) && isUsed(next, id);
-      change("exporter", id.toString(), before, after, reusable.exporters.containsKey(id));
+      change(
+          "exporter",
+          id.toString(),
+          before,
+          after,
+          reusable.exporters.containsKey(id),
+          after ? exporterRebuilt(running, next, id) : "");
     }
     Set<PipelineId> pipelineIds = new LinkedHashSet<>(graph.pipelines.keySet());
     pipelineIds.addAll(next.service().pipelines.keySet());
@@ -283,7 +289,8 @@ final class ReloadPlan {
           id.toString(),
           graph.pipelines.containsKey(id),
           next.service().pipelines.containsKey(id),
-          reusable.pipelines.containsKey(id));
+          reusable.pipelines.containsKey(id),
+          next.service().pipelines.containsKey(id) ? pipelineRebuilt(running, next, id) : "");
     }
     Set<ComponentId> receiverIds = new LinkedHashSet<>(graph.receivers.keySet());
     for (PipelineConfig p : next.service().pipelines.values()) receiverIds.addAll(p.receivers);
@@ -293,7 +300,8 @@ final class ReloadPlan {
           id.toString(),
           graph.receivers.containsKey(id),
           !signalsFed(next, id).isEmpty(),
-          reusable.receivers.containsKey(id));
+          reusable.receivers.containsKey(id),
+          receiverRebuilt(running, graph, next, id));
       if (reusable.receivers.containsKey(id) && !wiring(running, id).equals(wiring(next, id))) {
         changes.add("receiver " + id + ": now feeds " + wiring(next, id));
       }
@@ -305,6 +313,53 @@ final class ReloadPlan {
         .equals(ConfigRenderer.renderTree(next.service().telemetry.logs))) {
       changes.add("service.telemetry.logs: changed");
     }
+  }
+
+  private String exporterRebuilt(AgentConfig running, AgentConfig next, ComponentId id) {
+    if (!same(running.exporters().get(id), next.exporters().get(id))) return "settings changed";
+    ComponentId target = GraphBuilder.deadLetterOf(next.exporters().get(id));
+    if (target != null && !reusable.exporters.containsKey(target)) {
+      return "its dead-letter exporter " + target + " is rebuilt";
+    }
+    return "service.data_dir changed";
+  }
+
+  private String pipelineRebuilt(AgentConfig running, AgentConfig next, PipelineId id) {
+    PipelineConfig before = running.service().pipelines.get(id);
+    PipelineConfig after = next.service().pipelines.get(id);
+    if (before == null) return "";
+    Map<String, Object> settingsBefore = withoutReceivers(before);
+    Map<String, Object> settingsAfter = withoutReceivers(after);
+    settingsBefore.remove("exporters");
+    settingsAfter.remove("exporters");
+    if (!settingsBefore.equals(settingsAfter)) return "settings changed";
+    List<String> why = new ArrayList<>();
+    for (ComponentId e : before.exporters) {
+      if (!after.exporters.contains(e)) why.add("exporter " + e + " removed");
+    }
+    for (ComponentId p : after.processors) {
+      if (!same(running.processors().get(p), next.processors().get(p))) {
+        why.add("processor " + p + " changed");
+      }
+    }
+    for (ComponentId e : after.exporters) {
+      if (!reusable.exporters.containsKey(e)) {
+        why.add("exporter " + e + (before.exporters.contains(e) ? " rebuilt" : " added"));
+      }
+    }
+    return why.isEmpty() ? "exporters reordered" : String.join(", ", why);
+  }
+
+  private String receiverRebuilt(
+      AgentConfig running, ComponentGraph graph, AgentConfig next, ComponentId id) {
+    ComponentConfig after = next.receivers().get(id);
+    if (after == null || !graph.receivers.containsKey(id)) return "";
+    if (!same(running.receivers().get(id), after)) return "settings changed";
+    Set<Signal> signals = signalsFed(next, id);
+    if (!graph.inputs.get(id).keySet().equals(signals)) {
+      return "now feeds " + String.join(", ", signals.stream().map(Signal::id).toList());
+    }
+    return "its dead-letter exporter " + GraphBuilder.deadLetterOf(after) + " is rebuilt";
   }
 
   /** The pipelines that receiver {@code id} feeds in {@code config}, in config order. */
@@ -334,8 +389,9 @@ final class ReloadPlan {
     return false;
   }
 
-  private void change(String kind, String id, boolean before, boolean after, boolean kept) {
-    if (before && after && !kept) changes.add(kind + " " + id + ": rebuilt");
+  private void change(
+      String kind, String id, boolean before, boolean after, boolean kept, String why) {
+    if (before && after && !kept) changes.add(kind + " " + id + ": rebuilt (" + why + ")");
     else if (!before && after) changes.add(kind + " " + id + ": added");
     else if (before && !after) changes.add(kind + " " + id + ": removed");
   }

@@ -189,7 +189,7 @@ class ServiceReloadTest {
     ReloadResult result = service.reload(load(config("tag: { value: two }", REC_A, "[rec/a]")));
 
     assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
-    assertThat(result.changes()).containsExactly("pipeline logs: rebuilt");
+    assertThat(result.changes()).containsExactly("pipeline logs: rebuilt (processor tag changed)");
     assertThat(send(inputs, "after")).isEqualTo(Admission.ACCEPTED);
     RecordingExporter a = built.get("rec/a#1");
     await().atMost(WAIT).until(() -> a.recordCount() == 10);
@@ -236,7 +236,7 @@ class ServiceReloadTest {
 
     assertThat(result[0].outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
     assertThat(result[0].changes())
-        .containsExactly("exporter rec/b: added", "pipeline logs: rebuilt");
+        .containsExactly("exporter rec/b: added", "pipeline logs: rebuilt (exporter rec/b added)");
     assertThat(send(inputs, "after")).isEqualTo(Admission.ACCEPTED);
     RecordingExporter b = built.get("rec/b#1");
     await().atMost(WAIT).until(() -> a.recordCount() == 10 && b.recordCount() == 5);
@@ -261,7 +261,9 @@ class ServiceReloadTest {
 
     assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
     assertThat(result.changes())
-        .containsExactly("exporter rec/a: rebuilt", "pipeline logs: rebuilt");
+        .containsExactly(
+            "exporter rec/a: rebuilt (settings changed)",
+            "pipeline logs: rebuilt (exporter rec/a rebuilt)");
     assertThat(events).containsSubsequence("shutdown rec/a#1", "create rec/a#2");
     assertThat(built.get("rec/a#1").recordCount()).isEqualTo(5);
     assertThat(send(inputs, "after")).isEqualTo(Admission.ACCEPTED);
@@ -348,7 +350,9 @@ class ServiceReloadTest {
     // The receiver fed two signals and now one: it is rebuilt with the new set of inputs.
     assertThat(result.changes())
         .containsExactly(
-            "exporter rec/t: removed", "pipeline traces: removed", "receiver in: rebuilt");
+            "exporter rec/t: removed",
+            "pipeline traces: removed",
+            "receiver in: rebuilt (now feeds logs)");
     assertThat(events).contains("shutdown rec/t#1").doesNotContain("shutdown rec/a#1");
     assertThat(receiverInputs.get(1)).containsOnlyKeys(Signal.LOGS);
     assertThat(metrics.toPrometheusText())
