@@ -111,6 +111,50 @@ class AdminServerTest {
   }
 
   @Test
+  void reloadTakesOnlyPostAndAnswersWhatTheReloaderSays() throws Exception {
+    var get = send("GET", "/reload");
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("allow")).hasValue("POST");
+    var withoutReloader = send("POST", "/reload");
+    assertThat(withoutReloader.statusCode()).isEqualTo(409);
+    assertThat(withoutReloader.body()).contains("without config files");
+
+    admin.reloadWith(() -> io.stacklens.agent.http.HttpResponse.text(200, "reloaded").completed());
+    var post = send("POST", "/reload");
+    assertThat(post.statusCode()).isEqualTo(200);
+    assertThat(post.body()).isEqualTo("reloaded");
+  }
+
+  @Test
+  void reloadOnANonLoopbackEndpointWithoutAuthIsForbidden() throws Exception {
+    admin.close();
+    admin = new AdminServer("0.0.0.0:0", metrics, health);
+    admin.start();
+    admin.reloadWith(() -> io.stacklens.agent.http.HttpResponse.text(200, "reloaded").completed());
+    var post = send("POST", "/reload");
+    assertThat(post.statusCode()).isEqualTo(403);
+    assertThat(post.body()).contains("service.telemetry.auth", "SIGHUP");
+  }
+
+  @Test
+  void healthShowsTheConfigInForceAndTheLastReload() throws Exception {
+    health.setPhase(HealthRegistry.Phase.RUNNING);
+    java.time.Instant at = java.time.Instant.parse("2026-01-02T03:04:05Z");
+    health.config(new HealthRegistry.ConfigStatus("sha256:abc", at, null, null, null));
+    assertThat(send("GET", "/health").body())
+        .contains("\"config\":{\"hash\":\"sha256:abc\",\"applied_at\":\"2026-01-02T03:04:05Z\"}");
+
+    health.config(
+        new HealthRegistry.ConfigStatus("sha256:abc", at, "invalid", at, "config reload refused"));
+    var response = send("GET", "/health");
+    assertThat(response.body())
+        .contains(
+            "\"last_reload\":{\"result\":\"invalid\",\"at\":\"2026-01-02T03:04:05Z\","
+                + "\"message\":\"config reload refused\"}");
+    assertValidJson(response.body());
+  }
+
+  @Test
   void invalidEndpointIsRejectedUpFront() {
     assertThatThrownBy(() -> new AdminServer("localhost", metrics, health))
         .hasMessageContaining("has no port");
