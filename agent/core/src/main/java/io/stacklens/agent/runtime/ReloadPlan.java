@@ -207,13 +207,7 @@ final class ReloadPlan {
   /** The signals of the pipelines that name receiver {@code id}. */
   private static Set<Signal> signalsFed(AgentConfig config, ComponentId id) {
     Set<Signal> signals = EnumSet.noneOf(Signal.class);
-    config
-        .service()
-        .pipelines
-        .forEach(
-            (pid, p) -> {
-              if (p.receivers.contains(id)) signals.add(pid.signal());
-            });
+    for (PipelineId pipeline : wiring(config, id)) signals.add(pipeline.signal());
     return signals;
   }
 
@@ -363,14 +357,14 @@ final class ReloadPlan {
   }
 
   /** The pipelines that receiver {@code id} feeds in {@code config}, in config order. */
-  private static List<String> wiring(AgentConfig config, ComponentId id) {
-    List<String> pipelines = new ArrayList<>();
+  private static List<PipelineId> wiring(AgentConfig config, ComponentId id) {
+    List<PipelineId> pipelines = new ArrayList<>();
     config
         .service()
         .pipelines
         .forEach(
             (pid, p) -> {
-              if (p.receivers.contains(id)) pipelines.add(pid.toString());
+              if (p.receivers.contains(id)) pipelines.add(pid);
             });
     return pipelines;
   }
