@@ -56,6 +56,14 @@ final class RunCommand implements Callable<Integer> {
           next ->
               Logging.configure(
                   next.service().telemetry.logs.level, next.service().telemetry.logs.loggers));
+      // Before start: a SIGHUP during start-up waits for it instead of killing the process.
+      Agent starting = agent;
+      Signals.onHangUp(
+          () -> {
+            System.getLogger(RunCommand.class.getName())
+                .log(System.Logger.Level.INFO, "received SIGHUP, reloading the config");
+            starting.reloadAsync();
+          });
       agent.start();
     } catch (ServiceException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -63,13 +71,7 @@ final class RunCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermOrInt(stop::countDown);
-    Agent running = agent;
-    Signals.onHangUp(
-        () -> {
-          System.getLogger(RunCommand.class.getName())
-              .log(System.Logger.Level.INFO, "received SIGHUP, reloading the config");
-          running.reloadAsync();
-        });
+
     // Also covers a plain System.exit or a signal we could not hook: still drain.
     Thread hook = new Thread(agent::stop, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -53,6 +53,11 @@ public final class Agent implements AutoCloseable {
   private volatile java.util.function.Consumer<AgentConfig> onReload = c -> {};
   private volatile String configHash;
   private volatile boolean lastReloadSucceeded = true;
+
+  /** Counted down when {@link #start} ends: a reload asked for during start-up waits for it. */
+  private final java.util.concurrent.CountDownLatch startEnded =
+      new java.util.concurrent.CountDownLatch(1);
+
   private volatile Instant appliedAt = Instant.now();
 
   /** An agent for {@code config} that cannot reload (there are no files to read again). */
@@ -160,6 +165,12 @@ public final class Agent implements AutoCloseable {
           ReloadResult.failed(List.of(), "this agent was started without config files to re-read"),
           null);
     }
+    try {
+      startEnded.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return record(ReloadResult.failed(List.of(), "interrupted while the agent started"), null);
+    }
     LOG.log(Level.INFO, "reloading the config");
     return reload(source.load());
   }
@@ -187,23 +198,16 @@ public final class Agent implements AutoCloseable {
       LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
     }
     LOG.log(result.succeeded() ? Level.INFO : Level.ERROR, result.message());
-    if (result.succeeded() && next != null) {
-      configApplied(next, result);
-      onReload.accept(next);
-    } else {
-      HealthRegistry.ConfigStatus now = health.config();
-      health.config(
-          new HealthRegistry.ConfigStatus(
-              now.hash(), now.appliedAt(), result.outcome().id(), Instant.now(), result.message()));
-    }
+    // A reload that failed part-way may still have applied the rest of its config.
+    configApplied(service.config(), result);
+    if (result.succeeded() && next != null) onReload.accept(next);
     return result;
   }
 
-  private void configApplied(AgentConfig applied, ReloadResult result) {
-    String hash = ConfigRenderer.fingerprint(applied);
-    if (result == null || result.outcome() == ReloadResult.Outcome.APPLIED || configHash == null) {
-      appliedAt = Instant.now();
-    }
+  /** Shows {@code inForce} on /health (and its hash), with how the last reload ended. */
+  private void configApplied(AgentConfig inForce, ReloadResult result) {
+    String hash = ConfigRenderer.fingerprint(inForce);
+    if (!hash.equals(configHash)) appliedAt = Instant.now();
     configHash = hash;
     health.config(
         new HealthRegistry.ConfigStatus(
@@ -216,6 +220,14 @@ public final class Agent implements AutoCloseable {
 
   /** Starts the admin server, then the pipelines. On failure nothing is left running. */
   public void start() throws ServiceException {
+    try {
+      startAdminAndService();
+    } finally {
+      startEnded.countDown();
+    }
+  }
+
+  private void startAdminAndService() throws ServiceException {
     if (admin != null) {
       try {
         admin.start();

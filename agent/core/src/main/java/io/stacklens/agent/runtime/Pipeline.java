@@ -105,6 +105,7 @@ public final class Pipeline implements Consumer {
   private volatile boolean accepting;
   private volatile boolean stopRequested;
   private volatile boolean workerParked;
+  private final MetricsRegistry metrics;
 
   /**
    * A pipeline feeding {@code exporters} (in the pipeline's order). Without a routing processor
@@ -227,6 +228,21 @@ public final class Pipeline implements Consumer {
                 name,
                 "reason",
                 "unknown_route_target");
+    this.metrics = metrics;
+    publishGauges();
+    this.worker = DaemonThreads.create(this::run, "pipeline-" + name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Registers this pipeline's gauges (ring records, bytes, size, capacity, fill), replacing those
+   * of an earlier pipeline of the same name: a reload that built a successor and then gave it up
+   * calls this to point them back at the pipeline that still runs.
+   */
+  void publishGauges() {
     metrics.gauge(
         "stacklens_pipeline_ring_records",
         "Records waiting in the pipeline ring",
@@ -257,11 +273,6 @@ public final class Pipeline implements Consumer {
         () -> (double) ring.size() / ring.capacity(),
         "pipeline",
         name);
-    this.worker = DaemonThreads.create(this::run, "pipeline-" + name);
-  }
-
-  public String name() {
-    return name;
   }
 
   /** Sets when receivers are answered; call before {@link #start}. */

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,6 +56,9 @@ public final class Service {
   private final Object lifecycle = new Object();
 
   private final AtomicBoolean shutdown = new AtomicBoolean();
+
+  /** Receivers a reload could not start: out of the graph, shown failed until one starts them. */
+  private final Set<ComponentId> failedReceivers = new java.util.HashSet<>();
 
   private Service(
       AgentConfig config,
@@ -128,15 +132,17 @@ public final class Service {
    * again and the error names the component.
    */
   public void start() throws ServiceException {
-    health.setPhase(Phase.STARTING);
-    try {
-      startExportersAndPipelines(graph);
-      startReceivers(graph);
-    } catch (ServiceException e) {
-      shutdown();
-      throw e;
+    synchronized (lifecycle) {
+      health.setPhase(Phase.STARTING);
+      try {
+        startExportersAndPipelines(graph);
+        startReceivers(graph);
+      } catch (ServiceException e) {
+        shutdown();
+        throw e;
+      }
+      health.setPhase(Phase.RUNNING);
     }
-    health.setPhase(Phase.RUNNING);
   }
 
   private void startExportersAndPipelines(ComponentGraph part) throws ServiceException {
@@ -238,15 +244,19 @@ public final class Service {
         retired = running.without(plan.reusable);
         losses.addAll(stop(retired, deadline, "replaced by a reload"));
       }
+      ComponentGraph survivors = retired == null ? running : plan.reusable;
       ComponentGraph built;
       try {
         built = builder.build(next, plan.reusable);
-        startExportersAndPipelines(built.without(plan.reusable));
       } catch (ServiceException e) {
-        return retired == null
-            ? ReloadResult.failed(
-                plan.changes, e.getMessage() + "; nothing was changed, the running config stays")
-            : restore(previous, plan.reusable, e, losses);
+        return giveUp(survivors, next, retired, previous, plan, e, losses);
+      }
+      ComponentGraph fresh = built.without(plan.reusable);
+      try {
+        startExportersAndPipelines(fresh);
+      } catch (ServiceException e) {
+        stop(fresh, Instant.now(), "when a reload gave up");
+        return giveUp(survivors, next, retired, previous, plan, e, losses);
       }
       install(next, built, plan.changes);
       if (retired == null) {
@@ -263,6 +273,36 @@ public final class Service {
       }
       return ReloadResult.applied(plan.changes, losses);
     }
+  }
+
+  /**
+   * After the new config could not be built or started: forgets the health and gauges of what was
+   * built for it (components the running config does not have), points the gauges of the pipelines
+   * that run back at them, and reports the failure; when the replaced parts were already stopped,
+   * builds the previous config again.
+   */
+  private ReloadResult giveUp(
+      ComponentGraph survivors,
+      AgentConfig next,
+      ComponentGraph retired,
+      AgentConfig previous,
+      ReloadPlan plan,
+      ServiceException cause,
+      List<ShutdownLoss> losses) {
+    for (ComponentId id : next.exporters().keySet()) {
+      if (survivors.exporters.containsKey(id)) continue;
+      health.forget(ComponentKind.EXPORTER, id);
+      metrics.removeGauges("exporter", id.toString());
+    }
+    for (PipelineId id : next.service().pipelines.keySet()) {
+      if (!survivors.pipelines.containsKey(id)) metrics.removeGauges("pipeline", id.toString());
+    }
+    survivors.pipelines.values().forEach(Pipeline::publishGauges);
+    if (retired == null) {
+      return ReloadResult.failed(
+          plan.changes, cause.getMessage() + "; nothing was changed, the running config stays");
+    }
+    return restore(previous, plan.reusable, cause, losses);
   }
 
   /** Makes {@code built} the running graph and points kept receivers at its pipelines. */
@@ -331,16 +371,32 @@ public final class Service {
     return lost == 0 ? "" : " (" + lost + " acknowledged records were lost, logged above)";
   }
 
-  /** Starts the receivers of {@code built} that are not kept; returns what failed, in words. */
+  /**
+   * Starts the receivers of {@code built} that are not kept; returns what failed, in words. One
+   * that fails is taken out of the graph (its health stays {@code failed}), so the next reload
+   * builds and starts it again even when its settings are the same.
+   */
   private List<String> startNewReceivers(ComponentGraph built, ComponentGraph kept) {
     List<String> failures = new ArrayList<>();
-    for (Map.Entry<ComponentId, Receiver> e : built.receivers.entrySet()) {
-      if (kept.receivers.containsKey(e.getKey())) continue;
+    for (Map.Entry<ComponentId, Receiver> e : List.copyOf(built.receivers.entrySet())) {
+      ComponentId id = e.getKey();
+      if (kept.receivers.containsKey(id)) continue;
       try {
-        startOne(ComponentKind.RECEIVER, e.getKey(), () -> e.getValue().start(host));
+        startOne(ComponentKind.RECEIVER, id, () -> e.getValue().start(host));
+        failedReceivers.remove(id);
       } catch (ServiceException ex) {
         LOG.log(Level.ERROR, "reload: " + ex.getMessage());
         failures.add(ex.getMessage());
+        built.receivers.remove(id);
+        built.inputs.remove(id);
+        failedReceivers.add(id);
+        try {
+          e.getValue().shutdown(Instant.now());
+        } catch (RuntimeException ignored) {
+          // it did not start: there is nothing of it to stop
+        }
+        // Its shutdown may have reported it stopped: what an operator must see is why it is down.
+        health.reportStatus(id, ComponentKind.RECEIVER, ComponentStatus.FAILED, ex.getMessage());
       }
     }
     return failures;
@@ -354,11 +410,20 @@ public final class Service {
       metrics.removeGauges("exporter", id.toString());
     }
     for (ComponentId id : retired.receivers.keySet()) {
-      if (!built.receivers.containsKey(id)) health.forget(ComponentKind.RECEIVER, id);
+      if (!built.receivers.containsKey(id) && !failedReceivers.contains(id)) {
+        health.forget(ComponentKind.RECEIVER, id);
+      }
     }
     for (PipelineId id : retired.pipelines.keySet()) {
       if (!built.pipelines.containsKey(id)) metrics.removeGauges("pipeline", id.toString());
     }
+    failedReceivers.removeIf(
+        id -> {
+          if (config.service().pipelines.values().stream().anyMatch(p -> p.receivers.contains(id)))
+            return false;
+          health.forget(ComponentKind.RECEIVER, id);
+          return true;
+        });
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal HTTP/1.1 client over one keep-alive socket, for tests that must tell "the server
@@ -61,6 +62,8 @@ public final class Http1Connection implements Closeable {
   private final String host;
   private final int port;
   private final Duration timeout;
+  private final AtomicInteger connects = new AtomicInteger();
+  private final AtomicInteger resends = new AtomicInteger();
   private Socket socket;
   private InputStream in;
   private OutputStream out;
@@ -87,6 +90,7 @@ public final class Http1Connection implements Closeable {
   private Response retryOnFreshConnection(
       String method, String path, Map<String, String> headers, byte[] body)
       throws NoAnswerException {
+    resends.incrementAndGet();
     try {
       return exchangeOnce(method, path, headers, body);
     } catch (StaleConnection e) {
@@ -161,12 +165,26 @@ public final class Http1Connection implements Closeable {
     }
   }
 
+  /** How many TCP connections this client opened so far (1 while one keep-alive socket served). */
+  public int connects() {
+    return connects.get();
+  }
+
+  /**
+   * How many requests were sent a second time on a new connection because a reused one ended before
+   * any byte of the answer (the server may have received the first copy).
+   */
+  public int resends() {
+    return resends.get();
+  }
+
   private void connect() throws IOException {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
     s.connect(new InetSocketAddress(host, port), (int) Math.min(timeout.toMillis(), 10_000));
     s.setSoTimeout((int) timeout.toMillis());
     socket = s;
+    connects.incrementAndGet();
     in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
     out = s.getOutputStream();
   }

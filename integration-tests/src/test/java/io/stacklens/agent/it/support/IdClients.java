@@ -153,7 +153,11 @@ public final class IdClients {
     }
   }
 
-  private static ExportLogsServiceRequest request(List<String> ids) {
+  /**
+   * An OTLP logs request with one record per id: body {@code payment accepted <id>}, attribute
+   * {@code id}.
+   */
+  public static ExportLogsServiceRequest request(List<String> ids) {
     ScopeLogs.Builder scope = ScopeLogs.newBuilder();
     long now = System.currentTimeMillis() * 1_000_000L;
     for (String id : ids) {

@@ -10,6 +10,8 @@ import io.stacklens.agent.config.LoadResult;
 import io.stacklens.agent.runtime.Agent;
 import io.stacklens.agent.telemetry.MetricsRegistry;
 import io.stacklens.receiver.otlp.OtlpReceiver;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +43,22 @@ public final class RunningAgent implements AutoCloseable {
 
   public static RunningAgent start(AgentConfig config) throws Exception {
     Agent agent = new Agent(config, registry());
+    agent.start();
+    return new RunningAgent(agent);
+  }
+
+  /**
+   * Starts an agent from the config file {@code file}, as {@code run --config FILE} does: {@link
+   * Agent#reload()} and {@code POST /reload} read the file again.
+   */
+  public static RunningAgent startFromFile(Path file) throws Exception {
+    ComponentRegistry registry = registry();
+    ConfigLoader loader = new ConfigLoader(registry, Map.of());
+    LoadResult first = loader.load(List.of(file), List.of());
+    assertThat(first.errors()).as("config errors in %s", file).isEmpty();
+    Agent agent =
+        new Agent(
+            first.config().orElseThrow(), registry, () -> loader.load(List.of(file), List.of()));
     agent.start();
     return new RunningAgent(agent);
   }
