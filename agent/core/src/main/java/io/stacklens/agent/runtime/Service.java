@@ -255,6 +255,9 @@ public final class Service {
       try {
         startExportersAndPipelines(fresh);
       } catch (ServiceException e) {
+        // Its receivers never started, and their ids may be those of receivers that still run.
+        fresh.receivers.clear();
+        fresh.inputs.clear();
         stop(fresh, Instant.now(), "when a reload gave up");
         return giveUp(survivors, next, retired, previous, plan, e, losses);
       }
