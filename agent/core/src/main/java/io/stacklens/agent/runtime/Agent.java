@@ -22,9 +22,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The whole agent process minus the CLI: the admin server (self-telemetry) and the {@link Service}.
@@ -50,13 +52,12 @@ public final class Agent implements AutoCloseable {
 
   private final Map<ReloadResult.Outcome, Counter> reloadCounts =
       new EnumMap<>(ReloadResult.Outcome.class);
-  private volatile java.util.function.Consumer<AgentConfig> onReload = c -> {};
+  private volatile Consumer<AgentConfig> onReload = c -> {};
   private volatile String configHash;
   private volatile boolean lastReloadSucceeded = true;
 
   /** Counted down when {@link #start} ends: a reload asked for during start-up waits for it. */
-  private final java.util.concurrent.CountDownLatch startEnded =
-      new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch startEnded = new CountDownLatch(1);
 
   private volatile Instant appliedAt = Instant.now();
 
@@ -134,7 +135,7 @@ public final class Agent implements AutoCloseable {
    * Calls {@code listener} with the new config after each reload that applied one (the CLI sets the
    * log levels from it).
    */
-  public void onReload(java.util.function.Consumer<AgentConfig> listener) {
+  public void onReload(Consumer<AgentConfig> listener) {
     this.onReload = listener;
   }
 
@@ -148,8 +149,15 @@ public final class Agent implements AutoCloseable {
           () -> {
             try {
               result.complete(reload());
-            } catch (RuntimeException | Error e) {
-              result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+              // A bug, not a bad config: logged with its trace, answered as a failed reload.
+              LOG.log(Level.ERROR, "reload: unexpected error", e);
+              result.complete(
+                  record(
+                      ReloadResult.failed(
+                          List.of(),
+                          "unexpected error: " + io.stacklens.agent.api.ErrorText.message(e)),
+                      null));
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {
