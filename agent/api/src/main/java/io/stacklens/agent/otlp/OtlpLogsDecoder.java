@@ -1,6 +1,7 @@
 package io.stacklens.agent.otlp;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.stacklens.agent.data.Attributes;
@@ -45,6 +46,7 @@ public final class OtlpLogsDecoder {
   private final int offset;
   private final CodedInputStream in;
   private final DecodeBudget budget;
+  private final KeyCache keys = KeyCache.forThisThread();
 
   private OtlpLogsDecoder(byte[] bytes, int offset, int length, DecodeBudget budget) {
     this.bytes = bytes;
@@ -236,7 +238,7 @@ public final class OtlpLogsDecoder {
     int t;
     while ((t = in.readTag()) != 0) {
       switch (t) {
-        case (1 << 3) | LENGTH -> key = string();
+        case (1 << 3) | LENGTH -> key = key();
         case (2 << 3) | LENGTH -> {
           int inner = in.pushLimit(in.readRawVarint32());
           value = anyValue(depth + 1);
@@ -317,6 +319,29 @@ public final class OtlpLogsDecoder {
       budget.charge(MemoryEstimate.string(length));
     }
     return in.readStringRequireUtf8();
+  }
+
+  /**
+   * A KeyValue's key: checked and charged like {@link #string()}, but taken from this thread's
+   * {@link KeyCache} when the same bytes were decoded before (valid UTF-8 then), so the keys that
+   * every record repeats are not decoded and allocated again.
+   */
+  private String key() throws IOException {
+    int length = peekLength();
+    if (length <= 0 || length > KeyCache.MAX_KEY_BYTES || !fits(length)) return string();
+    int start = offset + in.getTotalBytesRead() + CodedOutputStream.computeUInt32SizeNoTag(length);
+    if (start + length > bytes.length) return string();
+    String cached = keys.find(bytes, start, length);
+    if (cached == null) {
+      String key = string();
+      keys.put(bytes, start, length, key);
+      return key;
+    }
+    budget.checkValueSize(length);
+    budget.charge(MemoryEstimate.string(length));
+    in.readRawVarint32();
+    in.skipRawBytes(length);
+    return cached;
   }
 
   /** A bytes field, checked like {@link #string()}. */

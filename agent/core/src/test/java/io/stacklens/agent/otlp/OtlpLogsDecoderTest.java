@@ -81,6 +81,44 @@ class OtlpLogsDecoderTest {
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
+  @Test
+  void keysRepeatedAcrossRecordsAndRequestsAreOneStringAndAnInvalidKeyIsStillRejected()
+      throws Exception {
+    ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+    for (int i = 0; i < 3; i++) {
+      scope.addLogRecords(
+          LogRecord.newBuilder()
+              .addAttributes(
+                  KeyValue.newBuilder()
+                      .setKey("http.request.method")
+                      .setValue(AnyValue.newBuilder().setStringValue("GET"))));
+    }
+    byte[] bytes =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+            .build()
+            .toByteArray();
+    var first = OtlpLogsDecoder.decode(bytes).resourceLogs().get(0).scopeLogs().get(0);
+    var again = OtlpLogsDecoder.decode(bytes).resourceLogs().get(0).scopeLogs().get(0);
+    String key = first.logRecords().get(0).attributes().key(0);
+    assertThat(key).isEqualTo("http.request.method");
+    assertThat(first.logRecords().get(2).attributes().key(0)).isSameAs(key);
+    assertThat(again.logRecords().get(1).attributes().key(0)).isSameAs(key);
+
+    // The same key with one byte made invalid UTF-8 is not found in the cache: it is decoded, and
+    // refused as the generated parser refuses it.
+    byte[] broken = bytes.clone();
+    byte[] name = "http.request.method".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i + name.length <= broken.length; i++) {
+      if (Arrays.equals(broken, i, i + name.length, name, 0, name.length)) {
+        broken[i] = (byte) 0xbf;
+        break;
+      }
+    }
+    assertThatThrownBy(() -> OtlpLogsDecoder.decode(broken))
+        .isInstanceOf(InvalidProtocolBufferException.class);
+  }
+
   private ExportLogsServiceRequest randomRequest() {
     ExportLogsServiceRequest.Builder req = ExportLogsServiceRequest.newBuilder();
     for (int r = 0, nr = random.nextInt(3) + 1; r < nr; r++) {
