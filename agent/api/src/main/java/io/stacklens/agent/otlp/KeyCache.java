@@ -7,7 +7,9 @@ import java.util.Arrays;
  * the same few keys ({@code http.request.method}, {@code user.id}...), so most keys are found here
  * and neither decoded nor allocated again. Direct-mapped: {@value #SLOTS} slots chosen by a hash of
  * the bytes, a newer key replacing an older one in its slot. One instance per thread ({@link
- * #forThisThread}); not thread-safe. The strings it hands out are immutable and may be shared.
+ * #forThisThread}); not thread-safe. Bounded: at most {@value #SLOTS} keys of at most {@value
+ * #MAX_KEY_BYTES} bytes, about 70 KiB per decoding thread. The strings it hands out are immutable
+ * and may be shared.
  */
 final class KeyCache {
   /** Keys longer than this are decoded each time: long keys are rare and costly to compare. */
