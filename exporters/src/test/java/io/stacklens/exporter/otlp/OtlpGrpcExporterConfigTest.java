@@ -172,14 +172,8 @@ class OtlpGrpcExporterConfigTest {
 
   @Test
   void theEndpointIsRequired() {
-    assertThat(ValidationProblems.of(config(null)))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("endpoint");
-              assertThat(p.message()).contains("is required");
-            });
+    ValidationProblems.assertOneError(
+        ValidationProblems.of(config(null)), "endpoint", "is required");
     assertThat(ValidationProblems.of(config("  ")))
         .extracting(Problem::key)
         .containsExactly("endpoint");
@@ -187,14 +181,8 @@ class OtlpGrpcExporterConfigTest {
 
   @Test
   void aBadEndpointIsAnErrorAtEndpoint() {
-    assertThat(ValidationProblems.of(config("gateway")))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("endpoint");
-              assertThat(p.message()).contains("needs a port");
-            });
+    ValidationProblems.assertOneError(
+        ValidationProblems.of(config("gateway")), "endpoint", "needs a port");
   }
 
   @Test

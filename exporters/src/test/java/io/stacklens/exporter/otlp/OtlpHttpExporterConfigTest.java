@@ -67,14 +67,8 @@ class OtlpHttpExporterConfigTest {
     c.logsEndpoint = "https://logs.example/ingest";
     c.tracesEndpoint = "https://traces.example/ingest";
 
-    assertThat(ValidationProblems.of(c))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("endpoint");
-              assertThat(p.message()).contains("is required").contains("metrics_endpoint");
-            });
+    ValidationProblems.assertOneError(
+        ValidationProblems.of(c), "endpoint", "is required", "metrics_endpoint");
   }
 
   @Test
@@ -90,14 +84,10 @@ class OtlpHttpExporterConfigTest {
 
   @Test
   void aUrlWithoutHttpSchemeIsAnErrorAtItsKey() {
-    assertThat(ValidationProblems.of(config("gateway:4318")))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("endpoint");
-              assertThat(p.message()).contains("must start with http:// or https://");
-            });
+    ValidationProblems.assertOneError(
+        ValidationProblems.of(config("gateway:4318")),
+        "endpoint",
+        "must start with http:// or https://");
   }
 
   @Test

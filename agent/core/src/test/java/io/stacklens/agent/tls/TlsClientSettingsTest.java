@@ -71,14 +71,8 @@ class TlsClientSettingsTest {
     TlsClientSettings settings = mutualTls();
     settings.keyFile = null;
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("key_file");
-              assertThat(p.message()).contains("cert_file and key_file go together");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "key_file", "cert_file and key_file go together");
   }
 
   @Test
@@ -86,14 +80,8 @@ class TlsClientSettingsTest {
     TlsClientSettings settings = mutualTls();
     settings.certFile = null;
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("cert_file");
-              assertThat(p.message()).contains("cert_file and key_file go together");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "cert_file", "cert_file and key_file go together");
   }
 
   @Test
@@ -101,14 +89,7 @@ class TlsClientSettingsTest {
     TlsClientSettings settings = new TlsClientSettings();
     settings.minVersion = "1.1";
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("min_version");
-              assertThat(p.message()).contains("1.2").contains("1.3").contains("\"1.1\"");
-            });
+    ValidationProblems.assertOneError(validate(settings), "min_version", "1.2", "1.3", "\"1.1\"");
   }
 
   @Test
@@ -195,14 +176,7 @@ class TlsClientSettingsTest {
     TlsClientSettings settings = new TlsClientSettings();
     settings.caFile = dir.resolve("no-ca.pem").toString();
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("ca_file");
-              assertThat(p.message()).contains("does not exist").contains("no-ca.pem");
-            });
+    ValidationProblems.assertOneError(validate(settings), "ca_file", "does not exist", "no-ca.pem");
   }
 
   @Test
@@ -243,14 +217,8 @@ class TlsClientSettingsTest {
     TlsClientSettings settings = mutualTls();
     settings.certFile = dir.resolve("nowhere.pem").toString();
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("cert_file");
-              assertThat(p.message()).contains("does not exist").contains("nowhere.pem");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "cert_file", "does not exist", "nowhere.pem");
   }
 
   @Test

@@ -76,14 +76,7 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.certFile = "  ";
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("cert_file");
-              assertThat(p.message()).contains("is required");
-            });
+    ValidationProblems.assertOneError(validate(settings), "cert_file", "is required");
   }
 
   @Test
@@ -91,14 +84,7 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.minVersion = "1.1";
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("min_version");
-              assertThat(p.message()).contains("1.2").contains("1.3").contains("\"1.1\"");
-            });
+    ValidationProblems.assertOneError(validate(settings), "min_version", "1.2", "1.3", "\"1.1\"");
   }
 
   @Test
@@ -124,13 +110,7 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.reloadInterval = Duration.ofSeconds(-1);
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("reload_interval");
-            });
+    ValidationProblems.assertOneError(validate(settings), "reload_interval");
   }
 
   @Test
@@ -157,14 +137,8 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.certFile = dir.resolve("nowhere.pem").toString();
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("cert_file");
-              assertThat(p.message()).contains("does not exist").contains("nowhere.pem");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "cert_file", "does not exist", "nowhere.pem");
   }
 
   @Test
@@ -172,14 +146,8 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.keyFile = dir.resolve("nowhere.key").toString();
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("key_file");
-              assertThat(p.message()).contains("does not exist").contains("nowhere.key");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "key_file", "does not exist", "nowhere.key");
   }
 
   @Test
@@ -187,14 +155,8 @@ class TlsServerSettingsTest {
     TlsServerSettings settings = settings(server);
     settings.clientCaFile = dir.resolve("no-ca.pem").toString();
 
-    assertThat(validate(settings))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.error()).isTrue();
-              assertThat(p.key()).isEqualTo("client_ca_file");
-              assertThat(p.message()).contains("does not exist").contains("no-ca.pem");
-            });
+    ValidationProblems.assertOneError(
+        validate(settings), "client_ca_file", "does not exist", "no-ca.pem");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.stacklens.agent.api.ComponentConfig;
 import io.stacklens.agent.api.ConfigProblems;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 
 /** Records what a config's {@code validate} reports, for tests of one config class. */
 public final class ValidationProblems implements ConfigProblems {
@@ -17,6 +18,21 @@ public final class ValidationProblems implements ConfigProblems {
     ValidationProblems problems = new ValidationProblems();
     config.validate(problems);
     return problems.all;
+  }
+
+  /**
+   * Asserts that {@code problems} is exactly one error, at {@code key}, whose message contains each
+   * of {@code fragments}.
+   */
+  public static void assertOneError(List<Problem> problems, String key, String... fragments) {
+    Assertions.assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              Assertions.assertThat(p.error()).isTrue();
+              Assertions.assertThat(p.key()).isEqualTo(key);
+              if (fragments.length > 0) Assertions.assertThat(p.message()).contains(fragments);
+            });
   }
 
   @Override
