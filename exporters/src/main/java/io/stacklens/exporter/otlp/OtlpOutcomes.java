@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.stacklens.agent.api.ExportException;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.otlp.OtlpRequests;
 import io.stacklens.agent.telemetry.RateLimitedLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,12 +74,7 @@ final class OtlpOutcomes {
    */
   static PartialSuccess partialSuccess(Signal signal, byte[] body, boolean json) {
     if (body == null || body.length == 0) return PartialSuccess.NONE;
-    Message.Builder builder =
-        switch (signal) {
-          case LOGS -> ExportLogsServiceResponse.newBuilder();
-          case TRACES -> ExportTraceServiceResponse.newBuilder();
-          case METRICS -> ExportMetricsServiceResponse.newBuilder();
-        };
+    Message.Builder builder = OtlpRequests.responseBuilder(signal);
     try {
       if (json) {
         OtlpJson.parse(body, builder);

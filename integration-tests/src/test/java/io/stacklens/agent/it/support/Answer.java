@@ -9,6 +9,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.otlp.OtlpJson;
+import io.stacklens.agent.otlp.OtlpRequests;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -164,12 +165,7 @@ public record Answer(
   /** The Export*ServiceResponse of an accepted OTLP request (protobuf or JSON), or null. */
   public Message otlpResponse() {
     if (!ok() || transport == Transport.HTTP_JSON) return null;
-    Message.Builder builder =
-        switch (signal) {
-          case LOGS -> ExportLogsServiceResponse.newBuilder();
-          case TRACES -> ExportTraceServiceResponse.newBuilder();
-          case METRICS -> ExportMetricsServiceResponse.newBuilder();
-        };
+    Message.Builder builder = OtlpRequests.responseBuilder(signal);
     try {
       String type = header("Content-Type");
       if (isHttp() && type != null && type.contains("json"))
