@@ -11,14 +11,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 config="${1:-bench/agent-file.yaml}"
 duration="${2:-20s}"
-dist="$(ls -d packaging/target/stacklens-agent-*/ | head -n 1)"
+source bench/peer-load.sh
 work="$(mktemp -d)"
 agent=""
 trap '[ -n "$agent" ] && kill "$agent" 2>/dev/null; rm -rf "$work"' EXIT
 
-BENCH_DIR="$work" STACKLENS_TESTDATA="$PWD/testdata" "$dist/bin/stacklens-agent" run --config "$config" >"$work/agent.log" 2>&1 &
-agent=$!
-for _ in $(seq 1 200); do grep -q "agent running" "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
+start_agent "$config" "$work"
 
 # Per thread: "name utime+stime" (the name is field 2, in parentheses, and may hold spaces).
 snapshot() {
@@ -26,10 +24,9 @@ snapshot() {
     python3 -c 'import sys; s=open(sys.argv[1]).read(); n=s[s.index("(")+1:s.rindex(")")]; f=s[s.rindex(")")+2:].split(); print(n.replace(" ","_"), int(f[11])+int(f[12]))' "$t/stat" 2>/dev/null || true
   done
 }
-load=(--protocol grpc --batch-size 100 --body-size 200 --body-format json --attributes 5 --concurrency 8)
-"$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+"$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration 10s >/dev/null
 snapshot >"$work/before"
-"$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$duration" --report-json "$work/report.json" >/dev/null
+"$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration "$duration" --report-json "$work/report.json" >/dev/null
 snapshot >"$work/after"
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")
 python3 - "$work/before" "$work/after" "$work/report.json" "$(getconf CLK_TCK)" "$rss_kib" <<'PY'

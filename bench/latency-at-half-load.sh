@@ -11,22 +11,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-20s}"
 rounds="${2:-3}"
 config="${3:-bench/agent-file.yaml}"
-dist="$(ls -d packaging/target/stacklens-agent-*/ | head -n 1)"
+source bench/peer-load.sh
 work="$(mktemp -d)"
 agent=""
 trap '[ -n "$agent" ] && kill "$agent" 2>/dev/null; rm -rf "$work"' EXIT
-load=(--protocol grpc --batch-size 100 --body-size 200 --body-format json --attributes 5 --concurrency 8)
 field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, r))' "$@"; }
 
 p99s=()
 for r in $(seq 1 "$rounds"); do
-  BENCH_DIR="$work" STACKLENS_TESTDATA="$PWD/testdata" "$dist/bin/stacklens-agent" run --config "$config" >"$work/agent.log" 2>&1 &
-  agent=$!
-  for _ in $(seq 1 200); do grep -q "agent running" "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --warmup 10s --duration "$duration" --report-json "$work/max.json" >/dev/null
+  start_agent "$config" "$work"
+  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --warmup 10s --duration "$duration" --report-json "$work/max.json" >/dev/null
   max=$(field "$work/max.json" 'recordsPerSecond')
   half=$(python3 -c "print(int($max / 2))")
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --rate "$half" --duration "$duration" --report-json "$work/half.json" >/dev/null
+  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --rate "$half" --duration "$duration" --report-json "$work/half.json" >/dev/null
   kill -TERM "$agent"; wait "$agent" || true; agent=""
   rm -f "$work"/*.jsonl
   line=$(field "$work/half.json" '"%.0f %d %.3f %.3f %.3f" % (recordsPerSecond, sum(refusals.values()), latencyMillis["p50"], latencyMillis["p99"], latencyMillis["max"])')

@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-30s}"
 rounds="${2:-3}"
 paths="${3:-pass chain}"
-dist="$(ls -d packaging/target/stacklens-agent-*/ | head -n 1)"
+source bench/peer-load.sh
 peer="${PEER_BIN:-../shared/peers/fluent-bit}"
 testdata="$PWD/testdata"
 work="$(mktemp -d)"
@@ -58,10 +58,9 @@ run() { # who path -> prints "records/s cpu_us_per_record peak_rss_mib"
   fi
   server=$!
   wait_port || { echo "server did not listen; log:" >&2; cat "$out/server.log" >&2; exit 1; }
-  local load=(--protocol grpc --batch-size 100 --body-size 200 --body-format json --attributes 5 --concurrency 8)
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration 10s >/dev/null
   local before; before=$(cpu_ticks "$server")
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$duration" --report-json "$out/report.json" >/dev/null
+  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration "$duration" --report-json "$out/report.json" >/dev/null
   local after; after=$(cpu_ticks "$server")
   local rss; rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
   kill -TERM "$server"; wait "$server" || true; server=""
