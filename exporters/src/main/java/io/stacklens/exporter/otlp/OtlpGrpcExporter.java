@@ -140,7 +140,7 @@ final class OtlpGrpcExporter implements Exporter {
 
   @Override
   public void push(Batch batch) throws ExportException {
-    byte[] request = OtlpRequests.of(batch).toByteArray();
+    byte[] request = OtlpRequests.encode(batch, false);
     Message response;
     try {
       response =

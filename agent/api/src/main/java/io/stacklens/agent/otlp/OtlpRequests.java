@@ -39,9 +39,13 @@ public final class OtlpRequests {
     };
   }
 
-  /** {@code batch} encoded as OTLP protobuf ({@code json}: false) or OTLP/JSON. */
+  /**
+   * {@code batch} encoded as OTLP protobuf ({@code json}: false) or OTLP/JSON. Logs are written to
+   * protobuf straight from the model ({@link OtlpLogsEncoder}).
+   */
   public static byte[] encode(Batch batch, boolean json) {
-    Message request = of(batch);
-    return json ? OtlpJson.toJsonBytes(request) : request.toByteArray();
+    if (json) return OtlpJson.toJsonBytes(of(batch));
+    if (batch instanceof LogsBatch logs) return OtlpLogsEncoder.encode(logs);
+    return of(batch).toByteArray();
   }
 }

@@ -4,13 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.stacklens.agent.data.Batch;
-import io.stacklens.agent.data.LogsBatch;
 import io.stacklens.agent.data.MetricsBatch;
 import io.stacklens.agent.data.Signal;
 import io.stacklens.agent.data.TracesBatch;
 import io.stacklens.agent.data.WireEncoding;
-import io.stacklens.agent.otlp.OtlpLogs;
 import io.stacklens.agent.otlp.OtlpLogsDecoder;
+import io.stacklens.agent.otlp.OtlpRequests;
 
 /**
  * How a batch is written into a disk queue entry: as the OTLP/protobuf export request of its
@@ -34,9 +33,7 @@ final class QueueEntryCodec {
   static byte[] encode(Batch batch) {
     byte[] received = WireEncoding.of(batch);
     if (received != null) return received; // unchanged since it was decoded from these bytes
-    if (batch instanceof LogsBatch l) return OtlpLogs.toProto(l).toByteArray();
-    if (batch instanceof TracesBatch t) return t.toRequest().toByteArray();
-    return ((MetricsBatch) batch).toRequest().toByteArray();
+    return OtlpRequests.encode(batch, false);
   }
 
   static Batch decode(Signal signal, byte[] bytes) throws InvalidProtocolBufferException {
