@@ -16,20 +16,23 @@ import java.util.List;
  * opentelemetry/proto/logs/v1/logs.proto} and {@code common/v1/common.proto}.
  */
 public final class OtlpLogsEncoder {
-  /** Output bytes per record of the last request encoded: sizes the next one's buffer. */
-  private static volatile int bytesPerRecordHint = 256;
+  /**
+   * Each thread's buffer, reused from one request to the next: only the final copy of exact length
+   * is allocated per request. A buffer that grew beyond {@link #KEPT_BUFFER_MAX} is not kept.
+   */
+  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[65_536]);
+
+  private static final int KEPT_BUFFER_MAX = 1 << 20;
 
   private OtlpLogsEncoder() {}
 
   /** {@code batch} as an {@code ExportLogsServiceRequest} in protobuf wire format. */
   public static byte[] encode(LogsBatch batch) {
-    int records = batch.recordCount();
-    long guess = (long) bytesPerRecordHint * records + records * 8L + 256;
-    ProtoWriter w = new ProtoWriter((int) Math.min(guess, 64L << 20));
+    ProtoWriter w = new ProtoWriter(BUFFER.get());
     for (ResourceLogs rl : batch.resourceLogs()) resourceLogs(w, rl);
-    byte[] out = w.toByteArray();
-    if (records > 0) bytesPerRecordHint = Math.max(16, out.length / records);
-    return out;
+    byte[] grown = w.buffer();
+    if (grown.length <= KEPT_BUFFER_MAX) BUFFER.set(grown);
+    return w.toByteArray();
   }
 
   private static void resourceLogs(ProtoWriter w, ResourceLogs rl) {

@@ -24,13 +24,19 @@ final class ProtoWriter {
   private byte[] buf;
   private int pos;
 
-  ProtoWriter(int initialCapacity) {
-    buf = new byte[Math.max(64, initialCapacity)];
+  /** A writer that starts writing into {@code buffer} (and grows out of it when it is full). */
+  ProtoWriter(byte[] buffer) {
+    buf = buffer;
   }
 
-  /** The bytes written so far, as an array of exactly that length. */
+  /** A copy of the bytes written so far. */
   byte[] toByteArray() {
-    return buf.length == pos ? buf : Arrays.copyOf(buf, pos);
+    return Arrays.copyOf(buf, pos);
+  }
+
+  /** The array written into, for the next writer to start with. */
+  byte[] buffer() {
+    return buf;
   }
 
   /**
