@@ -47,6 +47,9 @@ final class MessageBuilder {
   private final int maxMessageBytes;
   private final JsonRecordEncoder json = new JsonRecordEncoder();
 
+  /** No setting routes records apart: every record of a signal goes the same way. */
+  private final boolean oneRoute;
+
   MessageBuilder(KafkaExporterConfig config) {
     this.config = config;
     this.encoding = config.encoding;
@@ -57,6 +60,8 @@ final class MessageBuilder {
     config.headers.forEach(
         (k, v) -> staticHeaders.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
     this.maxMessageBytes = (int) config.maxMessageBytes.bytes();
+    this.oneRoute =
+        topicField == null && partitionBy.kind() == PartitionBy.Kind.NONE && headerFields.isEmpty();
   }
 
   /** Where one record goes; records with equal routes can share a message. */
@@ -72,6 +77,10 @@ final class MessageBuilder {
     }
     if (encoding == KafkaEncoding.RAW) {
       for (Item it : items) out.add(raw(it, defaultTopic));
+      return out;
+    }
+    if (oneRoute) {
+      buildOtlp(batch, new Route(defaultTopic, null, List.of()), items, out);
       return out;
     }
     Map<Route, List<Item>> groups = new LinkedHashMap<>();
