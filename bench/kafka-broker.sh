@@ -8,7 +8,9 @@
 #   bench/kafka-broker.sh status
 #
 # State (config, data, broker.log, pid) lives in ${KAFKA_BENCH_DIR:-/tmp/stacklens-bench-kafka}.
-# Heap: KAFKA_HEAP (default -Xmx1g).
+# Heap: KAFKA_HEAP (default -Xmx1g). KAFKA_BENCH_RETENTION_BYTES, when set, is each partition's
+# log.retention.bytes (checked every 5 s, 128 MiB segments), for benchmarks that write more than the
+# page cache should hold: the broker then deletes old segments, often before they reach the disk.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir="${KAFKA_BENCH_DIR:-/tmp/stacklens-bench-kafka}"
@@ -52,6 +54,10 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
+    if [ -n "${KAFKA_BENCH_RETENTION_BYTES:-}" ]; then
+      printf 'log.retention.bytes=%s\nlog.segment.bytes=134217728\nlog.retention.check.interval.ms=5000\nlog.segment.delete.delay.ms=1000\n' \
+        "$KAFKA_BENCH_RETENTION_BYTES" >>"$dir/server.properties"
+    fi
     java -Xmx256m -cp "$cp" kafka.tools.StorageTool format -t "$(java -Xmx128m -cp "$cp" kafka.tools.StorageTool random-uuid)" \
       -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log"; exit 1; }
     nohup java -Xms256m ${KAFKA_HEAP:--Xmx1g} -XX:+UseParallelGC -cp "$cp" kafka.Kafka "$dir/server.properties" \

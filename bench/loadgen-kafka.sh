@@ -1,32 +1,43 @@
 #!/usr/bin/env bash
 # End-to-end Kafka benchmark: loadgen (OTLP/gRPC, 100 records x ~200-byte bodies per request) -> agent
-# -> kafka exporter -> a local single-node broker (bench/kafka-broker.sh), once per encoding, each
-# beside a baseline on the same broker in the same run: a plain kafka-clients producer with the
-# exporter's producer settings sending the same number of records as the agent delivered, as the same
-# messages (KafkaProducerBaseline samples them from the agent's topic).
+# -> kafka exporter -> a local single-node broker (bench/kafka-broker.sh), against a baseline on the
+# same broker in the same run: a plain kafka-clients producer with the exporter's producer settings
+# sending the agent's own messages (KafkaProducerBaseline samples them from the agent's topic).
+# After one uncounted agent run that warms the broker up, rounds alternate agent and baseline, each
+# with its own 10 s warm-up before it is measured for DURATION; then medians and the ratio.
+# Beside the agent's rate: its CPU per record (µs of the agent process, from /proc, over the
+# measured part).
 #
-#   bench/loadgen-kafka.sh [DURATION] [ENCODINGS] [extra loadgen args...]   # e.g. 15s "otlp_proto json"
+#   bench/loadgen-kafka.sh [DURATION] [ENCODINGS] [ROUNDS]   # e.g. 20s "otlp_proto json" 3
 # Build first: ./mvnw -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-duration="${1:-60s}"; shift || true
-encodings="${1:-otlp_proto json}"; shift || true
+duration="${1:-20s}"
+encodings="${2:-otlp_proto json}"
+rounds="${3:-3}"
+seconds="${duration%s}"
 port="${KAFKA_BENCH_PORT:-19092}"
 grpc_port="${BENCH_GRPC_PORT:-4317}"; admin_port="${BENCH_ADMIN_PORT:-8888}"
 dist="$(ls -d packaging/target/stacklens-agent-*/ | head -n 1)"
 work="$(mktemp -d)"
 export KAFKA_BENCH_DIR="$work/kafka"
+# Each round writes several GB: keep 512 MiB per partition, so the page cache and the disk's
+# write-back do not slow later rounds down (they did: 12 GB after two rounds, agent CPU per record
+# up by half).
+export KAFKA_BENCH_RETENTION_BYTES="${KAFKA_BENCH_RETENTION_BYTES:-536870912}"
 agent=""
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null || true; bench/kafka-broker.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 bench_cp="$(bench/test-classpath.sh exporters)"
+tck="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 bootstrap="$(bench/kafka-broker.sh start "$port" | tail -n 1)"
 echo "broker: $bootstrap"
 
-for encoding in $encodings; do
-  topic="bench_${encoding}_$$"
+run_agent() { # encoding topic [duration] -> prints "records/s cpu_us_per_record"
+  local encoding="$1" topic="$2" measured="${3:-$duration}"
   cat >"$work/agent.yaml" <<YAML
 receivers:
   otlp:
@@ -42,17 +53,52 @@ service:
   pipelines:
     logs: { receivers: [otlp], exporters: [kafka] }
 YAML
-  "$dist/bin/stacklens-agent" run --config "$work/agent.yaml" >"$work/agent-$encoding.log" 2>&1 &
+  "$dist/bin/stacklens-agent" run --config "$work/agent.yaml" >"$work/agent-$topic.log" 2>&1 &
   agent=$!
-  for _ in $(seq 1 100); do grep -q "agent running" "$work/agent-$encoding.log" 2>/dev/null && break; sleep 0.1; done
-  echo "=== agent -> kafka, encoding $encoding"
-  "$dist/bin/stacklens-agent" loadgen --endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8 \
-    --warmup 10s --duration "$duration" --report-json "$work/report-$encoding.json" "$@"
-  delivered="$(curl -s 127.0.0.1:$admin_port/metrics | awk '/^stacklens_exporter_sent_records_total\{.*signal="logs"/ {s+=$2} END {printf "%d", s}')"
+  for _ in $(seq 1 100); do grep -q "agent running" "$work/agent-$topic.log" 2>/dev/null && break; sleep 0.1; done
+  local load=(--endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8)
+  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+  local before; before=$(cpu_ticks "$agent")
+  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$work/report.json" >"$work/loadgen.log"
+  local after; after=$(cpu_ticks "$agent")
   kill -TERM "$agent"; wait "$agent" || true; agent=""
-  echo "agent: records delivered to Kafka (warm-up included) before shutdown: $delivered"
-  tail -n 2 "$work/agent-$encoding.log"
-  acked="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['recordsAcknowledged'])" "$work/report-$encoding.json" 2>/dev/null || echo "$delivered")"
-  echo "=== baseline: plain producer, same settings, $acked records as the agent's $encoding messages"
-  java -cp "$bench_cp" io.stacklens.exporter.kafka.bench.KafkaProducerBaseline "$bootstrap" "$topic" "${topic}_baseline" "$acked" "$encoding"
+  grep -q "everything acknowledged was delivered" "$work/agent-$topic.log" \
+    || { echo "agent did not deliver everything it acknowledged; its log:" >&2; tail -n 20 "$work/agent-$topic.log" >&2; exit 1; }
+  python3 - "$work/report.json" "$before" "$after" "$tck" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cpu_us = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4]) * 1e6
+print(f'{r["recordsPerSecond"]:.0f} {cpu_us / max(r["recordsAcknowledged"], 1):.2f}')
+PY
+}
+
+# The broker's own JIT warm-up: without it the first round's agent ran ~40% slower than the others.
+for encoding in $encodings; do run_agent "$encoding" "bench_warmup_${encoding}_$$" 10s >/dev/null; done
+echo "broker warmed up (one 20 s agent run per encoding, not counted)"
+
+results="$work/results"
+for r in $(seq 1 "$rounds"); do
+  for encoding in $encodings; do
+    topic="bench_${encoding}_${r}_$$"
+    read -r rps cpu <<<"$(run_agent "$encoding" "$topic")"
+    printf 'round %s %-10s agent    %10s records/s  %6s µs CPU/record\n' "$r" "$encoding" "$rps" "$cpu"
+    line="$(java -cp "$bench_cp" io.stacklens.exporter.kafka.bench.KafkaProducerBaseline \
+      "$bootstrap" "$topic" "${topic}_baseline" "$encoding" 10 "$seconds" 2>/dev/null | grep '^baseline:')"
+    base="$(sed -E 's/.* = ([0-9,]+) records\/s.*/\1/; s/,//g' <<<"$line")"
+    base_cpu="$(sed -E 's/.* ([0-9.]+) µs CPU\/record.*/\1/' <<<"$line")"
+    printf 'round %s %-10s baseline %10s records/s  %6s µs CPU/record  (%s)\n' "$r" "$encoding" "$base" "$base_cpu" "${line#*CPU/record, }"
+    echo "$encoding $rps $cpu $base $base_cpu" >>"$results"
+  done
 done
+python3 - "$results" <<'PY'
+import collections, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    enc, rps, cpu, base, base_cpu = line.split()
+    runs[enc].append((float(rps), float(cpu), float(base), float(base_cpu)))
+for enc, rows in runs.items():
+    a = statistics.median(r[0] for r in rows); b = statistics.median(r[2] for r in rows)
+    ratios = ", ".join(f"{r[0] / r[2]:.2f}" for r in rows)
+    print(f"{enc}: agent {a:,.0f} records/s ({statistics.median(r[1] for r in rows):.2f} µs CPU/record), "
+          f"baseline {b:,.0f} records/s ({statistics.median(r[3] for r in rows):.2f} µs CPU/record); agent/baseline {a / b:.2f} (per round: {ratios})")
+PY
