@@ -4,7 +4,8 @@
 # a 10 s warm-up, then DURATION measured, and prints each thread group's CPU seconds (utime+stime
 # from /proc/<pid>/task/*/stat over the measured run), µs per record and share. Thread names are
 # grouped by dropping their trailing number (exporter-file-sender-0..3 -> exporter-file-sender).
-# Also the agent's peak RSS (VmHWM). JAVA_OPTS reaches the launcher, for A/B runs of JVM options.
+# Also the agent's peak RSS (VmHWM). JAVA_OPTS reaches the agent's launcher, for A/B runs of JVM
+# options; the load generator's are LOADGEN_JAVA_OPTS (bench/peer-load.sh).
 # Usage: bench/cpu-by-thread.sh [CONFIG, default bench/agent-file.yaml] [DURATION, default 20s]
 # Build first: ./mvnw -q -DskipTests package
 set -euo pipefail
@@ -24,9 +25,9 @@ snapshot() {
     python3 -c 'import sys; s=open(sys.argv[1]).read(); n=s[s.index("(")+1:s.rindex(")")]; f=s[s.rindex(")")+2:].split(); print(n.replace(" ","_"), int(f[11])+int(f[12]))' "$t/stat" 2>/dev/null || true
   done
 }
-"$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration 10s >/dev/null
+loadgen "${peer_load[@]}" --duration 10s >/dev/null
 snapshot >"$work/before"
-"$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration "$duration" --report-json "$work/report.json" >/dev/null
+loadgen "${peer_load[@]}" --duration "$duration" --report-json "$work/report.json" >/dev/null
 snapshot >"$work/after"
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")
 python3 - "$work/before" "$work/after" "$work/report.json" "$(getconf CLK_TCK)" "$rss_kib" <<'PY'

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Request latency at half of the maximum load, OTLP/gRPC -> agent -> file (bench/agent-file.yaml by
-# default): loadgen first finds the maximum (10 s warm-up, DURATION flat out), then sends at half
-# that rate (--rate) for DURATION on the same agent, ROUNDS times, and prints p50/p99/max of each
-# paced run and the median p99. Load: 100 records per request, ~200-byte JSON bodies, 5 attributes,
-# 8 in flight.
+# default): loadgen first finds the maximum (10 s warm-up, DURATION flat out), then a second loadgen
+# sends at half that rate (--rate) on the same agent, 10 s of warm-up at that pace (the new JVM's and
+# connection's first seconds are not the steady state) and DURATION measured; ROUNDS times, with
+# p50/p99/max of each paced run and the median p99. Load: 100 records per request, ~200-byte JSON
+# bodies, 5 attributes, 8 in flight.
 # Usage: bench/latency-at-half-load.sh [DURATION, default 20s] [ROUNDS, default 3] [CONFIG]
 # Build first: ./mvnw -q -DskipTests package
 set -euo pipefail
@@ -20,10 +21,10 @@ field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eva
 p99s=()
 for r in $(seq 1 "$rounds"); do
   start_agent "$config" "$work"
-  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --warmup 10s --duration "$duration" --report-json "$work/max.json" >/dev/null
+  loadgen "${peer_load[@]}" --warmup 10s --duration "$duration" --report-json "$work/max.json" >/dev/null
   max=$(field "$work/max.json" 'recordsPerSecond')
   half=$(python3 -c "print(int($max / 2))")
-  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --rate "$half" --duration "$duration" --report-json "$work/half.json" >/dev/null
+  loadgen "${peer_load[@]}" --rate "$half" --warmup 10s --duration "$duration" --report-json "$work/half.json" >/dev/null
   kill -TERM "$agent"; wait "$agent" || true; agent=""
   rm -f "$work"/*.jsonl
   line=$(field "$work/half.json" '"%.0f %d %.3f %.3f %.3f" % (recordsPerSecond, sum(refusals.values()), latencyMillis["p50"], latencyMillis["p99"], latencyMillis["max"])')

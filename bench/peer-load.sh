@@ -13,3 +13,8 @@ start_agent() {
   agent=$!
   for _ in $(seq 1 200); do grep -q "agent running" "$2/agent.log" 2>/dev/null && break; sleep 0.1; done
 }
+
+# loadgen ARGS...: the distribution's load generator. JAVA_OPTS reaches the agent only (start_agent);
+# the load generator runs with LOADGEN_JAVA_OPTS instead, so an A/B of the agent's JVM options changes
+# the agent alone, and the instrument can be given room of its own.
+loadgen() { JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "$@"; }

@@ -58,9 +58,9 @@ run() { # who path -> prints "records/s cpu_us_per_record peak_rss_mib"
   fi
   server=$!
   wait_port || { echo "server did not listen; log:" >&2; cat "$out/server.log" >&2; exit 1; }
-  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration 10s >/dev/null
+  loadgen "${peer_load[@]}" --duration 10s >/dev/null
   local before; before=$(cpu_ticks "$server")
-  "$dist/bin/stacklens-agent" loadgen "${peer_load[@]}" --duration "$duration" --report-json "$out/report.json" >/dev/null
+  loadgen "${peer_load[@]}" --duration "$duration" --report-json "$out/report.json" >/dev/null
   local after; after=$(cpu_ticks "$server")
   local rss; rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
   kill -TERM "$server"; wait "$server" || true; server=""
