@@ -7,7 +7,8 @@
 #
 # The agent's figure is rows written per second while loadgen sends (the table's row count sampled
 # after loadgen's 10 s warm-up and at the end); loadgen's own report is printed too. The server
-# (bench/postgres-server.sh) keeps fsync on. Build first: ./mvnw -q -DskipTests package
+# (bench/postgres-server.sh) keeps fsync on. AGENT_CONFIG runs another pipeline (e.g. one with
+# exactly_once: false). Build first: ./mvnw -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-20s}"; batch="${2:-1000}"
@@ -18,7 +19,7 @@ url="$(bench/postgres-server.sh start)"
 dir="${PG_BENCH_DIR:-/tmp/stacklens-bench-pg}"; port="$(cat "$dir/port")"
 count() { psql -h 127.0.0.1 -p "$port" -U postgres -d bench -tAc "SELECT count(*) FROM enriched_logs"; }
 
-BENCH_PG_URL="${url%%\?*}" "$dist/bin/stacklens-agent" run --config bench/agent-postgres.yaml >"$work/agent.log" 2>&1 &
+BENCH_PG_URL="${url%%\?*}" "$dist/bin/stacklens-agent" run --config "${AGENT_CONFIG:-bench/agent-postgres.yaml}" >"$work/agent.log" 2>&1 &
 agent=$!
 for _ in $(seq 1 200); do grep -q "agent running" "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
 "$dist/bin/stacklens-agent" loadgen --protocol grpc --batch-size 100 --body-size 200 --concurrency 8 --unique-records \

@@ -3,6 +3,7 @@ package io.stacklens.exporter.postgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -11,24 +12,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * COPY in text format. With exactly-once, rows go into a per-connection temporary staging table
- * ({@code ON COMMIT DELETE ROWS}) and then {@code INSERT INTO table SELECT ... FROM staging ON
- * CONFLICT (id, time) DO NOTHING}, since COPY itself cannot skip conflicts; without it, straight
- * into the table.
+ * COPY in text format, straight into the table. With exactly-once, COPY cannot skip rows already in
+ * the table, so it runs under a savepoint: a batch with no such row (the usual case) costs a plain
+ * COPY; one that meets a row of the same (id, time) (unique violation, 23505: a retry or a replay)
+ * is rolled back to the savepoint and written again through a per-connection temporary staging
+ * table ({@code ON COMMIT DELETE ROWS}) and {@code INSERT INTO table SELECT ... FROM staging ON
+ * CONFLICT (id, time) DO NOTHING}. Replays come in runs, so after a conflict the next {@value
+ * #STAGED_AFTER_CONFLICT} batches take the staging table at once instead of failing first.
  */
 final class CopyWriter implements RowWriter {
   private static final int FLUSH_CHARS = 256 * 1024;
+  static final int STAGED_AFTER_CONFLICT = 64;
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final LogsTable table;
   private final boolean exactlyOnce;
   private final List<Column> columns;
   private final String staging;
   private final String copySql;
+  private final String stageSql;
   private final String moveSql;
+
+  /** Batches left to write through the staging table since the last conflict. */
+  private final AtomicInteger stagedBatchesLeft = new AtomicInteger();
 
   /** Connections whose session has the staging table. */
   private final Map<Connection, Boolean> staged = Collections.synchronizedMap(new WeakHashMap<>());
@@ -38,8 +49,9 @@ final class CopyWriter implements RowWriter {
     this.exactlyOnce = exactlyOnce;
     this.columns = table.writtenColumns();
     this.staging = SqlIdentifiers.quote("stacklens_stage_" + table.name());
-    String target = exactlyOnce ? staging : SqlIdentifiers.quote(table.name());
-    this.copySql = "COPY " + target + " (" + table.columnList() + ") FROM STDIN";
+    this.copySql =
+        "COPY " + SqlIdentifiers.quote(table.name()) + " (" + table.columnList() + ") FROM STDIN";
+    this.stageSql = "COPY " + staging + " (" + table.columnList() + ") FROM STDIN";
     this.moveSql =
         "INSERT INTO "
             + SqlIdentifiers.quote(table.name())
@@ -55,7 +67,28 @@ final class CopyWriter implements RowWriter {
   @Override
   public int write(Connection c, List<LogRows.Row> rows) throws SQLException {
     if (rows.isEmpty()) return 0;
-    if (exactlyOnce && staged.get(c) == null) {
+    if (!exactlyOnce) return (int) copy(c, copySql, rows);
+    if (stagedBatchesLeft.get() > 0) {
+      stagedBatchesLeft.decrementAndGet();
+      return writeStaged(c, rows);
+    }
+    Savepoint sp = c.setSavepoint();
+    long copied;
+    try {
+      copied = copy(c, copySql, rows);
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+      c.rollback(sp);
+      stagedBatchesLeft.set(STAGED_AFTER_CONFLICT);
+      return writeStaged(c, rows);
+    }
+    c.releaseSavepoint(sp);
+    return (int) copied;
+  }
+
+  /** COPY into the staging table, then what the table does not have yet into the table. */
+  private int writeStaged(Connection c, List<LogRows.Row> rows) throws SQLException {
+    if (staged.get(c) == null) {
       try (Statement s = c.createStatement()) {
         // Created in the batch's transaction: a rollback takes it away again, and then so does the
         // flag below.
@@ -67,7 +100,17 @@ final class CopyWriter implements RowWriter {
                 + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
       }
     }
-    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+    copy(c, stageSql, rows);
+    int inserted;
+    try (Statement s = c.createStatement()) {
+      inserted = s.executeUpdate(moveSql);
+    }
+    staged.put(c, Boolean.TRUE);
+    return inserted;
+  }
+
+  private long copy(Connection c, String sql, List<LogRows.Row> rows) throws SQLException {
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       StringBuilder sb = new StringBuilder(Math.min(FLUSH_CHARS * 2, rows.size() * 512 + 64));
       for (LogRows.Row row : rows) {
@@ -77,8 +120,7 @@ final class CopyWriter implements RowWriter {
         }
       }
       flush(copy, sb);
-      long copied = copy.endCopy();
-      if (!exactlyOnce) return (int) copied;
+      return copy.endCopy();
     } finally {
       if (copy.isActive()) {
         try {
@@ -88,12 +130,6 @@ final class CopyWriter implements RowWriter {
         }
       }
     }
-    int inserted;
-    try (Statement s = c.createStatement()) {
-      inserted = s.executeUpdate(moveSql);
-    }
-    staged.put(c, Boolean.TRUE);
-    return inserted;
   }
 
   /** Forgets {@code c}'s staging table (after a rollback of the transaction that created it). */

@@ -37,9 +37,10 @@ import java.util.concurrent.TimeUnit;
  * docs/exporters/postgres.md), into the table of its {@code table_kind}: log rows ({@link
  * LogsWriter}), alerts ({@link AlertsWriter}) or dead letters ({@link DeadLetterTable}).
  *
- * <p><b>Exactly-once.</b> Every log row's primary key is (deterministic id, time) and rows are
- * inserted with {@code ON CONFLICT (id, time) DO NOTHING}: a batch retried after a lost commit, or
- * replayed after a crash, adds no row twice (counted in {@code
+ * <p><b>Exactly-once.</b> Every log row's primary key is (deterministic id, time) and a row already
+ * in the table is skipped ({@code ON CONFLICT (id, time) DO NOTHING}; COPY, which cannot skip,
+ * falls back to a staging table when it meets one: {@link CopyWriter}): a batch retried after a
+ * lost commit, or replayed after a crash, adds no row twice (counted in {@code
  * stacklens_exporter_postgres_duplicate_rows_total}).
  *
  * <p><b>Errors.</b> A retryable failure (connection loss, serialization failure, deadlock, timeout,

@@ -274,7 +274,34 @@ class PostgresExporterTest {
       assertThat(metrics.counterSum("stacklens_exporter_postgres_rows_total")).isEqualTo(750);
       assertThat(metrics.counterSum("stacklens_exporter_postgres_duplicate_rows_total"))
           .isEqualTo(500 + 250 + 750);
+      assertThat(metrics.counterSum("stacklens_exporter_postgres_bisected_batches_total"))
+          .as("rows already in the table are not refused rows")
+          .isZero();
     }
+  }
+
+  @Test
+  void aBatchThatMeetsItsRowsMidCopyIsWrittenThroughTheStagingTableAndLaterBatchesStillCopy()
+      throws Exception {
+    PostgresExporterConfig c = PgTestData.config(PG, "pg_conflict_mid_copy");
+    MetricsRegistry metrics = new MetricsRegistry();
+    PostgresExporter exporter = PgTestData.started(c, metrics, "eo");
+    exporter.push(PgTestData.batch("y", 0, 5000));
+    // Half of it already written, the conflict found after the first COPY chunks were sent.
+    exporter.push(PgTestData.batch("y", 2500, 5000));
+    // Through the run of staged batches that follows a conflict, and past it.
+    int small = CopyWriter.STAGED_AFTER_CONFLICT + 4;
+    for (int i = 0; i < small; i++) exporter.push(PgTestData.batch("y", 7500 + i * 10, 10));
+    exporter.push(PgTestData.batch("y", 7500 + small * 10 - 5, 10)); // 5 of 10 already written
+    exporter.shutdown(Instant.now());
+
+    int rows = 7500 + small * 10 + 5;
+    assertThat(PgTestData.count(c, "SELECT count(*) FROM enriched_logs")).isEqualTo(rows);
+    assertThat(PgTestData.count(c, "SELECT count(DISTINCT id) FROM enriched_logs")).isEqualTo(rows);
+    assertThat(metrics.counterSum("stacklens_exporter_postgres_rows_total")).isEqualTo(rows);
+    assertThat(metrics.counterSum("stacklens_exporter_postgres_duplicate_rows_total"))
+        .isEqualTo(2500 + 5);
+    assertThat(metrics.counterSum("stacklens_exporter_postgres_bisected_batches_total")).isZero();
   }
 
   @Test
