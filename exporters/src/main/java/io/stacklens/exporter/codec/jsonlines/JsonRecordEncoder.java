@@ -1,6 +1,7 @@
 package io.stacklens.exporter.codec.jsonlines;
 
 import io.stacklens.agent.data.Batch;
+import io.stacklens.agent.data.MetricsBatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,25 +18,51 @@ public final class JsonRecordEncoder {
   private final JsonLinesEncoder encoder = new JsonLinesEncoder(buffer);
   private final Utf8JsonWriter values = new Utf8JsonWriter(buffer);
 
+  /** The lines of the batch being encoded, and where the next one starts in the buffer. */
+  private List<byte[]> lines;
+
+  private int lineStart;
+
+  /** Cuts each log record's or span's line off the buffer as soon as the encoder ends it. */
+  private final JsonLinesEncoder.LineEnd cutLine =
+      () -> {
+        int end = buffer.size() - 1; // without the newline
+        lines.add(Arrays.copyOfRange(buffer.array(), lineStart, end));
+        lineStart = buffer.size();
+        return false; // the buffer is left as it was (the scope's tail is copied from it)
+      };
+
   /**
    * Encodes every record of {@code batch}. Throws {@link IllegalArgumentException} when a record
    * holds a value that cannot be encoded.
    */
   public List<byte[]> encode(Batch batch) throws IOException {
     buffer.reset();
-    encoder.encode(batch, null);
+    lines = new ArrayList<>(batch.recordCount());
+    lineStart = 0;
+    if (batch instanceof MetricsBatch) {
+      // The encoder ends a metric, not a data point, at a time: find each data point's line.
+      encoder.encode(batch, null);
+      splitAtNewlines();
+    } else {
+      // One record per call: the line is what the buffer gained since the last one.
+      encoder.encode(batch, cutLine);
+    }
+    List<byte[]> out = lines;
+    lines = null;
+    return out;
+  }
+
+  private void splitAtNewlines() {
     byte[] bytes = buffer.array();
     int size = buffer.size();
-    List<byte[]> lines = new ArrayList<>(batch.recordCount());
-    int start = 0;
     for (int i = 0; i < size; i++) {
       // JSON strings escape control characters, so a raw '\n' only ends a line.
       if (bytes[i] == '\n') {
-        lines.add(Arrays.copyOfRange(bytes, start, i));
-        start = i + 1;
+        lines.add(Arrays.copyOfRange(bytes, lineStart, i));
+        lineStart = i + 1;
       }
     }
-    return lines;
   }
 
   /**
