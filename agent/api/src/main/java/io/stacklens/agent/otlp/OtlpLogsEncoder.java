@@ -24,11 +24,15 @@ public final class OtlpLogsEncoder {
 
   private static final int KEPT_BUFFER_MAX = 1 << 20;
 
+  /** Each thread's attribute keys, as bytes (they repeat from record to record). */
+  private static final ThreadLocal<RecentStrings> KEYS =
+      ThreadLocal.withInitial(RecentStrings::new);
+
   private OtlpLogsEncoder() {}
 
   /** {@code batch} as an {@code ExportLogsServiceRequest} in protobuf wire format. */
   public static byte[] encode(LogsBatch batch) {
-    ProtoWriter w = new ProtoWriter(BUFFER.get());
+    ProtoWriter w = new ProtoWriter(BUFFER.get(), KEYS.get());
     for (ResourceLogs rl : batch.resourceLogs()) resourceLogs(w, rl);
     byte[] grown = w.buffer();
     if (grown.length <= KEPT_BUFFER_MAX) BUFFER.set(grown);
@@ -86,7 +90,7 @@ public final class OtlpLogsEncoder {
   private static void keyValues(ProtoWriter w, int field, Attributes a) {
     for (int i = 0, n = a.size(); i < n; i++) {
       long kv = w.beginMessage(field, 1);
-      w.string(1, a.key(i));
+      w.repeatingString(1, a.key(i));
       Object v = a.value(i);
       if (v != null) {
         long value = w.beginMessage(2, 1);

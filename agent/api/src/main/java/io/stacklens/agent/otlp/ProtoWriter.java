@@ -24,9 +24,18 @@ final class ProtoWriter {
   private byte[] buf;
   private int pos;
 
+  /** Where {@link #repeatingString} finds the bytes of strings it wrote before; may be null. */
+  private final RecentStrings recent;
+
   /** A writer that starts writing into {@code buffer} (and grows out of it when it is full). */
   ProtoWriter(byte[] buffer) {
+    this(buffer, null);
+  }
+
+  /** The same, taking the bytes of repeating strings from {@code recent} (may be null). */
+  ProtoWriter(byte[] buffer, RecentStrings recent) {
     buf = buffer;
+    this.recent = recent;
   }
 
   /** A copy of the bytes written so far. */
@@ -77,6 +86,20 @@ final class ProtoWriter {
   void string(int field, String s) {
     if (s == null || s.isEmpty()) return;
     stringAlways(field, s);
+  }
+
+  /**
+   * A proto3 string field for a string that repeats from record to record (an attribute key): the
+   * same bytes as {@link #string}, copied from {@link RecentStrings} when it has them.
+   */
+  void repeatingString(int field, String s) {
+    if (s == null || s.isEmpty()) return;
+    byte[] utf8 = recent == null ? null : recent.utf8(s);
+    if (utf8 == null) {
+      stringAlways(field, s);
+    } else {
+      bytesAlways(field, utf8);
+    }
   }
 
   /** A string field written even when empty (a oneof member has presence). */

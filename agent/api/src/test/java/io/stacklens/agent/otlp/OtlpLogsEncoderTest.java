@@ -143,6 +143,27 @@ class OtlpLogsEncoderTest {
   }
 
   @Test
+  void keysThatRepeatOrShareATableSlotKeepTheirOwnBytes() {
+    // "Aa" and "BB" have the same String.hashCode, and so do their concatenations: one slot of
+    // RecentStrings, taken in turn by different keys.
+    String[] keys = {
+      "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "clé", "日本", "k".repeat(64), "k".repeat(65), ""
+    };
+    LogsBatch batch = batch();
+    List<LogRecord> records = batch.resourceLogs().get(0).scopeLogs().get(0).logRecords();
+    for (int round = 0; round < 3; round++) {
+      for (String key : keys) {
+        // An equal key in a new String, as a processor that builds keys would hand it over.
+        String copy = new String(key.toCharArray());
+        records.add(new LogRecord(Attributes.of(key, (long) round)));
+        records.add(new LogRecord(Attributes.of(copy, key)));
+      }
+    }
+    assertSameBytes(batch);
+    assertSameBytes(batch); // again, with every key in the table from the first time
+  }
+
+  @Test
   void fixesLengthPrefixesAtEveryBoundary() {
     // 127/128 and 16383/16384 bytes are where a length needs one more byte than was reserved.
     for (int n : new int[] {0, 1, 126, 127, 128, 129, 16_382, 16_383, 16_384, 300_000, 3_000_000}) {
