@@ -17,26 +17,25 @@ import java.util.List;
  */
 public final class OtlpLogsEncoder {
   /**
-   * Each thread's buffer, reused from one request to the next: only the final copy of exact length
-   * is allocated per request. A buffer that grew beyond {@link #KEPT_BUFFER_MAX} is not kept.
+   * Each thread's writer, reused from one request to the next: only the final copy of exact length
+   * is allocated per request, and attribute keys' bytes come from what it wrote before. A writer
+   * whose buffer grew beyond {@link #KEPT_BUFFER_MAX} is not kept.
    */
-  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[65_536]);
+  private static final ThreadLocal<ProtoWriter> WRITER =
+      ThreadLocal.withInitial(() -> new ProtoWriter(65_536));
 
   private static final int KEPT_BUFFER_MAX = 1 << 20;
-
-  /** Each thread's attribute keys, as bytes (they repeat from record to record). */
-  private static final ThreadLocal<RecentStrings> KEYS =
-      ThreadLocal.withInitial(RecentStrings::new);
 
   private OtlpLogsEncoder() {}
 
   /** {@code batch} as an {@code ExportLogsServiceRequest} in protobuf wire format. */
   public static byte[] encode(LogsBatch batch) {
-    ProtoWriter w = new ProtoWriter(BUFFER.get(), KEYS.get());
+    ProtoWriter w = WRITER.get();
+    w.reset();
     for (ResourceLogs rl : batch.resourceLogs()) resourceLogs(w, rl);
-    byte[] grown = w.buffer();
-    if (grown.length <= KEPT_BUFFER_MAX) BUFFER.set(grown);
-    return w.toByteArray();
+    byte[] out = w.toByteArray();
+    if (w.capacity() > KEPT_BUFFER_MAX) WRITER.remove();
+    return out;
   }
 
   private static void resourceLogs(ProtoWriter w, ResourceLogs rl) {

@@ -24,28 +24,27 @@ final class ProtoWriter {
   private byte[] buf;
   private int pos;
 
-  /** Where {@link #repeatingString} finds the bytes of strings it wrote before; may be null. */
-  private final RecentStrings recent;
+  /** Where {@link #repeatingString} finds the bytes of strings it wrote before. */
+  private final RecentStrings recent = new RecentStrings();
 
-  /** A writer that starts writing into {@code buffer} (and grows out of it when it is full). */
-  ProtoWriter(byte[] buffer) {
-    this(buffer, null);
+  /** A writer with a buffer of {@code initialCapacity} bytes, which grows when it is full. */
+  ProtoWriter(int initialCapacity) {
+    buf = new byte[initialCapacity];
   }
 
-  /** The same, taking the bytes of repeating strings from {@code recent} (may be null). */
-  ProtoWriter(byte[] buffer, RecentStrings recent) {
-    buf = buffer;
-    this.recent = recent;
+  /** Starts the next message at the beginning of the buffer (the strings it remembers stay). */
+  void reset() {
+    pos = 0;
+  }
+
+  /** How many bytes the buffer holds now, written or not. */
+  int capacity() {
+    return buf.length;
   }
 
   /** A copy of the bytes written so far. */
   byte[] toByteArray() {
     return Arrays.copyOf(buf, pos);
-  }
-
-  /** The array written into, for the next writer to start with. */
-  byte[] buffer() {
-    return buf;
   }
 
   /**
@@ -94,7 +93,7 @@ final class ProtoWriter {
    */
   void repeatingString(int field, String s) {
     if (s == null || s.isEmpty()) return;
-    byte[] utf8 = recent == null ? null : recent.utf8(s);
+    byte[] utf8 = recent.utf8(s);
     if (utf8 == null) {
       stringAlways(field, s);
     } else {
