@@ -68,10 +68,8 @@ final class CopyWriter implements RowWriter {
   public int write(Connection c, List<LogRows.Row> rows) throws SQLException {
     if (rows.isEmpty()) return 0;
     if (!exactlyOnce) return (int) copy(c, copySql, rows);
-    if (stagedBatchesLeft.get() > 0) {
-      stagedBatchesLeft.decrementAndGet();
-      return writeStaged(c, rows);
-    }
+    // One atomic step, so that senders racing for the last staged batch cannot take it twice.
+    if (stagedBatchesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return writeStaged(c, rows);
     Savepoint sp = c.setSavepoint();
     long copied;
     try {
