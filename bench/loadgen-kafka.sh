@@ -9,6 +9,7 @@
 # measured part).
 #
 #   bench/loadgen-kafka.sh [DURATION] [ENCODINGS] [ROUNDS]   # e.g. 20s "otlp_proto json" 3
+# JAVA_OPTS reaches the agent only; the load generator runs with LOADGEN_JAVA_OPTS.
 # Build first: ./mvnw -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -57,9 +58,9 @@ YAML
   agent=$!
   for _ in $(seq 1 100); do grep -q "agent running" "$work/agent-$topic.log" 2>/dev/null && break; sleep 0.1; done
   local load=(--endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8)
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
   local before; before=$(cpu_ticks "$agent")
-  "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$work/report.json" >"$work/loadgen.log"
+  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$work/report.json" >"$work/loadgen.log"
   local after; after=$(cpu_ticks "$agent")
   kill -TERM "$agent"; wait "$agent" || true; agent=""
   grep -q "everything acknowledged was delivered" "$work/agent-$topic.log" \

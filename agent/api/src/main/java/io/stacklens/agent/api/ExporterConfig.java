@@ -10,7 +10,7 @@ import java.time.Duration;
  * timeout: 5s                 # one push attempt; the sender is interrupted after it
  * sending_queue:
  *   queue_size: 128           # batches held in memory before the pipeline worker has to wait
- *   max_size: 32MiB           # memory: this much decoded telemetry (estimated heap); disk: bytes on disk (default 1GiB)
+ *   max_size: 8MiB            # memory: this much decoded telemetry (estimated heap); disk: bytes on disk (default 1GiB)
  *   num_consumers: 1          # sender threads calling push concurrently
  *   storage: memory           # memory | disk: an append-only log that survives a crash or restart
  *   directory: ...            # disk only; default &lt;service.data_dir&gt;/queue/&lt;exporter id&gt;
@@ -64,8 +64,12 @@ public class ExporterConfig implements DeadLetterConfig {
 
   /** The {@code sending_queue} section: how much waits to be sent and how many threads send it. */
   public static class QueueSettings implements ComponentConfig {
-    /** Default {@link #maxSize} of a memory queue: estimated heap bytes. */
-    public static final ByteSize DEFAULT_MEMORY_MAX_SIZE = ByteSize.ofMebibytes(32);
+    /**
+     * Default {@link #maxSize} of a memory queue: estimated heap bytes. Small on purpose: a full
+     * queue pushes back on its pipeline and the clients retry; riding out an outage is the disk
+     * queue's job (docs/benchmarks.md, "Buffer sizes").
+     */
+    public static final ByteSize DEFAULT_MEMORY_MAX_SIZE = ByteSize.ofMebibytes(8);
 
     /** Default {@link #maxSize} of a disk queue: bytes on disk. */
     public static final ByteSize DEFAULT_DISK_MAX_SIZE = ByteSize.ofMebibytes(1024);
@@ -77,7 +81,7 @@ public class ExporterConfig implements DeadLetterConfig {
     public int queueSize = 128;
 
     /**
-     * With {@code storage: memory}, estimated heap bytes of the batches held (default 32MiB); with
+     * With {@code storage: memory}, estimated heap bytes of the batches held (default 8MiB); with
      * {@code storage: disk}, bytes the log may take on disk (default 1GiB). A batch larger than
      * this still enters an empty queue. Unset means the default of the storage.
      */

@@ -30,6 +30,7 @@ public final class AgentProcess implements AutoCloseable {
           "-Xms64m",
           "-Xmx128m",
           "-XX:+ExitOnOutOfMemoryError",
+          "-XX:NewRatio=1",
           "-Dio.netty.allocator.type=unpooled",
           "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled",
           "-Dio.grpc.netty.useCustomAllocator=false");
