@@ -7,6 +7,10 @@
 # with its own 10 s warm-up before it is measured for DURATION; then medians and the ratio.
 # Beside the agent's rate: its CPU per record (µs of the agent process, from /proc, over the
 # measured part).
+# For otlp_proto each round also runs a second baseline on the same load: OtlpKafkaBridgeBaseline,
+# the OTLP -> Kafka bridge one would write with grpc-java, protobuf-java and kafka-clients (one
+# message per request, answered once the producer took it), measured like the agent. Set
+# KAFKA_BENCH_BRIDGE=0 to leave it out.
 #
 #   bench/loadgen-kafka.sh [DURATION] [ENCODINGS] [ROUNDS]   # e.g. 20s "otlp_proto json" 3
 # JAVA_OPTS reaches the agent only; the load generator runs with LOADGEN_JAVA_OPTS.
@@ -37,6 +41,36 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 bootstrap="$(bench/kafka-broker.sh start "$port" | tail -n 1)"
 echo "broker: $bootstrap"
 
+# measure_server PID REPORT [duration]: loadgen against the server on grpc_port (10 s warm-up, then
+# the measured part) -> prints "records/s cpu_us_per_record" of PID over the measured part.
+measure_server() {
+  local pid="$1" report="$2" measured="${3:-$duration}"
+  local load=(--endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8)
+  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+  local before; before=$(cpu_ticks "$pid")
+  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$report" >"$work/loadgen.log"
+  local after; after=$(cpu_ticks "$pid")
+  python3 - "$report" "$before" "$after" "$tck" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cpu_us = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4]) * 1e6
+print(f'{r["recordsPerSecond"]:.0f} {cpu_us / max(r["recordsAcknowledged"], 1):.2f}')
+PY
+}
+
+run_bridge() { # topic -> prints "records/s cpu_us_per_record"
+  local topic="$1"
+  java -Xmx128m -XX:+UseParallelGC -cp "$bench_cp" io.stacklens.exporter.kafka.bench.OtlpKafkaBridgeBaseline \
+    "$bootstrap" "$topic" "127.0.0.1:$grpc_port" >"$work/bridge.log" 2>&1 &
+  agent=$!
+  for _ in $(seq 1 200); do grep -q "bridge listening" "$work/bridge.log" 2>/dev/null && break; sleep 0.1; done
+  local figures; figures="$(measure_server "$agent" "$work/bridge-report.json")"
+  kill -TERM "$agent"; wait "$agent" || true; agent=""
+  grep -q "acknowledged by the broker, 0 failed" "$work/bridge.log" \
+    || { echo "the bridge baseline lost messages; its log:" >&2; tail -n 20 "$work/bridge.log" >&2; exit 1; }
+  echo "$figures"
+}
+
 run_agent() { # encoding topic [duration] -> prints "records/s cpu_us_per_record"
   local encoding="$1" topic="$2" measured="${3:-$duration}"
   cat >"$work/agent.yaml" <<YAML
@@ -57,20 +91,11 @@ YAML
   "$dist/bin/stacklens-agent" run --config "$work/agent.yaml" >"$work/agent-$topic.log" 2>&1 &
   agent=$!
   for _ in $(seq 1 100); do grep -q "agent running" "$work/agent-$topic.log" 2>/dev/null && break; sleep 0.1; done
-  local load=(--endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8)
-  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
-  local before; before=$(cpu_ticks "$agent")
-  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$work/report.json" >"$work/loadgen.log"
-  local after; after=$(cpu_ticks "$agent")
+  local figures; figures="$(measure_server "$agent" "$work/report.json" "$measured")"
   kill -TERM "$agent"; wait "$agent" || true; agent=""
   grep -q "everything acknowledged was delivered" "$work/agent-$topic.log" \
     || { echo "agent did not deliver everything it acknowledged; its log:" >&2; tail -n 20 "$work/agent-$topic.log" >&2; exit 1; }
-  python3 - "$work/report.json" "$before" "$after" "$tck" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-cpu_us = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4]) * 1e6
-print(f'{r["recordsPerSecond"]:.0f} {cpu_us / max(r["recordsAcknowledged"], 1):.2f}')
-PY
+  echo "$figures"
 }
 
 # The broker's own JIT warm-up: without it the first round's agent ran ~40% slower than the others.
@@ -88,18 +113,28 @@ for r in $(seq 1 "$rounds"); do
     base="$(sed -E 's/.* = ([0-9,]+) records\/s.*/\1/; s/,//g' <<<"$line")"
     base_cpu="$(sed -E 's/.* ([0-9.]+) µs CPU\/record.*/\1/' <<<"$line")"
     printf 'round %s %-10s baseline %10s records/s  %6s µs CPU/record  (%s)\n' "$r" "$encoding" "$base" "$base_cpu" "${line#*CPU/record, }"
-    echo "$encoding $rps $cpu $base $base_cpu" >>"$results"
+    bridge="-"; bridge_cpu="-"
+    if [ "$encoding" = otlp_proto ] && [ "${KAFKA_BENCH_BRIDGE:-1}" != 0 ]; then
+      read -r bridge bridge_cpu <<<"$(run_bridge "${topic}_bridge")"
+      printf 'round %s %-10s bridge   %10s records/s  %6s µs CPU/record\n' "$r" "$encoding" "$bridge" "$bridge_cpu"
+    fi
+    echo "$encoding $rps $cpu $base $base_cpu $bridge $bridge_cpu" >>"$results"
   done
 done
 python3 - "$results" <<'PY'
 import collections, statistics, sys
 runs = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    enc, rps, cpu, base, base_cpu = line.split()
-    runs[enc].append((float(rps), float(cpu), float(base), float(base_cpu)))
+    enc, rps, cpu, base, base_cpu, bridge, bridge_cpu = line.split()
+    runs[enc].append((float(rps), float(cpu), float(base), float(base_cpu),
+                      None if bridge == "-" else float(bridge), None if bridge_cpu == "-" else float(bridge_cpu)))
 for enc, rows in runs.items():
     a = statistics.median(r[0] for r in rows); b = statistics.median(r[2] for r in rows)
     ratios = ", ".join(f"{r[0] / r[2]:.2f}" for r in rows)
     print(f"{enc}: agent {a:,.0f} records/s ({statistics.median(r[1] for r in rows):.2f} µs CPU/record), "
           f"baseline {b:,.0f} records/s ({statistics.median(r[3] for r in rows):.2f} µs CPU/record); agent/baseline {a / b:.2f} (per round: {ratios})")
+    if rows[0][4] is not None:
+        g = statistics.median(r[4] for r in rows)
+        bratios = ", ".join(f"{r[0] / r[4]:.2f}" for r in rows)
+        print(f"{enc}: bridge {g:,.0f} records/s ({statistics.median(r[5] for r in rows):.2f} µs CPU/record); agent/bridge {a / g:.2f} (per round: {bratios})")
 PY
