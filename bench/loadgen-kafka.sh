@@ -4,7 +4,8 @@
 # same broker in the same run: a plain kafka-clients producer with the exporter's producer settings
 # sending the agent's own messages (KafkaProducerBaseline samples them from the agent's topic).
 # After one uncounted agent run that warms the broker up, rounds alternate agent and baseline, each
-# with its own 10 s warm-up before it is measured for DURATION; then medians and the ratio.
+# with its own 10 s warm-up (KAFKA_BENCH_WARMUP seconds) before it is measured for DURATION; then
+# medians and the ratio.
 # Beside the agent's rate: its CPU per record (µs of the agent process, from /proc, over the
 # measured part).
 # For otlp_proto each round also runs a second baseline on the same load: OtlpKafkaBridgeBaseline,
@@ -21,6 +22,7 @@ duration="${1:-20s}"
 encodings="${2:-otlp_proto json}"
 rounds="${3:-3}"
 seconds="${duration%s}"
+warmup="${KAFKA_BENCH_WARMUP:-10}"
 port="${KAFKA_BENCH_PORT:-19092}"
 grpc_port="${BENCH_GRPC_PORT:-4317}"; admin_port="${BENCH_ADMIN_PORT:-8888}"
 dist="$(ls -d packaging/target/stacklens-agent-*/ | head -n 1)"
@@ -41,12 +43,12 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 bootstrap="$(bench/kafka-broker.sh start "$port" | tail -n 1)"
 echo "broker: $bootstrap"
 
-# measure_server PID REPORT [duration]: loadgen against the server on grpc_port (10 s warm-up, then
+# measure_server PID REPORT [duration]: loadgen against the server on grpc_port (the warm-up, then
 # the measured part) -> prints "records/s cpu_us_per_record" of PID over the measured part.
 measure_server() {
   local pid="$1" report="$2" measured="${3:-$duration}"
   local load=(--endpoint "127.0.0.1:$grpc_port" --protocol grpc --batch-size 100 --body-size 200 --concurrency 8)
-  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration 10s >/dev/null
+  JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "${warmup}s" >/dev/null
   local before; before=$(cpu_ticks "$pid")
   JAVA_OPTS="${LOADGEN_JAVA_OPTS:-}" "$dist/bin/stacklens-agent" loadgen "${load[@]}" --duration "$measured" --report-json "$report" >"$work/loadgen.log"
   local after; after=$(cpu_ticks "$pid")
@@ -109,7 +111,7 @@ for r in $(seq 1 "$rounds"); do
     read -r rps cpu <<<"$(run_agent "$encoding" "$topic")"
     printf 'round %s %-10s agent    %10s records/s  %6s µs CPU/record\n' "$r" "$encoding" "$rps" "$cpu"
     line="$(java -cp "$bench_cp" io.stacklens.exporter.kafka.bench.KafkaProducerBaseline \
-      "$bootstrap" "$topic" "${topic}_baseline" "$encoding" 10 "$seconds" 2>/dev/null | grep '^baseline:')"
+      "$bootstrap" "$topic" "${topic}_baseline" "$encoding" "$warmup" "$seconds" 2>/dev/null | grep '^baseline:')"
     base="$(sed -E 's/.* = ([0-9,]+) records\/s.*/\1/; s/,//g' <<<"$line")"
     base_cpu="$(sed -E 's/.* ([0-9.]+) µs CPU\/record.*/\1/' <<<"$line")"
     printf 'round %s %-10s baseline %10s records/s  %6s µs CPU/record  (%s)\n' "$r" "$encoding" "$base" "$base_cpu" "${line#*CPU/record, }"
