@@ -60,17 +60,25 @@ print(f'{r["recordsPerSecond"]:.0f} {cpu_us / max(r["recordsAcknowledged"], 1):.
 PY
 }
 
-run_bridge() { # topic -> prints "records/s cpu_us_per_record"
-  local topic="$1"
-  java -Xmx128m -XX:+UseParallelGC -cp "$bench_cp" io.stacklens.exporter.kafka.bench.OtlpKafkaBridgeBaseline \
-    "$bootstrap" "$topic" "127.0.0.1:$grpc_port" >"$work/bridge.log" 2>&1 &
+# serve_and_measure LOG READY DELIVERED MEASURED COMMAND...: starts COMMAND (output to LOG), waits
+# for READY in LOG, measures it (measure_server), stops it with SIGTERM and fails unless LOG then
+# says DELIVERED (nothing acknowledged was lost) -> prints "records/s cpu_us_per_record".
+serve_and_measure() {
+  local log="$1" ready="$2" delivered="$3" measured="$4"; shift 4
+  "$@" >"$log" 2>&1 &
   agent=$!
-  for _ in $(seq 1 200); do grep -q "bridge listening" "$work/bridge.log" 2>/dev/null && break; sleep 0.1; done
-  local figures; figures="$(measure_server "$agent" "$work/bridge-report.json")"
+  for _ in $(seq 1 200); do grep -q "$ready" "$log" 2>/dev/null && break; sleep 0.1; done
+  local figures; figures="$(measure_server "$agent" "$work/report.json" "$measured")"
   kill -TERM "$agent"; wait "$agent" || true; agent=""
-  grep -q "acknowledged by the broker, 0 failed" "$work/bridge.log" \
-    || { echo "the bridge baseline lost messages; its log:" >&2; tail -n 20 "$work/bridge.log" >&2; exit 1; }
+  grep -q "$delivered" "$log" \
+    || { echo "$* lost what it acknowledged; its log:" >&2; tail -n 20 "$log" >&2; exit 1; }
   echo "$figures"
+}
+
+run_bridge() { # topic -> prints "records/s cpu_us_per_record"
+  serve_and_measure "$work/bridge.log" "bridge listening" "acknowledged by the broker, 0 failed" "$duration" \
+    java -Xmx128m -XX:+UseParallelGC -cp "$bench_cp" io.stacklens.exporter.kafka.bench.OtlpKafkaBridgeBaseline \
+    "$bootstrap" "$1" "127.0.0.1:$grpc_port"
 }
 
 run_agent() { # encoding topic [duration] -> prints "records/s cpu_us_per_record"
@@ -90,14 +98,8 @@ service:
   pipelines:
     logs: { receivers: [otlp], exporters: [kafka] }
 YAML
-  "$dist/bin/stacklens-agent" run --config "$work/agent.yaml" >"$work/agent-$topic.log" 2>&1 &
-  agent=$!
-  for _ in $(seq 1 100); do grep -q "agent running" "$work/agent-$topic.log" 2>/dev/null && break; sleep 0.1; done
-  local figures; figures="$(measure_server "$agent" "$work/report.json" "$measured")"
-  kill -TERM "$agent"; wait "$agent" || true; agent=""
-  grep -q "everything acknowledged was delivered" "$work/agent-$topic.log" \
-    || { echo "agent did not deliver everything it acknowledged; its log:" >&2; tail -n 20 "$work/agent-$topic.log" >&2; exit 1; }
-  echo "$figures"
+  serve_and_measure "$work/agent-$topic.log" "agent running" "everything acknowledged was delivered" "$measured" \
+    "$dist/bin/stacklens-agent" run --config "$work/agent.yaml"
 }
 
 # The broker's own JIT warm-up: without it the first round's agent ran ~40% slower than the others.
